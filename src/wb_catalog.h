@@ -1,0 +1,50 @@
+/*  wb_catalog: the message catalogue, one table row per message.
+
+    Each row gives the vendor's name and message id, whether the message is
+    a request (client to server) or an event (server to client), the events
+    that may answer a request, and the attributes with their types, whether
+    each is required, and the vendor error code for a missing one.
+    doc/PROTOCOL.md is written from this table.
+*/
+#ifndef WB_CATALOG_H_INCLUDED
+#define WB_CATALOG_H_INCLUDED
+
+#include <stdbool.h>
+#include "wb_kvlist.h"
+
+typedef enum { WB_KIND_REQUEST = 1, WB_KIND_EVENT = 2 } wb_kind_t;
+
+#define WB_ATTRS_MAX 20
+#define WB_REPLIES_MAX 3
+
+typedef struct {
+    const char *name;        /* attribute key, e.g. "WorkbinTypeId" */
+    wb_type_t type;
+    bool required;
+    int missing_error;       /* error code when required and absent */
+} wb_attr_spec_t;
+
+typedef struct {
+    const char *name;        /* e.g. "RequestGetWorkbinContent" */
+    int id;                  /* vendor message id, or ours from 1000 up */
+    wb_kind_t kind;
+    const char *replies [WB_REPLIES_MAX];  /* success reply names; EventError is implied */
+    wb_attr_spec_t attrs [WB_ATTRS_MAX];   /* ReferenceId is implied */
+    const char *summary;     /* one line, for help and the spec */
+} wb_message_spec_t;
+
+/* Look up a message by name or vendor id; NULL if unknown. */
+const wb_message_spec_t *wb_catalog_by_name (const char *name);
+const wb_message_spec_t *wb_catalog_by_id (int id);
+/* Number of rows and the row at an index, for iterating. */
+size_t wb_catalog_size (void);
+const wb_message_spec_t *wb_catalog_at (size_t index);
+
+/* Check a body against the spec of a message: every required attribute is
+   present and every known attribute has its type. Returns 0 if valid, or
+   the error code to answer with (the attribute's vendor code such as 33
+   when it is missing, 79 when it has the wrong type), and names the offending attribute in *attr if not NULL. */
+int wb_catalog_validate (const wb_message_spec_t *spec, const wb_kvlist_t *body,
+                         const char **attr);
+
+#endif

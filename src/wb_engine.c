@@ -1,0 +1,383 @@
+/*  wb_engine: dispatch, replies, events and workbin addressing.
+    See wb_engine.h; the handlers live in wb_engine_*.c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "wb_engine_internal.h"
+#include "wb_catalog.h"
+
+/* What a request needs before its handler runs. */
+typedef enum {
+    NEEDS_NOTHING,        /* register, ping */
+    NEEDS_REGISTERED,     /* a session exists */
+    NEEDS_WORKBIN_ACCESS, /* registered, and logged in unless a media server */
+} s_needs_t;
+
+typedef struct {
+    const char *name;
+    wb_handler_fn *handler;
+    s_needs_t needs;
+} s_route_t;
+
+static const s_route_t s_routes [] = {
+    { "RequestRegisterClient",             wb_engine_register,             NEEDS_NOTHING },
+    { "RequestPing",                       wb_engine_ping,                 NEEDS_NOTHING },
+    { "RequestUnregisterClient",           wb_engine_unregister,           NEEDS_REGISTERED },
+    { "RequestAgentLogin",                 wb_engine_login,                NEEDS_REGISTERED },
+    { "RequestAgentLogout",                wb_engine_logout,               NEEDS_REGISTERED },
+    { "RequestWorkbinTypesInfo",           wb_engine_types_info,           NEEDS_WORKBIN_ACCESS },
+    { "RequestWorkbinStatistic",           wb_engine_statistic,            NEEDS_WORKBIN_ACCESS },
+    { "RequestGetWorkbinContent",          wb_engine_content,              NEEDS_WORKBIN_ACCESS },
+    { "RequestWorkbinNotifications",       wb_engine_notifications,        NEEDS_WORKBIN_ACCESS },
+    { "RequestCancelWorkbinNotifications", wb_engine_cancel_notifications, NEEDS_WORKBIN_ACCESS },
+    { "RequestSubmit",                     wb_engine_submit,               NEEDS_WORKBIN_ACCESS },
+    { "RequestPlaceInWorkbin",             wb_engine_place,                NEEDS_WORKBIN_ACCESS },
+    { "RequestPull",                       wb_engine_pull,                 NEEDS_WORKBIN_ACCESS },
+    { "RequestChangeProperties",           wb_engine_change_properties,    NEEDS_WORKBIN_ACCESS },
+    { "RequestStopProcessing",             wb_engine_stop,                 NEEDS_WORKBIN_ACCESS },
+};
+
+/* The attribute naming a workbin's owner, and the code when it is absent. */
+static const struct {
+    wb_owner_type_t type;
+    const char *attribute;
+    int missing_error;
+} s_owner_attributes [] = {
+    { WB_OWNER_AGENT,       "WorkbinAgentId",      WB_ERR_AGENT_OWNER_NOT_SPECIFIED },
+    { WB_OWNER_PLACE,       "WorkbinPlaceId",      WB_ERR_PLACE_NOT_SPECIFIED },
+    { WB_OWNER_PLACE_GROUP, "WorkbinPlaceGroupId", WB_ERR_PLACE_GROUP_OWNER_NOT_SPECIFIED },
+    { WB_OWNER_AGENT_GROUP, "WorkbinGroupId",      WB_ERR_AGENT_GROUP_OWNER_NOT_SPECIFIED },
+};
+
+wb_engine_t *
+wb_engine_new (wb_directory_t *directory, wb_store_t *store,
+               wb_engine_send_fn *send, void *context)
+{
+    if (!directory || !store || !send)
+        return NULL;
+    wb_engine_t *self = calloc (1, sizeof (wb_engine_t));
+    if (!self)
+        return NULL;
+    self->directory = directory;
+    self->store = store;
+    self->send = send;
+    self->context = context;
+    self->page_cap = WB_PAGE_CAP_DEFAULT;
+    self->session_timeout = WB_SESSION_TIMEOUT_DEFAULT;
+    //  Ids grow from the wall clock in microseconds, so a restarted server
+    //  never hands out an id it gave before.
+    struct timespec now;
+    clock_gettime (CLOCK_REALTIME, &now);
+    self->next_interaction_id = (uint64_t) now.tv_sec * 1000000u + (uint64_t) now.tv_nsec / 1000u;
+    self->sessions = wb_sessions_new ();
+    if (!self->sessions)
+        wb_engine_destroy (&self);
+    return self;
+}
+
+void
+wb_engine_destroy (wb_engine_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    wb_sessions_destroy (&(*self_p)->sessions);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+int
+wb_engine_set_page_cap (wb_engine_t *self, int64_t cap)
+{
+    if (!self || cap < WB_PAGE_CAP_MIN || cap > WB_PAGE_CAP_MAX)
+        return -1;
+    self->page_cap = cap;
+    return 0;
+}
+
+void
+wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms)
+{
+    if (self && timeout_ms > 0)
+        self->session_timeout = timeout_ms;
+}
+
+size_t
+wb_engine_session_count (const wb_engine_t *self)
+{
+    return self ? wb_sessions_size (self->sessions) : 0;
+}
+
+size_t
+wb_engine_expire (wb_engine_t *self, int64_t now_ms)
+{
+    return self ? wb_sessions_expire (self->sessions, now_ms - self->session_timeout) : 0;
+}
+
+// ---------------------------------------------------------------- replies
+
+wb_msg_t *
+wb_engine_reply_new (wb_request_t *request, const char *name)
+{
+    wb_msg_t *reply = wb_msg_new (name);
+    if (reply) {
+        wb_msg_set_reference_id (reply, request->reference_id);
+        wb_msg_set_routing_id (reply, request->routing_id);
+    }
+    return reply;
+}
+
+void
+wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p)
+{
+    //  A reply that cannot be queued is lost; the client's deadline covers it
+    if (reply_p && *reply_p)
+        request->engine->send (request->engine->context, reply_p);
+    wb_msg_destroy (reply_p);
+}
+
+void
+wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra)
+{
+    wb_msg_t *reply = wb_engine_reply_new (request, "EventAck");
+    if (reply && extra)
+        wb_kvlist_append (wb_msg_body (reply), extra);
+    wb_engine_reply (request, &reply);
+}
+
+void
+wb_engine_reply_error (wb_request_t *request, int code)
+{
+    wb_msg_t *reply = wb_engine_reply_new (request, "EventError");
+    if (!reply)
+        return;
+    char description [300];
+    if (request->detail)
+        snprintf (description, sizeof (description), "%s: %s",
+                  wb_error_text (code), request->detail);
+    else
+        snprintf (description, sizeof (description), "%s", wb_error_text (code));
+    wb_kvlist_add_int (wb_msg_body (reply), "ErrorCode", code);
+    wb_kvlist_add_string (wb_msg_body (reply), "ErrorDescription", description);
+    wb_engine_reply (request, &reply);
+}
+
+void
+wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
+{
+    if (!event_p || !*event_p)
+        return;
+    wb_msg_set_routing_id (*event_p, session->routing_id);
+    wb_kvlist_set_int (wb_msg_body (*event_p), "EventSequence", ++session->event_sequence);
+    if (self->send (self->context, event_p) == 0)
+        return;
+    //  The client cannot keep up (or is gone): it loses its subscriptions
+    //  and is told at its next request, so the others never wait for it.
+    if (zlistx_size (session->subscriptions) > 0) {
+        wb_sessions_drop_subscriptions (self->sessions, session);
+        session->subscriptions_dropped = true;
+    }
+}
+
+//  Tell a client whose subscriptions were dropped, before its reply.
+static void
+s_report_dropped_subscriptions (wb_engine_t *self, wb_session_t *session)
+{
+    if (!session || !session->subscriptions_dropped)
+        return;
+    session->subscriptions_dropped = false;
+    wb_msg_t *event = wb_msg_new ("EventError");
+    wb_kvlist_add_int (wb_msg_body (event), "ErrorCode", WB_ERR_SUBSCRIPTIONS_DROPPED);
+    wb_kvlist_add_string (wb_msg_body (event), "ErrorDescription",
+                          wb_error_text (WB_ERR_SUBSCRIPTIONS_DROPPED));
+    wb_engine_send_event (self, session, &event);
+}
+
+// ---------------------------------------------------------------- dispatch
+
+static const s_route_t *
+s_route (const char *name)
+{
+    for (size_t index = 0; index < sizeof (s_routes) / sizeof (s_routes [0]); index++)
+        if (strcmp (s_routes [index].name, name) == 0)
+            return &s_routes [index];
+    return NULL;
+}
+
+//  The error a request gets before its handler runs, or 0.
+static int
+s_precondition (const wb_request_t *request, const s_route_t *route)
+{
+    if (route->needs == NEEDS_NOTHING)
+        return 0;
+    if (!request->session)
+        return WB_ERR_NOT_REGISTERED;
+    if (route->needs == NEEDS_WORKBIN_ACCESS && !request->session->agent_id
+    &&  request->session->client_type != WB_CLIENT_MEDIA_SERVER)
+        return WB_ERR_NOT_LOGGED_IN;
+    return 0;
+}
+
+//  Check the message against its catalogue entry and its route.
+static int
+s_check_request (wb_request_t *request, wb_msg_t *msg, const s_route_t **route)
+{
+    const wb_message_spec_t *spec = wb_catalog_by_name (request->name);
+    *route = s_route (request->name);
+    if (!spec || spec->kind != WB_KIND_REQUEST || !*route) {
+        request->detail = request->name;
+        return WB_ERR_UNSUPPORTED_ELEMENT;
+    }
+    int code = s_precondition (request, *route);
+    if (code)
+        return code;
+    code = wb_catalog_validate (spec, wb_msg_body_const (msg), &request->detail);
+    return code;
+}
+
+void
+wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int64_t now_ms)
+{
+    if (!self || !routing_id || !msg_p || !*msg_p)
+        return;
+    wb_msg_t *msg = *msg_p;
+    wb_request_t request = {
+        .engine = self,
+        .session = wb_sessions_find (self->sessions, routing_id),
+        .routing_id = routing_id,
+        .name = wb_msg_name (msg),
+        .reference_id = wb_msg_reference_id (msg),
+        .body = wb_msg_body_const (msg),
+    };
+    if (request.session) {
+        request.session->last_seen = now_ms;
+        s_report_dropped_subscriptions (self, request.session);
+    }
+    const s_route_t *route = NULL;
+    int code = s_check_request (&request, msg, &route);
+    if (code == 0) {
+        code = route->handler (&request);
+        //  register creates the session: stamp it
+        wb_session_t *session = wb_sessions_find (self->sessions, routing_id);
+        if (session)
+            session->last_seen = now_ms;
+    }
+    if (code)
+        wb_engine_reply_error (&request, code);
+    wb_msg_destroy (msg_p);
+}
+
+void
+wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
+                            wb_codec_status_t status, int64_t reference_id, int64_t now_ms)
+{
+    if (!self || !routing_id)
+        return;
+    wb_request_t request = {
+        .engine = self,
+        .session = wb_sessions_find (self->sessions, routing_id),
+        .routing_id = routing_id,
+        .name = "?",
+        .reference_id = reference_id,
+        .detail = wb_codec_status_text (status),
+    };
+    if (request.session)
+        request.session->last_seen = now_ms;
+    wb_engine_reply_error (&request, status == WB_CODEC_BAD_NAME
+                           ? WB_ERR_UNSUPPORTED_ELEMENT : WB_ERR_INVALID_MESSAGE);
+}
+
+// ---------------------------------------------------------------- workbins
+
+const char *
+wb_engine_owner_attribute (wb_owner_type_t owner_type)
+{
+    for (size_t index = 0; index < sizeof (s_owner_attributes) / sizeof (s_owner_attributes [0]); index++)
+        if (s_owner_attributes [index].type == owner_type)
+            return s_owner_attributes [index].attribute;
+    return NULL;
+}
+
+static int
+s_owner_missing_error (wb_owner_type_t owner_type)
+{
+    for (size_t index = 0; index < sizeof (s_owner_attributes) / sizeof (s_owner_attributes [0]); index++)
+        if (s_owner_attributes [index].type == owner_type)
+            return s_owner_attributes [index].missing_error;
+    return WB_ERR_WORKBIN_INACCESSIBLE;
+}
+
+int
+wb_engine_check_access (wb_request_t *request, const wb_workbin_type_t *type,
+                        const char *owner_id)
+{
+    wb_engine_t *self = request->engine;
+    wb_session_t *session = request->session;
+    if (!wb_directory_has_owner (self->directory, type->owner_type, owner_id))
+        return WB_ERR_WORKBIN_INACCESSIBLE;
+    //  A media server is a trusted component: it reaches every workbin
+    if (!session->agent_id && session->client_type == WB_CLIENT_MEDIA_SERVER)
+        return 0;
+    wb_relation_t relation = wb_directory_relation (self->directory, session->agent_id,
+                                                    session->place_id, type->owner_type,
+                                                    owner_id);
+    return relation == WB_RELATION_NONE ? WB_ERR_WORKBIN_INACCESSIBLE : 0;
+}
+
+int
+wb_engine_resolve_workbin (wb_request_t *request, const wb_kvlist_t *attributes,
+                           wb_target_t *target)
+{
+    memset (target, 0, sizeof (*target));
+    const char *type_id = wb_kvlist_string (attributes, "WorkbinTypeId");
+    if (!type_id)
+        return WB_ERR_WORKBIN_TYPE_NOT_SPECIFIED;
+    target->type = wb_directory_workbin_type (request->engine->directory, type_id);
+    if (!target->type) {
+        request->detail = type_id;
+        return WB_ERR_WORKBIN_INACCESSIBLE;
+    }
+    target->owner_id = wb_kvlist_string (attributes,
+                                         wb_engine_owner_attribute (target->type->owner_type));
+    if (!target->owner_id)
+        return s_owner_missing_error (target->type->owner_type);
+    int code = wb_engine_check_access (request, target->type, target->owner_id);
+    if (code) {
+        request->detail = type_id;
+        return code;
+    }
+    target->key = wb_sessions_workbin_key (type_id, target->owner_id);
+    return target->key ? 0 : WB_ERR_DATABASE_MANAGER;
+}
+
+void
+wb_target_clear (wb_target_t *target)
+{
+    free (target->key);
+    memset (target, 0, sizeof (*target));
+}
+
+wb_workbin_ref_t
+wb_target_ref (const wb_target_t *target)
+{
+    wb_workbin_ref_t ref = { target->type ? target->type->id : NULL, target->owner_id };
+    return ref;
+}
+
+void
+wb_engine_timestamp (char *buffer, size_t size)
+{
+    time_t now = time (NULL);
+    struct tm utc;
+    gmtime_r (&now, &utc);
+    strftime (buffer, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
+}
+
+const char *
+wb_engine_actor_name (const wb_request_t *request)
+{
+    const wb_session_t *session = request->session;
+    if (session->agent_id)
+        return session->agent_id;
+    return session->client_name ? session->client_name : "media-server";
+}

@@ -1,0 +1,52 @@
+/*  wb_engine: the server's protocol logic, without sockets.
+
+    The engine takes decoded requests with the routing id of their sender,
+    checks them against the session rules, the directory and the access
+    rules, changes the store, and hands every reply and event to a send
+    function. It owns all protocol state (sessions, subscriptions); one
+    thread drives it (wb_server's reactor, or a test). Being socket-free, it
+    is tested and fuzzed directly.
+*/
+#ifndef WB_ENGINE_H_INCLUDED
+#define WB_ENGINE_H_INCLUDED
+
+#include "wb_directory.h"
+#include "wb_msg.h"
+#include "wb_store.h"
+
+/* Deliver one message to the peer named by its routing id. Destroys
+   *msg_p. Return 0, or -1 with errno EAGAIN (the peer's queue is full) or
+   EHOSTUNREACH (the peer is gone). */
+typedef int (wb_engine_send_fn) (void *context, wb_msg_t **msg_p);
+
+#define WB_PAGE_CAP_DEFAULT 500
+#define WB_PAGE_CAP_MIN 100
+#define WB_PAGE_CAP_MAX 10000
+#define WB_SESSION_TIMEOUT_DEFAULT 30000   /* ms */
+
+typedef struct _wb_engine_t wb_engine_t;
+
+/* The engine uses, but does not own, the directory and the store. */
+wb_engine_t *wb_engine_new (wb_directory_t *directory, wb_store_t *store,
+                            wb_engine_send_fn *send, void *context);
+void wb_engine_destroy (wb_engine_t **self_p);
+
+/* The most interactions one content page holds (100..10,000). */
+int wb_engine_set_page_cap (wb_engine_t *self, int64_t cap);
+/* A session silent for longer than this (ms) is expired by wb_engine_expire. */
+void wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms);
+
+/* Handle one request. now_ms is a monotonic clock reading. Takes *msg_p. */
+void wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p,
+                       int64_t now_ms);
+/* Answer a message that could not be decoded: EventError 79 (or 4 for an
+   unknown message name), echoing the ReferenceId when it was read. */
+void wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
+                                 wb_codec_status_t status, int64_t reference_id,
+                                 int64_t now_ms);
+/* Expire sessions silent for longer than the timeout; return how many. */
+size_t wb_engine_expire (wb_engine_t *self, int64_t now_ms);
+
+size_t wb_engine_session_count (const wb_engine_t *self);
+
+#endif

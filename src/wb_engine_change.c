@@ -1,0 +1,537 @@
+/*  wb_engine_change: the write side: submit, place, pull, change properties,
+    stop. Each change is committed to the store before its EventAck and its
+    EventWorkbinContentChanged events are sent (PROTOCOL.md, "Durability"). */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wb_engine_internal.h"
+
+enum { CONTENT_TAKEN_OUT = 1, CONTENT_PLACED_IN = 2, CONTENT_PROPERTIES_CHANGED = 3 };
+enum { OPERATION_UNKNOWN = 0, OPERATION_PULL = 5, OPERATION_CREATE = 6,
+       OPERATION_STOP = 10, OPERATION_PLACE_IN_WORKBIN = 11 };
+enum { STATE_QUEUED = 0, STATE_HANDLING = 3 };
+
+/* Properties only the server sets: RequestChangeProperties gets 66. */
+static const char *s_read_only [] = {
+    "InteractionId", "TenantId", "InteractionState", "Queue", "Workbin",
+    "WorkbinAgentId", "WorkbinPlaceId", "WorkbinGroupId", "WorkbinPlaceGroupId",
+    "SubmittedAt", "PlacedInQueueAt", "MovedToQueueAt", "AssignedTo", "SubmittedBy",
+};
+
+/* Properties that say which workbin an interaction sits in. */
+static const char *s_location [] = {
+    "Queue", "Workbin", "WorkbinAgentId", "WorkbinPlaceId", "WorkbinGroupId",
+    "WorkbinPlaceGroupId",
+};
+
+/* Properties copied from RequestSubmit into the new interaction. */
+static const char *s_submitted [] = {
+    "MediaType", "InteractionType", "InteractionSubtype", "Subject",
+    "FromAddress", "FromPersonal", "Priority", "ReceivedAt",
+};
+
+/* An interaction read from the store, with where it sits. */
+typedef struct {
+    wb_kvlist_t *properties;
+    char type_id [WB_KEY_MAX + 1];
+    char owner_id [WB_KEY_MAX + 1];
+    const wb_workbin_type_t *type;   /* NULL when in no workbin */
+} s_interaction_t;
+
+// ---------------------------------------------------------------- events
+
+typedef struct {
+    const wb_workbin_type_t *type;
+    const char *owner_id;
+    int content_operation;
+    int operation;
+    const wb_kvlist_t *interaction;
+    int64_t version;
+    const char *actor;
+} s_change_t;
+
+static wb_msg_t *
+s_change_event (const s_change_t *change)
+{
+    wb_msg_t *event = wb_msg_new ("EventWorkbinContentChanged");
+    wb_kvlist_t *body = wb_msg_body (event);
+    wb_kvlist_add_int (body, "WorkbinContentOperation", change->content_operation);
+    wb_kvlist_add_int (body, "Operation", change->operation);
+    wb_kvlist_add_string (body, "WorkbinTypeId", change->type->id);
+    wb_kvlist_add_string (body, wb_engine_owner_attribute (change->type->owner_type),
+                          change->owner_id);
+    wb_kvlist_t *interaction = wb_kvlist_dup (change->interaction);
+    wb_kvlist_add_list (body, "Interaction", &interaction);
+    wb_kvlist_t *actor = wb_kvlist_new ();
+    wb_kvlist_add_string (actor, "AgentId", change->actor);
+    wb_kvlist_add_list (body, "Actor", &actor);
+    wb_kvlist_add_int (body, "WorkbinVersion", change->version);
+    return event;
+}
+
+//  Send one change to every subscriber of its workbin. Recipients are
+//  collected first: a failed send drops subscriptions, which edits the list.
+static void
+s_notify (wb_engine_t *self, const s_change_t *change)
+{
+    char *key = wb_sessions_workbin_key (change->type->id, change->owner_id);
+    zlistx_t *subscribers = wb_sessions_subscribers (self->sessions, key);
+    free (key);
+    if (!subscribers)
+        return;
+    size_t count = 0;
+    wb_session_t **recipients = calloc (zlistx_size (subscribers), sizeof (wb_session_t *));
+    for (wb_subscription_t *subscription = zlistx_first (subscribers); subscription && recipients;
+         subscription = zlistx_next (subscribers))
+        if (change->content_operation != CONTENT_PROPERTIES_CHANGED
+        ||  subscription->notify_property_changes)
+            recipients [count++] = subscription->session;
+    for (size_t index = 0; index < count; index++) {
+        wb_msg_t *event = s_change_event (change);
+        wb_engine_send_event (self, recipients [index], &event);
+    }
+    free (recipients);
+}
+
+// ---------------------------------------------------------------- helpers
+
+static void
+s_interaction_clear (s_interaction_t *interaction)
+{
+    wb_kvlist_destroy (&interaction->properties);
+}
+
+//  Load the interaction a request names (InteractionId in attributes).
+static int
+s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
+                    s_interaction_t *interaction)
+{
+    memset (interaction, 0, sizeof (*interaction));
+    const char *id = wb_kvlist_string (attributes, "InteractionId");
+    if (!id)
+        return WB_ERR_INTERACTION_ID_NOT_SPECIFIED;
+    int found = 0;
+    interaction->properties = wb_store_interaction_get (request->engine->store, id,
+                                                        interaction->type_id,
+                                                        interaction->owner_id,
+                                                        sizeof (interaction->type_id), &found);
+    if (found <= 0) {
+        request->detail = id;
+        return found < 0 ? WB_ERR_DATABASE : WB_ERR_UNKNOWN_INTERACTION;
+    }
+    if (*interaction->type_id)
+        interaction->type = wb_directory_workbin_type (request->engine->directory,
+                                                       interaction->type_id);
+    return 0;
+}
+
+//  May the sender act on this interaction? Someone else's pulled
+//  interaction is theirs (35); one in a workbin needs access to it (41).
+static int
+s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
+{
+    const char *assigned = wb_kvlist_string (interaction->properties, "AssignedTo");
+    if (!interaction->type) {
+        if (assigned && strcmp (assigned, wb_engine_actor_name (request)) != 0)
+            return WB_ERR_NOT_OWNER;
+        return 0;
+    }
+    return wb_engine_check_access (request, interaction->type, interaction->owner_id);
+}
+
+static void
+s_clear_location (wb_kvlist_t *properties)
+{
+    for (size_t index = 0; index < sizeof (s_location) / sizeof (s_location [0]); index++)
+        wb_kvlist_remove (properties, s_location [index]);
+}
+
+//  Set the properties that say where an interaction sits.
+static void
+s_set_location (wb_kvlist_t *properties, const wb_target_t *target, const char *now)
+{
+    s_clear_location (properties);
+    wb_kvlist_remove (properties, "AssignedTo");
+    char queue [WB_KEY_MAX + 32];
+    snprintf (queue, sizeof (queue), "%s/PrivateQueue", target->type->id);
+    wb_kvlist_set_string (properties, "Queue", queue);
+    wb_kvlist_set_string (properties, "Workbin", target->type->id);
+    wb_kvlist_set_string (properties, wb_engine_owner_attribute (target->type->owner_type),
+                          target->owner_id);
+    wb_kvlist_set_int (properties, "InteractionState", STATE_QUEUED);
+    wb_kvlist_set_string (properties, "PlacedInQueueAt", now);
+    wb_kvlist_set_string (properties, "MovedToQueueAt", now);
+}
+
+static bool
+s_is_read_only (const char *key)
+{
+    for (size_t index = 0; index < sizeof (s_read_only) / sizeof (s_read_only [0]); index++)
+        if (strcmp (s_read_only [index], key) == 0)
+            return true;
+    return false;
+}
+
+//  Check Added/Changed/DeletedProperties: 0, 65 or 66.
+static int
+s_check_property_changes (wb_request_t *request)
+{
+    const char *lists [] = { "AddedProperties", "ChangedProperties", "DeletedProperties" };
+    for (size_t list = 0; list < 3; list++) {
+        wb_kvlist_t *changes = wb_kvlist_list (request->body, lists [list]);
+        for (size_t index = 0; index < wb_kvlist_size (changes); index++) {
+            const char *key = wb_kvlist_key_at (changes, index);
+            wb_type_t type = wb_kvlist_type_at (changes, index);
+            request->detail = key;
+            if (s_is_read_only (key))
+                return WB_ERR_READ_ONLY_PROPERTY;
+            if (list < 2 && type != WB_TYPE_STRING && type != WB_TYPE_INT)
+                return WB_ERR_INVALID_PROPERTY_TYPE;
+        }
+    }
+    request->detail = NULL;
+    return 0;
+}
+
+//  Apply checked property changes; return how many entries changed.
+static size_t
+s_apply_property_changes (wb_request_t *request, wb_kvlist_t *properties)
+{
+    size_t changed = 0;
+    const char *lists [] = { "AddedProperties", "ChangedProperties" };
+    for (size_t list = 0; list < 2; list++) {
+        wb_kvlist_t *changes = wb_kvlist_list (request->body, lists [list]);
+        for (size_t index = 0; index < wb_kvlist_size (changes); index++, changed++) {
+            const char *key = wb_kvlist_key_at (changes, index);
+            if (wb_kvlist_type_at (changes, index) == WB_TYPE_INT)
+                wb_kvlist_set_int (properties, key, wb_kvlist_int_at (changes, index));
+            else
+                wb_kvlist_set_string (properties, key, wb_kvlist_string_at (changes, index));
+        }
+    }
+    wb_kvlist_t *deleted = wb_kvlist_list (request->body, "DeletedProperties");
+    for (size_t index = 0; index < wb_kvlist_size (deleted); index++)
+        changed += wb_kvlist_remove (properties, wb_kvlist_key_at (deleted, index));
+    return changed;
+}
+
+//  Bump a workbin's version inside the open transaction; 0 or -1.
+static int
+s_bump (wb_engine_t *self, const char *type_id, const char *owner_id, int64_t *version)
+{
+    wb_workbin_ref_t ref = { type_id, owner_id };
+    return wb_store_bump_version (self->store, ref, version);
+}
+
+static int
+s_commit_or_rollback (wb_engine_t *self, int rc)
+{
+    if (rc == 0 && wb_store_commit (self->store) == 0)
+        return 0;
+    wb_store_rollback (self->store);
+    return WB_ERR_DATABASE;
+}
+
+static void
+s_ack_with (wb_request_t *request, const char *interaction_id, int64_t version)
+{
+    wb_kvlist_t *extra = wb_kvlist_new ();
+    if (interaction_id)
+        wb_kvlist_add_string (extra, "InteractionId", interaction_id);
+    if (version >= 0)
+        wb_kvlist_add_int (extra, "WorkbinVersion", version);
+    wb_engine_reply_ack (request, extra);
+    wb_kvlist_destroy (&extra);
+}
+
+// ---------------------------------------------------------------- submit
+
+//  The properties of a new interaction from a RequestSubmit.
+static wb_kvlist_t *
+s_new_interaction (wb_request_t *request, const wb_target_t *target, const char *id)
+{
+    char now [32];
+    wb_engine_timestamp (now, sizeof (now));
+    wb_kvlist_t *properties = wb_kvlist_new ();
+    wb_kvlist_add_string (properties, "InteractionId", id);
+    wb_kvlist_add_int (properties, "TenantId", wb_directory_tenant_id (request->engine->directory));
+    for (size_t index = 0; index < sizeof (s_submitted) / sizeof (s_submitted [0]); index++) {
+        const char *key = s_submitted [index];
+        if (wb_kvlist_type (request->body, key) == WB_TYPE_STRING)
+            wb_kvlist_add_string (properties, key, wb_kvlist_string (request->body, key));
+        else
+        if (wb_kvlist_type (request->body, key) == WB_TYPE_INT)
+            wb_kvlist_add_int (properties, key, wb_kvlist_int_or (request->body, key, 0));
+    }
+    if (!wb_kvlist_has (properties, "ReceivedAt"))
+        wb_kvlist_add_string (properties, "ReceivedAt", now);
+    wb_kvlist_add_string (properties, "SubmittedBy", wb_engine_actor_name (request));
+    wb_kvlist_add_string (properties, "SubmittedAt", now);
+    s_set_location (properties, target, now);
+    wb_kvlist_t *user_data = wb_kvlist_dup (wb_kvlist_list (request->body, "UserData"));
+    if (user_data)
+        wb_kvlist_add_list (properties, "UserData", &user_data);
+    return properties;
+}
+
+int
+wb_engine_submit (wb_request_t *request)
+{
+    wb_engine_t *self = request->engine;
+    const char *queue = wb_kvlist_string (request->body, "Queue");
+    if (!wb_kvlist_has (request->body, "WorkbinTypeId")) {
+        request->detail = queue;
+        return queue ? WB_ERR_UNKNOWN_QUEUE : WB_ERR_QUEUE_NOT_SPECIFIED;
+    }
+    wb_target_t target;
+    int code = wb_engine_resolve_workbin (request, request->body, &target);
+    if (code)
+        return code;
+    char id [32];
+    snprintf (id, sizeof (id), "%016" PRIX64, self->next_interaction_id++);
+    wb_kvlist_t *properties = s_new_interaction (request, &target, id);
+    int64_t version = 0;
+    int rc = wb_store_begin (self->store)
+          || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
+          || s_bump (self, target.type->id, target.owner_id, &version);
+    code = s_commit_or_rollback (self, rc);
+    if (code == 0) {
+        s_ack_with (request, id, version);
+        s_change_t change = { target.type, target.owner_id, CONTENT_PLACED_IN,
+                              OPERATION_CREATE, properties, version,
+                              wb_engine_actor_name (request) };
+        s_notify (self, &change);
+    }
+    wb_kvlist_destroy (&properties);
+    wb_target_clear (&target);
+    return code;
+}
+
+// ---------------------------------------------------------------- place
+
+//  Store a moved interaction and bump both workbins in one transaction.
+static int
+s_store_move (wb_engine_t *self, const s_interaction_t *before, const wb_target_t *target,
+              const wb_kvlist_t *properties, int64_t *source_version, int64_t *target_version)
+{
+    const char *id = wb_kvlist_string (properties, "InteractionId");
+    int rc = wb_store_begin (self->store)
+          || wb_store_interaction_put (self->store, id, wb_target_ref (target), properties)
+          || (before->type && s_bump (self, before->type_id, before->owner_id, source_version))
+          || s_bump (self, target->type->id, target->owner_id, target_version);
+    return s_commit_or_rollback (self, rc);
+}
+
+static bool
+s_same_workbin (const s_interaction_t *interaction, const wb_target_t *target)
+{
+    return interaction->type && strcmp (interaction->type_id, target->type->id) == 0
+        && strcmp (interaction->owner_id, target->owner_id) == 0;
+}
+
+//  Move (or, within the same workbin, update) and tell both workbins.
+static int
+s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t *target)
+{
+    wb_engine_t *self = request->engine;
+    bool same = s_same_workbin (interaction, target);
+    wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
+    size_t changed = s_apply_property_changes (request, properties);
+    if (same && changed == 0) {
+        wb_kvlist_destroy (&properties);
+        s_ack_with (request, NULL, -1);
+        return 0;
+    }
+    char now [32];
+    wb_engine_timestamp (now, sizeof (now));
+    if (!same)
+        s_set_location (properties, target, now);
+    int64_t source_version = 0, target_version = 0;
+    s_interaction_t before = *interaction;
+    if (same)
+        before.type = NULL;     //  one workbin: bump it once
+    int code = s_store_move (self, &before, target, properties, &source_version, &target_version);
+    if (code == 0) {
+        s_ack_with (request, NULL, target_version);
+        const char *actor = wb_engine_actor_name (request);
+        if (before.type) {
+            s_change_t out = { before.type, before.owner_id, CONTENT_TAKEN_OUT,
+                               OPERATION_PLACE_IN_WORKBIN, interaction->properties,
+                               source_version, actor };
+            s_notify (self, &out);
+        }
+        s_change_t in = { target->type, target->owner_id,
+                          same ? CONTENT_PROPERTIES_CHANGED : CONTENT_PLACED_IN,
+                          OPERATION_PLACE_IN_WORKBIN, properties, target_version, actor };
+        s_notify (self, &in);
+    }
+    wb_kvlist_destroy (&properties);
+    return code;
+}
+
+int
+wb_engine_place (wb_request_t *request)
+{
+    s_interaction_t interaction;
+    wb_target_t target = { 0 };
+    int code = s_load_interaction (request, request->body, &interaction);
+    if (code == 0)
+        code = s_check_rights (request, &interaction);
+    if (code == 0)
+        code = wb_engine_resolve_workbin (request, request->body, &target);
+    if (code == 0)
+        code = s_check_property_changes (request);
+    if (code == 0)
+        code = s_place (request, &interaction, &target);
+    wb_target_clear (&target);
+    s_interaction_clear (&interaction);
+    return code;
+}
+
+// ---------------------------------------------------------------- pull
+
+int
+wb_engine_pull (wb_request_t *request)
+{
+    wb_engine_t *self = request->engine;
+    wb_kvlist_t *parameters = wb_kvlist_list (request->body, "PullParameters");
+    if (!wb_kvlist_string (parameters, "InteractionId"))
+        return WB_ERR_PULL_PARAMETERS_INVALID;
+    s_interaction_t interaction;
+    int code = s_load_interaction (request, parameters, &interaction);
+    if (code == 0 && !interaction.type)
+        code = WB_ERR_INVALID_INTERACTION_STATE;    //  not in a workbin
+    if (code == 0)
+        code = s_check_rights (request, &interaction);
+    if (code) {
+        s_interaction_clear (&interaction);
+        return code;
+    }
+    wb_kvlist_t *pulled = wb_kvlist_dup (interaction.properties);
+    s_clear_location (pulled);
+    wb_kvlist_set_int (pulled, "InteractionState", STATE_HANDLING);
+    wb_kvlist_set_string (pulled, "AssignedTo", wb_engine_actor_name (request));
+    const char *id = wb_kvlist_string (pulled, "InteractionId");
+    wb_workbin_ref_t nowhere = { NULL, NULL };
+    int64_t version = 0;
+    int rc = wb_store_begin (self->store)
+          || wb_store_interaction_put (self->store, id, nowhere, pulled)
+          || s_bump (self, interaction.type_id, interaction.owner_id, &version);
+    code = s_commit_or_rollback (self, rc);
+    if (code == 0) {
+        wb_msg_t *reply = wb_engine_reply_new (request, "EventPulledInteractions");
+        wb_kvlist_t *list = wb_kvlist_new ();
+        wb_kvlist_t *copy = wb_kvlist_dup (pulled);
+        wb_kvlist_add_list (list, "Interaction", &copy);
+        wb_kvlist_add_list (wb_msg_body (reply), "Interactions", &list);
+        wb_engine_reply (request, &reply);
+        s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
+                           OPERATION_PULL, interaction.properties, version,
+                           wb_engine_actor_name (request) };
+        s_notify (self, &out);
+    }
+    wb_kvlist_destroy (&pulled);
+    s_interaction_clear (&interaction);
+    return code;
+}
+
+// ---------------------------------------------------------------- change
+
+//  Tell the agent handling a pulled interaction that it changed.
+static void
+s_tell_handler (wb_request_t *request, const s_interaction_t *interaction)
+{
+    const char *assigned = wb_kvlist_string (interaction->properties, "AssignedTo");
+    wb_session_t *handler = wb_sessions_by_agent (request->engine->sessions, assigned);
+    if (!handler || handler == request->session)
+        return;
+    wb_msg_t *event = wb_msg_new ("EventPropertiesChanged");
+    wb_kvlist_t *body = wb_msg_body (event);
+    wb_kvlist_add_string (body, "InteractionId",
+                          wb_kvlist_string (interaction->properties, "InteractionId"));
+    const char *lists [] = { "AddedProperties", "ChangedProperties", "DeletedProperties" };
+    for (size_t index = 0; index < 3; index++) {
+        wb_kvlist_t *copy = wb_kvlist_dup (wb_kvlist_list (request->body, lists [index]));
+        if (copy)
+            wb_kvlist_add_list (body, lists [index], &copy);
+    }
+    wb_engine_send_event (request->engine, handler, &event);
+}
+
+static int
+s_change (wb_request_t *request, const s_interaction_t *interaction)
+{
+    wb_engine_t *self = request->engine;
+    wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
+    s_apply_property_changes (request, properties);
+    const char *id = wb_kvlist_string (properties, "InteractionId");
+    wb_workbin_ref_t where = { interaction->type ? interaction->type_id : NULL,
+                               interaction->type ? interaction->owner_id : NULL };
+    int64_t version = -1;
+    int rc = wb_store_begin (self->store)
+          || wb_store_interaction_put (self->store, id, where, properties)
+          || (interaction->type && s_bump (self, where.type_id, where.owner_id, &version));
+    int code = s_commit_or_rollback (self, rc);
+    if (code == 0) {
+        s_ack_with (request, NULL, version);
+        if (interaction->type) {
+            s_change_t change = { interaction->type, interaction->owner_id,
+                                  CONTENT_PROPERTIES_CHANGED, OPERATION_UNKNOWN, properties,
+                                  version, wb_engine_actor_name (request) };
+            s_notify (self, &change);
+        }
+        else
+            s_tell_handler (request, interaction);
+    }
+    wb_kvlist_destroy (&properties);
+    return code;
+}
+
+int
+wb_engine_change_properties (wb_request_t *request)
+{
+    s_interaction_t interaction;
+    int code = s_load_interaction (request, request->body, &interaction);
+    if (code == 0)
+        code = s_check_rights (request, &interaction);
+    if (code == 0)
+        code = s_check_property_changes (request);
+    if (code == 0)
+        code = s_change (request, &interaction);
+    s_interaction_clear (&interaction);
+    return code;
+}
+
+// ---------------------------------------------------------------- stop
+
+int
+wb_engine_stop (wb_request_t *request)
+{
+    wb_engine_t *self = request->engine;
+    s_interaction_t interaction;
+    int code = s_load_interaction (request, request->body, &interaction);
+    if (code == 0)
+        code = s_check_rights (request, &interaction);
+    if (code) {
+        s_interaction_clear (&interaction);
+        return code;
+    }
+    const char *id = wb_kvlist_string (interaction.properties, "InteractionId");
+    int64_t version = -1;
+    int rc = wb_store_begin (self->store)
+          || wb_store_interaction_delete (self->store, id)
+          || (interaction.type && s_bump (self, interaction.type_id, interaction.owner_id, &version));
+    code = s_commit_or_rollback (self, rc);
+    if (code == 0) {
+        s_ack_with (request, NULL, version);
+        if (interaction.type) {
+            s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
+                               OPERATION_STOP, interaction.properties, version,
+                               wb_engine_actor_name (request) };
+            s_notify (self, &out);
+        }
+    }
+    s_interaction_clear (&interaction);
+    return code;
+}

@@ -1,0 +1,92 @@
+/*  wb_engine_internal: what the parts of wb_engine share.
+
+    The engine is one class spread over four files by purpose:
+    wb_engine.c (dispatch, replies, events, workbin addressing),
+    wb_engine_session.c (register, login, logout, ping),
+    wb_engine_workbin.c (types, statistic, content, notifications),
+    wb_engine_change.c (submit, place, pull, change properties, stop).
+*/
+#ifndef WB_ENGINE_INTERNAL_H_INCLUDED
+#define WB_ENGINE_INTERNAL_H_INCLUDED
+
+#include "wb_engine.h"
+#include "wb_error.h"
+#include "wb_sessions.h"
+
+struct _wb_engine_t {
+    wb_directory_t *directory;
+    wb_store_t *store;
+    wb_sessions_t *sessions;
+    wb_engine_send_fn *send;
+    void *context;
+    int64_t page_cap;
+    int64_t session_timeout;
+    uint64_t next_interaction_id;
+};
+
+/* The request being handled. */
+typedef struct {
+    wb_engine_t *engine;
+    wb_session_t *session;       /* NULL when the sender is not registered */
+    zframe_t *routing_id;
+    const char *name;
+    int64_t reference_id;
+    const wb_kvlist_t *body;
+    const char *detail;          /* extra text for the EventError, or NULL */
+} wb_request_t;
+
+/* A workbin named by a request, once checked against the directory. */
+typedef struct {
+    const wb_workbin_type_t *type;
+    const char *owner_id;        /* points into the request's body */
+    char *key;                   /* "type@owner", owned: wb_target_clear */
+} wb_target_t;
+
+/* A handler answers its request itself and returns 0, or returns the
+   error code that the dispatcher answers with EventError. */
+typedef int (wb_handler_fn) (wb_request_t *request);
+
+int wb_engine_register (wb_request_t *request);
+int wb_engine_unregister (wb_request_t *request);
+int wb_engine_login (wb_request_t *request);
+int wb_engine_logout (wb_request_t *request);
+int wb_engine_ping (wb_request_t *request);
+int wb_engine_types_info (wb_request_t *request);
+int wb_engine_statistic (wb_request_t *request);
+int wb_engine_content (wb_request_t *request);
+int wb_engine_notifications (wb_request_t *request);
+int wb_engine_cancel_notifications (wb_request_t *request);
+int wb_engine_submit (wb_request_t *request);
+int wb_engine_place (wb_request_t *request);
+int wb_engine_pull (wb_request_t *request);
+int wb_engine_change_properties (wb_request_t *request);
+int wb_engine_stop (wb_request_t *request);
+
+/* A reply to the request: the named event with its ReferenceId. */
+wb_msg_t *wb_engine_reply_new (wb_request_t *request, const char *name);
+void wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p);
+/* EventAck, with the attributes of extra appended if not NULL. */
+void wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra);
+void wb_engine_reply_error (wb_request_t *request, int code);
+/* An unsolicited event to a session: EventSequence is added here. */
+void wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p);
+
+/* Check the workbin named by attributes (WorkbinTypeId and owner id) and
+   the sender's right to it. Return 0 and fill target, or an error code. */
+int wb_engine_resolve_workbin (wb_request_t *request, const wb_kvlist_t *attributes,
+                               wb_target_t *target);
+/* The sender's right to a workbin given by type and owner: 0 or 41. */
+int wb_engine_check_access (wb_request_t *request, const wb_workbin_type_t *type,
+                            const char *owner_id);
+void wb_target_clear (wb_target_t *target);
+/* The attribute that names the owner for an owner type. */
+const char *wb_engine_owner_attribute (wb_owner_type_t owner_type);
+/* A store reference for a target. */
+wb_workbin_ref_t wb_target_ref (const wb_target_t *target);
+
+/* The current time as ISO-8601 UTC text, into a 21-byte buffer. */
+void wb_engine_timestamp (char *buffer, size_t size);
+/* The sender's name for Actor and SubmittedBy: agent id or client name. */
+const char *wb_engine_actor_name (const wb_request_t *request);
+
+#endif

@@ -1,0 +1,100 @@
+/*  wb_engine_session: register, unregister, login, logout and ping.
+    Session rules: PROTOCOL.md, "Session rules". */
+#include <string.h>
+#include "wb_engine_internal.h"
+
+int
+wb_engine_register (wb_request_t *request)
+{
+    int64_t client_type = wb_kvlist_int_or (request->body, "ClientType", 0);
+    if (client_type != WB_CLIENT_AGENT_APPLICATION && client_type != WB_CLIENT_MEDIA_SERVER)
+        return WB_ERR_UNKNOWN_CLIENT_TYPE;
+    wb_session_t *session = wb_sessions_create (request->engine->sessions, request->routing_id);
+    if (!session)
+        return WB_ERR_DATABASE_MANAGER;
+    //  Registering again keeps the session: its login and subscriptions
+    if (!session->client_type)
+        session->client_type = (int) client_type;
+    const char *name = wb_kvlist_string (request->body, "ClientName");
+    if (name) {
+        free (session->client_name);
+        session->client_name = strdup (name);
+    }
+    request->session = session;
+    wb_engine_reply_ack (request, NULL);
+    return 0;
+}
+
+int
+wb_engine_unregister (wb_request_t *request)
+{
+    wb_engine_reply_ack (request, NULL);
+    wb_sessions_remove (request->engine->sessions, &request->session);
+    return 0;
+}
+
+//  The place an agent logs in at: the one asked for, or its own.
+static int
+s_login_place (wb_request_t *request, const char *agent_id, const char **place_id)
+{
+    wb_directory_t *directory = request->engine->directory;
+    *place_id = wb_kvlist_string (request->body, "PlaceId");
+    if (!*place_id || !**place_id)
+        *place_id = wb_directory_agent_place (directory, agent_id);
+    if (!*place_id)
+        return WB_ERR_PLACE_NOT_SPECIFIED;
+    if (!wb_directory_has_place (directory, *place_id)) {
+        request->detail = *place_id;
+        return WB_ERR_UNKNOWN_PLACE;
+    }
+    wb_session_t *occupant = wb_sessions_by_place (request->engine->sessions, *place_id);
+    if (occupant && occupant != request->session) {
+        request->detail = *place_id;
+        return WB_ERR_PLACE_OCCUPIED;
+    }
+    return 0;
+}
+
+int
+wb_engine_login (wb_request_t *request)
+{
+    wb_engine_t *self = request->engine;
+    int64_t tenant_id = wb_kvlist_int_or (request->body, "TenantId", 0);
+    if (tenant_id != wb_directory_tenant_id (self->directory))
+        return WB_ERR_UNKNOWN_TENANT;
+    const char *agent_id = wb_kvlist_string (request->body, "AgentId");
+    if (!wb_directory_has_agent (self->directory, agent_id)) {
+        request->detail = agent_id;
+        return WB_ERR_UNKNOWN_AGENT;
+    }
+    if (wb_sessions_by_agent (self->sessions, agent_id) || request->session->agent_id) {
+        request->detail = agent_id;
+        return WB_ERR_AGENT_ALREADY_LOGGED_IN;
+    }
+    const char *place_id = NULL;
+    int code = s_login_place (request, agent_id, &place_id);
+    if (code)
+        return code;
+    if (wb_sessions_login (self->sessions, request->session, agent_id, place_id))
+        return WB_ERR_DATABASE_MANAGER;
+    wb_engine_reply_ack (request, NULL);
+    return 0;
+}
+
+int
+wb_engine_logout (wb_request_t *request)
+{
+    if (!request->session->agent_id)
+        return WB_ERR_NOT_LOGGED_IN;
+    wb_sessions_logout (request->engine->sessions, request->session);
+    wb_engine_reply_ack (request, NULL);
+    return 0;
+}
+
+int
+wb_engine_ping (wb_request_t *request)
+{
+    //  Answered even before registration, so a client can probe the server
+    wb_engine_reply_ack (request, NULL);
+    return 0;
+}

@@ -1,0 +1,208 @@
+/*  wb_engine_workbin: the read side of workbins: types, statistic, content,
+    and (un)subscribing to their changes. PROTOCOL.md, "Messages". */
+#include <stdio.h>
+#include <string.h>
+#include "wb_engine_internal.h"
+
+typedef struct {
+    wb_engine_t *engine;
+    const wb_workbin_type_t *type;
+    wb_kvlist_t *owners;
+} s_owner_lister_t;
+
+//  Add one owner entry to the owner list of a workbin type.
+static void
+s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
+{
+    s_owner_lister_t *lister = context;
+    wb_workbin_ref_t ref = { lister->type->id, owner_id };
+    int64_t count = 0;
+    wb_store_workbin_count (lister->engine->store, ref, &count);
+    wb_kvlist_t *owner = wb_kvlist_new ();
+    wb_kvlist_add_string (owner, "OwnerId", owner_id);
+    const char *name = wb_directory_owner_name (lister->engine->directory,
+                                                lister->type->owner_type, owner_id);
+    wb_kvlist_add_string (owner, "OwnerName", name ? name : owner_id);
+    wb_kvlist_add_string (owner, "Relation", wb_relation_text (relation));
+    wb_kvlist_add_int (owner, "NumberOfInteractions", count);
+    wb_kvlist_add_list (lister->owners, "Owner", &owner);
+}
+
+//  The WorkbinTypeInfo entry of one type, with the owners the sender sees.
+static wb_kvlist_t *
+s_type_info (wb_request_t *request, const wb_workbin_type_t *type)
+{
+    wb_engine_t *self = request->engine;
+    wb_session_t *session = request->session;
+    wb_kvlist_t *info = wb_kvlist_new ();
+    char view [WB_KEY_MAX + 32];
+    snprintf (view, sizeof (view), "%s/PrivateView", type->id);
+    wb_kvlist_add_string (info, "WorkbinTypeId", type->id);
+    wb_kvlist_add_string (info, "DisplayName", type->name);
+    wb_kvlist_add_int (info, "WorkbinType", type->owner_type);
+    wb_kvlist_add_string (info, "View", view);
+    wb_kvlist_add_int (info, "Active", 1);
+    wb_kvlist_add_string (info, "Columns", type->columns ? type->columns : "");
+    s_owner_lister_t lister = { self, type, wb_kvlist_new () };
+    if (session->agent_id)
+        wb_directory_visible_owners (self->directory, session->agent_id, session->place_id,
+                                     type->owner_type, s_add_owner, &lister);
+    else
+        wb_directory_all_owners (self->directory, type->owner_type, s_add_owner, &lister);
+    wb_kvlist_add_list (info, "Owners", &lister.owners);
+    return info;
+}
+
+int
+wb_engine_types_info (wb_request_t *request)
+{
+    wb_directory_t *directory = request->engine->directory;
+    wb_msg_t *reply = wb_engine_reply_new (request, "EventWorkbinTypesInfo");
+    wb_kvlist_t *types = wb_kvlist_new ();
+    for (size_t index = 0; index < wb_directory_workbin_type_count (directory); index++) {
+        wb_kvlist_t *info = s_type_info (request, wb_directory_workbin_type_at (directory, index));
+        wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
+    }
+    wb_kvlist_add_list (wb_msg_body (reply), "WorkbinTypes", &types);
+    wb_engine_reply (request, &reply);
+    return 0;
+}
+
+//  Name the workbin in a reply or event, as requests name it.
+static void
+s_add_workbin_ids (wb_kvlist_t *body, const wb_target_t *target)
+{
+    wb_kvlist_add_string (body, "WorkbinTypeId", target->type->id);
+    wb_kvlist_add_string (body, wb_engine_owner_attribute (target->type->owner_type),
+                          target->owner_id);
+}
+
+int
+wb_engine_statistic (wb_request_t *request)
+{
+    wb_target_t target;
+    int code = wb_engine_resolve_workbin (request, request->body, &target);
+    if (code)
+        return code;
+    wb_store_t *store = request->engine->store;
+    int64_t count = 0, version = 0;
+    char oldest [32], newest [32];
+    if (wb_store_workbin_count (store, wb_target_ref (&target), &count)
+    ||  wb_store_workbin_version (store, wb_target_ref (&target), &version)
+    ||  wb_store_workbin_moved_range (store, wb_target_ref (&target), oldest, newest,
+                                      sizeof (oldest))) {
+        wb_target_clear (&target);
+        return WB_ERR_DATABASE;
+    }
+    wb_msg_t *reply = wb_engine_reply_new (request, "EventWorkbinStatistic");
+    wb_kvlist_t *body = wb_msg_body (reply);
+    wb_kvlist_add_int (body, "NumberOfInteractions", count);
+    wb_kvlist_add_int (body, "WorkbinVersion", version);
+    if (*oldest)
+        wb_kvlist_add_string (body, "MinMovedToQueueAt", oldest);
+    if (*newest)
+        wb_kvlist_add_string (body, "MaxMovedToQueueAt", newest);
+    s_add_workbin_ids (body, &target);
+    wb_engine_reply (request, &reply);
+    wb_target_clear (&target);
+    return 0;
+}
+
+//  Read From and Count of a content request: 0 or WB_ERR_INVALID_PAGE.
+static int
+s_page_window (wb_request_t *request, int64_t *from, int64_t *count)
+{
+    int64_t cap = request->engine->page_cap;
+    *from = wb_kvlist_int_or (request->body, "From", 0);
+    *count = wb_kvlist_int_or (request->body, "Count", cap);
+    if (*from < 0 || *count < 1) {
+        request->detail = *from < 0 ? "From below 0" : "Count below 1";
+        return WB_ERR_INVALID_PAGE;
+    }
+    if (*count > cap)
+        *count = cap;
+    return 0;
+}
+
+//  Reply with one page; the version is read in the same transaction so
+//  that the page and its version always agree.
+static int
+s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int64_t count)
+{
+    wb_store_t *store = request->engine->store;
+    wb_msg_t *reply = wb_engine_reply_new (request, "EventWorkbinContent");
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    int64_t total = 0, version = 0;
+    if (wb_store_begin (store)
+    ||  wb_store_workbin_page (store, wb_target_ref (target), from, count, interactions, &total)
+    ||  wb_store_workbin_version (store, wb_target_ref (target), &version)
+    ||  wb_store_commit (store)) {
+        wb_store_rollback (store);
+        wb_kvlist_destroy (&interactions);
+        wb_msg_destroy (&reply);
+        return WB_ERR_DATABASE;
+    }
+    wb_kvlist_t *body = wb_msg_body (reply);
+    wb_kvlist_add_list (body, "Interactions", &interactions);
+    wb_kvlist_add_int (body, "WorkbinVersion", version);
+    wb_kvlist_add_int (body, "TotalCount", total);
+    wb_kvlist_add_int (body, "From", from);
+    s_add_workbin_ids (body, target);
+    wb_engine_reply (request, &reply);
+    return 0;
+}
+
+int
+wb_engine_content (wb_request_t *request)
+{
+    wb_target_t target;
+    int code = wb_engine_resolve_workbin (request, request->body, &target);
+    int64_t from = 0, count = 0;
+    if (code == 0)
+        code = s_page_window (request, &from, &count);
+    if (code == 0)
+        code = s_send_page (request, &target, from, count);
+    wb_target_clear (&target);
+    return code;
+}
+
+int
+wb_engine_notifications (wb_request_t *request)
+{
+    wb_target_t target;
+    int code = wb_engine_resolve_workbin (request, request->body, &target);
+    if (code)
+        return code;
+    int64_t version = 0;
+    bool notify = wb_kvlist_int_or (request->body, "NotifyPropertyChanges", 0) != 0;
+    if (wb_store_workbin_version (request->engine->store, wb_target_ref (&target), &version))
+        code = WB_ERR_DATABASE;
+    else
+    if (wb_sessions_subscribe (request->engine->sessions, request->session, target.key, notify))
+        code = WB_ERR_DATABASE_MANAGER;
+    else {
+        wb_kvlist_t *extra = wb_kvlist_new ();
+        wb_kvlist_add_int (extra, "WorkbinVersion", version);
+        wb_engine_reply_ack (request, extra);
+        wb_kvlist_destroy (&extra);
+    }
+    wb_target_clear (&target);
+    return code;
+}
+
+int
+wb_engine_cancel_notifications (wb_request_t *request)
+{
+    wb_target_t target;
+    int code = wb_engine_resolve_workbin (request, request->body, &target);
+    if (code)
+        return code;
+    if (wb_sessions_unsubscribe (request->engine->sessions, request->session, target.key)) {
+        request->detail = wb_kvlist_string (request->body, "WorkbinTypeId");
+        code = WB_ERR_NOT_SUBSCRIBED;
+    }
+    else
+        wb_engine_reply_ack (request, NULL);
+    wb_target_clear (&target);
+    return code;
+}

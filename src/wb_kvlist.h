@@ -1,0 +1,115 @@
+/*  wb_kvlist: an ordered, typed key/value list, the body of every message.
+
+    Values are strings, 64-bit integers, binary blobs or nested lists. Keys are
+    short ASCII names; the list keeps insertion order and allows a key twice
+    (the vendor's KVList does too), lookups return the first match.
+
+    The byte encoding is specified in doc/PROTOCOL.md, section "Body encoding".
+    Decoding never trusts its input: every length is checked against the bytes
+    that remain, counts and depth are bounded, and a failure is reported as a
+    wb_codec_status_t, never an abort.
+*/
+#ifndef WB_KVLIST_H_INCLUDED
+#define WB_KVLIST_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Limits of the body encoding; PROTOCOL.md repeats them. */
+#define WB_KEY_MAX          64          /* bytes in a key */
+#define WB_VALUE_MAX        (1u << 20)  /* bytes in one string or binary */
+#define WB_ENTRIES_MAX      20000       /* entries in one list */
+#define WB_DEPTH_MAX        8           /* nesting: the body is depth 1 */
+#define WB_BODY_MAX         (32u << 20) /* bytes in a whole body */
+
+typedef enum {
+    WB_TYPE_STRING = 1,
+    WB_TYPE_INT = 2,
+    WB_TYPE_BINARY = 3,
+    WB_TYPE_LIST = 4,
+} wb_type_t;
+
+/* Why a decode failed; WB_CODEC_OK is success. */
+typedef enum {
+    WB_CODEC_OK = 0,
+    WB_CODEC_TRUNCATED,       /* a field runs past the end of the bytes */
+    WB_CODEC_TRAILING,        /* bytes are left after the top-level list */
+    WB_CODEC_BAD_TYPE,        /* unknown value type tag */
+    WB_CODEC_BAD_KEY,         /* empty, too long or non-printable key */
+    WB_CODEC_TOO_BIG,         /* a value or the body exceeds its limit */
+    WB_CODEC_TOO_MANY,        /* an entry count over the limit or the bytes */
+    WB_CODEC_TOO_DEEP,        /* nesting over WB_DEPTH_MAX */
+    WB_CODEC_BAD_UTF8,        /* a string is not valid UTF-8 */
+    WB_CODEC_FRAMES,          /* the message does not have its three frames */
+    WB_CODEC_BAD_PROTOCOL,    /* unknown protocol id or version */
+    WB_CODEC_BAD_NAME,        /* a message name that is not in the catalogue */
+    WB_CODEC_NO_REFERENCE,    /* ReferenceId absent or not an int */
+    WB_CODEC_STATUS_COUNT
+} wb_codec_status_t;
+
+/* A short English text for a codec status ("a field runs past the end"). */
+const char *wb_codec_status_text (wb_codec_status_t status);
+
+typedef struct _wb_kvlist_t wb_kvlist_t;
+
+wb_kvlist_t *wb_kvlist_new (void);
+void wb_kvlist_destroy (wb_kvlist_t **self_p);
+wb_kvlist_t *wb_kvlist_dup (const wb_kvlist_t *self);
+
+/* Number of entries at this level. */
+size_t wb_kvlist_size (const wb_kvlist_t *self);
+
+/* Append an entry. Return 0, or -1 if the key is invalid or a limit is hit.
+   add_list takes ownership of *list_p (also on failure) and nulls it. */
+int wb_kvlist_add_string (wb_kvlist_t *self, const char *key, const char *value);
+int wb_kvlist_add_int (wb_kvlist_t *self, const char *key, int64_t value);
+int wb_kvlist_add_binary (wb_kvlist_t *self, const char *key,
+                          const void *data, size_t size);
+int wb_kvlist_add_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p);
+
+/* Replace the first entry with this key, or append one. Same returns. */
+int wb_kvlist_set_string (wb_kvlist_t *self, const char *key, const char *value);
+int wb_kvlist_set_int (wb_kvlist_t *self, const char *key, int64_t value);
+int wb_kvlist_set_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p);
+
+/* Remove every entry with this key; return how many were removed. */
+size_t wb_kvlist_remove (wb_kvlist_t *self, const char *key);
+
+/* Lookups by key: the first entry with that key and that type. */
+bool wb_kvlist_has (const wb_kvlist_t *self, const char *key);
+const char *wb_kvlist_string (const wb_kvlist_t *self, const char *key);
+int wb_kvlist_int (const wb_kvlist_t *self, const char *key, int64_t *value);
+int64_t wb_kvlist_int_or (const wb_kvlist_t *self, const char *key, int64_t fallback);
+const void *wb_kvlist_binary (const wb_kvlist_t *self, const char *key, size_t *size);
+wb_kvlist_t *wb_kvlist_list (const wb_kvlist_t *self, const char *key);
+/* Type of the first entry with this key; 0 if absent. */
+wb_type_t wb_kvlist_type (const wb_kvlist_t *self, const char *key);
+
+/* Positional access, for iterating in order. index < size. */
+const char *wb_kvlist_key_at (const wb_kvlist_t *self, size_t index);
+wb_type_t wb_kvlist_type_at (const wb_kvlist_t *self, size_t index);
+const char *wb_kvlist_string_at (const wb_kvlist_t *self, size_t index);
+int64_t wb_kvlist_int_at (const wb_kvlist_t *self, size_t index);
+const void *wb_kvlist_binary_at (const wb_kvlist_t *self, size_t index, size_t *size);
+wb_kvlist_t *wb_kvlist_list_at (const wb_kvlist_t *self, size_t index);
+
+/* Copy every entry of source to the end of self. Return 0 or -1. */
+int wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source);
+
+/* Structural equality: same keys, types and values in the same order. */
+bool wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b);
+
+/* Bytes the encoding of this list takes. */
+size_t wb_kvlist_encoded_size (const wb_kvlist_t *self);
+/* Encode into a new buffer of *size bytes (caller frees); NULL on failure. */
+uint8_t *wb_kvlist_encode (const wb_kvlist_t *self, size_t *size);
+/* Decode exactly size bytes. Return the list, or NULL with *status set. */
+wb_kvlist_t *wb_kvlist_decode (const uint8_t *data, size_t size,
+                               wb_codec_status_t *status);
+
+/* Append a one-line readable form, {Key='text' N=5 L={...} B=<3 bytes>},
+   to buffer (NUL-terminated, truncated with "..." to fit capacity). */
+void wb_kvlist_print (const wb_kvlist_t *self, char *buffer, size_t capacity);
+
+#endif

@@ -1,0 +1,58 @@
+/*  wb_msg: one protocol message: its name, ReferenceId and body.
+
+    On the wire (doc/PROTOCOL.md, "Frames") a message is three frames:
+    the protocol id "WBP/1", the message name, and the encoded body. The
+    body carries ReferenceId as an int entry; wb_msg keeps it as a field.
+    On a ROUTER socket a routing-id frame comes first; wb_msg keeps it so a
+    reply can be sent back to the same peer.
+*/
+#ifndef WB_MSG_H_INCLUDED
+#define WB_MSG_H_INCLUDED
+
+#include <czmq.h>
+#include "wb_kvlist.h"
+
+#define WB_PROTOCOL_ID "WBP/1"
+
+typedef struct _wb_msg_t wb_msg_t;
+
+/* A message with this catalogue name, ReferenceId 0 and an empty body.
+   Returns NULL if the name is not in the catalogue. */
+wb_msg_t *wb_msg_new (const char *name);
+void wb_msg_destroy (wb_msg_t **self_p);
+wb_msg_t *wb_msg_dup (const wb_msg_t *self);
+
+const char *wb_msg_name (const wb_msg_t *self);
+int64_t wb_msg_reference_id (const wb_msg_t *self);
+void wb_msg_set_reference_id (wb_msg_t *self, int64_t reference_id);
+/* The body, owned by the message; the caller may read and change it. */
+wb_kvlist_t *wb_msg_body (wb_msg_t *self);
+const wb_kvlist_t *wb_msg_body_const (const wb_msg_t *self);
+
+/* The routing id of the peer (ROUTER side), or NULL. */
+zframe_t *wb_msg_routing_id (const wb_msg_t *self);
+void wb_msg_set_routing_id (wb_msg_t *self, zframe_t *routing_id);
+
+/* Encode to a zmsg of three frames (no routing id); NULL on failure. */
+zmsg_t *wb_msg_encode (const wb_msg_t *self);
+/* Decode the three frames of a zmsg (the routing id already removed).
+   Returns the message, or NULL with *status saying why. When the
+   ReferenceId could be read despite a failure, *reference_id gets it
+   (0 otherwise), so that an EventError can still echo it. */
+wb_msg_t *wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status,
+                         int64_t *reference_id);
+
+/* Send on a socket; a ROUTER socket gets the routing id first. Destroys
+   *self_p and nulls it whatever happens. Return 0 or -1. */
+int wb_msg_send (wb_msg_t **self_p, void *socket);
+/* Receive one message. Returns it, or NULL with *status saying why;
+   on a ROUTER socket *routing_id gets the sender even when decoding
+   fails (caller destroys it), so the server can answer with an error. */
+wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
+                       int64_t *reference_id, zframe_t **routing_id);
+
+/* One line for logs and the trace:
+   "RequestGetWorkbinContent ref=7 {WorkbinTypeId='email-draft' ...}" */
+void wb_msg_print (const wb_msg_t *self, char *buffer, size_t capacity);
+
+#endif

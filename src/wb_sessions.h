@@ -1,0 +1,84 @@
+/*  wb_sessions: the server's registry of client sessions and subscriptions.
+
+    A session is one connected, registered client, known by its ROUTER
+    routing id. It may be logged in as an agent at a place, and it holds
+    subscriptions to workbins. The registry answers the lookups the engine
+    needs per request: session by routing id, session by agent, by place,
+    and the subscribers of a workbin. It sends nothing; wb_engine does.
+*/
+#ifndef WB_SESSIONS_H_INCLUDED
+#define WB_SESSIONS_H_INCLUDED
+
+#include <czmq.h>
+#include <stdbool.h>
+
+#define WB_CLIENT_AGENT_APPLICATION 2
+#define WB_CLIENT_MEDIA_SERVER 3
+
+typedef struct _wb_session_t wb_session_t;
+
+typedef struct {
+    wb_session_t *session;
+    char *workbin_key;       /* wb_sessions_workbin_key () form */
+    bool notify_property_changes;
+} wb_subscription_t;
+
+struct _wb_session_t {
+    char *key;               /* routing id in hex */
+    zframe_t *routing_id;
+    int client_type;         /* WB_CLIENT_... */
+    char *client_name;
+    char *agent_id;          /* NULL until logged in */
+    char *place_id;
+    int64_t event_sequence;  /* last EventSequence sent */
+    int64_t last_seen;       /* monotonic ms of the last message */
+    bool subscriptions_dropped;  /* tell the client at its next request */
+    zlistx_t *subscriptions; /* of wb_subscription_t *, owned */
+};
+
+typedef struct _wb_sessions_t wb_sessions_t;
+
+wb_sessions_t *wb_sessions_new (void);
+void wb_sessions_destroy (wb_sessions_t **self_p);
+size_t wb_sessions_size (const wb_sessions_t *self);
+
+/* The key of a workbin for subscription lookups: "type@owner". Caller frees. */
+char *wb_sessions_workbin_key (const char *type_id, const char *owner_id);
+
+wb_session_t *wb_sessions_find (wb_sessions_t *self, zframe_t *routing_id);
+/* Create a session for a routing id (or return the existing one). */
+wb_session_t *wb_sessions_create (wb_sessions_t *self, zframe_t *routing_id);
+/* Log out, drop subscriptions and forget the session; *session_p nulled. */
+void wb_sessions_remove (wb_sessions_t *self, wb_session_t **session_p);
+
+wb_session_t *wb_sessions_by_agent (wb_sessions_t *self, const char *agent_id);
+wb_session_t *wb_sessions_by_place (wb_sessions_t *self, const char *place_id);
+/* Record a login; the caller has checked agent and place are free. */
+int wb_sessions_login (wb_sessions_t *self, wb_session_t *session,
+                       const char *agent_id, const char *place_id);
+/* Forget the login and drop the subscriptions. */
+void wb_sessions_logout (wb_sessions_t *self, wb_session_t *session);
+
+/* Subscribe (or update the flag of an existing subscription). Return 0. */
+int wb_sessions_subscribe (wb_sessions_t *self, wb_session_t *session,
+                           const char *workbin_key, bool notify_property_changes);
+/* Cancel; return -1 if the session was not subscribed to that workbin. */
+int wb_sessions_unsubscribe (wb_sessions_t *self, wb_session_t *session,
+                             const char *workbin_key);
+bool wb_sessions_is_subscribed (wb_sessions_t *self, wb_session_t *session,
+                                const char *workbin_key);
+void wb_sessions_drop_subscriptions (wb_sessions_t *self, wb_session_t *session);
+/* The subscriptions to a workbin (wb_subscription_t *), or NULL if none.
+   The list belongs to the registry: do not change it while iterating. */
+zlistx_t *wb_sessions_subscribers (wb_sessions_t *self, const char *workbin_key);
+
+/* First and next session, for sweeps; do not remove while iterating
+   except through wb_sessions_expire. */
+wb_session_t *wb_sessions_first (wb_sessions_t *self);
+wb_session_t *wb_sessions_next (wb_sessions_t *self);
+
+/* Remove every session not seen since before deadline (monotonic ms);
+   return how many were removed. */
+size_t wb_sessions_expire (wb_sessions_t *self, int64_t deadline);
+
+#endif

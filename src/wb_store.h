@@ -1,0 +1,94 @@
+/*  wb_store: where interactions and workbin versions are kept, durably.
+
+    A small interface over a backend (a table of function pointers), so that
+    the server engine does not know SQL: the SQLite backend (wb_store_sqlite.c)
+    serves one node; a PostgreSQL backend can implement the same table later
+    for sites with several server nodes.
+
+    An interaction is its property list (a wb_kvlist, as sent on the wire)
+    plus where it sits: a workbin (type id + owner id) or nowhere (pulled,
+    being handled). Within a workbin, interactions keep the order in which
+    they were placed there. Every change the engine makes runs inside
+    begin/commit; commit returns only once the change is durable (as the
+    backend's synchronous setting defines it).
+*/
+#ifndef WB_STORE_H_INCLUDED
+#define WB_STORE_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "wb_kvlist.h"
+
+typedef struct _wb_store_t wb_store_t;
+
+/* A workbin: its type id and owner id. */
+typedef struct {
+    const char *type_id;
+    const char *owner_id;
+} wb_workbin_ref_t;
+
+/* The operations a backend provides; each returns 0 or -1 unless stated. */
+typedef struct {
+    const char *name;                                   /* "sqlite" */
+    void (*close) (void *backend);
+    int (*begin) (void *backend);
+    int (*commit) (void *backend);
+    int (*rollback) (void *backend);
+    /* Current version of a workbin; 0 if it never changed. */
+    int (*workbin_version) (void *backend, wb_workbin_ref_t workbin, int64_t *version);
+    /* Add one to the version of a workbin; *version gets the new value. */
+    int (*bump_version) (void *backend, wb_workbin_ref_t workbin, int64_t *version);
+    /* The properties of an interaction (caller destroys), and where it is
+       (type_id and owner_id get empty strings when in no workbin). NULL if
+       unknown or on failure: *found is 1 found, 0 unknown, -1 failure. */
+    wb_kvlist_t *(*interaction_get) (void *backend, const char *interaction_id,
+                                     char *type_id, char *owner_id, size_t id_size,
+                                     int *found);
+    /* Insert or replace an interaction. workbin.type_id NULL: in no workbin.
+       If its workbin differs from the stored one (or it is new), it goes to
+       the end of the new workbin's order. */
+    int (*interaction_put) (void *backend, const char *interaction_id,
+                            wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
+    int (*interaction_delete) (void *backend, const char *interaction_id);
+    /* Append to out one entry "Interaction" (a property list) for each of
+       at most count interactions of a workbin from position from, in order;
+       *total gets the workbin's number of interactions. */
+    int (*workbin_page) (void *backend, wb_workbin_ref_t workbin, int64_t from,
+                         int64_t count, wb_kvlist_t *out, int64_t *total);
+    /* Number of interactions in a workbin. */
+    int (*workbin_count) (void *backend, wb_workbin_ref_t workbin, int64_t *count);
+    /* Oldest and newest MovedToQueueAt property (ISO-8601 text) among the
+       interactions of a workbin; empty strings if none. */
+    int (*workbin_moved_range) (void *backend, wb_workbin_ref_t workbin,
+                                char *oldest, char *newest, size_t text_size);
+} wb_store_ops_t;
+
+/* Open the SQLite backend on a file (created if absent, migrated to the
+   current schema). synchronous_full: PRAGMA synchronous FULL instead of
+   NORMAL. On failure NULL, and a sentence in error. */
+wb_store_t *wb_store_open_sqlite (const char *path, bool synchronous_full,
+                                  char *error, size_t error_size);
+/* Wrap any backend; used by backends' open functions. */
+wb_store_t *wb_store_new (const wb_store_ops_t *ops, void *backend);
+void wb_store_destroy (wb_store_t **self_p);
+
+const char *wb_store_backend_name (const wb_store_t *self);
+int wb_store_begin (wb_store_t *self);
+int wb_store_commit (wb_store_t *self);
+int wb_store_rollback (wb_store_t *self);
+int wb_store_workbin_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version);
+int wb_store_bump_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version);
+wb_kvlist_t *wb_store_interaction_get (wb_store_t *self, const char *interaction_id,
+                                       char *type_id, char *owner_id, size_t id_size,
+                                       int *found);
+int wb_store_interaction_put (wb_store_t *self, const char *interaction_id,
+                              wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
+int wb_store_interaction_delete (wb_store_t *self, const char *interaction_id);
+int wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
+                           int64_t count, wb_kvlist_t *out, int64_t *total);
+int wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count);
+int wb_store_workbin_moved_range (wb_store_t *self, wb_workbin_ref_t workbin,
+                                  char *oldest, char *newest, size_t text_size);
+
+#endif

@@ -1,0 +1,986 @@
+/*  Tests of wb_kvlist: the typed key/value list, its byte encoding and its
+    printable form. Malformed encodings are covered by test_wb_msg.c, which
+    builds them field by field with wb_test_util.
+
+    This file is self-contained (Makefile.am links it alone with the library).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "wb_kvlist.h"
+
+#define UTF8_LATIN  "Ol\xc3\xa1 \xc3\xa7\xc3\xa3o \xc3\xa9t\xc3\xa9"    /* Olá ção été */
+#define UTF8_CJK    "\xe4\xbd\xa0\xe5\xa5\xbd\xe4\xb8\x96\xe7\x95\x8c"  /* 你好世界 */
+#define UTF8_EMOJI  "\xf0\x9f\x98\x80\xf0\x9f\x93\xa7"                  /* 😀📧 */
+#define UTF8_LAST   "\xf4\x8f\xbf\xbf"                                  /* U+10FFFF */
+
+// ---------------------------------------------------------------- helpers
+
+//  A list with one entry of each type, the last one nested.
+static wb_kvlist_t *
+s_sample (void)
+{
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_non_null (list);
+    assert_int_equal (wb_kvlist_add_string (list, "Subject", "hello"), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Priority", 5), 0);
+    assert_int_equal (wb_kvlist_add_binary (list, "Blob", "\x00\x01", 2), 0);
+    wb_kvlist_t *inner = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (inner, "A", -1), 0);
+    assert_int_equal (wb_kvlist_add_string (inner, "B", ""), 0);
+    assert_int_equal (wb_kvlist_add_list (list, "Inner", &inner), 0);
+    return list;
+}
+
+//  Printed form of s_sample.
+#define SAMPLE_TEXT "{Subject='hello' Priority=5 Blob=<2 bytes> Inner={A=-1 B=''}}"
+
+//  Encode, decode, and check the decoded list equals the original.
+static void
+s_assert_round_trip (const wb_kvlist_t *list)
+{
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (list, &size);
+    assert_non_null (bytes);
+    assert_int_equal (size, wb_kvlist_encoded_size (list));
+    wb_codec_status_t status = WB_CODEC_STATUS_COUNT;
+    wb_kvlist_t *decoded = wb_kvlist_decode (bytes, size, &status);
+    free (bytes);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_non_null (decoded);
+    assert_true (wb_kvlist_equal (decoded, list));
+    wb_kvlist_destroy (&decoded);
+}
+
+//  A list nested to depth levels in all (the list itself is depth 1).
+static wb_kvlist_t *
+s_nested (size_t depth)
+{
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (list, "Level", (int64_t) depth), 0);
+    for (size_t level = depth - 1; level > 0; level--) {
+        wb_kvlist_t *outer = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_int (outer, "Level", (int64_t) level), 0);
+        assert_int_equal (wb_kvlist_add_list (outer, "Child", &list), 0);
+        list = outer;
+    }
+    return list;
+}
+
+//  A list of count int entries with distinct keys k00000, k00001...
+static wb_kvlist_t *
+s_many (size_t count)
+{
+    wb_kvlist_t *list = wb_kvlist_new ();
+    for (size_t index = 0; index < count; index++) {
+        char key [16];
+        snprintf (key, sizeof (key), "k%05zu", index);
+        assert_int_equal (wb_kvlist_add_int (list, key, (int64_t) index), 0);
+    }
+    return list;
+}
+
+//  A NUL-terminated string of size copies of 'a'.
+static char *
+s_string_of (size_t size)
+{
+    char *text = malloc (size + 1);
+    assert_non_null (text);
+    memset (text, 'a', size);
+    text [size] = 0;
+    return text;
+}
+
+// ---------------------------------------------------------------- degenerate
+
+static void
+test_null_list_is_safe_everywhere (void **state)
+{
+    (void) state;
+    wb_kvlist_t *null = NULL;
+    wb_kvlist_destroy (NULL);
+    wb_kvlist_destroy (&null);
+    assert_null (wb_kvlist_dup (NULL));
+    assert_int_equal (wb_kvlist_size (NULL), 0);
+    assert_int_equal (wb_kvlist_add_string (NULL, "K", "v"), -1);
+    assert_int_equal (wb_kvlist_add_int (NULL, "K", 1), -1);
+    assert_int_equal (wb_kvlist_add_binary (NULL, "K", "v", 1), -1);
+    assert_int_equal (wb_kvlist_set_string (NULL, "K", "v"), -1);
+    assert_int_equal (wb_kvlist_set_int (NULL, "K", 1), -1);
+    assert_int_equal (wb_kvlist_remove (NULL, "K"), 0);
+    assert_false (wb_kvlist_has (NULL, "K"));
+    assert_null (wb_kvlist_string (NULL, "K"));
+    assert_int_equal (wb_kvlist_int (NULL, "K", NULL), -1);
+    assert_int_equal (wb_kvlist_int_or (NULL, "K", 42), 42);
+    assert_null (wb_kvlist_binary (NULL, "K", NULL));
+    assert_null (wb_kvlist_list (NULL, "K"));
+    assert_int_equal (wb_kvlist_type (NULL, "K"), 0);
+    assert_null (wb_kvlist_key_at (NULL, 0));
+    assert_int_equal (wb_kvlist_type_at (NULL, 0), 0);
+    assert_int_equal (wb_kvlist_encoded_size (NULL), 0);
+    size_t size = 0;
+    assert_null (wb_kvlist_encode (NULL, &size));
+}
+
+static void
+test_null_list_add_list_frees_the_child (void **state)
+{
+    (void) state;
+    wb_kvlist_t *child = s_sample ();
+    assert_int_equal (wb_kvlist_add_list (NULL, "K", &child), -1);
+    assert_null (child);         //  ownership taken: freed, or valgrind says
+    child = s_sample ();
+    assert_int_equal (wb_kvlist_set_list (NULL, "K", &child), -1);
+    assert_null (child);
+}
+
+static void
+test_null_key_or_value_is_refused (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_t *null = NULL;
+    assert_int_equal (wb_kvlist_add_string (list, NULL, "v"), -1);
+    assert_int_equal (wb_kvlist_add_string (list, "K", NULL), -1);
+    assert_int_equal (wb_kvlist_add_int (list, NULL, 1), -1);
+    assert_int_equal (wb_kvlist_add_binary (list, "K", NULL, 1), -1);
+    assert_int_equal (wb_kvlist_add_list (list, "K", NULL), -1);
+    assert_int_equal (wb_kvlist_add_list (list, "K", &null), -1);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    assert_false (wb_kvlist_has (list, NULL));
+    assert_int_equal (wb_kvlist_remove (list, NULL), 0);
+    wb_kvlist_destroy (&list);
+    assert_null (list);
+}
+
+static void
+test_empty_list_has_no_entries (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_non_null (list);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    assert_false (wb_kvlist_has (list, "K"));
+    assert_int_equal (wb_kvlist_type (list, "K"), 0);
+    assert_null (wb_kvlist_key_at (list, 0));
+    assert_int_equal (wb_kvlist_remove (list, "K"), 0);
+    assert_int_equal (wb_kvlist_encoded_size (list), 4);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_index_past_the_end_finds_nothing (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    size_t size = 99;
+    size_t end = wb_kvlist_size (list);
+    assert_null (wb_kvlist_key_at (list, end));
+    assert_int_equal (wb_kvlist_type_at (list, end), 0);
+    assert_null (wb_kvlist_string_at (list, end));
+    assert_int_equal (wb_kvlist_int_at (list, end), 0);
+    assert_null (wb_kvlist_binary_at (list, end, &size));
+    assert_int_equal (size, 99);
+    assert_null (wb_kvlist_list_at (list, end));
+    assert_null (wb_kvlist_key_at (list, SIZE_MAX));
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_add_refuses_bad_keys (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    char too_long [WB_KEY_MAX + 2];
+    memset (too_long, 'K', WB_KEY_MAX + 1);
+    too_long [WB_KEY_MAX + 1] = 0;
+    const char *bad [] = {
+        "", too_long, "Two words", " Lead", "Tab\there", "Ctrl\x01",
+        "Del\x7f", "Cl\xc3\xa9", "New\nline"
+    };
+    for (size_t index = 0; index < sizeof (bad) / sizeof (bad [0]); index++) {
+        assert_int_equal (wb_kvlist_add_string (list, bad [index], "v"), -1);
+        assert_int_equal (wb_kvlist_add_int (list, bad [index], 1), -1);
+        assert_int_equal (wb_kvlist_add_binary (list, bad [index], "v", 1), -1);
+        assert_int_equal (wb_kvlist_set_int (list, bad [index], 1), -1);
+    }
+    assert_int_equal (wb_kvlist_size (list), 0);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_add_list_with_bad_key_frees_the_child (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_t *child = s_sample ();
+    assert_int_equal (wb_kvlist_add_list (list, "bad key", &child), -1);
+    assert_null (child);
+    child = s_sample ();
+    assert_int_equal (wb_kvlist_set_list (list, "", &child), -1);
+    assert_null (child);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_add_refuses_value_too_big (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    char *text = s_string_of (WB_VALUE_MAX + 1);
+    assert_int_equal (wb_kvlist_add_string (list, "Text", text), -1);
+    assert_int_equal (wb_kvlist_set_string (list, "Text", text), -1);
+    assert_int_equal (wb_kvlist_add_binary (list, "Data", text, WB_VALUE_MAX + 1), -1);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    free (text);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_add_refuses_entry_past_entries_max (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_many (WB_ENTRIES_MAX);
+    wb_kvlist_t *child = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (list, "One", 1), -1);
+    assert_int_equal (wb_kvlist_add_string (list, "One", "more"), -1);
+    assert_int_equal (wb_kvlist_add_binary (list, "One", "", 0), -1);
+    assert_int_equal (wb_kvlist_add_list (list, "One", &child), -1);
+    assert_null (child);
+    assert_int_equal (wb_kvlist_size (list), WB_ENTRIES_MAX);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_encode_refuses_nesting_past_depth_max (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_nested (WB_DEPTH_MAX + 1);
+    size_t size = 0;
+    assert_null (wb_kvlist_encode (list, &size));
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_encode_refuses_body_over_body_max (void **state)
+{
+    (void) state;
+    //  32 values of WB_VALUE_MAX plus their framing exceed WB_BODY_MAX
+    wb_kvlist_t *list = wb_kvlist_new ();
+    char *text = s_string_of (WB_VALUE_MAX);
+    for (size_t index = 0; index < WB_BODY_MAX / WB_VALUE_MAX; index++)
+        assert_int_equal (wb_kvlist_add_string (list, "Text", text), 0);
+    free (text);
+    assert_true (wb_kvlist_encoded_size (list) > WB_BODY_MAX);
+    size_t size = 0;
+    assert_null (wb_kvlist_encode (list, &size));
+    assert_null (wb_kvlist_encode (list, NULL));
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_decode_refuses_null_empty_and_oversized_input (void **state)
+{
+    (void) state;
+    wb_codec_status_t status = WB_CODEC_OK;
+    assert_null (wb_kvlist_decode (NULL, 4, &status));
+    assert_int_equal (status, WB_CODEC_TRUNCATED);
+    const uint8_t empty [4] = { 0 };
+    assert_null (wb_kvlist_decode (empty, 0, &status));
+    assert_int_equal (status, WB_CODEC_TRUNCATED);
+    assert_null (wb_kvlist_decode (empty, 3, NULL));
+    //  Too big is refused on the size alone: the bytes are never read
+    assert_null (wb_kvlist_decode (empty, (size_t) WB_BODY_MAX + 1, &status));
+    assert_int_equal (status, WB_CODEC_TOO_BIG);
+}
+
+static void
+test_status_texts_cover_every_status (void **state)
+{
+    (void) state;
+    for (int status = 0; status < WB_CODEC_STATUS_COUNT; status++) {
+        const char *text = wb_codec_status_text ((wb_codec_status_t) status);
+        assert_non_null (text);
+        assert_string_not_equal (text, "unknown codec status");
+    }
+    assert_string_equal (wb_codec_status_text (WB_CODEC_STATUS_COUNT),
+                         "unknown codec status");
+    assert_string_equal (wb_codec_status_text ((wb_codec_status_t) -1),
+                         "unknown codec status");
+}
+
+// ---------------------------------------------------------------- entries
+
+static void
+test_add_keeps_order_and_types (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    assert_int_equal (wb_kvlist_size (list), 4);
+    const char *keys [] = { "Subject", "Priority", "Blob", "Inner" };
+    const wb_type_t types [] = {
+        WB_TYPE_STRING, WB_TYPE_INT, WB_TYPE_BINARY, WB_TYPE_LIST
+    };
+    for (size_t index = 0; index < 4; index++) {
+        assert_string_equal (wb_kvlist_key_at (list, index), keys [index]);
+        assert_int_equal (wb_kvlist_type_at (list, index), types [index]);
+        assert_int_equal (wb_kvlist_type (list, keys [index]), types [index]);
+        assert_true (wb_kvlist_has (list, keys [index]));
+    }
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_lookup_by_key_returns_values (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    assert_string_equal (wb_kvlist_string (list, "Subject"), "hello");
+    int64_t value = 0;
+    assert_int_equal (wb_kvlist_int (list, "Priority", &value), 0);
+    assert_int_equal (value, 5);
+    assert_int_equal (wb_kvlist_int (list, "Priority", NULL), 0);
+    assert_int_equal (wb_kvlist_int_or (list, "Priority", 9), 5);
+    size_t size = 0;
+    const uint8_t *data = wb_kvlist_binary (list, "Blob", &size);
+    assert_non_null (data);
+    assert_int_equal (size, 2);
+    assert_memory_equal (data, "\x00\x01", 2);
+    assert_non_null (wb_kvlist_binary (list, "Blob", NULL));
+    wb_kvlist_t *inner = wb_kvlist_list (list, "Inner");
+    assert_non_null (inner);
+    assert_int_equal (wb_kvlist_int_or (inner, "A", 0), -1);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_lookup_of_other_type_or_absent_key_fails (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    int64_t value = 77;
+    assert_null (wb_kvlist_string (list, "Priority"));
+    assert_int_equal (wb_kvlist_int (list, "Subject", &value), -1);
+    assert_int_equal (value, 77);
+    assert_int_equal (wb_kvlist_int_or (list, "Subject", 9), 9);
+    assert_null (wb_kvlist_binary (list, "Subject", NULL));
+    assert_null (wb_kvlist_list (list, "Blob"));
+    assert_false (wb_kvlist_has (list, "Absent"));
+    assert_false (wb_kvlist_has (list, "subject"));    //  case matters
+    assert_int_equal (wb_kvlist_int_or (list, "Absent", -5), -5);
+    assert_int_equal (wb_kvlist_type (list, "Absent"), 0);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_lookup_by_index_returns_values (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    assert_string_equal (wb_kvlist_string_at (list, 0), "hello");
+    assert_int_equal (wb_kvlist_int_at (list, 1), 5);
+    size_t size = 0;
+    const uint8_t *data = wb_kvlist_binary_at (list, 2, &size);
+    assert_int_equal (size, 2);
+    assert_memory_equal (data, "\x00\x01", 2);
+    assert_ptr_equal (wb_kvlist_list_at (list, 3), wb_kvlist_list (list, "Inner"));
+    //  Wrong type at an index gives nothing
+    assert_null (wb_kvlist_string_at (list, 1));
+    assert_int_equal (wb_kvlist_int_at (list, 0), 0);
+    assert_null (wb_kvlist_binary_at (list, 0, NULL));
+    assert_null (wb_kvlist_list_at (list, 0));
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_duplicate_keys_are_kept_and_first_wins (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (list, "Tag", "first"), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Other", 0), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Tag", "second"), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Count", 1), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Count", 2), 0);
+    assert_int_equal (wb_kvlist_size (list), 5);
+    assert_string_equal (wb_kvlist_string (list, "Tag"), "first");
+    assert_string_equal (wb_kvlist_string_at (list, 2), "second");
+    assert_int_equal (wb_kvlist_int_or (list, "Count", 0), 1);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_type_by_key_is_the_first_entry_type (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (list, "Mixed", 1), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Mixed", "two"), 0);
+    assert_int_equal (wb_kvlist_type (list, "Mixed"), WB_TYPE_INT);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_set_replaces_first_entry_in_place (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (list, "Tag", "first"), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Other", 0), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Tag", "second"), 0);
+    assert_int_equal (wb_kvlist_set_int (list, "Tag", 7), 0);
+    assert_int_equal (wb_kvlist_size (list), 3);
+    assert_string_equal (wb_kvlist_key_at (list, 0), "Tag");
+    assert_int_equal (wb_kvlist_int_at (list, 0), 7);
+    assert_string_equal (wb_kvlist_key_at (list, 1), "Other");
+    assert_string_equal (wb_kvlist_string_at (list, 2), "second");
+    assert_int_equal (wb_kvlist_set_string (list, "Other", "now text"), 0);
+    assert_string_equal (wb_kvlist_string_at (list, 1), "now text");
+    assert_int_equal (wb_kvlist_size (list), 3);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_set_appends_an_absent_key (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    assert_int_equal (wb_kvlist_set_string (list, "New", "value"), 0);
+    assert_int_equal (wb_kvlist_set_int (list, "Number", 3), 0);
+    assert_int_equal (wb_kvlist_size (list), 6);
+    assert_string_equal (wb_kvlist_key_at (list, 4), "New");
+    assert_string_equal (wb_kvlist_key_at (list, 5), "Number");
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_set_list_replaces_and_frees_the_old_list (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    wb_kvlist_t *replacement = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (replacement, "Only", "one"), 0);
+    assert_int_equal (wb_kvlist_set_list (list, "Inner", &replacement), 0);
+    assert_null (replacement);
+    assert_int_equal (wb_kvlist_size (list), 4);
+    wb_kvlist_t *inner = wb_kvlist_list_at (list, 3);
+    assert_int_equal (wb_kvlist_size (inner), 1);
+    assert_string_equal (wb_kvlist_string (inner, "Only"), "one");
+    wb_kvlist_destroy (&list);
+}
+
+//  Replacing needs no new slot, so a full list must still accept it.
+static void
+test_set_replaces_even_when_list_is_full (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_many (WB_ENTRIES_MAX);
+    assert_int_equal (wb_kvlist_set_int (list, "k00003", -3), 0);
+    assert_int_equal (wb_kvlist_int_or (list, "k00003", 0), -3);
+    assert_int_equal (wb_kvlist_size (list), WB_ENTRIES_MAX);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_remove_drops_every_entry_with_key (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (list, "Tag", "a"), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Keep", 1), 0);
+    assert_int_equal (wb_kvlist_add_binary (list, "Tag", "b", 1), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Also", 2), 0);
+    wb_kvlist_t *child = s_sample ();
+    assert_int_equal (wb_kvlist_add_list (list, "Tag", &child), 0);
+    assert_int_equal (wb_kvlist_remove (list, "Tag"), 3);
+    assert_int_equal (wb_kvlist_size (list), 2);
+    assert_string_equal (wb_kvlist_key_at (list, 0), "Keep");
+    assert_string_equal (wb_kvlist_key_at (list, 1), "Also");
+    assert_false (wb_kvlist_has (list, "Tag"));
+    assert_int_equal (wb_kvlist_remove (list, "Tag"), 0);
+    wb_kvlist_destroy (&list);
+}
+
+// ---------------------------------------------------------------- dup, equal, append
+
+static void
+test_dup_is_a_deep_copy (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    wb_kvlist_t *copy = wb_kvlist_dup (list);
+    assert_non_null (copy);
+    assert_true (wb_kvlist_equal (copy, list));
+    assert_ptr_not_equal (wb_kvlist_list (copy, "Inner"), wb_kvlist_list (list, "Inner"));
+    assert_ptr_not_equal (wb_kvlist_string (copy, "Subject"), wb_kvlist_string (list, "Subject"));
+    //  A change deep in the original leaves the copy as it was
+    assert_int_equal (wb_kvlist_set_int (wb_kvlist_list (list, "Inner"), "A", 100), 0);
+    assert_false (wb_kvlist_equal (copy, list));
+    assert_int_equal (wb_kvlist_int_or (wb_kvlist_list (copy, "Inner"), "A", 0), -1);
+    wb_kvlist_destroy (&list);
+    wb_kvlist_destroy (&copy);
+}
+
+static void
+test_dup_of_empty_list_is_empty (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_t *copy = wb_kvlist_dup (list);
+    assert_non_null (copy);
+    assert_int_equal (wb_kvlist_size (copy), 0);
+    assert_true (wb_kvlist_equal (copy, list));
+    wb_kvlist_destroy (&list);
+    wb_kvlist_destroy (&copy);
+}
+
+static void
+test_equal_handles_null_and_empty (void **state)
+{
+    (void) state;
+    wb_kvlist_t *empty = wb_kvlist_new ();
+    wb_kvlist_t *other = wb_kvlist_new ();
+    assert_true (wb_kvlist_equal (NULL, NULL));
+    assert_false (wb_kvlist_equal (empty, NULL));
+    assert_false (wb_kvlist_equal (NULL, empty));
+    assert_true (wb_kvlist_equal (empty, other));
+    assert_true (wb_kvlist_equal (empty, empty));
+    wb_kvlist_destroy (&empty);
+    wb_kvlist_destroy (&other);
+}
+
+//  Build s_sample, change it with one edit, and check it no longer equals.
+static void
+s_assert_edit_breaks_equality (void (*edit) (wb_kvlist_t *list))
+{
+    wb_kvlist_t *list = s_sample ();
+    wb_kvlist_t *edited = s_sample ();
+    assert_true (wb_kvlist_equal (list, edited));
+    edit (edited);
+    assert_false (wb_kvlist_equal (list, edited));
+    assert_false (wb_kvlist_equal (edited, list));
+    wb_kvlist_destroy (&list);
+    wb_kvlist_destroy (&edited);
+}
+
+static void
+s_edit_string (wb_kvlist_t *list)
+{
+    wb_kvlist_set_string (list, "Subject", "hellO");
+}
+
+static void
+s_edit_int (wb_kvlist_t *list)
+{
+    wb_kvlist_set_int (list, "Priority", 6);
+}
+
+static void
+s_edit_type (wb_kvlist_t *list)
+{
+    wb_kvlist_set_string (list, "Priority", "5");
+}
+
+static void
+s_edit_binary_byte (wb_kvlist_t *list)
+{
+    uint8_t *data = (uint8_t *) wb_kvlist_binary (list, "Blob", NULL);
+    data [1] = 2;
+}
+
+static void
+s_edit_binary_size (wb_kvlist_t *list)
+{
+    wb_kvlist_remove (list, "Blob");
+    wb_kvlist_add_binary (list, "Blob", "\x00\x01\x00", 3);
+}
+
+static void
+s_edit_nested (wb_kvlist_t *list)
+{
+    wb_kvlist_set_string (wb_kvlist_list (list, "Inner"), "B", " ");
+}
+
+static void
+s_edit_order (wb_kvlist_t *list)
+{
+    wb_kvlist_remove (list, "Subject");
+    wb_kvlist_add_string (list, "Subject", "hello");
+}
+
+static void
+s_edit_key (wb_kvlist_t *list)
+{
+    wb_kvlist_remove (list, "Subject");
+    wb_kvlist_add_string (list, "subject", "hello");
+}
+
+static void
+s_edit_extra (wb_kvlist_t *list)
+{
+    wb_kvlist_add_int (wb_kvlist_list (list, "Inner"), "C", 0);
+}
+
+static void
+test_equal_is_deep_and_ordered (void **state)
+{
+    (void) state;
+    s_assert_edit_breaks_equality (s_edit_string);
+    s_assert_edit_breaks_equality (s_edit_int);
+    s_assert_edit_breaks_equality (s_edit_type);
+    s_assert_edit_breaks_equality (s_edit_binary_byte);
+    s_assert_edit_breaks_equality (s_edit_binary_size);
+    s_assert_edit_breaks_equality (s_edit_nested);
+    s_assert_edit_breaks_equality (s_edit_order);
+    s_assert_edit_breaks_equality (s_edit_key);
+    s_assert_edit_breaks_equality (s_edit_extra);
+}
+
+static void
+test_append_copies_every_entry_deeply (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (list, "First", 1), 0);
+    wb_kvlist_t *source = s_sample ();
+    assert_int_equal (wb_kvlist_append (list, source), 0);
+    assert_int_equal (wb_kvlist_size (list), 5);
+    assert_string_equal (wb_kvlist_key_at (list, 0), "First");
+    assert_string_equal (wb_kvlist_key_at (list, 1), "Subject");
+    assert_true (wb_kvlist_equal (wb_kvlist_list (list, "Inner"),
+                                  wb_kvlist_list (source, "Inner")));
+    assert_ptr_not_equal (wb_kvlist_list (list, "Inner"), wb_kvlist_list (source, "Inner"));
+    wb_kvlist_destroy (&source);      //  the copy must outlive its source
+    assert_int_equal (wb_kvlist_int_or (wb_kvlist_list (list, "Inner"), "A", 0), -1);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_append_of_empty_or_null_list (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    wb_kvlist_t *empty = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_append (list, empty), 0);
+    assert_int_equal (wb_kvlist_size (list), 4);
+    assert_int_equal (wb_kvlist_append (list, NULL), -1);
+    assert_int_equal (wb_kvlist_append (NULL, list), -1);
+    assert_int_equal (wb_kvlist_size (list), 4);
+    wb_kvlist_destroy (&list);
+    wb_kvlist_destroy (&empty);
+}
+
+static void
+test_append_of_a_list_to_itself_doubles_it (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    assert_int_equal (wb_kvlist_append (list, list), 0);
+    assert_int_equal (wb_kvlist_size (list), 8);
+    assert_string_equal (wb_kvlist_key_at (list, 4), "Subject");
+    assert_string_equal (wb_kvlist_key_at (list, 7), "Inner");
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_append_refuses_past_entries_max (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_many (WB_ENTRIES_MAX - 1);
+    wb_kvlist_t *source = s_many (2);
+    assert_int_equal (wb_kvlist_append (list, source), -1);
+    assert_int_equal (wb_kvlist_size (list), WB_ENTRIES_MAX);
+    wb_kvlist_destroy (&list);
+    wb_kvlist_destroy (&source);
+}
+
+// ---------------------------------------------------------------- encoding
+
+static void
+test_encode_writes_the_big_endian_layout (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_add_string (list, "A", "xy");
+    wb_kvlist_add_int (list, "N", -2);
+    wb_kvlist_add_binary (list, "B", "\xff", 1);
+    wb_kvlist_t *empty = wb_kvlist_new ();
+    wb_kvlist_add_list (list, "L", &empty);
+    const uint8_t expected [] = {
+        0, 0, 0, 4,                                         //  count
+        1, 'A', 1, 0, 0, 0, 2, 'x', 'y',                    //  string
+        1, 'N', 2, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,   //  int
+        1, 'B', 3, 0, 0, 0, 1, 0xff,                        //  binary
+        1, 'L', 4, 0, 0, 0, 0                               //  empty list
+    };
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (list, &size);
+    assert_int_equal (size, sizeof (expected));
+    assert_int_equal (wb_kvlist_encoded_size (list), sizeof (expected));
+    assert_memory_equal (bytes, expected, sizeof (expected));
+    free (bytes);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_empty_list_round_trips_as_four_zero_bytes (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (list, &size);
+    assert_int_equal (size, 4);
+    assert_memory_equal (bytes, "\0\0\0\0", 4);
+    free (bytes);
+    s_assert_round_trip (list);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_sample_round_trips (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    s_assert_round_trip (list);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_nesting_to_depth_max_round_trips (void **state)
+{
+    (void) state;
+    for (size_t depth = 1; depth <= WB_DEPTH_MAX; depth++) {
+        wb_kvlist_t *list = s_nested (depth);
+        s_assert_round_trip (list);
+        wb_kvlist_destroy (&list);
+    }
+}
+
+static void
+test_empty_strings_and_binaries_round_trip (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (list, "Text", ""), 0);
+    assert_int_equal (wb_kvlist_add_binary (list, "Data", NULL, 0), 0);
+    assert_int_equal (wb_kvlist_add_binary (list, "More", "x", 0), 0);
+    wb_kvlist_t *empty = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_list (list, "None", &empty), 0);
+    s_assert_round_trip (list);
+    size_t size = 99;
+    assert_non_null (wb_kvlist_binary (list, "Data", &size));
+    assert_int_equal (size, 0);
+    assert_string_equal (wb_kvlist_string (list, "Text"), "");
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_maximal_values_round_trip (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    char *text = s_string_of (WB_VALUE_MAX);
+    char *key = s_string_of (WB_KEY_MAX);
+    assert_int_equal (wb_kvlist_add_string (list, "Text", text), 0);
+    assert_int_equal (wb_kvlist_add_binary (list, "Data", text, WB_VALUE_MAX), 0);
+    assert_int_equal (wb_kvlist_add_int (list, key, 1), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Min", INT64_MIN), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Max", INT64_MAX), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "MinusOne", -1), 0);
+    s_assert_round_trip (list);
+    free (text);
+    free (key);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_every_byte_value_round_trips_in_a_binary (void **state)
+{
+    (void) state;
+    uint8_t data [256];
+    for (size_t index = 0; index < sizeof (data); index++)
+        data [index] = (uint8_t) index;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_binary (list, "Bytes", data, sizeof (data)), 0);
+    s_assert_round_trip (list);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_entries_max_round_trips (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_many (WB_ENTRIES_MAX);
+    s_assert_round_trip (list);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_utf8_strings_round_trip (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (list, "Latin", UTF8_LATIN), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Cjk", UTF8_CJK), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Emoji", UTF8_EMOJI), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Last", UTF8_LAST), 0);
+    assert_int_equal (wb_kvlist_add_string (list, "Mixed",
+        "Re: " UTF8_LATIN " / " UTF8_CJK " " UTF8_EMOJI), 0);
+    s_assert_round_trip (list);
+    wb_kvlist_destroy (&list);
+}
+
+// ---------------------------------------------------------------- printing
+
+static void
+test_print_ignores_null_buffer_and_zero_capacity (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    char buffer [8] = "xxxxxxx";
+    wb_kvlist_print (list, NULL, 100);
+    wb_kvlist_print (list, buffer, 0);
+    assert_string_equal (buffer, "xxxxxxx");
+    wb_kvlist_print (NULL, buffer, sizeof (buffer));
+    assert_string_equal (buffer, "");
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_print_shows_every_type (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    char buffer [256];
+    wb_kvlist_print (list, buffer, sizeof (buffer));
+    assert_string_equal (buffer, SAMPLE_TEXT);
+    wb_kvlist_destroy (&list);
+
+    list = wb_kvlist_new ();
+    wb_kvlist_print (list, buffer, sizeof (buffer));
+    assert_string_equal (buffer, "{}");
+    wb_kvlist_add_int (list, "Min", INT64_MIN);
+    wb_kvlist_add_string (list, "Cjk", UTF8_CJK);
+    wb_kvlist_print (list, buffer, sizeof (buffer));
+    assert_string_equal (buffer, "{Min=-9223372036854775808 Cjk='" UTF8_CJK "'}");
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_print_fits_exactly_without_dots (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    char buffer [sizeof (SAMPLE_TEXT)];
+    wb_kvlist_print (list, buffer, sizeof (buffer));
+    assert_string_equal (buffer, SAMPLE_TEXT);
+    wb_kvlist_destroy (&list);
+}
+
+//  Print into capacity bytes of a larger buffer; check the text is the
+//  start of the full form ended with "...", and nothing past capacity moved.
+static void
+s_assert_truncated (const wb_kvlist_t *list, size_t capacity)
+{
+    char buffer [sizeof (SAMPLE_TEXT) + 16];
+    memset (buffer, '#', sizeof (buffer));
+    wb_kvlist_print (list, buffer, capacity);
+    assert_int_equal (strlen (buffer), capacity - 1);
+    assert_memory_equal (buffer, SAMPLE_TEXT, capacity - 4);
+    assert_string_equal (buffer + capacity - 4, "...");
+    for (size_t index = capacity; index < sizeof (buffer); index++)
+        assert_int_equal (buffer [index], '#');
+}
+
+static void
+test_print_truncates_with_dots (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    s_assert_truncated (list, sizeof (SAMPLE_TEXT) - 1);
+    s_assert_truncated (list, 20);
+    s_assert_truncated (list, 16);
+    s_assert_truncated (list, 4);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_print_in_tiny_buffer_stays_terminated (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    char buffer [8];
+    for (size_t capacity = 1; capacity < 4; capacity++) {
+        memset (buffer, '#', sizeof (buffer));
+        wb_kvlist_print (list, buffer, capacity);
+        assert_int_equal (strlen (buffer), capacity - 1);
+        assert_memory_equal (buffer, SAMPLE_TEXT, capacity - 1);
+        assert_int_equal (buffer [capacity], '#');
+    }
+    wb_kvlist_destroy (&list);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests [] = {
+        //  Degenerate calls
+        cmocka_unit_test (test_null_list_is_safe_everywhere),
+        cmocka_unit_test (test_null_list_add_list_frees_the_child),
+        cmocka_unit_test (test_null_key_or_value_is_refused),
+        cmocka_unit_test (test_empty_list_has_no_entries),
+        cmocka_unit_test (test_index_past_the_end_finds_nothing),
+        cmocka_unit_test (test_add_refuses_bad_keys),
+        cmocka_unit_test (test_add_list_with_bad_key_frees_the_child),
+        cmocka_unit_test (test_add_refuses_value_too_big),
+        cmocka_unit_test (test_add_refuses_entry_past_entries_max),
+        cmocka_unit_test (test_encode_refuses_nesting_past_depth_max),
+        cmocka_unit_test (test_encode_refuses_body_over_body_max),
+        cmocka_unit_test (test_decode_refuses_null_empty_and_oversized_input),
+        cmocka_unit_test (test_status_texts_cover_every_status),
+        //  Entries
+        cmocka_unit_test (test_add_keeps_order_and_types),
+        cmocka_unit_test (test_lookup_by_key_returns_values),
+        cmocka_unit_test (test_lookup_of_other_type_or_absent_key_fails),
+        cmocka_unit_test (test_lookup_by_index_returns_values),
+        cmocka_unit_test (test_duplicate_keys_are_kept_and_first_wins),
+        cmocka_unit_test (test_type_by_key_is_the_first_entry_type),
+        cmocka_unit_test (test_set_replaces_first_entry_in_place),
+        cmocka_unit_test (test_set_appends_an_absent_key),
+        cmocka_unit_test (test_set_list_replaces_and_frees_the_old_list),
+        cmocka_unit_test (test_set_replaces_even_when_list_is_full),
+        cmocka_unit_test (test_remove_drops_every_entry_with_key),
+        //  Dup, equal, append
+        cmocka_unit_test (test_dup_is_a_deep_copy),
+        cmocka_unit_test (test_dup_of_empty_list_is_empty),
+        cmocka_unit_test (test_equal_handles_null_and_empty),
+        cmocka_unit_test (test_equal_is_deep_and_ordered),
+        cmocka_unit_test (test_append_copies_every_entry_deeply),
+        cmocka_unit_test (test_append_of_empty_or_null_list),
+        cmocka_unit_test (test_append_of_a_list_to_itself_doubles_it),
+        cmocka_unit_test (test_append_refuses_past_entries_max),
+        //  Encoding
+        cmocka_unit_test (test_encode_writes_the_big_endian_layout),
+        cmocka_unit_test (test_empty_list_round_trips_as_four_zero_bytes),
+        cmocka_unit_test (test_sample_round_trips),
+        cmocka_unit_test (test_nesting_to_depth_max_round_trips),
+        cmocka_unit_test (test_empty_strings_and_binaries_round_trip),
+        cmocka_unit_test (test_maximal_values_round_trip),
+        cmocka_unit_test (test_every_byte_value_round_trips_in_a_binary),
+        cmocka_unit_test (test_entries_max_round_trips),
+        cmocka_unit_test (test_utf8_strings_round_trip),
+        //  Printing
+        cmocka_unit_test (test_print_ignores_null_buffer_and_zero_capacity),
+        cmocka_unit_test (test_print_shows_every_type),
+        cmocka_unit_test (test_print_fits_exactly_without_dots),
+        cmocka_unit_test (test_print_truncates_with_dots),
+        cmocka_unit_test (test_print_in_tiny_buffer_stays_terminated),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}

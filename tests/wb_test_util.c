@@ -1,0 +1,168 @@
+/*  wb_test_util: helpers shared by the unit tests. See wb_test_util.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "wb_test_util.h"
+
+wb_bytes_t *
+wb_bytes_new (void)
+{
+    wb_bytes_t *self = calloc (1, sizeof (wb_bytes_t));
+    if (!self)
+        abort ();
+    return self;
+}
+
+void
+wb_bytes_destroy (wb_bytes_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free ((*self_p)->data);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+//  Make room for size more bytes.
+static void
+s_reserve (wb_bytes_t *self, size_t size)
+{
+    if (self->size + size <= self->capacity)
+        return;
+    size_t capacity = self->capacity ? self->capacity : 64;
+    while (capacity < self->size + size)
+        capacity *= 2;
+    uint8_t *data = realloc (self->data, capacity);
+    if (!data)
+        abort ();
+    self->data = data;
+    self->capacity = capacity;
+}
+
+void
+wb_bytes_raw (wb_bytes_t *self, const void *data, size_t size)
+{
+    s_reserve (self, size);
+    if (size)
+        memcpy (self->data + self->size, data, size);
+    self->size += size;
+}
+
+void
+wb_bytes_repeat (wb_bytes_t *self, uint8_t byte, size_t count)
+{
+    s_reserve (self, count);
+    memset (self->data + self->size, byte, count);
+    self->size += count;
+}
+
+void
+wb_bytes_u8 (wb_bytes_t *self, uint8_t value)
+{
+    wb_bytes_raw (self, &value, 1);
+}
+
+void
+wb_bytes_u32 (wb_bytes_t *self, uint32_t value)
+{
+    const uint8_t bytes [4] = {
+        (uint8_t) (value >> 24), (uint8_t) (value >> 16),
+        (uint8_t) (value >> 8), (uint8_t) value
+    };
+    wb_bytes_raw (self, bytes, sizeof (bytes));
+}
+
+void
+wb_bytes_i64 (wb_bytes_t *self, int64_t value)
+{
+    uint64_t bits = (uint64_t) value;
+    wb_bytes_u32 (self, (uint32_t) (bits >> 32));
+    wb_bytes_u32 (self, (uint32_t) bits);
+}
+
+void
+wb_bytes_key (wb_bytes_t *self, const char *key)
+{
+    size_t length = strlen (key);
+    wb_bytes_u8 (self, (uint8_t) length);
+    wb_bytes_raw (self, key, length);
+}
+
+void
+wb_bytes_key_type (wb_bytes_t *self, const char *key, uint8_t type)
+{
+    wb_bytes_key (self, key);
+    wb_bytes_u8 (self, type);
+}
+
+void
+wb_bytes_sized (wb_bytes_t *self, const void *data, size_t size)
+{
+    wb_bytes_u32 (self, (uint32_t) size);
+    wb_bytes_raw (self, data, size);
+}
+
+void
+wb_bytes_string (wb_bytes_t *self, const char *key, const char *value)
+{
+    wb_bytes_key_type (self, key, 1);
+    wb_bytes_sized (self, value, strlen (value));
+}
+
+void
+wb_bytes_int (wb_bytes_t *self, const char *key, int64_t value)
+{
+    wb_bytes_key_type (self, key, 2);
+    wb_bytes_i64 (self, value);
+}
+
+void
+wb_bytes_binary (wb_bytes_t *self, const char *key, const void *data, size_t size)
+{
+    wb_bytes_key_type (self, key, 3);
+    wb_bytes_sized (self, data, size);
+}
+
+void
+wb_bytes_list (wb_bytes_t *self, const char *key, uint32_t count)
+{
+    wb_bytes_key_type (self, key, 4);
+    wb_bytes_u32 (self, count);
+}
+
+wb_bytes_t *
+wb_bytes_body (uint32_t count, int64_t reference_id)
+{
+    wb_bytes_t *self = wb_bytes_new ();
+    wb_bytes_u32 (self, count);
+    wb_bytes_int (self, "ReferenceId", reference_id);
+    return self;
+}
+
+wb_test_frame_t
+wb_test_frame_str (const char *text)
+{
+    return (wb_test_frame_t) { text, strlen (text) };
+}
+
+zmsg_t *
+wb_test_zmsg (const wb_test_frame_t *frames, size_t count)
+{
+    zmsg_t *zmsg = zmsg_new ();
+    if (!zmsg)
+        abort ();
+    for (size_t index = 0; index < count; index++)
+        if (zmsg_addmem (zmsg, frames [index].data, frames [index].size))
+            abort ();
+    return zmsg;
+}
+
+zmsg_t *
+wb_test_message (const char *protocol, const char *name, const wb_bytes_t *body)
+{
+    const wb_test_frame_t frames [] = {
+        wb_test_frame_str (protocol),
+        wb_test_frame_str (name),
+        { body->data, body->size },
+    };
+    return wb_test_zmsg (frames, 3);
+}

@@ -1,0 +1,66 @@
+/*  wb_test_util: helpers shared by the unit tests.
+
+    wb_bytes_t builds raw bodies field by field, so that a malformed input
+    reads as what it is ("a key of 65 bytes") rather than as opaque hex.
+    Integers are written big-endian, as on the wire:
+        list  = count:u32 entry{count}
+        entry = keylen:u8 key type:u8 value
+    Allocation failures abort: these helpers are for tests only.
+*/
+#ifndef WB_TEST_UTIL_H_INCLUDED
+#define WB_TEST_UTIL_H_INCLUDED
+
+#include <stddef.h>
+#include <stdint.h>
+#include <czmq.h>
+
+typedef struct {
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+} wb_bytes_t;
+
+wb_bytes_t *wb_bytes_new (void);
+void wb_bytes_destroy (wb_bytes_t **self_p);
+
+/* Raw fields. */
+void wb_bytes_u8 (wb_bytes_t *self, uint8_t value);
+void wb_bytes_u32 (wb_bytes_t *self, uint32_t value);
+void wb_bytes_i64 (wb_bytes_t *self, int64_t value);
+void wb_bytes_raw (wb_bytes_t *self, const void *data, size_t size);
+void wb_bytes_repeat (wb_bytes_t *self, uint8_t byte, size_t count);
+
+/* Pieces of an entry. */
+/* keylen:u8 then the key's bytes (strlen of key). */
+void wb_bytes_key (wb_bytes_t *self, const char *key);
+/* A key then its type tag. */
+void wb_bytes_key_type (wb_bytes_t *self, const char *key, uint8_t type);
+/* A length-prefixed value: len:u32 then size bytes. */
+void wb_bytes_sized (wb_bytes_t *self, const void *data, size_t size);
+
+/* Whole, well-formed entries. */
+void wb_bytes_string (wb_bytes_t *self, const char *key, const char *value);
+void wb_bytes_int (wb_bytes_t *self, const char *key, int64_t value);
+void wb_bytes_binary (wb_bytes_t *self, const char *key, const void *data, size_t size);
+/* The head of a nested list entry: key, type 4, count; entries follow. */
+void wb_bytes_list (wb_bytes_t *self, const char *key, uint32_t count);
+
+/* A body that starts as every body must: count, then ReferenceId. */
+wb_bytes_t *wb_bytes_body (uint32_t count, int64_t reference_id);
+
+/* One frame's bytes; frames may hold any bytes, NULs included. */
+typedef struct {
+    const void *data;
+    size_t size;
+} wb_test_frame_t;
+
+/* A frame holding a C string, without its terminating NUL. */
+wb_test_frame_t wb_test_frame_str (const char *text);
+
+/* A zmsg of the given frames, in order (count may be 0). */
+zmsg_t *wb_test_zmsg (const wb_test_frame_t *frames, size_t count);
+/* The three frames of a message: protocol id, name and body. */
+zmsg_t *wb_test_message (const char *protocol, const char *name,
+                         const wb_bytes_t *body);
+
+#endif
