@@ -31,7 +31,7 @@ static const wb_message_spec_t s_messages [] = {
       { { "ClientType", I, REQ (WB_ERR_UNKNOWN_CLIENT_TYPE) }, { "ClientName", S, OPT } },
       "register this connection as an agent application (2) or media server (3)" },
     { "RequestUnregisterClient", 174, WB_KIND_REQUEST, { "EventAck" },
-      { { NULL } },
+      { { 0 } },
       "end the session: log out, drop every subscription" },
     { "RequestAgentLogin", 135, WB_KIND_REQUEST, { "EventAck" },
       { { "TenantId", I, REQ (WB_ERR_TENANT_NOT_SPECIFIED) },
@@ -114,7 +114,7 @@ static const wb_message_spec_t s_messages [] = {
       { { "ErrorCode", I, REQ (0) }, { "ErrorDescription", S, REQ (0) } },
       "the request failed, or the session has a problem" },
     { "RequestPing", 1000, WB_KIND_REQUEST, { "EventAck" },
-      { { NULL } },
+      { { 0 } },
       "keep-alive: proves the session is live" },
 };
 

@@ -162,21 +162,22 @@ wb_engine_reply_error (wb_request_t *request, int code)
     wb_engine_reply (request, &reply);
 }
 
-void
+int
 wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
 {
     if (!event_p || !*event_p)
-        return;
+        return -1;
     wb_msg_set_routing_id (*event_p, session->routing_id);
     wb_kvlist_set_int (wb_msg_body (*event_p), "EventSequence", ++session->event_sequence);
     if (self->send (self->context, event_p) == 0)
-        return;
+        return 0;
     //  The client cannot keep up (or is gone): it loses its subscriptions
     //  and is told at its next request, so the others never wait for it.
     if (zlistx_size (session->subscriptions) > 0) {
         wb_sessions_drop_subscriptions (self->sessions, session);
         session->subscriptions_dropped = true;
     }
+    return -1;
 }
 
 //  Tell a client whose subscriptions were dropped, before its reply.
@@ -190,7 +191,9 @@ s_report_dropped_subscriptions (wb_engine_t *self, wb_session_t *session)
     wb_kvlist_add_int (wb_msg_body (event), "ErrorCode", WB_ERR_SUBSCRIPTIONS_DROPPED);
     wb_kvlist_add_string (wb_msg_body (event), "ErrorDescription",
                           wb_error_text (WB_ERR_SUBSCRIPTIONS_DROPPED));
-    wb_engine_send_event (self, session, &event);
+    //  still full: try again at the next request
+    if (wb_engine_send_event (self, session, &event))
+        session->subscriptions_dropped = true;
 }
 
 // ---------------------------------------------------------------- dispatch

@@ -68,8 +68,9 @@ void wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p);
 /* EventAck, with the attributes of extra appended if not NULL. */
 void wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra);
 void wb_engine_reply_error (wb_request_t *request, int code);
-/* An unsolicited event to a session: EventSequence is added here. */
-void wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p);
+/* An unsolicited event to a session: EventSequence is added here.
+   Return 0, or -1 if it could not be queued (subscriptions dropped). */
+int wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p);
 
 /* Check the workbin named by attributes (WorkbinTypeId and owner id) and
    the sender's right to it. Return 0 and fill target, or an error code. */

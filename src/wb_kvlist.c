@@ -202,44 +202,53 @@ s_find (const wb_kvlist_t *self, const char *key)
     return NULL;
 }
 
-//  Move the last entry into the slot of the first entry with its key, if
-//  there was one before it; used by the set_ functions to replace in place.
+//  Give an entry a new value of any type, freeing the old one. The new
+//  value is made before this call, so failure leaves the entry as it was.
 static void
-s_replace_with_last (wb_kvlist_t *self)
+s_replace_value (s_entry_t *entry, const s_entry_t *value)
 {
-    s_entry_t *last = &self->entries [self->size - 1];
-    s_entry_t *first = s_find (self, last->key);
-    if (first != last) {
-        s_entry_free (first);
-        *first = *last;
-        self->size--;
-    }
+    char *key = entry->key;
+    entry->key = NULL;
+    s_entry_free (entry);
+    *entry = *value;
+    entry->key = key;
 }
 
 int
 wb_kvlist_set_string (wb_kvlist_t *self, const char *key, const char *value)
 {
-    if (wb_kvlist_add_string (self, key, value))
+    s_entry_t *entry = s_find (self, key);
+    if (!entry)
+        return wb_kvlist_add_string (self, key, value);
+    if (!value || strlen (value) > WB_VALUE_MAX)
         return -1;
-    s_replace_with_last (self);
+    s_entry_t replacement = { .type = WB_TYPE_STRING, .value.string = strdup (value) };
+    if (!replacement.value.string)
+        return -1;
+    s_replace_value (entry, &replacement);
     return 0;
 }
 
 int
 wb_kvlist_set_int (wb_kvlist_t *self, const char *key, int64_t value)
 {
-    if (wb_kvlist_add_int (self, key, value))
-        return -1;
-    s_replace_with_last (self);
+    s_entry_t *entry = s_find (self, key);
+    if (!entry)
+        return wb_kvlist_add_int (self, key, value);
+    s_entry_t replacement = { .type = WB_TYPE_INT, .value.integer = value };
+    s_replace_value (entry, &replacement);
     return 0;
 }
 
 int
 wb_kvlist_set_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p)
 {
-    if (wb_kvlist_add_list (self, key, list_p))
-        return -1;
-    s_replace_with_last (self);
+    s_entry_t *entry = s_find (self, key);
+    if (!entry || !list_p || !*list_p)
+        return wb_kvlist_add_list (self, key, list_p);
+    s_entry_t replacement = { .type = WB_TYPE_LIST, .value.list = *list_p };
+    *list_p = NULL;
+    s_replace_value (entry, &replacement);
     return 0;
 }
 
@@ -388,7 +397,9 @@ wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source)
 {
     if (!self || !source)
         return -1;
-    for (size_t index = 0; index < source->size; index++)
+    //  read the size once: appending a list to itself must not run away
+    size_t size = source->size;
+    for (size_t index = 0; index < size; index++)
         if (s_copy_entry (self, &source->entries [index]))
             return -1;
     return 0;

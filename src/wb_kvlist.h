@@ -76,7 +76,8 @@ int wb_kvlist_set_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p
 /* Remove every entry with this key; return how many were removed. */
 size_t wb_kvlist_remove (wb_kvlist_t *self, const char *key);
 
-/* Lookups by key: the first entry with that key and that type. */
+/* Lookups by key look at the first entry with that key: NULL (or -1) if
+   there is none or if its type is not the one asked for. */
 bool wb_kvlist_has (const wb_kvlist_t *self, const char *key);
 const char *wb_kvlist_string (const wb_kvlist_t *self, const char *key);
 int wb_kvlist_int (const wb_kvlist_t *self, const char *key, int64_t *value);

@@ -277,6 +277,10 @@ s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
     char key [WB_KEY_MAX + 1];
     if (*key_length == 0 || *key_length > WB_KEY_MAX)
         return s_fail (reader, WB_CODEC_BAD_KEY);
+    //  printable ASCII only: no NUL to cut the key short, no space
+    for (size_t index = 0; index < *key_length; index++)
+        if (key_bytes [index] < 0x21 || key_bytes [index] > 0x7e)
+            return s_fail (reader, WB_CODEC_BAD_KEY);
     memcpy (key, key_bytes, *key_length);
     key [*key_length] = 0;
     const uint8_t *type = s_take (reader, 1);

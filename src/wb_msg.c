@@ -257,6 +257,8 @@ wb_msg_recv (void *socket, wb_codec_status_t *status, int64_t *reference_id,
 {
     wb_codec_status_t status_ignored;
     status = status ? status : &status_ignored;
+    if (reference_id)
+        *reference_id = 0;
     if (routing_id)
         *routing_id = NULL;
     zmsg_t *zmsg = zmsg_recv (socket);

@@ -1,0 +1,978 @@
+/*  wb_directory: who exists and who may see what. See wb_directory.h.
+
+    Loading reads the file once into memory. A line scanner checks the ZPL
+    syntax with zconfig's own rules, messages and order (CZMQ 4.2 reports
+    zconfig syntax errors with zclock_log, straight to stdout, where no zsys
+    log stream can catch them), and notes the line of every named line.
+    zconfig then builds the tree from the same bytes, so the n-th named line
+    is the n-th node in document order: that pairing gives each node its
+    line for the error messages.
+
+    The tree stays alive with the directory: ids and names point into it.
+    Each section becomes a table of entries in file order plus an index
+    sorted by id; lookups use bsearch, so they neither allocate nor write,
+    and a loaded directory can be read from several threads.
+*/
+#include <czmq.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wb_directory.h"
+
+#define S_TYPES 0               /* tables [0] holds the workbin types */
+#define S_TABLES 5              /* then one table per owner type, 1 to 4 */
+#define S_ID_MAX 64             /* ids appear in "TYPE@OWNER" names */
+#define S_LINE_MAX 1024         /* zconfig cuts longer lines */
+#define S_DEFAULT_COLUMNS "From,Subject,Received"
+
+#if defined (__GNUC__)
+#   define S_PRINTF(fmt, first) __attribute__ ((__format__ (__printf__, fmt, first)))
+#else
+#   define S_PRINTF(fmt, first)
+#endif
+
+typedef struct _s_entry_t s_entry_t;
+
+/* References from one entry to entries of another table. */
+typedef struct {
+    const s_entry_t **items;
+    size_t count;
+} s_refs_t;
+
+/* A place, agent group, place group, agent or workbin type. */
+struct _s_entry_t {
+    const char *id;
+    const char *name;
+    zconfig_t *node;            /* its block in the tree */
+    const s_entry_t *place;     /* agent: its own place */
+    s_refs_t groups;            /* agent: the groups it belongs to */
+    s_refs_t supervises;        /* agent: the groups it supervises */
+    s_refs_t places;            /* place group: its places */
+    wb_workbin_type_t type;     /* workbin type: what callers see */
+};
+
+/* One section: entries in file order and an index sorted by id. */
+typedef struct {
+    s_entry_t *entries;
+    const s_entry_t **sorted;
+    size_t count;
+} s_table_t;
+
+struct _wb_directory_t {
+    zconfig_t *config;          /* the tree; owns every id and name */
+    int64_t tenant_id;
+    const char *tenant_name;
+    s_table_t tables [S_TABLES];
+};
+
+/* A named line of the file and, once the tree exists, its node. */
+typedef struct {
+    int line;
+    zconfig_t *node;
+} s_mark_t;
+
+/* What loading needs besides the directory: where to report, lines. */
+typedef struct {
+    const char *path;
+    char *error;
+    size_t error_size;
+    s_mark_t *marks;
+    size_t mark_count;
+    size_t mark_capacity;
+    char subject [128];         /* "agent agent01", start of messages */
+} s_loader_t;
+
+typedef int (s_link_fn) (s_loader_t *loader, wb_directory_t *self, s_entry_t *entry);
+
+/* A section of entries: its table, allowed keys, and how to link an entry. */
+typedef struct {
+    const char *name;
+    size_t table;
+    const char *keys [5];
+    s_link_fn *link;
+} s_section_t;
+
+static s_link_fn s_link_placegroup, s_link_agent, s_link_type;
+
+/* In dependency order: an entry only refers to sections loaded before. */
+static const s_section_t s_sections [] = {
+    { "place", WB_OWNER_PLACE, { "name" }, NULL },
+    { "group", WB_OWNER_AGENT_GROUP, { "name" }, NULL },
+    { "placegroup", WB_OWNER_PLACE_GROUP, { "name", "places" }, s_link_placegroup },
+    { "agent", WB_OWNER_AGENT, { "name", "place", "groups", "supervises" }, s_link_agent },
+    { "workbintype", S_TYPES, { "name", "owner", "columns" }, s_link_type },
+};
+#define S_SECTION_COUNT (sizeof (s_sections) / sizeof (s_sections [0]))
+
+static const char *s_tenant_keys [] = { "id", "name", NULL };
+
+static const struct {
+    const char *name;
+    wb_owner_type_t type;
+} s_owner_names [] = {
+    { "agent", WB_OWNER_AGENT }, { "place", WB_OWNER_PLACE },
+    { "placegroup", WB_OWNER_PLACE_GROUP }, { "agentgroup", WB_OWNER_AGENT_GROUP },
+};
+
+static const char *s_columns [] = {
+    "From", "To", "Subject", "Received", "Age", "State", "Priority", "Owner", NULL
+};
+
+static const char *s_relation_texts [] = {
+    [WB_RELATION_NONE] = "none", [WB_RELATION_OWN] = "own",
+    [WB_RELATION_PLACE] = "place", [WB_RELATION_PLACE_GROUP] = "placegroup",
+    [WB_RELATION_GROUP] = "group", [WB_RELATION_TEAM] = "team",
+};
+
+
+/* ------------------------------------------------------------ errors */
+
+/* Writes "PATH:LINE: message" into the caller's buffer; returns -1. */
+static int S_PRINTF (3, 0)
+s_vfail (s_loader_t *loader, int line, const char *format, va_list args)
+{
+    if (!loader->error || loader->error_size == 0)
+        return -1;
+    int length = snprintf (loader->error, loader->error_size, "%s:%d: ", loader->path, line);
+    if (length >= 0 && (size_t) length < loader->error_size)
+        vsnprintf (loader->error + length, loader->error_size - (size_t) length, format, args);
+    return -1;
+}
+
+/* Reports a problem on a given line (0: not about one line); returns -1. */
+static int S_PRINTF (3, 4)
+s_fail_line (s_loader_t *loader, int line, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    s_vfail (loader, line, format, args);
+    va_end (args);
+    return -1;
+}
+
+/* The line a node starts on, 0 for none. */
+static int
+s_line_of (const s_loader_t *loader, const zconfig_t *node)
+{
+    for (size_t index = 0; node && index < loader->mark_count; index++)
+        if (loader->marks [index].node == node)
+            return loader->marks [index].line;
+    return 0;
+}
+
+/* Reports a problem at a node's line; returns -1. */
+static int S_PRINTF (3, 4)
+s_fail (s_loader_t *loader, const zconfig_t *node, const char *format, ...)
+{
+    va_list args;
+    va_start (args, format);
+    s_vfail (loader, s_line_of (loader, node), format, args);
+    va_end (args);
+    return -1;
+}
+
+/* calloc that reports failure through the loader. */
+static void *
+s_calloc (s_loader_t *loader, size_t count, size_t size)
+{
+    void *memory = calloc (count ? count : 1, size);
+    if (!memory)
+        s_fail_line (loader, 0, "out of memory");
+    return memory;
+}
+
+
+/* ------------------------------------------------------------ scanner */
+
+/* zconfig's name characters. */
+static bool
+s_is_namechar (char thischar)
+{
+    return isalnum ((unsigned char) thischar) || (thischar && strchr ("$-_@.&+/", thischar));
+}
+
+/* Skips white space. */
+static const char *
+s_skip_space (const char *text)
+{
+    while (isspace ((unsigned char) *text))
+        text++;
+    return text;
+}
+
+/* Accepts the end of a line: nothing, or a comment. */
+static int
+s_scan_eoln (s_loader_t *loader, const char *rest, int lineno)
+{
+    rest = s_skip_space (rest);
+    if (*rest && *rest != '#')
+        return s_fail_line (loader, lineno, "invalid syntax '%s'", rest);
+    return 0;
+}
+
+/* Accepts "= value", a quoted value needing its closing quote. */
+static int
+s_scan_value (s_loader_t *loader, const char *rest, int lineno)
+{
+    rest = s_skip_space (rest);
+    if (*rest != '=')
+        return s_scan_eoln (loader, rest, lineno);
+    rest = s_skip_space (rest + 1);
+    if (*rest != '"' && *rest != '\'')
+        return 0;
+    const char *closing = strchr (rest + 1, *rest);
+    if (!closing)
+        return s_fail_line (loader, lineno, "missing %c", *rest);
+    return s_scan_eoln (loader, closing + 1, lineno);
+}
+
+/* Checks one line as zconfig does, in its order; sets level to the line's
+   depth, or -1 when the line holds no name (blank line or comment). */
+static int
+s_scan_line (s_loader_t *loader, char *line, int lineno, int *level)
+{
+    size_t length = strlen (line);
+    while (length && isspace ((unsigned char) line [length - 1]))
+        line [--length] = 0;
+    size_t indent = strspn (line, " ");
+    if (indent % 4)
+        return s_fail_line (loader, lineno, "indent 4 spaces at once");
+    const char *name = line + indent;
+    size_t name_length = 0;
+    while (s_is_namechar (name [name_length]))
+        name_length++;
+    *level = name_length ? (int) (indent / 4) : -1;
+    if (name_length == 0)
+        return s_scan_eoln (loader, name, lineno);
+    if (name [0] == '/' || name [name_length - 1] == '/')
+        return s_fail_line (loader, lineno, "'/' not valid at name start or end");
+    return s_scan_value (loader, name + name_length, lineno);
+}
+
+/* Records the line of the next node. */
+static int
+s_mark (s_loader_t *loader, int lineno)
+{
+    if (loader->mark_count == loader->mark_capacity) {
+        size_t capacity = loader->mark_capacity ? loader->mark_capacity * 2 : 64;
+        s_mark_t *marks = realloc (loader->marks, capacity * sizeof (s_mark_t));
+        if (!marks)
+            return s_fail_line (loader, 0, "out of memory");
+        loader->marks = marks;
+        loader->mark_capacity = capacity;
+    }
+    loader->marks [loader->mark_count++] = (s_mark_t) { lineno, NULL };
+    return 0;
+}
+
+/* Checks every line of the text and marks the named ones. */
+static int
+s_scan (s_loader_t *loader, const char *data, size_t size)
+{
+    const char *cursor = data, *end = data + size;
+    int lineno = 0, previous = -1;
+    while (cursor < end) {
+        const char *eoln = memchr (cursor, '\n', (size_t) (end - cursor));
+        size_t length = (size_t) ((eoln ? eoln : end) - cursor);
+        lineno++;
+        if (length > S_LINE_MAX)
+            return s_fail_line (loader, lineno, "line longer than %d bytes", S_LINE_MAX);
+        if (memchr (cursor, 0, length))
+            return s_fail_line (loader, lineno, "NUL byte in line");
+        char line [S_LINE_MAX + 1];
+        memcpy (line, cursor, length);
+        line [length] = 0;
+        int level = -1;
+        if (s_scan_line (loader, line, lineno, &level))
+            return -1;
+        if (level > previous + 1)
+            return s_fail_line (loader, lineno, "indentation error");
+        if (level >= 0 && s_mark (loader, lineno))
+            return -1;
+        previous = level >= 0 ? level : previous;
+        cursor = eoln ? eoln + 1 : end;
+    }
+    return 0;
+}
+
+/* Pairs the nodes, in document order, with the marked lines. */
+static void
+s_mark_nodes (s_loader_t *loader, zconfig_t *parent, size_t *cursor)
+{
+    for (zconfig_t *node = zconfig_child (parent); node; node = zconfig_next (node)) {
+        if (*cursor < loader->mark_count)
+            loader->marks [(*cursor)++].node = node;
+        s_mark_nodes (loader, node, cursor);
+    }
+}
+
+/* Reads the whole file into a NUL-terminated buffer; NULL on error. */
+static char *
+s_read_file (s_loader_t *loader, size_t *size)
+{
+    FILE *file = fopen (loader->path, "rb");
+    if (!file) {
+        s_fail_line (loader, 0, "cannot read: %s", strerror (errno));
+        return NULL;
+    }
+    char *data = NULL;
+    size_t capacity = 0, bytes = 1;
+    int failure = 0;
+    *size = 0;
+    while (bytes && !failure) {
+        if (capacity - *size < 2) {
+            char *bigger = realloc (data, capacity + 65536);
+            failure = bigger ? 0 : ENOMEM;
+            data = bigger ? bigger : data;
+            capacity += bigger ? 65536 : 0;
+            continue;
+        }
+        bytes = fread (data + *size, 1, capacity - *size - 1, file);
+        *size += bytes;
+    }
+    if (!failure && ferror (file))
+        failure = errno ? errno : EIO;
+    fclose (file);
+    if (failure) {
+        s_fail_line (loader, 0, "cannot read: %s", strerror (failure));
+        free (data);
+        return NULL;
+    }
+    data [*size] = 0;
+    return data;
+}
+
+
+/* ------------------------------------------------------------ tables */
+
+/* Orders entries by id. */
+static int
+s_compare_entries (const void *first, const void *second)
+{
+    return strcmp ((*(const s_entry_t *const *) first)->id,
+                   (*(const s_entry_t *const *) second)->id);
+}
+
+/* Compares an id with an entry, for bsearch. */
+static int
+s_compare_id (const void *id, const void *entry)
+{
+    return strcmp ((const char *) id, (*(const s_entry_t *const *) entry)->id);
+}
+
+/* The entry with this id, or NULL. */
+static const s_entry_t *
+s_find (const s_table_t *table, const char *id)
+{
+    if (!id || table->count == 0)
+        return NULL;
+    const s_entry_t *const *found = bsearch (id, table->sorted, table->count,
+                                             sizeof (table->sorted [0]), s_compare_id);
+    return found ? *found : NULL;
+}
+
+/* The entry whose id is this slice of text, or NULL. */
+static const s_entry_t *
+s_find_slice (const s_table_t *table, const char *text, size_t length)
+{
+    char id [S_ID_MAX + 1];
+    if (length > S_ID_MAX)
+        return NULL;
+    memcpy (id, text, length);
+    id [length] = 0;
+    return s_find (table, id);
+}
+
+/* The table of an owner type, or NULL. */
+static const s_table_t *
+s_owner_table (const wb_directory_t *self, wb_owner_type_t type)
+{
+    if (!self || type < WB_OWNER_AGENT || type > WB_OWNER_AGENT_GROUP)
+        return NULL;
+    return &self->tables [type];
+}
+
+/* An owner by type and id, or NULL. */
+static const s_entry_t *
+s_owner (const wb_directory_t *self, wb_owner_type_t type, const char *id)
+{
+    const s_table_t *table = s_owner_table (self, type);
+    return table ? s_find (table, id) : NULL;
+}
+
+/* True if the references hold this entry. */
+static bool
+s_refs_has (const s_refs_t *refs, const s_entry_t *entry)
+{
+    for (size_t index = 0; index < refs->count; index++)
+        if (refs->items [index] == entry)
+            return true;
+    return false;
+}
+
+
+/* ------------------------------------------------------------ checks */
+
+/* True for 1-64 printable ASCII characters without space, '@' or '/'. */
+static bool
+s_id_is_valid (const char *id)
+{
+    size_t length = strlen (id);
+    for (size_t index = 0; index < length; index++)
+        if (id [index] <= ' ' || id [index] > '~' || id [index] == '@' || id [index] == '/')
+            return false;
+    return length >= 1 && length <= S_ID_MAX;
+}
+
+/* An earlier sibling with the same name, or NULL. */
+static zconfig_t *
+s_earlier_twin (zconfig_t *parent, zconfig_t *node)
+{
+    for (zconfig_t *other = zconfig_child (parent); other != node; other = zconfig_next (other))
+        if (streq (zconfig_name (other), zconfig_name (node)))
+            return other;
+    return NULL;
+}
+
+/* True if the name is in the NULL-terminated list. */
+static bool
+s_is_listed (const char *const *names, const char *name)
+{
+    for (; *names; names++)
+        if (streq (*names, name))
+            return true;
+    return false;
+}
+
+/* Every key of a block is allowed, single, and holds no block itself. */
+static int
+s_check_keys (s_loader_t *loader, zconfig_t *block, const char *const *keys)
+{
+    for (zconfig_t *key = zconfig_child (block); key; key = zconfig_next (key)) {
+        const char *name = zconfig_name (key);
+        if (!s_is_listed (keys, name))
+            return s_fail (loader, key, "%s: unknown key '%s'", loader->subject, name);
+        if (s_earlier_twin (block, key))
+            return s_fail (loader, key, "%s: duplicate key '%s'", loader->subject, name);
+        if (zconfig_child (key))
+            return s_fail (loader, zconfig_child (key), "%s: unexpected '%s' under '%s'",
+                           loader->subject, zconfig_name (zconfig_child (key)), name);
+    }
+    return 0;
+}
+
+/* A known section name: the tenant or one in s_sections. */
+static bool
+s_is_section (const char *name)
+{
+    for (size_t index = 0; index < S_SECTION_COUNT; index++)
+        if (streq (s_sections [index].name, name))
+            return true;
+    return streq (name, "tenant");
+}
+
+/* Top-level sections are known, single and hold no value. */
+static int
+s_check_sections (s_loader_t *loader, zconfig_t *root)
+{
+    for (zconfig_t *node = zconfig_child (root); node; node = zconfig_next (node)) {
+        const char *name = zconfig_name (node);
+        zconfig_t *first = s_earlier_twin (root, node);
+        if (!s_is_section (name))
+            return s_fail (loader, node, "unknown section '%s'", name);
+        if (first)
+            return s_fail (loader, node, "duplicate section '%s' (first on line %d)",
+                           name, s_line_of (loader, first));
+        if (*zconfig_value (node))
+            return s_fail (loader, node, "section '%s' takes no value", name);
+    }
+    return 0;
+}
+
+/* A key's value when present and not empty, else the fallback. */
+static const char *
+s_value_or (zconfig_t *block, const char *key, const char *fallback)
+{
+    const char *value = zconfig_get (block, key, NULL);
+    return value && *value ? value : fallback;
+}
+
+/* Parses a positive decimal integer; 0 on success. */
+static int
+s_parse_positive (const char *text, int64_t *number)
+{
+    if (*text == 0 || strspn (text, "0123456789") != strlen (text))
+        return -1;
+    errno = 0;
+    long long value = strtoll (text, NULL, 10);
+    if (errno || value <= 0)
+        return -1;
+    *number = value;
+    return 0;
+}
+
+/* The tenant: its id, a positive integer, and its name. */
+static int
+s_load_tenant (s_loader_t *loader, wb_directory_t *self)
+{
+    zconfig_t *tenant = zconfig_locate (self->config, "tenant");
+    if (!tenant)
+        return s_fail_line (loader, 0, "missing section 'tenant'");
+    snprintf (loader->subject, sizeof (loader->subject), "tenant");
+    if (s_check_keys (loader, tenant, s_tenant_keys))
+        return -1;
+    zconfig_t *id = zconfig_locate (tenant, "id");
+    if (!id)
+        return s_fail (loader, tenant, "tenant: missing id");
+    if (s_parse_positive (zconfig_value (id), &self->tenant_id))
+        return s_fail (loader, id, "tenant: id '%s' is not a positive integer",
+                       zconfig_value (id));
+    self->tenant_name = s_value_or (tenant, "name", zconfig_value (id));
+    return 0;
+}
+
+
+/* ------------------------------------------------------------ linking */
+
+/* Splits off the next item of a comma-separated list, trimmed; false at
+   the end. Start with *cursor at the list. */
+static bool
+s_list_next (const char **cursor, const char **item, size_t *length)
+{
+    const char *start = *cursor;
+    if (!start)
+        return false;
+    const char *comma = strchr (start, ',');
+    const char *end = comma ? comma : start + strlen (start);
+    *cursor = comma ? comma + 1 : NULL;
+    start = s_skip_space (start);
+    while (end > start && isspace ((unsigned char) end [-1]))
+        end--;
+    *item = start;
+    *length = (size_t) (end - start);
+    return true;
+}
+
+/* Resolves a list of ids (key of the entry's block) into references. */
+static int
+s_link_list (s_loader_t *loader, zconfig_t *block, const char *key,
+             const s_table_t *table, const char *what, s_refs_t *refs)
+{
+    zconfig_t *node = zconfig_locate (block, key);
+    const char *cursor = node ? zconfig_value (node) : "";
+    if (*s_skip_space (cursor) == 0)
+        return 0;
+    size_t count = 1;
+    for (const char *comma = strchr (cursor, ','); comma; comma = strchr (comma + 1, ','))
+        count++;
+    refs->items = s_calloc (loader, count, sizeof (refs->items [0]));
+    if (!refs->items)
+        return -1;
+    const char *item;
+    size_t length;
+    while (s_list_next (&cursor, &item, &length)) {
+        if (length == 0)
+            return s_fail (loader, node, "%s: empty item in %s", loader->subject, key);
+        const s_entry_t *entry = s_find_slice (table, item, length);
+        if (!entry)
+            return s_fail (loader, node, "%s: unknown %s '%.*s'",
+                           loader->subject, what, (int) length, item);
+        if (s_refs_has (refs, entry))
+            return s_fail (loader, node, "%s: %s '%s' listed twice",
+                           loader->subject, what, entry->id);
+        refs->items [refs->count++] = entry;
+    }
+    return 0;
+}
+
+/* A place group: its places. */
+static int
+s_link_placegroup (s_loader_t *loader, wb_directory_t *self, s_entry_t *entry)
+{
+    return s_link_list (loader, entry->node, "places", &self->tables [WB_OWNER_PLACE],
+                        "place", &entry->places);
+}
+
+/* An agent: its place (required), its groups, the groups it supervises. */
+static int
+s_link_agent (s_loader_t *loader, wb_directory_t *self, s_entry_t *entry)
+{
+    zconfig_t *place = zconfig_locate (entry->node, "place");
+    if (!place)
+        return s_fail (loader, entry->node, "%s: missing place", loader->subject);
+    entry->place = s_find (&self->tables [WB_OWNER_PLACE], zconfig_value (place));
+    if (!entry->place)
+        return s_fail (loader, place, "%s: unknown place '%s'",
+                       loader->subject, zconfig_value (place));
+    const s_table_t *groups = &self->tables [WB_OWNER_AGENT_GROUP];
+    if (s_link_list (loader, entry->node, "groups", groups, "group", &entry->groups))
+        return -1;
+    return s_link_list (loader, entry->node, "supervises", groups, "supervised group",
+                        &entry->supervises);
+}
+
+/* Checks the columns of a workbin type and stores them as "A,B,C". */
+static int
+s_link_columns (s_loader_t *loader, s_entry_t *entry)
+{
+    zconfig_t *node = zconfig_locate (entry->node, "columns");
+    const char *cursor = node ? zconfig_value (node) : "";
+    entry->type.columns = S_DEFAULT_COLUMNS;
+    if (*s_skip_space (cursor) == 0)
+        return 0;
+    char columns [S_LINE_MAX + 1] = "";
+    const char *item;
+    size_t length;
+    while (s_list_next (&cursor, &item, &length)) {
+        size_t index = 0;
+        while (s_columns [index] && (strlen (s_columns [index]) != length
+                                     || strncmp (s_columns [index], item, length)))
+            index++;
+        if (!s_columns [index])
+            return s_fail (loader, node, "%s: unknown column '%.*s'",
+                           loader->subject, (int) length, item);
+        strcat (strcat (columns, *columns ? "," : ""), s_columns [index]);
+    }
+    zconfig_set_value (node, "%s", columns);
+    entry->type.columns = zconfig_value (node);
+    return 0;
+}
+
+/* A workbin type: its owner type (required) and its columns. */
+static int
+s_link_type (s_loader_t *loader, wb_directory_t *self, s_entry_t *entry)
+{
+    (void) self;
+    zconfig_t *owner = zconfig_locate (entry->node, "owner");
+    if (!owner)
+        return s_fail (loader, entry->node, "%s: missing owner", loader->subject);
+    size_t index = 0;
+    size_t count = sizeof (s_owner_names) / sizeof (s_owner_names [0]);
+    while (index < count && !streq (s_owner_names [index].name, zconfig_value (owner)))
+        index++;
+    if (index == count)
+        return s_fail (loader, owner, "%s: unknown owner '%s' (agent, place, placegroup"
+                       " or agentgroup)", loader->subject, zconfig_value (owner));
+    entry->type = (wb_workbin_type_t) { entry->id, entry->name, s_owner_names [index].type, NULL };
+    return s_link_columns (loader, entry);
+}
+
+/* Checks one entry of a section and fills it in. */
+static int
+s_load_entry (s_loader_t *loader, wb_directory_t *self, const s_section_t *section,
+              zconfig_t *block, s_entry_t *entry)
+{
+    const char *id = zconfig_name (block);
+    if (!s_id_is_valid (id))
+        return s_fail (loader, block, "%s '%s': an id is 1-%d printable ASCII characters"
+                       " without space, '@' or '/'", section->name, id, S_ID_MAX);
+    snprintf (loader->subject, sizeof (loader->subject), "%s %s", section->name, id);
+    zconfig_t *first = s_earlier_twin (zconfig_locate (self->config, section->name), block);
+    if (first)
+        return s_fail (loader, block, "%s: duplicate id (first on line %d)",
+                       loader->subject, s_line_of (loader, first));
+    if (*zconfig_value (block))
+        return s_fail (loader, block, "%s: unexpected value '%s'",
+                       loader->subject, zconfig_value (block));
+    if (s_check_keys (loader, block, section->keys))
+        return -1;
+    entry->id = id;
+    entry->name = s_value_or (block, "name", id);
+    entry->node = block;
+    return section->link ? section->link (loader, self, entry) : 0;
+}
+
+/* Loads the entries of a section into its table, then sorts the index. */
+static int
+s_load_section (s_loader_t *loader, wb_directory_t *self, const s_section_t *section)
+{
+    s_table_t *table = &self->tables [section->table];
+    zconfig_t *parent = zconfig_locate (self->config, section->name);
+    size_t count = 0;
+    for (zconfig_t *block = parent ? zconfig_child (parent) : NULL; block; block = zconfig_next (block))
+        count++;
+    table->entries = s_calloc (loader, count, sizeof (s_entry_t));
+    table->sorted = s_calloc (loader, count, sizeof (s_entry_t *));
+    if (!table->entries || !table->sorted)
+        return -1;
+    for (zconfig_t *block = parent ? zconfig_child (parent) : NULL; block; block = zconfig_next (block)) {
+        s_entry_t *entry = &table->entries [table->count++];
+        if (s_load_entry (loader, self, section, block, entry))
+            return -1;
+    }
+    for (size_t index = 0; index < table->count; index++)
+        table->sorted [index] = &table->entries [index];
+    qsort (table->sorted, table->count, sizeof (table->sorted [0]), s_compare_entries);
+    return 0;
+}
+
+/* Builds the tree from checked text and loads every section. */
+static int
+s_load_tree (s_loader_t *loader, wb_directory_t *self, const char *text)
+{
+    self->config = zconfig_str_load (text);
+    if (!self->config)
+        return s_fail_line (loader, 0, "cannot parse");
+    size_t cursor = 0;
+    s_mark_nodes (loader, self->config, &cursor);
+    if (s_check_sections (loader, self->config) || s_load_tenant (loader, self))
+        return -1;
+    for (size_t index = 0; index < S_SECTION_COUNT; index++)
+        if (s_load_section (loader, self, &s_sections [index]))
+            return -1;
+    if (self->tables [S_TYPES].count == 0)
+        return s_fail (loader, zconfig_locate (self->config, "workbintype"), "no workbin types");
+    return 0;
+}
+
+
+/* ------------------------------------------------------------ public */
+
+/* Loads and checks a directory file; NULL and "FILE:LINE: what" on error. */
+wb_directory_t *
+wb_directory_load (const char *path, char *error, size_t error_size)
+{
+    s_loader_t loader = { .path = path ? path : "(null)", .error = error,
+                          .error_size = error_size };
+    if (error && error_size)
+        *error = 0;
+    if (!path) {
+        s_fail_line (&loader, 0, "no file name given");
+        return NULL;
+    }
+    size_t size;
+    char *text = s_read_file (&loader, &size);
+    wb_directory_t *self = NULL;
+    if (text && s_scan (&loader, text, size) == 0) {
+        self = s_calloc (&loader, 1, sizeof (wb_directory_t));
+        if (self && s_load_tree (&loader, self, text))
+            wb_directory_destroy (&self);
+    }
+    free (text);
+    free (loader.marks);
+    return self;
+}
+
+/* Destroys a directory; safe on NULL, sets the pointer to NULL. */
+void
+wb_directory_destroy (wb_directory_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    wb_directory_t *self = *self_p;
+    for (size_t table = 0; table < S_TABLES; table++) {
+        for (size_t index = 0; index < self->tables [table].count; index++) {
+            s_entry_t *entry = &self->tables [table].entries [index];
+            free (entry->groups.items);
+            free (entry->supervises.items);
+            free (entry->places.items);
+        }
+        free (self->tables [table].entries);
+        free (self->tables [table].sorted);
+    }
+    zconfig_destroy (&self->config);
+    free (self);
+    *self_p = NULL;
+}
+
+/* The tenant's id; 0 for no directory. */
+int64_t
+wb_directory_tenant_id (const wb_directory_t *self)
+{
+    return self ? self->tenant_id : 0;
+}
+
+/* The tenant's display name. */
+const char *
+wb_directory_tenant_name (const wb_directory_t *self)
+{
+    return self ? self->tenant_name : NULL;
+}
+
+/* True if the agent exists. */
+bool
+wb_directory_has_agent (const wb_directory_t *self, const char *agent_id)
+{
+    return s_owner (self, WB_OWNER_AGENT, agent_id) != NULL;
+}
+
+/* True if the place exists. */
+bool
+wb_directory_has_place (const wb_directory_t *self, const char *place_id)
+{
+    return s_owner (self, WB_OWNER_PLACE, place_id) != NULL;
+}
+
+/* The agent's display name. */
+const char *
+wb_directory_agent_name (const wb_directory_t *self, const char *agent_id)
+{
+    return wb_directory_owner_name (self, WB_OWNER_AGENT, agent_id);
+}
+
+/* The id of the agent's own place. */
+const char *
+wb_directory_agent_place (const wb_directory_t *self, const char *agent_id)
+{
+    const s_entry_t *agent = s_owner (self, WB_OWNER_AGENT, agent_id);
+    return agent ? agent->place->id : NULL;
+}
+
+/* True if an owner of this type exists. */
+bool
+wb_directory_has_owner (const wb_directory_t *self, wb_owner_type_t type, const char *owner_id)
+{
+    return s_owner (self, type, owner_id) != NULL;
+}
+
+/* The display name of any owner. */
+const char *
+wb_directory_owner_name (const wb_directory_t *self, wb_owner_type_t type, const char *owner_id)
+{
+    const s_entry_t *owner = s_owner (self, type, owner_id);
+    return owner ? owner->name : NULL;
+}
+
+/* How many workbin types there are. */
+size_t
+wb_directory_workbin_type_count (const wb_directory_t *self)
+{
+    return self ? self->tables [S_TYPES].count : 0;
+}
+
+/* The workbin type at this index, in file order. */
+const wb_workbin_type_t *
+wb_directory_workbin_type_at (const wb_directory_t *self, size_t index)
+{
+    if (index >= wb_directory_workbin_type_count (self))
+        return NULL;
+    return &self->tables [S_TYPES].entries [index].type;
+}
+
+/* The workbin type with this id. */
+const wb_workbin_type_t *
+wb_directory_workbin_type (const wb_directory_t *self, const char *type_id)
+{
+    const s_entry_t *entry = self ? s_find (&self->tables [S_TYPES], type_id) : NULL;
+    return entry ? &entry->type : NULL;
+}
+
+
+/* ------------------------------------------------------------ access */
+
+typedef wb_relation_t (s_relation_fn) (const s_entry_t *agent, const s_entry_t *place,
+                                       const s_entry_t *owner);
+
+/* An agent-owned workbin: the agent's own, or a supervised team member's. */
+static wb_relation_t
+s_agent_relation (const s_entry_t *agent, const s_entry_t *place, const s_entry_t *owner)
+{
+    (void) place;
+    if (owner == agent)
+        return WB_RELATION_OWN;
+    for (size_t index = 0; index < agent->supervises.count; index++)
+        if (s_refs_has (&owner->groups, agent->supervises.items [index]))
+            return WB_RELATION_TEAM;
+    return WB_RELATION_NONE;
+}
+
+/* A place-owned workbin: the login place's. */
+static wb_relation_t
+s_place_relation (const s_entry_t *agent, const s_entry_t *place, const s_entry_t *owner)
+{
+    (void) agent;
+    return owner == place ? WB_RELATION_PLACE : WB_RELATION_NONE;
+}
+
+/* A place-group-owned workbin: a group holding the login place. */
+static wb_relation_t
+s_place_group_relation (const s_entry_t *agent, const s_entry_t *place, const s_entry_t *owner)
+{
+    (void) agent;
+    return place && s_refs_has (&owner->places, place) ? WB_RELATION_PLACE_GROUP
+                                                        : WB_RELATION_NONE;
+}
+
+/* An agent-group-owned workbin: the agent's group, or a supervised one. */
+static wb_relation_t
+s_group_relation (const s_entry_t *agent, const s_entry_t *place, const s_entry_t *owner)
+{
+    (void) place;
+    if (s_refs_has (&agent->groups, owner))
+        return WB_RELATION_GROUP;
+    return s_refs_has (&agent->supervises, owner) ? WB_RELATION_TEAM : WB_RELATION_NONE;
+}
+
+static s_relation_fn *const s_relation_of [] = {
+    [WB_OWNER_AGENT] = s_agent_relation,
+    [WB_OWNER_PLACE] = s_place_relation,
+    [WB_OWNER_PLACE_GROUP] = s_place_group_relation,
+    [WB_OWNER_AGENT_GROUP] = s_group_relation,
+};
+
+/* The agent and its login place (its own place when place_id is NULL;
+   NULL when place_id is unknown). */
+static const s_entry_t *
+s_viewer (const wb_directory_t *self, const char *agent_id, const char *place_id,
+          const s_entry_t **place)
+{
+    const s_entry_t *agent = s_owner (self, WB_OWNER_AGENT, agent_id);
+    *place = NULL;
+    if (agent)
+        *place = place_id ? s_owner (self, WB_OWNER_PLACE, place_id) : agent->place;
+    return agent;
+}
+
+/* How the agent, at place_id, relates to an owner; NONE for no access. */
+wb_relation_t
+wb_directory_relation (const wb_directory_t *self, const char *agent_id,
+                       const char *place_id, wb_owner_type_t type, const char *owner_id)
+{
+    const s_entry_t *place;
+    const s_entry_t *agent = s_viewer (self, agent_id, place_id, &place);
+    const s_entry_t *owner = s_owner (self, type, owner_id);
+    if (!agent || !owner)
+        return WB_RELATION_NONE;
+    return s_relation_of [type] (agent, place, owner);
+}
+
+/* Visits each owner of the type the agent may see, by relation (own,
+   place, place groups, groups, team), then in file order. */
+void
+wb_directory_visible_owners (const wb_directory_t *self, const char *agent_id,
+                             const char *place_id, wb_owner_type_t type,
+                             wb_owner_visit_fn *visit, void *context)
+{
+    const s_entry_t *place;
+    const s_entry_t *agent = s_viewer (self, agent_id, place_id, &place);
+    const s_table_t *table = s_owner_table (self, type);
+    if (!agent || !table || !visit)
+        return;
+    for (wb_relation_t relation = WB_RELATION_OWN; relation <= WB_RELATION_TEAM; relation++)
+        for (size_t index = 0; index < table->count; index++) {
+            const s_entry_t *owner = &table->entries [index];
+            if (s_relation_of [type] (agent, place, owner) == relation)
+                visit (context, owner->id, relation);
+        }
+}
+
+/* Visits every owner of the type in file order, with relation NONE. */
+void
+wb_directory_all_owners (const wb_directory_t *self, wb_owner_type_t type,
+                         wb_owner_visit_fn *visit, void *context)
+{
+    const s_table_t *table = s_owner_table (self, type);
+    for (size_t index = 0; table && visit && index < table->count; index++)
+        visit (context, table->entries [index].id, WB_RELATION_NONE);
+}
+
+/* The short text of a relation; "none" for none or out of range. */
+const char *
+wb_relation_text (wb_relation_t relation)
+{
+    size_t count = sizeof (s_relation_texts) / sizeof (s_relation_texts [0]);
+    return (size_t) relation < count ? s_relation_texts [relation] : "none";
+}

@@ -1,0 +1,57 @@
+/*  wb_replica: a client's copy of one workbin, kept exact by version.
+
+    The zguide's Clone pattern (PROTOCOL.md, "Missing nothing"): subscribe,
+    keep change events while fetching the content, load the content (a
+    snapshot at version V), drop kept events at or below V, apply the rest;
+    after that every event must carry exactly the next version. A duplicate
+    is ignored; a gap means the copy can no longer be trusted: the client
+    calls wb_replica_reset, fetches the content again and loads it.
+
+    Interactions keep the server's order: the order they were placed in the
+    workbin. A property change keeps an interaction where it is.
+*/
+#ifndef WB_REPLICA_H_INCLUDED
+#define WB_REPLICA_H_INCLUDED
+
+#include <stdbool.h>
+#include "wb_kvlist.h"
+
+typedef enum {
+    WB_REPLICA_APPLIED = 0,   /* the event changed the copy */
+    WB_REPLICA_KEPT,          /* no snapshot yet: kept until one is loaded */
+    WB_REPLICA_DUPLICATE,     /* at or below the current version: ignored */
+    WB_REPLICA_GAP,           /* a version was skipped: fetch again */
+    WB_REPLICA_INVALID,       /* not a change event this copy understands */
+} wb_replica_result_t;
+
+typedef struct _wb_replica_t wb_replica_t;
+
+wb_replica_t *wb_replica_new (void);
+void wb_replica_destroy (wb_replica_t **self_p);
+
+/* Take one EventWorkbinContentChanged body. */
+wb_replica_result_t wb_replica_apply_event (wb_replica_t *self, const wb_kvlist_t *event);
+
+/* Load a whole snapshot: interactions is a list of "Interaction" entries
+   (all pages of one version, in order), at this version. Kept events newer
+   than the snapshot are applied; returns WB_REPLICA_GAP if they do not
+   follow on from it, else WB_REPLICA_APPLIED. */
+wb_replica_result_t wb_replica_load (wb_replica_t *self, const wb_kvlist_t *interactions,
+                                     int64_t version);
+
+/* Forget the content (keep nothing) and wait for a new snapshot; events
+   that arrive meanwhile are kept. */
+void wb_replica_reset (wb_replica_t *self);
+
+bool wb_replica_has_snapshot (const wb_replica_t *self);
+bool wb_replica_needs_fetch (const wb_replica_t *self);
+int64_t wb_replica_version (const wb_replica_t *self);
+size_t wb_replica_size (const wb_replica_t *self);
+/* The interaction at a position (0 = placed first); NULL past the end. */
+const wb_kvlist_t *wb_replica_at (const wb_replica_t *self, size_t index);
+/* Position of an interaction, or -1. */
+long wb_replica_index_of (const wb_replica_t *self, const char *interaction_id);
+/* Number of changes applied since the copy was created. */
+size_t wb_replica_changes_applied (const wb_replica_t *self);
+
+#endif

@@ -1,0 +1,46 @@
+/*  wb_server: the server's reactor: the ROUTER socket, the engine, the
+    directory and the store, driven by one thread.
+
+    wbserver runs it in its main thread; tests run it as a CZMQ actor
+    (wb_server_actor) so that a real server lives inside the test process.
+*/
+#ifndef WB_SERVER_H_INCLUDED
+#define WB_SERVER_H_INCLUDED
+
+#include <czmq.h>
+#include <stdbool.h>
+
+#define WB_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
+#define WB_ENDPOINTS_MAX 8
+
+typedef struct {
+    const char *directory_path;       /* ZPL directory file (required) */
+    const char *database_path;        /* SQLite file (required) */
+    const char *endpoints [WB_ENDPOINTS_MAX];  /* NULL-terminated; none: default */
+    int64_t page_cap;                 /* 0: WB_PAGE_CAP_DEFAULT */
+    int64_t session_timeout_ms;       /* 0: WB_SESSION_TIMEOUT_DEFAULT */
+    bool synchronous_full;            /* SQLite synchronous FULL, not NORMAL */
+    int send_queue;                   /* messages queued per client; 0: 10,000 */
+    bool verbose;                     /* log every message */
+} wb_server_options_t;
+
+typedef struct _wb_server_t wb_server_t;
+
+/* Load the directory, open the store and bind. NULL on failure, with a
+   sentence in error. */
+wb_server_t *wb_server_new (const wb_server_options_t *options, char *error, size_t error_size);
+void wb_server_destroy (wb_server_t **self_p);
+
+/* The endpoint actually bound (a tcp port of * resolved), by index. */
+const char *wb_server_endpoint (wb_server_t *self, size_t index);
+
+/* Serve until interrupted (SIGINT/SIGTERM) or, if pipe is not NULL, until
+   "$TERM" arrives on it. Return 0. */
+int wb_server_run (wb_server_t *self, zsock_t *pipe);
+
+/* CZMQ actor: args is a wb_server_options_t *. Once started it sends one
+   string on the pipe: the first bound endpoint, or "error: <text>" if it
+   could not start (then it waits for $TERM). */
+void wb_server_actor (zsock_t *pipe, void *args);
+
+#endif

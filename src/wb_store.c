@@ -1,0 +1,138 @@
+/*  wb_store: the store interface, dispatching to a backend. See wb_store.h.
+
+    A wb_store_t is a backend's table of operations and its private state.
+    Every method is safe on a NULL store: it returns -1 (or NULL with
+    *found set to -1), so a caller checks one result, never the pointer.
+*/
+#include <stdlib.h>
+#include "wb_store.h"
+
+struct _wb_store_t {
+    const wb_store_ops_t *ops;          /* the backend's operations */
+    void *backend;                      /* its state, closed by ops->close */
+};
+
+//  Wrap a backend. NULL if ops or backend is missing or memory runs out;
+//  the backend is not closed then, its open function still owns it.
+wb_store_t *
+wb_store_new (const wb_store_ops_t *ops, void *backend)
+{
+    if (!ops || !backend)
+        return NULL;
+    wb_store_t *self = calloc (1, sizeof (wb_store_t));
+    if (!self)
+        return NULL;
+    self->ops = ops;
+    self->backend = backend;
+    return self;
+}
+
+//  Close the backend and free the store; safe on NULL, nulls *self_p.
+void
+wb_store_destroy (wb_store_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    wb_store_t *self = *self_p;
+    if (self->ops->close)
+        self->ops->close (self->backend);
+    free (self);
+    *self_p = NULL;
+}
+
+//  The backend's name ("sqlite"), or "none" on a NULL store.
+const char *
+wb_store_backend_name (const wb_store_t *self)
+{
+    return self && self->ops->name ? self->ops->name : "none";
+}
+
+//  Start a transaction.
+int
+wb_store_begin (wb_store_t *self)
+{
+    return self ? self->ops->begin (self->backend) : -1;
+}
+
+//  Commit the open transaction; returns once the change is durable.
+int
+wb_store_commit (wb_store_t *self)
+{
+    return self ? self->ops->commit (self->backend) : -1;
+}
+
+//  Discard the open transaction, if any.
+int
+wb_store_rollback (wb_store_t *self)
+{
+    return self ? self->ops->rollback (self->backend) : -1;
+}
+
+//  Current version of a workbin, 0 if it never changed.
+int
+wb_store_workbin_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version)
+{
+    return self ? self->ops->workbin_version (self->backend, workbin, version) : -1;
+}
+
+//  Add one to a workbin's version; *version gets the new value.
+int
+wb_store_bump_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version)
+{
+    return self ? self->ops->bump_version (self->backend, workbin, version) : -1;
+}
+
+//  An interaction's properties and workbin; see wb_store.h for *found.
+wb_kvlist_t *
+wb_store_interaction_get (wb_store_t *self, const char *interaction_id,
+                          char *type_id, char *owner_id, size_t id_size, int *found)
+{
+    if (!self) {
+        if (found)
+            *found = -1;
+        return NULL;
+    }
+    return self->ops->interaction_get (self->backend, interaction_id,
+                                       type_id, owner_id, id_size, found);
+}
+
+//  Insert or replace an interaction, in a workbin or in none.
+int
+wb_store_interaction_put (wb_store_t *self, const char *interaction_id,
+                          wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    return self ? self->ops->interaction_put (self->backend, interaction_id,
+                                              workbin, properties) : -1;
+}
+
+//  Remove an interaction.
+int
+wb_store_interaction_delete (wb_store_t *self, const char *interaction_id)
+{
+    return self ? self->ops->interaction_delete (self->backend, interaction_id) : -1;
+}
+
+//  Append one page of a workbin's interactions to out; *total: their number.
+int
+wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
+                       int64_t count, wb_kvlist_t *out, int64_t *total)
+{
+    return self ? self->ops->workbin_page (self->backend, workbin, from, count,
+                                           out, total) : -1;
+}
+
+//  Number of interactions in a workbin.
+int
+wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count)
+{
+    return self ? self->ops->workbin_count (self->backend, workbin, count) : -1;
+}
+
+//  Oldest and newest MovedToQueueAt of a workbin's interactions.
+int
+wb_store_workbin_moved_range (wb_store_t *self, wb_workbin_ref_t workbin,
+                              char *oldest, char *newest, size_t text_size)
+{
+    return self ? self->ops->workbin_moved_range (self->backend, workbin,
+                                                  oldest, newest, text_size) : -1;
+}

@@ -1,0 +1,628 @@
+/*  wb_store_sqlite: the SQLite backend of wb_store. See wb_store.h.
+
+    One file, WAL journal, one writing process. The schema carries its
+    version in PRAGMA user_version; s_migrations holds one SQL step per
+    version, step N taking a database from version N-1 to N, each in its
+    own transaction. A database newer than this code is refused.
+
+    An interaction's position is a global counter, taken whenever it is new
+    or changes workbin, so ordering a workbin by position gives the order of
+    placement. The next value is kept in memory (MAX(position) + 1 at open);
+    a rolled-back transaction only leaves a gap.
+
+    Every statement is prepared once at open and reset after each use, so
+    that no read statement keeps a snapshot open between calls.
+*/
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sqlite3.h>
+#include <czmq.h>
+#include "wb_store.h"
+
+#define S_BUSY_TIMEOUT_MS 5000
+
+//  The schema, one migration step per version.
+static const char *s_migrations [] = {
+    //  1: workbins' versions, interactions, and the indexes that serve one
+    //  workbin: its order of placement, and its MovedToQueueAt range.
+    "CREATE TABLE workbin ("
+    "    type_id TEXT NOT NULL,"
+    "    owner_id TEXT NOT NULL,"
+    "    version INTEGER NOT NULL,"
+    "    PRIMARY KEY (type_id, owner_id)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE interaction ("
+    "    id TEXT NOT NULL PRIMARY KEY,"
+    "    type_id TEXT,"
+    "    owner_id TEXT,"
+    "    position INTEGER NOT NULL,"
+    "    moved_at TEXT,"
+    "    properties BLOB NOT NULL"
+    ");"
+    "CREATE INDEX interaction_by_position ON interaction (type_id, owner_id, position);"
+    "CREATE INDEX interaction_by_moved_at ON interaction (type_id, owner_id, moved_at);",
+};
+
+#define S_SCHEMA_VERSION ((int) (sizeof (s_migrations) / sizeof (s_migrations [0])))
+
+//  The statements, prepared at open.
+typedef enum {
+    S_BEGIN, S_COMMIT, S_ROLLBACK,
+    S_VERSION_GET, S_VERSION_BUMP,
+    S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
+    S_PAGE, S_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
+    S_STATEMENT_COUNT
+} s_statement_id_t;
+
+static const char *s_statement_sql [S_STATEMENT_COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_VERSION_GET] =
+        "SELECT version FROM workbin WHERE type_id = ?1 AND owner_id = ?2",
+    [S_VERSION_BUMP] =
+        "INSERT INTO workbin (type_id, owner_id, version) VALUES (?1, ?2, 1)"
+        " ON CONFLICT (type_id, owner_id) DO UPDATE SET version = version + 1"
+        " RETURNING version",
+    [S_INTERACTION_GET] =
+        "SELECT type_id, owner_id, properties FROM interaction WHERE id = ?1",
+    //  ?4 is the next position: kept if the workbin stays the same
+    [S_INTERACTION_PUT] =
+        "INSERT INTO interaction (id, type_id, owner_id, position, moved_at, properties)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT (id) DO UPDATE SET"
+        "  position = CASE WHEN type_id IS excluded.type_id"
+        "                   AND owner_id IS excluded.owner_id"
+        "             THEN position ELSE excluded.position END,"
+        "  type_id = excluded.type_id, owner_id = excluded.owner_id,"
+        "  moved_at = excluded.moved_at, properties = excluded.properties",
+    [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
+    [S_PAGE] =
+        "SELECT id, properties FROM interaction"
+        " WHERE type_id = ?1 AND owner_id = ?2"
+        " ORDER BY position LIMIT ?3 OFFSET ?4",
+    [S_COUNT] =
+        "SELECT COUNT(*) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
+    [S_MOVED_OLDEST] =
+        "SELECT MIN(moved_at) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
+    [S_MOVED_NEWEST] =
+        "SELECT MAX(moved_at) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
+    [S_LAST_POSITION] = "SELECT MAX(position) FROM interaction",
+};
+
+typedef struct {
+    sqlite3 *db;
+    sqlite3_stmt *statements [S_STATEMENT_COUNT];
+    int64_t next_position;              /* for the next placement */
+} s_sqlite_t;
+
+// ---------------------------------------------------------------- helpers
+
+//  Log what failed with SQLite's message; return -1.
+static int
+s_fail (s_sqlite_t *self, const char *what)
+{
+    zsys_error ("wb_store: %s: %s", what, sqlite3_errmsg (self->db));
+    return -1;
+}
+
+//  A prepared statement, reset and unbound, ready for its next use.
+static sqlite3_stmt *
+s_statement (s_sqlite_t *self, s_statement_id_t id)
+{
+    sqlite3_stmt *statement = self->statements [id];
+    sqlite3_reset (statement);
+    sqlite3_clear_bindings (statement);
+    return statement;
+}
+
+//  Release a statement after use (ends its read, drops its bindings);
+//  return rc, so that a caller can end with "return s_done (...)".
+static int
+s_done (sqlite3_stmt *statement, int rc)
+{
+    sqlite3_reset (statement);
+    sqlite3_clear_bindings (statement);
+    return rc;
+}
+
+//  Bind a workbin to ?1 and ?2: a workbin needs a type id; a NULL owner
+//  id is the empty string.
+static int
+s_bind_workbin (sqlite3_stmt *statement, wb_workbin_ref_t workbin)
+{
+    if (!workbin.type_id)
+        return -1;
+    const char *owner_id = workbin.owner_id ? workbin.owner_id : "";
+    if (sqlite3_bind_text (statement, 1, workbin.type_id, -1, SQLITE_STATIC) != SQLITE_OK
+    ||  sqlite3_bind_text (statement, 2, owner_id, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    return 0;
+}
+
+//  Run a statement that needs no result beyond success.
+static int
+s_run (s_sqlite_t *self, s_statement_id_t id, const char *what)
+{
+    sqlite3_stmt *statement = s_statement (self, id);
+    int rc = sqlite3_step (statement) == SQLITE_DONE ? 0 : s_fail (self, what);
+    return s_done (statement, rc);
+}
+
+//  Step a one-row, one-column statement whose parameters are bound; the
+//  value goes to *value, 0 for a NULL or an absent row. 0 or -1.
+static int
+s_step_value (s_sqlite_t *self, sqlite3_stmt *statement, const char *what, int64_t *value)
+{
+    int rc = sqlite3_step (statement);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return s_done (statement, s_fail (self, what));
+    *value = rc == SQLITE_ROW ? sqlite3_column_int64 (statement, 0) : 0;
+    return s_done (statement, 0);
+}
+
+//  A one-value query about a workbin: its version or its count.
+static int
+s_workbin_value (s_sqlite_t *self, s_statement_id_t id, const char *what,
+                 wb_workbin_ref_t workbin, int64_t *value)
+{
+    if (!self || !value)
+        return -1;
+    sqlite3_stmt *statement = s_statement (self, id);
+    if (s_bind_workbin (statement, workbin))
+        return s_done (statement, -1);
+    return s_step_value (self, statement, what, value);
+}
+
+//  Copy column text into a buffer of size bytes (NULL text is ""); -1 if it
+//  does not fit. A NULL buffer is skipped.
+static int
+s_copy_text (char *buffer, size_t size, const unsigned char *text)
+{
+    if (!buffer)
+        return 0;
+    const char *source = text ? (const char *) text : "";
+    size_t length = strlen (source);
+    if (length >= size)
+        return -1;
+    memcpy (buffer, source, length + 1);
+    return 0;
+}
+
+//  Decode a properties blob; NULL, logged, if it does not decode.
+static wb_kvlist_t *
+s_decode (const void *blob, int size, const char *id)
+{
+    wb_codec_status_t status = WB_CODEC_OK;
+    wb_kvlist_t *list = wb_kvlist_decode (blob, (size_t) size, &status);
+    if (!list)
+        zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
+                    id ? id : "(in a page)", wb_codec_status_text (status));
+    return list;
+}
+
+// ---------------------------------------------------------------- transactions
+
+//  Start a write transaction now, so that a busy database shows up here.
+static int
+s_begin (void *backend)
+{
+    return s_run (backend, S_BEGIN, "begin");
+}
+
+//  Commit; durable as the synchronous setting defines it.
+static int
+s_commit (void *backend)
+{
+    return s_run (backend, S_COMMIT, "commit");
+}
+
+//  Roll back the open transaction; nothing to do (0) if none is open.
+static int
+s_rollback (void *backend)
+{
+    s_sqlite_t *self = backend;
+    if (sqlite3_get_autocommit (self->db))
+        return 0;
+    return s_run (self, S_ROLLBACK, "rollback");
+}
+
+// ---------------------------------------------------------------- workbins
+
+//  A workbin's version; 0 if it never changed.
+static int
+s_workbin_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
+{
+    return s_workbin_value (backend, S_VERSION_GET, "workbin version", workbin, version);
+}
+
+//  Add one to a workbin's version; *version (optional) gets the new value.
+static int
+s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
+{
+    int64_t ignored;
+    return s_workbin_value (backend, S_VERSION_BUMP, "bump version", workbin,
+                            version ? version : &ignored);
+}
+
+//  Number of interactions in a workbin.
+static int
+s_workbin_count (void *backend, wb_workbin_ref_t workbin, int64_t *count)
+{
+    return s_workbin_value (backend, S_COUNT, "workbin count", workbin, count);
+}
+
+//  One end of a workbin's MovedToQueueAt range into text (truncated to
+//  fit: ISO-8601 text keeps its order when cut short); "" if none.
+static int
+s_moved_end (s_sqlite_t *self, s_statement_id_t id, wb_workbin_ref_t workbin,
+             char *text, size_t text_size)
+{
+    sqlite3_stmt *statement = s_statement (self, id);
+    if (s_bind_workbin (statement, workbin))
+        return s_done (statement, -1);
+    int rc = sqlite3_step (statement);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return s_done (statement, s_fail (self, "moved range"));
+    const unsigned char *value = rc == SQLITE_ROW ? sqlite3_column_text (statement, 0) : NULL;
+    snprintf (text, text_size, "%s", value ? (const char *) value : "");
+    return s_done (statement, 0);
+}
+
+//  Oldest and newest MovedToQueueAt of a workbin; empty strings if none.
+static int
+s_workbin_moved_range (void *backend, wb_workbin_ref_t workbin,
+                       char *oldest, char *newest, size_t text_size)
+{
+    s_sqlite_t *self = backend;
+    if (!oldest || !newest || text_size == 0)
+        return -1;
+    *oldest = *newest = 0;
+    return s_moved_end (self, S_MOVED_OLDEST, workbin, oldest, text_size)
+        || s_moved_end (self, S_MOVED_NEWEST, workbin, newest, text_size) ? -1 : 0;
+}
+
+// ---------------------------------------------------------------- interactions
+
+//  The workbin and properties of the current row of S_INTERACTION_GET; NULL
+//  (logged) if an id does not fit id_size or the properties do not decode.
+static wb_kvlist_t *
+s_interaction_row (sqlite3_stmt *statement, const char *interaction_id,
+                   char *type_id, char *owner_id, size_t id_size)
+{
+    if (s_copy_text (type_id, id_size, sqlite3_column_text (statement, 0))
+    ||  s_copy_text (owner_id, id_size, sqlite3_column_text (statement, 1))) {
+        zsys_error ("wb_store: interaction %s: workbin id longer than %zu bytes",
+                    interaction_id, id_size ? id_size - 1 : 0);
+        return NULL;
+    }
+    const void *blob = sqlite3_column_blob (statement, 2);
+    return s_decode (blob, sqlite3_column_bytes (statement, 2), interaction_id);
+}
+
+//  An interaction's properties and workbin ("" and "" when in none).
+//  *found: 1 found, 0 unknown, -1 failure (also a NULL id).
+static wb_kvlist_t *
+s_interaction_get (void *backend, const char *interaction_id,
+                   char *type_id, char *owner_id, size_t id_size, int *found)
+{
+    s_sqlite_t *self = backend;
+    int ignored;
+    found = found ? found : &ignored;
+    *found = -1;
+    if (type_id && id_size)
+        *type_id = 0;
+    if (owner_id && id_size)
+        *owner_id = 0;
+    sqlite3_stmt *statement = s_statement (self, S_INTERACTION_GET);
+    if (!interaction_id
+    ||  sqlite3_bind_text (statement, 1, interaction_id, -1, SQLITE_STATIC) != SQLITE_OK) {
+        s_done (statement, 0);
+        return NULL;
+    }
+    wb_kvlist_t *properties = NULL;
+    int rc = sqlite3_step (statement);
+    if (rc == SQLITE_ROW)
+        properties = s_interaction_row (statement, interaction_id, type_id, owner_id, id_size);
+    else
+    if (rc != SQLITE_DONE)
+        s_fail (self, "get interaction");
+    *found = properties ? 1 : rc == SQLITE_DONE ? 0 : -1;
+    s_done (statement, 0);
+    return properties;
+}
+
+//  Bind the parameters of S_INTERACTION_PUT; 0 or -1.
+static int
+s_bind_put (sqlite3_stmt *statement, const char *interaction_id, wb_workbin_ref_t workbin,
+            const char *moved_at, const uint8_t *blob, size_t size, int64_t position)
+{
+    const char *owner_id = workbin.owner_id ? workbin.owner_id : "";
+    if (!workbin.type_id)
+        owner_id = NULL;                //  in no workbin: both NULL
+    return sqlite3_bind_text (statement, 1, interaction_id, -1, SQLITE_STATIC)
+        || sqlite3_bind_text (statement, 2, workbin.type_id, -1, SQLITE_STATIC)
+        || sqlite3_bind_text (statement, 3, owner_id, -1, SQLITE_STATIC)
+        || sqlite3_bind_int64 (statement, 4, position)
+        || sqlite3_bind_text (statement, 5, moved_at, -1, SQLITE_STATIC)
+        || sqlite3_bind_blob64 (statement, 6, blob, size, SQLITE_STATIC) ? -1 : 0;
+}
+
+//  Insert or replace an interaction; a new one, or one that changes
+//  workbin, takes the next position (the end of its workbin's order).
+static int
+s_interaction_put (void *backend, const char *interaction_id,
+                   wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    s_sqlite_t *self = backend;
+    if (!interaction_id || !properties)
+        return -1;
+    size_t size = 0;
+    uint8_t *blob = wb_kvlist_encode (properties, &size);
+    if (!blob) {
+        zsys_error ("wb_store: interaction %s: properties cannot be encoded", interaction_id);
+        return -1;
+    }
+    const char *moved_at = wb_kvlist_type (properties, "MovedToQueueAt") == WB_TYPE_STRING
+                         ? wb_kvlist_string (properties, "MovedToQueueAt") : NULL;
+    sqlite3_stmt *statement = s_statement (self, S_INTERACTION_PUT);
+    int rc = s_bind_put (statement, interaction_id, workbin, moved_at, blob, size,
+                         self->next_position);
+    if (rc == 0 && sqlite3_step (statement) != SQLITE_DONE)
+        rc = -1;
+    if (rc)
+        s_fail (self, "put interaction");
+    s_done (statement, rc);
+    free (blob);
+    if (rc == 0)
+        self->next_position++;
+    return rc;
+}
+
+//  Remove an interaction; an unknown id is not an error (nothing to do).
+static int
+s_interaction_delete (void *backend, const char *interaction_id)
+{
+    s_sqlite_t *self = backend;
+    if (!interaction_id)
+        return -1;
+    sqlite3_stmt *statement = s_statement (self, S_INTERACTION_DELETE);
+    if (sqlite3_bind_text (statement, 1, interaction_id, -1, SQLITE_STATIC) != SQLITE_OK
+    ||  sqlite3_step (statement) != SQLITE_DONE)
+        return s_done (statement, s_fail (self, "delete interaction"));
+    return s_done (statement, 0);
+}
+
+// ---------------------------------------------------------------- pages
+
+//  Decode at most rows interactions of a workbin, skipping the first from, into
+//  lists (which has room for rows). 0 or -1.
+static int
+s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
+             wb_kvlist_t **lists)
+{
+    sqlite3_stmt *statement = s_statement (self, S_PAGE);
+    if (s_bind_workbin (statement, workbin)
+    ||  sqlite3_bind_int64 (statement, 3, rows) != SQLITE_OK
+    ||  sqlite3_bind_int64 (statement, 4, from) != SQLITE_OK)
+        return s_done (statement, -1);
+    int rc = SQLITE_DONE;
+    int64_t index = 0;
+    while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
+        const char *id = (const char *) sqlite3_column_text (statement, 0);
+        const void *blob = sqlite3_column_blob (statement, 1);
+        lists [index] = s_decode (blob, sqlite3_column_bytes (statement, 1), id);
+        if (!lists [index++])
+            return s_done (statement, -1);
+    }
+    if (index < rows && rc != SQLITE_DONE)
+        return s_done (statement, s_fail (self, "workbin page"));
+    return s_done (statement, 0);
+}
+
+//  Append one entry "Interaction" per interaction of the page to out. All
+//  rows are decoded before out changes, so a bad row leaves out as it was.
+static int
+s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
+                int64_t count, wb_kvlist_t *out, int64_t *total)
+{
+    s_sqlite_t *self = backend;
+    int64_t size = 0;
+    if (!out || from < 0 || count < 0 || s_workbin_count (self, workbin, &size))
+        return -1;
+    if (total)
+        *total = size;
+    int64_t rows = size > from ? size - from : 0;
+    rows = rows < count ? rows : count;
+    if (rows == 0)
+        return 0;
+    if ((size_t) rows > WB_ENTRIES_MAX - wb_kvlist_size (out)) {
+        zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
+        return -1;
+    }
+    wb_kvlist_t **lists = calloc ((size_t) rows, sizeof (wb_kvlist_t *));
+    if (!lists)
+        return -1;
+    int rc = s_page_read (self, workbin, from, rows, lists);
+    for (int64_t index = 0; index < rows; index++) {
+        if (rc == 0 && lists [index])
+            rc = wb_kvlist_add_list (out, "Interaction", &lists [index]);
+        wb_kvlist_destroy (&lists [index]);
+    }
+    free (lists);
+    return rc;
+}
+
+// ---------------------------------------------------------------- open, close
+
+//  Finalize every statement and close the database; the transaction left
+//  open, if any, is rolled back by SQLite.
+static void
+s_close (void *backend)
+{
+    s_sqlite_t *self = backend;
+    if (!self)
+        return;
+    for (int id = 0; id < S_STATEMENT_COUNT; id++)
+        sqlite3_finalize (self->statements [id]);
+    if (sqlite3_close (self->db) != SQLITE_OK)
+        zsys_error ("wb_store: close: %s", sqlite3_errmsg (self->db));
+    free (self);
+}
+
+static const wb_store_ops_t s_ops = {
+    .name = "sqlite",
+    .close = s_close,
+    .begin = s_begin,
+    .commit = s_commit,
+    .rollback = s_rollback,
+    .workbin_version = s_workbin_version,
+    .bump_version = s_bump_version,
+    .interaction_get = s_interaction_get,
+    .interaction_put = s_interaction_put,
+    .interaction_delete = s_interaction_delete,
+    .workbin_page = s_workbin_page,
+    .workbin_count = s_workbin_count,
+    .workbin_moved_range = s_workbin_moved_range,
+};
+
+//  Fill error with "cannot open store PATH: REASON" (SQLite's message when
+//  reason is NULL), roll back an open transaction; return -1.
+static int
+s_open_fail (sqlite3 *db, const char *path, const char *reason,
+             char *error, size_t error_size)
+{
+    snprintf (error, error_size, "cannot open store %s: %s",
+              path, reason ? reason : sqlite3_errmsg (db));
+    if (db && !sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}
+
+//  The first column of a pragma's first row as text ("" if no row).
+static int
+s_pragma_text (sqlite3 *db, const char *sql, char *text, size_t text_size)
+{
+    sqlite3_stmt *statement = NULL;
+    if (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step (statement);
+    const unsigned char *value = rc == SQLITE_ROW ? sqlite3_column_text (statement, 0) : NULL;
+    snprintf (text, text_size, "%s", value ? (const char *) value : "");
+    sqlite3_finalize (statement);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+//  Apply migration step version + 1 inside the open transaction, commit.
+static int
+s_migrate_step (sqlite3 *db, int version)
+{
+    char sql [64];
+    snprintf (sql, sizeof (sql), "PRAGMA user_version = %d", version + 1);
+    if (sqlite3_exec (db, s_migrations [version], NULL, NULL, NULL) != SQLITE_OK
+    ||  sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK
+    ||  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
+    zsys_info ("wb_store: database schema migrated to version %d", version + 1);
+    return 0;
+}
+
+//  Bring the schema to S_SCHEMA_VERSION, one step per transaction; refuse
+//  a database newer than this code. The version is read under the write
+//  lock, so two processes opening at once do not both migrate.
+static int
+s_migrate (sqlite3 *db, const char *path, char *error, size_t error_size)
+{
+    while (true) {
+        char text [32];
+        if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK
+        ||  s_pragma_text (db, "PRAGMA user_version", text, sizeof (text)))
+            return s_open_fail (db, path, NULL, error, error_size);
+        int version = atoi (text);
+        if (version >= S_SCHEMA_VERSION) {
+            sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+            if (version == S_SCHEMA_VERSION)
+                return 0;
+            char reason [96];
+            snprintf (reason, sizeof (reason), "database schema %d is newer than this "
+                      "wbserver (%d)", version, S_SCHEMA_VERSION);
+            return s_open_fail (db, path, reason, error, error_size);
+        }
+        if (s_migrate_step (db, version))
+            return s_open_fail (db, path, NULL, error, error_size);
+    }
+}
+
+//  Journal, durability and integrity settings of the connection.
+static int
+s_configure (sqlite3 *db, bool synchronous_full)
+{
+    char mode [16];
+    if (s_pragma_text (db, "PRAGMA journal_mode = WAL", mode, sizeof (mode)))
+        return -1;
+    if (strcmp (mode, "wal") != 0)
+        zsys_warning ("wb_store: journal mode is %s, not wal", mode);
+    const char *synchronous = synchronous_full ? "PRAGMA synchronous = FULL"
+                                               : "PRAGMA synchronous = NORMAL";
+    return sqlite3_exec (db, synchronous, NULL, NULL, NULL) == SQLITE_OK
+        && sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+//  Prepare every statement for reuse, and find the next position.
+static int
+s_prepare (s_sqlite_t *self)
+{
+    for (int id = 0; id < S_STATEMENT_COUNT; id++)
+        if (sqlite3_prepare_v3 (self->db, s_statement_sql [id], -1, SQLITE_PREPARE_PERSISTENT,
+                                &self->statements [id], NULL) != SQLITE_OK)
+            return -1;
+    int64_t last = 0;
+    if (s_step_value (self, s_statement (self, S_LAST_POSITION), "last position", &last))
+        return -1;
+    self->next_position = last + 1;
+    return 0;
+}
+
+//  Open, migrate, configure and prepare; 0, or -1 with error filled.
+static int
+s_open_database (s_sqlite_t *self, const char *path, bool synchronous_full,
+                 char *error, size_t error_size)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK
+    ||  sqlite3_busy_timeout (self->db, S_BUSY_TIMEOUT_MS) != SQLITE_OK)
+        return s_open_fail (self->db, path, NULL, error, error_size);
+    if (s_migrate (self->db, path, error, error_size))
+        return -1;
+    if (s_configure (self->db, synchronous_full) || s_prepare (self))
+        return s_open_fail (self->db, path, NULL, error, error_size);
+    return 0;
+}
+
+//  Open the SQLite store at path; NULL with a sentence in error on failure.
+wb_store_t *
+wb_store_open_sqlite (const char *path, bool synchronous_full,
+                      char *error, size_t error_size)
+{
+    char ignored [1];
+    if (!error || error_size == 0) {
+        error = ignored;
+        error_size = sizeof (ignored);
+    }
+    *error = 0;
+    if (!path || !*path) {
+        snprintf (error, error_size, "cannot open store: no database path given");
+        return NULL;
+    }
+    s_sqlite_t *self = calloc (1, sizeof (s_sqlite_t));
+    wb_store_t *store = NULL;
+    if (self && s_open_database (self, path, synchronous_full, error, error_size) == 0)
+        store = wb_store_new (&s_ops, self);
+    if (!store) {
+        if (!*error)
+            snprintf (error, error_size, "cannot open store %s: out of memory", path);
+        s_close (self);
+    }
+    return store;
+}

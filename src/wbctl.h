@@ -1,0 +1,141 @@
+/*  wbctl: the command-line client of wbserver.
+
+    wbctl.c holds main: the global options, the session (register, log in,
+    RequestWorkbinTypesInfo), the signal flag, and the helpers every command
+    uses (requests with the deadline, replies printed or turned into exit
+    statuses, a table printer that measures text in display columns).
+    wbctl_commands.c holds the command table and one handler per command.
+*/
+#ifndef WBCTL_H_INCLUDED
+#define WBCTL_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "wb_client.h"
+#include "wb_workbin_types.h"
+
+/* Exit statuses (doc/wbctl.1, EXIT STATUS). */
+enum {
+    WBCTL_OK = 0,             /* success */
+    WBCTL_EVENT_ERROR = 1,    /* the server answered EventError */
+    WBCTL_USAGE = 2,          /* bad options, unknown command, missing arguments */
+    WBCTL_NO_ANSWER = 3,      /* no answer within the timeout */
+    WBCTL_INTERRUPTED = 130,  /* SIGINT or SIGTERM during a request */
+};
+
+#define WBCTL_SETS_MAX 64     /* --set options in one command */
+
+/* The repeatable --set KEY=VALUE options. */
+typedef struct {
+    const char *items [WBCTL_SETS_MAX];
+    size_t count;
+} wbctl_list_t;
+
+/* What a command's options and arguments say, filled from the option table
+   (wbctl_commands.c); fields a command does not take keep their default. */
+typedef struct {
+    int64_t from;             /* --from N */
+    int64_t count;            /* --count N; 0: not given */
+    int timeout_ms;           /* watch --timeout SEC; -1: wait forever */
+    bool property_changes;    /* --property-changes */
+    const char *subject;      /* --subject */
+    const char *from_address; /* --from (submit) */
+    const char *personal;     /* --personal */
+    const char *media;        /* --media */
+    const char *type;         /* --type */
+    const char *subtype;      /* --subtype */
+    const char *received;     /* --received */
+    int64_t priority;         /* --priority N */
+    unsigned given;           /* the options given, as bits (wbctl_commands.c) */
+    wbctl_list_t sets;        /* --set KEY=VALUE ... */
+    int argc;                 /* positional arguments after the command */
+    char **argv;
+} wbctl_args_t;
+
+/* One run of wbctl: the global options and the open session. */
+typedef struct {
+    const char *endpoint;
+    const char *agent_id;     /* NULL: a media server */
+    const char *place_id;
+    int64_t tenant_id;
+    bool json;                /* --json: messages as JSON lines */
+    int timeout_ms;           /* deadline of each request */
+    wb_client_t *client;
+    wb_workbin_types_t *types;   /* after RequestWorkbinTypesInfo */
+} wbctl_t;
+
+typedef int (wbctl_handler_fn) (wbctl_t *self, const wbctl_args_t *args);
+
+/* One row of the command table. options is a set of WBCTL_OPT_ bits. */
+typedef struct {
+    const char *name;
+    int min_args;
+    int max_args;             /* -1: any number */
+    unsigned options;
+    bool needs_types;         /* resolves workbin names */
+    wbctl_handler_fn *handler;
+    const char *arguments;    /* synopsis of the positional arguments */
+    const char *help;         /* one line */
+} wbctl_command_t;
+
+/* The command table and its options. */
+const wbctl_command_t *wbctl_command_find (const char *name);
+/* Parse a command's options and arguments (argv [0] is the command's
+   name). Return 0, or WBCTL_USAGE after printing why. */
+int wbctl_command_parse (const wbctl_command_t *command, int argc, char *argv [],
+                         wbctl_args_t *args);
+/* Print the synopsis of a command ("content WB [--from N] [--count N]"),
+   starting at column, wrapped before column 80. */
+void wbctl_command_print_synopsis (const wbctl_command_t *command, FILE *stream, int column);
+/* Print the commands and their options, for --help. */
+void wbctl_command_print_help (FILE *stream);
+
+/* True once SIGINT or SIGTERM arrived. */
+bool wbctl_interrupted (void);
+/* Forget an interruption, so that the goodbye can still be sent. */
+void wbctl_interrupted_clear (void);
+
+/* Send a request and wait for its reply within the timeout. Return the
+   reply (caller destroys), or NULL after printing why: no answer, or
+   interrupted; *status gets WBCTL_NO_ANSWER or WBCTL_INTERRUPTED. In
+   --json mode the reply is printed as a JSON line. */
+wb_msg_t *wbctl_request (wbctl_t *self, wb_msg_t **request_p, int *status);
+
+/* Sort a reply: WBCTL_OK if it is named expected, else WBCTL_EVENT_ERROR
+   after printing "EventError CODE DESCRIPTION" on stderr. */
+int wbctl_check_reply (const wb_msg_t *reply, const char *expected);
+
+/* Print "wbctl: no answer from ENDPOINT within N s" on stderr. */
+void wbctl_print_no_answer (const wbctl_t *self);
+
+/* Print a message's line in --json mode; nothing otherwise. */
+void wbctl_print_json (const wbctl_t *self, const wb_msg_t *msg);
+
+/* Resolve a workbin name into attributes (WorkbinTypeId and the owner).
+   Return 0, or WBCTL_USAGE after printing why. */
+int wbctl_resolve (wbctl_t *self, const char *name, wb_kvlist_t *attributes);
+/* "TYPE@OWNER" from a list holding WorkbinTypeId and an owner id. */
+const char *wbctl_workbin_label (const wb_kvlist_t *attributes, char *buffer, size_t size);
+
+/* Turn "KEY=VALUE" into an entry of list: an int when VALUE is an integer
+   in its plain form (optional '-', digits, no leading zero, 64 bits), a
+   string otherwise. Return 0, or WBCTL_USAGE after printing why. */
+int wbctl_add_assignment (wb_kvlist_t *list, const char *assignment);
+
+/* A text table whose columns are measured in display columns. */
+typedef struct _wbctl_table_t wbctl_table_t;
+
+/* headers: column titles; a title starting with '>' is right-aligned.
+   max_width: the widest a cell may be (0: no limit), longer text is cut
+   with an ellipsis. */
+wbctl_table_t *wbctl_table_new (const char **headers, size_t columns, int max_width);
+void wbctl_table_destroy (wbctl_table_t **self_p);
+/* Add a row of exactly the table's number of cells (NULL: empty). */
+int wbctl_table_add (wbctl_table_t *self, const char **cells);
+void wbctl_table_print (const wbctl_table_t *self, FILE *stream);
+
+/* The display width of UTF-8 text in the current locale. */
+int wbctl_display_width (const char *text);
+
+#endif

@@ -1,0 +1,898 @@
+/*  wbctl_commands: the command table, the command options, and one handler
+    per command. See wbctl.h. */
+#define _XOPEN_SOURCE 700
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "wbctl.h"
+
+#define WBCTL_PING_INTERVAL_MS 5000   /* well within the server's 10 s rule */
+#define WBCTL_CELL_MAX 48             /* widest table cell, in columns */
+
+// ---------------------------------------------------------------- options
+
+//  Every command option, as a bit; a command's row says which it takes.
+enum {
+    OPT_FROM = 1u << 0,           /* content --from N */
+    OPT_COUNT = 1u << 1,          /* content --count N */
+    OPT_EVENTS = 1u << 2,         /* watch --count N */
+    OPT_TIMEOUT = 1u << 3,        /* watch --timeout SEC */
+    OPT_PROPERTY_CHANGES = 1u << 4,
+    OPT_SUBJECT = 1u << 5,
+    OPT_FROM_ADDRESS = 1u << 6,   /* submit --from ADDR */
+    OPT_PERSONAL = 1u << 7,
+    OPT_MEDIA = 1u << 8,
+    OPT_TYPE = 1u << 9,
+    OPT_SUBTYPE = 1u << 10,
+    OPT_PRIORITY = 1u << 11,
+    OPT_RECEIVED = 1u << 12,
+    OPT_SET = 1u << 13,
+};
+
+typedef enum { KIND_FLAG, KIND_INT, KIND_SECONDS, KIND_STRING, KIND_LIST } s_kind_t;
+
+typedef struct {
+    unsigned bit;
+    const char *name;
+    s_kind_t kind;
+    size_t offset;            /* the field of wbctl_args_t it fills */
+    int64_t low, high;        /* KIND_INT bounds */
+    const char *value;        /* the argument's name in help */
+    const char *help;
+} s_option_t;
+
+#define FIELD(name) offsetof (wbctl_args_t, name)
+
+static const s_option_t s_options [] = {
+    { OPT_FROM, "from", KIND_INT, FIELD (from), 0, INT64_MAX, "N",
+      "content: first position to show, from 0 (default 0)" },
+    { OPT_COUNT, "count", KIND_INT, FIELD (count), 1, INT64_MAX, "N",
+      "content: how many to show (default: the server's cap)" },
+    { OPT_EVENTS, "count", KIND_INT, FIELD (count), 1, INT64_MAX, "N",
+      "watch: stop after N changes (exit 3 if time runs out)" },
+    { OPT_TIMEOUT, "timeout", KIND_SECONDS, FIELD (timeout_ms), 0, 0, "SEC",
+      "watch: stop after SEC seconds (default: never)" },
+    { OPT_PROPERTY_CHANGES, "property-changes", KIND_FLAG, FIELD (property_changes), 0, 0, NULL,
+      "subscribe, watch: report PropertiesChanged too" },
+    { OPT_SUBJECT, "subject", KIND_STRING, FIELD (subject), 0, 0, "TEXT",
+      "submit: the Subject (required)" },
+    { OPT_FROM_ADDRESS, "from", KIND_STRING, FIELD (from_address), 0, 0, "ADDR",
+      "submit: the FromAddress (required)" },
+    { OPT_PERSONAL, "personal", KIND_STRING, FIELD (personal), 0, 0, "NAME",
+      "submit: the FromPersonal (the sender's name)" },
+    { OPT_MEDIA, "media", KIND_STRING, FIELD (media), 0, 0, "MEDIA",
+      "submit: the MediaType (default email)" },
+    { OPT_TYPE, "type", KIND_STRING, FIELD (type), 0, 0, "TYPE",
+      "submit: the InteractionType (default Inbound)" },
+    { OPT_SUBTYPE, "subtype", KIND_STRING, FIELD (subtype), 0, 0, "SUBTYPE",
+      "submit: the InteractionSubtype (default: none)" },
+    { OPT_PRIORITY, "priority", KIND_INT, FIELD (priority), INT64_MIN, INT64_MAX, "N",
+      "submit: the Priority" },
+    { OPT_RECEIVED, "received", KIND_STRING, FIELD (received), 0, 0, "TIME",
+      "submit: ReceivedAt, yyyy-MM-ddTHH:mm:ssZ (default now)" },
+    { OPT_SET, "set", KIND_LIST, FIELD (sets), 0, 0, "KEY=VALUE",
+      "submit: add to UserData; place: set a property" },
+};
+
+#define OPTION_COUNT (sizeof (s_options) / sizeof (s_options [0]))
+
+static int s_types (wbctl_t *self, const wbctl_args_t *args);
+static int s_content (wbctl_t *self, const wbctl_args_t *args);
+static int s_stats (wbctl_t *self, const wbctl_args_t *args);
+static int s_subscribe (wbctl_t *self, const wbctl_args_t *args);
+static int s_cancel (wbctl_t *self, const wbctl_args_t *args);
+static int s_watch (wbctl_t *self, const wbctl_args_t *args);
+static int s_submit (wbctl_t *self, const wbctl_args_t *args);
+static int s_place (wbctl_t *self, const wbctl_args_t *args);
+static int s_pull (wbctl_t *self, const wbctl_args_t *args);
+static int s_change (wbctl_t *self, const wbctl_args_t *args);
+static int s_stop (wbctl_t *self, const wbctl_args_t *args);
+static int s_ping (wbctl_t *self, const wbctl_args_t *args);
+
+#define SUBMIT_OPTIONS (OPT_SUBJECT | OPT_FROM_ADDRESS | OPT_PERSONAL | OPT_MEDIA | OPT_TYPE \
+                        | OPT_SUBTYPE | OPT_PRIORITY | OPT_RECEIVED | OPT_SET)
+
+static const wbctl_command_t s_commands [] = {
+    { "types", 0, 0, 0, false, s_types, "",
+      "list the workbin types and the owners you can see, with counts" },
+    { "content", 1, 1, OPT_FROM | OPT_COUNT, true, s_content, "WB",
+      "show the interactions of a workbin (RequestGetWorkbinContent)" },
+    { "stats", 1, 1, 0, true, s_stats, "WB",
+      "count the interactions of a workbin (RequestWorkbinStatistic)" },
+    { "subscribe", 1, 1, OPT_PROPERTY_CHANGES, true, s_subscribe, "WB",
+      "subscribe to a workbin and show the reply (RequestWorkbinNotifications)" },
+    { "cancel", 1, 1, 0, true, s_cancel, "WB",
+      "cancel a subscription and show the reply; a new wbctl has none, so the\n"
+      "server answers EventError 1000 (RequestCancelWorkbinNotifications)" },
+    { "watch", 1, -1, OPT_EVENTS | OPT_TIMEOUT | OPT_PROPERTY_CHANGES, true, s_watch, "WB...",
+      "subscribe to workbins and print each change as it comes, until N changes,\n"
+      "the timeout or Ctrl-C" },
+    { "submit", 1, 1, SUBMIT_OPTIONS, true, s_submit, "WB",
+      "create an interaction in a workbin and print its InteractionId\n(RequestSubmit)" },
+    { "place", 2, 2, OPT_SET, true, s_place, "ID WB",
+      "move an interaction into a workbin (RequestPlaceInWorkbin)" },
+    { "pull", 1, 1, 0, false, s_pull, "ID",
+      "take an interaction out of its workbin to handle it (RequestPull)" },
+    { "change", 2, -1, 0, false, s_change, "ID KEY=VALUE...",
+      "change properties of an interaction; digits are sent as an int\n"
+      "(RequestChangeProperties)" },
+    { "stop", 1, 1, 0, false, s_stop, "ID",
+      "finish an interaction: it leaves its workbin for good\n(RequestStopProcessing)" },
+    { "ping", 0, 0, 0, false, s_ping, "",
+      "check that the server answers (RequestPing)" },
+};
+
+#define COMMAND_COUNT (sizeof (s_commands) / sizeof (s_commands [0]))
+
+//  Options that a command cannot go without.
+static const struct {
+    const char *command;
+    unsigned options;
+} s_required [] = {
+    { "submit", OPT_SUBJECT | OPT_FROM_ADDRESS },
+};
+
+const wbctl_command_t *
+wbctl_command_find (const char *name)
+{
+    for (size_t index = 0; name && index < COMMAND_COUNT; index++)
+        if (streq (s_commands [index].name, name))
+            return &s_commands [index];
+    return NULL;
+}
+
+//  True if the command cannot go without this option.
+static bool
+s_is_required (const wbctl_command_t *command, unsigned bit)
+{
+    for (size_t index = 0; index < sizeof (s_required) / sizeof (s_required [0]); index++)
+        if (streq (s_required [index].command, command->name) && (s_required [index].options & bit))
+            return true;
+    return false;
+}
+
+void
+wbctl_command_print_synopsis (const wbctl_command_t *command, FILE *stream, int column)
+{
+    int hang = column + (int) strlen (command->name) + 1;
+    column += fprintf (stream, "%s%s%s", command->name, *command->arguments ? " " : "",
+                       command->arguments);
+    for (size_t index = 0; index < OPTION_COUNT; index++) {
+        const s_option_t *option = &s_options [index];
+        if (!(command->options & option->bit))
+            continue;
+        bool required = s_is_required (command, option->bit);
+        char token [64];
+        int length = snprintf (token, sizeof (token), "%s--%s%s%s%s%s", required ? "" : "[",
+                               option->name, option->value ? " " : "",
+                               option->value ? option->value : "", required ? "" : "]",
+                               option->kind == KIND_LIST ? "..." : "");
+        if (column + 1 + length > 79)
+            column = fprintf (stream, "\n%*s", hang, "") - 1;
+        column += fprintf (stream, " %s", token);
+    }
+}
+
+//  Text of one or more lines, each indented.
+static void
+s_print_indented (FILE *stream, const char *text, int indent)
+{
+    while (*text) {
+        size_t length = strcspn (text, "\n");
+        fprintf (stream, "%*s%.*s\n", indent, "", (int) length, text);
+        text += length + (text [length] == '\n');
+    }
+}
+
+void
+wbctl_command_print_help (FILE *stream)
+{
+    fputs ("\nCommands:\n", stream);
+    for (size_t index = 0; index < COMMAND_COUNT; index++) {
+        fputs ("  ", stream);
+        wbctl_command_print_synopsis (&s_commands [index], stream, 2);
+        fputc ('\n', stream);
+        s_print_indented (stream, s_commands [index].help, 6);
+    }
+    fputs ("\nCommand options:\n", stream);
+    for (size_t index = 0; index < OPTION_COUNT; index++) {
+        const s_option_t *option = &s_options [index];
+        char left [64];
+        snprintf (left, sizeof (left), "--%s%s%s", option->name, option->value ? " " : "",
+                  option->value ? option->value : "");
+        fprintf (stream, "  %-20s %s\n", left, option->help);
+    }
+}
+
+//  Store one option's value into args; 0, or -1 after saying why.
+static int
+s_store_option (const char *command, const s_option_t *option, const char *value,
+                wbctl_args_t *args)
+{
+    char *field = (char *) args + option->offset;
+    char *end = NULL;
+    long long number = 0;
+    wbctl_list_t *list = (wbctl_list_t *) field;
+    switch (option->kind) {
+        case KIND_FLAG:
+            *(bool *) field = true;
+            return 0;
+        case KIND_STRING:
+            *(const char **) field = value;
+            return 0;
+        case KIND_LIST:
+            if (list->count == WBCTL_SETS_MAX)
+                break;
+            list->items [list->count++] = value;
+            return 0;
+        case KIND_SECONDS:
+            number = (long long) (strtod (value, &end) * 1000 + 0.5);
+            if (end == value || *end || number < 1 || number > 86400000)
+                break;
+            *(int *) field = (int) number;
+            return 0;
+        case KIND_INT:
+            errno = 0;
+            number = strtoll (value, &end, 10);
+            if (errno || end == value || *end || number < option->low || number > option->high)
+                break;
+            *(int64_t *) field = number;
+            return 0;
+    }
+    fprintf (stderr, "wbctl %s: invalid value for --%s: %s\nTry 'wbctl --help'.\n",
+             command, option->name, value);
+    return -1;
+}
+
+//  getopt_long's code for s_options [index]; 1 is a positional argument.
+#define OPTION_CODE_BASE 256
+
+//  The command's options as getopt_long wants them; val indexes s_options.
+static void
+s_getopt_table (const wbctl_command_t *command, struct option *options)
+{
+    size_t used = 0;
+    for (size_t index = 0; index < OPTION_COUNT; index++)
+        if (command->options & s_options [index].bit)
+            options [used++] = (struct option) { s_options [index].name,
+                s_options [index].kind == KIND_FLAG ? no_argument : required_argument,
+                NULL, OPTION_CODE_BASE + (int) index };
+    options [used] = (struct option) { NULL, 0, NULL, 0 };
+}
+
+//  The name of the first option of these bits that was not given, or NULL.
+static const char *
+s_missing_option (const wbctl_command_t *command, unsigned given)
+{
+    for (size_t index = 0; index < sizeof (s_required) / sizeof (s_required [0]); index++) {
+        if (!streq (s_required [index].command, command->name))
+            continue;
+        for (size_t option = 0; option < OPTION_COUNT; option++)
+            if (s_required [index].options & s_options [option].bit & ~given)
+                return s_options [option].name;
+    }
+    return NULL;
+}
+
+//  Check the count of arguments and the required options.
+static int
+s_check_arguments (const wbctl_command_t *command, const wbctl_args_t *args)
+{
+    const char *missing = s_missing_option (command, args->given);
+    const char *problem = NULL;
+    if (args->argc < command->min_args)
+        problem = "missing arguments";
+    else
+    if (command->max_args >= 0 && args->argc > command->max_args)
+        problem = "too many arguments";
+    if (!problem && !missing)
+        return WBCTL_OK;
+    if (problem)
+        fprintf (stderr, "wbctl %s: %s\n", command->name, problem);
+    else
+        fprintf (stderr, "wbctl %s: --%s is required\n", command->name, missing);
+    fputs ("Usage: wbctl [OPTION]... ", stderr);
+    wbctl_command_print_synopsis (command, stderr, 25);
+    fputs ("\nTry 'wbctl --help'.\n", stderr);
+    return WBCTL_USAGE;
+}
+
+int
+wbctl_command_parse (const wbctl_command_t *command, int argc, char *argv [],
+                     wbctl_args_t *args)
+{
+    static char program [64];
+    struct option options [OPTION_COUNT + 1];
+    *args = (wbctl_args_t) { .timeout_ms = -1 };
+    s_getopt_table (command, options);
+    snprintf (program, sizeof (program), "wbctl %s", command->name);
+    argv [0] = program;         //  getopt_long's messages name the command
+    optind = 0;                 //  start getopt_long afresh, with permutation
+    int code;
+    while ((code = getopt_long (argc, argv, "-", options, NULL)) != -1) {
+        if (code == 1) {        //  a positional argument, in order
+            argv [1 + args->argc++] = optarg;
+            continue;
+        }
+        size_t index = (size_t) (code - OPTION_CODE_BASE);
+        if (code < OPTION_CODE_BASE || index >= OPTION_COUNT) {
+            fputs ("Try 'wbctl --help'.\n", stderr);
+            return WBCTL_USAGE;
+        }
+        if (s_store_option (command->name, &s_options [index], optarg, args) == -1)
+            return WBCTL_USAGE;
+        args->given |= s_options [index].bit;
+    }
+    for (int index = optind; index < argc; index++)
+        argv [1 + args->argc++] = argv [index];
+    args->argv = argv + 1;
+    return s_check_arguments (command, args);
+}
+
+// ---------------------------------------------------------------- names
+
+typedef struct {
+    int64_t value;
+    const char *name;
+} s_name_t;
+
+static const s_name_t s_states [] = {
+    { 0, "Queued" }, { 1, "Cached" }, { 2, "Routing" }, { 3, "Handling" },
+};
+static const s_name_t s_content_operations [] = {
+    { 1, "TakenOut" }, { 2, "PlacedIn" }, { 3, "PropertiesChanged" },
+};
+static const s_name_t s_operations [] = {
+    { 0, "Unknown" }, { 5, "Pull" }, { 6, "Create" }, { 10, "Stop" },
+    { 11, "PlaceInWorkbin" }, { 12, "PlaceInQueue" },
+};
+static const s_name_t s_owner_types [] = {
+    { 1, "Agent" }, { 2, "Place" }, { 3, "PlaceGroup" }, { 4, "AgentGroup" },
+};
+
+#define NAMES(table) table, sizeof (table) / sizeof (table [0])
+
+//  The name of a value in a table, or the number itself in buffer.
+static const char *
+s_name_of (const s_name_t *table, size_t count, int64_t value, char *buffer, size_t size)
+{
+    for (size_t index = 0; index < count; index++)
+        if (table [index].value == value)
+            return table [index].name;
+    snprintf (buffer, size, "%" PRId64, value);
+    return buffer;
+}
+
+//  A property as text: strings as they are, InteractionState by name.
+static const char *
+s_property_text (const wb_kvlist_t *properties, const char *key, char *buffer, size_t size)
+{
+    size_t bytes = 0;
+    buffer [0] = 0;
+    switch (wb_kvlist_type (properties, key)) {
+        case WB_TYPE_STRING:
+            return wb_kvlist_string (properties, key);
+        case WB_TYPE_INT:
+            if (streq (key, "InteractionState"))
+                return s_name_of (NAMES (s_states), wb_kvlist_int_or (properties, key, 0),
+                                  buffer, size);
+            snprintf (buffer, size, "%" PRId64, wb_kvlist_int_or (properties, key, 0));
+            break;
+        case WB_TYPE_BINARY:
+            wb_kvlist_binary (properties, key, &bytes);
+            snprintf (buffer, size, "<%zu bytes>", bytes);
+            break;
+        case WB_TYPE_LIST:
+            wb_kvlist_print (wb_kvlist_list (properties, key), buffer, size);
+            break;
+    }
+    return buffer;
+}
+
+//  Print text on one line: control characters become '?'.
+static void
+s_print_one_line (const char *text)
+{
+    for (; text && *text; text++)
+        putchar ((unsigned char) *text < 0x20 || *text == 0x7F ? '?' : *text);
+}
+
+// ---------------------------------------------------------------- exchange
+
+typedef void (s_printer_fn) (const char *request, const char *what, const wb_msg_t *reply);
+
+//  Send a request, check its reply and print it (in human form: the JSON
+//  line is printed on receipt). Return the exit status.
+static int
+s_exchange (wbctl_t *self, wb_msg_t **request_p, const char *expected, const char *what,
+            s_printer_fn *printer)
+{
+    char request [64];
+    snprintf (request, sizeof (request), "%s", wb_msg_name (*request_p));
+    int status = WBCTL_OK;
+    wb_msg_t *reply = wbctl_request (self, request_p, &status);
+    if (!reply)
+        return status;
+    status = wbctl_check_reply (reply, expected);
+    if (status == WBCTL_OK && !self->json && printer)
+        printer (request, what, reply);
+    wb_msg_destroy (&reply);
+    return status;
+}
+
+//  A new request, with InteractionId first if one is given.
+static wb_msg_t *
+s_new_request (const char *message, const char *interaction_id)
+{
+    wb_msg_t *request = wb_msg_new (message);
+    if (request && interaction_id)
+        wb_kvlist_add_string (wb_msg_body (request), "InteractionId", interaction_id);
+    return request;
+}
+
+//  Address a request to the workbin named name and label it; on failure
+//  destroy it and return the status.
+static int
+s_address (wbctl_t *self, wb_msg_t **request_p, const char *name, char *label, size_t size)
+{
+    int status = wbctl_resolve (self, name, wb_msg_body (*request_p));
+    if (status == WBCTL_OK)
+        wbctl_workbin_label (wb_msg_body (*request_p), label, size);
+    else
+        wb_msg_destroy (request_p);
+    return status;
+}
+
+//  The KEY=VALUE arguments as a list under key in body.
+static int
+s_add_assignments (wb_kvlist_t *body, const char *key, char **items, size_t count)
+{
+    wb_kvlist_t *list = wb_kvlist_new ();
+    for (size_t index = 0; index < count; index++) {
+        int status = wbctl_add_assignment (list, items [index]);
+        if (status != WBCTL_OK) {
+            wb_kvlist_destroy (&list);
+            return status;
+        }
+    }
+    return wb_kvlist_add_list (body, key, &list) == 0 ? WBCTL_OK : WBCTL_USAGE;
+}
+
+// ---------------------------------------------------------------- printers
+
+static void
+s_print_ack (const char *request, const char *what, const wb_msg_t *reply)
+{
+    int64_t version = 0;
+    printf ("%s %s%s%s", wb_msg_name (reply), request, *what ? " " : "", what);
+    if (wb_kvlist_int (wb_msg_body_const (reply), "WorkbinVersion", &version) == 0)
+        printf (" version %" PRId64, version);
+    putchar ('\n');
+}
+
+static void
+s_print_submitted (const char *request, const char *what, const wb_msg_t *reply)
+{
+    (void) request, (void) what;
+    const char *id = wb_kvlist_string (wb_msg_body_const (reply), "InteractionId");
+    printf ("%s\n", id ? id : "");
+}
+
+//  The columns of the content table: title, property.
+static const char *s_content_columns [][2] = {
+    { "InteractionId", "InteractionId" }, { "From", "FromAddress" },
+    { "Subject", "Subject" }, { "Received", "ReceivedAt" }, { "State", "InteractionState" },
+};
+
+#define CONTENT_COLUMNS (sizeof (s_content_columns) / sizeof (s_content_columns [0]))
+
+static void
+s_print_interactions (const wb_kvlist_t *interactions)
+{
+    const char *titles [CONTENT_COLUMNS];
+    for (size_t column = 0; column < CONTENT_COLUMNS; column++)
+        titles [column] = s_content_columns [column][0];
+    wbctl_table_t *table = wbctl_table_new (titles, CONTENT_COLUMNS, WBCTL_CELL_MAX);
+    for (size_t row = 0; table && row < wb_kvlist_size (interactions); row++) {
+        const wb_kvlist_t *interaction = wb_kvlist_list_at (interactions, row);
+        char buffers [CONTENT_COLUMNS][64];
+        const char *cells [CONTENT_COLUMNS];
+        for (size_t column = 0; column < CONTENT_COLUMNS; column++)
+            cells [column] = s_property_text (interaction, s_content_columns [column][1],
+                                              buffers [column], sizeof (buffers [column]));
+        wbctl_table_add (table, cells);
+    }
+    wbctl_table_print (table, stdout);
+    wbctl_table_destroy (&table);
+}
+
+static void
+s_print_content (const char *request, const char *what, const wb_msg_t *reply)
+{
+    (void) request;
+    const wb_kvlist_t *body = wb_msg_body_const (reply);
+    const wb_kvlist_t *interactions = wb_kvlist_list (body, "Interactions");
+    int64_t shown = (int64_t) wb_kvlist_size (interactions);
+    int64_t total = wb_kvlist_int_or (body, "TotalCount", 0);
+    int64_t from = wb_kvlist_int_or (body, "From", 0);
+    printf ("%s: %" PRId64 " interaction%s", what, total, total == 1 ? "" : "s");
+    if (shown > 0)
+        printf (" (showing %" PRId64 "-%" PRId64 ")", from + 1, from + shown);
+    else
+    if (total > 0)
+        printf (" (none from %" PRId64 ")", from + 1);
+    printf (", version %" PRId64 "\n", wb_kvlist_int_or (body, "WorkbinVersion", 0));
+    if (shown > 0)
+        s_print_interactions (interactions);
+}
+
+static void
+s_print_statistic (const char *request, const char *what, const wb_msg_t *reply)
+{
+    (void) request;
+    const wb_kvlist_t *body = wb_msg_body_const (reply);
+    int64_t count = wb_kvlist_int_or (body, "NumberOfInteractions", 0);
+    const char *oldest = wb_kvlist_string (body, "MinMovedToQueueAt");
+    const char *newest = wb_kvlist_string (body, "MaxMovedToQueueAt");
+    printf ("%s: %" PRId64 " interaction%s, version %" PRId64, what, count,
+            count == 1 ? "" : "s", wb_kvlist_int_or (body, "WorkbinVersion", 0));
+    if (oldest && newest)
+        printf (", moved in from %s to %s", oldest, newest);
+    putchar ('\n');
+}
+
+//  One interaction's properties, a row each.
+static void
+s_print_properties (const wb_kvlist_t *properties)
+{
+    const char *titles [] = { "Property", "Value" };
+    wbctl_table_t *table = wbctl_table_new (titles, 2, 0);
+    for (size_t index = 0; table && index < wb_kvlist_size (properties); index++) {
+        char buffer [1024];
+        const char *key = wb_kvlist_key_at (properties, index);
+        const char *cells [] = { key, s_property_text (properties, key, buffer, sizeof (buffer)) };
+        wbctl_table_add (table, cells);
+    }
+    wbctl_table_print (table, stdout);
+    wbctl_table_destroy (&table);
+}
+
+static void
+s_print_pulled (const char *request, const char *what, const wb_msg_t *reply)
+{
+    (void) request, (void) what;
+    const wb_kvlist_t *interactions = wb_kvlist_list (wb_msg_body_const (reply), "Interactions");
+    for (size_t index = 0; index < wb_kvlist_size (interactions); index++) {
+        const wb_kvlist_t *interaction = wb_kvlist_list_at (interactions, index);
+        const char *id = wb_kvlist_string (interaction, "InteractionId");
+        printf ("%sPulled %s\n", index ? "\n" : "", id ? id : "?");
+        s_print_properties (interaction);
+    }
+}
+
+//  One row per owner of a type; one row for a type with none visible.
+static void
+s_add_type_rows (wbctl_table_t *table, const wb_kvlist_t *info)
+{
+    char workbin [256], number [32], kind [32];
+    const char *type_id = wb_kvlist_string (info, "WorkbinTypeId");
+    const char *owner_type = s_name_of (NAMES (s_owner_types),
+                                        wb_kvlist_int_or (info, "WorkbinType", 0), kind, sizeof (kind));
+    const wb_kvlist_t *owners = wb_kvlist_list (info, "Owners");
+    const char *cells [] = { type_id, wb_kvlist_string (info, "DisplayName"), owner_type,
+                             "(none you can see)", "", "" };
+    if (wb_kvlist_size (owners) == 0)
+        wbctl_table_add (table, cells);
+    for (size_t index = 0; index < wb_kvlist_size (owners); index++) {
+        const wb_kvlist_t *owner = wb_kvlist_list_at (owners, index);
+        snprintf (workbin, sizeof (workbin), "%s@%s", type_id ? type_id : "?",
+                  wb_kvlist_string (owner, "OwnerId"));
+        snprintf (number, sizeof (number), "%" PRId64,
+                  wb_kvlist_int_or (owner, "NumberOfInteractions", 0));
+        const char *row [] = { workbin, cells [1], owner_type, wb_kvlist_string (owner, "OwnerName"),
+                               wb_kvlist_string (owner, "Relation"), number };
+        wbctl_table_add (table, row);
+    }
+}
+
+static void
+s_print_types (const char *request, const char *what, const wb_msg_t *reply)
+{
+    (void) request, (void) what;
+    const char *titles [] = { "Workbin", "Name", "Owner type", "Owner", "Relation", ">Count" };
+    wb_workbin_types_t *types = wb_workbin_types_new (wb_msg_body_const (reply));
+    wbctl_table_t *table = wbctl_table_new (titles, 6, WBCTL_CELL_MAX);
+    for (size_t index = 0; table && index < wb_workbin_types_size (types); index++)
+        s_add_type_rows (table, wb_workbin_types_at (types, index));
+    wbctl_table_print (table, stdout);
+    wbctl_table_destroy (&table);
+    wb_workbin_types_destroy (&types);
+}
+
+//  One line per change: what, where, which interaction, who, why.
+static void
+s_print_change (const wb_msg_t *event)
+{
+    const wb_kvlist_t *body = wb_msg_body_const (event);
+    const wb_kvlist_t *interaction = wb_kvlist_list (body, "Interaction");
+    const wb_kvlist_t *actor = wb_kvlist_list (body, "Actor");
+    char workbin [256], number [2][32];
+    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    const char *subject = wb_kvlist_string (interaction, "Subject");
+    const char *who = wb_kvlist_size (actor) ? wb_kvlist_string_at (actor, 0) : NULL;
+    printf ("%s %s version %" PRId64 " %s \"",
+            s_name_of (NAMES (s_content_operations), wb_kvlist_int_or (body, "WorkbinContentOperation", 0),
+                       number [0], sizeof (number [0])),
+            wbctl_workbin_label (body, workbin, sizeof (workbin)),
+            wb_kvlist_int_or (body, "WorkbinVersion", 0), id ? id : "?");
+    s_print_one_line (subject ? subject : "");
+    printf ("\" by %s (%s)\n", who ? who : "?",
+            s_name_of (NAMES (s_operations), wb_kvlist_int_or (body, "Operation", 0),
+                       number [1], sizeof (number [1])));
+}
+
+// ---------------------------------------------------------------- commands
+
+static int
+s_types (wbctl_t *self, const wbctl_args_t *args)
+{
+    (void) args;
+    wb_msg_t *request = s_new_request ("RequestWorkbinTypesInfo", NULL);
+    wb_kvlist_add_int (wb_msg_body (request), "TenantId", self->tenant_id);
+    return s_exchange (self, &request, "EventWorkbinTypesInfo", "", s_print_types);
+}
+
+static int
+s_content (wbctl_t *self, const wbctl_args_t *args)
+{
+    char label [256];
+    wb_msg_t *request = s_new_request ("RequestGetWorkbinContent", NULL);
+    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    if (status != WBCTL_OK)
+        return status;
+    if (args->given & OPT_FROM)
+        wb_kvlist_add_int (wb_msg_body (request), "From", args->from);
+    if (args->given & OPT_COUNT)
+        wb_kvlist_add_int (wb_msg_body (request), "Count", args->count);
+    return s_exchange (self, &request, "EventWorkbinContent", label, s_print_content);
+}
+
+static int
+s_stats (wbctl_t *self, const wbctl_args_t *args)
+{
+    char label [256];
+    wb_msg_t *request = s_new_request ("RequestWorkbinStatistic", NULL);
+    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    if (status != WBCTL_OK)
+        return status;
+    return s_exchange (self, &request, "EventWorkbinStatistic", label, s_print_statistic);
+}
+
+static int
+s_subscribe_to (wbctl_t *self, const char *name, bool property_changes)
+{
+    char label [256];
+    wb_msg_t *request = s_new_request ("RequestWorkbinNotifications", NULL);
+    int status = s_address (self, &request, name, label, sizeof (label));
+    if (status != WBCTL_OK)
+        return status;
+    wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", property_changes ? 1 : 0);
+    return s_exchange (self, &request, "EventAck", label, s_print_ack);
+}
+
+static int
+s_subscribe (wbctl_t *self, const wbctl_args_t *args)
+{
+    return s_subscribe_to (self, args->argv [0], args->property_changes);
+}
+
+static int
+s_cancel (wbctl_t *self, const wbctl_args_t *args)
+{
+    char label [256];
+    wb_msg_t *request = s_new_request ("RequestCancelWorkbinNotifications", NULL);
+    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    if (status != WBCTL_OK)
+        return status;
+    return s_exchange (self, &request, "EventAck", label, s_print_ack);
+}
+
+//  A RequestPing to keep the session alive while watching.
+static int
+s_keep_alive (wbctl_t *self)
+{
+    wb_msg_t *request = s_new_request ("RequestPing", NULL);
+    wb_msg_t *reply = wb_client_request (self->client, &request, self->timeout_ms);
+    if (!reply && !wbctl_interrupted ())
+        wbctl_print_no_answer (self);
+    int status = reply ? wbctl_check_reply (reply, "EventAck")
+               : wbctl_interrupted () ? WBCTL_OK : WBCTL_NO_ANSWER;
+    wb_msg_destroy (&reply);
+    return status;
+}
+
+//  Show one unsolicited event; -1 to go on, else an exit status.
+static int
+s_watch_event (wbctl_t *self, const wb_msg_t *event, int64_t *changes)
+{
+    const char *name = wb_msg_name (event);
+    wbctl_print_json (self, event);
+    if (streq (name, "EventError"))
+        return wbctl_check_reply (event, "");
+    if (streq (name, "EventWorkbinContentChanged")) {
+        (*changes)++;
+        if (!self->json)
+            s_print_change (event);
+    }
+    else
+    if (!self->json) {
+        const char *id = wb_kvlist_string (wb_msg_body_const (event), "InteractionId");
+        printf ("%s%s%s\n", name, id ? " " : "", id ? id : "");
+    }
+    return -1;
+}
+
+static int
+s_watch_timeout (const wbctl_args_t *args, int64_t changes)
+{
+    if (!(args->given & OPT_EVENTS))
+        return WBCTL_OK;
+    fprintf (stderr, "wbctl: watch: %" PRId64 " of %" PRId64 " changes within %g s\n",
+             changes, args->count, args->timeout_ms / 1000.0);
+    return WBCTL_NO_ANSWER;
+}
+
+//  Wait for changes, pinging the server every few seconds.
+static int
+s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
+{
+    int64_t now = zclock_mono ();
+    int64_t deadline = args->timeout_ms < 0 ? INT64_MAX : now + args->timeout_ms;
+    int64_t next_ping = now + WBCTL_PING_INTERVAL_MS;
+    int64_t changes = 0;
+    while (!wbctl_interrupted ()) {
+        if ((args->given & OPT_EVENTS) && changes >= args->count)
+            return WBCTL_OK;
+        now = zclock_mono ();
+        if (now >= deadline)
+            return s_watch_timeout (args, changes);
+        int status = -1;
+        if (now >= next_ping) {
+            status = s_keep_alive (self);
+            next_ping = now + WBCTL_PING_INTERVAL_MS;
+            if (status != WBCTL_OK)
+                return status;
+            continue;
+        }
+        wb_msg_t *event = wb_client_next_event (self->client,
+                                                (int) ((deadline < next_ping ? deadline : next_ping) - now));
+        if (event)
+            status = s_watch_event (self, event, &changes);
+        wb_msg_destroy (&event);
+        if (status >= 0)
+            return status;
+    }
+    return WBCTL_OK;
+}
+
+static int
+s_watch (wbctl_t *self, const wbctl_args_t *args)
+{
+    for (int index = 0; index < args->argc; index++) {
+        int status = s_subscribe_to (self, args->argv [index], args->property_changes);
+        if (status != WBCTL_OK)
+            return status;
+    }
+    return s_watch_loop (self, args);
+}
+
+//  ReceivedAt when none is given: now, in UTC.
+static const char *
+s_now (char *buffer, size_t size)
+{
+    time_t now = time (NULL);
+    struct tm utc;
+    gmtime_r (&now, &utc);
+    strftime (buffer, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return buffer;
+}
+
+//  The interaction's properties from the submit options.
+static void
+s_add_submitted (wbctl_t *self, wb_kvlist_t *body, const wbctl_args_t *args)
+{
+    char now [32];
+    const char *strings [][2] = {
+        { "MediaType", args->media ? args->media : "email" },
+        { "InteractionType", args->type ? args->type : "Inbound" },
+        { "InteractionSubtype", args->subtype }, { "Subject", args->subject },
+        { "FromAddress", args->from_address }, { "FromPersonal", args->personal },
+        { "ReceivedAt", args->received ? args->received : s_now (now, sizeof (now)) },
+    };
+    for (size_t index = 0; index < sizeof (strings) / sizeof (strings [0]); index++)
+        if (strings [index][1])
+            wb_kvlist_add_string (body, strings [index][0], strings [index][1]);
+    if (args->given & OPT_PRIORITY)
+        wb_kvlist_add_int (body, "Priority", args->priority);
+    wb_kvlist_add_int (body, "TenantId", self->tenant_id);
+}
+
+static int
+s_submit (wbctl_t *self, const wbctl_args_t *args)
+{
+    char label [256];
+    wb_msg_t *request = s_new_request ("RequestSubmit", NULL);
+    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    if (status != WBCTL_OK)
+        return status;
+    s_add_submitted (self, wb_msg_body (request), args);
+    if (args->sets.count)
+        status = s_add_assignments (wb_msg_body (request), "UserData",
+                                    (char **) args->sets.items, args->sets.count);
+    if (status != WBCTL_OK) {
+        wb_msg_destroy (&request);
+        return status;
+    }
+    return s_exchange (self, &request, "EventAck", label, s_print_submitted);
+}
+
+static int
+s_place (wbctl_t *self, const wbctl_args_t *args)
+{
+    char label [256], what [300];
+    wb_msg_t *request = s_new_request ("RequestPlaceInWorkbin", args->argv [0]);
+    int status = s_address (self, &request, args->argv [1], label, sizeof (label));
+    if (status != WBCTL_OK)
+        return status;
+    if (args->sets.count)
+        status = s_add_assignments (wb_msg_body (request), "ChangedProperties",
+                                    (char **) args->sets.items, args->sets.count);
+    if (status != WBCTL_OK) {
+        wb_msg_destroy (&request);
+        return status;
+    }
+    snprintf (what, sizeof (what), "%s to %s", args->argv [0], label);
+    return s_exchange (self, &request, "EventAck", what, s_print_ack);
+}
+
+static int
+s_pull (wbctl_t *self, const wbctl_args_t *args)
+{
+    wb_msg_t *request = s_new_request ("RequestPull", NULL);
+    wb_kvlist_t *parameters = wb_kvlist_new ();
+    wb_kvlist_add_string (parameters, "InteractionId", args->argv [0]);
+    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
+    return s_exchange (self, &request, "EventPulledInteractions", args->argv [0], s_print_pulled);
+}
+
+static int
+s_change (wbctl_t *self, const wbctl_args_t *args)
+{
+    wb_msg_t *request = s_new_request ("RequestChangeProperties", args->argv [0]);
+    int status = s_add_assignments (wb_msg_body (request), "ChangedProperties",
+                                    args->argv + 1, (size_t) args->argc - 1);
+    if (status != WBCTL_OK) {
+        wb_msg_destroy (&request);
+        return status;
+    }
+    return s_exchange (self, &request, "EventAck", args->argv [0], s_print_ack);
+}
+
+static int
+s_stop (wbctl_t *self, const wbctl_args_t *args)
+{
+    wb_msg_t *request = s_new_request ("RequestStopProcessing", args->argv [0]);
+    return s_exchange (self, &request, "EventAck", args->argv [0], s_print_ack);
+}
+
+static int
+s_ping (wbctl_t *self, const wbctl_args_t *args)
+{
+    (void) args;
+    wb_msg_t *request = s_new_request ("RequestPing", NULL);
+    return s_exchange (self, &request, "EventAck", "", s_print_ack);
+}

@@ -1,0 +1,180 @@
+/*  wbserver: the workbin server. Usage: wbserver --help. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "config.h"
+#include "wb_server.h"
+#include "wb_engine.h"
+
+static const char *s_usage =
+    "Usage: wbserver -c DIRECTORY [-e ENDPOINT]... [-d DATABASE] [options]\n"
+    "Serve workbins over ZeroMQ, kept durably in SQLite.\n"
+    "\n"
+    "  -c, --config FILE        directory of agents, places, groups and workbin\n"
+    "                           types (ZPL; see doc/examples/sample.cfg)\n"
+    "  -e, --endpoint ENDPOINT  bind here; repeatable (default " WB_DEFAULT_ENDPOINT ")\n"
+    "  -d, --database FILE      SQLite store (default $XDG_DATA_HOME/workbin/workbin.db)\n"
+    "      --page-cap N         most interactions per content page, 100..10000 (500)\n"
+    "      --session-timeout S  expire clients silent for S seconds (30)\n"
+    "      --sync MODE          SQLite synchronous: normal (default) or full\n"
+    "      --send-queue N       messages queued per client before it is dropped (10000)\n"
+    "  -l, --log FILE           log to FILE instead of stderr\n"
+    "  -v, --verbose            log every message\n"
+    "  -h, --help               show this help\n"
+    "  -V, --version            show the version\n";
+
+typedef struct {
+    wb_server_options_t server;
+    const char *log_path;
+    char database [PATH_MAX];
+} s_options_t;
+
+static int
+s_usage_error (const char *problem, const char *value)
+{
+    fprintf (stderr, "wbserver: %s%s%s\nTry 'wbserver --help'.\n", problem,
+             value ? " " : "", value ? value : "");
+    return 2;
+}
+
+//  Parse a whole decimal number within bounds; -1 if it is not one.
+static int
+s_parse_number (const char *text, long long low, long long high, long long *value)
+{
+    char *end = NULL;
+    errno = 0;
+    *value = strtoll (text, &end, 10);
+    return errno || end == text || *end || *value < low || *value > high ? -1 : 0;
+}
+
+//  The default database: $XDG_DATA_HOME/workbin/workbin.db, folder created.
+static const char *
+s_default_database (char *path, size_t size)
+{
+    const char *data_home = getenv ("XDG_DATA_HOME");
+    const char *home = getenv ("HOME");
+    char folder [PATH_MAX - 16];  //  room for "/workbin.db"
+    if (data_home && *data_home)
+        snprintf (folder, sizeof (folder), "%s/workbin", data_home);
+    else
+        snprintf (folder, sizeof (folder), "%s/.local/share/workbin", home ? home : ".");
+    //  create each missing level, like mkdir -p
+    for (char *slash = strchr (folder + 1, '/'); slash; slash = strchr (slash + 1, '/')) {
+        *slash = 0;
+        mkdir (folder, 0700);
+        *slash = '/';
+    }
+    mkdir (folder, 0700);
+    snprintf (path, size, "%s/workbin.db", folder);
+    return path;
+}
+
+static int
+s_parse_long_option (s_options_t *options, int option, const char *value)
+{
+    long long number = 0;
+    switch (option) {
+        case 'P':
+            if (s_parse_number (value, 100, 10000, &number))
+                return s_usage_error ("--page-cap takes a number from 100 to 10000, not", value);
+            options->server.page_cap = number;
+            return 0;
+        case 'T':
+            if (s_parse_number (value, 1, 86400, &number))
+                return s_usage_error ("--session-timeout takes seconds from 1 to 86400, not", value);
+            options->server.session_timeout_ms = number * 1000;
+            return 0;
+        case 'S':
+            if (strcmp (value, "full") && strcmp (value, "normal"))
+                return s_usage_error ("--sync takes normal or full, not", value);
+            options->server.synchronous_full = strcmp (value, "full") == 0;
+            return 0;
+        case 'Q':
+            if (s_parse_number (value, 10, 10000000, &number))
+                return s_usage_error ("--send-queue takes a number from 10 to 10000000, not", value);
+            options->server.send_queue = (int) number;
+            return 0;
+    }
+    return s_usage_error ("unknown option", NULL);
+}
+
+//  Fill options from argv; return -1 to go on, or an exit status.
+static int
+s_parse_arguments (int argc, char *argv [], s_options_t *options)
+{
+    static const struct option long_options [] = {
+        { "config", required_argument, NULL, 'c' }, { "endpoint", required_argument, NULL, 'e' },
+        { "database", required_argument, NULL, 'd' }, { "log", required_argument, NULL, 'l' },
+        { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' }, { "page-cap", required_argument, NULL, 'P' },
+        { "session-timeout", required_argument, NULL, 'T' }, { "sync", required_argument, NULL, 'S' },
+        { "send-queue", required_argument, NULL, 'Q' }, { NULL, 0, NULL, 0 },
+    };
+    size_t endpoints = 0;
+    int option;
+    while ((option = getopt_long (argc, argv, "c:e:d:l:vhV", long_options, NULL)) != -1) {
+        switch (option) {
+            case 'c': options->server.directory_path = optarg; break;
+            case 'd': options->server.database_path = optarg; break;
+            case 'l': options->log_path = optarg; break;
+            case 'v': options->server.verbose = true; break;
+            case 'h': fputs (s_usage, stdout); return 0;
+            case 'V': printf ("wbserver %s\n", PACKAGE_VERSION); return 0;
+            case 'e':
+                if (endpoints == WB_ENDPOINTS_MAX - 1)
+                    return s_usage_error ("too many endpoints", NULL);
+                options->server.endpoints [endpoints++] = optarg;
+                break;
+            case '?': return 2;
+            default:
+                if (s_parse_long_option (options, option, optarg))
+                    return 2;
+        }
+    }
+    if (optind < argc)
+        return s_usage_error ("unexpected argument", argv [optind]);
+    if (!options->server.directory_path)
+        return s_usage_error ("no directory file: give one with -c FILE "
+                              "(for example doc/examples/sample.cfg)", NULL);
+    if (!options->server.database_path)
+        options->server.database_path = s_default_database (options->database,
+                                                            sizeof (options->database));
+    return -1;
+}
+
+int
+main (int argc, char *argv [])
+{
+    s_options_t options = { 0 };
+    int status = s_parse_arguments (argc, argv, &options);
+    if (status >= 0)
+        return status;
+    zsys_init ();
+    if (options.log_path) {
+        FILE *log = fopen (options.log_path, "a");
+        if (!log) {
+            fprintf (stderr, "wbserver: cannot open log %s: %s\n", options.log_path, strerror (errno));
+            return 1;
+        }
+        setvbuf (log, NULL, _IOLBF, 0);
+        zsys_set_logstream (log);
+    }
+    zsys_set_logident ("wbserver");
+    char error [512] = "";
+    wb_server_t *server = wb_server_new (&options.server, error, sizeof (error));
+    if (!server) {
+        fprintf (stderr, "wbserver: %s\n", error);
+        return 1;
+    }
+    for (size_t index = 0; wb_server_endpoint (server, index); index++)
+        zsys_info ("serving on %s (store %s)", wb_server_endpoint (server, index),
+                   options.server.database_path);
+    wb_server_run (server, NULL);
+    zsys_info ("stopping");
+    wb_server_destroy (&server);
+    return 0;
+}

@@ -1,0 +1,633 @@
+/*  Tests of wb_engine: the protocol logic, driven directly (no sockets).
+
+    Each test gets a fresh engine on tests/data/engine.cfg and an empty
+    SQLite store in a temporary folder. The send function captures every
+    message, so a test sees the reply and the events each peer received.
+    Directory: a1, a2 in group sales (places p1, p2, place group floor);
+    a3 in support (p3); lead supervises sales (p4). Types: draft (agent),
+    desk (place), backlog (place group), team (agent group).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <cmocka.h>
+#include "wb_engine.h"
+#include "wb_error.h"
+
+typedef struct {
+    char folder [64];
+    wb_directory_t *directory;
+    wb_store_t *store;
+    wb_engine_t *engine;
+    zlistx_t *sent;            /* every wb_msg_t sent, in order */
+    int refuse_sends_to;       /* peer number whose sends fail (EAGAIN), 0: none */
+    int64_t now;
+    int64_t next_reference;
+} s_fixture_t;
+
+static void
+s_msg_destructor (void **item)
+{
+    wb_msg_destroy ((wb_msg_t **) item);
+}
+
+//  Peers are named by a small number; their routing id is that byte.
+static zframe_t *
+s_peer (int number)
+{
+    uint8_t byte = (uint8_t) number;
+    return zframe_new (&byte, 1);
+}
+
+static int
+s_peer_of (wb_msg_t *msg)
+{
+    zframe_t *routing_id = wb_msg_routing_id (msg);
+    return routing_id ? zframe_data (routing_id) [0] : -1;
+}
+
+static int
+s_capture (void *context, wb_msg_t **msg_p)
+{
+    s_fixture_t *fixture = context;
+    if (fixture->refuse_sends_to && s_peer_of (*msg_p) == fixture->refuse_sends_to) {
+        wb_msg_destroy (msg_p);
+        errno = EAGAIN;
+        return -1;
+    }
+    zlistx_add_end (fixture->sent, *msg_p);
+    *msg_p = NULL;
+    return 0;
+}
+
+static int
+s_setup (void **state)
+{
+    s_fixture_t *fixture = zmalloc (sizeof (s_fixture_t));
+    char error [256] = "";
+    char path [512];
+    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
+    snprintf (path, sizeof (path), "%s/tests/data/engine.cfg", srcdir);
+    fixture->directory = wb_directory_load (path, error, sizeof (error));
+    if (!fixture->directory)
+        fail_msg ("%s", error);
+    strcpy (fixture->folder, "/tmp/wb-engine-XXXXXX");
+    assert_non_null (mkdtemp (fixture->folder));
+    snprintf (path, sizeof (path), "%s/store.db", fixture->folder);
+    fixture->store = wb_store_open_sqlite (path, false, error, sizeof (error));
+    assert_non_null (fixture->store);
+    fixture->sent = zlistx_new ();
+    zlistx_set_destructor (fixture->sent, s_msg_destructor);
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+    assert_non_null (fixture->engine);
+    fixture->now = 1000;
+    *state = fixture;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    s_fixture_t *fixture = *state;
+    wb_engine_destroy (&fixture->engine);
+    wb_store_destroy (&fixture->store);
+    wb_directory_destroy (&fixture->directory);
+    zlistx_destroy (&fixture->sent);
+    char command [128];
+    snprintf (command, sizeof (command), "rm -rf %s", fixture->folder);
+    assert_int_equal (system (command), 0);
+    free (fixture);
+    return 0;
+}
+
+//  Send a request from a peer; return its reply (caller destroys) and
+//  leave every other message sent in the fixture for s_next_event.
+static wb_msg_t *
+s_call (s_fixture_t *fixture, int peer, wb_msg_t *request)
+{
+    int64_t reference = ++fixture->next_reference;
+    wb_msg_set_reference_id (request, reference);
+    zframe_t *routing_id = s_peer (peer);
+    wb_engine_handle (fixture->engine, routing_id, &request, fixture->now);
+    zframe_destroy (&routing_id);
+    for (wb_msg_t *msg = zlistx_first (fixture->sent); msg; msg = zlistx_next (fixture->sent))
+        if (wb_msg_reference_id (msg) == reference && s_peer_of (msg) == peer)
+            return zlistx_detach_cur (fixture->sent);
+    return NULL;
+}
+
+//  The next unsolicited event a peer received, or NULL.
+static wb_msg_t *
+s_next_event (s_fixture_t *fixture, int peer)
+{
+    for (wb_msg_t *msg = zlistx_first (fixture->sent); msg; msg = zlistx_next (fixture->sent))
+        if (wb_msg_reference_id (msg) == 0 && s_peer_of (msg) == peer)
+            return zlistx_detach_cur (fixture->sent);
+    return NULL;
+}
+
+//  A request with string attributes given as name, value pairs, NULL-ended.
+static wb_msg_t *
+s_request (const char *name, ...)
+{
+    wb_msg_t *msg = wb_msg_new (name);
+    va_list args;
+    va_start (args, name);
+    for (const char *key = va_arg (args, const char *); key; key = va_arg (args, const char *))
+        wb_kvlist_add_string (wb_msg_body (msg), key, va_arg (args, const char *));
+    va_end (args);
+    return msg;
+}
+
+//  Call and check the reply is an EventError with this code (0: EventAck
+//  or the request's own event); return nothing, destroy the reply.
+static void
+s_expect (s_fixture_t *fixture, int peer, wb_msg_t *request, int code)
+{
+    char line [512];
+    wb_msg_t *reply = s_call (fixture, peer, request);
+    assert_non_null (reply);
+    wb_msg_print (reply, line, sizeof (line));
+    if (code) {
+        assert_string_equal (wb_msg_name (reply), "EventError");
+        if (wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", -1) != code)
+            fail_msg ("expected EventError %d, got %s", code, line);
+    }
+    else
+    if (streq (wb_msg_name (reply), "EventError"))
+        fail_msg ("expected success, got %s", line);
+    wb_msg_destroy (&reply);
+}
+
+static void
+s_register (s_fixture_t *fixture, int peer, int client_type)
+{
+    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
+    wb_kvlist_add_int (wb_msg_body (request), "ClientType", client_type);
+    s_expect (fixture, peer, request, 0);
+}
+
+static wb_msg_t *
+s_login_request (const char *agent_id)
+{
+    wb_msg_t *request = s_request ("RequestAgentLogin", "AgentId", agent_id, NULL);
+    wb_kvlist_add_int (wb_msg_body (request), "TenantId", 101);
+    return request;
+}
+
+//  Register peer as an agent application and log agent_id in.
+static void
+s_agent (s_fixture_t *fixture, int peer, const char *agent_id)
+{
+    s_register (fixture, peer, 2);
+    s_expect (fixture, peer, s_login_request (agent_id), 0);
+}
+
+//  Submit into a workbin as peer; return the new InteractionId (static buffer).
+static const char *
+s_submit (s_fixture_t *fixture, int peer, const char *type_id, const char *owner_attr,
+          const char *owner_id, const char *subject)
+{
+    static char id [64];
+    wb_msg_t *request = s_request ("RequestSubmit", "MediaType", "email",
+                                   "InteractionType", "Inbound", "WorkbinTypeId", type_id,
+                                   owner_attr, owner_id, "Subject", subject, NULL);
+    wb_msg_t *reply = s_call (fixture, peer, request);
+    assert_non_null (reply);
+    assert_string_equal (wb_msg_name (reply), "EventAck");
+    snprintf (id, sizeof (id), "%s", wb_kvlist_string (wb_msg_body (reply), "InteractionId"));
+    wb_msg_destroy (&reply);
+    return id;
+}
+
+static wb_msg_t *
+s_content_request (const char *agent_id)
+{
+    return s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "draft",
+                      "WorkbinAgentId", agent_id, NULL);
+}
+
+// ---------------------------------------------------------------- tests
+
+static void
+test_degenerate_calls (void **state)
+{
+    s_fixture_t *fixture = *state;
+    assert_null (wb_engine_new (NULL, NULL, NULL, NULL));
+    wb_engine_t *none = NULL;
+    wb_engine_destroy (&none);
+    wb_engine_destroy (NULL);
+    wb_engine_handle (NULL, NULL, NULL, 0);
+    wb_engine_handle (fixture->engine, NULL, NULL, 0);
+    assert_int_equal (wb_engine_set_page_cap (fixture->engine, 99), -1);
+    assert_int_equal (wb_engine_set_page_cap (fixture->engine, 10001), -1);
+    assert_int_equal (wb_engine_session_count (NULL), 0);
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+}
+
+static void
+test_register_first (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_REGISTERED);
+    s_expect (fixture, 1, s_login_request ("a1"), WB_ERR_NOT_REGISTERED);
+    s_expect (fixture, 1, wb_msg_new ("RequestPing"), 0);
+    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
+    wb_kvlist_add_int (wb_msg_body (request), "ClientType", 7);
+    s_expect (fixture, 1, request, WB_ERR_UNKNOWN_CLIENT_TYPE);
+    assert_int_equal (wb_engine_session_count (fixture->engine), 0);
+    s_register (fixture, 1, 2);
+    assert_int_equal (wb_engine_session_count (fixture->engine), 1);
+    s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_LOGGED_IN);
+}
+
+static void
+test_login_rules (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_register (fixture, 1, 2);
+    s_register (fixture, 2, 2);
+    s_expect (fixture, 1, s_login_request ("nobody"), WB_ERR_UNKNOWN_AGENT);
+    wb_msg_t *request = s_login_request ("a1");
+    wb_kvlist_set_int (wb_msg_body (request), "TenantId", 999);
+    s_expect (fixture, 1, request, WB_ERR_UNKNOWN_TENANT);
+    request = s_request ("RequestAgentLogin", "AgentId", "a1", NULL);
+    s_expect (fixture, 1, request, WB_ERR_TENANT_NOT_SPECIFIED);
+    request = s_login_request ("a1");
+    wb_kvlist_add_string (wb_msg_body (request), "PlaceId", "p99");
+    s_expect (fixture, 1, request, WB_ERR_UNKNOWN_PLACE);
+    s_expect (fixture, 1, s_login_request ("a1"), 0);
+    s_expect (fixture, 2, s_login_request ("a1"), WB_ERR_AGENT_ALREADY_LOGGED_IN);
+    request = s_login_request ("a2");
+    wb_kvlist_add_string (wb_msg_body (request), "PlaceId", "p1");
+    s_expect (fixture, 2, request, WB_ERR_PLACE_OCCUPIED);
+    s_expect (fixture, 1, wb_msg_new ("RequestAgentLogout"), 0);
+    s_expect (fixture, 1, wb_msg_new ("RequestAgentLogout"), WB_ERR_NOT_LOGGED_IN);
+    s_expect (fixture, 2, s_login_request ("a1"), 0);
+}
+
+static void
+test_phase_get_content (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "first");
+    const char *second = s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "second");
+    wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
+    assert_string_equal (wb_msg_name (reply), "EventWorkbinContent");
+    wb_kvlist_t *body = wb_msg_body (reply);
+    assert_int_equal (wb_kvlist_int_or (body, "TotalCount", -1), 2);
+    assert_int_equal (wb_kvlist_int_or (body, "WorkbinVersion", -1), 2);
+    wb_kvlist_t *interactions = wb_kvlist_list (body, "Interactions");
+    assert_int_equal (wb_kvlist_size (interactions), 2);
+    wb_kvlist_t *last = wb_kvlist_list_at (interactions, 1);
+    assert_string_equal (wb_kvlist_string (last, "InteractionId"), second);
+    assert_string_equal (wb_kvlist_string (last, "Subject"), "second");
+    assert_string_equal (wb_kvlist_string (last, "Queue"), "draft/PrivateQueue");
+    assert_string_equal (wb_kvlist_string (last, "WorkbinAgentId"), "a1");
+    wb_msg_destroy (&reply);
+}
+
+static void
+test_phase_fail_to_get_content (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "nosuch",
+                                     "WorkbinAgentId", "a1", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_content_request ("nobody"), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", NULL), WB_ERR_WORKBIN_TYPE_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "draft", NULL),
+              WB_ERR_AGENT_OWNER_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "desk", NULL),
+              WB_ERR_PLACE_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "backlog", NULL),
+              WB_ERR_PLACE_GROUP_OWNER_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team", NULL),
+              WB_ERR_AGENT_GROUP_OWNER_NOT_SPECIFIED);
+}
+
+static void
+test_access_rules (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 3, "a3");
+    s_agent (fixture, 4, "lead");
+    //  all four owner types for a1: own, place, place group, group
+    s_expect (fixture, 1, s_content_request ("a1"), 0);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "desk",
+                                     "WorkbinPlaceId", "p1", NULL), 0);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "backlog",
+                                     "WorkbinPlaceGroupId", "floor", NULL), 0);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team",
+                                     "WorkbinGroupId", "sales", NULL), 0);
+    //  another agent's, another place's, another group's: 41
+    s_expect (fixture, 1, s_content_request ("a2"), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "desk",
+                                     "WorkbinPlaceId", "p3", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team",
+                                     "WorkbinGroupId", "support", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 3, s_content_request ("a1"), WB_ERR_WORKBIN_INACCESSIBLE);
+    //  the supervisor sees its team (sales) but not support
+    s_expect (fixture, 4, s_content_request ("a1"), 0);
+    s_expect (fixture, 4, s_content_request ("a2"), 0);
+    s_expect (fixture, 4, s_content_request ("a3"), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 4, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team",
+                                     "WorkbinGroupId", "sales", NULL), 0);
+    //  a media server sees everything without logging in
+    s_register (fixture, 5, 3);
+    s_expect (fixture, 5, s_content_request ("a3"), 0);
+}
+
+static void
+test_phase_notifications (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    wb_msg_t *reply = s_call (fixture, 1, s_request ("RequestWorkbinNotifications",
+                                                     "WorkbinTypeId", "team",
+                                                     "WorkbinGroupId", "sales", NULL));
+    assert_string_equal (wb_msg_name (reply), "EventAck");
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (reply), "WorkbinVersion", -1), 0);
+    wb_msg_destroy (&reply);
+    const char *id = s_submit (fixture, 2, "team", "WorkbinGroupId", "sales", "hello");
+    wb_msg_t *event = s_next_event (fixture, 1);
+    assert_non_null (event);
+    assert_string_equal (wb_msg_name (event), "EventWorkbinContentChanged");
+    wb_kvlist_t *body = wb_msg_body (event);
+    assert_int_equal (wb_kvlist_int_or (body, "WorkbinContentOperation", 0), 2);  //  PlacedIn
+    assert_int_equal (wb_kvlist_int_or (body, "Operation", -1), 6);               //  Create
+    assert_int_equal (wb_kvlist_int_or (body, "WorkbinVersion", 0), 1);
+    assert_int_equal (wb_kvlist_int_or (body, "EventSequence", 0), 1);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list (body, "Interaction"), "InteractionId"), id);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list (body, "Actor"), "AgentId"), "a2");
+    wb_msg_destroy (&event);
+    assert_null (s_next_event (fixture, 2));   //  a2 did not subscribe
+}
+
+static void
+test_phase_cancel_notifications (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_msg_t *subscribe = s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "draft",
+                                     "WorkbinAgentId", "a1", NULL);
+    wb_msg_t *cancel = s_request ("RequestCancelWorkbinNotifications", "WorkbinTypeId", "draft",
+                                  "WorkbinAgentId", "a1", NULL);
+    s_expect (fixture, 1, wb_msg_dup (cancel), WB_ERR_NOT_SUBSCRIBED);
+    s_expect (fixture, 1, subscribe, 0);
+    s_expect (fixture, 1, wb_msg_dup (cancel), 0);
+    s_expect (fixture, 1, cancel, WB_ERR_NOT_SUBSCRIBED);
+    s_expect (fixture, 1, s_request ("RequestCancelWorkbinNotifications", "WorkbinTypeId", "nosuch",
+                                     "WorkbinAgentId", "a1", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    //  no event after cancelling
+    s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "quiet");
+    assert_null (s_next_event (fixture, 1));
+}
+
+static void
+test_move_pull_change_stop (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    s_expect (fixture, 1, s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "draft",
+                                     "WorkbinAgentId", "a1", NULL), 0);
+    wb_msg_t *request = s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "team",
+                                   "WorkbinGroupId", "sales", NULL);
+    wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", 1);
+    s_expect (fixture, 2, request, 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "move me"));
+    wb_msg_t *created = s_next_event (fixture, 1);
+    assert_non_null (created);
+    wb_msg_destroy (&created);
+    //  move draft@a1 -> team@sales: TakenOut for a1, PlacedIn for a2
+    s_expect (fixture, 1, s_request ("RequestPlaceInWorkbin", "InteractionId", id,
+                                     "WorkbinTypeId", "team", "WorkbinGroupId", "sales", NULL), 0);
+    wb_msg_t *out = s_next_event (fixture, 1), *in = s_next_event (fixture, 2);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (out), "WorkbinContentOperation", 0), 1);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (out), "Operation", 0), 11);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (out), "WorkbinVersion", 0), 2);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (in), "WorkbinContentOperation", 0), 2);
+    wb_msg_destroy (&out);
+    wb_msg_destroy (&in);
+    //  a property change reaches a2, who asked for property changes
+    request = s_request ("RequestChangeProperties", "InteractionId", id, NULL);
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "renamed");
+    wb_kvlist_add_list (wb_msg_body (request), "ChangedProperties", &changed);
+    s_expect (fixture, 1, request, 0);
+    wb_msg_t *event = s_next_event (fixture, 2);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinContentOperation", 0), 3);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list (wb_msg_body (event), "Interaction"),
+                                           "Subject"), "renamed");
+    wb_msg_destroy (&event);
+    //  a2 pulls it: it leaves the workbin; a1 may not stop it now (35)
+    wb_kvlist_t *parameters = wb_kvlist_new ();
+    wb_kvlist_add_string (parameters, "InteractionId", id);
+    request = wb_msg_new ("RequestPull");
+    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
+    wb_msg_t *reply = s_call (fixture, 2, request);
+    assert_string_equal (wb_msg_name (reply), "EventPulledInteractions");
+    wb_kvlist_t *pulled = wb_kvlist_list_at (wb_kvlist_list (wb_msg_body (reply), "Interactions"), 0);
+    assert_int_equal (wb_kvlist_int_or (pulled, "InteractionState", -1), 3);
+    assert_string_equal (wb_kvlist_string (pulled, "AssignedTo"), "a2");
+    wb_msg_destroy (&reply);
+    s_expect (fixture, 1, s_request ("RequestStopProcessing", "InteractionId", id, NULL), WB_ERR_NOT_OWNER);
+    s_expect (fixture, 2, s_request ("RequestStopProcessing", "InteractionId", id, NULL), 0);
+    s_expect (fixture, 2, s_request ("RequestStopProcessing", "InteractionId", id, NULL),
+              WB_ERR_UNKNOWN_INTERACTION);
+}
+
+static void
+test_property_change_rules (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    const char *id = s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "x");
+    wb_msg_t *request = s_request ("RequestChangeProperties", "InteractionId", id, NULL);
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Queue", "elsewhere");
+    wb_kvlist_add_list (wb_msg_body (request), "ChangedProperties", &changed);
+    s_expect (fixture, 1, request, WB_ERR_READ_ONLY_PROPERTY);
+    request = s_request ("RequestChangeProperties", "InteractionId", id, NULL);
+    changed = wb_kvlist_new ();
+    wb_kvlist_t *nested = wb_kvlist_new ();
+    wb_kvlist_add_list (changed, "Subject", &nested);
+    wb_kvlist_add_list (wb_msg_body (request), "AddedProperties", &changed);
+    s_expect (fixture, 1, request, WB_ERR_INVALID_PROPERTY_TYPE);
+    s_expect (fixture, 1, wb_msg_new ("RequestChangeProperties"), WB_ERR_INTERACTION_ID_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestChangeProperties", "InteractionId", "nope", NULL),
+              WB_ERR_UNKNOWN_INTERACTION);
+}
+
+static void
+test_submit_and_pull_errors (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_expect (fixture, 1, s_request ("RequestSubmit", "MediaType", "email", "InteractionType", "Inbound", NULL),
+              WB_ERR_QUEUE_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestSubmit", "MediaType", "email", "InteractionType", "Inbound",
+                                     "Queue", "somewhere", NULL), WB_ERR_UNKNOWN_QUEUE);
+    s_expect (fixture, 1, s_request ("RequestSubmit", "InteractionType", "Inbound", NULL),
+              WB_ERR_MEDIA_TYPE_NOT_SPECIFIED);
+    s_expect (fixture, 1, s_request ("RequestSubmit", "MediaType", "email", NULL),
+              WB_ERR_INTERACTION_TYPE_NOT_SPECIFIED);
+    s_expect (fixture, 1, wb_msg_new ("RequestPull"), WB_ERR_PULL_PARAMETERS_ABSENT);
+    wb_msg_t *request = wb_msg_new ("RequestPull");
+    wb_kvlist_t *parameters = wb_kvlist_new ();
+    wb_kvlist_add_int (parameters, "InteractionId", 5);
+    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
+    s_expect (fixture, 1, request, WB_ERR_PULL_PARAMETERS_INVALID);
+    //  an event sent as a request, and a wrong attribute type
+    s_expect (fixture, 1, wb_msg_new ("EventAck"), WB_ERR_UNSUPPORTED_ELEMENT);
+    request = s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "draft", "WorkbinAgentId", "a1", NULL);
+    wb_kvlist_add_string (wb_msg_body (request), "Count", "ten");
+    s_expect (fixture, 1, request, WB_ERR_INVALID_MESSAGE);
+}
+
+static void
+test_paging (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_register (fixture, 5, 3);
+    for (int index = 0; index < 250; index++)
+        s_submit (fixture, 5, "draft", "WorkbinAgentId", "a1", "page");
+    assert_int_equal (wb_engine_set_page_cap (fixture->engine, 100), 0);
+    wb_msg_t *request = s_content_request ("a1");
+    wb_kvlist_add_int (wb_msg_body (request), "From", 200);
+    wb_kvlist_add_int (wb_msg_body (request), "Count", 1000);
+    wb_msg_t *reply = s_call (fixture, 5, request);
+    assert_int_equal (wb_kvlist_size (wb_kvlist_list (wb_msg_body (reply), "Interactions")), 50);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (reply), "TotalCount", 0), 250);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (reply), "From", 0), 200);
+    wb_msg_destroy (&reply);
+    reply = s_call (fixture, 5, s_content_request ("a1"));
+    assert_int_equal (wb_kvlist_size (wb_kvlist_list (wb_msg_body (reply), "Interactions")), 100);
+    wb_msg_destroy (&reply);
+    request = s_content_request ("a1");
+    wb_kvlist_add_int (wb_msg_body (request), "Count", 0);
+    s_expect (fixture, 5, request, WB_ERR_INVALID_PAGE);
+    request = s_content_request ("a1");
+    wb_kvlist_add_int (wb_msg_body (request), "From", -1);
+    s_expect (fixture, 5, request, WB_ERR_INVALID_PAGE);
+}
+
+static void
+test_slow_subscriber_is_dropped_and_told (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    for (int peer = 1; peer <= 2; peer++)
+        s_expect (fixture, peer, s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "team",
+                                            "WorkbinGroupId", "sales", NULL), 0);
+    fixture->refuse_sends_to = 2;       //  a2's queue is full
+    s_submit (fixture, 1, "team", "WorkbinGroupId", "sales", "one");
+    fixture->refuse_sends_to = 0;
+    s_submit (fixture, 1, "team", "WorkbinGroupId", "sales", "two");
+    //  a1 got both; a2 got nothing more, and hears of it at its next request
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    event = s_next_event (fixture, 1);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 2);
+    wb_msg_destroy (&event);
+    assert_null (s_next_event (fixture, 2));
+    s_expect (fixture, 2, wb_msg_new ("RequestPing"), 0);
+    event = s_next_event (fixture, 2);
+    assert_non_null (event);
+    assert_string_equal (wb_msg_name (event), "EventError");
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "ErrorCode", 0), WB_ERR_SUBSCRIPTIONS_DROPPED);
+    //  the lost event still used a sequence number: the gap shows
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 2);
+    wb_msg_destroy (&event);
+}
+
+static void
+test_silent_session_expires (void **state)
+{
+    s_fixture_t *fixture = *state;
+    wb_engine_set_session_timeout (fixture->engine, 30000);
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    fixture->now += 20000;
+    s_expect (fixture, 2, wb_msg_new ("RequestPing"), 0);
+    fixture->now += 15000;
+    assert_int_equal (wb_engine_expire (fixture->engine, fixture->now), 1);
+    assert_int_equal (wb_engine_session_count (fixture->engine), 1);
+    //  a1's login was freed: it must register again, and may log in again
+    s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_REGISTERED);
+    s_agent (fixture, 1, "a1");
+}
+
+static void
+test_types_info_lists_visible_owners (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 4, "lead");
+    s_register (fixture, 5, 3);
+    s_submit (fixture, 5, "draft", "WorkbinAgentId", "a2", "for a2");
+    wb_msg_t *reply = s_call (fixture, 4, wb_msg_new ("RequestWorkbinTypesInfo"));
+    assert_string_equal (wb_msg_name (reply), "EventWorkbinTypesInfo");
+    wb_kvlist_t *types = wb_kvlist_list (wb_msg_body (reply), "WorkbinTypes");
+    assert_int_equal (wb_kvlist_size (types), 4);
+    wb_kvlist_t *draft = wb_kvlist_list_at (types, 0);
+    assert_string_equal (wb_kvlist_string (draft, "WorkbinTypeId"), "draft");
+    assert_string_equal (wb_kvlist_string (draft, "View"), "draft/PrivateView");
+    wb_kvlist_t *owners = wb_kvlist_list (draft, "Owners");
+    //  lead's own, then the team: a1 and a2
+    assert_int_equal (wb_kvlist_size (owners), 3);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list_at (owners, 0), "Relation"), "own");
+    wb_kvlist_t *a2 = wb_kvlist_list_at (owners, 2);
+    assert_string_equal (wb_kvlist_string (a2, "OwnerId"), "a2");
+    assert_string_equal (wb_kvlist_string (a2, "Relation"), "team");
+    assert_int_equal (wb_kvlist_int_or (a2, "NumberOfInteractions", 0), 1);
+    wb_msg_destroy (&reply);
+}
+
+static void
+test_malformed_gets_79_and_unknown_name_4 (void **state)
+{
+    s_fixture_t *fixture = *state;
+    zframe_t *peer = s_peer (9);
+    wb_engine_handle_malformed (fixture->engine, peer, WB_CODEC_TRUNCATED, 42, fixture->now);
+    wb_engine_handle_malformed (fixture->engine, peer, WB_CODEC_BAD_NAME, 43, fixture->now);
+    zframe_destroy (&peer);
+    wb_msg_t *first = zlistx_first (fixture->sent), *second = zlistx_next (fixture->sent);
+    assert_int_equal (wb_msg_reference_id (first), 42);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (first), "ErrorCode", 0), 79);
+    assert_int_equal (wb_msg_reference_id (second), 43);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (second), "ErrorCode", 0), 4);
+}
+
+int
+main (void)
+{
+    zsys_init ();
+    zsys_set_logstream (NULL);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test_setup_teardown (test_degenerate_calls, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_register_first, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_login_rules, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_phase_get_content, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_phase_fail_to_get_content, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_access_rules, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_phase_notifications, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_phase_cancel_notifications, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_move_pull_change_stop, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_property_change_rules, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_submit_and_pull_errors, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_paging, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_slow_subscriber_is_dropped_and_told, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_silent_session_expires, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_types_info_lists_visible_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_malformed_gets_79_and_unknown_name_4, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
