@@ -73,8 +73,10 @@ s_array (const wb_kvlist_t *list)
 {
     json_t *array = json_array ();
     for (size_t index = 0; array && index < wb_kvlist_size (list); index++)
-        if (json_array_append_new (array, s_value_at (list, index)) == -1)
-            json_decref (array), array = NULL;
+        if (json_array_append_new (array, s_value_at (list, index)) == -1) {
+            json_decref (array);
+            array = NULL;
+        }
     return array;
 }
 
@@ -86,8 +88,10 @@ s_key_counts (const wb_kvlist_t *list)
     for (size_t index = 0; counts && index < wb_kvlist_size (list); index++) {
         const char *key = wb_kvlist_key_at (list, index);
         json_int_t count = json_integer_value (json_object_get (counts, key));
-        if (json_object_set_new (counts, key, json_integer (count + 1)) == -1)
-            json_decref (counts), counts = NULL;
+        if (json_object_set_new (counts, key, json_integer (count + 1)) == -1) {
+            json_decref (counts);
+            counts = NULL;
+        }
     }
     return counts;
 }
@@ -120,8 +124,10 @@ s_object (const wb_kvlist_t *list)
     json_t *counts = s_key_counts (list);
     json_t *object = counts ? json_object () : NULL;
     for (size_t index = 0; object && index < wb_kvlist_size (list); index++)
-        if (s_object_add (object, counts, list, index) == -1)
-            json_decref (object), object = NULL;
+        if (s_object_add (object, counts, list, index) == -1) {
+            json_decref (object);
+            object = NULL;
+        }
     json_decref (counts);
     return object;
 }
@@ -169,8 +175,10 @@ wb_json_from_msg (const wb_msg_t *msg)
     json_t *body = wb_json_from_kvlist (wb_msg_body_const (msg));
     json_t *object = json_pack ("{s:s, s:I}", "message", wb_msg_name (msg),
                                 "ReferenceId", (json_int_t) wb_msg_reference_id (msg));
-    if (!body || !object || json_object_update_missing (object, body) == -1)
-        json_decref (object), object = NULL;
+    if (!body || !object || json_object_update_missing (object, body) == -1) {
+        json_decref (object);
+        object = NULL;
+    }
     json_decref (body);
     return object;
 }
@@ -187,10 +195,8 @@ wb_json_line (const wb_msg_t *msg)
 int
 wb_json_print (const wb_msg_t *msg, FILE *stream)
 {
-    char *line = wb_json_line (msg);
-    if (!line || !stream)
-        return free (line), -1;
-    int rc = fprintf (stream, "%s\n", line) < 0 ? -1 : 0;
+    char *line = stream ? wb_json_line (msg) : NULL;
+    int rc = line && fprintf (stream, "%s\n", line) >= 0 ? 0 : -1;
     free (line);
     return rc;
 }

@@ -52,7 +52,7 @@ wbctl_interrupted_clear (void)
 }
 
 //  CZMQ must neither print nor own the signals: no log stream, no syslog,
-//  no log sender, its handler off and ours in place.
+//  its handler off and ours in place.
 static void
 s_quiet_czmq (void)
 {
@@ -60,12 +60,17 @@ s_quiet_czmq (void)
     zsys_set_logstream (NULL);
     zsys_set_logsystem (false);
     zsys_handler_set (NULL);
-    struct sigaction action;
-    memset (&action, 0, sizeof (action));
-    action.sa_handler = s_on_signal;
-    sigemptyset (&action.sa_mask);
-    sigaction (SIGINT, &action, NULL);
-    sigaction (SIGTERM, &action, NULL);
+    const int signals [] = { SIGINT, SIGTERM };
+    for (size_t index = 0; index < sizeof (signals) / sizeof (signals [0]); index++) {
+        struct sigaction action, previous;
+        memset (&action, 0, sizeof (action));
+        action.sa_handler = s_on_signal;     //  no SA_RESTART: waits end at once
+        sigemptyset (&action.sa_mask);
+        //  A signal the shell told us to ignore (a background job's SIGINT)
+        //  stays ignored
+        if (sigaction (signals [index], NULL, &previous) == 0 && previous.sa_handler != SIG_IGN)
+            sigaction (signals [index], &action, NULL);
+    }
 }
 
 // ---------------------------------------------------------------- global options
@@ -93,11 +98,6 @@ static const s_global_option_t s_global_options [] = {
 };
 
 #define GLOBAL_OPTION_COUNT (sizeof (s_global_options) / sizeof (s_global_options [0]))
-
-typedef struct {
-    wbctl_t *self;
-    const char *client_name;
-} s_run_t;
 
 static int
 s_usage_error (const char *problem, const char *value)
@@ -157,15 +157,14 @@ s_print_help (FILE *stream)
 
 //  Apply one global option; -1 to go on, else an exit status.
 static int
-s_apply_global (s_run_t *run, int code, const char *value)
+s_apply_global (wbctl_t *self, int code, const char *value)
 {
-    wbctl_t *self = run->self;
     char *end = NULL;
     switch (code) {
         case 'e': self->endpoint = value; return -1;
         case 'a': self->agent_id = value; return -1;
         case 'p': self->place_id = value; return -1;
-        case 'n': run->client_name = value; return -1;
+        case 'n': self->client_name = value; return -1;
         case 'j': self->json = true; return -1;
         case 'h': s_print_help (stdout); return WBCTL_OK;
         case 'V': printf ("wbctl %s\n", PACKAGE_VERSION); return WBCTL_OK;
@@ -183,7 +182,7 @@ s_apply_global (s_run_t *run, int code, const char *value)
 //  Parse the options before the command (getopt_long stops at the first
 //  argument that is not an option: '+'). -1 to go on, else an exit status.
 static int
-s_parse_global (s_run_t *run, int argc, char *argv [])
+s_parse_global (wbctl_t *self, int argc, char *argv [])
 {
     struct option options [GLOBAL_OPTION_COUNT + 1];
     char optstring [2 * GLOBAL_OPTION_COUNT + 2] = "+";
@@ -202,7 +201,7 @@ s_parse_global (s_run_t *run, int argc, char *argv [])
     options [GLOBAL_OPTION_COUNT] = (struct option) { NULL, 0, NULL, 0 };
     int code;
     while ((code = getopt_long (argc, argv, optstring, options, NULL)) != -1) {
-        int status = code == '?' ? WBCTL_USAGE : s_apply_global (run, code, optarg);
+        int status = code == '?' ? WBCTL_USAGE : s_apply_global (self, code, optarg);
         if (status == WBCTL_USAGE && code == '?')
             fputs ("Try 'wbctl --help'.\n", stderr);
         if (status >= 0)
@@ -321,8 +320,8 @@ wbctl_add_assignment (wb_kvlist_t *list, const char *assignment)
     int rc = s_is_plain_integer (equals + 1, &number)
            ? wb_kvlist_add_int (list, key, number)
            : wb_kvlist_add_string (list, key, equals + 1);
-    return rc == 0 ? WBCTL_OK : s_usage_error ("invalid property (key of printable ASCII, "
-                                               "value of UTF-8):", assignment);
+    return rc == 0 ? WBCTL_OK : s_usage_error ("invalid key (printable ASCII, no spaces):",
+                                               assignment);
 }
 
 // ---------------------------------------------------------------- session
@@ -345,14 +344,13 @@ s_load_types (wbctl_t *self)
 
 //  Register, log in if an agent was named, and load the types if needed.
 static int
-s_open (s_run_t *run, const wbctl_command_t *command)
+s_open (wbctl_t *self, const wbctl_command_t *command)
 {
-    wbctl_t *self = run->self;
     self->client = wb_client_new (self->endpoint);
     if (!self->client)
         return s_usage_error ("not a valid endpoint:", self->endpoint);
     wb_msg_t *error = NULL;
-    int rc = wb_client_open_session (self->client, self->agent_id ? 2 : 3, run->client_name,
+    int rc = wb_client_open_session (self->client, self->agent_id ? 2 : 3, self->client_name,
                                      self->tenant_id, self->agent_id, self->place_id,
                                      self->timeout_ms, &error);
     if (rc == -1)
@@ -377,10 +375,9 @@ s_goodbye (wbctl_t *self)
 }
 
 static int
-s_run (s_run_t *run, const wbctl_command_t *command, const wbctl_args_t *args)
+s_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args)
 {
-    wbctl_t *self = run->self;
-    int status = s_open (run, command);
+    int status = s_open (self, command);
     bool opened = status == WBCTL_OK;
     if (opened)
         status = command->handler (self, args);
@@ -410,10 +407,10 @@ main (int argc, char *argv [])
     setvbuf (stdout, NULL, _IOLBF, 0);
     const char *endpoint = getenv ("WB_ENDPOINT");
     wbctl_t self = { .endpoint = endpoint && *endpoint ? endpoint : WBCTL_DEFAULT_ENDPOINT,
-                     .tenant_id = WBCTL_DEFAULT_TENANT, .timeout_ms = WBCTL_DEFAULT_TIMEOUT_MS };
-    s_run_t run = { .self = &self, .client_name = WBCTL_CLIENT_NAME };
+                     .client_name = WBCTL_CLIENT_NAME, .tenant_id = WBCTL_DEFAULT_TENANT,
+                     .timeout_ms = WBCTL_DEFAULT_TIMEOUT_MS };
     argv [0] = "wbctl";
-    int status = s_parse_global (&run, argc, argv);
+    int status = s_parse_global (&self, argc, argv);
     if (status >= 0)
         return status;
     if (optind >= argc)
@@ -426,7 +423,9 @@ main (int argc, char *argv [])
     if (status != WBCTL_OK)
         return status;
     s_quiet_czmq ();
-    return s_run (&run, command, &args);
+    status = s_run (&self, command, &args);
+    wbctl_command_args_clear (&args);
+    return status;
 }
 
 // ---------------------------------------------------------------- text

@@ -24,14 +24,6 @@ enum {
     WBCTL_INTERRUPTED = 130,  /* SIGINT or SIGTERM during a request */
 };
 
-#define WBCTL_SETS_MAX 64     /* --set options in one command */
-
-/* The repeatable --set KEY=VALUE options. */
-typedef struct {
-    const char *items [WBCTL_SETS_MAX];
-    size_t count;
-} wbctl_list_t;
-
 /* What a command's options and arguments say, filled from the option table
    (wbctl_commands.c); fields a command does not take keep their default. */
 typedef struct {
@@ -48,7 +40,7 @@ typedef struct {
     const char *received;     /* --received */
     int64_t priority;         /* --priority N */
     unsigned given;           /* the options given, as bits (wbctl_commands.c) */
-    wbctl_list_t sets;        /* --set KEY=VALUE ... */
+    wb_kvlist_t *assignments; /* --set KEY=VALUE and KEY=VALUE arguments, typed */
     int argc;                 /* positional arguments after the command */
     char **argv;
 } wbctl_args_t;
@@ -58,6 +50,7 @@ typedef struct {
     const char *endpoint;
     const char *agent_id;     /* NULL: a media server */
     const char *place_id;
+    const char *client_name;  /* ClientName at registration */
     int64_t tenant_id;
     bool json;                /* --json: messages as JSON lines */
     int timeout_ms;           /* deadline of each request */
@@ -67,12 +60,15 @@ typedef struct {
 
 typedef int (wbctl_handler_fn) (wbctl_t *self, const wbctl_args_t *args);
 
-/* One row of the command table. options is a set of WBCTL_OPT_ bits. */
+/* One row of the command table. options and required are sets of option
+   bits (wbctl_commands.c): those it takes, those it cannot go without. */
 typedef struct {
     const char *name;
     int min_args;
     int max_args;             /* -1: any number */
     unsigned options;
+    unsigned required;
+    int assignments_from;     /* first KEY=VALUE argument; -1: none */
     bool needs_types;         /* resolves workbin names */
     wbctl_handler_fn *handler;
     const char *arguments;    /* synopsis of the positional arguments */
@@ -85,6 +81,8 @@ const wbctl_command_t *wbctl_command_find (const char *name);
    name). Return 0, or WBCTL_USAGE after printing why. */
 int wbctl_command_parse (const wbctl_command_t *command, int argc, char *argv [],
                          wbctl_args_t *args);
+/* Free what parsing allocated. */
+void wbctl_command_args_clear (wbctl_args_t *args);
 /* Print the synopsis of a command ("content WB [--from N] [--count N]"),
    starting at column, wrapped before column 80. */
 void wbctl_command_print_synopsis (const wbctl_command_t *command, FILE *stream, int column);

@@ -33,7 +33,7 @@ enum {
     OPT_SET = 1u << 13,
 };
 
-typedef enum { KIND_FLAG, KIND_INT, KIND_SECONDS, KIND_STRING, KIND_LIST } s_kind_t;
+typedef enum { KIND_FLAG, KIND_INT, KIND_SECONDS, KIND_STRING, KIND_ASSIGNMENT } s_kind_t;
 
 typedef struct {
     unsigned bit;
@@ -74,7 +74,7 @@ static const s_option_t s_options [] = {
       "submit: the Priority" },
     { OPT_RECEIVED, "received", KIND_STRING, FIELD (received), 0, 0, "TIME",
       "submit: ReceivedAt, yyyy-MM-ddTHH:mm:ssZ (default now)" },
-    { OPT_SET, "set", KIND_LIST, FIELD (sets), 0, 0, "KEY=VALUE",
+    { OPT_SET, "set", KIND_ASSIGNMENT, FIELD (assignments), 0, 0, "KEY=VALUE",
       "submit: add to UserData; place: set a property" },
 };
 
@@ -97,44 +97,36 @@ static int s_ping (wbctl_t *self, const wbctl_args_t *args);
                         | OPT_SUBTYPE | OPT_PRIORITY | OPT_RECEIVED | OPT_SET)
 
 static const wbctl_command_t s_commands [] = {
-    { "types", 0, 0, 0, false, s_types, "",
+    { "types", 0, 0, 0, 0, -1, false, s_types, "",
       "list the workbin types and the owners you can see, with counts" },
-    { "content", 1, 1, OPT_FROM | OPT_COUNT, true, s_content, "WB",
+    { "content", 1, 1, OPT_FROM | OPT_COUNT, 0, -1, true, s_content, "WB",
       "show the interactions of a workbin (RequestGetWorkbinContent)" },
-    { "stats", 1, 1, 0, true, s_stats, "WB",
+    { "stats", 1, 1, 0, 0, -1, true, s_stats, "WB",
       "count the interactions of a workbin (RequestWorkbinStatistic)" },
-    { "subscribe", 1, 1, OPT_PROPERTY_CHANGES, true, s_subscribe, "WB",
+    { "subscribe", 1, 1, OPT_PROPERTY_CHANGES, 0, -1, true, s_subscribe, "WB",
       "subscribe to a workbin and show the reply (RequestWorkbinNotifications)" },
-    { "cancel", 1, 1, 0, true, s_cancel, "WB",
+    { "cancel", 1, 1, 0, 0, -1, true, s_cancel, "WB",
       "cancel a subscription and show the reply; a new wbctl has none, so the\n"
       "server answers EventError 1000 (RequestCancelWorkbinNotifications)" },
-    { "watch", 1, -1, OPT_EVENTS | OPT_TIMEOUT | OPT_PROPERTY_CHANGES, true, s_watch, "WB...",
+    { "watch", 1, -1, OPT_EVENTS | OPT_TIMEOUT | OPT_PROPERTY_CHANGES, 0, -1, true, s_watch, "WB...",
       "subscribe to workbins and print each change as it comes, until N changes,\n"
       "the timeout or Ctrl-C" },
-    { "submit", 1, 1, SUBMIT_OPTIONS, true, s_submit, "WB",
+    { "submit", 1, 1, SUBMIT_OPTIONS, OPT_SUBJECT | OPT_FROM_ADDRESS, -1, true, s_submit, "WB",
       "create an interaction in a workbin and print its InteractionId\n(RequestSubmit)" },
-    { "place", 2, 2, OPT_SET, true, s_place, "ID WB",
+    { "place", 2, 2, OPT_SET, 0, -1, true, s_place, "ID WB",
       "move an interaction into a workbin (RequestPlaceInWorkbin)" },
-    { "pull", 1, 1, 0, false, s_pull, "ID",
+    { "pull", 1, 1, 0, 0, -1, false, s_pull, "ID",
       "take an interaction out of its workbin to handle it (RequestPull)" },
-    { "change", 2, -1, 0, false, s_change, "ID KEY=VALUE...",
+    { "change", 2, -1, 0, 0, 1, false, s_change, "ID KEY=VALUE...",
       "change properties of an interaction; digits are sent as an int\n"
       "(RequestChangeProperties)" },
-    { "stop", 1, 1, 0, false, s_stop, "ID",
+    { "stop", 1, 1, 0, 0, -1, false, s_stop, "ID",
       "finish an interaction: it leaves its workbin for good\n(RequestStopProcessing)" },
-    { "ping", 0, 0, 0, false, s_ping, "",
+    { "ping", 0, 0, 0, 0, -1, false, s_ping, "",
       "check that the server answers (RequestPing)" },
 };
 
 #define COMMAND_COUNT (sizeof (s_commands) / sizeof (s_commands [0]))
-
-//  Options that a command cannot go without.
-static const struct {
-    const char *command;
-    unsigned options;
-} s_required [] = {
-    { "submit", OPT_SUBJECT | OPT_FROM_ADDRESS },
-};
 
 const wbctl_command_t *
 wbctl_command_find (const char *name)
@@ -143,16 +135,6 @@ wbctl_command_find (const char *name)
         if (streq (s_commands [index].name, name))
             return &s_commands [index];
     return NULL;
-}
-
-//  True if the command cannot go without this option.
-static bool
-s_is_required (const wbctl_command_t *command, unsigned bit)
-{
-    for (size_t index = 0; index < sizeof (s_required) / sizeof (s_required [0]); index++)
-        if (streq (s_required [index].command, command->name) && (s_required [index].options & bit))
-            return true;
-    return false;
 }
 
 void
@@ -165,12 +147,12 @@ wbctl_command_print_synopsis (const wbctl_command_t *command, FILE *stream, int 
         const s_option_t *option = &s_options [index];
         if (!(command->options & option->bit))
             continue;
-        bool required = s_is_required (command, option->bit);
+        bool required = (command->required & option->bit) != 0;
         char token [64];
         int length = snprintf (token, sizeof (token), "%s--%s%s%s%s%s", required ? "" : "[",
                                option->name, option->value ? " " : "",
                                option->value ? option->value : "", required ? "" : "]",
-                               option->kind == KIND_LIST ? "..." : "");
+                               option->kind == KIND_ASSIGNMENT ? "..." : "");
         if (column + 1 + length > 79)
             column = fprintf (stream, "\n%*s", hang, "") - 1;
         column += fprintf (stream, " %s", token);
@@ -216,7 +198,7 @@ s_store_option (const char *command, const s_option_t *option, const char *value
     char *field = (char *) args + option->offset;
     char *end = NULL;
     long long number = 0;
-    wbctl_list_t *list = (wbctl_list_t *) field;
+    wb_kvlist_t **list = (wb_kvlist_t **) field;
     switch (option->kind) {
         case KIND_FLAG:
             *(bool *) field = true;
@@ -224,11 +206,10 @@ s_store_option (const char *command, const s_option_t *option, const char *value
         case KIND_STRING:
             *(const char **) field = value;
             return 0;
-        case KIND_LIST:
-            if (list->count == WBCTL_SETS_MAX)
-                break;
-            list->items [list->count++] = value;
-            return 0;
+        case KIND_ASSIGNMENT:
+            if (!*list)
+                *list = wb_kvlist_new ();
+            return wbctl_add_assignment (*list, value) == WBCTL_OK ? 0 : -1;
         case KIND_SECONDS:
             number = (long long) (strtod (value, &end) * 1000 + 0.5);
             if (end == value || *end || number < 1 || number > 86400000)
@@ -264,17 +245,13 @@ s_getopt_table (const wbctl_command_t *command, struct option *options)
     options [used] = (struct option) { NULL, 0, NULL, 0 };
 }
 
-//  The name of the first option of these bits that was not given, or NULL.
+//  The name of the first required option that was not given, or NULL.
 static const char *
 s_missing_option (const wbctl_command_t *command, unsigned given)
 {
-    for (size_t index = 0; index < sizeof (s_required) / sizeof (s_required [0]); index++) {
-        if (!streq (s_required [index].command, command->name))
-            continue;
-        for (size_t option = 0; option < OPTION_COUNT; option++)
-            if (s_required [index].options & s_options [option].bit & ~given)
-                return s_options [option].name;
-    }
+    for (size_t index = 0; index < OPTION_COUNT; index++)
+        if (command->required & s_options [index].bit & ~given)
+            return s_options [index].name;
     return NULL;
 }
 
@@ -301,6 +278,36 @@ s_check_arguments (const wbctl_command_t *command, const wbctl_args_t *args)
     return WBCTL_USAGE;
 }
 
+//  Apply one option getopt_long returned. Return 0 or WBCTL_USAGE.
+static int
+s_apply_option (const wbctl_command_t *command, int code, const char *value,
+                wbctl_args_t *args)
+{
+    size_t index = (size_t) (code - OPTION_CODE_BASE);
+    if (code < OPTION_CODE_BASE || index >= OPTION_COUNT) {
+        fputs ("Try 'wbctl --help'.\n", stderr);   //  getopt_long said why
+        return WBCTL_USAGE;
+    }
+    if (s_store_option (command->name, &s_options [index], value, args) == -1)
+        return WBCTL_USAGE;
+    args->given |= s_options [index].bit;
+    return WBCTL_OK;
+}
+
+//  The KEY=VALUE arguments of a command that takes them, typed.
+static int
+s_parse_assignments (const wbctl_command_t *command, wbctl_args_t *args)
+{
+    int status = WBCTL_OK;
+    for (int index = command->assignments_from; status == WBCTL_OK && index >= 0
+                                                && index < args->argc; index++) {
+        if (!args->assignments)
+            args->assignments = wb_kvlist_new ();
+        status = wbctl_add_assignment (args->assignments, args->argv [index]);
+    }
+    return status;
+}
+
 int
 wbctl_command_parse (const wbctl_command_t *command, int argc, char *argv [],
                      wbctl_args_t *args)
@@ -311,26 +318,33 @@ wbctl_command_parse (const wbctl_command_t *command, int argc, char *argv [],
     s_getopt_table (command, options);
     snprintf (program, sizeof (program), "wbctl %s", command->name);
     argv [0] = program;         //  getopt_long's messages name the command
-    optind = 0;                 //  start getopt_long afresh, with permutation
+    optind = 0;                 //  start getopt_long afresh
+    int status = WBCTL_OK;
     int code;
-    while ((code = getopt_long (argc, argv, "-", options, NULL)) != -1) {
-        if (code == 1) {        //  a positional argument, in order
+    //  "-": arguments come back in order as code 1, among the options;
+    //  positional ones are gathered at the front of argv, after argv [0]
+    while (status == WBCTL_OK && (code = getopt_long (argc, argv, "-", options, NULL)) != -1) {
+        if (code == 1)
             argv [1 + args->argc++] = optarg;
-            continue;
-        }
-        size_t index = (size_t) (code - OPTION_CODE_BASE);
-        if (code < OPTION_CODE_BASE || index >= OPTION_COUNT) {
-            fputs ("Try 'wbctl --help'.\n", stderr);
-            return WBCTL_USAGE;
-        }
-        if (s_store_option (command->name, &s_options [index], optarg, args) == -1)
-            return WBCTL_USAGE;
-        args->given |= s_options [index].bit;
+        else
+            status = s_apply_option (command, code, optarg, args);
     }
-    for (int index = optind; index < argc; index++)
-        argv [1 + args->argc++] = argv [index];
+    for (int index = optind; status == WBCTL_OK && index < argc; index++)
+        argv [1 + args->argc++] = argv [index];     //  those after "--"
     args->argv = argv + 1;
-    return s_check_arguments (command, args);
+    if (status == WBCTL_OK)
+        status = s_check_arguments (command, args);
+    if (status == WBCTL_OK)
+        status = s_parse_assignments (command, args);
+    if (status != WBCTL_OK)
+        wbctl_command_args_clear (args);
+    return status;
+}
+
+void
+wbctl_command_args_clear (wbctl_args_t *args)
+{
+    wb_kvlist_destroy (&args->assignments);
 }
 
 // ---------------------------------------------------------------- names
@@ -447,19 +461,13 @@ s_address (wbctl_t *self, wb_msg_t **request_p, const char *name, char *label, s
     return status;
 }
 
-//  The KEY=VALUE arguments as a list under key in body.
-static int
-s_add_assignments (wb_kvlist_t *body, const char *key, char **items, size_t count)
+//  The typed KEY=VALUE assignments, if any, as a list under key in body.
+static void
+s_add_assignments (wb_kvlist_t *body, const char *key, const wbctl_args_t *args)
 {
-    wb_kvlist_t *list = wb_kvlist_new ();
-    for (size_t index = 0; index < count; index++) {
-        int status = wbctl_add_assignment (list, items [index]);
-        if (status != WBCTL_OK) {
-            wb_kvlist_destroy (&list);
-            return status;
-        }
-    }
-    return wb_kvlist_add_list (body, key, &list) == 0 ? WBCTL_OK : WBCTL_USAGE;
+    wb_kvlist_t *list = wb_kvlist_dup (args->assignments);
+    if (list)
+        wb_kvlist_add_list (body, key, &list);
 }
 
 // ---------------------------------------------------------------- printers
@@ -830,13 +838,7 @@ s_submit (wbctl_t *self, const wbctl_args_t *args)
     if (status != WBCTL_OK)
         return status;
     s_add_submitted (self, wb_msg_body (request), args);
-    if (args->sets.count)
-        status = s_add_assignments (wb_msg_body (request), "UserData",
-                                    (char **) args->sets.items, args->sets.count);
-    if (status != WBCTL_OK) {
-        wb_msg_destroy (&request);
-        return status;
-    }
+    s_add_assignments (wb_msg_body (request), "UserData", args);
     return s_exchange (self, &request, "EventAck", label, s_print_submitted);
 }
 
@@ -848,13 +850,7 @@ s_place (wbctl_t *self, const wbctl_args_t *args)
     int status = s_address (self, &request, args->argv [1], label, sizeof (label));
     if (status != WBCTL_OK)
         return status;
-    if (args->sets.count)
-        status = s_add_assignments (wb_msg_body (request), "ChangedProperties",
-                                    (char **) args->sets.items, args->sets.count);
-    if (status != WBCTL_OK) {
-        wb_msg_destroy (&request);
-        return status;
-    }
+    s_add_assignments (wb_msg_body (request), "ChangedProperties", args);
     snprintf (what, sizeof (what), "%s to %s", args->argv [0], label);
     return s_exchange (self, &request, "EventAck", what, s_print_ack);
 }
@@ -873,12 +869,7 @@ static int
 s_change (wbctl_t *self, const wbctl_args_t *args)
 {
     wb_msg_t *request = s_new_request ("RequestChangeProperties", args->argv [0]);
-    int status = s_add_assignments (wb_msg_body (request), "ChangedProperties",
-                                    args->argv + 1, (size_t) args->argc - 1);
-    if (status != WBCTL_OK) {
-        wb_msg_destroy (&request);
-        return status;
-    }
+    s_add_assignments (wb_msg_body (request), "ChangedProperties", args);
     return s_exchange (self, &request, "EventAck", args->argv [0], s_print_ack);
 }
 

@@ -154,6 +154,7 @@ main (int argc, char *argv [])
     if (status >= 0)
         return status;
     zsys_init ();
+    zsys_set_logstream (stderr);       //  CZMQ's default is stdout
     if (options.log_path) {
         FILE *log = fopen (options.log_path, "a");
         if (!log) {

@@ -1,0 +1,369 @@
+/*  Tests of the console's model, without a terminal: sidebar from
+    EventWorkbinTypesInfo, panes, paged fetches, live changes with gaps and
+    duplicates, selection kept on its interaction, search, status history,
+    trace. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+#include "wbc_model.h"
+
+//  An EventWorkbinTypesInfo body: draft (agent owned: own a1, team a2) and
+//  team (agent group owned: sales).
+static wb_kvlist_t *
+s_types_info (void)
+{
+    wb_kvlist_t *types = wb_kvlist_new ();
+    const struct { const char *type, *name; int owner_type; const char *owners [2], *relations [2]; } rows [] = {
+        { "draft", "Drafts", 1, { "a1", "a2" }, { "own", "team" } },
+        { "team", "Team queue", 4, { "sales", NULL }, { "group", NULL } },
+    };
+    for (size_t row = 0; row < 2; row++) {
+        wb_kvlist_t *info = wb_kvlist_new ();
+        wb_kvlist_add_string (info, "WorkbinTypeId", rows [row].type);
+        wb_kvlist_add_string (info, "DisplayName", rows [row].name);
+        wb_kvlist_add_int (info, "WorkbinType", rows [row].owner_type);
+        wb_kvlist_add_string (info, "Columns", "From,Subject");
+        wb_kvlist_t *owners = wb_kvlist_new ();
+        for (size_t index = 0; index < 2 && rows [row].owners [index]; index++) {
+            wb_kvlist_t *owner = wb_kvlist_new ();
+            wb_kvlist_add_string (owner, "OwnerId", rows [row].owners [index]);
+            wb_kvlist_add_string (owner, "OwnerName", rows [row].owners [index]);
+            wb_kvlist_add_string (owner, "Relation", rows [row].relations [index]);
+            wb_kvlist_add_int (owner, "NumberOfInteractions", 3);
+            wb_kvlist_add_list (owners, "Owner", &owner);
+        }
+        wb_kvlist_add_list (info, "Owners", &owners);
+        wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, "WorkbinTypes", &types);
+    return body;
+}
+
+static wb_kvlist_t *
+s_interaction (int number, const char *subject)
+{
+    char id [16];
+    snprintf (id, sizeof (id), "I%03d", number);
+    wb_kvlist_t *interaction = wb_kvlist_new ();
+    wb_kvlist_add_string (interaction, "InteractionId", id);
+    wb_kvlist_add_string (interaction, "Subject", subject);
+    return interaction;
+}
+
+//  An EventWorkbinContent page of interactions first..last (numbers).
+static wb_kvlist_t *
+s_page (int first, int last, int64_t from, int64_t total, int64_t version)
+{
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    for (int number = first; number <= last; number++) {
+        wb_kvlist_t *interaction = s_interaction (number, "hello");
+        wb_kvlist_add_list (interactions, "Interaction", &interaction);
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, "Interactions", &interactions);
+    wb_kvlist_add_int (body, "WorkbinVersion", version);
+    wb_kvlist_add_int (body, "TotalCount", total);
+    wb_kvlist_add_int (body, "From", from);
+    return body;
+}
+
+static wb_kvlist_t *
+s_change (int operation, int64_t version, int number, const char *subject)
+{
+    wb_kvlist_t *event = wb_kvlist_new ();
+    wb_kvlist_add_int (event, "WorkbinContentOperation", operation);
+    wb_kvlist_add_string (event, "WorkbinTypeId", "draft");
+    wb_kvlist_add_string (event, "WorkbinAgentId", "a1");
+    wb_kvlist_t *interaction = s_interaction (number, subject);
+    wb_kvlist_add_list (event, "Interaction", &interaction);
+    wb_kvlist_add_int (event, "WorkbinVersion", version);
+    return event;
+}
+
+static int
+s_apply_change (wbc_model_t *model, int operation, int64_t version, int number, const char *subject)
+{
+    wb_kvlist_t *event = s_change (operation, version, number, subject);
+    int result = wbc_model_apply_change (model, event, 1000);
+    wb_kvlist_destroy (&event);
+    return result;
+}
+
+//  A model with the sidebar loaded and draft@a1 open and loaded with
+//  I001..I005 at version 10.
+static wbc_model_t *
+s_loaded_model (void)
+{
+    wbc_model_t *model = wbc_model_new ();
+    wb_kvlist_t *types = s_types_info ();
+    wbc_model_set_workbin_types (model, types);
+    wb_kvlist_destroy (&types);
+    assert_int_equal (wbc_model_open_pane (model, wbc_model_sidebar_find (model, "draft")), 0);
+    wbc_model_begin_fetch (model, 0);
+    wb_kvlist_t *page = s_page (1, 5, 0, 5, 10);
+    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), -1);
+    wb_kvlist_destroy (&page);
+    return model;
+}
+
+static const char *
+s_id_at (wbc_model_t *model, size_t pane, size_t row)
+{
+    return wb_kvlist_string (wb_replica_at (wbc_model_pane (model, pane)->replica, row), "InteractionId");
+}
+
+static void
+test_degenerate_calls (void **state)
+{
+    (void) state;
+    wbc_model_t *model = NULL;
+    wbc_model_destroy (&model);
+    wbc_model_destroy (NULL);
+    model = wbc_model_new ();
+    assert_int_equal (wbc_model_pane_count (model), 0);
+    assert_null (wbc_model_pane (model, 0));
+    assert_null (wbc_model_sidebar_find (model, "draft"));
+    assert_null (wbc_model_sidebar_find (model, NULL));
+    assert_int_equal (wbc_model_open_pane (model, NULL), -1);
+    assert_null (wbc_model_selected_interaction (model));
+    assert_false (wbc_model_search (model, "x", 1, 10));
+    wbc_model_move_selection (model, 5, 10);
+    wbc_model_close_pane (model, 3);
+    assert_null (wbc_model_last_status (model));
+    assert_null (wbc_model_trace_at (model, 0));
+    assert_int_equal (wbc_model_apply_page (model, 0, NULL, 0, 0), -1);
+    assert_true (wbc_model_dirty (model) & WBC_DIRTY_LAYOUT);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_sidebar_from_types_info (void **state)
+{
+    (void) state;
+    wbc_model_t *model = wbc_model_new ();
+    wb_kvlist_t *types = s_types_info ();
+    wbc_model_set_workbin_types (model, types);
+    wb_kvlist_destroy (&types);
+    assert_int_equal (wbc_model_sidebar_size (model), 3);
+    const wbc_sidebar_entry_t *team = wbc_model_sidebar_at (model, 2);
+    assert_string_equal (team->type_id, "team");
+    assert_string_equal (team->owner_attribute, "WorkbinGroupId");
+    assert_int_equal (team->count, 3);
+    //  TYPE alone: the agent's own; TYPE@OWNER: that one; unknown: none
+    assert_string_equal (wbc_model_sidebar_find (model, "draft")->owner_id, "a1");
+    assert_string_equal (wbc_model_sidebar_find (model, "draft@a2")->owner_id, "a2");
+    assert_string_equal (wbc_model_sidebar_find (model, "team")->owner_id, "sales");
+    assert_null (wbc_model_sidebar_find (model, "draft@a9"));
+    assert_null (wbc_model_sidebar_find (model, "dra"));
+    wbc_model_destroy (&model);
+}
+
+static void
+test_panes_open_focus_close (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    int second = wbc_model_open_pane (model, wbc_model_sidebar_find (model, "team"));
+    assert_int_equal (second, 1);
+    assert_int_equal (wbc_model_focus (model), 1);
+    //  opening the same workbin again returns its pane
+    assert_int_equal (wbc_model_open_pane (model, wbc_model_sidebar_find (model, "draft")), 0);
+    assert_int_equal (wbc_model_pane_count (model), 2);
+    wbc_model_toggle_maximised (model);
+    assert_int_equal (wbc_model_maximised (model), 1);
+    wbc_model_close_pane (model, 1);
+    assert_int_equal (wbc_model_pane_count (model), 1);
+    assert_int_equal (wbc_model_focus (model), 0);
+    assert_int_equal (wbc_model_maximised (model), -1);
+    assert_int_equal (wbc_model_find_pane (model, "draft", "a1"), 0);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_paged_fetch_restarts_when_version_moves (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_begin_fetch (model, 0);
+    wb_kvlist_t *page = s_page (1, 2, 0, 4, 20);
+    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), 2);
+    wb_kvlist_destroy (&page);
+    page = s_page (3, 4, 2, 4, 21);     //  another version: start over
+    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), 0);
+    wb_kvlist_destroy (&page);
+    page = s_page (1, 2, 0, 4, 21);
+    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), 2);
+    wb_kvlist_destroy (&page);
+    page = s_page (3, 4, 2, 4, 21);
+    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), -1);
+    wb_kvlist_destroy (&page);
+    wbc_pane_t *pane = wbc_model_pane (model, 0);
+    assert_false (pane->loading);
+    assert_int_equal (wb_replica_size (pane->replica), 4);
+    assert_int_equal (wb_replica_version (pane->replica), 21);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_changes_apply_and_duplicates_are_ignored (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    assert_int_equal (s_apply_change (model, 2, 11, 6, "new one"), -1);
+    assert_int_equal (s_apply_change (model, 1, 12, 2, ""), -1);
+    assert_int_equal (s_apply_change (model, 3, 13, 1, "renamed"), -1);
+    assert_int_equal (s_apply_change (model, 3, 13, 1, "renamed"), -1);   //  duplicate
+    wbc_pane_t *pane = wbc_model_pane (model, 0);
+    assert_int_equal (wb_replica_size (pane->replica), 5);
+    assert_string_equal (s_id_at (model, 0, 4), "I006");
+    assert_string_equal (wb_kvlist_string (wb_replica_at (pane->replica, 0), "Subject"), "renamed");
+    assert_true (wbc_model_is_highlighted (pane, "I006", 1000 + WBC_HIGHLIGHT_MS - 1));
+    assert_false (wbc_model_is_highlighted (pane, "I006", 1000 + WBC_HIGHLIGHT_MS));
+    assert_false (wbc_model_is_highlighted (pane, "I003", 1000));
+    //  an event for another workbin changes nothing here
+    wb_kvlist_t *other = s_change (2, 14, 9, "elsewhere");
+    wb_kvlist_set_string (other, "WorkbinAgentId", "a2");
+    assert_int_equal (wbc_model_apply_change (model, other, 1000), -1);
+    wb_kvlist_destroy (&other);
+    assert_int_equal (wb_replica_size (pane->replica), 5);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_gap_asks_for_a_refetch (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    assert_int_equal (s_apply_change (model, 2, 12, 7, "skipped 11"), 0);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_events_during_fetch_are_kept_and_applied (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_begin_fetch (model, 0);
+    assert_int_equal (s_apply_change (model, 2, 11, 6, "during"), -1);
+    wb_kvlist_t *page = s_page (1, 5, 0, 5, 10);
+    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), -1);
+    wb_kvlist_destroy (&page);
+    assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), 6);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_selection_follows_its_interaction (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_move_selection (model, 2, 10);
+    assert_string_equal (wb_kvlist_string (wbc_model_selected_interaction (model), "InteractionId"), "I003");
+    s_apply_change (model, 1, 11, 1, "");        //  a row above it leaves
+    assert_string_equal (wb_kvlist_string (wbc_model_selected_interaction (model), "InteractionId"), "I003");
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 1);
+    s_apply_change (model, 1, 12, 3, "");        //  the selected row leaves
+    assert_string_equal (wb_kvlist_string (wbc_model_selected_interaction (model), "InteractionId"), "I004");
+    wbc_model_select_last (model, 2);
+    assert_string_equal (wb_kvlist_string (wbc_model_selected_interaction (model), "InteractionId"), "I005");
+    assert_int_equal (wbc_model_pane (model, 0)->top, 1);   //  scrolled to show it in 2 rows
+    wbc_model_move_selection (model, -100, 2);
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 0);
+    assert_int_equal (wbc_model_pane (model, 0)->top, 0);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_search_wraps_both_ways (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    s_apply_change (model, 3, 11, 4, "Invoice Überweisung");
+    assert_true (wbc_model_search (model, "überweisung", 1, 10));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 3);
+    assert_true (wbc_model_search (model, "I002", -1, 10));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 1);
+    assert_true (wbc_model_search (model, "I005", -1, 10));   //  wraps backwards
+    assert_false (wbc_model_search (model, "absent", 1, 10));
+    wbc_model_destroy (&model);
+}
+
+static void
+test_status_history_keeps_the_latest (void **state)
+{
+    (void) state;
+    wbc_model_t *model = wbc_model_new ();
+    for (int index = 0; index < WBC_HISTORY_MAX + 5; index++)
+        wbc_model_status (model, index % 2 ? WBC_LEVEL_ERROR : WBC_LEVEL_ACK, index, "status %d", index);
+    assert_int_equal (wbc_model_history_size (model), WBC_HISTORY_MAX);
+    assert_string_equal (wbc_model_history_at (model, 0)->text, "status 5");
+    const wbc_status_t *last = wbc_model_last_status (model);
+    assert_string_equal (last->text, "status 504");
+    assert_int_equal (last->level, WBC_LEVEL_ACK);
+    wbc_model_destroy (&model);
+}
+
+static void
+test_trace_summarises_and_saves (void **state)
+{
+    (void) state;
+    wbc_model_t *model = wbc_model_new ();
+    wbc_model_set_identity (model, "a1", "tcp://127.0.0.1:7120");
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_string (body, "WorkbinTypeId", "draft");
+    wb_kvlist_add_string (body, "WorkbinAgentId", "a1");
+    wbc_model_trace (model, true, "RequestGetWorkbinContent", 7, body, 0);
+    wb_kvlist_destroy (&body);
+    wb_kvlist_t *event = s_change (2, 11, 6, "x");
+    wbc_model_trace (model, false, "EventWorkbinContentChanged", 0, event, 0);
+    wb_kvlist_destroy (&event);
+    assert_int_equal (wbc_model_trace_size (model), 2);
+    assert_string_equal (wbc_model_trace_at (model, 0)->summary, "WorkbinTypeId=draft WorkbinAgentId=a1");
+    assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "PlacedIn"));
+    assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "InteractionId=I006"));
+    char line [512];
+    wbc_trace_format (wbc_model_trace_at (model, 0), "a1", line, sizeof (line));
+    assert_non_null (strstr (line, "--RequestGetWorkbinContent ref=7-->"));
+    char path [] = "/tmp/wbc-trace-XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    close (fd);
+    assert_int_equal (wbc_model_save_trace (model, path), 0);
+    FILE *file = fopen (path, "r");
+    char text [4096] = "";
+    size_t size = fread (text, 1, sizeof (text) - 1, file);
+    text [size] = 0;
+    fclose (file);
+    unlink (path);
+    assert_non_null (strstr (text, "<--EventWorkbinContentChanged ref=0--"));
+    assert_int_equal (wbc_model_save_trace (model, "/nonexistent/dir/trace.txt"), -1);
+    wbc_model_destroy (&model);
+}
+
+int
+main (void)
+{
+    setlocale (LC_ALL, "C.UTF-8");
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_degenerate_calls),
+        cmocka_unit_test (test_sidebar_from_types_info),
+        cmocka_unit_test (test_panes_open_focus_close),
+        cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
+        cmocka_unit_test (test_changes_apply_and_duplicates_are_ignored),
+        cmocka_unit_test (test_gap_asks_for_a_refetch),
+        cmocka_unit_test (test_events_during_fetch_are_kept_and_applied),
+        cmocka_unit_test (test_selection_follows_its_interaction),
+        cmocka_unit_test (test_search_wraps_both_ways),
+        cmocka_unit_test (test_status_history_keeps_the_latest),
+        cmocka_unit_test (test_trace_summarises_and_saves),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}

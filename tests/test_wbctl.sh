@@ -1,0 +1,372 @@
+#!/bin/sh
+#   End-to-end tests of wbctl against a private wbserver; prints TAP.
+#
+#   WB_SRCDIR (the source root) and WB_BUILDDIR (the build root) say where
+#   things are; by default the source root is this script's parent folder
+#   and the build root the current folder. The server runs on an ipc://
+#   endpoint in a fresh folder, with its own database, and is stopped on
+#   exit. Nothing here sleeps: every wait is for something to happen, with
+#   a deadline.
+#
+#   Run: WB_SRCDIR=. WB_BUILDDIR=build sh tests/test_wbctl.sh
+
+set -u
+
+srcdir=${WB_SRCDIR:-$(dirname "$0")/..}
+builddir=${WB_BUILDDIR:-.}
+WBCTL=$builddir/src/wbctl
+WBSERVER=$builddir/src/wbserver
+CONFIG=$srcdir/doc/examples/sample.cfg
+
+for file in "$WBCTL" "$WBSERVER" "$CONFIG"; do
+    if [ ! -e "$file" ]; then
+        echo "1..0 # SKIP $file is missing (build src/wbctl and src/wbserver first)"
+        exit 0
+    fi
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wbctl-test.XXXXXX") || exit 1
+endpoint="ipc://$work/wbserver.ipc"
+server_pid=
+background_pid=
+
+cleanup () {
+    for pid in $background_pid $server_pid; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- TAP
+
+count=0
+failed=0
+rc=0
+: > "$work/out"
+: > "$work/err"
+
+#   report DESCRIPTION STATUS: one TAP line; on failure, the last command's
+#   exit status and output as diagnostics.
+report () {
+    count=$((count + 1))
+    if [ "$2" -eq 0 ]; then
+        echo "ok $count - $1"
+        return
+    fi
+    failed=$((failed + 1))
+    echo "not ok $count - $1"
+    echo "#   exit status: $rc"
+    sed 's/^/#   stdout: /' "$work/out"
+    sed 's/^/#   stderr: /' "$work/err"
+}
+
+skip () {
+    count=$((count + 1))
+    echo "ok $count - $1 # SKIP $2"
+}
+
+#   ctl ARGUMENT...: run wbctl on the private server; rc, out and err.
+ctl () {
+    "$WBCTL" -e "$endpoint" "$@" > "$work/out" 2> "$work/err"
+    rc=$?
+}
+
+#   expect DESCRIPTION STATUS [STDOUT-PATTERN [STDERR-PATTERN]]: check the
+#   last ctl's exit status and that its output holds the patterns (grep).
+expect () {
+    status=0
+    [ "$rc" -eq "$2" ] || status=1
+    [ -z "${3-}" ] || grep -q -e "$3" "$work/out" || status=1
+    [ -z "${4-}" ] || grep -q -e "$4" "$work/err" || status=1
+    report "$1" $status
+}
+
+#   wait_for_line FILE PATTERN PID: wait until FILE holds PATTERN, while
+#   PID runs, 10 s at most. Return 0 once it does, 1 otherwise.
+wait_for_line () {
+    deadline=$(( $(date +%s) + 10 ))
+    until grep -q -e "$2" "$1" 2>/dev/null; do
+        if ! kill -0 "$3" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+            grep -q -e "$2" "$1" 2>/dev/null
+            return
+        fi
+    done
+}
+
+#   start_watch FILE ARGUMENT...: wbctl watch in the background, its
+#   output in FILE; waits until its subscriptions are acknowledged.
+start_watch () {
+    file=$1
+    shift
+    "$WBCTL" -e "$endpoint" "$@" > "$file" 2> "$file.err" &
+    background_pid=$!
+    wait_for_line "$file" "^EventAck RequestWorkbinNotifications" "$background_pid"
+}
+
+#   finish_watch: wait for the background watch; rc gets its status and
+#   out/err its output, for expect.
+finish_watch () {
+    wait "$background_pid"
+    rc=$?
+    background_pid=
+    cp "$file" "$work/out"
+    cp "$file.err" "$work/err"
+}
+
+# ---------------------------------------------------------------- server
+
+"$WBSERVER" -c "$CONFIG" -e "$endpoint" -d "$work/workbin.db" -l "$work/server.log" \
+    > "$work/server.out" 2>&1 &
+server_pid=$!
+deadline=$(( $(date +%s) + 10 ))
+until "$WBCTL" -e "$endpoint" --timeout 1 ping > /dev/null 2>&1; do
+    if ! kill -0 "$server_pid" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "Bail out! wbserver did not answer on $endpoint within 10 s"
+        sed 's/^/# /' "$work/server.out" "$work/server.log" 2>/dev/null
+        exit 1
+    fi
+done
+
+# ---------------------------------------------------------------- usage
+
+ctl --version
+expect "--version prints the version" 0 '^wbctl [0-9]'
+
+ctl --help
+status=0
+for command in types content stats subscribe cancel watch submit place pull change stop ping; do
+    grep -q "^  $command" "$work/out" || status=1
+done
+for option in --endpoint --agent --place --tenant --json --timeout --from --count \
+              --property-changes --subject --media --type --subtype --priority --set; do
+    grep -q -e "$option" "$work/out" || status=1
+done
+[ "$rc" -eq 0 ] || status=1
+report "--help lists every command and option" $status
+
+usage_case () {
+    description=$1
+    shift
+    ctl "$@"
+    expect "usage error exits 2: $description" 2 '' "Try 'wbctl --help'"
+}
+usage_case "no command"
+usage_case "unknown command" frobnicate
+usage_case "unknown option" --frobnicate ping
+usage_case "missing argument" content
+usage_case "too many arguments" stop a b
+usage_case "unknown command option" content email-draft --frobnicate
+usage_case "bad number" content email-draft --count zero
+usage_case "submit without --subject" submit email-draft@agent01 --from a@example.com
+usage_case "change without KEY=VALUE form" change 0001 Priority
+usage_case "bad --timeout" --timeout -1 ping
+
+# ---------------------------------------------------------------- no server
+
+start=$(date +%s)
+"$WBCTL" -e "ipc://$work/nobody.ipc" --timeout 1 ping > "$work/out" 2> "$work/err"
+rc=$?
+elapsed=$(( $(date +%s) - start ))
+status=0
+[ "$elapsed" -le 3 ] || status=1
+[ "$rc" -eq 3 ] && grep -q "no answer from ipc://$work/nobody.ipc within 1 s" "$work/err" || status=1
+report "no server: exit 3 within the timeout" $status
+
+# ---------------------------------------------------------------- the four phases
+
+ctl ping
+expect "ping: EventAck" 0 '^EventAck RequestPing$'
+
+ctl -a agent01 content email-draft
+expect "phase 1: agent01 gets the content of email-draft" 0 \
+    '^email-draft@agent01: 0 interactions, version'
+
+ctl -a agent01 content email-drafts
+expect "phase 2: unknown workbin type: EventError 41" 1 '' '^EventError 41 '
+
+ctl -a agent01 content email-draft@agent02
+expect "phase 2: another agent's workbin: EventError 41" 1 '' '^EventError 41 '
+
+ctl -a agent99 content email-draft
+expect "phase 2: unknown agent: EventError 10" 1 '' '^EventError 10 '
+
+ctl -a agent01 subscribe email-draft
+expect "phase 3: subscribe: EventAck" 0 \
+    '^EventAck RequestWorkbinNotifications email-draft@agent01 version [0-9]'
+
+ctl -a agent01 cancel email-draft
+expect "phase 4: cancel from a fresh process: EventError 1000" 1 '' '^EventError 1000 '
+
+# ---------------------------------------------------------------- types
+
+ctl -a agent01 types
+status=0
+grep -q '^email-draft@agent01 .* own ' "$work/out" || status=1
+grep -q '^team-queue@sales .* group ' "$work/out" || status=1
+grep -q 'agent02' "$work/out" && status=1
+[ "$rc" -eq 0 ] || status=1
+report "types: agent01 sees its own and its group's workbins, not agent02's" $status
+
+ctl content email-draft
+expect "a media server must name the owner of email-draft" 2 '' 'several owners'
+
+# ---------------------------------------------------------------- submit, content
+
+ctl submit email-draft@agent01 --subject "Refund request" --from client@example.com \
+    --priority 2 --set Channel=web --set Order=1234
+id=$(cat "$work/out")
+status=0
+[ "$(wc -l < "$work/out")" -eq 1 ] && [ -n "$id" ] || status=1
+case $id in *" "*) status=1 ;; esac
+[ "$rc" -eq 0 ] || status=1
+report "submit prints the new InteractionId alone" $status
+
+ctl -a agent01 content email-draft
+expect "content shows the submitted interaction" 0 "^$id .*Refund request"
+ctl -a agent01 content email-draft
+expect "content header counts it" 0 '^email-draft@agent01: 1 interaction (showing 1-1), version'
+
+ctl -a agent01 stats email-draft
+expect "stats counts it" 0 '^email-draft@agent01: 1 interaction, version'
+
+# ---------------------------------------------------------------- watch
+
+if start_watch "$work/watch.out" -a agent01 watch email-draft --count 1 --timeout 10; then
+    ctl submit email-draft@agent01 --subject "Watched" --from watcher@example.com
+    watched=$(cat "$work/out")
+    finish_watch
+    expect "watch sees the PlacedIn of a submit" 0 \
+        "^PlacedIn email-draft@agent01 version [0-9]* $watched \"Watched\" by wbctl (Create)"
+else
+    finish_watch
+    report "watch sees the PlacedIn of a submit (no subscription EventAck)" 1
+fi
+
+if start_watch "$work/watch2.out" -a agent01 watch email-draft --property-changes \
+        --count 1 --timeout 10; then
+    ctl change "$watched" Priority=9
+    finish_watch
+    expect "watch --property-changes sees PropertiesChanged" 0 \
+        "^PropertiesChanged email-draft@agent01 version [0-9]* $watched "
+else
+    finish_watch
+    report "watch --property-changes sees PropertiesChanged (no subscription EventAck)" 1
+fi
+
+start=$(date +%s)
+ctl -a agent01 watch email-draft --count 1 --timeout 1
+elapsed=$(( $(date +%s) - start ))
+[ "$elapsed" -le 4 ] || rc=99
+expect "watch --count: a timeout before N changes exits 3" 3 '' 'watch: 0 of 1 changes'
+
+ctl -a agent01 watch email-draft --timeout 1
+expect "watch without --count: the timeout is a normal end" 0 '^EventAck'
+
+if start_watch "$work/watch3.out" -a agent01 watch email-draft --timeout 30; then
+    kill -TERM "$background_pid"
+    finish_watch
+    expect "watch ends cleanly on SIGTERM" 0 '^EventAck'
+else
+    finish_watch
+    report "watch ends cleanly on SIGTERM (no subscription EventAck)" 1
+fi
+
+ctl -a agent01 ping
+expect "the agent was logged out at exit: it can log in again" 0 '^EventAck RequestPing$'
+
+# ---------------------------------------------------------------- JSON
+
+if command -v python3 > /dev/null 2>&1; then
+    ctl -a agent01 --json content email-draft
+    python3 -c '
+import json, sys
+lines = [json.loads(line) for line in sys.stdin]
+assert len(lines) == 1, lines
+message = lines[0]
+assert message["message"] == "EventWorkbinContent", message
+assert isinstance(message["ReferenceId"], int)
+assert isinstance(message["Interactions"], list)
+ids = [interaction["InteractionId"] for interaction in message["Interactions"]]
+assert sys.argv[1] in ids, ids
+first = [i for i in message["Interactions"] if i["InteractionId"] == sys.argv[1]][0]
+assert first["Priority"] == 2 and first["UserData"] == {"Channel": "web", "Order": 1234}, first
+' "$id" < "$work/out" 2> "$work/python.err"
+    python_rc=$?
+    cat "$work/python.err" >> "$work/err"
+    [ "$rc" -eq 0 ] && [ "$python_rc" -eq 0 ]
+    report "--json content: one JSON object per line, typed values" $?
+
+    ctl -a agent01 --json cancel email-draft
+    python3 -c '
+import json, sys
+lines = [json.loads(line) for line in sys.stdin]
+assert [m["message"] for m in lines] == ["EventError"], lines
+assert lines[0]["ErrorCode"] == 1000, lines
+' < "$work/out" 2> "$work/python.err"
+    python_rc=$?
+    cat "$work/python.err" >> "$work/err"
+    [ "$rc" -eq 1 ] && [ "$python_rc" -eq 0 ]
+    report "--json: an EventError is printed as JSON too, exit 1" $?
+else
+    skip "--json content: one JSON object per line, typed values" "no python3"
+    skip "--json: an EventError is printed as JSON too, exit 1" "no python3"
+fi
+
+# ---------------------------------------------------------------- text width
+
+subject="Zoë 日本語 🎉 ok"
+ctl submit email-draft@agent01 --subject "$subject" --from "jörg@example.com"
+wide=$(cat "$work/out")
+ctl -a agent01 content email-draft
+if command -v python3 > /dev/null 2>&1; then
+    python3 -c '
+import sys, unicodedata
+def width(text):
+    return sum(0 if unicodedata.combining(c) else
+               2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+lines = open(sys.argv[1], encoding="utf-8").read().splitlines()[1:]
+columns = set()
+for line in lines:
+    columns.add(width(line[:line.rindex("  ") + 2]))
+assert len(columns) == 1, (columns, lines)
+' "$work/out" 2>> "$work/err"
+    python_rc=$?
+    [ "$rc" -eq 0 ] && [ "$python_rc" -eq 0 ] && grep -q "$wide .*$subject" "$work/out"
+    report "content aligns accents, CJK and emoji by display width" $?
+else
+    skip "content aligns accents, CJK and emoji by display width" "no python3"
+fi
+
+# ---------------------------------------------------------------- place, pull, change, stop
+
+ctl place "$id" team-queue@sales --set Note=moved
+expect "place: EventAck" 0 "^EventAck RequestPlaceInWorkbin $id to team-queue@sales"
+ctl -a agent01 content team-queue
+expect "place: the interaction is in team-queue@sales" 0 "^$id "
+
+ctl change "$id" Priority=7 Note=hello
+expect "change: EventAck" 0 "^EventAck RequestChangeProperties $id"
+ctl --json content team-queue@sales
+status=0
+grep -q '"Priority": 7' "$work/out" || status=1
+grep -q '"Note": "hello"' "$work/out" || status=1
+[ "$rc" -eq 0 ] || status=1
+report "change: digits are sent as an int, other text as a string" $status
+
+ctl -a agent01 pull "$id"
+expect "pull: the interaction is handed over" 0 "^InteractionState  *Handling"
+ctl -a agent01 pull "$id"
+expect "pull again: EventError 89" 1 '' '^EventError 89 '
+
+ctl -a agent01 stop "$id"
+expect "stop: EventAck" 0 "^EventAck RequestStopProcessing $id"
+ctl stop "$id"
+expect "stop again: EventError 43" 1 '' '^EventError 43 '
+
+# ---------------------------------------------------------------- end
+
+echo "1..$count"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,59 @@
+/*  wbc_app: the console's controller: keys and ':' commands become model
+    changes and session requests. Also holds the small UI state the view
+    draws over the panes: the prompt, help, details, message history, the
+    workbin picker of a move, and the question before stopping an
+    interaction. No curses here.
+*/
+#ifndef WBC_APP_H_INCLUDED
+#define WBC_APP_H_INCLUDED
+
+#include <stdbool.h>
+#include "wbc_keys.h"
+#include "wbc_model.h"
+#include "wbc_session.h"
+
+typedef enum {
+    WBC_OVERLAY_NONE = 0,
+    WBC_OVERLAY_PROMPT,       /* ':' command or '/' search being typed */
+    WBC_OVERLAY_HELP,
+    WBC_OVERLAY_DETAILS,      /* properties of the selected interaction */
+    WBC_OVERLAY_MESSAGES,     /* status history */
+    WBC_OVERLAY_PICKER,       /* choose the workbin to move an interaction to */
+    WBC_OVERLAY_CONFIRM,      /* y/n before stopping an interaction */
+} wbc_overlay_t;
+
+typedef struct {
+    wbc_overlay_t overlay;
+    char prompt_kind;                 /* ':' or '/' */
+    char prompt [256];                /* what is typed so far (UTF-8) */
+    char search [256];                /* the last search */
+    size_t overlay_scroll;            /* first line shown in help, details, messages */
+    size_t picker_selected;           /* sidebar index in the picker */
+    char subject_id [WBC_ID_MAX];     /* interaction a picker or question is about */
+    bool quit;                        /* leave the main loop */
+    size_t pane_rows;                 /* rows the focused pane shows (from the view) */
+    char theme_request [64];          /* ':theme NAME' asked for, handled by main */
+} wbc_ui_t;
+
+typedef struct _wbc_app_t wbc_app_t;
+
+wbc_app_t *wbc_app_new (wbc_model_t *model, wbc_session_t *session, wbc_keys_t *keys);
+void wbc_app_destroy (wbc_app_t **self_p);
+
+wbc_ui_t *wbc_app_ui (wbc_app_t *self);
+
+/* One key from the terminal (a wbc_keys code). */
+void wbc_app_key (wbc_app_t *self, int key, int64_t now_ms);
+/* Run a ':' command line without the colon ("open email-draft@agent01"). */
+void wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms);
+
+/* The ':' commands, for help: name, arguments, one line. */
+typedef struct {
+    const char *name;
+    const char *arguments;
+    const char *help;
+} wbc_command_info_t;
+size_t wbc_app_command_count (void);
+const wbc_command_info_t *wbc_app_command_at (size_t index);
+
+#endif

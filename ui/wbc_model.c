@@ -1,0 +1,340 @@
+/*  wbc_model: panes, sidebar, selection. See wbc_model.h. The status
+    history and the trace are in wbc_model_log.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "wbc_model_internal.h"
+#include "wbc_text.h"
+#include "wb_workbin_types.h"
+
+wbc_model_t *
+wbc_model_new (void)
+{
+    wbc_model_t *self = calloc (1, sizeof (wbc_model_t));
+    if (!self)
+        return NULL;
+    self->maximised = -1;
+    self->sidebar_visible = true;
+    self->dirty = WBC_DIRTY_LAYOUT;
+    self->trace = calloc (WBC_TRACE_MAX, sizeof (wbc_trace_entry_t));
+    self->history = calloc (WBC_HISTORY_MAX, sizeof (wbc_status_t));
+    if (!self->trace || !self->history)
+        wbc_model_destroy (&self);
+    return self;
+}
+
+static void
+s_pane_clear (wbc_pane_t *pane)
+{
+    wb_replica_destroy (&pane->replica);
+    wb_kvlist_destroy (&pane->pages);
+    memset (pane, 0, sizeof (*pane));
+}
+
+void
+wbc_model_destroy (wbc_model_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    wbc_model_t *self = *self_p;
+    for (size_t index = 0; index < self->pane_count; index++)
+        s_pane_clear (&self->panes [index]);
+    free (self->sidebar);
+    free (self->trace);
+    free (self->history);
+    free (self);
+    *self_p = NULL;
+}
+
+unsigned
+wbc_model_dirty (const wbc_model_t *self)
+{
+    return self ? self->dirty : 0;
+}
+
+void
+wbc_model_mark (wbc_model_t *self, unsigned parts)
+{
+    if (self)
+        self->dirty |= parts;
+}
+
+void
+wbc_model_clear_dirty (wbc_model_t *self)
+{
+    if (self)
+        self->dirty = 0;
+}
+
+// ---------------------------------------------------------------- session
+
+void
+wbc_model_set_identity (wbc_model_t *self, const char *agent_id, const char *endpoint)
+{
+    snprintf (self->agent, sizeof (self->agent), "%s", agent_id ? agent_id : "");
+    snprintf (self->endpoint, sizeof (self->endpoint), "%s", endpoint ? endpoint : "");
+    self->dirty |= WBC_DIRTY_STATUS;
+}
+
+const char *
+wbc_model_agent (const wbc_model_t *self)
+{
+    return self->agent;
+}
+
+const char *
+wbc_model_endpoint (const wbc_model_t *self)
+{
+    return self->endpoint;
+}
+
+void
+wbc_model_set_connection (wbc_model_t *self, wbc_connection_t state)
+{
+    if (self->connection != state)
+        self->dirty |= WBC_DIRTY_STATUS | WBC_DIRTY_PANES;
+    self->connection = state;
+}
+
+wbc_connection_t
+wbc_model_connection (const wbc_model_t *self)
+{
+    return self->connection;
+}
+
+const char *
+wbc_connection_text (wbc_connection_t state)
+{
+    static const char *texts [] = { "connecting", "connected", "reconnecting", "offline" };
+    return state <= WBC_OFFLINE ? texts [state] : "?";
+}
+
+// ---------------------------------------------------------------- sidebar
+
+//  Add one sidebar entry per owner of one WorkbinTypeInfo.
+static void
+s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *info)
+{
+    wb_kvlist_t *owners = wb_kvlist_list (info, "Owners");
+    const char *attribute = wb_workbin_types_owner_attribute (wb_kvlist_int_or (info, "WorkbinType", 0));
+    for (size_t index = 0; index < wb_kvlist_size (owners) && attribute; index++) {
+        wb_kvlist_t *owner = wb_kvlist_list_at (owners, index);
+        wbc_sidebar_entry_t *entry = &self->sidebar [self->sidebar_size++];
+        const char *type_name = wb_kvlist_string (info, "DisplayName");
+        const char *owner_name = wb_kvlist_string (owner, "OwnerName");
+        const char *relation = wb_kvlist_string (owner, "Relation");
+        const char *columns = wb_kvlist_string (info, "Columns");
+        snprintf (entry->type_id, sizeof (entry->type_id), "%s", wb_kvlist_string (info, "WorkbinTypeId"));
+        snprintf (entry->owner_id, sizeof (entry->owner_id), "%s", wb_kvlist_string (owner, "OwnerId"));
+        snprintf (entry->owner_attribute, sizeof (entry->owner_attribute), "%s", attribute);
+        snprintf (entry->type_name, sizeof (entry->type_name), "%s", type_name ? type_name : entry->type_id);
+        snprintf (entry->owner_name, sizeof (entry->owner_name), "%s", owner_name ? owner_name : entry->owner_id);
+        snprintf (entry->relation, sizeof (entry->relation), "%s", relation ? relation : "");
+        snprintf (entry->columns, sizeof (entry->columns), "%s", columns && *columns ? columns : "From,Subject,Received");
+        entry->count = wb_kvlist_int_or (owner, "NumberOfInteractions", 0);
+    }
+}
+
+void
+wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info)
+{
+    wb_kvlist_t *types = wb_kvlist_list (types_info, "WorkbinTypes");
+    size_t total = 0;
+    for (size_t index = 0; index < wb_kvlist_size (types); index++)
+        total += wb_kvlist_size (wb_kvlist_list (wb_kvlist_list_at (types, index), "Owners"));
+    free (self->sidebar);
+    self->sidebar = calloc (total ? total : 1, sizeof (wbc_sidebar_entry_t));
+    self->sidebar_size = 0;
+    for (size_t index = 0; self->sidebar && index < wb_kvlist_size (types); index++)
+        s_add_sidebar_type (self, wb_kvlist_list_at (types, index));
+    if (self->sidebar_selected >= self->sidebar_size)
+        self->sidebar_selected = 0;
+    self->dirty |= WBC_DIRTY_SIDEBAR;
+}
+
+size_t
+wbc_model_sidebar_size (const wbc_model_t *self)
+{
+    return self->sidebar_size;
+}
+
+const wbc_sidebar_entry_t *
+wbc_model_sidebar_at (const wbc_model_t *self, size_t index)
+{
+    return index < self->sidebar_size ? &self->sidebar [index] : NULL;
+}
+
+const wbc_sidebar_entry_t *
+wbc_model_sidebar_find (const wbc_model_t *self, const char *name)
+{
+    const char *at = name ? strchr (name, '@') : NULL;
+    size_t type_length = at ? (size_t) (at - name) : (name ? strlen (name) : 0);
+    const wbc_sidebar_entry_t *only = NULL;
+    size_t matches = 0;
+    for (size_t index = 0; index < self->sidebar_size; index++) {
+        const wbc_sidebar_entry_t *entry = &self->sidebar [index];
+        if (strlen (entry->type_id) != type_length || strncmp (entry->type_id, name, type_length))
+            continue;
+        if (at && strcmp (entry->owner_id, at + 1) == 0)
+            return entry;
+        if (!at && strcmp (entry->relation, "own") == 0)
+            return entry;
+        only = entry;
+        matches++;
+    }
+    return !at && matches == 1 ? only : NULL;
+}
+
+size_t
+wbc_model_sidebar_selected (const wbc_model_t *self)
+{
+    return self->sidebar_selected;
+}
+
+void
+wbc_model_sidebar_select (wbc_model_t *self, size_t index)
+{
+    if (index < self->sidebar_size && index != self->sidebar_selected) {
+        self->sidebar_selected = index;
+        self->dirty |= WBC_DIRTY_SIDEBAR;
+    }
+}
+
+bool
+wbc_model_sidebar_visible (const wbc_model_t *self)
+{
+    return self->sidebar_visible;
+}
+
+void
+wbc_model_set_sidebar_visible (wbc_model_t *self, bool visible)
+{
+    self->sidebar_visible = visible;
+    if (!visible)
+        self->sidebar_focused = false;
+    self->dirty |= WBC_DIRTY_LAYOUT;
+}
+
+bool
+wbc_model_sidebar_focused (const wbc_model_t *self)
+{
+    return self->sidebar_focused;
+}
+
+void
+wbc_model_set_sidebar_focused (wbc_model_t *self, bool focused)
+{
+    self->sidebar_focused = focused && self->sidebar_visible;
+    self->dirty |= WBC_DIRTY_SIDEBAR | WBC_DIRTY_PANES;
+}
+
+// ---------------------------------------------------------------- panes
+
+int
+wbc_model_find_pane (const wbc_model_t *self, const char *type_id, const char *owner_id)
+{
+    for (size_t index = 0; index < self->pane_count; index++)
+        if (strcmp (self->panes [index].type_id, type_id) == 0
+        &&  strcmp (self->panes [index].owner_id, owner_id) == 0)
+            return (int) index;
+    return -1;
+}
+
+int
+wbc_model_open_pane (wbc_model_t *self, const wbc_sidebar_entry_t *entry)
+{
+    if (!entry)
+        return -1;
+    int existing = wbc_model_find_pane (self, entry->type_id, entry->owner_id);
+    if (existing >= 0 || self->pane_count == WBC_PANES_MAX)
+        return existing;
+    wbc_pane_t *pane = &self->panes [self->pane_count];
+    memset (pane, 0, sizeof (*pane));
+    snprintf (pane->type_id, sizeof (pane->type_id), "%s", entry->type_id);
+    snprintf (pane->owner_id, sizeof (pane->owner_id), "%s", entry->owner_id);
+    snprintf (pane->owner_attribute, sizeof (pane->owner_attribute), "%s", entry->owner_attribute);
+    snprintf (pane->title, sizeof (pane->title), "%s", entry->type_name);
+    snprintf (pane->owner_name, sizeof (pane->owner_name), "%s", entry->owner_name);
+    snprintf (pane->columns, sizeof (pane->columns), "%s", entry->columns);
+    pane->replica = wb_replica_new ();
+    self->focus = self->pane_count++;
+    self->sidebar_focused = false;
+    self->dirty |= WBC_DIRTY_LAYOUT;
+    return (int) self->focus;
+}
+
+void
+wbc_model_close_pane (wbc_model_t *self, size_t index)
+{
+    if (index >= self->pane_count)
+        return;
+    s_pane_clear (&self->panes [index]);
+    memmove (&self->panes [index], &self->panes [index + 1],
+             (self->pane_count - index - 1) * sizeof (wbc_pane_t));
+    self->pane_count--;
+    memset (&self->panes [self->pane_count], 0, sizeof (wbc_pane_t));
+    if (self->focus >= self->pane_count && self->focus > 0)
+        self->focus = self->pane_count - 1;
+    self->maximised = -1;
+    self->dirty |= WBC_DIRTY_LAYOUT;
+}
+
+size_t
+wbc_model_pane_count (const wbc_model_t *self)
+{
+    return self->pane_count;
+}
+
+wbc_pane_t *
+wbc_model_pane (wbc_model_t *self, size_t index)
+{
+    return index < self->pane_count ? &self->panes [index] : NULL;
+}
+
+size_t
+wbc_model_focus (const wbc_model_t *self)
+{
+    return self->focus;
+}
+
+void
+wbc_model_set_focus (wbc_model_t *self, size_t index)
+{
+    if (index < self->pane_count) {
+        self->focus = index;
+        self->sidebar_focused = false;
+        if (self->maximised >= 0)
+            self->maximised = (int) index;
+        self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR | WBC_DIRTY_LAYOUT;
+    }
+}
+
+int
+wbc_model_maximised (const wbc_model_t *self)
+{
+    return self->maximised;
+}
+
+void
+wbc_model_toggle_maximised (wbc_model_t *self)
+{
+    if (self->pane_count == 0)
+        return;
+    self->maximised = self->maximised >= 0 ? -1 : (int) self->focus;
+    self->dirty |= WBC_DIRTY_LAYOUT;
+}
+
+// ---------------------------------------------------------------- paused
+
+bool
+wbc_model_paused (const wbc_model_t *self)
+{
+    return self->paused;
+}
+
+void
+wbc_model_set_paused (wbc_model_t *self, bool paused)
+{
+    self->paused = paused;
+    self->dirty |= WBC_DIRTY_STATUS | WBC_DIRTY_PANES;
+}

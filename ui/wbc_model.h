@@ -1,0 +1,197 @@
+/*  wbc_model: everything the console shows, outside curses.
+
+    Panes (one per open workbin, each a wb_replica plus selection and
+    scroll), the sidebar of workbins this agent may see, the status line
+    and its history, the trace of every message, and the connection state.
+    Keys and network events change the model and mark what is dirty; the
+    view (wbc_view.c, the only curses code) draws the dirty parts once per
+    loop pass. Tested without a terminal.
+*/
+#ifndef WBC_MODEL_H_INCLUDED
+#define WBC_MODEL_H_INCLUDED
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "wb_kvlist.h"
+#include "wb_replica.h"
+
+#define WBC_PANES_MAX 16
+#define WBC_ID_MAX 65
+#define WBC_TEXT_MAX 256
+#define WBC_HISTORY_MAX 500
+#define WBC_TRACE_MAX 10000
+#define WBC_HIGHLIGHT_MS 3000      /* how long a new or changed row stands out */
+
+typedef enum {
+    WBC_CONNECTING = 0,   /* never reached the server yet */
+    WBC_CONNECTED,        /* session open: registered, logged in */
+    WBC_RECONNECTING,     /* lost the server, trying again */
+    WBC_OFFLINE,          /* the server refused us (bad agent...); not retrying */
+} wbc_connection_t;
+
+typedef enum { WBC_LEVEL_INFO = 0, WBC_LEVEL_ACK, WBC_LEVEL_ERROR } wbc_level_t;
+
+/* Which parts of the screen need drawing again. */
+enum {
+    WBC_DIRTY_PANES = 1 << 0,
+    WBC_DIRTY_SIDEBAR = 1 << 1,
+    WBC_DIRTY_STATUS = 1 << 2,
+    WBC_DIRTY_TRACE = 1 << 3,
+    WBC_DIRTY_LAYOUT = 1 << 4,     /* sizes changed: everything */
+    WBC_DIRTY_OVERLAY = 1 << 5,    /* help, details, messages, prompt */
+};
+
+typedef struct {
+    int64_t time_ms;               /* wall clock */
+    wbc_level_t level;
+    char text [WBC_TEXT_MAX];
+} wbc_status_t;
+
+typedef struct {
+    int64_t time_ms;               /* wall clock */
+    bool outgoing;                 /* console -> server */
+    bool error;                    /* an EventError */
+    char name [48];
+    int64_t reference_id;
+    char summary [WBC_TEXT_MAX];   /* key attributes */
+} wbc_trace_entry_t;
+
+/* A row highlighted for a while after a live change. */
+typedef struct {
+    char interaction_id [WBC_ID_MAX];
+    int64_t until_ms;              /* monotonic */
+} wbc_highlight_t;
+
+typedef struct {
+    char type_id [WBC_ID_MAX];
+    char owner_id [WBC_ID_MAX];
+    char owner_attribute [32];     /* "WorkbinAgentId"... */
+    char title [WBC_TEXT_MAX];     /* display name of the type */
+    char owner_name [WBC_TEXT_MAX];
+    char columns [WBC_TEXT_MAX];   /* "From,Subject,Received,State" */
+    wb_replica_t *replica;
+    bool live;                     /* subscribed (EventAck received) */
+    bool want_live;                /* the user asked for notifications */
+    bool loading;                  /* a fetch is under way */
+    int64_t loaded;                /* interactions fetched so far */
+    int64_t total;                 /* TotalCount of the fetch */
+    int64_t fetched_at_ms;         /* wall clock of the last full fetch */
+    wb_kvlist_t *pages;            /* interactions fetched so far, owned */
+    int64_t fetch_version;         /* WorkbinVersion of the first page */
+    size_t selected;               /* row index */
+    size_t top;                    /* first visible row */
+    char selected_id [WBC_ID_MAX]; /* keeps the selection on one interaction */
+    wbc_highlight_t highlights [8];
+} wbc_pane_t;
+
+/* One workbin the sidebar lists. */
+typedef struct {
+    char type_id [WBC_ID_MAX];
+    char owner_id [WBC_ID_MAX];
+    char owner_attribute [32];
+    char type_name [WBC_TEXT_MAX];
+    char owner_name [WBC_TEXT_MAX];
+    char relation [16];            /* own, place, placegroup, group, team */
+    char columns [WBC_TEXT_MAX];
+    int64_t count;
+} wbc_sidebar_entry_t;
+
+typedef struct _wbc_model_t wbc_model_t;
+
+wbc_model_t *wbc_model_new (void);
+void wbc_model_destroy (wbc_model_t **self_p);
+
+/* What must be drawn again; the view clears it after drawing. */
+unsigned wbc_model_dirty (const wbc_model_t *self);
+void wbc_model_mark (wbc_model_t *self, unsigned parts);
+void wbc_model_clear_dirty (wbc_model_t *self);
+
+// ---------------------------------------------------------------- session
+void wbc_model_set_identity (wbc_model_t *self, const char *agent_id, const char *endpoint);
+const char *wbc_model_agent (const wbc_model_t *self);
+const char *wbc_model_endpoint (const wbc_model_t *self);
+void wbc_model_set_connection (wbc_model_t *self, wbc_connection_t state);
+wbc_connection_t wbc_model_connection (const wbc_model_t *self);
+const char *wbc_connection_text (wbc_connection_t state);
+
+// ---------------------------------------------------------------- sidebar
+/* Replace the sidebar from an EventWorkbinTypesInfo body. */
+void wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info);
+size_t wbc_model_sidebar_size (const wbc_model_t *self);
+const wbc_sidebar_entry_t *wbc_model_sidebar_at (const wbc_model_t *self, size_t index);
+/* The entry for TYPE@OWNER, or for TYPE alone (own, else the only one). */
+const wbc_sidebar_entry_t *wbc_model_sidebar_find (const wbc_model_t *self, const char *name);
+size_t wbc_model_sidebar_selected (const wbc_model_t *self);
+void wbc_model_sidebar_select (wbc_model_t *self, size_t index);
+bool wbc_model_sidebar_visible (const wbc_model_t *self);
+void wbc_model_set_sidebar_visible (wbc_model_t *self, bool visible);
+/* Keyboard focus on the sidebar rather than on a pane. */
+bool wbc_model_sidebar_focused (const wbc_model_t *self);
+void wbc_model_set_sidebar_focused (wbc_model_t *self, bool focused);
+
+// ---------------------------------------------------------------- panes
+/* Open a pane for a sidebar entry (or return the existing one). Returns
+   the pane index, or -1 if WBC_PANES_MAX panes are open. */
+int wbc_model_open_pane (wbc_model_t *self, const wbc_sidebar_entry_t *entry);
+void wbc_model_close_pane (wbc_model_t *self, size_t index);
+size_t wbc_model_pane_count (const wbc_model_t *self);
+wbc_pane_t *wbc_model_pane (wbc_model_t *self, size_t index);
+/* The pane showing TYPE and OWNER, or -1. */
+int wbc_model_find_pane (const wbc_model_t *self, const char *type_id, const char *owner_id);
+size_t wbc_model_focus (const wbc_model_t *self);
+void wbc_model_set_focus (wbc_model_t *self, size_t index);
+int wbc_model_maximised (const wbc_model_t *self);
+void wbc_model_toggle_maximised (wbc_model_t *self);
+
+/* A fetch of a pane's content starts: the replica is emptied and keeps
+   the change events that arrive until the last page is in. */
+void wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index);
+/* A content page arrived for a pane: keep it; when the last page is in,
+   the replica is loaded. Returns the From to ask next, or -1 when done
+   (or when the version moved between pages and the fetch restarts at 0:
+   then 0). */
+int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *content,
+                              int64_t now_ms, int64_t wall_ms);
+/* A change event: applied to each pane showing its workbin. Returns the
+   index of a pane that must fetch again (a gap), or -1. */
+int wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t now_ms);
+
+/* Move the selection of the focused pane by delta rows (clamped), or to
+   the first / last row. The visible rows are rows tall. */
+void wbc_model_move_selection (wbc_model_t *self, long delta, size_t rows);
+void wbc_model_select_first (wbc_model_t *self);
+void wbc_model_select_last (wbc_model_t *self, size_t rows);
+/* The selected interaction of the focused pane, or NULL. */
+const wb_kvlist_t *wbc_model_selected_interaction (wbc_model_t *self);
+/* True while the row of this interaction is highlighted. */
+bool wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, int64_t now_ms);
+/* Search the focused pane from the selection for text in any column;
+   direction +1 or -1. Return true and select it if found. */
+bool wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows);
+
+// ---------------------------------------------------------------- status
+void wbc_model_status (wbc_model_t *self, wbc_level_t level, int64_t wall_ms,
+                       const char *format, ...) __attribute__ ((format (printf, 4, 5)));
+const wbc_status_t *wbc_model_last_status (const wbc_model_t *self);
+size_t wbc_model_history_size (const wbc_model_t *self);
+/* History entry, 0 = oldest kept. */
+const wbc_status_t *wbc_model_history_at (const wbc_model_t *self, size_t index);
+
+// ---------------------------------------------------------------- trace
+void wbc_model_trace (wbc_model_t *self, bool outgoing, const char *name, int64_t reference_id,
+                      const wb_kvlist_t *body, int64_t wall_ms);
+size_t wbc_model_trace_size (const wbc_model_t *self);
+const wbc_trace_entry_t *wbc_model_trace_at (const wbc_model_t *self, size_t index);
+bool wbc_model_trace_visible (const wbc_model_t *self);
+void wbc_model_set_trace_visible (wbc_model_t *self, bool visible);
+/* Write the trace as text: one arrow per message, like the reference's
+   sequence figures. Return 0 or -1 (errno set). */
+int wbc_model_save_trace (const wbc_model_t *self, const char *path);
+/* One trace entry as a line of text "hh:mm:ss.mmm  console ──Name ref=N──▶ server  summary". */
+void wbc_trace_format (const wbc_trace_entry_t *entry, const char *agent, char *out, size_t size);
+
+// ---------------------------------------------------------------- trainer
+bool wbc_model_paused (const wbc_model_t *self);
+void wbc_model_set_paused (wbc_model_t *self, bool paused);
+
+#endif

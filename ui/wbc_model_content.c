@@ -1,0 +1,234 @@
+/*  wbc_model_content: what fills the panes: content pages, live changes,
+    the selection and search. See wbc_model.h. */
+#include <stdio.h>
+#include <string.h>
+#include "wbc_model_internal.h"
+#include "wbc_text.h"
+
+enum { TAKEN_OUT = 1, PLACED_IN = 2, PROPERTIES_CHANGED = 3 };
+
+static const char *
+s_id_of (const wb_kvlist_t *interaction)
+{
+    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    return id ? id : "";
+}
+
+//  Put the selection back on its interaction after the rows changed, or
+//  keep its position (clamped) if that interaction is gone.
+static void
+s_restore_selection (wbc_pane_t *pane)
+{
+    long index = wb_replica_index_of (pane->replica, pane->selected_id);
+    size_t size = wb_replica_size (pane->replica);
+    if (index >= 0)
+        pane->selected = (size_t) index;
+    else
+    if (pane->selected >= size)
+        pane->selected = size ? size - 1 : 0;
+    snprintf (pane->selected_id, sizeof (pane->selected_id), "%s",
+              s_id_of (wb_replica_at (pane->replica, pane->selected)));
+}
+
+void
+wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (!pane)
+        return;
+    //  events that arrive while the pages come are kept by the replica
+    wb_replica_reset (pane->replica);
+    wb_kvlist_destroy (&pane->pages);
+    pane->loading = true;
+    pane->loaded = 0;
+    self->dirty |= WBC_DIRTY_PANES;
+}
+
+//  The last page is in: load the replica. Returns -1, or 0 to start over.
+static int64_t
+s_finish_fetch (wbc_model_t *self, wbc_pane_t *pane, int64_t wall_ms)
+{
+    wb_replica_result_t result = wb_replica_load (pane->replica, pane->pages, pane->fetch_version);
+    wb_kvlist_destroy (&pane->pages);
+    if (result == WB_REPLICA_GAP) {
+        wb_replica_reset (pane->replica);
+        return 0;
+    }
+    pane->loading = false;
+    pane->fetched_at_ms = wall_ms;
+    pane->total = (int64_t) wb_replica_size (pane->replica);
+    s_restore_selection (pane);
+    self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR;
+    return -1;
+}
+
+int64_t
+wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *content,
+                      int64_t now_ms, int64_t wall_ms)
+{
+    (void) now_ms;
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (!pane || !pane->loading)
+        return -1;
+    int64_t version = wb_kvlist_int_or (content, "WorkbinVersion", -1);
+    if (!pane->pages || wb_kvlist_int_or (content, "From", 0) == 0) {
+        wb_kvlist_destroy (&pane->pages);
+        pane->pages = wb_kvlist_new ();
+        pane->fetch_version = version;
+    }
+    else
+    if (version != pane->fetch_version) {
+        //  the workbin changed between pages: the pages do not fit together
+        wb_kvlist_destroy (&pane->pages);
+        return 0;
+    }
+    wb_kvlist_t *page = wb_kvlist_list (content, "Interactions");
+    wb_kvlist_append (pane->pages, page);
+    pane->loaded = (int64_t) wb_kvlist_size (pane->pages);
+    pane->total = wb_kvlist_int_or (content, "TotalCount", pane->loaded);
+    self->dirty |= WBC_DIRTY_PANES;
+    if (pane->loaded < pane->total && wb_kvlist_size (page) > 0)
+        return pane->loaded;
+    return s_finish_fetch (self, pane, wall_ms);
+}
+
+static void
+s_highlight (wbc_pane_t *pane, const char *interaction_id, int64_t now_ms)
+{
+    //  reuse the entry that ends first
+    size_t oldest = 0;
+    for (size_t index = 1; index < sizeof (pane->highlights) / sizeof (pane->highlights [0]); index++)
+        if (pane->highlights [index].until_ms < pane->highlights [oldest].until_ms)
+            oldest = index;
+    snprintf (pane->highlights [oldest].interaction_id, WBC_ID_MAX, "%s", interaction_id);
+    pane->highlights [oldest].until_ms = now_ms + WBC_HIGHLIGHT_MS;
+}
+
+bool
+wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, int64_t now_ms)
+{
+    for (size_t index = 0; index < sizeof (pane->highlights) / sizeof (pane->highlights [0]); index++)
+        if (pane->highlights [index].until_ms > now_ms
+        &&  strcmp (pane->highlights [index].interaction_id, interaction_id) == 0)
+            return true;
+    return false;
+}
+
+//  True if a change event is about the workbin a pane shows.
+static bool
+s_event_is_for (const wbc_pane_t *pane, const wb_kvlist_t *event)
+{
+    const char *type_id = wb_kvlist_string (event, "WorkbinTypeId");
+    const char *owner_id = wb_kvlist_string (event, pane->owner_attribute);
+    return type_id && owner_id && strcmp (type_id, pane->type_id) == 0
+        && strcmp (owner_id, pane->owner_id) == 0;
+}
+
+int
+wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t now_ms)
+{
+    int refetch = -1;
+    for (size_t index = 0; index < self->pane_count; index++) {
+        wbc_pane_t *pane = &self->panes [index];
+        if (!s_event_is_for (pane, event))
+            continue;
+        wb_replica_result_t result = wb_replica_apply_event (pane->replica, event);
+        if (result == WB_REPLICA_GAP && !pane->loading)
+            refetch = (int) index;
+        if (result != WB_REPLICA_APPLIED)
+            continue;
+        if (wb_kvlist_int_or (event, "WorkbinContentOperation", 0) != TAKEN_OUT)
+            s_highlight (pane, s_id_of (wb_kvlist_list (event, "Interaction")), now_ms);
+        s_restore_selection (pane);
+        pane->total = (int64_t) wb_replica_size (pane->replica);
+        self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR;
+    }
+    return refetch;
+}
+
+//  Scroll so that the selection is within the rows visible.
+static void
+s_follow_selection (wbc_pane_t *pane, size_t rows)
+{
+    if (rows == 0)
+        rows = 1;
+    if (pane->selected < pane->top)
+        pane->top = pane->selected;
+    else
+    if (pane->selected >= pane->top + rows)
+        pane->top = pane->selected - rows + 1;
+}
+
+static void
+s_select (wbc_model_t *self, wbc_pane_t *pane, size_t index, size_t rows)
+{
+    size_t size = wb_replica_size (pane->replica);
+    pane->selected = size == 0 ? 0 : index >= size ? size - 1 : index;
+    snprintf (pane->selected_id, sizeof (pane->selected_id), "%s",
+              s_id_of (wb_replica_at (pane->replica, pane->selected)));
+    s_follow_selection (pane, rows);
+    self->dirty |= WBC_DIRTY_PANES;
+}
+
+void
+wbc_model_move_selection (wbc_model_t *self, long delta, size_t rows)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane)
+        return;
+    long target = (long) pane->selected + delta;
+    s_select (self, pane, target < 0 ? 0 : (size_t) target, rows);
+}
+
+void
+wbc_model_select_first (wbc_model_t *self)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (pane)
+        s_select (self, pane, 0, 1);
+}
+
+void
+wbc_model_select_last (wbc_model_t *self, size_t rows)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (pane)
+        s_select (self, pane, (size_t) -1, rows);
+}
+
+const wb_kvlist_t *
+wbc_model_selected_interaction (wbc_model_t *self)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    return pane ? wb_replica_at (pane->replica, pane->selected) : NULL;
+}
+
+//  True if any string property of an interaction contains the text.
+static bool
+s_matches (const wb_kvlist_t *interaction, const char *text)
+{
+    for (size_t index = 0; index < wb_kvlist_size (interaction); index++) {
+        const char *value = wb_kvlist_string_at (interaction, index);
+        if (value && wbc_text_contains_casefold (value, text))
+            return true;
+    }
+    return false;
+}
+
+bool
+wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    size_t size = pane ? wb_replica_size (pane->replica) : 0;
+    if (!size || !text || !*text)
+        return false;
+    for (size_t step = 1; step <= size; step++) {
+        long wrapped = ((long) pane->selected + direction * (long) step) % (long) size;
+        size_t index = (size_t) (wrapped < 0 ? wrapped + (long) size : wrapped);
+        if (s_matches (wb_replica_at (pane->replica, index), text)) {
+            s_select (self, pane, index, rows);
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,33 @@
+/*  wbc_model_internal: the model's fields, shared by its three files:
+    wbc_model.c (panes, sidebar), wbc_model_content.c (pages, changes,
+    selection, search) and wbc_model_log.c (status history, trace). */
+#ifndef WBC_MODEL_INTERNAL_H_INCLUDED
+#define WBC_MODEL_INTERNAL_H_INCLUDED
+
+#include "wbc_model.h"
+
+struct _wbc_model_t {
+    unsigned dirty;
+    char agent [WBC_ID_MAX];
+    char endpoint [WBC_TEXT_MAX];
+    wbc_connection_t connection;
+    wbc_sidebar_entry_t *sidebar;
+    size_t sidebar_size;
+    size_t sidebar_selected;
+    bool sidebar_visible;
+    bool sidebar_focused;
+    wbc_pane_t panes [WBC_PANES_MAX];
+    size_t pane_count;
+    size_t focus;
+    int maximised;
+    wbc_status_t *history;         /* ring of WBC_HISTORY_MAX */
+    size_t history_start;
+    size_t history_size;
+    wbc_trace_entry_t *trace;      /* ring of WBC_TRACE_MAX */
+    size_t trace_start;
+    size_t trace_size;
+    bool trace_visible;
+    bool paused;
+};
+
+#endif

@@ -1,0 +1,604 @@
+/*  wbc_session: the console's conversation with wbserver. See wbc_session.h.
+    Requests are recorded with what they were for and their deadline; the
+    reply is matched by ReferenceId and handled by a table of kinds. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "wbc_session.h"
+#include "wb_client.h"
+#include "wb_error.h"
+
+typedef enum {
+    KIND_REGISTER, KIND_LOGIN, KIND_TYPES, KIND_CONTENT, KIND_SUBSCRIBE, KIND_CANCEL,
+    KIND_PLACE, KIND_PULL, KIND_STOP, KIND_PING, KIND_PROBE,
+} s_kind_t;
+
+typedef struct {
+    int64_t reference_id;
+    s_kind_t kind;
+    char type_id [WBC_ID_MAX];       /* the workbin it is about, if any */
+    char owner_id [WBC_ID_MAX];
+    char what [WBC_TEXT_MAX];        /* "RequestX email-draft@agent01" for the status line */
+    int64_t deadline_ms;
+} s_pending_t;
+
+struct _wbc_session_t {
+    wbc_model_t *model;
+    wb_client_t *client;
+    char agent_id [WBC_ID_MAX];
+    char place_id [WBC_ID_MAX];
+    int64_t tenant_id;
+    zlistx_t *pending;               /* s_pending_t *, owned */
+    zlistx_t *held;                  /* change events held while paused */
+    zlistx_t *to_open;               /* workbin names to open once connected */
+    bool watch;
+    int64_t last_sent_ms;
+    int64_t retry_at_ms;             /* when to try to connect again; 0: not waiting */
+    int64_t event_sequence;          /* last EventSequence seen */
+    bool ever_connected;
+};
+
+static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
+static void s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms);
+
+static int64_t
+s_wall_ms (void)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_REALTIME, &now);
+    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+// ---------------------------------------------------------------- sending
+
+//  Send a request, trace it, and remember what to do with its reply.
+static void
+s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_id,
+        const char *owner_id, int64_t now_ms)
+{
+    s_pending_t *pending = zmalloc (sizeof (s_pending_t));
+    pending->kind = kind;
+    snprintf (pending->type_id, sizeof (pending->type_id), "%s", type_id ? type_id : "");
+    snprintf (pending->owner_id, sizeof (pending->owner_id), "%s", owner_id ? owner_id : "");
+    snprintf (pending->what, sizeof (pending->what), "%s%s%s%s%s", wb_msg_name (request),
+              type_id ? " " : "", type_id ? type_id : "", owner_id ? "@" : "", owner_id ? owner_id : "");
+    pending->deadline_ms = now_ms + WBC_REQUEST_TIMEOUT_MS;
+    char name [48];
+    snprintf (name, sizeof (name), "%s", wb_msg_name (request));
+    wb_kvlist_t *body = wb_kvlist_dup (wb_msg_body (request));
+    pending->reference_id = wb_client_send (self->client, &request);
+    //  keep-alives would drown the trainer's view: they are not traced
+    if (kind != KIND_PING)
+        wbc_model_trace (self->model, true, name, pending->reference_id, body, s_wall_ms ());
+    wb_kvlist_destroy (&body);
+    self->last_sent_ms = now_ms;
+    zlistx_add_end (self->pending, pending);
+}
+
+static wb_msg_t *
+s_workbin_request (const char *name, const char *type_id, const char *owner_attribute,
+                   const char *owner_id)
+{
+    wb_msg_t *request = wb_msg_new (name);
+    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", type_id);
+    wb_kvlist_add_string (wb_msg_body (request), owner_attribute, owner_id);
+    return request;
+}
+
+static void
+s_send_register (wbc_session_t *self, int64_t now_ms)
+{
+    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
+    wb_kvlist_add_int (wb_msg_body (request), "ClientType", 2);
+    wb_kvlist_add_string (wb_msg_body (request), "ClientName", "wbconsole");
+    s_send (self, request, KIND_REGISTER, NULL, NULL, now_ms);
+}
+
+static void
+s_send_content (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64_t now_ms)
+{
+    wb_msg_t *request = s_workbin_request ("RequestGetWorkbinContent", pane->type_id,
+                                           pane->owner_attribute, pane->owner_id);
+    wb_kvlist_add_int (wb_msg_body (request), "From", from);
+    s_send (self, request, KIND_CONTENT, pane->type_id, pane->owner_id, now_ms);
+}
+
+static void
+s_send_subscribe (wbc_session_t *self, wbc_pane_t *pane, int64_t now_ms)
+{
+    wb_msg_t *request = s_workbin_request ("RequestWorkbinNotifications", pane->type_id,
+                                           pane->owner_attribute, pane->owner_id);
+    wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", 1);
+    s_send (self, request, KIND_SUBSCRIBE, pane->type_id, pane->owner_id, now_ms);
+}
+
+// ---------------------------------------------------------------- connection
+
+//  Forget the connection and try again at retry_ms from now.
+static void
+s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t retry_ms)
+{
+    zlistx_purge (self->pending);
+    for (size_t index = 0; index < wbc_model_pane_count (self->model); index++) {
+        wbc_pane_t *pane = wbc_model_pane (self->model, index);
+        pane->live = false;
+        pane->loading = false;
+    }
+    wbc_model_set_connection (self->model, self->ever_connected ? WBC_RECONNECTING : WBC_CONNECTING);
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s; retrying", why);
+    wb_client_reconnect (self->client);
+    self->event_sequence = 0;
+    self->retry_at_ms = now_ms + retry_ms;
+}
+
+//  The session is open: load the panes again, and open the ones asked for.
+static void
+s_resynchronise (wbc_session_t *self, int64_t now_ms)
+{
+    for (size_t index = 0; index < wbc_model_pane_count (self->model); index++) {
+        wbc_pane_t *pane = wbc_model_pane (self->model, index);
+        if (pane->want_live)
+            s_send_subscribe (self, pane, now_ms);
+        s_start_fetch (self, index, now_ms);
+    }
+    for (char *name = zlistx_first (self->to_open); name; name = zlistx_next (self->to_open))
+        wbc_session_open (self, name, now_ms);
+    zlistx_purge (self->to_open);
+}
+
+// ---------------------------------------------------------------- replies
+
+static wbc_pane_t *
+s_pane_of (wbc_session_t *self, const s_pending_t *pending, int *index)
+{
+    *index = wbc_model_find_pane (self->model, pending->type_id, pending->owner_id);
+    return *index >= 0 ? wbc_model_pane (self->model, (size_t) *index) : NULL;
+}
+
+static void
+s_status_error (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply)
+{
+    const wb_kvlist_t *body = wb_msg_body (reply);
+    const char *text = wb_kvlist_string (body, "ErrorDescription");
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "EventError %" PRId64 " %s  (%s)",
+                      wb_kvlist_int_or (body, "ErrorCode", 0), text ? text : "", pending->what);
+}
+
+static void
+s_status_ack (wbc_session_t *self, const s_pending_t *pending, const char *event)
+{
+    wbc_model_status (self->model, WBC_LEVEL_ACK, s_wall_ms (), "%s  (%s)", event, pending->what);
+}
+
+//  Session steps: register, then log in, then the workbin types.
+static void
+s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
+{
+    if (streq (wb_msg_name (reply), "EventError")) {
+        int64_t code = wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", 0);
+        s_status_error (self, pending, reply);
+        //  still logged in from before a restart of ours: wait for expiry
+        if (code == WB_ERR_AGENT_ALREADY_LOGGED_IN)
+            s_connection_lost (self, "agent still logged in on an old connection", now_ms, 5000);
+        else
+            wbc_model_set_connection (self->model, WBC_OFFLINE);
+        return;
+    }
+    if (pending->kind == KIND_REGISTER) {
+        wb_msg_t *request = wb_msg_new ("RequestAgentLogin");
+        wb_kvlist_add_int (wb_msg_body (request), "TenantId", self->tenant_id);
+        wb_kvlist_add_string (wb_msg_body (request), "AgentId", self->agent_id);
+        if (*self->place_id)
+            wb_kvlist_add_string (wb_msg_body (request), "PlaceId", self->place_id);
+        s_send (self, request, KIND_LOGIN, NULL, NULL, now_ms);
+    }
+    else
+    if (pending->kind == KIND_LOGIN)
+        s_send (self, wb_msg_new ("RequestWorkbinTypesInfo"), KIND_TYPES, NULL, NULL, now_ms);
+    else {
+        wbc_model_set_workbin_types (self->model, wb_msg_body (reply));
+        wbc_model_set_connection (self->model, WBC_CONNECTED);
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "connected to %s as %s",
+                          wb_client_endpoint (self->client), self->agent_id);
+        self->ever_connected = true;
+        s_resynchronise (self, now_ms);
+    }
+}
+
+static void
+s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
+{
+    int index;
+    wbc_pane_t *pane = s_pane_of (self, pending, &index);
+    if (streq (wb_msg_name (reply), "EventError")) {
+        s_status_error (self, pending, reply);
+        if (pane)
+            pane->loading = false;
+        return;
+    }
+    if (!pane)
+        return;
+    int64_t next = wbc_model_apply_page (self->model, (size_t) index, wb_msg_body (reply),
+                                         now_ms, s_wall_ms ());
+    if (next == 0)
+        s_start_fetch (self, (size_t) index, now_ms);
+    else
+    if (next > 0)
+        s_send_content (self, pane, next, now_ms);
+    else
+        s_status_ack (self, pending, "EventWorkbinContent");
+}
+
+static void
+s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
+{
+    (void) now_ms;
+    int index;
+    wbc_pane_t *pane = s_pane_of (self, pending, &index);
+    if (streq (wb_msg_name (reply), "EventError")) {
+        s_status_error (self, pending, reply);
+        if (pane && pending->kind == KIND_SUBSCRIBE)
+            pane->want_live = false;
+        if (pane && pending->kind == KIND_CANCEL)
+            pane->live = false;       //  the server says we were not subscribed
+    }
+    else {
+        s_status_ack (self, pending, "EventAck");
+        if (pane)
+            pane->live = pending->kind == KIND_SUBSCRIBE;
+    }
+    wbc_model_mark (self->model, WBC_DIRTY_PANES);
+}
+
+static void
+s_on_action (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
+{
+    (void) now_ms;
+    if (streq (wb_msg_name (reply), "EventError"))
+        s_status_error (self, pending, reply);
+    else
+        s_status_ack (self, pending, wb_msg_name (reply));
+}
+
+//  The reply to the request of a pending entry.
+static void
+s_on_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
+{
+    int64_t code = wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", 0);
+    if (streq (wb_msg_name (reply), "EventError") && code == WB_ERR_NOT_REGISTERED
+    &&  pending->kind != KIND_REGISTER) {
+        //  the server restarted or expired us: open the session again
+        s_connection_lost (self, "the server no longer knows this session", now_ms, 0);
+        return;
+    }
+    switch (pending->kind) {
+        case KIND_REGISTER: case KIND_LOGIN: case KIND_TYPES:
+            s_on_session_reply (self, pending, reply, now_ms); break;
+        case KIND_CONTENT:
+            s_on_content (self, pending, reply, now_ms); break;
+        case KIND_SUBSCRIBE: case KIND_CANCEL:
+            s_on_subscription (self, pending, reply, now_ms); break;
+        case KIND_PLACE: case KIND_PULL: case KIND_STOP: case KIND_PROBE:
+            s_on_action (self, pending, reply, now_ms); break;
+        case KIND_PING:
+            break;
+    }
+}
+
+// ---------------------------------------------------------------- events
+
+static void
+s_apply_change (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
+{
+    int refetch = wbc_model_apply_change (self->model, wb_msg_body (event), now_ms);
+    if (refetch >= 0) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (),
+                          "missed a change: fetching the workbin again");
+        s_start_fetch (self, (size_t) refetch, now_ms);
+    }
+}
+
+//  Re-subscribe and re-fetch every live pane (after lost events).
+static void
+s_resubscribe_all (wbc_session_t *self, int64_t now_ms)
+{
+    for (size_t index = 0; index < wbc_model_pane_count (self->model); index++) {
+        wbc_pane_t *pane = wbc_model_pane (self->model, index);
+        if (!pane->want_live)
+            continue;
+        s_send_subscribe (self, pane, now_ms);
+        s_start_fetch (self, index, now_ms);
+    }
+}
+
+static void
+s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
+{
+    const wb_kvlist_t *body = wb_msg_body (event);
+    int64_t sequence = wb_kvlist_int_or (body, "EventSequence", 0);
+    bool gap = sequence && self->event_sequence && sequence != self->event_sequence + 1;
+    if (sequence)
+        self->event_sequence = sequence;
+    if (streq (wb_msg_name (event), "EventError")) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "EventError %" PRId64 " %s",
+                          wb_kvlist_int_or (body, "ErrorCode", 0),
+                          wb_kvlist_string (body, "ErrorDescription"));
+        if (wb_kvlist_int_or (body, "ErrorCode", 0) == WB_ERR_SUBSCRIPTIONS_DROPPED)
+            s_resubscribe_all (self, now_ms);
+        return;
+    }
+    if (gap) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "events were lost: fetching again");
+        s_resubscribe_all (self, now_ms);
+    }
+    if (!streq (wb_msg_name (event), "EventWorkbinContentChanged"))
+        return;
+    if (wbc_model_paused (self->model))
+        zlistx_add_end (self->held, wb_msg_dup (event));
+    else
+        s_apply_change (self, event, now_ms);
+}
+
+static void
+s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms)
+{
+    int64_t reference_id = wb_msg_reference_id (msg);
+    s_pending_t *pending = zlistx_first (self->pending);
+    while (pending && pending->reference_id != reference_id)
+        pending = zlistx_next (self->pending);
+    bool ping = pending && pending->kind == KIND_PING;
+    if (!ping)
+        wbc_model_trace (self->model, false, wb_msg_name (msg), reference_id,
+                         wb_msg_body (msg), s_wall_ms ());
+    if (reference_id == 0)
+        s_on_event (self, msg, now_ms);
+    else
+    if (pending) {
+        s_pending_t copy = *pending;
+        zlistx_delete (self->pending, zlistx_cursor (self->pending));
+        s_on_reply (self, &copy, msg, now_ms);
+    }
+}
+
+// ---------------------------------------------------------------- public
+
+static void
+s_pending_destructor (void **item)
+{
+    free (*item);
+    *item = NULL;
+}
+
+static void
+s_msg_destructor (void **item)
+{
+    wb_msg_destroy ((wb_msg_t **) item);
+}
+
+wbc_session_t *
+wbc_session_new (wbc_model_t *model, const wbc_session_options_t *options)
+{
+    wbc_session_t *self = zmalloc (sizeof (wbc_session_t));
+    self->model = model;
+    self->client = wb_client_new (options->endpoint);
+    if (!self->client) {
+        free (self);
+        return NULL;
+    }
+    snprintf (self->agent_id, sizeof (self->agent_id), "%s", options->agent_id);
+    snprintf (self->place_id, sizeof (self->place_id), "%s", options->place_id ? options->place_id : "");
+    self->tenant_id = options->tenant_id;
+    self->watch = options->watch;
+    self->pending = zlistx_new ();
+    zlistx_set_destructor (self->pending, s_pending_destructor);
+    self->held = zlistx_new ();
+    zlistx_set_destructor (self->held, s_msg_destructor);
+    self->to_open = zlistx_new ();
+    zlistx_set_duplicator (self->to_open, (czmq_duplicator *) strdup);
+    zlistx_set_destructor (self->to_open, (czmq_destructor *) zstr_free);
+    for (const char **name = options->open; name && *name; name++)
+        zlistx_add_end (self->to_open, (void *) *name);
+    wbc_model_set_identity (model, options->agent_id, options->endpoint);
+    wbc_model_set_connection (model, WBC_CONNECTING);
+    self->retry_at_ms = 1;          //  connect at the first tick
+    return self;
+}
+
+void
+wbc_session_destroy (wbc_session_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    wbc_session_t *self = *self_p;
+    wb_client_destroy (&self->client);
+    zlistx_destroy (&self->pending);
+    zlistx_destroy (&self->held);
+    zlistx_destroy (&self->to_open);
+    free (self);
+    *self_p = NULL;
+}
+
+zsock_t *
+wbc_session_socket (wbc_session_t *self)
+{
+    return wb_client_socket (self->client);
+}
+
+void
+wbc_session_receive (wbc_session_t *self, int64_t now_ms)
+{
+    wb_msg_t *msg;
+    while ((msg = wb_client_receive (self->client))) {
+        s_handle (self, msg, now_ms);
+        wb_msg_destroy (&msg);
+    }
+}
+
+void
+wbc_session_tick (wbc_session_t *self, int64_t now_ms)
+{
+    if (self->retry_at_ms && now_ms >= self->retry_at_ms) {
+        self->retry_at_ms = 0;
+        s_send_register (self, now_ms);
+        return;
+    }
+    for (s_pending_t *pending = zlistx_first (self->pending); pending;
+         pending = zlistx_next (self->pending))
+        if (now_ms > pending->deadline_ms) {
+            char why [WBC_TEXT_MAX + 64];
+            snprintf (why, sizeof (why), "no answer from %s", wb_client_endpoint (self->client));
+            s_connection_lost (self, why, now_ms, WBC_RETRY_MS);
+            return;
+        }
+    if (wbc_model_connection (self->model) == WBC_CONNECTED
+    &&  now_ms - self->last_sent_ms >= WBC_KEEPALIVE_MS)
+        s_send (self, wb_msg_new ("RequestPing"), KIND_PING, NULL, NULL, now_ms);
+}
+
+int
+wbc_session_wait_ms (const wbc_session_t *self, int64_t now_ms)
+{
+    int64_t due = now_ms + WBC_KEEPALIVE_MS;
+    if (self->retry_at_ms && self->retry_at_ms < due)
+        due = self->retry_at_ms;
+    for (s_pending_t *pending = zlistx_first (self->pending); pending;
+         pending = zlistx_next (self->pending))
+        if (pending->deadline_ms + 1 < due)
+            due = pending->deadline_ms + 1;
+    return due <= now_ms ? 0 : (int) (due - now_ms);
+}
+
+static void
+s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms)
+{
+    wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
+    if (!pane)
+        return;
+    wbc_model_begin_fetch (self->model, pane_index);
+    s_send_content (self, pane, 0, now_ms);
+}
+
+void
+wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms)
+{
+    if (wbc_model_connection (self->model) != WBC_CONNECTED) {
+        zlistx_add_end (self->to_open, (void *) name);
+        return;
+    }
+    const wbc_sidebar_entry_t *entry = wbc_model_sidebar_find (self->model, name);
+    if (!entry) {
+        //  not one we may see: ask anyway, so the server's EventError shows
+        char type_id [WBC_ID_MAX];
+        snprintf (type_id, sizeof (type_id), "%.*s", (int) strcspn (name, "@"), name);
+        const char *owner = strchr (name, '@') ? strchr (name, '@') + 1 : self->agent_id;
+        s_send (self, s_workbin_request ("RequestGetWorkbinContent", type_id, "WorkbinAgentId", owner),
+                KIND_PROBE, type_id, owner, now_ms);
+        return;
+    }
+    int existing = wbc_model_find_pane (self->model, entry->type_id, entry->owner_id);
+    int index = wbc_model_open_pane (self->model, entry);
+    if (index < 0) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "too many panes open");
+        return;
+    }
+    wbc_model_set_focus (self->model, (size_t) index);
+    if (existing >= 0)
+        return;
+    wbc_pane_t *pane = wbc_model_pane (self->model, (size_t) index);
+    if (self->watch) {
+        pane->want_live = true;
+        s_send_subscribe (self, pane, now_ms);
+    }
+    s_start_fetch (self, (size_t) index, now_ms);
+}
+
+void
+wbc_session_refresh (wbc_session_t *self, size_t pane_index, int64_t now_ms)
+{
+    if (wbc_model_connection (self->model) == WBC_CONNECTED)
+        s_start_fetch (self, pane_index, now_ms);
+}
+
+void
+wbc_session_toggle_watch (wbc_session_t *self, size_t pane_index, int64_t now_ms)
+{
+    wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
+    if (!pane || wbc_model_connection (self->model) != WBC_CONNECTED)
+        return;
+    if (pane->want_live || pane->live) {
+        wbc_session_cancel (self, pane_index, now_ms);
+        return;
+    }
+    pane->want_live = true;
+    s_send_subscribe (self, pane, now_ms);
+    //  fetch again so that the copy and the events line up (Clone pattern)
+    s_start_fetch (self, pane_index, now_ms);
+}
+
+void
+wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms)
+{
+    wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
+    if (!pane)
+        return;
+    pane->want_live = false;
+    s_send (self, s_workbin_request ("RequestCancelWorkbinNotifications", pane->type_id,
+                                     pane->owner_attribute, pane->owner_id),
+            KIND_CANCEL, pane->type_id, pane->owner_id, now_ms);
+}
+
+void
+wbc_session_place (wbc_session_t *self, const char *interaction_id,
+                   const wbc_sidebar_entry_t *target, int64_t now_ms)
+{
+    wb_msg_t *request = s_workbin_request ("RequestPlaceInWorkbin", target->type_id,
+                                           target->owner_attribute, target->owner_id);
+    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", interaction_id);
+    s_send (self, request, KIND_PLACE, target->type_id, target->owner_id, now_ms);
+}
+
+void
+wbc_session_pull (wbc_session_t *self, const char *interaction_id, int64_t now_ms)
+{
+    wb_msg_t *request = wb_msg_new ("RequestPull");
+    wb_kvlist_t *parameters = wb_kvlist_new ();
+    wb_kvlist_add_string (parameters, "InteractionId", interaction_id);
+    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
+    s_send (self, request, KIND_PULL, NULL, NULL, now_ms);
+}
+
+void
+wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t now_ms)
+{
+    wb_msg_t *request = wb_msg_new ("RequestStopProcessing");
+    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", interaction_id);
+    s_send (self, request, KIND_STOP, NULL, NULL, now_ms);
+}
+
+void
+wbc_session_set_paused (wbc_session_t *self, bool paused, int64_t now_ms)
+{
+    wbc_model_set_paused (self->model, paused);
+    if (!paused)
+        while (wbc_session_step (self, now_ms))
+            ;
+}
+
+bool
+wbc_session_step (wbc_session_t *self, int64_t now_ms)
+{
+    wb_msg_t *event = zlistx_detach (self->held, NULL);
+    if (!event)
+        return false;
+    s_apply_change (self, event, now_ms);
+    wb_msg_destroy (&event);
+    wbc_model_mark (self->model, WBC_DIRTY_STATUS);
+    return true;
+}
+
+size_t
+wbc_session_held (const wbc_session_t *self)
+{
+    return zlistx_size (self->held);
+}

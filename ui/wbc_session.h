@@ -1,0 +1,60 @@
+/*  wbc_session: the console's conversation with wbserver.
+
+    Turns what the user asks for into requests, and replies and events
+    into model changes, status lines and trace entries. Nothing here waits:
+    every request has a deadline that wbc_session_tick checks; a missed
+    deadline means the server is gone, and the session reconnects, logs in
+    again, re-subscribes and re-fetches its panes by itself.
+*/
+#ifndef WBC_SESSION_H_INCLUDED
+#define WBC_SESSION_H_INCLUDED
+
+#include <czmq.h>
+#include "wbc_model.h"
+
+#define WBC_REQUEST_TIMEOUT_MS 5000
+#define WBC_KEEPALIVE_MS 5000
+#define WBC_RETRY_MS 1000
+
+typedef struct {
+    const char *endpoint;
+    const char *agent_id;
+    const char *place_id;         /* NULL: the agent's own */
+    int64_t tenant_id;
+    const char **open;            /* workbins to open at start, NULL-ended */
+    bool watch;                   /* subscribe to each pane opened */
+} wbc_session_options_t;
+
+typedef struct _wbc_session_t wbc_session_t;
+
+wbc_session_t *wbc_session_new (wbc_model_t *model, const wbc_session_options_t *options);
+void wbc_session_destroy (wbc_session_t **self_p);
+
+/* The socket to poll for input. It changes when the session reconnects. */
+zsock_t *wbc_session_socket (wbc_session_t *self);
+
+/* Read and apply everything that has arrived. */
+void wbc_session_receive (wbc_session_t *self, int64_t now_ms);
+/* Check deadlines, send keep-alives, retry; call at least every
+   wbc_session_wait_ms. */
+void wbc_session_tick (wbc_session_t *self, int64_t now_ms);
+/* How long the loop may wait before the next tick is due. */
+int wbc_session_wait_ms (const wbc_session_t *self, int64_t now_ms);
+
+/* What the user asks for. Workbins are "TYPE" or "TYPE@OWNER". */
+void wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms);
+void wbc_session_refresh (wbc_session_t *self, size_t pane_index, int64_t now_ms);
+void wbc_session_toggle_watch (wbc_session_t *self, size_t pane_index, int64_t now_ms);
+void wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms);
+void wbc_session_place (wbc_session_t *self, const char *interaction_id,
+                        const wbc_sidebar_entry_t *target, int64_t now_ms);
+void wbc_session_pull (wbc_session_t *self, const char *interaction_id, int64_t now_ms);
+void wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t now_ms);
+
+/* Trainer: while paused, change events are held; resuming applies them. */
+void wbc_session_set_paused (wbc_session_t *self, bool paused, int64_t now_ms);
+/* Apply one held event (a trainer's single step); false if none. */
+bool wbc_session_step (wbc_session_t *self, int64_t now_ms);
+size_t wbc_session_held (const wbc_session_t *self);
+
+#endif

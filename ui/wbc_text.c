@@ -1,0 +1,425 @@
+/*  wbc_text: text measured in display columns. See wbc_text.h. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700       /* wcwidth */
+#endif
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE         /* timegm */
+#endif
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+#include "wbc_text.h"
+
+#define ELLIPSIS "\xe2\x80\xa6"          /* U+2026, one column */
+#define ELLIPSIS_LENGTH (sizeof (ELLIPSIS) - 1)
+#define REPLACEMENT '?'
+#define COUNT_OF(array) (sizeof (array) / sizeof ((array) [0]))
+
+//  One character of the input as the screen shows it.
+typedef struct {
+    size_t length;          /* bytes it takes in the input */
+    size_t columns;         /* columns it takes on the screen: 0, 1 or 2 */
+    bool replaced;          /* shown as REPLACEMENT, one byte, one column */
+} s_glyph_t;
+
+//  A prefix of the input chosen to be shown.
+typedef struct {
+    size_t length;          /* bytes of input */
+    size_t bytes;           /* bytes once rendered (replacements are 1) */
+    size_t columns;         /* columns once rendered */
+    bool cut;               /* shorter than the text: ends with ELLIPSIS */
+} s_prefix_t;
+
+typedef enum { S_CLIP, S_PAD_RIGHT, S_PAD_LEFT } s_align_t;
+
+//  Characters wcwidth calls printable (zero columns) that we still replace:
+//  the bidirectional embeddings, overrides and isolates, which can reorder
+//  what follows them on terminals that implement bidi ("Trojan Source").
+static const struct {
+    wchar_t first;
+    wchar_t last;
+} s_unsafe [] = {
+    { 0x202A, 0x202E },         /* LRE, RLE, PDF, LRO, RLO */
+    { 0x2066, 0x2069 },         /* LRI, RLI, FSI, PDI */
+};
+
+//  True if the character must not reach the terminal as it is.
+static bool
+s_unsafe_char (wchar_t wide)
+{
+    for (size_t index = 0; index < COUNT_OF (s_unsafe); index++)
+        if (wide >= s_unsafe [index].first && wide <= s_unsafe [index].last)
+            return true;
+    return false;
+}
+
+//  Decode the character at text, which has `available` bytes (> 0) before
+//  its NUL. An invalid or incomplete sequence is one replaced byte; an
+//  unprintable or unsafe character is replaced whole.
+static s_glyph_t
+s_glyph_at (const char *text, size_t available)
+{
+    s_glyph_t glyph = { 1, 1, true };
+    mbstate_t state;
+    memset (&state, 0, sizeof (state));
+    wchar_t wide;
+    size_t length = mbrtowc (&wide, text, available, &state);
+    if (length == (size_t) -1 || length == (size_t) -2 || length == 0)
+        return glyph;
+    glyph.length = length;
+    int columns = s_unsafe_char (wide) ? -1 : wcwidth (wide);
+    if (columns >= 0) {
+        glyph.columns = (size_t) columns;
+        glyph.replaced = false;
+    }
+    return glyph;
+}
+
+//  Display columns of text, as the fit functions show it.
+size_t
+wbc_text_width (const char *text)
+{
+    if (!text)
+        return 0;
+    size_t available = strlen (text);
+    size_t columns = 0;
+    while (available > 0) {
+        s_glyph_t glyph = s_glyph_at (text, available);
+        columns += glyph.columns;
+        text += glyph.length;
+        available -= glyph.length;
+    }
+    return columns;
+}
+
+//  True if the prefix, its ellipsis and its padding fit both the columns
+//  and the buffer (with its NUL).
+static bool
+s_fits (const s_prefix_t *prefix, size_t columns, s_align_t align, size_t out_size)
+{
+    size_t shown = prefix->columns + (prefix->cut ? 1 : 0);
+    if (shown > columns)
+        return false;
+    size_t padding = align == S_CLIP ? 0 : columns - shown;
+    size_t bytes = prefix->bytes + (prefix->cut ? ELLIPSIS_LENGTH : 0) + padding;
+    return bytes < out_size;
+}
+
+//  The longest prefix of text that fits, cut (with the ellipsis) or not.
+//  Columns and bytes only grow with the prefix, so the first character
+//  that does not fit ends it.
+static s_prefix_t
+s_longest_prefix (const char *text, size_t available, bool cut,
+                  size_t columns, s_align_t align, size_t out_size)
+{
+    s_prefix_t prefix = { 0, 0, 0, cut };
+    while (prefix.length < available) {
+        s_glyph_t glyph = s_glyph_at (text + prefix.length, available - prefix.length);
+        s_prefix_t longer = prefix;
+        longer.length += glyph.length;
+        longer.bytes += glyph.replaced ? 1 : glyph.length;
+        longer.columns += glyph.columns;
+        if (!s_fits (&longer, columns, align, out_size))
+            break;
+        prefix = longer;
+    }
+    return prefix;
+}
+
+//  Write `count` spaces at out; return the position after them.
+static char *
+s_spaces (char *out, size_t count)
+{
+    memset (out, ' ', count);
+    return out + count;
+}
+
+//  Write the chosen prefix of text at out, replacing what must be
+//  replaced; return the position after it.
+static char *
+s_copy_prefix (char *out, const char *text, const s_prefix_t *prefix)
+{
+    size_t done = 0;
+    while (done < prefix->length) {
+        s_glyph_t glyph = s_glyph_at (text + done, prefix->length - done);
+        if (glyph.replaced)
+            *out++ = REPLACEMENT;
+        else {
+            memcpy (out, text + done, glyph.length);
+            out += glyph.length;
+        }
+        done += glyph.length;
+    }
+    return out;
+}
+
+//  Write the prefix with its ellipsis and padding; s_fits said it fits.
+static void
+s_render (char *out, const char *text, const s_prefix_t *prefix,
+          size_t columns, s_align_t align)
+{
+    size_t shown = prefix->columns + (prefix->cut ? 1 : 0);
+    size_t padding = align == S_CLIP ? 0 : columns - shown;
+    if (align == S_PAD_LEFT)
+        out = s_spaces (out, padding);
+    out = s_copy_prefix (out, text, prefix);
+    if (prefix->cut) {
+        memcpy (out, ELLIPSIS, ELLIPSIS_LENGTH);
+        out += ELLIPSIS_LENGTH;
+    }
+    if (align == S_PAD_RIGHT)
+        out = s_spaces (out, padding);
+    *out = '\0';
+}
+
+//  The work of the three fit functions: the whole text if it fits, else
+//  the longest prefix that fits with the ellipsis.
+static int
+s_fit (const char *text, size_t columns, s_align_t align, char *out, size_t out_size)
+{
+    if (!out || out_size == 0)
+        return -1;
+    *out = '\0';
+    if (!text)
+        text = "";
+    size_t available = strlen (text);
+    if (columns == 0)
+        return 0;
+    s_prefix_t prefix = s_longest_prefix (text, available, false, columns, align, out_size);
+    if (prefix.length < available || !s_fits (&prefix, columns, align, out_size))
+        prefix = s_longest_prefix (text, available, true, columns, align, out_size);
+    if (!s_fits (&prefix, columns, align, out_size))
+        return -1;
+    s_render (out, text, &prefix, columns, align);
+    return 0;
+}
+
+//  Fit text in exactly `columns` columns, padded on the right.
+int
+wbc_text_fit (const char *text, size_t columns, char *out, size_t out_size)
+{
+    return s_fit (text, columns, S_PAD_RIGHT, out, out_size);
+}
+
+//  Fit text in exactly `columns` columns, padded on the left.
+int
+wbc_text_fit_right (const char *text, size_t columns, char *out, size_t out_size)
+{
+    return s_fit (text, columns, S_PAD_LEFT, out, out_size);
+}
+
+//  Fit text in at most `columns` columns, without padding.
+int
+wbc_text_clip (const char *text, size_t columns, char *out, size_t out_size)
+{
+    return s_fit (text, columns, S_CLIP, out, out_size);
+}
+
+//  Replace, in place, what must not reach the terminal with '?'.
+size_t
+wbc_text_sanitise (char *text)
+{
+    if (!text)
+        return 0;
+    size_t available = strlen (text);
+    size_t replaced = 0;
+    const char *read = text;
+    char *write = text;
+    while (available > 0) {
+        s_glyph_t glyph = s_glyph_at (read, available);
+        if (glyph.replaced) {
+            *write++ = REPLACEMENT;
+            replaced++;
+        }
+        else {
+            memmove (write, read, glyph.length);
+            write += glyph.length;
+        }
+        read += glyph.length;
+        available -= glyph.length;
+    }
+    *write = '\0';
+    return replaced;
+}
+
+//  The units of an age: below `below` seconds, count in `unit` seconds.
+typedef struct {
+    uintmax_t below;
+    uintmax_t unit;
+    const char *suffix;
+} s_age_unit_t;
+
+static const s_age_unit_t s_age_units [] = {
+    { 60, 1, "s" },
+    { 60 * 60, 60, "m" },
+    { 24 * 60 * 60, 60 * 60, "h" },
+    { 7 * 24 * 60 * 60, 24 * 60 * 60, "d" },
+    { 365 * 24 * 60 * 60, 7 * 24 * 60 * 60, "w" },
+    { 0, 365 * 24 * 60 * 60, "y" },    /* the last unit has no limit */
+};
+
+//  Write how long ago `then` was, in the largest unit that fits.
+int
+wbc_text_age (time_t then, time_t now, char *out, size_t size)
+{
+    if (!out || size == 0)
+        return -1;
+    int written;
+    if (then >= now)
+        written = snprintf (out, size, "now");
+    else {
+        //  In unsigned arithmetic the difference of any two times is exact
+        uintmax_t seconds = (uintmax_t) now - (uintmax_t) then;
+        size_t index = 0;
+        while (index < COUNT_OF (s_age_units) - 1 && seconds >= s_age_units [index].below)
+            index++;
+        const s_age_unit_t *unit = &s_age_units [index];
+        written = snprintf (out, size, "%ju%s", seconds / unit->unit, unit->suffix);
+    }
+    if (written < 0 || (size_t) written >= size) {
+        *out = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+//  The fields of "yyyy-MM-ddTHH:mm:ssZ": where they are and their range.
+typedef struct {
+    size_t offset;
+    size_t digits;
+    int min;
+    int max;
+} s_iso_field_t;
+
+enum { ISO_YEAR, ISO_MONTH, ISO_DAY, ISO_HOUR, ISO_MINUTE, ISO_SECOND, ISO_FIELDS };
+
+static const s_iso_field_t s_iso_fields [ISO_FIELDS] = {
+    { 0, 4, 0, 9999 }, { 5, 2, 1, 12 }, { 8, 2, 1, 31 },
+    { 11, 2, 0, 23 }, { 14, 2, 0, 59 }, { 17, 2, 0, 59 },
+};
+
+/* 'd' is any ASCII digit; everything else must be itself, then the end. */
+static const char s_iso_pattern [] = "dddd-dd-ddTdd:dd:ddZ";
+
+//  True if text has exactly the shape of s_iso_pattern.
+static bool
+s_iso_shaped (const char *text)
+{
+    size_t index;
+    for (index = 0; s_iso_pattern [index]; index++) {
+        char want = s_iso_pattern [index];
+        bool digit = text [index] >= '0' && text [index] <= '9';
+        if (want == 'd' ? !digit : text [index] != want)
+            return false;
+    }
+    return text [index] == '\0';
+}
+
+//  The number in `digits` ASCII digits at text (already checked).
+static int
+s_iso_number (const char *text, size_t digits)
+{
+    int number = 0;
+    for (size_t index = 0; index < digits; index++)
+        number = number * 10 + (text [index] - '0');
+    return number;
+}
+
+//  Days in a month (1-12) of the proleptic Gregorian calendar.
+static int
+s_days_in_month (int year, int month)
+{
+    static const int days [12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return days [month - 1] + (month == 2 && leap ? 1 : 0);
+}
+
+//  Parse "yyyy-MM-ddTHH:mm:ssZ" into seconds since the epoch.
+int
+wbc_text_parse_iso8601 (const char *text, time_t *out)
+{
+    if (!text || !out || !s_iso_shaped (text))
+        return -1;
+    int value [ISO_FIELDS];
+    for (size_t field = 0; field < ISO_FIELDS; field++) {
+        const s_iso_field_t *spec = &s_iso_fields [field];
+        value [field] = s_iso_number (text + spec->offset, spec->digits);
+        if (value [field] < spec->min || value [field] > spec->max)
+            return -1;
+    }
+    if (value [ISO_DAY] > s_days_in_month (value [ISO_YEAR], value [ISO_MONTH]))
+        return -1;
+    struct tm broken = {
+        .tm_year = value [ISO_YEAR] - 1900, .tm_mon = value [ISO_MONTH] - 1,
+        .tm_mday = value [ISO_DAY], .tm_hour = value [ISO_HOUR],
+        .tm_min = value [ISO_MINUTE], .tm_sec = value [ISO_SECOND],
+    };
+    errno = 0;
+    time_t seconds = timegm (&broken);
+    if (seconds == (time_t) -1 && errno != 0)
+        return -1;
+    *out = seconds;
+    return 0;
+}
+
+//  The character at text lowered for comparison, and its length in bytes.
+//  An invalid byte becomes a value above Unicode, so it only matches the
+//  same byte.
+static wint_t
+s_folded_at (const char *text, size_t available, size_t *length)
+{
+    mbstate_t state;
+    memset (&state, 0, sizeof (state));
+    wchar_t wide;
+    size_t decoded = mbrtowc (&wide, text, available, &state);
+    if (decoded == (size_t) -1 || decoded == (size_t) -2 || decoded == 0) {
+        *length = 1;
+        return (wint_t) 0x110000 + (unsigned char) *text;
+    }
+    *length = decoded;
+    return towlower ((wint_t) wide);
+}
+
+//  True if the whole needle matches at the start of haystack.
+static bool
+s_matches_at (const char *haystack, size_t haystack_size,
+              const char *needle, size_t needle_size)
+{
+    while (needle_size > 0) {
+        if (haystack_size == 0)
+            return false;
+        size_t haystack_length, needle_length;
+        wint_t haystack_char = s_folded_at (haystack, haystack_size, &haystack_length);
+        wint_t needle_char = s_folded_at (needle, needle_size, &needle_length);
+        if (haystack_char != needle_char)
+            return false;
+        haystack += haystack_length;
+        haystack_size -= haystack_length;
+        needle += needle_length;
+        needle_size -= needle_length;
+    }
+    return true;
+}
+
+//  True if needle occurs in haystack ignoring case; tries each start.
+bool
+wbc_text_contains_casefold (const char *haystack, const char *needle)
+{
+    if (!haystack || !needle)
+        return false;
+    size_t haystack_size = strlen (haystack);
+    size_t needle_size = strlen (needle);
+    for (;;) {
+        if (s_matches_at (haystack, haystack_size, needle, needle_size))
+            return true;
+        if (haystack_size == 0)
+            return false;
+        size_t length;
+        s_folded_at (haystack, haystack_size, &length);
+        haystack += length;
+        haystack_size -= length;
+    }
+}

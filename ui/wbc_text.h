@@ -1,0 +1,70 @@
+/*  wbc_text: text measured in display columns, for the console's cells.
+
+    Input strings are UTF-8 (subjects, names, error texts from the server).
+    Widths come from mbrtowc and wcwidth, the same rules ncursesw uses, so
+    a string fitted here takes exactly the columns curses gives it. The
+    caller has called setlocale (LC_ALL, "") with a UTF-8 locale.
+
+    A byte that is not part of valid UTF-8, and a character that wcwidth
+    calls unprintable (C0 and C1 controls, DEL, ...), and a bidi override
+    or isolate (U+202A-202E, U+2066-2069, which could reorder the line),
+    counts as one column and is shown as '?': no control character ever
+    reaches the terminal.
+    Combining characters take no column and stay with the character before.
+
+    No curses here: pure functions, tested without a terminal.
+*/
+#ifndef WBC_TEXT_H_INCLUDED
+#define WBC_TEXT_H_INCLUDED
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+/* Enough for any text wbc_text_age writes. */
+#define WBC_TEXT_AGE_SIZE 24
+
+/* Display columns of text, as the fit functions would show it. NULL: 0. */
+size_t wbc_text_width (const char *text);
+
+/* Copy into out the longest prefix of text that fits in `columns` columns,
+   ending with "…" (U+2026, one column) when the text is cut, then pad
+   with spaces to exactly `columns` columns. A wide character that would
+   straddle the edge is left out and its place padded. The prefix is also
+   shortened when out_size would not hold it, so out never overflows.
+   NULL text is the empty string. Returns 0; -1 (out set to "" if it can
+   hold that) when out is NULL, out_size is 0, or out_size cannot hold
+   `columns` columns of padding plus the ellipsis. */
+int wbc_text_fit (const char *text, size_t columns, char *out, size_t out_size);
+
+/* As wbc_text_fit, but aligned right: the padding goes before the text
+   (for counts and other numbers in columns). */
+int wbc_text_fit_right (const char *text, size_t columns, char *out, size_t out_size);
+
+/* As wbc_text_fit without padding: out takes at most `columns` columns
+   (fewer when the text is shorter). */
+int wbc_text_clip (const char *text, size_t columns, char *out, size_t out_size);
+
+/* Replace, in place, every invalid UTF-8 byte and every unprintable
+   character with '?'. The text can only get shorter. Returns how many
+   replacements were made (0 for NULL). */
+size_t wbc_text_sanitise (char *text);
+
+/* Write how long ago `then` was, seen from `now`, in the console's short
+   form: "now" (no time or a time in the future), "45s", "12m", "3h",
+   "5d", "2w", "1y" (units: 60s, 60m, 24h, 7d, 365d; always rounded down).
+   Returns 0; -1 (out set to "" if size > 0) when out is NULL or too small. */
+int wbc_text_age (time_t then, time_t now, char *out, size_t size);
+
+/* Parse a strict UTC timestamp, exactly "yyyy-MM-ddTHH:mm:ssZ" (the form
+   the server sends), with a real date (leap years known, no second 60).
+   Returns 0 and sets *out; -1 and leaves *out alone otherwise. */
+int wbc_text_parse_iso8601 (const char *text, time_t *out);
+
+/* True when needle occurs in haystack ignoring case: ASCII, and other
+   letters where towlower maps them (É finds é). No normalisation: a
+   precomposed é does not find e + combining accent. An empty needle is
+   found in any haystack; NULL in either is never found. */
+bool wbc_text_contains_casefold (const char *haystack, const char *needle);
+
+#endif
