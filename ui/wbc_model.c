@@ -111,6 +111,27 @@ wbc_connection_text (wbc_connection_t state)
 
 // ---------------------------------------------------------------- sidebar
 
+int
+wbc_model_set_columns (wbc_model_t *self, const char *type_id, const char *columns)
+{
+    if (!type_id || !columns || self->column_count == WBC_PANES_MAX)
+        return -1;
+    snprintf (self->column_types [self->column_count], WBC_ID_MAX, "%s", type_id);
+    snprintf (self->column_lists [self->column_count], WBC_TEXT_MAX, "%s", columns);
+    self->column_count++;
+    return 0;
+}
+
+//  The configured columns of a type, or the server's, or a default.
+static const char *
+s_columns_of (const wbc_model_t *self, const char *type_id, const char *server_columns)
+{
+    for (size_t index = 0; index < self->column_count; index++)
+        if (strcmp (self->column_types [index], type_id) == 0)
+            return self->column_lists [index];
+    return server_columns && *server_columns ? server_columns : "From,Subject,Received";
+}
+
 //  Add one sidebar entry per owner of one WorkbinTypeInfo.
 static void
 s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *info)
@@ -130,7 +151,7 @@ s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *info)
         snprintf (entry->type_name, sizeof (entry->type_name), "%s", type_name ? type_name : entry->type_id);
         snprintf (entry->owner_name, sizeof (entry->owner_name), "%s", owner_name ? owner_name : entry->owner_id);
         snprintf (entry->relation, sizeof (entry->relation), "%s", relation ? relation : "");
-        snprintf (entry->columns, sizeof (entry->columns), "%s", columns && *columns ? columns : "From,Subject,Received");
+        snprintf (entry->columns, sizeof (entry->columns), "%s", s_columns_of (self, entry->type_id, columns));
         entry->count = wb_kvlist_int_or (owner, "NumberOfInteractions", 0);
     }
 }

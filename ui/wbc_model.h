@@ -115,6 +115,8 @@ wbc_connection_t wbc_model_connection (const wbc_model_t *self);
 const char *wbc_connection_text (wbc_connection_t state);
 
 // ---------------------------------------------------------------- sidebar
+/* Columns to show for a workbin type, instead of the server's default. */
+int wbc_model_set_columns (wbc_model_t *self, const char *type_id, const char *columns);
 /* Replace the sidebar from an EventWorkbinTypesInfo body. */
 void wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info);
 size_t wbc_model_sidebar_size (const wbc_model_t *self);

@@ -419,6 +419,16 @@ wbc_session_destroy (wbc_session_t **self_p)
     *self_p = NULL;
 }
 
+void
+wbc_session_close (wbc_session_t *self, int timeout_ms)
+{
+    if (!self || wbc_model_connection (self->model) != WBC_CONNECTED)
+        return;
+    wb_msg_t *request = wb_msg_new ("RequestUnregisterClient");
+    wb_msg_t *reply = wb_client_request (self->client, &request, timeout_ms);
+    wb_msg_destroy (&reply);
+}
+
 zsock_t *
 wbc_session_socket (wbc_session_t *self)
 {

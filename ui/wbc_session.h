@@ -29,6 +29,9 @@ typedef struct _wbc_session_t wbc_session_t;
 
 wbc_session_t *wbc_session_new (wbc_model_t *model, const wbc_session_options_t *options);
 void wbc_session_destroy (wbc_session_t **self_p);
+/* Say goodbye (RequestUnregisterClient, waiting at most timeout_ms), so the
+   agent can log in again at once from another console. */
+void wbc_session_close (wbc_session_t *self, int timeout_ms);
 
 /* The socket to poll for input. It changes when the session reconnects. */
 zsock_t *wbc_session_socket (wbc_session_t *self);

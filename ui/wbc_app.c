@@ -1,0 +1,544 @@
+/*  wbc_app: keys and ':' commands. See wbc_app.h. Actions come from the key
+    table (wbc_keys); each has a handler here, found in a table. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "wbc_app.h"
+
+struct _wbc_app_t {
+    wbc_model_t *model;
+    wbc_session_t *session;
+    wbc_keys_t *keys;
+    wbc_ui_t ui;
+};
+
+typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
+typedef void (s_command_fn) (wbc_app_t *self, const char *argument, int64_t now_ms);
+
+static int64_t
+s_wall_ms (void)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_REALTIME, &now);
+    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static size_t
+s_rows (const wbc_app_t *self)
+{
+    return self->ui.pane_rows ? self->ui.pane_rows : 1;
+}
+
+static void
+s_overlay (wbc_app_t *self, wbc_overlay_t overlay)
+{
+    self->ui.overlay = overlay;
+    self->ui.overlay_scroll = 0;
+    wbc_model_mark (self->model, WBC_DIRTY_LAYOUT | WBC_DIRTY_OVERLAY);
+}
+
+//  The selected interaction's id, or NULL (with a status line saying so).
+static const char *
+s_selected_id (wbc_app_t *self)
+{
+    const char *id = wb_kvlist_string (wbc_model_selected_interaction (self->model), "InteractionId");
+    if (!id || wbc_model_sidebar_focused (self->model)) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "no interaction selected");
+        return NULL;
+    }
+    return id;
+}
+
+// ---------------------------------------------------------------- actions
+
+//  In the sidebar, moving moves the sidebar's selection.
+static bool
+s_move_sidebar (wbc_app_t *self, long delta)
+{
+    if (!wbc_model_sidebar_focused (self->model))
+        return false;
+    long target = (long) wbc_model_sidebar_selected (self->model) + delta;
+    long last = (long) wbc_model_sidebar_size (self->model) - 1;
+    wbc_model_sidebar_select (self->model, (size_t) (target < 0 ? 0 : target > last ? last : target));
+    return true;
+}
+
+static void s_move_down (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (!s_move_sidebar (self, 1)) wbc_model_move_selection (self->model, 1, s_rows (self)); }
+static void s_move_up (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (!s_move_sidebar (self, -1)) wbc_model_move_selection (self->model, -1, s_rows (self)); }
+static void s_page_down (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (!s_move_sidebar (self, 10)) wbc_model_move_selection (self->model, (long) s_rows (self), s_rows (self)); }
+static void s_page_up (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (!s_move_sidebar (self, -10)) wbc_model_move_selection (self->model, -(long) s_rows (self), s_rows (self)); }
+static void s_first (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (!s_move_sidebar (self, -100000)) wbc_model_select_first (self->model); }
+static void s_last (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (!s_move_sidebar (self, 100000)) wbc_model_select_last (self->model, s_rows (self)); }
+
+static void
+s_start_prompt (wbc_app_t *self, char kind)
+{
+    self->ui.prompt_kind = kind;
+    self->ui.prompt [0] = 0;
+    s_overlay (self, WBC_OVERLAY_PROMPT);
+}
+
+static void s_search (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, '/'); }
+static void s_prompt (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, ':'); }
+
+static void
+s_search_again (wbc_app_t *self, int direction)
+{
+    if (!*self->ui.search)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "no search yet: press /");
+    else
+    if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self)))
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "not found: %s", self->ui.search);
+}
+
+static void s_search_next (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_search_again (self, 1); }
+static void s_search_prev (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_search_again (self, -1); }
+
+static void
+s_focus_step (wbc_app_t *self, int step)
+{
+    size_t count = wbc_model_pane_count (self->model);
+    bool sidebar = wbc_model_sidebar_visible (self->model);
+    //  the sidebar takes part in the cycle as position -1
+    long position = wbc_model_sidebar_focused (self->model) ? -1 : (long) wbc_model_focus (self->model);
+    long first = sidebar ? -1 : 0, span = (long) count - first;
+    if (span <= 0)
+        return;
+    position = first + ((position - first + step) % span + span) % span;
+    if (position < 0)
+        wbc_model_set_sidebar_focused (self->model, true);
+    else
+        wbc_model_set_focus (self->model, (size_t) position);
+}
+
+static void s_focus_next (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_focus_step (self, 1); }
+static void s_focus_prev (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_focus_step (self, -1); }
+static void s_maximise (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_toggle_maximised (self->model); }
+
+static void
+s_close_pane (wbc_app_t *self, int64_t now_ms)
+{
+    if (wbc_model_sidebar_focused (self->model) || wbc_model_pane_count (self->model) == 0)
+        return;
+    size_t focus = wbc_model_focus (self->model);
+    wbc_pane_t *pane = wbc_model_pane (self->model, focus);
+    if (pane->live)
+        wbc_session_cancel (self->session, focus, now_ms);
+    wbc_model_close_pane (self->model, focus);
+}
+
+static void
+s_sidebar (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    if (!wbc_model_sidebar_visible (self->model))
+        wbc_model_set_sidebar_visible (self->model, true);
+    if (wbc_model_sidebar_focused (self->model))
+        wbc_model_set_sidebar_visible (self->model, false);
+    else
+        wbc_model_set_sidebar_focused (self->model, true);
+}
+
+static void
+s_open (wbc_app_t *self, int64_t now_ms)
+{
+    const wbc_sidebar_entry_t *entry =
+        wbc_model_sidebar_at (self->model, wbc_model_sidebar_selected (self->model));
+    if (!entry)
+        return;
+    char name [2 * WBC_ID_MAX + 2];
+    snprintf (name, sizeof (name), "%s@%s", entry->type_id, entry->owner_id);
+    wbc_session_open (self->session, name, now_ms);
+}
+
+static void
+s_refresh (wbc_app_t *self, int64_t now_ms)
+{
+    if (wbc_model_sidebar_focused (self->model))
+        return;
+    wbc_session_refresh (self->session, wbc_model_focus (self->model), now_ms);
+}
+
+static void
+s_watch (wbc_app_t *self, int64_t now_ms)
+{
+    if (wbc_model_sidebar_focused (self->model))
+        return;
+    wbc_session_toggle_watch (self->session, wbc_model_focus (self->model), now_ms);
+}
+
+static void
+s_pause (wbc_app_t *self, int64_t now_ms)
+{
+    bool paused = !wbc_model_paused (self->model);
+    wbc_session_set_paused (self->session, paused, now_ms);
+    wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), paused
+                      ? "live updates paused: changes are held (':step' applies one, P resumes)"
+                      : "live updates resumed");
+}
+
+static void
+s_details (wbc_app_t *self, int64_t now_ms)
+{
+    if (wbc_model_sidebar_focused (self->model)) {
+        s_open (self, now_ms);
+        return;
+    }
+    const char *id = s_selected_id (self);
+    if (!id)
+        return;
+    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
+    s_overlay (self, WBC_OVERLAY_DETAILS);
+}
+
+static void
+s_move_item (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    const char *id = s_selected_id (self);
+    if (!id)
+        return;
+    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
+    self->ui.picker_selected = 0;
+    s_overlay (self, WBC_OVERLAY_PICKER);
+}
+
+static void
+s_pull (wbc_app_t *self, int64_t now_ms)
+{
+    const char *id = s_selected_id (self);
+    if (id)
+        wbc_session_pull (self->session, id, now_ms);
+}
+
+static void
+s_stop_processing (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    const char *id = s_selected_id (self);
+    if (!id)
+        return;
+    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
+    s_overlay (self, WBC_OVERLAY_CONFIRM);
+}
+
+static void
+s_trace (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_model_set_trace_visible (self->model, !wbc_model_trace_visible (self->model));
+}
+
+static void s_help (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_overlay (self, WBC_OVERLAY_HELP); }
+static void s_messages (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_overlay (self, WBC_OVERLAY_MESSAGES); }
+static void s_redraw (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_mark (self->model, WBC_DIRTY_LAYOUT); }
+static void s_quit (wbc_app_t *self, int64_t now_ms) { (void) now_ms; self->ui.quit = true; }
+
+static s_action_fn *s_actions [WBC_ACTION_END] = {
+    [WBC_ACTION_MOVE_DOWN] = s_move_down, [WBC_ACTION_MOVE_UP] = s_move_up,
+    [WBC_ACTION_PAGE_DOWN] = s_page_down, [WBC_ACTION_PAGE_UP] = s_page_up,
+    [WBC_ACTION_FIRST] = s_first, [WBC_ACTION_LAST] = s_last,
+    [WBC_ACTION_SEARCH] = s_search, [WBC_ACTION_SEARCH_NEXT] = s_search_next,
+    [WBC_ACTION_SEARCH_PREV] = s_search_prev, [WBC_ACTION_FOCUS_NEXT] = s_focus_next,
+    [WBC_ACTION_FOCUS_PREV] = s_focus_prev, [WBC_ACTION_MAXIMISE] = s_maximise,
+    [WBC_ACTION_CLOSE_PANE] = s_close_pane, [WBC_ACTION_SIDEBAR] = s_sidebar,
+    [WBC_ACTION_OPEN] = s_open, [WBC_ACTION_REFRESH] = s_refresh, [WBC_ACTION_WATCH] = s_watch,
+    [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_DETAILS] = s_details,
+    [WBC_ACTION_MOVE_ITEM] = s_move_item, [WBC_ACTION_PULL] = s_pull,
+    [WBC_ACTION_STOP_PROCESSING] = s_stop_processing, [WBC_ACTION_TRACE] = s_trace,
+    [WBC_ACTION_PROMPT] = s_prompt, [WBC_ACTION_HELP] = s_help,
+    [WBC_ACTION_MESSAGES] = s_messages, [WBC_ACTION_REDRAW] = s_redraw, [WBC_ACTION_QUIT] = s_quit,
+};
+
+// ---------------------------------------------------------------- commands
+
+static void
+s_cmd_open (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    if (!*argument)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "usage: open TYPE[@OWNER]");
+    else
+        wbc_session_open (self->session, argument, now_ms);
+}
+
+static void
+s_cmd_save_trace (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    if (!*argument)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "usage: save-trace FILE");
+    else
+    if (wbc_model_save_trace (self->model, argument))
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "cannot write %s: %s",
+                          argument, strerror (errno));
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "trace saved to %s (%zu messages)",
+                          argument, wbc_model_trace_size (self->model));
+}
+
+static void
+s_cmd_step (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) argument;
+    if (!wbc_session_step (self->session, now_ms))
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "no held change to apply");
+}
+
+static void
+s_cmd_theme (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    snprintf (self->ui.theme_request, sizeof (self->ui.theme_request), "%s", argument);
+    wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
+}
+
+static void
+s_cmd_bind (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    char line [300], error [128];
+    snprintf (line, sizeof (line), "bind %s", argument);
+    if (wbc_keys_parse_line (self->keys, line, error, sizeof (error)))
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s", error);
+}
+
+static void s_cmd_close (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_close_pane (self, now_ms); }
+static void s_cmd_quit (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_quit (self, now_ms); }
+static void s_cmd_help (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_help (self, now_ms); }
+static void s_cmd_messages (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_messages (self, now_ms); }
+static void s_cmd_refresh (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_refresh (self, now_ms); }
+static void s_cmd_watch (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_watch (self, now_ms); }
+static void s_cmd_trace (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_trace (self, now_ms); }
+static void s_cmd_pause (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_pause (self, now_ms); }
+
+static void
+s_cmd_cancel (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) argument;
+    //  asks the server even when not subscribed: its EventError is the lesson
+    if (!wbc_model_sidebar_focused (self->model) && wbc_model_pane_count (self->model))
+        wbc_session_cancel (self->session, wbc_model_focus (self->model), now_ms);
+}
+
+static const struct {
+    wbc_command_info_t info;
+    s_command_fn *run;
+} s_commands [] = {
+    { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, s_cmd_open },
+    { { "close", "", "close the focused pane" }, s_cmd_close },
+    { { "refresh", "", "fetch the focused workbin again" }, s_cmd_refresh },
+    { { "watch", "", "toggle live notifications for the focused workbin" }, s_cmd_watch },
+    { { "cancel", "", "cancel notifications for the focused workbin" }, s_cmd_cancel },
+    { { "messages", "", "show the status history" }, s_cmd_messages },
+    { { "trace", "", "show/hide the trace pane" }, s_cmd_trace },
+    { { "save-trace", "FILE", "write the message flow to FILE" }, s_cmd_save_trace },
+    { { "pause", "", "pause/resume live updates" }, s_cmd_pause },
+    { { "step", "", "apply one held change while paused" }, s_cmd_step },
+    { { "theme", "NAME", "switch to another colour theme" }, s_cmd_theme },
+    { { "bind", "KEY ACTION", "bind a key to an action" }, s_cmd_bind },
+    { { "help", "", "show keys and commands" }, s_cmd_help },
+    { { "quit", "", "quit the console" }, s_cmd_quit },
+};
+
+#define COMMAND_COUNT (sizeof (s_commands) / sizeof (s_commands [0]))
+
+size_t
+wbc_app_command_count (void)
+{
+    return COMMAND_COUNT;
+}
+
+const wbc_command_info_t *
+wbc_app_command_at (size_t index)
+{
+    return index < COMMAND_COUNT ? &s_commands [index].info : NULL;
+}
+
+void
+wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms)
+{
+    while (*line == ' ')
+        line++;
+    size_t length = strcspn (line, " ");
+    const char *argument = line + length;
+    while (*argument == ' ')
+        argument++;
+    if (length == 0)
+        return;
+    for (size_t index = 0; index < COMMAND_COUNT; index++)
+        if (strlen (s_commands [index].info.name) == length
+        &&  strncmp (s_commands [index].info.name, line, length) == 0) {
+            s_commands [index].run (self, argument, now_ms);
+            return;
+        }
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "unknown command '%.*s' (try :help)",
+                      (int) length, line);
+}
+
+// ---------------------------------------------------------------- overlays
+
+//  Append the UTF-8 form of a typed character to the prompt.
+static void
+s_prompt_insert (wbc_app_t *self, int key)
+{
+    char bytes [5] = "";
+    if (key < 0x80)
+        bytes [0] = (char) key;
+    else
+    if (key < 0x800)
+        snprintf (bytes, sizeof (bytes), "%c%c", 0xc0 | (key >> 6), 0x80 | (key & 0x3f));
+    else
+    if (key < 0x10000)
+        snprintf (bytes, sizeof (bytes), "%c%c%c", 0xe0 | (key >> 12), 0x80 | ((key >> 6) & 0x3f),
+                  0x80 | (key & 0x3f));
+    else
+        snprintf (bytes, sizeof (bytes), "%c%c%c%c", 0xf0 | (key >> 18), 0x80 | ((key >> 12) & 0x3f),
+                  0x80 | ((key >> 6) & 0x3f), 0x80 | (key & 0x3f));
+    size_t length = strlen (self->ui.prompt);
+    if (length + strlen (bytes) < sizeof (self->ui.prompt))
+        strcat (self->ui.prompt, bytes);
+}
+
+static void
+s_prompt_backspace (wbc_app_t *self)
+{
+    size_t length = strlen (self->ui.prompt);
+    while (length > 0 && ((unsigned char) self->ui.prompt [length - 1] & 0xc0) == 0x80)
+        length--;           //  continuation bytes of a UTF-8 character
+    if (length > 0)
+        length--;
+    self->ui.prompt [length] = 0;
+}
+
+static void
+s_prompt_key (wbc_app_t *self, int key, int64_t now_ms)
+{
+    if (key == WBC_KEY_ESCAPE || (key == WBC_KEY_BACKSPACE && !*self->ui.prompt)) {
+        s_overlay (self, WBC_OVERLAY_NONE);
+        return;
+    }
+    if (key == WBC_KEY_BACKSPACE)
+        s_prompt_backspace (self);
+    else
+    if (key == WBC_KEY_ENTER) {
+        char line [sizeof (self->ui.prompt)];
+        snprintf (line, sizeof (line), "%s", self->ui.prompt);
+        s_overlay (self, WBC_OVERLAY_NONE);
+        if (self->ui.prompt_kind == ':')
+            wbc_app_command (self, line, now_ms);
+        else {
+            snprintf (self->ui.search, sizeof (self->ui.search), "%s", line);
+            s_search_again (self, 1);
+        }
+    }
+    else
+    if (key >= 0x20 && key < 0x110000 && key != 0x7f)
+        s_prompt_insert (self, key);
+    wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
+}
+
+static void
+s_picker_key (wbc_app_t *self, int key, int64_t now_ms)
+{
+    size_t size = wbc_model_sidebar_size (self->model);
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    if (action == WBC_ACTION_MOVE_DOWN && self->ui.picker_selected + 1 < size)
+        self->ui.picker_selected++;
+    else
+    if (action == WBC_ACTION_MOVE_UP && self->ui.picker_selected > 0)
+        self->ui.picker_selected--;
+    else
+    if (key == WBC_KEY_ENTER) {
+        const wbc_sidebar_entry_t *target = wbc_model_sidebar_at (self->model, self->ui.picker_selected);
+        if (target)
+            wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
+        s_overlay (self, WBC_OVERLAY_NONE);
+    }
+    else
+    if (key == WBC_KEY_ESCAPE || action == WBC_ACTION_CLOSE_PANE)
+        s_overlay (self, WBC_OVERLAY_NONE);
+    wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
+}
+
+static void
+s_confirm_key (wbc_app_t *self, int key, int64_t now_ms)
+{
+    if (key == 'y' || key == 'Y')
+        wbc_session_stop (self->session, self->ui.subject_id, now_ms);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "not stopped");
+    s_overlay (self, WBC_OVERLAY_NONE);
+}
+
+//  Help, details and messages: scroll, or any other key closes them.
+static void
+s_reader_key (wbc_app_t *self, int key)
+{
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    if (action == WBC_ACTION_MOVE_DOWN || action == WBC_ACTION_PAGE_DOWN)
+        self->ui.overlay_scroll += action == WBC_ACTION_MOVE_DOWN ? 1 : 10;
+    else
+    if (action == WBC_ACTION_MOVE_UP || action == WBC_ACTION_PAGE_UP) {
+        size_t step = action == WBC_ACTION_MOVE_UP ? 1 : 10;
+        self->ui.overlay_scroll = self->ui.overlay_scroll > step ? self->ui.overlay_scroll - step : 0;
+    }
+    else {
+        s_overlay (self, WBC_OVERLAY_NONE);
+        return;
+    }
+    wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
+}
+
+// ---------------------------------------------------------------- public
+
+wbc_app_t *
+wbc_app_new (wbc_model_t *model, wbc_session_t *session, wbc_keys_t *keys)
+{
+    wbc_app_t *self = calloc (1, sizeof (wbc_app_t));
+    if (self) {
+        self->model = model;
+        self->session = session;
+        self->keys = keys;
+    }
+    return self;
+}
+
+void
+wbc_app_destroy (wbc_app_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free (*self_p);
+    *self_p = NULL;
+}
+
+wbc_ui_t *
+wbc_app_ui (wbc_app_t *self)
+{
+    return &self->ui;
+}
+
+void
+wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
+{
+    key = wbc_key_canonical (key);
+    switch (self->ui.overlay) {
+        case WBC_OVERLAY_PROMPT: s_prompt_key (self, key, now_ms); return;
+        case WBC_OVERLAY_PICKER: s_picker_key (self, key, now_ms); return;
+        case WBC_OVERLAY_CONFIRM: s_confirm_key (self, key, now_ms); return;
+        case WBC_OVERLAY_HELP: case WBC_OVERLAY_DETAILS: case WBC_OVERLAY_MESSAGES:
+            s_reader_key (self, key); return;
+        case WBC_OVERLAY_NONE: break;
+    }
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    if (action > WBC_ACTION_NONE && action < WBC_ACTION_END && s_actions [action])
+        s_actions [action] (self, now_ms);
+}

@@ -1,0 +1,343 @@
+/*  wbc_view: curses setup, keys, screen dumps, the status and prompt lines,
+    and the one doupdate () per pass. See wbc_view.h. */
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+#include "wbc_view_internal.h"
+#include "wbc_text.h"
+
+/* curses key codes and ours. */
+static const struct { int curses; int key; } s_keymap [] = {
+    { KEY_UP, WBC_KEY_UP }, { KEY_DOWN, WBC_KEY_DOWN }, { KEY_LEFT, WBC_KEY_LEFT },
+    { KEY_RIGHT, WBC_KEY_RIGHT }, { KEY_PPAGE, WBC_KEY_PAGE_UP }, { KEY_NPAGE, WBC_KEY_PAGE_DOWN },
+    { KEY_HOME, WBC_KEY_HOME }, { KEY_END, WBC_KEY_END }, { KEY_ENTER, WBC_KEY_ENTER },
+    { KEY_BTAB, WBC_KEY_BACKTAB }, { KEY_BACKSPACE, WBC_KEY_BACKSPACE }, { KEY_DC, WBC_KEY_DELETE },
+    { KEY_IC, WBC_KEY_INSERT }, { KEY_RESIZE, WBC_KEY_RESIZE },
+};
+
+/* Our attribute bits and curses'. */
+static const struct { unsigned ours; attr_t curses; } s_attrmap [] = {
+    { WBC_ATTR_BOLD, A_BOLD }, { WBC_ATTR_DIM, A_DIM }, { WBC_ATTR_UNDERLINE, A_UNDERLINE },
+    { WBC_ATTR_REVERSE, A_REVERSE }, { WBC_ATTR_STANDOUT, A_STANDOUT },
+    { WBC_ATTR_ITALIC, A_ITALIC }, { WBC_ATTR_BLINK, A_BLINK },
+};
+
+static void
+s_setup_terminal (void)
+{
+    cbreak ();
+    noecho ();
+    nonl ();
+    keypad (stdscr, TRUE);
+    nodelay (stdscr, TRUE);
+    curs_set (0);
+    set_escdelay (25);
+    leaveok (stdscr, TRUE);
+}
+
+wbc_view_t *
+wbc_view_new (bool headless, int columns, int lines, bool colour)
+{
+    wbc_view_t *self = calloc (1, sizeof (wbc_view_t));
+    if (!self)
+        return NULL;
+    if (headless) {
+        //  a virtual terminal nobody sees: size from the environment
+        char size [16];
+        snprintf (size, sizeof (size), "%d", columns);
+        setenv ("COLUMNS", size, 1);
+        snprintf (size, sizeof (size), "%d", lines);
+        setenv ("LINES", size, 1);
+        self->headless_out = fopen ("/dev/null", "w");
+        self->headless_in = fopen ("/dev/null", "r");
+        self->screen = newterm ("xterm-256color", self->headless_out, self->headless_in);
+    }
+    else
+        self->screen = newterm (NULL, stdout, stdin);
+    if (!self->screen) {
+        wbc_view_destroy (&self);
+        return NULL;
+    }
+    s_setup_terminal ();
+    self->colour = colour && has_colors ();
+    if (self->colour) {
+        start_color ();
+        use_default_colors ();
+    }
+    return self;
+}
+
+void
+wbc_view_destroy (wbc_view_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    wbc_view_t *self = *self_p;
+    if (self->screen) {
+        endwin ();
+        delscreen (self->screen);
+    }
+    if (self->headless_out)
+        fclose (self->headless_out);
+    if (self->headless_in)
+        fclose (self->headless_in);
+    free (self);
+    *self_p = NULL;
+}
+
+bool
+wbc_view_has_colour (const wbc_view_t *self)
+{
+    return self->colour;
+}
+
+//  One colour pair per theme element, numbered element + 1.
+void
+wbc_view_set_theme (wbc_view_t *self, wbc_theme_t *theme)
+{
+    self->theme = theme;
+    wbc_theme_use_colour (theme, self->colour);
+    if (!self->colour)
+        return;
+    wbc_theme_set_colour_count (theme, COLORS);
+    for (int element = 0; element < WBC_THEME_ELEMENT_COUNT; element++) {
+        int fg, bg;
+        unsigned attrs;
+        wbc_theme_get (theme, (wbc_theme_element_t) element, &fg, &bg, &attrs);
+        init_pair ((short) (element + 1), (short) fg, (short) bg);
+    }
+}
+
+void
+wbc_view_use (wbc_view_t *self, wbc_theme_element_t element)
+{
+    int fg = -1, bg = -1;
+    unsigned attrs = 0;
+    if (self->theme)
+        wbc_theme_get (self->theme, element, &fg, &bg, &attrs);
+    attr_t curses_attrs = A_NORMAL;
+    for (size_t index = 0; index < sizeof (s_attrmap) / sizeof (s_attrmap [0]); index++)
+        if (attrs & s_attrmap [index].ours)
+            curses_attrs |= s_attrmap [index].curses;
+    attr_set (curses_attrs, self->colour ? (short) (element + 1) : 0, NULL);
+}
+
+void
+wbc_view_put (int y, int x, int columns, const char *text)
+{
+    if (columns <= 0)
+        return;
+    char fitted [1024];
+    if (wbc_text_fit (text ? text : "", (size_t) columns, fitted, sizeof (fitted)) == 0)
+        mvaddstr (y, x, fitted);
+}
+
+void
+wbc_view_clear (wbc_rect_t rect)
+{
+    for (int row = 0; row < rect.height; row++)
+        mvhline (rect.y + row, rect.x, ' ', rect.width);
+}
+
+int
+wbc_view_read_key (wbc_view_t *self)
+{
+    (void) self;
+    wint_t wch;
+    int type = get_wch (&wch);
+    if (type == ERR)
+        return WBC_KEY_NONE;
+    if (type == OK)
+        return wbc_key_canonical ((int) wch);
+    for (size_t index = 0; index < sizeof (s_keymap) / sizeof (s_keymap [0]); index++)
+        if (s_keymap [index].curses == (int) wch)
+            return s_keymap [index].key;
+    if ((int) wch >= KEY_F (1) && (int) wch <= KEY_F (12))
+        return WBC_KEY_F ((int) wch - KEY_F (0));
+    return WBC_KEY_NONE;
+}
+
+void
+wbc_view_resize (wbc_view_t *self, int columns, int lines)
+{
+    (void) self;
+    resizeterm (lines, columns);
+}
+
+// ---------------------------------------------------------------- dump
+
+//  One screen row as UTF-8 text without trailing spaces.
+static void
+s_row_text (int y, char *out, size_t size)
+{
+    size_t length = 0;
+    out [0] = 0;
+    for (int x = 0; x < COLS; x++) {
+        cchar_t cell;
+        wchar_t text [CCHARW_MAX + 1] = { 0 };
+        attr_t attrs;
+        short pair;
+        if (mvin_wch (y, x, &cell) == ERR || getcchar (&cell, text, &attrs, &pair, NULL) == ERR)
+            continue;
+        int width = wcwidth (text [0]);
+        for (size_t index = 0; text [index] && index < CCHARW_MAX; index++) {
+            char bytes [MB_LEN_MAX];
+            mbstate_t state;
+            memset (&state, 0, sizeof (state));
+            size_t count = wcrtomb (bytes, text [index], &state);
+            if (count != (size_t) -1 && length + count + 1 < size) {
+                memcpy (out + length, bytes, count);
+                length += count;
+            }
+        }
+        if (width == 2)
+            x++;                //  a wide character fills two cells
+    }
+    while (length > 0 && out [length - 1] == ' ')
+        length--;
+    out [length] = 0;
+}
+
+void
+wbc_view_dump (wbc_view_t *self, FILE *file)
+{
+    (void) self;
+    for (int y = 0; y < LINES; y++) {
+        char line [4096];
+        s_row_text (y, line, sizeof (line));
+        fprintf (file, "%s\n", line);
+    }
+}
+
+bool
+wbc_view_contains (wbc_view_t *self, const char *text)
+{
+    (void) self;
+    for (int y = 0; y < LINES; y++) {
+        char line [4096];
+        s_row_text (y, line, sizeof (line));
+        if (strstr (line, text))
+            return true;
+    }
+    return false;
+}
+
+// ---------------------------------------------------------------- lines
+
+//  The last line: connection, the last reply, and whether updates are paused.
+static void
+s_draw_status (wbc_draw_t *draw)
+{
+    wbc_rect_t rect = draw->layout.status;
+    wbc_connection_t connection = wbc_model_connection (draw->model);
+    wbc_view_use (draw->view, WBC_THEME_STATUS);
+    wbc_view_clear (rect);
+    char left [160];
+    snprintf (left, sizeof (left), " %s %s ", connection == WBC_CONNECTED ? "●" : "○",
+              wbc_connection_text (connection));
+    int left_width = (int) wbc_text_width (left);
+    wbc_view_use (draw->view, connection == WBC_CONNECTED
+                  ? WBC_THEME_STATUS_CONNECTION_OK : WBC_THEME_STATUS_CONNECTION_BAD);
+    wbc_view_put (rect.y, rect.x, left_width, left);
+    char right [96] = "";
+    if (wbc_model_paused (draw->model))
+        snprintf (right, sizeof (right), " PAUSED ");
+    int right_width = (int) wbc_text_width (right);
+    const wbc_status_t *status = wbc_model_last_status (draw->model);
+    static const wbc_theme_element_t levels [] = {
+        WBC_THEME_STATUS_INFO, WBC_THEME_STATUS_ACK, WBC_THEME_STATUS_ERROR
+    };
+    wbc_view_use (draw->view, status ? levels [status->level] : WBC_THEME_STATUS);
+    wbc_view_put (rect.y, rect.x + left_width, rect.width - left_width - right_width,
+                  status ? status->text : "");
+    wbc_view_use (draw->view, WBC_THEME_STATUS_ERROR);
+    wbc_view_put (rect.y, rect.x + rect.width - right_width, right_width, right);
+}
+
+//  The line above it: the prompt being typed, a question, or a key hint.
+static void
+s_draw_prompt (wbc_draw_t *draw)
+{
+    wbc_rect_t rect = draw->layout.prompt;
+    char text [512];
+    if (draw->ui->overlay == WBC_OVERLAY_PROMPT) {
+        wbc_view_use (draw->view, WBC_THEME_PROMPT);
+        snprintf (text, sizeof (text), "%c%s_", draw->ui->prompt_kind, draw->ui->prompt);
+    }
+    else
+    if (draw->ui->overlay == WBC_OVERLAY_CONFIRM) {
+        wbc_view_use (draw->view, WBC_THEME_PROMPT);
+        snprintf (text, sizeof (text), "Stop processing interaction %s? (y/n)", draw->ui->subject_id);
+    }
+    else {
+        wbc_view_use (draw->view, WBC_THEME_DIM);
+        snprintf (text, sizeof (text), " %s@%s   ? help  : command  Tab focus  o open  "
+                  "w watch  R refresh  t trace  Q quit", wbc_model_agent (draw->model),
+                  wbc_model_endpoint (draw->model));
+    }
+    wbc_view_put (rect.y, rect.x, rect.width, text);
+}
+
+static void
+s_draw_too_small (wbc_draw_t *draw)
+{
+    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
+    erase ();
+    char text [96];
+    snprintf (text, sizeof (text), "terminal too small (%dx%d, need %dx%d)", COLS, LINES,
+              WBC_LAYOUT_MIN_COLUMNS, WBC_LAYOUT_MIN_LINES);
+    mvaddnstr (LINES / 2, 0, text, COLS);
+}
+
+static void
+s_compute_layout (wbc_draw_t *draw)
+{
+    wbc_layout_input_t input = {
+        .columns = COLS, .lines = LINES,
+        .sidebar = wbc_model_sidebar_visible (draw->model),
+        .trace = wbc_model_trace_visible (draw->model),
+        .pane_count = (int) wbc_model_pane_count (draw->model),
+        .focus = (int) wbc_model_focus (draw->model),
+        .maximised = wbc_model_maximised (draw->model),
+        .first_pane = draw->view->first_pane,
+    };
+    wbc_layout_compute (&input, &draw->layout);
+    draw->view->first_pane = draw->layout.first_visible;
+}
+
+void
+wbc_view_draw (wbc_view_t *self, wbc_model_t *model, wbc_ui_t *ui,
+               const wbc_keys_t *keys, int64_t now_ms, int64_t wall_ms)
+{
+    unsigned dirty = wbc_model_dirty (model);
+    if (!dirty)
+        return;
+    wbc_draw_t draw = { self, model, ui, keys, { 0 }, now_ms, wall_ms };
+    s_compute_layout (&draw);
+    ui->pane_rows = 1;
+    if (draw.layout.too_small)
+        s_draw_too_small (&draw);
+    else {
+        if (dirty & WBC_DIRTY_LAYOUT)
+            erase ();
+        bool all = dirty & (WBC_DIRTY_LAYOUT | WBC_DIRTY_OVERLAY);
+        if (all || (dirty & WBC_DIRTY_SIDEBAR))
+            wbc_view_draw_sidebar (&draw);
+        if (all || (dirty & WBC_DIRTY_PANES)) {
+            for (size_t index = 0; index < wbc_model_pane_count (model); index++)
+                wbc_view_draw_pane (&draw, index);
+            wbc_view_draw_hint (&draw);
+        }
+        if (all || (dirty & WBC_DIRTY_TRACE))
+            wbc_view_draw_trace (&draw);
+        s_draw_prompt (&draw);
+        s_draw_status (&draw);
+        wbc_view_draw_overlay (&draw);
+        size_t focus = wbc_model_focus (model);
+        if (focus < (size_t) draw.layout.pane_count && draw.layout.visible [focus])
+            ui->pane_rows = wbc_view_pane_rows (draw.layout.panes [focus].height);
+    }
+    wbc_model_clear_dirty (model);
+    wnoutrefresh (stdscr);
+    doupdate ();
+}

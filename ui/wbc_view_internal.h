@@ -1,0 +1,48 @@
+/*  wbc_view_internal: what the view's files share. wbc_view.c sets up
+    curses, reads keys, dumps the screen and draws the status lines;
+    wbc_view_panes.c draws the sidebar, the workbin panes and the trace;
+    wbc_view_overlay.c draws help, details, messages and the picker. */
+#ifndef WBC_VIEW_INTERNAL_H_INCLUDED
+#define WBC_VIEW_INTERNAL_H_INCLUDED
+
+#define NCURSES_WIDECHAR 1
+#include <curses.h>
+#include "wbc_view.h"
+#include "wbc_layout.h"
+
+struct _wbc_view_t {
+    SCREEN *screen;
+    FILE *headless_out;
+    FILE *headless_in;
+    bool colour;
+    wbc_theme_t *theme;
+    int first_pane;               /* window of panes, kept between draws */
+};
+
+/* Draw context: what every drawing function needs. */
+typedef struct {
+    wbc_view_t *view;
+    wbc_model_t *model;
+    wbc_ui_t *ui;
+    const wbc_keys_t *keys;
+    wbc_layout_t layout;
+    int64_t now_ms;
+    int64_t wall_ms;
+} wbc_draw_t;
+
+/* Switch to a theme element's colours and attributes. */
+void wbc_view_use (wbc_view_t *self, wbc_theme_element_t element);
+/* Write text fitted to exactly columns display columns at (y, x). */
+void wbc_view_put (int y, int x, int columns, const char *text);
+/* Fill a rectangle with spaces in the current attributes. */
+void wbc_view_clear (wbc_rect_t rect);
+
+void wbc_view_draw_sidebar (wbc_draw_t *draw);
+void wbc_view_draw_pane (wbc_draw_t *draw, size_t index);
+void wbc_view_draw_trace (wbc_draw_t *draw);
+void wbc_view_draw_hint (wbc_draw_t *draw);
+void wbc_view_draw_overlay (wbc_draw_t *draw);
+/* Rows a pane of this height shows (title and header take two). */
+size_t wbc_view_pane_rows (int height);
+
+#endif

@@ -1,0 +1,350 @@
+/*  wbc_view_panes: the sidebar, the workbin panes and the trace pane.
+    Only visible rows are drawn. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "wbc_view_internal.h"
+#include "wbc_text.h"
+
+typedef enum { WIDTH_FIXED, WIDTH_FLEXIBLE } s_width_kind_t;
+
+/* The columns a pane can show: what the header says, where the value
+   comes from, and how wide it is. */
+typedef struct {
+    const char *name;
+    s_width_kind_t kind;
+    int width;                 /* fixed width, or the most a flexible one takes */
+    void (*value) (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size);
+} s_column_t;
+
+static void
+s_copy_property (const wb_kvlist_t *interaction, const char *key, char *out, size_t size)
+{
+    const char *text = wb_kvlist_string (interaction, key);
+    int64_t number;
+    if (text)
+        snprintf (out, size, "%s", text);
+    else
+    if (wb_kvlist_int (interaction, key, &number) == 0)
+        snprintf (out, size, "%" PRId64, number);
+    else
+        snprintf (out, size, "%s", "");
+}
+
+static void
+s_value_from (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    s_copy_property (interaction, wb_kvlist_has (interaction, "FromAddress") ? "FromAddress"
+                                                                            : "FromPersonal", out, size);
+}
+
+static void
+s_value_to (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    s_copy_property (interaction, "Mailbox", out, size);
+}
+
+static void
+s_value_subject (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    s_copy_property (interaction, "Subject", out, size);
+}
+
+static void
+s_value_received (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    time_t when;
+    struct tm local;
+    if (wbc_text_parse_iso8601 (wb_kvlist_string (interaction, "ReceivedAt"), &when) == 0
+    &&  localtime_r (&when, &local))
+        strftime (out, size, "%m-%d %H:%M", &local);
+    else
+        snprintf (out, size, "%s", "");
+}
+
+static void
+s_value_age (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    time_t when;
+    if (wbc_text_parse_iso8601 (wb_kvlist_string (interaction, "ReceivedAt"), &when) == 0)
+        wbc_text_age (when, (time_t) (wall_ms / 1000), out, size);
+    else
+        snprintf (out, size, "%s", "");
+}
+
+static void
+s_value_state (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    static const char *states [] = { "Queued", "Cached", "Routing", "Handling" };
+    int64_t state = wb_kvlist_int_or (interaction, "InteractionState", -1);
+    snprintf (out, size, "%s", state >= 0 && state <= 3 ? states [state] : "");
+}
+
+static void
+s_value_priority (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    s_copy_property (interaction, "Priority", out, size);
+}
+
+static void
+s_value_owner (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
+{
+    (void) wall_ms;
+    s_copy_property (interaction, wb_kvlist_has (interaction, "AssignedTo") ? "AssignedTo"
+                                                                           : "SubmittedBy", out, size);
+}
+
+static const s_column_t s_columns [] = {
+    { "From", WIDTH_FLEXIBLE, 26, s_value_from },
+    { "To", WIDTH_FLEXIBLE, 22, s_value_to },
+    { "Subject", WIDTH_FLEXIBLE, 200, s_value_subject },
+    { "Received", WIDTH_FIXED, 11, s_value_received },
+    { "Age", WIDTH_FIXED, 4, s_value_age },
+    { "State", WIDTH_FIXED, 8, s_value_state },
+    { "Priority", WIDTH_FIXED, 4, s_value_priority },
+    { "Owner", WIDTH_FIXED, 10, s_value_owner },
+};
+
+#define COLUMNS_MAX 8
+
+typedef struct {
+    const s_column_t *column [COLUMNS_MAX];
+    int width [COLUMNS_MAX];
+    size_t count;
+} s_columns_t;
+
+static const s_column_t *
+s_column_named (const char *name, size_t length)
+{
+    for (size_t index = 0; index < sizeof (s_columns) / sizeof (s_columns [0]); index++)
+        if (strlen (s_columns [index].name) == length && strncmp (s_columns [index].name, name, length) == 0)
+            return &s_columns [index];
+    return NULL;
+}
+
+//  Choose the columns of a pane and share its width among them: fixed ones
+//  first, flexible ones split the rest (up to their cap, Subject last).
+static void
+s_plan_columns (const char *names, int width, s_columns_t *plan)
+{
+    memset (plan, 0, sizeof (*plan));
+    int fixed = 0, flexible = 0;
+    for (const char *cursor = names; *cursor && plan->count < COLUMNS_MAX; ) {
+        size_t length = strcspn (cursor, ",");
+        const s_column_t *column = s_column_named (cursor, length);
+        if (column) {
+            plan->column [plan->count++] = column;
+            if (column->kind == WIDTH_FIXED)
+                fixed += column->width + 1;
+            else
+                flexible++;
+        }
+        cursor += length + (cursor [length] == ',');
+    }
+    //  too narrow: drop fixed columns from the right until text columns
+    //  keep at least 10 columns each
+    for (size_t index = plan->count; index > 1 && flexible && width - fixed < flexible * 11; index--)
+        if (plan->column [index - 1]->kind == WIDTH_FIXED) {
+            fixed -= plan->column [index - 1]->width + 1;
+            memmove (&plan->column [index - 1], &plan->column [index],
+                     (plan->count - index) * sizeof (plan->column [0]));
+            plan->count--;
+        }
+    int left = width - fixed;
+    for (size_t index = 0; index < plan->count; index++) {
+        const s_column_t *column = plan->column [index];
+        if (column->kind == WIDTH_FIXED)
+            plan->width [index] = column->width;
+        else {
+            int share = flexible > 0 ? left / flexible - 1 : 0;
+            plan->width [index] = share > column->width ? column->width : share;
+            left -= plan->width [index] + 1;
+            flexible--;
+        }
+    }
+}
+
+size_t
+wbc_view_pane_rows (int height)
+{
+    return height > 2 ? (size_t) (height - 2) : 1;
+}
+
+//  "Drafts · agent01 (Alice Martin)  12 items  ● live  fetched 5s ago"
+static void
+s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
+{
+    char age [WBC_TEXT_AGE_SIZE] = "never";
+    if (pane->fetched_at_ms)
+        wbc_text_age ((time_t) (pane->fetched_at_ms / 1000), (time_t) (draw->wall_ms / 1000), age, sizeof (age));
+    char progress [64] = "";
+    if (pane->loading)
+        snprintf (progress, sizeof (progress), "  loading %" PRId64 "/%" PRId64 "…", pane->loaded, pane->total);
+    snprintf (out, size, " %s@%s  %zu items  %s  %s%s%s  %s (%s)", pane->type_id, pane->owner_id,
+              wb_replica_size (pane->replica), pane->live ? "● live" : "○ not live", age,
+              strcmp (age, "never") && strcmp (age, "now") ? " ago" : "", progress,
+              pane->title, pane->owner_name);
+}
+
+static void
+s_draw_row (wbc_draw_t *draw, const wbc_pane_t *pane, const s_columns_t *plan,
+            wbc_rect_t rect, int y, size_t row, bool focused)
+{
+    const wb_kvlist_t *interaction = wb_replica_at (pane->replica, row);
+    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    wbc_theme_element_t element = WBC_THEME_DEFAULT;
+    if (row == pane->selected)
+        element = focused ? WBC_THEME_SELECTION : WBC_THEME_SELECTION_UNFOCUSED;
+    else
+    if (id && wbc_model_is_highlighted (pane, id, draw->now_ms))
+        element = WBC_THEME_ROW_NEW;
+    wbc_view_use (draw->view, element);
+    mvhline (y, rect.x, ' ', rect.width);
+    int x = rect.x + 1;
+    for (size_t index = 0; index < plan->count && x < rect.x + rect.width; index++) {
+        char value [512];
+        plan->column [index]->value (interaction, draw->wall_ms, value, sizeof (value));
+        int width = plan->width [index];
+        if (x + width > rect.x + rect.width)
+            width = rect.x + rect.width - x;
+        wbc_view_put (y, x, width, value);
+        x += plan->width [index] + 1;
+    }
+}
+
+void
+wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
+{
+    if ((int) index >= draw->layout.pane_count || !draw->layout.visible [index])
+        return;
+    wbc_rect_t rect = draw->layout.panes [index];
+    wbc_pane_t *pane = wbc_model_pane (draw->model, index);
+    bool focused = index == wbc_model_focus (draw->model) && !wbc_model_sidebar_focused (draw->model);
+    char title [1200];
+    s_pane_title (draw, pane, title, sizeof (title));
+    wbc_view_use (draw->view, focused ? WBC_THEME_TITLE_FOCUS : WBC_THEME_TITLE);
+    wbc_view_put (rect.y, rect.x, rect.width, title);
+    s_columns_t plan;
+    s_plan_columns (pane->columns, rect.width - 1, &plan);
+    wbc_view_use (draw->view, WBC_THEME_HEADER);
+    mvhline (rect.y + 1, rect.x, ' ', rect.width);
+    for (size_t column = 0, x = (size_t) rect.x + 1; column < plan.count; x += (size_t) plan.width [column++] + 1)
+        wbc_view_put (rect.y + 1, (int) x, plan.width [column], plan.column [column]->name);
+    size_t rows = wbc_view_pane_rows (rect.height);
+    size_t size = wb_replica_size (pane->replica);
+    if (pane->selected >= pane->top + rows)
+        pane->top = pane->selected - rows + 1;
+    wbc_rect_t body = { rect.x, rect.y + 2, rect.width, (int) rows };
+    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
+    wbc_view_clear (body);
+    for (size_t line = 0; line < rows && pane->top + line < size; line++)
+        s_draw_row (draw, pane, &plan, rect, body.y + (int) line, pane->top + line, focused);
+    if (size == 0) {
+        wbc_view_use (draw->view, WBC_THEME_DIM);
+        wbc_view_put (body.y, rect.x + 1, rect.width - 1, pane->loading ? "loading…" : "(empty)");
+    }
+    //  a separator on the right edge of every pane but the last
+    wbc_view_use (draw->view, WBC_THEME_BORDER);
+    if (rect.x + rect.width < draw->layout.area.x + draw->layout.area.width)
+        mvvline (rect.y, rect.x + rect.width - 1, ACS_VLINE, rect.height);
+}
+
+void
+wbc_view_draw_hint (wbc_draw_t *draw)
+{
+    wbc_rect_t rect = draw->layout.hint;
+    if (rect.width <= 0)
+        return;
+    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
+    wbc_view_clear (rect);
+    wbc_view_use (draw->view, WBC_THEME_DIM);
+    const char *lines [] = {
+        "No workbin open.",
+        "Pick one in the sidebar (s to focus it, j/k to move, Enter or o to open),",
+        "or type :open TYPE[@OWNER].  ? lists every key.",
+    };
+    for (int line = 0; line < 3 && line < rect.height; line++)
+        wbc_view_put (rect.y + 1 + line, rect.x + 2, rect.width - 2, lines [line]);
+}
+
+void
+wbc_view_draw_sidebar (wbc_draw_t *draw)
+{
+    wbc_rect_t rect = draw->layout.sidebar;
+    if (rect.width <= 0)
+        return;
+    bool focused = wbc_model_sidebar_focused (draw->model);
+    wbc_view_use (draw->view, focused ? WBC_THEME_TITLE_FOCUS : WBC_THEME_TITLE);
+    wbc_view_put (rect.y, rect.x, rect.width - 1, " Workbins");
+    wbc_view_use (draw->view, WBC_THEME_SIDEBAR);
+    wbc_rect_t body = { rect.x, rect.y + 1, rect.width - 1, rect.height - 1 };
+    wbc_view_clear (body);
+    size_t size = wbc_model_sidebar_size (draw->model);
+    size_t selected = wbc_model_sidebar_selected (draw->model);
+    size_t top = selected >= (size_t) body.height ? selected - (size_t) body.height + 1 : 0;
+    for (size_t line = 0; line < (size_t) body.height && top + line < size; line++) {
+        const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (draw->model, top + line);
+        int pane_index = wbc_model_find_pane (draw->model, entry->type_id, entry->owner_id);
+        bool open = pane_index >= 0;
+        //  an open pane knows the count better than the sidebar's snapshot
+        int64_t items = open ? (int64_t) wb_replica_size (wbc_model_pane (draw->model, (size_t) pane_index)->replica)
+                             : entry->count;
+        char text [WBC_TEXT_MAX * 2];
+        snprintf (text, sizeof (text), "%c%s@%s", open ? '*' : ' ', entry->type_id, entry->owner_id);
+        char count [24];
+        snprintf (count, sizeof (count), "%" PRId64 " ", items);
+        int count_width = (int) strlen (count);
+        wbc_view_use (draw->view, top + line == selected && focused ? WBC_THEME_SIDEBAR_SELECTION
+                                                                    : WBC_THEME_SIDEBAR);
+        wbc_view_put (body.y + (int) line, body.x, body.width - count_width, text);
+        wbc_view_put (body.y + (int) line, body.x + body.width - count_width, count_width, count);
+    }
+    wbc_view_use (draw->view, WBC_THEME_BORDER);
+    mvvline (rect.y, rect.x + rect.width - 1, ACS_VLINE, rect.height);
+}
+
+void
+wbc_view_draw_trace (wbc_draw_t *draw)
+{
+    wbc_rect_t rect = draw->layout.trace;
+    if (rect.width <= 0)
+        return;
+    wbc_view_use (draw->view, WBC_THEME_TITLE);
+    char title [128];
+    snprintf (title, sizeof (title), " Trace: %s ⇄ server  (%zu messages)", wbc_model_agent (draw->model),
+              wbc_model_trace_size (draw->model));
+    wbc_view_put (rect.y, rect.x + 1, rect.width - 1, title);
+    wbc_rect_t body = { rect.x + 1, rect.y + 1, rect.width - 1, rect.height - 1 };
+    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
+    wbc_view_clear (body);
+    //  each message takes two lines: the arrow, then its attributes
+    size_t size = wbc_model_trace_size (draw->model);
+    size_t shown = (size_t) body.height / 2;
+    size_t first = size > shown ? size - shown : 0;
+    for (size_t index = first, y = (size_t) body.y; index < size; index++, y += 2) {
+        const wbc_trace_entry_t *entry = wbc_model_trace_at (draw->model, index);
+        time_t seconds = (time_t) (entry->time_ms / 1000);
+        struct tm local;
+        localtime_r (&seconds, &local);
+        char clock [16], arrow [160];
+        strftime (clock, sizeof (clock), "%H:%M:%S", &local);
+        snprintf (arrow, sizeof (arrow), entry->outgoing ? "%s  ──%s #%" PRId64 "──▶"
+                                                         : "%s  ◀──%s #%" PRId64 "──",
+                  clock, entry->name, entry->reference_id);
+        wbc_view_use (draw->view, entry->error ? WBC_THEME_TRACE_ERROR : entry->outgoing
+                      ? WBC_THEME_TRACE_REQUEST : entry->reference_id ? WBC_THEME_TRACE_REPLY
+                      : WBC_THEME_TRACE_EVENT);
+        wbc_view_put ((int) y, body.x, body.width, arrow);
+        wbc_view_use (draw->view, WBC_THEME_DIM);
+        wbc_view_put ((int) y + 1, body.x + 10, body.width - 10, entry->summary);
+    }
+    wbc_view_use (draw->view, WBC_THEME_BORDER);
+    mvvline (rect.y, rect.x, ACS_VLINE, rect.height);
+}

@@ -1,0 +1,504 @@
+/*  wbconsole: the ncurses agent console. Usage: wbconsole --help.
+
+    One loop polls the server's socket and the keyboard together; keys and
+    messages only change the model, and the view draws what is dirty once
+    per pass. With --script the console runs headless on a virtual screen,
+    reading its keys from a file and dumping the screen as text (screen
+    tests, the way tig tests itself).
+*/
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+#include "config.h"
+#include "wbc_app.h"
+#include "wbc_config.h"
+#include "wbc_view.h"
+
+#define SCRIPT_WAIT_MS 10000
+
+static volatile sig_atomic_t s_stop_signal = 0;
+
+static void
+s_on_signal (int signal_number)
+{
+    s_stop_signal = signal_number;
+}
+
+static const char *s_usage =
+    "Usage: wbconsole [-e ENDPOINT] -a AGENT [-p PLACE] [-t TENANT] [--theme NAME]\n"
+    "                 [--open WB]... [options]\n"
+    "The workbin console: workbins side by side, live changes, every reply on the\n"
+    "status line, and the message trace.\n"
+    "\n"
+    "  -e, --endpoint ENDPOINT  the server (default tcp://127.0.0.1:7120)\n"
+    "  -a, --agent AGENT        log in as AGENT (required, here or in the config)\n"
+    "  -p, --place PLACE        log in at PLACE (default: the agent's own)\n"
+    "  -t, --tenant TENANT      tenant id (default 101)\n"
+    "  -o, --open WB            open TYPE or TYPE@OWNER at start; repeatable\n"
+    "      --no-watch           do not subscribe to panes as they open\n"
+    "      --theme NAME         colour theme: default, light, dark, mono, high-contrast\n"
+    "                           or a file path\n"
+    "  -c, --config FILE        settings file (default $XDG_CONFIG_HOME/wbconsole/config)\n"
+    "      --log FILE           write CZMQ's log to FILE (default: no log)\n"
+    "      --script FILE        run headless: keys from FILE, no terminal needed\n"
+    "      --size COLSxLINES    headless screen size (default 120x40)\n"
+    "  -h, --help               show this help and the keys\n"
+    "  -V, --version            show the version\n"
+    "\n"
+    "Inside: ? lists every key; :help lists the commands. NO_COLOR or TERM=dumb\n"
+    "give a display with attributes only.\n";
+
+typedef struct {
+    wbc_config_t config;
+    const char *config_path;
+    const char *log_path;
+    const char *script_path;
+    int columns, lines;
+    const char *cli_open [WBC_CONFIG_OPEN_MAX];
+    size_t cli_open_count;
+    const char *cli_endpoint, *cli_agent, *cli_place, *cli_theme;
+    int64_t cli_tenant;
+    bool no_watch;
+} s_options_t;
+
+static int
+s_usage_error (const char *problem, const char *value)
+{
+    fprintf (stderr, "wbconsole: %s%s%s\nTry 'wbconsole --help'.\n", problem, value ? " " : "",
+             value ? value : "");
+    return 2;
+}
+
+static int64_t
+s_mono_ms (void)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_MONOTONIC, &now);
+    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+static int64_t
+s_wall_ms (void)
+{
+    struct timespec now;
+    clock_gettime (CLOCK_REALTIME, &now);
+    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+// ---------------------------------------------------------------- options
+
+static int
+s_parse_option (s_options_t *options, int option, const char *value)
+{
+    char *end = NULL;
+    switch (option) {
+        case 'e': options->cli_endpoint = value; return 0;
+        case 'a': options->cli_agent = value; return 0;
+        case 'p': options->cli_place = value; return 0;
+        case 'c': options->config_path = value; return 0;
+        case 'L': options->log_path = value; return 0;
+        case 's': options->script_path = value; return 0;
+        case 'T': options->cli_theme = value; return 0;
+        case 'W': options->no_watch = true; return 0;
+        case 'o':
+            if (options->cli_open_count == WBC_CONFIG_OPEN_MAX)
+                return s_usage_error ("too many --open", NULL);
+            options->cli_open [options->cli_open_count++] = value;
+            return 0;
+        case 't':
+            options->cli_tenant = strtoll (value, &end, 10);
+            return *end || options->cli_tenant <= 0 ? s_usage_error ("bad tenant", value) : 0;
+        case 'S':
+            if (sscanf (value, "%dx%d", &options->columns, &options->lines) != 2
+            ||  options->columns < 10 || options->lines < 5 || options->columns > 1000 || options->lines > 500)
+                return s_usage_error ("--size takes COLSxLINES, like 120x40, not", value);
+            return 0;
+    }
+    return 2;
+}
+
+//  Parse argv; return -1 to go on, or an exit status.
+static int
+s_parse_arguments (int argc, char *argv [], s_options_t *options)
+{
+    static const struct option long_options [] = {
+        { "endpoint", required_argument, NULL, 'e' }, { "agent", required_argument, NULL, 'a' },
+        { "place", required_argument, NULL, 'p' }, { "tenant", required_argument, NULL, 't' },
+        { "open", required_argument, NULL, 'o' }, { "theme", required_argument, NULL, 'T' },
+        { "config", required_argument, NULL, 'c' }, { "log", required_argument, NULL, 'L' },
+        { "script", required_argument, NULL, 's' }, { "size", required_argument, NULL, 'S' },
+        { "no-watch", no_argument, NULL, 'W' }, { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+    };
+    options->columns = 120;
+    options->lines = 40;
+    int option;
+    while ((option = getopt_long (argc, argv, "e:a:p:t:o:c:hV", long_options, NULL)) != -1) {
+        if (option == 'h') {
+            fputs (s_usage, stdout);
+            return 0;
+        }
+        if (option == 'V') {
+            printf ("wbconsole %s\n", PACKAGE_VERSION);
+            return 0;
+        }
+        if (option == '?' || s_parse_option (options, option, optarg))
+            return 2;
+    }
+    if (optind < argc)
+        return s_usage_error ("unexpected argument", argv [optind]);
+    return -1;
+}
+
+//  Config file first, then the command line over it.
+static int
+s_settle_settings (s_options_t *options, wbc_keys_t *keys)
+{
+    wbc_config_t *config = &options->config;
+    wbc_config_defaults (config);
+    char path [1024], error [1400];
+    if (options->config_path)
+        snprintf (path, sizeof (path), "%s", options->config_path);
+    else
+        wbc_config_default_path (path, sizeof (path));
+    if (wbc_config_load (config, keys, path, options->config_path == NULL, error, sizeof (error))) {
+        fprintf (stderr, "wbconsole: %s\n", error);
+        return 1;
+    }
+    const char *overrides [][2] = {
+        { options->cli_endpoint, config->endpoint }, { options->cli_agent, config->agent },
+        { options->cli_place, config->place }, { options->cli_theme, config->theme },
+    };
+    for (size_t index = 0; index < 4; index++)
+        if (overrides [index][0])
+            snprintf ((char *) overrides [index][1], WBC_CONFIG_VALUE_MAX, "%s", overrides [index][0]);
+    if (options->cli_tenant)
+        config->tenant = options->cli_tenant;
+    if (options->no_watch)
+        config->watch = false;
+    for (size_t index = 0; index < options->cli_open_count; index++)
+        wbc_config_add_open (config, options->cli_open [index]);
+    if (!*config->agent)
+        return s_usage_error ("no agent: give one with -a AGENT (or 'agent' in the config)", NULL);
+    return -1;
+}
+
+// ---------------------------------------------------------------- theme
+
+//  Load a theme by name from the user's folder or the shipped ones.
+static int
+s_load_theme (wbc_theme_t *theme, const char *name, char *error, size_t size)
+{
+    const char *folders [] = { WB_THEMES_DIR, WB_SOURCE_THEMES_DIR, "themes", NULL };
+    char *path = wbc_theme_find_file (name, folders, error, size);
+    if (!path)
+        return -1;
+    wbc_theme_t *fresh = wbc_theme_new ();
+    int rc = wbc_theme_load (fresh, path, error, size);
+    if (rc == 0)
+        rc = wbc_theme_load (theme, path, error, size);
+    wbc_theme_destroy (&fresh);
+    free (path);
+    return rc;
+}
+
+//  No colour when NO_COLOR is set, TERM is dumb, or the mono theme is asked.
+static bool
+s_colour_wanted (const char *theme)
+{
+    const char *term = getenv ("TERM");
+    const char *no_color = getenv ("NO_COLOR");
+    return !(no_color && *no_color) && !(term && strcmp (term, "dumb") == 0)
+        && strcmp (theme, "mono") != 0;
+}
+
+// ---------------------------------------------------------------- the loop
+
+typedef struct {
+    wbc_model_t *model;
+    wbc_session_t *session;
+    wbc_keys_t *keys;
+    wbc_app_t *app;
+    wbc_view_t *view;
+    wbc_theme_t *theme;
+    FILE *script;
+    int script_line;
+    int status;                  /* exit status */
+} s_console_t;
+
+//  Wait for the socket or the keyboard (not in script mode), at most ms.
+static void
+s_wait (s_console_t *console, int ms)
+{
+    zmq_pollitem_t items [2] = {
+        { zsock_resolve (wbc_session_socket (console->session)), 0, ZMQ_POLLIN, 0 },
+        { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 },
+    };
+    //  a signal during the wait means "go read the keyboard", never "exit"
+    zmq_poll (items, console->script ? 1 : 2, ms);
+}
+
+static void
+s_apply_theme_request (s_console_t *console)
+{
+    wbc_ui_t *ui = wbc_app_ui (console->app);
+    if (!*ui->theme_request)
+        return;
+    char error [512];
+    if (s_load_theme (console->theme, ui->theme_request, error, sizeof (error)))
+        wbc_model_status (console->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s", error);
+    else {
+        wbc_view_set_theme (console->view, console->theme);
+        wbc_model_status (console->model, WBC_LEVEL_INFO, s_wall_ms (), "theme %s", ui->theme_request);
+    }
+    ui->theme_request [0] = 0;
+    wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
+}
+
+//  One pass: network, clock, keys, then draw. ms: how long to wait.
+static void
+s_pass (s_console_t *console, int ms)
+{
+    int64_t now = s_mono_ms ();
+    int wait = wbc_session_wait_ms (console->session, now);
+    s_wait (console, wait < ms ? wait : ms);
+    now = s_mono_ms ();
+    wbc_session_receive (console->session, now);
+    wbc_session_tick (console->session, now);
+    if (!console->script)
+        for (int key = wbc_view_read_key (console->view); key != WBC_KEY_NONE;
+             key = wbc_view_read_key (console->view)) {
+            if (key == WBC_KEY_RESIZE)
+                wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
+            else
+                wbc_app_key (console->app, key, now);
+        }
+    s_apply_theme_request (console);
+    //  ages and highlights change with time: redraw panes every second
+    static int64_t last_tick;
+    if (now - last_tick >= 1000) {
+        wbc_model_mark (console->model, WBC_DIRTY_PANES | WBC_DIRTY_STATUS);
+        last_tick = now;
+    }
+    wbc_view_draw (console->view, console->model, wbc_app_ui (console->app), console->keys,
+                   now, s_wall_ms ());
+}
+
+static int
+s_run_interactive (s_console_t *console)
+{
+    wbc_ui_t *ui = wbc_app_ui (console->app);
+    while (!ui->quit && !s_stop_signal)
+        s_pass (console, 1000);
+    return 0;
+}
+
+// ---------------------------------------------------------------- script
+
+//  Run passes until the screen shows text, or the deadline: 0 or -1.
+static int
+s_script_wait (s_console_t *console, const char *text)
+{
+    int64_t deadline = s_mono_ms () + SCRIPT_WAIT_MS;
+    while (s_mono_ms () < deadline && !s_stop_signal) {
+        s_pass (console, 50);
+        if (wbc_view_contains (console->view, text))
+            return 0;
+    }
+    return -1;
+}
+
+static int
+s_script_dump (s_console_t *console, const char *path)
+{
+    FILE *file = strcmp (path, "-") ? fopen (path, "w") : stdout;
+    if (!file)
+        return -1;
+    wbc_view_dump (console->view, file);
+    return file == stdout ? fflush (file) : fclose (file);
+}
+
+//  Send each key named in a space-separated list.
+static int
+s_script_keys (s_console_t *console, char *names)
+{
+    for (char *name = strtok (names, " "); name; name = strtok (NULL, " ")) {
+        int key = wbc_key_parse (name);
+        if (key == WBC_KEY_NONE)
+            return -1;
+        wbc_app_key (console->app, key, s_mono_ms ());
+        s_pass (console, 0);
+    }
+    return 0;
+}
+
+//  Send each character of a text as a key.
+static int
+s_script_type (s_console_t *console, const char *text)
+{
+    mbstate_t state;
+    memset (&state, 0, sizeof (state));
+    for (size_t length; *text; text += length) {
+        wchar_t character;
+        length = mbrtowc (&character, text, strlen (text), &state);
+        if (length == 0 || length > 4)
+            return -1;
+        wbc_app_key (console->app, (int) character, s_mono_ms ());
+        s_pass (console, 0);
+    }
+    return 0;
+}
+
+static int
+s_script_step (s_console_t *console, char *command, char *argument)
+{
+    int columns, lines;
+    if (strcmp (command, "key") == 0)
+        return s_script_keys (console, argument);
+    if (strcmp (command, "type") == 0)
+        return s_script_type (console, argument);
+    if (strcmp (command, "wait") == 0)
+        return s_script_wait (console, argument);
+    if (strcmp (command, "dump") == 0)
+        return s_script_dump (console, *argument ? argument : "-");
+    if (strcmp (command, "resize") == 0 && sscanf (argument, "%d %d", &columns, &lines) == 2) {
+        wbc_view_resize (console->view, columns, lines);
+        wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
+        s_pass (console, 0);
+        return 0;
+    }
+    return -2;
+}
+
+static int
+s_run_script (s_console_t *console, const char *path)
+{
+    char line [1024];
+    while (fgets (line, sizeof (line), console->script) && !s_stop_signal) {
+        console->script_line++;
+        line [strcspn (line, "\r\n")] = 0;
+        char *command = line + strspn (line, " ");
+        if (!*command || *command == '#')
+            continue;
+        size_t length = strcspn (command, " ");
+        char *argument = command + length + (command [length] ? 1 : 0);
+        command [length] = 0;
+        int rc = s_script_step (console, command, argument);
+        if (rc) {
+            fprintf (stderr, "wbconsole: %s:%d: %s %s: %s\n", path, console->script_line, command,
+                     argument, rc == -2 ? "unknown script command" : "failed (screen below)");
+            wbc_view_dump (console->view, stderr);
+            return 3;
+        }
+        if (wbc_app_ui (console->app)->quit)
+            break;
+    }
+    return 0;
+}
+
+// ---------------------------------------------------------------- main
+
+static void
+s_quiet_czmq (const char *log_path)
+{
+    zsys_handler_set (NULL);            //  our handler, not CZMQ's
+    zsys_init ();
+    zsys_set_logsystem (false);
+    FILE *log = log_path ? fopen (log_path, "a") : NULL;
+    zsys_set_logstream (log);           //  never the terminal
+    struct sigaction action;
+    memset (&action, 0, sizeof (action));
+    action.sa_handler = s_on_signal;
+    sigaction (SIGINT, &action, NULL);
+    sigaction (SIGTERM, &action, NULL);
+    sigaction (SIGHUP, &action, NULL);
+}
+
+static int
+s_start (s_console_t *console, s_options_t *options)
+{
+    char error [1024];
+    wbc_config_t *config = &options->config;
+    console->theme = wbc_theme_new ();
+    if (s_load_theme (console->theme, config->theme, error, sizeof (error))) {
+        fprintf (stderr, "wbconsole: %s\n", error);
+        return 1;
+    }
+    if (options->script_path && !(console->script = fopen (options->script_path, "r"))) {
+        fprintf (stderr, "wbconsole: cannot read %s: %s\n", options->script_path, strerror (errno));
+        return 1;
+    }
+    if (!options->script_path && (!isatty (STDIN_FILENO) || !isatty (STDOUT_FILENO))) {
+        fprintf (stderr, "wbconsole: needs a terminal (or --script FILE to run headless)\n");
+        return 1;
+    }
+    const char *open [WBC_CONFIG_OPEN_MAX + 1] = { NULL };
+    for (size_t index = 0; index < config->open_count; index++)
+        open [index] = config->open [index];
+    wbc_session_options_t session = { config->endpoint, config->agent, *config->place ? config->place : NULL,
+                                      config->tenant, open, config->watch };
+    console->model = wbc_model_new ();
+    for (size_t index = 0; index < config->columns_count; index++)
+        wbc_model_set_columns (console->model, config->columns_type [index], config->columns [index]);
+    console->session = wbc_session_new (console->model, &session);
+    if (!console->session) {
+        fprintf (stderr, "wbconsole: bad endpoint %s\n", config->endpoint);
+        return 1;
+    }
+    console->app = wbc_app_new (console->model, console->session, console->keys);
+    console->view = wbc_view_new (options->script_path != NULL, options->columns, options->lines,
+                                  s_colour_wanted (config->theme));
+    if (!console->view) {
+        fprintf (stderr, "wbconsole: cannot start the terminal (TERM=%s)\n", getenv ("TERM") ? getenv ("TERM") : "");
+        return 1;
+    }
+    wbc_view_set_theme (console->view, console->theme);
+    return 0;
+}
+
+static void
+s_finish (s_console_t *console)
+{
+    wbc_view_destroy (&console->view);   //  the terminal first, as it was
+    wbc_session_close (console->session, 500);
+    wbc_app_destroy (&console->app);
+    wbc_session_destroy (&console->session);
+    wbc_model_destroy (&console->model);
+    wbc_theme_destroy (&console->theme);
+    wbc_keys_destroy (&console->keys);
+    if (console->script)
+        fclose (console->script);
+}
+
+int
+main (int argc, char *argv [])
+{
+    setlocale (LC_ALL, "");
+    static s_options_t options;
+    s_console_t console = { 0 };
+    console.keys = wbc_keys_new ();
+    int status = s_parse_arguments (argc, argv, &options);
+    if (status < 0)
+        status = s_settle_settings (&options, console.keys);
+    if (status >= 0) {
+        wbc_keys_destroy (&console.keys);
+        return status;
+    }
+    s_quiet_czmq (options.log_path);
+    status = s_start (&console, &options);
+    if (status == 0)
+        status = console.script ? s_run_script (&console, options.script_path)
+                                : s_run_interactive (&console);
+    s_finish (&console);
+    if (s_stop_signal && status == 0)
+        status = 128 + s_stop_signal;
+    zsys_shutdown ();
+    return status == 128 + SIGINT || status == 128 + SIGTERM ? 0 : status;
+}
