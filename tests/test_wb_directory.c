@@ -353,7 +353,7 @@ test_sample_has_workbin_types_in_file_order (void **state)
 {
     const wb_directory_t *directory = (const wb_directory_t *) *state;
     const wb_workbin_type_t expected [] = {
-        { "email-draft", "Email drafts", WB_OWNER_AGENT, "To,Subject,Age" },
+        { "email-draft", "Email drafts", WB_OWNER_AGENT, "From,Subject,Received,Age" },
         { "email-inprogress", "Emails in progress", WB_OWNER_AGENT, "From,Subject,Received,State" },
         { "desk-followup", "Desk follow-up", WB_OWNER_PLACE, "From,Subject,Priority,Age" },
         { "floor-backlog", "Floor backlog", WB_OWNER_PLACE_GROUP, "From,Subject,Received,Owner" },

@@ -107,7 +107,9 @@ void
 wbc_config_defaults (wbc_config_t *config)
 {
     memset (config, 0, sizeof (*config));
-    strcpy (config->endpoint, "tcp://127.0.0.1:7120");
+    const char *endpoint = getenv ("WB_ENDPOINT");     //  as wbctl does
+    snprintf (config->endpoint, sizeof (config->endpoint), "%s",
+              endpoint && *endpoint ? endpoint : "tcp://127.0.0.1:7120");
     strcpy (config->theme, "default");
     config->tenant = 101;
     config->watch = true;

@@ -37,7 +37,7 @@ typedef struct {
     size_t columns_count;
 } wbc_config_t;
 
-/* The defaults: tcp://127.0.0.1:7120, tenant 101, theme default, watch yes. */
+/* The defaults: $WB_ENDPOINT or tcp://127.0.0.1:7120, tenant 101, theme default, watch yes. */
 void wbc_config_defaults (wbc_config_t *config);
 /* The default path of the config file, into path. */
 void wbc_config_default_path (char *path, size_t size);

@@ -13,7 +13,7 @@
 #include "wbc_model.h"
 
 #define WBC_REQUEST_TIMEOUT_MS 5000
-#define WBC_KEEPALIVE_MS 5000
+#define WBC_KEEPALIVE_MS 2000
 #define WBC_RETRY_MS 1000
 
 typedef struct {

@@ -179,6 +179,9 @@ s_row_text (int y, char *out, size_t size)
         short pair;
         if (mvin_wch (y, x, &cell) == ERR || getcchar (&cell, text, &attrs, &pair, NULL) == ERR)
             continue;
+        //  line-drawing characters are stored as their VT100 letters
+        if ((attrs & A_ALTCHARSET) && (text [0] == L'x' || text [0] == L'q'))
+            text [0] = text [0] == L'x' ? L'│' : L'─';
         int width = wcwidth (text [0]);
         for (size_t index = 0; text [index] && index < CCHARW_MAX; index++) {
             char bytes [MB_LEN_MAX];

@@ -15,6 +15,7 @@ typedef struct {
     const char *name;
     s_width_kind_t kind;
     int width;                 /* fixed width, or the most a flexible one takes */
+    int weight;                /* a flexible column's share of the width */
     void (*value) (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size);
 } s_column_t;
 
@@ -102,14 +103,14 @@ s_value_owner (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_
 }
 
 static const s_column_t s_columns [] = {
-    { "From", WIDTH_FLEXIBLE, 26, s_value_from },
-    { "To", WIDTH_FLEXIBLE, 22, s_value_to },
-    { "Subject", WIDTH_FLEXIBLE, 200, s_value_subject },
-    { "Received", WIDTH_FIXED, 11, s_value_received },
-    { "Age", WIDTH_FIXED, 4, s_value_age },
-    { "State", WIDTH_FIXED, 8, s_value_state },
-    { "Priority", WIDTH_FIXED, 4, s_value_priority },
-    { "Owner", WIDTH_FIXED, 10, s_value_owner },
+    { "From", WIDTH_FLEXIBLE, 26, 1, s_value_from },
+    { "To", WIDTH_FLEXIBLE, 22, 1, s_value_to },
+    { "Subject", WIDTH_FLEXIBLE, 200, 2, s_value_subject },
+    { "Received", WIDTH_FIXED, 11, 0, s_value_received },
+    { "Age", WIDTH_FIXED, 4, 0, s_value_age },
+    { "State", WIDTH_FIXED, 8, 0, s_value_state },
+    { "Priority", WIDTH_FIXED, 8, 0, s_value_priority },
+    { "Owner", WIDTH_FIXED, 10, 0, s_value_owner },
 };
 
 #define COLUMNS_MAX 8
@@ -157,16 +158,21 @@ s_plan_columns (const char *names, int width, s_columns_t *plan)
                      (plan->count - index) * sizeof (plan->column [0]));
             plan->count--;
         }
-    int left = width - fixed;
+    //  text columns share the rest by weight: Subject twice the others;
+    //  what a capped column leaves goes to the ones after it
+    int left = width - fixed, weights = 0;
+    for (size_t index = 0; index < plan->count; index++)
+        if (plan->column [index]->kind == WIDTH_FLEXIBLE)
+            weights += plan->column [index]->weight;
     for (size_t index = 0; index < plan->count; index++) {
         const s_column_t *column = plan->column [index];
         if (column->kind == WIDTH_FIXED)
             plan->width [index] = column->width;
         else {
-            int share = flexible > 0 ? left / flexible - 1 : 0;
-            plan->width [index] = share > column->width ? column->width : share;
+            int share = weights > 0 ? left * column->weight / weights - 1 : 0;
+            plan->width [index] = share > column->width ? column->width : share < 1 ? 1 : share;
             left -= plan->width [index] + 1;
-            flexible--;
+            weights -= column->weight;
         }
     }
 }
@@ -187,10 +193,12 @@ s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
     char progress [64] = "";
     if (pane->loading)
         snprintf (progress, sizeof (progress), "  loading %" PRId64 "/%" PRId64 "…", pane->loaded, pane->total);
-    snprintf (out, size, " %s@%s  %zu items  %s  %s%s%s  %s (%s)", pane->type_id, pane->owner_id,
-              wb_replica_size (pane->replica), pane->live ? "● live" : "○ not live", age,
-              strcmp (age, "never") && strcmp (age, "now") ? " ago" : "", progress,
-              pane->title, pane->owner_name);
+    //  the age keeps one width, so the title does not shift as it grows
+    char fixed_age [16];
+    wbc_text_fit (age, 5, fixed_age, sizeof (fixed_age));
+    snprintf (out, size, " %s@%s  %zu items  %s  fetched %s%s  %s (%s)", pane->type_id,
+              pane->owner_id, wb_replica_size (pane->replica), pane->live ? "● live" : "○ not live",
+              fixed_age, progress, pane->title, pane->owner_name);
 }
 
 static void

@@ -4,7 +4,13 @@
     messages only change the model, and the view draws what is dirty once
     per pass. With --script the console runs headless on a virtual screen,
     reading its keys from a file and dumping the screen as text (screen
-    tests, the way tig tests itself).
+    tests, the way tig tests itself). Script lines:
+        key NAME...        keys by name (j, Tab, Enter, C-l...)
+        type TEXT          each character of TEXT as a key
+        wait TEXT          run until the screen shows TEXT (10 s at most)
+        run COMMAND        a shell command (say, wbctl submit ...)
+        resize COLS LINES  as if the terminal were resized
+        dump [FILE]        the screen as text, to FILE or stdout
 */
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +43,7 @@ static const char *s_usage =
     "The workbin console: workbins side by side, live changes, every reply on the\n"
     "status line, and the message trace.\n"
     "\n"
-    "  -e, --endpoint ENDPOINT  the server (default tcp://127.0.0.1:7120)\n"
+    "  -e, --endpoint ENDPOINT  the server (default $WB_ENDPOINT, else tcp://127.0.0.1:7120)\n"
     "  -a, --agent AGENT        log in as AGENT (required, here or in the config)\n"
     "  -p, --place PLACE        log in at PLACE (default: the agent's own)\n"
     "  -t, --tenant TENANT      tenant id (default 101)\n"
@@ -356,9 +362,37 @@ s_script_type (s_console_t *console, const char *text)
     return 0;
 }
 
-static int
-s_script_step (s_console_t *console, char *command, char *argument)
+//  Replace $NAME (capitals, digits, _) by the environment's value.
+static void
+s_expand (const char *text, char *out, size_t size)
 {
+    size_t length = 0;
+    while (*text && length + 1 < size) {
+        size_t name_length = *text == '$' ? strspn (text + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") : 0;
+        if (name_length == 0) {
+            out [length++] = *text++;
+            continue;
+        }
+        char name [64];
+        snprintf (name, sizeof (name), "%.*s", (int) name_length, text + 1);
+        const char *value = getenv (name);
+        length += (size_t) snprintf (out + length, size - length, "%s", value ? value : "");
+        if (length >= size)
+            length = size - 1;
+        text += name_length + 1;
+    }
+    out [length] = 0;
+}
+
+static int
+s_script_step (s_console_t *console, char *command, char *raw_argument)
+{
+    char argument [2048];
+    //  'run' is given to the shell, which expands variables itself
+    if (strcmp (command, "run") == 0)
+        snprintf (argument, sizeof (argument), "%s", raw_argument);
+    else
+        s_expand (raw_argument, argument, sizeof (argument));
     int columns, lines;
     if (strcmp (command, "key") == 0)
         return s_script_keys (console, argument);
@@ -366,6 +400,8 @@ s_script_step (s_console_t *console, char *command, char *argument)
         return s_script_type (console, argument);
     if (strcmp (command, "wait") == 0)
         return s_script_wait (console, argument);
+    if (strcmp (command, "run") == 0)      //  a shell command, e.g. a wbctl submit
+        return system (argument) == 0 ? 0 : -1;
     if (strcmp (command, "dump") == 0)
         return s_script_dump (console, *argument ? argument : "-");
     if (strcmp (command, "resize") == 0 && sscanf (argument, "%d %d", &columns, &lines) == 2) {

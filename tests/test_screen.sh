@@ -1,0 +1,113 @@
+#!/bin/sh
+#   Screen tests: the real wbconsole, headless (--script), against a private
+#   wbserver. Each tests/screen/NAME.script drives the console with keys and
+#   waits for what must appear; its screen dumps are compared, after
+#   masking what changes from run to run (ids, times, ages, the temporary
+#   folder), with tests/screen/NAME.expected. Prints TAP.
+#
+#   WB_UPDATE_SCREENS=1 rewrites the .expected files from this run (review
+#   the diff before committing them).
+
+set -u
+srcdir=${WB_SRCDIR:-$(dirname "$0")/..}
+builddir=${WB_BUILDDIR:-.}
+WBCTL=$builddir/src/wbctl
+WBSERVER=$builddir/src/wbserver
+WBCONSOLE=$builddir/ui/wbconsole
+CONFIG=$srcdir/doc/examples/sample.cfg
+screens=$srcdir/tests/screen
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/wbscreen.XXXXXX") || exit 1
+endpoint="ipc://$work/server.ipc"
+export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL WBSERVER CONFIG
+server_pid=
+
+cleanup () {
+    [ -f "$work/server.pid" ] && kill "$(cat "$work/server.pid")" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+#   The server is started and stopped by small scripts, so that a screen
+#   script can restart it with 'run sh $WB_TEST_DIR/stop.sh'.
+cat > "$work/start.sh" <<SCRIPT
+"$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" &
+echo \$! > "$work/server.pid"
+#   ready when it answers a ping (wbctl waits for the reply, with a deadline)
+deadline=\$((\$(date +%s) + 10))
+until "$WBCTL" --timeout 1 ping >/dev/null 2>&1; do
+    [ \$(date +%s) -ge \$deadline ] && exit 1
+done
+SCRIPT
+cat > "$work/stop.sh" <<SCRIPT
+pid=\$(cat "$work/server.pid")
+kill -9 \$pid
+timeout 10 tail --pid=\$pid -f /dev/null
+SCRIPT
+
+count=0
+failed=0
+report () {
+    count=$((count + 1))
+    if [ "$2" -eq 0 ]; then echo "ok $count - $1"; else failed=$((failed + 1)); echo "not ok $count - $1"; fi
+}
+
+#   Mask what differs between runs.
+normalise () {
+    sed -E -e "s|$work|<DIR>|g" \
+           -e 's/[0-9A-F]{16}/<ID>/g' \
+           -e 's/[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/<DATE>/g' \
+           -e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/<TIME>/g' \
+           -e 's/fetched [^ │]* */fetched <AGE> /g' \
+           -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g'
+}
+
+for tool in "$WBCTL" "$WBSERVER" "$WBCONSOLE"; do
+    [ -x "$tool" ] || { echo "1..0 # SKIP $tool is missing"; exit 0; }
+done
+sh "$work/start.sh" || { echo "Bail out! wbserver did not start"; cat "$work/server.log"; exit 1; }
+
+#   The sample content every screen starts from.
+for n in 1 2 3; do
+    "$WBCTL" submit email-draft@agent01 --subject "Order $n — café 日本" --from "client$n@example.com" \
+        --received "2026-11-2${n}T09:00:00Z" >/dev/null || exit 1
+done
+"$WBCTL" submit team-queue@sales --subject "Callback request" --from "lead@example.com" \
+    --received "2026-11-20T08:00:00Z" >/dev/null || exit 1
+
+#   run NAME ARGS...: play tests/screen/NAME.script and compare its dumps.
+run () {
+    name=$1; shift
+    script=$screens/$name.script
+    LC_ALL=C.UTF-8 "$WBCONSOLE" -e "$endpoint" --script "$script" "$@" \
+        > "$work/$name.raw" 2> "$work/$name.err"
+    status=$?
+    normalise < "$work/$name.raw" > "$work/$name.out"
+    if [ "${WB_UPDATE_SCREENS:-}" = 1 ]; then
+        cp "$work/$name.out" "$screens/$name.expected"
+    fi
+    if [ $status -ne 0 ]; then
+        report "$name (exit $status)" 1
+        sed 's/^/# /' "$work/$name.err"
+    elif ! diff -u "$screens/$name.expected" "$work/$name.out" > "$work/$name.diff"; then
+        report "$name: screen differs from $name.expected" 1
+        sed 's/^/# /' "$work/$name.diff"
+    else
+        report "$name" 0
+    fi
+}
+
+run phase1-content -a agent01 --open email-draft --size 120x24
+run phase2-error -a agent01 --open email-draft --size 120x24
+run phase3-notify -a agent01 --open email-draft --size 120x24
+run phase4-cancel -a agent01 --open email-draft --no-watch --size 120x24
+run two-panes -a agent01 --open email-draft --open team-queue@sales --size 160x24
+run resize -a agent01 --open email-draft --open team-queue@sales --size 160x30
+run mono -a agent01 --open email-draft --theme mono --size 120x24
+NO_COLOR=1 run no-color -a agent01 --open email-draft --size 120x24
+run trace -a agent01 --open email-draft --size 160x30
+run restart -a agent01 --open email-draft --size 120x24
+
+echo "1..$count"
+[ $failed -eq 0 ]
