@@ -160,17 +160,31 @@ wb_replica_apply_event (wb_replica_t *self, const wb_kvlist_t *event)
     return s_apply (self, event);
 }
 
-wb_replica_result_t
-wb_replica_load (wb_replica_t *self, const wb_kvlist_t *interactions, int64_t version)
+void
+wb_replica_load_begin (wb_replica_t *self)
 {
-    if (!self || version < 0)
-        return WB_REPLICA_INVALID;
-    s_clear_items (self);
+    if (self)
+        s_clear_items (self);
+}
+
+int
+wb_replica_load_add (wb_replica_t *self, const wb_kvlist_t *interactions)
+{
+    if (!self)
+        return -1;
     for (size_t index = 0; index < wb_kvlist_size (interactions); index++) {
         wb_kvlist_t *interaction = wb_kvlist_list_at (interactions, index);
         if (interaction)
             s_append (self, wb_kvlist_dup (interaction));
     }
+    return 0;
+}
+
+wb_replica_result_t
+wb_replica_load_end (wb_replica_t *self, int64_t version)
+{
+    if (!self || version < 0)
+        return WB_REPLICA_INVALID;
     self->version = version;
     self->has_snapshot = true;
     self->needs_fetch = false;
@@ -180,6 +194,16 @@ wb_replica_load (wb_replica_t *self, const wb_kvlist_t *interactions, int64_t ve
             result = WB_REPLICA_GAP;
     zlistx_purge (self->kept);
     return result;
+}
+
+wb_replica_result_t
+wb_replica_load (wb_replica_t *self, const wb_kvlist_t *interactions, int64_t version)
+{
+    if (!self || version < 0)
+        return WB_REPLICA_INVALID;
+    wb_replica_load_begin (self);
+    wb_replica_load_add (self, interactions);
+    return wb_replica_load_end (self, version);
 }
 
 void

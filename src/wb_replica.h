@@ -39,6 +39,12 @@ wb_replica_result_t wb_replica_apply_event (wb_replica_t *self, const wb_kvlist_
 wb_replica_result_t wb_replica_load (wb_replica_t *self, const wb_kvlist_t *interactions,
                                      int64_t version);
 
+/* The same in steps, for a snapshot that comes page by page (it may hold
+   more interactions than one list can): begin, add each page, end. */
+void wb_replica_load_begin (wb_replica_t *self);
+int wb_replica_load_add (wb_replica_t *self, const wb_kvlist_t *interactions);
+wb_replica_result_t wb_replica_load_end (wb_replica_t *self, int64_t version);
+
 /* Forget the content (keep nothing) and wait for a new snapshot; events
    that arrive meanwhile are kept. */
 void wb_replica_reset (wb_replica_t *self);

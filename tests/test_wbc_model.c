@@ -51,7 +51,7 @@ static wb_kvlist_t *
 s_interaction (int number, const char *subject)
 {
     char id [16];
-    snprintf (id, sizeof (id), "I%03d", number);
+    snprintf (id, sizeof (id), "I%03d", number);   //  I001... (wider past 999)
     wb_kvlist_t *interaction = wb_kvlist_new ();
     wb_kvlist_add_string (interaction, "InteractionId", id);
     wb_kvlist_add_string (interaction, "Subject", subject);
@@ -213,6 +213,26 @@ test_paged_fetch_restarts_when_version_moves (void **state)
 }
 
 static void
+test_large_workbin_loads_page_by_page (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_begin_fetch (model, 0);
+    //  30,000 interactions: more than one list may hold (WB_ENTRIES_MAX)
+    for (int from = 0; from < 30000; from += 10000) {
+        wb_kvlist_t *page = s_page (from + 1, from + 10000, from, 30000, 40);
+        int64_t next = wbc_model_apply_page (model, 0, page, 0, 0);
+        wb_kvlist_destroy (&page);
+        assert_int_equal (next, from + 10000 < 30000 ? from + 10000 : -1);
+        if (next > 0)
+            assert_int_equal (wbc_model_pane (model, 0)->loaded, next);
+    }
+    assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), 30000);
+    assert_false (wbc_model_pane (model, 0)->loading);
+    wbc_model_destroy (&model);
+}
+
+static void
 test_changes_apply_and_duplicates_are_ignored (void **state)
 {
     (void) state;
@@ -357,6 +377,7 @@ main (void)
         cmocka_unit_test (test_sidebar_from_types_info),
         cmocka_unit_test (test_panes_open_focus_close),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
+        cmocka_unit_test (test_large_workbin_loads_page_by_page),
         cmocka_unit_test (test_changes_apply_and_duplicates_are_ignored),
         cmocka_unit_test (test_gap_asks_for_a_refetch),
         cmocka_unit_test (test_events_during_fetch_are_kept_and_applied),

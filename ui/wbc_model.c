@@ -27,7 +27,6 @@ static void
 s_pane_clear (wbc_pane_t *pane)
 {
     wb_replica_destroy (&pane->replica);
-    wb_kvlist_destroy (&pane->pages);
     memset (pane, 0, sizeof (*pane));
 }
 

@@ -76,7 +76,6 @@ typedef struct {
     int64_t loaded;                /* interactions fetched so far */
     int64_t total;                 /* TotalCount of the fetch */
     int64_t fetched_at_ms;         /* wall clock of the last full fetch */
-    wb_kvlist_t *pages;            /* interactions fetched so far, owned */
     int64_t fetch_version;         /* WorkbinVersion of the first page */
     size_t selected;               /* row index */
     size_t top;                    /* first visible row */

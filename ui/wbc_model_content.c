@@ -38,19 +38,16 @@ wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index)
         return;
     //  events that arrive while the pages come are kept by the replica
     wb_replica_reset (pane->replica);
-    wb_kvlist_destroy (&pane->pages);
     pane->loading = true;
     pane->loaded = 0;
     self->dirty |= WBC_DIRTY_PANES;
 }
 
-//  The last page is in: load the replica. Returns -1, or 0 to start over.
+//  The last page is in: apply the events kept meanwhile. -1, or 0 to start over.
 static int64_t
 s_finish_fetch (wbc_model_t *self, wbc_pane_t *pane, int64_t wall_ms)
 {
-    wb_replica_result_t result = wb_replica_load (pane->replica, pane->pages, pane->fetch_version);
-    wb_kvlist_destroy (&pane->pages);
-    if (result == WB_REPLICA_GAP) {
+    if (wb_replica_load_end (pane->replica, pane->fetch_version) == WB_REPLICA_GAP) {
         wb_replica_reset (pane->replica);
         return 0;
     }
@@ -71,20 +68,19 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *c
     if (!pane || !pane->loading)
         return -1;
     int64_t version = wb_kvlist_int_or (content, "WorkbinVersion", -1);
-    if (!pane->pages || wb_kvlist_int_or (content, "From", 0) == 0) {
-        wb_kvlist_destroy (&pane->pages);
-        pane->pages = wb_kvlist_new ();
+    if (wb_kvlist_int_or (content, "From", 0) == 0) {
+        //  pages go straight into the replica: a workbin may hold more
+        //  interactions than one list can
+        wb_replica_load_begin (pane->replica);
         pane->fetch_version = version;
+        pane->loaded = 0;
     }
     else
-    if (version != pane->fetch_version) {
-        //  the workbin changed between pages: the pages do not fit together
-        wb_kvlist_destroy (&pane->pages);
-        return 0;
-    }
+    if (version != pane->fetch_version)
+        return 0;       //  the workbin changed between pages: they do not fit together
     wb_kvlist_t *page = wb_kvlist_list (content, "Interactions");
-    wb_kvlist_append (pane->pages, page);
-    pane->loaded = (int64_t) wb_kvlist_size (pane->pages);
+    wb_replica_load_add (pane->replica, page);
+    pane->loaded = (int64_t) wb_replica_size (pane->replica);
     pane->total = wb_kvlist_int_or (content, "TotalCount", pane->loaded);
     self->dirty |= WBC_DIRTY_PANES;
     if (pane->loaded < pane->total && wb_kvlist_size (page) > 0)
