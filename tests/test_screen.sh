@@ -19,6 +19,7 @@ screens=$srcdir/tests/screen
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/wbscreen.XXXXXX") || exit 1
 endpoint="ipc://$work/server.ipc"
+export TZ=UTC
 export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL WBSERVER CONFIG
 server_pid=
 
@@ -108,6 +109,7 @@ run mono -a agent01 --open email-draft --theme mono --size 120x24
 NO_COLOR=1 run no-color -a agent01 --open email-draft --size 120x24
 run trace -a agent01 --open email-draft --size 160x30
 run restart -a agent01 --open email-draft --size 120x24
+run actions -a agent01 --open email-draft --size 120x30
 
 echo "1..$count"
 [ $failed -eq 0 ]
