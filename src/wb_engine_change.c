@@ -1,6 +1,8 @@
 /*  wb_engine_change: the write side: submit, place, pull, change properties,
-    stop. Each change is committed to the store before its EventAck and its
-    EventWorkbinContentChanged events are sent (PROTOCOL.md, "Durability"). */
+    stop. Each change is committed to the store first; then its
+    EventWorkbinContentChanged events go out, and then the reply, so that a
+    requester that subscribed has its copy up to date when the reply comes
+    (PROTOCOL.md, "Durability" and "Ordering"). */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,11 +302,11 @@ wb_engine_submit (wb_request_t *request)
           || s_bump (self, target.type->id, target.owner_id, &version);
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
-        s_ack_with (request, id, version);
         s_change_t change = { target.type, target.owner_id, CONTENT_PLACED_IN,
                               OPERATION_CREATE, properties, version,
                               wb_engine_actor_name (request) };
         s_notify (self, &change);
+        s_ack_with (request, id, version);
     }
     wb_kvlist_destroy (&properties);
     wb_target_clear (&target);
@@ -356,7 +358,6 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
         before.type = NULL;     //  one workbin: bump it once
     int code = s_store_move (self, &before, target, properties, &source_version, &target_version);
     if (code == 0) {
-        s_ack_with (request, NULL, target_version);
         const char *actor = wb_engine_actor_name (request);
         if (before.type) {
             s_change_t out = { before.type, before.owner_id, CONTENT_TAKEN_OUT,
@@ -368,6 +369,7 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
                           same ? CONTENT_PROPERTIES_CHANGED : CONTENT_PLACED_IN,
                           OPERATION_PLACE_IN_WORKBIN, properties, target_version, actor };
         s_notify (self, &in);
+        s_ack_with (request, NULL, target_version);
     }
     wb_kvlist_destroy (&properties);
     return code;
@@ -423,16 +425,16 @@ wb_engine_pull (wb_request_t *request)
           || s_bump (self, interaction.type_id, interaction.owner_id, &version);
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
+        s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
+                           OPERATION_PULL, interaction.properties, version,
+                           wb_engine_actor_name (request) };
+        s_notify (self, &out);
         wb_msg_t *reply = wb_engine_reply_new (request, "EventPulledInteractions");
         wb_kvlist_t *list = wb_kvlist_new ();
         wb_kvlist_t *copy = wb_kvlist_dup (pulled);
         wb_kvlist_add_list (list, "Interaction", &copy);
         wb_kvlist_add_list (wb_msg_body (reply), "Interactions", &list);
         wb_engine_reply (request, &reply);
-        s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
-                           OPERATION_PULL, interaction.properties, version,
-                           wb_engine_actor_name (request) };
-        s_notify (self, &out);
     }
     wb_kvlist_destroy (&pulled);
     s_interaction_clear (&interaction);
@@ -477,7 +479,6 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
           || (interaction->type && s_bump (self, where.type_id, where.owner_id, &version));
     int code = s_commit_or_rollback (self, rc);
     if (code == 0) {
-        s_ack_with (request, NULL, version);
         if (interaction->type) {
             s_change_t change = { interaction->type, interaction->owner_id,
                                   CONTENT_PROPERTIES_CHANGED, OPERATION_UNKNOWN, properties,
@@ -486,6 +487,7 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
         }
         else
             s_tell_handler (request, interaction);
+        s_ack_with (request, NULL, version);
     }
     wb_kvlist_destroy (&properties);
     return code;
@@ -527,13 +529,13 @@ wb_engine_stop (wb_request_t *request)
           || (interaction.type && s_bump (self, interaction.type_id, interaction.owner_id, &version));
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
-        s_ack_with (request, NULL, version);
         if (interaction.type) {
             s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
                                OPERATION_STOP, interaction.properties, version,
                                wb_engine_actor_name (request) };
             s_notify (self, &out);
         }
+        s_ack_with (request, NULL, version);
     }
     s_interaction_clear (&interaction);
     return code;
