@@ -307,28 +307,37 @@ s_is_plain_integer (const char *text, int64_t *value)
 }
 
 int
-wbctl_add_assignment (wb_kvlist_t *list, const char *assignment)
+wbctl_parse_assignment (wb_kvlist_t *list, const char *assignment, const char **problem)
 {
     const char *equals = strchr (assignment, '=');
     char key [WB_KEY_MAX + 1];
     size_t length = equals ? (size_t) (equals - assignment) : 0;
+    *problem = "expected KEY=VALUE, not";
     if (length == 0 || length > WB_KEY_MAX)
-        return s_usage_error ("expected KEY=VALUE, not", assignment);
+        return -1;
     memcpy (key, assignment, length);
     key [length] = 0;
     int64_t number = 0;
     int rc = s_is_plain_integer (equals + 1, &number)
            ? wb_kvlist_add_int (list, key, number)
            : wb_kvlist_add_string (list, key, equals + 1);
-    return rc == 0 ? WBCTL_OK : s_usage_error ("invalid key (printable ASCII, no spaces):",
-                                               assignment);
+    *problem = "invalid key (printable ASCII, no spaces):";
+    return rc;
+}
+
+int
+wbctl_add_assignment (wb_kvlist_t *list, const char *assignment)
+{
+    const char *problem = NULL;
+    return wbctl_parse_assignment (list, assignment, &problem) == 0
+         ? WBCTL_OK : s_usage_error (problem, assignment);
 }
 
 // ---------------------------------------------------------------- session
 
 //  Ask for the workbin types and owners this session sees.
-static int
-s_load_types (wbctl_t *self)
+int
+wbctl_load_types (wbctl_t *self)
 {
     wb_msg_t *request = wb_msg_new ("RequestWorkbinTypesInfo");
     wb_kvlist_add_int (wb_msg_body (request), "TenantId", self->tenant_id);
@@ -360,13 +369,13 @@ s_open (wbctl_t *self, const wbctl_command_t *command)
         wb_msg_destroy (&error);
         return WBCTL_EVENT_ERROR;
     }
-    return command->needs_types ? s_load_types (self) : WBCTL_OK;
+    return command->needs == WBCTL_NEEDS_TYPES ? wbctl_load_types (self) : WBCTL_OK;
 }
 
 //  End the session at once, so that the agent is logged out now rather
 //  than when the server expires the session. Its answer does not matter.
-static void
-s_goodbye (wbctl_t *self)
+void
+wbctl_goodbye (wbctl_t *self)
 {
     wbctl_interrupted_clear ();
     wb_msg_t *request = wb_msg_new ("RequestUnregisterClient");
@@ -377,12 +386,14 @@ s_goodbye (wbctl_t *self)
 static int
 s_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args)
 {
+    if (command->needs == WBCTL_NEEDS_NOTHING)
+        return command->handler (self, args);
     int status = s_open (self, command);
     bool opened = status == WBCTL_OK;
     if (opened)
         status = command->handler (self, args);
     if (opened || status == WBCTL_EVENT_ERROR || status == WBCTL_INTERRUPTED)
-        s_goodbye (self);
+        wbctl_goodbye (self);
     wb_workbin_types_destroy (&self->types);
     wb_client_destroy (&self->client);
     return status;

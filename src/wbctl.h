@@ -4,7 +4,8 @@
     RequestWorkbinTypesInfo), the signal flag, and the helpers every command
     uses (requests with the deadline, replies printed or turned into exit
     statuses, a table printer that measures text in display columns).
-    wbctl_commands.c holds the command table and one handler per command.
+    wbctl_commands.c holds the command table and one handler per command;
+    wbctl_play.c the play command, which runs scenario files.
 */
 #ifndef WBCTL_H_INCLUDED
 #define WBCTL_H_INCLUDED
@@ -39,6 +40,8 @@ typedef struct {
     const char *subtype;      /* --subtype */
     const char *received;     /* --received */
     int64_t priority;         /* --priority N */
+    const char *speed;        /* play --speed X, checked by play */
+    bool loop;                /* play --loop */
     unsigned given;           /* the options given, as bits (wbctl_commands.c) */
     wb_kvlist_t *assignments; /* --set KEY=VALUE and KEY=VALUE arguments, typed */
     int argc;                 /* positional arguments after the command */
@@ -60,6 +63,15 @@ typedef struct {
 
 typedef int (wbctl_handler_fn) (wbctl_t *self, const wbctl_args_t *args);
 
+/* What a command needs open before its handler runs. The first two values
+   are those of the table's former bool column, so rows may say false or
+   true. */
+typedef enum {
+    WBCTL_NEEDS_SESSION = 0,  /* a session (false) */
+    WBCTL_NEEDS_TYPES = 1,    /* a session and the workbin types (true) */
+    WBCTL_NEEDS_NOTHING = 2,  /* nothing: the handler opens its own sessions */
+} wbctl_needs_t;
+
 /* One row of the command table. options and required are sets of option
    bits (wbctl_commands.c): those it takes, those it cannot go without. */
 typedef struct {
@@ -69,7 +81,7 @@ typedef struct {
     unsigned options;
     unsigned required;
     int assignments_from;     /* first KEY=VALUE argument; -1: none */
-    bool needs_types;         /* resolves workbin names */
+    wbctl_needs_t needs;      /* what s_run opens first */
     wbctl_handler_fn *handler;
     const char *arguments;    /* synopsis of the positional arguments */
     const char *help;         /* one line */
@@ -89,6 +101,9 @@ void wbctl_command_print_synopsis (const wbctl_command_t *command, FILE *stream,
 /* Print the commands and their options, for --help. */
 void wbctl_command_print_help (FILE *stream);
 
+/* The play command (wbctl_play.c): run a scenario file. */
+int wbctl_play (wbctl_t *self, const wbctl_args_t *args);
+
 /* True once SIGINT or SIGTERM arrived. */
 bool wbctl_interrupted (void);
 /* Forget an interruption, so that the goodbye can still be sent. */
@@ -103,6 +118,15 @@ wb_msg_t *wbctl_request (wbctl_t *self, wb_msg_t **request_p, int *status);
 /* Sort a reply: WBCTL_OK if it is named expected, else WBCTL_EVENT_ERROR
    after printing "EventError CODE DESCRIPTION" on stderr. */
 int wbctl_check_reply (const wb_msg_t *reply, const char *expected);
+
+/* Send RequestWorkbinTypesInfo on the open session and keep the answer in
+   self->types. Return 0, or the exit status after printing why. */
+int wbctl_load_types (wbctl_t *self);
+
+/* End the open session at once (RequestUnregisterClient, its answer
+   awaited 1 s at most), so that its agent is logged out now. Forgets an
+   interruption first, so that the goodbye can still be sent. */
+void wbctl_goodbye (wbctl_t *self);
 
 /* Print "wbctl: no answer from ENDPOINT within N s" on stderr. */
 void wbctl_print_no_answer (const wbctl_t *self);
@@ -120,6 +144,10 @@ const char *wbctl_workbin_label (const wb_kvlist_t *attributes, char *buffer, si
    in its plain form (optional '-', digits, no leading zero, 64 bits), a
    string otherwise. Return 0, or WBCTL_USAGE after printing why. */
 int wbctl_add_assignment (wb_kvlist_t *list, const char *assignment);
+/* The same, silently: return 0, or -1 with *problem set to what is wrong
+   (a phrase to put before the assignment, such as "expected KEY=VALUE,
+   not"). */
+int wbctl_parse_assignment (wb_kvlist_t *list, const char *assignment, const char **problem);
 
 /* A text table whose columns are measured in display columns. */
 typedef struct _wbctl_table_t wbctl_table_t;

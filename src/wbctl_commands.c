@@ -31,6 +31,8 @@ enum {
     OPT_PRIORITY = 1u << 11,
     OPT_RECEIVED = 1u << 12,
     OPT_SET = 1u << 13,
+    OPT_SPEED = 1u << 14,         /* play --speed X */
+    OPT_LOOP = 1u << 15,          /* play --loop */
 };
 
 typedef enum { KIND_FLAG, KIND_INT, KIND_SECONDS, KIND_STRING, KIND_ASSIGNMENT } s_kind_t;
@@ -76,6 +78,10 @@ static const s_option_t s_options [] = {
       "submit: ReceivedAt, yyyy-MM-ddTHH:mm:ssZ (default now)" },
     { OPT_SET, "set", KIND_ASSIGNMENT, FIELD (assignments), 0, 0, "KEY=VALUE",
       "submit: add to UserData; place: set a property" },
+    { OPT_SPEED, "speed", KIND_STRING, FIELD (speed), 0, 0, "X",
+      "play: divide every wait by X, a number above 0 (default 1)" },
+    { OPT_LOOP, "loop", KIND_FLAG, FIELD (loop), 0, 0, NULL,
+      "play: replay the file until Ctrl-C (exit 0)" },
 };
 
 #define OPTION_COUNT (sizeof (s_options) / sizeof (s_options [0]))
@@ -124,6 +130,10 @@ static const wbctl_command_t s_commands [] = {
       "finish an interaction: it leaves its workbin for good\n(RequestStopProcessing)" },
     { "ping", 0, 0, 0, 0, -1, false, s_ping, "",
       "check that the server answers (RequestPing)" },
+    { "play", 1, 1, OPT_SPEED | OPT_LOOP, 0, -1, WBCTL_NEEDS_NOTHING, wbctl_play, "FILE",
+      "run a scenario: one step a line, sessions kept open per agent, each\n"
+      "reply reported on a line; exit 1 at an EventError no 'expect' covers\n"
+      "(FILE - : standard input; see wbctl(1), SCENARIOS)" },
 };
 
 #define COMMAND_COUNT (sizeof (s_commands) / sizeof (s_commands [0]))

@@ -296,6 +296,10 @@ static void
 s_cmd_theme (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
+    if (!*argument) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "usage: theme NAME");
+        return;
+    }
     snprintf (self->ui.theme_request, sizeof (self->ui.theme_request), "%s", argument);
     wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
 }

@@ -166,7 +166,8 @@ void wbc_model_select_last (wbc_model_t *self, size_t rows);
 const wb_kvlist_t *wbc_model_selected_interaction (wbc_model_t *self);
 /* True while the row of this interaction is highlighted. */
 bool wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, int64_t now_ms);
-/* Search the focused pane from the selection for text in any column;
+/* Search the focused pane from the selection for text in any text
+   property of an interaction (shown or not);
    direction +1 or -1. Return true and select it if found. */
 bool wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows);
 

@@ -59,8 +59,9 @@ wbc_view_new (bool headless, int columns, int lines, bool colour)
         return NULL;
     }
     s_setup_terminal ();
-    self->colour = colour && has_colors ();
-    if (self->colour) {
+    self->can_colour = has_colors ();
+    self->colour = colour && self->can_colour;
+    if (self->can_colour) {
         start_color ();
         use_default_colors ();
     }
@@ -89,6 +90,14 @@ bool
 wbc_view_has_colour (const wbc_view_t *self)
 {
     return self->colour;
+}
+
+void
+wbc_view_set_colour (wbc_view_t *self, bool colour)
+{
+    self->colour = colour && self->can_colour;
+    if (self->theme)
+        wbc_view_set_theme (self, self->theme);
 }
 
 //  One colour pair per theme element, numbered element + 1.
@@ -257,6 +266,27 @@ s_draw_status (wbc_draw_t *draw)
     wbc_view_put (rect.y, rect.x + rect.width - right_width, right_width, right);
 }
 
+//  "agent@endpoint   ? help  : command ..." with the keys as bound now.
+static void
+s_key_hint (wbc_draw_t *draw, char *text, size_t size)
+{
+    static const struct { wbc_action_t action; const char *label; } hints [] = {
+        { WBC_ACTION_HELP, "help" }, { WBC_ACTION_PROMPT, "command" },
+        { WBC_ACTION_FOCUS_NEXT, "focus" }, { WBC_ACTION_OPEN, "open" },
+        { WBC_ACTION_WATCH, "watch" }, { WBC_ACTION_REFRESH, "refresh" },
+        { WBC_ACTION_TRACE, "trace" }, { WBC_ACTION_QUIT, "quit" },
+    };
+    size_t length = (size_t) snprintf (text, size, " %s@%s  ", wbc_model_agent (draw->model),
+                                       wbc_model_endpoint (draw->model));
+    for (size_t index = 0; index < sizeof (hints) / sizeof (hints [0]) && length < size; index++) {
+        int keys [1];
+        char name [WBC_KEY_NAME_MAX] = "";
+        if (draw->keys && wbc_keys_of_action (draw->keys, hints [index].action, keys, 1) > 0
+        &&  wbc_key_name (keys [0], name, sizeof (name)) == 0)
+            length += (size_t) snprintf (text + length, size - length, " %s %s ", name, hints [index].label);
+    }
+}
+
 //  The line above it: the prompt being typed, a question, or a key hint.
 static void
 s_draw_prompt (wbc_draw_t *draw)
@@ -274,9 +304,7 @@ s_draw_prompt (wbc_draw_t *draw)
     }
     else {
         wbc_view_use (draw->view, WBC_THEME_DIM);
-        snprintf (text, sizeof (text), " %s@%s   ? help  : command  Tab focus  o open  "
-                  "w watch  R refresh  t trace  Q quit", wbc_model_agent (draw->model),
-                  wbc_model_endpoint (draw->model));
+        s_key_hint (draw, text, sizeof (text));
     }
     wbc_view_put (rect.y, rect.x, rect.width, text);
 }

@@ -24,6 +24,8 @@ void wbc_view_destroy (wbc_view_t **self_p);
 /* Use a theme (not owned); it decides colours and attributes. */
 void wbc_view_set_theme (wbc_view_t *self, wbc_theme_t *theme);
 bool wbc_view_has_colour (const wbc_view_t *self);
+/* Turn colour off (attributes only) or back on, if the terminal has it. */
+void wbc_view_set_colour (wbc_view_t *self, bool colour);
 
 /* Draw whatever the model says is dirty, then one doupdate (). */
 void wbc_view_draw (wbc_view_t *self, wbc_model_t *model, wbc_ui_t *ui,

@@ -15,6 +15,7 @@ struct _wbc_view_t {
     FILE *headless_out;
     FILE *headless_in;
     bool colour;
+    bool can_colour;              /* the terminal has colours */
     wbc_theme_t *theme;
     int first_pane;               /* window of panes, kept between draws */
 };

@@ -183,7 +183,7 @@ wbc_view_pane_rows (int height)
     return height > 2 ? (size_t) (height - 2) : 1;
 }
 
-//  "Drafts · agent01 (Alice Martin)  12 items  ● live  fetched 5s ago"
+//  "email-draft@agent01  12 items  ● live  fetched 5s  Email drafts (Alice Martin)"
 static void
 s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
 {
@@ -307,7 +307,7 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
         char text [WBC_TEXT_MAX * 2];
         snprintf (text, sizeof (text), "%c%s@%s", open ? '*' : ' ', entry->type_id, entry->owner_id);
         char count [24];
-        snprintf (count, sizeof (count), "%" PRId64 " ", items);
+        snprintf (count, sizeof (count), " %" PRId64 " ", items);
         int count_width = (int) strlen (count);
         wbc_view_use (draw->view, top + line == selected && focused ? WBC_THEME_SIDEBAR_SELECTION
                                                                     : WBC_THEME_SIDEBAR);

@@ -55,7 +55,7 @@ static const char *s_usage =
     "      --log FILE           write CZMQ's log to FILE (default: no log)\n"
     "      --script FILE        run headless: keys from FILE, no terminal needed\n"
     "      --size COLSxLINES    headless screen size (default 120x40)\n"
-    "  -h, --help               show this help and the keys\n"
+    "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
     "Inside: ? lists every key; :help lists the commands. NO_COLOR or TERM=dumb\n"
@@ -262,6 +262,7 @@ s_apply_theme_request (s_console_t *console)
         wbc_model_status (console->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s", error);
     else {
         wbc_view_set_theme (console->view, console->theme);
+        wbc_view_set_colour (console->view, s_colour_wanted (ui->theme_request));
         wbc_model_status (console->model, WBC_LEVEL_INFO, s_wall_ms (), "theme %s", ui->theme_request);
     }
     ui->theme_request [0] = 0;
