@@ -111,20 +111,18 @@ static s_check_fn s_check_as, s_check_wait, s_check_expect;
 static s_run_fn s_run_as, s_run_wait, s_run_submit, s_run_place, s_run_pull, s_run_change,
                 s_run_stop, s_run_content, s_run_subscribe, s_run_cancel, s_run_say;
 
-#define SENDS VERB_SENDS
-
 static const s_verb_t s_verbs [] = {
-    { "as", 1, 1, -1, -1, SENDS, s_check_as, s_run_as, "as AGENT | as media" },
+    { "as", 1, 1, -1, -1, VERB_SENDS, s_check_as, s_run_as, "as AGENT | as media" },
     { "wait", 1, 1, -1, -1, 0, s_check_wait, s_run_wait, "wait SECONDS" },
-    { "submit", 3, -1, -1, 3, SENDS | VERB_NAMES, NULL, s_run_submit,
+    { "submit", 3, -1, -1, 3, VERB_SENDS | VERB_NAMES, NULL, s_run_submit,
       "submit WB \"SUBJECT\" FROM [KEY=VALUE]... [-> NAME]" },
-    { "place", 2, -1, 0, 2, SENDS, NULL, s_run_place, "place ID|$NAME WB [KEY=VALUE]..." },
-    { "pull", 1, 1, 0, -1, SENDS, NULL, s_run_pull, "pull ID|$NAME" },
-    { "change", 2, -1, 0, 1, SENDS, NULL, s_run_change, "change ID|$NAME KEY=VALUE..." },
-    { "stop", 1, 1, 0, -1, SENDS, NULL, s_run_stop, "stop ID|$NAME" },
-    { "content", 1, 1, -1, -1, SENDS, NULL, s_run_content, "content WB" },
-    { "subscribe", 1, 1, -1, -1, SENDS, NULL, s_run_subscribe, "subscribe WB" },
-    { "cancel", 1, 1, -1, -1, SENDS, NULL, s_run_cancel, "cancel WB" },
+    { "place", 2, -1, 0, 2, VERB_SENDS, NULL, s_run_place, "place ID|$NAME WB [KEY=VALUE]..." },
+    { "pull", 1, 1, 0, -1, VERB_SENDS, NULL, s_run_pull, "pull ID|$NAME" },
+    { "change", 2, -1, 0, 1, VERB_SENDS, NULL, s_run_change, "change ID|$NAME KEY=VALUE..." },
+    { "stop", 1, 1, 0, -1, VERB_SENDS, NULL, s_run_stop, "stop ID|$NAME" },
+    { "content", 1, 1, -1, -1, VERB_SENDS, NULL, s_run_content, "content WB" },
+    { "subscribe", 1, 1, -1, -1, VERB_SENDS, NULL, s_run_subscribe, "subscribe WB" },
+    { "cancel", 1, 1, -1, -1, VERB_SENDS, NULL, s_run_cancel, "cancel WB" },
     { "expect", 1, 2, -1, -1, 0, s_check_expect, NULL, "expect ok | expect error CODE" },
     { "say", 0, 1, -1, -1, VERB_RAW, NULL, s_run_say, "say TEXT" },
 };
@@ -183,13 +181,16 @@ s_next_word (const char **cursor, bool *bare, s_parser_t *parser)
         word [length++] = *input;
     }
     *cursor = input;
-    if (word)
+    if (!word)
+        s_problem (parser, "out of memory");
+    else
+    if (quoted) {
+        s_problem (parser, "a quoted string is not closed (missing \")");
+        zstr_free (&word);
+    }
+    else
         word [length] = 0;
-    if (word && !quoted)
-        return word;
-    free (word);
-    s_problem (parser, word ? "a quoted string is not closed (missing \")" : "out of memory");
-    return NULL;
+    return word;
 }
 
 //  Take "-> NAME" off the end of the step's words, into step->name.
@@ -436,7 +437,7 @@ s_parse_stream (s_play_t *self, FILE *stream)
     while (getline (&line, &size, stream) != -1)
         errors += s_parse_line (self, &parser, ++number, line) != 0;
     if (ferror (stream))
-        fprintf (stderr, "%s:%zu: cannot read on: %s\n", self->file, number, strerror (errno));
+        fprintf (stderr, "%s:%zu: cannot read: %s\n", self->file, number + 1, strerror (errno));
     else
     if (errors == 0 && self->count == 0)
         fprintf (stderr, "%s: no step to play\n", self->file);
@@ -463,7 +464,8 @@ s_parse_file (s_play_t *self, const char *file)
 
 // ---------------------------------------------------------------- outcomes
 
-static void s_outcome_set (s_outcome_t *outcome, int status, const char *format, ...) PLAY_PRINTF (3);
+static void s_outcome_set (s_outcome_t *outcome, int status, const char *format, ...)
+    PLAY_PRINTF (3);
 
 //  A step's result, reported on its line.
 static void
@@ -534,7 +536,18 @@ s_session_free (void **item)
     s_session_destroy ((s_session_t **) item);
 }
 
-//  Register, log in and load the workbin types, as wbctl does.
+//  No reply: interrupted, or no answer in time (said on stderr).
+static int
+s_silence_status (const wbctl_t *ctl)
+{
+    if (wbctl_interrupted ())
+        return WBCTL_INTERRUPTED;
+    wbctl_print_no_answer (ctl);
+    return WBCTL_NO_ANSWER;
+}
+
+//  Register, log in and load the workbin types, as wbctl does. The login's
+//  answer is the step's reply.
 static void
 s_session_open (s_session_t *self, s_outcome_t *outcome)
 {
@@ -544,24 +557,23 @@ s_session_open (s_session_t *self, s_outcome_t *outcome)
                                      ctl->tenant_id, ctl->agent_id, ctl->place_id,
                                      ctl->timeout_ms, &error);
     self->last_active = zclock_mono ();
+    self->opened = rc == 0;
+    //  wbctl_load_types says on stderr why it failed, if it does
+    int status = self->opened ? wbctl_load_types (ctl) : WBCTL_OK;
     if (rc == 1)
         s_outcome_refused (outcome, error);
     else
-    if (rc == -1 && wbctl_interrupted ())
-        s_outcome_silence (outcome, WBCTL_INTERRUPTED);
+    if (rc == -1)
+        s_outcome_silence (outcome, s_silence_status (ctl));
     else
-    if (rc == -1) {
-        wbctl_print_no_answer (ctl);
-        s_outcome_silence (outcome, WBCTL_NO_ANSWER);
-    }
-    wb_msg_destroy (&error);
-    self->opened = rc == 0;
-    int status = self->opened ? wbctl_load_types (ctl) : outcome->status;
-    if (self->opened && status == WBCTL_INTERRUPTED)
+    if (status == WBCTL_EVENT_ERROR)
+        s_outcome_set (outcome, status, "no workbin types (RequestWorkbinTypesInfo)");
+    else
+    if (status != WBCTL_OK)
         s_outcome_silence (outcome, status);
     else
-    if (self->opened)
-        s_outcome_set (outcome, status, status ? "RequestWorkbinTypesInfo failed" : "EventAck");
+        s_outcome_set (outcome, WBCTL_OK, "EventAck");
+    wb_msg_destroy (&error);
 }
 
 //  A new session as who (PLAY_MEDIA: a media server); NULL if it could not
@@ -613,10 +625,7 @@ s_ping (s_session_t *self)
     wb_msg_t *request = wb_msg_new ("RequestPing");
     self->last_active = zclock_mono ();
     wb_msg_t *reply = wb_client_request (self->ctl.client, &request, self->ctl.timeout_ms);
-    if (!reply && !wbctl_interrupted ())
-        wbctl_print_no_answer (&self->ctl);
-    int status = reply ? wbctl_check_reply (reply, "EventAck")
-               : wbctl_interrupted () ? WBCTL_INTERRUPTED : WBCTL_NO_ANSWER;
+    int status = reply ? wbctl_check_reply (reply, "EventAck") : s_silence_status (&self->ctl);
     wb_msg_destroy (&reply);
     return status;
 }
@@ -647,9 +656,10 @@ s_sleep (s_play_t *self, int64_t milliseconds)
     zmq_pollitem_t items [count + 1];
     size_t index = 0;
     s_session_t *session = zhashx_first (self->sessions);
-    for (; session; session = zhashx_next (self->sessions))
-        items [index++] = (zmq_pollitem_t) { zsock_resolve (wb_client_socket (session->ctl.client)),
-                                             0, ZMQ_POLLIN, 0 };
+    for (; session; session = zhashx_next (self->sessions)) {
+        void *handle = zsock_resolve (wb_client_socket (session->ctl.client));
+        items [index++] = (zmq_pollitem_t) { handle, 0, ZMQ_POLLIN, 0 };
+    }
     if (!wbctl_interrupted ())
         zmq_poll (items, (int) count, (long) milliseconds);
 }
@@ -825,9 +835,12 @@ s_add_submitted (wb_kvlist_t *body, const s_step_t *step, int64_t tenant_id)
     for (size_t index = 0; index < wb_kvlist_size (step->assignments); index++)
         s_copy_entry (s_is_submit_attribute (wb_kvlist_key_at (step->assignments, index))
                       ? body : user_data, step->assignments, index);
-    for (size_t index = 0; index < SUBMIT_ATTRIBUTE_COUNT; index++)
-        if (s_submit_attributes [index][1] && !wb_kvlist_has (body, s_submit_attributes [index][0]))
-            wb_kvlist_add_string (body, s_submit_attributes [index][0], s_submit_attributes [index][1]);
+    for (size_t index = 0; index < SUBMIT_ATTRIBUTE_COUNT; index++) {
+        const char *key = s_submit_attributes [index][0];
+        const char *fallback = s_submit_attributes [index][1];
+        if (fallback && !wb_kvlist_has (body, key))
+            wb_kvlist_add_string (body, key, fallback);
+    }
     if (wb_kvlist_size (user_data) > 0)
         wb_kvlist_add_list (body, "UserData", &user_data);
     wb_kvlist_destroy (&user_data);
@@ -992,6 +1005,8 @@ s_play_round (s_play_t *self)
         const s_step_t *next = index + 1 < self->count ? &self->steps [index + 1] : NULL;
         if (!step->verb->run)
             continue;                       //  an expect, judged with its step
+        if (wbctl_interrupted ())
+            return WBCTL_INTERRUPTED;       //  also when no step waits
         s_outcome_t outcome = { .status = WBCTL_OK };
         step->verb->run (self, step, &outcome);
         status = s_judge (self, step, next && !next->verb->run ? next : NULL, &outcome);
