@@ -346,6 +346,10 @@ test_trace_summarises_and_saves (void **state)
     wbc_model_trace (model, false, "EventWorkbinContentChanged", 0, event, 0);
     wb_kvlist_destroy (&event);
     assert_int_equal (wbc_model_trace_size (model), 2);
+    wbc_model_scroll_trace (model, 5);         //  at most back to the oldest
+    assert_int_equal (wbc_model_trace_scroll (model), 1);
+    wbc_model_scroll_trace (model, -10);
+    assert_int_equal (wbc_model_trace_scroll (model), 0);
     assert_string_equal (wbc_model_trace_at (model, 0)->summary, "WorkbinTypeId=draft WorkbinAgentId=a1");
     assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "PlacedIn"));
     assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "InteractionId=I006"));

@@ -237,6 +237,8 @@ s_trace (wbc_app_t *self, int64_t now_ms)
     wbc_model_set_trace_visible (self->model, !wbc_model_trace_visible (self->model));
 }
 
+static void s_trace_older (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_scroll_trace (self->model, 5); }
+static void s_trace_newer (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_scroll_trace (self->model, -5); }
 static void s_help (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_overlay (self, WBC_OVERLAY_HELP); }
 static void s_messages (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_overlay (self, WBC_OVERLAY_MESSAGES); }
 static void s_redraw (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_mark (self->model, WBC_DIRTY_LAYOUT); }
@@ -254,6 +256,7 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
     [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_DETAILS] = s_details,
     [WBC_ACTION_MOVE_ITEM] = s_move_item, [WBC_ACTION_PULL] = s_pull,
     [WBC_ACTION_STOP_PROCESSING] = s_stop_processing, [WBC_ACTION_TRACE] = s_trace,
+    [WBC_ACTION_TRACE_OLDER] = s_trace_older, [WBC_ACTION_TRACE_NEWER] = s_trace_newer,
     [WBC_ACTION_PROMPT] = s_prompt, [WBC_ACTION_HELP] = s_help,
     [WBC_ACTION_MESSAGES] = s_messages, [WBC_ACTION_REDRAW] = s_redraw, [WBC_ACTION_QUIT] = s_quit,
 };

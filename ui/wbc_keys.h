@@ -105,6 +105,8 @@ enum {
     ACTION (STOP_PROCESSING, "stop-processing", INTERACTIONS, \
             "stop processing the selected interaction", 'd') \
     ACTION (TRACE, "trace", TRAINER, "show/hide the trace pane", 't') \
+    ACTION (TRACE_OLDER, "trace-older", TRAINER, "scroll the trace back to older messages", '[') \
+    ACTION (TRACE_NEWER, "trace-newer", TRAINER, "scroll the trace on to newer messages", ']') \
     ACTION (PROMPT, "prompt", GENERAL, "open the command prompt", ':') \
     ACTION (HELP, "help", GENERAL, "show the key bindings", '?') \
     ACTION (MESSAGES, "messages", GENERAL, "show the status history", 'M') \

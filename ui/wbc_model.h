@@ -185,6 +185,10 @@ void wbc_model_trace (wbc_model_t *self, bool outgoing, const char *name, int64_
 size_t wbc_model_trace_size (const wbc_model_t *self);
 const wbc_trace_entry_t *wbc_model_trace_at (const wbc_model_t *self, size_t index);
 bool wbc_model_trace_visible (const wbc_model_t *self);
+/* How many messages the trace pane is scrolled back from the newest (0:
+   it follows new messages). */
+size_t wbc_model_trace_scroll (const wbc_model_t *self);
+void wbc_model_scroll_trace (wbc_model_t *self, long delta);
 void wbc_model_set_trace_visible (wbc_model_t *self, bool visible);
 /* Write the trace as text: one arrow per message, like the reference's
    sequence figures. Return 0 or -1 (errno set). */

@@ -27,6 +27,7 @@ struct _wbc_model_t {
     size_t trace_start;
     size_t trace_size;
     bool trace_visible;
+    size_t trace_scroll;
     bool paused;
     char column_types [WBC_PANES_MAX][WBC_ID_MAX];   /* configured columns, by type */
     char column_lists [WBC_PANES_MAX][WBC_TEXT_MAX];

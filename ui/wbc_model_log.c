@@ -125,6 +125,21 @@ wbc_model_trace_visible (const wbc_model_t *self)
     return self->trace_visible;
 }
 
+size_t
+wbc_model_trace_scroll (const wbc_model_t *self)
+{
+    return self->trace_scroll;
+}
+
+void
+wbc_model_scroll_trace (wbc_model_t *self, long delta)
+{
+    long scroll = (long) self->trace_scroll + delta;
+    long most = self->trace_size ? (long) self->trace_size - 1 : 0;
+    self->trace_scroll = (size_t) (scroll < 0 ? 0 : scroll > most ? most : scroll);
+    self->dirty |= WBC_DIRTY_TRACE;
+}
+
 void
 wbc_model_set_trace_visible (wbc_model_t *self, bool visible)
 {

@@ -326,14 +326,20 @@ wbc_view_draw_trace (wbc_draw_t *draw)
         return;
     wbc_view_use (draw->view, WBC_THEME_TITLE);
     char title [128];
-    snprintf (title, sizeof (title), " Trace: %s ⇄ server  (%zu messages)", wbc_model_agent (draw->model),
-              wbc_model_trace_size (draw->model));
+    size_t back = wbc_model_trace_scroll (draw->model);
+    char scrolled [48] = "";
+    if (back)
+        snprintf (scrolled, sizeof (scrolled), ", %zu back: ] for newer", back);
+    snprintf (title, sizeof (title), " Trace: %s ⇄ server  (%zu messages%s)", wbc_model_agent (draw->model),
+              wbc_model_trace_size (draw->model), scrolled);
     wbc_view_put (rect.y, rect.x + 1, rect.width - 1, title);
     wbc_rect_t body = { rect.x + 1, rect.y + 1, rect.width - 1, rect.height - 1 };
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     wbc_view_clear (body);
     //  each message takes two lines: the arrow, then its attributes
+    size_t scroll = wbc_model_trace_scroll (draw->model);
     size_t size = wbc_model_trace_size (draw->model);
+    size = size > scroll ? size - scroll : 0;        //  the newest shown
     size_t shown = (size_t) body.height / 2;
     size_t first = size > shown ? size - shown : 0;
     for (size_t index = first, y = (size_t) body.y; index < size; index++, y += 2) {
