@@ -52,8 +52,19 @@ wbc_view_new (bool headless, int columns, int lines, bool colour)
         self->headless_in = fopen ("/dev/null", "r");
         self->screen = newterm ("xterm-256color", self->headless_out, self->headless_in);
     }
-    else
+    else {
         self->screen = newterm (NULL, stdout, stdin);
+        //  a terminal type that cannot place the cursor (TERM=dumb): draw as
+        //  a plain VT100, which every terminal emulator understands, in
+        //  attributes only
+        if (self->screen && !wbc_terminal_can_address ()) {
+            endwin ();
+            delscreen (self->screen);
+            self->screen = newterm ("vt100", stdout, stdin);
+            colour = false;
+            self->fallback = true;
+        }
+    }
     if (!self->screen) {
         wbc_view_destroy (&self);
         return NULL;
@@ -90,6 +101,12 @@ bool
 wbc_view_has_colour (const wbc_view_t *self)
 {
     return self->colour;
+}
+
+bool
+wbc_view_fallback (const wbc_view_t *self)
+{
+    return self->fallback;
 }
 
 void
@@ -139,6 +156,18 @@ wbc_view_put (int y, int x, int columns, const char *text)
     char fitted [1024];
     if (wbc_text_fit (text ? text : "", (size_t) columns, fitted, sizeof (fitted)) == 0)
         mvaddstr (y, x, fitted);
+}
+
+chtype
+wbc_view_vline (const wbc_view_t *self)
+{
+    return self->fallback ? '|' : ACS_VLINE;
+}
+
+chtype
+wbc_view_hline (const wbc_view_t *self)
+{
+    return self->fallback ? '-' : ACS_HLINE;
 }
 
 void

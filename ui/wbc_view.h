@@ -24,6 +24,8 @@ void wbc_view_destroy (wbc_view_t **self_p);
 /* Use a theme (not owned); it decides colours and attributes. */
 void wbc_view_set_theme (wbc_view_t *self, wbc_theme_t *theme);
 bool wbc_view_has_colour (const wbc_view_t *self);
+/* True when TERM could not place the cursor and the view draws as vt100. */
+bool wbc_view_fallback (const wbc_view_t *self);
 /* Turn colour off (attributes only) or back on, if the terminal has it. */
 void wbc_view_set_colour (wbc_view_t *self, bool colour);
 

@@ -16,6 +16,7 @@ struct _wbc_view_t {
     FILE *headless_in;
     bool colour;
     bool can_colour;              /* the terminal has colours */
+    bool fallback;                /* drawn as vt100: TERM could not place the cursor */
     wbc_theme_t *theme;
     int first_pane;               /* window of panes, kept between draws */
 };
@@ -35,6 +36,9 @@ typedef struct {
 void wbc_view_use (wbc_view_t *self, wbc_theme_element_t element);
 /* Write text fitted to exactly columns display columns at (y, x). */
 void wbc_view_put (int y, int x, int columns, const char *text);
+/* Line-drawing characters, or plain '|' and '-' when drawing as vt100. */
+chtype wbc_view_vline (const wbc_view_t *self);
+chtype wbc_view_hline (const wbc_view_t *self);
 /* Fill a rectangle with spaces in the current attributes. */
 void wbc_view_clear (wbc_rect_t rect);
 
@@ -43,6 +47,9 @@ void wbc_view_draw_pane (wbc_draw_t *draw, size_t index);
 void wbc_view_draw_trace (wbc_draw_t *draw);
 void wbc_view_draw_hint (wbc_draw_t *draw);
 void wbc_view_draw_overlay (wbc_draw_t *draw);
+/* True if the current terminal type can place the cursor (wbc_terminal.c,
+   kept apart because term.h defines macros such as 'lines'). */
+bool wbc_terminal_can_address (void);
 /* Rows a pane of this height shows (title and header take two). */
 size_t wbc_view_pane_rows (int height);
 

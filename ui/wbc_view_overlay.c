@@ -143,8 +143,8 @@ wbc_view_draw_overlay (wbc_draw_t *draw)
     wbc_view_use (draw->view, WBC_THEME_HELP);
     wbc_view_clear (box);
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    mvhline (box.y, box.x, ACS_HLINE, box.width);
-    mvhline (box.y + box.height - 1, box.x, ACS_HLINE, box.width);
+    mvhline (box.y, box.x, wbc_view_hline (draw->view), box.width);
+    mvhline (box.y + box.height - 1, box.x, wbc_view_hline (draw->view), box.width);
     wbc_view_use (draw->view, WBC_THEME_TITLE_FOCUS);
     wbc_view_put (box.y, box.x + 2, (int) strlen (title) < box.width - 4 ? (int) strlen (title) : box.width - 4, title);
     size_t rows = (size_t) box.height - 2;

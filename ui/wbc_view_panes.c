@@ -261,7 +261,7 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     //  a separator on the right edge of every pane but the last
     wbc_view_use (draw->view, WBC_THEME_BORDER);
     if (rect.x + rect.width < draw->layout.area.x + draw->layout.area.width)
-        mvvline (rect.y, rect.x + rect.width - 1, ACS_VLINE, rect.height);
+        mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
 }
 
 void
@@ -315,7 +315,7 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
         wbc_view_put (body.y + (int) line, body.x + body.width - count_width, count_width, count);
     }
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    mvvline (rect.y, rect.x + rect.width - 1, ACS_VLINE, rect.height);
+    mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
 }
 
 void
@@ -360,5 +360,5 @@ wbc_view_draw_trace (wbc_draw_t *draw)
         wbc_view_put ((int) y + 1, body.x + 10, body.width - 10, entry->summary);
     }
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    mvvline (rect.y, rect.x, ACS_VLINE, rect.height);
+    mvvline (rect.y, rect.x, wbc_view_vline (draw->view), rect.height);
 }

@@ -497,6 +497,10 @@ s_start (s_console_t *console, s_options_t *options)
         return 1;
     }
     wbc_view_set_theme (console->view, console->theme);
+    if (wbc_view_fallback (console->view))
+        wbc_model_status (console->model, WBC_LEVEL_INFO, s_wall_ms (),
+                          "TERM=%s cannot place the cursor: drawing as vt100, without colour",
+                          getenv ("TERM") ? getenv ("TERM") : "");
     return 0;
 }
 
