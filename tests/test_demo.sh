@@ -3,45 +3,27 @@
 #   panes on screen, a live change arriving from the busy-day scenario, and
 #   nothing left running after Q. Waits on the screen, with deadlines. TAP.
 set -u
-srcdir=$(cd "${WB_SRCDIR:-$(dirname "$0")/..}" && pwd)
-builddir=$(cd "${WB_BUILDDIR:-.}" && pwd)
+. "$(dirname "$0")/tap-lib.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/wbdemotest.XXXXXX") || exit 1
+tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
+tap_workdir wbdemotest
 socket="$work/tmux.sock"
-cleanup () {
+stop_demo () {
     tmux -S "$socket" kill-server 2>/dev/null
     pkill -f "$work/workbin-demo" 2>/dev/null
-    rm -rf "$work"
+    tap_cleanup
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-count=0
-failed=0
-report () {
-    count=$((count + 1))
-    if [ "$2" -eq 0 ]; then echo "ok $count - $1"; else failed=$((failed + 1)); echo "not ok $count - $1"; fi
-}
+trap stop_demo EXIT
 screen () { tmux -S "$socket" capture-pane -p -t demo 2>/dev/null; }
-
-#   until_screen TEXT [SECONDS]: poll the screen until it shows TEXT.
-until_screen () {
-    deadline=$(($(date +%s) + ${2:-20}))
-    while ! screen | grep -qF -- "$1"; do
-        if [ "$(date +%s)" -ge $deadline ]; then screen | sed 's/^/# /'; return 1; fi
-        sleep 0.1        # pacing of the poll, not a wait for something
-    done
-}
 
 #   The number of interactions a pane title shows: "TYPE@OWNER  N items".
 items () { screen | grep -o "$1  [0-9]* items" | head -1 | awk '{print $2}'; }
 
 tmux -S "$socket" new-session -d -s demo -x 160 -y 40 \
     "cd '$srcdir' && TMPDIR='$work' WB_DEMO_BUILDDIR='$builddir' LC_ALL=C.UTF-8 ./demo; echo \$? > '$work/exit'"
-until_screen "email-draft@agent01  "; report "demo: agent01's email-draft pane is on screen" $?
-until_screen "email-inprogress@agent01  "; report "demo: the email-inprogress pane is beside it" $?
-until_screen "● live"; report "demo: the panes are live" $?
+until_screen "$socket" demo "email-draft@agent01  "; report "demo: agent01's email-draft pane is on screen" $?
+until_screen "$socket" demo "email-inprogress@agent01  "; report "demo: the email-inprogress pane is beside it" $?
+until_screen "$socket" demo "● live"; report "demo: the panes are live" $?
 before=$(items "email-draft@agent01")
 deadline=$(($(date +%s) + 30))
 until [ "$(items "email-draft@agent01")" != "$before" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
@@ -59,5 +41,4 @@ out=$(cd "$srcdir" && WB_DEMO_BUILDDIR="$builddir" timeout 10 ./demo < /dev/null
 status=$?
 [ $status -eq 1 ] && echo "$out" | grep -q "needs a terminal"; report "demo: without a terminal it says so (exit $status)" $?
 
-echo "1..$count"
-[ $failed -eq 0 ]
+tap_end

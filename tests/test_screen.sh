@@ -9,26 +9,18 @@
 #   the diff before committing them).
 
 set -u
-srcdir=${WB_SRCDIR:-$(dirname "$0")/..}
-builddir=${WB_BUILDDIR:-.}
-WBCTL=$builddir/src/wbctl
-WBSERVER=$builddir/src/wbserver
-WBCONSOLE=$builddir/ui/wbconsole
-CONFIG=$srcdir/doc/examples/sample.cfg
+. "$(dirname "$0")/tap-lib.sh"
+tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
+tap_workdir wbscreen
 screens=$srcdir/tests/screen
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/wbscreen.XXXXXX") || exit 1
-endpoint="ipc://$work/server.ipc"
 export TZ=UTC
 export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL WBSERVER CONFIG
-server_pid=
-
-cleanup () {
+#   the server's pid is in a file: a screen script restarts it
+stop_server () {
     [ -f "$work/server.pid" ] && kill "$(cat "$work/server.pid")" 2>/dev/null
-    rm -rf "$work"
+    tap_cleanup
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap stop_server EXIT
 
 #   The server is started and stopped by small scripts, so that a screen
 #   script can restart it with 'run sh $WB_TEST_DIR/stop.sh'.
@@ -47,13 +39,6 @@ kill -9 \$pid
 timeout 10 tail --pid=\$pid -f /dev/null
 SCRIPT
 
-count=0
-failed=0
-report () {
-    count=$((count + 1))
-    if [ "$2" -eq 0 ]; then echo "ok $count - $1"; else failed=$((failed + 1)); echo "not ok $count - $1"; fi
-}
-
 #   Mask what differs between runs.
 normalise () {
     sed -E -e "s|$work|<DIR>|g" \
@@ -64,9 +49,6 @@ normalise () {
            -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g'
 }
 
-for tool in "$WBCTL" "$WBSERVER" "$WBCONSOLE"; do
-    [ -x "$tool" ] || { echo "1..0 # SKIP $tool is missing"; exit 0; }
-done
 sh "$work/start.sh" || { echo "Bail out! wbserver did not start"; cat "$work/server.log"; exit 1; }
 
 #   The sample content every screen starts from.
@@ -111,5 +93,4 @@ run trace -a agent01 --open email-draft --size 160x30
 run restart -a agent01 --open email-draft --size 120x24
 run actions -a agent01 --open email-draft --size 120x30
 
-echo "1..$count"
-[ $failed -eq 0 ]
+tap_end

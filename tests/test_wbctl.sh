@@ -12,60 +12,22 @@
 
 set -u
 
-srcdir=${WB_SRCDIR:-$(dirname "$0")/..}
-builddir=${WB_BUILDDIR:-.}
-WBCTL=$builddir/src/wbctl
-WBSERVER=$builddir/src/wbserver
-CONFIG=$srcdir/doc/examples/sample.cfg
-
-for file in "$WBCTL" "$WBSERVER" "$CONFIG"; do
-    if [ ! -e "$file" ]; then
-        echo "1..0 # SKIP $file is missing (build src/wbctl and src/wbserver first)"
-        exit 0
-    fi
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/wbctl-test.XXXXXX") || exit 1
-endpoint="ipc://$work/wbserver.ipc"
-server_pid=
+. "$(dirname "$0")/tap-lib.sh"
+tap_require "$WBCTL" "$WBSERVER" "$CONFIG"
+tap_workdir wbctl-test
 background_pid=
-
-cleanup () {
-    for pid in $background_pid $server_pid; do
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
-    done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- TAP
 
-count=0
-failed=0
 rc=0
 : > "$work/out"
 : > "$work/err"
 
-#   report DESCRIPTION STATUS: one TAP line; on failure, the last command's
-#   exit status and output as diagnostics.
-report () {
-    count=$((count + 1))
-    if [ "$2" -eq 0 ]; then
-        echo "ok $count - $1"
-        return
-    fi
-    failed=$((failed + 1))
-    echo "not ok $count - $1"
+#   After a failed check: the last command's exit status and output.
+tap_details () {
     echo "#   exit status: $rc"
     sed 's/^/#   stdout: /' "$work/out"
     sed 's/^/#   stderr: /' "$work/err"
-}
-
-skip () {
-    count=$((count + 1))
-    echo "ok $count - $1 # SKIP $2"
 }
 
 #   ctl ARGUMENT...: run wbctl on the private server; rc, out and err.
@@ -84,18 +46,6 @@ expect () {
     report "$1" $status
 }
 
-#   wait_for_line FILE PATTERN PID: wait until FILE holds PATTERN, while
-#   PID runs, 10 s at most. Return 0 once it does, 1 otherwise.
-wait_for_line () {
-    deadline=$(( $(date +%s) + 10 ))
-    until grep -q -e "$2" "$1" 2>/dev/null; do
-        if ! kill -0 "$3" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
-            grep -q -e "$2" "$1" 2>/dev/null
-            return
-        fi
-    done
-}
-
 #   start_watch FILE ARGUMENT...: wbctl watch in the background, its
 #   output in FILE; waits until its subscriptions are acknowledged.
 start_watch () {
@@ -103,6 +53,7 @@ start_watch () {
     shift
     "$WBCTL" -e "$endpoint" "$@" > "$file" 2> "$file.err" &
     background_pid=$!
+    tap_track "$background_pid"
     wait_for_line "$file" "^EventAck RequestWorkbinNotifications" "$background_pid"
 }
 
@@ -118,17 +69,7 @@ finish_watch () {
 
 # ---------------------------------------------------------------- server
 
-"$WBSERVER" -c "$CONFIG" -e "$endpoint" -d "$work/workbin.db" -l "$work/server.log" \
-    > "$work/server.out" 2>&1 &
-server_pid=$!
-deadline=$(( $(date +%s) + 10 ))
-until "$WBCTL" -e "$endpoint" --timeout 1 ping > /dev/null 2>&1; do
-    if ! kill -0 "$server_pid" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
-        echo "Bail out! wbserver did not answer on $endpoint within 10 s"
-        sed 's/^/# /' "$work/server.out" "$work/server.log" 2>/dev/null
-        exit 1
-    fi
-done
+tap_start_server
 
 # ---------------------------------------------------------------- usage
 
@@ -368,5 +309,4 @@ expect "stop again: EventError 43" 1 '' '^EventError 43 '
 
 # ---------------------------------------------------------------- end
 
-echo "1..$count"
-[ "$failed" -eq 0 ]
+tap_end

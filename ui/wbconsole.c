@@ -237,6 +237,7 @@ typedef struct {
     FILE *script;
     int script_line;
     int status;                  /* exit status */
+    int64_t last_tick_ms;        /* when ages were last redrawn */
 } s_console_t;
 
 //  Wait for the socket or the keyboard (not in script mode), at most ms.
@@ -289,10 +290,9 @@ s_pass (s_console_t *console, int ms)
         }
     s_apply_theme_request (console);
     //  ages and highlights change with time: redraw panes every second
-    static int64_t last_tick;
-    if (now - last_tick >= 1000) {
+    if (now - console->last_tick_ms >= 1000) {
         wbc_model_mark (console->model, WBC_DIRTY_PANES | WBC_DIRTY_STATUS);
-        last_tick = now;
+        console->last_tick_ms = now;
     }
     wbc_view_draw (console->view, console->model, wbc_app_ui (console->app), console->keys,
                    now, s_wall_ms ());

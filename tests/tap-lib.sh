@@ -1,0 +1,132 @@
+#   tap-lib.sh: what the end-to-end shell tests share; source it first.
+#
+#   WB_SRCDIR (the source root) and WB_BUILDDIR (the build root) say where
+#   things are; by default the source root is the tests folder's parent and
+#   the build root the current folder. Tests print TAP: report each check,
+#   and end with tap_end. Nothing here sleeps to wait for something: waits
+#   are for a condition, with a deadline.
+
+srcdir=$(cd "${WB_SRCDIR:-$(dirname "$0")/..}" && pwd)
+builddir=$(cd "${WB_BUILDDIR:-.}" && pwd)
+WBCTL=$builddir/src/wbctl
+WBSERVER=$builddir/src/wbserver
+WBCONSOLE=$builddir/ui/wbconsole
+CONFIG=$srcdir/doc/examples/sample.cfg
+EXAMPLES=$srcdir/doc/examples
+
+count=0
+failed=0
+tap_pids=
+server_pid=
+
+#   tap_require FILE...: skip the whole test if one is missing.
+tap_require () {
+    for file in "$@"; do
+        if [ ! -e "$file" ]; then
+            echo "1..0 # SKIP $file is missing (build it first)"
+            exit 0
+        fi
+    done
+}
+
+#   tap_track PID: stop PID when the test ends.
+tap_track () {
+    tap_pids="$tap_pids $1"
+}
+
+tap_cleanup () {
+    for pid in $tap_pids; do
+        kill "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+    done
+    [ -n "${work:-}" ] && rm -rf "$work"
+}
+
+#   tap_workdir NAME: a fresh folder $work, removed (with every tracked
+#   process stopped) at exit; $endpoint is an ipc:// endpoint inside it.
+tap_workdir () {
+    work=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 1
+    endpoint="ipc://$work/server.ipc"
+    trap tap_cleanup EXIT
+    trap 'exit 130' INT TERM
+}
+
+#   report DESCRIPTION STATUS: one TAP line. A test may define tap_details
+#   to print diagnostics (as "# ..." lines) after a failure.
+report () {
+    count=$((count + 1))
+    if [ "$2" -eq 0 ]; then
+        echo "ok $count - $1"
+        return 0
+    fi
+    failed=$((failed + 1))
+    echo "not ok $count - $1"
+    if command -v tap_details > /dev/null 2>&1; then
+        tap_details
+    fi
+    return 1
+}
+
+#   skip DESCRIPTION REASON
+skip () {
+    count=$((count + 1))
+    echo "ok $count - $1 # SKIP $2"
+}
+
+#   tap_server_ready [SECONDS]: wait until the server on $endpoint answers a
+#   ping (wbctl waits for each reply), 10 s at most; 0 or 1.
+tap_server_ready () {
+    deadline=$(($(date +%s) + ${1:-10}))
+    until "$WBCTL" -e "$endpoint" --timeout 1 ping > /dev/null 2>&1; do
+        if [ "$(date +%s)" -ge "$deadline" ] || ! kill -0 "$server_pid" 2>/dev/null; then
+            return 1
+        fi
+    done
+}
+
+#   tap_start_server [OPTION...]: wbserver on $endpoint with the sample
+#   directory and $work/store.db, log in $work/server.log; bails out if it
+#   does not answer.
+tap_start_server () {
+    "$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" "$@" \
+        > "$work/server.out" 2>&1 &
+    server_pid=$!
+    tap_track "$server_pid"
+    if ! tap_server_ready; then
+        echo "Bail out! wbserver did not answer on $endpoint within 10 s"
+        sed 's/^/# /' "$work/server.out" "$work/server.log" 2> /dev/null
+        exit 1
+    fi
+}
+
+#   wait_for_line FILE PATTERN PID: wait until FILE holds PATTERN while PID
+#   runs, 10 s at most; 0 once it does, 1 otherwise.
+wait_for_line () {
+    deadline=$(($(date +%s) + 10))
+    until grep -q -e "$2" "$1" 2> /dev/null; do
+        if ! kill -0 "$3" 2> /dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+            grep -q -e "$2" "$1" 2> /dev/null
+            return
+        fi
+        sleep 0.05          # pacing of the poll, not a wait for something
+    done
+}
+
+#   until_screen SOCKET TARGET TEXT [SECONDS]: poll a tmux pane until it
+#   shows TEXT, 20 s at most; on failure, show the screen as diagnostics.
+until_screen () {
+    deadline=$(($(date +%s) + ${4:-20}))
+    while ! tmux -S "$1" capture-pane -p -t "$2" 2> /dev/null | grep -qF -- "$3"; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            tmux -S "$1" capture-pane -p -t "$2" 2> /dev/null | sed 's/^/# /'
+            return 1
+        fi
+        sleep 0.1           # pacing of the poll, not a wait for something
+    done
+}
+
+#   tap_end: the plan, and the exit status.
+tap_end () {
+    echo "1..$count"
+    [ "$failed" -eq 0 ]
+}
