@@ -1,15 +1,35 @@
 /*  wb_client: one client connection to wbserver. See wb_client.h. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <string.h>
 #include "wb_client.h"
+#include "wb_security.h"
+
+#define PROBLEM_MAX 256
 
 struct _wb_client_t {
     char *endpoint;
     zsock_t *dealer;
+    zsock_t *monitor;             /* handshake events of dealer (PAIR) */
+    zcert_t *cert;                /* our CURVE certificate, or NULL */
+    char *server_key;             /* the server's public key (Z85), or NULL */
+    char problem [PROBLEM_MAX];   /* why the handshake failed; "" if it did not */
+    bool refused;                 /* the handshake failed for good */
     int64_t next_reference_id;
     zlistx_t *events;             /* unsolicited events kept by request () */
     size_t malformed;
 };
+
+/* The keys wb_client_new uses (wb_client_set_default_keys). */
+static zcert_t *s_default_cert = NULL;
+static char *s_default_server_key = NULL;
+/* Watch the handshakes of clients without keys too (wb_client_set_watch_handshakes). */
+static bool s_watch_handshakes = false;
+/* Names the inproc endpoint of each client's monitor. */
+static atomic_uint s_monitor_count;
+
+#define MONITORED_EVENTS (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH \
+                          | ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 
 static void
 s_msg_destructor (void **item)
@@ -17,12 +37,31 @@ s_msg_destructor (void **item)
     wb_msg_destroy ((wb_msg_t **) item);
 }
 
+//  Watch the handshakes of dealer on a PAIR socket; NULL if that fails
+//  (the client still works, it only explains less).
 static zsock_t *
-s_connect (const char *endpoint)
+s_monitor (zsock_t *dealer)
+{
+    char address [64];
+    snprintf (address, sizeof (address), "inproc://wb-client-monitor-%u",
+              atomic_fetch_add (&s_monitor_count, 1));
+    if (zmq_socket_monitor (zsock_resolve (dealer), address, MONITORED_EVENTS) == -1)
+        return NULL;
+    zsock_t *monitor = zsock_new (ZMQ_PAIR);
+    if (monitor && zsock_connect (monitor, "%s", address) == -1)
+        zsock_destroy (&monitor);
+    if (monitor)
+        zsock_set_linger (monitor, 0);
+    return monitor;
+}
+
+//  Open the DEALER (with CURVE keys on tcp://) and its monitor.
+static int
+s_connect (wb_client_t *self)
 {
     zsock_t *dealer = zsock_new (ZMQ_DEALER);
     if (!dealer)
-        return NULL;
+        return -1;
     zsock_set_linger (dealer, 0);
     zsock_set_sndtimeo (dealer, 0);
     zsock_set_maxmsgsize (dealer, (int64_t) WB_BODY_MAX + 4096);
@@ -30,27 +69,64 @@ s_connect (const char *endpoint)
     zsock_set_heartbeat_timeout (dealer, 15000);
     zsock_set_reconnect_ivl (dealer, 200);
     zsock_set_reconnect_ivl_max (dealer, 2000);
-    if (zsock_connect (dealer, "%s", endpoint) == -1)
+    if (self->cert && wb_security_endpoint_is_tcp (self->endpoint)) {
+        zcert_apply (self->cert, dealer);
+        zsock_set_curve_serverkey (dealer, self->server_key);
+    }
+    //  a monitor costs two sockets: only where a handshake can fail
+    bool watch = self->cert || s_watch_handshakes;
+    self->monitor = watch && wb_security_endpoint_is_tcp (self->endpoint) ? s_monitor (dealer) : NULL;
+    self->problem [0] = 0;
+    self->refused = false;
+    if (zsock_connect (dealer, "%s", self->endpoint) == -1) {
+        zsock_destroy (&self->monitor);
         zsock_destroy (&dealer);
-    return dealer;
+    }
+    self->dealer = dealer;
+    return dealer ? 0 : -1;
+}
+
+wb_client_t *
+wb_client_new_secure (const char *endpoint, zcert_t *cert, const char *server_key)
+{
+    if (!endpoint || (cert && !server_key))
+        return NULL;
+    wb_client_t *self = zmalloc (sizeof (wb_client_t));
+    self->endpoint = strdup (endpoint);
+    self->cert = cert ? zcert_dup (cert) : NULL;
+    self->server_key = cert ? strdup (server_key) : NULL;
+    self->events = zlistx_new ();
+    self->next_reference_id = 1;
+    zlistx_set_destructor (self->events, s_msg_destructor);
+    if (s_connect (self) == -1)
+        wb_client_destroy (&self);
+    return self;
 }
 
 wb_client_t *
 wb_client_new (const char *endpoint)
 {
-    if (!endpoint)
-        return NULL;
-    wb_client_t *self = zmalloc (sizeof (wb_client_t));
-    self->endpoint = strdup (endpoint);
-    self->dealer = s_connect (endpoint);
-    self->events = zlistx_new ();
-    self->next_reference_id = 1;
-    if (!self->dealer) {
-        wb_client_destroy (&self);
-        return NULL;
+    return wb_client_new_secure (endpoint, s_default_cert, s_default_server_key);
+}
+
+int
+wb_client_set_default_keys (zcert_t *cert, const char *server_key)
+{
+    if (cert && !server_key)
+        return -1;
+    zcert_destroy (&s_default_cert);
+    zstr_free (&s_default_server_key);
+    if (cert) {
+        s_default_cert = zcert_dup (cert);
+        s_default_server_key = strdup (server_key);
     }
-    zlistx_set_destructor (self->events, s_msg_destructor);
-    return self;
+    return 0;
+}
+
+void
+wb_client_set_watch_handshakes (bool watch)
+{
+    s_watch_handshakes = watch;
 }
 
 void
@@ -60,7 +136,10 @@ wb_client_destroy (wb_client_t **self_p)
         return;
     wb_client_t *self = *self_p;
     zsock_destroy (&self->dealer);
+    zsock_destroy (&self->monitor);
     zlistx_destroy (&self->events);
+    zcert_destroy (&self->cert);
+    free (self->server_key);
     free (self->endpoint);
     free (self);
     *self_p = NULL;
@@ -72,9 +151,81 @@ wb_client_reconnect (wb_client_t *self)
     if (!self)
         return -1;
     zsock_destroy (&self->dealer);
+    zsock_destroy (&self->monitor);
     zlistx_purge (self->events);
-    self->dealer = s_connect (self->endpoint);
-    return self->dealer ? 0 : -1;
+    return s_connect (self);
+}
+
+// ---------------------------------------------------------------- handshake
+
+/* What a handshake event means: the sentence, and whether it is final. */
+typedef struct {
+    int event;
+    uint32_t value;           /* 0: any value */
+    int keys;                 /* 1: when we have keys, 0: when we have none, -1: either */
+    bool final;
+    const char *text;
+} s_verdict_t;
+
+static const s_verdict_t s_verdicts [] = {
+    { ZMQ_EVENT_HANDSHAKE_FAILED_AUTH, 0, -1, true,
+      "the server refused our key: its authorised-keys folder does not hold our public certificate" },
+    { ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, 0, true,
+      "the server requires CURVE security: this client needs its own certificate and the server's public key" },
+    { ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH, 1, true,
+      "the server does not use CURVE on this endpoint: connect without keys" },
+    { ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL, 0, 1, true,
+      "the CURVE handshake failed: is the server key the server's public certificate?" },
+    { ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL, 0, 1, false,
+      "the server closed the connection during the CURVE handshake: is the server key the server's public certificate?" },
+};
+
+//  Record what one monitor event says about the connection.
+static void
+s_apply_event (wb_client_t *self, uint16_t event, uint32_t value)
+{
+    if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
+        self->problem [0] = 0;
+        self->refused = false;
+        return;
+    }
+    int keys = self->cert && wb_security_endpoint_is_tcp (self->endpoint);
+    for (size_t index = 0; index < sizeof (s_verdicts) / sizeof (s_verdicts [0]); index++) {
+        const s_verdict_t *verdict = &s_verdicts [index];
+        if (verdict->event == event && (!verdict->value || verdict->value == value)
+        &&  (verdict->keys == -1 || verdict->keys == keys)) {
+            snprintf (self->problem, sizeof (self->problem), "%s", verdict->text);
+            self->refused = verdict->final;
+            return;
+        }
+    }
+}
+
+//  Read every event the monitor holds.
+static void
+s_drain_monitor (wb_client_t *self)
+{
+    while (self->monitor && (zsock_events (self->monitor) & ZMQ_POLLIN)) {
+        zmsg_t *event = zmsg_recv (self->monitor);
+        zframe_t *head = event ? zmsg_first (event) : NULL;
+        if (head && zframe_size (head) == 6) {
+            uint16_t number;
+            uint32_t value;
+            memcpy (&number, zframe_data (head), 2);
+            memcpy (&value, zframe_data (head) + 2, 4);
+            s_apply_event (self, number, value);
+        }
+        zmsg_destroy (&event);
+    }
+}
+
+const char *
+wb_client_problem (wb_client_t *self)
+{
+    if (!self)
+        return NULL;
+    s_drain_monitor (self);
+    return self->problem [0] ? self->problem : NULL;
 }
 
 zsock_t *
@@ -123,16 +274,25 @@ wb_client_malformed_count (const wb_client_t *self)
     return self ? self->malformed : 0;
 }
 
-//  Wait until something can be read or the deadline passes; false if not.
+//  Wait until something can be read or the deadline passes; false if not,
+//  or as soon as the handshake failed for good (errno ECONNREFUSED).
 static bool
 s_wait_readable (wb_client_t *self, int64_t deadline)
 {
     while (!(zsock_events (self->dealer) & ZMQ_POLLIN)) {
+        s_drain_monitor (self);
+        if (self->refused) {
+            errno = ECONNREFUSED;
+            return false;
+        }
         int64_t left = deadline - zclock_mono ();
         if (left <= 0 || zsys_interrupted)
             return false;
-        zmq_pollitem_t item = { zsock_resolve (self->dealer), 0, ZMQ_POLLIN, 0 };
-        if (zmq_poll (&item, 1, (long) left) == -1 && errno != EINTR)
+        zmq_pollitem_t items [2] = {
+            { zsock_resolve (self->dealer), 0, ZMQ_POLLIN, 0 },
+            { self->monitor ? zsock_resolve (self->monitor) : NULL, 0, ZMQ_POLLIN, 0 },
+        };
+        if (zmq_poll (items, self->monitor ? 2 : 1, (long) left) == -1 && errno != EINTR)
             return false;
     }
     return true;
@@ -156,7 +316,8 @@ wb_client_request (wb_client_t *self, wb_msg_t **request_p, int timeout_ms)
         else
             wb_msg_destroy (&msg);  //  a late reply to an abandoned request
     }
-    errno = ETIMEDOUT;
+    if (!self->refused)
+        errno = ETIMEDOUT;
     return NULL;
 }
 

@@ -8,6 +8,14 @@
     - non-blocking, for the console: poll wb_client_socket (), then
       wb_client_receive () whatever has arrived, replies and events alike.
     Nothing here blocks without a deadline.
+
+    On a tcp:// endpoint a client with keys speaks CURVE: its own
+    certificate and the server's public key (wb_client_new_secure, or keys
+    set once for the whole process with wb_client_set_default_keys, as
+    zsys_set_* does for sockets). ipc:// and inproc:// stay plain. A
+    socket monitor watches the handshake of a client with keys (or of every
+    tcp client, when asked), so that a client the server refuses learns why
+    (wb_client_problem) instead of waiting in vain.
 */
 #ifndef WB_CLIENT_H_INCLUDED
 #define WB_CLIENT_H_INCLUDED
@@ -20,7 +28,30 @@ typedef struct _wb_client_t wb_client_t;
 /* Connect (asynchronously, as ZeroMQ does) to an endpoint. NULL if the
    endpoint is malformed. */
 wb_client_t *wb_client_new (const char *endpoint);
+/* The same with CURVE keys on tcp:// endpoints: cert is the client's own
+   certificate, with its secret key (copied); server_key the server's
+   public key as Z85 text. NULL cert: no keys, as wb_client_new without
+   default keys. NULL if the endpoint is malformed or a key is missing. */
+wb_client_t *wb_client_new_secure (const char *endpoint, zcert_t *cert, const char *server_key);
 void wb_client_destroy (wb_client_t **self_p);
+
+/* Keys that every client made afterwards by wb_client_new uses (copied);
+   NULL cert forgets them. For programs with one identity (wbctl,
+   wbconsole): call before making clients, not while other threads do.
+   Return 0, or -1 if cert is given without server_key. */
+int wb_client_set_default_keys (zcert_t *cert, const char *server_key);
+
+/* Watch the handshakes of clients without keys too, on tcp endpoints,
+   so that they learn when a server wants CURVE (clients with keys are
+   always watched). Off by default: a watch costs two sockets a client,
+   which a process with a thousand clients does not want. For programs
+   with one identity; call before making clients. */
+void wb_client_set_watch_handshakes (bool watch);
+
+/* Why the connection does not work, as far as the handshake showed: a
+   sentence such as "the server refused our key", or NULL if nothing is
+   known to be wrong (connected, or still trying). */
+const char *wb_client_problem (wb_client_t *self);
 
 /* Drop the connection and open a fresh one to the same endpoint: what a
    client does when the server stops answering (the zguide's Lazy Pirate). */
@@ -35,7 +66,8 @@ int64_t wb_client_send (wb_client_t *self, wb_msg_t **request_p);
 
 /* Send and wait up to timeout_ms for the reply with the same ReferenceId.
    Returns the reply (EventAck, EventError or the request's own event), or
-   NULL on timeout (errno ETIMEDOUT) or interruption. */
+   NULL on timeout (errno ETIMEDOUT), interruption, or at once when the
+   handshake failed for good (errno ECONNREFUSED: see wb_client_problem). */
 wb_msg_t *wb_client_request (wb_client_t *self, wb_msg_t **request_p, int timeout_ms);
 
 /* The next unsolicited event: one kept by wb_client_request, else one

@@ -36,6 +36,13 @@ int wb_engine_set_page_cap (wb_engine_t *self, int64_t cap);
 /* A session silent for longer than this (ms) is expired by wb_engine_expire. */
 void wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms);
 
+/* The agent that the sender of the messages handled next is bound to by
+   its key (the "agent-id" of its CURVE certificate, which the ZAP handler
+   puts on its messages), or NULL for none. The server sets it before each
+   wb_engine_handle. A bound sender registers as an agent application only
+   and logs in as that agent only; anything else is EventError 1003. */
+void wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id);
+
 /* Handle one request. now_ms is a monotonic clock reading. Takes *msg_p. */
 void wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p,
                        int64_t now_ms);

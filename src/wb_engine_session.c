@@ -1,7 +1,16 @@
 /*  wb_engine_session: register, unregister, login, logout and ping.
-    Session rules: PROTOCOL.md, "Session rules". */
+    Session rules: PROTOCOL.md, "Session rules"; a key bound to an agent:
+    PROTOCOL.md, "Security". */
 #include <string.h>
 #include "wb_engine_internal.h"
+
+//  Kept by the session registry until the next message says otherwise.
+void
+wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id)
+{
+    if (self)
+        wb_sessions_set_sender_agent (self->sessions, agent_id && *agent_id ? agent_id : NULL);
+}
 
 int
 wb_engine_register (wb_request_t *request)
@@ -9,8 +18,16 @@ wb_engine_register (wb_request_t *request)
     int64_t client_type = wb_kvlist_int_or (request->body, "ClientType", 0);
     if (client_type != WB_CLIENT_AGENT_APPLICATION && client_type != WB_CLIENT_MEDIA_SERVER)
         return WB_ERR_UNKNOWN_CLIENT_TYPE;
+    //  a media server reaches every workbin: not with an agent's key
+    const char *bound = wb_sessions_sender_agent (request->engine->sessions);
+    if (bound && client_type == WB_CLIENT_MEDIA_SERVER) {
+        request->detail = "a key bound to an agent cannot register a media server";
+        return WB_ERR_IDENTITY_MISMATCH;
+    }
     wb_session_t *session = wb_sessions_create (request->engine->sessions, request->routing_id);
     if (!session)
+        return WB_ERR_DATABASE_MANAGER;
+    if (bound && !session->bound_agent_id && !(session->bound_agent_id = strdup (bound)))
         return WB_ERR_DATABASE_MANAGER;
     //  Registering again keeps the session: its login and subscriptions
     if (!session->client_type)
@@ -63,6 +80,11 @@ wb_engine_login (wb_request_t *request)
     if (tenant_id != wb_directory_tenant_id (self->directory))
         return WB_ERR_UNKNOWN_TENANT;
     const char *agent_id = wb_kvlist_string (request->body, "AgentId");
+    const char *bound = request->session->bound_agent_id;
+    if (bound && (!agent_id || strcmp (bound, agent_id) != 0)) {
+        request->detail = agent_id;
+        return WB_ERR_IDENTITY_MISMATCH;
+    }
     if (!wb_directory_has_agent (self->directory, agent_id)) {
         request->detail = agent_id;
         return WB_ERR_UNKNOWN_AGENT;

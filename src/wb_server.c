@@ -1,8 +1,10 @@
 /*  wb_server: the reactor around wb_engine. See wb_server.h. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include "wb_server.h"
 #include "wb_engine.h"
+#include "wb_security.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
@@ -15,8 +17,14 @@ struct _wb_server_t {
     wb_store_t *store;
     wb_engine_t *engine;
     zlistx_t *endpoints;        /* resolved endpoint strings */
+    zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
+    zactor_t *auth;             /* zauth, checking client keys */
     bool verbose;
 };
+
+/* zauth serves the whole process (one ZAP handler a context): at most one
+   secured server at a time. */
+static atomic_flag s_auth_taken = ATOMIC_FLAG_INIT;
 
 //  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0).
 static int
@@ -51,6 +59,12 @@ s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size
     const char *fallback [] = { WB_DEFAULT_ENDPOINT, NULL };
     const char *const *endpoints = options->endpoints [0] ? options->endpoints : fallback;
     for (size_t index = 0; index < WB_ENDPOINTS_MAX && endpoints [index]; index++) {
+        //  a listener takes the socket's security as it is at bind time;
+        //  the keys set the mechanism, so curve_server comes last
+        bool curve = self->cert && wb_security_endpoint_is_tcp (endpoints [index]);
+        if (curve)
+            zcert_apply (self->cert, self->router);
+        zsock_set_curve_server (self->router, curve);
         if (zsock_bind (self->router, "%s", endpoints [index]) == -1) {
             snprintf (error, error_size, "cannot bind %s: %s", endpoints [index],
                       zmq_strerror (zmq_errno ()));
@@ -63,6 +77,40 @@ s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size
     return 0;
 }
 
+//  Load the server's certificate and start zauth on the authorised keys.
+static int
+s_secure (wb_server_t *self, const wb_server_options_t *options, char *error, size_t error_size)
+{
+    if (!options->cert_path && !options->authorized_keys)
+        return 0;
+    if (!options->cert_path || !options->authorized_keys) {
+        snprintf (error, error_size, "CURVE needs both the server's certificate and "
+                  "the authorised-keys folder");
+        return -1;
+    }
+    int keys = wb_security_count_keys (options->authorized_keys, error, error_size);
+    if (keys < 0)
+        return -1;
+    self->cert = wb_security_load_secret (options->cert_path, error, error_size);
+    if (!self->cert)
+        return -1;
+    if (atomic_flag_test_and_set (&s_auth_taken)) {
+        snprintf (error, error_size, "only one CURVE-secured server can run in a process");
+        zcert_destroy (&self->cert);
+        return -1;
+    }
+    self->auth = zactor_new (zauth, NULL);
+    if (options->verbose) {
+        zstr_sendx (self->auth, "VERBOSE", NULL);
+        zsock_wait (self->auth);
+    }
+    zstr_sendx (self->auth, "CURVE", options->authorized_keys, NULL);
+    zsock_wait (self->auth);
+    zsys_info ("CURVE on tcp endpoints: server key %s, %d authorised key(s) in %s",
+               zcert_public_txt (self->cert), keys, options->authorized_keys);
+    return 0;
+}
+
 wb_server_t *
 wb_server_new (const wb_server_options_t *options, char *error, size_t error_size)
 {
@@ -71,7 +119,8 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
     self->endpoints = zlistx_new ();
     zlistx_set_duplicator (self->endpoints, (czmq_duplicator *) strdup);
     zlistx_set_destructor (self->endpoints, (czmq_destructor *) zstr_free);
-    self->directory = wb_directory_load (options->directory_path, error, error_size);
+    if (s_secure (self, options, error, error_size) == 0)
+        self->directory = wb_directory_load (options->directory_path, error, error_size);
     if (self->directory)
         self->store = wb_store_open_sqlite (options->database_path, options->synchronous_full,
                                             error, error_size);
@@ -105,6 +154,11 @@ wb_server_destroy (wb_server_t **self_p)
     wb_store_destroy (&self->store);
     wb_directory_destroy (&self->directory);
     zlistx_destroy (&self->endpoints);
+    if (self->auth) {
+        zactor_destroy (&self->auth);
+        atomic_flag_clear (&s_auth_taken);
+    }
+    zcert_destroy (&self->cert);
     free (self);
     *self_p = NULL;
 }
@@ -120,6 +174,31 @@ wb_server_endpoint (wb_server_t *self, size_t index)
     return endpoint;
 }
 
+//  Receive one message as wb_msg_recv does, and tell the engine the agent
+//  its sender's key is bound to: libzmq puts the ZAP metadata on the
+//  message's frames, but not on the routing id of a message that a poll
+//  prefetched, so it is read from the first frame after the routing id.
+static wb_msg_t *
+s_recv (wb_server_t *self, wb_codec_status_t *status, int64_t *reference_id,
+        zframe_t **routing_id)
+{
+    *reference_id = 0;
+    zmsg_t *zmsg = zmsg_recv (self->router);
+    *routing_id = zmsg ? zmsg_pop (zmsg) : NULL;
+    if (!zmsg) {
+        *status = WB_CODEC_FRAMES;
+        return NULL;
+    }
+    zframe_t *first = zmsg_first (zmsg);
+    wb_engine_set_sender_agent (self->engine,
+                                first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL);
+    wb_msg_t *msg = wb_msg_decode (zmsg, status, reference_id);
+    if (msg)
+        wb_msg_set_routing_id (msg, *routing_id);
+    zmsg_destroy (&zmsg);
+    return msg;
+}
+
 //  Receive and handle one message; false when nothing was waiting.
 static bool
 s_handle_one (wb_server_t *self)
@@ -129,7 +208,7 @@ s_handle_one (wb_server_t *self)
     wb_codec_status_t status;
     int64_t reference_id = 0;
     zframe_t *routing_id = NULL;
-    wb_msg_t *msg = wb_msg_recv (self->router, &status, &reference_id, &routing_id);
+    wb_msg_t *msg = s_recv (self, &status, &reference_id, &routing_id);
     int64_t now = zclock_mono ();
     if (msg) {
         if (self->verbose) {

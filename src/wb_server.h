@@ -22,6 +22,10 @@ typedef struct {
     bool synchronous_full;            /* SQLite synchronous FULL, not NORMAL */
     int send_queue;                   /* messages queued per client; 0: 10,000 */
     bool verbose;                     /* log every message */
+    /* CURVE on tcp:// endpoints (ipc:// and inproc:// stay plain). Both or
+       neither; neither: no security at all. One secured server a process. */
+    const char *cert_path;            /* the server's certificate, with its secret key */
+    const char *authorized_keys;      /* folder of client public certificates */
 } wb_server_options_t;
 
 typedef struct _wb_server_t wb_server_t;

@@ -8,6 +8,7 @@ struct _wb_sessions_t {
     zhashx_t *by_agent;       /* agent id -> wb_session_t * */
     zhashx_t *by_place;       /* place id -> wb_session_t * */
     zhashx_t *subscribers;    /* workbin key -> zlistx of wb_subscription_t * */
+    char *sender_agent;       /* the current sender's bound agent, or NULL */
 };
 
 static void
@@ -30,6 +31,7 @@ s_session_destroy (wb_session_t **self_p)
     zframe_destroy (&self->routing_id);
     free (self->key);
     free (self->client_name);
+    free (self->bound_agent_id);
     free (self->agent_id);
     free (self->place_id);
     free (self);
@@ -78,6 +80,7 @@ wb_sessions_destroy (wb_sessions_t **self_p)
     zhashx_destroy (&self->by_agent);
     zhashx_destroy (&self->by_place);
     zhashx_destroy (&self->sessions);
+    free (self->sender_agent);
     free (self);
     *self_p = NULL;
 }
@@ -283,6 +286,24 @@ zlistx_t *
 wb_sessions_subscribers (wb_sessions_t *self, const char *workbin_key)
 {
     return self && workbin_key ? zhashx_lookup (self->subscribers, workbin_key) : NULL;
+}
+
+void
+wb_sessions_set_sender_agent (wb_sessions_t *self, const char *agent_id)
+{
+    if (!self)
+        return;
+    //  the same agent message after message: nothing to copy
+    if (agent_id && self->sender_agent && strcmp (agent_id, self->sender_agent) == 0)
+        return;
+    free (self->sender_agent);
+    self->sender_agent = agent_id ? strdup (agent_id) : NULL;
+}
+
+const char *
+wb_sessions_sender_agent (const wb_sessions_t *self)
+{
+    return self ? self->sender_agent : NULL;
 }
 
 wb_session_t *

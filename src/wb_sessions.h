@@ -28,6 +28,7 @@ struct _wb_session_t {
     zframe_t *routing_id;
     int client_type;         /* WB_CLIENT_... */
     char *client_name;
+    char *bound_agent_id;    /* the only agent its key may log in as, or NULL */
     char *agent_id;          /* NULL until logged in */
     char *place_id;
     int64_t event_sequence;  /* last EventSequence sent */
@@ -71,6 +72,12 @@ void wb_sessions_drop_subscriptions (wb_sessions_t *self, wb_session_t *session)
 /* The subscriptions to a workbin (wb_subscription_t *), or NULL if none.
    The list belongs to the registry: do not change it while iterating. */
 zlistx_t *wb_sessions_subscribers (wb_sessions_t *self, const char *workbin_key);
+
+/* The agent the sender of the message being handled is bound to by its
+   key, or NULL (copied; wb_engine_set_sender_agent). Registration keeps
+   it in the session as bound_agent_id. */
+void wb_sessions_set_sender_agent (wb_sessions_t *self, const char *agent_id);
+const char *wb_sessions_sender_agent (const wb_sessions_t *self);
 
 /* First and next session, for sweeps; do not remove while iterating
    except through wb_sessions_expire. */

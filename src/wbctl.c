@@ -17,6 +17,7 @@
 #include "config.h"
 #include "wbctl.h"
 #include "wb_json.h"
+#include "wb_security.h"
 
 #define WBCTL_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
 #define WBCTL_DEFAULT_TENANT 101
@@ -82,7 +83,7 @@ typedef struct {
     const char *help;
 } s_global_option_t;
 
-enum { OPTION_TIMEOUT = 256 };
+enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY };
 
 static const s_global_option_t s_global_options [] = {
     { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WBCTL_DEFAULT_ENDPOINT ")" },
@@ -93,6 +94,10 @@ static const s_global_option_t s_global_options [] = {
     { 'n', "name", "NAME", "the ClientName to register with (default wbctl)" },
     { 'j', "json", NULL, "print every message the command receives as JSON,\none object per line" },
     { OPTION_TIMEOUT, "timeout", "SEC", "wait at most SEC seconds for each reply (default 5)" },
+    { OPTION_CERT, "cert", "FILE", "our CURVE certificate, its secret half, for a tcp\n"
+                                   "endpoint (default: $WB_CERT; see keygen)" },
+    { OPTION_SERVER_KEY, "server-key", "FILE", "the server's public certificate (default:\n"
+                                               "$WB_SERVER_KEY)" },
     { 'h', "help", NULL, "show this help and exit" },
     { 'V', "version", NULL, "show the version and exit" },
 };
@@ -152,7 +157,7 @@ s_print_help (FILE *stream)
     fputs ("\nWB names a workbin: TYPE@OWNER, or TYPE alone for your own workbin of\n"
            "that type or the only one you can see. ID is an InteractionId.\n"
            "\nExit status: 0 success, 1 the server answered EventError, 2 usage error,\n"
-           "3 no answer within the timeout.\n", stream);
+           "3 no answer within the timeout, or the server refused our key.\n", stream);
 }
 
 //  Apply one global option; -1 to go on, else an exit status.
@@ -175,6 +180,8 @@ s_apply_global (wbctl_t *self, int code, const char *value)
         case OPTION_TIMEOUT:
             return s_parse_seconds (value, &self->timeout_ms)
                  ? s_usage_error ("--timeout takes seconds (0.001 to 86400), not", value) : -1;
+        case OPTION_CERT: self->cert_path = value; return -1;
+        case OPTION_SERVER_KEY: self->server_key_path = value; return -1;
     }
     return WBCTL_USAGE;     //  getopt_long has said what was wrong
 }
@@ -215,8 +222,12 @@ s_parse_global (wbctl_t *self, int argc, char *argv [])
 void
 wbctl_print_no_answer (const wbctl_t *self)
 {
-    fprintf (stderr, "wbctl: no answer from %s within %g s\n", self->endpoint,
-             self->timeout_ms / 1000.0);
+    const char *problem = wb_client_problem (self->client);
+    if (problem)
+        fprintf (stderr, "wbctl: %s: %s\n", self->endpoint, problem);
+    else
+        fprintf (stderr, "wbctl: no answer from %s within %g s\n", self->endpoint,
+                 self->timeout_ms / 1000.0);
 }
 
 void
@@ -411,15 +422,47 @@ s_set_locale (void)
         setlocale (LC_CTYPE, "C.UTF-8");
 }
 
+//  An environment variable's value, or fallback when unset or empty.
+static const char *
+s_environment (const char *name, const char *fallback)
+{
+    const char *value = getenv (name);
+    return value && *value ? value : fallback;
+}
+
+//  Load our certificate and the server's key, for every client this run
+//  makes (play makes several). Return WBCTL_OK, or WBCTL_USAGE after
+//  saying which file is wrong and how.
+static int
+s_load_keys (wbctl_t *self)
+{
+    if (!self->cert_path && !self->server_key_path)
+        return WBCTL_OK;
+    if (!self->cert_path || !self->server_key_path)
+        return s_usage_error ("CURVE needs both --cert FILE (ours, secret half) and "
+                              "--server-key FILE (the server's public certificate)", NULL);
+    char error [1024], server_key [WB_SECURITY_KEY_TEXT + 1];
+    zcert_t *cert = wb_security_load_secret (self->cert_path, error, sizeof (error));
+    int rc = cert ? wb_security_load_public (self->server_key_path, server_key,
+                                             error, sizeof (error)) : -1;
+    if (rc == 0)
+        wb_client_set_default_keys (cert, server_key);
+    else
+        fprintf (stderr, "wbctl: %s\n", error);
+    zcert_destroy (&cert);
+    return rc == 0 ? WBCTL_OK : WBCTL_USAGE;
+}
+
 int
 main (int argc, char *argv [])
 {
     s_set_locale ();
     setvbuf (stdout, NULL, _IOLBF, 0);
-    const char *endpoint = getenv ("WB_ENDPOINT");
-    wbctl_t self = { .endpoint = endpoint && *endpoint ? endpoint : WBCTL_DEFAULT_ENDPOINT,
+    wbctl_t self = { .endpoint = s_environment ("WB_ENDPOINT", WBCTL_DEFAULT_ENDPOINT),
                      .client_name = WBCTL_CLIENT_NAME, .tenant_id = WBCTL_DEFAULT_TENANT,
-                     .timeout_ms = WBCTL_DEFAULT_TIMEOUT_MS };
+                     .timeout_ms = WBCTL_DEFAULT_TIMEOUT_MS,
+                     .cert_path = s_environment ("WB_CERT", NULL),
+                     .server_key_path = s_environment ("WB_SERVER_KEY", NULL) };
     argv [0] = "wbctl";
     int status = s_parse_global (&self, argc, argv);
     if (status >= 0)
@@ -434,7 +477,12 @@ main (int argc, char *argv [])
     if (status != WBCTL_OK)
         return status;
     s_quiet_czmq ();
-    status = s_run (&self, command, &args);
+    //  keygen writes keys; it never needs ours
+    status = streq (command->name, "keygen") ? WBCTL_OK : s_load_keys (&self);
+    wb_client_set_watch_handshakes (true);
+    if (status == WBCTL_OK)
+        status = s_run (&self, command, &args);
+    wb_client_set_default_keys (NULL, NULL);
     wbctl_command_args_clear (&args);
     return status;
 }

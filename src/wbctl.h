@@ -42,6 +42,8 @@ typedef struct {
     int64_t priority;         /* --priority N */
     const char *speed;        /* play --speed X, checked by play */
     bool loop;                /* play --loop */
+    const char *dir;          /* keygen --dir DIR */
+    const char *agent;        /* keygen --agent AGENT */
     unsigned given;           /* the options given, as bits (wbctl_commands.c) */
     wb_kvlist_t *assignments; /* --set KEY=VALUE and KEY=VALUE arguments, typed */
     int argc;                 /* positional arguments after the command */
@@ -57,6 +59,8 @@ typedef struct {
     int64_t tenant_id;
     bool json;                /* --json: messages as JSON lines */
     int timeout_ms;           /* deadline of each request */
+    const char *cert_path;    /* --cert: our CURVE certificate, or NULL */
+    const char *server_key_path;  /* --server-key: the server's public certificate */
     wb_client_t *client;
     wb_workbin_types_t *types;   /* after RequestWorkbinTypesInfo */
 } wbctl_t;
@@ -128,7 +132,8 @@ int wbctl_load_types (wbctl_t *self);
    interruption first, so that the goodbye can still be sent. */
 void wbctl_goodbye (wbctl_t *self);
 
-/* Print "wbctl: no answer from ENDPOINT within N s" on stderr. */
+/* Print "wbctl: no answer from ENDPOINT within N s" on stderr, or why
+   the handshake failed when it did (the server refused our key...). */
 void wbctl_print_no_answer (const wbctl_t *self);
 
 /* Print a message's line in --json mode; nothing otherwise. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbctl.h"
+#include "wb_security.h"
 
 #define WBCTL_PING_INTERVAL_MS 5000   /* well within the server's 10 s rule */
 #define WBCTL_CELL_MAX 48             /* widest table cell, in columns */
@@ -33,6 +34,8 @@ enum {
     OPT_SET = 1u << 13,
     OPT_SPEED = 1u << 14,         /* play --speed X */
     OPT_LOOP = 1u << 15,          /* play --loop */
+    OPT_DIR = 1u << 16,           /* keygen --dir DIR */
+    OPT_AGENT = 1u << 17,         /* keygen --agent AGENT */
 };
 
 typedef enum { KIND_FLAG, KIND_INT, KIND_SECONDS, KIND_STRING, KIND_ASSIGNMENT } s_kind_t;
@@ -82,6 +85,10 @@ static const s_option_t s_options [] = {
       "play: divide every wait by X, a number above 0 (default 1)" },
     { OPT_LOOP, "loop", KIND_FLAG, FIELD (loop), 0, 0, NULL,
       "play: replay the file until Ctrl-C (exit 0)" },
+    { OPT_DIR, "dir", KIND_STRING, FIELD (dir), 0, 0, "DIR",
+      "keygen: write in DIR, created if need be (default .)" },
+    { OPT_AGENT, "agent", KIND_STRING, FIELD (agent), 0, 0, "AGENT",
+      "keygen: bind the key to AGENT, who alone may log in with it" },
 };
 
 #define OPTION_COUNT (sizeof (s_options) / sizeof (s_options [0]))
@@ -98,6 +105,7 @@ static int s_pull (wbctl_t *self, const wbctl_args_t *args);
 static int s_change (wbctl_t *self, const wbctl_args_t *args);
 static int s_stop (wbctl_t *self, const wbctl_args_t *args);
 static int s_ping (wbctl_t *self, const wbctl_args_t *args);
+static int s_keygen (wbctl_t *self, const wbctl_args_t *args);
 
 #define SUBMIT_OPTIONS (OPT_SUBJECT | OPT_FROM_ADDRESS | OPT_PERSONAL | OPT_MEDIA | OPT_TYPE \
                         | OPT_SUBTYPE | OPT_PRIORITY | OPT_RECEIVED | OPT_SET)
@@ -134,6 +142,10 @@ static const wbctl_command_t s_commands [] = {
       "run a scenario: one step a line, sessions kept open per agent, each\n"
       "reply reported on a line; exit 1 at an EventError no 'expect' covers\n"
       "(FILE - : standard input; see wbctl(1), SCENARIOS)" },
+    { "keygen", 1, 1, OPT_DIR | OPT_AGENT, 0, -1, WBCTL_NEEDS_NOTHING, s_keygen, "NAME",
+      "write a CURVE certificate pair: NAME, the public half for the server's\n"
+      "--authorized-keys (or a client's --server-key), and NAME_secret, the\n"
+      "--cert of its owner; no server is involved" },
 };
 
 #define COMMAND_COUNT (sizeof (s_commands) / sizeof (s_commands [0]))
@@ -896,4 +908,25 @@ s_ping (wbctl_t *self, const wbctl_args_t *args)
     (void) args;
     wb_msg_t *request = s_new_request ("RequestPing", NULL);
     return s_exchange (self, &request, "EventAck", "", s_print_ack);
+}
+
+//  Write a certificate pair; no session. 0, or 1 if the files could not
+//  be written (they are never overwritten).
+static int
+s_keygen (wbctl_t *self, const wbctl_args_t *args)
+{
+    (void) self;
+    const char *folder = args->dir ? args->dir : ".";
+    const char *name = args->argv [0];
+    char error [1024];
+    if (wb_security_keygen (folder, name, args->agent, error, sizeof (error))) {
+        fprintf (stderr, "wbctl keygen: %s\n", error);
+        return WBCTL_EVENT_ERROR;
+    }
+    printf ("%s/%s: public: for the server's --authorized-keys folder, or clients' --server-key\n",
+            folder, name);
+    printf ("%s/%s_secret: secret: the --cert of its owner only, keep it private\n", folder, name);
+    if (args->agent)
+        printf ("bound to agent %s: this key may log in as %s only\n", args->agent, args->agent);
+    return WBCTL_OK;
 }

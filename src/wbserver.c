@@ -9,6 +9,7 @@
 #include "config.h"
 #include "wb_server.h"
 #include "wb_engine.h"
+#include "wb_security.h"
 
 static const char *s_usage =
     "Usage: wbserver -c DIRECTORY [-e ENDPOINT]... [-d DATABASE] [options]\n"
@@ -22,6 +23,10 @@ static const char *s_usage =
     "      --session-timeout S  expire clients silent for S seconds (30)\n"
     "      --sync MODE          SQLite synchronous: normal (default) or full\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
+    "      --cert FILE          the server's certificate (secret half): CURVE on tcp\n"
+    "                           endpoints (make one with: wbctl keygen server)\n"
+    "      --authorized-keys DIR  the public certificates of the clients let in\n"
+    "      --insecure           serve tcp endpoints without CURVE (a trusted network)\n"
     "  -l, --log FILE           log to FILE instead of stderr\n"
     "  -v, --verbose            log every message\n"
     "  -h, --help               show this help\n"
@@ -29,6 +34,7 @@ static const char *s_usage =
 
 typedef struct {
     wb_server_options_t server;
+    bool insecure;              /* --insecure: tcp without CURVE, on purpose */
     const char *log_path;
     char database [PATH_MAX];
 } s_options_t;
@@ -98,8 +104,35 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
                 return s_usage_error ("--send-queue takes a number from 10 to 10000000, not", value);
             options->server.send_queue = (int) number;
             return 0;
+        case 'C': options->server.cert_path = value; return 0;
+        case 'K': options->server.authorized_keys = value; return 0;
+        case 'I': options->insecure = true; return 0;
     }
     return s_usage_error ("unknown option", NULL);
+}
+
+//  The security rule: a tcp endpoint needs the keys, or --insecure said
+//  out loud. -1 if the options follow it, else 2 after saying why.
+static int
+s_check_security (const s_options_t *options)
+{
+    const wb_server_options_t *server = &options->server;
+    if ((server->cert_path != NULL) != (server->authorized_keys != NULL))
+        return s_usage_error ("CURVE needs both --cert FILE and --authorized-keys DIR", NULL);
+    if (server->cert_path && options->insecure)
+        return s_usage_error ("--insecure contradicts --cert: give one or the other", NULL);
+    if (server->cert_path || options->insecure)
+        return -1;
+    const char *fallback [] = { WB_DEFAULT_ENDPOINT, NULL };
+    const char *const *endpoints = server->endpoints [0] ? server->endpoints : fallback;
+    for (size_t index = 0; endpoints [index]; index++)
+        if (wb_security_endpoint_is_tcp (endpoints [index])) {
+            fprintf (stderr, "wbserver: %s would let anyone in: give --cert FILE and "
+                     "--authorized-keys DIR (see wbctl keygen), or --insecure on a trusted network\n"
+                     "Try 'wbserver --help'.\n", endpoints [index]);
+            return 2;
+        }
+    return -1;
 }
 
 //  Fill options from argv; return -1 to go on, or an exit status.
@@ -112,7 +145,9 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "verbose", no_argument, NULL, 'v' }, { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' }, { "page-cap", required_argument, NULL, 'P' },
         { "session-timeout", required_argument, NULL, 'T' }, { "sync", required_argument, NULL, 'S' },
-        { "send-queue", required_argument, NULL, 'Q' }, { NULL, 0, NULL, 0 },
+        { "send-queue", required_argument, NULL, 'Q' }, { "cert", required_argument, NULL, 'C' },
+        { "authorized-keys", required_argument, NULL, 'K' }, { "insecure", no_argument, NULL, 'I' },
+        { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;
     int option;
@@ -140,6 +175,8 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
     if (!options->server.directory_path)
         return s_usage_error ("no directory file: give one with -c FILE "
                               "(for example doc/examples/sample.cfg)", NULL);
+    if (s_check_security (options) != -1)
+        return 2;
     if (!options->server.database_path)
         options->server.database_path = s_default_database (options->database,
                                                             sizeof (options->database));
@@ -171,9 +208,13 @@ main (int argc, char *argv [])
         fprintf (stderr, "wbserver: %s\n", error);
         return 1;
     }
-    for (size_t index = 0; wb_server_endpoint (server, index); index++)
-        zsys_info ("serving on %s (store %s)", wb_server_endpoint (server, index),
+    for (size_t index = 0; wb_server_endpoint (server, index); index++) {
+        const char *endpoint = wb_server_endpoint (server, index);
+        bool tcp = wb_security_endpoint_is_tcp (endpoint);
+        zsys_info ("serving on %s%s (store %s)", endpoint,
+                   !tcp ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
                    options.server.database_path);
+    }
     wb_server_run (server, NULL);
     zsys_info ("stopping");
     wb_server_destroy (&server);

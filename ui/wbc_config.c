@@ -27,6 +27,10 @@ static int s_place (wbc_config_t *c, wbc_keys_t *k, char *v, char *p, size_t s)
 { (void) k; return s_copy (c->place, v, p, s); }
 static int s_theme (wbc_config_t *c, wbc_keys_t *k, char *v, char *p, size_t s)
 { (void) k; return s_copy (c->theme, v, p, s); }
+static int s_cert (wbc_config_t *c, wbc_keys_t *k, char *v, char *p, size_t s)
+{ (void) k; return s_copy (c->cert, v, p, s); }
+static int s_server_key (wbc_config_t *c, wbc_keys_t *k, char *v, char *p, size_t s)
+{ (void) k; return s_copy (c->server_key, v, p, s); }
 
 static int
 s_tenant (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
@@ -101,6 +105,7 @@ static const struct { const char *name; s_setting_fn *apply; } s_settings [] = {
     { "endpoint", s_endpoint }, { "agent", s_agent }, { "place", s_place },
     { "tenant", s_tenant }, { "theme", s_theme }, { "open", s_open }, { "watch", s_watch },
     { "columns", s_columns }, { "bind", s_bind }, { "unbind", s_unbind },
+    { "cert", s_cert }, { "server-key", s_server_key },
 };
 
 void
@@ -110,6 +115,10 @@ wbc_config_defaults (wbc_config_t *config)
     const char *endpoint = getenv ("WB_ENDPOINT");     //  as wbctl does
     snprintf (config->endpoint, sizeof (config->endpoint), "%s",
               endpoint && *endpoint ? endpoint : "tcp://127.0.0.1:7120");
+    const char *cert = getenv ("WB_CERT");
+    const char *server_key = getenv ("WB_SERVER_KEY");
+    snprintf (config->cert, sizeof (config->cert), "%s", cert ? cert : "");
+    snprintf (config->server_key, sizeof (config->server_key), "%s", server_key ? server_key : "");
     strcpy (config->theme, "default");
     config->tenant = 101;
     config->watch = true;

@@ -11,6 +11,8 @@
         watch yes                   (subscribe to each pane opened)
         columns email-draft From,Subject,Age,State
         bind C-r refresh            (and: unbind KEY)
+        cert ~/keys/agent01_secret  (CURVE on tcp: our certificate, secret half)
+        server-key ~/keys/server    (and the server's public certificate)
     A bad line names the file, the line and what is wrong.
 */
 #ifndef WBC_CONFIG_H_INCLUDED
@@ -35,9 +37,12 @@ typedef struct {
     char columns_type [WBC_CONFIG_OPEN_MAX][WBC_CONFIG_VALUE_MAX];
     char columns [WBC_CONFIG_OPEN_MAX][WBC_CONFIG_VALUE_MAX];
     size_t columns_count;
+    char cert [WBC_CONFIG_VALUE_MAX];        /* our CURVE certificate; "": none */
+    char server_key [WBC_CONFIG_VALUE_MAX];  /* the server's public certificate */
 } wbc_config_t;
 
-/* The defaults: $WB_ENDPOINT or tcp://127.0.0.1:7120, tenant 101, theme default, watch yes. */
+/* The defaults: $WB_ENDPOINT or tcp://127.0.0.1:7120, tenant 101, theme default, watch yes,
+   keys from $WB_CERT and $WB_SERVER_KEY. */
 void wbc_config_defaults (wbc_config_t *config);
 /* The default path of the config file, into path. */
 void wbc_config_default_path (char *path, size_t size);

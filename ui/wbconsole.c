@@ -26,6 +26,8 @@
 #include "wbc_app.h"
 #include "wbc_config.h"
 #include "wbc_view.h"
+#include "wb_client.h"
+#include "wb_security.h"
 
 #define SCRIPT_WAIT_MS 10000
 
@@ -51,6 +53,9 @@ static const char *s_usage =
     "      --no-watch           do not subscribe to panes as they open\n"
     "      --theme NAME         colour theme: default, light, dark, mono, high-contrast\n"
     "                           or a file path\n"
+    "      --cert FILE          our CURVE certificate, secret half, for a tcp endpoint\n"
+    "                           (default $WB_CERT; make one with: wbctl keygen NAME)\n"
+    "      --server-key FILE    the server's public certificate (default $WB_SERVER_KEY)\n"
     "  -c, --config FILE        settings file (default $XDG_CONFIG_HOME/wbconsole/config)\n"
     "      --log FILE           write CZMQ's log to FILE (default: no log)\n"
     "      --script FILE        run headless: keys from FILE, no terminal needed\n"
@@ -69,7 +74,7 @@ typedef struct {
     int columns, lines;
     const char *cli_open [WBC_CONFIG_OPEN_MAX];
     size_t cli_open_count;
-    const char *cli_endpoint, *cli_agent, *cli_place, *cli_theme;
+    const char *cli_endpoint, *cli_agent, *cli_place, *cli_theme, *cli_cert, *cli_server_key;
     int64_t cli_tenant;
     bool no_watch;
 } s_options_t;
@@ -113,6 +118,8 @@ s_parse_option (s_options_t *options, int option, const char *value)
         case 's': options->script_path = value; return 0;
         case 'T': options->cli_theme = value; return 0;
         case 'W': options->no_watch = true; return 0;
+        case 'C': options->cli_cert = value; return 0;
+        case 'K': options->cli_server_key = value; return 0;
         case 'o':
             if (options->cli_open_count == WBC_CONFIG_OPEN_MAX)
                 return s_usage_error ("too many --open", NULL);
@@ -141,7 +148,8 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "config", required_argument, NULL, 'c' }, { "log", required_argument, NULL, 'L' },
         { "script", required_argument, NULL, 's' }, { "size", required_argument, NULL, 'S' },
         { "no-watch", no_argument, NULL, 'W' }, { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+        { "version", no_argument, NULL, 'V' }, { "cert", required_argument, NULL, 'C' },
+        { "server-key", required_argument, NULL, 'K' }, { NULL, 0, NULL, 0 },
     };
     options->columns = 120;
     options->lines = 40;
@@ -181,8 +189,9 @@ s_settle_settings (s_options_t *options, wbc_keys_t *keys)
     const char *overrides [][2] = {
         { options->cli_endpoint, config->endpoint }, { options->cli_agent, config->agent },
         { options->cli_place, config->place }, { options->cli_theme, config->theme },
+        { options->cli_cert, config->cert }, { options->cli_server_key, config->server_key },
     };
-    for (size_t index = 0; index < 4; index++)
+    for (size_t index = 0; index < sizeof (overrides) / sizeof (overrides [0]); index++)
         if (overrides [index][0])
             snprintf ((char *) overrides [index][1], WBC_CONFIG_VALUE_MAX, "%s", overrides [index][0]);
     if (options->cli_tenant)
@@ -458,6 +467,27 @@ s_quiet_czmq (const char *log_path)
     sigaction (SIGHUP, &action, NULL);
 }
 
+//  Load our certificate and the server's key for the session's client.
+//  Return 0, or -1 after saying which file is wrong.
+static int
+s_load_keys (const wbc_config_t *config)
+{
+    if (!*config->cert && !*config->server_key)
+        return 0;
+    char error [1024] = "CURVE needs both --cert FILE (ours, secret half) and --server-key FILE "
+                        "(the server's public certificate), or 'cert' and 'server-key' in the config";
+    char server_key [WB_SECURITY_KEY_TEXT + 1];
+    zcert_t *cert = *config->cert && *config->server_key
+                  ? wb_security_load_secret (config->cert, error, sizeof (error)) : NULL;
+    int rc = cert ? wb_security_load_public (config->server_key, server_key, error, sizeof (error)) : -1;
+    if (rc == 0)
+        wb_client_set_default_keys (cert, server_key);
+    else
+        fprintf (stderr, "wbconsole: %s\n", error);
+    zcert_destroy (&cert);
+    return rc;
+}
+
 static int
 s_start (s_console_t *console, s_options_t *options)
 {
@@ -481,6 +511,9 @@ s_start (s_console_t *console, s_options_t *options)
         open [index] = config->open [index];
     wbc_session_options_t session = { config->endpoint, config->agent, *config->place ? config->place : NULL,
                                       config->tenant, open, config->watch };
+    if (s_load_keys (config))
+        return 1;
+    wb_client_set_watch_handshakes (true);
     console->model = wbc_model_new ();
     for (size_t index = 0; index < config->columns_count; index++)
         wbc_model_set_columns (console->model, config->columns_type [index], config->columns [index]);
@@ -514,6 +547,7 @@ s_finish (s_console_t *console)
     wbc_model_destroy (&console->model);
     wbc_theme_destroy (&console->theme);
     wbc_keys_destroy (&console->keys);
+    wb_client_set_default_keys (NULL, NULL);
     if (console->script)
         fclose (console->script);
 }

@@ -1,0 +1,401 @@
+/*  Tests of wb_security (key files) and of CURVE end to end in this
+    process: a secured wb_server actor on tcp and ipc, and clients with
+    known, unknown, bound and no keys. No sleeps: every wait is on a reply
+    or a handshake event, with a deadline.
+
+    Directory: tests/data/engine.cfg (agents a1, a2; tenant 101).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <sys/stat.h>
+#include "wb_security.h"
+#include "wb_server.h"
+#include "wb_client.h"
+#include "wb_error.h"
+
+#define TIMEOUT 5000
+/* A refused client must know within this, far below TIMEOUT. */
+#define REFUSAL_MS 3000
+
+typedef struct {
+    char folder [64];
+    char keys [128];              /* the server's authorised keys */
+    char path [256];              /* scratch */
+    char directory [512];
+    char database [128];
+    char ipc [128];
+    wb_server_options_t options;
+    zactor_t *server;
+    char endpoint [256];          /* the tcp endpoint bound */
+    char server_key [WB_SECURITY_KEY_TEXT + 1];
+} s_fixture_t;
+
+static int
+s_setup (void **state)
+{
+    s_fixture_t *fixture = zmalloc (sizeof (s_fixture_t));
+    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
+    snprintf (fixture->directory, sizeof (fixture->directory), "%s/tests/data/engine.cfg", srcdir);
+    strcpy (fixture->folder, "/tmp/wb-security-XXXXXX");
+    assert_non_null (mkdtemp (fixture->folder));
+    snprintf (fixture->keys, sizeof (fixture->keys), "%s/keys", fixture->folder);
+    snprintf (fixture->database, sizeof (fixture->database), "%s/store.db", fixture->folder);
+    snprintf (fixture->ipc, sizeof (fixture->ipc), "ipc://%s/server.ipc", fixture->folder);
+    *state = fixture;
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    s_fixture_t *fixture = *state;
+    zactor_destroy (&fixture->server);
+    wb_client_set_default_keys (NULL, NULL);
+    char command [128];
+    snprintf (command, sizeof (command), "rm -rf %s", fixture->folder);
+    assert_int_equal (system (command), 0);
+    free (fixture);
+    return 0;
+}
+
+//  fixture->path = folder/name
+static const char *
+s_path (s_fixture_t *fixture, const char *name)
+{
+    snprintf (fixture->path, sizeof (fixture->path), "%s/%s", fixture->folder, name);
+    return fixture->path;
+}
+
+static void
+s_write (const char *path, const char *text)
+{
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fputs (text, file);
+    fclose (file);
+}
+
+//  Load a secret certificate that must load.
+static zcert_t *
+s_cert (s_fixture_t *fixture, const char *name)
+{
+    char error [512] = "";
+    zcert_t *cert = wb_security_load_secret (s_path (fixture, name), error, sizeof (error));
+    if (!cert)
+        fail_msg ("%s", error);
+    return cert;
+}
+
+// ---------------------------------------------------------------- key files
+
+static void
+test_degenerate_calls (void **state)
+{
+    (void) state;
+    char error [256] = "", key [WB_SECURITY_KEY_TEXT + 1];
+    assert_false (wb_security_endpoint_is_tcp (NULL));
+    assert_false (wb_security_endpoint_is_tcp ("ipc:///tmp/x"));
+    assert_true (wb_security_endpoint_is_tcp ("tcp://127.0.0.1:7120"));
+    assert_null (wb_security_load_secret (NULL, error, sizeof (error)));
+    assert_string_equal (error, "no certificate file given");
+    assert_null (wb_security_load_secret ("", error, sizeof (error)));
+    assert_int_equal (wb_security_load_public (NULL, key, error, sizeof (error)), -1);
+    assert_int_equal (wb_security_count_keys (NULL, error, sizeof (error)), -1);
+    assert_int_equal (wb_security_keygen (NULL, NULL, NULL, error, sizeof (error)), -1);
+    assert_null (wb_client_new_secure (NULL, NULL, NULL));
+    assert_null (wb_client_problem (NULL));
+    assert_int_equal (wb_client_set_default_keys (NULL, NULL), 0);
+}
+
+static void
+test_keygen_writes_a_private_pair (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char error [512] = "";
+    assert_int_equal (wb_security_keygen (fixture->keys, "a1", "a1", error, sizeof (error)), 0);
+    struct stat info;
+    assert_int_equal (stat (s_path (fixture, "keys/a1_secret"), &info), 0);
+    assert_int_equal (info.st_mode & 0777, 0600);
+    zcert_t *public_half = zcert_load (s_path (fixture, "keys/a1"));
+    assert_non_null (public_half);
+    assert_string_equal (zcert_meta (public_half, WB_SECURITY_AGENT_ID), "a1");
+    zcert_destroy (&public_half);
+    //  never overwritten; names are checked
+    assert_int_equal (wb_security_keygen (fixture->keys, "a1", NULL, error, sizeof (error)), -1);
+    assert_non_null (strstr (error, "keys/a1 already exists"));
+    const char *bad_names [] = { "", "a b", "../x", "-x", "a@b", NULL };
+    for (const char **name = bad_names; *name; name++)
+        assert_int_equal (wb_security_keygen (fixture->keys, *name, NULL, error, sizeof (error)), -1);
+    assert_int_equal (wb_security_keygen (fixture->keys, "x", "not an agent", error, sizeof (error)), -1);
+    assert_non_null (strstr (error, "'not an agent' cannot name"));
+}
+
+static void
+test_loaders_name_the_file_and_the_fault (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char error [512] = "", key [WB_SECURITY_KEY_TEXT + 1] = "";
+    assert_int_equal (wb_security_keygen (fixture->folder, "pair", NULL, error, sizeof (error)), 0);
+    //  the public half finds its secret beside it; both give the same keys
+    zcert_t *from_public = s_cert (fixture, "pair");
+    zcert_t *from_secret = s_cert (fixture, "pair_secret");
+    assert_true (zcert_eq (from_public, from_secret));
+    assert_int_equal (wb_security_load_public (s_path (fixture, "pair"), key, error, sizeof (error)), 0);
+    assert_string_equal (key, zcert_public_txt (from_public));
+    zcert_destroy (&from_public);
+    zcert_destroy (&from_secret);
+    struct {
+        const char *name;
+        const char *text;         /* NULL: do not create */
+        const char *expected;
+    } cases [] = {
+        { "missing", NULL, "missing: No such file or directory" },
+        { "junk", "just some text\n", "junk: not a CURVE certificate" },
+        { "short", "curve\n    public-key = \"abc\"\n", "short: its public-key is not a 40-character" },
+        { "lonely", NULL, "lonely: holds no secret key" },
+        { "mixed", NULL, "mixed: its secret-key does not belong to its public-key" },
+        { ".", NULL, "not a certificate file" },
+    };
+    //  a public half alone, and a public key with another's secret key
+    zcert_t *lonely = zcert_new ();
+    assert_int_equal (zcert_save_public (lonely, s_path (fixture, "lonely")), 0);
+    zcert_t *mixed = zcert_new ();
+    char text [256];
+    snprintf (text, sizeof (text), "curve\n    public-key = \"%s\"\n    secret-key = \"%s\"\n",
+              zcert_public_txt (lonely), zcert_secret_txt (mixed));
+    s_write (s_path (fixture, "mixed"), text);
+    zcert_destroy (&lonely);
+    zcert_destroy (&mixed);
+    for (size_t index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
+        if (cases [index].text)
+            s_write (s_path (fixture, cases [index].name), cases [index].text);
+        assert_null (wb_security_load_secret (s_path (fixture, cases [index].name), error, sizeof (error)));
+        if (!strstr (error, cases [index].expected))
+            fail_msg ("%s: got '%s'", cases [index].name, error);
+    }
+    assert_int_equal (wb_security_load_public (s_path (fixture, "junk"), key, error, sizeof (error)), -1);
+    assert_non_null (strstr (error, "junk: not a CURVE certificate"));
+}
+
+static void
+test_count_keys (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char error [512] = "";
+    assert_int_equal (wb_security_count_keys (fixture->keys, error, sizeof (error)), -1);
+    assert_non_null (strstr (error, "No such file or directory"));
+    assert_int_equal (wb_security_keygen (fixture->folder, "one", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->folder, "two", NULL, error, sizeof (error)), 0);
+    s_write (s_path (fixture, "README"), "not a key\n");
+    //  one, one_secret, two, two_secret: four certificates, the note is not one
+    assert_int_equal (wb_security_count_keys (fixture->folder, error, sizeof (error)), 4);
+}
+
+// ---------------------------------------------------------------- CURVE end to end
+
+//  Keys for the server and three clients: a1 (bound to agent a1), media
+//  (not bound) in the authorised keys; stranger not.
+static void
+s_make_keys (s_fixture_t *fixture)
+{
+    char error [512] = "";
+    assert_int_equal (wb_security_keygen (fixture->folder, "server", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->folder, "a1", "a1", error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->folder, "media", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->folder, "stranger", NULL, error, sizeof (error)), 0);
+    char command [512];
+    snprintf (command, sizeof (command), "mkdir %s && cp %s/a1 %s/media %s",
+              fixture->keys, fixture->folder, fixture->folder, fixture->keys);
+    assert_int_equal (system (command), 0);
+    assert_int_equal (wb_security_load_public (s_path (fixture, "server"), fixture->server_key,
+                                               error, sizeof (error)), 0);
+}
+
+//  Start the secured server (tcp with CURVE, ipc plain); NULL, or the
+//  error the actor reported (caller frees).
+static char *
+s_start (s_fixture_t *fixture, const char *cert_name)
+{
+    fixture->options.directory_path = fixture->directory;
+    fixture->options.database_path = fixture->database;
+    fixture->options.endpoints [0] = "tcp://127.0.0.1:*";
+    fixture->options.endpoints [1] = fixture->ipc;
+    fixture->options.cert_path = cert_name ? strdup (s_path (fixture, cert_name)) : NULL;
+    fixture->options.authorized_keys = fixture->keys;
+    zactor_t *server = zactor_new (wb_server_actor, &fixture->options);
+    assert_non_null (server);
+    char *endpoint = zstr_recv (server);
+    free ((char *) fixture->options.cert_path);
+    assert_non_null (endpoint);
+    if (strncmp (endpoint, "error:", 6) == 0) {
+        zactor_destroy (&server);
+        return endpoint;
+    }
+    fixture->server = server;
+    snprintf (fixture->endpoint, sizeof (fixture->endpoint), "%s", endpoint);
+    zstr_free (&endpoint);
+    return NULL;
+}
+
+//  A client on endpoint with the keys of name (NULL: none).
+static wb_client_t *
+s_client (s_fixture_t *fixture, const char *endpoint, const char *name)
+{
+    zcert_t *cert = name ? s_cert (fixture, name) : NULL;
+    wb_client_t *client = wb_client_new_secure (endpoint, cert, fixture->server_key);
+    zcert_destroy (&cert);
+    assert_non_null (client);
+    return client;
+}
+
+//  Open a session; the ErrorCode of a refusal, 0 if open, -1 if no answer.
+static int64_t
+s_open (wb_client_t *client, int client_type, const char *agent_id)
+{
+    wb_msg_t *error = NULL;
+    int rc = wb_client_open_session (client, client_type, "test", 101, agent_id, NULL,
+                                     TIMEOUT, &error);
+    int64_t code = rc == 1 ? wb_kvlist_int_or (wb_msg_body_const (error), "ErrorCode", -2) : rc;
+    wb_msg_destroy (&error);
+    return code;
+}
+
+static void
+test_server_refuses_bad_security_options (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_make_keys (fixture);
+    char *error = s_start (fixture, "nothing-here");
+    assert_non_null (error);
+    assert_non_null (strstr (error, "nothing-here: No such file or directory"));
+    zstr_free (&error);
+    fixture->keys [strlen (fixture->keys) - 1] = 'X';       //  no such folder
+    error = s_start (fixture, "server");
+    assert_non_null (error);
+    assert_non_null (strstr (error, "authorised keys"));
+    zstr_free (&error);
+    fixture->keys [strlen (fixture->keys) - 1] = 's';
+    //  a certificate without the authorised keys
+    wb_server_options_t options = { .directory_path = fixture->directory,
+                                    .database_path = fixture->database,
+                                    .cert_path = s_path (fixture, "server_secret") };
+    char text [256] = "";
+    wb_server_t *server = wb_server_new (&options, text, sizeof (text));
+    assert_null (server);
+    assert_non_null (strstr (text, "needs both"));
+    //  one secured server a process: zauth is the context's ZAP handler
+    assert_null (s_start (fixture, "server_secret"));
+    options.authorized_keys = fixture->keys;
+    options.endpoints [0] = "tcp://127.0.0.1:*";
+    assert_null (wb_server_new (&options, text, sizeof (text)));
+    assert_non_null (strstr (text, "only one CURVE-secured server"));
+}
+
+static void
+test_known_key_gets_in_unknown_key_gets_nowhere (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_make_keys (fixture);
+    assert_null (s_start (fixture, "server_secret"));
+    wb_client_t *media = s_client (fixture, fixture->endpoint, "media_secret");
+    assert_int_equal (s_open (media, 3, NULL), 0);
+    assert_null (wb_client_problem (media));
+    wb_client_destroy (&media);
+    //  an unknown key: refused at the handshake, said at once
+    wb_client_t *stranger = s_client (fixture, fixture->endpoint, "stranger_secret");
+    int64_t start = zclock_mono ();
+    assert_int_equal (s_open (stranger, 3, NULL), -1);
+    assert_int_equal (errno, ECONNREFUSED);
+    assert_true (zclock_mono () - start < REFUSAL_MS);
+    assert_non_null (strstr (wb_client_problem (stranger), "the server refused our key"));
+    wb_client_destroy (&stranger);
+    //  no keys at all on tcp: told that the server wants CURVE, when asked
+    wb_client_set_watch_handshakes (true);
+    wb_client_t *plain = s_client (fixture, fixture->endpoint, NULL);
+    wb_client_set_watch_handshakes (false);
+    wb_msg_t *ping = wb_msg_new ("RequestPing");
+    wb_msg_t *reply = NULL;
+    for (start = zclock_mono (); !reply && zclock_mono () - start < TIMEOUT && errno != ECONNREFUSED; ) {
+        wb_msg_t *request = wb_msg_dup (ping);
+        reply = wb_client_request (plain, &request, 500);
+    }
+    assert_null (reply);
+    assert_non_null (strstr (wb_client_problem (plain), "requires CURVE"));
+    wb_msg_destroy (&ping);
+    wb_client_destroy (&plain);
+    //  ipc stays plain, with or without keys
+    wb_client_t *local = s_client (fixture, fixture->ipc, NULL);
+    assert_int_equal (s_open (local, 3, NULL), 0);
+    wb_client_destroy (&local);
+    local = s_client (fixture, fixture->ipc, "stranger_secret");
+    assert_int_equal (s_open (local, 3, NULL), 0);
+    wb_client_destroy (&local);
+}
+
+static void
+test_bound_key_logs_in_as_its_agent_only (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_make_keys (fixture);
+    assert_null (s_start (fixture, "server_secret"));
+    wb_client_t *client = s_client (fixture, fixture->endpoint, "a1_secret");
+    assert_int_equal (s_open (client, 2, "a2"), WB_ERR_IDENTITY_MISMATCH);
+    //  the same connection, the agent of its key
+    wb_msg_t *login = wb_msg_new ("RequestAgentLogin");
+    wb_kvlist_add_int (wb_msg_body (login), "TenantId", 101);
+    wb_kvlist_add_string (wb_msg_body (login), "AgentId", "a1");
+    wb_msg_t *reply = wb_client_request (client, &login, TIMEOUT);
+    assert_non_null (reply);
+    assert_string_equal (wb_msg_name (reply), "EventAck");
+    wb_msg_destroy (&reply);
+    wb_client_destroy (&client);
+    //  a media server reaches every workbin: not with an agent's key
+    client = s_client (fixture, fixture->endpoint, "a1_secret");
+    assert_int_equal (s_open (client, 3, NULL), WB_ERR_IDENTITY_MISMATCH);
+    wb_client_destroy (&client);
+    //  an unbound key may log in as anyone
+    client = s_client (fixture, fixture->endpoint, "media_secret");
+    assert_int_equal (s_open (client, 2, "a2"), 0);
+    wb_client_destroy (&client);
+}
+
+static void
+test_default_keys_serve_every_new_client (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_make_keys (fixture);
+    assert_null (s_start (fixture, "server_secret"));
+    zcert_t *cert = s_cert (fixture, "media_secret");
+    assert_int_equal (wb_client_set_default_keys (cert, NULL), -1);
+    assert_int_equal (wb_client_set_default_keys (cert, fixture->server_key), 0);
+    zcert_destroy (&cert);
+    wb_client_t *client = wb_client_new (fixture->endpoint);
+    assert_int_equal (s_open (client, 3, NULL), 0);
+    //  a reconnection keeps the keys
+    assert_int_equal (wb_client_reconnect (client), 0);
+    assert_int_equal (s_open (client, 3, NULL), 0);
+    wb_client_destroy (&client);
+    assert_int_equal (wb_client_set_default_keys (NULL, NULL), 0);
+}
+
+int
+main (void)
+{
+    zsys_init ();
+    zsys_set_logstream (NULL);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_degenerate_calls),
+        cmocka_unit_test_setup_teardown (test_keygen_writes_a_private_pair, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_loaders_name_the_file_and_the_fault, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_count_keys, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_server_refuses_bad_security_options, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_known_key_gets_in_unknown_key_gets_nowhere, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_bound_key_logs_in_as_its_agent_only, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_default_keys_serve_every_new_client, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
