@@ -1,6 +1,7 @@
 /*  Runs the fuzz target over every file of its corpus without libFuzzer, so
     that a normal build, the sanitizer build and valgrind all replay it.
-    The corpus folder comes from WB_FUZZ_CORPUS or the first argument.
+    The corpus folder comes from the first argument, else WB_FUZZ_CORPUS
+    (or the variable FUZZ_CORPUS_ENV names, for another target).
     Reports in TAP: one line per file.
 */
 #include <dirent.h>
@@ -8,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz_wb_msg.h"
+
+/* The variable naming the corpus; each target's replay program has its own. */
+#ifndef FUZZ_CORPUS_ENV
+#define FUZZ_CORPUS_ENV "WB_FUZZ_CORPUS"
+#endif
 
 //  Read a whole file; NULL if it cannot be read.
 static uint8_t *
@@ -46,7 +52,7 @@ s_is_file (const struct dirent *entry)
 int
 main (int argc, char *argv [])
 {
-    const char *folder = argc > 1 ? argv [1] : getenv ("WB_FUZZ_CORPUS");
+    const char *folder = argc > 1 ? argv [1] : getenv (FUZZ_CORPUS_ENV);
     struct dirent **entries = NULL;
     int count = folder ? scandir (folder, &entries, s_is_file, s_by_name) : -1;
     if (count <= 0) {
