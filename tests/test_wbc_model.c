@@ -166,6 +166,50 @@ test_sidebar_from_types_info (void **state)
     wbc_model_destroy (&model);
 }
 
+//  A server that sends nonsense (a type without its id, owners without
+//  theirs or that are not lists, an unknown owner type, change events
+//  without their interaction) adds no sidebar entry and changes no row.
+static void
+test_nonsense_from_the_server_is_ignored (void **state)
+{
+    (void) state;
+    wb_kvlist_t *types = wb_kvlist_new ();
+    for (int kind = 0; kind < 3; kind++) {
+        wb_kvlist_t *info = wb_kvlist_new ();
+        if (kind != 0)
+            wb_kvlist_add_string (info, "WorkbinTypeId", "odd");
+        wb_kvlist_add_int (info, "WorkbinType", kind == 2 ? 99 : 1);
+        wb_kvlist_t *owners = wb_kvlist_new ();
+        wb_kvlist_t *owner = wb_kvlist_new ();
+        wb_kvlist_add_string (owner, "OwnerName", "no id");
+        wb_kvlist_add_list (owners, "Owner", &owner);
+        wb_kvlist_add_int (owners, "Owner", 7);
+        wb_kvlist_add_list (info, "Owners", &owners);
+        wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
+    }
+    wb_kvlist_t *body = s_types_info ();
+    wb_kvlist_t *real = wb_kvlist_list (body, "WorkbinTypes");
+    wb_kvlist_append (types, real);
+    wb_kvlist_set_list (body, "WorkbinTypes", &types);
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_set_workbin_types (model, body);
+    wb_kvlist_destroy (&body);
+    assert_int_equal (wbc_model_sidebar_size (model), 3);
+    for (size_t index = 0; index < wbc_model_sidebar_size (model); index++) {
+        assert_string_not_equal (wbc_model_sidebar_at (model, index)->type_id, "odd");
+        assert_string_not_equal (wbc_model_sidebar_at (model, index)->owner_id, "(null)");
+    }
+    wb_kvlist_t *event = s_change (2, 11, 9, "x");
+    wb_kvlist_remove (event, "Interaction");
+    size_t rows = wb_replica_size (wbc_model_pane (model, 0)->replica);
+    wbc_model_apply_change (model, event, 0);
+    wb_kvlist_remove (event, "WorkbinVersion");
+    wbc_model_apply_change (model, event, 0);
+    wb_kvlist_destroy (&event);
+    assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), rows);
+    wbc_model_destroy (&model);
+}
+
 static void
 test_panes_open_focus_close (void **state)
 {
@@ -379,6 +423,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test (test_sidebar_from_types_info),
+        cmocka_unit_test (test_nonsense_from_the_server_is_ignored),
         cmocka_unit_test (test_panes_open_focus_close),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
         cmocka_unit_test (test_large_workbin_loads_page_by_page),

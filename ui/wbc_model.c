@@ -137,8 +137,12 @@ s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *info)
 {
     wb_kvlist_t *owners = wb_kvlist_list (info, "Owners");
     const char *attribute = wb_workbin_types_owner_attribute (wb_kvlist_int_or (info, "WorkbinType", 0));
+    if (!wb_kvlist_string (info, "WorkbinTypeId"))
+        return;             //  a server's nonsense: nothing to name the workbin by
     for (size_t index = 0; index < wb_kvlist_size (owners) && attribute; index++) {
         wb_kvlist_t *owner = wb_kvlist_list_at (owners, index);
+        if (!wb_kvlist_string (owner, "OwnerId"))
+            continue;
         wbc_sidebar_entry_t *entry = &self->sidebar [self->sidebar_size++];
         const char *type_name = wb_kvlist_string (info, "DisplayName");
         const char *owner_name = wb_kvlist_string (owner, "OwnerName");

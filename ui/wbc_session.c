@@ -37,6 +37,8 @@ struct _wbc_session_t {
     int64_t retry_at_ms;             /* when to try to connect again; 0: not waiting */
     int64_t event_sequence;          /* last EventSequence seen */
     bool ever_connected;
+    int attempts;                    /* connections lost since the last success */
+    size_t malformed_seen;           /* malformed messages already reported */
 };
 
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
@@ -126,7 +128,12 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
         pane->loading = false;
     }
     wbc_model_set_connection (self->model, self->ever_connected ? WBC_RECONNECTING : WBC_CONNECTING);
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s; retrying", why);
+    //  the first loss says what happened; the next ones that it goes on
+    if (++self->attempts == 1)
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s; retrying", why);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s; still retrying (attempt %d)",
+                          why, self->attempts);
     wb_client_reconnect (self->client);
     self->event_sequence = 0;
     self->retry_at_ms = now_ms + retry_ms;
@@ -202,6 +209,7 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
         wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "connected to %s as %s",
                           wb_client_endpoint (self->client), self->agent_id);
         self->ever_connected = true;
+        self->attempts = 0;
         s_resynchronise (self, now_ms);
     }
 }
@@ -332,8 +340,13 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
         wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "events were lost: fetching again");
         s_resubscribe_all (self, now_ms);
     }
-    if (!streq (wb_msg_name (event), "EventWorkbinContentChanged"))
+    if (streq (wb_msg_name (event), "EventPropertiesChanged"))
+        return;             //  about an interaction we handle: no pane shows it
+    if (!streq (wb_msg_name (event), "EventWorkbinContentChanged")) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (),
+                          "ignored an unsolicited %s from the server", wb_msg_name (event));
         return;
+    }
     if (wbc_model_paused (self->model))
         zlistx_add_end (self->held, wb_msg_dup (event));
     else
@@ -359,6 +372,23 @@ s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms)
         zlistx_delete (self->pending, zlistx_cursor (self->pending));
         s_on_reply (self, &copy, msg, now_ms);
     }
+    else
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (),
+                          "ignored %s ref=%" PRId64 " from the server: it answers no request",
+                          wb_msg_name (msg), reference_id);
+}
+
+//  Tell the user when messages that could not be decoded were dropped.
+static void
+s_report_malformed (wbc_session_t *self)
+{
+    size_t malformed = wb_client_malformed_count (self->client);
+    if (malformed == self->malformed_seen)
+        return;
+    self->malformed_seen = malformed;
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (),
+                      "ignored %zu malformed message%s from the server", malformed,
+                      malformed == 1 ? "" : "s");
 }
 
 // ---------------------------------------------------------------- public
@@ -440,9 +470,11 @@ wbc_session_receive (wbc_session_t *self, int64_t now_ms)
 {
     wb_msg_t *msg;
     while ((msg = wb_client_receive (self->client))) {
+        s_report_malformed (self);
         s_handle (self, msg, now_ms);
         wb_msg_destroy (&msg);
     }
+    s_report_malformed (self);
 }
 
 void
@@ -456,8 +488,10 @@ wbc_session_tick (wbc_session_t *self, int64_t now_ms)
     for (s_pending_t *pending = zlistx_first (self->pending); pending;
          pending = zlistx_next (self->pending))
         if (now_ms > pending->deadline_ms) {
-            char why [WBC_TEXT_MAX + 64];
-            snprintf (why, sizeof (why), "no answer from %s", wb_client_endpoint (self->client));
+            char why [WBC_TEXT_MAX + 320];
+            const char *problem = wb_client_problem (self->client);   //  a refused key...
+            snprintf (why, sizeof (why), "no answer from %s%s%s", wb_client_endpoint (self->client),
+                      problem ? ": " : "", problem ? problem : "");
             s_connection_lost (self, why, now_ms, WBC_RETRY_MS);
             return;
         }

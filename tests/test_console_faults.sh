@@ -1,0 +1,143 @@
+#!/bin/sh
+#   The console under faults: the server killed and restarted under it,
+#   its endpoint gone for longer than the console's deadlines, and a server
+#   that answers garbage (tests/fake_wbserver). The console stays up, says
+#   what happened on its status line, and recovers its panes when the real
+#   server is back. Headless screen scripts (tests/screen/fault-*.script,
+#   compared with their .expected dumps like tests/test_screen.sh does),
+#   then the endpoint-gone case again at a real terminal (tmux), where the
+#   console must also stay idle while it waits. Prints TAP.
+#
+#   WB_UPDATE_SCREENS=1 rewrites the .expected files from this run.
+set -u
+. "$(dirname "$0")/tap-lib.sh"
+FAKE=$builddir/tests/fake_wbserver
+tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE" "$FAKE"
+tap_workdir wbfaults
+screens=$srcdir/tests/screen
+export TZ=UTC
+export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL
+socket_file=${endpoint#ipc://}
+#   The servers' pids are in files: the scripts below stop and start them.
+stop_all () {
+    for file in "$work/server.pid" "$work/fake.pid"; do
+        [ -f "$file" ] && kill "$(cat "$file")" 2>/dev/null
+    done
+    for socket in "$work"/tmux-*.sock; do tmux -S "$socket" kill-server 2>/dev/null; done
+    tap_cleanup
+}
+trap stop_all EXIT
+
+#   start.sh: the real server, ready when it answers a ping.
+cat > "$work/start.sh" <<SCRIPT
+"$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" &
+echo \$! > "$work/server.pid"
+deadline=\$((\$(date +%s) + 10))
+until "$WBCTL" --timeout 1 ping >/dev/null 2>&1; do
+    [ \$(date +%s) -ge \$deadline ] && exit 1
+done
+SCRIPT
+#   kill.sh: SIGKILL; term.sh: a clean stop, and the socket file goes
+#   too (wbserver leaves it behind; a tidy-up of /tmp would not), so that
+#   the endpoint itself is gone.
+cat > "$work/kill.sh" <<SCRIPT
+pid=\$(cat "$work/server.pid")
+kill -9 \$pid
+timeout 10 tail --pid=\$pid -f /dev/null
+SCRIPT
+cat > "$work/term.sh" <<SCRIPT
+pid=\$(cat "$work/server.pid")
+kill \$pid
+timeout 10 tail --pid=\$pid -f /dev/null && rm -f "$socket_file" && test ! -e "$socket_file"
+SCRIPT
+#   fake.sh: the garbage server on the same endpoint, ready when it says
+#   so; unfake.sh stops it.
+cat > "$work/fake.sh" <<SCRIPT
+"$FAKE" "$endpoint" > "$work/fake.out" 2>&1 &
+echo \$! > "$work/fake.pid"
+deadline=\$((\$(date +%s) + 10))
+until grep -q ready "$work/fake.out"; do
+    [ \$(date +%s) -ge \$deadline ] && exit 1
+    sleep 0.05
+done
+SCRIPT
+cat > "$work/unfake.sh" <<SCRIPT
+pid=\$(cat "$work/fake.pid")
+kill \$pid
+timeout 10 tail --pid=\$pid -f /dev/null
+SCRIPT
+
+normalise () {
+    sed -E -e "s|$work|<DIR>|g" \
+           -e 's/[0-9A-F]{16}/<ID>/g' \
+           -e 's/[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/<DATE>/g' \
+           -e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/<TIME>/g' \
+           -e 's/fetched [^ │]* */fetched <AGE> /g' \
+           -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g'
+}
+
+sh "$work/start.sh" || { echo "Bail out! wbserver did not start"; cat "$work/server.log"; exit 1; }
+for n in 1 2 3; do
+    "$WBCTL" submit email-draft@agent01 --subject "Order $n" --from "client$n@example.com" \
+        --received "2026-11-2${n}T09:00:00Z" >/dev/null || exit 1
+done
+
+#   screen NAME ARGS...: play tests/screen/NAME.script, compare its dumps.
+screen () {
+    name=$1; shift
+    LC_ALL=C.UTF-8 "$WBCONSOLE" -e "$endpoint" --script "$screens/$name.script" "$@" \
+        > "$work/$name.raw" 2> "$work/$name.err"
+    status=$?
+    normalise < "$work/$name.raw" > "$work/$name.out"
+    [ "${WB_UPDATE_SCREENS:-}" = 1 ] && cp "$work/$name.out" "$screens/$name.expected"
+    if [ $status -ne 0 ]; then
+        report "$name (exit $status)" 1
+        sed 's/^/# /' "$work/$name.err"
+    elif ! diff -u "$screens/$name.expected" "$work/$name.out" > "$work/$name.diff"; then
+        report "$name: screen differs from $name.expected" 1
+        sed 's/^/# /' "$work/$name.diff"
+    else
+        report "$name" 0
+    fi
+}
+
+screen fault-kill -a agent01 --open email-draft --size 120x24
+screen fault-endpoint-gone -a agent01 --open email-draft --size 120x24
+screen fault-garbage -a agent01 --open email-draft --size 120x24
+
+#   ------------------------------------------------ at a real terminal
+command -v tmux >/dev/null || { skip "tmux: endpoint gone" "tmux is not installed"; tap_end; exit; }
+
+#   cpu_ms PID: the processor time PID has used, in milliseconds.
+cpu_ms () {
+    ticks=$(awk '{ print $14 + $15 }' "/proc/$1/stat")
+    echo $((ticks * 1000 / $(getconf CLK_TCK)))
+}
+now_ms () {
+    echo $(($(date +%s%N) / 1000000))
+}
+
+tmux_socket="$work/tmux-faults.sock"
+tmux -S "$tmux_socket" new-session -d -s console -x 100 -y 30 \
+    "echo \$\$ > '$work/console.pid'; LC_ALL=C.UTF-8 TERM=screen-256color exec '$WBCONSOLE' -a agent01 --open email-draft"
+until_screen "$tmux_socket" console "● live"; report "tmux: the console is live" $?
+console_pid=$(cat "$work/console.pid")
+sh "$work/term.sh"; report "tmux: the server stops and its socket file is gone" $?
+until_screen "$tmux_socket" console "no answer from"
+report "tmux: the status line says the server does not answer" $?
+cpu_before=$(cpu_ms "$console_pid"); wall_before=$(now_ms)
+until_screen "$tmux_socket" console "still retrying (attempt 2)"
+report "tmux: it keeps retrying past its deadlines" $?
+cpu_used=$(($(cpu_ms "$console_pid") - cpu_before)); wall_used=$(($(now_ms) - wall_before))
+echo "# the console used $cpu_used ms of processor in $wall_used ms of waiting"
+[ $((cpu_used * 20)) -lt "$wall_used" ]
+report "tmux: waiting for the server takes under 5% of a processor (no busy loop)" $?
+kill -0 "$console_pid"; report "tmux: the console is still running" $?
+sh "$work/start.sh"
+until_screen "$tmux_socket" console "● live"; report "tmux: the pane is live again when the server is back" $?
+"$WBCTL" submit email-draft@agent01 --subject "Back at the terminal" --from b@example.com >/dev/null
+until_screen "$tmux_socket" console "Back at the terminal"
+report "tmux: a change made after the server came back appears" $?
+tmux -S "$tmux_socket" send-keys -t console Q
+timeout 10 tail --pid="$console_pid" -f /dev/null; report "tmux: Q quits" $?
+tap_end
