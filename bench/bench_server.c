@@ -1,0 +1,313 @@
+/*  bench_server: the server's benchmarks, each against a baseline measured
+    in the same run; bench/run-bench.sh runs "bench_server CASE" once per case:
+
+    round-trip   RequestGetWorkbinContent of a 10-item workbin, one client,
+                 against a raw DEALER/ROUTER echo of the same frame sizes
+    content      500 and 10,000 interactions fetched page by page into the
+                 console's model, against raw transfers of the same frames
+    fan-out      one change delivered to 1,000 subscribed clients, against a
+                 raw ROUTER sending a message of the same size to 1,000 DEALERs
+    writes       acknowledged RequestPlaceInWorkbin per second from 50
+                 pipelining clients, against raw SQLite single-row commits
+    storm        1,000 clients register, log in, subscribe and fetch after a
+                 server restart
+    memory-idle  a real wbserver process with 1,000,000 stored interactions:
+                 RSS, restart to serving, then CPU of it and of a real
+                 wbconsole (in tmux) with 1,000 idle clients connected
+
+    Rounds of ours and of the baseline alternate, so that both see the same
+    machine; medians and p99 are over every measured sample after a warm-up.
+    Rows of the table go to stdout, progress to stderr.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <locale.h>
+#include "bench_util.h"
+#include "bench_data.h"
+#include "bench_raw.h"
+#include "bench_cases.h"
+#include "wbc_model.h"
+
+#define TIMEOUT_MS 10000
+
+// ---------------------------------------------------------------- round trip
+
+#define TRIP_ROUNDS 7
+#define TRIP_PER_ROUND 1000
+
+//  One round of our round trips; the warm-up round (keep false) takes the
+//  frame sizes of its first request and reply.
+static int
+s_trip_ours (wb_client_t *client, bench_samples_t *samples, size_t request_sizes [3],
+             size_t reply_sizes [3], bool keep)
+{
+    for (int count = 0; count < TRIP_PER_ROUND; count++) {
+        wb_msg_t *request = bench_content_request ("a0001", 0);
+        if (!keep && count == 0) {
+            wb_msg_set_reference_id (request, 1000000);
+            bench_msg_frame_sizes (request, request_sizes);
+        }
+        int64_t start = bench_now_ns ();
+        wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
+        double spent = (double) (bench_now_ns () - start) / 1000.0;
+        if (!reply || strcmp (wb_msg_name (reply), "EventWorkbinContent") != 0)
+            return -1;
+        if (!keep && count == 0)
+            bench_msg_frame_sizes (reply, reply_sizes);
+        wb_msg_destroy (&reply);
+        if (keep)
+            bench_samples_add (samples, spent);
+    }
+    return 0;
+}
+
+static int
+s_trip_raw (zsock_t *dealer, bench_samples_t *samples, const size_t request_sizes [3],
+            const size_t reply_sizes [3], bool keep)
+{
+    for (int count = 0; count < TRIP_PER_ROUND; count++) {
+        int64_t start = bench_now_ns ();
+        if (bench_raw_request (dealer, request_sizes, reply_sizes, TIMEOUT_MS) < 0)
+            return -1;
+        if (keep)
+            bench_samples_add (samples, (double) (bench_now_ns () - start) / 1000.0);
+    }
+    return 0;
+}
+
+static void
+s_trip_report (bench_samples_t *ours, bench_samples_t *raw, const size_t reply_sizes [3])
+{
+    double ours_median = bench_samples_quantile (ours, 0.5);
+    double raw_median = bench_samples_quantile (raw, 0.5);
+    char ours_text [96], raw_text [96];
+    snprintf (ours_text, sizeof (ours_text), "median %.0f µs, p99 %.0f µs", ours_median,
+              bench_samples_quantile (ours, 0.99));
+    snprintf (raw_text, sizeof (raw_text), "median %.0f µs, p99 %.0f µs", raw_median,
+              bench_samples_quantile (raw, 0.99));
+    bench_note ("reply of %zu bytes; %zu samples each", reply_sizes [0] + reply_sizes [1]
+                + reply_sizes [2], ours->size);
+    double ratio = ours_median / raw_median;
+    bench_row ("round trip: content of a 10-item workbin", ours_text, raw_text, ratio,
+               "ratio ≤ 1.5", ratio <= 1.5);
+}
+
+static int
+s_case_round_trip (bench_site_t *site)
+{
+    if (bench_fill_store (site->database, 1, 1, 10, 1))
+        return -1;
+    zactor_t *server = bench_site_start (site);
+    char raw_endpoint [256];
+    zactor_t *raw_server = bench_raw_server_start (raw_endpoint, sizeof (raw_endpoint));
+    wb_client_t *client = server ? bench_client (site->endpoint, "a0001") : NULL;
+    zsock_t *dealer = raw_server ? bench_raw_dealer (raw_endpoint) : NULL;
+    bench_samples_t ours = { 0 }, raw = { 0 };
+    size_t request_sizes [3], reply_sizes [3];
+    int rc = client && dealer ? 0 : -1;
+    for (int round = -1; rc == 0 && round < TRIP_ROUNDS; round++)
+        rc = s_trip_ours (client, &ours, request_sizes, reply_sizes, round >= 0)
+          || s_trip_raw (dealer, &raw, request_sizes, reply_sizes, round >= 0);
+    if (rc == 0)
+        s_trip_report (&ours, &raw, reply_sizes);
+    bench_samples_free (&ours);
+    bench_samples_free (&raw);
+    zsock_destroy (&dealer);
+    wb_client_destroy (&client);
+    zactor_destroy (&raw_server);
+    zactor_destroy (&server);
+    return rc;
+}
+
+// ---------------------------------------------------------------- large content
+
+#define CONTENT_PAGES_MAX 64
+
+typedef struct {
+    const char *agent_id;         /* whose draft workbin */
+    int64_t size;                 /* interactions in it */
+    size_t pages;                 /* pages of the last fetch */
+    size_t request_sizes [CONTENT_PAGES_MAX][3];
+    size_t reply_sizes [CONTENT_PAGES_MAX][3];
+    size_t bytes;                 /* of every reply */
+} s_content_t;
+
+static void
+s_content_take_sizes (s_content_t *content, const wb_msg_t *reply)
+{
+    bench_msg_frame_sizes (reply, content->reply_sizes [content->pages]);
+    for (int index = 0; index < 3; index++)
+        content->bytes += content->reply_sizes [content->pages][index];
+}
+
+//  Fetch the whole workbin into the console's model, as the console does;
+//  0 when the model holds every interaction. Frame sizes are taken (by
+//  encoding again, which costs) only when asked: on the warm-up fetch.
+static int
+s_content_ours (wb_client_t *client, s_content_t *content, bool take_sizes)
+{
+    wbc_model_t *model = wbc_model_new ();
+    wbc_sidebar_entry_t entry = { .type_id = "draft", .owner_attribute = "WorkbinAgentId",
+                                  .columns = "From,Subject,Received,State" };
+    snprintf (entry.owner_id, sizeof (entry.owner_id), "%s", content->agent_id);
+    wbc_model_open_pane (model, &entry);
+    wbc_model_begin_fetch (model, 0);
+    int64_t from = 0;
+    content->pages = 0;
+    if (take_sizes)
+        content->bytes = 0;
+    while (from >= 0 && content->pages < CONTENT_PAGES_MAX) {
+        wb_msg_t *request = bench_content_request (content->agent_id, from);
+        if (take_sizes) {
+            wb_msg_set_reference_id (request, 1000000);
+            bench_msg_frame_sizes (request, content->request_sizes [content->pages]);
+        }
+        wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
+        if (!reply)
+            break;
+        from = wbc_model_apply_page (model, 0, wb_msg_body (reply), 0, 0);
+        if (take_sizes)
+            s_content_take_sizes (content, reply);
+        content->pages++;
+        wb_msg_destroy (&reply);
+    }
+    size_t loaded = wb_replica_size (wbc_model_pane (model, 0)->replica);
+    wbc_model_destroy (&model);
+    return from < 0 && loaded == (size_t) content->size ? 0 : -1;
+}
+
+static int
+s_content_raw (zsock_t *dealer, const s_content_t *content)
+{
+    for (size_t page = 0; page < content->pages; page++)
+        if (bench_raw_request (dealer, content->request_sizes [page], content->reply_sizes [page],
+                               TIMEOUT_MS) < 0)
+            return -1;
+    return 0;
+}
+
+static void
+s_content_report (const s_content_t *content, bench_samples_t *ours, bench_samples_t *raw)
+{
+    double ours_seconds = bench_samples_quantile (ours, 0.5);
+    double raw_seconds = bench_samples_quantile (raw, 0.5);
+    double megabytes = (double) content->bytes / 1e6;
+    char name [96], ours_text [128], raw_text [96], rate [32];
+    snprintf (name, sizeof (name), "large content: %s interactions into the console model",
+              content->size == 500 ? "500" : "10,000");
+    snprintf (ours_text, sizeof (ours_text), "%.0f MB/s (%.1f ms, %s interactions/s)",
+              megabytes / ours_seconds, ours_seconds * 1000,
+              bench_format (rate, sizeof (rate), (double) content->size / ours_seconds, 0, ""));
+    snprintf (raw_text, sizeof (raw_text), "%.0f MB/s (%.1f ms)", megabytes / raw_seconds,
+              raw_seconds * 1000);
+    bench_note ("%zu pages, %zu bytes; %zu fetches each", content->pages, content->bytes,
+                ours->size);
+    double ratio = raw_seconds / ours_seconds;
+    bench_row (name, ours_text, raw_text, ratio, "ratio ≥ 0.5", ratio >= 0.5);
+}
+
+//  Alternate fetches of ours and raw transfers of the same frames.
+static int
+s_content_measure (wb_client_t *client, zsock_t *dealer, s_content_t *content, int rounds)
+{
+    bench_samples_t ours = { 0 }, raw = { 0 };
+    int rc = 0;
+    for (int round = -1; rc == 0 && round < rounds; round++) {
+        int64_t start = bench_now_ns ();
+        rc = s_content_ours (client, content, round < 0);
+        if (round >= 0)
+            bench_samples_add (&ours, bench_seconds_since (start));
+        start = bench_now_ns ();
+        rc = rc || s_content_raw (dealer, content);
+        if (round >= 0)
+            bench_samples_add (&raw, bench_seconds_since (start));
+    }
+    if (rc == 0)
+        s_content_report (content, &ours, &raw);
+    bench_samples_free (&ours);
+    bench_samples_free (&raw);
+    return rc;
+}
+
+static int
+s_case_content (bench_site_t *site)
+{
+    static s_content_t small = { .agent_id = "a0001", .size = 500 };
+    static s_content_t large = { .agent_id = "a0002", .size = 10000 };
+    if (bench_fill_store (site->database, 1, 1, small.size, 1)
+    ||  bench_fill_store (site->database, 2, 2, large.size, 100000))
+        return -1;
+    zactor_t *server = bench_site_start (site);
+    char raw_endpoint [256];
+    zactor_t *raw_server = bench_raw_server_start (raw_endpoint, sizeof (raw_endpoint));
+    wb_client_t *client = server ? bench_client (site->endpoint, NULL) : NULL;
+    zsock_t *dealer = raw_server ? bench_raw_dealer (raw_endpoint) : NULL;
+    int rc = client && dealer ? 0 : -1;
+    rc = rc || s_content_measure (client, dealer, &small, 25);
+    rc = rc || s_content_measure (client, dealer, &large, 9);
+    zsock_destroy (&dealer);
+    wb_client_destroy (&client);
+    zactor_destroy (&raw_server);
+    zactor_destroy (&server);
+    return rc;
+}
+
+// ---------------------------------------------------------------- main
+
+//  With a thousand clients in this process, the server's connections and
+//  the clients' get an I/O thread each, as they would in two processes.
+typedef struct {
+    const char *name;
+    int (*run) (bench_site_t *site);
+    int agents;                   /* in the directory */
+    int io_threads;               /* of the ZeroMQ context */
+} s_case_t;
+
+static const s_case_t s_cases [] = {
+    { "round-trip", s_case_round_trip, 4, 1 },
+    { "content", s_case_content, 4, 1 },
+    { "fan-out", bench_case_fan_out, 4, 2 },
+    { "writes", bench_case_writes, 4, 1 },
+    { "storm", bench_case_storm, BENCH_CLIENTS + 1, 2 },
+    { "memory-idle", bench_case_memory_idle, BENCH_CLIENTS + 1, 1 },
+};
+
+static int
+s_run_case (const s_case_t *bench_case)
+{
+    bench_site_t site;
+    if (bench_site_new (&site, bench_case->name, bench_case->agents)) {
+        bench_note ("%s: cannot create the server's files", bench_case->name);
+        return 1;
+    }
+    int64_t start = bench_now_ns ();
+    int rc = bench_case->run (&site);
+    bench_note ("%s: %s in %.1f s", bench_case->name, rc ? "FAILED" : "done",
+                bench_seconds_since (start));
+    bench_site_remove (&site);
+    return rc ? 1 : 0;
+}
+
+int
+main (int argc, char *argv [])
+{
+    setlocale (LC_ALL, "C.UTF-8");
+    const s_case_t *wanted = NULL;
+    for (size_t index = 0; argc == 2 && index < sizeof (s_cases) / sizeof (s_cases [0]); index++)
+        if (strcmp (argv [1], s_cases [index].name) == 0)
+            wanted = &s_cases [index];
+    if (wanted) {
+        //  a client may hold a few sockets (its DEALER, a monitor), and
+        //  closed ones count until libzmq has reaped them
+        bench_prepare_process (8 * BENCH_CLIENTS + 1000, wanted->io_threads);
+        return s_run_case (wanted);
+    }
+    else {
+        fprintf (stderr, "usage: bench_server CASE; cases:");
+        for (size_t index = 0; index < sizeof (s_cases) / sizeof (s_cases [0]); index++)
+            fprintf (stderr, " %s", s_cases [index].name);
+        fprintf (stderr, "\n");
+        return 2;
+    }
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+#   run-bench.sh BENCHDIR SRCDIR: what `make bench` runs.
+#
+#   Runs each benchmark case in its own process (BENCHDIR holds the built
+#   bench programs; $WBSERVER and $WBCONSOLE name the real programs), prints
+#   one table (case, ours, the baseline measured in the same run, ratio,
+#   target, met?), appends it with the date, the machine and the commit to
+#   SRCDIR/bench/results.md, and puts it between the bench-table markers of
+#   SRCDIR/README.md. Progress goes to stderr, details to BENCHDIR/bench.log.
+set -u
+bench=${1:?usage: run-bench.sh BENCHDIR SRCDIR}
+srcdir=${2:?usage: run-bench.sh BENCHDIR SRCDIR}
+log="$bench/bench.log"
+rows="$bench/bench-rows.md"      #   the table's rows, as the cases print them
+table="$bench/bench-table.md"
+: > "$log"
+: > "$rows"
+began=$(date +%s)
+
+#   run NAME LIMIT COMMAND...: one case; its rows, or a failed row.
+run () {
+    name=$1; limit=$2; shift 2
+    started=$(date +%s)
+    printf 'bench: %-12s ' "$name" >&2
+    echo "=== $name" >> "$log"
+    if timeout "$limit" "$@" > "$bench/bench-case.out" 2>> "$log"; then
+        status=done
+    else
+        status="FAILED (see $log)"
+        echo "| $name | failed | - | - | - | **no** |" >> "$bench/bench-case.out"
+    fi
+    grep '^| ' "$bench/bench-case.out" >> "$rows"
+    grep -v '^| ' "$bench/bench-case.out" >> "$log"
+    echo "$status in $(($(date +%s) - started)) s" >&2
+}
+
+ulimit -n "$(ulimit -Hn)" 2>/dev/null
+run console 120 "$bench/bench_console"
+for case in round-trip content fan-out writes storm memory-idle; do
+    run "$case" 300 "$bench/bench_server" "$case"
+done
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git -C "$srcdir" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
+    commit="$commit + local changes"
+fi
+machine="$(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(nproc) cores, ${cpu:-unknown CPU}"
+{
+    echo "| case | ours | baseline (same run) | ratio | target | met? |"
+    echo "| --- | --- | --- | --- | --- | --- |"
+    cat "$rows"
+} > "$table"
+took=$(($(date +%s) - began))
+
+echo
+cat "$table"
+echo
+echo "$machine; the runs took $took s. Ratio: ours / baseline for rates, time ours / time"
+echo "baseline for latencies. Details: $log"
+
+{
+    echo
+    echo "## $machine"
+    echo
+    cat "$table"
+    echo
+    echo "The runs took $took s."
+} >> "$srcdir/bench/results.md"
+
+#   README: replace what lies between the markers, if they are there.
+readme="$srcdir/README.md"
+if grep -q '<!-- bench-table:start -->' "$readme" 2>/dev/null; then
+    awk -v table="$table" -v machine="$machine" '
+        /<!-- bench-table:start -->/ {
+            print; print ""
+            while ((getline line < table) > 0) print line
+            print ""; print "Measured " machine "."; print ""
+            skipping = 1; next
+        }
+        /<!-- bench-table:end -->/ { skipping = 0 }
+        !skipping { print }
+    ' "$readme" > "$readme.new" && mv "$readme.new" "$readme"
+fi
+grep -q '\*\*no\*\*' "$rows" && echo "bench: some targets were missed (marked **no**)" >&2
+exit 0
