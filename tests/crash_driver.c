@@ -418,9 +418,10 @@ s_read_workbin (s_verify_t *self, wb_client_t *client, int workbin)
             s_take (self, workbin, wb_kvlist_list_at (page, index));
         total = wb_kvlist_int_or (body, "TotalCount", 0);
         version = wb_kvlist_int_or (body, "WorkbinVersion", -1);
-        from += (int64_t) wb_kvlist_size (page);
-        wb_msg_destroy (&reply);
-        if (wb_kvlist_size (page) == 0)
+        size_t count = wb_kvlist_size (page);
+        from += (int64_t) count;
+        wb_msg_destroy (&reply);    //  page belongs to the reply: not used after
+        if (count == 0)
             break;
     }
     self->version [workbin] = version;

@@ -17,6 +17,10 @@ set -u
 DRIVER=$builddir/tests/churn_driver
 tap_require "$WBSERVER" "$WBCTL" "$DRIVER"
 tap_workdir wbchurn
+#   Under AddressSanitizer freed memory waits in a quarantine (256 MiB) before
+#   reuse, so RSS would measure ASan, not the server: turn the quarantine off.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0:thread_local_quarantine_size_kb=0"
+export ASAN_OPTIONS
 clients=${CHURN_CLIENTS:-1000}
 rounds=${CHURN_ROUNDS:-10}
 changes=${CHURN_CHANGES:-20000}
