@@ -14,28 +14,33 @@ typedef enum {
     NEEDS_WORKBIN_ACCESS, /* registered, and logged in unless a media server */
 } s_needs_t;
 
+/* Whether a request answers with what the store holds: in a batch, the
+   changes held so far are committed before it runs. */
+typedef enum { READS_NOTHING, READS_STORE } s_reads_t;
+
 typedef struct {
     const char *name;
     wb_handler_fn *handler;
     s_needs_t needs;
+    s_reads_t reads;
 } s_route_t;
 
 static const s_route_t s_routes [] = {
-    { "RequestRegisterClient",             wb_engine_register,             NEEDS_NOTHING },
-    { "RequestPing",                       wb_engine_ping,                 NEEDS_NOTHING },
-    { "RequestUnregisterClient",           wb_engine_unregister,           NEEDS_REGISTERED },
-    { "RequestAgentLogin",                 wb_engine_login,                NEEDS_REGISTERED },
-    { "RequestAgentLogout",                wb_engine_logout,               NEEDS_REGISTERED },
-    { "RequestWorkbinTypesInfo",           wb_engine_types_info,           NEEDS_WORKBIN_ACCESS },
-    { "RequestWorkbinStatistic",           wb_engine_statistic,            NEEDS_WORKBIN_ACCESS },
-    { "RequestGetWorkbinContent",          wb_engine_content,              NEEDS_WORKBIN_ACCESS },
-    { "RequestWorkbinNotifications",       wb_engine_notifications,        NEEDS_WORKBIN_ACCESS },
-    { "RequestCancelWorkbinNotifications", wb_engine_cancel_notifications, NEEDS_WORKBIN_ACCESS },
-    { "RequestSubmit",                     wb_engine_submit,               NEEDS_WORKBIN_ACCESS },
-    { "RequestPlaceInWorkbin",             wb_engine_place,                NEEDS_WORKBIN_ACCESS },
-    { "RequestPull",                       wb_engine_pull,                 NEEDS_WORKBIN_ACCESS },
-    { "RequestChangeProperties",           wb_engine_change_properties,    NEEDS_WORKBIN_ACCESS },
-    { "RequestStopProcessing",             wb_engine_stop,                 NEEDS_WORKBIN_ACCESS },
+    { "RequestRegisterClient",              wb_engine_register,              NEEDS_NOTHING,         READS_NOTHING },
+    { "RequestPing",                        wb_engine_ping,                  NEEDS_NOTHING,         READS_NOTHING },
+    { "RequestUnregisterClient",            wb_engine_unregister,            NEEDS_REGISTERED,      READS_NOTHING },
+    { "RequestAgentLogin",                  wb_engine_login,                 NEEDS_REGISTERED,      READS_NOTHING },
+    { "RequestAgentLogout",                 wb_engine_logout,                NEEDS_REGISTERED,      READS_NOTHING },
+    { "RequestWorkbinTypesInfo",            wb_engine_types_info,            NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+    { "RequestWorkbinStatistic",            wb_engine_statistic,             NEEDS_WORKBIN_ACCESS,  READS_STORE },
+    { "RequestGetWorkbinContent",           wb_engine_content,               NEEDS_WORKBIN_ACCESS,  READS_STORE },
+    { "RequestWorkbinNotifications",        wb_engine_notifications,         NEEDS_WORKBIN_ACCESS,  READS_STORE },
+    { "RequestCancelWorkbinNotifications",  wb_engine_cancel_notifications,  NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+    { "RequestSubmit",                      wb_engine_submit,                NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+    { "RequestPlaceInWorkbin",              wb_engine_place,                 NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+    { "RequestPull",                        wb_engine_pull,                  NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+    { "RequestChangeProperties",            wb_engine_change_properties,     NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+    { "RequestStopProcessing",              wb_engine_stop,                  NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
 };
 
 /* The attribute naming a workbin's owner, and the code when it is absent. */
@@ -81,6 +86,7 @@ wb_engine_destroy (wb_engine_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    wb_engine_batch_destroy (*self_p);
     wb_sessions_destroy (&(*self_p)->sessions);
     free (*self_p);
     *self_p = NULL;
@@ -131,7 +137,8 @@ void
 wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p)
 {
     //  A reply that cannot be queued is lost; the client's deadline covers it
-    if (reply_p && *reply_p)
+    if (reply_p && *reply_p
+    &&  wb_engine_hold (request->engine, reply_p, WB_HELD_REPLY) != 0)
         request->engine->send (request->engine->context, reply_p);
     wb_msg_destroy (reply_p);
 }
@@ -145,12 +152,12 @@ wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra)
     wb_engine_reply (request, &reply);
 }
 
-void
-wb_engine_reply_error (wb_request_t *request, int code)
+wb_msg_t *
+wb_engine_error_new (wb_request_t *request, int code)
 {
     wb_msg_t *reply = wb_engine_reply_new (request, "EventError");
     if (!reply)
-        return;
+        return NULL;
     char description [300];
     if (request->detail)
         snprintf (description, sizeof (description), "%s: %s",
@@ -159,6 +166,13 @@ wb_engine_reply_error (wb_request_t *request, int code)
         snprintf (description, sizeof (description), "%s", wb_error_text (code));
     wb_kvlist_add_int (wb_msg_body (reply), "ErrorCode", code);
     wb_kvlist_add_string (wb_msg_body (reply), "ErrorDescription", description);
+    return reply;
+}
+
+void
+wb_engine_reply_error (wb_request_t *request, int code)
+{
+    wb_msg_t *reply = wb_engine_error_new (request, code);
     wb_engine_reply (request, &reply);
 }
 
@@ -167,6 +181,15 @@ wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event
 {
     if (!event_p || !*event_p)
         return -1;
+    wb_msg_set_routing_id (*event_p, session->routing_id);
+    if (wb_engine_hold (self, event_p, WB_HELD_EVENT) == 0)
+        return 0;
+    return wb_engine_deliver_event (self, session, event_p);
+}
+
+int
+wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
+{
     wb_msg_set_routing_id (*event_p, session->routing_id);
     wb_kvlist_set_int (wb_msg_body (*event_p), "EventSequence", ++session->event_sequence);
     if (self->send (self->context, event_p) == 0)
@@ -191,8 +214,11 @@ s_report_dropped_subscriptions (wb_engine_t *self, wb_session_t *session)
     wb_kvlist_add_int (wb_msg_body (event), "ErrorCode", WB_ERR_SUBSCRIPTIONS_DROPPED);
     wb_kvlist_add_string (wb_msg_body (event), "ErrorDescription",
                           wb_error_text (WB_ERR_SUBSCRIPTIONS_DROPPED));
+    wb_msg_set_routing_id (event, session->routing_id);
+    if (wb_engine_hold (self, &event, WB_HELD_DROP_REPORT) == 0)
+        return;
     //  still full: try again at the next request
-    if (wb_engine_send_event (self, session, &event))
+    if (wb_engine_deliver_event (self, session, &event))
         session->subscriptions_dropped = true;
 }
 
@@ -238,6 +264,27 @@ s_check_request (wb_request_t *request, wb_msg_t *msg, const s_route_t **route)
     return code;
 }
 
+//  Run a checked request's handler. In a batch, a request that reads the
+//  store sees only committed changes, and one that changes the store has
+//  its messages tied to the batch's commit.
+static int
+s_run_handler (wb_request_t *request, const s_route_t *route, int64_t now_ms)
+{
+    wb_engine_t *self = request->engine;
+    if (route->reads == READS_STORE)
+        wb_engine_batch_sync (self);
+    size_t mark = wb_engine_held_mark (self);
+    size_t writes = wb_store_batch_writes (self->store);
+    int code = route->handler (request);
+    //  register creates the session: stamp it
+    wb_session_t *session = wb_sessions_find (self->sessions, request->routing_id);
+    if (session)
+        session->last_seen = now_ms;
+    if (code == 0 && wb_store_batch_writes (self->store) > writes)
+        wb_engine_held_seal (self, mark, request);
+    return code;
+}
+
 void
 wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int64_t now_ms)
 {
@@ -258,13 +305,8 @@ wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int
     }
     const s_route_t *route = NULL;
     int code = s_check_request (&request, msg, &route);
-    if (code == 0) {
-        code = route->handler (&request);
-        //  register creates the session: stamp it
-        wb_session_t *session = wb_sessions_find (self->sessions, routing_id);
-        if (session)
-            session->last_seen = now_ms;
-    }
+    if (code == 0)
+        code = s_run_handler (&request, route, now_ms);
     if (code)
         wb_engine_reply_error (&request, code);
     wb_msg_destroy (msg_p);

@@ -51,6 +51,21 @@ void wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p
 void wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
                                  wb_codec_status_t status, int64_t reference_id,
                                  int64_t now_ms);
+/* Group commit. Between wb_engine_batch_begin and wb_engine_batch_end, the
+   changes of the requests handled share one store transaction (each in its
+   own savepoint, so a change that fails undoes only itself), and every
+   reply and event is held. wb_engine_batch_end commits, then sends the
+   held messages in the order they were made, so nothing is acknowledged
+   or notified before it is durable. If the commit fails, each request that
+   changed the store gets EventError 28 (as a single failed commit gives)
+   instead of its reply, its events are dropped, and the other requests'
+   replies go out unchanged. A request that reads the store (statistic,
+   content, notifications) first commits what the batch holds, so that its
+   reply shows only durable data. Both return 0 or -1 (begin: a batch is
+   already open; end: none is open, or the commit failed). */
+int wb_engine_batch_begin (wb_engine_t *self);
+int wb_engine_batch_end (wb_engine_t *self);
+
 /* Expire sessions silent for longer than the timeout; return how many. */
 size_t wb_engine_expire (wb_engine_t *self, int64_t now_ms);
 

@@ -1,7 +1,8 @@
 /*  wb_engine_internal: what the parts of wb_engine share.
 
-    The engine is one class spread over four files by purpose:
+    The engine is one class spread over five files by purpose:
     wb_engine.c (dispatch, replies, events, workbin addressing),
+    wb_engine_batch.c (group commit: the batch and its outbox),
     wb_engine_session.c (register, login, logout, ping),
     wb_engine_workbin.c (types, statistic, content, notifications),
     wb_engine_change.c (submit, place, pull, change properties, stop).
@@ -22,6 +23,7 @@ struct _wb_engine_t {
     int64_t page_cap;
     int64_t session_timeout;
     uint64_t next_interaction_id;
+    struct _wb_outbox_t *outbox;  /* held messages while batching, else NULL */
 };
 
 /* The request being handled. */
@@ -68,9 +70,36 @@ void wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p);
 /* EventAck, with the attributes of extra appended if not NULL. */
 void wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra);
 void wb_engine_reply_error (wb_request_t *request, int code);
+/* EventError with its code and text (and the request's detail). */
+wb_msg_t *wb_engine_error_new (wb_request_t *request, int code);
 /* An unsolicited event to a session: EventSequence is added here.
-   Return 0, or -1 if it could not be queued (subscriptions dropped). */
+   Return 0, or -1 if it could not be queued (subscriptions dropped). In a
+   batch it is held, and numbered and sent after the commit. */
 int wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p);
+/* Number an event for its session and send it; on failure the session
+   loses its subscriptions. 0 or -1. */
+int wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p);
+
+/* What a held message is. */
+typedef enum {
+    WB_HELD_REPLY,           /* a reply: a lost one is covered by the deadline */
+    WB_HELD_EVENT,           /* an event: numbered when it is sent */
+    WB_HELD_DROP_REPORT,     /* the "subscriptions dropped" event */
+} wb_held_kind_t;
+
+/* While batching, keep a message to send after the commit; 0, or -1 if
+   not batching (the message is left alone). */
+int wb_engine_hold (wb_engine_t *self, wb_msg_t **msg_p, wb_held_kind_t kind);
+/* Where the messages of the next request start in the outbox. */
+size_t wb_engine_held_mark (wb_engine_t *self);
+/* The request that held the messages since mark changed the store: they
+   go out only if the batch commits; if it fails, EventError 28 does. */
+void wb_engine_held_seal (wb_engine_t *self, size_t mark, wb_request_t *request);
+/* Inside a batch, commit what it holds and start a new one, so that a
+   request that reads the store sees only durable data. */
+void wb_engine_batch_sync (wb_engine_t *self);
+/* End a batch still open and free the outbox (wb_engine_destroy). */
+void wb_engine_batch_destroy (wb_engine_t *self);
 
 /* Check the workbin named by attributes (WorkbinTypeId and owner id) and
    the sender's right to it. Return 0 and fill target, or an error code. */

@@ -9,14 +9,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_kvlist.h"
+#include "wb_kvlist_internal.h"
 
+//  Each entry makes one allocation, block: its key and a NUL, then for a
+//  string its text and a NUL, for a binary its bytes, for a list still
+//  encoded (wb_kvlist_add_encoded) those bytes. A decoded list is its own
+//  object. Fewer allocations per entry is what makes decoding cheap.
 typedef struct {
-    char *key;
+    char *key;                  /* the entry's block; freed with the entry */
     wb_type_t type;
+    bool encoded;               /* a WB_TYPE_LIST whose value is still bytes */
+    uint8_t depth;              /* of an encoded list */
     union {
-        char *string;
+        const char *string;     /* in block */
         int64_t integer;
-        struct { uint8_t *data; size_t size; } binary;
+        struct { const uint8_t *data; size_t size; } bytes;  /* in block */
         wb_kvlist_t *list;
     } value;
 } s_entry_t;
@@ -57,17 +64,12 @@ wb_kvlist_new (void)
     return calloc (1, sizeof (wb_kvlist_t));
 }
 
+//  Free what an entry owns: its block and a decoded list.
 static void
 s_entry_free (s_entry_t *entry)
 {
     free (entry->key);
-    if (entry->type == WB_TYPE_STRING)
-        free (entry->value.string);
-    else
-    if (entry->type == WB_TYPE_BINARY)
-        free (entry->value.binary.data);
-    else
-    if (entry->type == WB_TYPE_LIST)
+    if (entry->type == WB_TYPE_LIST && !entry->encoded)
         wb_kvlist_destroy (&entry->value.list);
     memset (entry, 0, sizeof (*entry));
 }
@@ -103,59 +105,140 @@ s_key_valid (const char *key, size_t length)
     return true;
 }
 
-//  Make room for one more entry and return it with its key set, or NULL.
-static s_entry_t *
-s_append_entry (wb_kvlist_t *self, const char *key, wb_type_t type)
+int
+wb_kvlist_reserve (wb_kvlist_t *self, size_t count)
 {
-    if (!self || !key || !s_key_valid (key, strlen (key))
-    ||  self->size >= WB_ENTRIES_MAX)
-        return NULL;
-    if (self->size == self->capacity) {
-        size_t capacity = self->capacity ? self->capacity * 2 : 8;
-        s_entry_t *entries = realloc (self->entries, capacity * sizeof (s_entry_t));
-        if (!entries)
-            return NULL;
-        self->entries = entries;
-        self->capacity = capacity;
-    }
-    s_entry_t *entry = &self->entries [self->size];
+    if (!self || count > WB_ENTRIES_MAX)
+        return -1;
+    if (count <= self->capacity)
+        return 0;
+    s_entry_t *entries = realloc (self->entries, count * sizeof (s_entry_t));
+    if (!entries)
+        return -1;
+    self->entries = entries;
+    self->capacity = count;
+    return 0;
+}
+
+//  Make an entry's block: key, NUL, then value_size bytes of value and a
+//  NUL (a string's terminator; harmless after other values). Its value
+//  pointer, where one applies, points into the block. 0 or -1.
+static int
+s_entry_make (s_entry_t *entry, const char *key, size_t key_size, wb_type_t type,
+              const void *value, size_t value_size)
+{
+    char *block = malloc (key_size + 1 + value_size + 1);
+    if (!block)
+        return -1;
+    memcpy (block, key, key_size);
+    block [key_size] = 0;
+    char *data = block + key_size + 1;
+    if (value_size)
+        memcpy (data, value, value_size);
+    data [value_size] = 0;
     memset (entry, 0, sizeof (*entry));
-    entry->key = strdup (key);
-    if (!entry->key)
-        return NULL;
+    entry->key = block;
     entry->type = type;
+    if (type == WB_TYPE_STRING)
+        entry->value.string = data;
+    else
+    if (type == WB_TYPE_BINARY || type == WB_TYPE_LIST) {
+        entry->value.bytes.data = (const uint8_t *) data;
+        entry->value.bytes.size = value_size;
+    }
+    return 0;
+}
+
+//  Append an entry made by s_entry_make, without checking key or sizes;
+//  the new entry, or NULL.
+static s_entry_t *
+s_append_entry (wb_kvlist_t *self, const char *key, size_t key_size, wb_type_t type,
+                const void *value, size_t value_size)
+{
+    if (self->size >= WB_ENTRIES_MAX)
+        return NULL;
+    size_t capacity = self->capacity ? self->capacity * 2 : 8;
+    if (self->size == self->capacity
+    &&  wb_kvlist_reserve (self, capacity < WB_ENTRIES_MAX ? capacity : WB_ENTRIES_MAX))
+        return NULL;
+    s_entry_t *entry = &self->entries [self->size];
+    if (s_entry_make (entry, key, key_size, type, value, value_size))
+        return NULL;
     self->size++;
     return entry;
 }
 
-//  Undo the last s_append_entry, when its value could not be stored.
-static int
-s_drop_last (wb_kvlist_t *self)
+//  Append an entry after checking the list and the key.
+static s_entry_t *
+s_append_checked (wb_kvlist_t *self, const char *key, wb_type_t type,
+                  const void *value, size_t value_size)
 {
-    s_entry_free (&self->entries [--self->size]);
-    return -1;
+    if (!self || !key)
+        return NULL;
+    size_t key_size = strlen (key);
+    if (!s_key_valid (key, key_size))
+        return NULL;
+    return s_append_entry (self, key, key_size, type, value, value_size);
+}
+
+int
+wb_kvlist_add_checked_bytes (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                             wb_type_t type, const uint8_t *value, size_t value_size)
+{
+    if (type != WB_TYPE_STRING && type != WB_TYPE_BINARY)
+        return -1;
+    return s_append_entry (self, (const char *) key, key_size, type, value, value_size)
+         ? 0 : -1;
+}
+
+int
+wb_kvlist_add_checked_int (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                           int64_t value)
+{
+    s_entry_t *entry = s_append_entry (self, (const char *) key, key_size, WB_TYPE_INT,
+                                       NULL, 0);
+    if (entry)
+        entry->value.integer = value;
+    return entry ? 0 : -1;
+}
+
+//  Append a list entry that takes *list_p (also on failure) and nulls it.
+static int
+s_append_list (wb_kvlist_t *self, const char *key, size_t key_size, wb_kvlist_t **list_p)
+{
+    s_entry_t *entry = s_append_entry (self, key, key_size, WB_TYPE_LIST, NULL, 0);
+    if (!entry) {
+        wb_kvlist_destroy (list_p);
+        return -1;
+    }
+    entry->value.list = *list_p;
+    *list_p = NULL;
+    return 0;
+}
+
+int
+wb_kvlist_add_checked_list (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                            wb_kvlist_t **list_p)
+{
+    return s_append_list (self, (const char *) key, key_size, list_p);
 }
 
 int
 wb_kvlist_add_string (wb_kvlist_t *self, const char *key, const char *value)
 {
-    if (!value || strlen (value) > WB_VALUE_MAX)
+    size_t size = value ? strlen (value) : 0;
+    if (!value || size > WB_VALUE_MAX)
         return -1;
-    s_entry_t *entry = s_append_entry (self, key, WB_TYPE_STRING);
-    if (!entry)
-        return -1;
-    entry->value.string = strdup (value);
-    return entry->value.string ? 0 : s_drop_last (self);
+    return s_append_checked (self, key, WB_TYPE_STRING, value, size) ? 0 : -1;
 }
 
 int
 wb_kvlist_add_int (wb_kvlist_t *self, const char *key, int64_t value)
 {
-    s_entry_t *entry = s_append_entry (self, key, WB_TYPE_INT);
-    if (!entry)
-        return -1;
-    entry->value.integer = value;
-    return 0;
+    s_entry_t *entry = s_append_checked (self, key, WB_TYPE_INT, NULL, 0);
+    if (entry)
+        entry->value.integer = value;
+    return entry ? 0 : -1;
 }
 
 int
@@ -163,17 +246,7 @@ wb_kvlist_add_binary (wb_kvlist_t *self, const char *key, const void *data, size
 {
     if ((!data && size) || size > WB_VALUE_MAX)
         return -1;
-    s_entry_t *entry = s_append_entry (self, key, WB_TYPE_BINARY);
-    if (!entry)
-        return -1;
-    //  malloc (0) may return NULL; keep one byte so NULL always means failure
-    entry->value.binary.data = malloc (size ? size : 1);
-    if (!entry->value.binary.data)
-        return s_drop_last (self);
-    if (size)
-        memcpy (entry->value.binary.data, data, size);
-    entry->value.binary.size = size;
-    return 0;
+    return s_append_checked (self, key, WB_TYPE_BINARY, data, size) ? 0 : -1;
 }
 
 int
@@ -181,13 +254,29 @@ wb_kvlist_add_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p)
 {
     if (!list_p || !*list_p)
         return -1;
-    s_entry_t *entry = s_append_entry (self, key, WB_TYPE_LIST);
-    if (!entry) {
+    size_t key_size = key ? strlen (key) : 0;
+    if (!self || !s_key_valid (key, key_size)) {
         wb_kvlist_destroy (list_p);
         return -1;
     }
-    entry->value.list = *list_p;
-    *list_p = NULL;
+    return s_append_list (self, key, key_size, list_p);
+}
+
+int
+wb_kvlist_add_encoded (wb_kvlist_t *self, const char *key, const uint8_t *data,
+                       size_t size, wb_codec_status_t *status)
+{
+    wb_codec_status_t ignored;
+    status = status ? status : &ignored;
+    size_t depth = 0;
+    *status = wb_kvlist_check (data, size, &depth);
+    if (*status != WB_CODEC_OK)
+        return -1;
+    s_entry_t *entry = s_append_checked (self, key, WB_TYPE_LIST, data, size);
+    if (!entry)
+        return -1;
+    entry->encoded = true;
+    entry->depth = (uint8_t) depth;
     return 0;
 }
 
@@ -202,16 +291,18 @@ s_find (const wb_kvlist_t *self, const char *key)
     return NULL;
 }
 
-//  Give an entry a new value of any type, freeing the old one. The new
-//  value is made before this call, so failure leaves the entry as it was.
-static void
-s_replace_value (s_entry_t *entry, const s_entry_t *value)
+//  Replace an entry by a new one with the same key, made from a value
+//  (s_entry_make): on failure the entry stays as it was. 0 or -1.
+static int
+s_replace (s_entry_t *entry, wb_type_t type, const void *value, size_t value_size)
 {
-    char *key = entry->key;
-    entry->key = NULL;
+    s_entry_t replacement;
+    if (s_entry_make (&replacement, entry->key, strlen (entry->key), type,
+                      value, value_size))
+        return -1;
     s_entry_free (entry);
-    *entry = *value;
-    entry->key = key;
+    *entry = replacement;
+    return 0;
 }
 
 int
@@ -222,11 +313,7 @@ wb_kvlist_set_string (wb_kvlist_t *self, const char *key, const char *value)
         return wb_kvlist_add_string (self, key, value);
     if (!value || strlen (value) > WB_VALUE_MAX)
         return -1;
-    s_entry_t replacement = { .type = WB_TYPE_STRING, .value.string = strdup (value) };
-    if (!replacement.value.string)
-        return -1;
-    s_replace_value (entry, &replacement);
-    return 0;
+    return s_replace (entry, WB_TYPE_STRING, value, strlen (value));
 }
 
 int
@@ -235,8 +322,9 @@ wb_kvlist_set_int (wb_kvlist_t *self, const char *key, int64_t value)
     s_entry_t *entry = s_find (self, key);
     if (!entry)
         return wb_kvlist_add_int (self, key, value);
-    s_entry_t replacement = { .type = WB_TYPE_INT, .value.integer = value };
-    s_replace_value (entry, &replacement);
+    if (s_replace (entry, WB_TYPE_INT, NULL, 0))
+        return -1;
+    entry->value.integer = value;
     return 0;
 }
 
@@ -246,9 +334,12 @@ wb_kvlist_set_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p)
     s_entry_t *entry = s_find (self, key);
     if (!entry || !list_p || !*list_p)
         return wb_kvlist_add_list (self, key, list_p);
-    s_entry_t replacement = { .type = WB_TYPE_LIST, .value.list = *list_p };
+    if (s_replace (entry, WB_TYPE_LIST, NULL, 0)) {
+        wb_kvlist_destroy (list_p);
+        return -1;
+    }
+    entry->value.list = *list_p;
     *list_p = NULL;
-    s_replace_value (entry, &replacement);
     return 0;
 }
 
@@ -267,6 +358,39 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
     size_t removed = self->size - kept;
     self->size = kept;
     return removed;
+}
+
+//  The list of a list entry, decoding one still encoded (once: the entry
+//  keeps the decoded list). The bytes were checked when added, so only a
+//  lack of memory makes this NULL. The list object is not const (every
+//  list is allocated), so changing the entry through a reader is sound.
+static wb_kvlist_t *
+s_list_of (const s_entry_t *entry)
+{
+    if (!entry || entry->type != WB_TYPE_LIST)
+        return NULL;
+    if (!entry->encoded)
+        return entry->value.list;
+    s_entry_t *changed = (s_entry_t *) entry;
+    wb_kvlist_t *list = wb_kvlist_decode (entry->value.bytes.data,
+                                          entry->value.bytes.size, NULL);
+    if (!list)
+        return NULL;
+    //  the block keeps only the key now
+    char *block = realloc (changed->key, strlen (changed->key) + 1);
+    if (block)
+        changed->key = block;
+    changed->encoded = false;
+    changed->depth = 0;
+    changed->value.list = list;
+    return list;
+}
+
+void
+wb_kvlist_truncate (wb_kvlist_t *self, size_t size)
+{
+    while (self && self->size > size)
+        s_entry_free (&self->entries [--self->size]);
 }
 
 bool
@@ -314,15 +438,14 @@ wb_kvlist_binary (const wb_kvlist_t *self, const char *key, size_t *size)
     if (!entry || entry->type != WB_TYPE_BINARY)
         return NULL;
     if (size)
-        *size = entry->value.binary.size;
-    return entry->value.binary.data;
+        *size = entry->value.bytes.size;
+    return entry->value.bytes.data;
 }
 
 wb_kvlist_t *
 wb_kvlist_list (const wb_kvlist_t *self, const char *key)
 {
-    s_entry_t *entry = s_find (self, key);
-    return entry && entry->type == WB_TYPE_LIST ? entry->value.list : NULL;
+    return s_list_of (s_find (self, key));
 }
 
 static const s_entry_t *
@@ -366,30 +489,63 @@ wb_kvlist_binary_at (const wb_kvlist_t *self, size_t index, size_t *size)
     if (!entry || entry->type != WB_TYPE_BINARY)
         return NULL;
     if (size)
-        *size = entry->value.binary.size;
-    return entry->value.binary.data;
+        *size = entry->value.bytes.size;
+    return entry->value.bytes.data;
 }
 
 wb_kvlist_t *
 wb_kvlist_list_at (const wb_kvlist_t *self, size_t index)
 {
-    const s_entry_t *entry = s_at (self, index);
-    return entry && entry->type == WB_TYPE_LIST ? entry->value.list : NULL;
+    return s_list_of (s_at (self, index));
 }
 
-//  Append a copy of one entry of another list.
+const uint8_t *
+wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index, size_t *size, size_t *depth)
+{
+    const s_entry_t *entry = s_at (self, index);
+    if (!entry || !entry->encoded)
+        return NULL;
+    *size = entry->value.bytes.size;
+    *depth = entry->depth;
+    return entry->value.bytes.data;
+}
+
+wb_kvlist_t *
+wb_kvlist_take_list_at (wb_kvlist_t *self, size_t index)
+{
+    const s_entry_t *entry = s_at (self, index);
+    wb_kvlist_t *list = s_list_of (entry);
+    if (!list)
+        return NULL;
+    self->entries [index].value.list = NULL;
+    s_entry_free (&self->entries [index]);
+    memmove (self->entries + index, self->entries + index + 1,
+             (self->size - index - 1) * sizeof (s_entry_t));
+    self->size--;
+    return list;
+}
+
+//  Append a copy of one entry of another list; an encoded list stays so.
 static int
 s_copy_entry (wb_kvlist_t *self, const s_entry_t *entry)
 {
-    if (entry->type == WB_TYPE_STRING)
-        return wb_kvlist_add_string (self, entry->key, entry->value.string);
+    size_t key_size = strlen (entry->key);
+    if (entry->type == WB_TYPE_LIST && !entry->encoded) {
+        wb_kvlist_t *copy = wb_kvlist_dup (entry->value.list);
+        return copy ? s_append_list (self, entry->key, key_size, &copy) : -1;
+    }
+    const void *value = entry->type == WB_TYPE_STRING ? (const void *) entry->value.string
+                      : entry->type == WB_TYPE_INT ? NULL : entry->value.bytes.data;
+    size_t size = entry->type == WB_TYPE_STRING ? strlen (entry->value.string)
+                : entry->type == WB_TYPE_INT ? 0 : entry->value.bytes.size;
+    s_entry_t *copy = s_append_entry (self, entry->key, key_size, entry->type, value, size);
+    if (!copy)
+        return -1;
     if (entry->type == WB_TYPE_INT)
-        return wb_kvlist_add_int (self, entry->key, entry->value.integer);
-    if (entry->type == WB_TYPE_BINARY)
-        return wb_kvlist_add_binary (self, entry->key, entry->value.binary.data,
-                                     entry->value.binary.size);
-    wb_kvlist_t *copy = wb_kvlist_dup (entry->value.list);
-    return copy ? wb_kvlist_add_list (self, entry->key, &copy) : -1;
+        copy->value.integer = entry->value.integer;
+    copy->encoded = entry->encoded;
+    copy->depth = entry->depth;
+    return 0;
 }
 
 int
@@ -411,7 +567,7 @@ wb_kvlist_dup (const wb_kvlist_t *self)
     if (!self)
         return NULL;
     wb_kvlist_t *copy = wb_kvlist_new ();
-    if (copy && wb_kvlist_append (copy, self))
+    if (copy && (wb_kvlist_reserve (copy, self->size) || wb_kvlist_append (copy, self)))
         wb_kvlist_destroy (&copy);
     return copy;
 }
@@ -427,11 +583,11 @@ s_entry_equal (const s_entry_t *a, const s_entry_t *b)
         case WB_TYPE_INT:
             return a->value.integer == b->value.integer;
         case WB_TYPE_BINARY:
-            return a->value.binary.size == b->value.binary.size
-                && memcmp (a->value.binary.data, b->value.binary.data,
-                           a->value.binary.size) == 0;
+            return a->value.bytes.size == b->value.bytes.size
+                && memcmp (a->value.bytes.data, b->value.bytes.data,
+                           a->value.bytes.size) == 0;
         case WB_TYPE_LIST:
-            return wb_kvlist_equal (a->value.list, b->value.list);
+            return wb_kvlist_equal (s_list_of (a), s_list_of (b));
     }
     return false;
 }

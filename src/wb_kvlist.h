@@ -67,6 +67,14 @@ int wb_kvlist_add_int (wb_kvlist_t *self, const char *key, int64_t value);
 int wb_kvlist_add_binary (wb_kvlist_t *self, const char *key,
                           const void *data, size_t size);
 int wb_kvlist_add_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p);
+/* Append a list entry given as its encoding (what wb_kvlist_encode made),
+   for bytes that are sent again as they are: the store's. The bytes are
+   checked as the decoder checks a peer's (wb_kvlist_check) and copied; the
+   encoder copies them out unchanged, and the first reader of the entry's
+   list decodes them. -1, with *status (optional) saying why if the bytes
+   are at fault, if they do not check or the key is invalid. */
+int wb_kvlist_add_encoded (wb_kvlist_t *self, const char *key, const uint8_t *data,
+                           size_t size, wb_codec_status_t *status);
 
 /* Replace the first entry with this key, or append one. Same returns. */
 int wb_kvlist_set_string (wb_kvlist_t *self, const char *key, const char *value);
@@ -95,6 +103,16 @@ int64_t wb_kvlist_int_at (const wb_kvlist_t *self, size_t index);
 const void *wb_kvlist_binary_at (const wb_kvlist_t *self, size_t index, size_t *size);
 wb_kvlist_t *wb_kvlist_list_at (const wb_kvlist_t *self, size_t index);
 
+/* Remove the entry at index and hand over its list: the caller destroys
+   it. NULL, removing nothing, if that entry is not a list. Taking the
+   last entry costs nothing; an earlier one moves the entries after it. */
+wb_kvlist_t *wb_kvlist_take_list_at (wb_kvlist_t *self, size_t index);
+/* Drop the entries from index size on (nothing if there are fewer). */
+void wb_kvlist_truncate (wb_kvlist_t *self, size_t size);
+/* Make room for count entries in all, so that adding them does not grow
+   the list again. 0, or -1 if count is over WB_ENTRIES_MAX or no memory. */
+int wb_kvlist_reserve (wb_kvlist_t *self, size_t count);
+
 /* Copy every entry of source to the end of self. Return 0 or -1. */
 int wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source);
 
@@ -108,6 +126,16 @@ uint8_t *wb_kvlist_encode (const wb_kvlist_t *self, size_t *size);
 /* Decode exactly size bytes. Return the list, or NULL with *status set. */
 wb_kvlist_t *wb_kvlist_decode (const uint8_t *data, size_t size,
                                wb_codec_status_t *status);
+/* Check that size bytes are one list, by the rules of wb_kvlist_decode
+   and with the same status, without building it; *depth (optional) gets
+   its nesting depth (1: no nested list). */
+wb_codec_status_t wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth);
+/* Encode with one int entry (key, value) put before the list's own, as a
+   message body carries its ReferenceId, into buffer (capacity bytes).
+   Return the size of that encoding, writing nothing if buffer is NULL or
+   too small; 0 if it cannot be encoded (key invalid, over a limit). */
+size_t wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t value,
+                                   uint8_t *buffer, size_t capacity);
 
 /* Append a one-line readable form, {Key='text' N=5 L={...} B=<3 bytes>},
    to buffer (NUL-terminated, truncated with "..." to fit capacity). */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_kvlist.h"
+#include "wb_kvlist_internal.h"
 
 /* The smallest encoded entry: 1-byte key, type, an empty string. */
 #define MIN_ENTRY_BYTES (1 + 1 + 1 + 4)
@@ -24,7 +25,7 @@ s_list_size (const wb_kvlist_t *self)
     size_t size = 4;
     for (size_t index = 0; index < wb_kvlist_size (self); index++) {
         size += 1 + strlen (wb_kvlist_key_at (self, index)) + 1;
-        size_t value_size = 0;
+        size_t value_size = 0, depth = 0;
         switch (wb_kvlist_type_at (self, index)) {
             case WB_TYPE_STRING:
                 size += 4 + strlen (wb_kvlist_string_at (self, index));
@@ -37,7 +38,10 @@ s_list_size (const wb_kvlist_t *self)
                 size += 4 + value_size;
                 break;
             case WB_TYPE_LIST:
-                size += s_list_size (wb_kvlist_list_at (self, index));
+                if (wb_kvlist_encoded_at (self, index, &value_size, &depth))
+                    size += value_size;
+                else
+                    size += s_list_size (wb_kvlist_list_at (self, index));
                 break;
         }
     }
@@ -69,37 +73,71 @@ s_put_bytes (uint8_t *cursor, const void *data, size_t size)
     return cursor + size;
 }
 
+//  An entry's key and type tag.
+static uint8_t *
+s_put_key (uint8_t *cursor, const char *key, wb_type_t type)
+{
+    size_t length = strlen (key);
+    *cursor++ = (uint8_t) length;
+    memcpy (cursor, key, length);
+    cursor += length;
+    *cursor++ = (uint8_t) type;
+    return cursor;
+}
+
+static uint8_t *
+s_put_int (uint8_t *cursor, int64_t value)
+{
+    cursor = s_put_u32 (cursor, (uint32_t) ((uint64_t) value >> 32));
+    return s_put_u32 (cursor, (uint32_t) value);
+}
+
+static uint8_t *s_put_list (uint8_t *cursor, const wb_kvlist_t *self);
+
+//  The value of the entry at index; an encoded list is copied as it is.
+static uint8_t *
+s_put_value (uint8_t *cursor, const wb_kvlist_t *self, size_t index)
+{
+    size_t size = 0, depth = 0;
+    switch (wb_kvlist_type_at (self, index)) {
+        case WB_TYPE_STRING: {
+            const char *string = wb_kvlist_string_at (self, index);
+            return s_put_bytes (cursor, string, strlen (string));
+        }
+        case WB_TYPE_INT:
+            return s_put_int (cursor, wb_kvlist_int_at (self, index));
+        case WB_TYPE_BINARY: {
+            const void *data = wb_kvlist_binary_at (self, index, &size);
+            return s_put_bytes (cursor, data, size);
+        }
+        case WB_TYPE_LIST: {
+            const uint8_t *encoded = wb_kvlist_encoded_at (self, index, &size, &depth);
+            if (!encoded)
+                return s_put_list (cursor, wb_kvlist_list_at (self, index));
+            memcpy (cursor, encoded, size);
+            return cursor + size;
+        }
+    }
+    return cursor;
+}
+
+//  The entries of a list, without their count.
+static uint8_t *
+s_put_entries (uint8_t *cursor, const wb_kvlist_t *self)
+{
+    for (size_t index = 0; index < wb_kvlist_size (self); index++) {
+        cursor = s_put_key (cursor, wb_kvlist_key_at (self, index),
+                            wb_kvlist_type_at (self, index));
+        cursor = s_put_value (cursor, self, index);
+    }
+    return cursor;
+}
+
 static uint8_t *
 s_put_list (uint8_t *cursor, const wb_kvlist_t *self)
 {
     cursor = s_put_u32 (cursor, (uint32_t) wb_kvlist_size (self));
-    for (size_t index = 0; index < wb_kvlist_size (self); index++) {
-        const char *key = wb_kvlist_key_at (self, index);
-        wb_type_t type = wb_kvlist_type_at (self, index);
-        *cursor++ = (uint8_t) strlen (key);
-        memcpy (cursor, key, strlen (key));
-        cursor += strlen (key);
-        *cursor++ = (uint8_t) type;
-        if (type == WB_TYPE_STRING) {
-            const char *string = wb_kvlist_string_at (self, index);
-            cursor = s_put_bytes (cursor, string, strlen (string));
-        }
-        else
-        if (type == WB_TYPE_INT) {
-            uint64_t value = (uint64_t) wb_kvlist_int_at (self, index);
-            cursor = s_put_u32 (cursor, (uint32_t) (value >> 32));
-            cursor = s_put_u32 (cursor, (uint32_t) value);
-        }
-        else
-        if (type == WB_TYPE_BINARY) {
-            size_t size = 0;
-            const void *data = wb_kvlist_binary_at (self, index, &size);
-            cursor = s_put_bytes (cursor, data, size);
-        }
-        else
-            cursor = s_put_list (cursor, wb_kvlist_list_at (self, index));
-    }
-    return cursor;
+    return s_put_entries (cursor, self);
 }
 
 static size_t
@@ -107,12 +145,13 @@ s_depth (const wb_kvlist_t *self)
 {
     size_t deepest = 0;
     for (size_t index = 0; index < wb_kvlist_size (self); index++) {
-        wb_kvlist_t *child = wb_kvlist_list_at (self, index);
-        if (child) {
-            size_t depth = s_depth (child);
-            if (depth > deepest)
-                deepest = depth;
-        }
+        size_t size = 0, depth = 0;
+        if (wb_kvlist_type_at (self, index) != WB_TYPE_LIST)
+            continue;
+        if (!wb_kvlist_encoded_at (self, index, &size, &depth))
+            depth = s_depth (wb_kvlist_list_at (self, index));
+        if (depth > deepest)
+            deepest = depth;
     }
     return deepest + 1;
 }
@@ -132,12 +171,38 @@ wb_kvlist_encode (const wb_kvlist_t *self, size_t *size)
     return buffer;
 }
 
+size_t
+wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t value,
+                            uint8_t *buffer, size_t capacity)
+{
+    size_t key_size = key ? strlen (key) : 0;
+    if (!self || key_size == 0 || key_size > WB_KEY_MAX
+    ||  wb_kvlist_size (self) >= WB_ENTRIES_MAX)
+        return 0;
+    for (size_t index = 0; index < key_size; index++)
+        if (key [index] < 0x21 || key [index] > 0x7e)
+            return 0;
+    size_t size = s_list_size (self) + 1 + key_size + 1 + 8;
+    if (size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
+        return 0;
+    if (!buffer || capacity < size)
+        return size;
+    uint8_t *cursor = s_put_u32 (buffer, (uint32_t) wb_kvlist_size (self) + 1);
+    cursor = s_put_key (cursor, key, WB_TYPE_INT);
+    cursor = s_put_int (cursor, value);
+    s_put_entries (cursor, self);
+    return size;
+}
+
 // ---------------------------------------------------------------- decoding
 
+//  The decoder, and the checker (build false: the same walk, nothing made).
 typedef struct {
     const uint8_t *cursor;
     size_t remaining;
     wb_codec_status_t status;
+    bool build;
+    size_t deepest;         /* depth of the deepest list met */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
@@ -196,10 +261,27 @@ s_utf8_sequence (const uint8_t *text, size_t available)
     return length;
 }
 
+//  Length of the run of ASCII (0x01..0x7f) at the start of text: most
+//  text is ASCII, and eight bytes at a time are checked at once.
+static size_t
+s_ascii_run (const uint8_t *text, size_t size)
+{
+    const uint64_t high = 0x8080808080808080u, low = 0x0101010101010101u;
+    size_t offset = 0;
+    for (; offset + 8 <= size; offset += 8) {
+        uint64_t word;
+        memcpy (&word, text + offset, 8);
+        //  a byte with its high bit set, or a zero byte, ends the run
+        if ((word & high) || ((word - low) & ~word & high))
+            break;
+    }
+    return offset;
+}
+
 static bool
 s_utf8_valid (const uint8_t *text, size_t size)
 {
-    size_t offset = 0;
+    size_t offset = s_ascii_run (text, size);
     while (offset < size) {
         size_t length = s_utf8_sequence (text + offset, size - offset);
         if (length == 0)
@@ -223,132 +305,156 @@ s_get_sized (s_reader_t *reader, size_t *size)
     return s_take (reader, *size);
 }
 
+//  A string or binary value; a string must be UTF-8.
 static int
-s_get_string (s_reader_t *reader, wb_kvlist_t *list, const char *key)
+s_get_bytes (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
+             size_t key_size, wb_type_t type)
 {
     size_t size;
     const uint8_t *bytes = s_get_sized (reader, &size);
     if (!bytes)
         return -1;
-    if (!s_utf8_valid (bytes, size))
+    if (type == WB_TYPE_STRING && !s_utf8_valid (bytes, size))
         return s_fail (reader, WB_CODEC_BAD_UTF8);
-    char *string = malloc (size + 1);
-    if (!string)
-        return s_fail (reader, WB_CODEC_TOO_BIG);
-    memcpy (string, bytes, size);
-    string [size] = 0;
-    int rc = wb_kvlist_add_string (list, key, string);
-    free (string);
-    return rc ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+    if (!reader->build)
+        return 0;
+    return wb_kvlist_add_checked_bytes (list, key, key_size, type, bytes, size)
+         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
 static int
-s_get_int (s_reader_t *reader, wb_kvlist_t *list, const char *key)
+s_get_int (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size)
 {
     uint64_t high = s_get_u32 (reader);
     uint64_t low = s_get_u32 (reader);
     if (reader->status != WB_CODEC_OK)
         return -1;
-    return wb_kvlist_add_int (list, key, (int64_t) (high << 32 | low));
-}
-
-static int
-s_get_binary (s_reader_t *reader, wb_kvlist_t *list, const char *key)
-{
-    size_t size;
-    const uint8_t *bytes = s_get_sized (reader, &size);
-    if (!bytes)
-        return -1;
-    return wb_kvlist_add_binary (list, key, bytes, size)
+    if (!reader->build)
+        return 0;
+    return wb_kvlist_add_checked_int (list, key, key_size, (int64_t) (high << 32 | low))
          ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
-static wb_kvlist_t *s_get_list (s_reader_t *reader, size_t depth);
+static int s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p);
+
+static int
+s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size,
+             size_t depth)
+{
+    wb_kvlist_t *child = NULL;
+    if (s_get_list (reader, depth + 1, &child))
+        return -1;
+    if (!reader->build)
+        return 0;
+    return wb_kvlist_add_checked_list (list, key, key_size, &child)
+         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+}
+
+//  A key: 1..WB_KEY_MAX printable ASCII characters, no NUL, no space.
+static const uint8_t *
+s_get_key (s_reader_t *reader, size_t *key_size)
+{
+    const uint8_t *length = s_take (reader, 1);
+    const uint8_t *key = length ? s_take (reader, *length) : NULL;
+    if (!key)
+        return NULL;
+    *key_size = *length;
+    if (*key_size == 0 || *key_size > WB_KEY_MAX) {
+        s_fail (reader, WB_CODEC_BAD_KEY);
+        return NULL;
+    }
+    for (size_t index = 0; index < *key_size; index++)
+        if (key [index] < 0x21 || key [index] > 0x7e) {
+            s_fail (reader, WB_CODEC_BAD_KEY);
+            return NULL;
+        }
+    return key;
+}
 
 static int
 s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
 {
-    const uint8_t *key_length = s_take (reader, 1);
-    if (!key_length)
-        return -1;
-    const uint8_t *key_bytes = s_take (reader, *key_length);
-    if (!key_bytes)
-        return -1;
-    char key [WB_KEY_MAX + 1];
-    if (*key_length == 0 || *key_length > WB_KEY_MAX)
-        return s_fail (reader, WB_CODEC_BAD_KEY);
-    //  printable ASCII only: no NUL to cut the key short, no space
-    for (size_t index = 0; index < *key_length; index++)
-        if (key_bytes [index] < 0x21 || key_bytes [index] > 0x7e)
-            return s_fail (reader, WB_CODEC_BAD_KEY);
-    memcpy (key, key_bytes, *key_length);
-    key [*key_length] = 0;
-    const uint8_t *type = s_take (reader, 1);
+    size_t key_size = 0;
+    const uint8_t *key = s_get_key (reader, &key_size);
+    const uint8_t *type = key ? s_take (reader, 1) : NULL;
     if (!type)
         return -1;
     switch (*type) {
-        case WB_TYPE_STRING: return s_get_string (reader, list, key);
-        case WB_TYPE_INT:    return s_get_int (reader, list, key);
-        case WB_TYPE_BINARY: return s_get_binary (reader, list, key);
-        case WB_TYPE_LIST: {
-            wb_kvlist_t *child = s_get_list (reader, depth + 1);
-            if (!child)
-                return -1;
-            return wb_kvlist_add_list (list, key, &child);
-        }
+        case WB_TYPE_STRING:
+        case WB_TYPE_BINARY:
+            return s_get_bytes (reader, list, key, key_size, *type);
+        case WB_TYPE_INT:
+            return s_get_int (reader, list, key, key_size);
+        case WB_TYPE_LIST:
+            return s_get_child (reader, list, key, key_size, depth);
     }
     return s_fail (reader, WB_CODEC_BAD_TYPE);
 }
 
-static wb_kvlist_t *
-s_get_list (s_reader_t *reader, size_t depth)
+//  A list at this depth: into *list_p when building. 0 or -1.
+static int
+s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
 {
-    if (depth > WB_DEPTH_MAX) {
-        s_fail (reader, WB_CODEC_TOO_DEEP);
-        return NULL;
-    }
+    if (depth > WB_DEPTH_MAX)
+        return s_fail (reader, WB_CODEC_TOO_DEEP);
     uint32_t count = s_get_u32 (reader);
     if (reader->status != WB_CODEC_OK)
-        return NULL;
+        return -1;
     //  A count the remaining bytes cannot hold is refused before any
     //  allocation, so a forged count cannot exhaust memory.
-    if (count > WB_ENTRIES_MAX || count > reader->remaining / MIN_ENTRY_BYTES) {
-        s_fail (reader, WB_CODEC_TOO_MANY);
-        return NULL;
-    }
-    wb_kvlist_t *list = wb_kvlist_new ();
-    if (!list) {
-        s_fail (reader, WB_CODEC_TOO_BIG);
-        return NULL;
+    if (count > WB_ENTRIES_MAX || count > reader->remaining / MIN_ENTRY_BYTES)
+        return s_fail (reader, WB_CODEC_TOO_MANY);
+    reader->deepest = depth > reader->deepest ? depth : reader->deepest;
+    wb_kvlist_t *list = NULL;
+    if (reader->build) {
+        list = wb_kvlist_new ();
+        if (!list || wb_kvlist_reserve (list, count)) {
+            wb_kvlist_destroy (&list);
+            return s_fail (reader, WB_CODEC_TOO_BIG);
+        }
     }
     for (uint32_t index = 0; index < count; index++)
         if (s_get_entry (reader, list, depth)) {
-            //  add_ fails only on a key it refuses: report that
-            s_fail (reader, WB_CODEC_BAD_KEY);
             wb_kvlist_destroy (&list);
-            return NULL;
+            return -1;
         }
-    return list;
+    *list_p = list;
+    return 0;
+}
+
+//  Decode or check exactly size bytes: the reader's status.
+static wb_codec_status_t
+s_read (s_reader_t *reader, wb_kvlist_t **list_p)
+{
+    if (!reader->cursor || reader->remaining > WB_BODY_MAX)
+        return reader->cursor ? WB_CODEC_TOO_BIG : WB_CODEC_TRUNCATED;
+    if (s_get_list (reader, 1, list_p) == 0 && reader->remaining > 0) {
+        reader->status = WB_CODEC_TRAILING;
+        wb_kvlist_destroy (list_p);
+    }
+    return reader->status;
 }
 
 wb_kvlist_t *
 wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
 {
     wb_codec_status_t ignored;
-    if (!status)
-        status = &ignored;
-    if (!data || size > WB_BODY_MAX) {
-        *status = data ? WB_CODEC_TOO_BIG : WB_CODEC_TRUNCATED;
-        return NULL;
-    }
-    s_reader_t reader = { data, size, WB_CODEC_OK };
-    wb_kvlist_t *list = s_get_list (&reader, 1);
-    if (list && reader.remaining > 0) {
-        reader.status = WB_CODEC_TRAILING;
-        wb_kvlist_destroy (&list);
-    }
-    *status = reader.status;
+    status = status ? status : &ignored;
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0 };
+    wb_kvlist_t *list = NULL;
+    *status = s_read (&reader, &list);
     return list;
+}
+
+wb_codec_status_t
+wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
+{
+    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0 };
+    wb_kvlist_t *unused = NULL;
+    wb_codec_status_t status = s_read (&reader, &unused);
+    if (depth)
+        *depth = status == WB_CODEC_OK ? reader.deepest : 0;
+    return status;
 }
 
 // ---------------------------------------------------------------- printing

@@ -105,19 +105,18 @@ wb_msg_set_routing_id (wb_msg_t *self, zframe_t *routing_id)
     self->routing_id = routing_id ? zframe_dup (routing_id) : NULL;
 }
 
-//  The body as sent: ReferenceId first, then the message's attributes.
-static uint8_t *
-s_encode_body (const wb_msg_t *self, size_t *size)
+//  The body frame as sent: ReferenceId first, then the message's
+//  attributes, encoded in place into the frame; NULL on failure.
+static zframe_t *
+s_encode_body (const wb_msg_t *self)
 {
-    wb_kvlist_t *wire = wb_kvlist_new ();
-    if (!wire)
-        return NULL;
-    uint8_t *bytes = NULL;
-    if (wb_kvlist_add_int (wire, "ReferenceId", self->reference_id) == 0
-    &&  wb_kvlist_append (wire, self->body) == 0)
-        bytes = wb_kvlist_encode (wire, size);
-    wb_kvlist_destroy (&wire);
-    return bytes;
+    size_t size = wb_kvlist_encode_int_first (self->body, "ReferenceId",
+                                              self->reference_id, NULL, 0);
+    zframe_t *frame = size ? zframe_new (NULL, size) : NULL;
+    if (frame && wb_kvlist_encode_int_first (self->body, "ReferenceId", self->reference_id,
+                                             zframe_data (frame), size) != size)
+        zframe_destroy (&frame);
+    return frame;
 }
 
 zmsg_t *
@@ -125,15 +124,13 @@ wb_msg_encode (const wb_msg_t *self)
 {
     if (!self)
         return NULL;
-    size_t size = 0;
-    uint8_t *body = s_encode_body (self, &size);
+    zframe_t *body = s_encode_body (self);
     if (!body)
         return NULL;
     zmsg_t *zmsg = zmsg_new ();
     zmsg_addstr (zmsg, WB_PROTOCOL_ID);
     zmsg_addstr (zmsg, self->spec->name);
-    zmsg_addmem (zmsg, body, size);
-    free (body);
+    zmsg_append (zmsg, &body);
     return zmsg;
 }
 

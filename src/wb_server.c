@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
+#include <sys/stat.h>
 #include "wb_server.h"
 #include "wb_engine.h"
 #include "wb_security.h"
@@ -10,6 +11,24 @@
 #define EXPIRY_SWEEP_MS 1000
 /* Messages handled per wake before the pipe and the clock are looked at. */
 #define BURST_MAX 1000
+/* The most requests whose changes share one store transaction (group
+   commit), while more requests are waiting. */
+#define GROUP_MAX 64
+/* Pending connections the kernel queues for us: a reconnect storm of a
+   thousand clients fits, instead of being refused and retried later. */
+#define LISTEN_BACKLOG 1024
+/* ZMTP heartbeats (ms): only to find dead connections, so rare; the
+   application's ping and the session timeout are the liveness rule. */
+#define HEARTBEAT_IVL 30000
+#define HEARTBEAT_TIMEOUT 90000
+
+/* The file of an ipc:// endpoint as bound, to remove it at the end only
+   if it is still ours (a later server may have bound the same path). */
+typedef struct {
+    bool bound;
+    dev_t device;
+    ino_t inode;
+} s_socket_file_t;
 
 struct _wb_server_t {
     zsock_t *router;
@@ -17,8 +36,10 @@ struct _wb_server_t {
     wb_store_t *store;
     wb_engine_t *engine;
     zlistx_t *endpoints;        /* resolved endpoint strings */
+    s_socket_file_t files [WB_ENDPOINTS_MAX];   /* by endpoint, for ipc:// */
     zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
+    size_t grouped;             /* requests in the open group commit; 0: none */
     bool verbose;
 };
 
@@ -39,6 +60,7 @@ s_send (void *context, wb_msg_t **msg_p)
     return wb_msg_send (msg_p, self->router);
 }
 
+//  Set the ROUTER's options; before binding, as the backlog needs.
 static void
 s_configure_router (zsock_t *router, const wb_server_options_t *options)
 {
@@ -47,9 +69,33 @@ s_configure_router (zsock_t *router, const wb_server_options_t *options)
     zsock_set_sndtimeo (router, 0);
     zsock_set_linger (router, 0);
     zsock_set_maxmsgsize (router, (int64_t) WB_BODY_MAX + 4096);
-    zsock_set_heartbeat_ivl (router, 5000);
-    zsock_set_heartbeat_timeout (router, 15000);
-    zsock_set_heartbeat_ttl (router, 15000);
+    zsock_set_backlog (router, LISTEN_BACKLOG);
+    zsock_set_heartbeat_ivl (router, HEARTBEAT_IVL);
+    zsock_set_heartbeat_timeout (router, HEARTBEAT_TIMEOUT);
+    zsock_set_heartbeat_ttl (router, HEARTBEAT_TIMEOUT);
+}
+
+//  The socket file of an ipc:// endpoint; NULL for other transports and
+//  for Linux's abstract names (ipc://@name), which have none.
+static const char *
+s_socket_path (const char *endpoint)
+{
+    if (strncmp (endpoint, "ipc://", 6) != 0 || endpoint [6] == '@' || !endpoint [6])
+        return NULL;
+    return endpoint + 6;
+}
+
+//  Note which file an endpoint just bound, if it has one.
+static void
+s_remember_file (s_socket_file_t *file, const char *endpoint)
+{
+    struct stat status;
+    const char *path = s_socket_path (endpoint);
+    file->bound = path && stat (path, &status) == 0;
+    if (file->bound) {
+        file->device = status.st_dev;
+        file->inode = status.st_ino;
+    }
 }
 
 //  Bind every endpoint and remember what was really bound.
@@ -72,9 +118,30 @@ s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size
         }
         char *last = zsock_last_endpoint (self->router);
         zlistx_add_end (self->endpoints, last ? last : (char *) endpoints [index]);
+        s_remember_file (&self->files [index], zlistx_last (self->endpoints));
         zstr_free (&last);
     }
     return 0;
+}
+
+//  Unbind every endpoint, and remove the socket file of each ipc://
+//  endpoint that is still the one we bound: libzmq 4.3 leaves it behind.
+static void
+s_unbind (wb_server_t *self)
+{
+    if (!self->router)
+        return;
+    size_t index = 0;
+    for (const char *endpoint = zlistx_first (self->endpoints); endpoint;
+         endpoint = zlistx_next (self->endpoints), index++) {
+        zsock_unbind (self->router, "%s", endpoint);
+        struct stat status;
+        const s_socket_file_t *file = &self->files [index];
+        const char *path = s_socket_path (endpoint);
+        if (file->bound && stat (path, &status) == 0
+        &&  status.st_dev == file->device && status.st_ino == file->inode)
+            unlink (path);
+    }
 }
 
 //  Load the server's certificate and start zauth on the authorised keys.
@@ -150,6 +217,7 @@ wb_server_destroy (wb_server_t **self_p)
         return;
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
+    s_unbind (self);
     zsock_destroy (&self->router);
     wb_store_destroy (&self->store);
     wb_directory_destroy (&self->directory);
@@ -199,7 +267,30 @@ s_recv (wb_server_t *self, wb_codec_status_t *status, int64_t *reference_id,
     return msg;
 }
 
-//  Receive and handle one message; false when nothing was waiting.
+//  Group commit: when another message waits behind the one just received,
+//  open a batch (if none is open) so that their changes share a commit.
+static void
+s_group_open (wb_server_t *self, bool more)
+{
+    if (more && !self->grouped && wb_engine_batch_begin (self->engine) == 0)
+        self->grouped = 1;
+    else
+    if (self->grouped)
+        self->grouped++;
+}
+
+//  Close the open batch, if any: one commit, then its replies and events.
+static void
+s_group_close (wb_server_t *self)
+{
+    if (!self->grouped)
+        return;
+    self->grouped = 0;
+    wb_engine_batch_end (self->engine);
+}
+
+//  Receive and handle one message; false when nothing was waiting. A
+//  batch ends once GROUP_MAX requests are in it or no input waits.
 static bool
 s_handle_one (wb_server_t *self)
 {
@@ -209,6 +300,8 @@ s_handle_one (wb_server_t *self)
     int64_t reference_id = 0;
     zframe_t *routing_id = NULL;
     wb_msg_t *msg = s_recv (self, &status, &reference_id, &routing_id);
+    bool more = (zsock_events (self->router) & ZMQ_POLLIN) != 0;
+    s_group_open (self, more);
     int64_t now = zclock_mono ();
     if (msg) {
         if (self->verbose) {
@@ -224,6 +317,8 @@ s_handle_one (wb_server_t *self)
         wb_engine_handle_malformed (self->engine, routing_id, status, reference_id, now);
     }
     zframe_destroy (&routing_id);
+    if (!more || self->grouped >= GROUP_MAX)
+        s_group_close (self);
     return true;
 }
 
@@ -250,6 +345,7 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
             break;
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
             ;
+        s_group_close (self);
         if (zclock_mono () >= next_sweep) {
             size_t expired = wb_engine_expire (self->engine, zclock_mono ());
             if (expired)

@@ -3,6 +3,10 @@
     A wb_store_t is a backend's table of operations and its private state.
     Every method is safe on a NULL store: it returns -1 (or NULL with
     *found set to -1), so a caller checks one result, never the pointer.
+
+    A batch is kept here, above the backend: inside one, begin, commit and
+    rollback become the backend's savepoint, release and rollback_to, and
+    the transaction is opened at the first begin and committed at the end.
 */
 #include <stdlib.h>
 #include "wb_store.h"
@@ -10,6 +14,12 @@
 struct _wb_store_t {
     const wb_store_ops_t *ops;          /* the backend's operations */
     void *backend;                      /* its state, closed by ops->close */
+    bool batch;                         /* between batch begin and commit */
+    bool open;                          /* the batch's transaction is open */
+    bool in_change;                     /* a change's savepoint is set */
+    bool broken;                        /* the batch cannot commit any more */
+    size_t writes;                      /* uncommitted writes of the batch */
+    size_t writes_at_savepoint;         /* writes before the current change */
 };
 
 //  Wrap a backend. NULL if ops or backend is missing or memory runs out;
@@ -47,25 +57,129 @@ wb_store_backend_name (const wb_store_t *self)
     return self && self->ops->name ? self->ops->name : "none";
 }
 
-//  Start a transaction.
+//  The backend's operations, or NULL.
+const wb_store_ops_t *
+wb_store_ops (const wb_store_t *self)
+{
+    return self ? self->ops : NULL;
+}
+
+//  The backend's state, or NULL.
+void *
+wb_store_backend (const wb_store_t *self)
+{
+    return self ? self->backend : NULL;
+}
+
+//  Open the batch's transaction if needed, then set a change's savepoint.
+static int
+s_batch_savepoint (wb_store_t *self)
+{
+    if (self->broken || self->in_change)
+        return -1;
+    if (!self->open) {
+        if (self->ops->begin (self->backend))
+            return -1;
+        self->open = true;
+    }
+    if (self->ops->savepoint (self->backend))
+        return -1;
+    self->in_change = true;
+    self->writes_at_savepoint = self->writes;
+    return 0;
+}
+
+//  Start a transaction (in a batch: a change's savepoint).
 int
 wb_store_begin (wb_store_t *self)
 {
-    return self ? self->ops->begin (self->backend) : -1;
+    if (!self)
+        return -1;
+    return self->batch ? s_batch_savepoint (self) : self->ops->begin (self->backend);
 }
 
-//  Commit the open transaction; returns once the change is durable.
+//  Commit the open transaction; returns once the change is durable. In a
+//  batch, keep the change in the batch's transaction instead.
 int
 wb_store_commit (wb_store_t *self)
 {
-    return self ? self->ops->commit (self->backend) : -1;
+    if (!self)
+        return -1;
+    if (!self->batch)
+        return self->ops->commit (self->backend);
+    if (!self->in_change || self->ops->release (self->backend))
+        return -1;
+    self->in_change = false;
+    return 0;
 }
 
-//  Discard the open transaction, if any.
+//  Discard the open transaction, if any; in a batch, the current change
+//  only (and if even that fails, the batch can no longer commit).
 int
 wb_store_rollback (wb_store_t *self)
 {
-    return self ? self->ops->rollback (self->backend) : -1;
+    if (!self)
+        return -1;
+    if (!self->batch)
+        return self->ops->rollback (self->backend);
+    if (!self->in_change)
+        return 0;
+    self->in_change = false;
+    self->writes = self->writes_at_savepoint;
+    if (self->ops->rollback_to (self->backend))
+        self->broken = true;
+    return self->broken ? -1 : 0;
+}
+
+//  Start a batch; its transaction opens at its first change.
+int
+wb_store_batch_begin (wb_store_t *self)
+{
+    if (!self || self->batch || !self->ops->savepoint)
+        return -1;
+    self->batch = true;
+    return 0;
+}
+
+//  Commit the batch's transaction, or roll it all back if anything failed.
+int
+wb_store_batch_commit (wb_store_t *self)
+{
+    if (!self || !self->batch)
+        return -1;
+    int rc = self->broken || self->in_change ? -1 : 0;
+    if (self->open) {
+        if (rc == 0)
+            rc = self->ops->commit (self->backend);
+        if (rc)
+            self->ops->rollback (self->backend);
+    }
+    self->batch = self->open = self->in_change = self->broken = false;
+    self->writes = self->writes_at_savepoint = 0;
+    return rc;
+}
+
+//  True inside a batch.
+bool
+wb_store_in_batch (const wb_store_t *self)
+{
+    return self && self->batch;
+}
+
+//  Uncommitted writes of the current batch.
+size_t
+wb_store_batch_writes (const wb_store_t *self)
+{
+    return self && self->batch ? self->writes : 0;
+}
+
+//  Count a write that succeeded inside a batch; return rc.
+static int
+s_wrote (wb_store_t *self, int rc)
+{
+    if (rc == 0 && self->batch)
+        self->writes++;
+    return rc;
 }
 
 //  Current version of a workbin, 0 if it never changed.
@@ -79,7 +193,7 @@ wb_store_workbin_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *v
 int
 wb_store_bump_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version)
 {
-    return self ? self->ops->bump_version (self->backend, workbin, version) : -1;
+    return self ? s_wrote (self, self->ops->bump_version (self->backend, workbin, version)) : -1;
 }
 
 //  An interaction's properties and workbin; see wb_store.h for *found.
@@ -101,15 +215,16 @@ int
 wb_store_interaction_put (wb_store_t *self, const char *interaction_id,
                           wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
 {
-    return self ? self->ops->interaction_put (self->backend, interaction_id,
-                                              workbin, properties) : -1;
+    return self ? s_wrote (self, self->ops->interaction_put (self->backend, interaction_id,
+                                                             workbin, properties)) : -1;
 }
 
 //  Remove an interaction.
 int
 wb_store_interaction_delete (wb_store_t *self, const char *interaction_id)
 {
-    return self ? self->ops->interaction_delete (self->backend, interaction_id) : -1;
+    return self ? s_wrote (self, self->ops->interaction_delete (self->backend,
+                                                                interaction_id)) : -1;
 }
 
 //  Append one page of a workbin's interactions to out; *total: their number.

@@ -11,6 +11,13 @@
     they were placed there. Every change the engine makes runs inside
     begin/commit; commit returns only once the change is durable (as the
     backend's synchronous setting defines it).
+
+    Group commit: between wb_store_batch_begin and wb_store_batch_commit,
+    the changes share one transaction. Inside a batch, begin, commit and
+    rollback set, release and roll back to a savepoint, so that a change
+    that fails undoes only its own part; the transaction opens at the
+    batch's first begin, and nothing in it is durable before
+    wb_store_batch_commit returns 0.
 */
 #ifndef WB_STORE_H_INCLUDED
 #define WB_STORE_H_INCLUDED
@@ -35,6 +42,13 @@ typedef struct {
     int (*begin) (void *backend);
     int (*commit) (void *backend);
     int (*rollback) (void *backend);
+    /* Inside the open transaction: set the savepoint of one change,
+       release it (keep the change), or roll back to it and release it
+       (undo the change only); the last is -1 if the whole transaction was
+       lost meanwhile. */
+    int (*savepoint) (void *backend);
+    int (*release) (void *backend);
+    int (*rollback_to) (void *backend);
     /* Current version of a workbin; 0 if it never changed. */
     int (*workbin_version) (void *backend, wb_workbin_ref_t workbin, int64_t *version);
     /* Add one to the version of a workbin; *version gets the new value. */
@@ -74,9 +88,25 @@ wb_store_t *wb_store_new (const wb_store_ops_t *ops, void *backend);
 void wb_store_destroy (wb_store_t **self_p);
 
 const char *wb_store_backend_name (const wb_store_t *self);
+/* The backend's operations and state, for a backend that wraps another
+   (a test's spy); NULL on a NULL store. */
+const wb_store_ops_t *wb_store_ops (const wb_store_t *self);
+void *wb_store_backend (const wb_store_t *self);
 int wb_store_begin (wb_store_t *self);
 int wb_store_commit (wb_store_t *self);
 int wb_store_rollback (wb_store_t *self);
+/* Start a batch: the changes until wb_store_batch_commit share one
+   transaction. -1 if a batch is already open. */
+int wb_store_batch_begin (wb_store_t *self);
+/* End the batch: commit its transaction, if it opened. -1 if the commit
+   (or an earlier step of the batch) failed: then none of its changes was
+   kept. */
+int wb_store_batch_commit (wb_store_t *self);
+/* True between wb_store_batch_begin and wb_store_batch_commit. */
+bool wb_store_in_batch (const wb_store_t *self);
+/* How many writes (put, delete, bump) the batch holds uncommitted; a
+   change rolled back to its savepoint no longer counts. 0 outside one. */
+size_t wb_store_batch_writes (const wb_store_t *self);
 int wb_store_workbin_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version);
 int wb_store_bump_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version);
 wb_kvlist_t *wb_store_interaction_get (wb_store_t *self, const char *interaction_id,

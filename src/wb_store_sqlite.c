@@ -48,7 +48,7 @@ static const char *s_migrations [] = {
 
 //  The statements, prepared at open.
 typedef enum {
-    S_BEGIN, S_COMMIT, S_ROLLBACK,
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
     S_VERSION_GET, S_VERSION_BUMP,
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
     S_PAGE, S_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
@@ -59,6 +59,9 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT change",
+    [S_RELEASE] = "RELEASE change",
+    [S_ROLLBACK_TO] = "ROLLBACK TO change",
     [S_VERSION_GET] =
         "SELECT version FROM workbin WHERE type_id = ?1 AND owner_id = ?2",
     [S_VERSION_BUMP] =
@@ -226,6 +229,33 @@ s_rollback (void *backend)
     if (sqlite3_get_autocommit (self->db))
         return 0;
     return s_run (self, S_ROLLBACK, "rollback");
+}
+
+//  Mark the start of one change inside the open transaction.
+static int
+s_savepoint (void *backend)
+{
+    return s_run (backend, S_SAVEPOINT, "savepoint");
+}
+
+//  Keep the change since the savepoint, in the open transaction.
+static int
+s_release (void *backend)
+{
+    return s_run (backend, S_RELEASE, "release savepoint");
+}
+
+//  Undo the change since the savepoint, and drop the savepoint. -1 if the
+//  transaction itself is gone (SQLite rolls it all back on some errors).
+static int
+s_rollback_to (void *backend)
+{
+    s_sqlite_t *self = backend;
+    if (sqlite3_get_autocommit (self->db))
+        return -1;
+    if (s_run (self, S_ROLLBACK_TO, "rollback to savepoint"))
+        return -1;
+    return s_run (self, S_RELEASE, "release savepoint");
 }
 
 // ---------------------------------------------------------------- workbins
@@ -396,11 +426,25 @@ s_interaction_delete (void *backend, const char *interaction_id)
 
 // ---------------------------------------------------------------- pages
 
-//  Decode at most rows interactions of a workbin, skipping the first from, into
-//  lists (which has room for rows). 0 or -1.
+//  Add one stored interaction to a page as it is stored: its encoding,
+//  checked (a damaged database must not make us send garbage), goes out
+//  as it is, without decoding and encoding again. 0, or -1 logged.
+static int
+s_page_add (wb_kvlist_t *page, const void *blob, int size, const char *id)
+{
+    wb_codec_status_t status = WB_CODEC_OK;
+    if (wb_kvlist_add_encoded (page, "Interaction", blob, (size_t) size, &status) == 0)
+        return 0;
+    zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
+                id ? id : "(in a page)", wb_codec_status_text (status));
+    return -1;
+}
+
+//  Add at most rows interactions of a workbin, skipping the first from,
+//  to page (which has room for them). 0 or -1.
 static int
 s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
-             wb_kvlist_t **lists)
+             wb_kvlist_t *page)
 {
     sqlite3_stmt *statement = s_statement (self, S_PAGE);
     if (s_bind_workbin (statement, workbin)
@@ -410,19 +454,19 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
     int rc = SQLITE_DONE;
     int64_t index = 0;
     while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
-        const char *id = (const char *) sqlite3_column_text (statement, 0);
         const void *blob = sqlite3_column_blob (statement, 1);
-        lists [index] = s_decode (blob, sqlite3_column_bytes (statement, 1), id);
-        if (!lists [index++])
+        if (s_page_add (page, blob, sqlite3_column_bytes (statement, 1),
+                        (const char *) sqlite3_column_text (statement, 0)))
             return s_done (statement, -1);
+        index++;
     }
     if (index < rows && rc != SQLITE_DONE)
         return s_done (statement, s_fail (self, "workbin page"));
     return s_done (statement, 0);
 }
 
-//  Append one entry "Interaction" per interaction of the page to out. All
-//  rows are decoded before out changes, so a bad row leaves out as it was.
+//  Append one entry "Interaction" per interaction of the page to out. A
+//  bad row takes back what the page added, so out stays as it was.
 static int
 s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
                 int64_t count, wb_kvlist_t *out, int64_t *total)
@@ -437,21 +481,16 @@ s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
     rows = rows < count ? rows : count;
     if (rows == 0)
         return 0;
-    if ((size_t) rows > WB_ENTRIES_MAX - wb_kvlist_size (out)) {
+    size_t before = wb_kvlist_size (out);
+    if ((size_t) rows > WB_ENTRIES_MAX - before) {
         zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
         return -1;
     }
-    wb_kvlist_t **lists = calloc ((size_t) rows, sizeof (wb_kvlist_t *));
-    if (!lists)
-        return -1;
-    int rc = s_page_read (self, workbin, from, rows, lists);
-    for (int64_t index = 0; index < rows; index++) {
-        if (rc == 0 && lists [index])
-            rc = wb_kvlist_add_list (out, "Interaction", &lists [index]);
-        wb_kvlist_destroy (&lists [index]);
-    }
-    free (lists);
-    return rc;
+    if (wb_kvlist_reserve (out, before + (size_t) rows) == 0
+    &&  s_page_read (self, workbin, from, rows, out) == 0)
+        return 0;
+    wb_kvlist_truncate (out, before);
+    return -1;
 }
 
 // ---------------------------------------------------------------- open, close
@@ -477,6 +516,9 @@ static const wb_store_ops_t s_ops = {
     .begin = s_begin,
     .commit = s_commit,
     .rollback = s_rollback,
+    .savepoint = s_savepoint,
+    .release = s_release,
+    .rollback_to = s_rollback_to,
     .workbin_version = s_workbin_version,
     .bump_version = s_bump_version,
     .interaction_get = s_interaction_get,

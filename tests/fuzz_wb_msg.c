@@ -5,6 +5,7 @@
     rejected with a status, never a crash or a read past the end.
 */
 #include <stdlib.h>
+#include <string.h>
 #include "fuzz_wb_msg.h"
 #include "wb_msg.h"
 #include "wb_catalog.h"
@@ -46,12 +47,41 @@ s_check_round_trip (const wb_msg_t *msg)
     zmsg_destroy (&encoded);
 }
 
+//  The checker (the store's path) must agree with the decoder on every
+//  input, and a list it accepts must be sent again byte for byte.
+static void
+s_check_agrees (zframe_t *frame)
+{
+    if (!frame)
+        return;
+    const uint8_t *bytes = zframe_data (frame);
+    size_t size = zframe_size (frame), depth = 0;
+    wb_codec_status_t status;
+    wb_kvlist_t *decoded = wb_kvlist_decode (bytes, size, &status);
+    if (wb_kvlist_check (bytes, size, &depth) != status)
+        abort ();
+    wb_kvlist_t *holder = wb_kvlist_new ();
+    if (decoded && depth < WB_DEPTH_MAX
+    &&  wb_kvlist_add_encoded (holder, "Item", bytes, size, NULL) == 0) {
+        size_t again_size = 0;
+        uint8_t *again = wb_kvlist_encode (holder, &again_size);
+        //  count, key length, "Item", type tag, then the bytes as they came
+        if (!again || again_size != size + 10 || memcmp (again + 10, bytes, size) != 0
+        ||  !wb_kvlist_equal (wb_kvlist_list_at (holder, 0), decoded))
+            abort ();
+        free (again);
+    }
+    wb_kvlist_destroy (&holder);
+    wb_kvlist_destroy (&decoded);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     zmsg_t *zmsg = s_frames_from_input (data, size);
     if (!zmsg)
         return 0;
+    s_check_agrees (zmsg_last (zmsg));
     wb_codec_status_t status;
     int64_t reference_id;
     wb_msg_t *msg = wb_msg_decode (zmsg, &status, &reference_id);

@@ -37,9 +37,9 @@ until "$WBCTL" --timeout 1 ping >/dev/null 2>&1; do
     [ \$(date +%s) -ge \$deadline ] && exit 1
 done
 SCRIPT
-#   kill.sh: SIGKILL; term.sh: a clean stop, and the socket file goes
-#   too (wbserver leaves it behind; a tidy-up of /tmp would not), so that
-#   the endpoint itself is gone.
+#   kill.sh: SIGKILL; term.sh: a clean stop, after which the socket file
+#   must be gone too (wbserver unbinds, and libzmq removes it), so that the
+#   endpoint itself is gone.
 cat > "$work/kill.sh" <<SCRIPT
 pid=\$(cat "$work/server.pid")
 kill -9 \$pid
@@ -48,7 +48,7 @@ SCRIPT
 cat > "$work/term.sh" <<SCRIPT
 pid=\$(cat "$work/server.pid")
 kill \$pid
-timeout 10 tail --pid=\$pid -f /dev/null && rm -f "$socket_file" && test ! -e "$socket_file"
+timeout 10 tail --pid=\$pid -f /dev/null && test ! -e "$socket_file"
 SCRIPT
 #   fake.sh: the garbage server on the same endpoint, ready when it says
 #   so; unfake.sh stops it.

@@ -20,6 +20,7 @@ typedef struct {
     char folder [64];
     wb_directory_t *directory;
     wb_store_t *store;
+    wb_store_t *spy;           /* the store seen through s_spy, or NULL */
     wb_engine_t *engine;
     zlistx_t *sent;            /* every wb_msg_t sent, in order */
     int refuse_sends_to;       /* peer number whose sends fail (EAGAIN), 0: none */
@@ -62,6 +63,55 @@ s_capture (void *context, wb_msg_t **msg_p)
     return 0;
 }
 
+// ---------------------------------------------------------------- a spy store
+
+/* The fixture's SQLite backend seen through a spy: it counts commits and
+   can fail the next commit, or the Nth version bump from now. */
+static struct {
+    const wb_store_ops_t *real;
+    wb_store_ops_t ops;
+    int commits;
+    bool fail_commit;
+    int fail_bump_in;          /* 1: the next bump fails; 0: none */
+} s_spy;
+
+static int
+s_spy_commit (void *backend)
+{
+    if (s_spy.fail_commit) {
+        s_spy.fail_commit = false;
+        return -1;
+    }
+    int rc = s_spy.real->commit (backend);
+    s_spy.commits += rc == 0;
+    return rc;
+}
+
+static int
+s_spy_bump (void *backend, wb_workbin_ref_t workbin, int64_t *version)
+{
+    if (s_spy.fail_bump_in > 0 && --s_spy.fail_bump_in == 0)
+        return -1;
+    return s_spy.real->bump_version (backend, workbin, version);
+}
+
+//  Give the fixture an engine on a spy over its store (fixture->spy).
+static void
+s_use_spy (s_fixture_t *fixture)
+{
+    memset (&s_spy, 0, sizeof (s_spy));
+    s_spy.real = wb_store_ops (fixture->store);
+    s_spy.ops = *s_spy.real;
+    s_spy.ops.close = NULL;             //  the real store closes the backend
+    s_spy.ops.commit = s_spy_commit;
+    s_spy.ops.bump_version = s_spy_bump;
+    fixture->spy = wb_store_new (&s_spy.ops, wb_store_backend (fixture->store));
+    assert_non_null (fixture->spy);
+    wb_engine_destroy (&fixture->engine);
+    fixture->engine = wb_engine_new (fixture->directory, fixture->spy, s_capture, fixture);
+    assert_non_null (fixture->engine);
+}
+
 static int
 s_setup (void **state)
 {
@@ -92,6 +142,7 @@ s_teardown (void **state)
 {
     s_fixture_t *fixture = *state;
     wb_engine_destroy (&fixture->engine);
+    wb_store_destroy (&fixture->spy);
     wb_store_destroy (&fixture->store);
     wb_directory_destroy (&fixture->directory);
     zlistx_destroy (&fixture->sent);
@@ -606,6 +657,192 @@ test_malformed_gets_79_and_unknown_name_4 (void **state)
     assert_int_equal (wb_kvlist_int_or (wb_msg_body (second), "ErrorCode", 0), 4);
 }
 
+// ---------------------------------------------------------------- group commit
+
+//  Hand a request from a peer to the engine without looking for a reply;
+//  return its ReferenceId.
+static int64_t
+s_pipeline (s_fixture_t *fixture, int peer, wb_msg_t *request)
+{
+    int64_t reference = ++fixture->next_reference;
+    wb_msg_set_reference_id (request, reference);
+    zframe_t *routing_id = s_peer (peer);
+    wb_engine_handle (fixture->engine, routing_id, &request, fixture->now);
+    zframe_destroy (&routing_id);
+    return reference;
+}
+
+//  The oldest message sent (caller destroys), or NULL.
+static wb_msg_t *
+s_oldest (s_fixture_t *fixture)
+{
+    return zlistx_first (fixture->sent) ? zlistx_detach_cur (fixture->sent) : NULL;
+}
+
+//  Check the oldest message sent: its name, ReferenceId and, for an event,
+//  EventSequence; for an EventError also its code.
+static void
+s_expect_oldest (s_fixture_t *fixture, const char *name, int64_t reference, int64_t sequence,
+                 int code)
+{
+    wb_msg_t *msg = s_oldest (fixture);
+    assert_non_null (msg);
+    assert_string_equal (wb_msg_name (msg), name);
+    assert_int_equal (wb_msg_reference_id (msg), reference);
+    if (sequence)
+        assert_int_equal (wb_kvlist_int_or (wb_msg_body (msg), "EventSequence", 0), sequence);
+    if (code)
+        assert_int_equal (wb_kvlist_int_or (wb_msg_body (msg), "ErrorCode", 0), code);
+    wb_msg_destroy (&msg);
+}
+
+static wb_msg_t *
+s_place_request (const char *id, const char *type_id, const char *owner_attr,
+                 const char *owner_id)
+{
+    return s_request ("RequestPlaceInWorkbin", "InteractionId", id, "WorkbinTypeId", type_id,
+                      owner_attr, owner_id, NULL);
+}
+
+//  a1 subscribed to draft@a1 holding three interactions; ids get them.
+static void
+s_three_drafts (s_fixture_t *fixture, char ids [3][64])
+{
+    s_use_spy (fixture);
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    s_expect (fixture, 1, s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "draft",
+                                     "WorkbinAgentId", "a1", NULL), 0);
+    for (int index = 0; index < 3; index++)
+        snprintf (ids [index], 64, "%s", s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1",
+                                                   "grouped"));
+    zlistx_purge (fixture->sent);       //  their events: EventSequence 1 to 3
+    s_spy.commits = 0;
+}
+
+//  Where an interaction sits after reopening the store: its owner id, or
+//  "" in no workbin, or "unknown".
+static const char *
+s_reopened_owner (s_fixture_t *fixture, const char *id)
+{
+    static char owner [64];
+    char error [256], path [512], type [64];
+    wb_engine_destroy (&fixture->engine);
+    wb_store_destroy (&fixture->spy);
+    wb_store_destroy (&fixture->store);
+    snprintf (path, sizeof (path), "%s/store.db", fixture->folder);
+    fixture->store = wb_store_open_sqlite (path, false, error, sizeof (error));
+    assert_non_null (fixture->store);
+    int found = 0;
+    wb_kvlist_t *properties = wb_store_interaction_get (fixture->store, id, type, owner,
+                                                        sizeof (owner), &found);
+    wb_kvlist_destroy (&properties);
+    return found == 1 ? owner : "unknown";
+}
+
+static void
+test_group_commit_replies_after_one_commit (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    assert_int_equal (wb_engine_batch_begin (NULL), -1);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), -1);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), -1);
+    int64_t first = 0;
+    for (int index = 0; index < 3; index++) {
+        int64_t reference = s_pipeline (fixture, 1, s_place_request (ids [index], "team",
+                                                                     "WorkbinGroupId", "sales"));
+        first = first ? first : reference;
+    }
+    //  nothing leaves, and nothing is committed, before the end
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    assert_int_equal (s_spy.commits, 0);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    assert_int_equal (s_spy.commits, 1);
+    //  then each change's event and its reply, in order, with no gap
+    for (int index = 0; index < 3; index++) {
+        s_expect_oldest (fixture, "EventWorkbinContentChanged", 0, 4 + index, 0);
+        s_expect_oldest (fixture, "EventAck", first + index, 0, 0);
+    }
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    //  a read in a batch first commits the changes before it, and sees them
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    s_pipeline (fixture, 1, s_place_request (ids [1], "draft", "WorkbinAgentId", "a1"));
+    int64_t read = s_pipeline (fixture, 1, s_content_request ("a1"));
+    assert_int_equal (s_spy.commits, 2);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    s_expect_oldest (fixture, "EventWorkbinContentChanged", 0, 7, 0);
+    s_expect_oldest (fixture, "EventAck", read - 1, 0, 0);
+    wb_msg_t *content = s_oldest (fixture);
+    assert_string_equal (wb_msg_name (content), "EventWorkbinContent");
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (content), "TotalCount", -1), 1);
+    wb_msg_destroy (&content);
+}
+
+static void
+test_group_commit_failed_change_undoes_only_itself (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "WorkbinGroupId",
+                                                             "sales"));
+    //  the second move stores the interaction and bumps draft@a1, then
+    //  fails to bump team@sales: its savepoint undoes its part only
+    s_spy.fail_bump_in = 2;
+    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "WorkbinGroupId", "sales"));
+    s_pipeline (fixture, 1, s_place_request (ids [2], "team", "WorkbinGroupId", "sales"));
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    assert_int_equal (s_spy.commits, 1);
+    s_expect_oldest (fixture, "EventWorkbinContentChanged", 0, 4, 0);
+    s_expect_oldest (fixture, "EventAck", first, 0, 0);
+    s_expect_oldest (fixture, "EventError", first + 1, 0, WB_ERR_DATABASE);
+    //  the third change saw draft@a1 at version 5, not 6: the bump was undone
+    wb_msg_t *event = s_oldest (fixture);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 5);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinVersion", 0), 5);
+    wb_msg_destroy (&event);
+    s_expect_oldest (fixture, "EventAck", first + 2, 0, 0);
+    assert_string_equal (s_reopened_owner (fixture, ids [0]), "sales");
+    assert_string_equal (s_reopened_owner (fixture, ids [1]), "a1");
+    assert_string_equal (s_reopened_owner (fixture, ids [2]), "sales");
+}
+
+static void
+test_group_commit_failure_acknowledges_nothing (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "WorkbinGroupId",
+                                                             "sales"));
+    s_pipeline (fixture, 2, wb_msg_new ("RequestPing"));
+    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "WorkbinGroupId", "sales"));
+    s_spy.fail_commit = true;
+    assert_int_equal (wb_engine_batch_end (fixture->engine), -1);
+    assert_int_equal (s_spy.commits, 0);
+    //  the changes are answered with EventError 28 and notify nobody; the
+    //  ping, which changed nothing, is answered as usual
+    s_expect_oldest (fixture, "EventError", first, 0, WB_ERR_DATABASE);
+    s_expect_oldest (fixture, "EventAck", first + 1, 0, 0);
+    s_expect_oldest (fixture, "EventError", first + 2, 0, WB_ERR_DATABASE);
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    //  the next change is numbered as if the failed ones never were
+    s_expect (fixture, 1, s_place_request (ids [2], "team", "WorkbinGroupId", "sales"), 0);
+    wb_msg_t *event = s_next_event (fixture, 1);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 4);
+    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinVersion", 0), 4);
+    wb_msg_destroy (&event);
+    assert_string_equal (s_reopened_owner (fixture, ids [0]), "a1");
+    assert_string_equal (s_reopened_owner (fixture, ids [1]), "a1");
+    assert_string_equal (s_reopened_owner (fixture, ids [2]), "sales");
+}
+
 int
 main (void)
 {
@@ -628,6 +865,9 @@ main (void)
         cmocka_unit_test_setup_teardown (test_silent_session_expires, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_lists_visible_owners, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_malformed_gets_79_and_unknown_name_4, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_group_commit_failed_change_undoes_only_itself, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_group_commit_failure_acknowledges_nothing, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

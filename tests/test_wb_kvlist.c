@@ -935,6 +935,204 @@ test_print_in_tiny_buffer_stays_terminated (void **state)
     wb_kvlist_destroy (&list);
 }
 
+// ---------------------------------------------------------------- fast paths
+
+static void
+test_fast_path_calls_refuse_degenerate_input (void **state)
+{
+    (void) state;
+    const uint8_t empty_list [4] = { 0 };
+    wb_codec_status_t status = WB_CODEC_OK;
+    //  check: NULL, empty, too big, as decode
+    assert_int_equal (wb_kvlist_check (NULL, 4, NULL), WB_CODEC_TRUNCATED);
+    assert_int_equal (wb_kvlist_check (empty_list, 0, NULL), WB_CODEC_TRUNCATED);
+    assert_int_equal (wb_kvlist_check (empty_list, (size_t) WB_BODY_MAX + 1, NULL),
+                      WB_CODEC_TOO_BIG);
+    //  add_encoded: NULL list, NULL or bad bytes, bad key
+    assert_int_equal (wb_kvlist_add_encoded (NULL, "K", empty_list, 4, NULL), -1);
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_encoded (list, "K", NULL, 4, &status), -1);
+    assert_int_equal (status, WB_CODEC_TRUNCATED);
+    assert_int_equal (wb_kvlist_add_encoded (list, "K", empty_list, 3, &status), -1);
+    assert_int_equal (status, WB_CODEC_TRUNCATED);
+    assert_int_equal (wb_kvlist_add_encoded (list, "bad key", empty_list, 4, &status), -1);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    //  take, reserve, truncate
+    assert_null (wb_kvlist_take_list_at (NULL, 0));
+    assert_null (wb_kvlist_take_list_at (list, 0));
+    assert_int_equal (wb_kvlist_reserve (NULL, 1), -1);
+    assert_int_equal (wb_kvlist_reserve (list, (size_t) WB_ENTRIES_MAX + 1), -1);
+    assert_int_equal (wb_kvlist_reserve (list, 0), 0);
+    wb_kvlist_truncate (NULL, 0);
+    wb_kvlist_truncate (list, 5);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    //  encode_int_first: NULL list, bad key, a full list
+    uint8_t buffer [64];
+    assert_int_equal (wb_kvlist_encode_int_first (NULL, "R", 1, buffer, sizeof (buffer)), 0);
+    assert_int_equal (wb_kvlist_encode_int_first (list, NULL, 1, buffer, sizeof (buffer)), 0);
+    assert_int_equal (wb_kvlist_encode_int_first (list, "", 1, buffer, sizeof (buffer)), 0);
+    assert_int_equal (wb_kvlist_encode_int_first (list, "a b", 1, buffer, sizeof (buffer)), 0);
+    wb_kvlist_t *full = s_many (WB_ENTRIES_MAX);
+    assert_int_equal (wb_kvlist_encode_int_first (full, "R", 1, NULL, 0), 0);
+    wb_kvlist_destroy (&full);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_check_agrees_with_decode_and_gives_depth (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_nested (WB_DEPTH_MAX);
+    size_t size = 0, depth = 0;
+    uint8_t *bytes = wb_kvlist_encode (list, &size);
+    assert_int_equal (wb_kvlist_check (bytes, size, &depth), WB_CODEC_OK);
+    assert_int_equal (depth, WB_DEPTH_MAX);
+    //  every shorter prefix fails, as decoding it does, with the same status
+    for (size_t cut = 0; cut < size; cut++) {
+        wb_codec_status_t status = WB_CODEC_OK;
+        assert_null (wb_kvlist_decode (bytes, cut, &status));
+        assert_int_equal (wb_kvlist_check (bytes, cut, &depth), status);
+        assert_int_equal (depth, 0);
+    }
+    free (bytes);
+    wb_kvlist_destroy (&list);
+    //  a bad UTF-8 string after a long ASCII run is still found
+    wb_kvlist_t *text = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (text, "T", "0123456789abcdefXY"), 0);
+    bytes = wb_kvlist_encode (text, &size);
+    bytes [size - 1] = 0xff;
+    assert_int_equal (wb_kvlist_check (bytes, size, NULL), WB_CODEC_BAD_UTF8);
+    bytes [size - 1] = 0;
+    assert_int_equal (wb_kvlist_check (bytes, size, NULL), WB_CODEC_BAD_UTF8);
+    bytes [size - 1] = 'Y';
+    assert_int_equal (wb_kvlist_check (bytes, size, NULL), WB_CODEC_OK);
+    bytes [size - 10] = 0;              //  a NUL inside the ASCII run
+    assert_int_equal (wb_kvlist_check (bytes, size, NULL), WB_CODEC_BAD_UTF8);
+    free (bytes);
+    wb_kvlist_destroy (&text);
+}
+
+static void
+test_encoded_entry_is_sent_as_is_and_read_as_a_list (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sample = s_sample ();
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sample, &size);
+    wb_kvlist_t *plain = wb_kvlist_new ();
+    wb_kvlist_t *encoded = wb_kvlist_new ();
+    wb_kvlist_t *copy = wb_kvlist_dup (sample);
+    assert_int_equal (wb_kvlist_add_list (plain, "Item", &copy), 0);
+    assert_int_equal (wb_kvlist_add_encoded (encoded, "Item", bytes, size, NULL), 0);
+    assert_int_equal (wb_kvlist_type_at (encoded, 0), WB_TYPE_LIST);
+    assert_int_equal (wb_kvlist_encoded_size (encoded), wb_kvlist_encoded_size (plain));
+    //  the encoding is the same byte for byte, also for a copy
+    size_t plain_size = 0, encoded_size = 0;
+    uint8_t *plain_bytes = wb_kvlist_encode (plain, &plain_size);
+    wb_kvlist_t *dup = wb_kvlist_dup (encoded);
+    uint8_t *encoded_bytes = wb_kvlist_encode (dup, &encoded_size);
+    assert_int_equal (plain_size, encoded_size);
+    assert_memory_equal (plain_bytes, encoded_bytes, plain_size);
+    //  reading it decodes it
+    assert_true (wb_kvlist_equal (dup, plain));
+    assert_true (wb_kvlist_equal (wb_kvlist_list_at (encoded, 0), sample));
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list (dup, "Item"), "Subject"), "hello");
+    char text [128];
+    wb_kvlist_print (encoded, text, sizeof (text));
+    assert_string_equal (text, "{Item=" SAMPLE_TEXT "}");
+    free (plain_bytes);
+    free (encoded_bytes);
+    free (bytes);
+    wb_kvlist_destroy (&dup);
+    wb_kvlist_destroy (&encoded);
+    wb_kvlist_destroy (&plain);
+    wb_kvlist_destroy (&sample);
+}
+
+static void
+test_encoded_entry_counts_toward_depth (void **state)
+{
+    (void) state;
+    wb_kvlist_t *deepest = s_nested (WB_DEPTH_MAX);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (deepest, &size);
+    wb_kvlist_t *outer = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_encoded (outer, "Deep", bytes, size, NULL), 0);
+    //  one level more than a peer reads: not encoded
+    assert_null (wb_kvlist_encode (outer, &size));
+    assert_int_equal (wb_kvlist_encode_int_first (outer, "R", 1, NULL, 0), 0);
+    free (bytes);
+    wb_kvlist_destroy (&outer);
+    wb_kvlist_destroy (&deepest);
+}
+
+static void
+test_take_list_at_hands_over_the_list (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = s_sample ();
+    assert_null (wb_kvlist_take_list_at (list, 0));          //  a string
+    assert_null (wb_kvlist_take_list_at (list, 4));          //  past the end
+    assert_int_equal (wb_kvlist_size (list), 4);
+    wb_kvlist_t *inner = wb_kvlist_take_list_at (list, 3);
+    assert_non_null (inner);
+    assert_int_equal (wb_kvlist_int_or (inner, "A", 0), -1);
+    assert_int_equal (wb_kvlist_size (list), 3);
+    assert_int_equal (wb_kvlist_add_list (list, "Z", &inner), 0);
+    assert_int_equal (wb_kvlist_add_int (list, "Last", 9), 0);
+    //  an earlier one: the entries after it move up
+    inner = wb_kvlist_take_list_at (list, 3);
+    assert_non_null (inner);
+    assert_string_equal (wb_kvlist_key_at (list, 3), "Last");
+    wb_kvlist_destroy (&inner);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_reserve_and_truncate (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_reserve (list, WB_ENTRIES_MAX), 0);
+    assert_int_equal (wb_kvlist_reserve (list, 3), 0);          //  never shrinks
+    wb_kvlist_t *sample = s_sample ();
+    assert_int_equal (wb_kvlist_append (list, sample), 0);
+    wb_kvlist_truncate (list, 2);
+    assert_int_equal (wb_kvlist_size (list), 2);
+    assert_string_equal (wb_kvlist_key_at (list, 1), "Priority");
+    wb_kvlist_truncate (list, 0);
+    assert_int_equal (wb_kvlist_size (list), 0);
+    wb_kvlist_destroy (&sample);
+    wb_kvlist_destroy (&list);
+}
+
+static void
+test_encode_int_first_puts_the_entry_first (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sample = s_sample ();
+    wb_kvlist_t *expected = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (expected, "ReferenceId", -7), 0);
+    assert_int_equal (wb_kvlist_append (expected, sample), 0);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (expected, &size);
+    assert_int_equal (wb_kvlist_encode_int_first (sample, "ReferenceId", -7, NULL, 0), size);
+    uint8_t *buffer = malloc (size);
+    memset (buffer, 0xaa, size);
+    //  too small: the size, and nothing written
+    assert_int_equal (wb_kvlist_encode_int_first (sample, "ReferenceId", -7, buffer,
+                                                  size - 1), size);
+    assert_int_equal (buffer [0], 0xaa);
+    assert_int_equal (wb_kvlist_encode_int_first (sample, "ReferenceId", -7, buffer, size),
+                      size);
+    assert_memory_equal (buffer, bytes, size);
+    free (buffer);
+    free (bytes);
+    wb_kvlist_destroy (&expected);
+    wb_kvlist_destroy (&sample);
+}
+
 int
 main (void)
 {
@@ -990,6 +1188,14 @@ main (void)
         cmocka_unit_test (test_print_fits_exactly_without_dots),
         cmocka_unit_test (test_print_truncates_with_dots),
         cmocka_unit_test (test_print_in_tiny_buffer_stays_terminated),
+        //  Fast paths
+        cmocka_unit_test (test_fast_path_calls_refuse_degenerate_input),
+        cmocka_unit_test (test_check_agrees_with_decode_and_gives_depth),
+        cmocka_unit_test (test_encoded_entry_is_sent_as_is_and_read_as_a_list),
+        cmocka_unit_test (test_encoded_entry_counts_toward_depth),
+        cmocka_unit_test (test_take_list_at_hands_over_the_list),
+        cmocka_unit_test (test_reserve_and_truncate),
+        cmocka_unit_test (test_encode_int_first_puts_the_entry_first),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

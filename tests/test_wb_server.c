@@ -280,6 +280,8 @@ test_restart_keeps_acknowledged_changes (void **state)
         free (s_submit (media, "team", "WorkbinGroupId", "sales", "kept"));
     wb_client_destroy (&media);
     s_stop_server (fixture);
+    //  a clean stop takes the socket file away with the endpoint
+    assert_int_equal (access (endpoint + 6, F_OK), -1);
     s_start_server (fixture);
     wb_client_t *agent = s_client (fixture, "a2");
     int64_t version = 0;

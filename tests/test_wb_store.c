@@ -174,6 +174,12 @@ test_null_store_fails_every_call (void **state)
     int found = 5;
     assert_int_equal (wb_store_begin (NULL), -1);
     assert_int_equal (wb_store_commit (NULL), -1);
+    assert_int_equal (wb_store_batch_begin (NULL), -1);
+    assert_int_equal (wb_store_batch_commit (NULL), -1);
+    assert_false (wb_store_in_batch (NULL));
+    assert_int_equal (wb_store_batch_writes (NULL), 0);
+    assert_null (wb_store_ops (NULL));
+    assert_null (wb_store_backend (NULL));
     assert_int_equal (wb_store_rollback (NULL), -1);
     assert_int_equal (wb_store_workbin_version (NULL, s_drafts, &value), -1);
     assert_int_equal (wb_store_bump_version (NULL, s_drafts, &value), -1);
@@ -446,6 +452,64 @@ test_rollback_discards_put_and_bump (void **state)
 }
 
 static void
+test_batch_shares_one_transaction_with_savepoints (void **state)
+{
+    s_fixture_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    assert_int_equal (wb_store_batch_begin (NULL), -1);
+    assert_int_equal (wb_store_batch_commit (store), -1);
+    assert_false (wb_store_in_batch (store));
+    assert_int_equal (wb_store_batch_begin (store), 0);
+    assert_int_equal (wb_store_batch_begin (store), -1);
+    assert_true (wb_store_in_batch (store));
+    s_put (store, "one", s_drafts, NULL);
+    assert_int_equal (wb_store_batch_writes (store), 1);
+    //  a change that fails half-way is undone alone
+    wb_kvlist_t *properties = s_properties ("two", NULL);
+    int64_t version = 0;
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_put (store, "two", s_drafts, properties), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, &version), 0);
+    assert_int_equal (wb_store_batch_writes (store), 3);
+    assert_int_equal (wb_store_rollback (store), 0);
+    assert_int_equal (wb_store_batch_writes (store), 1);
+    wb_kvlist_destroy (&properties);
+    s_put (store, "three", s_review, NULL);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, &version), 0);
+    assert_int_equal (version, 1);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (wb_store_batch_commit (store), 0);
+    assert_false (wb_store_in_batch (store));
+    assert_int_equal (wb_store_batch_writes (store), 0);
+
+    s_reopen (fixture);
+    store = fixture->store;
+    assert_string_equal (s_order (store, s_drafts), "one");
+    assert_string_equal (s_order (store, s_review), "three");
+    assert_int_equal (wb_store_workbin_version (store, s_drafts, &version), 0);
+    assert_int_equal (version, 1);
+}
+
+static void
+test_batch_with_an_unfinished_change_keeps_nothing (void **state)
+{
+    s_fixture_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    assert_int_equal (wb_store_batch_begin (store), 0);
+    s_put (store, "one", s_drafts, NULL);
+    wb_kvlist_t *properties = s_properties ("two", NULL);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_begin (store), -1);     //  changes do not nest
+    assert_int_equal (wb_store_interaction_put (store, "two", s_drafts, properties), 0);
+    wb_kvlist_destroy (&properties);
+    assert_int_equal (wb_store_batch_commit (store), -1);
+    assert_false (wb_store_in_batch (store));
+    s_reopen (fixture);
+    assert_string_equal (s_order (fixture->store, s_drafts), "");
+}
+
+static void
 test_delete_and_count (void **state)
 {
     s_fixture_t *fixture = *state;
@@ -618,6 +682,8 @@ main (void)
         FIXTURE_TEST (test_pages_are_windows_of_the_order),
         FIXTURE_TEST (test_versions_count_changes_per_workbin),
         FIXTURE_TEST (test_rollback_discards_put_and_bump),
+        FIXTURE_TEST (test_batch_shares_one_transaction_with_savepoints),
+        FIXTURE_TEST (test_batch_with_an_unfinished_change_keeps_nothing),
         FIXTURE_TEST (test_delete_and_count),
         FIXTURE_TEST (test_moved_range_spans_the_workbin),
         FIXTURE_TEST (test_data_survives_reopen),

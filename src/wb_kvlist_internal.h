@@ -1,0 +1,28 @@
+/*  wb_kvlist_internal: what wb_kvlist.c offers wb_kvlist_codec.c alone.
+
+    The decoder checks keys, sizes and UTF-8 before it adds an entry; these
+    functions add without checking again (the public wb_kvlist_add_* check
+    everything). The encoder copies an entry's encoded list as it is.
+*/
+#ifndef WB_KVLIST_INTERNAL_H_INCLUDED
+#define WB_KVLIST_INTERNAL_H_INCLUDED
+
+#include "wb_kvlist.h"
+
+/* Append a string (value without NUL) or a binary entry whose key (key_size
+   bytes, no NUL) and value the decoder has checked. 0, or -1 if there is
+   no memory or the list is full. */
+int wb_kvlist_add_checked_bytes (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                                 wb_type_t type, const uint8_t *value, size_t value_size);
+/* The same for an int entry. */
+int wb_kvlist_add_checked_int (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                               int64_t value);
+/* The same for a list entry: takes *list_p (also on failure), nulls it. */
+int wb_kvlist_add_checked_list (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                                wb_kvlist_t **list_p);
+/* The encoding an entry still holds (wb_kvlist_add_encoded), with its size
+   and nesting depth; NULL for any other entry. */
+const uint8_t *wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index,
+                                     size_t *size, size_t *depth);
+
+#endif
