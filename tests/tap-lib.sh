@@ -99,6 +99,26 @@ tap_start_server () {
     fi
 }
 
+#   tap_server_scripts: write $work/start.sh (a wbserver on $endpoint,
+#   its pid in $work/server.pid; exits 0 once it answers a ping, 1 after
+#   10 s) and $work/kill.sh (SIGKILL, then wait for it to be gone), so that
+#   a screen script can stop and restart the server with 'run sh ...'.
+tap_server_scripts () {
+    cat > "$work/start.sh" <<SCRIPT
+"$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" &
+echo \$! > "$work/server.pid"
+deadline=\$((\$(date +%s) + 10))
+until "$WBCTL" -e "$endpoint" --timeout 1 ping >/dev/null 2>&1; do
+    [ \$(date +%s) -ge \$deadline ] && exit 1
+done
+SCRIPT
+    cat > "$work/kill.sh" <<SCRIPT
+pid=\$(cat "$work/server.pid")
+kill -9 \$pid
+timeout 10 tail --pid=\$pid -f /dev/null
+SCRIPT
+}
+
 #   wait_for_line FILE PATTERN PID: wait until FILE holds PATTERN while PID
 #   runs, 10 s at most; 0 once it does, 1 otherwise.
 wait_for_line () {

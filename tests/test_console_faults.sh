@@ -28,23 +28,11 @@ stop_all () {
 }
 trap stop_all EXIT
 
-#   start.sh: the real server, ready when it answers a ping.
-cat > "$work/start.sh" <<SCRIPT
-"$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" &
-echo \$! > "$work/server.pid"
-deadline=\$((\$(date +%s) + 10))
-until "$WBCTL" --timeout 1 ping >/dev/null 2>&1; do
-    [ \$(date +%s) -ge \$deadline ] && exit 1
-done
-SCRIPT
-#   kill.sh: SIGKILL; term.sh: a clean stop, after which the socket file
-#   must be gone too (wbserver unbinds, and libzmq removes it), so that the
+#   start.sh: the real server, ready when it answers a ping; kill.sh:
+#   SIGKILL (tap-lib.sh). term.sh: a clean stop, after which the socket
+#   file must be gone too (wbserver unbinds and removes it), so that the
 #   endpoint itself is gone.
-cat > "$work/kill.sh" <<SCRIPT
-pid=\$(cat "$work/server.pid")
-kill -9 \$pid
-timeout 10 tail --pid=\$pid -f /dev/null
-SCRIPT
+tap_server_scripts
 cat > "$work/term.sh" <<SCRIPT
 pid=\$(cat "$work/server.pid")
 kill \$pid

@@ -23,21 +23,8 @@ stop_server () {
 trap stop_server EXIT
 
 #   The server is started and stopped by small scripts, so that a screen
-#   script can restart it with 'run sh $WB_TEST_DIR/stop.sh'.
-cat > "$work/start.sh" <<SCRIPT
-"$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" &
-echo \$! > "$work/server.pid"
-#   ready when it answers a ping (wbctl waits for the reply, with a deadline)
-deadline=\$((\$(date +%s) + 10))
-until "$WBCTL" --timeout 1 ping >/dev/null 2>&1; do
-    [ \$(date +%s) -ge \$deadline ] && exit 1
-done
-SCRIPT
-cat > "$work/stop.sh" <<SCRIPT
-pid=\$(cat "$work/server.pid")
-kill -9 \$pid
-timeout 10 tail --pid=\$pid -f /dev/null
-SCRIPT
+#   script can restart it with 'run sh $WB_TEST_DIR/kill.sh'.
+tap_server_scripts
 
 #   Mask what differs between runs.
 normalise () {
