@@ -32,12 +32,7 @@
 #define FLOOD_RECEIVE_QUEUE 100
 
 typedef struct {
-    char folder [64];
-    char directory [512];
-    char database [600];
-    wb_server_options_t options;
-    zactor_t *server;
-    char endpoint [256];
+    wb_test_server_t server;
     wb_client_t *witness;        /* the well-behaved client, logged in as a1 */
 } s_fixture_t;
 
@@ -45,14 +40,7 @@ static int
 s_setup (void **state)
 {
     s_fixture_t *fixture = zmalloc (sizeof (s_fixture_t));
-    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
-    snprintf (fixture->directory, sizeof (fixture->directory), "%s/tests/data/engine.cfg", srcdir);
-    strcpy (fixture->folder, "/tmp/wb-hostile-XXXXXX");
-    assert_non_null (mkdtemp (fixture->folder));
-    snprintf (fixture->database, sizeof (fixture->database), "%s/store.db", fixture->folder);
-    fixture->options.directory_path = fixture->directory;
-    fixture->options.database_path = fixture->database;
-    fixture->options.endpoints [0] = "tcp://127.0.0.1:*";
+    assert_int_equal (wb_test_server_init (&fixture->server, "hostile"), 0);
     *state = fixture;
     return 0;
 }
@@ -62,10 +50,7 @@ s_teardown (void **state)
 {
     s_fixture_t *fixture = *state;
     wb_client_destroy (&fixture->witness);
-    zactor_destroy (&fixture->server);
-    char command [128];
-    snprintf (command, sizeof (command), "rm -rf %s", fixture->folder);
-    assert_int_equal (system (command), 0);
+    assert_int_equal (wb_test_server_cleanup (&fixture->server), 0);
     free (fixture);
     return 0;
 }
@@ -74,15 +59,10 @@ s_teardown (void **state)
 static void
 s_start_server (s_fixture_t *fixture)
 {
-    fixture->server = zactor_new (wb_server_actor, &fixture->options);
-    assert_non_null (fixture->server);
-    char *endpoint = zstr_recv (fixture->server);
-    assert_non_null (endpoint);
-    if (strncmp (endpoint, "error:", 6) == 0)
-        fail_msg ("server did not start: %s", endpoint);
-    snprintf (fixture->endpoint, sizeof (fixture->endpoint), "%s", endpoint);
-    zstr_free (&endpoint);
-    fixture->witness = wb_client_new (fixture->endpoint);
+    char error [256];
+    if (wb_test_server_start (&fixture->server, error, sizeof (error)))
+        fail_msg ("server did not start: %s", error);
+    fixture->witness = wb_client_new (fixture->server.endpoint);
     assert_non_null (fixture->witness);
     assert_int_equal (wb_client_open_session (fixture->witness, 2, "witness", 101, "a1", NULL,
                                               PROMPT_MS, NULL), 0);
@@ -599,7 +579,7 @@ s_run_case (s_fixture_t *fixture, const s_case_t *test)
     zstr_sendx (monitor, "LISTEN", "DISCONNECTED", NULL);
     zstr_sendx (monitor, "START", NULL);
     zsock_wait (monitor);
-    assert_int_equal (zsock_connect (dealer, "%s", fixture->endpoint), 0);
+    assert_int_equal (zsock_connect (dealer, "%s", fixture->server.endpoint), 0);
     if (test->session == MEDIA)
         s_register_raw (dealer);
     zmsg_t *zmsg = test->build ();
@@ -631,7 +611,7 @@ test_hostile_messages_pipelined_on_one_connection (void **state)
 {
     s_fixture_t *fixture = *state;
     s_start_server (fixture);
-    zsock_t *dealer = zsock_new_dealer (fixture->endpoint);
+    zsock_t *dealer = zsock_new_dealer (fixture->server.endpoint);
     zsock_set_rcvtimeo (dealer, PROMPT_MS);
     s_register_raw (dealer);
     size_t sent = 0;
@@ -720,10 +700,10 @@ static void
 test_a_flood_does_not_starve_others (void **state)
 {
     s_fixture_t *fixture = *state;
-    fixture->options.endpoints [0] = "inproc://hostile-flood";
-    fixture->options.send_queue = FLOOD_SEND_QUEUE;
+    fixture->server.options.endpoints [0] = "inproc://hostile-flood";
+    fixture->server.options.send_queue = FLOOD_SEND_QUEUE;
     s_start_server (fixture);
-    s_flood_t flood = { fixture->endpoint, 0, 0, true };
+    s_flood_t flood = { fixture->server.endpoint, 0, 0, true };
     zactor_t *flooder = zactor_new (s_flooder, &flood);
     //  while the flood lasts, the witness is served, each time in time
     size_t served = 0;

@@ -16,21 +16,17 @@
 #include "wb_server.h"
 #include "wb_client.h"
 #include "wb_error.h"
+#include "wb_test_util.h"
 
 #define TIMEOUT 5000
 /* A refused client must know within this, far below TIMEOUT. */
 #define REFUSAL_MS 3000
 
 typedef struct {
-    char folder [64];
+    wb_test_server_t server;      /* its options get the keys in s_start */
     char keys [128];              /* the server's authorised keys */
     char path [256];              /* scratch */
-    char directory [512];
-    char database [128];
     char ipc [128];
-    wb_server_options_t options;
-    zactor_t *server;
-    char endpoint [256];          /* the tcp endpoint bound */
     char server_key [WB_SECURITY_KEY_TEXT + 1];
 } s_fixture_t;
 
@@ -38,13 +34,10 @@ static int
 s_setup (void **state)
 {
     s_fixture_t *fixture = zmalloc (sizeof (s_fixture_t));
-    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
-    snprintf (fixture->directory, sizeof (fixture->directory), "%s/tests/data/engine.cfg", srcdir);
-    strcpy (fixture->folder, "/tmp/wb-security-XXXXXX");
-    assert_non_null (mkdtemp (fixture->folder));
-    snprintf (fixture->keys, sizeof (fixture->keys), "%s/keys", fixture->folder);
-    snprintf (fixture->database, sizeof (fixture->database), "%s/store.db", fixture->folder);
-    snprintf (fixture->ipc, sizeof (fixture->ipc), "ipc://%s/server.ipc", fixture->folder);
+    assert_int_equal (wb_test_server_init (&fixture->server, "security"), 0);
+    const char *folder = fixture->server.folder;
+    snprintf (fixture->keys, sizeof (fixture->keys), "%s/keys", folder);
+    snprintf (fixture->ipc, sizeof (fixture->ipc), "ipc://%s/server.ipc", folder);
     *state = fixture;
     return 0;
 }
@@ -53,11 +46,8 @@ static int
 s_teardown (void **state)
 {
     s_fixture_t *fixture = *state;
-    zactor_destroy (&fixture->server);
     wb_client_set_default_keys (NULL, NULL);
-    char command [128];
-    snprintf (command, sizeof (command), "rm -rf %s", fixture->folder);
-    assert_int_equal (system (command), 0);
+    assert_int_equal (wb_test_server_cleanup (&fixture->server), 0);
     free (fixture);
     return 0;
 }
@@ -66,7 +56,7 @@ s_teardown (void **state)
 static const char *
 s_path (s_fixture_t *fixture, const char *name)
 {
-    snprintf (fixture->path, sizeof (fixture->path), "%s/%s", fixture->folder, name);
+    snprintf (fixture->path, sizeof (fixture->path), "%s/%s", fixture->server.folder, name);
     return fixture->path;
 }
 
@@ -139,7 +129,7 @@ test_loaders_name_the_file_and_the_fault (void **state)
 {
     s_fixture_t *fixture = *state;
     char error [512] = "", key [WB_SECURITY_KEY_TEXT + 1] = "";
-    assert_int_equal (wb_security_keygen (fixture->folder, "pair", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "pair", NULL, error, sizeof (error)), 0);
     //  the public half finds its secret beside it; both give the same keys
     zcert_t *from_public = s_cert (fixture, "pair");
     zcert_t *from_secret = s_cert (fixture, "pair_secret");
@@ -188,11 +178,11 @@ test_count_keys (void **state)
     char error [512] = "";
     assert_int_equal (wb_security_count_keys (fixture->keys, error, sizeof (error)), -1);
     assert_non_null (strstr (error, "No such file or directory"));
-    assert_int_equal (wb_security_keygen (fixture->folder, "one", NULL, error, sizeof (error)), 0);
-    assert_int_equal (wb_security_keygen (fixture->folder, "two", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "one", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "two", NULL, error, sizeof (error)), 0);
     s_write (s_path (fixture, "README"), "not a key\n");
     //  one, one_secret, two, two_secret: four certificates, the note is not one
-    assert_int_equal (wb_security_count_keys (fixture->folder, error, sizeof (error)), 4);
+    assert_int_equal (wb_security_count_keys (fixture->server.folder, error, sizeof (error)), 4);
 }
 
 // ---------------------------------------------------------------- CURVE end to end
@@ -203,13 +193,13 @@ static void
 s_make_keys (s_fixture_t *fixture)
 {
     char error [512] = "";
-    assert_int_equal (wb_security_keygen (fixture->folder, "server", NULL, error, sizeof (error)), 0);
-    assert_int_equal (wb_security_keygen (fixture->folder, "a1", "a1", error, sizeof (error)), 0);
-    assert_int_equal (wb_security_keygen (fixture->folder, "media", NULL, error, sizeof (error)), 0);
-    assert_int_equal (wb_security_keygen (fixture->folder, "stranger", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "server", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "a1", "a1", error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "media", NULL, error, sizeof (error)), 0);
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "stranger", NULL, error, sizeof (error)), 0);
     char command [512];
     snprintf (command, sizeof (command), "mkdir %s && cp %s/a1 %s/media %s",
-              fixture->keys, fixture->folder, fixture->folder, fixture->keys);
+              fixture->keys, fixture->server.folder, fixture->server.folder, fixture->keys);
     assert_int_equal (system (command), 0);
     assert_int_equal (wb_security_load_public (s_path (fixture, "server"), fixture->server_key,
                                                error, sizeof (error)), 0);
@@ -220,25 +210,17 @@ s_make_keys (s_fixture_t *fixture)
 static char *
 s_start (s_fixture_t *fixture, const char *cert_name)
 {
-    fixture->options.directory_path = fixture->directory;
-    fixture->options.database_path = fixture->database;
-    fixture->options.endpoints [0] = "tcp://127.0.0.1:*";
-    fixture->options.endpoints [1] = fixture->ipc;
-    fixture->options.cert_path = cert_name ? strdup (s_path (fixture, cert_name)) : NULL;
-    fixture->options.authorized_keys = fixture->keys;
-    zactor_t *server = zactor_new (wb_server_actor, &fixture->options);
-    assert_non_null (server);
-    char *endpoint = zstr_recv (server);
-    free ((char *) fixture->options.cert_path);
-    assert_non_null (endpoint);
-    if (strncmp (endpoint, "error:", 6) == 0) {
-        zactor_destroy (&server);
-        return endpoint;
-    }
-    fixture->server = server;
-    snprintf (fixture->endpoint, sizeof (fixture->endpoint), "%s", endpoint);
-    zstr_free (&endpoint);
-    return NULL;
+    char cert [256] = "";
+    if (cert_name)
+        snprintf (cert, sizeof (cert), "%s", s_path (fixture, cert_name));
+    wb_server_options_t *options = &fixture->server.options;
+    options->endpoints [1] = fixture->ipc;
+    options->cert_path = cert_name ? cert : NULL;
+    options->authorized_keys = fixture->keys;
+    char error [512];
+    int rc = wb_test_server_start (&fixture->server, error, sizeof (error));
+    options->cert_path = NULL;      //  read once, when the server starts
+    return rc ? strdup (error) : NULL;
 }
 
 //  A client on endpoint with the keys of name (NULL: none).
@@ -280,8 +262,8 @@ test_server_refuses_bad_security_options (void **state)
     zstr_free (&error);
     fixture->keys [strlen (fixture->keys) - 1] = 's';
     //  a certificate without the authorised keys
-    wb_server_options_t options = { .directory_path = fixture->directory,
-                                    .database_path = fixture->database,
+    wb_server_options_t options = { .directory_path = fixture->server.directory,
+                                    .database_path = fixture->server.database,
                                     .cert_path = s_path (fixture, "server_secret") };
     char text [256] = "";
     wb_server_t *server = wb_server_new (&options, text, sizeof (text));
@@ -301,12 +283,12 @@ test_known_key_gets_in_unknown_key_gets_nowhere (void **state)
     s_fixture_t *fixture = *state;
     s_make_keys (fixture);
     assert_null (s_start (fixture, "server_secret"));
-    wb_client_t *media = s_client (fixture, fixture->endpoint, "media_secret");
+    wb_client_t *media = s_client (fixture, fixture->server.endpoint, "media_secret");
     assert_int_equal (s_open (media, 3, NULL), 0);
     assert_null (wb_client_problem (media));
     wb_client_destroy (&media);
     //  an unknown key: refused at the handshake, said at once
-    wb_client_t *stranger = s_client (fixture, fixture->endpoint, "stranger_secret");
+    wb_client_t *stranger = s_client (fixture, fixture->server.endpoint, "stranger_secret");
     int64_t start = zclock_mono ();
     assert_int_equal (s_open (stranger, 3, NULL), -1);
     assert_int_equal (errno, ECONNREFUSED);
@@ -315,7 +297,7 @@ test_known_key_gets_in_unknown_key_gets_nowhere (void **state)
     wb_client_destroy (&stranger);
     //  no keys at all on tcp: told that the server wants CURVE, when asked
     wb_client_set_watch_handshakes (true);
-    wb_client_t *plain = s_client (fixture, fixture->endpoint, NULL);
+    wb_client_t *plain = s_client (fixture, fixture->server.endpoint, NULL);
     wb_client_set_watch_handshakes (false);
     wb_msg_t *ping = wb_msg_new ("RequestPing");
     wb_msg_t *reply = NULL;
@@ -342,7 +324,7 @@ test_bound_key_logs_in_as_its_agent_only (void **state)
     s_fixture_t *fixture = *state;
     s_make_keys (fixture);
     assert_null (s_start (fixture, "server_secret"));
-    wb_client_t *client = s_client (fixture, fixture->endpoint, "a1_secret");
+    wb_client_t *client = s_client (fixture, fixture->server.endpoint, "a1_secret");
     assert_int_equal (s_open (client, 2, "a2"), WB_ERR_IDENTITY_MISMATCH);
     //  the same connection, the agent of its key
     wb_msg_t *login = wb_msg_new ("RequestAgentLogin");
@@ -354,11 +336,11 @@ test_bound_key_logs_in_as_its_agent_only (void **state)
     wb_msg_destroy (&reply);
     wb_client_destroy (&client);
     //  a media server reaches every workbin: not with an agent's key
-    client = s_client (fixture, fixture->endpoint, "a1_secret");
+    client = s_client (fixture, fixture->server.endpoint, "a1_secret");
     assert_int_equal (s_open (client, 3, NULL), WB_ERR_IDENTITY_MISMATCH);
     wb_client_destroy (&client);
     //  an unbound key may log in as anyone
-    client = s_client (fixture, fixture->endpoint, "media_secret");
+    client = s_client (fixture, fixture->server.endpoint, "media_secret");
     assert_int_equal (s_open (client, 2, "a2"), 0);
     wb_client_destroy (&client);
 }
@@ -373,7 +355,7 @@ test_default_keys_serve_every_new_client (void **state)
     assert_int_equal (wb_client_set_default_keys (cert, NULL), -1);
     assert_int_equal (wb_client_set_default_keys (cert, fixture->server_key), 0);
     zcert_destroy (&cert);
-    wb_client_t *client = wb_client_new (fixture->endpoint);
+    wb_client_t *client = wb_client_new (fixture->server.endpoint);
     assert_int_equal (s_open (client, 3, NULL), 0);
     //  a reconnection keeps the keys
     assert_int_equal (wb_client_reconnect (client), 0);

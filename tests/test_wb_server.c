@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include "wb_server.h"
+#include "wb_test_util.h"
 #include "wb_client.h"
 #include "wb_replica.h"
 #include "wb_error.h"
@@ -17,26 +18,14 @@
 #define TIMEOUT 5000
 
 typedef struct {
-    char folder [64];
-    char directory [512];
-    char database [600];
-    wb_server_options_t options;
-    zactor_t *server;
-    char endpoint [256];
+    wb_test_server_t server;
 } s_fixture_t;
 
 static int
 s_setup (void **state)
 {
     s_fixture_t *fixture = zmalloc (sizeof (s_fixture_t));
-    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
-    snprintf (fixture->directory, sizeof (fixture->directory), "%s/tests/data/engine.cfg", srcdir);
-    strcpy (fixture->folder, "/tmp/wb-server-XXXXXX");
-    assert_non_null (mkdtemp (fixture->folder));
-    snprintf (fixture->database, sizeof (fixture->database), "%s/store.db", fixture->folder);
-    fixture->options.directory_path = fixture->directory;
-    fixture->options.database_path = fixture->database;
-    fixture->options.endpoints [0] = "tcp://127.0.0.1:*";
+    assert_int_equal (wb_test_server_init (&fixture->server, "server"), 0);
     *state = fixture;
     return 0;
 }
@@ -44,31 +33,23 @@ s_setup (void **state)
 static void
 s_stop_server (s_fixture_t *fixture)
 {
-    zactor_destroy (&fixture->server);
+    wb_test_server_stop (&fixture->server);
 }
 
 //  Start the server actor and learn the endpoint it bound.
 static void
 s_start_server (s_fixture_t *fixture)
 {
-    fixture->server = zactor_new (wb_server_actor, &fixture->options);
-    assert_non_null (fixture->server);
-    char *endpoint = zstr_recv (fixture->server);
-    assert_non_null (endpoint);
-    if (strncmp (endpoint, "error:", 6) == 0)
-        fail_msg ("server did not start: %s", endpoint);
-    snprintf (fixture->endpoint, sizeof (fixture->endpoint), "%s", endpoint);
-    zstr_free (&endpoint);
+    char error [256];
+    if (wb_test_server_start (&fixture->server, error, sizeof (error)))
+        fail_msg ("server did not start: %s", error);
 }
 
 static int
 s_teardown (void **state)
 {
     s_fixture_t *fixture = *state;
-    s_stop_server (fixture);
-    char command [128];
-    snprintf (command, sizeof (command), "rm -rf %s", fixture->folder);
-    assert_int_equal (system (command), 0);
+    assert_int_equal (wb_test_server_cleanup (&fixture->server), 0);
     free (fixture);
     return 0;
 }
@@ -78,7 +59,7 @@ s_teardown (void **state)
 static wb_client_t *
 s_client (s_fixture_t *fixture, const char *agent_id)
 {
-    wb_client_t *client = wb_client_new (fixture->endpoint);
+    wb_client_t *client = wb_client_new (fixture->server.endpoint);
     assert_non_null (client);
     wb_msg_t *error = NULL;
     int rc = wb_client_open_session (client, agent_id ? 2 : 3, "test", 101, agent_id, NULL,
@@ -170,15 +151,15 @@ static void
 test_server_refuses_a_bad_start (void **state)
 {
     s_fixture_t *fixture = *state;
-    fixture->options.directory_path = "/nonexistent/directory.cfg";
-    zactor_t *server = zactor_new (wb_server_actor, &fixture->options);
+    fixture->server.options.directory_path = "/nonexistent/directory.cfg";
+    zactor_t *server = zactor_new (wb_server_actor, &fixture->server.options);
     char *reply = zstr_recv (server);
     assert_non_null (strstr (reply, "error: /nonexistent/directory.cfg"));
     zstr_free (&reply);
     zactor_destroy (&server);
-    fixture->options.directory_path = fixture->directory;
-    fixture->options.endpoints [0] = "bogus://nowhere";
-    server = zactor_new (wb_server_actor, &fixture->options);
+    fixture->server.options.directory_path = fixture->server.directory;
+    fixture->server.options.endpoints [0] = "bogus://nowhere";
+    server = zactor_new (wb_server_actor, &fixture->server.options);
     reply = zstr_recv (server);
     assert_non_null (strstr (reply, "cannot bind bogus://nowhere"));
     zstr_free (&reply);
@@ -239,7 +220,7 @@ test_malformed_input_is_answered_and_survived (void **state)
 {
     s_fixture_t *fixture = *state;
     s_start_server (fixture);
-    zsock_t *dealer = zsock_new_dealer (fixture->endpoint);
+    zsock_t *dealer = zsock_new_dealer (fixture->server.endpoint);
     int64_t reference = -1;
     zmsg_t *zmsg = zmsg_new ();
     zmsg_addstr (zmsg, "WBP/1");
@@ -272,8 +253,8 @@ test_restart_keeps_acknowledged_changes (void **state)
 {
     s_fixture_t *fixture = *state;
     char endpoint [600];
-    snprintf (endpoint, sizeof (endpoint), "ipc://%s/server.ipc", fixture->folder);
-    fixture->options.endpoints [0] = endpoint;
+    snprintf (endpoint, sizeof (endpoint), "ipc://%s/server.ipc", fixture->server.folder);
+    fixture->server.options.endpoints [0] = endpoint;
     s_start_server (fixture);
     wb_client_t *media = s_client (fixture, NULL);
     for (int index = 0; index < 50; index++)
@@ -296,8 +277,8 @@ static void
 test_slow_reader_does_not_stall_others (void **state)
 {
     s_fixture_t *fixture = *state;
-    fixture->options.endpoints [0] = "inproc://slow-reader";
-    fixture->options.send_queue = 10;
+    fixture->server.options.endpoints [0] = "inproc://slow-reader";
+    fixture->server.options.send_queue = 10;
     s_start_server (fixture);
     wb_client_t *slow = s_client (fixture, "a1");
     wb_client_t *fast = s_client (fixture, "a2");
@@ -346,10 +327,10 @@ static void
 test_silent_client_expires (void **state)
 {
     s_fixture_t *fixture = *state;
-    fixture->options.session_timeout_ms = 200;
+    fixture->server.options.session_timeout_ms = 200;
     s_start_server (fixture);
     wb_client_t *silent = s_client (fixture, "a1");
-    wb_client_t *other = wb_client_new (fixture->endpoint);
+    wb_client_t *other = wb_client_new (fixture->server.endpoint);
     //  a1 stays logged in until the server expires the silent session
     int64_t deadline = zclock_mono () + 10000;
     int rc = 1;
@@ -456,12 +437,12 @@ static void
 test_clone_pattern_converges_under_concurrent_changes (void **state)
 {
     s_fixture_t *fixture = *state;
-    fixture->options.endpoints [0] = "inproc://clone";
-    fixture->options.page_cap = 100;
+    fixture->server.options.endpoints [0] = "inproc://clone";
+    fixture->server.options.page_cap = 100;
     s_start_server (fixture);
     for (unsigned round = 1; round <= 5; round++) {
         wb_client_t *reader = s_client (fixture, "a1");
-        s_writer_args_t args = { fixture->endpoint, round * 7919u, 400 };
+        s_writer_args_t args = { fixture->server.endpoint, round * 7919u, 400 };
         zactor_t *writer = zactor_new (s_writer, &args);
         //  subscribe, then fetch while changes keep coming, then follow
         wb_msg_t *subscribe = s_workbin_request ("RequestWorkbinNotifications", "draft",

@@ -1,4 +1,5 @@
 /*  wb_test_util: helpers shared by the unit tests. See wb_test_util.h. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wb_test_util.h"
@@ -165,4 +166,51 @@ wb_test_message (const char *protocol, const char *name, const wb_bytes_t *body)
         { body->data, body->size },
     };
     return wb_test_zmsg (frames, 3);
+}
+
+int
+wb_test_server_init (wb_test_server_t *self, const char *name)
+{
+    memset (self, 0, sizeof (*self));
+    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
+    snprintf (self->directory, sizeof (self->directory), "%s/tests/data/engine.cfg", srcdir);
+    snprintf (self->folder, sizeof (self->folder), "/tmp/wb-%.32s-XXXXXX", name);
+    if (!mkdtemp (self->folder))
+        return -1;
+    snprintf (self->database, sizeof (self->database), "%s/store.db", self->folder);
+    self->options.directory_path = self->directory;
+    self->options.database_path = self->database;
+    self->options.endpoints [0] = "tcp://127.0.0.1:*";
+    return 0;
+}
+
+int
+wb_test_server_start (wb_test_server_t *self, char *error, size_t error_size)
+{
+    self->actor = zactor_new (wb_server_actor, &self->options);
+    char *endpoint = self->actor ? zstr_recv (self->actor) : NULL;
+    if (!endpoint || strncmp (endpoint, "error:", 6) == 0) {
+        snprintf (error, error_size, "%s", endpoint ? endpoint : "no answer from the actor");
+        zstr_free (&endpoint);
+        zactor_destroy (&self->actor);
+        return -1;
+    }
+    snprintf (self->endpoint, sizeof (self->endpoint), "%s", endpoint);
+    zstr_free (&endpoint);
+    return 0;
+}
+
+void
+wb_test_server_stop (wb_test_server_t *self)
+{
+    zactor_destroy (&self->actor);
+}
+
+int
+wb_test_server_cleanup (wb_test_server_t *self)
+{
+    wb_test_server_stop (self);
+    char command [128];
+    snprintf (command, sizeof (command), "rm -rf '%s'", self->folder);
+    return self->folder [0] && system (command) == 0 ? 0 : -1;
 }

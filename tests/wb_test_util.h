@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <czmq.h>
+#include "wb_server.h"
 
 typedef struct {
     uint8_t *data;
@@ -62,5 +63,29 @@ zmsg_t *wb_test_zmsg (const wb_test_frame_t *frames, size_t count);
 /* The three frames of a message: protocol id, name and body. */
 zmsg_t *wb_test_message (const char *protocol, const char *name,
                          const wb_bytes_t *body);
+
+/* An in-process wbserver for a test (the server actor): a fresh folder
+   /tmp/wb-NAME-XXXXXX for its store, the directory tests/data/engine.cfg
+   (under $WB_SRCDIR), and options that a test may change before it
+   starts the server (endpoint: tcp://127.0.0.1:*). */
+typedef struct {
+    char folder [64];
+    char directory [512];
+    char database [600];
+    wb_server_options_t options;
+    zactor_t *actor;              /* NULL until started */
+    char endpoint [256];          /* the first endpoint bound, once started */
+} wb_test_server_t;
+
+/* Make the folder and fill in the options; 0, or -1 if the folder cannot
+   be made. */
+int wb_test_server_init (wb_test_server_t *self, const char *name);
+/* Start the actor and learn its endpoint; 0, or -1 with the server's
+   sentence in error (the actor is then stopped). */
+int wb_test_server_start (wb_test_server_t *self, char *error, size_t error_size);
+/* Stop the actor, if it runs. */
+void wb_test_server_stop (wb_test_server_t *self);
+/* Stop it and remove its folder; 0, or -1 if the folder stays. */
+int wb_test_server_cleanup (wb_test_server_t *self);
 
 #endif
