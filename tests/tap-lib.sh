@@ -13,6 +13,7 @@ WBSERVER=$builddir/src/wbserver
 WBCONSOLE=$builddir/ui/wbconsole
 CONFIG=$srcdir/doc/examples/sample.cfg
 EXAMPLES=$srcdir/doc/examples
+SCREENS=$srcdir/tests/screen
 
 count=0
 failed=0
@@ -117,6 +118,39 @@ pid=\$(cat "$work/server.pid")
 kill -9 \$pid
 timeout 10 tail --pid=\$pid -f /dev/null
 SCRIPT
+}
+
+#   tap_screen_normalise: mask what changes from run to run in a screen
+#   dump read on standard input: the work folder, ids, dates, times, ages.
+tap_screen_normalise () {
+    sed -E -e "s|$work|<DIR>|g" \
+           -e 's/[0-9A-F]{16}/<ID>/g' \
+           -e 's/[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/<DATE>/g' \
+           -e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/<TIME>/g' \
+           -e 's/fetched [^ │]* */fetched <AGE> /g' \
+           -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g'
+}
+
+#   tap_screen NAME ARGS...: play tests/screen/NAME.script in wbconsole's
+#   script mode on $endpoint, and report whether its normalised dumps are
+#   NAME.expected (WB_UPDATE_SCREENS=1 rewrites that file from this run:
+#   review the diff before committing it).
+tap_screen () {
+    name=$1; shift
+    LC_ALL=C.UTF-8 "$WBCONSOLE" -e "$endpoint" --script "$SCREENS/$name.script" "$@" \
+        > "$work/$name.raw" 2> "$work/$name.err"
+    status=$?
+    tap_screen_normalise < "$work/$name.raw" > "$work/$name.out"
+    [ "${WB_UPDATE_SCREENS:-}" = 1 ] && cp "$work/$name.out" "$SCREENS/$name.expected"
+    if [ $status -ne 0 ]; then
+        report "$name (exit $status)" 1
+        sed 's/^/# /' "$work/$name.err"
+    elif ! diff -u "$SCREENS/$name.expected" "$work/$name.out" > "$work/$name.diff"; then
+        report "$name: screen differs from $name.expected" 1
+        sed 's/^/# /' "$work/$name.diff"
+    else
+        report "$name" 0
+    fi
 }
 
 #   wait_for_line FILE PATTERN PID: wait until FILE holds PATTERN while PID

@@ -14,7 +14,6 @@ set -u
 FAKE=$builddir/tests/fake_wbserver
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE" "$FAKE"
 tap_workdir wbfaults
-screens=$srcdir/tests/screen
 export TZ=UTC
 export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL
 socket_file=${endpoint#ipc://}
@@ -55,43 +54,15 @@ kill \$pid
 timeout 10 tail --pid=\$pid -f /dev/null
 SCRIPT
 
-normalise () {
-    sed -E -e "s|$work|<DIR>|g" \
-           -e 's/[0-9A-F]{16}/<ID>/g' \
-           -e 's/[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/<DATE>/g' \
-           -e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/<TIME>/g' \
-           -e 's/fetched [^ │]* */fetched <AGE> /g' \
-           -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g'
-}
-
 sh "$work/start.sh" || { echo "Bail out! wbserver did not start"; cat "$work/server.log"; exit 1; }
 for n in 1 2 3; do
     "$WBCTL" submit email-draft@agent01 --subject "Order $n" --from "client$n@example.com" \
         --received "2026-11-2${n}T09:00:00Z" >/dev/null || exit 1
 done
 
-#   screen NAME ARGS...: play tests/screen/NAME.script, compare its dumps.
-screen () {
-    name=$1; shift
-    LC_ALL=C.UTF-8 "$WBCONSOLE" -e "$endpoint" --script "$screens/$name.script" "$@" \
-        > "$work/$name.raw" 2> "$work/$name.err"
-    status=$?
-    normalise < "$work/$name.raw" > "$work/$name.out"
-    [ "${WB_UPDATE_SCREENS:-}" = 1 ] && cp "$work/$name.out" "$screens/$name.expected"
-    if [ $status -ne 0 ]; then
-        report "$name (exit $status)" 1
-        sed 's/^/# /' "$work/$name.err"
-    elif ! diff -u "$screens/$name.expected" "$work/$name.out" > "$work/$name.diff"; then
-        report "$name: screen differs from $name.expected" 1
-        sed 's/^/# /' "$work/$name.diff"
-    else
-        report "$name" 0
-    fi
-}
-
-screen fault-kill -a agent01 --open email-draft --size 120x24
-screen fault-endpoint-gone -a agent01 --open email-draft --size 120x24
-screen fault-garbage -a agent01 --open email-draft --size 120x24
+tap_screen fault-kill -a agent01 --open email-draft --size 120x24
+tap_screen fault-endpoint-gone -a agent01 --open email-draft --size 120x24
+tap_screen fault-garbage -a agent01 --open email-draft --size 120x24
 
 #   ------------------------------------------------ at a real terminal
 command -v tmux >/dev/null || { skip "tmux: endpoint gone" "tmux is not installed"; tap_end; exit; }
