@@ -74,6 +74,32 @@ skip () {
     echo "ok $count - $1 # SKIP $2"
 }
 
+#   Commands checked by their exit status and output: tap_run runs one,
+#   its status in $rc, its output in $work/out and $work/err; expect checks
+#   them; tap_command_details shows them (a test's tap_details may call it).
+rc=0
+tap_run () {
+    "$@" > "$work/out" 2> "$work/err"
+    rc=$?
+}
+
+#   expect DESCRIPTION STATUS [STDOUT-PATTERN [STDERR-PATTERN]]: report
+#   whether the last command exited with STATUS and its output holds the
+#   patterns (grep).
+expect () {
+    status=0
+    [ "$rc" -eq "$2" ] || status=1
+    [ -z "${3-}" ] || grep -q -e "$3" "$work/out" || status=1
+    [ -z "${4-}" ] || grep -q -e "$4" "$work/err" || status=1
+    report "$1" $status
+}
+
+tap_command_details () {
+    echo "#   exit status: $rc"
+    sed 's/^/#   stdout: /' "$work/out" 2> /dev/null
+    sed 's/^/#   stderr: /' "$work/err" 2> /dev/null
+}
+
 #   tap_server_ready [SECONDS]: wait until the server on $endpoint answers a
 #   ping (wbctl waits for each reply), 10 s at most; 0 or 1.
 tap_server_ready () {

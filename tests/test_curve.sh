@@ -17,29 +17,8 @@ tap_workdir wbcurve
 export XDG_CONFIG_HOME="$work/config"
 unset WB_CERT WB_SERVER_KEY WB_ENDPOINT
 
-rc=0
-: > "$work/out"
-: > "$work/err"
-
 tap_details () {
-    echo "#   exit status: $rc"
-    sed 's/^/#   stdout: /' "$work/out"
-    sed 's/^/#   stderr: /' "$work/err"
-}
-
-#   run COMMAND...: rc, out and err.
-run () {
-    "$@" > "$work/out" 2> "$work/err"
-    rc=$?
-}
-
-#   expect DESCRIPTION STATUS [STDOUT-PATTERN [STDERR-PATTERN]]
-expect () {
-    status=0
-    [ "$rc" -eq "$2" ] || status=1
-    [ -z "${3-}" ] || grep -q -e "$3" "$work/out" || status=1
-    [ -z "${4-}" ] || grep -q -e "$4" "$work/err" || status=1
-    report "$1" $status
+    tap_command_details
 }
 
 #   start_secure_server LOG OPTION...: wbserver on a free tcp port and on
@@ -62,20 +41,20 @@ start_secure_server () {
 # ---------------------------------------------------------------- keygen
 
 K=$work/keys
-run "$WBCTL" keygen server --dir "$K"
+tap_run "$WBCTL" keygen server --dir "$K"
 expect "keygen writes the server's pair" 0 "server_secret: secret"
-run "$WBCTL" keygen agent01 --dir "$K" --agent agent01
+tap_run "$WBCTL" keygen agent01 --dir "$K" --agent agent01
 expect "keygen --agent binds the key to its agent" 0 "bound to agent agent01"
 grep -q 'agent-id = "agent01"' "$K/agent01"
 report "the public certificate carries the agent-id" $?
 [ "$(stat -c %a "$K/agent01_secret")" = 600 ]
 report "the secret half is readable by its owner only" $?
-run "$WBCTL" keygen media --dir "$K"
-run "$WBCTL" keygen stranger --dir "$K"
+tap_run "$WBCTL" keygen media --dir "$K"
+tap_run "$WBCTL" keygen stranger --dir "$K"
 expect "keygen: a key for nobody" 0
-run "$WBCTL" keygen agent01 --dir "$K"
+tap_run "$WBCTL" keygen agent01 --dir "$K"
 expect "keygen never overwrites a key" 1 "" "agent01 already exists"
-run "$WBCTL" keygen "no good"
+tap_run "$WBCTL" keygen "no good"
 expect "keygen checks the name" 1 "" "cannot name a key"
 
 mkdir "$work/authorized"
@@ -83,15 +62,15 @@ cp "$K/agent01" "$K/media" "$work/authorized/"
 
 # ---------------------------------------------------------------- the server's rule
 
-run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db"
+tap_run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db"
 expect "wbserver on the default tcp endpoint without keys exits 2" 2 "" \
     "tcp://127.0.0.1:7120 would let anyone in: give --cert FILE and --authorized-keys DIR"
-run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db" -e "tcp://127.0.0.1:*" --cert "$K/server_secret"
+tap_run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db" -e "tcp://127.0.0.1:*" --cert "$K/server_secret"
 expect "--cert without --authorized-keys exits 2" 2 "" "needs both --cert FILE and --authorized-keys DIR"
-run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db" -e "tcp://127.0.0.1:*" \
+tap_run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db" -e "tcp://127.0.0.1:*" \
     --cert "$work/none" --authorized-keys "$work/authorized"
 expect "a missing server certificate is named" 1 "" "$work/none: No such file or directory"
-run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db" -e "tcp://127.0.0.1:*" \
+tap_run timeout 10 "$WBSERVER" -c "$CONFIG" -d "$work/refused.db" -e "tcp://127.0.0.1:*" \
     --cert "$K/agent01" --authorized-keys "$work/absent"
 expect "a missing authorised-keys folder is named" 1 "" "authorised keys $work/absent: No such file"
 
@@ -101,46 +80,46 @@ report "the server says that tcp is secured" $?
 
 # ---------------------------------------------------------------- clients
 
-run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" ping
 expect "an authorised key gets in" 0 "EventAck RequestPing"
-run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" \
+tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" \
     submit email-draft@agent01 --subject "Keys" --from anna@example.com
 expect "an authorised media server submits" 0
-run "$WBCTL" -e "$tcp" --cert "$K/agent01_secret" --server-key "$K/server" -a agent01 content email-draft
+tap_run "$WBCTL" -e "$tcp" --cert "$K/agent01_secret" --server-key "$K/server" -a agent01 content email-draft
 expect "a bound key logs in as its agent" 0 "1 interaction"
-run "$WBCTL" -e "$tcp" --cert "$K/agent01_secret" --server-key "$K/server" -a agent02 content email-draft
+tap_run "$WBCTL" -e "$tcp" --cert "$K/agent01_secret" --server-key "$K/server" -a agent02 content email-draft
 expect "a bound key cannot log in as another agent (1003)" 1 "" \
     "EventError 1003 agent id does not match the client's certificate: agent02"
-run "$WBCTL" -e "$tcp" --cert "$K/agent01_secret" --server-key "$K/server" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$K/agent01_secret" --server-key "$K/server" ping
 expect "a bound key cannot register a media server (1003)" 1 "" "EventError 1003"
 start=$(date +%s)
-run "$WBCTL" -e "$tcp" --cert "$K/stranger_secret" --server-key "$K/server" --timeout 30 ping
+tap_run "$WBCTL" -e "$tcp" --cert "$K/stranger_secret" --server-key "$K/server" --timeout 30 ping
 [ $(($(date +%s) - start)) -lt 10 ] || rc=99
 expect "an unknown key gets nowhere, told at once" 3 "" "the server refused our key"
-run "$WBCTL" -e "$tcp" --timeout 30 ping
+tap_run "$WBCTL" -e "$tcp" --timeout 30 ping
 expect "no keys on a secured tcp endpoint: told CURVE is required" 3 "" "requires CURVE"
-run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/stranger" --timeout 1 ping
+tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/stranger" --timeout 1 ping
 expect "a wrong server key: a hint at the server key" 3 "" "is the server key"
-run "$WBCTL" -e "$endpoint" ping
+tap_run "$WBCTL" -e "$endpoint" ping
 expect "ipc stays plain" 0 "EventAck"
-run env WB_CERT="$K/media_secret" WB_SERVER_KEY="$K/server" "$WBCTL" -e "$tcp" ping
+tap_run env WB_CERT="$K/media_secret" WB_SERVER_KEY="$K/server" "$WBCTL" -e "$tcp" ping
 expect "WB_CERT and WB_SERVER_KEY give the keys" 0 "EventAck"
-run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" \
+tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" \
     play --speed 100 "$EXAMPLES/phase1-get-content.scenario"
 expect "play opens every session with the keys" 0
 
 # ---------------------------------------------------------------- bad key files
 
-run "$WBCTL" -e "$tcp" --cert "$work/none" --server-key "$K/server" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$work/none" --server-key "$K/server" ping
 expect "a missing certificate is named" 2 "" "$work/none: No such file or directory"
-run "$WBCTL" -e "$tcp" --cert "$CONFIG" --server-key "$K/server" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$CONFIG" --server-key "$K/server" ping
 expect "a file that is no certificate is named" 2 "" "sample.cfg: not a CURVE certificate"
 mkdir "$work/lonely" && cp "$K/media" "$work/lonely/"
-run "$WBCTL" -e "$tcp" --cert "$work/lonely/media" --server-key "$K/server" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$work/lonely/media" --server-key "$K/server" ping
 expect "a certificate without its secret key is named" 2 "" "lonely/media: holds no secret key"
-run "$WBCTL" -e "$tcp" --cert "$K/media_secret" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" ping
 expect "--cert without --server-key is a usage error" 2 "" "CURVE needs both --cert FILE"
-run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K" ping
+tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K" ping
 expect "a folder as the server key is named" 2 "" "not a regular file"
 
 # ---------------------------------------------------------------- wbconsole
@@ -148,7 +127,7 @@ expect "a folder as the server key is named" 2 "" "not a regular file"
 #   console NAME KEY AGENT TEXT: wbconsole headless until the screen shows TEXT.
 console () {
     printf 'wait %s\nkey Q\n' "$4" > "$work/$1.script"
-    run "$WBCONSOLE" -e "$tcp" -a "$3" --cert "$K/$2" --server-key "$K/server" \
+    tap_run "$WBCONSOLE" -e "$tcp" -a "$3" --cert "$K/$2" --server-key "$K/server" \
         --script "$work/$1.script" --size 200x24
 }
 console known agent01_secret agent01 "connected to $tcp as agent01"
@@ -160,9 +139,9 @@ expect "wbconsole with a key bound to another agent: 1003" 0
 mkdir -p "$XDG_CONFIG_HOME/wbconsole"
 printf 'cert %s\nserver-key %s\n' "$K/agent01_secret" "$K/server" > "$XDG_CONFIG_HOME/wbconsole/config"
 printf 'wait connected to\nkey Q\n' > "$work/config.script"
-run "$WBCONSOLE" -e "$tcp" -a agent01 --script "$work/config.script" --size 200x24
+tap_run "$WBCONSOLE" -e "$tcp" -a agent01 --script "$work/config.script" --size 200x24
 expect "wbconsole takes its keys from the config file" 0
-run "$WBCONSOLE" -e "$tcp" -a agent01 --cert "$work/none" --script "$work/config.script"
+tap_run "$WBCONSOLE" -e "$tcp" -a agent01 --cert "$work/none" --script "$work/config.script"
 expect "wbconsole names a missing certificate" 1 "" "$work/none: No such file or directory"
 
 # ---------------------------------------------------------------- --insecure
@@ -171,7 +150,7 @@ kill "$server_pid" && wait "$server_pid"
 start_secure_server "$work/insecure.log" --insecure
 grep -q "without CURVE (--insecure)" "$work/insecure.log"
 report "--insecure serves tcp, and says so" $?
-run "$WBCTL" -e "$tcp" ping
+tap_run "$WBCTL" -e "$tcp" ping
 expect "--insecure: a client without keys gets in" 0 "EventAck"
 
 tap_end

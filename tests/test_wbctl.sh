@@ -19,31 +19,15 @@ background_pid=
 
 # ---------------------------------------------------------------- TAP
 
-rc=0
-: > "$work/out"
-: > "$work/err"
 
 #   After a failed check: the last command's exit status and output.
 tap_details () {
-    echo "#   exit status: $rc"
-    sed 's/^/#   stdout: /' "$work/out"
-    sed 's/^/#   stderr: /' "$work/err"
+    tap_command_details
 }
 
 #   ctl ARGUMENT...: run wbctl on the private server; rc, out and err.
 ctl () {
-    "$WBCTL" -e "$endpoint" "$@" > "$work/out" 2> "$work/err"
-    rc=$?
-}
-
-#   expect DESCRIPTION STATUS [STDOUT-PATTERN [STDERR-PATTERN]]: check the
-#   last ctl's exit status and that its output holds the patterns (grep).
-expect () {
-    status=0
-    [ "$rc" -eq "$2" ] || status=1
-    [ -z "${3-}" ] || grep -q -e "$3" "$work/out" || status=1
-    [ -z "${4-}" ] || grep -q -e "$4" "$work/err" || status=1
-    report "$1" $status
+    tap_run "$WBCTL" -e "$endpoint" "$@"
 }
 
 #   start_watch FILE ARGUMENT...: wbctl watch in the background, its
