@@ -147,14 +147,17 @@ SCRIPT
 }
 
 #   tap_screen_normalise: mask what changes from run to run in a screen
-#   dump read on standard input: the work folder, ids, dates, times, ages.
+#   dump read on standard input: the work folder, ids, dates, times, ages
+#   (and the padding after an age, whose width changes with the clock:
+#   "6h" one day at noon, "10h" in the evening).
 tap_screen_normalise () {
     sed -E -e "s|$work|<DIR>|g" \
            -e 's/[0-9A-F]{16}/<ID>/g' \
            -e 's/[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}/<DATE>/g' \
            -e 's/[0-9]{2}:[0-9]{2}:[0-9]{2}/<TIME>/g' \
            -e 's/fetched [^ │]* */fetched <AGE> /g' \
-           -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g'
+           -e 's/(^|[^[:alnum:]])(now|[0-9]+[smhdwy])( ago)?( |$)/\1<AGE>\4/g' \
+           -e 's/<AGE>  +/<AGE> /g'
 }
 
 #   tap_screen NAME ARGS...: play tests/screen/NAME.script in wbconsole's
