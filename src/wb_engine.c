@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "wb_engine_internal.h"
+#include "wb_clock.h"
 #include "wb_catalog.h"
 
 /* What a request needs before its handler runs. */
@@ -70,11 +71,11 @@ wb_engine_new (wb_directory_t *directory, wb_store_t *store,
     self->context = context;
     self->page_cap = WB_PAGE_CAP_DEFAULT;
     self->session_timeout = WB_SESSION_TIMEOUT_DEFAULT;
-    //  Ids grow from the wall clock in microseconds, so a restarted server
-    //  never hands out an id it gave before.
-    struct timespec now;
-    clock_gettime (CLOCK_REALTIME, &now);
-    self->next_interaction_id = (uint64_t) now.tv_sec * 1000000u + (uint64_t) now.tv_nsec / 1000u;
+    //  Ids start from the wall clock in microseconds (they read as the
+    //  order of submission); the store makes each one greater than every
+    //  id it gave before, so a restart on a clock that stood still or went
+    //  back still gives new ids.
+    self->first_interaction_id = (uint64_t) wb_clock_wall_ms () * 1000u;
     self->sessions = wb_sessions_new ();
     if (!self->sessions)
         wb_engine_destroy (&self);
@@ -407,15 +408,6 @@ wb_target_ref (const wb_target_t *target)
 {
     wb_workbin_ref_t ref = { target->type ? target->type->id : NULL, target->owner_id };
     return ref;
-}
-
-void
-wb_engine_timestamp (char *buffer, size_t size)
-{
-    time_t now = time (NULL);
-    struct tm utc;
-    gmtime_r (&now, &utc);
-    strftime (buffer, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
 }
 
 const char *

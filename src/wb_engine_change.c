@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_engine_internal.h"
+#include "wb_clock.h"
 
 enum { CONTENT_TAKEN_OUT = 1, CONTENT_PLACED_IN = 2, CONTENT_PROPERTIES_CHANGED = 3 };
 enum { OPERATION_UNKNOWN = 0, OPERATION_PULL = 5, OPERATION_CREATE = 6,
@@ -257,7 +258,7 @@ static wb_kvlist_t *
 s_new_interaction (wb_request_t *request, const wb_target_t *target, const char *id)
 {
     char now [32];
-    wb_engine_timestamp (now, sizeof (now));
+    wb_clock_now_text (now, sizeof (now));
     wb_kvlist_t *properties = wb_kvlist_new ();
     wb_kvlist_add_string (properties, "InteractionId", id);
     wb_kvlist_add_int (properties, "TenantId", wb_directory_tenant_id (request->engine->directory));
@@ -293,13 +294,15 @@ wb_engine_submit (wb_request_t *request)
     int code = wb_engine_resolve_workbin (request, request->body, &target);
     if (code)
         return code;
+    uint64_t number = 0;
+    int rc = wb_store_begin (self->store)
+          || wb_store_new_interaction_id (self->store, self->first_interaction_id, &number);
     char id [32];
-    snprintf (id, sizeof (id), "%016" PRIX64, self->next_interaction_id++);
+    snprintf (id, sizeof (id), "%016" PRIX64, number);
     wb_kvlist_t *properties = s_new_interaction (request, &target, id);
     int64_t version = 0;
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
-          || s_bump (self, target.type->id, target.owner_id, &version);
+    rc = rc || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
+            || s_bump (self, target.type->id, target.owner_id, &version);
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         s_change_t change = { target.type, target.owner_id, CONTENT_PLACED_IN,
@@ -349,7 +352,7 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
         return 0;
     }
     char now [32];
-    wb_engine_timestamp (now, sizeof (now));
+    wb_clock_now_text (now, sizeof (now));
     if (!same)
         s_set_location (properties, target, now);
     int64_t source_version = 0, target_version = 0;

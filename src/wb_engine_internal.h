@@ -22,7 +22,7 @@ struct _wb_engine_t {
     void *context;
     int64_t page_cap;
     int64_t session_timeout;
-    uint64_t next_interaction_id;
+    uint64_t first_interaction_id;  /* the wall clock at start, in microseconds */
     struct _wb_outbox_t *outbox;  /* held messages while batching, else NULL */
 };
 
@@ -115,7 +115,6 @@ const char *wb_engine_owner_attribute (wb_owner_type_t owner_type);
 wb_workbin_ref_t wb_target_ref (const wb_target_t *target);
 
 /* The current time as ISO-8601 UTC text, into a 21-byte buffer. */
-void wb_engine_timestamp (char *buffer, size_t size);
 /* The sender's name for Actor and SubmittedBy: agent id or client name. */
 const char *wb_engine_actor_name (const wb_request_t *request);
 

@@ -227,6 +227,13 @@ wb_store_interaction_delete (wb_store_t *self, const char *interaction_id)
                                                                 interaction_id)) : -1;
 }
 
+//  A new interaction id, never handed out before by this store.
+int
+wb_store_new_interaction_id (wb_store_t *self, uint64_t floor, uint64_t *id)
+{
+    return self ? s_wrote (self, self->ops->new_interaction_id (self->backend, floor, id)) : -1;
+}
+
 //  Append one page of a workbin's interactions to out; *total: their number.
 int
 wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,

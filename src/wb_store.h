@@ -65,6 +65,10 @@ typedef struct {
     int (*interaction_put) (void *backend, const char *interaction_id,
                             wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
     int (*interaction_delete) (void *backend, const char *interaction_id);
+    /* Inside the open transaction: a new interaction id, at least floor
+       and greater than every id this store handed out before, across
+       restarts and deletions; recorded with the transaction. */
+    int (*new_interaction_id) (void *backend, uint64_t floor, uint64_t *id);
     /* Append to out one entry "Interaction" (a property list) for each of
        at most count interactions of a workbin from position from, in order;
        *total gets the workbin's number of interactions. */
@@ -115,6 +119,7 @@ wb_kvlist_t *wb_store_interaction_get (wb_store_t *self, const char *interaction
 int wb_store_interaction_put (wb_store_t *self, const char *interaction_id,
                               wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
 int wb_store_interaction_delete (wb_store_t *self, const char *interaction_id);
+int wb_store_new_interaction_id (wb_store_t *self, uint64_t floor, uint64_t *id);
 int wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
                            int64_t count, wb_kvlist_t *out, int64_t *total);
 int wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count);

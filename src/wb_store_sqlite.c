@@ -13,9 +13,13 @@
     Every statement is prepared once at open and reset after each use, so
     that no read statement keeps a snapshot open between calls.
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/file.h>
 #include <sqlite3.h>
 #include <czmq.h>
 #include "wb_store.h"
@@ -42,6 +46,13 @@ static const char *s_migrations [] = {
     ");"
     "CREATE INDEX interaction_by_position ON interaction (type_id, owner_id, position);"
     "CREATE INDEX interaction_by_moved_at ON interaction (type_id, owner_id, moved_at);",
+    //  2: named counters that outlive the rows they count: the last
+    //  interaction id handed out (an interaction that was deleted keeps
+    //  its id from ever being given again).
+    "CREATE TABLE counter ("
+    "    name TEXT NOT NULL PRIMARY KEY,"
+    "    value INTEGER NOT NULL"
+    ") WITHOUT ROWID;",
 };
 
 #define S_SCHEMA_VERSION ((int) (sizeof (s_migrations) / sizeof (s_migrations [0])))
@@ -52,6 +63,7 @@ typedef enum {
     S_VERSION_GET, S_VERSION_BUMP,
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
     S_PAGE, S_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
+    S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -92,12 +104,21 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_MOVED_NEWEST] =
         "SELECT MAX(moved_at) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
     [S_LAST_POSITION] = "SELECT MAX(position) FROM interaction",
+    [S_LAST_ID_COUNTED] = "SELECT value FROM counter WHERE name = 'interaction_id'",
+    //  ids are 16 upper-case hex digits, so the greatest text is the
+    //  greatest number (a database of schema 1 has no counter yet)
+    [S_LAST_ID_STORED] = "SELECT MAX(id) FROM interaction WHERE length (id) = 16",
+    [S_LAST_ID_SET] =
+        "INSERT INTO counter (name, value) VALUES ('interaction_id', ?1)"
+        " ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
 };
 
 typedef struct {
     sqlite3 *db;
     sqlite3_stmt *statements [S_STATEMENT_COUNT];
     int64_t next_position;              /* for the next placement */
+    uint64_t last_interaction_id;       /* the greatest id handed out */
+    int owner_fd;                       /* holds the file's flock; -1: none */
 } s_sqlite_t;
 
 // ---------------------------------------------------------------- helpers
@@ -410,6 +431,47 @@ s_interaction_put (void *backend, const char *interaction_id,
     return rc;
 }
 
+//  A new interaction id, at least floor, greater than every id handed out
+//  before, also by an earlier process on this file: it is recorded in the
+//  open transaction. An id whose transaction rolls back is not given again
+//  by this process; a later one may give it, as it was never kept.
+static int
+s_new_interaction_id (void *backend, uint64_t floor, uint64_t *id)
+{
+    s_sqlite_t *self = backend;
+    if (!self || !id || self->last_interaction_id >= (uint64_t) INT64_MAX)
+        return -1;
+    uint64_t next = self->last_interaction_id + 1 > floor ? self->last_interaction_id + 1 : floor;
+    if (next > (uint64_t) INT64_MAX)
+        return -1;
+    sqlite3_stmt *statement = s_statement (self, S_LAST_ID_SET);
+    int rc = sqlite3_bind_int64 (statement, 1, (int64_t) next) == SQLITE_OK
+          && sqlite3_step (statement) == SQLITE_DONE ? 0 : s_fail (self, "record interaction id");
+    s_done (statement, rc);
+    if (rc == 0)
+        *id = self->last_interaction_id = next;
+    return rc;
+}
+
+//  The greatest interaction id handed out: the counter, or the greatest id
+//  stored (a database from before the counter).
+static int
+s_load_last_interaction_id (s_sqlite_t *self)
+{
+    int64_t counted = 0;
+    if (s_step_value (self, s_statement (self, S_LAST_ID_COUNTED), "last interaction id", &counted))
+        return -1;
+    sqlite3_stmt *statement = s_statement (self, S_LAST_ID_STORED);
+    int rc = sqlite3_step (statement);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return s_done (statement, s_fail (self, "greatest interaction id"));
+    const unsigned char *text = rc == SQLITE_ROW ? sqlite3_column_text (statement, 0) : NULL;
+    uint64_t stored = text ? strtoull ((const char *) text, NULL, 16) : 0;
+    s_done (statement, 0);
+    self->last_interaction_id = stored > (uint64_t) counted ? stored : (uint64_t) counted;
+    return 0;
+}
+
 //  Remove an interaction; an unknown id is not an error (nothing to do).
 static int
 s_interaction_delete (void *backend, const char *interaction_id)
@@ -507,6 +569,10 @@ s_close (void *backend)
         sqlite3_finalize (self->statements [id]);
     if (sqlite3_close (self->db) != SQLITE_OK)
         zsys_error ("wb_store: close: %s", sqlite3_errmsg (self->db));
+    //  only after SQLite has closed: closing any descriptor of the file
+    //  drops the process's POSIX locks on it, SQLite's among them
+    if (self->owner_fd >= 0)
+        close (self->owner_fd);
     free (self);
 }
 
@@ -523,6 +589,7 @@ static const wb_store_ops_t s_ops = {
     .bump_version = s_bump_version,
     .interaction_get = s_interaction_get,
     .interaction_put = s_interaction_put,
+    .new_interaction_id = s_new_interaction_id,
     .interaction_delete = s_interaction_delete,
     .workbin_page = s_workbin_page,
     .workbin_count = s_workbin_count,
@@ -623,7 +690,31 @@ s_prepare (s_sqlite_t *self)
     if (s_step_value (self, s_statement (self, S_LAST_POSITION), "last position", &last))
         return -1;
     self->next_position = last + 1;
-    return 0;
+    return s_load_last_interaction_id (self);
+}
+
+//  Make this process the file's only server: an exclusive flock, held on
+//  a descriptor kept open until the store closes (and dropped by the
+//  kernel if the process dies). A second server on the same file would
+//  hand out the same positions and ids. The file is created for its owner
+//  alone. 0, or -1 with error filled.
+static int
+s_own_file (s_sqlite_t *self, const char *path, char *error, size_t error_size)
+{
+    if (strcmp (path, ":memory:") == 0)
+        return 0;
+    self->owner_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (self->owner_fd < 0) {
+        snprintf (error, error_size, "cannot open store %s: %s", path, strerror (errno));
+        return -1;
+    }
+    if (flock (self->owner_fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    if (errno == EWOULDBLOCK)
+        snprintf (error, error_size, "cannot open store %s: another wbserver is using it", path);
+    else
+        snprintf (error, error_size, "cannot lock store %s: %s", path, strerror (errno));
+    return -1;
 }
 
 //  Open, migrate, configure and prepare; 0, or -1 with error filled.
@@ -631,6 +722,8 @@ static int
 s_open_database (s_sqlite_t *self, const char *path, bool synchronous_full,
                  char *error, size_t error_size)
 {
+    if (s_own_file (self, path, error, error_size))
+        return -1;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK
     ||  sqlite3_busy_timeout (self->db, S_BUSY_TIMEOUT_MS) != SQLITE_OK)
@@ -658,6 +751,8 @@ wb_store_open_sqlite (const char *path, bool synchronous_full,
         return NULL;
     }
     s_sqlite_t *self = calloc (1, sizeof (s_sqlite_t));
+    if (self)
+        self->owner_fd = -1;
     wb_store_t *store = NULL;
     if (self && s_open_database (self, path, synchronous_full, error, error_size) == 0)
         store = wb_store_new (&s_ops, self);

@@ -16,6 +16,7 @@
 #include <wchar.h>
 #include "config.h"
 #include "wbctl.h"
+#include "wb_clock.h"
 #include "wb_json.h"
 #include "wb_security.h"
 
@@ -83,7 +84,7 @@ typedef struct {
     const char *help;
 } s_global_option_t;
 
-enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY };
+enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY, OPTION_CLOCK };
 
 static const s_global_option_t s_global_options [] = {
     { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WBCTL_DEFAULT_ENDPOINT ")" },
@@ -98,6 +99,8 @@ static const s_global_option_t s_global_options [] = {
                                    "endpoint (default: $WB_CERT; see keygen)" },
     { OPTION_SERVER_KEY, "server-key", "FILE", "the server's public certificate (default:\n"
                                                "$WB_SERVER_KEY)" },
+    { OPTION_CLOCK, "clock", "TIME", "pin the wall clock at TIME, yyyy-MM-ddTHH:mm:ssZ\n"
+                                     "(the default ReceivedAt of submit; tests)" },
     { 'h', "help", NULL, "show this help and exit" },
     { 'V', "version", NULL, "show the version and exit" },
 };
@@ -182,6 +185,9 @@ s_apply_global (wbctl_t *self, int code, const char *value)
                  ? s_usage_error ("--timeout takes seconds (0.001 to 86400), not", value) : -1;
         case OPTION_CERT: self->cert_path = value; return -1;
         case OPTION_SERVER_KEY: self->server_key_path = value; return -1;
+        case OPTION_CLOCK:
+            return wb_clock_pin_text (value)
+                 ? s_usage_error ("--clock takes a UTC time yyyy-MM-ddTHH:mm:ssZ, not", value) : -1;
     }
     return WBCTL_USAGE;     //  getopt_long has said what was wrong
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbctl.h"
+#include "wb_clock.h"
 #include "wb_security.h"
 
 #define WBCTL_PING_INTERVAL_MS 5000   /* well within the server's 10 s rule */
@@ -824,10 +825,7 @@ s_watch (wbctl_t *self, const wbctl_args_t *args)
 static const char *
 s_now (char *buffer, size_t size)
 {
-    time_t now = time (NULL);
-    struct tm utc;
-    gmtime_r (&now, &utc);
-    strftime (buffer, size, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    wb_clock_now_text (buffer, size);
     return buffer;
 }
 

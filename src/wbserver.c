@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include "config.h"
 #include "wb_server.h"
+#include "wb_clock.h"
 #include "wb_engine.h"
 #include "wb_security.h"
 
@@ -27,6 +28,8 @@ static const char *s_usage =
     "                           endpoints (make one with: wbctl keygen server)\n"
     "      --authorized-keys DIR  the public certificates of the clients let in\n"
     "      --insecure           serve tcp endpoints without CURVE (a trusted network)\n"
+    "      --clock TIME         pin the wall clock at TIME (yyyy-MM-ddTHH:mm:ssZ):\n"
+    "                           every timestamp reads it (tests; logged)\n"
     "  -l, --log FILE           log to FILE instead of stderr\n"
     "  -v, --verbose            log every message\n"
     "  -h, --help               show this help\n"
@@ -107,6 +110,10 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
         case 'C': options->server.cert_path = value; return 0;
         case 'K': options->server.authorized_keys = value; return 0;
         case 'I': options->insecure = true; return 0;
+        case 'W':
+            if (wb_clock_pin_text (value))
+                return s_usage_error ("--clock takes a UTC time yyyy-MM-ddTHH:mm:ssZ, not", value);
+            return 0;
     }
     return s_usage_error ("unknown option", NULL);
 }
@@ -147,7 +154,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "session-timeout", required_argument, NULL, 'T' }, { "sync", required_argument, NULL, 'S' },
         { "send-queue", required_argument, NULL, 'Q' }, { "cert", required_argument, NULL, 'C' },
         { "authorized-keys", required_argument, NULL, 'K' }, { "insecure", no_argument, NULL, 'I' },
-        { NULL, 0, NULL, 0 },
+        { "clock", required_argument, NULL, 'W' }, { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;
     int option;
@@ -215,6 +222,9 @@ main (int argc, char *argv [])
                    !tcp ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
                    options.server.database_path);
     }
+    char pinned [WB_CLOCK_TIMESTAMP_SIZE];
+    if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)
+        zsys_warning ("the wall clock is pinned at %s (--clock): every timestamp reads it", pinned);
     wb_server_run (server, NULL);
     zsys_info ("stopping");
     wb_server_destroy (&server);

@@ -15,6 +15,7 @@ FAKE=$builddir/tests/fake_wbserver
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE" "$FAKE"
 tap_workdir wbfaults
 export TZ=UTC
+tap_pin_clock 2026-11-25T12:00:00Z
 export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL
 socket_file=${endpoint#ipc://}
 #   The servers' pids are in files: the scripts below stop and start them.

@@ -1,9 +1,10 @@
 #!/bin/sh
 #   Screen tests: the real wbconsole, headless (--script), against a private
 #   wbserver. Each tests/screen/NAME.script drives the console with keys and
-#   waits for what must appear; its screen dumps are compared, after
-#   masking what changes from run to run (ids, times, ages, the temporary
-#   folder), with tests/screen/NAME.expected. Prints TAP.
+#   waits for what must appear; its screen dumps are compared with
+#   tests/screen/NAME.expected exactly, but for the temporary folder: the
+#   wall clock is pinned, so dates, times, ages and ids are the same on
+#   every day. Prints TAP.
 #
 #   WB_UPDATE_SCREENS=1 rewrites the .expected files from this run (review
 #   the diff before committing them).
@@ -13,6 +14,9 @@ set -u
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
 tap_workdir wbscreen
 export TZ=UTC
+#   Every process of the test reads one pinned wall clock: noon on the day
+#   after the sample's newest interaction (the scripts submit more).
+tap_pin_clock 2026-11-25T12:00:00Z
 export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL WBSERVER CONFIG
 #   the server's pid is in a file: a screen script restarts it
 stop_server () {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <czmq.h>
 #include "wb_store.h"
@@ -188,6 +189,8 @@ test_null_store_fails_every_call (void **state)
     wb_kvlist_t *list = wb_kvlist_new ();
     assert_int_equal (wb_store_interaction_put (NULL, "a", s_drafts, list), -1);
     assert_int_equal (wb_store_interaction_delete (NULL, "a"), -1);
+    uint64_t id = 0;
+    assert_int_equal (wb_store_new_interaction_id (NULL, 1, &id), -1);
     assert_int_equal (wb_store_workbin_page (NULL, s_drafts, 0, 10, list, &value), -1);
     assert_int_equal (wb_store_workbin_count (NULL, s_drafts, &value), -1);
     assert_int_equal (wb_store_workbin_moved_range (NULL, s_drafts, type_id, owner_id, 32), -1);
@@ -207,7 +210,7 @@ test_open_failures_explain_themselves (void **state)
     snprintf (path, sizeof (path), "%s/missing/store.db", fixture->dir);
     assert_null (wb_store_open_sqlite (path, false, error, sizeof (error)));
     assert_non_null (strstr (error, path));
-    assert_non_null (strstr (error, "unable to open database file"));
+    assert_non_null (strstr (error, "No such file or directory"));
     assert_null (wb_store_open_sqlite (path, false, NULL, 0));
 
     snprintf (path, sizeof (path), "%s/garbage.db", fixture->dir);
@@ -635,6 +638,77 @@ test_newer_schema_is_refused (void **state)
     assert_int_equal (s_sql_int (fixture->path, "PRAGMA user_version"), version + 4);
 }
 
+//  A new interaction id in its own transaction; asserts it was given.
+static uint64_t
+s_new_id (wb_store_t *store, uint64_t floor)
+{
+    uint64_t id = 0;
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_new_interaction_id (store, floor, &id), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    return id;
+}
+
+//  A server restarted on a clock that stood still (or went back) gives the
+//  same floor again: the ids go on from the greatest ever handed out, even
+//  when that interaction was deleted meanwhile.
+static void
+test_interaction_ids_never_repeat (void **state)
+{
+    s_fixture_t *fixture = *state;
+    const uint64_t floor = 0x0006611890FEF000u;
+    assert_int_equal (s_new_id (fixture->store, floor), floor);
+    assert_int_equal (s_new_id (fixture->store, floor), floor + 1);
+    s_put (fixture->store, "0006611890FEF001", s_drafts, NULL);
+    s_reopen (fixture);
+    assert_int_equal (s_new_id (fixture->store, floor), floor + 2);
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_interaction_delete (fixture->store, "0006611890FEF001"), 0);
+    assert_int_equal (wb_store_commit (fixture->store), 0);
+    s_reopen (fixture);
+    assert_int_equal (s_new_id (fixture->store, floor - 1000), floor + 3);
+    //  a clock ahead of every id: the floor wins
+    assert_int_equal (s_new_id (fixture->store, floor + 100), floor + 100);
+    //  an id whose transaction rolled back is not given again by this store
+    uint64_t id = 0;
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_new_interaction_id (fixture->store, 0, &id), 0);
+    assert_int_equal (id, floor + 101);
+    assert_int_equal (wb_store_rollback (fixture->store), 0);
+    assert_int_equal (s_new_id (fixture->store, 0), floor + 102);
+}
+
+//  A database written before the counter existed: ids go on from the
+//  greatest one stored.
+static void
+test_interaction_ids_go_on_from_an_older_database (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_put (fixture->store, "00000000000000FF", s_drafts, NULL);
+    s_put (fixture->store, "0000000000000010", s_drafts, NULL);
+    s_put (fixture->store, "not-an-id", s_drafts, NULL);
+    wb_store_destroy (&fixture->store);
+    s_sql (fixture->path, "DELETE FROM counter");
+    s_reopen (fixture);
+    assert_int_equal (s_new_id (fixture->store, 1), 0x100);
+}
+
+//  One server per database file: a second open is refused while the first
+//  holds it, and allowed once it has closed.
+static void
+test_second_server_on_one_file_is_refused (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char error [256] = "";
+    assert_null (wb_store_open_sqlite (fixture->path, false, error, sizeof (error)));
+    assert_non_null (strstr (error, fixture->path));
+    assert_non_null (strstr (error, "another wbserver is using it"));
+    s_reopen (fixture);
+    struct stat status;
+    assert_int_equal (stat (fixture->path, &status), 0);
+    assert_int_equal (status.st_mode & 0077, 0);      //  its owner's alone
+}
+
 static void
 test_corrupted_properties_fail_cleanly (void **state)
 {
@@ -690,6 +764,9 @@ main (void)
         FIXTURE_TEST (test_reopen_does_not_migrate_again),
         FIXTURE_TEST (test_newer_schema_is_refused),
         FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
+        FIXTURE_TEST (test_interaction_ids_never_repeat),
+        FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
+        FIXTURE_TEST (test_second_server_on_one_file_is_refused),
 #undef FIXTURE_TEST
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

@@ -89,10 +89,6 @@ test_degenerate_calls (void **state)
     assert_int_equal (wbc_text_sanitise (empty), 0);
     assert_false (wbc_text_contains_casefold (NULL, "a"));
     assert_false (wbc_text_contains_casefold ("a", NULL));
-    time_t when = 0;
-    assert_int_equal (wbc_text_parse_iso8601 (NULL, &when), -1);
-    assert_int_equal (wbc_text_parse_iso8601 ("2026-11-24T15:04:05Z", NULL), -1);
-    assert_int_equal (wbc_text_parse_iso8601 ("", &when), -1);
     assert_int_equal (wbc_text_age (0, 10, NULL, 8), -1);
     assert_int_equal (wbc_text_age (0, 10, buffer.bytes, 0), -1);
 }
@@ -335,52 +331,6 @@ test_age_extremes_and_small_buffers (void **state)
 }
 
 static void
-test_parse_iso8601_valid (void **state)
-{
-    (void) state;
-    const struct {
-        const char *text;
-        long long seconds;
-    } cases [] = {
-        { "2026-11-24T15:04:05Z", 1795532645LL },
-        { "1970-01-01T00:00:00Z", 0 },
-        { "1969-12-31T23:59:59Z", -1 },         /* -1 is a time, not an error */
-        { "2024-02-29T12:00:00Z", 1709208000LL },
-        { "2000-02-29T00:00:00Z", 951782400LL },
-        { "2038-01-19T03:14:08Z", 2147483648LL },
-        { "9999-12-31T23:59:59Z", 253402300799LL },
-    };
-    for (size_t index = 0; index < COUNT_OF (cases); index++) {
-        time_t when = 12345;
-        assert_int_equal (wbc_text_parse_iso8601 (cases [index].text, &when), 0);
-        assert_int_equal ((long long) when, cases [index].seconds);
-    }
-}
-
-static void
-test_parse_iso8601_invalid (void **state)
-{
-    (void) state;
-    const char *cases [] = {
-        "2026-11-24T15:04:05", "2026-11-24T15:04:05Z ", " 2026-11-24T15:04:05Z",
-        "2026-11-24t15:04:05Z", "2026-11-24T15:04:05z", "2026-11-24 15:04:05Z",
-        "2026-11-24T15:04:05+00:00", "2026-11-24T15:04:05.5Z", "26-11-24T15:04:05Z",
-        "2026-1-24T15:04:05Z", "+026-11-24T15:04:05Z", "2026/11/24T15:04:05Z",
-        "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-01-00T00:00:00Z",
-        "2026-01-32T00:00:00Z", "2026-04-31T00:00:00Z", "2023-02-29T00:00:00Z",
-        "1900-02-29T00:00:00Z", "2026-11-24T24:00:00Z", "2026-11-24T23:60:00Z",
-        "2026-11-24T23:59:60Z", "2026-11-24T1a:04:05Z", "2026-11-24T15:04",
-        "\xff\xfe", "now",
-    };
-    for (size_t index = 0; index < COUNT_OF (cases); index++) {
-        time_t when = 12345;
-        if (wbc_text_parse_iso8601 (cases [index], &when) != -1)
-            fail_msg ("accepted \"%s\"", cases [index]);
-        assert_int_equal ((long long) when, 12345);
-    }
-}
-
-static void
 test_contains_casefold (void **state)
 {
     (void) state;
@@ -430,8 +380,6 @@ main (void)
         cmocka_unit_test (test_sanitise),
         cmocka_unit_test (test_age_boundaries),
         cmocka_unit_test (test_age_extremes_and_small_buffers),
-        cmocka_unit_test (test_parse_iso8601_valid),
-        cmocka_unit_test (test_parse_iso8601_invalid),
         cmocka_unit_test (test_contains_casefold),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

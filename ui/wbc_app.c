@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_app.h"
+#include "wb_clock.h"
 
 struct _wbc_app_t {
     wbc_model_t *model;
@@ -16,14 +17,6 @@ struct _wbc_app_t {
 
 typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
 typedef void (s_command_fn) (wbc_app_t *self, const char *argument, int64_t now_ms);
-
-static int64_t
-s_wall_ms (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_REALTIME, &now);
-    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
 
 static size_t
 s_rows (const wbc_app_t *self)
@@ -45,7 +38,7 @@ s_selected_id (wbc_app_t *self)
 {
     const char *id = wb_kvlist_string (wbc_model_selected_interaction (self->model), "InteractionId");
     if (!id || wbc_model_sidebar_focused (self->model)) {
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "no interaction selected");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no interaction selected");
         return NULL;
     }
     return id;
@@ -93,10 +86,10 @@ static void
 s_search_again (wbc_app_t *self, int direction)
 {
     if (!*self->ui.search)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "no search yet: press /");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no search yet: press /");
     else
     if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self)))
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "not found: %s", self->ui.search);
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "not found: %s", self->ui.search);
 }
 
 static void s_search_next (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_search_again (self, 1); }
@@ -180,7 +173,7 @@ s_pause (wbc_app_t *self, int64_t now_ms)
 {
     bool paused = !wbc_model_paused (self->model);
     wbc_session_set_paused (self->session, paused, now_ms);
-    wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), paused
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), paused
                       ? "live updates paused: changes are held (':step' applies one, P resumes)"
                       : "live updates resumed");
 }
@@ -267,7 +260,7 @@ static void
 s_cmd_open (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     if (!*argument)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "usage: open TYPE[@OWNER]");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: open TYPE[@OWNER]");
     else
         wbc_session_open (self->session, argument, now_ms);
 }
@@ -277,13 +270,13 @@ s_cmd_save_trace (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
     if (!*argument)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "usage: save-trace FILE");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: save-trace FILE");
     else
     if (wbc_model_save_trace (self->model, argument))
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "cannot write %s: %s",
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "cannot write %s: %s",
                           argument, strerror (errno));
     else
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "trace saved to %s (%zu messages)",
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "trace saved to %s (%zu messages)",
                           argument, wbc_model_trace_size (self->model));
 }
 
@@ -292,7 +285,7 @@ s_cmd_step (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) argument;
     if (!wbc_session_step (self->session, now_ms))
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "no held change to apply");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no held change to apply");
 }
 
 static void
@@ -300,7 +293,7 @@ s_cmd_theme (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
     if (!*argument) {
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "usage: theme NAME");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: theme NAME");
         return;
     }
     snprintf (self->ui.theme_request, sizeof (self->ui.theme_request), "%s", argument);
@@ -314,7 +307,7 @@ s_cmd_bind (wbc_app_t *self, const char *argument, int64_t now_ms)
     char line [300], error [128];
     snprintf (line, sizeof (line), "bind %s", argument);
     if (wbc_keys_parse_line (self->keys, line, error, sizeof (error)))
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s", error);
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", error);
 }
 
 static void s_cmd_close (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_close_pane (self, now_ms); }
@@ -386,7 +379,7 @@ wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms)
             s_commands [index].run (self, argument, now_ms);
             return;
         }
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "unknown command '%.*s' (try :help)",
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "unknown command '%.*s' (try :help)",
                       (int) length, line);
 }
 
@@ -481,7 +474,7 @@ s_confirm_key (wbc_app_t *self, int key, int64_t now_ms)
     if (key == 'y' || key == 'Y')
         wbc_session_stop (self->session, self->ui.subject_id, now_ms);
     else
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "not stopped");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "not stopped");
     s_overlay (self, WBC_OVERLAY_NONE);
 }
 

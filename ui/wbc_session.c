@@ -7,6 +7,7 @@
 #include <time.h>
 #include "wbc_session.h"
 #include "wb_client.h"
+#include "wb_clock.h"
 #include "wb_error.h"
 
 typedef enum {
@@ -44,14 +45,6 @@ struct _wbc_session_t {
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
 static void s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms);
 
-static int64_t
-s_wall_ms (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_REALTIME, &now);
-    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 // ---------------------------------------------------------------- sending
 
 //  Send a request, trace it, and remember what to do with its reply.
@@ -72,7 +65,7 @@ s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_
     pending->reference_id = wb_client_send (self->client, &request);
     //  keep-alives would drown the trainer's view: they are not traced
     if (kind != KIND_PING)
-        wbc_model_trace (self->model, true, name, pending->reference_id, body, s_wall_ms ());
+        wbc_model_trace (self->model, true, name, pending->reference_id, body, wb_clock_wall_ms ());
     wb_kvlist_destroy (&body);
     self->last_sent_ms = now_ms;
     zlistx_add_end (self->pending, pending);
@@ -130,9 +123,9 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
     wbc_model_set_connection (self->model, self->ever_connected ? WBC_RECONNECTING : WBC_CONNECTING);
     //  the first loss says what happened; the next ones that it goes on
     if (++self->attempts == 1)
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s; retrying", why);
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; retrying", why);
     else
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s; still retrying (attempt %d)",
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; still retrying (attempt %d)",
                           why, self->attempts);
     wb_client_reconnect (self->client);
     self->event_sequence = 0;
@@ -168,14 +161,14 @@ s_status_error (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply
 {
     const wb_kvlist_t *body = wb_msg_body (reply);
     const char *text = wb_kvlist_string (body, "ErrorDescription");
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "EventError %" PRId64 " %s  (%s)",
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "EventError %" PRId64 " %s  (%s)",
                       wb_kvlist_int_or (body, "ErrorCode", 0), text ? text : "", pending->what);
 }
 
 static void
 s_status_ack (wbc_session_t *self, const s_pending_t *pending, const char *event)
 {
-    wbc_model_status (self->model, WBC_LEVEL_ACK, s_wall_ms (), "%s  (%s)", event, pending->what);
+    wbc_model_status (self->model, WBC_LEVEL_ACK, wb_clock_wall_ms (), "%s  (%s)", event, pending->what);
 }
 
 //  Session steps: register, then log in, then the workbin types.
@@ -206,7 +199,7 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
     else {
         wbc_model_set_workbin_types (self->model, wb_msg_body (reply));
         wbc_model_set_connection (self->model, WBC_CONNECTED);
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "connected to %s as %s",
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "connected to %s as %s",
                           wb_client_endpoint (self->client), self->agent_id);
         self->ever_connected = true;
         self->attempts = 0;
@@ -228,7 +221,7 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
     if (!pane)
         return;
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, wb_msg_body (reply),
-                                         now_ms, s_wall_ms ());
+                                         now_ms, wb_clock_wall_ms ());
     if (next == 0)
         s_start_fetch (self, (size_t) index, now_ms);
     else
@@ -301,7 +294,7 @@ s_apply_change (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
 {
     int refetch = wbc_model_apply_change (self->model, wb_msg_body (event), now_ms);
     if (refetch >= 0) {
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (),
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
                           "missed a change: fetching the workbin again");
         s_start_fetch (self, (size_t) refetch, now_ms);
     }
@@ -329,7 +322,7 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
     if (sequence)
         self->event_sequence = sequence;
     if (streq (wb_msg_name (event), "EventError")) {
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "EventError %" PRId64 " %s",
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "EventError %" PRId64 " %s",
                           wb_kvlist_int_or (body, "ErrorCode", 0),
                           wb_kvlist_string (body, "ErrorDescription"));
         if (wb_kvlist_int_or (body, "ErrorCode", 0) == WB_ERR_SUBSCRIPTIONS_DROPPED)
@@ -337,13 +330,13 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
         return;
     }
     if (gap) {
-        wbc_model_status (self->model, WBC_LEVEL_INFO, s_wall_ms (), "events were lost: fetching again");
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "events were lost: fetching again");
         s_resubscribe_all (self, now_ms);
     }
     if (streq (wb_msg_name (event), "EventPropertiesChanged"))
         return;             //  about an interaction we handle: no pane shows it
     if (!streq (wb_msg_name (event), "EventWorkbinContentChanged")) {
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (),
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
                           "ignored an unsolicited %s from the server", wb_msg_name (event));
         return;
     }
@@ -363,7 +356,7 @@ s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms)
     bool ping = pending && pending->kind == KIND_PING;
     if (!ping)
         wbc_model_trace (self->model, false, wb_msg_name (msg), reference_id,
-                         wb_msg_body (msg), s_wall_ms ());
+                         wb_msg_body (msg), wb_clock_wall_ms ());
     if (reference_id == 0)
         s_on_event (self, msg, now_ms);
     else
@@ -373,7 +366,7 @@ s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms)
         s_on_reply (self, &copy, msg, now_ms);
     }
     else
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (),
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
                           "ignored %s ref=%" PRId64 " from the server: it answers no request",
                           wb_msg_name (msg), reference_id);
 }
@@ -386,7 +379,7 @@ s_report_malformed (wbc_session_t *self)
     if (malformed == self->malformed_seen)
         return;
     self->malformed_seen = malformed;
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (),
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
                       "ignored %zu malformed message%s from the server", malformed,
                       malformed == 1 ? "" : "s");
 }
@@ -543,7 +536,7 @@ wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms)
     int existing = wbc_model_find_pane (self->model, entry->type_id, entry->owner_id);
     int index = wbc_model_open_pane (self->model, entry);
     if (index < 0) {
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, s_wall_ms (), "too many panes open");
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "too many panes open");
         return;
     }
     wbc_model_set_focus (self->model, (size_t) index);

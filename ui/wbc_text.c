@@ -2,10 +2,6 @@
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700       /* wcwidth */
 #endif
-#ifndef _DEFAULT_SOURCE
-#define _DEFAULT_SOURCE         /* timegm */
-#endif
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -283,85 +279,6 @@ wbc_text_age (time_t then, time_t now, char *out, size_t size)
         *out = '\0';
         return -1;
     }
-    return 0;
-}
-
-//  The fields of "yyyy-MM-ddTHH:mm:ssZ": where they are and their range.
-typedef struct {
-    size_t offset;
-    size_t digits;
-    int min;
-    int max;
-} s_iso_field_t;
-
-enum { ISO_YEAR, ISO_MONTH, ISO_DAY, ISO_HOUR, ISO_MINUTE, ISO_SECOND, ISO_FIELDS };
-
-static const s_iso_field_t s_iso_fields [ISO_FIELDS] = {
-    { 0, 4, 0, 9999 }, { 5, 2, 1, 12 }, { 8, 2, 1, 31 },
-    { 11, 2, 0, 23 }, { 14, 2, 0, 59 }, { 17, 2, 0, 59 },
-};
-
-/* 'd' is any ASCII digit; everything else must be itself, then the end. */
-static const char s_iso_pattern [] = "dddd-dd-ddTdd:dd:ddZ";
-
-//  True if text has exactly the shape of s_iso_pattern.
-static bool
-s_iso_shaped (const char *text)
-{
-    size_t index;
-    for (index = 0; s_iso_pattern [index]; index++) {
-        char want = s_iso_pattern [index];
-        bool digit = text [index] >= '0' && text [index] <= '9';
-        if (want == 'd' ? !digit : text [index] != want)
-            return false;
-    }
-    return text [index] == '\0';
-}
-
-//  The number in `digits` ASCII digits at text (already checked).
-static int
-s_iso_number (const char *text, size_t digits)
-{
-    int number = 0;
-    for (size_t index = 0; index < digits; index++)
-        number = number * 10 + (text [index] - '0');
-    return number;
-}
-
-//  Days in a month (1-12) of the proleptic Gregorian calendar.
-static int
-s_days_in_month (int year, int month)
-{
-    static const int days [12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    return days [month - 1] + (month == 2 && leap ? 1 : 0);
-}
-
-//  Parse "yyyy-MM-ddTHH:mm:ssZ" into seconds since the epoch.
-int
-wbc_text_parse_iso8601 (const char *text, time_t *out)
-{
-    if (!text || !out || !s_iso_shaped (text))
-        return -1;
-    int value [ISO_FIELDS];
-    for (size_t field = 0; field < ISO_FIELDS; field++) {
-        const s_iso_field_t *spec = &s_iso_fields [field];
-        value [field] = s_iso_number (text + spec->offset, spec->digits);
-        if (value [field] < spec->min || value [field] > spec->max)
-            return -1;
-    }
-    if (value [ISO_DAY] > s_days_in_month (value [ISO_YEAR], value [ISO_MONTH]))
-        return -1;
-    struct tm broken = {
-        .tm_year = value [ISO_YEAR] - 1900, .tm_mon = value [ISO_MONTH] - 1,
-        .tm_mday = value [ISO_DAY], .tm_hour = value [ISO_HOUR],
-        .tm_min = value [ISO_MINUTE], .tm_sec = value [ISO_SECOND],
-    };
-    errno = 0;
-    time_t seconds = timegm (&broken);
-    if (seconds == (time_t) -1 && errno != 0)
-        return -1;
-    *out = seconds;
     return 0;
 }
 

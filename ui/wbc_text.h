@@ -56,11 +56,6 @@ size_t wbc_text_sanitise (char *text);
    Returns 0; -1 (out set to "" if size > 0) when out is NULL or too small. */
 int wbc_text_age (time_t then, time_t now, char *out, size_t size);
 
-/* Parse a strict UTC timestamp, exactly "yyyy-MM-ddTHH:mm:ssZ" (the form
-   the server sends), with a real date (leap years known, no second 60).
-   Returns 0 and sets *out; -1 and leaves *out alone otherwise. */
-int wbc_text_parse_iso8601 (const char *text, time_t *out);
-
 /* True when needle occurs in haystack ignoring case: ASCII, and other
    letters where towlower maps them (É finds é). No normalisation: a
    precomposed é does not find e + combining accent. An empty needle is

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_view_internal.h"
+#include "wb_clock.h"
 #include "wbc_text.h"
 
 typedef enum { WIDTH_FIXED, WIDTH_FLEXIBLE } s_width_kind_t;
@@ -59,10 +60,10 @@ static void
 s_value_received (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
 {
     (void) wall_ms;
-    time_t when;
+    int64_t seconds;
     struct tm local;
-    if (wbc_text_parse_iso8601 (wb_kvlist_string (interaction, "ReceivedAt"), &when) == 0
-    &&  localtime_r (&when, &local))
+    if (wb_clock_parse (wb_kvlist_string (interaction, "ReceivedAt"), &seconds) == 0
+    &&  localtime_r (&(time_t) { (time_t) seconds }, &local))
         strftime (out, size, "%m-%d %H:%M", &local);
     else
         snprintf (out, size, "%s", "");
@@ -71,9 +72,9 @@ s_value_received (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, si
 static void
 s_value_age (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
 {
-    time_t when;
-    if (wbc_text_parse_iso8601 (wb_kvlist_string (interaction, "ReceivedAt"), &when) == 0)
-        wbc_text_age (when, (time_t) (wall_ms / 1000), out, size);
+    int64_t seconds;
+    if (wb_clock_parse (wb_kvlist_string (interaction, "ReceivedAt"), &seconds) == 0)
+        wbc_text_age ((time_t) seconds, (time_t) (wall_ms / 1000), out, size);
     else
         snprintf (out, size, "%s", "");
 }

@@ -27,6 +27,7 @@
 #include "wbc_config.h"
 #include "wbc_view.h"
 #include "wb_client.h"
+#include "wb_clock.h"
 #include "wb_security.h"
 
 #define SCRIPT_WAIT_MS 10000
@@ -60,6 +61,8 @@ static const char *s_usage =
     "      --log FILE           write CZMQ's log to FILE (default: no log)\n"
     "      --script FILE        run headless: keys from FILE, no terminal needed\n"
     "      --size COLSxLINES    headless screen size (default 120x40)\n"
+    "      --clock TIME         pin the wall clock at TIME (yyyy-MM-ddTHH:mm:ssZ): ages\n"
+    "                           and dates read it (screen tests; said on the status line)\n"
     "  -h, --help               show this help\n"
     "  -V, --version            show the version\n"
     "\n"
@@ -95,14 +98,6 @@ s_mono_ms (void)
     return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
-static int64_t
-s_wall_ms (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_REALTIME, &now);
-    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
-}
-
 // ---------------------------------------------------------------- options
 
 static int
@@ -120,6 +115,9 @@ s_parse_option (s_options_t *options, int option, const char *value)
         case 'W': options->no_watch = true; return 0;
         case 'C': options->cli_cert = value; return 0;
         case 'K': options->cli_server_key = value; return 0;
+        case 'w':
+            return wb_clock_pin_text (value)
+                 ? s_usage_error ("--clock takes a UTC time yyyy-MM-ddTHH:mm:ssZ, not", value) : 0;
         case 'o':
             if (options->cli_open_count == WBC_CONFIG_OPEN_MAX)
                 return s_usage_error ("too many --open", NULL);
@@ -149,7 +147,8 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "script", required_argument, NULL, 's' }, { "size", required_argument, NULL, 'S' },
         { "no-watch", no_argument, NULL, 'W' }, { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' }, { "cert", required_argument, NULL, 'C' },
-        { "server-key", required_argument, NULL, 'K' }, { NULL, 0, NULL, 0 },
+        { "server-key", required_argument, NULL, 'K' }, { "clock", required_argument, NULL, 'w' },
+        { NULL, 0, NULL, 0 },
     };
     options->columns = 120;
     options->lines = 40;
@@ -269,11 +268,11 @@ s_apply_theme_request (s_console_t *console)
         return;
     char error [512];
     if (s_load_theme (console->theme, ui->theme_request, error, sizeof (error)))
-        wbc_model_status (console->model, WBC_LEVEL_ERROR, s_wall_ms (), "%s", error);
+        wbc_model_status (console->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", error);
     else {
         wbc_view_set_theme (console->view, console->theme);
         wbc_view_set_colour (console->view, s_colour_wanted (ui->theme_request));
-        wbc_model_status (console->model, WBC_LEVEL_INFO, s_wall_ms (), "theme %s", ui->theme_request);
+        wbc_model_status (console->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "theme %s", ui->theme_request);
     }
     ui->theme_request [0] = 0;
     wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
@@ -304,7 +303,7 @@ s_pass (s_console_t *console, int ms)
         console->last_tick_ms = now;
     }
     wbc_view_draw (console->view, console->model, wbc_app_ui (console->app), console->keys,
-                   now, s_wall_ms ());
+                   now, wb_clock_wall_ms ());
 }
 
 static int
@@ -394,6 +393,28 @@ s_expand (const char *text, char *out, size_t size)
     out [length] = 0;
 }
 
+//  Move the pinned clock forward by a duration: a number and s, m, h or d.
+static int
+s_script_advance (s_console_t *console, const char *duration)
+{
+    static const struct { char unit; int64_t ms; } units [] = {
+        { 's', 1000 }, { 'm', 60 * 1000 }, { 'h', 3600 * 1000 }, { 'd', 86400 * 1000 },
+    };
+    char unit = 0, rest = 0;
+    long long count = 0;
+    if (sscanf (duration, "%lld%c%c", &count, &unit, &rest) != 2 || count < 0 || count > 36500)
+        return -1;
+    for (size_t index = 0; index < sizeof (units) / sizeof (units [0]); index++)
+        if (units [index].unit == unit) {
+            if (wb_clock_advance (count * units [index].ms))
+                return -1;      //  the clock is not pinned (no --clock)
+            wbc_model_mark (console->model, WBC_DIRTY_PANES | WBC_DIRTY_STATUS);
+            s_pass (console, 0);
+            return 0;
+        }
+    return -1;
+}
+
 static int
 s_script_step (s_console_t *console, char *command, char *raw_argument)
 {
@@ -414,6 +435,8 @@ s_script_step (s_console_t *console, char *command, char *raw_argument)
         return system (argument) == 0 ? 0 : -1;
     if (strcmp (command, "dump") == 0)
         return s_script_dump (console, *argument ? argument : "-");
+    if (strcmp (command, "advance") == 0)  //  the pinned clock, e.g. 'advance 2h'
+        return s_script_advance (console, argument);
     if (strcmp (command, "resize") == 0 && sscanf (argument, "%d %d", &columns, &lines) == 2) {
         wbc_view_resize (console->view, columns, lines);
         wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
@@ -530,8 +553,12 @@ s_start (s_console_t *console, s_options_t *options)
         return 1;
     }
     wbc_view_set_theme (console->view, console->theme);
+    char pinned [WB_CLOCK_TIMESTAMP_SIZE];
+    if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)
+        wbc_model_status (console->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "the wall clock is pinned at %s (--clock)", pinned);
     if (wbc_view_fallback (console->view))
-        wbc_model_status (console->model, WBC_LEVEL_INFO, s_wall_ms (),
+        wbc_model_status (console->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
                           "TERM=%s cannot place the cursor: drawing as vt100, without colour",
                           getenv ("TERM") ? getenv ("TERM") : "");
     return 0;
