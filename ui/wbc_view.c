@@ -42,15 +42,14 @@ wbc_view_new (bool headless, int columns, int lines, bool colour)
     if (!self)
         return NULL;
     if (headless) {
-        //  a virtual terminal nobody sees: size from the environment
-        char size [16];
-        snprintf (size, sizeof (size), "%d", columns);
-        setenv ("COLUMNS", size, 1);
-        snprintf (size, sizeof (size), "%d", lines);
-        setenv ("LINES", size, 1);
+        //  a virtual terminal nobody sees, sized by resizeterm: never by
+        //  setenv (LINES, COLUMNS), which races with getenv in the threads
+        //  ZeroMQ has started by now (a crash seen under libfaketime)
         self->headless_out = fopen ("/dev/null", "w");
         self->headless_in = fopen ("/dev/null", "r");
         self->screen = newterm ("xterm-256color", self->headless_out, self->headless_in);
+        if (self->screen)
+            resizeterm (lines, columns);
     }
     else {
         self->screen = newterm (NULL, stdout, stdin);
