@@ -1,4 +1,4 @@
-/*  crash_driver: the client side of tests/test_crash.sh.
+/*  crash_driver: the client side of tests/e2e/test_crash.sh.
 
     crash_driver stream ENDPOINT CLIENT CHANGES JOURNAL
         One media-server client streams changes of every kind (submit,

@@ -1,4 +1,4 @@
-/*  Drives a real wbserver process for tests/test_churn.sh and reads its
+/*  Drives a real wbserver process for tests/e2e/test_churn.sh and reads its
     memory (VmRSS in /proc/PID/status), so what is measured is the server's
     own. Two modes; each prints "# ..." figures and exits 0 if it held.
 

@@ -1,5 +1,5 @@
 /*  fake_wbserver: a server that answers garbage, for
-    tests/test_console_faults.sh.
+    tests/e2e/test_console_faults.sh.
 
     fake_wbserver ENDPOINT
         Binds a raw ROUTER socket on ENDPOINT and prints "ready". The first

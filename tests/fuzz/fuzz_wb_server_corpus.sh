@@ -1,17 +1,17 @@
 #!/bin/sh
-#   Records the seed corpus of the server's fuzz target (tests/fuzz_wb_server.c)
+#   Records the seed corpus of the server's fuzz target (tests/fuzz/fuzz_wb_server.c)
 #   from real sessions: each doc/examples/*.scenario is played by wbctl
-#   against a fresh wbserver through tests/fuzz_wb_server_record, which
-#   writes every request the clients sent to tests/corpus/wb_server/NAME.
-#   Run from the build folder after `make tests/fuzz_wb_server_record`:
-#       sh ../tests/fuzz_wb_server_corpus.sh
+#   against a fresh wbserver through tests/fuzz/fuzz_wb_server_record, which
+#   writes every request the clients sent to tests/fuzz/corpus/wb_server/NAME.
+#   Run from the build folder after `make tests/fuzz/fuzz_wb_server_record`:
+#       sh ../tests/fuzz/fuzz_wb_server_corpus.sh
 #   The corpus is committed; run this again when the scenarios change.
 set -u
-. "$(dirname "$0")/tap-lib.sh"
-RECORD=$builddir/tests/fuzz_wb_server_record
+. "$(dirname "$0")/../lib/tap-lib.sh"
+RECORD=$builddir/tests/fuzz/fuzz_wb_server_record
 tap_require "$WBCTL" "$WBSERVER" "$RECORD"
 tap_workdir wbcorpus
-corpus=$srcdir/tests/corpus/wb_server
+corpus=$srcdir/tests/fuzz/corpus/wb_server
 mkdir -p "$corpus"
 
 for scenario in "$EXAMPLES"/*.scenario; do

@@ -1,6 +1,6 @@
 /*  Records real sessions for the server's fuzz corpus: a pass-through
     between clients and a running wbserver that writes every message the
-    clients send, in the input format of tests/fuzz_wb_server.c.
+    clients send, in the input format of tests/fuzz/fuzz_wb_server.c.
 
     Usage: fuzz_wb_server_record FRONT BACK FILE
     Clients connect to FRONT (bound here, a ROUTER); each gets its own

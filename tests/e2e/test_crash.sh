@@ -11,8 +11,8 @@
 #   CRASH_CLIENTS   concurrent clients (3)
 #   The soak run: CRASH_CHANGES=12000 CRASH_KILLS=8 CRASH_CLIENTS=4.
 set -u
-. "$(dirname "$0")/tap-lib.sh"
-DRIVER=$builddir/tests/crash_driver
+. "$(dirname "$0")/../lib/tap-lib.sh"
+DRIVER=$builddir/tests/drivers/crash_driver
 tap_require "$WBCTL" "$WBSERVER" "$DRIVER"
 tap_workdir wbcrash
 export WB_ENDPOINT="$endpoint"

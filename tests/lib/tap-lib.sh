@@ -6,7 +6,7 @@
 #   and end with tap_end. Nothing here sleeps to wait for something: waits
 #   are for a condition, with a deadline.
 
-srcdir=$(cd "${WB_SRCDIR:-$(dirname "$0")/..}" && pwd)
+srcdir=$(cd "${WB_SRCDIR:-$(dirname "$0")/../..}" && pwd)
 builddir=$(cd "${WB_BUILDDIR:-.}" && pwd)
 WBCTL=$builddir/src/wbctl
 WBSERVER=$builddir/src/wbserver

@@ -5,7 +5,7 @@
 #   newest interaction was deleted; one server at a time on a database.
 #   Prints TAP.
 set -u
-. "$(dirname "$0")/tap-lib.sh"
+. "$(dirname "$0")/../lib/tap-lib.sh"
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
 tap_workdir wbclock
 tap_details () {

@@ -2,7 +2,7 @@
 
     wbctl --json prints every message it receives as one JSON object per
     line; this is the conversion, kept apart so that it is tested on its
-    own (tests/test_wb_json.c) and reusable by any other tool.
+    own (tests/unit/test_wb_json.c) and reusable by any other tool.
 
     Rules (doc/wbctl.1 repeats them, section "JSON OUTPUT"):
     - a message is {"message": NAME, "ReferenceId": N, ...its attributes},

@@ -3,7 +3,7 @@
 #   panes on screen, a live change arriving from the busy-day scenario, and
 #   nothing left running after Q. Waits on the screen, with deadlines. TAP.
 set -u
-. "$(dirname "$0")/tap-lib.sh"
+. "$(dirname "$0")/../lib/tap-lib.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
 tap_workdir wbdemotest

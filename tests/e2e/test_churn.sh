@@ -6,15 +6,15 @@
 #     server expires every one of them (its log counts them), the same
 #     agents log in again each round, and its RSS after the last round is
 #     within a tolerance of its RSS after the allocator warmed up in the
-#     first rounds (tests/churn_driver.c explains the tolerance).
+#     first rounds (tests/drivers/churn_driver.c explains the tolerance).
 #   - A subscriber that stops reading while CHURN_CHANGES (20,000) changes
 #     flow neither grows the server's memory past a bound nor delays a
 #     reader who gets every event in order.
 #   CHURN_SEND_QUEUE (1000) is the server's --send-queue in the second part.
-#   A soak: CHURN_ROUNDS=200 CHURN_CHANGES=200000 make check TESTS=tests/test_churn.sh
+#   A soak: CHURN_ROUNDS=200 CHURN_CHANGES=200000 make check TESTS=tests/e2e/test_churn.sh
 set -u
-. "$(dirname "$0")/tap-lib.sh"
-DRIVER=$builddir/tests/churn_driver
+. "$(dirname "$0")/../lib/tap-lib.sh"
+DRIVER=$builddir/tests/drivers/churn_driver
 tap_require "$WBSERVER" "$WBCTL" "$DRIVER"
 tap_workdir wbchurn
 #   Under AddressSanitizer freed memory waits in a quarantine (256 MiB) before

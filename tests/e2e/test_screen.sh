@@ -10,7 +10,7 @@
 #   the diff before committing them).
 
 set -u
-. "$(dirname "$0")/tap-lib.sh"
+. "$(dirname "$0")/../lib/tap-lib.sh"
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
 tap_workdir wbscreen
 export TZ=UTC

@@ -10,8 +10,8 @@
     bit 6 (0x40): every send to that peer fails (EAGAIN, its queue is full)
     while the message is handled; bit 7 (0x80): 31 s pass before it, and
     silent sessions expire. A frame's size is cut to the bytes that remain.
-    The corpus in tests/corpus/wb_server holds real sessions in this form,
-    recorded by tests/fuzz_wb_server_record.c.
+    The corpus in tests/fuzz/corpus/wb_server holds real sessions in this form,
+    recorded by tests/fuzz/fuzz_wb_server_record.c.
 
     What must hold, or the target aborts: every message that is decoded (or
     not) gets exactly one reply, to its sender, echoing its ReferenceId;

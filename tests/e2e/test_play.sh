@@ -13,11 +13,11 @@
 #   exit. Nothing here sleeps: every wait is for something to happen, with
 #   a deadline.
 #
-#   Run: WB_SRCDIR=. WB_BUILDDIR=build sh tests/test_play.sh
+#   Run: WB_SRCDIR=. WB_BUILDDIR=build sh tests/e2e/test_play.sh
 
 set -u
 
-. "$(dirname "$0")/tap-lib.sh"
+. "$(dirname "$0")/../lib/tap-lib.sh"
 tap_require "$WBCTL" "$WBSERVER" "$CONFIG"
 tap_workdir wbctl-play-test
 SPEED=1000

@@ -1,17 +1,17 @@
 #!/bin/sh
 #   The console under faults: the server killed and restarted under it,
 #   its endpoint gone for longer than the console's deadlines, and a server
-#   that answers garbage (tests/fake_wbserver). The console stays up, says
+#   that answers garbage (tests/drivers/fake_wbserver). The console stays up, says
 #   what happened on its status line, and recovers its panes when the real
 #   server is back. Headless screen scripts (tests/screen/fault-*.script,
-#   compared with their .expected dumps like tests/test_screen.sh does),
+#   compared with their .expected dumps like tests/e2e/test_screen.sh does),
 #   then the endpoint-gone case again at a real terminal (tmux), where the
 #   console must also stay idle while it waits. Prints TAP.
 #
 #   WB_UPDATE_SCREENS=1 rewrites the .expected files from this run.
 set -u
-. "$(dirname "$0")/tap-lib.sh"
-FAKE=$builddir/tests/fake_wbserver
+. "$(dirname "$0")/../lib/tap-lib.sh"
+FAKE=$builddir/tests/drivers/fake_wbserver
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE" "$FAKE"
 tap_workdir wbfaults
 export TZ=UTC

@@ -3,7 +3,7 @@
 #   wbserver, at 80x24, at 200x50, and with TERM=dumb. Waits on what the
 #   screen shows, with a deadline; prints TAP.
 set -u
-. "$(dirname "$0")/tap-lib.sh"
+. "$(dirname "$0")/../lib/tap-lib.sh"
 command -v tmux >/dev/null || { echo "1..0 # SKIP tmux is not installed"; exit 0; }
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE"
 tap_workdir wbtmux

@@ -6,11 +6,11 @@
 #   Nothing here sleeps: the server is ready when its log says where it
 #   serves; every other wait is a command's own deadline.
 #
-#   Run: WB_SRCDIR=. WB_BUILDDIR=build sh tests/test_curve.sh
+#   Run: WB_SRCDIR=. WB_BUILDDIR=build sh tests/e2e/test_curve.sh
 
 set -u
 
-. "$(dirname "$0")/tap-lib.sh"
+. "$(dirname "$0")/../lib/tap-lib.sh"
 tap_require "$WBCTL" "$WBSERVER" "$WBCONSOLE" "$CONFIG"
 tap_workdir wbcurve
 #   no user settings, no keys or endpoint from the caller's environment
