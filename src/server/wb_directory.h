@@ -19,14 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* Owner types, with the vendor's WorkbinType values. */
-typedef enum {
-    WB_OWNER_AGENT = 1,
-    WB_OWNER_PLACE = 2,
-    WB_OWNER_PLACE_GROUP = 3,
-    WB_OWNER_AGENT_GROUP = 4,
-} wb_owner_type_t;
+#include "wb_protocol.h"        /* wb_owner_type_t */
 
 /* How an agent comes to see a workbin, for EventWorkbinTypesInfo. */
 typedef enum {

@@ -9,8 +9,7 @@
 
 #include <czmq.h>
 #include <stdbool.h>
-
-#define WB_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
+#include "wb_protocol.h"        /* WB_DEFAULT_ENDPOINT */
 #define WB_ENDPOINTS_MAX 8
 
 typedef struct {

@@ -11,9 +11,7 @@
 
 #include <czmq.h>
 #include <stdbool.h>
-
-#define WB_CLIENT_AGENT_APPLICATION 2
-#define WB_CLIENT_MEDIA_SERVER 3
+#include "wb_protocol.h"        /* WB_CLIENT_... */
 
 typedef struct _wb_session_t wb_session_t;
 

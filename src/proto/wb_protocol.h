@@ -1,0 +1,158 @@
+/*  wb_protocol: the protocol's words, written once, for both sides.
+
+    Message names, attribute names, and the numbers that mean something on
+    the wire (client types, content operations, operations, interaction
+    states, owner types), with the defaults every client shares. Both the
+    server and the clients include this header instead of spelling a word
+    again: a typo is then a compile error, not a silent NULL.
+
+    The names are macros so that tables (the message catalogue) can use them
+    in static initialisers. doc/PROTOCOL.md explains each one.
+*/
+#ifndef WB_PROTOCOL_H_INCLUDED
+#define WB_PROTOCOL_H_INCLUDED
+
+// ---------------------------------------------------------------- messages
+
+#define WB_MSG_REQUEST_REGISTER_CLIENT "RequestRegisterClient"
+#define WB_MSG_REQUEST_UNREGISTER_CLIENT "RequestUnregisterClient"
+#define WB_MSG_REQUEST_AGENT_LOGIN "RequestAgentLogin"
+#define WB_MSG_REQUEST_AGENT_LOGOUT "RequestAgentLogout"
+#define WB_MSG_REQUEST_WORKBIN_TYPES_INFO "RequestWorkbinTypesInfo"
+#define WB_MSG_EVENT_WORKBIN_TYPES_INFO "EventWorkbinTypesInfo"
+#define WB_MSG_REQUEST_WORKBIN_STATISTIC "RequestWorkbinStatistic"
+#define WB_MSG_EVENT_WORKBIN_STATISTIC "EventWorkbinStatistic"
+#define WB_MSG_REQUEST_GET_WORKBIN_CONTENT "RequestGetWorkbinContent"
+#define WB_MSG_EVENT_WORKBIN_CONTENT "EventWorkbinContent"
+#define WB_MSG_REQUEST_WORKBIN_NOTIFICATIONS "RequestWorkbinNotifications"
+#define WB_MSG_REQUEST_CANCEL_WORKBIN_NOTIFICATIONS "RequestCancelWorkbinNotifications"
+#define WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED "EventWorkbinContentChanged"
+#define WB_MSG_REQUEST_PLACE_IN_WORKBIN "RequestPlaceInWorkbin"
+#define WB_MSG_REQUEST_PULL "RequestPull"
+#define WB_MSG_EVENT_PULLED_INTERACTIONS "EventPulledInteractions"
+#define WB_MSG_REQUEST_SUBMIT "RequestSubmit"
+#define WB_MSG_REQUEST_CHANGE_PROPERTIES "RequestChangeProperties"
+#define WB_MSG_EVENT_PROPERTIES_CHANGED "EventPropertiesChanged"
+#define WB_MSG_REQUEST_STOP_PROCESSING "RequestStopProcessing"
+#define WB_MSG_REQUEST_PING "RequestPing"
+#define WB_MSG_EVENT_ACK "EventAck"
+#define WB_MSG_EVENT_ERROR "EventError"
+
+// ---------------------------------------------------------------- attributes
+
+/* Every message */
+#define WB_ATTR_REFERENCE_ID "ReferenceId"
+
+/* Sessions */
+#define WB_ATTR_CLIENT_TYPE "ClientType"
+#define WB_ATTR_CLIENT_NAME "ClientName"
+#define WB_ATTR_TENANT_ID "TenantId"
+#define WB_ATTR_AGENT_ID "AgentId"
+#define WB_ATTR_PLACE_ID "PlaceId"
+#define WB_ATTR_MEDIA_LIST "MediaList"
+#define WB_ATTR_REASON "Reason"
+
+/* Workbins and their owners */
+#define WB_ATTR_WORKBIN_TYPE_ID "WorkbinTypeId"
+#define WB_ATTR_WORKBIN_AGENT_ID "WorkbinAgentId"
+#define WB_ATTR_WORKBIN_PLACE_ID "WorkbinPlaceId"
+#define WB_ATTR_WORKBIN_GROUP_ID "WorkbinGroupId"
+#define WB_ATTR_WORKBIN_PLACE_GROUP_ID "WorkbinPlaceGroupId"
+#define WB_ATTR_WORKBIN_VERSION "WorkbinVersion"
+#define WB_ATTR_WORKBIN_TYPES "WorkbinTypes"
+
+/* Content, statistics and changes */
+#define WB_ATTR_FROM "From"
+#define WB_ATTR_COUNT "Count"
+#define WB_ATTR_INTERACTIONS "Interactions"
+#define WB_ATTR_TOTAL_COUNT "TotalCount"
+#define WB_ATTR_INTERACTION "Interaction"
+#define WB_ATTR_NUMBER_OF_INTERACTIONS "NumberOfInteractions"
+#define WB_ATTR_MIN_MOVED_TO_QUEUE_AT "MinMovedToQueueAt"
+#define WB_ATTR_MAX_MOVED_TO_QUEUE_AT "MaxMovedToQueueAt"
+#define WB_ATTR_NOTIFY_PROPERTY_CHANGES "NotifyPropertyChanges"
+#define WB_ATTR_WORKBIN_CONTENT_OPERATION "WorkbinContentOperation"
+#define WB_ATTR_OPERATION "Operation"
+#define WB_ATTR_ACTOR "Actor"
+#define WB_ATTR_EVENT_SEQUENCE "EventSequence"
+#define WB_ATTR_ADDED_PROPERTIES "AddedProperties"
+#define WB_ATTR_CHANGED_PROPERTIES "ChangedProperties"
+#define WB_ATTR_DELETED_PROPERTIES "DeletedProperties"
+#define WB_ATTR_PULL_PARAMETERS "PullParameters"
+#define WB_ATTR_VIEW_ID "ViewId"
+
+/* Errors */
+#define WB_ATTR_ERROR_CODE "ErrorCode"
+#define WB_ATTR_ERROR_DESCRIPTION "ErrorDescription"
+
+/* An interaction's properties (PROTOCOL.md section 11) */
+#define WB_ATTR_INTERACTION_ID "InteractionId"
+#define WB_ATTR_MEDIA_TYPE "MediaType"
+#define WB_ATTR_INTERACTION_TYPE "InteractionType"
+#define WB_ATTR_INTERACTION_SUBTYPE "InteractionSubtype"
+#define WB_ATTR_INTERACTION_STATE "InteractionState"
+#define WB_ATTR_QUEUE "Queue"
+#define WB_ATTR_WORKBIN "Workbin"
+#define WB_ATTR_SUBMITTED_BY "SubmittedBy"
+#define WB_ATTR_PRIORITY "Priority"
+#define WB_ATTR_RECEIVED_AT "ReceivedAt"
+#define WB_ATTR_SUBMITTED_AT "SubmittedAt"
+#define WB_ATTR_PLACED_IN_QUEUE_AT "PlacedInQueueAt"
+#define WB_ATTR_MOVED_TO_QUEUE_AT "MovedToQueueAt"
+#define WB_ATTR_ASSIGNED_TO "AssignedTo"
+#define WB_ATTR_SUBJECT "Subject"
+#define WB_ATTR_FROM_ADDRESS "FromAddress"
+#define WB_ATTR_FROM_PERSONAL "FromPersonal"
+#define WB_ATTR_MAILBOX "Mailbox"
+#define WB_ATTR_USER_DATA "UserData"
+
+// ---------------------------------------------------------------- numbers
+
+/* ClientType of RequestRegisterClient. */
+typedef enum {
+    WB_CLIENT_AGENT_APPLICATION = 2,
+    WB_CLIENT_MEDIA_SERVER = 3,
+} wb_client_type_t;
+
+/* WorkbinContentOperation of EventWorkbinContentChanged: what happened to
+   the interaction in this workbin. */
+typedef enum {
+    WB_CONTENT_TAKEN_OUT = 1,
+    WB_CONTENT_PLACED_IN = 2,
+    WB_CONTENT_PROPERTIES_CHANGED = 3,
+} wb_content_operation_t;
+
+/* Operation of EventWorkbinContentChanged: the request that caused it. */
+typedef enum {
+    WB_OPERATION_UNKNOWN = 0,          /* property changes */
+    WB_OPERATION_PULL = 5,
+    WB_OPERATION_CREATE = 6,
+    WB_OPERATION_STOP = 10,
+    WB_OPERATION_PLACE_IN_WORKBIN = 11,
+} wb_operation_t;
+
+/* InteractionState of an interaction (1 Cached and 2 Routing are the
+   vendor's, never set by this server). */
+typedef enum {
+    WB_STATE_QUEUED = 0,
+    WB_STATE_CACHED = 1,
+    WB_STATE_ROUTING = 2,
+    WB_STATE_HANDLING = 3,
+} wb_interaction_state_t;
+
+/* Who owns a workbin; each kind names its owner with one attribute. */
+typedef enum {
+    WB_OWNER_AGENT = 1,                /* WB_ATTR_WORKBIN_AGENT_ID */
+    WB_OWNER_PLACE = 2,                /* WB_ATTR_WORKBIN_PLACE_ID */
+    WB_OWNER_PLACE_GROUP = 3,          /* WB_ATTR_WORKBIN_PLACE_GROUP_ID */
+    WB_OWNER_AGENT_GROUP = 4,          /* WB_ATTR_WORKBIN_GROUP_ID */
+} wb_owner_type_t;
+
+// ---------------------------------------------------------------- defaults
+
+/* Where a server binds and a client connects when told nothing else. */
+#define WB_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
+/* The tenant a client logs in to when told nothing else. */
+#define WB_DEFAULT_TENANT 101
+
+#endif
