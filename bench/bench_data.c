@@ -112,8 +112,11 @@ int
 bench_fill_store (const char *database, int first_agent, int last_agent, int64_t count,
                   int64_t first_number)
 {
-    char error [256];
-    wb_store_t *store = wb_store_open_sqlite (database, false, error, sizeof (error));
+    char error [256], uri [256];
+    wb_store_t *store = wb_store_sqlite_uri (database, uri, sizeof (uri)) == 0
+                      ? wb_store_open (uri, error, sizeof (error)) : NULL;
+    if (!store && !*uri)
+        snprintf (error, sizeof (error), "%s: too long a path for a store URI", database);
     if (!store) {
         bench_note ("%s", error);
         return -1;
@@ -147,7 +150,9 @@ bench_site_new (bench_site_t *site, const char *name, int agents)
     snprintf (site->database, sizeof (site->database), "%s/store.db", site->folder);
     snprintf (site->endpoint, sizeof (site->endpoint), "tcp://127.0.0.1:*");
     site->options.directory_path = site->directory;
-    site->options.database_path = site->database;
+    if (wb_store_sqlite_uri (site->database, site->store, sizeof (site->store)))
+        return -1;
+    site->options.store_uri = site->store;
     site->options.endpoints [0] = site->endpoint;
     return bench_write_directory (site->directory, agents);
 }

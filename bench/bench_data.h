@@ -39,6 +39,7 @@ typedef struct {
     char folder [128];
     char directory [192];
     char database [192];
+    char store [224];                   /* the store's URI: sqlite:DATABASE[?...] */
     wb_server_options_t options;
     char endpoint [256];
 } bench_site_t;

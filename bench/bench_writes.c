@@ -9,6 +9,7 @@
 #include "bench_util.h"
 #include "bench_cases.h"
 #include "bench_raw.h"
+#include "wb_store.h"
 
 #define WRITERS 50
 #define WINDOW 8
@@ -128,7 +129,11 @@ s_writes_report (bool full, bench_samples_t *ours, bench_samples_t *raw)
 static int
 s_writes_mode (bench_site_t *site, bool full, s_writer_t *writers, zmq_pollitem_t *items)
 {
-    site->options.synchronous_full = full;
+    char uri [sizeof (site->store)];
+    if (wb_store_sqlite_uri (site->database, uri, sizeof (uri))
+    ||  snprintf (site->store, sizeof (site->store), "%s?synchronous=%s", uri,
+                  full ? "full" : "normal") >= (int) sizeof (site->store))
+        return -1;
     zactor_t *server = bench_site_start (site);
     int rc = server ? 0 : -1;
     for (size_t index = 0; rc == 0 && index < WRITERS; index++) {

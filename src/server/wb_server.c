@@ -189,8 +189,7 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
     if (s_secure (self, options, error, error_size) == 0)
         self->directory = wb_directory_load (options->directory_path, error, error_size);
     if (self->directory)
-        self->store = wb_store_open_sqlite (options->database_path, options->synchronous_full,
-                                            error, error_size);
+        self->store = wb_store_open (options->store_uri, error, error_size);
     if (self->store)
         self->engine = wb_engine_new (self->directory, self->store, s_send, self);
     if (self->engine && options->page_cap

@@ -14,11 +14,11 @@
 
 typedef struct {
     const char *directory_path;       /* ZPL directory file (required) */
-    const char *database_path;        /* SQLite file (required) */
+    const char *store_uri;            /* where interactions are kept (required):
+                                         a wb_store_open URI, "sqlite:PATH" */
     const char *endpoints [WB_ENDPOINTS_MAX];  /* NULL-terminated; none: default */
     int64_t page_cap;                 /* 0: WB_PAGE_CAP_DEFAULT */
     int64_t session_timeout_ms;       /* 0: WB_SESSION_TIMEOUT_DEFAULT */
-    bool synchronous_full;            /* SQLite synchronous FULL, not NORMAL */
     int send_queue;                   /* messages queued per client; 0: 10,000 */
     bool verbose;                     /* log every message */
     /* CURVE on tcp:// endpoints (ipc:// and inproc:// stay plain). Both or

@@ -7,9 +7,35 @@
     A batch is kept here, above the backend: inside one, begin, commit and
     rollback become the backend's savepoint, release and rollback_to, and
     the transaction is opened at the first begin and committed at the end.
+
+    wb_store_open finds the backend by the URI's scheme in s_backends, and
+    hands it the rest: the only place that names a backend's open function.
 */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "wb_store.h"
+#include "wb_store_backend.h"
+
+//  The most of a URI an error message shows (the reason must fit after).
+#define S_URI_SHOWN 160
+
+//  A backend: the scheme that names it, the syntax of its URIs (for
+//  messages), and its open function.
+typedef struct {
+    const char *scheme;
+    const char *syntax;
+    wb_store_open_fn *open;
+} s_backend_t;
+
+//  The registry. A backend built only on request (PostgreSQL, say) adds its
+//  line here under its configure conditional.
+static const s_backend_t s_backends [] = {
+    { "sqlite", "sqlite:PATH[?synchronous=normal|full]", wb_store_sqlite_open },
+};
+
+#define S_BACKEND_COUNT (sizeof (s_backends) / sizeof (s_backends [0]))
 
 struct _wb_store_t {
     const wb_store_ops_t *ops;          /* the backend's operations */
@@ -35,6 +61,112 @@ wb_store_new (const wb_store_ops_t *ops, void *backend)
     self->ops = ops;
     self->backend = backend;
     return self;
+}
+
+//  Fill error with "cannot open store URI: REASON", a long URI cut short;
+//  without a URI, "cannot open store: REASON". Return -1.
+int
+wb_store_open_error (char *error, size_t error_size, const char *uri,
+                     const char *format, ...)
+{
+    char reason [512];
+    va_list arguments;
+    va_start (arguments, format);
+    vsnprintf (reason, sizeof (reason), format, arguments);
+    va_end (arguments);
+    if (!uri || !*uri)
+        snprintf (error, error_size, "cannot open store: %s", reason);
+    else
+    if (strlen (uri) > S_URI_SHOWN)
+        snprintf (error, error_size, "cannot open store %.*s...: %s", S_URI_SHOWN, uri, reason);
+    else
+        snprintf (error, error_size, "cannot open store %s: %s", uri, reason);
+    return -1;
+}
+
+//  The length of the URI's scheme (RFC 3986: a letter, then letters,
+//  digits, '+', '-' or '.', ended by ':'); 0 if it has none.
+static size_t
+s_scheme_length (const char *uri)
+{
+    static const char *letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    static const char *scheme = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                "0123456789+-.";
+    if (!*uri || !strchr (letters, *uri))
+        return 0;
+    size_t length = strspn (uri, scheme);
+    return uri [length] == ':' ? length : 0;
+}
+
+//  The backend of a scheme, or NULL if none has it.
+static const s_backend_t *
+s_backend (const char *scheme, size_t length)
+{
+    for (size_t index = 0; index < S_BACKEND_COUNT; index++)
+        if (strlen (s_backends [index].scheme) == length
+        &&  memcmp (s_backends [index].scheme, scheme, length) == 0)
+            return &s_backends [index];
+    return NULL;
+}
+
+//  The known URI syntaxes, for messages: "sqlite:PATH[...], ...".
+static const char *
+s_known (char *text, size_t size)
+{
+    *text = 0;
+    for (size_t index = 0, used = 0; index < S_BACKEND_COUNT && used < size; index++)
+        used += (size_t) snprintf (text + used, size - used, "%s%s", index ? ", " : "",
+                                   s_backends [index].syntax);
+    return text;
+}
+
+//  Check the URI and find its backend; NULL with error filled if there is
+//  none: no URI, too long, no scheme, an unknown scheme.
+static const s_backend_t *
+s_backend_of (const char *uri, char *error, size_t error_size)
+{
+    char known [256];
+    if (!uri || !*uri) {
+        wb_store_open_error (error, error_size, NULL, "no store URI given (known schemes: %s)",
+                             s_known (known, sizeof (known)));
+        return NULL;
+    }
+    if (strnlen (uri, WB_STORE_URI_MAX) == WB_STORE_URI_MAX) {
+        wb_store_open_error (error, error_size, uri, "the URI is longer than %d bytes",
+                             WB_STORE_URI_MAX - 1);
+        return NULL;
+    }
+    size_t length = s_scheme_length (uri);
+    const s_backend_t *backend = length ? s_backend (uri, length) : NULL;
+    if (!length)
+        wb_store_open_error (error, error_size, uri, "no scheme: a store URI is SCHEME:TARGET "
+                             "(known schemes: %s)", s_known (known, sizeof (known)));
+    else
+    if (!backend)
+        wb_store_open_error (error, error_size, uri, "unknown scheme '%.*s' (known schemes: %s)",
+                             (int) length, uri, s_known (known, sizeof (known)));
+    return backend;
+}
+
+//  Open the store a URI names, by its scheme's backend; NULL with a
+//  sentence in error on failure.
+wb_store_t *
+wb_store_open (const char *uri, char *error, size_t error_size)
+{
+    char ignored [1];
+    if (!error || error_size == 0) {
+        error = ignored;
+        error_size = sizeof (ignored);
+    }
+    *error = 0;
+    const s_backend_t *backend = s_backend_of (uri, error, error_size);
+    if (!backend)
+        return NULL;
+    wb_store_t *store = backend->open (uri, uri + strlen (backend->scheme) + 1,
+                                       error, error_size);
+    if (!store && !*error)
+        wb_store_open_error (error, error_size, uri, "the %s backend failed", backend->scheme);
+    return store;
 }
 
 //  Close the backend and free the store; safe on NULL, nulls *self_p.

@@ -3,7 +3,9 @@
     A small interface over a backend (a table of function pointers), so that
     the server engine does not know SQL: the SQLite backend (wb_store_sqlite.c)
     serves one node; a PostgreSQL backend can implement the same table later
-    for sites with several server nodes.
+    for sites with several server nodes. A store is opened by a URI whose
+    scheme names its backend ("sqlite:PATH"), so that callers never name a
+    backend's function; wb_store_backend.h is the backends' side of it.
 
     An interaction is its property list (a wb_kvlist, as sent on the wire)
     plus where it sits: a workbin (type id + owner id) or nowhere (pulled,
@@ -82,12 +84,25 @@ typedef struct {
                                 char *oldest, char *newest, size_t text_size);
 } wb_store_ops_t;
 
-/* Open the SQLite backend on a file (created if absent, migrated to the
-   current schema). synchronous_full: PRAGMA synchronous FULL instead of
-   NORMAL. On failure NULL, and a sentence in error. */
-wb_store_t *wb_store_open_sqlite (const char *path, bool synchronous_full,
-                                  char *error, size_t error_size);
-/* Wrap any backend; used by backends' open functions. */
+/* The longest store URI, its terminating zero included. */
+#define WB_STORE_URI_MAX 8192
+
+/* Open the store that a URI names: SCHEME:TARGET, the scheme choosing the
+   backend (see s_backends in wb_store.c), the backend reading the target.
+     sqlite:PATH[?OPTION=VALUE[&OPTION=VALUE]...]
+       an SQLite file, created if absent and migrated to the current
+       schema; ":memory:" as PATH keeps it in memory. In PATH, "%25" is a
+       '%' and "%3F" a '?' (any %XX is a byte); the first plain '?' starts
+       the options, each at most once:
+         synchronous=normal|full   PRAGMA synchronous (default normal)
+   On failure NULL, and in error a sentence that names the URI and what is
+   wrong (an unknown scheme, or none: the known schemes). */
+wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);
+/* Write into uri the store URI of an SQLite file: "sqlite:" and the path,
+   '%' and '?' escaped, without options. 0, or -1 if the path is NULL or
+   empty or the URI does not fit. */
+int wb_store_sqlite_uri (const char *path, char *uri, size_t uri_size);
+/* Wrap any backend; used by backends' open functions (and a test's spy). */
 wb_store_t *wb_store_new (const wb_store_ops_t *ops, void *backend);
 void wb_store_destroy (wb_store_t **self_p);
 

@@ -12,17 +12,23 @@
 
     Every statement is prepared once at open and reset after each use, so
     that no read statement keeps a snapshot open between calls.
+
+    Opened through wb_store_open ("sqlite:PATH[?OPTIONS]"), the registry
+    hands wb_store_sqlite_open the target: the path, %-escaped, and the
+    options (s_options), each a PRAGMA that only takes the values listed.
 */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
 #include <sqlite3.h>
 #include <czmq.h>
-#include "wb_store.h"
+#include "wb_store_backend.h"
 
 #define S_BUSY_TIMEOUT_MS 5000
 
@@ -596,14 +602,215 @@ static const wb_store_ops_t s_ops = {
     .workbin_moved_range = s_workbin_moved_range,
 };
 
-//  Fill error with "cannot open store PATH: REASON" (SQLite's message when
+// ---------------------------------------------------------------- the URI
+
+//  The options of a target (PATH?NAME=VALUE&...): each sets the PRAGMA of
+//  its name, at open, to one of its values, the first by default. Only
+//  these words ever reach SQL.
+typedef struct {
+    const char *name;
+    const char *values [3];             /* NULL-terminated; [0] the default */
+} s_option_t;
+
+static const s_option_t s_options [] = {
+    { "synchronous", { "normal", "full", NULL } },
+};
+
+#define S_OPTION_COUNT (sizeof (s_options) / sizeof (s_options [0]))
+
+//  What a target asks for: the file, and each option's value.
+typedef struct {
+    char path [PATH_MAX];
+    const char *values [S_OPTION_COUNT];    /* NULL: not given, the default */
+} s_target_t;
+
+//  The value of a hex digit, or -1.
+static int
+s_hex_digit (char digit)
+{
+    static const char *digits = "0123456789abcdef";
+    const char *found = digit ? strchr (digits, tolower ((unsigned char) digit)) : NULL;
+    return found ? (int) (found - digits) : -1;
+}
+
+//  The byte of the escape "%XX" at text (length bytes left), or -1 if it is
+//  not one (or is %00: a path holds no zero byte).
+static int
+s_escaped_byte (const char *text, size_t length)
+{
+    int high = length >= 3 ? s_hex_digit (text [1]) : -1;
+    int low = high >= 0 ? s_hex_digit (text [2]) : -1;
+    return low >= 0 && high * 16 + low > 0 ? high * 16 + low : -1;
+}
+
+//  Decode the path, length bytes of text with its %-escapes, into
+//  target->path; 0, or -1 with error filled.
+static int
+s_decode_path (const char *uri, const char *text, size_t length, s_target_t *target,
+               char *error, size_t error_size)
+{
+    size_t used = 0;
+    for (size_t index = 0; index < length; index++) {
+        int byte = (unsigned char) text [index];
+        size_t left = length - index;
+        if (byte == '%' && (byte = s_escaped_byte (text + index, left)) < 0)
+            return wb_store_open_error (error, error_size, uri, "bad escape '%.*s' in the "
+                                        "path (%%XX, a byte in hex: %%25 for '%%', %%3F "
+                                        "for '?')", left < 3 ? (int) left : 3, text + index);
+        index += text [index] == '%' ? 2 : 0;
+        if (used == sizeof (target->path) - 1)
+            return wb_store_open_error (error, error_size, uri, "the path is longer than "
+                                        "%zu bytes", sizeof (target->path) - 1);
+        target->path [used++] = (char) byte;
+    }
+    target->path [used] = 0;
+    return 0;
+}
+
+//  Words joined by a separator into text, for messages: "normal|full".
+static const char *
+s_join (const char *const *words, size_t count, const char *separator, char *text, size_t size)
+{
+    *text = 0;
+    for (size_t index = 0, used = 0; index < count && words [index] && used < size; index++)
+        used += (size_t) snprintf (text + used, size - used, "%s%s",
+                                   index ? separator : "", words [index]);
+    return text;
+}
+
+//  The option that length bytes of text name, or NULL.
+static const s_option_t *
+s_option (const char *text, size_t length)
+{
+    for (size_t index = 0; index < S_OPTION_COUNT; index++)
+        if (strlen (s_options [index].name) == length
+        &&  memcmp (s_options [index].name, text, length) == 0)
+            return &s_options [index];
+    return NULL;
+}
+
+//  The value of an option that length bytes of text spell, or NULL.
+static const char *
+s_option_value (const s_option_t *option, const char *text, size_t length)
+{
+    for (size_t index = 0; option->values [index]; index++)
+        if (strlen (option->values [index]) == length
+        &&  memcmp (option->values [index], text, length) == 0)
+            return option->values [index];
+    return NULL;
+}
+
+//  "Unknown option" with the names of the known ones; -1.
+static int
+s_unknown_option (const char *uri, const char *name, size_t length,
+                  char *error, size_t error_size)
+{
+    const char *names [S_OPTION_COUNT];
+    for (size_t index = 0; index < S_OPTION_COUNT; index++)
+        names [index] = s_options [index].name;
+    char known [128];
+    return wb_store_open_error (error, error_size, uri, "unknown option '%.*s' (known: %s)",
+                                (int) length, name,
+                                s_join (names, S_OPTION_COUNT, ", ", known, sizeof (known)));
+}
+
+//  Read one NAME=VALUE, length bytes of text, into target; 0, or -1 with
+//  error filled: an unknown name, no value, a wrong value, given twice.
+static int
+s_parse_option (const char *uri, const char *text, size_t length, s_target_t *target,
+                char *error, size_t error_size)
+{
+    const char *equals = memchr (text, '=', length);
+    size_t name_length = equals ? (size_t) (equals - text) : length;
+    const s_option_t *option = s_option (text, name_length);
+    if (!option)
+        return s_unknown_option (uri, text, name_length, error, error_size);
+    char values [128];
+    const char *value = equals ? s_option_value (option, equals + 1, length - name_length - 1)
+                               : NULL;
+    if (!equals)
+        return wb_store_open_error (error, error_size, uri, "option %s needs a value: %s=%s",
+                                    option->name, option->name,
+                                    s_join (option->values, 3, "|", values, sizeof (values)));
+    if (!value)
+        return wb_store_open_error (error, error_size, uri, "option %s takes %s, not '%.*s'",
+                                    option->name,
+                                    s_join (option->values, 3, " or ", values, sizeof (values)),
+                                    (int) (length - name_length - 1), equals + 1);
+    size_t index = (size_t) (option - s_options);
+    if (target->values [index])
+        return wb_store_open_error (error, error_size, uri, "option %s is given twice",
+                                    option->name);
+    target->values [index] = value;
+    return 0;
+}
+
+//  Read the options after the '?': NAME=VALUE, separated by '&'.
+static int
+s_parse_options (const char *uri, const char *text, s_target_t *target,
+                 char *error, size_t error_size)
+{
+    while (true) {
+        size_t length = strcspn (text, "&");
+        if (length == 0)
+            return wb_store_open_error (error, error_size, uri, "an empty option (options are "
+                                        "NAME=VALUE, after '?', separated by '&')");
+        if (s_parse_option (uri, text, length, target, error, error_size))
+            return -1;
+        if (!text [length])
+            return 0;
+        text += length + 1;
+    }
+}
+
+//  Read a target, PATH[?OPTIONS]; 0, or -1 with error filled.
+static int
+s_parse_target (const char *uri, const char *text, s_target_t *target,
+                char *error, size_t error_size)
+{
+    memset (target, 0, sizeof (*target));
+    size_t length = strcspn (text, "?");
+    if (length == 0)
+        return wb_store_open_error (error, error_size, uri, "no database path "
+                                    "(sqlite:PATH[?synchronous=normal|full])");
+    if (s_decode_path (uri, text, length, target, error, error_size))
+        return -1;
+    return text [length] ? s_parse_options (uri, text + length + 1, target, error, error_size)
+                         : 0;
+}
+
+//  The store URI of an SQLite file, '%' and '?' escaped; 0 or -1.
+int
+wb_store_sqlite_uri (const char *path, char *uri, size_t uri_size)
+{
+    static const char *prefix = "sqlite:";
+    if (!path || !*path || !uri || uri_size <= strlen (prefix))
+        return -1;
+    size_t used = strlen (prefix);
+    memcpy (uri, prefix, used);
+    for (; *path; path++) {
+        const char *escape = *path == '%' ? "%25" : *path == '?' ? "%3F" : NULL;
+        size_t length = escape ? strlen (escape) : 1;
+        if (used + length >= uri_size) {
+            *uri = 0;
+            return -1;
+        }
+        memcpy (uri + used, escape ? escape : path, length);
+        used += length;
+    }
+    uri [used] = 0;
+    return 0;
+}
+
+// ---------------------------------------------------------------- open
+
+//  Fill error with "cannot open store URI: REASON" (SQLite's message when
 //  reason is NULL), roll back an open transaction; return -1.
 static int
-s_open_fail (sqlite3 *db, const char *path, const char *reason,
+s_open_fail (sqlite3 *db, const char *uri, const char *reason,
              char *error, size_t error_size)
 {
-    snprintf (error, error_size, "cannot open store %s: %s",
-              path, reason ? reason : sqlite3_errmsg (db));
+    wb_store_open_error (error, error_size, uri, "%s", reason ? reason : sqlite3_errmsg (db));
     if (db && !sqlite3_get_autocommit (db))
         sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
     return -1;
@@ -641,13 +848,13 @@ s_migrate_step (sqlite3 *db, int version)
 //  a database newer than this code. The version is read under the write
 //  lock, so two processes opening at once do not both migrate.
 static int
-s_migrate (sqlite3 *db, const char *path, char *error, size_t error_size)
+s_migrate (sqlite3 *db, const char *uri, char *error, size_t error_size)
 {
     while (true) {
         char text [32];
         if (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK
         ||  s_pragma_text (db, "PRAGMA user_version", text, sizeof (text)))
-            return s_open_fail (db, path, NULL, error, error_size);
+            return s_open_fail (db, uri, NULL, error, error_size);
         int version = atoi (text);
         if (version >= S_SCHEMA_VERSION) {
             sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
@@ -656,26 +863,32 @@ s_migrate (sqlite3 *db, const char *path, char *error, size_t error_size)
             char reason [96];
             snprintf (reason, sizeof (reason), "database schema %d is newer than this "
                       "wbserver (%d)", version, S_SCHEMA_VERSION);
-            return s_open_fail (db, path, reason, error, error_size);
+            return s_open_fail (db, uri, reason, error, error_size);
         }
         if (s_migrate_step (db, version))
-            return s_open_fail (db, path, NULL, error, error_size);
+            return s_open_fail (db, uri, NULL, error, error_size);
     }
 }
 
-//  Journal, durability and integrity settings of the connection.
+//  Journal and integrity settings of the connection, and the target's
+//  options (each the PRAGMA of its name: durability).
 static int
-s_configure (sqlite3 *db, bool synchronous_full)
+s_configure (sqlite3 *db, const s_target_t *target)
 {
     char mode [16];
     if (s_pragma_text (db, "PRAGMA journal_mode = WAL", mode, sizeof (mode)))
         return -1;
     if (strcmp (mode, "wal") != 0)
         zsys_warning ("wb_store: journal mode is %s, not wal", mode);
-    const char *synchronous = synchronous_full ? "PRAGMA synchronous = FULL"
-                                               : "PRAGMA synchronous = NORMAL";
-    return sqlite3_exec (db, synchronous, NULL, NULL, NULL) == SQLITE_OK
-        && sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    for (size_t index = 0; index < S_OPTION_COUNT; index++) {
+        char sql [64];
+        const char *value = target->values [index] ? target->values [index]
+                                                   : s_options [index].values [0];
+        snprintf (sql, sizeof (sql), "PRAGMA %s = %s", s_options [index].name, value);
+        if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+            return -1;
+    }
+    return sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
 //  Prepare every statement for reuse, and find the next position.
@@ -699,67 +912,68 @@ s_prepare (s_sqlite_t *self)
 //  hand out the same positions and ids. The file is created for its owner
 //  alone. 0, or -1 with error filled.
 static int
-s_own_file (s_sqlite_t *self, const char *path, char *error, size_t error_size)
+s_own_file (s_sqlite_t *self, const char *uri, const char *path,
+            char *error, size_t error_size)
 {
     if (strcmp (path, ":memory:") == 0)
         return 0;
     self->owner_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (self->owner_fd < 0) {
-        snprintf (error, error_size, "cannot open store %s: %s", path, strerror (errno));
-        return -1;
-    }
+    if (self->owner_fd < 0)
+        return wb_store_open_error (error, error_size, uri, "%s", strerror (errno));
     if (flock (self->owner_fd, LOCK_EX | LOCK_NB) == 0)
         return 0;
     if (errno == EWOULDBLOCK)
-        snprintf (error, error_size, "cannot open store %s: another wbserver is using it", path);
-    else
-        snprintf (error, error_size, "cannot lock store %s: %s", path, strerror (errno));
-    return -1;
+        return wb_store_open_error (error, error_size, uri, "another wbserver is using it");
+    return wb_store_open_error (error, error_size, uri, "cannot lock it: %s", strerror (errno));
 }
 
 //  Open, migrate, configure and prepare; 0, or -1 with error filled.
 static int
-s_open_database (s_sqlite_t *self, const char *path, bool synchronous_full,
+s_open_database (s_sqlite_t *self, const char *uri, const s_target_t *target,
                  char *error, size_t error_size)
 {
-    if (s_own_file (self, path, error, error_size))
+    if (s_own_file (self, uri, target->path, error, error_size))
         return -1;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2 (path, &self->db, flags, NULL) != SQLITE_OK
+    if (sqlite3_open_v2 (target->path, &self->db, flags, NULL) != SQLITE_OK
     ||  sqlite3_busy_timeout (self->db, S_BUSY_TIMEOUT_MS) != SQLITE_OK)
-        return s_open_fail (self->db, path, NULL, error, error_size);
-    if (s_migrate (self->db, path, error, error_size))
+        return s_open_fail (self->db, uri, NULL, error, error_size);
+    if (s_migrate (self->db, uri, error, error_size))
         return -1;
-    if (s_configure (self->db, synchronous_full) || s_prepare (self))
-        return s_open_fail (self->db, path, NULL, error, error_size);
+    if (s_configure (self->db, target) || s_prepare (self))
+        return s_open_fail (self->db, uri, NULL, error, error_size);
     return 0;
 }
 
-//  Open the SQLite store at path; NULL with a sentence in error on failure.
+//  The SQLite backend's entry in the registry (wb_store.c): open the file
+//  that the target (PATH[?OPTIONS]) names; NULL with error filled.
 wb_store_t *
-wb_store_open_sqlite (const char *path, bool synchronous_full,
-                      char *error, size_t error_size)
+wb_store_sqlite_open (const char *uri, const char *target_text, char *error, size_t error_size)
 {
-    char ignored [1];
-    if (!error || error_size == 0) {
-        error = ignored;
-        error_size = sizeof (ignored);
-    }
-    *error = 0;
-    if (!path || !*path) {
-        snprintf (error, error_size, "cannot open store: no database path given");
-        return NULL;
-    }
+    s_target_t *target = calloc (1, sizeof (s_target_t));
     s_sqlite_t *self = calloc (1, sizeof (s_sqlite_t));
     if (self)
         self->owner_fd = -1;
     wb_store_t *store = NULL;
-    if (self && s_open_database (self, path, synchronous_full, error, error_size) == 0)
+    if (!target || !self)
+        wb_store_open_error (error, error_size, uri, "out of memory");
+    else
+    if (s_parse_target (uri, target_text, target, error, error_size) == 0
+    &&  s_open_database (self, uri, target, error, error_size) == 0) {
         store = wb_store_new (&s_ops, self);
-    if (!store) {
-        if (!*error)
-            snprintf (error, error_size, "cannot open store %s: out of memory", path);
-        s_close (self);
+        if (!store)
+            wb_store_open_error (error, error_size, uri, "out of memory");
     }
+    if (!store)
+        s_close (self);
+    free (target);
     return store;
+}
+
+//  The connection of an SQLite store; NULL for another backend.
+struct sqlite3 *
+wb_store_sqlite_db (const wb_store_t *store)
+{
+    const s_sqlite_t *self = wb_store_ops (store) == &s_ops ? wb_store_backend (store) : NULL;
+    return self ? self->db : NULL;
 }

@@ -11,18 +11,24 @@
 #include "wb_clock.h"
 #include "wb_engine.h"
 #include "wb_security.h"
+#include "wb_store.h"
 
 static const char *s_usage =
-    "Usage: wbserver -c DIRECTORY [-e ENDPOINT]... [-d DATABASE] [options]\n"
-    "Serve workbins over ZeroMQ, kept durably in SQLite.\n"
+    "Usage: wbserver -c DIRECTORY [-e ENDPOINT]... [--store URI | -d FILE] [options]\n"
+    "Serve workbins over ZeroMQ, kept durably in a store (SQLite).\n"
     "\n"
     "  -c, --config FILE        directory of agents, places, groups and workbin\n"
     "                           types (ZPL; see doc/examples/sample.cfg)\n"
     "  -e, --endpoint ENDPOINT  bind here; repeatable (default " WB_DEFAULT_ENDPOINT ")\n"
-    "  -d, --database FILE      SQLite store (default $XDG_DATA_HOME/workbin/workbin.db)\n"
+    "      --store URI          where interactions are kept: an SQLite file,\n"
+    "                           sqlite:PATH[?synchronous=normal|full] ('%' and '?'\n"
+    "                           in PATH as %25 and %3F); default\n"
+    "                           sqlite:$XDG_DATA_HOME/workbin/workbin.db\n"
+    "  -d, --database FILE      shorthand for --store sqlite:FILE\n"
     "      --page-cap N         most interactions per content page, 100..10000 (500)\n"
     "      --session-timeout S  expire clients silent for S seconds (30)\n"
-    "      --sync MODE          SQLite synchronous: normal (default) or full\n"
+    "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
+    "                           normal (the default) or full\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
     "      --cert FILE          the server's certificate (secret half): CURVE on tcp\n"
     "                           endpoints (make one with: wbctl keygen server)\n"
@@ -39,7 +45,11 @@ typedef struct {
     wb_server_options_t server;
     bool insecure;              /* --insecure: tcp without CURVE, on purpose */
     const char *log_path;
-    char database [PATH_MAX];
+    const char *store;          /* --store URI */
+    const char *database;       /* -d FILE: sqlite:FILE */
+    const char *sync;           /* --sync MODE: an sqlite store's synchronous=MODE */
+    char default_database [PATH_MAX];
+    char store_uri [WB_STORE_URI_MAX];
 } s_options_t;
 
 static int
@@ -100,8 +110,9 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
         case 'S':
             if (strcmp (value, "full") && strcmp (value, "normal"))
                 return s_usage_error ("--sync takes normal or full, not", value);
-            options->server.synchronous_full = strcmp (value, "full") == 0;
+            options->sync = value;
             return 0;
+        case 'U': options->store = value; return 0;
         case 'Q':
             if (s_parse_number (value, 10, 10000000, &number))
                 return s_usage_error ("--send-queue takes a number from 10 to 10000000, not", value);
@@ -142,6 +153,54 @@ s_check_security (const s_options_t *options)
     return -1;
 }
 
+//  The rules of --store, -d and --sync: one of --store and -d; --sync for
+//  an sqlite store only, and not twice. -1 if the options follow them,
+//  else 2 after saying why.
+static int
+s_check_store_options (const s_options_t *options)
+{
+    const char *store = options->store;
+    if (store && options->database)
+        return s_usage_error ("give --store URI or -d FILE, not both", NULL);
+    if (options->database && !*options->database)
+        return s_usage_error ("-d takes a FILE, not an empty name", NULL);
+    if (!store || !options->sync)
+        return -1;
+    if (strncmp (store, "sqlite:", 7) != 0)
+        return s_usage_error ("--sync applies to sqlite: stores only, not to", store);
+    const char *query = strchr (store, '?');
+    if (query && (strncmp (query, "?synchronous=", 13) == 0 || strstr (query, "&synchronous=")))
+        return s_usage_error ("--sync repeats the synchronous option of", store);
+    return -1;
+}
+
+//  The store URI: --store, or -d FILE, or the default file, with --sync's
+//  option added. -1 to go on, or 2 after a usage error.
+static int
+s_store_uri (s_options_t *options)
+{
+    if (s_check_store_options (options) != -1)
+        return 2;
+    char *uri = options->store_uri;
+    size_t size = sizeof (options->store_uri);
+    int rc = 0;
+    if (options->store)
+        rc = snprintf (uri, size, "%s", options->store) >= (int) size ? -1 : 0;
+    else
+        rc = wb_store_sqlite_uri (options->database ? options->database
+                                  : s_default_database (options->default_database,
+                                                        sizeof (options->default_database)),
+                                  uri, size);
+    size_t used = strlen (uri);
+    if (rc == 0 && options->sync)
+        rc = snprintf (uri + used, size - used, "%csynchronous=%s", strchr (uri, '?') ? '&' : '?',
+                       options->sync) >= (int) (size - used) ? -1 : 0;
+    if (rc)
+        return s_usage_error ("the store URI is too long", NULL);
+    options->server.store_uri = uri;
+    return -1;
+}
+
 //  Fill options from argv; return -1 to go on, or an exit status.
 static int
 s_parse_arguments (int argc, char *argv [], s_options_t *options)
@@ -154,14 +213,15 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "session-timeout", required_argument, NULL, 'T' }, { "sync", required_argument, NULL, 'S' },
         { "send-queue", required_argument, NULL, 'Q' }, { "cert", required_argument, NULL, 'C' },
         { "authorized-keys", required_argument, NULL, 'K' }, { "insecure", no_argument, NULL, 'I' },
-        { "clock", required_argument, NULL, 'W' }, { NULL, 0, NULL, 0 },
+        { "clock", required_argument, NULL, 'W' }, { "store", required_argument, NULL, 'U' },
+        { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;
     int option;
     while ((option = getopt_long (argc, argv, "c:e:d:l:vhV", long_options, NULL)) != -1) {
         switch (option) {
             case 'c': options->server.directory_path = optarg; break;
-            case 'd': options->server.database_path = optarg; break;
+            case 'd': options->database = optarg; break;
             case 'l': options->log_path = optarg; break;
             case 'v': options->server.verbose = true; break;
             case 'h': fputs (s_usage, stdout); return 0;
@@ -184,10 +244,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
                               "(for example doc/examples/sample.cfg)", NULL);
     if (s_check_security (options) != -1)
         return 2;
-    if (!options->server.database_path)
-        options->server.database_path = s_default_database (options->database,
-                                                            sizeof (options->database));
-    return -1;
+    return s_store_uri (options);
 }
 
 int
@@ -220,7 +277,7 @@ main (int argc, char *argv [])
         bool tcp = wb_security_endpoint_is_tcp (endpoint);
         zsys_info ("serving on %s%s (store %s)", endpoint,
                    !tcp ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
-                   options.server.database_path);
+                   options.server.store_uri);
     }
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];
     if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)

@@ -162,7 +162,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
     zsys_set_logstream (NULL);      //  the store warns that :memory: is not WAL
     char error [256];
-    wb_store_t *store = wb_store_open_sqlite (":memory:", false, error, sizeof (error));
+    wb_store_t *store = wb_store_open ("sqlite::memory:", error, sizeof (error));
     if (!store)
         abort ();
     s_context_t context = { .refused = -1 };

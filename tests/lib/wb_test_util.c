@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_test_util.h"
+#include "wb_store.h"
 
 wb_bytes_t *
 wb_bytes_new (void)
@@ -179,7 +180,9 @@ wb_test_server_init (wb_test_server_t *self, const char *name)
         return -1;
     snprintf (self->database, sizeof (self->database), "%s/store.db", self->folder);
     self->options.directory_path = self->directory;
-    self->options.database_path = self->database;
+    if (wb_store_sqlite_uri (self->database, self->store_uri, sizeof (self->store_uri)))
+        return -1;
+    self->options.store_uri = self->store_uri;
     self->options.endpoints [0] = "tcp://127.0.0.1:*";
     return 0;
 }

@@ -72,6 +72,7 @@ typedef struct {
     char folder [64];
     char directory [512];
     char database [600];
+    char store_uri [640];         /* the store: sqlite:DATABASE */
     wb_server_options_t options;
     zactor_t *actor;              /* NULL until started */
     char endpoint [256];          /* the first endpoint bound, once started */

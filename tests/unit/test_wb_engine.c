@@ -125,8 +125,8 @@ s_setup (void **state)
         fail_msg ("%s", error);
     strcpy (fixture->folder, "/tmp/wb-engine-XXXXXX");
     assert_non_null (mkdtemp (fixture->folder));
-    snprintf (path, sizeof (path), "%s/store.db", fixture->folder);
-    fixture->store = wb_store_open_sqlite (path, false, error, sizeof (error));
+    snprintf (path, sizeof (path), "sqlite:%s/store.db", fixture->folder);
+    fixture->store = wb_store_open (path, error, sizeof (error));
     assert_non_null (fixture->store);
     fixture->sent = zlistx_new ();
     zlistx_set_destructor (fixture->sent, s_msg_destructor);
@@ -730,8 +730,8 @@ s_reopened_owner (s_fixture_t *fixture, const char *id)
     wb_engine_destroy (&fixture->engine);
     wb_store_destroy (&fixture->spy);
     wb_store_destroy (&fixture->store);
-    snprintf (path, sizeof (path), "%s/store.db", fixture->folder);
-    fixture->store = wb_store_open_sqlite (path, false, error, sizeof (error));
+    snprintf (path, sizeof (path), "sqlite:%s/store.db", fixture->folder);
+    fixture->store = wb_store_open (path, error, sizeof (error));
     assert_non_null (fixture->store);
     int found = 0;
     wb_kvlist_t *properties = wb_store_interaction_get (fixture->store, id, type, owner,

@@ -263,7 +263,7 @@ test_server_refuses_bad_security_options (void **state)
     fixture->keys [strlen (fixture->keys) - 1] = 's';
     //  a certificate without the authorised keys
     wb_server_options_t options = { .directory_path = fixture->server.directory,
-                                    .database_path = fixture->server.database,
+                                    .store_uri = fixture->server.store_uri,
                                     .cert_path = s_path (fixture, "server_secret") };
     char text [256] = "";
     wb_server_t *server = wb_server_new (&options, text, sizeof (text));

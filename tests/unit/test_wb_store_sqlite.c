@@ -1,0 +1,448 @@
+/*  Tests of the SQLite backend beyond the store contract (test_wb_store.c):
+    its URI (sqlite:PATH[?OPTIONS], the path %-escaped, options parsed
+    strictly), its schema and its versions, the WAL journal, the file lock
+    that keeps a second server out, the file's mode, and blobs damaged by
+    another program.
+
+    Each case with a fixture gets a fresh folder under /tmp holding
+    store.db, opened as "sqlite:{dir}/store.db" (tests/lib/wb_test_store.h);
+    tear-down removes the folder. Corruptions and schema versions are
+    written with the sqlite3 API directly, as another program would.
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sqlite3.h>
+#include <czmq.h>
+#include "wb_store.h"
+#include "wb_store_backend.h"
+#include "wb_test_store.h"
+
+static const wb_workbin_ref_t s_drafts = { "email-draft", "agent-1" };
+
+//  The message that names no usable option list.
+#define S_EMPTY_OPTION "an empty option (options are NAME=VALUE, after '?', separated by '&')"
+//  The message of a bad %-escape.
+#define S_BAD_ESCAPE "in the path (%XX, a byte in hex: %25 for '%', %3F for '?')"
+
+// ---------------------------------------------------------------- helpers
+
+//  The fixture's database file.
+static const char *
+s_path (const wb_test_store_t *fixture)
+{
+    static char path [128];
+    snprintf (path, sizeof (path), "%s/store.db", fixture->dir);
+    return path;
+}
+
+//  A URI in the fixture's folder: "sqlite:DIR/" and the rest.
+static const char *
+s_uri (const wb_test_store_t *fixture, const char *rest)
+{
+    static char uri [512];
+    snprintf (uri, sizeof (uri), "sqlite:%s/%s", fixture->dir, rest);
+    return uri;
+}
+
+//  True if a file of the fixture's folder exists.
+static bool
+s_exists (const wb_test_store_t *fixture, const char *name)
+{
+    char path [256];
+    snprintf (path, sizeof (path), "%s/%s", fixture->dir, name);
+    return access (path, F_OK) == 0;
+}
+
+//  Assert that opening uri fails with "cannot open store URI: REASON".
+static void
+s_open_fails (const char *uri, const char *reason)
+{
+    char error [1024] = "", expected [1024];
+    wb_store_t *store = wb_store_open (uri, error, sizeof (error));
+    wb_store_destroy (&store);
+    snprintf (expected, sizeof (expected), "cannot open store %s: %s", uri, reason);
+    assert_string_equal (error, expected);
+}
+
+//  Run SQL on the database file directly, with its own connection.
+static void
+s_sql (const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
+    sqlite3_busy_timeout (db, 5000);
+    assert_int_equal (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (db);
+}
+
+//  The first column of the first row of a query, as an integer.
+static int64_t
+s_sql_int (const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *statement = NULL;
+    assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
+    assert_int_equal (sqlite3_prepare_v2 (db, sql, -1, &statement, NULL), SQLITE_OK);
+    assert_int_equal (sqlite3_step (statement), SQLITE_ROW);
+    int64_t value = sqlite3_column_int64 (statement, 0);
+    sqlite3_finalize (statement);
+    sqlite3_close (db);
+    return value;
+}
+
+//  PRAGMA synchronous on the store's own connection (1 NORMAL, 2 FULL).
+static int
+s_synchronous (const wb_store_t *store)
+{
+    sqlite3 *db = wb_store_sqlite_db (store);
+    sqlite3_stmt *statement = NULL;
+    assert_non_null (db);
+    assert_int_equal (sqlite3_prepare_v2 (db, "PRAGMA synchronous", -1, &statement, NULL),
+                      SQLITE_OK);
+    assert_int_equal (sqlite3_step (statement), SQLITE_ROW);
+    int value = sqlite3_column_int (statement, 0);
+    sqlite3_finalize (statement);
+    return value;
+}
+
+// ---------------------------------------------------------------- degenerate calls
+
+static void
+test_degenerate_calls (void **state)
+{
+    (void) state;
+    char uri [32] = "x";
+    assert_int_equal (wb_store_sqlite_uri (NULL, uri, sizeof (uri)), -1);
+    assert_int_equal (wb_store_sqlite_uri ("", uri, sizeof (uri)), -1);
+    assert_int_equal (wb_store_sqlite_uri ("a.db", NULL, sizeof (uri)), -1);
+    assert_int_equal (wb_store_sqlite_uri ("a.db", uri, 0), -1);
+    assert_int_equal (wb_store_sqlite_uri ("a.db", uri, 7), -1);
+    //  too small by one: nothing is left half-written
+    assert_int_equal (wb_store_sqlite_uri ("a.db", uri, 11), -1);
+    assert_string_equal (uri, "");
+    assert_int_equal (wb_store_sqlite_uri ("a.db", uri, 12), 0);
+    assert_string_equal (uri, "sqlite:a.db");
+    assert_int_equal (wb_store_sqlite_uri ("a%.db", uri, 14), -1);
+    assert_int_equal (wb_store_sqlite_uri ("a%.db", uri, 15), 0);
+    assert_string_equal (uri, "sqlite:a%25.db");
+    assert_null (wb_store_sqlite_db (NULL));
+
+    //  no path, with or without options
+    s_open_fails ("sqlite:", "no database path (sqlite:PATH[?synchronous=normal|full])");
+    s_open_fails ("sqlite:?synchronous=full",
+                  "no database path (sqlite:PATH[?synchronous=normal|full])");
+    //  a path longer than the system takes, before or after decoding
+    char *long_uri = malloc (PATH_MAX + 64);
+    assert_non_null (long_uri);
+    strcpy (long_uri, "sqlite:/tmp/");
+    memset (long_uri + 12, 'a', PATH_MAX);
+    long_uri [12 + PATH_MAX] = 0;
+    char reason [64];
+    snprintf (reason, sizeof (reason), "the path is longer than %d bytes", PATH_MAX - 1);
+    char error [512] = "";
+    assert_null (wb_store_open (long_uri, error, sizeof (error)));
+    assert_non_null (strstr (error, reason));
+    assert_non_null (strstr (error, "cannot open store sqlite:/tmp/aaa"));
+    assert_null (wb_store_open (long_uri, NULL, 0));
+    free (long_uri);
+}
+
+//  wb_store_sqlite_db answers for SQLite stores only, not for a store that
+//  wraps one (a spy).
+static void
+test_connection_is_for_sqlite_stores_only (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    assert_non_null (wb_store_sqlite_db (fixture->store));
+    wb_store_ops_t ops = *wb_store_ops (fixture->store);
+    ops.name = "spy";
+    ops.close = NULL;                 //  the fixture closes the backend
+    wb_store_t *spy = wb_store_new (&ops, wb_store_backend (fixture->store));
+    assert_non_null (spy);
+    assert_null (wb_store_sqlite_db (spy));
+    wb_store_destroy (&spy);
+}
+
+// ---------------------------------------------------------------- the URI
+
+static void
+test_open_failures_explain_themselves (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    char uri [512];
+    snprintf (uri, sizeof (uri), "%s", s_uri (fixture, "missing/store.db"));
+    s_open_fails (uri, "No such file or directory");
+    assert_null (wb_store_open (uri, NULL, 0));
+
+    char path [256];
+    snprintf (path, sizeof (path), "%s/garbage.db", fixture->dir);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    for (int line = 0; line < 200; line++)
+        fputs ("this is not an SQLite database, only some text\n", file);
+    fclose (file);
+    s_open_fails (s_uri (fixture, "garbage.db"), "file is not a database");
+}
+
+//  Options are NAME=VALUE after the first plain '?', separated by '&',
+//  each at most once; anything else is refused before the file is made.
+static void
+test_bad_options_are_refused (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    static const struct {
+        const char *options;
+        const char *reason;
+    } cases [] = {
+        { "?", S_EMPTY_OPTION },
+        { "?synchronous=full&", S_EMPTY_OPTION },
+        { "?&synchronous=full", S_EMPTY_OPTION },
+        { "?synchronous=full&&synchronous=full", S_EMPTY_OPTION },
+        { "?sync=full", "unknown option 'sync' (known: synchronous)" },
+        { "?journal_mode=delete", "unknown option 'journal_mode' (known: synchronous)" },
+        { "?=full", "unknown option '' (known: synchronous)" },
+        { "?synchronous", "option synchronous needs a value: synchronous=normal|full" },
+        { "?synchronous=", "option synchronous takes normal or full, not ''" },
+        { "?synchronous=FULL", "option synchronous takes normal or full, not 'FULL'" },
+        { "?synchronous=off", "option synchronous takes normal or full, not 'off'" },
+        { "?synchronous=full; DROP TABLE interaction",
+          "option synchronous takes normal or full, not 'full; DROP TABLE interaction'" },
+        { "?synchronous=full?synchronous=full",
+          "option synchronous takes normal or full, not 'full?synchronous=full'" },
+        { "?synchronous=full&synchronous=normal", "option synchronous is given twice" },
+        { "?synchronous=full&sync=full", "unknown option 'sync' (known: synchronous)" },
+    };
+    for (size_t index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
+        char uri [640];
+        snprintf (uri, sizeof (uri), "%s%s", s_uri (fixture, "options.db"), cases [index].options);
+        s_open_fails (uri, cases [index].reason);
+        assert_false (s_exists (fixture, "options.db"));
+    }
+}
+
+//  synchronous=normal|full sets the connection's PRAGMA synchronous;
+//  normal when not given.
+static void
+test_synchronous_option_sets_the_pragma (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    assert_int_equal (s_synchronous (fixture->store), 1);
+    static const struct {
+        const char *rest;
+        int synchronous;
+    } cases [] = {
+        { "full.db?synchronous=full", 2 },
+        { "normal.db?synchronous=normal", 1 },
+        { "full.db?synchronous=full", 2 },            //  again, on the file made above
+    };
+    for (size_t index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
+        char error [512] = "";
+        wb_store_t *store = wb_store_open (s_uri (fixture, cases [index].rest), error,
+                                           sizeof (error));
+        assert_non_null (store);
+        assert_string_equal (error, "");
+        assert_int_equal (s_synchronous (store), cases [index].synchronous);
+        wb_test_store_put (store, "a", s_drafts, NULL);
+        wb_store_destroy (&store);
+    }
+    assert_true (s_exists (fixture, "full.db") && s_exists (fixture, "normal.db"));
+}
+
+//  In the path, %XX is a byte: wb_store_sqlite_uri escapes '%' and '?',
+//  which would read otherwise; a bad escape is refused.
+static void
+test_path_escapes_are_decoded (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    char path [256], uri [512], expected [512], error [512] = "";
+    snprintf (path, sizeof (path), "%s/100%% sure? yes&no.db", fixture->dir);
+    assert_int_equal (wb_store_sqlite_uri (path, uri, sizeof (uri)), 0);
+    snprintf (expected, sizeof (expected), "sqlite:%s/100%%25 sure%%3F yes&no.db", fixture->dir);
+    assert_string_equal (uri, expected);
+    wb_store_t *store = wb_store_open (uri, error, sizeof (error));
+    assert_non_null (store);
+    wb_store_destroy (&store);
+    assert_true (s_exists (fixture, "100% sure? yes&no.db"));
+    //  with an option after it
+    strcat (uri, "?synchronous=full");
+    store = wb_store_open (uri, error, sizeof (error));
+    assert_int_equal (s_synchronous (store), 2);
+    wb_store_destroy (&store);
+    //  hex digits in either case
+    store = wb_store_open (s_uri (fixture, "%41%6a%2E.db"), error, sizeof (error));
+    assert_non_null (store);
+    wb_store_destroy (&store);
+    assert_true (s_exists (fixture, "Aj..db"));
+
+    static const struct {
+        const char *rest;
+        const char *escape;
+    } cases [] = {
+        { "x%", "%" }, { "x%4", "%4" }, { "x%4?synchronous=full", "%4" }, { "x%zz.db", "%zz" },
+        { "x%4g.db", "%4g" }, { "x%g4.db", "%g4" }, { "x%00.db", "%00" }, { "x%%.db", "%%." },
+    };
+    for (size_t index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
+        char reason [256];
+        snprintf (reason, sizeof (reason), "bad escape '%s' %s", cases [index].escape,
+                  S_BAD_ESCAPE);
+        snprintf (uri, sizeof (uri), "%s", s_uri (fixture, cases [index].rest));
+        s_open_fails (uri, reason);
+    }
+}
+
+//  sqlite::memory: keeps the store in memory: no file, no lock.
+static void
+test_memory_store_has_no_file (void **state)
+{
+    (void) state;
+    char error [512] = "";
+    wb_store_t *one = wb_store_open ("sqlite::memory:", error, sizeof (error));
+    wb_store_t *two = wb_store_open ("sqlite::memory:?synchronous=full", error, sizeof (error));
+    assert_non_null (one);
+    assert_non_null (two);
+    wb_test_store_put (one, "a", s_drafts, NULL);
+    assert_string_equal (wb_test_store_order (one, s_drafts), "a");
+    assert_string_equal (wb_test_store_order (two, s_drafts), "");
+    wb_store_destroy (&one);
+    wb_store_destroy (&two);
+    assert_int_equal (access (":memory:", F_OK), -1);
+}
+
+// ---------------------------------------------------------------- schema, file
+
+
+static void
+test_reopen_does_not_migrate_again (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_test_store_put (fixture->store, "a", s_drafts, NULL);
+    wb_store_destroy (&fixture->store);
+    int64_t version = s_sql_int (s_path (fixture), "PRAGMA user_version");
+    int64_t objects = s_sql_int (s_path (fixture), "SELECT COUNT(*) FROM sqlite_master");
+    assert_true (version >= 1);
+    assert_int_equal (s_sql_int (s_path (fixture),
+                                 "SELECT journal_mode = 'wal' FROM pragma_journal_mode"), 1);
+    for (int round = 0; round < 2; round++)
+        wb_test_store_reopen (fixture);
+    wb_store_destroy (&fixture->store);
+    assert_int_equal (s_sql_int (s_path (fixture), "PRAGMA user_version"), version);
+    assert_int_equal (s_sql_int (s_path (fixture), "SELECT COUNT(*) FROM sqlite_master"), objects);
+    assert_int_equal (s_sql_int (s_path (fixture), "SELECT COUNT(*) FROM interaction"), 1);
+}
+
+static void
+test_newer_schema_is_refused (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_destroy (&fixture->store);
+    int64_t version = s_sql_int (s_path (fixture), "PRAGMA user_version");
+    char sql [64];
+    snprintf (sql, sizeof (sql), "PRAGMA user_version = %d", (int) version + 4);
+    s_sql (s_path (fixture), sql);
+
+    char error [256] = "";
+    assert_null (wb_store_open (fixture->uri, error, sizeof (error)));
+    char expected [128];
+    snprintf (expected, sizeof (expected), "database schema %d is newer than this wbserver (%d)",
+              (int) version + 4, (int) version);
+    assert_non_null (strstr (error, expected));
+    assert_non_null (strstr (error, s_path (fixture)));
+    //  The file is left as it was
+    assert_int_equal (s_sql_int (s_path (fixture), "PRAGMA user_version"), version + 4);
+}
+
+static void
+test_corrupted_properties_fail_cleanly (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    wb_test_store_put (store, "good", s_drafts, NULL);
+    wb_test_store_put (store, "bad", s_drafts, NULL);
+    //  One entry whose key (64 bytes long, it says) runs past the end
+    s_sql (s_path (fixture), "UPDATE interaction SET properties = x'0000000140' WHERE id = 'bad'");
+
+    int found = 5;
+    assert_null (wb_store_interaction_get (store, "bad", NULL, NULL, 0, &found));
+    assert_int_equal (found, -1);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int64_t total = 0;
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), -1);
+    assert_int_equal (wb_kvlist_size (page), 0);
+    //  A window without the bad row still works
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 1, page, &total), 0);
+    assert_int_equal (wb_kvlist_size (page), 1);
+    wb_kvlist_destroy (&page);
+
+    s_sql (s_path (fixture), "UPDATE interaction SET properties = x'' WHERE id = 'bad'");
+    assert_null (wb_store_interaction_get (store, "bad", NULL, NULL, 0, &found));
+    assert_int_equal (found, -1);
+    wb_kvlist_t *stored = wb_store_interaction_get (store, "good", NULL, NULL, 0, &found);
+    assert_int_equal (found, 1);
+    wb_kvlist_destroy (&stored);
+}
+
+//  A database written before the counter existed: ids go on from the
+//  greatest one stored.
+static void
+test_interaction_ids_go_on_from_an_older_database (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_test_store_put (fixture->store, "00000000000000FF", s_drafts, NULL);
+    wb_test_store_put (fixture->store, "0000000000000010", s_drafts, NULL);
+    wb_test_store_put (fixture->store, "not-an-id", s_drafts, NULL);
+    wb_store_destroy (&fixture->store);
+    s_sql (s_path (fixture), "DELETE FROM counter");
+    wb_test_store_reopen (fixture);
+    assert_int_equal (wb_test_store_new_id (fixture->store, 1), 0x100);
+}
+
+//  One server per database file: a second open is refused while the first
+//  holds it, and allowed once it has closed.
+static void
+test_second_server_on_one_file_is_refused (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    char error [256] = "";
+    assert_null (wb_store_open (fixture->uri, error, sizeof (error)));
+    assert_non_null (strstr (error, s_path (fixture)));
+    assert_non_null (strstr (error, "another wbserver is using it"));
+    wb_test_store_reopen (fixture);
+    struct stat status;
+    assert_int_equal (stat (s_path (fixture), &status), 0);
+    assert_int_equal (status.st_mode & 0077, 0);      //  its owner's alone
+}
+
+int
+main (void)
+{
+    //  The store logs its failures (some are provoked here) through CZMQ:
+    //  send them to stderr, out of the way of the test report on stdout
+    zsys_set_logstream (stderr);
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_degenerate_calls),
+#define FIXTURE_TEST(name) cmocka_unit_test_setup_teardown (name, wb_test_store_setup, \
+                                                           wb_test_store_teardown)
+        FIXTURE_TEST (test_connection_is_for_sqlite_stores_only),
+        FIXTURE_TEST (test_open_failures_explain_themselves),
+        FIXTURE_TEST (test_bad_options_are_refused),
+        FIXTURE_TEST (test_synchronous_option_sets_the_pragma),
+        FIXTURE_TEST (test_path_escapes_are_decoded),
+        cmocka_unit_test (test_memory_store_has_no_file),
+        FIXTURE_TEST (test_reopen_does_not_migrate_again),
+        FIXTURE_TEST (test_newer_schema_is_refused),
+        FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
+        FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
+        FIXTURE_TEST (test_second_server_on_one_file_is_refused),
+#undef FIXTURE_TEST
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}
