@@ -9,12 +9,6 @@
 #include "wbc_columns.h"
 #include "wbc_text.h"
 
-size_t
-wbc_view_pane_rows (int height)
-{
-    return height > 2 ? (size_t) (height - 2) : 1;
-}
-
 //  "email-draft@agent01  12 items  ● live  fetched 5s  Email drafts (Alice Martin)"
 static void
 s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
@@ -72,10 +66,10 @@ s_draw_header (wbc_draw_t *draw, const wbc_columns_plan_t *plan, wbc_rect_t rect
 void
 wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
 {
-    if ((int) index >= draw->layout.pane_count || !draw->layout.visible [index])
+    if ((int) index >= draw->layout->pane_count || !draw->layout->visible [index])
         return;
-    wbc_rect_t rect = draw->layout.panes [index];
-    wbc_pane_t *pane = wbc_model_pane (draw->model, index);
+    wbc_rect_t rect = draw->layout->panes [index];
+    const wbc_pane_t *pane = wbc_model_pane (draw->model, index);
     bool focused = index == wbc_model_focus (draw->model) && !wbc_model_sidebar_focused (draw->model);
     char title [1200];
     s_pane_title (draw, pane, title, sizeof (title));
@@ -84,10 +78,8 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     wbc_columns_plan_t plan;
     wbc_columns_plan (pane->columns, rect.width - 1, &plan);
     s_draw_header (draw, &plan, rect);
-    size_t rows = wbc_view_pane_rows (rect.height);
+    size_t rows = wbc_layout_pane_rows (draw->layout, (int) index);
     size_t size = wb_replica_size (pane->replica);
-    if (pane->selected >= pane->top + rows)
-        pane->top = pane->selected - rows + 1;
     wbc_rect_t body = { rect.x, rect.y + 2, rect.width, (int) rows };
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     wbc_view_clear (body);
@@ -99,14 +91,14 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     }
     //  a separator on the right edge of every pane but the last
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    if (rect.x + rect.width < draw->layout.area.x + draw->layout.area.width)
+    if (rect.x + rect.width < draw->layout->area.x + draw->layout->area.width)
         mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
 }
 
 void
 wbc_view_draw_hint (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.hint;
+    wbc_rect_t rect = draw->layout->hint;
     if (rect.width <= 0)
         return;
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
@@ -124,7 +116,7 @@ wbc_view_draw_hint (wbc_draw_t *draw)
 void
 wbc_view_draw_sidebar (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.sidebar;
+    wbc_rect_t rect = draw->layout->sidebar;
     if (rect.width <= 0)
         return;
     bool focused = wbc_model_sidebar_focused (draw->model);
@@ -160,7 +152,7 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
 void
 wbc_view_draw_trace (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.trace;
+    wbc_rect_t rect = draw->layout->trace;
     if (rect.width <= 0)
         return;
     wbc_view_use (draw->view, WBC_THEME_TITLE);
