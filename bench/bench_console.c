@@ -1,5 +1,6 @@
 /*  bench_console: the cost of one live change in the console, from the
-    change event to the screen: wbc_model_apply_change, then wbc_view_draw
+    change event to the screen: wbc_model_apply_change, then wbc_app_settle
+    and wbc_view_draw
     on a headless 160x45 screen (curses computes the update as it would for
     a terminal). Measured with 100 and with 100,000 interactions in the
     pane; the target is that the large pane costs at most twice the small.
@@ -108,7 +109,10 @@ static s_result_t
 s_measure (wbc_view_t *view, long size)
 {
     wbc_model_t *model = s_model (size);
-    wbc_ui_t ui = { 0 };
+    wbc_app_t *app = wbc_app_new (model, NULL, NULL);
+    int columns, lines;
+    wbc_view_size (view, &columns, &lines);
+    wbc_app_resize (app, columns, lines);
     int64_t *samples = calloc (ROUNDS * OPERATIONS, sizeof (int64_t));
     int64_t version = 1;
     wb_kvlist_t *events [OPERATIONS];
@@ -120,7 +124,8 @@ s_measure (wbc_view_t *view, long size)
             int64_t start = s_now_ns ();
             if (wbc_model_apply_change (model, events [index], 0) >= 0)
                 abort ();           //  a gap: the benchmark would measure nothing
-            wbc_view_draw (view, model, &ui, NULL, 0, 1764000000000);
+            wbc_app_settle (app);
+            wbc_view_draw (view, model, wbc_app_ui (app), wbc_app_layout (app), NULL, 0, 1764000000000);
             int64_t spent = s_now_ns () - start;
             if (round >= 0)         //  round -1 is the warm-up
                 samples [taken++] = spent;
@@ -131,6 +136,7 @@ s_measure (wbc_view_t *view, long size)
     s_result_t result = { samples [ROUNDS * OPERATIONS / 2] / 1000.0,
                           samples [ROUNDS * OPERATIONS * 99 / 100] / 1000.0 };
     free (samples);
+    wbc_app_destroy (&app);
     wbc_model_destroy (&model);
     return result;
 }

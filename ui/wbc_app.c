@@ -6,22 +6,30 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_app.h"
+#include "wbc_overlay_text.h"
 #include "wb_clock.h"
+#include "wb_protocol.h"
 
 struct _wbc_app_t {
     wbc_model_t *model;
     wbc_session_t *session;
     wbc_keys_t *keys;
     wbc_ui_t ui;
+    int columns, lines;                 /* the terminal's size (wbc_app_resize) */
+    bool laid_out;                      /* layout was computed from layout_input */
+    wbc_layout_input_t layout_input;
+    wbc_layout_t layout;
+    wbc_overlay_text_t *overlay_text;   /* to count the overlay's lines */
 };
 
 typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
 typedef void (s_command_fn) (wbc_app_t *self, const char *argument, int64_t now_ms);
 
+//  Rows a page of the focused pane is, from the layout (1 if it is hidden).
 static size_t
 s_rows (const wbc_app_t *self)
 {
-    return self->ui.pane_rows ? self->ui.pane_rows : 1;
+    return wbc_layout_pane_rows (&self->layout, (int) wbc_model_focus (self->model));
 }
 
 static void
@@ -36,7 +44,7 @@ s_overlay (wbc_app_t *self, wbc_overlay_t overlay)
 static const char *
 s_selected_id (wbc_app_t *self)
 {
-    const char *id = wb_kvlist_string (wbc_model_selected_interaction (self->model), "InteractionId");
+    const char *id = wb_kvlist_string (wbc_model_selected_interaction (self->model), WB_ATTR_INTERACTION_ID);
     if (!id || wbc_model_sidebar_focused (self->model)) {
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no interaction selected");
         return NULL;
@@ -497,17 +505,114 @@ s_reader_key (wbc_app_t *self, int key)
     wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
 }
 
+// ---------------------------------------------------------------- layout
+
+//  What the layout depends on, now: the size, the model, and the window
+//  of panes shown last time.
+static wbc_layout_input_t
+s_layout_input (const wbc_app_t *self)
+{
+    wbc_layout_input_t input = {
+        .columns = self->columns, .lines = self->lines,
+        .sidebar = wbc_model_sidebar_visible (self->model),
+        .trace = wbc_model_trace_visible (self->model),
+        .pane_count = (int) wbc_model_pane_count (self->model),
+        .focus = (int) wbc_model_focus (self->model),
+        .maximised = wbc_model_maximised (self->model),
+        .first_pane = self->layout.first_visible,
+    };
+    return input;
+}
+
+//  True if two layout inputs give the same layout.
+static bool
+s_same_input (const wbc_layout_input_t *one, const wbc_layout_input_t *two)
+{
+    return one->columns == two->columns && one->lines == two->lines
+        && one->sidebar == two->sidebar && one->sidebar_width == two->sidebar_width
+        && one->trace == two->trace && one->trace_percent == two->trace_percent
+        && one->pane_count == two->pane_count && one->focus == two->focus
+        && one->maximised == two->maximised && one->first_pane == two->first_pane;
+}
+
+//  Compute the layout again if what it depends on changed.
+static void
+s_update_layout (wbc_app_t *self)
+{
+    wbc_layout_input_t input = s_layout_input (self);
+    if (self->laid_out && s_same_input (&input, &self->layout_input))
+        return;
+    self->layout_input = input;
+    wbc_layout_compute (&input, &self->layout);
+    self->laid_out = true;
+}
+
+//  Keep the selection of each visible pane within the rows it shows.
+static void
+s_scroll_panes (wbc_app_t *self)
+{
+    for (int index = 0; index < self->layout.pane_count; index++)
+        if (self->layout.visible [index])
+            wbc_model_scroll_to_selection (self->model, (size_t) index,
+                                           wbc_layout_pane_rows (&self->layout, index));
+}
+
+//  Keep the overlay's first line within its text, and the picker's
+//  selection in view.
+static void
+s_bound_overlay_scroll (wbc_app_t *self)
+{
+    size_t rows = wbc_layout_overlay_rows (&self->layout);
+    if (rows == 0 || !self->overlay_text
+    ||  wbc_overlay_text_build (self->overlay_text, self->model, &self->ui, self->keys))
+        return;
+    self->ui.overlay_scroll = wbc_overlay_text_first_line (&self->ui, self->overlay_text->count, rows);
+}
+
+void
+wbc_app_settle (wbc_app_t *self)
+{
+    if (!self)
+        return;
+    s_update_layout (self);
+    s_scroll_panes (self);
+    s_bound_overlay_scroll (self);
+}
+
+void
+wbc_app_resize (wbc_app_t *self, int columns, int lines)
+{
+    if (!self || (columns == self->columns && lines == self->lines))
+        return;
+    self->columns = columns;
+    self->lines = lines;
+    wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
+}
+
+const wbc_layout_t *
+wbc_app_layout (const wbc_app_t *self)
+{
+    return self ? &self->layout : NULL;
+}
+
 // ---------------------------------------------------------------- public
 
 wbc_app_t *
 wbc_app_new (wbc_model_t *model, wbc_session_t *session, wbc_keys_t *keys)
 {
+    if (!model)
+        return NULL;
     wbc_app_t *self = calloc (1, sizeof (wbc_app_t));
-    if (self) {
-        self->model = model;
-        self->session = session;
-        self->keys = keys;
-    }
+    if (!self)
+        return NULL;
+    self->model = model;
+    self->session = session;
+    self->keys = keys;
+    self->overlay_text = calloc (1, sizeof (wbc_overlay_text_t));
+    if (!self->overlay_text)
+        wbc_app_destroy (&self);
+    else
+        wbc_layout_compute (&(wbc_layout_input_t) { .maximised = -1 }, &self->layout);
     return self;
 }
 
@@ -516,6 +621,7 @@ wbc_app_destroy (wbc_app_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    free ((*self_p)->overlay_text);
     free (*self_p);
     *self_p = NULL;
 }
@@ -529,6 +635,7 @@ wbc_app_ui (wbc_app_t *self)
 void
 wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
 {
+    wbc_app_settle (self);
     key = wbc_key_canonical (key);
     switch (self->ui.overlay) {
         case WBC_OVERLAY_PROMPT: s_prompt_key (self, key, now_ms); return;

@@ -2,13 +2,22 @@
     changes and session requests. Also holds the small UI state the view
     draws over the panes: the prompt, help, details, message history, the
     workbin picker of a move, and the question before stopping an
-    interaction. No curses here.
+    interaction.
+
+    The app owns the layout: it computes it from the terminal size it is
+    told (wbc_app_resize) and what the model shows, whenever either
+    changed, before it handles a key and before each draw
+    (wbc_app_settle). From that layout it keeps each visible pane's
+    selection in view, bounds the overlay's scroll, and knows how many
+    rows a page is, whether anything was drawn yet or not. The view only
+    reads all this. No curses here.
 */
 #ifndef WBC_APP_H_INCLUDED
 #define WBC_APP_H_INCLUDED
 
 #include <stdbool.h>
 #include "wbc_keys.h"
+#include "wbc_layout.h"
 #include "wbc_model.h"
 #include "wbc_session.h"
 
@@ -27,11 +36,11 @@ typedef struct {
     char prompt_kind;                 /* ':' or '/' */
     char prompt [256];                /* what is typed so far (UTF-8) */
     char search [256];                /* the last search */
-    size_t overlay_scroll;            /* first line shown in help, details, messages */
+    size_t overlay_scroll;            /* first line shown in help, details, messages,
+                                         the picker: kept within the text by the app */
     size_t picker_selected;           /* sidebar index in the picker */
     char subject_id [WBC_ID_MAX];     /* interaction a picker or question is about */
     bool quit;                        /* leave the main loop */
-    size_t pane_rows;                 /* rows the focused pane shows (from the view) */
     char theme_request [64];          /* ':theme NAME' asked for, handled by main */
 } wbc_ui_t;
 
@@ -41,6 +50,17 @@ wbc_app_t *wbc_app_new (wbc_model_t *model, wbc_session_t *session, wbc_keys_t *
 void wbc_app_destroy (wbc_app_t **self_p);
 
 wbc_ui_t *wbc_app_ui (wbc_app_t *self);
+
+/* The terminal is columns x lines (at start, and after each resize).
+   A new size marks the layout dirty. */
+void wbc_app_resize (wbc_app_t *self, int columns, int lines);
+/* Bring what follows from the layout up to date: the layout itself
+   (computed again when the size or what is shown changed), each visible
+   pane's scroll, the overlay's scroll. wbc_app_key does it first; the
+   loop does it before each draw. */
+void wbc_app_settle (wbc_app_t *self);
+/* The layout as last settled. */
+const wbc_layout_t *wbc_app_layout (const wbc_app_t *self);
 
 /* One key from the terminal (a wbc_keys code). */
 void wbc_app_key (wbc_app_t *self, int key, int64_t now_ms);

@@ -69,6 +69,9 @@ s_place_frame (const wbc_layout_input_t *input, wbc_layout_t *out)
         out->trace = s_rect (sidebar_width + area_width, 0, trace_width, height);
     out->prompt = s_rect (0, input->lines - 2, input->columns, 1);
     out->status = s_rect (0, input->lines - 1, input->columns, 1);
+    int overlay_width = input->columns - 8 > WBC_LAYOUT_OVERLAY_WIDTH
+                      ? WBC_LAYOUT_OVERLAY_WIDTH : input->columns - 8;
+    out->overlay = s_rect ((input->columns - overlay_width) / 2, 2, overlay_width, input->lines - 6);
 }
 
 //  The window of adjacent panes to show: all that fit at the minimum
@@ -140,4 +143,24 @@ wbc_layout_compute (const wbc_layout_input_t *input, wbc_layout_t *out)
     s_choose_window (input, out->area.width, &first, &count);
     s_place_panes (out, first, count);
     return 0;
+}
+
+//  Rows of a visible pane: all but its title and header lines.
+size_t
+wbc_layout_pane_rows (const wbc_layout_t *layout, int index)
+{
+    if (!layout || layout->too_small || index < 0 || index >= layout->pane_count
+    ||  !layout->visible [index])
+        return 1;
+    int height = layout->panes [index].height;
+    return height > 2 ? (size_t) (height - 2) : 1;
+}
+
+//  Lines inside the overlay box, between its borders.
+size_t
+wbc_layout_overlay_rows (const wbc_layout_t *layout)
+{
+    if (!layout || layout->too_small || layout->overlay.height < 2)
+        return 0;
+    return (size_t) layout->overlay.height - 2;
 }

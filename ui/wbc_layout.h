@@ -19,14 +19,20 @@
     adjacent panes that holds the focused one is shown, and the others are
     hidden. Rectangles never overlap and all lie inside the screen.
 
+    Boxes over the panes (help, details, messages, the picker) go in the
+    overlay rectangle: at most 100 columns wide, centred, from line 2 to
+    4 lines above the footer.
+
     Pure arithmetic (NeoMutt's "recalculate", separate from "repaint"):
-    the view calls wbc_layout_compute when the size or the panes change
-    and draws into the rectangles.
+    the app (wbc_app) calls wbc_layout_compute when the terminal size or
+    the panes change, before it handles a key and before each draw; it
+    scrolls from this layout, and the view draws into its rectangles.
 */
 #ifndef WBC_LAYOUT_H_INCLUDED
 #define WBC_LAYOUT_H_INCLUDED
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #define WBC_LAYOUT_MAX_PANES 16
 #define WBC_LAYOUT_MIN_COLUMNS 80         /* below 80x24: too_small */
@@ -36,6 +42,7 @@
 #define WBC_LAYOUT_MIN_SIDEBAR_WIDTH 12
 #define WBC_LAYOUT_TRACE_PERCENT 40       /* trace width when none is asked */
 #define WBC_LAYOUT_MIN_TRACE_WIDTH 30
+#define WBC_LAYOUT_OVERLAY_WIDTH 100      /* widest an overlay box gets */
 
 /* A region of the screen; width 0 (and all 0) when not shown. */
 typedef struct {
@@ -73,6 +80,7 @@ typedef struct {
     wbc_rect_t trace;       /* empty when not shown */
     wbc_rect_t prompt;      /* the prompt / message line, above the status */
     wbc_rect_t status;      /* the status line, the last line */
+    wbc_rect_t overlay;     /* the box of help, details, messages, picker */
     int pane_count;         /* from the input */
     wbc_rect_t panes [WBC_LAYOUT_MAX_PANES];    /* empty when hidden */
     bool visible [WBC_LAYOUT_MAX_PANES];
@@ -88,5 +96,14 @@ typedef struct {
    Returns 0, also when too small; -1 when input or out is NULL or
    pane_count is out of range (then out, if any, says too_small). */
 int wbc_layout_compute (const wbc_layout_input_t *input, wbc_layout_t *out);
+
+/* Rows of interactions a visible pane shows: its height less its title
+   and header lines, at least 1. 1 for a hidden pane, an index out of
+   range, a screen too small or a NULL layout. */
+size_t wbc_layout_pane_rows (const wbc_layout_t *layout, int index);
+
+/* Lines of text the overlay box holds (its top and bottom are borders);
+   0 when too small or NULL. */
+size_t wbc_layout_overlay_rows (const wbc_layout_t *layout);
 
 #endif

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wbc_model_internal.h"
-#include "wbc_text.h"
+#include "wbc_columns.h"
+#include "wb_clock.h"
+#include "wb_protocol.h"
 #include "wb_workbin_types.h"
 
 wbc_model_t *
@@ -121,51 +123,80 @@ wbc_model_set_columns (wbc_model_t *self, const char *type_id, const char *colum
     return 0;
 }
 
-//  The configured columns of a type, or the server's, or a default.
+//  The columns of a type: the config file's, else the server's, else the
+//  console's default.
 static const char *
 s_columns_of (const wbc_model_t *self, const char *type_id, const char *server_columns)
 {
     for (size_t index = 0; index < self->column_count; index++)
         if (strcmp (self->column_types [index], type_id) == 0)
             return self->column_lists [index];
-    return server_columns && *server_columns ? server_columns : "From,Subject,Received";
+    return server_columns && *server_columns ? server_columns : WBC_COLUMNS_DEFAULT;
 }
 
-//  Add one sidebar entry per owner of one WorkbinTypeInfo.
+//  Say on the status line which columns of a type the console does not
+//  know (they are left out of its panes).
+static void
+s_report_unknown_columns (wbc_model_t *self, const char *type_id, const char *columns)
+{
+    char unknown [WBC_TEXT_MAX], known [WBC_TEXT_MAX];
+    size_t count = wbc_columns_unknown (columns, unknown, sizeof (unknown));
+    if (count == 0)
+        return;
+    wbc_columns_known (known, sizeof (known));
+    wbc_model_status (self, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                      "workbin type %s: unknown column%s %s ignored (known: %s)",
+                      type_id, count == 1 ? "" : "s", unknown, known);
+}
+
+//  Fill a sidebar entry for one owner of a type.
+static void
+s_fill_entry (wbc_sidebar_entry_t *entry, const wb_kvlist_t *info, const char *attribute,
+              const char *columns, const wb_kvlist_t *owner)
+{
+    const char *type_name = wb_kvlist_string (info, WB_ATTR_DISPLAY_NAME);
+    const char *owner_name = wb_kvlist_string (owner, WB_ATTR_OWNER_NAME);
+    const char *relation = wb_kvlist_string (owner, WB_ATTR_RELATION);
+    snprintf (entry->type_id, sizeof (entry->type_id), "%s", wb_kvlist_string (info, WB_ATTR_WORKBIN_TYPE_ID));
+    snprintf (entry->owner_id, sizeof (entry->owner_id), "%s", wb_kvlist_string (owner, WB_ATTR_OWNER_ID));
+    snprintf (entry->owner_attribute, sizeof (entry->owner_attribute), "%s", attribute);
+    snprintf (entry->type_name, sizeof (entry->type_name), "%s", type_name ? type_name : entry->type_id);
+    snprintf (entry->owner_name, sizeof (entry->owner_name), "%s", owner_name ? owner_name : entry->owner_id);
+    snprintf (entry->relation, sizeof (entry->relation), "%s", relation ? relation : "");
+    snprintf (entry->columns, sizeof (entry->columns), "%s", columns);
+    entry->count = wb_kvlist_int_or (owner, WB_ATTR_NUMBER_OF_INTERACTIONS, 0);
+}
+
+//  Add one sidebar entry per owner of one WorkbinTypeInfo, and say which
+//  of the type's columns the console does not know.
 static void
 s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *info)
 {
-    wb_kvlist_t *owners = wb_kvlist_list (info, "Owners");
-    const char *attribute = wb_workbin_types_owner_attribute (wb_kvlist_int_or (info, "WorkbinType", 0));
-    if (!wb_kvlist_string (info, "WorkbinTypeId"))
+    wb_kvlist_t *owners = wb_kvlist_list (info, WB_ATTR_OWNERS);
+    const char *attribute = wb_workbin_types_owner_attribute (wb_kvlist_int_or (info, WB_ATTR_WORKBIN_TYPE, 0));
+    const char *type_id = wb_kvlist_string (info, WB_ATTR_WORKBIN_TYPE_ID);
+    if (!type_id || !attribute)
         return;             //  a server's nonsense: nothing to name the workbin by
-    for (size_t index = 0; index < wb_kvlist_size (owners) && attribute; index++) {
+    const char *columns = s_columns_of (self, type_id, wb_kvlist_string (info, WB_ATTR_COLUMNS));
+    size_t added = 0;
+    for (size_t index = 0; index < wb_kvlist_size (owners); index++) {
         wb_kvlist_t *owner = wb_kvlist_list_at (owners, index);
-        if (!wb_kvlist_string (owner, "OwnerId"))
+        if (!wb_kvlist_string (owner, WB_ATTR_OWNER_ID))
             continue;
-        wbc_sidebar_entry_t *entry = &self->sidebar [self->sidebar_size++];
-        const char *type_name = wb_kvlist_string (info, "DisplayName");
-        const char *owner_name = wb_kvlist_string (owner, "OwnerName");
-        const char *relation = wb_kvlist_string (owner, "Relation");
-        const char *columns = wb_kvlist_string (info, "Columns");
-        snprintf (entry->type_id, sizeof (entry->type_id), "%s", wb_kvlist_string (info, "WorkbinTypeId"));
-        snprintf (entry->owner_id, sizeof (entry->owner_id), "%s", wb_kvlist_string (owner, "OwnerId"));
-        snprintf (entry->owner_attribute, sizeof (entry->owner_attribute), "%s", attribute);
-        snprintf (entry->type_name, sizeof (entry->type_name), "%s", type_name ? type_name : entry->type_id);
-        snprintf (entry->owner_name, sizeof (entry->owner_name), "%s", owner_name ? owner_name : entry->owner_id);
-        snprintf (entry->relation, sizeof (entry->relation), "%s", relation ? relation : "");
-        snprintf (entry->columns, sizeof (entry->columns), "%s", s_columns_of (self, entry->type_id, columns));
-        entry->count = wb_kvlist_int_or (owner, "NumberOfInteractions", 0);
+        s_fill_entry (&self->sidebar [self->sidebar_size++], info, attribute, columns, owner);
+        added++;
     }
+    if (added)
+        s_report_unknown_columns (self, type_id, columns);
 }
 
 void
 wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info)
 {
-    wb_kvlist_t *types = wb_kvlist_list (types_info, "WorkbinTypes");
+    wb_kvlist_t *types = wb_kvlist_list (types_info, WB_ATTR_WORKBIN_TYPES);
     size_t total = 0;
     for (size_t index = 0; index < wb_kvlist_size (types); index++)
-        total += wb_kvlist_size (wb_kvlist_list (wb_kvlist_list_at (types, index), "Owners"));
+        total += wb_kvlist_size (wb_kvlist_list (wb_kvlist_list_at (types, index), WB_ATTR_OWNERS));
     free (self->sidebar);
     self->sidebar = calloc (total ? total : 1, sizeof (wbc_sidebar_entry_t));
     self->sidebar_size = 0;
@@ -313,6 +344,24 @@ wbc_pane_t *
 wbc_model_pane (wbc_model_t *self, size_t index)
 {
     return index < self->pane_count ? &self->panes [index] : NULL;
+}
+
+void
+wbc_model_set_live (wbc_model_t *self, size_t pane_index, bool live)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (!pane || pane->live == live)
+        return;
+    pane->live = live;
+    self->dirty |= WBC_DIRTY_PANES;
+}
+
+void
+wbc_model_set_want_live (wbc_model_t *self, size_t pane_index, bool want_live)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (pane)
+        pane->want_live = want_live;
 }
 
 size_t

@@ -65,20 +65,21 @@ typedef struct {
 typedef struct {
     char type_id [WBC_ID_MAX];
     char owner_id [WBC_ID_MAX];
-    char owner_attribute [32];     /* "WorkbinAgentId"... */
+    char owner_attribute [32];     /* WB_ATTR_WORKBIN_AGENT_ID... */
     char title [WBC_TEXT_MAX];     /* display name of the type */
     char owner_name [WBC_TEXT_MAX];
     char columns [WBC_TEXT_MAX];   /* "From,Subject,Received,State" */
     wb_replica_t *replica;
-    bool live;                     /* subscribed (EventAck received) */
-    bool want_live;                /* the user asked for notifications */
+    bool live;                     /* subscribed (EventAck received): wbc_model_set_live */
+    bool want_live;                /* the user asked for notifications: wbc_model_set_want_live */
     bool loading;                  /* a fetch is under way */
     int64_t loaded;                /* interactions fetched so far */
     int64_t total;                 /* TotalCount of the fetch */
     int64_t fetched_at_ms;         /* wall clock of the last full fetch */
     int64_t fetch_version;         /* WorkbinVersion of the first page */
     size_t selected;               /* row index */
-    size_t top;                    /* first visible row */
+    size_t top;                    /* first visible row: moved by the selection and by
+                                      wbc_model_scroll_to_selection, never by the view */
     char selected_id [WBC_ID_MAX]; /* keeps the selection on one interaction */
     wbc_highlight_t highlights [8];
 } wbc_pane_t;
@@ -139,6 +140,11 @@ size_t wbc_model_pane_count (const wbc_model_t *self);
 wbc_pane_t *wbc_model_pane (wbc_model_t *self, size_t index);
 /* The pane showing TYPE and OWNER, or -1. */
 int wbc_model_find_pane (const wbc_model_t *self, const char *type_id, const char *owner_id);
+/* Whether a pane is subscribed (the server acknowledged it), and whether
+   the user wants it to be; the session sets them here, and a change of
+   liveness marks the panes dirty. Out-of-range indexes do nothing. */
+void wbc_model_set_live (wbc_model_t *self, size_t pane_index, bool live);
+void wbc_model_set_want_live (wbc_model_t *self, size_t pane_index, bool want_live);
 size_t wbc_model_focus (const wbc_model_t *self);
 void wbc_model_set_focus (wbc_model_t *self, size_t index);
 int wbc_model_maximised (const wbc_model_t *self);
@@ -162,6 +168,10 @@ int wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t
 void wbc_model_move_selection (wbc_model_t *self, long delta, size_t rows);
 void wbc_model_select_first (wbc_model_t *self);
 void wbc_model_select_last (wbc_model_t *self, size_t rows);
+/* A pane shows rows rows (from the layout): scroll it down, if need be,
+   so that its selected row is within them. Marks the panes dirty when it
+   scrolls. */
+void wbc_model_scroll_to_selection (wbc_model_t *self, size_t pane_index, size_t rows);
 /* The selected interaction of the focused pane, or NULL. */
 const wb_kvlist_t *wbc_model_selected_interaction (wbc_model_t *self);
 /* True while the row of this interaction is highlighted. */

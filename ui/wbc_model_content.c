@@ -4,13 +4,12 @@
 #include <string.h>
 #include "wbc_model_internal.h"
 #include "wbc_text.h"
-
-enum { TAKEN_OUT = 1, PLACED_IN = 2, PROPERTIES_CHANGED = 3 };
+#include "wb_protocol.h"
 
 static const char *
 s_id_of (const wb_kvlist_t *interaction)
 {
-    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
     return id ? id : "";
 }
 
@@ -67,8 +66,8 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *c
     wbc_pane_t *pane = wbc_model_pane (self, pane_index);
     if (!pane || !pane->loading)
         return -1;
-    int64_t version = wb_kvlist_int_or (content, "WorkbinVersion", -1);
-    if (wb_kvlist_int_or (content, "From", 0) == 0) {
+    int64_t version = wb_kvlist_int_or (content, WB_ATTR_WORKBIN_VERSION, -1);
+    if (wb_kvlist_int_or (content, WB_ATTR_FROM, 0) == 0) {
         //  pages go straight into the replica: a workbin may hold more
         //  interactions than one list can
         wb_replica_load_begin (pane->replica);
@@ -78,10 +77,10 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *c
     else
     if (version != pane->fetch_version)
         return 0;       //  the workbin changed between pages: they do not fit together
-    wb_kvlist_t *page = wb_kvlist_list (content, "Interactions");
+    wb_kvlist_t *page = wb_kvlist_list (content, WB_ATTR_INTERACTIONS);
     wb_replica_load_add (pane->replica, page);
     pane->loaded = (int64_t) wb_replica_size (pane->replica);
-    pane->total = wb_kvlist_int_or (content, "TotalCount", pane->loaded);
+    pane->total = wb_kvlist_int_or (content, WB_ATTR_TOTAL_COUNT, pane->loaded);
     self->dirty |= WBC_DIRTY_PANES;
     if (pane->loaded < pane->total && wb_kvlist_size (page) > 0)
         return pane->loaded;
@@ -114,7 +113,7 @@ wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, in
 static bool
 s_event_is_for (const wbc_pane_t *pane, const wb_kvlist_t *event)
 {
-    const char *type_id = wb_kvlist_string (event, "WorkbinTypeId");
+    const char *type_id = wb_kvlist_string (event, WB_ATTR_WORKBIN_TYPE_ID);
     const char *owner_id = wb_kvlist_string (event, pane->owner_attribute);
     return type_id && owner_id && strcmp (type_id, pane->type_id) == 0
         && strcmp (owner_id, pane->owner_id) == 0;
@@ -133,8 +132,8 @@ wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t now
             refetch = (int) index;
         if (result != WB_REPLICA_APPLIED)
             continue;
-        if (wb_kvlist_int_or (event, "WorkbinContentOperation", 0) != TAKEN_OUT)
-            s_highlight (pane, s_id_of (wb_kvlist_list (event, "Interaction")), now_ms);
+        if (wb_kvlist_int_or (event, WB_ATTR_WORKBIN_CONTENT_OPERATION, 0) != WB_CONTENT_TAKEN_OUT)
+            s_highlight (pane, s_id_of (wb_kvlist_list (event, WB_ATTR_INTERACTION)), now_ms);
         s_restore_selection (pane);
         pane->total = (int64_t) wb_replica_size (pane->replica);
         self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR;
@@ -174,6 +173,20 @@ wbc_model_move_selection (wbc_model_t *self, long delta, size_t rows)
         return;
     long target = (long) pane->selected + delta;
     s_select (self, pane, target < 0 ? 0 : (size_t) target, rows);
+}
+
+void
+wbc_model_scroll_to_selection (wbc_model_t *self, size_t pane_index, size_t rows)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (!pane)
+        return;
+    if (rows == 0)
+        rows = 1;
+    if (pane->selected >= pane->top + rows) {
+        pane->top = pane->selected - rows + 1;
+        self->dirty |= WBC_DIRTY_PANES;
+    }
 }
 
 void

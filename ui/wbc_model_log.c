@@ -7,17 +7,23 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_model_internal.h"
+#include "wb_protocol.h"
 
 /* Attributes worth showing in a trace line, in this order. */
 static const char *s_trace_keys [] = {
-    "ErrorCode", "ErrorDescription", "WorkbinTypeId", "WorkbinAgentId", "WorkbinPlaceId",
-    "WorkbinGroupId", "WorkbinPlaceGroupId", "AgentId", "InteractionId", "WorkbinContentOperation",
-    "Operation", "WorkbinVersion", "TotalCount", "From", "Count", "EventSequence",
-    "NotifyPropertyChanges", "ClientType",
+    WB_ATTR_ERROR_CODE, WB_ATTR_ERROR_DESCRIPTION, WB_ATTR_WORKBIN_TYPE_ID, WB_ATTR_WORKBIN_AGENT_ID,
+    WB_ATTR_WORKBIN_PLACE_ID, WB_ATTR_WORKBIN_GROUP_ID, WB_ATTR_WORKBIN_PLACE_GROUP_ID, WB_ATTR_AGENT_ID,
+    WB_ATTR_INTERACTION_ID, WB_ATTR_WORKBIN_CONTENT_OPERATION, WB_ATTR_OPERATION, WB_ATTR_WORKBIN_VERSION,
+    WB_ATTR_TOTAL_COUNT, WB_ATTR_FROM, WB_ATTR_COUNT, WB_ATTR_EVENT_SEQUENCE,
+    WB_ATTR_NOTIFY_PROPERTY_CHANGES, WB_ATTR_CLIENT_TYPE,
 };
 
 /* WorkbinContentOperation values, by number. */
-static const char *s_operations [] = { "?", "TakenOut", "PlacedIn", "PropertiesChanged" };
+static const char *s_operations [] = {
+    "?", [WB_CONTENT_TAKEN_OUT] = "TakenOut", [WB_CONTENT_PLACED_IN] = "PlacedIn",
+    [WB_CONTENT_PROPERTIES_CHANGED] = "PropertiesChanged",
+};
+#define S_OPERATION_COUNT (sizeof (s_operations) / sizeof (s_operations [0]))
 
 void
 wbc_model_status (wbc_model_t *self, wbc_level_t level, int64_t wall_ms, const char *format, ...)
@@ -69,10 +75,10 @@ s_summarise (const wb_kvlist_t *body, const char *key, char *summary, size_t siz
     if (type == WB_TYPE_STRING)
         snprintf (summary + length, size - length, "%s%s=%s", space, key, wb_kvlist_string (body, key));
     else
-    if (type == WB_TYPE_INT && strcmp (key, "WorkbinContentOperation") == 0) {
+    if (type == WB_TYPE_INT && strcmp (key, WB_ATTR_WORKBIN_CONTENT_OPERATION) == 0) {
         int64_t operation = wb_kvlist_int_or (body, key, 0);
         snprintf (summary + length, size - length, "%s%s", space,
-                  s_operations [operation >= 1 && operation <= 3 ? operation : 0]);
+                  s_operations [operation >= 1 && operation < (int64_t) S_OPERATION_COUNT ? operation : 0]);
     }
     else
     if (type == WB_TYPE_INT)
@@ -93,15 +99,15 @@ wbc_model_trace (wbc_model_t *self, bool outgoing, const char *name, int64_t ref
     memset (entry, 0, sizeof (*entry));
     entry->time_ms = wall_ms;
     entry->outgoing = outgoing;
-    entry->error = name && strcmp (name, "EventError") == 0;
+    entry->error = name && strcmp (name, WB_MSG_EVENT_ERROR) == 0;
     entry->reference_id = reference_id;
     snprintf (entry->name, sizeof (entry->name), "%s", name ? name : "?");
     //  the Interaction of a change carries its id: show that too
-    const wb_kvlist_t *interaction = wb_kvlist_list (body, "Interaction");
+    const wb_kvlist_t *interaction = wb_kvlist_list (body, WB_ATTR_INTERACTION);
     for (size_t index = 0; index < sizeof (s_trace_keys) / sizeof (s_trace_keys [0]); index++)
         s_summarise (body, s_trace_keys [index], entry->summary, sizeof (entry->summary));
     if (interaction)
-        s_summarise (interaction, "InteractionId", entry->summary, sizeof (entry->summary));
+        s_summarise (interaction, WB_ATTR_INTERACTION_ID, entry->summary, sizeof (entry->summary));
     self->dirty |= WBC_DIRTY_TRACE;
 }
 

@@ -117,7 +117,7 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
     zlistx_purge (self->pending);
     for (size_t index = 0; index < wbc_model_pane_count (self->model); index++) {
         wbc_pane_t *pane = wbc_model_pane (self->model, index);
-        pane->live = false;
+        wbc_model_set_live (self->model, index, false);
         pane->loading = false;
     }
     wbc_model_set_connection (self->model, self->ever_connected ? WBC_RECONNECTING : WBC_CONNECTING);
@@ -240,14 +240,14 @@ s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
     if (streq (wb_msg_name (reply), "EventError")) {
         s_status_error (self, pending, reply);
         if (pane && pending->kind == KIND_SUBSCRIBE)
-            pane->want_live = false;
+            wbc_model_set_want_live (self->model, (size_t) index, false);
         if (pane && pending->kind == KIND_CANCEL)
-            pane->live = false;       //  the server says we were not subscribed
+            wbc_model_set_live (self->model, (size_t) index, false);   //  the server says we were not subscribed
     }
     else {
         s_status_ack (self, pending, "EventAck");
         if (pane)
-            pane->live = pending->kind == KIND_SUBSCRIBE;
+            wbc_model_set_live (self->model, (size_t) index, pending->kind == KIND_SUBSCRIBE);
     }
     wbc_model_mark (self->model, WBC_DIRTY_PANES);
 }
@@ -544,7 +544,7 @@ wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms)
         return;
     wbc_pane_t *pane = wbc_model_pane (self->model, (size_t) index);
     if (self->watch) {
-        pane->want_live = true;
+        wbc_model_set_want_live (self->model, (size_t) index, true);
         s_send_subscribe (self, pane, now_ms);
     }
     s_start_fetch (self, (size_t) index, now_ms);
@@ -567,7 +567,7 @@ wbc_session_toggle_watch (wbc_session_t *self, size_t pane_index, int64_t now_ms
         wbc_session_cancel (self, pane_index, now_ms);
         return;
     }
-    pane->want_live = true;
+    wbc_model_set_want_live (self->model, pane_index, true);
     s_send_subscribe (self, pane, now_ms);
     //  fetch again so that the copy and the events line up (Clone pattern)
     s_start_fetch (self, pane_index, now_ms);
@@ -579,7 +579,7 @@ wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms)
     wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
     if (!pane)
         return;
-    pane->want_live = false;
+    wbc_model_set_want_live (self->model, pane_index, false);
     s_send (self, s_workbin_request ("RequestCancelWorkbinNotifications", pane->type_id,
                                      pane->owner_attribute, pane->owner_id),
             KIND_CANCEL, pane->type_id, pane->owner_id, now_ms);

@@ -201,6 +201,14 @@ wbc_view_resize (wbc_view_t *self, int columns, int lines)
     resizeterm (lines, columns);
 }
 
+void
+wbc_view_size (const wbc_view_t *self, int *columns, int *lines)
+{
+    (void) self;
+    *columns = COLS;
+    *lines = LINES;
+}
+
 // ---------------------------------------------------------------- dump
 
 //  One screen row as UTF-8 text without trailing spaces.
@@ -268,7 +276,7 @@ wbc_view_contains (wbc_view_t *self, const char *text)
 static void
 s_draw_status (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.status;
+    wbc_rect_t rect = draw->layout->status;
     wbc_connection_t connection = wbc_model_connection (draw->model);
     wbc_view_use (draw->view, WBC_THEME_STATUS);
     wbc_view_clear (rect);
@@ -319,7 +327,7 @@ s_key_hint (wbc_draw_t *draw, char *text, size_t size)
 static void
 s_draw_prompt (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.prompt;
+    wbc_rect_t rect = draw->layout->prompt;
     char text [512];
     if (draw->ui->overlay == WBC_OVERLAY_PROMPT) {
         wbc_view_use (draw->view, WBC_THEME_PROMPT);
@@ -337,65 +345,52 @@ s_draw_prompt (wbc_draw_t *draw)
     wbc_view_put (rect.y, rect.x, rect.width, text);
 }
 
+//  Instead of everything: "terminal too small (WxH, need 80x24)".
 static void
 s_draw_too_small (wbc_draw_t *draw)
 {
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     erase ();
     char text [96];
-    snprintf (text, sizeof (text), "terminal too small (%dx%d, need %dx%d)", COLS, LINES,
-              WBC_LAYOUT_MIN_COLUMNS, WBC_LAYOUT_MIN_LINES);
+    snprintf (text, sizeof (text), "terminal too small (%dx%d, need %dx%d)", draw->layout->columns,
+              draw->layout->lines, WBC_LAYOUT_MIN_COLUMNS, WBC_LAYOUT_MIN_LINES);
     mvaddnstr (LINES / 2, 0, text, COLS);
 }
 
+//  The dirty parts: sidebar, panes (or the hint), trace, then the lines
+//  and the overlay over them.
 static void
-s_compute_layout (wbc_draw_t *draw)
+s_draw_parts (wbc_draw_t *draw, unsigned dirty)
 {
-    wbc_layout_input_t input = {
-        .columns = COLS, .lines = LINES,
-        .sidebar = wbc_model_sidebar_visible (draw->model),
-        .trace = wbc_model_trace_visible (draw->model),
-        .pane_count = (int) wbc_model_pane_count (draw->model),
-        .focus = (int) wbc_model_focus (draw->model),
-        .maximised = wbc_model_maximised (draw->model),
-        .first_pane = draw->view->first_pane,
-    };
-    wbc_layout_compute (&input, &draw->layout);
-    draw->view->first_pane = draw->layout.first_visible;
+    if (dirty & WBC_DIRTY_LAYOUT)
+        erase ();
+    bool all = dirty & (WBC_DIRTY_LAYOUT | WBC_DIRTY_OVERLAY);
+    if (all || (dirty & WBC_DIRTY_SIDEBAR))
+        wbc_view_draw_sidebar (draw);
+    if (all || (dirty & WBC_DIRTY_PANES)) {
+        for (size_t index = 0; index < wbc_model_pane_count (draw->model); index++)
+            wbc_view_draw_pane (draw, index);
+        wbc_view_draw_hint (draw);
+    }
+    if (all || (dirty & WBC_DIRTY_TRACE))
+        wbc_view_draw_trace (draw);
+    s_draw_prompt (draw);
+    s_draw_status (draw);
+    wbc_view_draw_overlay (draw);
 }
 
 void
-wbc_view_draw (wbc_view_t *self, wbc_model_t *model, wbc_ui_t *ui,
-               const wbc_keys_t *keys, int64_t now_ms, int64_t wall_ms)
+wbc_view_draw (wbc_view_t *self, wbc_model_t *model, const wbc_ui_t *ui,
+               const wbc_layout_t *layout, const wbc_keys_t *keys, int64_t now_ms, int64_t wall_ms)
 {
     unsigned dirty = wbc_model_dirty (model);
-    if (!dirty)
+    if (!dirty || !layout || !ui)
         return;
-    wbc_draw_t draw = { self, model, ui, keys, { 0 }, now_ms, wall_ms };
-    s_compute_layout (&draw);
-    ui->pane_rows = 1;
-    if (draw.layout.too_small)
+    wbc_draw_t draw = { self, model, ui, layout, keys, now_ms, wall_ms };
+    if (layout->too_small)
         s_draw_too_small (&draw);
-    else {
-        if (dirty & WBC_DIRTY_LAYOUT)
-            erase ();
-        bool all = dirty & (WBC_DIRTY_LAYOUT | WBC_DIRTY_OVERLAY);
-        if (all || (dirty & WBC_DIRTY_SIDEBAR))
-            wbc_view_draw_sidebar (&draw);
-        if (all || (dirty & WBC_DIRTY_PANES)) {
-            for (size_t index = 0; index < wbc_model_pane_count (model); index++)
-                wbc_view_draw_pane (&draw, index);
-            wbc_view_draw_hint (&draw);
-        }
-        if (all || (dirty & WBC_DIRTY_TRACE))
-            wbc_view_draw_trace (&draw);
-        s_draw_prompt (&draw);
-        s_draw_status (&draw);
-        wbc_view_draw_overlay (&draw);
-        size_t focus = wbc_model_focus (model);
-        if (focus < (size_t) draw.layout.pane_count && draw.layout.visible [focus])
-            ui->pane_rows = wbc_view_pane_rows (draw.layout.panes [focus].height);
-    }
+    else
+        s_draw_parts (&draw, dirty);
     wbc_model_clear_dirty (model);
     wnoutrefresh (stdscr);
     doupdate ();

@@ -1,6 +1,7 @@
 /*  wbc_view: the curses screen. With wbconsole.c, the only code that
-    includes curses. It draws the model and the UI state, reads keys, and
-    can dump the screen as text (for headless screen tests).
+    includes curses. It draws the model and the UI state into the app's
+    layout, reads keys, and can dump the screen as text (for headless
+    screen tests).
 */
 #ifndef WBC_VIEW_H_INCLUDED
 #define WBC_VIEW_H_INCLUDED
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include "wbc_app.h"
 #include "wbc_keys.h"
+#include "wbc_layout.h"
 #include "wbc_model.h"
 #include "wbc_theme.h"
 
@@ -29,14 +31,19 @@ bool wbc_view_fallback (const wbc_view_t *self);
 /* Turn colour off (attributes only) or back on, if the terminal has it. */
 void wbc_view_set_colour (wbc_view_t *self, bool colour);
 
-/* Draw whatever the model says is dirty, then one doupdate (). */
-void wbc_view_draw (wbc_view_t *self, wbc_model_t *model, wbc_ui_t *ui,
-                    const wbc_keys_t *keys, int64_t now_ms, int64_t wall_ms);
+/* Draw whatever the model says is dirty into the layout's rectangles,
+   then one doupdate (). The view changes nothing it draws: the app
+   computes the layout and the scrolls (wbc_app_settle) first. */
+void wbc_view_draw (wbc_view_t *self, wbc_model_t *model, const wbc_ui_t *ui,
+                    const wbc_layout_t *layout, const wbc_keys_t *keys,
+                    int64_t now_ms, int64_t wall_ms);
 
 /* The next key typed, as a wbc_keys code, or WBC_KEY_NONE if none waits. */
 int wbc_view_read_key (wbc_view_t *self);
 /* Change the virtual screen's size (headless), as a terminal resize does. */
 void wbc_view_resize (wbc_view_t *self, int columns, int lines);
+/* The screen's size now, in columns and lines. */
+void wbc_view_size (const wbc_view_t *self, int *columns, int *lines);
 
 /* The screen as text, one line per row, trailing spaces removed. */
 void wbc_view_dump (wbc_view_t *self, FILE *file);

@@ -8,7 +8,6 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>
 #include "wbc_view.h"
-#include "wbc_layout.h"
 
 struct _wbc_view_t {
     SCREEN *screen;
@@ -18,16 +17,17 @@ struct _wbc_view_t {
     bool can_colour;              /* the terminal has colours */
     bool fallback;                /* drawn as vt100: TERM could not place the cursor */
     wbc_theme_t *theme;
-    int first_pane;               /* window of panes, kept between draws */
 };
 
-/* Draw context: what every drawing function needs. */
+/* Draw context: what every drawing function needs. The view reads the
+   model, the UI state and the layout; it writes none of them (but the
+   model's dirty flags, once drawn). */
 typedef struct {
     wbc_view_t *view;
     wbc_model_t *model;
-    wbc_ui_t *ui;
+    const wbc_ui_t *ui;
+    const wbc_layout_t *layout;
     const wbc_keys_t *keys;
-    wbc_layout_t layout;
     int64_t now_ms;
     int64_t wall_ms;
 } wbc_draw_t;
@@ -50,7 +50,5 @@ void wbc_view_draw_overlay (wbc_draw_t *draw);
 /* True if the current terminal type can place the cursor (wbc_terminal.c,
    kept apart because term.h defines macros such as 'lines'). */
 bool wbc_terminal_can_address (void);
-/* Rows a pane of this height shows (title and header take two). */
-size_t wbc_view_pane_rows (int height);
 
 #endif

@@ -5,184 +5,9 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_view_internal.h"
-#include "wb_clock.h"
+#include "wb_protocol.h"
+#include "wbc_columns.h"
 #include "wbc_text.h"
-
-typedef enum { WIDTH_FIXED, WIDTH_FLEXIBLE } s_width_kind_t;
-
-/* The columns a pane can show: what the header says, where the value
-   comes from, and how wide it is. */
-typedef struct {
-    const char *name;
-    s_width_kind_t kind;
-    int width;                 /* fixed width, or the most a flexible one takes */
-    int weight;                /* a flexible column's share of the width */
-    void (*value) (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size);
-} s_column_t;
-
-static void
-s_copy_property (const wb_kvlist_t *interaction, const char *key, char *out, size_t size)
-{
-    const char *text = wb_kvlist_string (interaction, key);
-    int64_t number;
-    if (text)
-        snprintf (out, size, "%s", text);
-    else
-    if (wb_kvlist_int (interaction, key, &number) == 0)
-        snprintf (out, size, "%" PRId64, number);
-    else
-        snprintf (out, size, "%s", "");
-}
-
-static void
-s_value_from (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    s_copy_property (interaction, wb_kvlist_has (interaction, "FromAddress") ? "FromAddress"
-                                                                            : "FromPersonal", out, size);
-}
-
-static void
-s_value_to (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    s_copy_property (interaction, "Mailbox", out, size);
-}
-
-static void
-s_value_subject (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    s_copy_property (interaction, "Subject", out, size);
-}
-
-static void
-s_value_received (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    int64_t seconds;
-    struct tm local;
-    if (wb_clock_parse (wb_kvlist_string (interaction, "ReceivedAt"), &seconds) == 0
-    &&  localtime_r (&(time_t) { (time_t) seconds }, &local))
-        strftime (out, size, "%m-%d %H:%M", &local);
-    else
-        snprintf (out, size, "%s", "");
-}
-
-static void
-s_value_age (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    int64_t seconds;
-    if (wb_clock_parse (wb_kvlist_string (interaction, "ReceivedAt"), &seconds) == 0)
-        wbc_text_age ((time_t) seconds, (time_t) (wall_ms / 1000), out, size);
-    else
-        snprintf (out, size, "%s", "");
-}
-
-static void
-s_value_state (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    static const char *states [] = { "Queued", "Cached", "Routing", "Handling" };
-    int64_t state = wb_kvlist_int_or (interaction, "InteractionState", -1);
-    snprintf (out, size, "%s", state >= 0 && state <= 3 ? states [state] : "");
-}
-
-static void
-s_value_priority (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    s_copy_property (interaction, "Priority", out, size);
-}
-
-static void
-s_value_owner (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
-{
-    (void) wall_ms;
-    s_copy_property (interaction, wb_kvlist_has (interaction, "AssignedTo") ? "AssignedTo"
-                                                                           : "SubmittedBy", out, size);
-}
-
-static const s_column_t s_columns [] = {
-    { "From", WIDTH_FLEXIBLE, 26, 1, s_value_from },
-    { "To", WIDTH_FLEXIBLE, 22, 1, s_value_to },
-    { "Subject", WIDTH_FLEXIBLE, 200, 2, s_value_subject },
-    { "Received", WIDTH_FIXED, 11, 0, s_value_received },
-    { "Age", WIDTH_FIXED, 4, 0, s_value_age },
-    { "State", WIDTH_FIXED, 8, 0, s_value_state },
-    { "Priority", WIDTH_FIXED, 8, 0, s_value_priority },
-    { "Owner", WIDTH_FIXED, 10, 0, s_value_owner },
-};
-
-#define COLUMNS_MAX 8
-
-typedef struct {
-    const s_column_t *column [COLUMNS_MAX];
-    int width [COLUMNS_MAX];
-    size_t count;
-} s_columns_t;
-
-static const s_column_t *
-s_column_named (const char *name, size_t length)
-{
-    for (size_t index = 0; index < sizeof (s_columns) / sizeof (s_columns [0]); index++)
-        if (strlen (s_columns [index].name) == length && strncmp (s_columns [index].name, name, length) == 0)
-            return &s_columns [index];
-    return NULL;
-}
-
-//  Choose the columns of a pane and share its width among them: fixed ones
-//  first, flexible ones split the rest (up to their cap, Subject last).
-static void
-s_plan_columns (const char *names, int width, s_columns_t *plan)
-{
-    memset (plan, 0, sizeof (*plan));
-    int fixed = 0, flexible = 0;
-    for (const char *cursor = names; *cursor && plan->count < COLUMNS_MAX; ) {
-        size_t length = strcspn (cursor, ",");
-        const s_column_t *column = s_column_named (cursor, length);
-        if (column) {
-            plan->column [plan->count++] = column;
-            if (column->kind == WIDTH_FIXED)
-                fixed += column->width + 1;
-            else
-                flexible++;
-        }
-        cursor += length + (cursor [length] == ',');
-    }
-    //  too narrow: drop fixed columns from the right until text columns
-    //  keep at least 10 columns each
-    for (size_t index = plan->count; index > 1 && flexible && width - fixed < flexible * 11; index--)
-        if (plan->column [index - 1]->kind == WIDTH_FIXED) {
-            fixed -= plan->column [index - 1]->width + 1;
-            memmove (&plan->column [index - 1], &plan->column [index],
-                     (plan->count - index) * sizeof (plan->column [0]));
-            plan->count--;
-        }
-    //  text columns share the rest by weight: Subject twice the others;
-    //  what a capped column leaves goes to the ones after it
-    int left = width - fixed, weights = 0;
-    for (size_t index = 0; index < plan->count; index++)
-        if (plan->column [index]->kind == WIDTH_FLEXIBLE)
-            weights += plan->column [index]->weight;
-    for (size_t index = 0; index < plan->count; index++) {
-        const s_column_t *column = plan->column [index];
-        if (column->kind == WIDTH_FIXED)
-            plan->width [index] = column->width;
-        else {
-            int share = weights > 0 ? left * column->weight / weights - 1 : 0;
-            plan->width [index] = share > column->width ? column->width : share < 1 ? 1 : share;
-            left -= plan->width [index] + 1;
-            weights -= column->weight;
-        }
-    }
-}
-
-size_t
-wbc_view_pane_rows (int height)
-{
-    return height > 2 ? (size_t) (height - 2) : 1;
-}
 
 //  "email-draft@agent01  12 items  ● live  fetched 5s  Email drafts (Alice Martin)"
 static void
@@ -202,12 +27,14 @@ s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
               fixed_age, progress, pane->title, pane->owner_name);
 }
 
+//  One row of a pane: the interaction's cells, in the selection's or a
+//  highlight's colours.
 static void
-s_draw_row (wbc_draw_t *draw, const wbc_pane_t *pane, const s_columns_t *plan,
+s_draw_row (wbc_draw_t *draw, const wbc_pane_t *pane, const wbc_columns_plan_t *plan,
             wbc_rect_t rect, int y, size_t row, bool focused)
 {
     const wb_kvlist_t *interaction = wb_replica_at (pane->replica, row);
-    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
     wbc_theme_element_t element = WBC_THEME_DEFAULT;
     if (row == pane->selected)
         element = focused ? WBC_THEME_SELECTION : WBC_THEME_SELECTION_UNFOCUSED;
@@ -216,40 +43,43 @@ s_draw_row (wbc_draw_t *draw, const wbc_pane_t *pane, const s_columns_t *plan,
         element = WBC_THEME_ROW_NEW;
     wbc_view_use (draw->view, element);
     mvhline (y, rect.x, ' ', rect.width);
-    int x = rect.x + 1;
-    for (size_t index = 0; index < plan->count && x < rect.x + rect.width; index++) {
-        char value [512];
-        plan->column [index]->value (interaction, draw->wall_ms, value, sizeof (value));
-        int width = plan->width [index];
-        if (x + width > rect.x + rect.width)
-            width = rect.x + rect.width - x;
-        wbc_view_put (y, x, width, value);
-        x += plan->width [index] + 1;
+    for (size_t index = 0; index < plan->count; index++) {
+        char cell [1024];
+        wbc_columns_cell (plan, index, interaction, draw->wall_ms, cell, sizeof (cell));
+        wbc_view_put (y, rect.x + 1 + plan->x [index], plan->width [index], cell);
+    }
+}
+
+//  The header line: each column's title.
+static void
+s_draw_header (wbc_draw_t *draw, const wbc_columns_plan_t *plan, wbc_rect_t rect)
+{
+    wbc_view_use (draw->view, WBC_THEME_HEADER);
+    mvhline (rect.y + 1, rect.x, ' ', rect.width);
+    for (size_t index = 0; index < plan->count; index++) {
+        char title [256];
+        wbc_columns_header (plan, index, title, sizeof (title));
+        wbc_view_put (rect.y + 1, rect.x + 1 + plan->x [index], plan->width [index], title);
     }
 }
 
 void
 wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
 {
-    if ((int) index >= draw->layout.pane_count || !draw->layout.visible [index])
+    if ((int) index >= draw->layout->pane_count || !draw->layout->visible [index])
         return;
-    wbc_rect_t rect = draw->layout.panes [index];
-    wbc_pane_t *pane = wbc_model_pane (draw->model, index);
+    wbc_rect_t rect = draw->layout->panes [index];
+    const wbc_pane_t *pane = wbc_model_pane (draw->model, index);
     bool focused = index == wbc_model_focus (draw->model) && !wbc_model_sidebar_focused (draw->model);
     char title [1200];
     s_pane_title (draw, pane, title, sizeof (title));
     wbc_view_use (draw->view, focused ? WBC_THEME_TITLE_FOCUS : WBC_THEME_TITLE);
     wbc_view_put (rect.y, rect.x, rect.width, title);
-    s_columns_t plan;
-    s_plan_columns (pane->columns, rect.width - 1, &plan);
-    wbc_view_use (draw->view, WBC_THEME_HEADER);
-    mvhline (rect.y + 1, rect.x, ' ', rect.width);
-    for (size_t column = 0, x = (size_t) rect.x + 1; column < plan.count; x += (size_t) plan.width [column++] + 1)
-        wbc_view_put (rect.y + 1, (int) x, plan.width [column], plan.column [column]->name);
-    size_t rows = wbc_view_pane_rows (rect.height);
+    wbc_columns_plan_t plan;
+    wbc_columns_plan (pane->columns, rect.width - 1, &plan);
+    s_draw_header (draw, &plan, rect);
+    size_t rows = wbc_layout_pane_rows (draw->layout, (int) index);
     size_t size = wb_replica_size (pane->replica);
-    if (pane->selected >= pane->top + rows)
-        pane->top = pane->selected - rows + 1;
     wbc_rect_t body = { rect.x, rect.y + 2, rect.width, (int) rows };
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     wbc_view_clear (body);
@@ -261,14 +91,14 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     }
     //  a separator on the right edge of every pane but the last
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    if (rect.x + rect.width < draw->layout.area.x + draw->layout.area.width)
+    if (rect.x + rect.width < draw->layout->area.x + draw->layout->area.width)
         mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
 }
 
 void
 wbc_view_draw_hint (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.hint;
+    wbc_rect_t rect = draw->layout->hint;
     if (rect.width <= 0)
         return;
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
@@ -286,7 +116,7 @@ wbc_view_draw_hint (wbc_draw_t *draw)
 void
 wbc_view_draw_sidebar (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.sidebar;
+    wbc_rect_t rect = draw->layout->sidebar;
     if (rect.width <= 0)
         return;
     bool focused = wbc_model_sidebar_focused (draw->model);
@@ -322,7 +152,7 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
 void
 wbc_view_draw_trace (wbc_draw_t *draw)
 {
-    wbc_rect_t rect = draw->layout.trace;
+    wbc_rect_t rect = draw->layout->trace;
     if (rect.width <= 0)
         return;
     wbc_view_use (draw->view, WBC_THEME_TITLE);

@@ -278,6 +278,26 @@ s_apply_theme_request (s_console_t *console)
     wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
 }
 
+//  Tell the app the terminal's size (it lays the screen out again if the
+//  size changed).
+static void
+s_sync_size (s_console_t *console)
+{
+    int columns, lines;
+    wbc_view_size (console->view, &columns, &lines);
+    wbc_app_resize (console->app, columns, lines);
+}
+
+//  Settle the layout and the scrolls in the app, then draw what is dirty.
+static void
+s_draw (s_console_t *console, int64_t now)
+{
+    s_sync_size (console);
+    wbc_app_settle (console->app);
+    wbc_view_draw (console->view, console->model, wbc_app_ui (console->app),
+                   wbc_app_layout (console->app), console->keys, now, wb_clock_wall_ms ());
+}
+
 //  One pass: network, clock, keys, then draw. ms: how long to wait.
 static void
 s_pass (s_console_t *console, int ms)
@@ -291,8 +311,10 @@ s_pass (s_console_t *console, int ms)
     if (!console->script)
         for (int key = wbc_view_read_key (console->view); key != WBC_KEY_NONE;
              key = wbc_view_read_key (console->view)) {
-            if (key == WBC_KEY_RESIZE)
+            if (key == WBC_KEY_RESIZE) {
+                s_sync_size (console);
                 wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
+            }
             else
                 wbc_app_key (console->app, key, now);
         }
@@ -302,8 +324,7 @@ s_pass (s_console_t *console, int ms)
         wbc_model_mark (console->model, WBC_DIRTY_PANES | WBC_DIRTY_STATUS);
         console->last_tick_ms = now;
     }
-    wbc_view_draw (console->view, console->model, wbc_app_ui (console->app), console->keys,
-                   now, wb_clock_wall_ms ());
+    s_draw (console, now);
 }
 
 static int
@@ -439,6 +460,7 @@ s_script_step (s_console_t *console, char *command, char *raw_argument)
         return s_script_advance (console, argument);
     if (strcmp (command, "resize") == 0 && sscanf (argument, "%d %d", &columns, &lines) == 2) {
         wbc_view_resize (console->view, columns, lines);
+        s_sync_size (console);
         wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
         s_pass (console, 0);
         return 0;
@@ -553,6 +575,7 @@ s_start (s_console_t *console, s_options_t *options)
         return 1;
     }
     wbc_view_set_theme (console->view, console->theme);
+    s_sync_size (console);
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];
     if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)
         wbc_model_status (console->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),

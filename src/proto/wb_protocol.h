@@ -61,6 +61,15 @@
 #define WB_ATTR_WORKBIN_VERSION "WorkbinVersion"
 #define WB_ATTR_WORKBIN_TYPES "WorkbinTypes"
 
+/* Workbin types (EventWorkbinTypesInfo) */
+#define WB_ATTR_WORKBIN_TYPE "WorkbinType"
+#define WB_ATTR_DISPLAY_NAME "DisplayName"
+#define WB_ATTR_COLUMNS "Columns"
+#define WB_ATTR_OWNERS "Owners"
+#define WB_ATTR_OWNER_ID "OwnerId"
+#define WB_ATTR_OWNER_NAME "OwnerName"
+#define WB_ATTR_RELATION "Relation"
+
 /* Content, statistics and changes */
 #define WB_ATTR_FROM "From"
 #define WB_ATTR_COUNT "Count"

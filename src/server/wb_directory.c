@@ -26,7 +26,9 @@
 #define S_TABLES 5              /* then one table per owner type, 1 to 4 */
 #define S_ID_MAX 64             /* ids appear in "TYPE@OWNER" names */
 #define S_LINE_MAX 1024         /* zconfig cuts longer lines */
-#define S_DEFAULT_COLUMNS "From,Subject,Received"
+#define S_COLUMNS_MAX 16          /* names in a workbin type's columns */
+#define S_COLUMN_NAME_MAX 32      /* bytes of one of those names */
+#define S_COLUMNS_LENGTH_MAX 255  /* bytes of the whole list, "A,B,C" */
 
 #if defined (__GNUC__)
 #   define S_PRINTF(fmt, first) __attribute__ ((__format__ (__printf__, fmt, first)))
@@ -115,10 +117,6 @@ static const struct {
 } s_owner_names [] = {
     { "agent", WB_OWNER_AGENT }, { "place", WB_OWNER_PLACE },
     { "placegroup", WB_OWNER_PLACE_GROUP }, { "agentgroup", WB_OWNER_AGENT_GROUP },
-};
-
-static const char *s_columns [] = {
-    "From", "To", "Subject", "Received", "Age", "State", "Priority", "Owner", NULL
 };
 
 static const char *s_relation_texts [] = {
@@ -614,28 +612,47 @@ s_link_agent (s_loader_t *loader, wb_directory_t *self, s_entry_t *entry)
                         &entry->supervises);
 }
 
-/* Checks the columns of a workbin type and stores them as "A,B,C". */
+/* True if a column name has the shape the directory allows: 1 to
+   S_COLUMN_NAME_MAX printable ASCII characters, no space. What the names
+   mean is the clients' business: the server passes them on unread. */
+static bool
+s_column_name_is_valid (const char *name, size_t length)
+{
+    for (size_t index = 0; index < length; index++)
+        if (name [index] <= ' ' || name [index] > '~')
+            return false;
+    return length >= 1 && length <= S_COLUMN_NAME_MAX;
+}
+
+/* Checks the shape of a workbin type's columns and stores them as
+   "A,B,C" ("" when the file gives none). */
 static int
 s_link_columns (s_loader_t *loader, s_entry_t *entry)
 {
     zconfig_t *node = zconfig_locate (entry->node, "columns");
     const char *cursor = node ? zconfig_value (node) : "";
-    entry->type.columns = S_DEFAULT_COLUMNS;
+    entry->type.columns = "";
     if (*s_skip_space (cursor) == 0)
         return 0;
     char columns [S_LINE_MAX + 1] = "";
+    size_t count = 0;
     const char *item;
     size_t length;
     while (s_list_next (&cursor, &item, &length)) {
-        size_t index = 0;
-        while (s_columns [index] && (strlen (s_columns [index]) != length
-                                     || strncmp (s_columns [index], item, length)))
-            index++;
-        if (!s_columns [index])
-            return s_fail (loader, node, "%s: unknown column '%.*s'",
-                           loader->subject, (int) length, item);
-        strcat (strcat (columns, *columns ? "," : ""), s_columns [index]);
+        if (length == 0)
+            return s_fail (loader, node, "%s: empty item in columns", loader->subject);
+        if (!s_column_name_is_valid (item, length))
+            return s_fail (loader, node, "%s: column '%.*s': a column name is 1-%d printable"
+                           " ASCII characters without space", loader->subject, (int) length, item,
+                           S_COLUMN_NAME_MAX);
+        if (++count > S_COLUMNS_MAX)
+            return s_fail (loader, node, "%s: more than %d columns", loader->subject, S_COLUMNS_MAX);
+        size_t used = strlen (columns);
+        snprintf (columns + used, sizeof (columns) - used, "%s%.*s", used ? "," : "", (int) length, item);
     }
+    if (strlen (columns) > S_COLUMNS_LENGTH_MAX)
+        return s_fail (loader, node, "%s: columns longer than %d characters", loader->subject,
+                       S_COLUMNS_LENGTH_MAX);
     zconfig_set_value (node, "%s", columns);
     entry->type.columns = zconfig_value (node);
     return 0;

@@ -35,7 +35,8 @@ typedef struct {
     const char *id;          /* e.g. "email-draft" */
     const char *name;        /* display name */
     wb_owner_type_t owner_type;
-    const char *columns;     /* comma-separated default columns */
+    const char *columns;     /* the file's columns, "A,B,C", "" if none: names the
+                                server passes on unread (clients choose) */
 } wb_workbin_type_t;
 
 typedef struct _wb_directory_t wb_directory_t;

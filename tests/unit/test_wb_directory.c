@@ -50,8 +50,8 @@ typedef struct {
     X (type_no_owner, "type-no-owner.cfg", 25, "workbintype email-draft: missing owner") \
     X (type_bad_owner, "type-bad-owner.cfg", 26, "workbintype email-draft: unknown owner" \
        " 'team' (agent, place, placegroup or agentgroup)") \
-    X (type_bad_column, "type-bad-column.cfg", 27, \
-       "workbintype email-draft: unknown column 'Sender'") \
+    X (type_bad_column, "type-bad-column.cfg", 27, "workbintype email-draft: column 'Sen der':" \
+       " a column name is 1-32 printable ASCII characters without space") \
     X (no_workbin_types, "no-workbin-types.cfg", 0, "no workbin types") \
     X (empty_workbin_types, "empty-workbin-types.cfg", 24, "no workbin types") \
     X (unknown_key, "unknown-key.cfg", 19, "agent agent01: unknown key 'plcae'") \
@@ -372,6 +372,85 @@ test_sample_has_workbin_types_in_file_order (void **state)
     }
 }
 
+/* A type's columns: the setting (NULL: none) and what the directory keeps,
+   or the error it gives (after "PATH:12: "). */
+typedef struct {
+    const char *setting;
+    const char *columns;
+    const char *error;
+} columns_case_t;
+
+/* Loads a one-type directory whose type has this columns setting; returns
+   it, or NULL with the error (without its path) in error. */
+static wb_directory_t *
+s_load_columns (const char *setting, char *error, size_t size)
+{
+    char path [] = "/tmp/wb-directory-XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    FILE *file = fdopen (fd, "w");
+    fprintf (file, "tenant\n    id = 101\nplace\n    place01\n        name = \"Desk 1\"\n"
+             "agent\n    agent01\n        place = place01\nworkbintype\n    email-draft\n"
+             "        owner = agent\n");
+    if (setting)
+        fprintf (file, "        columns = \"%s\"\n", setting);
+    fclose (file);
+    char full [1024];
+    wb_directory_t *directory = wb_directory_load (path, full, sizeof (full));
+    unlink (path);
+    snprintf (error, size, "%s", directory ? "" : full + strlen (path) + 1);
+    return directory;
+}
+
+/* The server keeps a type's columns as an opaque list: any names of the
+   right shape pass, spaces around them removed; the console decides which
+   it knows. Only the shape is checked. */
+static void
+test_columns_are_kept_unread (void **state)
+{
+    (void) state;
+    char long_name [40], many [200], longest [300];
+    memset (long_name, 'C', 33);
+    long_name [33] = 0;
+    snprintf (many, sizeof (many), "A,B,C,D,E,F,G,H,I,J,K,L,M,N,O,P,Q");
+    snprintf (longest, sizeof (longest), "%s", "");
+    for (int index = 0; index < 9; index++)
+        snprintf (longest + strlen (longest), sizeof (longest) - strlen (longest), "%s%030d",
+                  index ? "," : "", index);
+    const columns_case_t cases [] = {
+        { NULL, "", NULL },
+        { "  ", "", NULL },
+        { "From,Subject,Received,State", "From,Subject,Received,State", NULL },
+        { " From , Sender ,Colour", "From,Sender,Colour", NULL },
+        { "A,B,C,D,E,F,G,H,I,J,K,L,M,N,O,P", "A,B,C,D,E,F,G,H,I,J,K,L,M,N,O,P", NULL },
+        { "From,,Subject", NULL, "12: workbintype email-draft: empty item in columns" },
+        { "From, Sen der", NULL, "12: workbintype email-draft: column 'Sen der': a column name"
+                                 " is 1-32 printable ASCII characters without space" },
+        { "Émetteur", NULL, "12: workbintype email-draft: column 'Émetteur': a column name"
+                            " is 1-32 printable ASCII characters without space" },
+        { long_name, NULL, "12: workbintype email-draft: column 'CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC':"
+                           " a column name is 1-32 printable ASCII characters without space" },
+        { many, NULL, "12: workbintype email-draft: more than 16 columns" },
+        { longest, NULL, "12: workbintype email-draft: columns longer than 255 characters" },
+    };
+    for (size_t index = 0; index < sizeof (cases) / sizeof (cases [0]); index++) {
+        char error [512];
+        wb_directory_t *directory = s_load_columns (cases [index].setting, error, sizeof (error));
+        if (cases [index].columns) {
+            if (!directory)
+                print_error ("case %zu: %s\n", index, error);
+            assert_non_null (directory);
+            assert_string_equal (wb_directory_workbin_type (directory, "email-draft")->columns,
+                                 cases [index].columns);
+        }
+        else {
+            assert_null (directory);
+            assert_string_equal (error, cases [index].error);
+        }
+        wb_directory_destroy (&directory);
+    }
+}
+
 /* One expected relation: viewer at place (NULL: own place), owner. */
 typedef struct {
     const char *agent;
@@ -643,6 +722,7 @@ main (void)
         SAMPLE_TEST (test_sample_has_tenant_and_owners),
         SAMPLE_TEST (test_sample_has_names_and_places),
         SAMPLE_TEST (test_sample_has_workbin_types_in_file_order),
+        cmocka_unit_test (test_columns_are_kept_unread),
         SAMPLE_TEST (test_relations_of_agent01),
         SAMPLE_TEST (test_relations_of_agent02),
         SAMPLE_TEST (test_relations_of_supervisor),

@@ -100,6 +100,12 @@ s_assert_frame (const wbc_layout_input_t *input, const wbc_layout_t *layout)
     assert_true (layout->area.width >= WBC_LAYOUT_MIN_PANE_WIDTH);
     assert_int_equal (layout->sidebar.width + layout->area.width + layout->trace.width,
                       input->columns);
+    //  the overlay box: centred, at most 100 wide, above the footer
+    s_assert_inside (layout->overlay, layout);
+    assert_true (layout->overlay.width <= WBC_LAYOUT_OVERLAY_WIDTH);
+    assert_true (layout->overlay.x * 2 + layout->overlay.width >= input->columns - 1);
+    assert_true (layout->overlay.y + layout->overlay.height <= layout->prompt.y);
+    assert_int_equal (wbc_layout_overlay_rows (layout), (size_t) layout->overlay.height - 2);
 }
 
 //  The visible panes: adjacent, even, filling the area exactly.
@@ -157,6 +163,8 @@ test_degenerate_calls (void **state)
     wbc_layout_t layout;
     assert_int_equal (wbc_layout_compute (&input, NULL), -1);
     assert_int_equal (wbc_layout_compute (NULL, &layout), -1);
+    assert_int_equal (wbc_layout_pane_rows (NULL, 0), 1);
+    assert_int_equal (wbc_layout_overlay_rows (NULL), 0);
     assert_true (layout.too_small);
     const int bad_counts [] = { -1, WBC_LAYOUT_MAX_PANES + 1, 1000 };
     for (size_t index = 0; index < COUNT_OF (bad_counts); index++) {
@@ -191,6 +199,9 @@ test_too_small (void **state)
         assert_true (s_empty (layout.sidebar) && s_empty (layout.trace));
         assert_true (s_empty (layout.status) && s_empty (layout.prompt));
         assert_true (s_empty (layout.area) && s_empty (layout.hint));
+        assert_true (s_empty (layout.overlay));
+        assert_int_equal (wbc_layout_overlay_rows (&layout), 0);
+        assert_int_equal (wbc_layout_pane_rows (&layout, 0), 1);
         assert_int_equal (layout.visible_count, 0);
         for (int pane = 0; pane < WBC_LAYOUT_MAX_PANES; pane++)
             assert_false (layout.visible [pane]);
@@ -233,6 +244,11 @@ test_known_layouts (void **state)
     s_assert_rect (layout.trace, 48, 0, 32, 22);
     s_assert_rect (layout.prompt, 0, 22, 80, 1);
     s_assert_rect (layout.status, 0, 23, 80, 1);
+    s_assert_rect (layout.overlay, 4, 2, 72, 18);
+    assert_int_equal (wbc_layout_pane_rows (&layout, 0), 20);     /* 22 less title and header */
+    assert_int_equal (wbc_layout_pane_rows (&layout, -1), 1);
+    assert_int_equal (wbc_layout_pane_rows (&layout, 1), 1);      /* no such pane */
+    assert_int_equal (wbc_layout_overlay_rows (&layout), 16);
     //  80x24, nothing else: 3 panes of 27, 27, 26
     input = s_input (80, 24, false, false, 3);
     assert_int_equal (wbc_layout_compute (&input, &layout), 0);

@@ -12,12 +12,14 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include "wbc_columns.h"
 #include "wbc_model.h"
+#include "wb_clock.h"
 
 //  An EventWorkbinTypesInfo body: draft (agent owned: own a1, team a2) and
-//  team (agent group owned: sales).
+//  team (agent group owned: sales), both with these Columns.
 static wb_kvlist_t *
-s_types_info (void)
+s_types_info_with (const char *columns)
 {
     wb_kvlist_t *types = wb_kvlist_new ();
     const struct { const char *type, *name; int owner_type; const char *owners [2], *relations [2]; } rows [] = {
@@ -29,7 +31,7 @@ s_types_info (void)
         wb_kvlist_add_string (info, "WorkbinTypeId", rows [row].type);
         wb_kvlist_add_string (info, "DisplayName", rows [row].name);
         wb_kvlist_add_int (info, "WorkbinType", rows [row].owner_type);
-        wb_kvlist_add_string (info, "Columns", "From,Subject");
+        wb_kvlist_add_string (info, "Columns", columns);
         wb_kvlist_t *owners = wb_kvlist_new ();
         for (size_t index = 0; index < 2 && rows [row].owners [index]; index++) {
             wb_kvlist_t *owner = wb_kvlist_new ();
@@ -45,6 +47,12 @@ s_types_info (void)
     wb_kvlist_t *body = wb_kvlist_new ();
     wb_kvlist_add_list (body, "WorkbinTypes", &types);
     return body;
+}
+
+static wb_kvlist_t *
+s_types_info (void)
+{
+    return s_types_info_with ("From,Subject");
 }
 
 static wb_kvlist_t *
@@ -375,6 +383,88 @@ test_status_history_keeps_the_latest (void **state)
     wbc_model_destroy (&model);
 }
 
+//  The session sets liveness through the model; a change of liveness
+//  marks the panes dirty, out-of-range panes are left alone.
+static void
+test_liveness_is_set_through_the_model (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_clear_dirty (model);
+    wbc_model_set_want_live (model, 0, true);
+    assert_true (wbc_model_pane (model, 0)->want_live);
+    assert_false (wbc_model_pane (model, 0)->live);
+    wbc_model_set_live (model, 0, true);
+    assert_true (wbc_model_pane (model, 0)->live);
+    assert_true (wbc_model_dirty (model) & WBC_DIRTY_PANES);
+    wbc_model_clear_dirty (model);
+    wbc_model_set_live (model, 0, true);            //  no change: nothing to draw
+    assert_int_equal (wbc_model_dirty (model), 0);
+    wbc_model_set_live (model, 0, false);
+    wbc_model_set_want_live (model, 0, false);
+    assert_false (wbc_model_pane (model, 0)->live || wbc_model_pane (model, 0)->want_live);
+    wbc_model_set_live (model, 7, true);
+    wbc_model_set_want_live (model, 7, true);
+    wbc_model_destroy (&model);
+}
+
+//  A pane is scrolled down to show its selection in the rows the layout
+//  gives it; never up (moving the selection does that).
+static void
+test_scroll_to_selection (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_move_selection (model, 4, 10);
+    assert_int_equal (wbc_model_pane (model, 0)->top, 0);
+    wbc_model_clear_dirty (model);
+    wbc_model_scroll_to_selection (model, 0, 10);   //  it shows already
+    assert_int_equal (wbc_model_pane (model, 0)->top, 0);
+    assert_int_equal (wbc_model_dirty (model), 0);
+    wbc_model_scroll_to_selection (model, 0, 2);    //  a smaller pane: rows 3 and 4
+    assert_int_equal (wbc_model_pane (model, 0)->top, 3);
+    assert_true (wbc_model_dirty (model) & WBC_DIRTY_PANES);
+    wbc_model_scroll_to_selection (model, 0, 0);    //  0 rows count as 1
+    assert_int_equal (wbc_model_pane (model, 0)->top, 4);
+    wbc_model_scroll_to_selection (model, 0, 100);
+    assert_int_equal (wbc_model_pane (model, 0)->top, 4);
+    wbc_model_scroll_to_selection (model, 3, 1);
+    wbc_model_destroy (&model);
+}
+
+//  Columns: the config file's for a type, else the server's, else the
+//  console's default; names the console does not know are said on the
+//  status line.
+static void
+test_columns_and_unknown_names (void **state)
+{
+    (void) state;
+    wb_clock_pin (1764000000000);
+    wbc_model_t *model = wbc_model_new ();
+    wb_kvlist_t *types = s_types_info_with ("");
+    wbc_model_set_workbin_types (model, types);
+    wb_kvlist_destroy (&types);
+    assert_string_equal (wbc_model_sidebar_at (model, 0)->columns, WBC_COLUMNS_DEFAULT);
+    assert_null (wbc_model_last_status (model));
+    //  the config file names team's columns; the server names draft's
+    assert_int_equal (wbc_model_set_columns (model, "team", "Subject, Colour"), 0);
+    types = s_types_info_with ("From,Sender,Subject,Hue");
+    wbc_model_set_workbin_types (model, types);
+    wb_kvlist_destroy (&types);
+    assert_string_equal (wbc_model_sidebar_at (model, 0)->columns, "From,Sender,Subject,Hue");
+    assert_string_equal (wbc_model_sidebar_at (model, 2)->columns, "Subject, Colour");
+    assert_int_equal (wbc_model_history_size (model), 2);
+    const wbc_status_t *draft = wbc_model_history_at (model, 0);
+    assert_int_equal (draft->level, WBC_LEVEL_ERROR);
+    assert_int_equal (draft->time_ms, 1764000000000);
+    assert_string_equal (draft->text, "workbin type draft: unknown columns 'Sender', 'Hue' ignored"
+                         " (known: From, To, Subject, Received, Age, State, Priority, Owner)");
+    assert_non_null (strstr (wbc_model_last_status (model)->text,
+                             "workbin type team: unknown column 'Colour' ignored"));
+    wbc_model_destroy (&model);
+    wb_clock_unpin ();
+}
+
 static void
 test_trace_summarises_and_saves (void **state)
 {
@@ -434,6 +524,9 @@ main (void)
         cmocka_unit_test (test_search_wraps_both_ways),
         cmocka_unit_test (test_status_history_keeps_the_latest),
         cmocka_unit_test (test_trace_summarises_and_saves),
+        cmocka_unit_test (test_liveness_is_set_through_the_model),
+        cmocka_unit_test (test_scroll_to_selection),
+        cmocka_unit_test (test_columns_and_unknown_names),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

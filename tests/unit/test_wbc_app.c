@@ -1,0 +1,234 @@
+/*  Tests of wbc_app, the console's controller, without a terminal and
+    without a server: the app lays the screen out itself, from the size it
+    is told and what the model shows, so paging, scrolling and the
+    overlay's scroll are right before anything is drawn. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "wbc_app.h"
+#include "wbc_overlay_text.h"
+#include "wb_protocol.h"
+
+#define ROWS 100               /* interactions in the pane */
+
+typedef struct {
+    wbc_model_t *model;
+    wbc_keys_t *keys;
+    wbc_app_t *app;
+} fixture_t;
+
+//  An EventWorkbinTypesInfo body: draft (own a1) and team (sales).
+static wb_kvlist_t *
+s_types_info (void)
+{
+    wb_kvlist_t *types = wb_kvlist_new ();
+    const struct { const char *type, *owner, *relation; int owner_type; } rows [] = {
+        { "draft", "a1", "own", WB_OWNER_AGENT }, { "team", "sales", "group", WB_OWNER_AGENT_GROUP },
+    };
+    for (size_t row = 0; row < 2; row++) {
+        wb_kvlist_t *info = wb_kvlist_new ();
+        wb_kvlist_add_string (info, WB_ATTR_WORKBIN_TYPE_ID, rows [row].type);
+        wb_kvlist_add_int (info, WB_ATTR_WORKBIN_TYPE, rows [row].owner_type);
+        wb_kvlist_t *owners = wb_kvlist_new ();
+        wb_kvlist_t *owner = wb_kvlist_new ();
+        wb_kvlist_add_string (owner, WB_ATTR_OWNER_ID, rows [row].owner);
+        wb_kvlist_add_string (owner, WB_ATTR_RELATION, rows [row].relation);
+        wb_kvlist_add_list (owners, "Owner", &owner);
+        wb_kvlist_add_list (info, WB_ATTR_OWNERS, &owners);
+        wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, WB_ATTR_WORKBIN_TYPES, &types);
+    return body;
+}
+
+//  Open a pane on a sidebar workbin and load it with ROWS interactions.
+static void
+s_open_loaded (wbc_model_t *model, const char *name)
+{
+    int index = wbc_model_open_pane (model, wbc_model_sidebar_find (model, name));
+    assert_true (index >= 0);
+    wbc_model_begin_fetch (model, (size_t) index);
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    for (int number = 1; number <= ROWS; number++) {
+        char id [16];
+        snprintf (id, sizeof (id), "I%03d", number);
+        wb_kvlist_t *interaction = wb_kvlist_new ();
+        wb_kvlist_add_string (interaction, WB_ATTR_INTERACTION_ID, id);
+        wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &interaction);
+    }
+    wb_kvlist_t *page = wb_kvlist_new ();
+    wb_kvlist_add_list (page, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (page, WB_ATTR_WORKBIN_VERSION, 1);
+    wb_kvlist_add_int (page, WB_ATTR_TOTAL_COUNT, ROWS);
+    wb_kvlist_add_int (page, WB_ATTR_FROM, 0);
+    assert_int_equal (wbc_model_apply_page (model, (size_t) index, page, 0, 0), -1);
+    wb_kvlist_destroy (&page);
+}
+
+//  A model with draft@a1 open and loaded, an app on a 120x40 terminal
+//  (sidebar shown, no trace: the pane is 38 lines, 36 rows), nothing drawn.
+static int
+s_setup (void **state)
+{
+    fixture_t *fixture = calloc (1, sizeof (fixture_t));
+    fixture->model = wbc_model_new ();
+    wb_kvlist_t *types = s_types_info ();
+    wbc_model_set_workbin_types (fixture->model, types);
+    wb_kvlist_destroy (&types);
+    s_open_loaded (fixture->model, "draft");
+    fixture->keys = wbc_keys_new ();
+    fixture->app = wbc_app_new (fixture->model, NULL, fixture->keys);
+    wbc_app_resize (fixture->app, 120, 40);
+    *state = fixture;
+    return fixture->app ? 0 : -1;
+}
+
+static int
+s_teardown (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_destroy (&fixture->app);
+    wbc_keys_destroy (&fixture->keys);
+    wbc_model_destroy (&fixture->model);
+    free (fixture);
+    return 0;
+}
+
+static const wbc_pane_t *
+s_pane (fixture_t *fixture)
+{
+    return wbc_model_pane (fixture->model, 0);
+}
+
+static void
+test_degenerate_calls (void **state)
+{
+    (void) state;
+    assert_null (wbc_app_new (NULL, NULL, NULL));
+    wbc_app_t *app = NULL;
+    wbc_app_destroy (&app);
+    wbc_app_destroy (NULL);
+    wbc_app_settle (NULL);
+    wbc_app_resize (NULL, 80, 24);
+    assert_null (wbc_app_layout (NULL));
+    //  told no size yet: too small, pages of one row
+    wbc_model_t *model = wbc_model_new ();
+    app = wbc_app_new (model, NULL, NULL);
+    assert_non_null (app);
+    wbc_app_settle (app);
+    assert_true (wbc_app_layout (app)->too_small);
+    wbc_app_key (app, WBC_KEY_PAGE_DOWN, 0);        //  no keys, no pane: nothing happens
+    wbc_app_destroy (&app);
+    assert_null (app);
+    wbc_model_destroy (&model);
+}
+
+//  The first page-down moves by the pane's rows, before any draw (it used
+//  to move by 1 until the view had drawn once and told the app).
+static void
+test_page_down_before_any_draw (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
+    assert_int_equal (wbc_layout_pane_rows (wbc_app_layout (fixture->app), 0), 36);
+    assert_int_equal (s_pane (fixture)->selected, 36);
+    wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
+    assert_int_equal (s_pane (fixture)->selected, 72);
+    assert_int_equal (s_pane (fixture)->top, 37);
+    wbc_app_key (fixture->app, WBC_KEY_PAGE_UP, 0);
+    assert_int_equal (s_pane (fixture)->selected, 36);
+    assert_int_equal (s_pane (fixture)->top, 36);
+}
+
+//  A new terminal size gives a new page size at once.
+static void
+test_page_size_follows_the_terminal (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_resize (fixture->app, 120, 30);
+    assert_true (wbc_model_dirty (fixture->model) & WBC_DIRTY_LAYOUT);
+    wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
+    assert_int_equal (s_pane (fixture)->selected, 26);
+    //  too small: the pane is not shown, a page is one row
+    wbc_app_resize (fixture->app, 70, 20);
+    wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
+    assert_int_equal (s_pane (fixture)->selected, 27);
+}
+
+//  The last row is shown at the bottom of the pane; a smaller terminal
+//  scrolls the pane so that it still shows.
+static void
+test_selection_stays_in_view (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_key (fixture->app, 'G', 0);
+    assert_int_equal (s_pane (fixture)->selected, ROWS - 1);
+    assert_int_equal (s_pane (fixture)->top, ROWS - 36);
+    wbc_app_resize (fixture->app, 120, 24);
+    wbc_app_settle (fixture->app);
+    assert_int_equal (s_pane (fixture)->top, ROWS - 20);
+}
+
+//  The layout follows the panes before a key is handled: a pane opened
+//  by the session shows at once, side by side with the first.
+static void
+test_layout_follows_the_panes (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_settle (fixture->app);
+    assert_int_equal (wbc_app_layout (fixture->app)->pane_count, 1);
+    s_open_loaded (fixture->model, "team");
+    wbc_app_settle (fixture->app);
+    const wbc_layout_t *layout = wbc_app_layout (fixture->app);
+    assert_int_equal (layout->pane_count, 2);
+    assert_true (layout->visible [0] && layout->visible [1]);
+    //  the trace takes 40% of the width: the panes share what is left
+    wbc_app_key (fixture->app, 't', 0);
+    wbc_app_settle (fixture->app);
+    assert_true (wbc_app_layout (fixture->app)->trace.width >= WBC_LAYOUT_MIN_TRACE_WIDTH);
+    assert_true (layout->panes [1].width < 47);
+}
+
+//  The overlay's scroll stays within its text, with or without a draw.
+static void
+test_overlay_scroll_is_bounded (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_key (fixture->app, '?', 0);
+    wbc_ui_t *ui = wbc_app_ui (fixture->app);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_HELP);
+    static wbc_overlay_text_t text;
+    assert_int_equal (wbc_overlay_text_build (&text, fixture->model, ui, fixture->keys), 0);
+    size_t rows = wbc_layout_overlay_rows (wbc_app_layout (fixture->app));
+    assert_true (text.count > rows);
+    for (int press = 0; press < 1000; press++)
+        wbc_app_key (fixture->app, 'j', 0);
+    wbc_app_settle (fixture->app);
+    assert_int_equal (ui->overlay_scroll, text.count - rows);
+    wbc_app_key (fixture->app, 'k', 0);
+    assert_int_equal (ui->overlay_scroll, text.count - rows - 1);
+    wbc_app_key (fixture->app, 'x', 0);             //  any other key closes it
+    assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
+}
+
+int
+main (void)
+{
+    setlocale (LC_ALL, "C.UTF-8");
+    const struct CMUnitTest tests [] = {
+        cmocka_unit_test (test_degenerate_calls),
+        cmocka_unit_test_setup_teardown (test_page_down_before_any_draw, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_page_size_follows_the_terminal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_selection_stays_in_view, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_layout_follows_the_panes, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_overlay_scroll_is_bounded, s_setup, s_teardown),
+    };
+    return cmocka_run_group_tests (tests, NULL, NULL);
+}

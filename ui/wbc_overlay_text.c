@@ -1,0 +1,144 @@
+/*  wbc_overlay_text: the text of help, details, messages and the picker.
+    See wbc_overlay_text.h. */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include "wbc_overlay_text.h"
+
+static void
+s_add (wbc_overlay_text_t *lines, bool heading, const char *format, ...) __attribute__ ((format (printf, 3, 4)));
+
+//  Append one line (cut at WBC_OVERLAY_LINE_SIZE); none past the last.
+static void
+s_add (wbc_overlay_text_t *lines, bool heading, const char *format, ...)
+{
+    if (lines->count == WBC_OVERLAY_LINES_MAX)
+        return;
+    va_list args;
+    va_start (args, format);
+    vsnprintf (lines->text [lines->count], sizeof (lines->text [0]), format, args);
+    va_end (args);
+    lines->heading [lines->count++] = heading;
+}
+
+//  A line of the key table's help.
+static void
+s_help_line (const char *line, bool heading, void *context)
+{
+    s_add (context, heading, "%s", line);
+}
+
+//  Every key by group, then every ':' command.
+static void
+s_help (wbc_overlay_text_t *lines, const wbc_keys_t *keys)
+{
+    wbc_keys_help_lines (keys, s_help_line, lines);
+    s_add (lines, true, "Commands (type : first)");
+    for (size_t index = 0; index < wbc_app_command_count (); index++) {
+        const wbc_command_info_t *command = wbc_app_command_at (index);
+        char usage [64];
+        snprintf (usage, sizeof (usage), "%s %s", command->name, command->arguments);
+        s_add (lines, false, "  :%-26s %s", usage, command->help);
+    }
+}
+
+//  One property per line; nested lists (UserData) indented below.
+static void
+s_properties (wbc_overlay_text_t *lines, const wb_kvlist_t *list, int depth)
+{
+    for (size_t index = 0; index < wb_kvlist_size (list); index++) {
+        const char *key = wb_kvlist_key_at (list, index);
+        switch (wb_kvlist_type_at (list, index)) {
+            case WB_TYPE_STRING:
+                s_add (lines, false, "%*s%-22s %s", depth * 2, "", key, wb_kvlist_string_at (list, index));
+                break;
+            case WB_TYPE_INT:
+                s_add (lines, false, "%*s%-22s %" PRId64, depth * 2, "", key, wb_kvlist_int_at (list, index));
+                break;
+            case WB_TYPE_BINARY:
+                s_add (lines, false, "%*s%-22s (binary)", depth * 2, "", key);
+                break;
+            case WB_TYPE_LIST:
+                s_add (lines, true, "%*s%s", depth * 2, "", key);
+                s_properties (lines, wb_kvlist_list_at (list, index), depth + 1);
+                break;
+        }
+    }
+}
+
+//  The status history, newest first, errors as headings.
+static void
+s_messages (wbc_overlay_text_t *lines, const wbc_model_t *model)
+{
+    static const char *levels [] = { "info ", "ack  ", "ERROR" };
+    size_t size = wbc_model_history_size (model);
+    for (size_t index = size; index > 0; index--) {      //  newest first
+        const wbc_status_t *status = wbc_model_history_at (model, index - 1);
+        time_t seconds = (time_t) (status->time_ms / 1000);
+        struct tm local;
+        localtime_r (&seconds, &local);
+        char clock [16];
+        strftime (clock, sizeof (clock), "%H:%M:%S", &local);
+        s_add (lines, status->level == WBC_LEVEL_ERROR, "%s %s %s", clock, levels [status->level], status->text);
+    }
+    if (size == 0)
+        s_add (lines, false, "(no message yet)");
+}
+
+//  Every workbin of the sidebar, the chosen one marked.
+static void
+s_picker (wbc_overlay_text_t *lines, const wbc_model_t *model, const wbc_ui_t *ui)
+{
+    for (size_t index = 0; index < wbc_model_sidebar_size (model); index++) {
+        const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (model, index);
+        s_add (lines, index == ui->picker_selected, "%s %s@%s  (%s, %s)",
+               index == ui->picker_selected ? ">" : " ", entry->type_id, entry->owner_id,
+               entry->type_name, entry->owner_name);
+    }
+}
+
+int
+wbc_overlay_text_build (wbc_overlay_text_t *out, wbc_model_t *model, const wbc_ui_t *ui,
+                        const wbc_keys_t *keys)
+{
+    if (!out)
+        return -1;
+    out->count = 0;
+    out->title [0] = 0;
+    if (!model || !ui)
+        return -1;
+    size_t size = sizeof (out->title);
+    switch (ui->overlay) {
+        case WBC_OVERLAY_HELP:
+            snprintf (out->title, size, " Help: keys and commands (j/k scroll, any other key closes) ");
+            s_help (out, keys);
+            return 0;
+        case WBC_OVERLAY_DETAILS:
+            snprintf (out->title, size, " Interaction %s ", ui->subject_id);
+            s_properties (out, wbc_model_selected_interaction (model), 0);
+            return 0;
+        case WBC_OVERLAY_MESSAGES:
+            snprintf (out->title, size, " Messages, newest first ");
+            s_messages (out, model);
+            return 0;
+        case WBC_OVERLAY_PICKER:
+            snprintf (out->title, size, " Move %s to which workbin? (j/k, Enter, Esc) ", ui->subject_id);
+            s_picker (out, model, ui);
+            return 0;
+        default:
+            return -1;
+    }
+}
+
+size_t
+wbc_overlay_text_first_line (const wbc_ui_t *ui, size_t count, size_t rows)
+{
+    size_t first = ui ? ui->overlay_scroll : 0;
+    if (ui && ui->overlay == WBC_OVERLAY_PICKER && ui->picker_selected >= rows)
+        first = ui->picker_selected - rows + 1;
+    if (first + rows > count)
+        first = count > rows ? count - rows : 0;
+    return first;
+}
