@@ -1,9 +1,11 @@
 /*  crash_driver: the client side of tests/e2e/test_crash.sh.
 
-    crash_driver stream ENDPOINT CLIENT CHANGES JOURNAL
+    crash_driver stream ENDPOINT CLIENT CHANGES JOURNAL [UNTIL_FILE]
         One media-server client streams changes of every kind (submit,
         change properties, move with properties, stop) into four shared
-        workbins until CHANGES of them are acknowledged, riding out server
+        workbins until CHANGES of them are acknowledged (and, if given,
+        until UNTIL_FILE exists: the test makes it after its last kill, so
+        that a fast client cannot finish before the kills), riding out server
         kills: a request without an answer within its deadline is noted as
         unacknowledged, and the client reconnects and opens a new session.
         Every outcome goes to JOURNAL, one line each, flushed at once:
@@ -246,8 +248,17 @@ s_step (s_stream_t *self)
     s_perform (self, item, op, op == S_MOVE ? target : item->state.workbin);
 }
 
+//  True once the client may stop: its changes are acknowledged, and the
+//  file it waits for (if any) exists.
+static bool
+s_stream_done (const s_stream_t *self, const char *until_path)
+{
+    return self->acked >= self->target && (!until_path || access (until_path, F_OK) == 0);
+}
+
 static int
-s_stream (const char *endpoint, int number, int64_t target, const char *journal_path)
+s_stream (const char *endpoint, int number, int64_t target, const char *journal_path,
+          const char *until_path)
 {
     s_stream_t self = { .endpoint = endpoint, .number = number, .target = target };
     self.client = wb_client_new (endpoint);
@@ -261,7 +272,7 @@ s_stream (const char *endpoint, int number, int64_t target, const char *journal_
     srandom (seed);
     self.last_progress_ms = zclock_mono ();
     int rc = s_open_session (&self);
-    while (rc == 0 && self.acked < self.target) {
+    while (rc == 0 && !s_stream_done (&self, until_path)) {
         s_step (&self);
         if (zclock_mono () - self.last_progress_ms >= S_STALL_MS)
             rc = -1;
@@ -524,11 +535,12 @@ int
 main (int argc, char *argv [])
 {
     zsys_handler_set (NULL);
-    if (argc == 6 && streq (argv [1], "stream"))
-        return s_stream (argv [2], atoi (argv [3]), atoll (argv [4]), argv [5]);
+    if ((argc == 6 || argc == 7) && streq (argv [1], "stream"))
+        return s_stream (argv [2], atoi (argv [3]), atoll (argv [4]), argv [5],
+                         argc == 7 ? argv [6] : NULL);
     if (argc >= 4 && streq (argv [1], "verify"))
         return s_verify (argv [2], argc - 3, argv + 3);
-    fprintf (stderr, "usage: crash_driver stream ENDPOINT CLIENT CHANGES JOURNAL\n"
+    fprintf (stderr, "usage: crash_driver stream ENDPOINT CLIENT CHANGES JOURNAL [UNTIL_FILE]\n"
                      "       crash_driver verify ENDPOINT JOURNAL...\n");
     return 2;
 }

@@ -49,22 +49,25 @@ tap_start_server --page-cap 10000
 drivers=
 for client in $(seq 1 "$clients"); do
     "$DRIVER" stream "$endpoint" "$client" $(( (changes + clients - 1) / clients )) \
-        "$work/journal.$client" 2> "$work/driver.$client.err" &
+        "$work/journal.$client" "$work/kills-done" 2> "$work/driver.$client.err" &
     drivers="$drivers $!"
     tap_track $!
 done
 
-#   Kill at a random point of each stretch, so that the kills spread over
-#   the stream and land between a commit and its EventAck now and then.
+#   Kill at a random point of each stretch of the stream (absolute counts,
+#   so a fast machine cannot push them past the end), landing between a
+#   commit and its EventAck now and then. The clients go on until the
+#   kills are done ($work/kills-done), whatever the machine's speed.
 stretch=$((changes / (kills + 1)))
 killed=0
 while [ $killed -lt "$kills" ]; do
-    wait_acknowledged $(( $(acknowledged) + stretch / 2 + $(random $((stretch / 2 + 1))) )) || break
+    wait_acknowledged $(( (killed + 1) * stretch - $(random $((stretch / 2 + 1))) )) || break
     kill -9 "$server_pid"
     wait "$server_pid" 2>/dev/null
     killed=$((killed + 1))
     tap_start_server --page-cap 10000
 done
+touch "$work/kills-done"
 [ $killed -eq "$kills" ]
 report "the server was killed $killed times while $clients clients streamed changes" $?
 
