@@ -8,6 +8,7 @@
 #include "wbc_app.h"
 #include "wbc_overlay_text.h"
 #include "wb_clock.h"
+#include "wb_prelude.h"
 #include "wb_protocol.h"
 
 struct _wbc_app_t {
@@ -356,7 +357,7 @@ static const struct {
     { { "quit", "", "quit the console" }, s_cmd_quit },
 };
 
-#define COMMAND_COUNT (sizeof (s_commands) / sizeof (s_commands [0]))
+#define COMMAND_COUNT (WB_COUNT_OF (s_commands))
 
 size_t
 wbc_app_command_count (void)
@@ -602,17 +603,12 @@ wbc_app_new (wbc_model_t *model, wbc_session_t *session, wbc_keys_t *keys)
 {
     if (!model)
         return NULL;
-    wbc_app_t *self = calloc (1, sizeof (wbc_app_t));
-    if (!self)
-        return NULL;
+    wbc_app_t *self = wb_calloc (1, sizeof (wbc_app_t));
     self->model = model;
     self->session = session;
     self->keys = keys;
-    self->overlay_text = calloc (1, sizeof (wbc_overlay_text_t));
-    if (!self->overlay_text)
-        wbc_app_destroy (&self);
-    else
-        wbc_layout_compute (&(wbc_layout_input_t) { .maximised = -1 }, &self->layout);
+    self->overlay_text = wb_calloc (1, sizeof (wbc_overlay_text_t));
+    wbc_layout_compute (&(wbc_layout_input_t) { .maximised = -1 }, &self->layout);
     return self;
 }
 

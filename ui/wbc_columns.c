@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_columns.h"
+#include "wb_prelude.h"
 #include "wb_clock.h"
 #include "wb_protocol.h"
 #include "wbc_text.h"
@@ -97,7 +98,7 @@ s_value_state (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_
         [WB_STATE_ROUTING] = "Routing", [WB_STATE_HANDLING] = "Handling",
     };
     int64_t state = wb_kvlist_int_or (interaction, WB_ATTR_INTERACTION_STATE, -1);
-    bool known = state >= 0 && state < (int64_t) (sizeof (names) / sizeof (names [0])) && names [state];
+    bool known = state >= 0 && state < (int64_t) (WB_COUNT_OF (names)) && names [state];
     snprintf (out, size, "%s", known ? names [state] : "");
 }
 
@@ -138,7 +139,7 @@ static const wbc_column_t s_columns [] = {
       WBC_WIDTH_FIXED, 10, 0, WBC_ALIGN_LEFT, s_value_owner },
 };
 
-#define S_COUNT (sizeof (s_columns) / sizeof (s_columns [0]))
+#define S_COUNT (WB_COUNT_OF (s_columns))
 
 size_t
 wbc_columns_count (void)

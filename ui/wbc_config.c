@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wbc_config.h"
+#include "wb_prelude.h"
 
 typedef int (s_setting_fn) (wbc_config_t *config, wbc_keys_t *keys, char *value,
                             char *problem, size_t size);
@@ -161,7 +162,7 @@ s_apply_line (wbc_config_t *config, wbc_keys_t *keys, char *line, char *problem,
     size_t length = strcspn (name, " \t");
     char *value = name + length + strspn (name + length, " \t");
     name [length] = 0;
-    for (size_t index = 0; index < sizeof (s_settings) / sizeof (s_settings [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_settings); index++)
         if (strcmp (s_settings [index].name, name) == 0)
             return s_settings [index].apply (config, keys, value, problem, size);
     snprintf (problem, size, "unknown setting '%s'", name);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "wb_prelude.h"
 
 #define DEFAULT_KEYS_MAX 3          /* default keys per action, at most */
 #define KEYS_COLUMN 16              /* width of the keys column in help lines */
@@ -12,11 +13,6 @@
 #define CONFIG_LINE_MAX 512         /* one config line */
 #define CONFIG_WORDS_MAX 3          /* words in a config command, at most */
 
-#if defined (__GNUC__)
-#   define S_PRINTF(fmt_arg, first_arg) __attribute__ ((format (printf, fmt_arg, first_arg)))
-#else
-#   define S_PRINTF(fmt_arg, first_arg)
-#endif
 
 /* Help groups, in the order the help screen shows them. */
 #define S_GROUPS(GROUP) \
@@ -48,7 +44,7 @@ typedef struct {
 static const s_action_spec_t s_actions [] = { WBC_ACTIONS (S_ACTION_SPEC) };
 #undef S_ACTION_SPEC
 
-#define ACTION_COUNT (sizeof (s_actions) / sizeof (s_actions [0]))
+#define ACTION_COUNT WB_COUNT_OF (s_actions)
 
 /* Named keys: the first row for a key gives its display name, the others
    are aliases. Names are matched ignoring case. */
@@ -97,8 +93,6 @@ static const struct {
 } s_utf8_forms [] = {
     { 0x80, 0x00, 0 }, { 0xE0, 0xC0, 0x80 }, { 0xF0, 0xE0, 0x800 }, { 0xF8, 0xF0, 0x10000 },
 };
-
-#define COUNT_OF(table) (sizeof (table) / sizeof ((table) [0]))
 
 typedef struct {
     int key;
@@ -200,7 +194,7 @@ static size_t
 s_utf8_decode (const char *text, int *code_point)
 {
     const unsigned char *bytes = (const unsigned char *) text;
-    for (size_t length = 1; length <= COUNT_OF (s_utf8_forms); length++) {
+    for (size_t length = 1; length <= WB_COUNT_OF (s_utf8_forms); length++) {
         unsigned char mask = s_utf8_forms [length - 1].mask;
         if ((bytes [0] & mask) != s_utf8_forms [length - 1].lead)
             continue;
@@ -224,7 +218,7 @@ static size_t
 s_utf8_encode (int code_point, char *text)
 {
     size_t length = 1;
-    while (length < COUNT_OF (s_utf8_forms) && code_point >= s_utf8_forms [length].minimum)
+    while (length < WB_COUNT_OF (s_utf8_forms) && code_point >= s_utf8_forms [length].minimum)
         length++;
     for (size_t index = length - 1; index > 0; index--) {
         text [index] = (char) (0x80 | (code_point & 0x3F));
@@ -239,7 +233,7 @@ s_utf8_encode (int code_point, char *text)
 int
 wbc_key_canonical (int key)
 {
-    for (size_t index = 0; index < COUNT_OF (s_canonical); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_canonical); index++)
         if (s_canonical [index].code == key)
             return s_canonical [index].key;
     return key;
@@ -276,7 +270,7 @@ s_parse_ctrl_letter (const char *rest)
 static int
 s_parse_ctrl (const char *name)
 {
-    for (size_t index = 0; index < COUNT_OF (s_ctrl_prefixes); index++) {
+    for (size_t index = 0; index < WB_COUNT_OF (s_ctrl_prefixes); index++) {
         const char *prefix = s_ctrl_prefixes [index];
         size_t length = strlen (prefix);
         if (strlen (name) <= length)
@@ -309,7 +303,7 @@ wbc_key_parse (const char *name)
 {
     if (!name || !*name)
         return WBC_KEY_NONE;
-    for (size_t index = 0; index < COUNT_OF (s_key_names); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_key_names); index++)
         if (s_same_name (name, s_key_names [index].name))
             return s_key_names [index].key;
     int key = s_parse_ctrl (name);
@@ -323,7 +317,7 @@ wbc_key_parse (const char *name)
 static void
 s_key_name (int key, char *text)
 {
-    for (size_t index = 0; index < COUNT_OF (s_key_names); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_key_names); index++)
         if (s_key_names [index].key == key) {
             strcpy (text, s_key_names [index].name);
             return;
@@ -361,7 +355,7 @@ wbc_key_name (int key, char *buffer, size_t size)
 /* --- Bindings --- */
 
 /* Write a formatted error message, if there is room for one. */
-static void S_PRINTF (3, 4)
+static void WB_PRINTF (3, 4)
 s_error (char *error, size_t size, const char *format, ...)
 {
     if (!error || size == 0)
@@ -372,13 +366,12 @@ s_error (char *error, size_t size, const char *format, ...)
     va_end (args);
 }
 
-/* New bindings, set to the defaults; NULL if out of memory. */
+/* New bindings, set to the defaults. */
 wbc_keys_t *
 wbc_keys_new (void)
 {
-    wbc_keys_t *self = calloc (1, sizeof (wbc_keys_t));
-    if (self && wbc_keys_reset (self) != 0)
-        wbc_keys_destroy (&self);
+    wbc_keys_t *self = wb_calloc (1, sizeof (wbc_keys_t));
+    wbc_keys_reset (self);
     return self;
 }
 
@@ -404,18 +397,13 @@ s_find (const wbc_keys_t *self, int key)
     return -1;
 }
 
-/* Add a binding at the end; 0 or -1 if out of memory. */
+/* Add a binding at the end; 0, or -1 past WBC_KEYS_BINDINGS_MAX. */
 static int
 s_append (wbc_keys_t *self, int key, wbc_action_t action)
 {
-    if (self->size == self->capacity) {
-        size_t capacity = self->capacity ? self->capacity * 2 : 64;
-        s_binding_t *bindings = realloc (self->bindings, capacity * sizeof (s_binding_t));
-        if (!bindings)
-            return -1;
-        self->bindings = bindings;
-        self->capacity = capacity;
-    }
+    if (wb_grow (&self->bindings, &self->capacity, self->size + 1, sizeof (s_binding_t),
+                 WBC_KEYS_BINDINGS_MAX))
+        return -1;
     self->bindings [self->size].key = key;
     self->bindings [self->size].action = action;
     self->size++;
@@ -485,7 +473,11 @@ wbc_keys_bind (wbc_keys_t *self, const char *key_name, const char *action_name,
         s_error (error, size, "unknown action '%s'", action_name);
         return -1;
     }
-    return wbc_keys_set (self, key, action);
+    if (wbc_keys_set (self, key, action) != 0) {
+        s_error (error, size, "too many key bindings (at most %d)", WBC_KEYS_BINDINGS_MAX);
+        return -1;
+    }
+    return 0;
 }
 
 /* Unbind a key by name; on -1 writes "unknown key 'x'". */
@@ -574,7 +566,7 @@ wbc_keys_parse_line (wbc_keys_t *self, const char *line, char *error, size_t siz
     size_t count = s_split_words (copy, words, CONFIG_WORDS_MAX);
     if (count == 0 || words [0][0] == '#')
         return 0;
-    for (size_t index = 0; index < COUNT_OF (s_commands); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_commands); index++)
         if (strcmp (words [0], s_commands [index].name) == 0) {
             if (count != s_commands [index].words) {
                 s_error (error, size, "%s", s_commands [index].usage);

@@ -153,7 +153,10 @@ bool wbc_key_valid (int key);
 
 /* --- Bindings --- */
 
-/* New bindings, set to the defaults; NULL if out of memory. */
+/* Most keys bound at once: a config file cannot grow the table past it. */
+#define WBC_KEYS_BINDINGS_MAX 4096
+
+/* New bindings, set to the defaults. */
 wbc_keys_t *wbc_keys_new (void);
 void wbc_keys_destroy (wbc_keys_t **self_p);
 /* Back to the default bindings; 0 or -1. */

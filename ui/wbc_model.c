@@ -6,22 +6,19 @@
 #include "wbc_model_internal.h"
 #include "wbc_columns.h"
 #include "wb_clock.h"
+#include "wb_prelude.h"
 #include "wb_protocol.h"
 #include "wb_workbin_types.h"
 
 wbc_model_t *
 wbc_model_new (void)
 {
-    wbc_model_t *self = calloc (1, sizeof (wbc_model_t));
-    if (!self)
-        return NULL;
+    wbc_model_t *self = wb_calloc (1, sizeof (wbc_model_t));
     self->maximised = -1;
     self->sidebar_visible = true;
     self->dirty = WBC_DIRTY_LAYOUT;
-    self->trace = calloc (WBC_TRACE_MAX, sizeof (wbc_trace_entry_t));
-    self->history = calloc (WBC_HISTORY_MAX, sizeof (wbc_status_t));
-    if (!self->trace || !self->history)
-        wbc_model_destroy (&self);
+    self->trace = wb_calloc (WBC_TRACE_MAX, sizeof (wbc_trace_entry_t));
+    self->history = wb_calloc (WBC_HISTORY_MAX, sizeof (wbc_status_t));
     return self;
 }
 
@@ -198,9 +195,9 @@ wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info)
     for (size_t index = 0; index < wb_kvlist_size (types); index++)
         total += wb_kvlist_size (wb_kvlist_list (wb_kvlist_list_at (types, index), WB_ATTR_OWNERS));
     free (self->sidebar);
-    self->sidebar = calloc (total ? total : 1, sizeof (wbc_sidebar_entry_t));
+    self->sidebar = wb_calloc (total, sizeof (wbc_sidebar_entry_t));
     self->sidebar_size = 0;
-    for (size_t index = 0; self->sidebar && index < wb_kvlist_size (types); index++)
+    for (size_t index = 0; index < wb_kvlist_size (types); index++)
         s_add_sidebar_type (self, wb_kvlist_list_at (types, index));
     if (self->sidebar_selected >= self->sidebar_size)
         self->sidebar_selected = 0;

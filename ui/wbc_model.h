@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "wb_kvlist.h"
+#include "wb_prelude.h"
 #include "wb_replica.h"
 
 #define WBC_PANES_MAX 16
@@ -183,7 +184,7 @@ bool wbc_model_search (wbc_model_t *self, const char *text, int direction, size_
 
 // ---------------------------------------------------------------- status
 void wbc_model_status (wbc_model_t *self, wbc_level_t level, int64_t wall_ms,
-                       const char *format, ...) __attribute__ ((format (printf, 4, 5)));
+                       const char *format, ...) WB_PRINTF (4, 5);
 const wbc_status_t *wbc_model_last_status (const wbc_model_t *self);
 size_t wbc_model_history_size (const wbc_model_t *self);
 /* History entry, 0 = oldest kept. */

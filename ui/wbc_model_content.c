@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "wbc_model_internal.h"
+#include "wb_prelude.h"
 #include "wbc_text.h"
 #include "wb_protocol.h"
 
@@ -92,7 +93,7 @@ s_highlight (wbc_pane_t *pane, const char *interaction_id, int64_t now_ms)
 {
     //  reuse the entry that ends first
     size_t oldest = 0;
-    for (size_t index = 1; index < sizeof (pane->highlights) / sizeof (pane->highlights [0]); index++)
+    for (size_t index = 1; index < WB_COUNT_OF (pane->highlights); index++)
         if (pane->highlights [index].until_ms < pane->highlights [oldest].until_ms)
             oldest = index;
     snprintf (pane->highlights [oldest].interaction_id, WBC_ID_MAX, "%s", interaction_id);
@@ -102,7 +103,7 @@ s_highlight (wbc_pane_t *pane, const char *interaction_id, int64_t now_ms)
 bool
 wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, int64_t now_ms)
 {
-    for (size_t index = 0; index < sizeof (pane->highlights) / sizeof (pane->highlights [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (pane->highlights); index++)
         if (pane->highlights [index].until_ms > now_ms
         &&  strcmp (pane->highlights [index].interaction_id, interaction_id) == 0)
             return true;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_model_internal.h"
+#include "wb_prelude.h"
 #include "wb_protocol.h"
 
 /* Attributes worth showing in a trace line, in this order. */
@@ -23,7 +24,7 @@ static const char *s_operations [] = {
     "?", [WB_CONTENT_TAKEN_OUT] = "TakenOut", [WB_CONTENT_PLACED_IN] = "PlacedIn",
     [WB_CONTENT_PROPERTIES_CHANGED] = "PropertiesChanged",
 };
-#define S_OPERATION_COUNT (sizeof (s_operations) / sizeof (s_operations [0]))
+#define S_OPERATION_COUNT (WB_COUNT_OF (s_operations))
 
 void
 wbc_model_status (wbc_model_t *self, wbc_level_t level, int64_t wall_ms, const char *format, ...)
@@ -104,7 +105,7 @@ wbc_model_trace (wbc_model_t *self, bool outgoing, const char *name, int64_t ref
     snprintf (entry->name, sizeof (entry->name), "%s", name ? name : "?");
     //  the Interaction of a change carries its id: show that too
     const wb_kvlist_t *interaction = wb_kvlist_list (body, WB_ATTR_INTERACTION);
-    for (size_t index = 0; index < sizeof (s_trace_keys) / sizeof (s_trace_keys [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_trace_keys); index++)
         s_summarise (body, s_trace_keys [index], entry->summary, sizeof (entry->summary));
     if (interaction)
         s_summarise (interaction, WB_ATTR_INTERACTION_ID, entry->summary, sizeof (entry->summary));

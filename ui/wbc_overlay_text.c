@@ -6,9 +6,10 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_overlay_text.h"
+#include "wb_prelude.h"
 
 static void
-s_add (wbc_overlay_text_t *lines, bool heading, const char *format, ...) __attribute__ ((format (printf, 3, 4)));
+s_add (wbc_overlay_text_t *lines, bool heading, const char *format, ...) WB_PRINTF (3, 4);
 
 //  Append one line (cut at WBC_OVERLAY_LINE_SIZE); none past the last.
 static void

@@ -8,11 +8,12 @@
 #include <wchar.h>
 #include <wctype.h>
 #include "wbc_text.h"
+#include "wb_prelude.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"          /* U+2026, one column */
 #define ELLIPSIS_LENGTH (sizeof (ELLIPSIS) - 1)
 #define REPLACEMENT '?'
-#define COUNT_OF(array) (sizeof (array) / sizeof ((array) [0]))
+#define COUNT_OF(array) (WB_COUNT_OF (array))
 
 //  One character of the input as the screen shows it.
 typedef struct {
@@ -46,7 +47,7 @@ static const struct {
 static bool
 s_unsafe_char (wchar_t wide)
 {
-    for (size_t index = 0; index < COUNT_OF (s_unsafe); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_unsafe); index++)
         if (wide >= s_unsafe [index].first && wide <= s_unsafe [index].last)
             return true;
     return false;
@@ -270,7 +271,7 @@ wbc_text_age (time_t then, time_t now, char *out, size_t size)
         //  In unsigned arithmetic the difference of any two times is exact
         uintmax_t seconds = (uintmax_t) now - (uintmax_t) then;
         size_t index = 0;
-        while (index < COUNT_OF (s_age_units) - 1 && seconds >= s_age_units [index].below)
+        while (index < WB_COUNT_OF (s_age_units) - 1 && seconds >= s_age_units [index].below)
             index++;
         const s_age_unit_t *unit = &s_age_units [index];
         written = snprintf (out, size, "%ju%s", seconds / unit->unit, unit->suffix);

@@ -13,12 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "wbc_theme.h"
-
-#if defined (__GNUC__)
-#   define S_PRINTF(fmt, first) __attribute__ ((__format__ (__printf__, fmt, first)))
-#else
-#   define S_PRINTF(fmt, first)
-#endif
+#include "wb_prelude.h"
 
 #define S_SEPARATORS " \t\r\n\v\f"
 #define S_WHAT_MAX 256              /* one line's complaint, before PATH:LINE */
@@ -77,13 +72,12 @@ static const s_name_t s_attrs [] = {
     { "blink", WBC_ATTR_BLINK },
 };
 
-#define S_COUNT(table) (sizeof (table) / sizeof ((table) [0]))
 
-_Static_assert (S_COUNT (s_elements) == WBC_THEME_ELEMENT_COUNT,
+_Static_assert (WB_COUNT_OF (s_elements) == WBC_THEME_ELEMENT_COUNT,
                 "one table row per element id");
 
 /* Write a message into the caller's error buffer, if it gave one. */
-static void S_PRINTF (3, 4)
+static void WB_PRINTF (3, 4)
 s_set_error (char *error, size_t error_size, const char *format, ...)
 {
     if (!error || error_size == 0)
@@ -105,9 +99,7 @@ s_element_valid (wbc_theme_element_t element)
 wbc_theme_t *
 wbc_theme_new (void)
 {
-    wbc_theme_t *self = calloc (1, sizeof (wbc_theme_t));
-    if (!self)
-        return NULL;
+    wbc_theme_t *self = wb_calloc (1, sizeof (wbc_theme_t));
     for (size_t index = 0; index < WBC_THEME_ELEMENT_COUNT; index++)
         self->styles [index] = s_elements [index].colour;
     self->use_colour = true;
@@ -258,7 +250,7 @@ s_lookup_name (const s_name_t *table, size_t count, const char *name, int *value
 static int
 s_parse_colour (const char *token, int *colour)
 {
-    if (s_lookup_name (s_colours, S_COUNT (s_colours), token, colour) == 0)
+    if (s_lookup_name (s_colours, WB_COUNT_OF (s_colours), token, colour) == 0)
         return 0;
     size_t length = strspn (token, "0123456789");
     if (length == 0 || length > 3 || token [length])
@@ -279,7 +271,7 @@ s_parse_attrs (char **save, s_style_t *style, char *what, size_t what_size)
     char *token;
     while ((token = strtok_r (NULL, S_SEPARATORS, save))) {
         int attr;
-        if (s_lookup_name (s_attrs, S_COUNT (s_attrs), token, &attr) == -1) {
+        if (s_lookup_name (s_attrs, WB_COUNT_OF (s_attrs), token, &attr) == -1) {
             snprintf (what, what_size, "unknown attribute '%s'", token);
             return -1;
         }
@@ -370,14 +362,13 @@ wbc_theme_load (wbc_theme_t *self, const char *path, char *error, size_t error_s
     return rc;
 }
 
-/* A fresh string: first, second and third joined; NULL if out of memory. */
+/* A fresh string: first, second and third joined. */
 static char *
 s_join (const char *first, const char *second, const char *third)
 {
     size_t size = strlen (first) + strlen (second) + strlen (third) + 1;
-    char *joined = malloc (size);
-    if (joined)
-        snprintf (joined, size, "%s%s%s", first, second, third);
+    char *joined = wb_malloc (size);
+    snprintf (joined, size, "%s%s%s", first, second, third);
     return joined;
 }
 
@@ -413,7 +404,7 @@ static char *
 s_find_in_dir (const char *dir, const char *name)
 {
     const char *suffixes [] = { ".theme", "" };
-    for (size_t index = 0; index < S_COUNT (suffixes); index++) {
+    for (size_t index = 0; index < WB_COUNT_OF (suffixes); index++) {
         char *base = s_join (dir, "/", name);
         char *path = base ? s_join (base, suffixes [index], "") : NULL;
         free (base);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "wbc_view_internal.h"
+#include "wb_prelude.h"
 #include "wbc_text.h"
 
 /* curses key codes and ours. */
@@ -38,9 +39,7 @@ s_setup_terminal (void)
 wbc_view_t *
 wbc_view_new (bool headless, int columns, int lines, bool colour)
 {
-    wbc_view_t *self = calloc (1, sizeof (wbc_view_t));
-    if (!self)
-        return NULL;
+    wbc_view_t *self = wb_calloc (1, sizeof (wbc_view_t));
     if (headless) {
         //  a virtual terminal nobody sees, sized by resizeterm: never by
         //  setenv (LINES, COLUMNS), which races with getenv in the threads
@@ -141,7 +140,7 @@ wbc_view_use (wbc_view_t *self, wbc_theme_element_t element)
     if (self->theme)
         wbc_theme_get (self->theme, element, &fg, &bg, &attrs);
     attr_t curses_attrs = A_NORMAL;
-    for (size_t index = 0; index < sizeof (s_attrmap) / sizeof (s_attrmap [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_attrmap); index++)
         if (attrs & s_attrmap [index].ours)
             curses_attrs |= s_attrmap [index].curses;
     attr_set (curses_attrs, self->colour ? (short) (element + 1) : 0, NULL);
@@ -186,7 +185,7 @@ wbc_view_read_key (wbc_view_t *self)
         return WBC_KEY_NONE;
     if (type == OK)
         return wbc_key_canonical ((int) wch);
-    for (size_t index = 0; index < sizeof (s_keymap) / sizeof (s_keymap [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_keymap); index++)
         if (s_keymap [index].curses == (int) wch)
             return s_keymap [index].key;
     if ((int) wch >= KEY_F (1) && (int) wch <= KEY_F (12))
@@ -314,7 +313,7 @@ s_key_hint (wbc_draw_t *draw, char *text, size_t size)
     };
     size_t length = (size_t) snprintf (text, size, " %s@%s  ", wbc_model_agent (draw->model),
                                        wbc_model_endpoint (draw->model));
-    for (size_t index = 0; index < sizeof (hints) / sizeof (hints [0]) && length < size; index++) {
+    for (size_t index = 0; index < WB_COUNT_OF (hints) && length < size; index++) {
         int keys [1];
         char name [WBC_KEY_NAME_MAX] = "";
         if (draw->keys && wbc_keys_of_action (draw->keys, hints [index].action, keys, 1) > 0

@@ -28,6 +28,7 @@
 #include "wbc_view.h"
 #include "wb_client.h"
 #include "wb_clock.h"
+#include "wb_prelude.h"
 #include "wb_security.h"
 
 #define SCRIPT_WAIT_MS 10000
@@ -88,14 +89,6 @@ s_usage_error (const char *problem, const char *value)
     fprintf (stderr, "wbconsole: %s%s%s\nTry 'wbconsole --help'.\n", problem, value ? " " : "",
              value ? value : "");
     return 2;
-}
-
-static int64_t
-s_mono_ms (void)
-{
-    struct timespec now;
-    clock_gettime (CLOCK_MONOTONIC, &now);
-    return (int64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }
 
 // ---------------------------------------------------------------- options
@@ -190,7 +183,7 @@ s_settle_settings (s_options_t *options, wbc_keys_t *keys)
         { options->cli_place, config->place }, { options->cli_theme, config->theme },
         { options->cli_cert, config->cert }, { options->cli_server_key, config->server_key },
     };
-    for (size_t index = 0; index < sizeof (overrides) / sizeof (overrides [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (overrides); index++)
         if (overrides [index][0])
             snprintf ((char *) overrides [index][1], WBC_CONFIG_VALUE_MAX, "%s", overrides [index][0]);
     if (options->cli_tenant)
@@ -302,10 +295,10 @@ s_draw (s_console_t *console, int64_t now)
 static void
 s_pass (s_console_t *console, int ms)
 {
-    int64_t now = s_mono_ms ();
+    int64_t now = wb_mono_ms ();
     int wait = wbc_session_wait_ms (console->session, now);
     s_wait (console, wait < ms ? wait : ms);
-    now = s_mono_ms ();
+    now = wb_mono_ms ();
     wbc_session_receive (console->session, now);
     wbc_session_tick (console->session, now);
     if (!console->script)
@@ -342,8 +335,8 @@ s_run_interactive (s_console_t *console)
 static int
 s_script_wait (s_console_t *console, const char *text)
 {
-    int64_t deadline = s_mono_ms () + SCRIPT_WAIT_MS;
-    while (s_mono_ms () < deadline && !s_stop_signal) {
+    int64_t deadline = wb_mono_ms () + SCRIPT_WAIT_MS;
+    while (wb_mono_ms () < deadline && !s_stop_signal) {
         s_pass (console, 50);
         if (wbc_view_contains (console->view, text))
             return 0;
@@ -369,7 +362,7 @@ s_script_keys (s_console_t *console, char *names)
         int key = wbc_key_parse (name);
         if (key == WBC_KEY_NONE)
             return -1;
-        wbc_app_key (console->app, key, s_mono_ms ());
+        wbc_app_key (console->app, key, wb_mono_ms ());
         s_pass (console, 0);
     }
     return 0;
@@ -386,7 +379,7 @@ s_script_type (s_console_t *console, const char *text)
         length = mbrtowc (&character, text, strlen (text), &state);
         if (length == 0 || length > 4)
             return -1;
-        wbc_app_key (console->app, (int) character, s_mono_ms ());
+        wbc_app_key (console->app, (int) character, wb_mono_ms ());
         s_pass (console, 0);
     }
     return 0;
@@ -425,7 +418,7 @@ s_script_advance (s_console_t *console, const char *duration)
     long long count = 0;
     if (sscanf (duration, "%lld%c%c", &count, &unit, &rest) != 2 || count < 0 || count > 36500)
         return -1;
-    for (size_t index = 0; index < sizeof (units) / sizeof (units [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (units); index++)
         if (units [index].unit == unit) {
             if (wb_clock_advance (count * units [index].ms))
                 return -1;      //  the clock is not pinned (no --clock)
