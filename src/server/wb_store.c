@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_store.h"
+#include "wb_prelude.h"
 #include "wb_store_backend.h"
 
 //  The most of a URI an error message shows (the reason must fit after).
@@ -35,7 +36,7 @@ static const s_backend_t s_backends [] = {
     { "sqlite", "sqlite:PATH[?synchronous=normal|full]", wb_store_sqlite_open },
 };
 
-#define S_BACKEND_COUNT (sizeof (s_backends) / sizeof (s_backends [0]))
+#define S_BACKEND_COUNT (WB_COUNT_OF (s_backends))
 
 struct _wb_store_t {
     const wb_store_ops_t *ops;          /* the backend's operations */
@@ -55,9 +56,7 @@ wb_store_new (const wb_store_ops_t *ops, void *backend)
 {
     if (!ops || !backend)
         return NULL;
-    wb_store_t *self = calloc (1, sizeof (wb_store_t));
-    if (!self)
-        return NULL;
+    wb_store_t *self = wb_calloc (1, sizeof (wb_store_t));
     self->ops = ops;
     self->backend = backend;
     return self;

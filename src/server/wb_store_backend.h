@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include "wb_store.h"
+#include "wb_prelude.h"
 
 /* A backend's open function: a store, or NULL with error filled (by
    wb_store_open_error). */
@@ -23,7 +24,7 @@ typedef wb_store_t *(wb_store_open_fn) (const char *uri, const char *target,
    so that the reason shows), REASON from a printf format; return -1. */
 int wb_store_open_error (char *error, size_t error_size, const char *uri,
                          const char *format, ...)
-    __attribute__ ((format (printf, 4, 5)));
+    WB_PRINTF (4, 5);
 
 /* The SQLite backend (wb_store_sqlite.c): target PATH[?OPTIONS]. */
 wb_store_t *wb_store_sqlite_open (const char *uri, const char *target,

@@ -29,6 +29,7 @@
 #include <sqlite3.h>
 #include <czmq.h>
 #include "wb_store_backend.h"
+#include "wb_prelude.h"
 
 #define S_BUSY_TIMEOUT_MS 5000
 
@@ -61,7 +62,7 @@ static const char *s_migrations [] = {
     ") WITHOUT ROWID;",
 };
 
-#define S_SCHEMA_VERSION ((int) (sizeof (s_migrations) / sizeof (s_migrations [0])))
+#define S_SCHEMA_VERSION ((int) (WB_COUNT_OF (s_migrations)))
 
 //  The statements, prepared at open.
 typedef enum {
@@ -616,7 +617,7 @@ static const s_option_t s_options [] = {
     { "synchronous", { "normal", "full", NULL } },
 };
 
-#define S_OPTION_COUNT (sizeof (s_options) / sizeof (s_options [0]))
+#define S_OPTION_COUNT (WB_COUNT_OF (s_options))
 
 //  What a target asks for: the file, and each option's value.
 typedef struct {
@@ -950,20 +951,13 @@ s_open_database (s_sqlite_t *self, const char *uri, const s_target_t *target,
 wb_store_t *
 wb_store_sqlite_open (const char *uri, const char *target_text, char *error, size_t error_size)
 {
-    s_target_t *target = calloc (1, sizeof (s_target_t));
-    s_sqlite_t *self = calloc (1, sizeof (s_sqlite_t));
-    if (self)
-        self->owner_fd = -1;
+    s_target_t *target = wb_calloc (1, sizeof (s_target_t));
+    s_sqlite_t *self = wb_calloc (1, sizeof (s_sqlite_t));
+    self->owner_fd = -1;
     wb_store_t *store = NULL;
-    if (!target || !self)
-        wb_store_open_error (error, error_size, uri, "out of memory");
-    else
     if (s_parse_target (uri, target_text, target, error, error_size) == 0
-    &&  s_open_database (self, uri, target, error, error_size) == 0) {
+    &&  s_open_database (self, uri, target, error, error_size) == 0)
         store = wb_store_new (&s_ops, self);
-        if (!store)
-            wb_store_open_error (error, error_size, uri, "out of memory");
-    }
     if (!store)
         s_close (self);
     free (target);
