@@ -278,6 +278,24 @@ test_degenerate_calls (void **state)
     assert_int_equal (zlistx_size (fixture->sent), 0);
 }
 
+//  One row per message: every request row of the catalogue has its
+//  handler, and no event row has one.
+static void
+test_every_request_row_has_a_route (void **state)
+{
+    (void) state;
+    assert_false (wb_engine_handles (NULL));
+    assert_int_equal (wb_catalog_size (), WB_ROW_COUNT);
+    for (size_t index = 0; index < wb_catalog_size (); index++) {
+        const wb_message_spec_t *spec = wb_catalog_at (index);
+        assert_int_equal (spec->row, index);
+        assert_ptr_equal (wb_catalog_row (spec->row), spec);
+        if (wb_engine_handles (spec) != (spec->kind == WB_KIND_REQUEST))
+            fail_msg ("%s: %s", spec->name, spec->kind == WB_KIND_REQUEST
+                      ? "a request without a handler" : "an event with a handler");
+    }
+}
+
 static void
 test_register_first (void **state)
 {
@@ -850,6 +868,7 @@ main (void)
     zsys_set_logstream (NULL);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_degenerate_calls, s_setup, s_teardown),
+        cmocka_unit_test (test_every_request_row_has_a_route),
         cmocka_unit_test_setup_teardown (test_register_first, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_login_rules, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_phase_get_content, s_setup, s_teardown),
