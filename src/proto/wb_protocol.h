@@ -184,6 +184,9 @@ typedef enum {
 
 /* Where a server binds and a client connects when told nothing else. */
 #define WB_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
+/* What a client submits when told nothing else: an inbound email. */
+#define WB_DEFAULT_MEDIA_TYPE "email"
+#define WB_DEFAULT_INTERACTION_TYPE "Inbound"
 /* The tenant a client logs in to when told nothing else, and as text for
    help screens. */
 #define WB_DEFAULT_TENANT 101
