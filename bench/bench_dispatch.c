@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_engine.h"
-#include "wb_protocol.h"
+#include "wb_requests.h"
 
 #define SUBJECTS 5
 
@@ -32,41 +32,28 @@ s_sink (void *context, wb_msg_t **msg_p)
 {
     s_tally_t *tally = context;
     tally->sent++;
-    tally->errors += strcmp (wb_msg_name (*msg_p), WB_MSG_EVENT_ERROR) == 0;
+    tally->errors += wb_msg_is (*msg_p, WB_ROW_EVENT_ERROR);
     zmsg_t *zmsg = wb_msg_encode (*msg_p);
     zmsg_destroy (&zmsg);
     wb_msg_destroy (msg_p);
     return 0;
 }
 
-//  A request with string attributes given as key, value pairs, NULL-ended.
-static wb_msg_t *
-s_request (const char *name, const char *key, const char *value)
-{
-    wb_msg_t *msg = wb_msg_new (name);
-    if (key)
-        wb_kvlist_add_string (wb_msg_body (msg), key, value);
-    return msg;
-}
+/* The workbin the requests name: a1's drafts. */
+static const wb_workbin_t s_drafts = { "draft", WB_OWNER_AGENT, NULL, "a1" };
 
-//  The request of one kind, addressed to draft@a1 where it names a workbin.
+//  The request of one kind; NULL for an unknown kind.
 static wb_msg_t *
 s_request_of (const char *kind)
 {
-    const char *names [][2] = {
-        { "ping", WB_MSG_REQUEST_PING },
-        { "statistic", WB_MSG_REQUEST_WORKBIN_STATISTIC },
-        { "content", WB_MSG_REQUEST_GET_WORKBIN_CONTENT },
-        { "notifications", WB_MSG_REQUEST_WORKBIN_NOTIFICATIONS },
-    };
-    for (size_t index = 0; index < sizeof (names) / sizeof (names [0]); index++) {
-        if (strcmp (kind, names [index][0]) != 0)
-            continue;
-        wb_msg_t *msg = s_request (names [index][1], index ? WB_ATTR_WORKBIN_TYPE_ID : NULL, "draft");
-        if (index)
-            wb_kvlist_add_string (wb_msg_body (msg), WB_ATTR_WORKBIN_AGENT_ID, "a1");
-        return msg;
-    }
+    if (strcmp (kind, "ping") == 0)
+        return wb_request_ping ();
+    if (strcmp (kind, "statistic") == 0)
+        return wb_request_workbin_statistic (&s_drafts);
+    if (strcmp (kind, "content") == 0)
+        return wb_request_get_workbin_content (&s_drafts, WB_ABSENT, WB_ABSENT);
+    if (strcmp (kind, "notifications") == 0)
+        return wb_request_workbin_notifications (&s_drafts, false);
     return NULL;
 }
 
@@ -87,21 +74,16 @@ s_measured_request (wb_engine_t *engine, zframe_t *routing_id, zmsg_t *zmsg)
 static void
 s_setup (wb_engine_t *engine, zframe_t *routing_id)
 {
-    wb_msg_t *msg = wb_msg_new (WB_MSG_REQUEST_REGISTER_CLIENT);
-    wb_kvlist_add_int (wb_msg_body (msg), WB_ATTR_CLIENT_TYPE, WB_CLIENT_AGENT_APPLICATION);
-    wb_engine_handle (engine, routing_id, &msg, 1000);
-    msg = s_request (WB_MSG_REQUEST_AGENT_LOGIN, WB_ATTR_AGENT_ID, "a1");
-    wb_kvlist_add_int (wb_msg_body (msg), WB_ATTR_TENANT_ID, WB_DEFAULT_TENANT);
-    wb_engine_handle (engine, routing_id, &msg, 1000);
-    for (int count = 0; count < SUBJECTS; count++) {
-        msg = s_request (WB_MSG_REQUEST_SUBMIT, WB_ATTR_MEDIA_TYPE, "email");
-        wb_kvlist_t *body = wb_msg_body (msg);
-        wb_kvlist_add_string (body, WB_ATTR_INTERACTION_TYPE, "Inbound");
-        wb_kvlist_add_string (body, WB_ATTR_WORKBIN_TYPE_ID, "draft");
-        wb_kvlist_add_string (body, WB_ATTR_WORKBIN_AGENT_ID, "a1");
-        wb_kvlist_add_string (body, WB_ATTR_SUBJECT, "An order");
-        wb_engine_handle (engine, routing_id, &msg, 1000);
-    }
+    wb_submission_t submission = { .workbin = s_drafts, .media_type = "email",
+                                   .interaction_type = "Inbound", .subject = "An order" };
+    wb_msg_t *setup [2 + SUBJECTS] = {
+        wb_request_register_client (WB_CLIENT_AGENT_APPLICATION, NULL),
+        wb_request_agent_login (WB_DEFAULT_TENANT, "a1", NULL),
+    };
+    for (int count = 0; count < SUBJECTS; count++)
+        setup [2 + count] = wb_request_submit (&submission);
+    for (size_t index = 0; index < sizeof (setup) / sizeof (setup [0]); index++)
+        wb_engine_handle (engine, routing_id, &setup [index], 1000);
 }
 
 //  Encode count copies of one request, numbered from 1.

@@ -8,7 +8,6 @@
 #include <time.h>
 #include <sys/resource.h>
 #include "bench_util.h"
-#include "wb_store.h"
 
 int64_t
 bench_now_ns (void)

@@ -13,11 +13,13 @@
 /* One row of the table per row of the list; a request's handler is the
    server's business. */
 #define S_REQUEST(symbol, vendor_id, request_needs, request_reads, handler, reply, text, ...) \
-    { .name = WB_MSG_REQUEST_##symbol, .id = vendor_id, .kind = WB_KIND_REQUEST, \
+    { .name = WB_MSG_REQUEST_##symbol, .name_size = sizeof (WB_MSG_REQUEST_##symbol) - 1, \
+      .id = vendor_id, .kind = WB_KIND_REQUEST, \
       .replies = { WB_MSG_##reply }, .attrs = { __VA_ARGS__ }, .summary = text, \
       .row = WB_ROW_REQUEST_##symbol, .needs = request_needs, .reads = request_reads },
 #define S_EVENT(symbol, vendor_id, text, ...) \
-    { .name = WB_MSG_EVENT_##symbol, .id = vendor_id, .kind = WB_KIND_EVENT, \
+    { .name = WB_MSG_EVENT_##symbol, .name_size = sizeof (WB_MSG_EVENT_##symbol) - 1, \
+      .id = vendor_id, .kind = WB_KIND_EVENT, \
       .replies = { NULL }, .attrs = { __VA_ARGS__ }, .summary = text, \
       .row = WB_ROW_EVENT_##symbol },
 
@@ -31,10 +33,15 @@ _Static_assert (MESSAGE_COUNT == WB_ROW_COUNT, "one wb_catalog_row_t per row");
 const wb_message_spec_t *
 wb_catalog_by_name (const char *name)
 {
-    if (!name)
-        return NULL;
-    for (size_t index = 0; index < MESSAGE_COUNT; index++)
-        if (strcmp (s_messages [index].name, name) == 0)
+    return name ? wb_catalog_by_name_bytes (name, strlen (name)) : NULL;
+}
+
+const wb_message_spec_t *
+wb_catalog_by_name_bytes (const void *name, size_t size)
+{
+    for (size_t index = 0; name && index < MESSAGE_COUNT; index++)
+        if (s_messages [index].name_size == size
+        &&  memcmp (s_messages [index].name, name, size) == 0)
             return &s_messages [index];
     return NULL;
 }

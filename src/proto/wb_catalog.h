@@ -53,6 +53,7 @@ typedef struct {
 
 typedef struct {
     const char *name;        /* e.g. "RequestGetWorkbinContent" */
+    size_t name_size;        /* strlen (name) */
     int id;                  /* vendor message id, or ours from 1000 up */
     wb_kind_t kind;
     const char *replies [WB_REPLIES_MAX];  /* success reply names; EventError is implied */
@@ -65,6 +66,8 @@ typedef struct {
 
 /* Look up a message by name or vendor id; NULL if unknown. */
 const wb_message_spec_t *wb_catalog_by_name (const char *name);
+/* The same for a name given as size bytes, not NUL-terminated (a frame). */
+const wb_message_spec_t *wb_catalog_by_name_bytes (const void *name, size_t size);
 const wb_message_spec_t *wb_catalog_by_id (int id);
 /* A row by its name, without a lookup; NULL past WB_ROW_COUNT. */
 const wb_message_spec_t *wb_catalog_row (wb_catalog_row_t row);
