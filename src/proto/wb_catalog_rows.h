@@ -13,7 +13,7 @@
     event that answers it when it succeeds. handler names the server's
     function that handles the request: wb_catalog.c leaves it out, the
     server (wb_engine.c) expands it into its dispatch table, so a request
-    without a handler does not link. Attributes are wb_attr_spec_t rows,
+    without a handler does not build. Attributes are wb_attr_spec_t rows,
     written with the S, I, L, REQ (code) and OPT shorthands that wb_catalog.c
     defines before it expands the list ({ 0 }: none).
 

@@ -10,7 +10,8 @@
 
 /* The handler of each request row of the catalogue, from the same list
    the catalogue is made of: a request row without its wb_engine_ handler
-   does not link, and no handler exists without a row. Events have none. */
+   does not build (undeclared, or not linked), and no handler is reached
+   without a row. Events have none. */
 #define S_ROUTE(symbol, vendor_id, needs, reads, handler, ...) \
     [WB_ROW_REQUEST_##symbol] = handler,
 #define S_NO_ROUTE(...)

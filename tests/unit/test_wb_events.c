@@ -47,7 +47,7 @@ test_degenerate_calls (void **state)
     wb_event_owner_t owner;
     wb_event_pulled_t pulled;
     wb_event_properties_t properties;
-    //  NULL: no message, or nowhere to read it into
+    //  NULL: no message; every field at its default
     assert_int_equal (wb_event_read_ack (NULL, &ack), -1);
     assert_null (ack.interaction_id);
     assert_true (ack.workbin_version == WB_ABSENT);
@@ -66,6 +66,15 @@ test_degenerate_calls (void **state)
     assert_int_equal (wb_event_read_pulled (NULL, &pulled), -1);
     assert_int_equal (wb_event_read_properties (NULL, &properties), -1);
     assert_int_equal (wb_event_sequence (NULL), 0);
+}
+
+//  Nowhere to read into; an empty event; another event than the reader's.
+static void
+test_degenerate_targets (void **state)
+{
+    (void) state;
+    wb_event_ack_t ack;
+    wb_event_content_t content;
     wb_msg_t *msg = wb_msg_new_row (WB_ROW_EVENT_ACK);
     assert_int_equal (wb_event_read_ack (msg, NULL), -1);
     assert_int_equal (wb_event_read_error (msg, NULL), -1);
@@ -311,6 +320,7 @@ main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_degenerate_calls),
+        cmocka_unit_test (test_degenerate_targets),
         cmocka_unit_test (test_too_big_a_page_reads_whole),
         cmocka_unit_test (test_ack_and_error),
         cmocka_unit_test (test_content_page),
