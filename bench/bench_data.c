@@ -200,24 +200,18 @@ bench_site_start (bench_site_t *site)
 
 // ---------------------------------------------------------------- requests
 
-wb_msg_t *
-bench_workbin_request (const char *name, const char *type_id, const char *owner_attribute,
-                       const char *owner_id)
+wb_workbin_t
+bench_drafts (const char *agent_id)
 {
-    wb_msg_t *request = wb_msg_new (name);
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", type_id);
-    wb_kvlist_add_string (wb_msg_body (request), owner_attribute, owner_id);
-    return request;
+    wb_workbin_t drafts = { "draft", WB_OWNER_AGENT, NULL, agent_id };
+    return drafts;
 }
 
 wb_msg_t *
 bench_content_request (const char *agent_id, int64_t from)
 {
-    wb_msg_t *request = bench_workbin_request ("RequestGetWorkbinContent", "draft",
-                                               "WorkbinAgentId", agent_id);
-    if (from > 0)
-        wb_kvlist_add_int (wb_msg_body (request), "From", from);
-    return request;
+    wb_workbin_t drafts = bench_drafts (agent_id);
+    return wb_request_get_workbin_content (&drafts, from > 0 ? from : WB_ABSENT, WB_ABSENT);
 }
 
 wb_client_t *
@@ -225,7 +219,8 @@ bench_client (const char *endpoint, const char *agent_id)
 {
     wb_client_t *client = wb_client_new (endpoint);
     wb_msg_t *error = NULL;
-    int rc = client ? wb_client_open_session (client, agent_id ? 2 : 3, "bench", BENCH_TENANT,
+    wb_client_type_t type = agent_id ? WB_CLIENT_AGENT_APPLICATION : WB_CLIENT_MEDIA_SERVER;
+    int rc = client ? wb_client_open_session (client, type, "bench", BENCH_TENANT,
                                               agent_id, NULL, 10000, &error) : -1;
     if (rc != 0) {
         char line [256] = "no answer";

@@ -11,6 +11,7 @@
 #include "wb_msg.h"
 #include "wb_server.h"
 #include "wb_client.h"
+#include "wb_requests.h"
 
 #define BENCH_TENANT 101
 
@@ -53,10 +54,10 @@ void bench_site_remove (bench_site_t *site);
    reused by later starts, as a restarted server would). NULL on failure. */
 zactor_t *bench_site_start (bench_site_t *site);
 
-/* Requests. */
+/* Requests: an agent's "draft" workbin, and a page of it from from on
+   (0: From left out). */
+wb_workbin_t bench_drafts (const char *agent_id);
 wb_msg_t *bench_content_request (const char *agent_id, int64_t from);
-wb_msg_t *bench_workbin_request (const char *name, const char *type_id,
-                                 const char *owner_attribute, const char *owner_id);
 /* A client with a session: an agent logged in, or a media server when
    agent_id is NULL. NULL (and a note) on failure. */
 wb_client_t *bench_client (const char *endpoint, const char *agent_id);

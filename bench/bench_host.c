@@ -107,8 +107,7 @@ s_time_to_serving (s_host_t *host)
     int64_t start = bench_now_ns ();
     host->server = s_spawn_server (host);
     zsock_connect (probe, "%s", host->endpoint);
-    wb_msg_t *hello = wb_msg_new ("RequestRegisterClient");
-    wb_kvlist_add_int (wb_msg_body (hello), "ClientType", 3);
+    wb_msg_t *hello = wb_request_register_client (WB_CLIENT_MEDIA_SERVER, NULL);
     wb_msg_set_reference_id (hello, 1);
     wb_msg_t *content = bench_content_request ("a0001", 0);
     wb_msg_set_reference_id (content, 2);
@@ -118,7 +117,7 @@ s_time_to_serving (s_host_t *host)
     wb_msg_t *reply;
     while ((reply = wb_msg_recv (probe, NULL, NULL, NULL))) {
         bool done = wb_msg_reference_id (reply) == 2;
-        if (done && strcmp (wb_msg_name (reply), "EventWorkbinContent") == 0)
+        if (done && wb_msg_is (reply, WB_ROW_EVENT_WORKBIN_CONTENT))
             seconds = bench_seconds_since (start);
         wb_msg_destroy (&reply);
         if (done)
@@ -176,10 +175,10 @@ s_idle_clients (s_host_t *host, wb_client_t **clients)
         clients [index] = bench_client (host->endpoint, agent_id);
         if (!clients [index])
             return -1;
-        wb_msg_t *request = bench_workbin_request ("RequestWorkbinNotifications", "draft",
-                                                   "WorkbinAgentId", agent_id);
+        wb_workbin_t drafts = bench_drafts (agent_id);
+        wb_msg_t *request = wb_request_workbin_notifications (&drafts, false);
         wb_msg_t *reply = wb_client_request (clients [index], &request, TIMEOUT_MS);
-        bool acked = reply && strcmp (wb_msg_name (reply), "EventAck") == 0;
+        bool acked = wb_msg_is (reply, WB_ROW_EVENT_ACK);
         wb_msg_destroy (&reply);
         if (!acked)
             return -1;

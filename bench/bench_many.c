@@ -7,6 +7,10 @@
 #include "bench_util.h"
 #include "bench_cases.h"
 #include "bench_raw.h"
+#include "wb_events.h"
+
+/* The workbin of the fan-out: the sales group's team queue. */
+static const wb_workbin_t s_team = { "team", WB_OWNER_AGENT_GROUP, NULL, "sales" };
 
 #define TIMEOUT_MS 10000
 #define FAN_OUT_ROUNDS 15
@@ -26,7 +30,7 @@ s_read_ours (void *client)
     size_t deliveries = 0;
     wb_msg_t *msg;
     while ((msg = wb_client_receive (client))) {
-        if (strcmp (wb_msg_name (msg), "EventWorkbinContentChanged") == 0) {
+        if (wb_msg_is (msg, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED)) {
             if (deliveries++ == 0 && s_event_sizes [2] == 0)
                 bench_msg_frame_sizes (msg, s_event_sizes);
         }
@@ -133,10 +137,9 @@ s_fan_out_connect (s_fan_out_t *fan, const char *endpoint, const char *raw_endpo
         wb_client_t *client = bench_client (endpoint, NULL);
         if (!client)
             return -1;
-        wb_msg_t *request = bench_workbin_request ("RequestWorkbinNotifications", "team",
-                                                   "WorkbinGroupId", "sales");
+        wb_msg_t *request = wb_request_workbin_notifications (&s_team, false);
         wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
-        bool acked = reply && strcmp (wb_msg_name (reply), "EventAck") == 0;
+        bool acked = wb_msg_is (reply, WB_ROW_EVENT_ACK);
         wb_msg_destroy (&reply);
         fan->ours.clients [index] = client;
         fan->ours.items [index] = (zmq_pollitem_t) { zsock_resolve (wb_client_socket (client)),
@@ -155,11 +158,11 @@ s_fan_out_connect (s_fan_out_t *fan, const char *endpoint, const char *raw_endpo
 static double
 s_fan_out_ours (s_fan_out_t *fan, bench_samples_t *samples)
 {
-    wb_msg_t *request = bench_workbin_request ("RequestSubmit", "team", "WorkbinGroupId", "sales");
-    wb_kvlist_add_string (wb_msg_body (request), "MediaType", "email");
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionType", "Inbound");
-    wb_kvlist_add_string (wb_msg_body (request), "Subject", "Re: order 123456 delivery date");
-    wb_kvlist_add_string (wb_msg_body (request), "FromAddress", "customer123@example.com");
+    wb_submission_t submission = { .workbin = s_team, .media_type = "email",
+                                   .interaction_type = "Inbound",
+                                   .subject = "Re: order 123456 delivery date",
+                                   .from_address = "customer123@example.com" };
+    wb_msg_t *request = wb_request_submit (&submission);
     wb_msg_set_reference_id (request, 1000000);
     bench_msg_frame_sizes (request, fan->submit_sizes);
     int64_t start = bench_now_ns ();
@@ -169,7 +172,7 @@ s_fan_out_ours (s_fan_out_t *fan, bench_samples_t *samples)
     zsock_set_rcvtimeo (wb_client_socket (fan->sender), TIMEOUT_MS);
     wb_codec_status_t status;
     wb_msg_t *reply = wb_msg_recv (wb_client_socket (fan->sender), &status, NULL, NULL);
-    bool acked = reply && strcmp (wb_msg_name (reply), "EventAck") == 0;
+    bool acked = wb_msg_is (reply, WB_ROW_EVENT_ACK);
     wb_msg_destroy (&reply);
     return acked ? seconds : -1;
 }
@@ -294,21 +297,15 @@ static int
 s_storm_send (s_storm_client_t *self)
 {
     wb_msg_t *request = NULL;
-    if (self->step == STEP_REGISTER) {
-        request = wb_msg_new ("RequestRegisterClient");
-        wb_kvlist_add_int (wb_msg_body (request), "ClientType", 2);
-        wb_kvlist_add_string (wb_msg_body (request), "ClientName", "bench");
-    }
+    wb_workbin_t drafts = bench_drafts (self->agent_id);
+    if (self->step == STEP_REGISTER)
+        request = wb_request_register_client (WB_CLIENT_AGENT_APPLICATION, "bench");
     else
-    if (self->step == STEP_LOGIN) {
-        request = wb_msg_new ("RequestAgentLogin");
-        wb_kvlist_add_int (wb_msg_body (request), "TenantId", BENCH_TENANT);
-        wb_kvlist_add_string (wb_msg_body (request), "AgentId", self->agent_id);
-    }
+    if (self->step == STEP_LOGIN)
+        request = wb_request_agent_login (BENCH_TENANT, self->agent_id, NULL);
     else
     if (self->step == STEP_SUBSCRIBE)
-        request = bench_workbin_request ("RequestWorkbinNotifications", "draft",
-                                         "WorkbinAgentId", self->agent_id);
+        request = wb_request_workbin_notifications (&drafts, false);
     else
         request = bench_content_request (self->agent_id, self->from);
     return wb_client_send (self->client, &request) < 0 ? -1 : 0;
@@ -318,16 +315,17 @@ s_storm_send (s_storm_client_t *self)
 static int
 s_storm_advance (s_storm_client_t *self, wb_msg_t *reply)
 {
-    if (strcmp (wb_msg_name (reply), "EventError") == 0) {
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         char line [256];
         wb_msg_print (reply, line, sizeof (line));
         bench_note ("storm: %s step %d: %s", self->agent_id, self->step, line);
         return -1;
     }
     if (self->step == STEP_FETCH) {
-        wb_kvlist_t *body = wb_msg_body (reply);
-        self->from += (int64_t) wb_kvlist_size (wb_kvlist_list (body, "Interactions"));
-        if (self->from >= wb_kvlist_int_or (body, "TotalCount", 0)) {
+        wb_event_content_t page;
+        wb_event_read_content (reply, &page);
+        self->from += (int64_t) wb_kvlist_size (page.interactions);
+        if (self->from >= page.total_count) {
             self->step = STEP_DONE;
             self->done_ns = bench_now_ns ();
             return 0;

@@ -51,7 +51,7 @@ s_trip_ours (wb_client_t *client, bench_samples_t *samples, size_t request_sizes
         int64_t start = bench_now_ns ();
         wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
         double spent = (double) (bench_now_ns () - start) / 1000.0;
-        if (!reply || strcmp (wb_msg_name (reply), "EventWorkbinContent") != 0)
+        if (!wb_msg_is (reply, WB_ROW_EVENT_WORKBIN_CONTENT))
             return -1;
         if (!keep && count == 0)
             bench_msg_frame_sizes (reply, reply_sizes);

@@ -33,9 +33,8 @@ s_writer_send (s_writer_t *self, size_t slot)
     char id [32];
     bench_interaction_id (id, sizeof (id), self->first + (int64_t) slot);
     self->in_second [slot] = !self->in_second [slot];
-    wb_msg_t *request = bench_workbin_request ("RequestPlaceInWorkbin", "draft", "WorkbinAgentId",
-                                               self->in_second [slot] ? "a0002" : "a0001");
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", id);
+    wb_workbin_t target = bench_drafts (self->in_second [slot] ? "a0002" : "a0001");
+    wb_msg_t *request = wb_request_place_in_workbin (id, &target, NULL);
     self->queue [self->tail++ % (WINDOW * 2)] = slot;
     return wb_client_send (self->client, &request) < 0 ? -1 : 0;
 }
@@ -47,7 +46,7 @@ s_writer_read (s_writer_t *self, bool sending, int64_t *acks)
 {
     wb_msg_t *reply;
     while ((reply = wb_client_receive (self->client))) {
-        bool acked = strcmp (wb_msg_name (reply), "EventAck") == 0;
+        bool acked = wb_msg_is (reply, WB_ROW_EVENT_ACK);
         if (!acked) {
             char line [256];
             wb_msg_print (reply, line, sizeof (line));

@@ -9,6 +9,10 @@
 #include "wb_client.h"
 #include "wb_clock.h"
 #include "wb_error.h"
+#include "wb_events.h"
+#include "wb_requests.h"
+
+#define WBC_CLIENT_NAME "wbconsole"
 
 typedef enum {
     KIND_REGISTER, KIND_LOGIN, KIND_TYPES, KIND_CONTENT, KIND_SUBSCRIBE, KIND_CANCEL,
@@ -52,6 +56,11 @@ static void
 s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_id,
         const char *owner_id, int64_t now_ms)
 {
+    if (!request) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                          "a request could not be made: a value is over the protocol's limits");
+        return;
+    }
     s_pending_t *pending = zmalloc (sizeof (s_pending_t));
     pending->kind = kind;
     snprintf (pending->type_id, sizeof (pending->type_id), "%s", type_id ? type_id : "");
@@ -71,40 +80,34 @@ s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_
     zlistx_add_end (self->pending, pending);
 }
 
-static wb_msg_t *
-s_workbin_request (const char *name, const char *type_id, const char *owner_attribute,
-                   const char *owner_id)
+//  The workbin a pane (or a sidebar entry) shows, as requests name it.
+static wb_workbin_t
+s_workbin (const char *type_id, const char *owner_attribute, const char *owner_id)
 {
-    wb_msg_t *request = wb_msg_new (name);
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", type_id);
-    wb_kvlist_add_string (wb_msg_body (request), owner_attribute, owner_id);
-    return request;
+    wb_workbin_t workbin = { type_id, 0, owner_attribute, owner_id };
+    return workbin;
 }
 
 static void
 s_send_register (wbc_session_t *self, int64_t now_ms)
 {
-    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
-    wb_kvlist_add_int (wb_msg_body (request), "ClientType", 2);
-    wb_kvlist_add_string (wb_msg_body (request), "ClientName", "wbconsole");
+    wb_msg_t *request = wb_request_register_client (WB_CLIENT_AGENT_APPLICATION, WBC_CLIENT_NAME);
     s_send (self, request, KIND_REGISTER, NULL, NULL, now_ms);
 }
 
 static void
 s_send_content (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64_t now_ms)
 {
-    wb_msg_t *request = s_workbin_request ("RequestGetWorkbinContent", pane->type_id,
-                                           pane->owner_attribute, pane->owner_id);
-    wb_kvlist_add_int (wb_msg_body (request), "From", from);
+    wb_workbin_t workbin = s_workbin (pane->type_id, pane->owner_attribute, pane->owner_id);
+    wb_msg_t *request = wb_request_get_workbin_content (&workbin, from, WB_ABSENT);
     s_send (self, request, KIND_CONTENT, pane->type_id, pane->owner_id, now_ms);
 }
 
 static void
 s_send_subscribe (wbc_session_t *self, wbc_pane_t *pane, int64_t now_ms)
 {
-    wb_msg_t *request = s_workbin_request ("RequestWorkbinNotifications", pane->type_id,
-                                           pane->owner_attribute, pane->owner_id);
-    wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", 1);
+    wb_workbin_t workbin = s_workbin (pane->type_id, pane->owner_attribute, pane->owner_id);
+    wb_msg_t *request = wb_request_workbin_notifications (&workbin, true);
     s_send (self, request, KIND_SUBSCRIBE, pane->type_id, pane->owner_id, now_ms);
 }
 
@@ -159,10 +162,11 @@ s_pane_of (wbc_session_t *self, const s_pending_t *pending, int *index)
 static void
 s_status_error (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply)
 {
-    const wb_kvlist_t *body = wb_msg_body (reply);
-    const char *text = wb_kvlist_string (body, "ErrorDescription");
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "EventError %" PRId64 " %s  (%s)",
-                      wb_kvlist_int_or (body, "ErrorCode", 0), text ? text : "", pending->what);
+    wb_event_error_t error;
+    wb_event_read_error (reply, &error);
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                      WB_MSG_EVENT_ERROR " %" PRId64 " %s  (%s)", error.code, error.description,
+                      pending->what);
 }
 
 static void
@@ -175,27 +179,25 @@ s_status_ack (wbc_session_t *self, const s_pending_t *pending, const char *event
 static void
 s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
 {
-    if (streq (wb_msg_name (reply), "EventError")) {
-        int64_t code = wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", 0);
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
+        wb_event_error_t error;
+        wb_event_read_error (reply, &error);
         s_status_error (self, pending, reply);
         //  still logged in from before a restart of ours: wait for expiry
-        if (code == WB_ERR_AGENT_ALREADY_LOGGED_IN)
+        if (error.code == WB_ERR_AGENT_ALREADY_LOGGED_IN)
             s_connection_lost (self, "agent still logged in on an old connection", now_ms, 5000);
         else
             wbc_model_set_connection (self->model, WBC_OFFLINE);
         return;
     }
     if (pending->kind == KIND_REGISTER) {
-        wb_msg_t *request = wb_msg_new ("RequestAgentLogin");
-        wb_kvlist_add_int (wb_msg_body (request), "TenantId", self->tenant_id);
-        wb_kvlist_add_string (wb_msg_body (request), "AgentId", self->agent_id);
-        if (*self->place_id)
-            wb_kvlist_add_string (wb_msg_body (request), "PlaceId", self->place_id);
+        wb_msg_t *request = wb_request_agent_login (self->tenant_id, self->agent_id,
+                                                    *self->place_id ? self->place_id : NULL);
         s_send (self, request, KIND_LOGIN, NULL, NULL, now_ms);
     }
     else
     if (pending->kind == KIND_LOGIN)
-        s_send (self, wb_msg_new ("RequestWorkbinTypesInfo"), KIND_TYPES, NULL, NULL, now_ms);
+        s_send (self, wb_request_workbin_types_info (WB_ABSENT), KIND_TYPES, NULL, NULL, now_ms);
     else {
         wbc_model_set_workbin_types (self->model, wb_msg_body (reply));
         wbc_model_set_connection (self->model, WBC_CONNECTED);
@@ -212,7 +214,7 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
 {
     int index;
     wbc_pane_t *pane = s_pane_of (self, pending, &index);
-    if (streq (wb_msg_name (reply), "EventError")) {
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         s_status_error (self, pending, reply);
         if (pane)
             pane->loading = false;
@@ -228,7 +230,7 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
     if (next > 0)
         s_send_content (self, pane, next, now_ms);
     else
-        s_status_ack (self, pending, "EventWorkbinContent");
+        s_status_ack (self, pending, WB_MSG_EVENT_WORKBIN_CONTENT);
 }
 
 static void
@@ -237,7 +239,7 @@ s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
     (void) now_ms;
     int index;
     wbc_pane_t *pane = s_pane_of (self, pending, &index);
-    if (streq (wb_msg_name (reply), "EventError")) {
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         s_status_error (self, pending, reply);
         if (pane && pending->kind == KIND_SUBSCRIBE)
             wbc_model_set_want_live (self->model, (size_t) index, false);
@@ -245,7 +247,7 @@ s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
             wbc_model_set_live (self->model, (size_t) index, false);   //  the server says we were not subscribed
     }
     else {
-        s_status_ack (self, pending, "EventAck");
+        s_status_ack (self, pending, WB_MSG_EVENT_ACK);
         if (pane)
             wbc_model_set_live (self->model, (size_t) index, pending->kind == KIND_SUBSCRIBE);
     }
@@ -256,7 +258,7 @@ static void
 s_on_action (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
 {
     (void) now_ms;
-    if (streq (wb_msg_name (reply), "EventError"))
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR))
         s_status_error (self, pending, reply);
     else
         s_status_ack (self, pending, wb_msg_name (reply));
@@ -266,8 +268,9 @@ s_on_action (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, i
 static void
 s_on_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
 {
-    int64_t code = wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", 0);
-    if (streq (wb_msg_name (reply), "EventError") && code == WB_ERR_NOT_REGISTERED
+    wb_event_error_t error;
+    wb_event_read_error (reply, &error);
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR) && error.code == WB_ERR_NOT_REGISTERED
     &&  pending->kind != KIND_REGISTER) {
         //  the server restarted or expired us: open the session again
         s_connection_lost (self, "the server no longer knows this session", now_ms, 0);
@@ -313,29 +316,36 @@ s_resubscribe_all (wbc_session_t *self, int64_t now_ms)
     }
 }
 
+//  An unsolicited EventError: say it; dropped subscriptions are renewed.
+static void
+s_on_event_error (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
+{
+    wb_event_error_t error;
+    wb_event_read_error (event, &error);
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                      WB_MSG_EVENT_ERROR " %" PRId64 " %s", error.code, error.description);
+    if (error.code == WB_ERR_SUBSCRIPTIONS_DROPPED)
+        s_resubscribe_all (self, now_ms);
+}
+
 static void
 s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
 {
-    const wb_kvlist_t *body = wb_msg_body (event);
-    int64_t sequence = wb_kvlist_int_or (body, "EventSequence", 0);
+    int64_t sequence = wb_event_sequence (event);
     bool gap = sequence && self->event_sequence && sequence != self->event_sequence + 1;
     if (sequence)
         self->event_sequence = sequence;
-    if (streq (wb_msg_name (event), "EventError")) {
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "EventError %" PRId64 " %s",
-                          wb_kvlist_int_or (body, "ErrorCode", 0),
-                          wb_kvlist_string (body, "ErrorDescription"));
-        if (wb_kvlist_int_or (body, "ErrorCode", 0) == WB_ERR_SUBSCRIPTIONS_DROPPED)
-            s_resubscribe_all (self, now_ms);
+    if (wb_msg_is (event, WB_ROW_EVENT_ERROR)) {
+        s_on_event_error (self, event, now_ms);
         return;
     }
     if (gap) {
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "events were lost: fetching again");
         s_resubscribe_all (self, now_ms);
     }
-    if (streq (wb_msg_name (event), "EventPropertiesChanged"))
+    if (wb_msg_is (event, WB_ROW_EVENT_PROPERTIES_CHANGED))
         return;             //  about an interaction we handle: no pane shows it
-    if (!streq (wb_msg_name (event), "EventWorkbinContentChanged")) {
+    if (!wb_msg_is (event, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED)) {
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
                           "ignored an unsolicited %s from the server", wb_msg_name (event));
         return;
@@ -447,7 +457,7 @@ wbc_session_close (wbc_session_t *self, int timeout_ms)
 {
     if (!self || wbc_model_connection (self->model) != WBC_CONNECTED)
         return;
-    wb_msg_t *request = wb_msg_new ("RequestUnregisterClient");
+    wb_msg_t *request = wb_request_unregister_client ();
     wb_msg_t *reply = wb_client_request (self->client, &request, timeout_ms);
     wb_msg_destroy (&reply);
 }
@@ -490,7 +500,7 @@ wbc_session_tick (wbc_session_t *self, int64_t now_ms)
         }
     if (wbc_model_connection (self->model) == WBC_CONNECTED
     &&  now_ms - self->last_sent_ms >= WBC_KEEPALIVE_MS)
-        s_send (self, wb_msg_new ("RequestPing"), KIND_PING, NULL, NULL, now_ms);
+        s_send (self, wb_request_ping (), KIND_PING, NULL, NULL, now_ms);
 }
 
 int
@@ -529,7 +539,8 @@ wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms)
         char type_id [WBC_ID_MAX];
         snprintf (type_id, sizeof (type_id), "%.*s", (int) strcspn (name, "@"), name);
         const char *owner = strchr (name, '@') ? strchr (name, '@') + 1 : self->agent_id;
-        s_send (self, s_workbin_request ("RequestGetWorkbinContent", type_id, "WorkbinAgentId", owner),
+        wb_workbin_t workbin = { type_id, WB_OWNER_AGENT, NULL, owner };
+        s_send (self, wb_request_get_workbin_content (&workbin, WB_ABSENT, WB_ABSENT),
                 KIND_PROBE, type_id, owner, now_ms);
         return;
     }
@@ -580,8 +591,8 @@ wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms)
     if (!pane)
         return;
     wbc_model_set_want_live (self->model, pane_index, false);
-    s_send (self, s_workbin_request ("RequestCancelWorkbinNotifications", pane->type_id,
-                                     pane->owner_attribute, pane->owner_id),
+    wb_workbin_t workbin = s_workbin (pane->type_id, pane->owner_attribute, pane->owner_id);
+    s_send (self, wb_request_cancel_workbin_notifications (&workbin),
             KIND_CANCEL, pane->type_id, pane->owner_id, now_ms);
 }
 
@@ -589,28 +600,21 @@ void
 wbc_session_place (wbc_session_t *self, const char *interaction_id,
                    const wbc_sidebar_entry_t *target, int64_t now_ms)
 {
-    wb_msg_t *request = s_workbin_request ("RequestPlaceInWorkbin", target->type_id,
-                                           target->owner_attribute, target->owner_id);
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", interaction_id);
+    wb_workbin_t workbin = s_workbin (target->type_id, target->owner_attribute, target->owner_id);
+    wb_msg_t *request = wb_request_place_in_workbin (interaction_id, &workbin, NULL);
     s_send (self, request, KIND_PLACE, target->type_id, target->owner_id, now_ms);
 }
 
 void
 wbc_session_pull (wbc_session_t *self, const char *interaction_id, int64_t now_ms)
 {
-    wb_msg_t *request = wb_msg_new ("RequestPull");
-    wb_kvlist_t *parameters = wb_kvlist_new ();
-    wb_kvlist_add_string (parameters, "InteractionId", interaction_id);
-    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
-    s_send (self, request, KIND_PULL, NULL, NULL, now_ms);
+    s_send (self, wb_request_pull (interaction_id), KIND_PULL, NULL, NULL, now_ms);
 }
 
 void
 wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t now_ms)
 {
-    wb_msg_t *request = wb_msg_new ("RequestStopProcessing");
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", interaction_id);
-    s_send (self, request, KIND_STOP, NULL, NULL, now_ms);
+    s_send (self, wb_request_stop_processing (interaction_id), KIND_STOP, NULL, NULL, now_ms);
 }
 
 void

@@ -29,6 +29,7 @@
 #include "wb_client.h"
 #include "wb_clock.h"
 #include "wb_prelude.h"
+#include "wb_protocol.h"
 #include "wb_security.h"
 
 #define SCRIPT_WAIT_MS 10000
@@ -47,10 +48,10 @@ static const char *s_usage =
     "The workbin console: workbins side by side, live changes, every reply on the\n"
     "status line, and the message trace.\n"
     "\n"
-    "  -e, --endpoint ENDPOINT  the server (default $WB_ENDPOINT, else tcp://127.0.0.1:7120)\n"
+    "  -e, --endpoint ENDPOINT  the server (default $WB_ENDPOINT, else " WB_DEFAULT_ENDPOINT ")\n"
     "  -a, --agent AGENT        log in as AGENT (required, here or in the config)\n"
     "  -p, --place PLACE        log in at PLACE (default: the agent's own)\n"
-    "  -t, --tenant TENANT      tenant id (default 101)\n"
+    "  -t, --tenant TENANT      tenant id (default " WB_DEFAULT_TENANT_TEXT ")\n"
     "  -o, --open WB            open TYPE or TYPE@OWNER at start; repeatable\n"
     "      --no-watch           do not subscribe to panes as they open\n"
     "      --theme NAME         colour theme: default, light, dark, mono, high-contrast\n"

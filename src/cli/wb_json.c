@@ -1,6 +1,7 @@
 /*  wb_json: protocol messages and key/value lists as JSON. See wb_json.h. */
 #include <string.h>
 #include "wb_json.h"
+#include "wb_protocol.h"
 
 //  The protocol's collections: lists whose entries all carry one key.
 //  They become JSON arrays whatever their size.
@@ -8,9 +9,9 @@ static const struct {
     const char *list;
     const char *item;
 } s_collections [] = {
-    { "Interactions", "Interaction" },
-    { "WorkbinTypes", "WorkbinTypeInfo" },
-    { "Owners", "Owner" },
+    { WB_ATTR_INTERACTIONS, WB_ATTR_INTERACTION },
+    { WB_ATTR_WORKBIN_TYPES, WB_ATTR_WORKBIN_TYPE_INFO },
+    { WB_ATTR_OWNERS, WB_ATTR_OWNER },
 };
 
 #define COLLECTION_COUNT (sizeof (s_collections) / sizeof (s_collections [0]))
@@ -174,7 +175,7 @@ wb_json_from_msg (const wb_msg_t *msg)
         return NULL;
     json_t *body = wb_json_from_kvlist (wb_msg_body_const (msg));
     json_t *object = json_pack ("{s:s, s:I}", "message", wb_msg_name (msg),
-                                "ReferenceId", (json_int_t) wb_msg_reference_id (msg));
+                                WB_ATTR_REFERENCE_ID, (json_int_t) wb_msg_reference_id (msg));
     if (!body || !object || json_object_update_missing (object, body) == -1) {
         json_decref (object);
         object = NULL;

@@ -17,11 +17,11 @@
 #include "config.h"
 #include "wbctl.h"
 #include "wb_clock.h"
+#include "wb_events.h"
 #include "wb_json.h"
+#include "wb_requests.h"
 #include "wb_security.h"
 
-#define WBCTL_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
-#define WBCTL_DEFAULT_TENANT 101
 #define WBCTL_DEFAULT_TIMEOUT_MS 5000
 #define WBCTL_GOODBYE_TIMEOUT_MS 1000
 #define WBCTL_CLIENT_NAME "wbctl"
@@ -87,11 +87,11 @@ typedef struct {
 enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY, OPTION_CLOCK };
 
 static const s_global_option_t s_global_options [] = {
-    { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WBCTL_DEFAULT_ENDPOINT ")" },
+    { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WB_DEFAULT_ENDPOINT ")" },
     { 'a', "agent", "AGENT", "register as an agent application and log in as AGENT\n"
                              "(default: register as a media server, no login)" },
     { 'p', "place", "PLACE", "log in at PLACE (default: the agent's own place)" },
-    { 't', "tenant", "TENANT", "the tenant id (default 101)" },
+    { 't', "tenant", "TENANT", "the tenant id (default " WB_DEFAULT_TENANT_TEXT ")" },
     { 'n', "name", "NAME", "the ClientName to register with (default wbctl)" },
     { 'j', "json", NULL, "print every message the command receives as JSON,\none object per line" },
     { OPTION_TIMEOUT, "timeout", "SEC", "wait at most SEC seconds for each reply (default 5)" },
@@ -270,43 +270,29 @@ wbctl_check_reply (const wb_msg_t *reply, const char *expected)
     const char *name = wb_msg_name (reply);
     if (streq (name, expected))
         return WBCTL_OK;
-    if (!streq (name, "EventError")) {
+    if (!wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         fprintf (stderr, "wbctl: unexpected reply %s (expected %s)\n", name, expected);
         return WBCTL_EVENT_ERROR;
     }
-    const wb_kvlist_t *body = wb_msg_body_const (reply);
-    const char *text = wb_kvlist_string (body, "ErrorDescription");
-    fprintf (stderr, "EventError %" PRId64 " %s\n", wb_kvlist_int_or (body, "ErrorCode", 0),
-             text ? text : "");
+    wb_event_error_t error;
+    wb_event_read_error (reply, &error);
+    fprintf (stderr, WB_MSG_EVENT_ERROR " %" PRId64 " %s\n", error.code, error.description);
     return WBCTL_EVENT_ERROR;
 }
 
 // ---------------------------------------------------------------- workbins
 
 int
-wbctl_resolve (wbctl_t *self, const char *name, wb_kvlist_t *attributes)
+wbctl_resolve (wbctl_t *self, const char *name, wbctl_workbin_t *workbin)
 {
     char error [512] = "";
-    if (wb_workbin_types_resolve (self->types, name, attributes, error, sizeof (error)) == 0)
+    if (wb_workbin_types_resolve (self->types, name, &workbin->workbin, workbin->type_id,
+                                  error, sizeof (error)) == 0) {
+        wb_workbin_label (&workbin->workbin, workbin->label, sizeof (workbin->label));
         return WBCTL_OK;
+    }
     fprintf (stderr, "wbctl: %s\n", error);
     return WBCTL_USAGE;
-}
-
-static const char *s_owner_attributes [] = {
-    "WorkbinAgentId", "WorkbinPlaceId", "WorkbinPlaceGroupId", "WorkbinGroupId",
-};
-
-const char *
-wbctl_workbin_label (const wb_kvlist_t *attributes, char *buffer, size_t size)
-{
-    const char *type_id = wb_kvlist_string (attributes, "WorkbinTypeId");
-    const char *owner = NULL;
-    for (size_t index = 0; !owner && index < 4; index++)
-        owner = wb_kvlist_string (attributes, s_owner_attributes [index]);
-    snprintf (buffer, size, "%s%s%s", type_id ? type_id : "?", owner ? "@" : "",
-              owner ? owner : "");
-    return buffer;
 }
 
 //  True if text is an integer in its plain form that fits in 64 bits.
@@ -356,16 +342,21 @@ wbctl_add_assignment (wb_kvlist_t *list, const char *assignment)
 int
 wbctl_load_types (wbctl_t *self)
 {
-    wb_msg_t *request = wb_msg_new ("RequestWorkbinTypesInfo");
-    wb_kvlist_add_int (wb_msg_body (request), "TenantId", self->tenant_id);
+    wb_msg_t *request = wb_request_workbin_types_info (self->tenant_id);
     wb_msg_t *reply = wb_client_request (self->client, &request, self->timeout_ms);
     if (!reply)
         return s_no_reply_status (self);
-    int status = wbctl_check_reply (reply, "EventWorkbinTypesInfo");
+    int status = wbctl_check_reply (reply, WB_MSG_EVENT_WORKBIN_TYPES_INFO);
     if (status == WBCTL_OK)
         self->types = wb_workbin_types_new (wb_msg_body_const (reply));
     wb_msg_destroy (&reply);
     return status;
+}
+
+wb_client_type_t
+wbctl_client_type (const wbctl_t *self)
+{
+    return self->agent_id ? WB_CLIENT_AGENT_APPLICATION : WB_CLIENT_MEDIA_SERVER;
 }
 
 //  Register, log in if an agent was named, and load the types if needed.
@@ -376,13 +367,13 @@ s_open (wbctl_t *self, const wbctl_command_t *command)
     if (!self->client)
         return s_usage_error ("not a valid endpoint:", self->endpoint);
     wb_msg_t *error = NULL;
-    int rc = wb_client_open_session (self->client, self->agent_id ? 2 : 3, self->client_name,
+    int rc = wb_client_open_session (self->client, wbctl_client_type (self), self->client_name,
                                      self->tenant_id, self->agent_id, self->place_id,
                                      self->timeout_ms, &error);
     if (rc == -1)
         return s_no_reply_status (self);
     if (rc == 1) {
-        wbctl_check_reply (error, "EventAck");
+        wbctl_check_reply (error, WB_MSG_EVENT_ACK);
         wb_msg_destroy (&error);
         return WBCTL_EVENT_ERROR;
     }
@@ -395,7 +386,7 @@ void
 wbctl_goodbye (wbctl_t *self)
 {
     wbctl_interrupted_clear ();
-    wb_msg_t *request = wb_msg_new ("RequestUnregisterClient");
+    wb_msg_t *request = wb_request_unregister_client ();
     wb_msg_t *reply = wb_client_request (self->client, &request, WBCTL_GOODBYE_TIMEOUT_MS);
     wb_msg_destroy (&reply);
 }
@@ -464,8 +455,8 @@ main (int argc, char *argv [])
 {
     s_set_locale ();
     setvbuf (stdout, NULL, _IOLBF, 0);
-    wbctl_t self = { .endpoint = s_environment ("WB_ENDPOINT", WBCTL_DEFAULT_ENDPOINT),
-                     .client_name = WBCTL_CLIENT_NAME, .tenant_id = WBCTL_DEFAULT_TENANT,
+    wbctl_t self = { .endpoint = s_environment ("WB_ENDPOINT", WB_DEFAULT_ENDPOINT),
+                     .client_name = WBCTL_CLIENT_NAME, .tenant_id = WB_DEFAULT_TENANT,
                      .timeout_ms = WBCTL_DEFAULT_TIMEOUT_MS,
                      .cert_path = s_environment ("WB_CERT", NULL),
                      .server_key_path = s_environment ("WB_SERVER_KEY", NULL) };

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "wb_client.h"
+#include "wb_protocol.h"
+#include "wb_workbin.h"
 #include "wb_workbin_types.h"
 
 /* Exit statuses (doc/wbctl.1, EXIT STATUS). */
@@ -139,11 +141,21 @@ void wbctl_print_no_answer (const wbctl_t *self);
 /* Print a message's line in --json mode; nothing otherwise. */
 void wbctl_print_json (const wbctl_t *self, const wb_msg_t *msg);
 
-/* Resolve a workbin name into attributes (WorkbinTypeId and the owner).
-   Return 0, or WBCTL_USAGE after printing why. */
-int wbctl_resolve (wbctl_t *self, const char *name, wb_kvlist_t *attributes);
-/* "TYPE@OWNER" from a list holding WorkbinTypeId and an owner id. */
-const char *wbctl_workbin_label (const wb_kvlist_t *attributes, char *buffer, size_t size);
+/* A workbin named on the command line, resolved: the workbin requests
+   name (its type id points into type_id, so keep the struct where it is)
+   and its label, "TYPE@OWNER". */
+typedef struct {
+    wb_workbin_t workbin;
+    char type_id [WB_KEY_MAX + 1];
+    char label [256];
+} wbctl_workbin_t;
+
+/* Resolve a workbin name. Return 0, or WBCTL_USAGE after printing why. */
+int wbctl_resolve (wbctl_t *self, const char *name, wbctl_workbin_t *workbin);
+
+/* How this run registers: an agent application if it logs an agent in,
+   else a media server. */
+wb_client_type_t wbctl_client_type (const wbctl_t *self);
 
 /* Turn "KEY=VALUE" into an entry of list: an int when VALUE is an integer
    in its plain form (optional '-', digits, no leading zero, 64 bits), a

@@ -10,6 +10,8 @@
 #include <time.h>
 #include "wbctl.h"
 #include "wb_clock.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 #include "wb_security.h"
 
 #define WBCTL_PING_INTERVAL_MS 5000   /* well within the server's 10 s rule */
@@ -378,17 +380,22 @@ typedef struct {
 } s_name_t;
 
 static const s_name_t s_states [] = {
-    { 0, "Queued" }, { 1, "Cached" }, { 2, "Routing" }, { 3, "Handling" },
+    { WB_STATE_QUEUED, "Queued" }, { WB_STATE_CACHED, "Cached" },
+    { WB_STATE_ROUTING, "Routing" }, { WB_STATE_HANDLING, "Handling" },
 };
 static const s_name_t s_content_operations [] = {
-    { 1, "TakenOut" }, { 2, "PlacedIn" }, { 3, "PropertiesChanged" },
+    { WB_CONTENT_TAKEN_OUT, "TakenOut" }, { WB_CONTENT_PLACED_IN, "PlacedIn" },
+    { WB_CONTENT_PROPERTIES_CHANGED, "PropertiesChanged" },
 };
 static const s_name_t s_operations [] = {
-    { 0, "Unknown" }, { 5, "Pull" }, { 6, "Create" }, { 10, "Stop" },
-    { 11, "PlaceInWorkbin" }, { 12, "PlaceInQueue" },
+    { WB_OPERATION_UNKNOWN, "Unknown" }, { WB_OPERATION_PULL, "Pull" },
+    { WB_OPERATION_CREATE, "Create" }, { WB_OPERATION_STOP, "Stop" },
+    { WB_OPERATION_PLACE_IN_WORKBIN, "PlaceInWorkbin" },
+    { WB_OPERATION_PLACE_IN_QUEUE, "PlaceInQueue" },
 };
 static const s_name_t s_owner_types [] = {
-    { 1, "Agent" }, { 2, "Place" }, { 3, "PlaceGroup" }, { 4, "AgentGroup" },
+    { WB_OWNER_AGENT, "Agent" }, { WB_OWNER_PLACE, "Place" },
+    { WB_OWNER_PLACE_GROUP, "PlaceGroup" }, { WB_OWNER_AGENT_GROUP, "AgentGroup" },
 };
 
 #define NAMES(table) table, sizeof (table) / sizeof (table [0])
@@ -414,7 +421,7 @@ s_property_text (const wb_kvlist_t *properties, const char *key, char *buffer, s
         case WB_TYPE_STRING:
             return wb_kvlist_string (properties, key);
         case WB_TYPE_INT:
-            if (streq (key, "InteractionState"))
+            if (streq (key, WB_ATTR_INTERACTION_STATE))
                 return s_name_of (NAMES (s_states), wb_kvlist_int_or (properties, key, 0),
                                   buffer, size);
             snprintf (buffer, size, "%" PRId64, wb_kvlist_int_or (properties, key, 0));
@@ -448,6 +455,10 @@ static int
 s_exchange (wbctl_t *self, wb_msg_t **request_p, const char *expected, const char *what,
             s_printer_fn *printer)
 {
+    if (!*request_p) {
+        fputs ("wbctl: a value is over the protocol's limits (PROTOCOL.md)\n", stderr);
+        return WBCTL_USAGE;
+    }
     char request [64];
     snprintf (request, sizeof (request), "%s", wb_msg_name (*request_p));
     int status = WBCTL_OK;
@@ -461,47 +472,17 @@ s_exchange (wbctl_t *self, wb_msg_t **request_p, const char *expected, const cha
     return status;
 }
 
-//  A new request, with InteractionId first if one is given.
-static wb_msg_t *
-s_new_request (const char *message, const char *interaction_id)
-{
-    wb_msg_t *request = wb_msg_new (message);
-    if (request && interaction_id)
-        wb_kvlist_add_string (wb_msg_body (request), "InteractionId", interaction_id);
-    return request;
-}
-
-//  Address a request to the workbin named name and label it; on failure
-//  destroy it and return the status.
-static int
-s_address (wbctl_t *self, wb_msg_t **request_p, const char *name, char *label, size_t size)
-{
-    int status = wbctl_resolve (self, name, wb_msg_body (*request_p));
-    if (status == WBCTL_OK)
-        wbctl_workbin_label (wb_msg_body (*request_p), label, size);
-    else
-        wb_msg_destroy (request_p);
-    return status;
-}
-
-//  The typed KEY=VALUE assignments, if any, as a list under key in body.
-static void
-s_add_assignments (wb_kvlist_t *body, const char *key, const wbctl_args_t *args)
-{
-    wb_kvlist_t *list = wb_kvlist_dup (args->assignments);
-    if (list)
-        wb_kvlist_add_list (body, key, &list);
-}
 
 // ---------------------------------------------------------------- printers
 
 static void
 s_print_ack (const char *request, const char *what, const wb_msg_t *reply)
 {
-    int64_t version = 0;
+    wb_event_ack_t ack;
+    wb_event_read_ack (reply, &ack);
     printf ("%s %s%s%s", wb_msg_name (reply), request, *what ? " " : "", what);
-    if (wb_kvlist_int (wb_msg_body_const (reply), "WorkbinVersion", &version) == 0)
-        printf (" version %" PRId64, version);
+    if (ack.workbin_version != WB_ABSENT)
+        printf (" version %" PRId64, ack.workbin_version);
     putchar ('\n');
 }
 
@@ -509,14 +490,16 @@ static void
 s_print_submitted (const char *request, const char *what, const wb_msg_t *reply)
 {
     (void) request, (void) what;
-    const char *id = wb_kvlist_string (wb_msg_body_const (reply), "InteractionId");
-    printf ("%s\n", id ? id : "");
+    wb_event_ack_t ack;
+    wb_event_read_ack (reply, &ack);
+    printf ("%s\n", ack.interaction_id ? ack.interaction_id : "");
 }
 
 //  The columns of the content table: title, property.
 static const char *s_content_columns [][2] = {
-    { "InteractionId", "InteractionId" }, { "From", "FromAddress" },
-    { "Subject", "Subject" }, { "Received", "ReceivedAt" }, { "State", "InteractionState" },
+    { WB_ATTR_INTERACTION_ID, WB_ATTR_INTERACTION_ID }, { "From", WB_ATTR_FROM_ADDRESS },
+    { WB_ATTR_SUBJECT, WB_ATTR_SUBJECT }, { "Received", WB_ATTR_RECEIVED_AT },
+    { "State", WB_ATTR_INTERACTION_STATE },
 };
 
 #define CONTENT_COLUMNS (sizeof (s_content_columns) / sizeof (s_content_columns [0]))
@@ -545,34 +528,31 @@ static void
 s_print_content (const char *request, const char *what, const wb_msg_t *reply)
 {
     (void) request;
-    const wb_kvlist_t *body = wb_msg_body_const (reply);
-    const wb_kvlist_t *interactions = wb_kvlist_list (body, "Interactions");
-    int64_t shown = (int64_t) wb_kvlist_size (interactions);
-    int64_t total = wb_kvlist_int_or (body, "TotalCount", 0);
-    int64_t from = wb_kvlist_int_or (body, "From", 0);
-    printf ("%s: %" PRId64 " interaction%s", what, total, total == 1 ? "" : "s");
+    wb_event_content_t page;
+    wb_event_read_content (reply, &page);
+    int64_t shown = (int64_t) wb_kvlist_size (page.interactions);
+    printf ("%s: %" PRId64 " interaction%s", what, page.total_count,
+            page.total_count == 1 ? "" : "s");
     if (shown > 0)
-        printf (" (showing %" PRId64 "-%" PRId64 ")", from + 1, from + shown);
+        printf (" (showing %" PRId64 "-%" PRId64 ")", page.from + 1, page.from + shown);
     else
-    if (total > 0)
-        printf (" (none from %" PRId64 ")", from + 1);
-    printf (", version %" PRId64 "\n", wb_kvlist_int_or (body, "WorkbinVersion", 0));
+    if (page.total_count > 0)
+        printf (" (none from %" PRId64 ")", page.from + 1);
+    printf (", version %" PRId64 "\n", page.version);
     if (shown > 0)
-        s_print_interactions (interactions);
+        s_print_interactions (page.interactions);
 }
 
 static void
 s_print_statistic (const char *request, const char *what, const wb_msg_t *reply)
 {
     (void) request;
-    const wb_kvlist_t *body = wb_msg_body_const (reply);
-    int64_t count = wb_kvlist_int_or (body, "NumberOfInteractions", 0);
-    const char *oldest = wb_kvlist_string (body, "MinMovedToQueueAt");
-    const char *newest = wb_kvlist_string (body, "MaxMovedToQueueAt");
-    printf ("%s: %" PRId64 " interaction%s, version %" PRId64, what, count,
-            count == 1 ? "" : "s", wb_kvlist_int_or (body, "WorkbinVersion", 0));
-    if (oldest && newest)
-        printf (", moved in from %s to %s", oldest, newest);
+    wb_event_statistic_t statistic;
+    wb_event_read_statistic (reply, &statistic);
+    printf ("%s: %" PRId64 " interaction%s, version %" PRId64, what, statistic.count,
+            statistic.count == 1 ? "" : "s", statistic.version);
+    if (statistic.oldest && statistic.newest)
+        printf (", moved in from %s to %s", statistic.oldest, statistic.newest);
     putchar ('\n');
 }
 
@@ -596,10 +576,11 @@ static void
 s_print_pulled (const char *request, const char *what, const wb_msg_t *reply)
 {
     (void) request, (void) what;
-    const wb_kvlist_t *interactions = wb_kvlist_list (wb_msg_body_const (reply), "Interactions");
-    for (size_t index = 0; index < wb_kvlist_size (interactions); index++) {
-        const wb_kvlist_t *interaction = wb_kvlist_list_at (interactions, index);
-        const char *id = wb_kvlist_string (interaction, "InteractionId");
+    wb_event_pulled_t pulled;
+    wb_event_read_pulled (reply, &pulled);
+    for (size_t index = 0; index < wb_kvlist_size (pulled.interactions); index++) {
+        const wb_kvlist_t *interaction = wb_kvlist_list_at (pulled.interactions, index);
+        const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
         printf ("%sPulled %s\n", index ? "\n" : "", id ? id : "?");
         s_print_properties (interaction);
     }
@@ -607,25 +588,25 @@ s_print_pulled (const char *request, const char *what, const wb_msg_t *reply)
 
 //  One row per owner of a type; one row for a type with none visible.
 static void
-s_add_type_rows (wbctl_table_t *table, const wb_kvlist_t *info)
+s_add_type_rows (wbctl_table_t *table, const wb_kvlist_t *entry)
 {
     char workbin [256], number [32], kind [32];
-    const char *type_id = wb_kvlist_string (info, "WorkbinTypeId");
-    const char *owner_type = s_name_of (NAMES (s_owner_types),
-                                        wb_kvlist_int_or (info, "WorkbinType", 0), kind, sizeof (kind));
-    const wb_kvlist_t *owners = wb_kvlist_list (info, "Owners");
-    const char *cells [] = { type_id, wb_kvlist_string (info, "DisplayName"), owner_type,
+    wb_event_type_info_t info;
+    wb_event_read_type_info (entry, &info);
+    const char *owner_type = s_name_of (NAMES (s_owner_types), info.owner_type,
+                                        kind, sizeof (kind));
+    const char *cells [] = { info.type_id, info.display_name, owner_type,
                              "(none you can see)", "", "" };
-    if (wb_kvlist_size (owners) == 0)
+    if (wb_kvlist_size (info.owners) == 0)
         wbctl_table_add (table, cells);
-    for (size_t index = 0; index < wb_kvlist_size (owners); index++) {
-        const wb_kvlist_t *owner = wb_kvlist_list_at (owners, index);
-        snprintf (workbin, sizeof (workbin), "%s@%s", type_id ? type_id : "?",
-                  wb_kvlist_string (owner, "OwnerId"));
-        snprintf (number, sizeof (number), "%" PRId64,
-                  wb_kvlist_int_or (owner, "NumberOfInteractions", 0));
-        const char *row [] = { workbin, cells [1], owner_type, wb_kvlist_string (owner, "OwnerName"),
-                               wb_kvlist_string (owner, "Relation"), number };
+    for (size_t index = 0; index < wb_kvlist_size (info.owners); index++) {
+        wb_event_owner_t owner;
+        wb_event_read_owner (wb_kvlist_list_at (info.owners, index), &owner);
+        snprintf (workbin, sizeof (workbin), "%s@%s", info.type_id ? info.type_id : "?",
+                  owner.owner_id);
+        snprintf (number, sizeof (number), "%" PRId64, owner.count);
+        const char *row [] = { workbin, info.display_name, owner_type, owner.owner_name,
+                               owner.relation, number };
         wbctl_table_add (table, row);
     }
 }
@@ -648,22 +629,18 @@ s_print_types (const char *request, const char *what, const wb_msg_t *reply)
 static void
 s_print_change (const wb_msg_t *event)
 {
-    const wb_kvlist_t *body = wb_msg_body_const (event);
-    const wb_kvlist_t *interaction = wb_kvlist_list (body, "Interaction");
-    const wb_kvlist_t *actor = wb_kvlist_list (body, "Actor");
+    wb_event_change_t change;
+    wb_event_read_change (event, &change);
     char workbin [256], number [2][32];
-    const char *id = wb_kvlist_string (interaction, "InteractionId");
-    const char *subject = wb_kvlist_string (interaction, "Subject");
-    const char *who = wb_kvlist_size (actor) ? wb_kvlist_string_at (actor, 0) : NULL;
+    const char *subject = wb_kvlist_string (change.interaction, WB_ATTR_SUBJECT);
     printf ("%s %s version %" PRId64 " %s \"",
-            s_name_of (NAMES (s_content_operations), wb_kvlist_int_or (body, "WorkbinContentOperation", 0),
+            s_name_of (NAMES (s_content_operations), change.content_operation,
                        number [0], sizeof (number [0])),
-            wbctl_workbin_label (body, workbin, sizeof (workbin)),
-            wb_kvlist_int_or (body, "WorkbinVersion", 0), id ? id : "?");
+            wb_workbin_label (&change.workbin, workbin, sizeof (workbin)),
+            change.version, change.interaction_id ? change.interaction_id : "?");
     s_print_one_line (subject ? subject : "");
-    printf ("\" by %s (%s)\n", who ? who : "?",
-            s_name_of (NAMES (s_operations), wb_kvlist_int_or (body, "Operation", 0),
-                       number [1], sizeof (number [1])));
+    printf ("\" by %s (%s)\n", change.actor ? change.actor : "?",
+            s_name_of (NAMES (s_operations), change.operation, number [1], sizeof (number [1])));
 }
 
 // ---------------------------------------------------------------- commands
@@ -672,47 +649,45 @@ static int
 s_types (wbctl_t *self, const wbctl_args_t *args)
 {
     (void) args;
-    wb_msg_t *request = s_new_request ("RequestWorkbinTypesInfo", NULL);
-    wb_kvlist_add_int (wb_msg_body (request), "TenantId", self->tenant_id);
-    return s_exchange (self, &request, "EventWorkbinTypesInfo", "", s_print_types);
+    wb_msg_t *request = wb_request_workbin_types_info (self->tenant_id);
+    return s_exchange (self, &request, WB_MSG_EVENT_WORKBIN_TYPES_INFO, "", s_print_types);
 }
 
 static int
 s_content (wbctl_t *self, const wbctl_args_t *args)
 {
-    char label [256];
-    wb_msg_t *request = s_new_request ("RequestGetWorkbinContent", NULL);
-    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    wbctl_workbin_t named;
+    int status = wbctl_resolve (self, args->argv [0], &named);
     if (status != WBCTL_OK)
         return status;
-    if (args->given & OPT_FROM)
-        wb_kvlist_add_int (wb_msg_body (request), "From", args->from);
-    if (args->given & OPT_COUNT)
-        wb_kvlist_add_int (wb_msg_body (request), "Count", args->count);
-    return s_exchange (self, &request, "EventWorkbinContent", label, s_print_content);
+    wb_msg_t *request = wb_request_get_workbin_content (
+        &named.workbin, args->given & OPT_FROM ? args->from : WB_ABSENT,
+        args->given & OPT_COUNT ? args->count : WB_ABSENT);
+    return s_exchange (self, &request, WB_MSG_EVENT_WORKBIN_CONTENT, named.label,
+                       s_print_content);
 }
 
 static int
 s_stats (wbctl_t *self, const wbctl_args_t *args)
 {
-    char label [256];
-    wb_msg_t *request = s_new_request ("RequestWorkbinStatistic", NULL);
-    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    wbctl_workbin_t named;
+    int status = wbctl_resolve (self, args->argv [0], &named);
     if (status != WBCTL_OK)
         return status;
-    return s_exchange (self, &request, "EventWorkbinStatistic", label, s_print_statistic);
+    wb_msg_t *request = wb_request_workbin_statistic (&named.workbin);
+    return s_exchange (self, &request, WB_MSG_EVENT_WORKBIN_STATISTIC, named.label,
+                       s_print_statistic);
 }
 
 static int
 s_subscribe_to (wbctl_t *self, const char *name, bool property_changes)
 {
-    char label [256];
-    wb_msg_t *request = s_new_request ("RequestWorkbinNotifications", NULL);
-    int status = s_address (self, &request, name, label, sizeof (label));
+    wbctl_workbin_t named;
+    int status = wbctl_resolve (self, name, &named);
     if (status != WBCTL_OK)
         return status;
-    wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", property_changes ? 1 : 0);
-    return s_exchange (self, &request, "EventAck", label, s_print_ack);
+    wb_msg_t *request = wb_request_workbin_notifications (&named.workbin, property_changes);
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, named.label, s_print_ack);
 }
 
 static int
@@ -724,23 +699,23 @@ s_subscribe (wbctl_t *self, const wbctl_args_t *args)
 static int
 s_cancel (wbctl_t *self, const wbctl_args_t *args)
 {
-    char label [256];
-    wb_msg_t *request = s_new_request ("RequestCancelWorkbinNotifications", NULL);
-    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    wbctl_workbin_t named;
+    int status = wbctl_resolve (self, args->argv [0], &named);
     if (status != WBCTL_OK)
         return status;
-    return s_exchange (self, &request, "EventAck", label, s_print_ack);
+    wb_msg_t *request = wb_request_cancel_workbin_notifications (&named.workbin);
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, named.label, s_print_ack);
 }
 
 //  A RequestPing to keep the session alive while watching.
 static int
 s_keep_alive (wbctl_t *self)
 {
-    wb_msg_t *request = s_new_request ("RequestPing", NULL);
+    wb_msg_t *request = wb_request_ping ();
     wb_msg_t *reply = wb_client_request (self->client, &request, self->timeout_ms);
     if (!reply && !wbctl_interrupted ())
         wbctl_print_no_answer (self);
-    int status = reply ? wbctl_check_reply (reply, "EventAck")
+    int status = reply ? wbctl_check_reply (reply, WB_MSG_EVENT_ACK)
                : wbctl_interrupted () ? WBCTL_OK : WBCTL_NO_ANSWER;
     wb_msg_destroy (&reply);
     return status;
@@ -750,19 +725,20 @@ s_keep_alive (wbctl_t *self)
 static int
 s_watch_event (wbctl_t *self, const wb_msg_t *event, int64_t *changes)
 {
-    const char *name = wb_msg_name (event);
     wbctl_print_json (self, event);
-    if (streq (name, "EventError"))
+    if (wb_msg_is (event, WB_ROW_EVENT_ERROR))
         return wbctl_check_reply (event, "");
-    if (streq (name, "EventWorkbinContentChanged")) {
+    if (wb_msg_is (event, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED)) {
         (*changes)++;
         if (!self->json)
             s_print_change (event);
     }
     else
     if (!self->json) {
-        const char *id = wb_kvlist_string (wb_msg_body_const (event), "InteractionId");
-        printf ("%s%s%s\n", name, id ? " " : "", id ? id : "");
+        //  EventPropertiesChanged, or a newer server's event: its name, and
+        //  the interaction it is about if it names one
+        const char *id = wb_kvlist_string (wb_msg_body_const (event), WB_ATTR_INTERACTION_ID);
+        printf ("%s%s%s\n", wb_msg_name (event), id ? " " : "", id ? id : "");
     }
     return -1;
 }
@@ -829,83 +805,72 @@ s_now (char *buffer, size_t size)
     return buffer;
 }
 
-//  The interaction's properties from the submit options.
-static void
-s_add_submitted (wbctl_t *self, wb_kvlist_t *body, const wbctl_args_t *args)
-{
-    char now [32];
-    const char *strings [][2] = {
-        { "MediaType", args->media ? args->media : "email" },
-        { "InteractionType", args->type ? args->type : "Inbound" },
-        { "InteractionSubtype", args->subtype }, { "Subject", args->subject },
-        { "FromAddress", args->from_address }, { "FromPersonal", args->personal },
-        { "ReceivedAt", args->received ? args->received : s_now (now, sizeof (now)) },
-    };
-    for (size_t index = 0; index < sizeof (strings) / sizeof (strings [0]); index++)
-        if (strings [index][1])
-            wb_kvlist_add_string (body, strings [index][0], strings [index][1]);
-    if (args->given & OPT_PRIORITY)
-        wb_kvlist_add_int (body, "Priority", args->priority);
-    wb_kvlist_add_int (body, "TenantId", self->tenant_id);
-}
-
 static int
 s_submit (wbctl_t *self, const wbctl_args_t *args)
 {
-    char label [256];
-    wb_msg_t *request = s_new_request ("RequestSubmit", NULL);
-    int status = s_address (self, &request, args->argv [0], label, sizeof (label));
+    wbctl_workbin_t named;
+    int status = wbctl_resolve (self, args->argv [0], &named);
     if (status != WBCTL_OK)
         return status;
-    s_add_submitted (self, wb_msg_body (request), args);
-    s_add_assignments (wb_msg_body (request), "UserData", args);
-    return s_exchange (self, &request, "EventAck", label, s_print_submitted);
+    char now [32];
+    wb_submission_t submission = {
+        .workbin = named.workbin,
+        .media_type = args->media ? args->media : WB_DEFAULT_MEDIA_TYPE,
+        .interaction_type = args->type ? args->type : WB_DEFAULT_INTERACTION_TYPE,
+        .interaction_subtype = args->subtype, .subject = args->subject,
+        .from_address = args->from_address, .from_personal = args->personal,
+        .received_at = args->received ? args->received : s_now (now, sizeof (now)),
+        .has_priority = (args->given & OPT_PRIORITY) != 0, .priority = args->priority,
+        .has_tenant_id = true, .tenant_id = self->tenant_id,
+        .user_data = args->assignments,
+    };
+    wb_msg_t *request = wb_request_submit (&submission);
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, named.label, s_print_submitted);
 }
 
 static int
 s_place (wbctl_t *self, const wbctl_args_t *args)
 {
-    char label [256], what [300];
-    wb_msg_t *request = s_new_request ("RequestPlaceInWorkbin", args->argv [0]);
-    int status = s_address (self, &request, args->argv [1], label, sizeof (label));
+    wbctl_workbin_t named;
+    int status = wbctl_resolve (self, args->argv [1], &named);
     if (status != WBCTL_OK)
         return status;
-    s_add_assignments (wb_msg_body (request), "ChangedProperties", args);
-    snprintf (what, sizeof (what), "%s to %s", args->argv [0], label);
-    return s_exchange (self, &request, "EventAck", what, s_print_ack);
+    char what [300];
+    snprintf (what, sizeof (what), "%s to %s", args->argv [0], named.label);
+    wb_property_changes_t changes = { .changed = args->assignments };
+    wb_msg_t *request = wb_request_place_in_workbin (args->argv [0], &named.workbin, &changes);
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, what, s_print_ack);
 }
 
 static int
 s_pull (wbctl_t *self, const wbctl_args_t *args)
 {
-    wb_msg_t *request = s_new_request ("RequestPull", NULL);
-    wb_kvlist_t *parameters = wb_kvlist_new ();
-    wb_kvlist_add_string (parameters, "InteractionId", args->argv [0]);
-    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
-    return s_exchange (self, &request, "EventPulledInteractions", args->argv [0], s_print_pulled);
+    wb_msg_t *request = wb_request_pull (args->argv [0]);
+    return s_exchange (self, &request, WB_MSG_EVENT_PULLED_INTERACTIONS, args->argv [0],
+                       s_print_pulled);
 }
 
 static int
 s_change (wbctl_t *self, const wbctl_args_t *args)
 {
-    wb_msg_t *request = s_new_request ("RequestChangeProperties", args->argv [0]);
-    s_add_assignments (wb_msg_body (request), "ChangedProperties", args);
-    return s_exchange (self, &request, "EventAck", args->argv [0], s_print_ack);
+    wb_property_changes_t changes = { .changed = args->assignments };
+    wb_msg_t *request = wb_request_change_properties (args->argv [0], &changes);
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, args->argv [0], s_print_ack);
 }
 
 static int
 s_stop (wbctl_t *self, const wbctl_args_t *args)
 {
-    wb_msg_t *request = s_new_request ("RequestStopProcessing", args->argv [0]);
-    return s_exchange (self, &request, "EventAck", args->argv [0], s_print_ack);
+    wb_msg_t *request = wb_request_stop_processing (args->argv [0]);
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, args->argv [0], s_print_ack);
 }
 
 static int
 s_ping (wbctl_t *self, const wbctl_args_t *args)
 {
     (void) args;
-    wb_msg_t *request = s_new_request ("RequestPing", NULL);
-    return s_exchange (self, &request, "EventAck", "", s_print_ack);
+    wb_msg_t *request = wb_request_ping ();
+    return s_exchange (self, &request, WB_MSG_EVENT_ACK, "", s_print_ack);
 }
 
 //  Write a certificate pair; no session. 0, or 1 if the files could not

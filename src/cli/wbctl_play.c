@@ -15,8 +15,11 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include "wbctl.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 
 #define PLAY_SLICE_MS 250         /* longest sleep between looks at Ctrl-C */
 #define PLAY_IDLE_MS 5000         /* ping a session silent this long */
@@ -107,14 +110,14 @@ struct _s_play_t {
     zhashx_t *ids;            /* NAME -> InteractionId, this round */
 };
 
-static s_check_fn s_check_as, s_check_wait, s_check_expect;
+static s_check_fn s_check_as, s_check_wait, s_check_submit, s_check_expect;
 static s_run_fn s_run_as, s_run_wait, s_run_submit, s_run_place, s_run_pull, s_run_change,
                 s_run_stop, s_run_content, s_run_subscribe, s_run_cancel, s_run_say;
 
 static const s_verb_t s_verbs [] = {
     { "as", 1, 1, -1, -1, VERB_SENDS, s_check_as, s_run_as, "as AGENT | as media" },
     { "wait", 1, 1, -1, -1, 0, s_check_wait, s_run_wait, "wait SECONDS" },
-    { "submit", 3, -1, -1, 3, VERB_SENDS | VERB_NAMES, NULL, s_run_submit,
+    { "submit", 3, -1, -1, 3, VERB_SENDS | VERB_NAMES, s_check_submit, s_run_submit,
       "submit WB \"SUBJECT\" FROM [KEY=VALUE]... [-> NAME]" },
     { "place", 2, -1, 0, 2, VERB_SENDS, NULL, s_run_place, "place ID|$NAME WB [KEY=VALUE]..." },
     { "pull", 1, 1, 0, -1, VERB_SENDS, NULL, s_run_pull, "pull ID|$NAME" },
@@ -129,14 +132,22 @@ static const s_verb_t s_verbs [] = {
 
 #define VERB_COUNT (sizeof (s_verbs) / sizeof (s_verbs [0]))
 
-//  RequestSubmit attributes a submit step sets with KEY=VALUE, and their
-//  defaults (NULL: none); any other key goes into UserData.
-static const char *s_submit_attributes [][2] = {
-    { "MediaType", "email" }, { "InteractionType", "Inbound" }, { "InteractionSubtype", NULL },
-    { "FromPersonal", NULL }, { "Priority", NULL }, { "ReceivedAt", NULL },
+//  RequestSubmit's string attributes a submit step sets with KEY=VALUE,
+//  and the field of the submission each fills; Priority (an int) aside,
+//  any other key goes into UserData.
+#define SUBMIT_FIELD(name) offsetof (wb_submission_t, name)
+static const struct {
+    const char *key;
+    size_t field;
+} s_submit_strings [] = {
+    { WB_ATTR_MEDIA_TYPE, SUBMIT_FIELD (media_type) },
+    { WB_ATTR_INTERACTION_TYPE, SUBMIT_FIELD (interaction_type) },
+    { WB_ATTR_INTERACTION_SUBTYPE, SUBMIT_FIELD (interaction_subtype) },
+    { WB_ATTR_FROM_PERSONAL, SUBMIT_FIELD (from_personal) },
+    { WB_ATTR_RECEIVED_AT, SUBMIT_FIELD (received_at) },
 };
 
-#define SUBMIT_ATTRIBUTE_COUNT (sizeof (s_submit_attributes) / sizeof (s_submit_attributes [0]))
+#define SUBMIT_STRING_COUNT (sizeof (s_submit_strings) / sizeof (s_submit_strings [0]))
 
 // ---------------------------------------------------------------- words
 
@@ -265,6 +276,17 @@ s_check_wait (s_parser_t *parser, s_step_t *step)
     if (errno || end == text || *end || !(step->seconds > 0 && step->seconds <= 86400))
         return s_problem (parser, "wait takes seconds, above 0 and at most 86400 "
                                   "(such as 2 or 0.5), not '%s'", text);
+    return 0;
+}
+
+//  A submit's Priority is an int: RequestSubmit cannot carry another.
+static int
+s_check_submit (s_parser_t *parser, s_step_t *step)
+{
+    wb_type_t type = wb_kvlist_type (step->assignments, WB_ATTR_PRIORITY);
+    if (type && type != WB_TYPE_INT)
+        return s_problem (parser, "%s takes an integer, not '%s'", WB_ATTR_PRIORITY,
+                          wb_kvlist_string (step->assignments, WB_ATTR_PRIORITY));
     return 0;
 }
 
@@ -483,13 +505,11 @@ s_outcome_set (s_outcome_t *outcome, int status, const char *format, ...)
 static void
 s_outcome_refused (s_outcome_t *outcome, const wb_msg_t *reply)
 {
-    const wb_kvlist_t *body = wb_msg_body_const (reply);
-    const char *text = wb_kvlist_string (body, "ErrorDescription");
-    bool error = streq (wb_msg_name (reply), "EventError");
-    outcome->code = error ? wb_kvlist_int_or (body, "ErrorCode", -1) : -1;
-    if (error)
-        s_outcome_set (outcome, WBCTL_EVENT_ERROR, "EventError %" PRId64 " %s", outcome->code,
-                       text ? text : "");
+    wb_event_error_t error;
+    outcome->code = wb_event_read_error (reply, &error) == 0 ? error.code : -1;
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR))
+        s_outcome_set (outcome, WBCTL_EVENT_ERROR, WB_MSG_EVENT_ERROR " %" PRId64 " %s",
+                       outcome->code, error.description);
     else
         s_outcome_set (outcome, WBCTL_EVENT_ERROR, "unexpected reply %s", wb_msg_name (reply));
 }
@@ -553,7 +573,7 @@ s_session_open (s_session_t *self, s_outcome_t *outcome)
 {
     wbctl_t *ctl = &self->ctl;
     wb_msg_t *error = NULL;
-    int rc = wb_client_open_session (ctl->client, ctl->agent_id ? 2 : 3, ctl->client_name,
+    int rc = wb_client_open_session (ctl->client, wbctl_client_type (ctl), ctl->client_name,
                                      ctl->tenant_id, ctl->agent_id, ctl->place_id,
                                      ctl->timeout_ms, &error);
     self->last_active = zclock_mono ();
@@ -567,12 +587,12 @@ s_session_open (s_session_t *self, s_outcome_t *outcome)
         s_outcome_silence (outcome, s_silence_status (ctl));
     else
     if (status == WBCTL_EVENT_ERROR)
-        s_outcome_set (outcome, status, "no workbin types (RequestWorkbinTypesInfo)");
+        s_outcome_set (outcome, status, "no workbin types (" WB_MSG_REQUEST_WORKBIN_TYPES_INFO ")");
     else
     if (status != WBCTL_OK)
         s_outcome_silence (outcome, status);
     else
-        s_outcome_set (outcome, WBCTL_OK, "EventAck");
+        s_outcome_set (outcome, WBCTL_OK, WB_MSG_EVENT_ACK);
     wb_msg_destroy (&error);
 }
 
@@ -622,10 +642,11 @@ s_current (s_play_t *self, s_outcome_t *outcome)
 static int
 s_ping (s_session_t *self)
 {
-    wb_msg_t *request = wb_msg_new ("RequestPing");
+    wb_msg_t *request = wb_request_ping ();
     self->last_active = zclock_mono ();
     wb_msg_t *reply = wb_client_request (self->ctl.client, &request, self->ctl.timeout_ms);
-    int status = reply ? wbctl_check_reply (reply, "EventAck") : s_silence_status (&self->ctl);
+    int status = reply ? wbctl_check_reply (reply, WB_MSG_EVENT_ACK)
+                       : s_silence_status (&self->ctl);
     wb_msg_destroy (&reply);
     return status;
 }
@@ -699,26 +720,21 @@ s_interaction_id (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
     return id;
 }
 
-//  A new request for the current session: with InteractionId first if id
-//  is given, addressed to workbin if it is given. NULL, with the outcome
-//  saying why, if there is no session or the workbin name is not clear.
-static wb_msg_t *
-s_new_request (s_play_t *self, const char *message, const char *id, const char *workbin,
-               s_session_t **session_p, s_outcome_t *outcome)
+//  The session the steps run as, and the workbin a step names (if name is
+//  not NULL) resolved for it. NULL, with the outcome saying why, if there
+//  is no session or the workbin name is not clear.
+static s_session_t *
+s_prepare (s_play_t *self, const char *name, wbctl_workbin_t *workbin, s_outcome_t *outcome)
 {
     char problem [PLAY_TEXT_MAX];
-    *session_p = s_current (self, outcome);
-    if (!*session_p)
-        return NULL;
-    wb_msg_t *request = wb_msg_new (message);
-    if (id)
-        wb_kvlist_add_string (wb_msg_body (request), "InteractionId", id);
-    if (workbin && wb_workbin_types_resolve ((*session_p)->ctl.types, workbin,
-                                             wb_msg_body (request), problem, sizeof (problem))) {
+    s_session_t *session = s_current (self, outcome);
+    if (session && name
+    &&  wb_workbin_types_resolve (session->ctl.types, name, &workbin->workbin,
+                                  workbin->type_id, problem, sizeof (problem))) {
         s_outcome_problem (outcome, problem);
-        wb_msg_destroy (&request);
+        session = NULL;
     }
-    return request;
+    return session;
 }
 
 //  Send a request; return the reply if it is the one expected (caller
@@ -727,6 +743,10 @@ static wb_msg_t *
 s_exchange (s_session_t *session, wb_msg_t **request_p, const char *expected,
             s_outcome_t *outcome)
 {
+    if (!*request_p) {
+        s_outcome_problem (outcome, "a value is over the protocol's limits (PROTOCOL.md)");
+        return NULL;
+    }
     int status = WBCTL_OK;
     session->last_active = zclock_mono ();
     wb_msg_t *reply = wbctl_request (&session->ctl, request_p, &status);
@@ -744,26 +764,16 @@ s_exchange (s_session_t *session, wb_msg_t **request_p, const char *expected,
 static void
 s_acknowledged (s_session_t *session, wb_msg_t **request_p, s_outcome_t *outcome)
 {
-    if (!*request_p)
-        return;
-    wb_msg_t *reply = s_exchange (session, request_p, "EventAck", outcome);
-    int64_t version = 0;
-    if (reply && wb_kvlist_int (wb_msg_body_const (reply), "WorkbinVersion", &version) == 0)
-        s_outcome_set (outcome, WBCTL_OK, "EventAck version %" PRId64, version);
+    wb_msg_t *reply = s_exchange (session, request_p, WB_MSG_EVENT_ACK, outcome);
+    wb_event_ack_t ack;
+    wb_event_read_ack (reply, &ack);
+    if (reply && ack.workbin_version != WB_ABSENT)
+        s_outcome_set (outcome, WBCTL_OK, WB_MSG_EVENT_ACK " version %" PRId64,
+                       ack.workbin_version);
     else
     if (reply)
-        s_outcome_set (outcome, WBCTL_OK, "EventAck");
+        s_outcome_set (outcome, WBCTL_OK, WB_MSG_EVENT_ACK);
     wb_msg_destroy (&reply);
-}
-
-//  The step's KEY=VALUE assignments, as a list under key in the request.
-static void
-s_add_assignments (wb_msg_t *request, const char *key, const s_step_t *step)
-{
-    wb_kvlist_t *list = wb_kvlist_dup (step->assignments);
-    if (request && wb_kvlist_size (list) > 0)
-        wb_kvlist_add_list (wb_msg_body (request), key, &list);
-    wb_kvlist_destroy (&list);
 }
 
 // ---------------------------------------------------------------- steps
@@ -813,142 +823,159 @@ s_copy_entry (wb_kvlist_t *target, const wb_kvlist_t *source, size_t index)
         wb_kvlist_add_string (target, key, wb_kvlist_string_at (source, index));
 }
 
-//  True if key is a RequestSubmit attribute a submit step may set.
+//  Put the step's KEY=VALUE number index in the submission if it is one of
+//  its attributes (the first one given wins, as with the server); false
+//  if it is not. A string attribute takes the text as written.
 static bool
-s_is_submit_attribute (const char *key)
+s_submit_attribute (wb_submission_t *submission, const s_step_t *step, size_t index)
 {
-    for (size_t index = 0; index < SUBMIT_ATTRIBUTE_COUNT; index++)
-        if (streq (s_submit_attributes [index][0], key))
-            return true;
+    const char *key = wb_kvlist_key_at (step->assignments, index);
+    if (streq (key, WB_ATTR_PRIORITY)) {
+        if (!submission->has_priority)
+            submission->priority = wb_kvlist_int_at (step->assignments, index);
+        submission->has_priority = true;
+        return true;
+    }
+    for (size_t row = 0; row < SUBMIT_STRING_COUNT; row++) {
+        if (!streq (key, s_submit_strings [row].key))
+            continue;
+        const char **field = (const char **) ((char *) submission + s_submit_strings [row].field);
+        if (!*field)
+            *field = strchr (step->words [step->verb->assignments_from + (int) index], '=') + 1;
+        return true;
+    }
     return false;
 }
 
-//  The submit's attributes: subject, sender, KEY=VALUE (UserData for keys
-//  that are not attributes), and the defaults of those not given.
+//  The submission of a step: subject, sender, KEY=VALUE (into user_data
+//  for keys that are not attributes), and the defaults of those not given.
 static void
-s_add_submitted (wb_kvlist_t *body, const s_step_t *step, int64_t tenant_id)
+s_submission (wb_submission_t *submission, const s_step_t *step, wb_kvlist_t *user_data)
 {
-    wb_kvlist_t *user_data = wb_kvlist_new ();
-    wb_kvlist_add_string (body, "Subject", step->words [1]);
-    wb_kvlist_add_string (body, "FromAddress", step->words [2]);
-    wb_kvlist_add_int (body, "TenantId", tenant_id);
+    submission->subject = step->words [1];
+    submission->from_address = step->words [2];
     for (size_t index = 0; index < wb_kvlist_size (step->assignments); index++)
-        s_copy_entry (s_is_submit_attribute (wb_kvlist_key_at (step->assignments, index))
-                      ? body : user_data, step->assignments, index);
-    for (size_t index = 0; index < SUBMIT_ATTRIBUTE_COUNT; index++) {
-        const char *key = s_submit_attributes [index][0];
-        const char *fallback = s_submit_attributes [index][1];
-        if (fallback && !wb_kvlist_has (body, key))
-            wb_kvlist_add_string (body, key, fallback);
-    }
-    if (wb_kvlist_size (user_data) > 0)
-        wb_kvlist_add_list (body, "UserData", &user_data);
-    wb_kvlist_destroy (&user_data);
+        if (!s_submit_attribute (submission, step, index))
+            s_copy_entry (user_data, step->assignments, index);
+    if (!submission->media_type)
+        submission->media_type = WB_DEFAULT_MEDIA_TYPE;
+    if (!submission->interaction_type)
+        submission->interaction_type = WB_DEFAULT_INTERACTION_TYPE;
+    submission->user_data = user_data;
 }
 
 static void
 s_run_submit (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
-    wb_msg_t *request = s_new_request (self, "RequestSubmit", NULL, step->words [0],
-                                       &session, outcome);
-    if (!request)
+    wbctl_workbin_t named;
+    s_session_t *session = s_prepare (self, step->words [0], &named, outcome);
+    if (!session)
         return;
-    s_add_submitted (wb_msg_body (request), step, self->ctl->tenant_id);
-    wb_msg_t *reply = s_exchange (session, &request, "EventAck", outcome);
-    const char *id = reply ? wb_kvlist_string (wb_msg_body_const (reply), "InteractionId") : NULL;
+    wb_submission_t submission = { .workbin = named.workbin, .has_tenant_id = true,
+                                   .tenant_id = self->ctl->tenant_id };
+    wb_kvlist_t *user_data = wb_kvlist_new ();
+    s_submission (&submission, step, user_data);
+    wb_msg_t *request = wb_request_submit (&submission);
+    wb_kvlist_destroy (&user_data);
+    wb_msg_t *reply = s_exchange (session, &request, WB_MSG_EVENT_ACK, outcome);
+    wb_event_ack_t ack;
+    wb_event_read_ack (reply, &ack);
+    const char *missing = WB_MSG_EVENT_ACK " without " WB_ATTR_INTERACTION_ID;
     if (reply)
-        s_outcome_set (outcome, id ? WBCTL_OK : WBCTL_EVENT_ERROR, "%s",
-                       id ? id : "EventAck without InteractionId");
-    if (id && step->name)
-        zhashx_update (self->ids, step->name, strdup (id));
+        s_outcome_set (outcome, ack.interaction_id ? WBCTL_OK : WBCTL_EVENT_ERROR, "%s",
+                       ack.interaction_id ? ack.interaction_id : missing);
+    if (ack.interaction_id && step->name)
+        zhashx_update (self->ids, step->name, strdup (ack.interaction_id));
     wb_msg_destroy (&reply);
 }
 
 static void
 s_run_place (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
+    wbctl_workbin_t named;
     const char *id = s_interaction_id (self, step, outcome);
-    wb_msg_t *request = id ? s_new_request (self, "RequestPlaceInWorkbin", id, step->words [1],
-                                            &session, outcome) : NULL;
-    s_add_assignments (request, "ChangedProperties", step);
+    s_session_t *session = id ? s_prepare (self, step->words [1], &named, outcome) : NULL;
+    if (!session)
+        return;
+    wb_property_changes_t changes = { .changed = step->assignments };
+    wb_msg_t *request = wb_request_place_in_workbin (id, &named.workbin, &changes);
     s_acknowledged (session, &request, outcome);
 }
 
 static void
 s_run_pull (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
     const char *id = s_interaction_id (self, step, outcome);
-    wb_msg_t *request = id ? s_new_request (self, "RequestPull", NULL, NULL, &session, outcome)
-                           : NULL;
-    if (!request)
+    s_session_t *session = id ? s_prepare (self, NULL, NULL, outcome) : NULL;
+    if (!session)
         return;
-    wb_kvlist_t *parameters = wb_kvlist_new ();
-    wb_kvlist_add_string (parameters, "InteractionId", id);
-    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
-    wb_msg_t *reply = s_exchange (session, &request, "EventPulledInteractions", outcome);
+    wb_msg_t *request = wb_request_pull (id);
+    wb_msg_t *reply = s_exchange (session, &request, WB_MSG_EVENT_PULLED_INTERACTIONS, outcome);
     if (reply)
-        s_outcome_set (outcome, WBCTL_OK, "EventPulledInteractions %s", id);
+        s_outcome_set (outcome, WBCTL_OK, WB_MSG_EVENT_PULLED_INTERACTIONS " %s", id);
     wb_msg_destroy (&reply);
 }
 
 static void
 s_run_change (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
     const char *id = s_interaction_id (self, step, outcome);
-    wb_msg_t *request = id ? s_new_request (self, "RequestChangeProperties", id, NULL,
-                                            &session, outcome) : NULL;
-    s_add_assignments (request, "ChangedProperties", step);
+    s_session_t *session = id ? s_prepare (self, NULL, NULL, outcome) : NULL;
+    if (!session)
+        return;
+    wb_property_changes_t changes = { .changed = step->assignments };
+    wb_msg_t *request = wb_request_change_properties (id, &changes);
     s_acknowledged (session, &request, outcome);
 }
 
 static void
 s_run_stop (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
     const char *id = s_interaction_id (self, step, outcome);
-    wb_msg_t *request = id ? s_new_request (self, "RequestStopProcessing", id, NULL,
-                                            &session, outcome) : NULL;
+    s_session_t *session = id ? s_prepare (self, NULL, NULL, outcome) : NULL;
+    if (!session)
+        return;
+    wb_msg_t *request = wb_request_stop_processing (id);
     s_acknowledged (session, &request, outcome);
 }
 
 static void
 s_run_content (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
-    wb_msg_t *request = s_new_request (self, "RequestGetWorkbinContent", NULL, step->words [0],
-                                       &session, outcome);
-    wb_msg_t *reply = request ? s_exchange (session, &request, "EventWorkbinContent", outcome)
-                              : NULL;
-    const wb_kvlist_t *body = wb_msg_body_const (reply);
-    int64_t total = wb_kvlist_int_or (body, "TotalCount", 0);
+    wbctl_workbin_t named;
+    s_session_t *session = s_prepare (self, step->words [0], &named, outcome);
+    if (!session)
+        return;
+    wb_msg_t *request = wb_request_get_workbin_content (&named.workbin, WB_ABSENT, WB_ABSENT);
+    wb_msg_t *reply = s_exchange (session, &request, WB_MSG_EVENT_WORKBIN_CONTENT, outcome);
+    wb_event_content_t page;
+    wb_event_read_content (reply, &page);
     if (reply)
-        s_outcome_set (outcome, WBCTL_OK, "EventWorkbinContent %" PRId64 " interaction%s, "
-                       "version %" PRId64, total, total == 1 ? "" : "s",
-                       wb_kvlist_int_or (body, "WorkbinVersion", 0));
+        s_outcome_set (outcome, WBCTL_OK, WB_MSG_EVENT_WORKBIN_CONTENT " %" PRId64
+                       " interaction%s, version %" PRId64, page.total_count,
+                       page.total_count == 1 ? "" : "s", page.version);
     wb_msg_destroy (&reply);
 }
 
 static void
 s_run_subscribe (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
-    wb_msg_t *request = s_new_request (self, "RequestWorkbinNotifications", NULL,
-                                       step->words [0], &session, outcome);
-    if (request)
-        wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", 0);
+    wbctl_workbin_t named;
+    s_session_t *session = s_prepare (self, step->words [0], &named, outcome);
+    if (!session)
+        return;
+    wb_msg_t *request = wb_request_workbin_notifications (&named.workbin, false);
     s_acknowledged (session, &request, outcome);
 }
 
 static void
 s_run_cancel (s_play_t *self, const s_step_t *step, s_outcome_t *outcome)
 {
-    s_session_t *session = NULL;
-    wb_msg_t *request = s_new_request (self, "RequestCancelWorkbinNotifications", NULL,
-                                       step->words [0], &session, outcome);
+    wbctl_workbin_t named;
+    s_session_t *session = s_prepare (self, step->words [0], &named, outcome);
+    if (!session)
+        return;
+    wb_msg_t *request = wb_request_cancel_workbin_notifications (&named.workbin);
     s_acknowledged (session, &request, outcome);
 }
 

@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "wb_client.h"
+#include "wb_requests.h"
 #include "wb_security.h"
 
 #define PROBLEM_MAX 256
@@ -347,7 +348,7 @@ s_session_step (wb_client_t *self, wb_msg_t **request_p, int timeout_ms, wb_msg_
     wb_msg_t *reply = wb_client_request (self, request_p, timeout_ms);
     if (!reply)
         return -1;
-    if (streq (wb_msg_name (reply), "EventAck")) {
+    if (wb_msg_is (reply, WB_ROW_EVENT_ACK)) {
         wb_msg_destroy (&reply);
         return 0;
     }
@@ -359,23 +360,16 @@ s_session_step (wb_client_t *self, wb_msg_t **request_p, int timeout_ms, wb_msg_
 }
 
 int
-wb_client_open_session (wb_client_t *self, int client_type, const char *client_name,
+wb_client_open_session (wb_client_t *self, wb_client_type_t client_type, const char *client_name,
                         int64_t tenant_id, const char *agent_id, const char *place_id,
                         int timeout_ms, wb_msg_t **error_reply)
 {
     if (error_reply)
         *error_reply = NULL;
-    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
-    wb_kvlist_add_int (wb_msg_body (request), "ClientType", client_type);
-    if (client_name)
-        wb_kvlist_add_string (wb_msg_body (request), "ClientName", client_name);
+    wb_msg_t *request = wb_request_register_client (client_type, client_name);
     int rc = s_session_step (self, &request, timeout_ms, error_reply);
     if (rc != 0 || !agent_id)
         return rc;
-    request = wb_msg_new ("RequestAgentLogin");
-    wb_kvlist_add_int (wb_msg_body (request), "TenantId", tenant_id);
-    wb_kvlist_add_string (wb_msg_body (request), "AgentId", agent_id);
-    if (place_id)
-        wb_kvlist_add_string (wb_msg_body (request), "PlaceId", place_id);
+    request = wb_request_agent_login (tenant_id, agent_id, place_id);
     return s_session_step (self, &request, timeout_ms, error_reply);
 }

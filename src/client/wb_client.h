@@ -22,6 +22,7 @@
 
 #include <czmq.h>
 #include "wb_msg.h"
+#include "wb_protocol.h"
 
 typedef struct _wb_client_t wb_client_t;
 
@@ -79,12 +80,13 @@ wb_msg_t *wb_client_next_event (wb_client_t *self, int timeout_ms);
 wb_msg_t *wb_client_receive (wb_client_t *self);
 size_t wb_client_malformed_count (const wb_client_t *self);
 
-/* Register as ClientType (2 agent application, 3 media server) and, if
-   agent_id is not NULL, log in (place_id NULL: the agent's own place).
-   Return 0; 1 if the server answered EventError (*error_reply gets it,
-   caller destroys); -1 if it did not answer within timeout_ms. */
-int wb_client_open_session (wb_client_t *self, int client_type, const char *client_name,
-                            int64_t tenant_id, const char *agent_id, const char *place_id,
-                            int timeout_ms, wb_msg_t **error_reply);
+/* Register as ClientType (WB_CLIENT_AGENT_APPLICATION or
+   WB_CLIENT_MEDIA_SERVER) and, if agent_id is not NULL, log in (place_id
+   NULL: the agent's own place). Return 0; 1 if the server answered
+   EventError (*error_reply gets it, caller destroys); -1 if it did not
+   answer within timeout_ms. */
+int wb_client_open_session (wb_client_t *self, wb_client_type_t client_type,
+                            const char *client_name, int64_t tenant_id, const char *agent_id,
+                            const char *place_id, int timeout_ms, wb_msg_t **error_reply);
 
 #endif

@@ -1,8 +1,7 @@
 /*  wb_replica: a client's copy of one workbin. See wb_replica.h. */
 #include <czmq.h>
+#include "wb_events.h"
 #include "wb_replica.h"
-
-enum { TAKEN_OUT = 1, PLACED_IN = 2, PROPERTIES_CHANGED = 3 };
 
 struct _wb_replica_t {
     wb_kvlist_t **items;       /* interactions in placement order, owned */
@@ -59,7 +58,7 @@ wb_replica_destroy (wb_replica_t **self_p)
 static int
 s_append (wb_replica_t *self, wb_kvlist_t *interaction)
 {
-    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
     if (!id || zhashx_lookup (self->by_id, id)) {
         wb_kvlist_destroy (&interaction);
         return -1;
@@ -94,7 +93,7 @@ wb_replica_index_of (const wb_replica_t *self, const char *interaction_id)
 static void
 s_remove_at (wb_replica_t *self, size_t index)
 {
-    zhashx_delete (self->by_id, wb_kvlist_string (self->items [index], "InteractionId"));
+    zhashx_delete (self->by_id, wb_kvlist_string (self->items [index], WB_ATTR_INTERACTION_ID));
     wb_kvlist_destroy (&self->items [index]);
     memmove (self->items + index, self->items + index + 1,
              (self->size - index - 1) * sizeof (wb_kvlist_t *));
@@ -103,19 +102,19 @@ s_remove_at (wb_replica_t *self, size_t index)
 
 //  Change the copy as one event says; -1 if the event makes no sense here.
 static int
-s_change (wb_replica_t *self, int64_t operation, const wb_kvlist_t *interaction)
+s_change (wb_replica_t *self, const wb_event_change_t *change)
 {
-    const char *id = wb_kvlist_string (interaction, "InteractionId");
+    const char *id = change->interaction_id;
     long index = wb_replica_index_of (self, id);
-    if (operation == PLACED_IN)
-        return index < 0 ? s_append (self, wb_kvlist_dup (interaction)) : -1;
+    if (change->content_operation == WB_CONTENT_PLACED_IN)
+        return index < 0 ? s_append (self, wb_kvlist_dup (change->interaction)) : -1;
     if (index < 0)
         return -1;
-    if (operation == TAKEN_OUT) {
+    if (change->content_operation == WB_CONTENT_TAKEN_OUT) {
         s_remove_at (self, (size_t) index);
         return 0;
     }
-    wb_kvlist_t *copy = wb_kvlist_dup (interaction);
+    wb_kvlist_t *copy = wb_kvlist_dup (change->interaction);
     if (!copy)
         return -1;
     wb_kvlist_destroy (&self->items [index]);
@@ -128,16 +127,15 @@ s_change (wb_replica_t *self, int64_t operation, const wb_kvlist_t *interaction)
 static wb_replica_result_t
 s_apply (wb_replica_t *self, const wb_kvlist_t *event)
 {
-    int64_t version = wb_kvlist_int_or (event, "WorkbinVersion", -1);
-    if (version <= self->version)
+    wb_event_change_t change;
+    wb_event_read_change_body (event, &change);
+    if (change.version <= self->version)
         return WB_REPLICA_DUPLICATE;
-    if (version != self->version + 1
-    ||  s_change (self, wb_kvlist_int_or (event, "WorkbinContentOperation", 0),
-                  wb_kvlist_list (event, "Interaction"))) {
+    if (change.version != self->version + 1 || s_change (self, &change)) {
         self->needs_fetch = true;
         return WB_REPLICA_GAP;
     }
-    self->version = version;
+    self->version = change.version;
     self->applied++;
     return WB_REPLICA_APPLIED;
 }
@@ -145,11 +143,11 @@ s_apply (wb_replica_t *self, const wb_kvlist_t *event)
 wb_replica_result_t
 wb_replica_apply_event (wb_replica_t *self, const wb_kvlist_t *event)
 {
-    if (!self || !wb_kvlist_list (event, "Interaction")
-    ||  wb_kvlist_int_or (event, "WorkbinVersion", -1) < 1)
-        return WB_REPLICA_INVALID;
-    int64_t operation = wb_kvlist_int_or (event, "WorkbinContentOperation", 0);
-    if (operation < TAKEN_OUT || operation > PROPERTIES_CHANGED)
+    wb_event_change_t change;
+    wb_event_read_change_body (event, &change);
+    if (!self || !change.interaction || change.version < 1
+    ||  change.content_operation < WB_CONTENT_TAKEN_OUT
+    ||  change.content_operation > WB_CONTENT_PROPERTIES_CHANGED)
         return WB_REPLICA_INVALID;
     if (!self->has_snapshot) {
         zlistx_add_end (self->kept, wb_kvlist_dup (event));

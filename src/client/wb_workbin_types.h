@@ -1,15 +1,16 @@
 /*  wb_workbin_types: a client's view of EventWorkbinTypesInfo.
 
     Keeps the workbin types and owners the server says this client may see,
-    and turns a workbin name as people type it into request attributes:
-    "TYPE@OWNER", or "TYPE" alone for the agent's own workbin or the single
-    owner the type has for this client.
+    and turns a workbin name as people type it into the workbin a request
+    names (wb_workbin_t): "TYPE@OWNER", or "TYPE" alone for the agent's own
+    workbin or the single owner the type has for this client.
 */
 #ifndef WB_WORKBIN_TYPES_H_INCLUDED
 #define WB_WORKBIN_TYPES_H_INCLUDED
 
 #include <stdbool.h>
 #include "wb_kvlist.h"
+#include "wb_workbin.h"
 
 typedef struct _wb_workbin_types_t wb_workbin_types_t;
 
@@ -24,14 +25,19 @@ const wb_kvlist_t *wb_workbin_types_at (const wb_workbin_types_t *self, size_t i
 const wb_kvlist_t *wb_workbin_types_find (const wb_workbin_types_t *self, const char *type_id);
 
 /* The request attribute that names owners of a type ("WorkbinAgentId"...),
-   from its WorkbinType number; NULL if unknown. */
+   from its WorkbinType number; NULL if unknown (wb_workbin_owner_attribute). */
 const char *wb_workbin_types_owner_attribute (int64_t owner_type);
 
-/* Resolve a workbin name into WorkbinTypeId and the owner attribute,
-   appended to attributes. Return 0, or -1 with a sentence in error
-   ("unknown workbin type 'x'", "email-draft has several owners: give one
-   as email-draft@OWNER (agent01, agent02)"). */
+/* Resolve a workbin name into the workbin a request names: type_id
+   (WB_KEY_MAX + 1 bytes) receives the type, the owner points into name or
+   into self. A type the server did not list is resolved all the same, so
+   that the server's EventError says why: "TYPE@OWNER" as an agent's
+   workbin, "TYPE" without an owner. Return 0, or -1 with a sentence in
+   error ("'x' is not a workbin name: use TYPE or TYPE@OWNER",
+   "email-draft has several owners: give one as email-draft@OWNER
+   (agent01, agent02)"). */
 int wb_workbin_types_resolve (const wb_workbin_types_t *self, const char *name,
-                              wb_kvlist_t *attributes, char *error, size_t error_size);
+                              wb_workbin_t *workbin, char type_id [WB_KEY_MAX + 1],
+                              char *error, size_t error_size);
 
 #endif

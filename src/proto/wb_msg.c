@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_msg.h"
-#include "wb_catalog.h"
+#include "wb_protocol.h"
 
 struct _wb_msg_t {
     const wb_message_spec_t *spec;   /* catalogue row; gives the name */
@@ -13,20 +13,33 @@ struct _wb_msg_t {
     zframe_t *routing_id;            /* ROUTER side only */
 };
 
+//  A message of a catalogue row with this body, which it takes (also on
+//  failure); NULL without a row or a body.
+static wb_msg_t *
+s_new_of_spec (const wb_message_spec_t *spec, wb_kvlist_t *body)
+{
+    wb_msg_t *self = spec && body ? calloc (1, sizeof (wb_msg_t)) : NULL;
+    if (!self) {
+        wb_kvlist_destroy (&body);
+        return NULL;
+    }
+    self->spec = spec;
+    self->body = body;
+    return self;
+}
+
 wb_msg_t *
 wb_msg_new (const char *name)
 {
     const wb_message_spec_t *spec = wb_catalog_by_name (name);
-    if (!spec)
-        return NULL;
-    wb_msg_t *self = calloc (1, sizeof (wb_msg_t));
-    if (!self)
-        return NULL;
-    self->spec = spec;
-    self->body = wb_kvlist_new ();
-    if (!self->body)
-        wb_msg_destroy (&self);
-    return self;
+    return spec ? s_new_of_spec (spec, wb_kvlist_new ()) : NULL;
+}
+
+wb_msg_t *
+wb_msg_new_row (wb_catalog_row_t row)
+{
+    const wb_message_spec_t *spec = wb_catalog_row (row);
+    return spec ? s_new_of_spec (spec, wb_kvlist_new ()) : NULL;
 }
 
 void
@@ -46,15 +59,13 @@ wb_msg_dup (const wb_msg_t *self)
 {
     if (!self)
         return NULL;
-    wb_msg_t *copy = wb_msg_new (self->spec->name);
+    wb_msg_t *copy = s_new_of_spec (self->spec, wb_kvlist_dup (self->body));
     if (!copy)
         return NULL;
     copy->reference_id = self->reference_id;
-    wb_kvlist_destroy (&copy->body);
-    copy->body = wb_kvlist_dup (self->body);
     if (self->routing_id)
         copy->routing_id = zframe_dup (self->routing_id);
-    if (!copy->body || (self->routing_id && !copy->routing_id))
+    if (self->routing_id && !copy->routing_id)
         wb_msg_destroy (&copy);
     return copy;
 }
@@ -63,6 +74,18 @@ const char *
 wb_msg_name (const wb_msg_t *self)
 {
     return self ? self->spec->name : NULL;
+}
+
+const wb_message_spec_t *
+wb_msg_spec (const wb_msg_t *self)
+{
+    return self ? self->spec : NULL;
+}
+
+bool
+wb_msg_is (const wb_msg_t *self, wb_catalog_row_t row)
+{
+    return self && self->spec->row == row;
 }
 
 int64_t
@@ -110,10 +133,10 @@ wb_msg_set_routing_id (wb_msg_t *self, zframe_t *routing_id)
 static zframe_t *
 s_encode_body (const wb_msg_t *self)
 {
-    size_t size = wb_kvlist_encode_int_first (self->body, "ReferenceId",
+    size_t size = wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID,
                                               self->reference_id, NULL, 0);
     zframe_t *frame = size ? zframe_new (NULL, size) : NULL;
-    if (frame && wb_kvlist_encode_int_first (self->body, "ReferenceId", self->reference_id,
+    if (frame && wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
                                              zframe_data (frame), size) != size)
         zframe_destroy (&frame);
     return frame;
@@ -142,17 +165,12 @@ s_frame_is (zframe_t *frame, const char *text)
         && memcmp (zframe_data (frame), text, strlen (text)) == 0;
 }
 
-//  Find the catalogue row named by a frame, without trusting its bytes.
+//  Find the catalogue row named by a frame: its bytes are compared with
+//  each row's name, so nothing in them is trusted.
 static const wb_message_spec_t *
 s_spec_of_frame (zframe_t *frame)
 {
-    char name [64];
-    size_t size = zframe_size (frame);
-    if (size == 0 || size >= sizeof (name) || memchr (zframe_data (frame), 0, size))
-        return NULL;
-    memcpy (name, zframe_data (frame), size);
-    name [size] = 0;
-    return wb_catalog_by_name (name);
+    return wb_catalog_by_name_bytes (zframe_data (frame), zframe_size (frame));
 }
 
 //  Decode the body frame and split off its ReferenceId.
@@ -163,15 +181,15 @@ s_decode_body (zframe_t *frame, wb_codec_status_t *status, int64_t *reference_id
     if (!body)
         return NULL;
     if (wb_kvlist_type_at (body, 0) != WB_TYPE_INT
-    ||  strcmp (wb_kvlist_key_at (body, 0), "ReferenceId") != 0) {
+    ||  strcmp (wb_kvlist_key_at (body, 0), WB_ATTR_REFERENCE_ID) != 0) {
         //  ReferenceId may be elsewhere: still echo it in the error
-        wb_kvlist_int (body, "ReferenceId", reference_id);
+        wb_kvlist_int (body, WB_ATTR_REFERENCE_ID, reference_id);
         *status = WB_CODEC_NO_REFERENCE;
         wb_kvlist_destroy (&body);
         return NULL;
     }
     *reference_id = wb_kvlist_int_at (body, 0);
-    wb_kvlist_remove (body, "ReferenceId");
+    wb_kvlist_remove (body, WB_ATTR_REFERENCE_ID);
     return body;
 }
 
@@ -206,14 +224,9 @@ wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
         wb_kvlist_destroy (&body);
         return NULL;
     }
-    wb_msg_t *self = wb_msg_new (spec->name);
-    if (!self) {
-        wb_kvlist_destroy (&body);
-        return NULL;
-    }
-    wb_kvlist_destroy (&self->body);
-    self->body = body;
-    self->reference_id = *reference_id;
+    wb_msg_t *self = s_new_of_spec (spec, body);
+    if (self)
+        self->reference_id = *reference_id;
     return self;
 }
 

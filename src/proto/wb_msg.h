@@ -10,19 +10,32 @@
 #define WB_MSG_H_INCLUDED
 
 #include <czmq.h>
+#include "wb_catalog.h"
 #include "wb_kvlist.h"
 
 #define WB_PROTOCOL_ID "WBP/1"
+
+/* An optional int attribute that is not there: a request builder given
+   it leaves the attribute out; an event reader gives it for one absent. */
+#define WB_ABSENT INT64_MIN
 
 typedef struct _wb_msg_t wb_msg_t;
 
 /* A message with this catalogue name, ReferenceId 0 and an empty body.
    Returns NULL if the name is not in the catalogue. */
 wb_msg_t *wb_msg_new (const char *name);
+/* The same for a catalogue row named at compile time, without a lookup
+   (wb_msg_new_row (WB_ROW_EVENT_ACK)). NULL if row is not a row. */
+wb_msg_t *wb_msg_new_row (wb_catalog_row_t row);
 void wb_msg_destroy (wb_msg_t **self_p);
 wb_msg_t *wb_msg_dup (const wb_msg_t *self);
 
 const char *wb_msg_name (const wb_msg_t *self);
+/* The message's catalogue row (found once, when it was made or decoded):
+   its kind, attributes, and for a request what it needs. NULL if self is. */
+const wb_message_spec_t *wb_msg_spec (const wb_msg_t *self);
+/* True if the message is the one of this catalogue row. */
+bool wb_msg_is (const wb_msg_t *self, wb_catalog_row_t row);
 int64_t wb_msg_reference_id (const wb_msg_t *self);
 void wb_msg_set_reference_id (wb_msg_t *self, int64_t reference_id);
 /* The body, owned by the message; the caller may read and change it. */

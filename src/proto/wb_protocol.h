@@ -61,11 +61,16 @@
 #define WB_ATTR_WORKBIN_VERSION "WorkbinVersion"
 #define WB_ATTR_WORKBIN_TYPES "WorkbinTypes"
 
-/* Workbin types (EventWorkbinTypesInfo) */
-#define WB_ATTR_WORKBIN_TYPE "WorkbinType"
+/* The entries of WorkbinTypes (EventWorkbinTypesInfo): one WorkbinTypeInfo
+   list per type, with its Owners, one Owner list each. */
+#define WB_ATTR_WORKBIN_TYPE_INFO "WorkbinTypeInfo"
 #define WB_ATTR_DISPLAY_NAME "DisplayName"
+#define WB_ATTR_WORKBIN_TYPE "WorkbinType"
+#define WB_ATTR_VIEW "View"
+#define WB_ATTR_ACTIVE "Active"
 #define WB_ATTR_COLUMNS "Columns"
 #define WB_ATTR_OWNERS "Owners"
+#define WB_ATTR_OWNER "Owner"
 #define WB_ATTR_OWNER_ID "OwnerId"
 #define WB_ATTR_OWNER_NAME "OwnerName"
 #define WB_ATTR_RELATION "Relation"
@@ -87,8 +92,10 @@
 #define WB_ATTR_ADDED_PROPERTIES "AddedProperties"
 #define WB_ATTR_CHANGED_PROPERTIES "ChangedProperties"
 #define WB_ATTR_DELETED_PROPERTIES "DeletedProperties"
-#define WB_ATTR_PULL_PARAMETERS "PullParameters"
+#define WB_ATTR_PULL_PARAMETERS "PullParameters"  /* holds InteractionId */
 #define WB_ATTR_VIEW_ID "ViewId"
+/* Actor (EventWorkbinContentChanged) holds AgentId: the agent, or the
+   ClientName of a media server. */
 
 /* Errors */
 #define WB_ATTR_ERROR_CODE "ErrorCode"
@@ -115,6 +122,21 @@
 #define WB_ATTR_MAILBOX "Mailbox"
 #define WB_ATTR_USER_DATA "UserData"
 
+// ---------------------------------------------------------------- values
+
+/* Relation of an Owner entry: why the client sees that workbin. */
+#define WB_RELATION_TEXT_NONE "none"
+#define WB_RELATION_TEXT_OWN "own"
+#define WB_RELATION_TEXT_PLACE "place"
+#define WB_RELATION_TEXT_PLACE_GROUP "placegroup"
+#define WB_RELATION_TEXT_GROUP "group"
+#define WB_RELATION_TEXT_TEAM "team"
+
+/* Queue of an interaction in a workbin, and View of a workbin type: the
+   type's id followed by these. */
+#define WB_PRIVATE_QUEUE_SUFFIX "/PrivateQueue"
+#define WB_PRIVATE_VIEW_SUFFIX "/PrivateView"
+
 // ---------------------------------------------------------------- numbers
 
 /* ClientType of RequestRegisterClient. */
@@ -138,6 +160,7 @@ typedef enum {
     WB_OPERATION_CREATE = 6,
     WB_OPERATION_STOP = 10,
     WB_OPERATION_PLACE_IN_WORKBIN = 11,
+    WB_OPERATION_PLACE_IN_QUEUE = 12,  /* the vendor's; never sent: no queues */
 } wb_operation_t;
 
 /* InteractionState of an interaction (1 Cached and 2 Routing are the
@@ -161,7 +184,14 @@ typedef enum {
 
 /* Where a server binds and a client connects when told nothing else. */
 #define WB_DEFAULT_ENDPOINT "tcp://127.0.0.1:7120"
-/* The tenant a client logs in to when told nothing else. */
+/* What a client submits when told nothing else: an inbound email. */
+#define WB_DEFAULT_MEDIA_TYPE "email"
+#define WB_DEFAULT_INTERACTION_TYPE "Inbound"
+/* The tenant a client logs in to when told nothing else, and as text for
+   help screens. */
 #define WB_DEFAULT_TENANT 101
+#define WB_DEFAULT_TENANT_TEXT WB_PROTOCOL_TEXT_ (WB_DEFAULT_TENANT)
+#define WB_PROTOCOL_TEXT_(number) WB_PROTOCOL_TEXT__ (number)
+#define WB_PROTOCOL_TEXT__(number) #number
 
 #endif

@@ -120,9 +120,10 @@ static const struct {
 };
 
 static const char *s_relation_texts [] = {
-    [WB_RELATION_NONE] = "none", [WB_RELATION_OWN] = "own",
-    [WB_RELATION_PLACE] = "place", [WB_RELATION_PLACE_GROUP] = "placegroup",
-    [WB_RELATION_GROUP] = "group", [WB_RELATION_TEAM] = "team",
+    [WB_RELATION_NONE] = WB_RELATION_TEXT_NONE, [WB_RELATION_OWN] = WB_RELATION_TEXT_OWN,
+    [WB_RELATION_PLACE] = WB_RELATION_TEXT_PLACE,
+    [WB_RELATION_PLACE_GROUP] = WB_RELATION_TEXT_PLACE_GROUP,
+    [WB_RELATION_GROUP] = WB_RELATION_TEXT_GROUP, [WB_RELATION_TEAM] = WB_RELATION_TEXT_TEAM,
 };
 
 
@@ -991,5 +992,5 @@ const char *
 wb_relation_text (wb_relation_t relation)
 {
     size_t count = sizeof (s_relation_texts) / sizeof (s_relation_texts [0]);
-    return (size_t) relation < count ? s_relation_texts [relation] : "none";
+    return (size_t) relation < count ? s_relation_texts [relation] : WB_RELATION_TEXT_NONE;
 }

@@ -8,52 +8,26 @@
 #include "wb_clock.h"
 #include "wb_catalog.h"
 
-/* What a request needs before its handler runs. */
-typedef enum {
-    NEEDS_NOTHING,        /* register, ping */
-    NEEDS_REGISTERED,     /* a session exists */
-    NEEDS_WORKBIN_ACCESS, /* registered, and logged in unless a media server */
-} s_needs_t;
-
-/* Whether a request answers with what the store holds: in a batch, the
-   changes held so far are committed before it runs. */
-typedef enum { READS_NOTHING, READS_STORE } s_reads_t;
-
-typedef struct {
-    const char *name;
-    wb_handler_fn *handler;
-    s_needs_t needs;
-    s_reads_t reads;
-} s_route_t;
-
-static const s_route_t s_routes [] = {
-    { "RequestRegisterClient",              wb_engine_register,              NEEDS_NOTHING,         READS_NOTHING },
-    { "RequestPing",                        wb_engine_ping,                  NEEDS_NOTHING,         READS_NOTHING },
-    { "RequestUnregisterClient",            wb_engine_unregister,            NEEDS_REGISTERED,      READS_NOTHING },
-    { "RequestAgentLogin",                  wb_engine_login,                 NEEDS_REGISTERED,      READS_NOTHING },
-    { "RequestAgentLogout",                 wb_engine_logout,                NEEDS_REGISTERED,      READS_NOTHING },
-    { "RequestWorkbinTypesInfo",            wb_engine_types_info,            NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
-    { "RequestWorkbinStatistic",            wb_engine_statistic,             NEEDS_WORKBIN_ACCESS,  READS_STORE },
-    { "RequestGetWorkbinContent",           wb_engine_content,               NEEDS_WORKBIN_ACCESS,  READS_STORE },
-    { "RequestWorkbinNotifications",        wb_engine_notifications,         NEEDS_WORKBIN_ACCESS,  READS_STORE },
-    { "RequestCancelWorkbinNotifications",  wb_engine_cancel_notifications,  NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
-    { "RequestSubmit",                      wb_engine_submit,                NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
-    { "RequestPlaceInWorkbin",              wb_engine_place,                 NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
-    { "RequestPull",                        wb_engine_pull,                  NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
-    { "RequestChangeProperties",            wb_engine_change_properties,     NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
-    { "RequestStopProcessing",              wb_engine_stop,                  NEEDS_WORKBIN_ACCESS,  READS_NOTHING },
+/* The handler of each request row of the catalogue, from the same list
+   the catalogue is made of: a request row without its wb_engine_ handler
+   does not build (undeclared, or not linked), and no handler is reached
+   without a row. Events have none. */
+#define S_ROUTE(symbol, vendor_id, needs, reads, handler, ...) \
+    [WB_ROW_REQUEST_##symbol] = handler,
+#define S_NO_ROUTE(...)
+static wb_handler_fn *const s_routes [WB_ROW_COUNT] = {
+    WB_CATALOG_ROWS (S_ROUTE, S_NO_ROUTE)
 };
 
-/* The attribute naming a workbin's owner, and the code when it is absent. */
+/* The code when the attribute naming a workbin's owner is absent. */
 static const struct {
     wb_owner_type_t type;
-    const char *attribute;
     int missing_error;
-} s_owner_attributes [] = {
-    { WB_OWNER_AGENT,       "WorkbinAgentId",      WB_ERR_AGENT_OWNER_NOT_SPECIFIED },
-    { WB_OWNER_PLACE,       "WorkbinPlaceId",      WB_ERR_PLACE_NOT_SPECIFIED },
-    { WB_OWNER_PLACE_GROUP, "WorkbinPlaceGroupId", WB_ERR_PLACE_GROUP_OWNER_NOT_SPECIFIED },
-    { WB_OWNER_AGENT_GROUP, "WorkbinGroupId",      WB_ERR_AGENT_GROUP_OWNER_NOT_SPECIFIED },
+} s_owner_missing_errors [] = {
+    { WB_OWNER_AGENT,       WB_ERR_AGENT_OWNER_NOT_SPECIFIED },
+    { WB_OWNER_PLACE,       WB_ERR_PLACE_NOT_SPECIFIED },
+    { WB_OWNER_PLACE_GROUP, WB_ERR_PLACE_GROUP_OWNER_NOT_SPECIFIED },
+    { WB_OWNER_AGENT_GROUP, WB_ERR_AGENT_GROUP_OWNER_NOT_SPECIFIED },
 };
 
 wb_engine_t *
@@ -124,9 +98,9 @@ wb_engine_expire (wb_engine_t *self, int64_t now_ms)
 // ---------------------------------------------------------------- replies
 
 wb_msg_t *
-wb_engine_reply_new (wb_request_t *request, const char *name)
+wb_engine_reply_new (wb_request_t *request, wb_catalog_row_t row)
 {
-    wb_msg_t *reply = wb_msg_new (name);
+    wb_msg_t *reply = wb_msg_new_row (row);
     if (reply) {
         wb_msg_set_reference_id (reply, request->reference_id);
         wb_msg_set_routing_id (reply, request->routing_id);
@@ -147,7 +121,7 @@ wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p)
 void
 wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra)
 {
-    wb_msg_t *reply = wb_engine_reply_new (request, "EventAck");
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_ACK);
     if (reply && extra)
         wb_kvlist_append (wb_msg_body (reply), extra);
     wb_engine_reply (request, &reply);
@@ -156,7 +130,7 @@ wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra)
 wb_msg_t *
 wb_engine_error_new (wb_request_t *request, int code)
 {
-    wb_msg_t *reply = wb_engine_reply_new (request, "EventError");
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_ERROR);
     if (!reply)
         return NULL;
     char description [300];
@@ -165,8 +139,8 @@ wb_engine_error_new (wb_request_t *request, int code)
                   wb_error_text (code), request->detail);
     else
         snprintf (description, sizeof (description), "%s", wb_error_text (code));
-    wb_kvlist_add_int (wb_msg_body (reply), "ErrorCode", code);
-    wb_kvlist_add_string (wb_msg_body (reply), "ErrorDescription", description);
+    wb_kvlist_add_int (wb_msg_body (reply), WB_ATTR_ERROR_CODE, code);
+    wb_kvlist_add_string (wb_msg_body (reply), WB_ATTR_ERROR_DESCRIPTION, description);
     return reply;
 }
 
@@ -192,7 +166,7 @@ int
 wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
 {
     wb_msg_set_routing_id (*event_p, session->routing_id);
-    wb_kvlist_set_int (wb_msg_body (*event_p), "EventSequence", ++session->event_sequence);
+    wb_kvlist_set_int (wb_msg_body (*event_p), WB_ATTR_EVENT_SEQUENCE, ++session->event_sequence);
     if (self->send (self->context, event_p) == 0)
         return 0;
     //  The client cannot keep up (or is gone): it loses its subscriptions
@@ -211,9 +185,9 @@ s_report_dropped_subscriptions (wb_engine_t *self, wb_session_t *session)
     if (!session || !session->subscriptions_dropped)
         return;
     session->subscriptions_dropped = false;
-    wb_msg_t *event = wb_msg_new ("EventError");
-    wb_kvlist_add_int (wb_msg_body (event), "ErrorCode", WB_ERR_SUBSCRIPTIONS_DROPPED);
-    wb_kvlist_add_string (wb_msg_body (event), "ErrorDescription",
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_ERROR);
+    wb_kvlist_add_int (wb_msg_body (event), WB_ATTR_ERROR_CODE, WB_ERR_SUBSCRIPTIONS_DROPPED);
+    wb_kvlist_add_string (wb_msg_body (event), WB_ATTR_ERROR_DESCRIPTION,
                           wb_error_text (WB_ERR_SUBSCRIPTIONS_DROPPED));
     wb_msg_set_routing_id (event, session->routing_id);
     if (wb_engine_hold (self, &event, WB_HELD_DROP_REPORT) == 0)
@@ -225,62 +199,58 @@ s_report_dropped_subscriptions (wb_engine_t *self, wb_session_t *session)
 
 // ---------------------------------------------------------------- dispatch
 
-static const s_route_t *
-s_route (const char *name)
+bool
+wb_engine_handles (const wb_message_spec_t *spec)
 {
-    for (size_t index = 0; index < sizeof (s_routes) / sizeof (s_routes [0]); index++)
-        if (strcmp (s_routes [index].name, name) == 0)
-            return &s_routes [index];
-    return NULL;
+    return spec && spec->kind == WB_KIND_REQUEST && (size_t) spec->row < WB_ROW_COUNT
+        && s_routes [spec->row] != NULL;
 }
 
 //  The error a request gets before its handler runs, or 0.
 static int
-s_precondition (const wb_request_t *request, const s_route_t *route)
+s_precondition (const wb_request_t *request)
 {
-    if (route->needs == NEEDS_NOTHING)
+    if (request->spec->needs == WB_NEEDS_NOTHING)
         return 0;
     if (!request->session)
         return WB_ERR_NOT_REGISTERED;
-    if (route->needs == NEEDS_WORKBIN_ACCESS && !request->session->agent_id
+    if (request->spec->needs == WB_NEEDS_WORKBIN_ACCESS && !request->session->agent_id
     &&  request->session->client_type != WB_CLIENT_MEDIA_SERVER)
         return WB_ERR_NOT_LOGGED_IN;
     return 0;
 }
 
-//  Check the message against its catalogue entry and its route.
+//  Check the message against its catalogue row: a request the engine
+//  handles, its session rules, its attributes.
 static int
-s_check_request (wb_request_t *request, wb_msg_t *msg, const s_route_t **route)
+s_check_request (wb_request_t *request)
 {
-    const wb_message_spec_t *spec = wb_catalog_by_name (request->name);
-    *route = s_route (request->name);
-    if (!spec || spec->kind != WB_KIND_REQUEST || !*route) {
+    if (!wb_engine_handles (request->spec)) {
         request->detail = request->name;
         return WB_ERR_UNSUPPORTED_ELEMENT;
     }
-    int code = s_precondition (request, *route);
+    int code = s_precondition (request);
     if (code)
         return code;
-    code = wb_catalog_validate (spec, wb_msg_body_const (msg), &request->detail);
-    return code;
+    return wb_catalog_validate (request->spec, request->body, &request->detail);
 }
 
 //  Run a checked request's handler. In a batch, a request that reads the
 //  store sees only committed changes, and one that changes the store has
 //  its messages tied to the batch's commit.
 static int
-s_run_handler (wb_request_t *request, const s_route_t *route, int64_t now_ms)
+s_run_handler (wb_request_t *request, int64_t now_ms)
 {
     wb_engine_t *self = request->engine;
-    if (route->reads == READS_STORE)
+    if (request->spec->reads == WB_READS_STORE)
         wb_engine_batch_sync (self);
     size_t mark = wb_engine_held_mark (self);
     size_t writes = wb_store_batch_writes (self->store);
-    int code = route->handler (request);
-    //  register creates the session: stamp it
-    wb_session_t *session = wb_sessions_find (self->sessions, request->routing_id);
-    if (session)
-        session->last_seen = now_ms;
+    int code = s_routes [request->spec->row] (request);
+    //  register makes the session, unregister removes it: the handler
+    //  leaves request->session as it now is
+    if (request->session)
+        request->session->last_seen = now_ms;
     if (code == 0 && wb_store_batch_writes (self->store) > writes)
         wb_engine_held_seal (self, mark, request);
     return code;
@@ -296,6 +266,7 @@ wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int
         .engine = self,
         .session = wb_sessions_find (self->sessions, routing_id),
         .routing_id = routing_id,
+        .spec = wb_msg_spec (msg),
         .name = wb_msg_name (msg),
         .reference_id = wb_msg_reference_id (msg),
         .body = wb_msg_body_const (msg),
@@ -304,10 +275,9 @@ wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int
         request.session->last_seen = now_ms;
         s_report_dropped_subscriptions (self, request.session);
     }
-    const s_route_t *route = NULL;
-    int code = s_check_request (&request, msg, &route);
+    int code = s_check_request (&request);
     if (code == 0)
-        code = s_run_handler (&request, route, now_ms);
+        code = s_run_handler (&request, now_ms);
     if (code)
         wb_engine_reply_error (&request, code);
     wb_msg_destroy (msg_p);
@@ -335,21 +305,14 @@ wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
 
 // ---------------------------------------------------------------- workbins
 
-const char *
-wb_engine_owner_attribute (wb_owner_type_t owner_type)
-{
-    for (size_t index = 0; index < sizeof (s_owner_attributes) / sizeof (s_owner_attributes [0]); index++)
-        if (s_owner_attributes [index].type == owner_type)
-            return s_owner_attributes [index].attribute;
-    return NULL;
-}
-
+//  The code when the attribute naming an owner of this type is absent.
 static int
 s_owner_missing_error (wb_owner_type_t owner_type)
 {
-    for (size_t index = 0; index < sizeof (s_owner_attributes) / sizeof (s_owner_attributes [0]); index++)
-        if (s_owner_attributes [index].type == owner_type)
-            return s_owner_attributes [index].missing_error;
+    size_t count = sizeof (s_owner_missing_errors) / sizeof (s_owner_missing_errors [0]);
+    for (size_t index = 0; index < count; index++)
+        if (s_owner_missing_errors [index].type == owner_type)
+            return s_owner_missing_errors [index].missing_error;
     return WB_ERR_WORKBIN_INACCESSIBLE;
 }
 
@@ -375,7 +338,7 @@ wb_engine_resolve_workbin (wb_request_t *request, const wb_kvlist_t *attributes,
                            wb_target_t *target)
 {
     memset (target, 0, sizeof (*target));
-    const char *type_id = wb_kvlist_string (attributes, "WorkbinTypeId");
+    const char *type_id = wb_kvlist_string (attributes, WB_ATTR_WORKBIN_TYPE_ID);
     if (!type_id)
         return WB_ERR_WORKBIN_TYPE_NOT_SPECIFIED;
     target->type = wb_directory_workbin_type (request->engine->directory, type_id);
@@ -384,7 +347,7 @@ wb_engine_resolve_workbin (wb_request_t *request, const wb_kvlist_t *attributes,
         return WB_ERR_WORKBIN_INACCESSIBLE;
     }
     target->owner_id = wb_kvlist_string (attributes,
-                                         wb_engine_owner_attribute (target->type->owner_type));
+                                         wb_workbin_owner_attribute (target->type->owner_type));
     if (!target->owner_id)
         return s_owner_missing_error (target->type->owner_type);
     int code = wb_engine_check_access (request, target->type, target->owner_id);

@@ -43,6 +43,10 @@ void wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms);
    and logs in as that agent only; anything else is EventError 1003. */
 void wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id);
 
+/* True if spec is a request row of the catalogue that the engine has a
+   handler for: every request row, by construction (wb_catalog_rows.h). */
+bool wb_engine_handles (const wb_message_spec_t *spec);
+
 /* Handle one request. now_ms is a monotonic clock reading. Takes *msg_p. */
 void wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p,
                        int64_t now_ms);

@@ -10,28 +10,31 @@
 #include "wb_engine_internal.h"
 #include "wb_clock.h"
 
-enum { CONTENT_TAKEN_OUT = 1, CONTENT_PLACED_IN = 2, CONTENT_PROPERTIES_CHANGED = 3 };
-enum { OPERATION_UNKNOWN = 0, OPERATION_PULL = 5, OPERATION_CREATE = 6,
-       OPERATION_STOP = 10, OPERATION_PLACE_IN_WORKBIN = 11 };
-enum { STATE_QUEUED = 0, STATE_HANDLING = 3 };
-
 /* Properties only the server sets: RequestChangeProperties gets 66. */
 static const char *s_read_only [] = {
-    "InteractionId", "TenantId", "InteractionState", "Queue", "Workbin",
-    "WorkbinAgentId", "WorkbinPlaceId", "WorkbinGroupId", "WorkbinPlaceGroupId",
-    "SubmittedAt", "PlacedInQueueAt", "MovedToQueueAt", "AssignedTo", "SubmittedBy",
+    WB_ATTR_INTERACTION_ID, WB_ATTR_TENANT_ID, WB_ATTR_INTERACTION_STATE, WB_ATTR_QUEUE,
+    WB_ATTR_WORKBIN, WB_ATTR_WORKBIN_AGENT_ID, WB_ATTR_WORKBIN_PLACE_ID,
+    WB_ATTR_WORKBIN_GROUP_ID, WB_ATTR_WORKBIN_PLACE_GROUP_ID, WB_ATTR_SUBMITTED_AT,
+    WB_ATTR_PLACED_IN_QUEUE_AT, WB_ATTR_MOVED_TO_QUEUE_AT, WB_ATTR_ASSIGNED_TO,
+    WB_ATTR_SUBMITTED_BY,
+};
+
+/* The lists of property changes a request may carry. */
+static const char *s_change_lists [] = {
+    WB_ATTR_ADDED_PROPERTIES, WB_ATTR_CHANGED_PROPERTIES, WB_ATTR_DELETED_PROPERTIES,
 };
 
 /* Properties that say which workbin an interaction sits in. */
 static const char *s_location [] = {
-    "Queue", "Workbin", "WorkbinAgentId", "WorkbinPlaceId", "WorkbinGroupId",
-    "WorkbinPlaceGroupId",
+    WB_ATTR_QUEUE, WB_ATTR_WORKBIN, WB_ATTR_WORKBIN_AGENT_ID, WB_ATTR_WORKBIN_PLACE_ID,
+    WB_ATTR_WORKBIN_GROUP_ID, WB_ATTR_WORKBIN_PLACE_GROUP_ID,
 };
 
 /* Properties copied from RequestSubmit into the new interaction. */
 static const char *s_submitted [] = {
-    "MediaType", "InteractionType", "InteractionSubtype", "Subject",
-    "FromAddress", "FromPersonal", "Priority", "ReceivedAt",
+    WB_ATTR_MEDIA_TYPE, WB_ATTR_INTERACTION_TYPE, WB_ATTR_INTERACTION_SUBTYPE,
+    WB_ATTR_SUBJECT, WB_ATTR_FROM_ADDRESS, WB_ATTR_FROM_PERSONAL, WB_ATTR_PRIORITY,
+    WB_ATTR_RECEIVED_AT,
 };
 
 /* An interaction read from the store, with where it sits. */
@@ -57,19 +60,18 @@ typedef struct {
 static wb_msg_t *
 s_change_event (const s_change_t *change)
 {
-    wb_msg_t *event = wb_msg_new ("EventWorkbinContentChanged");
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED);
     wb_kvlist_t *body = wb_msg_body (event);
-    wb_kvlist_add_int (body, "WorkbinContentOperation", change->content_operation);
-    wb_kvlist_add_int (body, "Operation", change->operation);
-    wb_kvlist_add_string (body, "WorkbinTypeId", change->type->id);
-    wb_kvlist_add_string (body, wb_engine_owner_attribute (change->type->owner_type),
-                          change->owner_id);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_CONTENT_OPERATION, change->content_operation);
+    wb_kvlist_add_int (body, WB_ATTR_OPERATION, change->operation);
+    wb_workbin_t workbin = { change->type->id, change->type->owner_type, NULL, change->owner_id };
+    wb_workbin_add (&workbin, body);
     wb_kvlist_t *interaction = wb_kvlist_dup (change->interaction);
-    wb_kvlist_add_list (body, "Interaction", &interaction);
+    wb_kvlist_add_list (body, WB_ATTR_INTERACTION, &interaction);
     wb_kvlist_t *actor = wb_kvlist_new ();
-    wb_kvlist_add_string (actor, "AgentId", change->actor);
-    wb_kvlist_add_list (body, "Actor", &actor);
-    wb_kvlist_add_int (body, "WorkbinVersion", change->version);
+    wb_kvlist_add_string (actor, WB_ATTR_AGENT_ID, change->actor);
+    wb_kvlist_add_list (body, WB_ATTR_ACTOR, &actor);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, change->version);
     return event;
 }
 
@@ -87,7 +89,7 @@ s_notify (wb_engine_t *self, const s_change_t *change)
     wb_session_t **recipients = calloc (zlistx_size (subscribers), sizeof (wb_session_t *));
     for (wb_subscription_t *subscription = zlistx_first (subscribers); subscription && recipients;
          subscription = zlistx_next (subscribers))
-        if (change->content_operation != CONTENT_PROPERTIES_CHANGED
+        if (change->content_operation != WB_CONTENT_PROPERTIES_CHANGED
         ||  subscription->notify_property_changes)
             recipients [count++] = subscription->session;
     for (size_t index = 0; index < count; index++) {
@@ -111,7 +113,7 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
                     s_interaction_t *interaction)
 {
     memset (interaction, 0, sizeof (*interaction));
-    const char *id = wb_kvlist_string (attributes, "InteractionId");
+    const char *id = wb_kvlist_string (attributes, WB_ATTR_INTERACTION_ID);
     if (!id)
         return WB_ERR_INTERACTION_ID_NOT_SPECIFIED;
     int found = 0;
@@ -134,7 +136,7 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
 static int
 s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
 {
-    const char *assigned = wb_kvlist_string (interaction->properties, "AssignedTo");
+    const char *assigned = wb_kvlist_string (interaction->properties, WB_ATTR_ASSIGNED_TO);
     bool media_server = !request->session->agent_id
                      && request->session->client_type == WB_CLIENT_MEDIA_SERVER;
     if (!interaction->type) {
@@ -158,16 +160,16 @@ static void
 s_set_location (wb_kvlist_t *properties, const wb_target_t *target, const char *now)
 {
     s_clear_location (properties);
-    wb_kvlist_remove (properties, "AssignedTo");
+    wb_kvlist_remove (properties, WB_ATTR_ASSIGNED_TO);
     char queue [WB_KEY_MAX + 32];
-    snprintf (queue, sizeof (queue), "%s/PrivateQueue", target->type->id);
-    wb_kvlist_set_string (properties, "Queue", queue);
-    wb_kvlist_set_string (properties, "Workbin", target->type->id);
-    wb_kvlist_set_string (properties, wb_engine_owner_attribute (target->type->owner_type),
+    snprintf (queue, sizeof (queue), "%s" WB_PRIVATE_QUEUE_SUFFIX, target->type->id);
+    wb_kvlist_set_string (properties, WB_ATTR_QUEUE, queue);
+    wb_kvlist_set_string (properties, WB_ATTR_WORKBIN, target->type->id);
+    wb_kvlist_set_string (properties, wb_workbin_owner_attribute (target->type->owner_type),
                           target->owner_id);
-    wb_kvlist_set_int (properties, "InteractionState", STATE_QUEUED);
-    wb_kvlist_set_string (properties, "PlacedInQueueAt", now);
-    wb_kvlist_set_string (properties, "MovedToQueueAt", now);
+    wb_kvlist_set_int (properties, WB_ATTR_INTERACTION_STATE, WB_STATE_QUEUED);
+    wb_kvlist_set_string (properties, WB_ATTR_PLACED_IN_QUEUE_AT, now);
+    wb_kvlist_set_string (properties, WB_ATTR_MOVED_TO_QUEUE_AT, now);
 }
 
 static bool
@@ -183,9 +185,8 @@ s_is_read_only (const char *key)
 static int
 s_check_property_changes (wb_request_t *request)
 {
-    const char *lists [] = { "AddedProperties", "ChangedProperties", "DeletedProperties" };
     for (size_t list = 0; list < 3; list++) {
-        wb_kvlist_t *changes = wb_kvlist_list (request->body, lists [list]);
+        wb_kvlist_t *changes = wb_kvlist_list (request->body, s_change_lists [list]);
         for (size_t index = 0; index < wb_kvlist_size (changes); index++) {
             const char *key = wb_kvlist_key_at (changes, index);
             wb_type_t type = wb_kvlist_type_at (changes, index);
@@ -205,9 +206,8 @@ static size_t
 s_apply_property_changes (wb_request_t *request, wb_kvlist_t *properties)
 {
     size_t changed = 0;
-    const char *lists [] = { "AddedProperties", "ChangedProperties" };
-    for (size_t list = 0; list < 2; list++) {
-        wb_kvlist_t *changes = wb_kvlist_list (request->body, lists [list]);
+    for (size_t list = 0; list < 2; list++) {      //  added, changed
+        wb_kvlist_t *changes = wb_kvlist_list (request->body, s_change_lists [list]);
         for (size_t index = 0; index < wb_kvlist_size (changes); index++, changed++) {
             const char *key = wb_kvlist_key_at (changes, index);
             if (wb_kvlist_type_at (changes, index) == WB_TYPE_INT)
@@ -216,7 +216,7 @@ s_apply_property_changes (wb_request_t *request, wb_kvlist_t *properties)
                 wb_kvlist_set_string (properties, key, wb_kvlist_string_at (changes, index));
         }
     }
-    wb_kvlist_t *deleted = wb_kvlist_list (request->body, "DeletedProperties");
+    wb_kvlist_t *deleted = wb_kvlist_list (request->body, WB_ATTR_DELETED_PROPERTIES);
     for (size_t index = 0; index < wb_kvlist_size (deleted); index++)
         changed += wb_kvlist_remove (properties, wb_kvlist_key_at (deleted, index));
     return changed;
@@ -244,9 +244,9 @@ s_ack_with (wb_request_t *request, const char *interaction_id, int64_t version)
 {
     wb_kvlist_t *extra = wb_kvlist_new ();
     if (interaction_id)
-        wb_kvlist_add_string (extra, "InteractionId", interaction_id);
+        wb_kvlist_add_string (extra, WB_ATTR_INTERACTION_ID, interaction_id);
     if (version >= 0)
-        wb_kvlist_add_int (extra, "WorkbinVersion", version);
+        wb_kvlist_add_int (extra, WB_ATTR_WORKBIN_VERSION, version);
     wb_engine_reply_ack (request, extra);
     wb_kvlist_destroy (&extra);
 }
@@ -260,8 +260,9 @@ s_new_interaction (wb_request_t *request, const wb_target_t *target, const char 
     char now [32];
     wb_clock_now_text (now, sizeof (now));
     wb_kvlist_t *properties = wb_kvlist_new ();
-    wb_kvlist_add_string (properties, "InteractionId", id);
-    wb_kvlist_add_int (properties, "TenantId", wb_directory_tenant_id (request->engine->directory));
+    wb_kvlist_add_string (properties, WB_ATTR_INTERACTION_ID, id);
+    wb_kvlist_add_int (properties, WB_ATTR_TENANT_ID,
+                       wb_directory_tenant_id (request->engine->directory));
     for (size_t index = 0; index < sizeof (s_submitted) / sizeof (s_submitted [0]); index++) {
         const char *key = s_submitted [index];
         if (wb_kvlist_type (request->body, key) == WB_TYPE_STRING)
@@ -270,14 +271,14 @@ s_new_interaction (wb_request_t *request, const wb_target_t *target, const char 
         if (wb_kvlist_type (request->body, key) == WB_TYPE_INT)
             wb_kvlist_add_int (properties, key, wb_kvlist_int_or (request->body, key, 0));
     }
-    if (!wb_kvlist_has (properties, "ReceivedAt"))
-        wb_kvlist_add_string (properties, "ReceivedAt", now);
-    wb_kvlist_add_string (properties, "SubmittedBy", wb_engine_actor_name (request));
-    wb_kvlist_add_string (properties, "SubmittedAt", now);
+    if (!wb_kvlist_has (properties, WB_ATTR_RECEIVED_AT))
+        wb_kvlist_add_string (properties, WB_ATTR_RECEIVED_AT, now);
+    wb_kvlist_add_string (properties, WB_ATTR_SUBMITTED_BY, wb_engine_actor_name (request));
+    wb_kvlist_add_string (properties, WB_ATTR_SUBMITTED_AT, now);
     s_set_location (properties, target, now);
-    wb_kvlist_t *user_data = wb_kvlist_dup (wb_kvlist_list (request->body, "UserData"));
+    wb_kvlist_t *user_data = wb_kvlist_dup (wb_kvlist_list (request->body, WB_ATTR_USER_DATA));
     if (user_data)
-        wb_kvlist_add_list (properties, "UserData", &user_data);
+        wb_kvlist_add_list (properties, WB_ATTR_USER_DATA, &user_data);
     return properties;
 }
 
@@ -285,8 +286,8 @@ int
 wb_engine_submit (wb_request_t *request)
 {
     wb_engine_t *self = request->engine;
-    const char *queue = wb_kvlist_string (request->body, "Queue");
-    if (!wb_kvlist_has (request->body, "WorkbinTypeId")) {
+    const char *queue = wb_kvlist_string (request->body, WB_ATTR_QUEUE);
+    if (!wb_kvlist_has (request->body, WB_ATTR_WORKBIN_TYPE_ID)) {
         request->detail = queue;
         return queue ? WB_ERR_UNKNOWN_QUEUE : WB_ERR_QUEUE_NOT_SPECIFIED;
     }
@@ -305,8 +306,8 @@ wb_engine_submit (wb_request_t *request)
             || s_bump (self, target.type->id, target.owner_id, &version);
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
-        s_change_t change = { target.type, target.owner_id, CONTENT_PLACED_IN,
-                              OPERATION_CREATE, properties, version,
+        s_change_t change = { target.type, target.owner_id, WB_CONTENT_PLACED_IN,
+                              WB_OPERATION_CREATE, properties, version,
                               wb_engine_actor_name (request) };
         s_notify (self, &change);
         s_ack_with (request, id, version);
@@ -323,7 +324,7 @@ static int
 s_store_move (wb_engine_t *self, const s_interaction_t *before, const wb_target_t *target,
               const wb_kvlist_t *properties, int64_t *source_version, int64_t *target_version)
 {
-    const char *id = wb_kvlist_string (properties, "InteractionId");
+    const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, wb_target_ref (target), properties)
           || (before->type && s_bump (self, before->type_id, before->owner_id, source_version))
@@ -363,14 +364,14 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
     if (code == 0) {
         const char *actor = wb_engine_actor_name (request);
         if (before.type) {
-            s_change_t out = { before.type, before.owner_id, CONTENT_TAKEN_OUT,
-                               OPERATION_PLACE_IN_WORKBIN, interaction->properties,
+            s_change_t out = { before.type, before.owner_id, WB_CONTENT_TAKEN_OUT,
+                               WB_OPERATION_PLACE_IN_WORKBIN, interaction->properties,
                                source_version, actor };
             s_notify (self, &out);
         }
         s_change_t in = { target->type, target->owner_id,
-                          same ? CONTENT_PROPERTIES_CHANGED : CONTENT_PLACED_IN,
-                          OPERATION_PLACE_IN_WORKBIN, properties, target_version, actor };
+                          same ? WB_CONTENT_PROPERTIES_CHANGED : WB_CONTENT_PLACED_IN,
+                          WB_OPERATION_PLACE_IN_WORKBIN, properties, target_version, actor };
         s_notify (self, &in);
         s_ack_with (request, NULL, target_version);
     }
@@ -403,8 +404,8 @@ int
 wb_engine_pull (wb_request_t *request)
 {
     wb_engine_t *self = request->engine;
-    wb_kvlist_t *parameters = wb_kvlist_list (request->body, "PullParameters");
-    if (!wb_kvlist_string (parameters, "InteractionId"))
+    wb_kvlist_t *parameters = wb_kvlist_list (request->body, WB_ATTR_PULL_PARAMETERS);
+    if (!wb_kvlist_string (parameters, WB_ATTR_INTERACTION_ID))
         return WB_ERR_PULL_PARAMETERS_INVALID;
     s_interaction_t interaction;
     int code = s_load_interaction (request, parameters, &interaction);
@@ -418,9 +419,9 @@ wb_engine_pull (wb_request_t *request)
     }
     wb_kvlist_t *pulled = wb_kvlist_dup (interaction.properties);
     s_clear_location (pulled);
-    wb_kvlist_set_int (pulled, "InteractionState", STATE_HANDLING);
-    wb_kvlist_set_string (pulled, "AssignedTo", wb_engine_actor_name (request));
-    const char *id = wb_kvlist_string (pulled, "InteractionId");
+    wb_kvlist_set_int (pulled, WB_ATTR_INTERACTION_STATE, WB_STATE_HANDLING);
+    wb_kvlist_set_string (pulled, WB_ATTR_ASSIGNED_TO, wb_engine_actor_name (request));
+    const char *id = wb_kvlist_string (pulled, WB_ATTR_INTERACTION_ID);
     wb_workbin_ref_t nowhere = { NULL, NULL };
     int64_t version = 0;
     int rc = wb_store_begin (self->store)
@@ -428,15 +429,15 @@ wb_engine_pull (wb_request_t *request)
           || s_bump (self, interaction.type_id, interaction.owner_id, &version);
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
-        s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
-                           OPERATION_PULL, interaction.properties, version,
+        s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
+                           WB_OPERATION_PULL, interaction.properties, version,
                            wb_engine_actor_name (request) };
         s_notify (self, &out);
-        wb_msg_t *reply = wb_engine_reply_new (request, "EventPulledInteractions");
+        wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_PULLED_INTERACTIONS);
         wb_kvlist_t *list = wb_kvlist_new ();
         wb_kvlist_t *copy = wb_kvlist_dup (pulled);
-        wb_kvlist_add_list (list, "Interaction", &copy);
-        wb_kvlist_add_list (wb_msg_body (reply), "Interactions", &list);
+        wb_kvlist_add_list (list, WB_ATTR_INTERACTION, &copy);
+        wb_kvlist_add_list (wb_msg_body (reply), WB_ATTR_INTERACTIONS, &list);
         wb_engine_reply (request, &reply);
     }
     wb_kvlist_destroy (&pulled);
@@ -450,19 +451,19 @@ wb_engine_pull (wb_request_t *request)
 static void
 s_tell_handler (wb_request_t *request, const s_interaction_t *interaction)
 {
-    const char *assigned = wb_kvlist_string (interaction->properties, "AssignedTo");
+    const char *assigned = wb_kvlist_string (interaction->properties, WB_ATTR_ASSIGNED_TO);
     wb_session_t *handler = wb_sessions_by_agent (request->engine->sessions, assigned);
     if (!handler || handler == request->session)
         return;
-    wb_msg_t *event = wb_msg_new ("EventPropertiesChanged");
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_PROPERTIES_CHANGED);
     wb_kvlist_t *body = wb_msg_body (event);
-    wb_kvlist_add_string (body, "InteractionId",
-                          wb_kvlist_string (interaction->properties, "InteractionId"));
-    const char *lists [] = { "AddedProperties", "ChangedProperties", "DeletedProperties" };
+    wb_kvlist_add_string (body, WB_ATTR_INTERACTION_ID,
+                          wb_kvlist_string (interaction->properties, WB_ATTR_INTERACTION_ID));
     for (size_t index = 0; index < 3; index++) {
-        wb_kvlist_t *copy = wb_kvlist_dup (wb_kvlist_list (request->body, lists [index]));
+        const char *list = s_change_lists [index];
+        wb_kvlist_t *copy = wb_kvlist_dup (wb_kvlist_list (request->body, list));
         if (copy)
-            wb_kvlist_add_list (body, lists [index], &copy);
+            wb_kvlist_add_list (body, list, &copy);
     }
     wb_engine_send_event (request->engine, handler, &event);
 }
@@ -473,7 +474,7 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     wb_engine_t *self = request->engine;
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
     s_apply_property_changes (request, properties);
-    const char *id = wb_kvlist_string (properties, "InteractionId");
+    const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
     wb_workbin_ref_t where = { interaction->type ? interaction->type_id : NULL,
                                interaction->type ? interaction->owner_id : NULL };
     int64_t version = -1;
@@ -484,7 +485,7 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     if (code == 0) {
         if (interaction->type) {
             s_change_t change = { interaction->type, interaction->owner_id,
-                                  CONTENT_PROPERTIES_CHANGED, OPERATION_UNKNOWN, properties,
+                                  WB_CONTENT_PROPERTIES_CHANGED, WB_OPERATION_UNKNOWN, properties,
                                   version, wb_engine_actor_name (request) };
             s_notify (self, &change);
         }
@@ -525,16 +526,17 @@ wb_engine_stop (wb_request_t *request)
         s_interaction_clear (&interaction);
         return code;
     }
-    const char *id = wb_kvlist_string (interaction.properties, "InteractionId");
+    const char *id = wb_kvlist_string (interaction.properties, WB_ATTR_INTERACTION_ID);
     int64_t version = -1;
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_delete (self->store, id)
-          || (interaction.type && s_bump (self, interaction.type_id, interaction.owner_id, &version));
+          || (interaction.type
+              && s_bump (self, interaction.type_id, interaction.owner_id, &version));
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         if (interaction.type) {
-            s_change_t out = { interaction.type, interaction.owner_id, CONTENT_TAKEN_OUT,
-                               OPERATION_STOP, interaction.properties, version,
+            s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
+                               WB_OPERATION_STOP, interaction.properties, version,
                                wb_engine_actor_name (request) };
             s_notify (self, &out);
         }

@@ -12,7 +12,9 @@
 
 #include "wb_engine.h"
 #include "wb_error.h"
+#include "wb_protocol.h"
 #include "wb_sessions.h"
+#include "wb_workbin.h"
 
 struct _wb_engine_t {
     wb_directory_t *directory;
@@ -31,6 +33,7 @@ typedef struct {
     wb_engine_t *engine;
     wb_session_t *session;       /* NULL when the sender is not registered */
     zframe_t *routing_id;
+    const wb_message_spec_t *spec;  /* its catalogue row; NULL if it could not be read */
     const char *name;
     int64_t reference_id;
     const wb_kvlist_t *body;
@@ -64,8 +67,8 @@ int wb_engine_pull (wb_request_t *request);
 int wb_engine_change_properties (wb_request_t *request);
 int wb_engine_stop (wb_request_t *request);
 
-/* A reply to the request: the named event with its ReferenceId. */
-wb_msg_t *wb_engine_reply_new (wb_request_t *request, const char *name);
+/* A reply to the request: the event of this row with its ReferenceId. */
+wb_msg_t *wb_engine_reply_new (wb_request_t *request, wb_catalog_row_t row);
 void wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p);
 /* EventAck, with the attributes of extra appended if not NULL. */
 void wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra);
@@ -109,8 +112,6 @@ int wb_engine_resolve_workbin (wb_request_t *request, const wb_kvlist_t *attribu
 int wb_engine_check_access (wb_request_t *request, const wb_workbin_type_t *type,
                             const char *owner_id);
 void wb_target_clear (wb_target_t *target);
-/* The attribute that names the owner for an owner type. */
-const char *wb_engine_owner_attribute (wb_owner_type_t owner_type);
 /* A store reference for a target. */
 wb_workbin_ref_t wb_target_ref (const wb_target_t *target);
 

@@ -15,7 +15,7 @@ wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id)
 int
 wb_engine_register (wb_request_t *request)
 {
-    int64_t client_type = wb_kvlist_int_or (request->body, "ClientType", 0);
+    int64_t client_type = wb_kvlist_int_or (request->body, WB_ATTR_CLIENT_TYPE, 0);
     if (client_type != WB_CLIENT_AGENT_APPLICATION && client_type != WB_CLIENT_MEDIA_SERVER)
         return WB_ERR_UNKNOWN_CLIENT_TYPE;
     //  a media server reaches every workbin: not with an agent's key
@@ -27,17 +27,17 @@ wb_engine_register (wb_request_t *request)
     wb_session_t *session = wb_sessions_create (request->engine->sessions, request->routing_id);
     if (!session)
         return WB_ERR_DATABASE_MANAGER;
+    request->session = session;
     if (bound && !session->bound_agent_id && !(session->bound_agent_id = strdup (bound)))
         return WB_ERR_DATABASE_MANAGER;
     //  Registering again keeps the session: its login and subscriptions
     if (!session->client_type)
         session->client_type = (int) client_type;
-    const char *name = wb_kvlist_string (request->body, "ClientName");
+    const char *name = wb_kvlist_string (request->body, WB_ATTR_CLIENT_NAME);
     if (name) {
         free (session->client_name);
         session->client_name = strdup (name);
     }
-    request->session = session;
     wb_engine_reply_ack (request, NULL);
     return 0;
 }
@@ -55,7 +55,7 @@ static int
 s_login_place (wb_request_t *request, const char *agent_id, const char **place_id)
 {
     wb_directory_t *directory = request->engine->directory;
-    *place_id = wb_kvlist_string (request->body, "PlaceId");
+    *place_id = wb_kvlist_string (request->body, WB_ATTR_PLACE_ID);
     if (!*place_id || !**place_id)
         *place_id = wb_directory_agent_place (directory, agent_id);
     if (!*place_id)
@@ -76,10 +76,10 @@ int
 wb_engine_login (wb_request_t *request)
 {
     wb_engine_t *self = request->engine;
-    int64_t tenant_id = wb_kvlist_int_or (request->body, "TenantId", 0);
+    int64_t tenant_id = wb_kvlist_int_or (request->body, WB_ATTR_TENANT_ID, 0);
     if (tenant_id != wb_directory_tenant_id (self->directory))
         return WB_ERR_UNKNOWN_TENANT;
-    const char *agent_id = wb_kvlist_string (request->body, "AgentId");
+    const char *agent_id = wb_kvlist_string (request->body, WB_ATTR_AGENT_ID);
     const char *bound = request->session->bound_agent_id;
     if (bound && (!agent_id || strcmp (bound, agent_id) != 0)) {
         request->detail = agent_id;

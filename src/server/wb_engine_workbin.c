@@ -19,13 +19,13 @@ s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
     int64_t count = 0;
     wb_store_workbin_count (lister->engine->store, ref, &count);
     wb_kvlist_t *owner = wb_kvlist_new ();
-    wb_kvlist_add_string (owner, "OwnerId", owner_id);
+    wb_kvlist_add_string (owner, WB_ATTR_OWNER_ID, owner_id);
     const char *name = wb_directory_owner_name (lister->engine->directory,
                                                 lister->type->owner_type, owner_id);
-    wb_kvlist_add_string (owner, "OwnerName", name ? name : owner_id);
-    wb_kvlist_add_string (owner, "Relation", wb_relation_text (relation));
-    wb_kvlist_add_int (owner, "NumberOfInteractions", count);
-    wb_kvlist_add_list (lister->owners, "Owner", &owner);
+    wb_kvlist_add_string (owner, WB_ATTR_OWNER_NAME, name ? name : owner_id);
+    wb_kvlist_add_string (owner, WB_ATTR_RELATION, wb_relation_text (relation));
+    wb_kvlist_add_int (owner, WB_ATTR_NUMBER_OF_INTERACTIONS, count);
+    wb_kvlist_add_list (lister->owners, WB_ATTR_OWNER, &owner);
 }
 
 //  The WorkbinTypeInfo entry of one type, with the owners the sender sees.
@@ -36,20 +36,20 @@ s_type_info (wb_request_t *request, const wb_workbin_type_t *type)
     wb_session_t *session = request->session;
     wb_kvlist_t *info = wb_kvlist_new ();
     char view [WB_KEY_MAX + 32];
-    snprintf (view, sizeof (view), "%s/PrivateView", type->id);
-    wb_kvlist_add_string (info, "WorkbinTypeId", type->id);
-    wb_kvlist_add_string (info, "DisplayName", type->name);
-    wb_kvlist_add_int (info, "WorkbinType", type->owner_type);
-    wb_kvlist_add_string (info, "View", view);
-    wb_kvlist_add_int (info, "Active", 1);
-    wb_kvlist_add_string (info, "Columns", type->columns ? type->columns : "");
+    snprintf (view, sizeof (view), "%s" WB_PRIVATE_VIEW_SUFFIX, type->id);
+    wb_kvlist_add_string (info, WB_ATTR_WORKBIN_TYPE_ID, type->id);
+    wb_kvlist_add_string (info, WB_ATTR_DISPLAY_NAME, type->name);
+    wb_kvlist_add_int (info, WB_ATTR_WORKBIN_TYPE, type->owner_type);
+    wb_kvlist_add_string (info, WB_ATTR_VIEW, view);
+    wb_kvlist_add_int (info, WB_ATTR_ACTIVE, 1);
+    wb_kvlist_add_string (info, WB_ATTR_COLUMNS, type->columns ? type->columns : "");
     s_owner_lister_t lister = { self, type, wb_kvlist_new () };
     if (session->agent_id)
         wb_directory_visible_owners (self->directory, session->agent_id, session->place_id,
                                      type->owner_type, s_add_owner, &lister);
     else
         wb_directory_all_owners (self->directory, type->owner_type, s_add_owner, &lister);
-    wb_kvlist_add_list (info, "Owners", &lister.owners);
+    wb_kvlist_add_list (info, WB_ATTR_OWNERS, &lister.owners);
     return info;
 }
 
@@ -57,13 +57,13 @@ int
 wb_engine_types_info (wb_request_t *request)
 {
     wb_directory_t *directory = request->engine->directory;
-    wb_msg_t *reply = wb_engine_reply_new (request, "EventWorkbinTypesInfo");
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_TYPES_INFO);
     wb_kvlist_t *types = wb_kvlist_new ();
     for (size_t index = 0; index < wb_directory_workbin_type_count (directory); index++) {
         wb_kvlist_t *info = s_type_info (request, wb_directory_workbin_type_at (directory, index));
-        wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
+        wb_kvlist_add_list (types, WB_ATTR_WORKBIN_TYPE_INFO, &info);
     }
-    wb_kvlist_add_list (wb_msg_body (reply), "WorkbinTypes", &types);
+    wb_kvlist_add_list (wb_msg_body (reply), WB_ATTR_WORKBIN_TYPES, &types);
     wb_engine_reply (request, &reply);
     return 0;
 }
@@ -72,9 +72,8 @@ wb_engine_types_info (wb_request_t *request)
 static void
 s_add_workbin_ids (wb_kvlist_t *body, const wb_target_t *target)
 {
-    wb_kvlist_add_string (body, "WorkbinTypeId", target->type->id);
-    wb_kvlist_add_string (body, wb_engine_owner_attribute (target->type->owner_type),
-                          target->owner_id);
+    wb_workbin_t workbin = { target->type->id, target->type->owner_type, NULL, target->owner_id };
+    wb_workbin_add (&workbin, body);
 }
 
 int
@@ -94,14 +93,14 @@ wb_engine_statistic (wb_request_t *request)
         wb_target_clear (&target);
         return WB_ERR_DATABASE;
     }
-    wb_msg_t *reply = wb_engine_reply_new (request, "EventWorkbinStatistic");
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_STATISTIC);
     wb_kvlist_t *body = wb_msg_body (reply);
-    wb_kvlist_add_int (body, "NumberOfInteractions", count);
-    wb_kvlist_add_int (body, "WorkbinVersion", version);
+    wb_kvlist_add_int (body, WB_ATTR_NUMBER_OF_INTERACTIONS, count);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
     if (*oldest)
-        wb_kvlist_add_string (body, "MinMovedToQueueAt", oldest);
+        wb_kvlist_add_string (body, WB_ATTR_MIN_MOVED_TO_QUEUE_AT, oldest);
     if (*newest)
-        wb_kvlist_add_string (body, "MaxMovedToQueueAt", newest);
+        wb_kvlist_add_string (body, WB_ATTR_MAX_MOVED_TO_QUEUE_AT, newest);
     s_add_workbin_ids (body, &target);
     wb_engine_reply (request, &reply);
     wb_target_clear (&target);
@@ -113,8 +112,8 @@ static int
 s_page_window (wb_request_t *request, int64_t *from, int64_t *count)
 {
     int64_t cap = request->engine->page_cap;
-    *from = wb_kvlist_int_or (request->body, "From", 0);
-    *count = wb_kvlist_int_or (request->body, "Count", cap);
+    *from = wb_kvlist_int_or (request->body, WB_ATTR_FROM, 0);
+    *count = wb_kvlist_int_or (request->body, WB_ATTR_COUNT, cap);
     if (*from < 0 || *count < 1) {
         request->detail = *from < 0 ? "From below 0" : "Count below 1";
         return WB_ERR_INVALID_PAGE;
@@ -130,7 +129,7 @@ static int
 s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int64_t count)
 {
     wb_store_t *store = request->engine->store;
-    wb_msg_t *reply = wb_engine_reply_new (request, "EventWorkbinContent");
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_CONTENT);
     wb_kvlist_t *interactions = wb_kvlist_new ();
     int64_t total = 0, version = 0;
     if (wb_store_begin (store)
@@ -143,10 +142,10 @@ s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int
         return WB_ERR_DATABASE;
     }
     wb_kvlist_t *body = wb_msg_body (reply);
-    wb_kvlist_add_list (body, "Interactions", &interactions);
-    wb_kvlist_add_int (body, "WorkbinVersion", version);
-    wb_kvlist_add_int (body, "TotalCount", total);
-    wb_kvlist_add_int (body, "From", from);
+    wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
+    wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, total);
+    wb_kvlist_add_int (body, WB_ATTR_FROM, from);
     s_add_workbin_ids (body, target);
     wb_engine_reply (request, &reply);
     return 0;
@@ -174,7 +173,7 @@ wb_engine_notifications (wb_request_t *request)
     if (code)
         return code;
     int64_t version = 0;
-    bool notify = wb_kvlist_int_or (request->body, "NotifyPropertyChanges", 0) != 0;
+    bool notify = wb_kvlist_int_or (request->body, WB_ATTR_NOTIFY_PROPERTY_CHANGES, 0) != 0;
     if (wb_store_workbin_version (request->engine->store, wb_target_ref (&target), &version))
         code = WB_ERR_DATABASE;
     else
@@ -182,7 +181,7 @@ wb_engine_notifications (wb_request_t *request)
         code = WB_ERR_DATABASE_MANAGER;
     else {
         wb_kvlist_t *extra = wb_kvlist_new ();
-        wb_kvlist_add_int (extra, "WorkbinVersion", version);
+        wb_kvlist_add_int (extra, WB_ATTR_WORKBIN_VERSION, version);
         wb_engine_reply_ack (request, extra);
         wb_kvlist_destroy (&extra);
     }
@@ -198,7 +197,7 @@ wb_engine_cancel_notifications (wb_request_t *request)
     if (code)
         return code;
     if (wb_sessions_unsubscribe (request->engine->sessions, request->session, target.key)) {
-        request->detail = wb_kvlist_string (request->body, "WorkbinTypeId");
+        request->detail = wb_kvlist_string (request->body, WB_ATTR_WORKBIN_TYPE_ID);
         code = WB_ERR_NOT_SUBSCRIBED;
     }
     else

@@ -103,15 +103,35 @@ wb_sessions_workbin_key (const char *type_id, const char *owner_id)
     return key;
 }
 
+/* A routing id is at most 255 bytes (ZMTP): its hex key fits here. */
+#define ROUTING_KEY_MAX (2 * 255 + 1)
+
+//  The hex key of a routing id (as zframe_strhex writes it) into buffer,
+//  without allocating; NULL if it does not fit.
+static const char *
+s_routing_key (zframe_t *routing_id, char buffer [ROUTING_KEY_MAX])
+{
+    static const char hex [] = "0123456789ABCDEF";
+    size_t size = zframe_size (routing_id);
+    const uint8_t *data = zframe_data (routing_id);
+    if (2 * size >= ROUTING_KEY_MAX)
+        return NULL;
+    for (size_t index = 0; index < size; index++) {
+        buffer [2 * index] = hex [data [index] >> 4];
+        buffer [2 * index + 1] = hex [data [index] & 15];
+    }
+    buffer [2 * size] = 0;
+    return buffer;
+}
+
 wb_session_t *
 wb_sessions_find (wb_sessions_t *self, zframe_t *routing_id)
 {
     if (!self || !routing_id)
         return NULL;
-    char *key = zframe_strhex (routing_id);
-    wb_session_t *session = key ? zhashx_lookup (self->sessions, key) : NULL;
-    free (key);
-    return session;
+    char buffer [ROUTING_KEY_MAX];
+    const char *key = s_routing_key (routing_id, buffer);
+    return key ? zhashx_lookup (self->sessions, key) : NULL;
 }
 
 static void

@@ -23,6 +23,8 @@
 #include <string.h>
 #include "wb_client.h"
 #include "wb_error.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 
 #define S_DEADLINE_MS 5000
 /* The first rounds warm the allocator: a thousand connections at once
@@ -90,14 +92,20 @@ s_call (wb_client_t *client, wb_msg_t *request, const char *expected)
     return ok;
 }
 
-//  A request naming an agent's drafts.
-static wb_msg_t *
-s_drafts_request (const char *name, const char *agent)
+//  An agent's drafts.
+static wb_workbin_t
+s_drafts (const char *agent)
 {
-    wb_msg_t *request = wb_msg_new (name);
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", "draft");
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinAgentId", agent);
-    return request;
+    wb_workbin_t drafts = { "draft", WB_OWNER_AGENT, NULL, agent };
+    return drafts;
+}
+
+//  Subscribe to an agent's drafts; true if acknowledged.
+static bool
+s_subscribe (wb_client_t *client, const char *agent)
+{
+    wb_workbin_t drafts = s_drafts (agent);
+    return s_call (client, wb_request_workbin_notifications (&drafts, false), WB_MSG_EVENT_ACK);
 }
 
 //  One client's whole life but its end: register, log in, subscribe, fetch.
@@ -108,10 +116,12 @@ s_client_lives (const char *endpoint, int number)
     snprintf (agent, sizeof (agent), "c%04d", number);
     wb_client_t *client = wb_client_new (endpoint);
     wb_msg_t *error = NULL;
-    if (wb_client_open_session (client, 2, "churn", 101, agent, NULL, S_DEADLINE_MS, &error)
-    ||  !s_call (client, s_drafts_request ("RequestWorkbinNotifications", agent), "EventAck")
-    ||  !s_call (client, s_drafts_request ("RequestGetWorkbinContent", agent),
-                 "EventWorkbinContent")) {
+    wb_workbin_t drafts = s_drafts (agent);
+    if (wb_client_open_session (client, WB_CLIENT_AGENT_APPLICATION, "churn", WB_DEFAULT_TENANT,
+                                agent, NULL, S_DEADLINE_MS, &error)
+    ||  !s_subscribe (client, agent)
+    ||  !s_call (client, wb_request_get_workbin_content (&drafts, WB_ABSENT, WB_ABSENT),
+                 WB_MSG_EVENT_WORKBIN_CONTENT)) {
         char line [256] = "no answer";
         wb_msg_print (error, line, sizeof (line));
         printf ("# %s could not log in, subscribe and fetch: %s\n", agent, line);
@@ -185,11 +195,9 @@ s_churn (const char *endpoint, int pid, const char *log_path, int clients, int r
 static bool
 s_submit (wb_client_t *media, const char *subject)
 {
-    wb_msg_t *request = s_drafts_request ("RequestSubmit", "c0001");
-    wb_kvlist_add_string (wb_msg_body (request), "MediaType", "email");
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionType", "Inbound");
-    wb_kvlist_add_string (wb_msg_body (request), "Subject", subject);
-    return s_call (media, request, "EventAck");
+    wb_submission_t submission = { .workbin = s_drafts ("c0001"), .media_type = "email",
+                                   .interaction_type = "Inbound", .subject = subject };
+    return s_call (media, wb_request_submit (&submission), WB_MSG_EVENT_ACK);
 }
 
 //  Read every event waiting (or, with a deadline, until one arrives): each
@@ -200,9 +208,9 @@ s_read_in_order (wb_client_t *reader, int *seen, int timeout_ms)
     for (wb_msg_t *event = wb_client_next_event (reader, timeout_ms); event;
          event = wb_client_next_event (reader, 0)) {
         (*seen)++;
-        wb_kvlist_t *body = wb_msg_body (event);
-        bool next = wb_kvlist_int_or (body, "EventSequence", 0) == *seen
-                 && wb_kvlist_int_or (body, "WorkbinVersion", 0) == *seen;
+        wb_event_change_t change;
+        wb_event_read_change (event, &change);
+        bool next = change.sequence == *seen && change.version == *seen;
         wb_msg_destroy (&event);
         if (!next) {
             printf ("# the reader's event %d is out of order\n", *seen);
@@ -222,13 +230,14 @@ s_told_of_drop (wb_client_t *slow)
 {
     bool told = false;
     for (int attempt = 0; attempt < 5 && !told; attempt++) {
-        wb_msg_t *ping = wb_msg_new ("RequestPing");
+        wb_msg_t *ping = wb_request_ping ();
         wb_msg_t *reply = wb_client_request (slow, &ping, 1000);
         wb_msg_destroy (&reply);
         for (wb_msg_t *event = wb_client_next_event (slow, 0); event;
              event = wb_client_next_event (slow, 0)) {
-            told = told || wb_kvlist_int_or (wb_msg_body (event), "ErrorCode", 0)
-                           == WB_ERR_SUBSCRIPTIONS_DROPPED;
+            wb_event_error_t error;
+            wb_event_read_error (event, &error);
+            told = told || error.code == WB_ERR_SUBSCRIPTIONS_DROPPED;
             wb_msg_destroy (&event);
         }
     }
@@ -241,11 +250,13 @@ s_slow (const char *endpoint, int pid, int changes)
     wb_client_t *slow = wb_client_new (endpoint);
     wb_client_t *reader = wb_client_new (endpoint);
     wb_client_t *media = wb_client_new (endpoint);
-    bool ok = wb_client_open_session (slow, 2, "slow", 101, "c0001", NULL, S_DEADLINE_MS, NULL) == 0
-           && wb_client_open_session (reader, 3, "reader", 101, NULL, NULL, S_DEADLINE_MS, NULL) == 0
-           && wb_client_open_session (media, 3, "writer", 101, NULL, NULL, S_DEADLINE_MS, NULL) == 0
-           && s_call (slow, s_drafts_request ("RequestWorkbinNotifications", "c0001"), "EventAck")
-           && s_call (reader, s_drafts_request ("RequestWorkbinNotifications", "c0001"), "EventAck");
+    bool ok = wb_client_open_session (slow, WB_CLIENT_AGENT_APPLICATION, "slow", WB_DEFAULT_TENANT,
+                                      "c0001", NULL, S_DEADLINE_MS, NULL) == 0
+           && wb_client_open_session (reader, WB_CLIENT_MEDIA_SERVER, "reader", WB_DEFAULT_TENANT,
+                                      NULL, NULL, S_DEADLINE_MS, NULL) == 0
+           && wb_client_open_session (media, WB_CLIENT_MEDIA_SERVER, "writer", WB_DEFAULT_TENANT,
+                                      NULL, NULL, S_DEADLINE_MS, NULL) == 0
+           && s_subscribe (slow, "c0001") && s_subscribe (reader, "c0001");
     char subject [S_SUBJECT_SIZE + 1];
     memset (subject, 's', S_SUBJECT_SIZE);
     subject [S_SUBJECT_SIZE] = 0;

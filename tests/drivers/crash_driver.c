@@ -31,6 +31,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "wb_client.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 
 #define S_WORKBINS 4
 #define S_TIMEOUT_MS 2000
@@ -71,14 +73,12 @@ typedef struct {
     int64_t last_progress_ms;
 } s_stream_t;
 
-//  A request about one workbin of the test.
-static wb_msg_t *
-s_workbin_request (const char *name, int workbin)
+//  One workbin of the test.
+static wb_workbin_t
+s_workbin (int workbin)
 {
-    wb_msg_t *request = wb_msg_new (name);
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", "email-draft");
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinAgentId", s_owners [workbin]);
-    return request;
+    wb_workbin_t drafts = { "email-draft", WB_OWNER_AGENT, NULL, s_owners [workbin] };
+    return drafts;
 }
 
 //  Register (a media server needs no login), reconnecting until the
@@ -90,7 +90,8 @@ s_open_session (s_stream_t *self)
     snprintf (name, sizeof (name), "crash-%d", self->number);
     while (zclock_mono () - self->last_progress_ms < S_STALL_MS) {
         wb_msg_t *error = NULL;
-        int rc = wb_client_open_session (self->client, 3, name, 0, NULL, NULL, S_TIMEOUT_MS, &error);
+        int rc = wb_client_open_session (self->client, WB_CLIENT_MEDIA_SERVER, name, 0, NULL, NULL,
+                                         S_TIMEOUT_MS, &error);
         wb_msg_destroy (&error);
         if (rc == 0)
             return 0;
@@ -125,35 +126,31 @@ static wb_msg_t *
 s_build (const s_item_t *item, s_op_t op, int target)
 {
     s_state_t next = s_after (item->state, op, target);
-    wb_msg_t *request;
+    wb_workbin_t workbin = s_workbin (target);
     if (op == S_SUBMIT) {
-        request = s_workbin_request ("RequestSubmit", target);
-        wb_kvlist_add_string (wb_msg_body (request), "MediaType", "email");
-        wb_kvlist_add_string (wb_msg_body (request), "InteractionType", "Inbound");
-        wb_kvlist_add_string (wb_msg_body (request), "Subject", item->marker);
-        return request;
+        wb_submission_t submission = { .workbin = workbin, .media_type = "email",
+                                       .interaction_type = "Inbound", .subject = item->marker };
+        return wb_request_submit (&submission);
     }
-    if (op == S_STOP) {
-        request = wb_msg_new ("RequestStopProcessing");
-        wb_kvlist_add_string (wb_msg_body (request), "InteractionId", item->id);
-        return request;
-    }
+    if (op == S_STOP)
+        return wb_request_stop_processing (item->id);
     wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_property_changes_t changes = { .changed = changed };
+    wb_msg_t *request;
     if (op == S_CHANGE) {
         char text [32];
         snprintf (text, sizeof (text), "%" PRId64, next.value);
-        request = wb_msg_new ("RequestChangeProperties");
         wb_kvlist_add_int (changed, "CrashA", next.value);
         wb_kvlist_add_string (changed, "CrashB", text);
         wb_kvlist_add_int (changed, "CrashC", next.value);
+        request = wb_request_change_properties (item->id, &changes);
     }
     else {
-        request = s_workbin_request ("RequestPlaceInWorkbin", target);
         wb_kvlist_add_int (changed, "CrashMoves", next.moves);
         wb_kvlist_add_string (changed, "CrashWhere", s_owners [target]);
+        request = wb_request_place_in_workbin (item->id, &workbin, &changes);
     }
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", item->id);
-    wb_kvlist_add_list (wb_msg_body (request), "ChangedProperties", &changed);
+    wb_kvlist_destroy (&changed);
     return request;
 }
 
@@ -185,20 +182,21 @@ s_perform (s_stream_t *self, s_item_t *item, s_op_t op, int target)
         s_open_session (self);
         return;
     }
-    const wb_kvlist_t *body = wb_msg_body_const (reply);
-    if (streq (wb_msg_name (reply), "EventAck")) {
-        const char *id = wb_kvlist_string (body, "InteractionId");
+    wb_event_ack_t ack;
+    wb_event_error_t error;
+    if (wb_event_read_ack (reply, &ack) == 0) {
         if (op == S_SUBMIT)
-            snprintf (item->id, sizeof (item->id), "%s", id ? id : "?");
-        s_journal (self, 'A', op, item, target, wb_kvlist_int_or (body, "WorkbinVersion", -1));
+            snprintf (item->id, sizeof (item->id), "%s", ack.interaction_id ? ack.interaction_id : "?");
+        s_journal (self, 'A', op, item, target,
+                   ack.workbin_version == WB_ABSENT ? -1 : ack.workbin_version);
         item->state = s_after (item->state, op, target);
         self->acked++;
         self->last_progress_ms = zclock_mono ();
     }
     else {
-        int64_t code = wb_kvlist_int_or (body, "ErrorCode", 0);
-        s_journal (self, 'E', op, item, target, code);
-        if (code == 1)                //  a restarted server: start over
+        wb_event_read_error (reply, &error);
+        s_journal (self, 'E', op, item, target, error.code);
+        if (error.code == 1)                //  a restarted server: start over
             s_open_session (self);
     }
     wb_msg_destroy (&reply);
@@ -416,20 +414,19 @@ s_read_workbin (s_verify_t *self, wb_client_t *client, int workbin)
 {
     int64_t from = 0, total = 1, version = -1;
     while (from < total) {
-        wb_msg_t *request = s_workbin_request ("RequestGetWorkbinContent", workbin);
-        wb_kvlist_add_int (wb_msg_body (request), "From", from);
+        wb_workbin_t drafts = s_workbin (workbin);
+        wb_msg_t *request = wb_request_get_workbin_content (&drafts, from, WB_ABSENT);
         wb_msg_t *reply = wb_client_request (client, &request, 10000);
-        if (!reply || !streq (wb_msg_name (reply), "EventWorkbinContent")) {
+        wb_event_content_t page;
+        if (wb_event_read_content (reply, &page)) {
             wb_msg_destroy (&reply);
             return -1;
         }
-        const wb_kvlist_t *body = wb_msg_body_const (reply);
-        const wb_kvlist_t *page = wb_kvlist_list (body, "Interactions");
-        for (size_t index = 0; index < wb_kvlist_size (page); index++)
-            s_take (self, workbin, wb_kvlist_list_at (page, index));
-        total = wb_kvlist_int_or (body, "TotalCount", 0);
-        version = wb_kvlist_int_or (body, "WorkbinVersion", -1);
-        size_t count = wb_kvlist_size (page);
+        for (size_t index = 0; index < wb_kvlist_size (page.interactions); index++)
+            s_take (self, workbin, wb_kvlist_list_at (page.interactions, index));
+        total = page.total_count;
+        version = page.version;
+        size_t count = wb_kvlist_size (page.interactions);
         from += (int64_t) count;
         wb_msg_destroy (&reply);    //  page belongs to the reply: not used after
         if (count == 0)
@@ -514,7 +511,8 @@ s_verify (const char *endpoint, int count, char **journals)
     s_verify_t self = { .records = zhashx_new (), .versions = zhashx_new () };
     zhashx_set_destructor (self.records, s_record_destructor);
     wb_client_t *client = wb_client_new (endpoint);
-    int rc = client && wb_client_open_session (client, 3, "crash-verify", 0, NULL, NULL, 10000, NULL) == 0 ? 0 : 2;
+    int rc = client && wb_client_open_session (client, WB_CLIENT_MEDIA_SERVER, "crash-verify", 0,
+                                               NULL, NULL, 10000, NULL) == 0 ? 0 : 2;
     for (int index = 0; rc == 0 && index < count; index++)
         if (s_read_journal (&self, journals [index]))
             rc = 2;

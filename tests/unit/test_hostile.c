@@ -18,6 +18,8 @@
 #include "wb_server.h"
 #include "wb_client.h"
 #include "wb_error.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 #include "wb_test_util.h"
 
 /* The most a well-behaved client may wait for any answer (ms). Generous,
@@ -64,8 +66,8 @@ s_start_server (s_fixture_t *fixture)
         fail_msg ("server did not start: %s", error);
     fixture->witness = wb_client_new (fixture->server.endpoint);
     assert_non_null (fixture->witness);
-    assert_int_equal (wb_client_open_session (fixture->witness, 2, "witness", 101, "a1", NULL,
-                                              PROMPT_MS, NULL), 0);
+    assert_int_equal (wb_client_open_session (fixture->witness, WB_CLIENT_AGENT_APPLICATION,
+                                              "witness", 101, "a1", NULL, PROMPT_MS, NULL), 0);
 }
 
 //  The witness asks for a ping and its drafts and gets both, each within
@@ -73,16 +75,15 @@ s_start_server (s_fixture_t *fixture)
 static void
 s_witness_is_served (s_fixture_t *fixture, const char *after)
 {
-    wb_msg_t *request = wb_msg_new ("RequestPing");
+    wb_msg_t *request = wb_request_ping ();
     wb_msg_t *reply = wb_client_request (fixture->witness, &request, PROMPT_MS);
-    if (!reply || !streq (wb_msg_name (reply), "EventAck"))
+    if (!wb_msg_is (reply, WB_ROW_EVENT_ACK))
         fail_msg ("after %s: the witness's ping was not answered", after);
     wb_msg_destroy (&reply);
-    request = wb_msg_new ("RequestGetWorkbinContent");
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", "draft");
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinAgentId", "a1");
+    wb_workbin_t drafts = { "draft", WB_OWNER_AGENT, NULL, "a1" };
+    request = wb_request_get_workbin_content (&drafts, WB_ABSENT, WB_ABSENT);
     reply = wb_client_request (fixture->witness, &request, PROMPT_MS);
-    if (!reply || !streq (wb_msg_name (reply), "EventWorkbinContent"))
+    if (!wb_msg_is (reply, WB_ROW_EVENT_WORKBIN_CONTENT))
         fail_msg ("after %s: the witness's content request failed", after);
     wb_msg_destroy (&reply);
 }

@@ -18,6 +18,11 @@ test_unknown_lookups_return_null (void **state)
     assert_null (wb_catalog_by_name ("requestgetworkbincontent"));
     assert_null (wb_catalog_by_id (0));
     assert_null (wb_catalog_at (wb_catalog_size ()));
+    assert_null (wb_catalog_row (WB_ROW_COUNT));
+    assert_null (wb_catalog_by_name_bytes (NULL, 11));
+    assert_null (wb_catalog_by_name_bytes ("", 0));
+    assert_null (wb_catalog_by_name_bytes ("RequestPing\0", 12));
+    assert_null (wb_catalog_by_name_bytes ("RequestPin", 10));
     assert_int_equal (wb_catalog_validate (NULL, NULL, NULL), WB_ERR_INVALID_MESSAGE);
 }
 
@@ -38,6 +43,27 @@ test_vendor_ids_match_the_reference (void **state)
         assert_int_equal (spec->id, expected [index].id);
         assert_ptr_equal (wb_catalog_by_id (expected [index].id), spec);
     }
+}
+
+//  A name as a frame holds it (not NUL-terminated) finds its row, and
+//  every row is found by its name, its id and its row name.
+static void
+test_every_row_is_found (void **state)
+{
+    (void) state;
+    assert_ptr_equal (wb_catalog_by_name_bytes ("RequestPingX", 11),
+                      wb_catalog_by_name ("RequestPing"));
+    for (size_t index = 0; index < wb_catalog_size (); index++) {
+        const wb_message_spec_t *spec = wb_catalog_at (index);
+        assert_int_equal (spec->name_size, strlen (spec->name));
+        assert_ptr_equal (wb_catalog_by_name (spec->name), spec);
+        assert_ptr_equal (wb_catalog_by_id (spec->id), spec);
+        assert_ptr_equal (wb_catalog_row (spec->row), spec);
+    }
+    assert_ptr_equal (wb_catalog_row (WB_ROW_EVENT_ACK), wb_catalog_by_name (WB_MSG_EVENT_ACK));
+    assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_PING)->needs, WB_NEEDS_NOTHING);
+    assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_AGENT_LOGIN)->needs, WB_NEEDS_REGISTERED);
+    assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_GET_WORKBIN_CONTENT)->reads, WB_READS_STORE);
 }
 
 static void
@@ -118,6 +144,7 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_unknown_lookups_return_null),
         cmocka_unit_test (test_vendor_ids_match_the_reference),
+        cmocka_unit_test (test_every_row_is_found),
         cmocka_unit_test (test_names_and_ids_are_unique),
         cmocka_unit_test (test_every_request_names_known_replies),
         cmocka_unit_test (test_validate_reports_missing_attribute_code),

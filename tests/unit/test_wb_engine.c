@@ -15,6 +15,8 @@
 #include <cmocka.h>
 #include "wb_engine.h"
 #include "wb_error.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 
 typedef struct {
     char folder [64];
@@ -201,54 +203,87 @@ s_expect (s_fixture_t *fixture, int peer, wb_msg_t *request, int code)
     wb_msg_t *reply = s_call (fixture, peer, request);
     assert_non_null (reply);
     wb_msg_print (reply, line, sizeof (line));
-    if (code) {
-        assert_string_equal (wb_msg_name (reply), "EventError");
-        if (wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", -1) != code)
-            fail_msg ("expected EventError %d, got %s", code, line);
-    }
-    else
-    if (streq (wb_msg_name (reply), "EventError"))
+    wb_event_error_t error;
+    bool failed = wb_event_read_error (reply, &error) == 0;
+    if (code && (!failed || error.code != code))
+        fail_msg ("expected EventError %d, got %s", code, line);
+    if (!code && wb_msg_is (reply, WB_ROW_EVENT_ERROR))
         fail_msg ("expected success, got %s", line);
     wb_msg_destroy (&reply);
 }
 
-static void
-s_register (s_fixture_t *fixture, int peer, int client_type)
+//  The test directory's workbin of a type (draft, desk, backlog, team; any
+//  other type as an agent's) owned by owner_id (NULL: no owner named).
+static wb_workbin_t
+s_workbin (const char *type_id, const char *owner_id)
 {
-    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
-    wb_kvlist_add_int (wb_msg_body (request), "ClientType", client_type);
-    s_expect (fixture, peer, request, 0);
+    const struct { const char *type_id; wb_owner_type_t owner_type; } types [] = {
+        { "desk", WB_OWNER_PLACE }, { "backlog", WB_OWNER_PLACE_GROUP },
+        { "team", WB_OWNER_AGENT_GROUP },
+    };
+    wb_workbin_t workbin = { type_id, WB_OWNER_AGENT, NULL, owner_id };
+    for (size_t index = 0; index < sizeof (types) / sizeof (types [0]); index++)
+        if (streq (types [index].type_id, type_id))
+            workbin.owner_type = types [index].owner_type;
+    return workbin;
+}
+
+//  RequestGetWorkbinContent of a workbin, from its start.
+static wb_msg_t *
+s_content (const char *type_id, const char *owner_id)
+{
+    wb_workbin_t workbin = s_workbin (type_id, owner_id);
+    return wb_request_get_workbin_content (&workbin, WB_ABSENT, WB_ABSENT);
+}
+
+//  RequestWorkbinNotifications of a workbin, without property changes.
+static wb_msg_t *
+s_subscription (const char *type_id, const char *owner_id)
+{
+    wb_workbin_t workbin = s_workbin (type_id, owner_id);
+    return wb_request_workbin_notifications (&workbin, false);
+}
+
+static wb_msg_t *
+s_cancellation (const char *type_id, const char *owner_id)
+{
+    wb_workbin_t workbin = s_workbin (type_id, owner_id);
+    return wb_request_cancel_workbin_notifications (&workbin);
+}
+
+static void
+s_register (s_fixture_t *fixture, int peer, wb_client_type_t client_type)
+{
+    s_expect (fixture, peer, wb_request_register_client (client_type, NULL), 0);
 }
 
 static wb_msg_t *
 s_login_request (const char *agent_id)
 {
-    wb_msg_t *request = s_request ("RequestAgentLogin", "AgentId", agent_id, NULL);
-    wb_kvlist_add_int (wb_msg_body (request), "TenantId", 101);
-    return request;
+    return wb_request_agent_login (101, agent_id, NULL);
 }
 
 //  Register peer as an agent application and log agent_id in.
 static void
 s_agent (s_fixture_t *fixture, int peer, const char *agent_id)
 {
-    s_register (fixture, peer, 2);
+    s_register (fixture, peer, WB_CLIENT_AGENT_APPLICATION);
     s_expect (fixture, peer, s_login_request (agent_id), 0);
 }
 
 //  Submit into a workbin as peer; return the new InteractionId (static buffer).
 static const char *
-s_submit (s_fixture_t *fixture, int peer, const char *type_id, const char *owner_attr,
-          const char *owner_id, const char *subject)
+s_submit (s_fixture_t *fixture, int peer, const char *type_id, const char *owner_id,
+          const char *subject)
 {
     static char id [64];
-    wb_msg_t *request = s_request ("RequestSubmit", "MediaType", "email",
-                                   "InteractionType", "Inbound", "WorkbinTypeId", type_id,
-                                   owner_attr, owner_id, "Subject", subject, NULL);
-    wb_msg_t *reply = s_call (fixture, peer, request);
-    assert_non_null (reply);
-    assert_string_equal (wb_msg_name (reply), "EventAck");
-    snprintf (id, sizeof (id), "%s", wb_kvlist_string (wb_msg_body (reply), "InteractionId"));
+    wb_submission_t submission = { .workbin = s_workbin (type_id, owner_id),
+                                   .media_type = "email", .interaction_type = "Inbound",
+                                   .subject = subject };
+    wb_msg_t *reply = s_call (fixture, peer, wb_request_submit (&submission));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    snprintf (id, sizeof (id), "%s", ack.interaction_id);
     wb_msg_destroy (&reply);
     return id;
 }
@@ -256,8 +291,7 @@ s_submit (s_fixture_t *fixture, int peer, const char *type_id, const char *owner
 static wb_msg_t *
 s_content_request (const char *agent_id)
 {
-    return s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "draft",
-                      "WorkbinAgentId", agent_id, NULL);
+    return s_content ("draft", agent_id);
 }
 
 // ---------------------------------------------------------------- tests
@@ -278,18 +312,35 @@ test_degenerate_calls (void **state)
     assert_int_equal (zlistx_size (fixture->sent), 0);
 }
 
+//  One row per message: every request row of the catalogue has its
+//  handler, and no event row has one.
+static void
+test_every_request_row_has_a_route (void **state)
+{
+    (void) state;
+    assert_false (wb_engine_handles (NULL));
+    assert_int_equal (wb_catalog_size (), WB_ROW_COUNT);
+    for (size_t index = 0; index < wb_catalog_size (); index++) {
+        const wb_message_spec_t *spec = wb_catalog_at (index);
+        assert_int_equal (spec->row, index);
+        assert_ptr_equal (wb_catalog_row (spec->row), spec);
+        if (wb_engine_handles (spec) != (spec->kind == WB_KIND_REQUEST))
+            fail_msg ("%s: %s", spec->name, spec->kind == WB_KIND_REQUEST
+                      ? "a request without a handler" : "an event with a handler");
+    }
+}
+
 static void
 test_register_first (void **state)
 {
     s_fixture_t *fixture = *state;
     s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_REGISTERED);
     s_expect (fixture, 1, s_login_request ("a1"), WB_ERR_NOT_REGISTERED);
-    s_expect (fixture, 1, wb_msg_new ("RequestPing"), 0);
-    wb_msg_t *request = wb_msg_new ("RequestRegisterClient");
-    wb_kvlist_add_int (wb_msg_body (request), "ClientType", 7);
-    s_expect (fixture, 1, request, WB_ERR_UNKNOWN_CLIENT_TYPE);
+    s_expect (fixture, 1, wb_request_ping (), 0);
+    s_expect (fixture, 1, wb_request_register_client ((wb_client_type_t) 7, NULL),
+              WB_ERR_UNKNOWN_CLIENT_TYPE);
     assert_int_equal (wb_engine_session_count (fixture->engine), 0);
-    s_register (fixture, 1, 2);
+    s_register (fixture, 1, WB_CLIENT_AGENT_APPLICATION);
     assert_int_equal (wb_engine_session_count (fixture->engine), 1);
     s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_LOGGED_IN);
 }
@@ -298,24 +349,19 @@ static void
 test_login_rules (void **state)
 {
     s_fixture_t *fixture = *state;
-    s_register (fixture, 1, 2);
-    s_register (fixture, 2, 2);
+    s_register (fixture, 1, WB_CLIENT_AGENT_APPLICATION);
+    s_register (fixture, 2, WB_CLIENT_AGENT_APPLICATION);
     s_expect (fixture, 1, s_login_request ("nobody"), WB_ERR_UNKNOWN_AGENT);
-    wb_msg_t *request = s_login_request ("a1");
-    wb_kvlist_set_int (wb_msg_body (request), "TenantId", 999);
-    s_expect (fixture, 1, request, WB_ERR_UNKNOWN_TENANT);
-    request = s_request ("RequestAgentLogin", "AgentId", "a1", NULL);
+    s_expect (fixture, 1, wb_request_agent_login (999, "a1", NULL), WB_ERR_UNKNOWN_TENANT);
+    //  no TenantId: no builder makes that
+    wb_msg_t *request = s_request ("RequestAgentLogin", "AgentId", "a1", NULL);
     s_expect (fixture, 1, request, WB_ERR_TENANT_NOT_SPECIFIED);
-    request = s_login_request ("a1");
-    wb_kvlist_add_string (wb_msg_body (request), "PlaceId", "p99");
-    s_expect (fixture, 1, request, WB_ERR_UNKNOWN_PLACE);
+    s_expect (fixture, 1, wb_request_agent_login (101, "a1", "p99"), WB_ERR_UNKNOWN_PLACE);
     s_expect (fixture, 1, s_login_request ("a1"), 0);
     s_expect (fixture, 2, s_login_request ("a1"), WB_ERR_AGENT_ALREADY_LOGGED_IN);
-    request = s_login_request ("a2");
-    wb_kvlist_add_string (wb_msg_body (request), "PlaceId", "p1");
-    s_expect (fixture, 2, request, WB_ERR_PLACE_OCCUPIED);
-    s_expect (fixture, 1, wb_msg_new ("RequestAgentLogout"), 0);
-    s_expect (fixture, 1, wb_msg_new ("RequestAgentLogout"), WB_ERR_NOT_LOGGED_IN);
+    s_expect (fixture, 2, wb_request_agent_login (101, "a2", "p1"), WB_ERR_PLACE_OCCUPIED);
+    s_expect (fixture, 1, wb_request_agent_logout (), 0);
+    s_expect (fixture, 1, wb_request_agent_logout (), WB_ERR_NOT_LOGGED_IN);
     s_expect (fixture, 2, s_login_request ("a1"), 0);
 }
 
@@ -324,16 +370,17 @@ test_phase_get_content (void **state)
 {
     s_fixture_t *fixture = *state;
     s_agent (fixture, 1, "a1");
-    s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "first");
-    const char *second = s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "second");
+    s_submit (fixture, 1, "draft", "a1", "first");
+    const char *second = s_submit (fixture, 1, "draft", "a1", "second");
     wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
-    assert_string_equal (wb_msg_name (reply), "EventWorkbinContent");
-    wb_kvlist_t *body = wb_msg_body (reply);
-    assert_int_equal (wb_kvlist_int_or (body, "TotalCount", -1), 2);
-    assert_int_equal (wb_kvlist_int_or (body, "WorkbinVersion", -1), 2);
-    wb_kvlist_t *interactions = wb_kvlist_list (body, "Interactions");
-    assert_int_equal (wb_kvlist_size (interactions), 2);
-    wb_kvlist_t *last = wb_kvlist_list_at (interactions, 1);
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (page.total_count, 2);
+    assert_int_equal (page.version, 2);
+    assert_string_equal (page.workbin.type_id, "draft");
+    assert_string_equal (page.workbin.owner_id, "a1");
+    assert_int_equal (wb_kvlist_size (page.interactions), 2);
+    wb_kvlist_t *last = wb_kvlist_list_at (page.interactions, 1);
     assert_string_equal (wb_kvlist_string (last, "InteractionId"), second);
     assert_string_equal (wb_kvlist_string (last, "Subject"), "second");
     assert_string_equal (wb_kvlist_string (last, "Queue"), "draft/PrivateQueue");
@@ -346,17 +393,16 @@ test_phase_fail_to_get_content (void **state)
 {
     s_fixture_t *fixture = *state;
     s_agent (fixture, 1, "a1");
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "nosuch",
-                                     "WorkbinAgentId", "a1", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_content ("nosuch", "a1"), WB_ERR_WORKBIN_INACCESSIBLE);
     s_expect (fixture, 1, s_content_request ("nobody"), WB_ERR_WORKBIN_INACCESSIBLE);
     s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", NULL), WB_ERR_WORKBIN_TYPE_NOT_SPECIFIED);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "draft", NULL),
+    s_expect (fixture, 1, s_content ("draft", NULL),
               WB_ERR_AGENT_OWNER_NOT_SPECIFIED);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "desk", NULL),
+    s_expect (fixture, 1, s_content ("desk", NULL),
               WB_ERR_PLACE_NOT_SPECIFIED);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "backlog", NULL),
+    s_expect (fixture, 1, s_content ("backlog", NULL),
               WB_ERR_PLACE_GROUP_OWNER_NOT_SPECIFIED);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team", NULL),
+    s_expect (fixture, 1, s_content ("team", NULL),
               WB_ERR_AGENT_GROUP_OWNER_NOT_SPECIFIED);
 }
 
@@ -369,27 +415,21 @@ test_access_rules (void **state)
     s_agent (fixture, 4, "lead");
     //  all four owner types for a1: own, place, place group, group
     s_expect (fixture, 1, s_content_request ("a1"), 0);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "desk",
-                                     "WorkbinPlaceId", "p1", NULL), 0);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "backlog",
-                                     "WorkbinPlaceGroupId", "floor", NULL), 0);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team",
-                                     "WorkbinGroupId", "sales", NULL), 0);
+    s_expect (fixture, 1, s_content ("desk", "p1"), 0);
+    s_expect (fixture, 1, s_content ("backlog", "floor"), 0);
+    s_expect (fixture, 1, s_content ("team", "sales"), 0);
     //  another agent's, another place's, another group's: 41
     s_expect (fixture, 1, s_content_request ("a2"), WB_ERR_WORKBIN_INACCESSIBLE);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "desk",
-                                     "WorkbinPlaceId", "p3", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
-    s_expect (fixture, 1, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team",
-                                     "WorkbinGroupId", "support", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_content ("desk", "p3"), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_content ("team", "support"), WB_ERR_WORKBIN_INACCESSIBLE);
     s_expect (fixture, 3, s_content_request ("a1"), WB_ERR_WORKBIN_INACCESSIBLE);
     //  the supervisor sees its team (sales) but not support
     s_expect (fixture, 4, s_content_request ("a1"), 0);
     s_expect (fixture, 4, s_content_request ("a2"), 0);
     s_expect (fixture, 4, s_content_request ("a3"), WB_ERR_WORKBIN_INACCESSIBLE);
-    s_expect (fixture, 4, s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "team",
-                                     "WorkbinGroupId", "sales", NULL), 0);
+    s_expect (fixture, 4, s_content ("team", "sales"), 0);
     //  a media server sees everything without logging in
-    s_register (fixture, 5, 3);
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
     s_expect (fixture, 5, s_content_request ("a3"), 0);
 }
 
@@ -399,23 +439,22 @@ test_phase_notifications (void **state)
     s_fixture_t *fixture = *state;
     s_agent (fixture, 1, "a1");
     s_agent (fixture, 2, "a2");
-    wb_msg_t *reply = s_call (fixture, 1, s_request ("RequestWorkbinNotifications",
-                                                     "WorkbinTypeId", "team",
-                                                     "WorkbinGroupId", "sales", NULL));
-    assert_string_equal (wb_msg_name (reply), "EventAck");
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (reply), "WorkbinVersion", -1), 0);
+    wb_msg_t *reply = s_call (fixture, 1, s_subscription ("team", "sales"));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    assert_int_equal (ack.workbin_version, 0);
     wb_msg_destroy (&reply);
-    const char *id = s_submit (fixture, 2, "team", "WorkbinGroupId", "sales", "hello");
+    const char *id = s_submit (fixture, 2, "team", "sales", "hello");
     wb_msg_t *event = s_next_event (fixture, 1);
-    assert_non_null (event);
-    assert_string_equal (wb_msg_name (event), "EventWorkbinContentChanged");
-    wb_kvlist_t *body = wb_msg_body (event);
-    assert_int_equal (wb_kvlist_int_or (body, "WorkbinContentOperation", 0), 2);  //  PlacedIn
-    assert_int_equal (wb_kvlist_int_or (body, "Operation", -1), 6);               //  Create
-    assert_int_equal (wb_kvlist_int_or (body, "WorkbinVersion", 0), 1);
-    assert_int_equal (wb_kvlist_int_or (body, "EventSequence", 0), 1);
-    assert_string_equal (wb_kvlist_string (wb_kvlist_list (body, "Interaction"), "InteractionId"), id);
-    assert_string_equal (wb_kvlist_string (wb_kvlist_list (body, "Actor"), "AgentId"), "a2");
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.content_operation, WB_CONTENT_PLACED_IN);
+    assert_int_equal (change.operation, WB_OPERATION_CREATE);
+    assert_int_equal (change.version, 1);
+    assert_int_equal (change.sequence, 1);
+    assert_int_equal (change.workbin.owner_type, WB_OWNER_AGENT_GROUP);
+    assert_string_equal (change.interaction_id, id);
+    assert_string_equal (change.actor, "a2");
     wb_msg_destroy (&event);
     assert_null (s_next_event (fixture, 2));   //  a2 did not subscribe
 }
@@ -425,18 +464,15 @@ test_phase_cancel_notifications (void **state)
 {
     s_fixture_t *fixture = *state;
     s_agent (fixture, 1, "a1");
-    wb_msg_t *subscribe = s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "draft",
-                                     "WorkbinAgentId", "a1", NULL);
-    wb_msg_t *cancel = s_request ("RequestCancelWorkbinNotifications", "WorkbinTypeId", "draft",
-                                  "WorkbinAgentId", "a1", NULL);
+    wb_msg_t *subscribe = s_subscription ("draft", "a1");
+    wb_msg_t *cancel = s_cancellation ("draft", "a1");
     s_expect (fixture, 1, wb_msg_dup (cancel), WB_ERR_NOT_SUBSCRIBED);
     s_expect (fixture, 1, subscribe, 0);
     s_expect (fixture, 1, wb_msg_dup (cancel), 0);
     s_expect (fixture, 1, cancel, WB_ERR_NOT_SUBSCRIBED);
-    s_expect (fixture, 1, s_request ("RequestCancelWorkbinNotifications", "WorkbinTypeId", "nosuch",
-                                     "WorkbinAgentId", "a1", NULL), WB_ERR_WORKBIN_INACCESSIBLE);
+    s_expect (fixture, 1, s_cancellation ("nosuch", "a1"), WB_ERR_WORKBIN_INACCESSIBLE);
     //  no event after cancelling
-    s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "quiet");
+    s_submit (fixture, 1, "draft", "a1", "quiet");
     assert_null (s_next_event (fixture, 1));
 }
 
@@ -446,53 +482,48 @@ test_move_pull_change_stop (void **state)
     s_fixture_t *fixture = *state;
     s_agent (fixture, 1, "a1");
     s_agent (fixture, 2, "a2");
-    s_expect (fixture, 1, s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "draft",
-                                     "WorkbinAgentId", "a1", NULL), 0);
-    wb_msg_t *request = s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "team",
-                                   "WorkbinGroupId", "sales", NULL);
-    wb_kvlist_add_int (wb_msg_body (request), "NotifyPropertyChanges", 1);
-    s_expect (fixture, 2, request, 0);
+    s_expect (fixture, 1, s_subscription ("draft", "a1"), 0);
+    wb_workbin_t team = s_workbin ("team", "sales");
+    s_expect (fixture, 2, wb_request_workbin_notifications (&team, true), 0);
     char id [64];
-    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "move me"));
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "a1", "move me"));
     wb_msg_t *created = s_next_event (fixture, 1);
     assert_non_null (created);
     wb_msg_destroy (&created);
     //  move draft@a1 -> team@sales: TakenOut for a1, PlacedIn for a2
-    s_expect (fixture, 1, s_request ("RequestPlaceInWorkbin", "InteractionId", id,
-                                     "WorkbinTypeId", "team", "WorkbinGroupId", "sales", NULL), 0);
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &team, NULL), 0);
     wb_msg_t *out = s_next_event (fixture, 1), *in = s_next_event (fixture, 2);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (out), "WorkbinContentOperation", 0), 1);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (out), "Operation", 0), 11);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (out), "WorkbinVersion", 0), 2);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (in), "WorkbinContentOperation", 0), 2);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (out, &change), 0);
+    assert_int_equal (change.content_operation, WB_CONTENT_TAKEN_OUT);
+    assert_int_equal (change.operation, WB_OPERATION_PLACE_IN_WORKBIN);
+    assert_int_equal (change.version, 2);
+    assert_int_equal (wb_event_read_change (in, &change), 0);
+    assert_int_equal (change.content_operation, WB_CONTENT_PLACED_IN);
     wb_msg_destroy (&out);
     wb_msg_destroy (&in);
     //  a property change reaches a2, who asked for property changes
-    request = s_request ("RequestChangeProperties", "InteractionId", id, NULL);
     wb_kvlist_t *changed = wb_kvlist_new ();
     wb_kvlist_add_string (changed, "Subject", "renamed");
-    wb_kvlist_add_list (wb_msg_body (request), "ChangedProperties", &changed);
-    s_expect (fixture, 1, request, 0);
+    wb_property_changes_t changes = { .changed = changed };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes), 0);
+    wb_kvlist_destroy (&changed);
     wb_msg_t *event = s_next_event (fixture, 2);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinContentOperation", 0), 3);
-    assert_string_equal (wb_kvlist_string (wb_kvlist_list (wb_msg_body (event), "Interaction"),
-                                           "Subject"), "renamed");
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.content_operation, WB_CONTENT_PROPERTIES_CHANGED);
+    assert_string_equal (wb_kvlist_string (change.interaction, "Subject"), "renamed");
     wb_msg_destroy (&event);
     //  a2 pulls it: it leaves the workbin; a1 may not stop it now (35)
-    wb_kvlist_t *parameters = wb_kvlist_new ();
-    wb_kvlist_add_string (parameters, "InteractionId", id);
-    request = wb_msg_new ("RequestPull");
-    wb_kvlist_add_list (wb_msg_body (request), "PullParameters", &parameters);
-    wb_msg_t *reply = s_call (fixture, 2, request);
-    assert_string_equal (wb_msg_name (reply), "EventPulledInteractions");
-    wb_kvlist_t *pulled = wb_kvlist_list_at (wb_kvlist_list (wb_msg_body (reply), "Interactions"), 0);
+    wb_msg_t *reply = s_call (fixture, 2, wb_request_pull (id));
+    wb_event_pulled_t pulled_event;
+    assert_int_equal (wb_event_read_pulled (reply, &pulled_event), 0);
+    wb_kvlist_t *pulled = wb_kvlist_list_at (pulled_event.interactions, 0);
     assert_int_equal (wb_kvlist_int_or (pulled, "InteractionState", -1), 3);
     assert_string_equal (wb_kvlist_string (pulled, "AssignedTo"), "a2");
     wb_msg_destroy (&reply);
-    s_expect (fixture, 1, s_request ("RequestStopProcessing", "InteractionId", id, NULL), WB_ERR_NOT_OWNER);
-    s_expect (fixture, 2, s_request ("RequestStopProcessing", "InteractionId", id, NULL), 0);
-    s_expect (fixture, 2, s_request ("RequestStopProcessing", "InteractionId", id, NULL),
-              WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 1, wb_request_stop_processing (id), WB_ERR_NOT_OWNER);
+    s_expect (fixture, 2, wb_request_stop_processing (id), 0);
+    s_expect (fixture, 2, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
 }
 
 static void
@@ -500,21 +531,22 @@ test_property_change_rules (void **state)
 {
     s_fixture_t *fixture = *state;
     s_agent (fixture, 1, "a1");
-    const char *id = s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1", "x");
-    wb_msg_t *request = s_request ("RequestChangeProperties", "InteractionId", id, NULL);
-    wb_kvlist_t *changed = wb_kvlist_new ();
-    wb_kvlist_add_string (changed, "Queue", "elsewhere");
-    wb_kvlist_add_list (wb_msg_body (request), "ChangedProperties", &changed);
-    s_expect (fixture, 1, request, WB_ERR_READ_ONLY_PROPERTY);
-    request = s_request ("RequestChangeProperties", "InteractionId", id, NULL);
-    changed = wb_kvlist_new ();
+    const char *id = s_submit (fixture, 1, "draft", "a1", "x");
+    wb_kvlist_t *queue = wb_kvlist_new ();
+    wb_kvlist_add_string (queue, "Queue", "elsewhere");
+    wb_property_changes_t changes = { .changed = queue };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes), WB_ERR_READ_ONLY_PROPERTY);
+    wb_kvlist_t *list_valued = wb_kvlist_new ();
     wb_kvlist_t *nested = wb_kvlist_new ();
-    wb_kvlist_add_list (changed, "Subject", &nested);
-    wb_kvlist_add_list (wb_msg_body (request), "AddedProperties", &changed);
-    s_expect (fixture, 1, request, WB_ERR_INVALID_PROPERTY_TYPE);
+    wb_kvlist_add_list (list_valued, "Subject", &nested);
+    changes = (wb_property_changes_t) { .added = list_valued };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes),
+              WB_ERR_INVALID_PROPERTY_TYPE);
+    wb_kvlist_destroy (&list_valued);
+    wb_kvlist_destroy (&queue);
+    //  no InteractionId: no builder makes that
     s_expect (fixture, 1, wb_msg_new ("RequestChangeProperties"), WB_ERR_INTERACTION_ID_NOT_SPECIFIED);
-    s_expect (fixture, 1, s_request ("RequestChangeProperties", "InteractionId", "nope", NULL),
-              WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 1, wb_request_change_properties ("nope", NULL), WB_ERR_UNKNOWN_INTERACTION);
 }
 
 static void
@@ -538,7 +570,7 @@ test_submit_and_pull_errors (void **state)
     s_expect (fixture, 1, request, WB_ERR_PULL_PARAMETERS_INVALID);
     //  an event sent as a request, and a wrong attribute type
     s_expect (fixture, 1, wb_msg_new ("EventAck"), WB_ERR_UNSUPPORTED_ELEMENT);
-    request = s_request ("RequestGetWorkbinContent", "WorkbinTypeId", "draft", "WorkbinAgentId", "a1", NULL);
+    request = s_content ("draft", "a1");
     wb_kvlist_add_string (wb_msg_body (request), "Count", "ten");
     s_expect (fixture, 1, request, WB_ERR_INVALID_MESSAGE);
 }
@@ -547,27 +579,26 @@ static void
 test_paging (void **state)
 {
     s_fixture_t *fixture = *state;
-    s_register (fixture, 5, 3);
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
     for (int index = 0; index < 250; index++)
-        s_submit (fixture, 5, "draft", "WorkbinAgentId", "a1", "page");
+        s_submit (fixture, 5, "draft", "a1", "page");
     assert_int_equal (wb_engine_set_page_cap (fixture->engine, 100), 0);
-    wb_msg_t *request = s_content_request ("a1");
-    wb_kvlist_add_int (wb_msg_body (request), "From", 200);
-    wb_kvlist_add_int (wb_msg_body (request), "Count", 1000);
-    wb_msg_t *reply = s_call (fixture, 5, request);
-    assert_int_equal (wb_kvlist_size (wb_kvlist_list (wb_msg_body (reply), "Interactions")), 50);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (reply), "TotalCount", 0), 250);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (reply), "From", 0), 200);
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    wb_msg_t *reply = s_call (fixture, 5, wb_request_get_workbin_content (&drafts, 200, 1000));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (wb_kvlist_size (page.interactions), 50);
+    assert_int_equal (page.total_count, 250);
+    assert_int_equal (page.from, 200);
     wb_msg_destroy (&reply);
     reply = s_call (fixture, 5, s_content_request ("a1"));
-    assert_int_equal (wb_kvlist_size (wb_kvlist_list (wb_msg_body (reply), "Interactions")), 100);
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (wb_kvlist_size (page.interactions), 100);
     wb_msg_destroy (&reply);
-    request = s_content_request ("a1");
-    wb_kvlist_add_int (wb_msg_body (request), "Count", 0);
-    s_expect (fixture, 5, request, WB_ERR_INVALID_PAGE);
-    request = s_content_request ("a1");
-    wb_kvlist_add_int (wb_msg_body (request), "From", -1);
-    s_expect (fixture, 5, request, WB_ERR_INVALID_PAGE);
+    s_expect (fixture, 5, wb_request_get_workbin_content (&drafts, WB_ABSENT, 0),
+              WB_ERR_INVALID_PAGE);
+    s_expect (fixture, 5, wb_request_get_workbin_content (&drafts, -1, WB_ABSENT),
+              WB_ERR_INVALID_PAGE);
 }
 
 static void
@@ -577,26 +608,25 @@ test_slow_subscriber_is_dropped_and_told (void **state)
     s_agent (fixture, 1, "a1");
     s_agent (fixture, 2, "a2");
     for (int peer = 1; peer <= 2; peer++)
-        s_expect (fixture, peer, s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "team",
-                                            "WorkbinGroupId", "sales", NULL), 0);
+        s_expect (fixture, peer, s_subscription ("team", "sales"), 0);
     fixture->refuse_sends_to = 2;       //  a2's queue is full
-    s_submit (fixture, 1, "team", "WorkbinGroupId", "sales", "one");
+    s_submit (fixture, 1, "team", "sales", "one");
     fixture->refuse_sends_to = 0;
-    s_submit (fixture, 1, "team", "WorkbinGroupId", "sales", "two");
+    s_submit (fixture, 1, "team", "sales", "two");
     //  a1 got both; a2 got nothing more, and hears of it at its next request
     wb_msg_t *event = s_next_event (fixture, 1);
     wb_msg_destroy (&event);
     event = s_next_event (fixture, 1);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 2);
+    assert_int_equal (wb_event_sequence (event), 2);
     wb_msg_destroy (&event);
     assert_null (s_next_event (fixture, 2));
-    s_expect (fixture, 2, wb_msg_new ("RequestPing"), 0);
+    s_expect (fixture, 2, wb_request_ping (), 0);
     event = s_next_event (fixture, 2);
-    assert_non_null (event);
-    assert_string_equal (wb_msg_name (event), "EventError");
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "ErrorCode", 0), WB_ERR_SUBSCRIPTIONS_DROPPED);
+    wb_event_error_t error;
+    assert_int_equal (wb_event_read_error (event, &error), 0);
+    assert_int_equal (error.code, WB_ERR_SUBSCRIPTIONS_DROPPED);
     //  the lost event still used a sequence number: the gap shows
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 2);
+    assert_int_equal (wb_event_sequence (event), 2);
     wb_msg_destroy (&event);
 }
 
@@ -608,7 +638,7 @@ test_silent_session_expires (void **state)
     s_agent (fixture, 1, "a1");
     s_agent (fixture, 2, "a2");
     fixture->now += 20000;
-    s_expect (fixture, 2, wb_msg_new ("RequestPing"), 0);
+    s_expect (fixture, 2, wb_request_ping (), 0);
     fixture->now += 15000;
     assert_int_equal (wb_engine_expire (fixture->engine, fixture->now), 1);
     assert_int_equal (wb_engine_session_count (fixture->engine), 1);
@@ -622,23 +652,27 @@ test_types_info_lists_visible_owners (void **state)
 {
     s_fixture_t *fixture = *state;
     s_agent (fixture, 4, "lead");
-    s_register (fixture, 5, 3);
-    s_submit (fixture, 5, "draft", "WorkbinAgentId", "a2", "for a2");
-    wb_msg_t *reply = s_call (fixture, 4, wb_msg_new ("RequestWorkbinTypesInfo"));
-    assert_string_equal (wb_msg_name (reply), "EventWorkbinTypesInfo");
-    wb_kvlist_t *types = wb_kvlist_list (wb_msg_body (reply), "WorkbinTypes");
-    assert_int_equal (wb_kvlist_size (types), 4);
-    wb_kvlist_t *draft = wb_kvlist_list_at (types, 0);
-    assert_string_equal (wb_kvlist_string (draft, "WorkbinTypeId"), "draft");
-    assert_string_equal (wb_kvlist_string (draft, "View"), "draft/PrivateView");
-    wb_kvlist_t *owners = wb_kvlist_list (draft, "Owners");
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    s_submit (fixture, 5, "draft", "a2", "for a2");
+    wb_msg_t *reply = s_call (fixture, 4, wb_request_workbin_types_info (WB_ABSENT));
+    wb_event_types_t types;
+    assert_int_equal (wb_event_read_types (reply, &types), 0);
+    assert_int_equal (wb_kvlist_size (types.types), 4);
+    wb_kvlist_t *draft = wb_kvlist_list_at (types.types, 0);
+    wb_event_type_info_t info;
+    assert_int_equal (wb_event_read_type_info (draft, &info), 0);
+    assert_string_equal (info.type_id, "draft");
+    assert_int_equal (info.owner_type, WB_OWNER_AGENT);
+    assert_string_equal (wb_kvlist_string (draft, WB_ATTR_VIEW), "draft/PrivateView");
     //  lead's own, then the team: a1 and a2
-    assert_int_equal (wb_kvlist_size (owners), 3);
-    assert_string_equal (wb_kvlist_string (wb_kvlist_list_at (owners, 0), "Relation"), "own");
-    wb_kvlist_t *a2 = wb_kvlist_list_at (owners, 2);
-    assert_string_equal (wb_kvlist_string (a2, "OwnerId"), "a2");
-    assert_string_equal (wb_kvlist_string (a2, "Relation"), "team");
-    assert_int_equal (wb_kvlist_int_or (a2, "NumberOfInteractions", 0), 1);
+    assert_int_equal (wb_kvlist_size (info.owners), 3);
+    wb_event_owner_t owner;
+    wb_event_read_owner (wb_kvlist_list_at (info.owners, 0), &owner);
+    assert_string_equal (owner.relation, "own");
+    wb_event_read_owner (wb_kvlist_list_at (info.owners, 2), &owner);
+    assert_string_equal (owner.owner_id, "a2");
+    assert_string_equal (owner.relation, "team");
+    assert_int_equal (owner.count, 1);
     wb_msg_destroy (&reply);
 }
 
@@ -651,10 +685,13 @@ test_malformed_gets_79_and_unknown_name_4 (void **state)
     wb_engine_handle_malformed (fixture->engine, peer, WB_CODEC_BAD_NAME, 43, fixture->now);
     zframe_destroy (&peer);
     wb_msg_t *first = zlistx_first (fixture->sent), *second = zlistx_next (fixture->sent);
+    wb_event_error_t error;
     assert_int_equal (wb_msg_reference_id (first), 42);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (first), "ErrorCode", 0), 79);
+    assert_int_equal (wb_event_read_error (first, &error), 0);
+    assert_int_equal (error.code, 79);
     assert_int_equal (wb_msg_reference_id (second), 43);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (second), "ErrorCode", 0), 4);
+    assert_int_equal (wb_event_read_error (second, &error), 0);
+    assert_int_equal (error.code, 4);
 }
 
 // ---------------------------------------------------------------- group commit
@@ -689,19 +726,20 @@ s_expect_oldest (s_fixture_t *fixture, const char *name, int64_t reference, int6
     assert_non_null (msg);
     assert_string_equal (wb_msg_name (msg), name);
     assert_int_equal (wb_msg_reference_id (msg), reference);
+    wb_event_error_t error;
+    wb_event_read_error (msg, &error);
     if (sequence)
-        assert_int_equal (wb_kvlist_int_or (wb_msg_body (msg), "EventSequence", 0), sequence);
+        assert_int_equal (wb_event_sequence (msg), sequence);
     if (code)
-        assert_int_equal (wb_kvlist_int_or (wb_msg_body (msg), "ErrorCode", 0), code);
+        assert_int_equal (error.code, code);
     wb_msg_destroy (&msg);
 }
 
 static wb_msg_t *
-s_place_request (const char *id, const char *type_id, const char *owner_attr,
-                 const char *owner_id)
+s_place_request (const char *id, const char *type_id, const char *owner_id)
 {
-    return s_request ("RequestPlaceInWorkbin", "InteractionId", id, "WorkbinTypeId", type_id,
-                      owner_attr, owner_id, NULL);
+    wb_workbin_t workbin = s_workbin (type_id, owner_id);
+    return wb_request_place_in_workbin (id, &workbin, NULL);
 }
 
 //  a1 subscribed to draft@a1 holding three interactions; ids get them.
@@ -711,10 +749,9 @@ s_three_drafts (s_fixture_t *fixture, char ids [3][64])
     s_use_spy (fixture);
     s_agent (fixture, 1, "a1");
     s_agent (fixture, 2, "a2");
-    s_expect (fixture, 1, s_request ("RequestWorkbinNotifications", "WorkbinTypeId", "draft",
-                                     "WorkbinAgentId", "a1", NULL), 0);
+    s_expect (fixture, 1, s_subscription ("draft", "a1"), 0);
     for (int index = 0; index < 3; index++)
-        snprintf (ids [index], 64, "%s", s_submit (fixture, 1, "draft", "WorkbinAgentId", "a1",
+        snprintf (ids [index], 64, "%s", s_submit (fixture, 1, "draft", "a1",
                                                    "grouped"));
     zlistx_purge (fixture->sent);       //  their events: EventSequence 1 to 3
     s_spy.commits = 0;
@@ -752,8 +789,7 @@ test_group_commit_replies_after_one_commit (void **state)
     assert_int_equal (wb_engine_batch_begin (fixture->engine), -1);
     int64_t first = 0;
     for (int index = 0; index < 3; index++) {
-        int64_t reference = s_pipeline (fixture, 1, s_place_request (ids [index], "team",
-                                                                     "WorkbinGroupId", "sales"));
+        int64_t reference = s_pipeline (fixture, 1, s_place_request (ids [index], "team", "sales"));
         first = first ? first : reference;
     }
     //  nothing leaves, and nothing is committed, before the end
@@ -769,15 +805,16 @@ test_group_commit_replies_after_one_commit (void **state)
     assert_int_equal (zlistx_size (fixture->sent), 0);
     //  a read in a batch first commits the changes before it, and sees them
     assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
-    s_pipeline (fixture, 1, s_place_request (ids [1], "draft", "WorkbinAgentId", "a1"));
+    s_pipeline (fixture, 1, s_place_request (ids [1], "draft", "a1"));
     int64_t read = s_pipeline (fixture, 1, s_content_request ("a1"));
     assert_int_equal (s_spy.commits, 2);
     assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
     s_expect_oldest (fixture, "EventWorkbinContentChanged", 0, 7, 0);
     s_expect_oldest (fixture, "EventAck", read - 1, 0, 0);
     wb_msg_t *content = s_oldest (fixture);
-    assert_string_equal (wb_msg_name (content), "EventWorkbinContent");
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (content), "TotalCount", -1), 1);
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (content, &page), 0);
+    assert_int_equal (page.total_count, 1);
     wb_msg_destroy (&content);
 }
 
@@ -788,13 +825,12 @@ test_group_commit_failed_change_undoes_only_itself (void **state)
     char ids [3][64];
     s_three_drafts (fixture, ids);
     assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
-    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "WorkbinGroupId",
-                                                             "sales"));
+    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "sales"));
     //  the second move stores the interaction and bumps draft@a1, then
     //  fails to bump team@sales: its savepoint undoes its part only
     s_spy.fail_bump_in = 2;
-    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "WorkbinGroupId", "sales"));
-    s_pipeline (fixture, 1, s_place_request (ids [2], "team", "WorkbinGroupId", "sales"));
+    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "sales"));
+    s_pipeline (fixture, 1, s_place_request (ids [2], "team", "sales"));
     assert_int_equal (zlistx_size (fixture->sent), 0);
     assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
     assert_int_equal (s_spy.commits, 1);
@@ -803,8 +839,10 @@ test_group_commit_failed_change_undoes_only_itself (void **state)
     s_expect_oldest (fixture, "EventError", first + 1, 0, WB_ERR_DATABASE);
     //  the third change saw draft@a1 at version 5, not 6: the bump was undone
     wb_msg_t *event = s_oldest (fixture);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 5);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinVersion", 0), 5);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.sequence, 5);
+    assert_int_equal (change.version, 5);
     wb_msg_destroy (&event);
     s_expect_oldest (fixture, "EventAck", first + 2, 0, 0);
     assert_string_equal (s_reopened_owner (fixture, ids [0]), "sales");
@@ -819,10 +857,9 @@ test_group_commit_failure_acknowledges_nothing (void **state)
     char ids [3][64];
     s_three_drafts (fixture, ids);
     assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
-    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "WorkbinGroupId",
-                                                             "sales"));
-    s_pipeline (fixture, 2, wb_msg_new ("RequestPing"));
-    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "WorkbinGroupId", "sales"));
+    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "sales"));
+    s_pipeline (fixture, 2, wb_request_ping ());
+    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "sales"));
     s_spy.fail_commit = true;
     assert_int_equal (wb_engine_batch_end (fixture->engine), -1);
     assert_int_equal (s_spy.commits, 0);
@@ -833,10 +870,12 @@ test_group_commit_failure_acknowledges_nothing (void **state)
     s_expect_oldest (fixture, "EventError", first + 2, 0, WB_ERR_DATABASE);
     assert_int_equal (zlistx_size (fixture->sent), 0);
     //  the next change is numbered as if the failed ones never were
-    s_expect (fixture, 1, s_place_request (ids [2], "team", "WorkbinGroupId", "sales"), 0);
+    s_expect (fixture, 1, s_place_request (ids [2], "team", "sales"), 0);
     wb_msg_t *event = s_next_event (fixture, 1);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 4);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinVersion", 0), 4);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.sequence, 4);
+    assert_int_equal (change.version, 4);
     wb_msg_destroy (&event);
     assert_string_equal (s_reopened_owner (fixture, ids [0]), "a1");
     assert_string_equal (s_reopened_owner (fixture, ids [1]), "a1");
@@ -850,6 +889,7 @@ main (void)
     zsys_set_logstream (NULL);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_degenerate_calls, s_setup, s_teardown),
+        cmocka_unit_test (test_every_request_row_has_a_route),
         cmocka_unit_test_setup_teardown (test_register_first, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_login_rules, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_phase_get_content, s_setup, s_teardown),

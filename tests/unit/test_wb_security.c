@@ -16,6 +16,8 @@
 #include "wb_server.h"
 #include "wb_client.h"
 #include "wb_error.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 #include "wb_test_util.h"
 
 #define TIMEOUT 5000
@@ -236,12 +238,13 @@ s_client (s_fixture_t *fixture, const char *endpoint, const char *name)
 
 //  Open a session; the ErrorCode of a refusal, 0 if open, -1 if no answer.
 static int64_t
-s_open (wb_client_t *client, int client_type, const char *agent_id)
+s_open (wb_client_t *client, wb_client_type_t client_type, const char *agent_id)
 {
     wb_msg_t *error = NULL;
     int rc = wb_client_open_session (client, client_type, "test", 101, agent_id, NULL,
                                      TIMEOUT, &error);
-    int64_t code = rc == 1 ? wb_kvlist_int_or (wb_msg_body_const (error), "ErrorCode", -2) : rc;
+    wb_event_error_t refusal;
+    int64_t code = rc != 1 ? rc : wb_event_read_error (error, &refusal) == 0 ? refusal.code : -2;
     wb_msg_destroy (&error);
     return code;
 }
@@ -284,13 +287,13 @@ test_known_key_gets_in_unknown_key_gets_nowhere (void **state)
     s_make_keys (fixture);
     assert_null (s_start (fixture, "server_secret"));
     wb_client_t *media = s_client (fixture, fixture->server.endpoint, "media_secret");
-    assert_int_equal (s_open (media, 3, NULL), 0);
+    assert_int_equal (s_open (media, WB_CLIENT_MEDIA_SERVER, NULL), 0);
     assert_null (wb_client_problem (media));
     wb_client_destroy (&media);
     //  an unknown key: refused at the handshake, said at once
     wb_client_t *stranger = s_client (fixture, fixture->server.endpoint, "stranger_secret");
     int64_t start = zclock_mono ();
-    assert_int_equal (s_open (stranger, 3, NULL), -1);
+    assert_int_equal (s_open (stranger, WB_CLIENT_MEDIA_SERVER, NULL), -1);
     assert_int_equal (errno, ECONNREFUSED);
     assert_true (zclock_mono () - start < REFUSAL_MS);
     assert_non_null (strstr (wb_client_problem (stranger), "the server refused our key"));
@@ -299,7 +302,7 @@ test_known_key_gets_in_unknown_key_gets_nowhere (void **state)
     wb_client_set_watch_handshakes (true);
     wb_client_t *plain = s_client (fixture, fixture->server.endpoint, NULL);
     wb_client_set_watch_handshakes (false);
-    wb_msg_t *ping = wb_msg_new ("RequestPing");
+    wb_msg_t *ping = wb_request_ping ();
     wb_msg_t *reply = NULL;
     for (start = zclock_mono (); !reply && zclock_mono () - start < TIMEOUT && errno != ECONNREFUSED; ) {
         wb_msg_t *request = wb_msg_dup (ping);
@@ -311,10 +314,10 @@ test_known_key_gets_in_unknown_key_gets_nowhere (void **state)
     wb_client_destroy (&plain);
     //  ipc stays plain, with or without keys
     wb_client_t *local = s_client (fixture, fixture->ipc, NULL);
-    assert_int_equal (s_open (local, 3, NULL), 0);
+    assert_int_equal (s_open (local, WB_CLIENT_MEDIA_SERVER, NULL), 0);
     wb_client_destroy (&local);
     local = s_client (fixture, fixture->ipc, "stranger_secret");
-    assert_int_equal (s_open (local, 3, NULL), 0);
+    assert_int_equal (s_open (local, WB_CLIENT_MEDIA_SERVER, NULL), 0);
     wb_client_destroy (&local);
 }
 
@@ -325,23 +328,20 @@ test_bound_key_logs_in_as_its_agent_only (void **state)
     s_make_keys (fixture);
     assert_null (s_start (fixture, "server_secret"));
     wb_client_t *client = s_client (fixture, fixture->server.endpoint, "a1_secret");
-    assert_int_equal (s_open (client, 2, "a2"), WB_ERR_IDENTITY_MISMATCH);
+    assert_int_equal (s_open (client, WB_CLIENT_AGENT_APPLICATION, "a2"), WB_ERR_IDENTITY_MISMATCH);
     //  the same connection, the agent of its key
-    wb_msg_t *login = wb_msg_new ("RequestAgentLogin");
-    wb_kvlist_add_int (wb_msg_body (login), "TenantId", 101);
-    wb_kvlist_add_string (wb_msg_body (login), "AgentId", "a1");
+    wb_msg_t *login = wb_request_agent_login (101, "a1", NULL);
     wb_msg_t *reply = wb_client_request (client, &login, TIMEOUT);
-    assert_non_null (reply);
-    assert_string_equal (wb_msg_name (reply), "EventAck");
+    assert_true (wb_msg_is (reply, WB_ROW_EVENT_ACK));
     wb_msg_destroy (&reply);
     wb_client_destroy (&client);
     //  a media server reaches every workbin: not with an agent's key
     client = s_client (fixture, fixture->server.endpoint, "a1_secret");
-    assert_int_equal (s_open (client, 3, NULL), WB_ERR_IDENTITY_MISMATCH);
+    assert_int_equal (s_open (client, WB_CLIENT_MEDIA_SERVER, NULL), WB_ERR_IDENTITY_MISMATCH);
     wb_client_destroy (&client);
     //  an unbound key may log in as anyone
     client = s_client (fixture, fixture->server.endpoint, "media_secret");
-    assert_int_equal (s_open (client, 2, "a2"), 0);
+    assert_int_equal (s_open (client, WB_CLIENT_AGENT_APPLICATION, "a2"), 0);
     wb_client_destroy (&client);
 }
 
@@ -356,10 +356,10 @@ test_default_keys_serve_every_new_client (void **state)
     assert_int_equal (wb_client_set_default_keys (cert, fixture->server_key), 0);
     zcert_destroy (&cert);
     wb_client_t *client = wb_client_new (fixture->server.endpoint);
-    assert_int_equal (s_open (client, 3, NULL), 0);
+    assert_int_equal (s_open (client, WB_CLIENT_MEDIA_SERVER, NULL), 0);
     //  a reconnection keeps the keys
     assert_int_equal (wb_client_reconnect (client), 0);
-    assert_int_equal (s_open (client, 3, NULL), 0);
+    assert_int_equal (s_open (client, WB_CLIENT_MEDIA_SERVER, NULL), 0);
     wb_client_destroy (&client);
     assert_int_equal (wb_client_set_default_keys (NULL, NULL), 0);
 }

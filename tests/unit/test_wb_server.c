@@ -14,6 +14,8 @@
 #include "wb_client.h"
 #include "wb_replica.h"
 #include "wb_error.h"
+#include "wb_events.h"
+#include "wb_requests.h"
 
 #define TIMEOUT 5000
 
@@ -62,8 +64,8 @@ s_client (s_fixture_t *fixture, const char *agent_id)
     wb_client_t *client = wb_client_new (fixture->server.endpoint);
     assert_non_null (client);
     wb_msg_t *error = NULL;
-    int rc = wb_client_open_session (client, agent_id ? 2 : 3, "test", 101, agent_id, NULL,
-                                     TIMEOUT, &error);
+    wb_client_type_t type = agent_id ? WB_CLIENT_AGENT_APPLICATION : WB_CLIENT_MEDIA_SERVER;
+    int rc = wb_client_open_session (client, type, "test", 101, agent_id, NULL, TIMEOUT, &error);
     if (rc != 0) {
         char line [256] = "no answer";
         wb_msg_print (error, line, sizeof (line));
@@ -72,14 +74,27 @@ s_client (s_fixture_t *fixture, const char *agent_id)
     return client;
 }
 
-static wb_msg_t *
-s_workbin_request (const char *name, const char *type_id, const char *owner_attr,
-                   const char *owner_id)
+//  A workbin, its owner named by attribute as the tests below give it.
+static wb_workbin_t
+s_workbin (const char *type_id, const char *owner_attr, const char *owner_id)
 {
-    wb_msg_t *request = wb_msg_new (name);
-    wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", type_id);
-    wb_kvlist_add_string (wb_msg_body (request), owner_attr, owner_id);
-    return request;
+    wb_workbin_t workbin = { type_id, 0, owner_attr, owner_id };
+    return workbin;
+}
+
+static wb_msg_t *
+s_content (const char *type_id, const char *owner_attr, const char *owner_id)
+{
+    wb_workbin_t workbin = s_workbin (type_id, owner_attr, owner_id);
+    return wb_request_get_workbin_content (&workbin, WB_ABSENT, WB_ABSENT);
+}
+
+static wb_msg_t *
+s_subscription (const char *type_id, const char *owner_attr, const char *owner_id,
+                bool property_changes)
+{
+    wb_workbin_t workbin = s_workbin (type_id, owner_attr, owner_id);
+    return wb_request_workbin_notifications (&workbin, property_changes);
 }
 
 //  Send and return the reply's ErrorCode, or 0 for a success reply.
@@ -88,8 +103,8 @@ s_call_code (wb_client_t *client, wb_msg_t *request)
 {
     wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT);
     assert_non_null (reply);
-    int64_t code = streq (wb_msg_name (reply), "EventError")
-                 ? wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", -1) : 0;
+    wb_event_error_t error;
+    int64_t code = wb_event_read_error (reply, &error) == 0 ? error.code : 0;
     wb_msg_destroy (&reply);
     return code;
 }
@@ -98,14 +113,14 @@ static char *
 s_submit (wb_client_t *client, const char *type_id, const char *owner_attr,
           const char *owner_id, const char *subject)
 {
-    wb_msg_t *request = s_workbin_request ("RequestSubmit", type_id, owner_attr, owner_id);
-    wb_kvlist_add_string (wb_msg_body (request), "MediaType", "email");
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionType", "Inbound");
-    wb_kvlist_add_string (wb_msg_body (request), "Subject", subject);
+    wb_submission_t submission = { .workbin = s_workbin (type_id, owner_attr, owner_id),
+                                   .media_type = "email", .interaction_type = "Inbound",
+                                   .subject = subject };
+    wb_msg_t *request = wb_request_submit (&submission);
     wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT);
-    assert_non_null (reply);
-    assert_string_equal (wb_msg_name (reply), "EventAck");
-    char *id = strdup (wb_kvlist_string (wb_msg_body (reply), "InteractionId"));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    char *id = strdup (ack.interaction_id);
     wb_msg_destroy (&reply);
     return id;
 }
@@ -121,20 +136,16 @@ s_fetch_all (wb_client_t *client, const char *type_id, const char *owner_attr,
         int64_t first_version = -1, total = 0, from = 0;
         bool consistent = true;
         do {
-            wb_msg_t *request = s_workbin_request ("RequestGetWorkbinContent", type_id,
-                                                   owner_attr, owner_id);
-            wb_kvlist_add_int (wb_msg_body (request), "From", from);
+            wb_workbin_t workbin = s_workbin (type_id, owner_attr, owner_id);
+            wb_msg_t *request = wb_request_get_workbin_content (&workbin, from, WB_ABSENT);
             wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT);
-            assert_non_null (reply);
-            assert_string_equal (wb_msg_name (reply), "EventWorkbinContent");
-            wb_kvlist_t *body = wb_msg_body (reply);
-            int64_t page_version = wb_kvlist_int_or (body, "WorkbinVersion", -1);
-            consistent = first_version < 0 || page_version == first_version;
-            first_version = page_version;
-            total = wb_kvlist_int_or (body, "TotalCount", 0);
-            wb_kvlist_t *page = wb_kvlist_list (body, "Interactions");
-            wb_kvlist_append (all, page);
-            from += (int64_t) wb_kvlist_size (page);
+            wb_event_content_t page;
+            assert_int_equal (wb_event_read_content (reply, &page), 0);
+            consistent = first_version < 0 || page.version == first_version;
+            first_version = page.version;
+            total = page.total_count;
+            wb_kvlist_append (all, page.interactions);
+            from += (int64_t) wb_kvlist_size (page.interactions);
             wb_msg_destroy (&reply);
         } while (consistent && from < total);
         if (consistent) {
@@ -174,25 +185,22 @@ test_four_phases_over_tcp (void **state)
     wb_client_t *agent = s_client (fixture, "a1");
     wb_client_t *media = s_client (fixture, NULL);
     //  1. content; 2. content of an unknown workbin fails
-    assert_int_equal (s_call_code (agent, s_workbin_request ("RequestGetWorkbinContent", "draft",
-                                                             "WorkbinAgentId", "a1")), 0);
-    assert_int_equal (s_call_code (agent, s_workbin_request ("RequestGetWorkbinContent", "nosuch",
-                                                             "WorkbinAgentId", "a1")),
+    assert_int_equal (s_call_code (agent, s_content ("draft", WB_ATTR_WORKBIN_AGENT_ID, "a1")), 0);
+    assert_int_equal (s_call_code (agent, s_content ("nosuch", WB_ATTR_WORKBIN_AGENT_ID, "a1")),
                       WB_ERR_WORKBIN_INACCESSIBLE);
     //  3. subscribe, then a change arrives
-    assert_int_equal (s_call_code (agent, s_workbin_request ("RequestWorkbinNotifications", "draft",
-                                                             "WorkbinAgentId", "a1")), 0);
-    char *id = s_submit (media, "draft", "WorkbinAgentId", "a1", "over the wire");
+    assert_int_equal (s_call_code (agent, s_subscription ("draft", WB_ATTR_WORKBIN_AGENT_ID, "a1",
+                                                          false)), 0);
+    char *id = s_submit (media, "draft", WB_ATTR_WORKBIN_AGENT_ID, "a1", "over the wire");
     wb_msg_t *event = wb_client_next_event (agent, TIMEOUT);
-    assert_non_null (event);
-    assert_string_equal (wb_msg_name (event), "EventWorkbinContentChanged");
-    assert_string_equal (wb_kvlist_string (wb_kvlist_list (wb_msg_body (event), "Interaction"),
-                                           "InteractionId"), id);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), 1);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_string_equal (change.interaction_id, id);
+    assert_int_equal (change.sequence, 1);
     wb_msg_destroy (&event);
     //  4. cancel, then cancel again: not subscribed
-    wb_msg_t *cancel = s_workbin_request ("RequestCancelWorkbinNotifications", "draft",
-                                          "WorkbinAgentId", "a1");
+    wb_workbin_t drafts = s_workbin ("draft", WB_ATTR_WORKBIN_AGENT_ID, "a1");
+    wb_msg_t *cancel = wb_request_cancel_workbin_notifications (&drafts);
     assert_int_equal (s_call_code (agent, wb_msg_dup (cancel)), 0);
     assert_int_equal (s_call_code (agent, cancel), WB_ERR_NOT_SUBSCRIBED);
     free (id);
@@ -207,10 +215,10 @@ s_raw_exchange (zsock_t *dealer, zmsg_t *zmsg, int64_t *reference_id)
     assert_int_equal (zmsg_send (&zmsg, dealer), 0);
     zsock_set_rcvtimeo (dealer, TIMEOUT);
     wb_msg_t *reply = wb_msg_recv (dealer, NULL, NULL, NULL);
-    assert_non_null (reply);
-    assert_string_equal (wb_msg_name (reply), "EventError");
+    wb_event_error_t error;
+    assert_int_equal (wb_event_read_error (reply, &error), 0);
     *reference_id = wb_msg_reference_id (reply);
-    int64_t code = wb_kvlist_int_or (wb_msg_body (reply), "ErrorCode", -1);
+    int64_t code = error.code;
     wb_msg_destroy (&reply);
     return code;
 }
@@ -226,7 +234,7 @@ test_malformed_input_is_answered_and_survived (void **state)
     zmsg_addstr (zmsg, "WBP/1");
     assert_int_equal (s_raw_exchange (dealer, zmsg, &reference), 79);
     //  a valid body under an unknown name: 4, with the ReferenceId echoed
-    wb_msg_t *ping = wb_msg_new ("RequestPing");
+    wb_msg_t *ping = wb_request_ping ();
     wb_msg_set_reference_id (ping, 77);
     zmsg = wb_msg_encode (ping);
     wb_msg_destroy (&ping);
@@ -244,7 +252,7 @@ test_malformed_input_is_answered_and_survived (void **state)
     zsock_destroy (&dealer);
     //  and the server still serves
     wb_client_t *agent = s_client (fixture, "a1");
-    assert_int_equal (s_call_code (agent, wb_msg_new ("RequestPing")), 0);
+    assert_int_equal (s_call_code (agent, wb_request_ping ()), 0);
     wb_client_destroy (&agent);
 }
 
@@ -258,7 +266,7 @@ test_restart_keeps_acknowledged_changes (void **state)
     s_start_server (fixture);
     wb_client_t *media = s_client (fixture, NULL);
     for (int index = 0; index < 50; index++)
-        free (s_submit (media, "team", "WorkbinGroupId", "sales", "kept"));
+        free (s_submit (media, "team", WB_ATTR_WORKBIN_GROUP_ID, "sales", "kept"));
     wb_client_destroy (&media);
     s_stop_server (fixture);
     //  a clean stop takes the socket file away with the endpoint
@@ -266,7 +274,7 @@ test_restart_keeps_acknowledged_changes (void **state)
     s_start_server (fixture);
     wb_client_t *agent = s_client (fixture, "a2");
     int64_t version = 0;
-    wb_kvlist_t *all = s_fetch_all (agent, "team", "WorkbinGroupId", "sales", &version);
+    wb_kvlist_t *all = s_fetch_all (agent, "team", WB_ATTR_WORKBIN_GROUP_ID, "sales", &version);
     assert_int_equal (wb_kvlist_size (all), 50);
     assert_int_equal (version, 50);
     wb_kvlist_destroy (&all);
@@ -284,8 +292,8 @@ test_slow_reader_does_not_stall_others (void **state)
     wb_client_t *fast = s_client (fixture, "a2");
     wb_client_t *media = s_client (fixture, NULL);
     for (wb_client_t **client = (wb_client_t *[]) { slow, fast, NULL }; *client; client++)
-        assert_int_equal (s_call_code (*client, s_workbin_request ("RequestWorkbinNotifications",
-                                       "team", "WorkbinGroupId", "sales")), 0);
+        assert_int_equal (s_call_code (*client, s_subscription ("team", WB_ATTR_WORKBIN_GROUP_ID,
+                                                                "sales", false)), 0);
     //  inproc queues hold the server's send queue (10) plus the client's
     //  receive queue (1,000 by default): more changes than that overflow
     const int changes = 1100;
@@ -293,12 +301,14 @@ test_slow_reader_does_not_stall_others (void **state)
     int seen = 0;
     for (int index = 0; index < changes || seen < changes; index++) {
         if (index < changes)
-            free (s_submit (media, "team", "WorkbinGroupId", "sales", "flood"));
+            free (s_submit (media, "team", WB_ATTR_WORKBIN_GROUP_ID, "sales", "flood"));
         for (wb_msg_t *event = wb_client_next_event (fast, index < changes ? 0 : TIMEOUT);
              event; event = wb_client_next_event (fast, 0)) {
             seen++;
-            assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "EventSequence", 0), seen);
-            assert_int_equal (wb_kvlist_int_or (wb_msg_body (event), "WorkbinVersion", 0), seen);
+            wb_event_change_t change;
+            assert_int_equal (wb_event_read_change (event, &change), 0);
+            assert_int_equal (change.sequence, seen);
+            assert_int_equal (change.version, seen);
             wb_msg_destroy (&event);
         }
         assert_true (index < changes + 1);
@@ -309,13 +319,13 @@ test_slow_reader_does_not_stall_others (void **state)
     for (wb_msg_t *event = wb_client_next_event (slow, 0); event;
          event = wb_client_next_event (slow, 0), received++)
         wb_msg_destroy (&event);
-    assert_int_equal (s_call_code (slow, wb_msg_new ("RequestPing")), 0);
+    assert_int_equal (s_call_code (slow, wb_request_ping ()), 0);
     wb_msg_t *told = wb_client_next_event (slow, 0);
-    assert_non_null (told);
-    assert_int_equal (wb_kvlist_int_or (wb_msg_body (told), "ErrorCode", 0),
-                      WB_ERR_SUBSCRIPTIONS_DROPPED);
+    wb_event_error_t error;
+    assert_int_equal (wb_event_read_error (told, &error), 0);
+    assert_int_equal (error.code, WB_ERR_SUBSCRIPTIONS_DROPPED);
     //  its sequence shows the gap: more events were numbered than it got
-    assert_true (wb_kvlist_int_or (wb_msg_body (told), "EventSequence", 0) > (int64_t) received + 1);
+    assert_true (wb_event_sequence (told) > (int64_t) received + 1);
     wb_msg_destroy (&told);
     assert_true (received < (size_t) changes);
     wb_client_destroy (&slow);
@@ -336,18 +346,18 @@ test_silent_client_expires (void **state)
     int rc = 1;
     while (rc != 0 && zclock_mono () < deadline) {
         wb_msg_t *error = NULL;
-        rc = wb_client_open_session (other, 2, "other", 101, "a1", NULL, TIMEOUT, &error);
-        if (rc == 1)
-            assert_int_equal (wb_kvlist_int_or (wb_msg_body (error), "ErrorCode", 0),
-                              WB_ERR_AGENT_ALREADY_LOGGED_IN);
+        rc = wb_client_open_session (other, WB_CLIENT_AGENT_APPLICATION, "other", 101, "a1",
+                                     NULL, TIMEOUT, &error);
+        wb_event_error_t refusal;
+        if (rc == 1 && wb_event_read_error (error, &refusal) == 0)
+            assert_int_equal (refusal.code, WB_ERR_AGENT_ALREADY_LOGGED_IN);
         wb_msg_destroy (&error);
         if (rc != 0)    //  pace the retries on the server's sweep, not a sleep
             wb_client_next_event (other, 100);
     }
     assert_int_equal (rc, 0);
     //  the expired client must register again
-    assert_int_equal (s_call_code (silent, s_workbin_request ("RequestGetWorkbinContent", "draft",
-                                                              "WorkbinAgentId", "a1")),
+    assert_int_equal (s_call_code (silent, s_content ("draft", WB_ATTR_WORKBIN_AGENT_ID, "a1")),
                       WB_ERR_NOT_REGISTERED);
     wb_client_destroy (&silent);
     wb_client_destroy (&other);
@@ -368,7 +378,7 @@ s_random_change (wb_client_t *media, zlistx_t *ids, unsigned *seed)
     const char *owners [] = { "a1", "a2" };
     int choice = rand_r (seed) % 4;
     if (choice == 0 || zlistx_size (ids) == 0) {
-        zlistx_add_end (ids, s_submit (media, "draft", "WorkbinAgentId",
+        zlistx_add_end (ids, s_submit (media, "draft", WB_ATTR_WORKBIN_AGENT_ID,
                                        owners [rand_r (seed) % 2], "random"));
         return;
     }
@@ -376,18 +386,20 @@ s_random_change (wb_client_t *media, zlistx_t *ids, unsigned *seed)
     char *id = zlistx_first (ids);
     while (pick--)
         id = zlistx_next (ids);
-    wb_msg_t *request = wb_msg_new (choice == 1 ? "RequestStopProcessing"
-                                    : choice == 2 ? "RequestPlaceInWorkbin"
-                                    : "RequestChangeProperties");
-    wb_kvlist_add_string (wb_msg_body (request), "InteractionId", id);
+    wb_msg_t *request = NULL;
+    if (choice == 1)
+        request = wb_request_stop_processing (id);
     if (choice == 2) {
-        wb_kvlist_add_string (wb_msg_body (request), "WorkbinTypeId", "draft");
-        wb_kvlist_add_string (wb_msg_body (request), "WorkbinAgentId", owners [rand_r (seed) % 2]);
+        wb_workbin_t target = s_workbin ("draft", WB_ATTR_WORKBIN_AGENT_ID,
+                                         owners [rand_r (seed) % 2]);
+        request = wb_request_place_in_workbin (id, &target, NULL);
     }
     if (choice == 3) {
         wb_kvlist_t *changed = wb_kvlist_new ();
         wb_kvlist_add_int (changed, "Priority", rand_r (seed) % 100);
-        wb_kvlist_add_list (wb_msg_body (request), "ChangedProperties", &changed);
+        wb_property_changes_t changes = { .changed = changed };
+        request = wb_request_change_properties (id, &changes);
+        wb_kvlist_destroy (&changed);
     }
     assert_int_equal (s_call_code (media, request), 0);
     if (choice == 1)
@@ -400,7 +412,8 @@ s_writer (zsock_t *pipe, void *args)
     s_writer_args_t *writer = args;
     zsock_signal (pipe, 0);
     wb_client_t *media = wb_client_new (writer->endpoint);
-    wb_client_open_session (media, 3, "writer", 101, NULL, NULL, TIMEOUT, NULL);
+    wb_client_open_session (media, WB_CLIENT_MEDIA_SERVER, "writer", 101, NULL, NULL, TIMEOUT,
+                            NULL);
     zlistx_t *ids = zlistx_new ();
     zlistx_set_destructor (ids, (czmq_destructor *) zstr_free);
     for (int index = 0; index < writer->operations; index++)
@@ -425,7 +438,8 @@ s_drain (wb_client_t *reader, wb_replica_t *replica, int64_t target)
         if (wb_replica_apply_event (replica, wb_msg_body (event)) == WB_REPLICA_GAP) {
             wb_replica_reset (replica);
             int64_t version = 0;
-            wb_kvlist_t *all = s_fetch_all (reader, "draft", "WorkbinAgentId", "a1", &version);
+            wb_kvlist_t *all = s_fetch_all (reader, "draft", WB_ATTR_WORKBIN_AGENT_ID, "a1",
+                                            &version);
             wb_replica_load (replica, all, version);
             wb_kvlist_destroy (&all);
         }
@@ -445,20 +459,18 @@ test_clone_pattern_converges_under_concurrent_changes (void **state)
         s_writer_args_t args = { fixture->server.endpoint, round * 7919u, 400 };
         zactor_t *writer = zactor_new (s_writer, &args);
         //  subscribe, then fetch while changes keep coming, then follow
-        wb_msg_t *subscribe = s_workbin_request ("RequestWorkbinNotifications", "draft",
-                                                 "WorkbinAgentId", "a1");
-        wb_kvlist_add_int (wb_msg_body (subscribe), "NotifyPropertyChanges", 1);
+        wb_msg_t *subscribe = s_subscription ("draft", WB_ATTR_WORKBIN_AGENT_ID, "a1", true);
         assert_int_equal (s_call_code (reader, subscribe), 0);
         wb_replica_t *replica = wb_replica_new ();
         int64_t version = 0;
-        wb_kvlist_t *all = s_fetch_all (reader, "draft", "WorkbinAgentId", "a1", &version);
+        wb_kvlist_t *all = s_fetch_all (reader, "draft", WB_ATTR_WORKBIN_AGENT_ID, "a1", &version);
         s_drain (reader, replica, 0);
         wb_replica_load (replica, all, version);
         wb_kvlist_destroy (&all);
         char *done = zstr_recv (writer);
         zstr_free (&done);
         //  the writer's last change is acknowledged: its events are on the way
-        all = s_fetch_all (reader, "draft", "WorkbinAgentId", "a1", &version);
+        all = s_fetch_all (reader, "draft", WB_ATTR_WORKBIN_AGENT_ID, "a1", &version);
         s_drain (reader, replica, version);
         assert_int_equal (wb_replica_version (replica), version);
         assert_int_equal (wb_replica_size (replica), wb_kvlist_size (all));
@@ -468,7 +480,7 @@ test_clone_pattern_converges_under_concurrent_changes (void **state)
         wb_kvlist_destroy (&all);
         wb_replica_destroy (&replica);
         zactor_destroy (&writer);
-        assert_int_equal (s_call_code (reader, wb_msg_new ("RequestUnregisterClient")), 0);
+        assert_int_equal (s_call_code (reader, wb_request_unregister_client ()), 0);
         wb_client_destroy (&reader);
     }
 }

@@ -1,0 +1,175 @@
+/*  wb_events: one reader per event. See wb_events.h.
+
+    Each reader takes the body of the message when it is the event it
+    reads, else no body at all, and fills its struct from that: the kvlist
+    lookups give the defaults for what is absent, so one path serves both.
+*/
+#include "wb_events.h"
+
+//  The body of msg if it is the event of row, else NULL.
+static const wb_kvlist_t *
+s_body (const wb_msg_t *msg, wb_catalog_row_t row)
+{
+    return wb_msg_is (msg, row) ? wb_msg_body_const (msg) : NULL;
+}
+
+//  The workbin a body names; zero without one.
+static wb_workbin_t
+s_workbin (const wb_kvlist_t *body)
+{
+    wb_workbin_t workbin;
+    wb_workbin_read (&workbin, body);
+    return workbin;
+}
+
+int
+wb_event_read_ack (const wb_msg_t *msg, wb_event_ack_t *ack)
+{
+    if (!ack)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_ACK);
+    ack->interaction_id = wb_kvlist_string (body, WB_ATTR_INTERACTION_ID);
+    ack->workbin_version = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_VERSION, WB_ABSENT);
+    return body ? 0 : -1;
+}
+
+int
+wb_event_read_error (const wb_msg_t *msg, wb_event_error_t *error)
+{
+    if (!error)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_ERROR);
+    const char *description = wb_kvlist_string (body, WB_ATTR_ERROR_DESCRIPTION);
+    error->description = description ? description : "";
+    error->code = 0;
+    return wb_kvlist_int (body, WB_ATTR_ERROR_CODE, &error->code);
+}
+
+int
+wb_event_read_content (const wb_msg_t *msg, wb_event_content_t *content)
+{
+    if (!content)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_WORKBIN_CONTENT);
+    *content = (wb_event_content_t) {
+        .workbin = s_workbin (body),
+        .interactions = wb_kvlist_list (body, WB_ATTR_INTERACTIONS),
+        .version = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_VERSION, 0),
+        .total_count = wb_kvlist_int_or (body, WB_ATTR_TOTAL_COUNT, 0),
+        .from = wb_kvlist_int_or (body, WB_ATTR_FROM, 0),
+    };
+    return body ? 0 : -1;
+}
+
+int
+wb_event_read_change_body (const wb_kvlist_t *body, wb_event_change_t *change)
+{
+    if (!change)
+        return -1;
+    const wb_kvlist_t *interaction = wb_kvlist_list (body, WB_ATTR_INTERACTION);
+    const wb_kvlist_t *actor = wb_kvlist_list (body, WB_ATTR_ACTOR);
+    *change = (wb_event_change_t) {
+        .content_operation = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_CONTENT_OPERATION, 0),
+        .operation = wb_kvlist_int_or (body, WB_ATTR_OPERATION, 0),
+        .workbin = s_workbin (body),
+        .interaction = interaction,
+        .interaction_id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID),
+        .actor = wb_kvlist_size (actor) ? wb_kvlist_string_at (actor, 0) : NULL,
+        .version = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_VERSION, 0),
+        .sequence = wb_kvlist_int_or (body, WB_ATTR_EVENT_SEQUENCE, 0),
+    };
+    return body ? 0 : -1;
+}
+
+int
+wb_event_read_change (const wb_msg_t *msg, wb_event_change_t *change)
+{
+    return wb_event_read_change_body (s_body (msg, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED), change);
+}
+
+int
+wb_event_read_statistic (const wb_msg_t *msg, wb_event_statistic_t *statistic)
+{
+    if (!statistic)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_WORKBIN_STATISTIC);
+    *statistic = (wb_event_statistic_t) {
+        .workbin = s_workbin (body),
+        .count = wb_kvlist_int_or (body, WB_ATTR_NUMBER_OF_INTERACTIONS, 0),
+        .version = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_VERSION, 0),
+        .oldest = wb_kvlist_string (body, WB_ATTR_MIN_MOVED_TO_QUEUE_AT),
+        .newest = wb_kvlist_string (body, WB_ATTR_MAX_MOVED_TO_QUEUE_AT),
+    };
+    return body ? 0 : -1;
+}
+
+int
+wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types)
+{
+    if (!types)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_WORKBIN_TYPES_INFO);
+    types->types = wb_kvlist_list (body, WB_ATTR_WORKBIN_TYPES);
+    return body ? 0 : -1;
+}
+
+int
+wb_event_read_type_info (const wb_kvlist_t *entry, wb_event_type_info_t *info)
+{
+    if (!info)
+        return -1;
+    *info = (wb_event_type_info_t) {
+        .type_id = wb_kvlist_string (entry, WB_ATTR_WORKBIN_TYPE_ID),
+        .display_name = wb_kvlist_string (entry, WB_ATTR_DISPLAY_NAME),
+        .owner_type = wb_kvlist_int_or (entry, WB_ATTR_WORKBIN_TYPE, 0),
+        .columns = wb_kvlist_string (entry, WB_ATTR_COLUMNS),
+        .owners = wb_kvlist_list (entry, WB_ATTR_OWNERS),
+    };
+    return entry ? 0 : -1;
+}
+
+int
+wb_event_read_owner (const wb_kvlist_t *entry, wb_event_owner_t *owner)
+{
+    if (!owner)
+        return -1;
+    *owner = (wb_event_owner_t) {
+        .owner_id = wb_kvlist_string (entry, WB_ATTR_OWNER_ID),
+        .owner_name = wb_kvlist_string (entry, WB_ATTR_OWNER_NAME),
+        .relation = wb_kvlist_string (entry, WB_ATTR_RELATION),
+        .count = wb_kvlist_int_or (entry, WB_ATTR_NUMBER_OF_INTERACTIONS, 0),
+    };
+    return entry ? 0 : -1;
+}
+
+int
+wb_event_read_pulled (const wb_msg_t *msg, wb_event_pulled_t *pulled)
+{
+    if (!pulled)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_PULLED_INTERACTIONS);
+    pulled->interactions = wb_kvlist_list (body, WB_ATTR_INTERACTIONS);
+    return body ? 0 : -1;
+}
+
+int
+wb_event_read_properties (const wb_msg_t *msg, wb_event_properties_t *properties)
+{
+    if (!properties)
+        return -1;
+    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_PROPERTIES_CHANGED);
+    *properties = (wb_event_properties_t) {
+        .interaction_id = wb_kvlist_string (body, WB_ATTR_INTERACTION_ID),
+        .added = wb_kvlist_list (body, WB_ATTR_ADDED_PROPERTIES),
+        .changed = wb_kvlist_list (body, WB_ATTR_CHANGED_PROPERTIES),
+        .deleted = wb_kvlist_list (body, WB_ATTR_DELETED_PROPERTIES),
+        .sequence = wb_kvlist_int_or (body, WB_ATTR_EVENT_SEQUENCE, 0),
+    };
+    return body ? 0 : -1;
+}
+
+int64_t
+wb_event_sequence (const wb_msg_t *msg)
+{
+    return wb_kvlist_int_or (wb_msg_body_const (msg), WB_ATTR_EVENT_SEQUENCE, 0);
+}
