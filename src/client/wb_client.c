@@ -3,6 +3,7 @@
 #include <stdatomic.h>
 #include <string.h>
 #include "wb_client.h"
+#include "wb_prelude.h"
 #include "wb_requests.h"
 #include "wb_security.h"
 
@@ -93,9 +94,9 @@ wb_client_new_secure (const char *endpoint, zcert_t *cert, const char *server_ke
     if (!endpoint || (cert && !server_key))
         return NULL;
     wb_client_t *self = zmalloc (sizeof (wb_client_t));
-    self->endpoint = strdup (endpoint);
+    self->endpoint = wb_strdup (endpoint);
     self->cert = cert ? zcert_dup (cert) : NULL;
-    self->server_key = cert ? strdup (server_key) : NULL;
+    self->server_key = cert ? wb_strdup (server_key) : NULL;
     self->events = zlistx_new ();
     self->next_reference_id = 1;
     zlistx_set_destructor (self->events, s_msg_destructor);
@@ -119,7 +120,7 @@ wb_client_set_default_keys (zcert_t *cert, const char *server_key)
     zstr_free (&s_default_server_key);
     if (cert) {
         s_default_cert = zcert_dup (cert);
-        s_default_server_key = strdup (server_key);
+        s_default_server_key = wb_strdup (server_key);
     }
     return 0;
 }
@@ -191,7 +192,7 @@ s_apply_event (wb_client_t *self, uint16_t event, uint32_t value)
         return;
     }
     int keys = self->cert && wb_security_endpoint_is_tcp (self->endpoint);
-    for (size_t index = 0; index < sizeof (s_verdicts) / sizeof (s_verdicts [0]); index++) {
+    for (size_t index = 0; index < WB_COUNT_OF (s_verdicts); index++) {
         const s_verdict_t *verdict = &s_verdicts [index];
         if (verdict->event == event && (!verdict->value || verdict->value == value)
         &&  (verdict->keys == -1 || verdict->keys == keys)) {
@@ -286,7 +287,7 @@ s_wait_readable (wb_client_t *self, int64_t deadline)
             errno = ECONNREFUSED;
             return false;
         }
-        int64_t left = deadline - zclock_mono ();
+        int64_t left = deadline - wb_mono_ms ();
         if (left <= 0 || zsys_interrupted)
             return false;
         zmq_pollitem_t items [2] = {
@@ -305,7 +306,7 @@ wb_client_request (wb_client_t *self, wb_msg_t **request_p, int timeout_ms)
     int64_t reference_id = wb_client_send (self, request_p);
     if (reference_id < 0)
         return NULL;
-    int64_t deadline = zclock_mono () + timeout_ms;
+    int64_t deadline = wb_mono_ms () + timeout_ms;
     while (s_wait_readable (self, deadline)) {
         wb_msg_t *msg = wb_client_receive (self);
         if (!msg)
@@ -331,7 +332,7 @@ wb_client_next_event (wb_client_t *self, int timeout_ms)
         wb_msg_t *event = zlistx_detach (self->events, NULL);
         return event;
     }
-    int64_t deadline = zclock_mono () + timeout_ms;
+    int64_t deadline = wb_mono_ms () + timeout_ms;
     do {
         wb_msg_t *msg = wb_client_receive (self);
         if (msg && wb_msg_reference_id (msg) == 0)

@@ -1,6 +1,7 @@
 /*  wb_replica: a client's copy of one workbin. See wb_replica.h. */
 #include <czmq.h>
 #include "wb_events.h"
+#include "wb_prelude.h"
 #include "wb_replica.h"
 
 struct _wb_replica_t {
@@ -63,15 +64,10 @@ s_append (wb_replica_t *self, wb_kvlist_t *interaction)
         wb_kvlist_destroy (&interaction);
         return -1;
     }
-    if (self->size == self->capacity) {
-        size_t capacity = self->capacity ? self->capacity * 2 : 64;
-        wb_kvlist_t **items = realloc (self->items, capacity * sizeof (wb_kvlist_t *));
-        if (!items) {
-            wb_kvlist_destroy (&interaction);
-            return -1;
-        }
-        self->items = items;
-        self->capacity = capacity;
+    if (wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (wb_kvlist_t *),
+                 WB_REPLICA_MAX)) {
+        wb_kvlist_destroy (&interaction);
+        return -1;
     }
     self->items [self->size++] = interaction;
     zhashx_insert (self->by_id, id, interaction);

@@ -13,6 +13,10 @@
 #ifndef WB_REPLICA_H_INCLUDED
 #define WB_REPLICA_H_INCLUDED
 
+/* Most interactions one replica holds: past it, an add fails (-1), as a
+   workbin that big is more than a client can keep in memory. */
+#define WB_REPLICA_MAX 10000000
+
 #include <stdbool.h>
 #include "wb_kvlist.h"
 

@@ -2,6 +2,7 @@
     wb_catalog_rows.h. */
 #include <string.h>
 #include "wb_catalog.h"
+#include "wb_prelude.h"
 
 /* The shorthands the rows are written with. */
 #define S WB_TYPE_STRING
@@ -27,7 +28,7 @@ static const wb_message_spec_t s_messages [] = {
     WB_CATALOG_ROWS (S_REQUEST, S_EVENT)
 };
 
-#define MESSAGE_COUNT (sizeof (s_messages) / sizeof (s_messages [0]))
+#define MESSAGE_COUNT (WB_COUNT_OF (s_messages))
 _Static_assert (MESSAGE_COUNT == WB_ROW_COUNT, "one wb_catalog_row_t per row");
 
 const wb_message_spec_t *

@@ -1,5 +1,6 @@
 /*  wb_error: the error table. See wb_error.h. */
 #include "wb_error.h"
+#include "wb_prelude.h"
 
 /* Descriptions are ours; codes and their meanings follow the vendor. */
 static const wb_error_spec_t s_errors [] = {
@@ -45,7 +46,7 @@ static const wb_error_spec_t s_errors [] = {
     { 1003, "identity-mismatch", "agent id does not match the client's certificate" },
 };
 
-#define ERROR_COUNT (sizeof (s_errors) / sizeof (s_errors [0]))
+#define ERROR_COUNT (WB_COUNT_OF (s_errors))
 
 const wb_error_spec_t *
 wb_error_lookup (int code)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "wb_kvlist.h"
 #include "wb_kvlist_internal.h"
+#include "wb_prelude.h"
 
 //  Each entry makes one allocation, block: its key and a NUL, then for a
 //  string its text and a NUL, for a binary its bytes, for a list still
@@ -61,7 +62,7 @@ wb_codec_status_text (wb_codec_status_t status)
 wb_kvlist_t *
 wb_kvlist_new (void)
 {
-    return calloc (1, sizeof (wb_kvlist_t));
+    return wb_calloc (1, sizeof (wb_kvlist_t));
 }
 
 //  Free what an entry owns: its block and a decoded list.
@@ -112,24 +113,19 @@ wb_kvlist_reserve (wb_kvlist_t *self, size_t count)
         return -1;
     if (count <= self->capacity)
         return 0;
-    s_entry_t *entries = realloc (self->entries, count * sizeof (s_entry_t));
-    if (!entries)
-        return -1;
-    self->entries = entries;
+    self->entries = wb_realloc (self->entries, count * sizeof (s_entry_t));
     self->capacity = count;
     return 0;
 }
 
 //  Make an entry's block: key, NUL, then value_size bytes of value and a
 //  NUL (a string's terminator; harmless after other values). Its value
-//  pointer, where one applies, points into the block. 0 or -1.
+//  pointer, where one applies, points into the block. 0.
 static int
 s_entry_make (s_entry_t *entry, const char *key, size_t key_size, wb_type_t type,
               const void *value, size_t value_size)
 {
-    char *block = malloc (key_size + 1 + value_size + 1);
-    if (!block)
-        return -1;
+    char *block = wb_malloc (key_size + 1 + value_size + 1);
     memcpy (block, key, key_size);
     block [key_size] = 0;
     char *data = block + key_size + 1;
@@ -377,9 +373,7 @@ s_list_of (const s_entry_t *entry)
     if (!list)
         return NULL;
     //  the block keeps only the key now
-    char *block = realloc (changed->key, strlen (changed->key) + 1);
-    if (block)
-        changed->key = block;
+    changed->key = wb_realloc (changed->key, strlen (changed->key) + 1);
     changed->encoded = false;
     changed->depth = 0;
     changed->value.list = list;

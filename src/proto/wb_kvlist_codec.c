@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_kvlist.h"
+#include "wb_prelude.h"
 #include "wb_kvlist_internal.h"
 
 /* The smallest encoded entry: 1-byte key, type, an empty string. */
@@ -165,9 +166,8 @@ wb_kvlist_encode (const wb_kvlist_t *self, size_t *size)
     *size = s_list_size (self);
     if (*size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
         return NULL;
-    uint8_t *buffer = malloc (*size);
-    if (buffer)
-        s_put_list (buffer, self);
+    uint8_t *buffer = wb_malloc (*size);
+    s_put_list (buffer, self);
     return buffer;
 }
 
@@ -469,7 +469,7 @@ typedef struct {
 //  Append formatted text; once it no longer fits, end the text with "...".
 static void
 s_write (s_writer_t *writer, const char *format, ...)
-    __attribute__ ((format (printf, 2, 3)));
+    WB_PRINTF (2, 3);
 
 static void
 s_write (s_writer_t *writer, const char *format, ...)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_msg.h"
+#include "wb_prelude.h"
 #include "wb_protocol.h"
 
 struct _wb_msg_t {
@@ -18,11 +19,11 @@ struct _wb_msg_t {
 static wb_msg_t *
 s_new_of_spec (const wb_message_spec_t *spec, wb_kvlist_t *body)
 {
-    wb_msg_t *self = spec && body ? calloc (1, sizeof (wb_msg_t)) : NULL;
-    if (!self) {
+    if (!spec || !body) {
         wb_kvlist_destroy (&body);
         return NULL;
     }
+    wb_msg_t *self = wb_calloc (1, sizeof (wb_msg_t));
     self->spec = spec;
     self->body = body;
     return self;

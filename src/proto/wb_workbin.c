@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "wb_workbin.h"
+#include "wb_prelude.h"
 
 /* The owner attribute of each owner type, in owner-type order. */
 static const struct {
@@ -14,7 +15,7 @@ static const struct {
     { WB_OWNER_AGENT_GROUP, WB_ATTR_WORKBIN_GROUP_ID },
 };
 
-#define OWNER_TYPES (sizeof (s_owner_attributes) / sizeof (s_owner_attributes [0]))
+#define OWNER_TYPES (WB_COUNT_OF (s_owner_attributes))
 
 const char *
 wb_workbin_owner_attribute (int64_t owner_type)

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_directory.h"
+#include "wb_prelude.h"
 
 #define S_TYPES 0               /* tables [0] holds the workbin types */
 #define S_TABLES 5              /* then one table per owner type, 1 to 4 */
@@ -107,7 +108,7 @@ static const s_section_t s_sections [] = {
     { "agent", WB_OWNER_AGENT, { "name", "place", "groups", "supervises" }, s_link_agent },
     { "workbintype", S_TYPES, { "name", "owner", "columns" }, s_link_type },
 };
-#define S_SECTION_COUNT (sizeof (s_sections) / sizeof (s_sections [0]))
+#define S_SECTION_COUNT (WB_COUNT_OF (s_sections))
 
 static const char *s_tenant_keys [] = { "id", "name", NULL };
 
@@ -173,14 +174,12 @@ s_fail (s_loader_t *loader, const zconfig_t *node, const char *format, ...)
     return -1;
 }
 
-/* calloc that reports failure through the loader. */
+/* calloc for the loader's tables (out of memory aborts: wb_prelude.h). */
 static void *
 s_calloc (s_loader_t *loader, size_t count, size_t size)
 {
-    void *memory = calloc (count ? count : 1, size);
-    if (!memory)
-        s_fail_line (loader, 0, "out of memory");
-    return memory;
+    (void) loader;
+    return wb_calloc (count, size);
 }
 
 
@@ -255,14 +254,9 @@ s_scan_line (s_loader_t *loader, char *line, int lineno, int *level)
 static int
 s_mark (s_loader_t *loader, int lineno)
 {
-    if (loader->mark_count == loader->mark_capacity) {
-        size_t capacity = loader->mark_capacity ? loader->mark_capacity * 2 : 64;
-        s_mark_t *marks = realloc (loader->marks, capacity * sizeof (s_mark_t));
-        if (!marks)
-            return s_fail_line (loader, 0, "out of memory");
-        loader->marks = marks;
-        loader->mark_capacity = capacity;
-    }
+    if (wb_grow (&loader->marks, &loader->mark_capacity, loader->mark_count + 1,
+                 sizeof (s_mark_t), SIZE_MAX / sizeof (s_mark_t)))
+        return s_fail_line (loader, 0, "too many lines");
     loader->marks [loader->mark_count++] = (s_mark_t) { lineno, NULL };
     return 0;
 }
@@ -323,10 +317,8 @@ s_read_file (s_loader_t *loader, size_t *size)
     *size = 0;
     while (bytes && !failure) {
         if (capacity - *size < 2) {
-            char *bigger = realloc (data, capacity + 65536);
-            failure = bigger ? 0 : ENOMEM;
-            data = bigger ? bigger : data;
-            capacity += bigger ? 65536 : 0;
+            data = wb_realloc (data, capacity + 65536);
+            capacity += 65536;
             continue;
         }
         bytes = fread (data + *size, 1, capacity - *size - 1, file);
@@ -668,7 +660,7 @@ s_link_type (s_loader_t *loader, wb_directory_t *self, s_entry_t *entry)
     if (!owner)
         return s_fail (loader, entry->node, "%s: missing owner", loader->subject);
     size_t index = 0;
-    size_t count = sizeof (s_owner_names) / sizeof (s_owner_names [0]);
+    size_t count = WB_COUNT_OF (s_owner_names);
     while (index < count && !streq (s_owner_names [index].name, zconfig_value (owner)))
         index++;
     if (index == count)
@@ -991,6 +983,6 @@ wb_directory_all_owners (const wb_directory_t *self, wb_owner_type_t type,
 const char *
 wb_relation_text (wb_relation_t relation)
 {
-    size_t count = sizeof (s_relation_texts) / sizeof (s_relation_texts [0]);
+    size_t count = WB_COUNT_OF (s_relation_texts);
     return (size_t) relation < count ? s_relation_texts [relation] : WB_RELATION_TEXT_NONE;
 }

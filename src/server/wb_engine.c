@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 #include "wb_engine_internal.h"
+#include "wb_prelude.h"
 #include "wb_clock.h"
 #include "wb_catalog.h"
 
@@ -36,9 +37,7 @@ wb_engine_new (wb_directory_t *directory, wb_store_t *store,
 {
     if (!directory || !store || !send)
         return NULL;
-    wb_engine_t *self = calloc (1, sizeof (wb_engine_t));
-    if (!self)
-        return NULL;
+    wb_engine_t *self = wb_calloc (1, sizeof (wb_engine_t));
     self->directory = directory;
     self->store = store;
     self->send = send;
@@ -309,7 +308,7 @@ wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
 static int
 s_owner_missing_error (wb_owner_type_t owner_type)
 {
-    size_t count = sizeof (s_owner_missing_errors) / sizeof (s_owner_missing_errors [0]);
+    size_t count = WB_COUNT_OF (s_owner_missing_errors);
     for (size_t index = 0; index < count; index++)
         if (s_owner_missing_errors [index].type == owner_type)
             return s_owner_missing_errors [index].missing_error;

@@ -9,6 +9,7 @@
 */
 #include <stdlib.h>
 #include "wb_engine_internal.h"
+#include "wb_prelude.h"
 
 typedef enum { S_ALWAYS, S_ON_COMMIT, S_ON_FAILURE } s_when_t;
 
@@ -29,15 +30,8 @@ struct _wb_outbox_t {
 static int
 s_reserve (struct _wb_outbox_t *outbox)
 {
-    if (outbox->size < outbox->capacity)
-        return 0;
-    size_t capacity = outbox->capacity ? outbox->capacity * 2 : 64;
-    s_held_t *items = realloc (outbox->items, capacity * sizeof (s_held_t));
-    if (!items)
-        return -1;
-    outbox->items = items;
-    outbox->capacity = capacity;
-    return 0;
+    return wb_grow (&outbox->items, &outbox->capacity, outbox->size + 1, sizeof (s_held_t),
+                    SIZE_MAX / sizeof (s_held_t));
 }
 
 //  Append a message to the outbox; it is destroyed if memory runs out.
@@ -61,8 +55,8 @@ wb_engine_batch_begin (wb_engine_t *self)
     if (!self || (self->outbox && self->outbox->open))
         return -1;
     if (!self->outbox)
-        self->outbox = calloc (1, sizeof (struct _wb_outbox_t));
-    if (!self->outbox || wb_store_batch_begin (self->store))
+        self->outbox = wb_calloc (1, sizeof (struct _wb_outbox_t));
+    if (wb_store_batch_begin (self->store))
         return -1;
     self->outbox->open = true;
     return 0;

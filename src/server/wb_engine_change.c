@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_engine_internal.h"
+#include "wb_prelude.h"
 #include "wb_clock.h"
 
 /* Properties only the server sets: RequestChangeProperties gets 66. */
@@ -86,8 +87,8 @@ s_notify (wb_engine_t *self, const s_change_t *change)
     if (!subscribers)
         return;
     size_t count = 0;
-    wb_session_t **recipients = calloc (zlistx_size (subscribers), sizeof (wb_session_t *));
-    for (wb_subscription_t *subscription = zlistx_first (subscribers); subscription && recipients;
+    wb_session_t **recipients = wb_calloc (zlistx_size (subscribers), sizeof (wb_session_t *));
+    for (wb_subscription_t *subscription = zlistx_first (subscribers); subscription;
          subscription = zlistx_next (subscribers))
         if (change->content_operation != WB_CONTENT_PROPERTIES_CHANGED
         ||  subscription->notify_property_changes)
@@ -151,7 +152,7 @@ s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
 static void
 s_clear_location (wb_kvlist_t *properties)
 {
-    for (size_t index = 0; index < sizeof (s_location) / sizeof (s_location [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_location); index++)
         wb_kvlist_remove (properties, s_location [index]);
 }
 
@@ -175,7 +176,7 @@ s_set_location (wb_kvlist_t *properties, const wb_target_t *target, const char *
 static bool
 s_is_read_only (const char *key)
 {
-    for (size_t index = 0; index < sizeof (s_read_only) / sizeof (s_read_only [0]); index++)
+    for (size_t index = 0; index < WB_COUNT_OF (s_read_only); index++)
         if (strcmp (s_read_only [index], key) == 0)
             return true;
     return false;
@@ -263,7 +264,7 @@ s_new_interaction (wb_request_t *request, const wb_target_t *target, const char 
     wb_kvlist_add_string (properties, WB_ATTR_INTERACTION_ID, id);
     wb_kvlist_add_int (properties, WB_ATTR_TENANT_ID,
                        wb_directory_tenant_id (request->engine->directory));
-    for (size_t index = 0; index < sizeof (s_submitted) / sizeof (s_submitted [0]); index++) {
+    for (size_t index = 0; index < WB_COUNT_OF (s_submitted); index++) {
         const char *key = s_submitted [index];
         if (wb_kvlist_type (request->body, key) == WB_TYPE_STRING)
             wb_kvlist_add_string (properties, key, wb_kvlist_string (request->body, key));

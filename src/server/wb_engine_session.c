@@ -3,6 +3,7 @@
     PROTOCOL.md, "Security". */
 #include <string.h>
 #include "wb_engine_internal.h"
+#include "wb_prelude.h"
 
 //  Kept by the session registry until the next message says otherwise.
 void
@@ -28,15 +29,15 @@ wb_engine_register (wb_request_t *request)
     if (!session)
         return WB_ERR_DATABASE_MANAGER;
     request->session = session;
-    if (bound && !session->bound_agent_id && !(session->bound_agent_id = strdup (bound)))
-        return WB_ERR_DATABASE_MANAGER;
+    if (bound && !session->bound_agent_id)
+        session->bound_agent_id = wb_strdup (bound);
     //  Registering again keeps the session: its login and subscriptions
     if (!session->client_type)
         session->client_type = (int) client_type;
     const char *name = wb_kvlist_string (request->body, WB_ATTR_CLIENT_NAME);
     if (name) {
         free (session->client_name);
-        session->client_name = strdup (name);
+        session->client_name = wb_strdup (name);
     }
     wb_engine_reply_ack (request, NULL);
     return 0;

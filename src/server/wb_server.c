@@ -4,6 +4,7 @@
 #include <stdatomic.h>
 #include <sys/stat.h>
 #include "wb_server.h"
+#include "wb_prelude.h"
 #include "wb_engine.h"
 #include "wb_security.h"
 
@@ -301,7 +302,7 @@ s_handle_one (wb_server_t *self)
     wb_msg_t *msg = s_recv (self, &status, &reference_id, &routing_id);
     bool more = (zsock_events (self->router) & ZMQ_POLLIN) != 0;
     s_group_open (self, more);
-    int64_t now = zclock_mono ();
+    int64_t now = wb_mono_ms ();
     if (msg) {
         if (self->verbose) {
             char line [512];
@@ -335,7 +336,7 @@ int
 wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
     zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
-    int64_t next_sweep = zclock_mono () + EXPIRY_SWEEP_MS;
+    int64_t next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
     while (true) {
         void *which = zpoller_wait (poller, EXPIRY_SWEEP_MS);
         if (zpoller_terminated (poller))
@@ -345,11 +346,11 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
             ;
         s_group_close (self);
-        if (zclock_mono () >= next_sweep) {
-            size_t expired = wb_engine_expire (self->engine, zclock_mono ());
+        if (wb_mono_ms () >= next_sweep) {
+            size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
-            next_sweep = zclock_mono () + EXPIRY_SWEEP_MS;
+            next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
         }
     }
     zpoller_destroy (&poller);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_sessions.h"
+#include "wb_prelude.h"
 
 struct _wb_sessions_t {
     zhashx_t *sessions;       /* routing id hex -> wb_session_t *, owned */
@@ -53,9 +54,7 @@ s_list_destructor (void **item)
 wb_sessions_t *
 wb_sessions_new (void)
 {
-    wb_sessions_t *self = calloc (1, sizeof (wb_sessions_t));
-    if (!self)
-        return NULL;
+    wb_sessions_t *self = wb_calloc (1, sizeof (wb_sessions_t));
     self->sessions = zhashx_new ();
     self->by_agent = zhashx_new ();
     self->by_place = zhashx_new ();
@@ -97,9 +96,8 @@ wb_sessions_workbin_key (const char *type_id, const char *owner_id)
     if (!type_id || !owner_id)
         return NULL;
     size_t size = strlen (type_id) + strlen (owner_id) + 2;
-    char *key = malloc (size);
-    if (key)
-        snprintf (key, size, "%s@%s", type_id, owner_id);
+    char *key = wb_malloc (size);
+    snprintf (key, size, "%s@%s", type_id, owner_id);
     return key;
 }
 
@@ -146,9 +144,7 @@ wb_sessions_create (wb_sessions_t *self, zframe_t *routing_id)
     wb_session_t *existing = wb_sessions_find (self, routing_id);
     if (existing || !self || !routing_id)
         return existing;
-    wb_session_t *session = calloc (1, sizeof (wb_session_t));
-    if (!session)
-        return NULL;
+    wb_session_t *session = wb_calloc (1, sizeof (wb_session_t));
     session->key = zframe_strhex (routing_id);
     session->routing_id = zframe_dup (routing_id);
     session->subscriptions = zlistx_new ();
@@ -189,12 +185,8 @@ wb_sessions_login (wb_sessions_t *self, wb_session_t *session,
 {
     if (!self || !session || !agent_id || !place_id || session->agent_id)
         return -1;
-    session->agent_id = strdup (agent_id);
-    session->place_id = strdup (place_id);
-    if (!session->agent_id || !session->place_id) {
-        wb_sessions_logout (self, session);
-        return -1;
-    }
+    session->agent_id = wb_strdup (agent_id);
+    session->place_id = wb_strdup (place_id);
     zhashx_insert (self->by_agent, session->agent_id, session);
     zhashx_insert (self->by_place, session->place_id, session);
     return 0;
@@ -243,11 +235,9 @@ wb_sessions_subscribe (wb_sessions_t *self, wb_session_t *session,
             return -1;
         zhashx_insert (self->subscribers, workbin_key, subscribers);
     }
-    subscription = calloc (1, sizeof (wb_subscription_t));
-    if (!subscription)
-        return -1;
+    subscription = wb_calloc (1, sizeof (wb_subscription_t));
     subscription->session = session;
-    subscription->workbin_key = strdup (workbin_key);
+    subscription->workbin_key = wb_strdup (workbin_key);
     subscription->notify_property_changes = notify_property_changes;
     zlistx_add_end (session->subscriptions, subscription);
     zlistx_add_end (subscribers, subscription);
@@ -317,7 +307,7 @@ wb_sessions_set_sender_agent (wb_sessions_t *self, const char *agent_id)
     if (agent_id && self->sender_agent && strcmp (agent_id, self->sender_agent) == 0)
         return;
     free (self->sender_agent);
-    self->sender_agent = agent_id ? strdup (agent_id) : NULL;
+    self->sender_agent = wb_strdup (agent_id);
 }
 
 const char *
