@@ -59,12 +59,6 @@ wb_workbin_types_find (const wb_workbin_types_t *self, const char *type_id)
     return NULL;
 }
 
-const char *
-wb_workbin_types_owner_attribute (int64_t owner_type)
-{
-    return wb_workbin_owner_attribute (owner_type);
-}
-
 //  Say that a type has no single owner to take: "TYPE has several owners:
 //  give one as TYPE@OWNER (a, b)".
 static void

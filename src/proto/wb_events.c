@@ -57,6 +57,8 @@ wb_event_read_content (const wb_msg_t *msg, wb_event_content_t *content)
         .version = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_VERSION, 0),
         .total_count = wb_kvlist_int_or (body, WB_ATTR_TOTAL_COUNT, 0),
         .from = wb_kvlist_int_or (body, WB_ATTR_FROM, 0),
+        .has_version = wb_kvlist_int (body, WB_ATTR_WORKBIN_VERSION, NULL) == 0,
+        .has_total_count = wb_kvlist_int (body, WB_ATTR_TOTAL_COUNT, NULL) == 0,
     };
     return body ? 0 : -1;
 }

@@ -10,6 +10,7 @@
 #ifndef WB_EVENTS_H_INCLUDED
 #define WB_EVENTS_H_INCLUDED
 
+#include <stdbool.h>
 #include "wb_msg.h"
 #include "wb_protocol.h"
 #include "wb_workbin.h"
@@ -26,13 +27,17 @@ typedef struct {
     const char *description;        /* ErrorDescription; "" if absent */
 } wb_event_error_t;
 
-/* EventWorkbinContent: one page of a workbin. */
+/* EventWorkbinContent: one page of a workbin. A client that must tell a
+   count of 0 from none (the console keeps its own count then) asks the
+   has_ fields. */
 typedef struct {
     wb_workbin_t workbin;           /* as the reply names it (wb_workbin_read) */
     const wb_kvlist_t *interactions;  /* Interactions, "Interaction" lists; NULL if absent */
     int64_t version;                /* WorkbinVersion; 0 if absent */
     int64_t total_count;            /* TotalCount; 0 if absent */
     int64_t from;                   /* From; 0 if absent */
+    bool has_version;               /* WorkbinVersion is there (an int) */
+    bool has_total_count;           /* TotalCount is there (an int) */
 } wb_event_content_t;
 
 /* EventWorkbinContentChanged: a subscribed workbin changed. The numbers are

@@ -163,6 +163,39 @@ test_content_page (void **state)
     assert_string_equal (content.workbin.type_id, "desk");
     assert_int_equal (content.workbin.owner_type, WB_OWNER_PLACE);
     assert_string_equal (content.workbin.owner_id, "p1");
+    assert_true (content.has_version);
+    assert_true (content.has_total_count);
+    wb_msg_destroy (&msg);
+}
+
+//  A page without its counts, or with them as text, says so: 0 then is
+//  no count at all.
+static void
+test_content_page_without_counts (void **state)
+{
+    (void) state;
+    wb_msg_t *msg = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT);
+    wb_event_content_t content;
+    assert_int_equal (wb_event_read_content (msg, &content), 0);
+    assert_false (content.has_version);
+    assert_false (content.has_total_count);
+    assert_int_equal (content.version, 0);
+    assert_int_equal (content.total_count, 0);
+    wb_kvlist_add_string (wb_msg_body (msg), WB_ATTR_WORKBIN_VERSION, "7");
+    wb_kvlist_add_int (wb_msg_body (msg), WB_ATTR_TOTAL_COUNT, 0);
+    assert_int_equal (wb_event_read_content (msg, &content), 0);
+    assert_false (content.has_version);
+    assert_int_equal (content.version, 0);
+    assert_true (content.has_total_count);
+    assert_int_equal (content.total_count, 0);
+    wb_msg_destroy (&msg);
+    //  not the event, or no message: nothing is there
+    msg = wb_msg_new_row (WB_ROW_EVENT_ACK);
+    wb_kvlist_add_int (wb_msg_body (msg), WB_ATTR_WORKBIN_VERSION, 3);
+    assert_int_equal (wb_event_read_content (msg, &content), -1);
+    assert_false (content.has_version);
+    assert_int_equal (wb_event_read_content (NULL, &content), -1);
+    assert_false (content.has_total_count);
     wb_msg_destroy (&msg);
 }
 
@@ -324,6 +357,7 @@ main (void)
         cmocka_unit_test (test_too_big_a_page_reads_whole),
         cmocka_unit_test (test_ack_and_error),
         cmocka_unit_test (test_content_page),
+        cmocka_unit_test (test_content_page_without_counts),
         cmocka_unit_test (test_content_changed),
         cmocka_unit_test (test_statistic_and_pulled),
         cmocka_unit_test (test_types_info),
