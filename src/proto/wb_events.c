@@ -106,13 +106,18 @@ wb_event_read_statistic (const wb_msg_t *msg, wb_event_statistic_t *statistic)
 }
 
 int
-wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types)
+wb_event_read_types_body (const wb_kvlist_t *body, wb_event_types_t *types)
 {
     if (!types)
         return -1;
-    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_WORKBIN_TYPES_INFO);
     types->types = wb_kvlist_list (body, WB_ATTR_WORKBIN_TYPES);
     return body ? 0 : -1;
+}
+
+int
+wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types)
+{
+    return wb_event_read_types_body (s_body (msg, WB_ROW_EVENT_WORKBIN_TYPES_INFO), types);
 }
 
 int

@@ -109,6 +109,9 @@ int wb_event_read_change (const wb_msg_t *msg, wb_event_change_t *change);
 int wb_event_read_change_body (const wb_kvlist_t *body, wb_event_change_t *change);
 int wb_event_read_statistic (const wb_msg_t *msg, wb_event_statistic_t *statistic);
 int wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types);
+/* The same from an EventWorkbinTypesInfo body alone (a body kept apart
+   from its message); 0, or -1 if body is NULL. */
+int wb_event_read_types_body (const wb_kvlist_t *body, wb_event_types_t *types);
 /* One entry of WorkbinTypes, one entry of its Owners; 0, or -1 if entry
    is NULL. */
 int wb_event_read_type_info (const wb_kvlist_t *entry, wb_event_type_info_t *info);

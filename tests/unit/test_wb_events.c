@@ -61,6 +61,8 @@ test_degenerate_calls (void **state)
     assert_null (change.interaction);
     assert_int_equal (wb_event_read_statistic (NULL, &statistic), -1);
     assert_int_equal (wb_event_read_types (NULL, &types), -1);
+    assert_int_equal (wb_event_read_types_body (NULL, &types), -1);
+    assert_null (types.types);
     assert_int_equal (wb_event_read_type_info (NULL, &info), -1);
     assert_int_equal (wb_event_read_owner (NULL, &owner), -1);
     assert_int_equal (wb_event_read_pulled (NULL, &pulled), -1);
@@ -82,6 +84,7 @@ test_degenerate_targets (void **state)
     assert_int_equal (wb_event_read_change (msg, NULL), -1);
     assert_int_equal (wb_event_read_statistic (msg, NULL), -1);
     assert_int_equal (wb_event_read_types (msg, NULL), -1);
+    assert_int_equal (wb_event_read_types_body (wb_msg_body_const (msg), NULL), -1);
     assert_int_equal (wb_event_read_type_info (NULL, NULL), -1);
     assert_int_equal (wb_event_read_owner (NULL, NULL), -1);
     assert_int_equal (wb_event_read_pulled (msg, NULL), -1);
@@ -324,6 +327,16 @@ test_types_info (void **state)
     assert_string_equal (read_owner.owner_name, "Anna");
     assert_string_equal (read_owner.relation, WB_RELATION_TEXT_OWN);
     assert_int_equal (read_owner.count, 3);
+    //  the body alone reads the same; another event's body has no types
+    wb_event_types_t from_body;
+    assert_int_equal (wb_event_read_types_body (wb_msg_body_const (msg), &from_body), 0);
+    assert_ptr_equal (from_body.types, types.types);
+    wb_msg_destroy (&msg);
+    msg = wb_msg_new_row (WB_ROW_EVENT_ACK);
+    assert_int_equal (wb_event_read_types (msg, &types), -1);
+    assert_null (types.types);
+    assert_int_equal (wb_event_read_types_body (wb_msg_body_const (msg), &from_body), 0);
+    assert_null (from_body.types);
     wb_msg_destroy (&msg);
 }
 
