@@ -65,13 +65,16 @@ s_model (long size)
             wb_kvlist_t *interaction = s_interaction (number);
             wb_kvlist_add_list (interactions, "Interaction", &interaction);
         }
-        wb_kvlist_t *content = wb_kvlist_new ();
-        wb_kvlist_add_list (content, "Interactions", &interactions);
-        wb_kvlist_add_int (content, "WorkbinVersion", 1);
-        wb_kvlist_add_int (content, "TotalCount", size);
-        wb_kvlist_add_int (content, "From", from);
-        wbc_model_apply_page (model, 0, content, 0, 0);
-        wb_kvlist_destroy (&content);
+        wb_msg_t *content = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT);
+        wb_kvlist_t *body = wb_msg_body (content);
+        wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+        wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, 1);
+        wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, size);
+        wb_kvlist_add_int (body, WB_ATTR_FROM, from);
+        wb_event_content_t page;
+        wb_event_read_content (content, &page);
+        wbc_model_apply_page (model, 0, &page, 0, 0);
+        wb_msg_destroy (&content);
     }
     if (wb_replica_size (wbc_model_pane (model, 0)->replica) != (size_t) size)
         abort ();

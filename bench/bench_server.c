@@ -166,7 +166,9 @@ s_content_ours (wb_client_t *client, s_content_t *content, bool take_sizes)
         wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
         if (!reply)
             break;
-        from = wbc_model_apply_page (model, 0, wb_msg_body (reply), 0, 0);
+        wb_event_content_t page;
+        wb_event_read_content (reply, &page);
+        from = wbc_model_apply_page (model, 0, &page, 0, 0);
         if (take_sizes)
             s_content_take_sizes (content, reply);
         content->pages++;

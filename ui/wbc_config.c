@@ -5,6 +5,7 @@
 #include <string.h>
 #include "wbc_config.h"
 #include "wb_prelude.h"
+#include "wb_protocol.h"
 
 typedef int (s_setting_fn) (wbc_config_t *config, wbc_keys_t *keys, char *value,
                             char *problem, size_t size);
@@ -115,13 +116,13 @@ wbc_config_defaults (wbc_config_t *config)
     memset (config, 0, sizeof (*config));
     const char *endpoint = getenv ("WB_ENDPOINT");     //  as wbctl does
     snprintf (config->endpoint, sizeof (config->endpoint), "%s",
-              endpoint && *endpoint ? endpoint : "tcp://127.0.0.1:7120");
+              endpoint && *endpoint ? endpoint : WB_DEFAULT_ENDPOINT);
     const char *cert = getenv ("WB_CERT");
     const char *server_key = getenv ("WB_SERVER_KEY");
     snprintf (config->cert, sizeof (config->cert), "%s", cert ? cert : "");
     snprintf (config->server_key, sizeof (config->server_key), "%s", server_key ? server_key : "");
     strcpy (config->theme, "default");
-    config->tenant = 101;
+    config->tenant = WB_DEFAULT_TENANT;
     config->watch = true;
 }
 

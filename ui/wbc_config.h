@@ -41,8 +41,9 @@ typedef struct {
     char server_key [WBC_CONFIG_VALUE_MAX];  /* the server's public certificate */
 } wbc_config_t;
 
-/* The defaults: $WB_ENDPOINT or tcp://127.0.0.1:7120, tenant 101, theme default, watch yes,
-   keys from $WB_CERT and $WB_SERVER_KEY. */
+/* The defaults: $WB_ENDPOINT or WB_DEFAULT_ENDPOINT, tenant WB_DEFAULT_TENANT
+   (wb_protocol.h), theme default, watch yes, keys from $WB_CERT and
+   $WB_SERVER_KEY. */
 void wbc_config_defaults (wbc_config_t *config);
 /* The default path of the config file, into path. */
 void wbc_config_default_path (char *path, size_t size);

@@ -6,9 +6,9 @@
 #include "wbc_model_internal.h"
 #include "wbc_columns.h"
 #include "wb_clock.h"
+#include "wb_events.h"
 #include "wb_prelude.h"
-#include "wb_protocol.h"
-#include "wb_workbin_types.h"
+#include "wb_workbin.h"
 
 wbc_model_t *
 wbc_model_new (void)
@@ -148,54 +148,64 @@ s_report_unknown_columns (wbc_model_t *self, const char *type_id, const char *co
 
 //  Fill a sidebar entry for one owner of a type.
 static void
-s_fill_entry (wbc_sidebar_entry_t *entry, const wb_kvlist_t *info, const char *attribute,
-              const char *columns, const wb_kvlist_t *owner)
+s_fill_entry (wbc_sidebar_entry_t *entry, const wb_event_type_info_t *info, const char *attribute,
+              const char *columns, const wb_event_owner_t *owner)
 {
-    const char *type_name = wb_kvlist_string (info, WB_ATTR_DISPLAY_NAME);
-    const char *owner_name = wb_kvlist_string (owner, WB_ATTR_OWNER_NAME);
-    const char *relation = wb_kvlist_string (owner, WB_ATTR_RELATION);
-    snprintf (entry->type_id, sizeof (entry->type_id), "%s", wb_kvlist_string (info, WB_ATTR_WORKBIN_TYPE_ID));
-    snprintf (entry->owner_id, sizeof (entry->owner_id), "%s", wb_kvlist_string (owner, WB_ATTR_OWNER_ID));
+    snprintf (entry->type_id, sizeof (entry->type_id), "%s", info->type_id);
+    snprintf (entry->owner_id, sizeof (entry->owner_id), "%s", owner->owner_id);
     snprintf (entry->owner_attribute, sizeof (entry->owner_attribute), "%s", attribute);
-    snprintf (entry->type_name, sizeof (entry->type_name), "%s", type_name ? type_name : entry->type_id);
-    snprintf (entry->owner_name, sizeof (entry->owner_name), "%s", owner_name ? owner_name : entry->owner_id);
-    snprintf (entry->relation, sizeof (entry->relation), "%s", relation ? relation : "");
+    snprintf (entry->type_name, sizeof (entry->type_name), "%s",
+              info->display_name ? info->display_name : entry->type_id);
+    snprintf (entry->owner_name, sizeof (entry->owner_name), "%s",
+              owner->owner_name ? owner->owner_name : entry->owner_id);
+    snprintf (entry->relation, sizeof (entry->relation), "%s", owner->relation ? owner->relation : "");
     snprintf (entry->columns, sizeof (entry->columns), "%s", columns);
-    entry->count = wb_kvlist_int_or (owner, WB_ATTR_NUMBER_OF_INTERACTIONS, 0);
+    entry->count = owner->count;
 }
 
 //  Add one sidebar entry per owner of one WorkbinTypeInfo, and say which
 //  of the type's columns the console does not know.
 static void
-s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *info)
+s_add_sidebar_type (wbc_model_t *self, const wb_kvlist_t *entry)
 {
-    wb_kvlist_t *owners = wb_kvlist_list (info, WB_ATTR_OWNERS);
-    const char *attribute = wb_workbin_types_owner_attribute (wb_kvlist_int_or (info, WB_ATTR_WORKBIN_TYPE, 0));
-    const char *type_id = wb_kvlist_string (info, WB_ATTR_WORKBIN_TYPE_ID);
-    if (!type_id || !attribute)
+    wb_event_type_info_t info;
+    wb_event_read_type_info (entry, &info);
+    const char *attribute = wb_workbin_owner_attribute (info.owner_type);
+    if (!info.type_id || !attribute)
         return;             //  a server's nonsense: nothing to name the workbin by
-    const char *columns = s_columns_of (self, type_id, wb_kvlist_string (info, WB_ATTR_COLUMNS));
+    const char *columns = s_columns_of (self, info.type_id, info.columns);
     size_t added = 0;
-    for (size_t index = 0; index < wb_kvlist_size (owners); index++) {
-        wb_kvlist_t *owner = wb_kvlist_list_at (owners, index);
-        if (!wb_kvlist_string (owner, WB_ATTR_OWNER_ID))
+    for (size_t index = 0; index < wb_kvlist_size (info.owners); index++) {
+        wb_event_owner_t owner;
+        wb_event_read_owner (wb_kvlist_list_at (info.owners, index), &owner);
+        if (!owner.owner_id)
             continue;
-        s_fill_entry (&self->sidebar [self->sidebar_size++], info, attribute, columns, owner);
+        s_fill_entry (&self->sidebar [self->sidebar_size++], &info, attribute, columns, &owner);
         added++;
     }
     if (added)
-        s_report_unknown_columns (self, type_id, columns);
+        s_report_unknown_columns (self, info.type_id, columns);
+}
+
+//  How many owners the types list altogether: the most sidebar entries.
+static size_t
+s_owners_listed (const wb_kvlist_t *types)
+{
+    size_t total = 0;
+    for (size_t index = 0; index < wb_kvlist_size (types); index++) {
+        wb_event_type_info_t info;
+        wb_event_read_type_info (wb_kvlist_list_at (types, index), &info);
+        total += wb_kvlist_size (info.owners);
+    }
+    return total;
 }
 
 void
-wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info)
+wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *types_info)
 {
-    wb_kvlist_t *types = wb_kvlist_list (types_info, WB_ATTR_WORKBIN_TYPES);
-    size_t total = 0;
-    for (size_t index = 0; index < wb_kvlist_size (types); index++)
-        total += wb_kvlist_size (wb_kvlist_list (wb_kvlist_list_at (types, index), WB_ATTR_OWNERS));
+    const wb_kvlist_t *types = types_info ? types_info->types : NULL;
     free (self->sidebar);
-    self->sidebar = wb_calloc (total, sizeof (wbc_sidebar_entry_t));
+    self->sidebar = wb_calloc (s_owners_listed (types), sizeof (wbc_sidebar_entry_t));
     self->sidebar_size = 0;
     for (size_t index = 0; index < wb_kvlist_size (types); index++)
         s_add_sidebar_type (self, wb_kvlist_list_at (types, index));

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "wb_events.h"
 #include "wb_kvlist.h"
 #include "wb_prelude.h"
 #include "wb_replica.h"
@@ -118,8 +119,9 @@ const char *wbc_connection_text (wbc_connection_t state);
 // ---------------------------------------------------------------- sidebar
 /* Columns to show for a workbin type, instead of the server's default. */
 int wbc_model_set_columns (wbc_model_t *self, const char *type_id, const char *columns);
-/* Replace the sidebar from an EventWorkbinTypesInfo body. */
-void wbc_model_set_workbin_types (wbc_model_t *self, const wb_kvlist_t *types_info);
+/* Replace the sidebar from an EventWorkbinTypesInfo (wb_event_read_types):
+   one entry per owner of each type; NULL empties it. */
+void wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *types_info);
 size_t wbc_model_sidebar_size (const wbc_model_t *self);
 const wbc_sidebar_entry_t *wbc_model_sidebar_at (const wbc_model_t *self, size_t index);
 /* The entry for TYPE@OWNER, or for TYPE alone (own, else the only one). */
@@ -154,14 +156,17 @@ void wbc_model_toggle_maximised (wbc_model_t *self);
 /* A fetch of a pane's content starts: the replica is emptied and keeps
    the change events that arrive until the last page is in. */
 void wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index);
-/* A content page arrived for a pane: keep it; when the last page is in,
-   the replica is loaded. Returns the From to ask next, or -1 when done
-   (or when the version moved between pages and the fetch restarts at 0:
-   then 0). */
-int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *content,
+/* A content page (an EventWorkbinContent, wb_event_read_content) arrived
+   for a pane: keep it; when the last page is in, the replica is loaded. A
+   NULL page reads as an empty one. Returns the From to ask next, or -1
+   when done (or when the version moved between pages and the fetch
+   restarts at 0: then 0). */
+int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_content_t *page,
                               int64_t now_ms, int64_t wall_ms);
-/* A change event: applied to each pane showing its workbin. Returns the
-   index of a pane that must fetch again (a gap), or -1. */
+/* A change event (an EventWorkbinContentChanged body, read with
+   wb_event_read_change_body; a replica keeps the body while it fetches):
+   applied to each pane showing its workbin. Returns the index of a pane
+   that must fetch again (a gap), or -1. */
 int wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t now_ms);
 
 /* Move the selection of the focused pane by delta rows (clamped), or to

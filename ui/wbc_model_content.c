@@ -3,9 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 #include "wbc_model_internal.h"
-#include "wb_prelude.h"
 #include "wbc_text.h"
+#include "wb_events.h"
+#include "wb_prelude.h"
 #include "wb_protocol.h"
+#include "wb_workbin.h"
 
 static const char *
 s_id_of (const wb_kvlist_t *interaction)
@@ -60,15 +62,20 @@ s_finish_fetch (wbc_model_t *self, wbc_pane_t *pane, int64_t wall_ms)
 }
 
 int64_t
-wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *content,
+wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_content_t *page,
                       int64_t now_ms, int64_t wall_ms)
 {
     (void) now_ms;
     wbc_pane_t *pane = wbc_model_pane (self, pane_index);
     if (!pane || !pane->loading)
         return -1;
-    int64_t version = wb_kvlist_int_or (content, WB_ATTR_WORKBIN_VERSION, -1);
-    if (wb_kvlist_int_or (content, WB_ATTR_FROM, 0) == 0) {
+    wb_event_content_t empty;
+    if (!page) {
+        wb_event_read_content (NULL, &empty);
+        page = &empty;
+    }
+    int64_t version = page->has_version ? page->version : -1;
+    if (page->from == 0) {
         //  pages go straight into the replica: a workbin may hold more
         //  interactions than one list can
         wb_replica_load_begin (pane->replica);
@@ -78,12 +85,11 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_kvlist_t *c
     else
     if (version != pane->fetch_version)
         return 0;       //  the workbin changed between pages: they do not fit together
-    wb_kvlist_t *page = wb_kvlist_list (content, WB_ATTR_INTERACTIONS);
-    wb_replica_load_add (pane->replica, page);
+    wb_replica_load_add (pane->replica, page->interactions);
     pane->loaded = (int64_t) wb_replica_size (pane->replica);
-    pane->total = wb_kvlist_int_or (content, WB_ATTR_TOTAL_COUNT, pane->loaded);
+    pane->total = page->has_total_count ? page->total_count : pane->loaded;
     self->dirty |= WBC_DIRTY_PANES;
-    if (pane->loaded < pane->total && wb_kvlist_size (page) > 0)
+    if (pane->loaded < pane->total && wb_kvlist_size (page->interactions) > 0)
         return pane->loaded;
     return s_finish_fetch (self, pane, wall_ms);
 }
@@ -112,29 +118,33 @@ wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, in
 
 //  True if a change event is about the workbin a pane shows.
 static bool
-s_event_is_for (const wbc_pane_t *pane, const wb_kvlist_t *event)
+s_change_is_for (const wbc_pane_t *pane, const wb_event_change_t *change)
 {
-    const char *type_id = wb_kvlist_string (event, WB_ATTR_WORKBIN_TYPE_ID);
-    const char *owner_id = wb_kvlist_string (event, pane->owner_attribute);
-    return type_id && owner_id && strcmp (type_id, pane->type_id) == 0
-        && strcmp (owner_id, pane->owner_id) == 0;
+    const wb_workbin_t *workbin = &change->workbin;
+    const char *attribute = wb_workbin_attribute (workbin);
+    return workbin->type_id && workbin->owner_id && attribute
+        && strcmp (workbin->type_id, pane->type_id) == 0
+        && strcmp (attribute, pane->owner_attribute) == 0
+        && strcmp (workbin->owner_id, pane->owner_id) == 0;
 }
 
 int
 wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t now_ms)
 {
+    wb_event_change_t change;
+    wb_event_read_change_body (event, &change);
     int refetch = -1;
     for (size_t index = 0; index < self->pane_count; index++) {
         wbc_pane_t *pane = &self->panes [index];
-        if (!s_event_is_for (pane, event))
+        if (!s_change_is_for (pane, &change))
             continue;
         wb_replica_result_t result = wb_replica_apply_event (pane->replica, event);
         if (result == WB_REPLICA_GAP && !pane->loading)
             refetch = (int) index;
         if (result != WB_REPLICA_APPLIED)
             continue;
-        if (wb_kvlist_int_or (event, WB_ATTR_WORKBIN_CONTENT_OPERATION, 0) != WB_CONTENT_TAKEN_OUT)
-            s_highlight (pane, s_id_of (wb_kvlist_list (event, WB_ATTR_INTERACTION)), now_ms);
+        if (change.content_operation != WB_CONTENT_TAKEN_OUT)
+            s_highlight (pane, change.interaction_id ? change.interaction_id : "", now_ms);
         s_restore_selection (pane);
         pane->total = (int64_t) wb_replica_size (pane->replica);
         self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR;

@@ -199,7 +199,9 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
     if (pending->kind == KIND_LOGIN)
         s_send (self, wb_request_workbin_types_info (WB_ABSENT), KIND_TYPES, NULL, NULL, now_ms);
     else {
-        wbc_model_set_workbin_types (self->model, wb_msg_body (reply));
+        wb_event_types_t types;
+        wb_event_read_types (reply, &types);
+        wbc_model_set_workbin_types (self->model, &types);
         wbc_model_set_connection (self->model, WBC_CONNECTED);
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "connected to %s as %s",
                           wb_client_endpoint (self->client), self->agent_id);
@@ -222,8 +224,9 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
     }
     if (!pane)
         return;
-    int64_t next = wbc_model_apply_page (self->model, (size_t) index, wb_msg_body (reply),
-                                         now_ms, wb_clock_wall_ms ());
+    wb_event_content_t page;
+    wb_event_read_content (reply, &page);
+    int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
     if (next == 0)
         s_start_fetch (self, (size_t) index, now_ms);
     else

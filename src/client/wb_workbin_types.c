@@ -13,12 +13,13 @@ struct _wb_workbin_types_t {
 wb_workbin_types_t *
 wb_workbin_types_new (const wb_kvlist_t *event_body)
 {
-    wb_kvlist_t *types = wb_kvlist_list (event_body, WB_ATTR_WORKBIN_TYPES);
-    if (!types)
+    wb_event_types_t event;
+    wb_event_read_types_body (event_body, &event);
+    if (!event.types)
         return NULL;
     wb_workbin_types_t *self = calloc (1, sizeof (wb_workbin_types_t));
     if (self)
-        self->types = wb_kvlist_dup (types);
+        self->types = wb_kvlist_dup (event.types);
     if (self && !self->types)
         wb_workbin_types_destroy (&self);
     return self;
@@ -57,12 +58,6 @@ wb_workbin_types_find (const wb_workbin_types_t *self, const char *type_id)
             return entry;
     }
     return NULL;
-}
-
-const char *
-wb_workbin_types_owner_attribute (int64_t owner_type)
-{
-    return wb_workbin_owner_attribute (owner_type);
 }
 
 //  Say that a type has no single owner to take: "TYPE has several owners:

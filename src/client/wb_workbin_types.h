@@ -24,10 +24,6 @@ size_t wb_workbin_types_size (const wb_workbin_types_t *self);
 const wb_kvlist_t *wb_workbin_types_at (const wb_workbin_types_t *self, size_t index);
 const wb_kvlist_t *wb_workbin_types_find (const wb_workbin_types_t *self, const char *type_id);
 
-/* The request attribute that names owners of a type ("WorkbinAgentId"...),
-   from its WorkbinType number; NULL if unknown (wb_workbin_owner_attribute). */
-const char *wb_workbin_types_owner_attribute (int64_t owner_type);
-
 /* Resolve a workbin name into the workbin a request names: type_id
    (WB_KEY_MAX + 1 bytes) receives the type, the owner points into name or
    into self. A type the server did not list is resolved all the same, so

@@ -57,6 +57,8 @@ wb_event_read_content (const wb_msg_t *msg, wb_event_content_t *content)
         .version = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_VERSION, 0),
         .total_count = wb_kvlist_int_or (body, WB_ATTR_TOTAL_COUNT, 0),
         .from = wb_kvlist_int_or (body, WB_ATTR_FROM, 0),
+        .has_version = wb_kvlist_int (body, WB_ATTR_WORKBIN_VERSION, NULL) == 0,
+        .has_total_count = wb_kvlist_int (body, WB_ATTR_TOTAL_COUNT, NULL) == 0,
     };
     return body ? 0 : -1;
 }
@@ -104,13 +106,18 @@ wb_event_read_statistic (const wb_msg_t *msg, wb_event_statistic_t *statistic)
 }
 
 int
-wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types)
+wb_event_read_types_body (const wb_kvlist_t *body, wb_event_types_t *types)
 {
     if (!types)
         return -1;
-    const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_WORKBIN_TYPES_INFO);
     types->types = wb_kvlist_list (body, WB_ATTR_WORKBIN_TYPES);
     return body ? 0 : -1;
+}
+
+int
+wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types)
+{
+    return wb_event_read_types_body (s_body (msg, WB_ROW_EVENT_WORKBIN_TYPES_INFO), types);
 }
 
 int

@@ -10,6 +10,7 @@
 #ifndef WB_EVENTS_H_INCLUDED
 #define WB_EVENTS_H_INCLUDED
 
+#include <stdbool.h>
 #include "wb_msg.h"
 #include "wb_protocol.h"
 #include "wb_workbin.h"
@@ -26,13 +27,17 @@ typedef struct {
     const char *description;        /* ErrorDescription; "" if absent */
 } wb_event_error_t;
 
-/* EventWorkbinContent: one page of a workbin. */
+/* EventWorkbinContent: one page of a workbin. A client that must tell a
+   count of 0 from none (the console keeps its own count then) asks the
+   has_ fields. */
 typedef struct {
     wb_workbin_t workbin;           /* as the reply names it (wb_workbin_read) */
     const wb_kvlist_t *interactions;  /* Interactions, "Interaction" lists; NULL if absent */
     int64_t version;                /* WorkbinVersion; 0 if absent */
     int64_t total_count;            /* TotalCount; 0 if absent */
     int64_t from;                   /* From; 0 if absent */
+    bool has_version;               /* WorkbinVersion is there (an int) */
+    bool has_total_count;           /* TotalCount is there (an int) */
 } wb_event_content_t;
 
 /* EventWorkbinContentChanged: a subscribed workbin changed. The numbers are
@@ -104,6 +109,9 @@ int wb_event_read_change (const wb_msg_t *msg, wb_event_change_t *change);
 int wb_event_read_change_body (const wb_kvlist_t *body, wb_event_change_t *change);
 int wb_event_read_statistic (const wb_msg_t *msg, wb_event_statistic_t *statistic);
 int wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types);
+/* The same from an EventWorkbinTypesInfo body alone (a body kept apart
+   from its message); 0, or -1 if body is NULL. */
+int wb_event_read_types_body (const wb_kvlist_t *body, wb_event_types_t *types);
 /* One entry of WorkbinTypes, one entry of its Owners; 0, or -1 if entry
    is NULL. */
 int wb_event_read_type_info (const wb_kvlist_t *entry, wb_event_type_info_t *info);

@@ -61,6 +61,8 @@ test_degenerate_calls (void **state)
     assert_null (change.interaction);
     assert_int_equal (wb_event_read_statistic (NULL, &statistic), -1);
     assert_int_equal (wb_event_read_types (NULL, &types), -1);
+    assert_int_equal (wb_event_read_types_body (NULL, &types), -1);
+    assert_null (types.types);
     assert_int_equal (wb_event_read_type_info (NULL, &info), -1);
     assert_int_equal (wb_event_read_owner (NULL, &owner), -1);
     assert_int_equal (wb_event_read_pulled (NULL, &pulled), -1);
@@ -82,6 +84,7 @@ test_degenerate_targets (void **state)
     assert_int_equal (wb_event_read_change (msg, NULL), -1);
     assert_int_equal (wb_event_read_statistic (msg, NULL), -1);
     assert_int_equal (wb_event_read_types (msg, NULL), -1);
+    assert_int_equal (wb_event_read_types_body (wb_msg_body_const (msg), NULL), -1);
     assert_int_equal (wb_event_read_type_info (NULL, NULL), -1);
     assert_int_equal (wb_event_read_owner (NULL, NULL), -1);
     assert_int_equal (wb_event_read_pulled (msg, NULL), -1);
@@ -163,6 +166,39 @@ test_content_page (void **state)
     assert_string_equal (content.workbin.type_id, "desk");
     assert_int_equal (content.workbin.owner_type, WB_OWNER_PLACE);
     assert_string_equal (content.workbin.owner_id, "p1");
+    assert_true (content.has_version);
+    assert_true (content.has_total_count);
+    wb_msg_destroy (&msg);
+}
+
+//  A page without its counts, or with them as text, says so: 0 then is
+//  no count at all.
+static void
+test_content_page_without_counts (void **state)
+{
+    (void) state;
+    wb_msg_t *msg = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT);
+    wb_event_content_t content;
+    assert_int_equal (wb_event_read_content (msg, &content), 0);
+    assert_false (content.has_version);
+    assert_false (content.has_total_count);
+    assert_int_equal (content.version, 0);
+    assert_int_equal (content.total_count, 0);
+    wb_kvlist_add_string (wb_msg_body (msg), WB_ATTR_WORKBIN_VERSION, "7");
+    wb_kvlist_add_int (wb_msg_body (msg), WB_ATTR_TOTAL_COUNT, 0);
+    assert_int_equal (wb_event_read_content (msg, &content), 0);
+    assert_false (content.has_version);
+    assert_int_equal (content.version, 0);
+    assert_true (content.has_total_count);
+    assert_int_equal (content.total_count, 0);
+    wb_msg_destroy (&msg);
+    //  not the event, or no message: nothing is there
+    msg = wb_msg_new_row (WB_ROW_EVENT_ACK);
+    wb_kvlist_add_int (wb_msg_body (msg), WB_ATTR_WORKBIN_VERSION, 3);
+    assert_int_equal (wb_event_read_content (msg, &content), -1);
+    assert_false (content.has_version);
+    assert_int_equal (wb_event_read_content (NULL, &content), -1);
+    assert_false (content.has_total_count);
     wb_msg_destroy (&msg);
 }
 
@@ -291,6 +327,16 @@ test_types_info (void **state)
     assert_string_equal (read_owner.owner_name, "Anna");
     assert_string_equal (read_owner.relation, WB_RELATION_TEXT_OWN);
     assert_int_equal (read_owner.count, 3);
+    //  the body alone reads the same; another event's body has no types
+    wb_event_types_t from_body;
+    assert_int_equal (wb_event_read_types_body (wb_msg_body_const (msg), &from_body), 0);
+    assert_ptr_equal (from_body.types, types.types);
+    wb_msg_destroy (&msg);
+    msg = wb_msg_new_row (WB_ROW_EVENT_ACK);
+    assert_int_equal (wb_event_read_types (msg, &types), -1);
+    assert_null (types.types);
+    assert_int_equal (wb_event_read_types_body (wb_msg_body_const (msg), &from_body), 0);
+    assert_null (from_body.types);
     wb_msg_destroy (&msg);
 }
 
@@ -324,6 +370,7 @@ main (void)
         cmocka_unit_test (test_too_big_a_page_reads_whole),
         cmocka_unit_test (test_ack_and_error),
         cmocka_unit_test (test_content_page),
+        cmocka_unit_test (test_content_page_without_counts),
         cmocka_unit_test (test_content_changed),
         cmocka_unit_test (test_statistic_and_pulled),
         cmocka_unit_test (test_types_info),

@@ -23,8 +23,8 @@ typedef struct {
     wbc_app_t *app;
 } fixture_t;
 
-//  An EventWorkbinTypesInfo body: draft (own a1) and team (sales).
-static wb_kvlist_t *
+//  An EventWorkbinTypesInfo: draft (own a1) and team (sales).
+static wb_msg_t *
 s_types_info (void)
 {
     wb_kvlist_t *types = wb_kvlist_new ();
@@ -43,9 +43,9 @@ s_types_info (void)
         wb_kvlist_add_list (info, WB_ATTR_OWNERS, &owners);
         wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
     }
-    wb_kvlist_t *body = wb_kvlist_new ();
-    wb_kvlist_add_list (body, WB_ATTR_WORKBIN_TYPES, &types);
-    return body;
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_TYPES_INFO);
+    wb_kvlist_add_list (wb_msg_body (event), WB_ATTR_WORKBIN_TYPES, &types);
+    return event;
 }
 
 //  Open a pane on a sidebar workbin and load it with ROWS interactions.
@@ -63,13 +63,16 @@ s_open_loaded (wbc_model_t *model, const char *name)
         wb_kvlist_add_string (interaction, WB_ATTR_INTERACTION_ID, id);
         wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &interaction);
     }
-    wb_kvlist_t *page = wb_kvlist_new ();
-    wb_kvlist_add_list (page, WB_ATTR_INTERACTIONS, &interactions);
-    wb_kvlist_add_int (page, WB_ATTR_WORKBIN_VERSION, 1);
-    wb_kvlist_add_int (page, WB_ATTR_TOTAL_COUNT, ROWS);
-    wb_kvlist_add_int (page, WB_ATTR_FROM, 0);
-    assert_int_equal (wbc_model_apply_page (model, (size_t) index, page, 0, 0), -1);
-    wb_kvlist_destroy (&page);
+    wb_msg_t *content = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT);
+    wb_kvlist_t *body = wb_msg_body (content);
+    wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, 1);
+    wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, ROWS);
+    wb_kvlist_add_int (body, WB_ATTR_FROM, 0);
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (content, &page), 0);
+    assert_int_equal (wbc_model_apply_page (model, (size_t) index, &page, 0, 0), -1);
+    wb_msg_destroy (&content);
 }
 
 //  A model with draft@a1 open and loaded, an app on a 120x40 terminal
@@ -79,9 +82,11 @@ s_setup (void **state)
 {
     fixture_t *fixture = calloc (1, sizeof (fixture_t));
     fixture->model = wbc_model_new ();
-    wb_kvlist_t *types = s_types_info ();
-    wbc_model_set_workbin_types (fixture->model, types);
-    wb_kvlist_destroy (&types);
+    wb_msg_t *types_info = s_types_info ();
+    wb_event_types_t types;
+    wb_event_read_types (types_info, &types);
+    wbc_model_set_workbin_types (fixture->model, &types);
+    wb_msg_destroy (&types_info);
     s_open_loaded (fixture->model, "draft");
     fixture->keys = wbc_keys_new ();
     fixture->app = wbc_app_new (fixture->model, NULL, fixture->keys);

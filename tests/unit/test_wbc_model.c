@@ -16,9 +16,9 @@
 #include "wbc_model.h"
 #include "wb_clock.h"
 
-//  An EventWorkbinTypesInfo body: draft (agent owned: own a1, team a2) and
+//  An EventWorkbinTypesInfo: draft (agent owned: own a1, team a2) and
 //  team (agent group owned: sales), both with these Columns.
-static wb_kvlist_t *
+static wb_msg_t *
 s_types_info_with (const char *columns)
 {
     wb_kvlist_t *types = wb_kvlist_new ();
@@ -44,15 +44,26 @@ s_types_info_with (const char *columns)
         wb_kvlist_add_list (info, "Owners", &owners);
         wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
     }
-    wb_kvlist_t *body = wb_kvlist_new ();
-    wb_kvlist_add_list (body, "WorkbinTypes", &types);
-    return body;
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_TYPES_INFO);
+    wb_kvlist_add_list (wb_msg_body (event), WB_ATTR_WORKBIN_TYPES, &types);
+    return event;
 }
 
-static wb_kvlist_t *
+static wb_msg_t *
 s_types_info (void)
 {
     return s_types_info_with ("From,Subject");
+}
+
+//  Read an EventWorkbinTypesInfo as the session does and give it to the
+//  model; destroys the event.
+static void
+s_set_types (wbc_model_t *model, wb_msg_t *event)
+{
+    wb_event_types_t types;
+    assert_int_equal (wb_event_read_types (event, &types), 0);
+    wbc_model_set_workbin_types (model, &types);
+    wb_msg_destroy (&event);
 }
 
 static wb_kvlist_t *
@@ -67,7 +78,7 @@ s_interaction (int number, const char *subject)
 }
 
 //  An EventWorkbinContent page of interactions first..last (numbers).
-static wb_kvlist_t *
+static wb_msg_t *
 s_page (int first, int last, int64_t from, int64_t total, int64_t version)
 {
     wb_kvlist_t *interactions = wb_kvlist_new ();
@@ -75,12 +86,25 @@ s_page (int first, int last, int64_t from, int64_t total, int64_t version)
         wb_kvlist_t *interaction = s_interaction (number, "hello");
         wb_kvlist_add_list (interactions, "Interaction", &interaction);
     }
-    wb_kvlist_t *body = wb_kvlist_new ();
-    wb_kvlist_add_list (body, "Interactions", &interactions);
-    wb_kvlist_add_int (body, "WorkbinVersion", version);
-    wb_kvlist_add_int (body, "TotalCount", total);
-    wb_kvlist_add_int (body, "From", from);
-    return body;
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT);
+    wb_kvlist_t *body = wb_msg_body (event);
+    wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
+    wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, total);
+    wb_kvlist_add_int (body, WB_ATTR_FROM, from);
+    return event;
+}
+
+//  Read an EventWorkbinContent as the session does and give it to a pane;
+//  destroys the event. Returns what wbc_model_apply_page does.
+static int64_t
+s_apply_page (wbc_model_t *model, size_t pane, wb_msg_t *event)
+{
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (event, &page), 0);
+    int64_t next = wbc_model_apply_page (model, pane, &page, 0, 0);
+    wb_msg_destroy (&event);
+    return next;
 }
 
 static wb_kvlist_t *
@@ -111,14 +135,10 @@ static wbc_model_t *
 s_loaded_model (void)
 {
     wbc_model_t *model = wbc_model_new ();
-    wb_kvlist_t *types = s_types_info ();
-    wbc_model_set_workbin_types (model, types);
-    wb_kvlist_destroy (&types);
+    s_set_types (model, s_types_info ());
     assert_int_equal (wbc_model_open_pane (model, wbc_model_sidebar_find (model, "draft")), 0);
     wbc_model_begin_fetch (model, 0);
-    wb_kvlist_t *page = s_page (1, 5, 0, 5, 10);
-    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), -1);
-    wb_kvlist_destroy (&page);
+    assert_int_equal (s_apply_page (model, 0, s_page (1, 5, 0, 5, 10)), -1);
     return model;
 }
 
@@ -157,9 +177,7 @@ test_sidebar_from_types_info (void **state)
 {
     (void) state;
     wbc_model_t *model = wbc_model_new ();
-    wb_kvlist_t *types = s_types_info ();
-    wbc_model_set_workbin_types (model, types);
-    wb_kvlist_destroy (&types);
+    s_set_types (model, s_types_info ());
     assert_int_equal (wbc_model_sidebar_size (model), 3);
     const wbc_sidebar_entry_t *team = wbc_model_sidebar_at (model, 2);
     assert_string_equal (team->type_id, "team");
@@ -195,25 +213,24 @@ test_nonsense_from_the_server_is_ignored (void **state)
         wb_kvlist_add_list (info, "Owners", &owners);
         wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
     }
-    wb_kvlist_t *body = s_types_info ();
-    wb_kvlist_t *real = wb_kvlist_list (body, "WorkbinTypes");
-    wb_kvlist_append (types, real);
-    wb_kvlist_set_list (body, "WorkbinTypes", &types);
+    wb_msg_t *event = s_types_info ();
+    wb_kvlist_t *body = wb_msg_body (event);
+    wb_kvlist_append (types, wb_kvlist_list (body, WB_ATTR_WORKBIN_TYPES));
+    wb_kvlist_set_list (body, WB_ATTR_WORKBIN_TYPES, &types);
     wbc_model_t *model = s_loaded_model ();
-    wbc_model_set_workbin_types (model, body);
-    wb_kvlist_destroy (&body);
+    s_set_types (model, event);
     assert_int_equal (wbc_model_sidebar_size (model), 3);
     for (size_t index = 0; index < wbc_model_sidebar_size (model); index++) {
         assert_string_not_equal (wbc_model_sidebar_at (model, index)->type_id, "odd");
         assert_string_not_equal (wbc_model_sidebar_at (model, index)->owner_id, "(null)");
     }
-    wb_kvlist_t *event = s_change (2, 11, 9, "x");
-    wb_kvlist_remove (event, "Interaction");
+    wb_kvlist_t *change = s_change (2, 11, 9, "x");
+    wb_kvlist_remove (change, "Interaction");
     size_t rows = wb_replica_size (wbc_model_pane (model, 0)->replica);
-    wbc_model_apply_change (model, event, 0);
-    wb_kvlist_remove (event, "WorkbinVersion");
-    wbc_model_apply_change (model, event, 0);
-    wb_kvlist_destroy (&event);
+    wbc_model_apply_change (model, change, 0);
+    wb_kvlist_remove (change, "WorkbinVersion");
+    wbc_model_apply_change (model, change, 0);
+    wb_kvlist_destroy (&change);
     assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), rows);
     wbc_model_destroy (&model);
 }
@@ -245,22 +262,73 @@ test_paged_fetch_restarts_when_version_moves (void **state)
     (void) state;
     wbc_model_t *model = s_loaded_model ();
     wbc_model_begin_fetch (model, 0);
-    wb_kvlist_t *page = s_page (1, 2, 0, 4, 20);
-    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), 2);
-    wb_kvlist_destroy (&page);
-    page = s_page (3, 4, 2, 4, 21);     //  another version: start over
-    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), 0);
-    wb_kvlist_destroy (&page);
-    page = s_page (1, 2, 0, 4, 21);
-    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), 2);
-    wb_kvlist_destroy (&page);
-    page = s_page (3, 4, 2, 4, 21);
-    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), -1);
-    wb_kvlist_destroy (&page);
+    assert_int_equal (s_apply_page (model, 0, s_page (1, 2, 0, 4, 20)), 2);
+    //  another version: start over
+    assert_int_equal (s_apply_page (model, 0, s_page (3, 4, 2, 4, 21)), 0);
+    assert_int_equal (s_apply_page (model, 0, s_page (1, 2, 0, 4, 21)), 2);
+    assert_int_equal (s_apply_page (model, 0, s_page (3, 4, 2, 4, 21)), -1);
     wbc_pane_t *pane = wbc_model_pane (model, 0);
     assert_false (pane->loading);
     assert_int_equal (wb_replica_size (pane->replica), 4);
     assert_int_equal (wb_replica_version (pane->replica), 21);
+    wbc_model_destroy (&model);
+}
+
+//  A page without WorkbinVersion has no version to load at: its rows show,
+//  but the replica has no snapshot (and the next page, at version 0, is
+//  another version); a page without TotalCount is the last, counting what
+//  came.
+static void
+test_page_without_its_counts (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_pane_t *pane = wbc_model_pane (model, 0);
+    wbc_model_begin_fetch (model, 0);
+    wb_msg_t *page = s_page (1, 2, 0, 4, 0);
+    wb_kvlist_remove (wb_msg_body (page), WB_ATTR_WORKBIN_VERSION);
+    assert_int_equal (s_apply_page (model, 0, page), 2);
+    assert_int_equal (s_apply_page (model, 0, s_page (3, 4, 2, 4, 0)), 0);
+    page = s_page (1, 3, 0, 0, 0);
+    wb_kvlist_remove (wb_msg_body (page), WB_ATTR_WORKBIN_VERSION);
+    wb_kvlist_remove (wb_msg_body (page), WB_ATTR_TOTAL_COUNT);
+    assert_int_equal (s_apply_page (model, 0, page), -1);
+    assert_false (pane->loading);
+    assert_int_equal (pane->total, 3);
+    assert_int_equal (wb_replica_size (pane->replica), 3);
+    assert_false (wb_replica_has_snapshot (pane->replica));
+    //  with its version, the same page is a snapshot
+    wbc_model_begin_fetch (model, 0);
+    page = s_page (1, 3, 0, 0, 0);
+    wb_kvlist_remove (wb_msg_body (page), WB_ATTR_TOTAL_COUNT);
+    assert_int_equal (s_apply_page (model, 0, page), -1);
+    assert_true (wb_replica_has_snapshot (pane->replica));
+    assert_int_equal (pane->total, 3);
+    wbc_model_destroy (&model);
+}
+
+//  No types: an empty sidebar; no page: an empty one, the last.
+static void
+test_no_types_and_no_page (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_begin_fetch (model, 0);
+    assert_int_equal (wbc_model_apply_page (model, 0, NULL, 0, 0), -1);
+    assert_false (wbc_model_pane (model, 0)->loading);
+    assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), 0);
+    wbc_model_sidebar_select (model, 2);
+    wbc_model_set_workbin_types (model, NULL);
+    assert_int_equal (wbc_model_sidebar_size (model), 0);
+    assert_int_equal (wbc_model_sidebar_selected (model), 0);
+    assert_null (wbc_model_sidebar_find (model, "draft"));
+    //  an event that is not EventWorkbinTypesInfo reads as no types
+    wb_msg_t *ack = wb_msg_new_row (WB_ROW_EVENT_ACK);
+    wb_event_types_t types;
+    assert_int_equal (wb_event_read_types (ack, &types), -1);
+    wbc_model_set_workbin_types (model, &types);
+    assert_int_equal (wbc_model_sidebar_size (model), 0);
+    wb_msg_destroy (&ack);
     wbc_model_destroy (&model);
 }
 
@@ -272,9 +340,7 @@ test_large_workbin_loads_page_by_page (void **state)
     wbc_model_begin_fetch (model, 0);
     //  30,000 interactions: more than one list may hold (WB_ENTRIES_MAX)
     for (int from = 0; from < 30000; from += 10000) {
-        wb_kvlist_t *page = s_page (from + 1, from + 10000, from, 30000, 40);
-        int64_t next = wbc_model_apply_page (model, 0, page, 0, 0);
-        wb_kvlist_destroy (&page);
+        int64_t next = s_apply_page (model, 0, s_page (from + 1, from + 10000, from, 30000, 40));
         assert_int_equal (next, from + 10000 < 30000 ? from + 10000 : -1);
         if (next > 0)
             assert_int_equal (wbc_model_pane (model, 0)->loaded, next);
@@ -305,7 +371,18 @@ test_changes_apply_and_duplicates_are_ignored (void **state)
     wb_kvlist_set_string (other, "WorkbinAgentId", "a2");
     assert_int_equal (wbc_model_apply_change (model, other, 1000), -1);
     wb_kvlist_destroy (&other);
+    //  nor one for a place of the same name, or for another type
+    other = s_change (2, 14, 9, "elsewhere");
+    wb_kvlist_remove (other, WB_ATTR_WORKBIN_AGENT_ID);
+    wb_kvlist_add_string (other, WB_ATTR_WORKBIN_PLACE_ID, "a1");
+    assert_int_equal (wbc_model_apply_change (model, other, 1000), -1);
+    wb_kvlist_destroy (&other);
+    other = s_change (2, 14, 9, "elsewhere");
+    wb_kvlist_set_string (other, WB_ATTR_WORKBIN_TYPE_ID, "team");
+    assert_int_equal (wbc_model_apply_change (model, other, 1000), -1);
+    wb_kvlist_destroy (&other);
     assert_int_equal (wb_replica_size (pane->replica), 5);
+    assert_int_equal (wb_replica_version (pane->replica), 13);
     wbc_model_destroy (&model);
 }
 
@@ -325,9 +402,7 @@ test_events_during_fetch_are_kept_and_applied (void **state)
     wbc_model_t *model = s_loaded_model ();
     wbc_model_begin_fetch (model, 0);
     assert_int_equal (s_apply_change (model, 2, 11, 6, "during"), -1);
-    wb_kvlist_t *page = s_page (1, 5, 0, 5, 10);
-    assert_int_equal (wbc_model_apply_page (model, 0, page, 0, 0), -1);
-    wb_kvlist_destroy (&page);
+    assert_int_equal (s_apply_page (model, 0, s_page (1, 5, 0, 5, 10)), -1);
     assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), 6);
     wbc_model_destroy (&model);
 }
@@ -441,16 +516,12 @@ test_columns_and_unknown_names (void **state)
     (void) state;
     wb_clock_pin (1764000000000);
     wbc_model_t *model = wbc_model_new ();
-    wb_kvlist_t *types = s_types_info_with ("");
-    wbc_model_set_workbin_types (model, types);
-    wb_kvlist_destroy (&types);
+    s_set_types (model, s_types_info_with (""));
     assert_string_equal (wbc_model_sidebar_at (model, 0)->columns, WBC_COLUMNS_DEFAULT);
     assert_null (wbc_model_last_status (model));
     //  the config file names team's columns; the server names draft's
     assert_int_equal (wbc_model_set_columns (model, "team", "Subject, Colour"), 0);
-    types = s_types_info_with ("From,Sender,Subject,Hue");
-    wbc_model_set_workbin_types (model, types);
-    wb_kvlist_destroy (&types);
+    s_set_types (model, s_types_info_with ("From,Sender,Subject,Hue"));
     assert_string_equal (wbc_model_sidebar_at (model, 0)->columns, "From,Sender,Subject,Hue");
     assert_string_equal (wbc_model_sidebar_at (model, 2)->columns, "Subject, Colour");
     assert_int_equal (wbc_model_history_size (model), 2);
@@ -516,6 +587,8 @@ main (void)
         cmocka_unit_test (test_nonsense_from_the_server_is_ignored),
         cmocka_unit_test (test_panes_open_focus_close),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
+        cmocka_unit_test (test_page_without_its_counts),
+        cmocka_unit_test (test_no_types_and_no_page),
         cmocka_unit_test (test_large_workbin_loads_page_by_page),
         cmocka_unit_test (test_changes_apply_and_duplicates_are_ignored),
         cmocka_unit_test (test_gap_asks_for_a_refetch),
