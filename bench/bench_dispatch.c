@@ -134,7 +134,7 @@ main (int argc, char *argv [])
     const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
     snprintf (path, sizeof (path), "%s/tests/data/engine.cfg", srcdir);
     wb_directory_t *directory = wb_directory_load (path, error, sizeof (error));
-    wb_store_t *store = directory ? wb_store_open_sqlite (":memory:", false, error, sizeof (error))
+    wb_store_t *store = directory ? wb_store_open ("sqlite::memory:", error, sizeof (error))
                                   : NULL;
     s_tally_t tally = { 0, 0 };
     wb_engine_t *engine = store ? wb_engine_new (directory, store, s_sink, &tally) : NULL;
