@@ -10,10 +10,13 @@
     - wbctl_args.c      a command's options and arguments: the option
                         table, parsing, the synopsis and help of a command;
     - wbctl_commands.c  the command table, one row per command, and the one
-                        place each request is built;
+                        place each request is built; submit's rule for
+                        KEY=VALUE;
+    - wbctl_watch.c     the watch command: subscribe, then print changes;
     - wbctl_play.c      the play command, which runs scenario files; its
                         request steps run the commands of the table
-                        (wbctl_play_parse.c reads the file first).
+                        (wbctl_play_parse.c reads the file first,
+                        wbctl_play_session.c keeps a session per agent).
 */
 #ifndef WBCTL_H_INCLUDED
 #define WBCTL_H_INCLUDED
@@ -238,6 +241,8 @@ void wbctl_command_print_synopsis (const wbctl_command_t *command, FILE *stream,
 /* Print the commands and their options, for --help. */
 void wbctl_command_print_help (FILE *stream);
 
+/* The watch command (wbctl_watch.c): subscribe, then print each change. */
+int wbctl_watch (wbctl_t *self, const wbctl_args_t *args);
 /* The play command (wbctl_play.c): run a scenario file. */
 int wbctl_play (wbctl_t *self, const wbctl_args_t *args);
 

@@ -13,13 +13,11 @@
 #include "wb_requests.h"
 #include "wb_security.h"
 
-#define WBCTL_PING_INTERVAL_MS 5000   /* well within the server's 10 s rule */
-
 static wbctl_check_fn s_check_submit;
 static wbctl_build_fn s_build_types, s_build_content, s_build_stats, s_build_subscribe,
                       s_build_cancel, s_build_submit, s_build_place, s_build_pull,
                       s_build_change, s_build_stop, s_build_ping;
-static wbctl_run_fn s_watch, s_keygen;
+static wbctl_run_fn s_keygen;
 
 #define SUBMIT_OPTIONS (WBCTL_OPT_SUBJECT | WBCTL_OPT_FROM_ADDRESS | WBCTL_OPT_PERSONAL \
                         | WBCTL_OPT_MEDIA | WBCTL_OPT_TYPE | WBCTL_OPT_SUBTYPE \
@@ -49,7 +47,7 @@ static const wbctl_command_t s_commands [] = {
               "server answers EventError 1000 (RequestCancelWorkbinNotifications)" },
     { .name = "watch", .min_args = 1, .max_args = -1,
       .options = WBCTL_OPT_EVENTS | WBCTL_OPT_TIMEOUT | WBCTL_OPT_PROPERTY_CHANGES,
-      .needs = WBCTL_NEEDS_TYPES, .run = s_watch, .arguments = "WB...",
+      .needs = WBCTL_NEEDS_TYPES, .run = wbctl_watch, .arguments = "WB...",
       .help = "subscribe to workbins and print each change as it comes, until N changes,\n"
               "the timeout or Ctrl-C" },
     { .name = "submit", .min_args = 1, .max_args = 1, .options = SUBMIT_OPTIONS,
@@ -411,91 +409,6 @@ s_build_ping (const wbctl_t *self, const wbctl_args_t *args, wbctl_exchange_t *e
 {
     (void) self, (void) args, (void) exchange;
     return wb_request_ping ();
-}
-
-// ---------------------------------------------------------------- watch
-
-//  Show one unsolicited event; -1 to go on, else an exit status.
-static int
-s_watch_event (wbctl_t *self, const wb_msg_t *event, int64_t *changes)
-{
-    wbctl_print_json (self, event);
-    if (wb_msg_is (event, WB_ROW_EVENT_ERROR)) {
-        wbctl_print_refusal (event, "");
-        return WBCTL_EVENT_ERROR;
-    }
-    if (wb_msg_is (event, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED)) {
-        (*changes)++;
-        if (!self->json)
-            wbctl_print_change (event);
-    }
-    else
-    if (!self->json) {
-        //  EventPropertiesChanged, or a newer server's event: its name, and
-        //  the interaction it is about if it names one
-        const char *id = wb_kvlist_string (wb_msg_body_const (event), WB_ATTR_INTERACTION_ID);
-        printf ("%s%s%s\n", wb_msg_name (event), id ? " " : "", id ? id : "");
-    }
-    return -1;
-}
-
-static int
-s_watch_timeout (const wbctl_args_t *args, int64_t changes)
-{
-    if (!(args->given & WBCTL_OPT_EVENTS))
-        return WBCTL_OK;
-    fprintf (stderr, "wbctl: watch: %" PRId64 " of %" PRId64 " changes within %g s\n",
-             changes, args->count, args->timeout_ms / 1000.0);
-    return WBCTL_NO_ANSWER;
-}
-
-//  Wait for changes, pinging the server every few seconds. Ctrl-C is the
-//  normal end of a watch, also during a ping.
-static int
-s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
-{
-    int64_t now = wb_mono_ms ();
-    int64_t deadline = args->timeout_ms < 0 ? INT64_MAX : now + args->timeout_ms;
-    int64_t next_ping = now + WBCTL_PING_INTERVAL_MS;
-    int64_t changes = 0;
-    int status = -1;
-    while (status < 0 && !wbctl_interrupted ()) {
-        now = wb_mono_ms ();
-        if ((args->given & WBCTL_OPT_EVENTS) && changes >= args->count)
-            status = WBCTL_OK;
-        else
-        if (now >= deadline)
-            status = s_watch_timeout (args, changes);
-        else
-        if (now >= next_ping) {
-            next_ping = now + WBCTL_PING_INTERVAL_MS;
-            int pinged = wbctl_keep_alive (self);
-            status = pinged == WBCTL_OK || pinged == WBCTL_INTERRUPTED ? -1 : pinged;
-        }
-        else {
-            wb_msg_t *event = wb_client_next_event (
-                self->client, (int) ((deadline < next_ping ? deadline : next_ping) - now));
-            status = event ? s_watch_event (self, event, &changes) : -1;
-            wb_msg_destroy (&event);
-        }
-    }
-    return status < 0 ? WBCTL_OK : status;
-}
-
-//  Subscribe to each workbin as the subscribe command does, then watch.
-static int
-s_watch (wbctl_t *self, const wbctl_args_t *args)
-{
-    const wbctl_command_t *subscribe = wbctl_command_find ("subscribe");
-    for (int index = 0; index < args->argc; index++) {
-        wbctl_args_t one = *args;
-        one.argc = 1;
-        one.argv = args->argv + index;
-        int status = wbctl_command_run (self, subscribe, &one);
-        if (status != WBCTL_OK)
-            return status;
-    }
-    return s_watch_loop (self, args);
 }
 
 // ---------------------------------------------------------------- keygen
