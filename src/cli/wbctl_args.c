@@ -135,23 +135,23 @@ s_add_assignment (wb_kvlist_t **list, const char *assignment)
 // ---------------------------------------------------------------- options
 
 //  Put an option's string or int where its row says: a field of args, or
-//  an entry of args->assignments named by its property.
-static void
+//  an entry of args->assignments named by its property. 0, or -1 for a
+//  string over the protocol's limits.
+static int
 s_put (const s_option_t *option, wbctl_args_t *args, const char *text, int64_t number)
 {
     char *field = (char *) args + option->offset;
     if (option->property && !args->assignments)
         args->assignments = wb_kvlist_new ();
     if (option->property && option->kind == KIND_INT)
-        wb_kvlist_add_int (args->assignments, option->property, number);
-    else
+        return wb_kvlist_add_int (args->assignments, option->property, number);
     if (option->property)
-        wb_kvlist_add_string (args->assignments, option->property, text);
-    else
+        return wb_kvlist_add_string (args->assignments, option->property, text);
     if (option->kind == KIND_INT)
         *(int64_t *) field = number;
     else
         *(const char **) field = text;
+    return 0;
 }
 
 //  Store one option's value into args; 0, or WBCTL_USAGE after saying why.
@@ -167,8 +167,11 @@ s_store_option (const char *command, const s_option_t *option, const char *value
             *(bool *) field = true;
             return WBCTL_OK;
         case KIND_STRING:
-            s_put (option, args, value, 0);
-            return WBCTL_OK;
+            if (s_put (option, args, value, 0) == 0)
+                return WBCTL_OK;
+            fprintf (stderr, "wbctl %s: --%s is over the protocol's limits (PROTOCOL.md)\n"
+                             "Try 'wbctl --help'.\n", command, option->name);
+            return WBCTL_USAGE;
         case KIND_ASSIGNMENT:
             return s_add_assignment (&args->assignments, value);
         case KIND_SECONDS:
@@ -182,7 +185,7 @@ s_store_option (const char *command, const s_option_t *option, const char *value
             number = strtoll (value, &end, 10);
             if (errno || end == value || *end || number < option->low || number > option->high)
                 break;
-            s_put (option, args, value, number);
+            s_put (option, args, value, number);    //  an int always fits
             return WBCTL_OK;
     }
     fprintf (stderr, "wbctl %s: invalid value for --%s: %s\nTry 'wbctl --help'.\n",

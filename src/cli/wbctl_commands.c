@@ -226,10 +226,10 @@ static const struct {
     { WB_ATTR_PRIORITY, WB_TYPE_INT, SUBMISSION (priority) },
     { WB_ATTR_RECEIVED_AT, WB_TYPE_STRING, SUBMISSION (received_at) },
 };
-static const char *s_submit_properties [] = { WB_SUBMIT_PROPERTIES };
 static const char *s_server_properties [] = { WB_SERVER_PROPERTIES };
 
-_Static_assert (WB_COUNT_OF (s_submit_attributes) == WB_COUNT_OF (s_submit_properties),
+_Static_assert (WB_COUNT_OF (s_submit_attributes)
+                == WB_COUNT_OF (((const char *[]) { WB_SUBMIT_PROPERTIES })),
                 "a property RequestSubmit carries (WB_SUBMIT_PROPERTIES) has no row here");
 
 //  The row of a RequestSubmit attribute, or -1 for another key.

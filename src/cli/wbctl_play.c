@@ -123,14 +123,14 @@ s_check_wait (wbctl_parser_t *parser, wbctl_step_t *step)
 static int
 s_check_submit (wbctl_parser_t *parser, wbctl_step_t *step)
 {
-    (void) parser;
     wb_kvlist_t *fields = wb_kvlist_new ();
-    wb_kvlist_add_string (fields, WB_ATTR_SUBJECT, step->words [1]);
-    wb_kvlist_add_string (fields, WB_ATTR_FROM_ADDRESS, step->words [2]);
-    wb_kvlist_append (fields, step->assignments);
+    int rc = wb_kvlist_add_string (fields, WB_ATTR_SUBJECT, step->words [1])
+          || wb_kvlist_add_string (fields, WB_ATTR_FROM_ADDRESS, step->words [2])
+          || wb_kvlist_append (fields, step->assignments);
     wb_kvlist_destroy (&step->assignments);
     step->assignments = fields;
-    return 0;
+    return rc ? wbctl_parser_problem (parser, "SUBJECT or FROM is over the protocol's "
+                                              "limits (PROTOCOL.md)") : 0;
 }
 
 static int
