@@ -1,6 +1,7 @@
 /*  wb_json: protocol messages and key/value lists as JSON. See wb_json.h. */
 #include <string.h>
 #include "wb_json.h"
+#include "wb_prelude.h"
 #include "wb_protocol.h"
 
 //  The protocol's collections: lists whose entries all carry one key.
@@ -14,7 +15,7 @@ static const struct {
     { WB_ATTR_OWNERS, WB_ATTR_OWNER },
 };
 
-#define COLLECTION_COUNT (sizeof (s_collections) / sizeof (s_collections [0]))
+#define COLLECTION_COUNT WB_COUNT_OF (s_collections)
 
 static json_t *s_value_at (const wb_kvlist_t *list, size_t index);
 
@@ -24,9 +25,7 @@ s_hex (const void *data, size_t size)
 {
     static const char digits [] = "0123456789abcdef";
     const unsigned char *bytes = data;
-    char *text = malloc (size * 2 + 1);
-    if (!text)
-        return NULL;
+    char *text = wb_malloc (size * 2 + 1);
     for (size_t index = 0; index < size; index++) {
         text [index * 2] = digits [bytes [index] >> 4];
         text [index * 2 + 1] = digits [bytes [index] & 0x0F];

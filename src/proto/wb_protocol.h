@@ -122,6 +122,23 @@
 #define WB_ATTR_MAILBOX "Mailbox"
 #define WB_ATTR_USER_DATA "UserData"
 
+/* The properties only the server sets (PROTOCOL.md 11, read-only yes):
+   RequestChangeProperties and RequestPlaceInWorkbin get EventError 66 for
+   them, and wbctl refuses them at submit. For static initialisers. */
+#define WB_SERVER_PROPERTIES \
+    WB_ATTR_INTERACTION_ID, WB_ATTR_TENANT_ID, WB_ATTR_INTERACTION_STATE, WB_ATTR_QUEUE, \
+    WB_ATTR_WORKBIN, WB_ATTR_WORKBIN_AGENT_ID, WB_ATTR_WORKBIN_PLACE_ID, \
+    WB_ATTR_WORKBIN_GROUP_ID, WB_ATTR_WORKBIN_PLACE_GROUP_ID, WB_ATTR_SUBMITTED_AT, \
+    WB_ATTR_PLACED_IN_QUEUE_AT, WB_ATTR_MOVED_TO_QUEUE_AT, WB_ATTR_ASSIGNED_TO, \
+    WB_ATTR_SUBMITTED_BY
+
+/* The properties RequestSubmit gives the new interaction (PROTOCOL.md
+   5.15), UserData aside: a string each, Priority an int. */
+#define WB_SUBMIT_PROPERTIES \
+    WB_ATTR_MEDIA_TYPE, WB_ATTR_INTERACTION_TYPE, WB_ATTR_INTERACTION_SUBTYPE, \
+    WB_ATTR_SUBJECT, WB_ATTR_FROM_ADDRESS, WB_ATTR_FROM_PERSONAL, WB_ATTR_MAILBOX, \
+    WB_ATTR_PRIORITY, WB_ATTR_RECEIVED_AT
+
 // ---------------------------------------------------------------- values
 
 /* Relation of an Owner entry: why the client sees that workbin. */

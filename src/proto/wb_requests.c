@@ -154,6 +154,7 @@ s_submitted (wb_kvlist_t *body, const wb_submission_t *submission)
         || s_string (body, WB_ATTR_SUBJECT, submission->subject)
         || s_string (body, WB_ATTR_FROM_ADDRESS, submission->from_address)
         || s_string (body, WB_ATTR_FROM_PERSONAL, submission->from_personal)
+        || s_string (body, WB_ATTR_MAILBOX, submission->mailbox)
         || s_string (body, WB_ATTR_RECEIVED_AT, submission->received_at)
         || (submission->has_priority
             && wb_kvlist_add_int (body, WB_ATTR_PRIORITY, submission->priority))

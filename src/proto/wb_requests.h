@@ -38,6 +38,7 @@ typedef struct {
     const char *subject;
     const char *from_address;
     const char *from_personal;
+    const char *mailbox;            /* Mailbox: the address it came to */
     const char *received_at;        /* yyyy-MM-ddTHH:mm:ssZ; NULL: the server's now */
     bool has_priority;
     int64_t priority;

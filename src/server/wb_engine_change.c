@@ -12,13 +12,7 @@
 #include "wb_clock.h"
 
 /* Properties only the server sets: RequestChangeProperties gets 66. */
-static const char *s_read_only [] = {
-    WB_ATTR_INTERACTION_ID, WB_ATTR_TENANT_ID, WB_ATTR_INTERACTION_STATE, WB_ATTR_QUEUE,
-    WB_ATTR_WORKBIN, WB_ATTR_WORKBIN_AGENT_ID, WB_ATTR_WORKBIN_PLACE_ID,
-    WB_ATTR_WORKBIN_GROUP_ID, WB_ATTR_WORKBIN_PLACE_GROUP_ID, WB_ATTR_SUBMITTED_AT,
-    WB_ATTR_PLACED_IN_QUEUE_AT, WB_ATTR_MOVED_TO_QUEUE_AT, WB_ATTR_ASSIGNED_TO,
-    WB_ATTR_SUBMITTED_BY,
-};
+static const char *s_read_only [] = { WB_SERVER_PROPERTIES };
 
 /* The lists of property changes a request may carry. */
 static const char *s_change_lists [] = {
@@ -32,11 +26,7 @@ static const char *s_location [] = {
 };
 
 /* Properties copied from RequestSubmit into the new interaction. */
-static const char *s_submitted [] = {
-    WB_ATTR_MEDIA_TYPE, WB_ATTR_INTERACTION_TYPE, WB_ATTR_INTERACTION_SUBTYPE,
-    WB_ATTR_SUBJECT, WB_ATTR_FROM_ADDRESS, WB_ATTR_FROM_PERSONAL, WB_ATTR_PRIORITY,
-    WB_ATTR_RECEIVED_AT,
-};
+static const char *s_submitted [] = { WB_SUBMIT_PROPERTIES };
 
 /* An interaction read from the store, with where it sits. */
 typedef struct {

@@ -1,6 +1,7 @@
 #!/bin/sh
 #   The pinned wall clock (--clock) end to end: what the server stamps and
-#   the ids it gives read the pinned time, wbctl's default ReceivedAt too;
+#   the ids it gives read the pinned time, ReceivedAt too when a submit
+#   (of wbctl or of a play) leaves it out; wbctl has no clock of its own;
 #   a restart on a clock that stood still gives new ids, also after the
 #   newest interaction was deleted; one server at a time on a database.
 #   Prints TAP.
@@ -21,13 +22,16 @@ first_id=$(printf '%016X' $(($(date -u -d "2028-02-29 23:59:59" +%s) * 1000000))
 
 # ------------------------------------------------------------- usage
 
-for program in "$WBSERVER -c $CONFIG" "$WBCTL" "$WBCONSOLE -a agent01"; do
+for program in "$WBSERVER -c $CONFIG" "$WBCONSOLE -a agent01"; do
     for bad in 2028-02-30T00:00:00Z "2028-02-29 23:59:59" yesterday; do
         tap_run $program --clock "$bad"
         name=${program%% *}
         expect "${name##*/}: --clock $bad is a usage error" 2 '' 'yyyy-MM-ddTHH:mm:ssZ'
     done
 done
+
+tap_run "$WBCTL" --clock 2028-02-29T23:00:00Z ping
+expect "wbctl reads no clock: --clock is not one of its options" 2 '' "unrecognized option"
 
 # ------------------------------------------------------------- stamps
 
@@ -36,15 +40,15 @@ tap_start_server
 grep -q "the wall clock is pinned at $pinned (--clock)" "$work/server.log"
 report "the server logs that its clock is pinned" $?
 
-tap_run "$WBCTL" -e "$endpoint" --clock 2028-02-29T23:00:00Z submit email-draft@agent01 --subject One --from a@example.com
+ctl submit email-draft@agent01 --subject One --from a@example.com
 expect "a submit is acknowledged with the first id of the pinned clock" 0 "^$first_id$"
 ctl --json content email-draft@agent01
 status=0
 for stamp in "\"SubmittedAt\": \"$pinned\"" "\"PlacedInQueueAt\": \"$pinned\"" \
-             "\"MovedToQueueAt\": \"$pinned\"" '"ReceivedAt": "2028-02-29T23:00:00Z"'; do
+             "\"MovedToQueueAt\": \"$pinned\"" "\"ReceivedAt\": \"$pinned\""; do
     grep -q "$stamp" "$work/out" || { echo "# missing: $stamp"; status=1; }
 done
-report "server stamps read the pinned clock; wbctl's default ReceivedAt reads its own" $status
+report "server stamps read the pinned clock; a submit without --received gets the server's" $status
 
 # ------------------------------------------------------------- restarts
 
@@ -71,6 +75,16 @@ restart
 ctl submit email-draft@agent01 --subject Three --from a@example.com
 third_id=$(printf '%016X' $((0x$first_id + 2)))
 expect "after a restart, a deleted interaction's id is not given again" 0 "^$third_id$"
+
+# ------------------------------------------------------------- play
+
+printf 'submit email-draft@agent01 "Played" p@example.com\n' > "$work/received.scenario"
+ctl --json play "$work/received.scenario"
+played=$(sed -n 's/.*"InteractionId": "\([0-9A-F]*\)".*/\1/p' "$work/out")
+ctl --json content email-draft@agent01
+[ -n "$played" ] && grep -o "{[^{}]*\"InteractionId\": \"$played\"[^{}]*}" "$work/out" |
+    grep -q "\"ReceivedAt\": \"$pinned\""
+report "a play's submit without ReceivedAt gets the server's pinned clock too" $?
 
 # ------------------------------------------------------------- one server
 

@@ -300,6 +300,62 @@ EOF
 play "$file"
 expect "a \$NAME whose submit failed: exit 2" 2 '' "^$file:3: \$ghost is not set"
 
+# ---------------------------------------------------------------- submit: as wbctl's
+
+file=$(scenario refused <<'EOF'
+submit team-queue@sales "Never played" nobody@example.com InteractionId=0000000000000001
+submit team-queue@sales "Never played" nobody@example.com Queue=elsewhere Channel=web
+submit team-queue@sales "Never played" nobody@example.com Subject=Twice
+submit team-queue@sales "Never played" nobody@example.com Priority=high
+EOF
+)
+play "$file"
+status=0
+[ "$rc" -eq 2 ] && [ ! -s "$work/out" ] || status=1
+for problem in "1: InteractionId is set by the server, not by submit" \
+               "2: Queue is set by the server, not by submit" \
+               "3: Subject is given twice" "4: Priority takes an integer, not 'high'"; do
+    grep -q -x -F "$file:$problem" "$work/err" || { echo "# missing: $problem"; status=1; }
+done
+report "submit refuses what wbctl submit refuses (server-only properties), before sending" $status
+
+ctl submit team-queue@sales --subject "Same body" --from same@example.com \
+    --personal "Sam Body" --subtype InboundNew --priority 4 --set Mailbox=sales@example.com \
+    --set Channel=web --set Order=1234 --set "Note=two words" --set Code=007
+by_wbctl=$(cat "$work/out")
+file=$(scenario same <<'EOF'
+submit team-queue@sales "Same body" same@example.com FromPersonal="Sam Body" InteractionSubtype=InboundNew Priority=4 Mailbox=sales@example.com Channel=web Order=1234 Note="two words" Code=007 -> same
+EOF
+)
+play "$file"
+by_play=$(sed -n 's/.* -> same  =>  //p' "$work/out")
+if command -v python3 > /dev/null 2>&1; then
+    ctl --json content team-queue@sales
+    python3 -c '
+import json, sys
+page = json.loads(sys.stdin.readline())
+by_id = {i["InteractionId"]: i for i in page["Interactions"]}
+wbctl, play = by_id[sys.argv[1]], by_id[sys.argv[2]]
+for one in (wbctl, play):
+    assert one["ReceivedAt"] == one["SubmittedAt"], one
+    assert one["Mailbox"] == "sales@example.com" and one["Priority"] == 4, one
+    assert one["UserData"] == {"Channel": "web", "Order": 1234, "Note": "two words",
+                               "Code": "007"}, one
+own = {"InteractionId", "ReceivedAt", "SubmittedAt", "PlacedInQueueAt", "MovedToQueueAt"}
+same = lambda one: [(k, v) for k, v in one.items() if k not in own]
+assert same(wbctl) == same(play), (wbctl, play)
+' "$by_wbctl" "$by_play" < "$work/out" 2> "$work/python.err"
+    python_rc=$?
+    cat "$work/python.err" >> "$work/err"
+    [ "$rc" -eq 0 ] && [ "$python_rc" -eq 0 ]
+    report "a play's submit and wbctl submit with the same fields give the same interaction" $?
+else
+    skip "a play's submit and wbctl submit with the same fields give the same interaction" \
+        "no python3"
+fi
+ctl stop "$by_wbctl"
+ctl stop "$by_play"
+
 # ---------------------------------------------------------------- sessions, speed, stdin
 
 file=$(scenario sessions <<'EOF'

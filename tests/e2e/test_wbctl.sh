@@ -72,6 +72,40 @@ done
 [ "$rc" -eq 0 ] || status=1
 report "--help lists every command and option" $status
 
+#   man_commands: the commands doc/wbctl.1 lists, in its order;
+#   man_options SECTION: the options it lists in SECTION, sorted;
+#   help_section TITLE: the lines of the last output under "TITLE:"
+man_commands () {
+    awk '/^\.SH /{on = ($2 == "COMMANDS")}
+         on && prev == ".TP" && /^\.BI? / {w = $2; gsub(/"/, "", w); if (w !~ /^\\/) print w}
+         {prev = $0}' "$srcdir/doc/wbctl.1"
+}
+man_options () {
+    awk -v section="$1" '/^\.SH /{on = ($2 == section)}
+         on && prev == ".TP" {line = $0; gsub(/\\-/, "-", line)
+                              if (match(line, /--[a-z-]+/)) print substr(line, RSTART, RLENGTH)}
+         {prev = $0}' "$srcdir/doc/wbctl.1" | sort -u
+}
+help_section () {
+    awk -v title="$1:" '$0 == title {on = 1; next} /^$/ {if (on) exit} on' "$work/out"
+}
+ctl --help
+help_section Commands | awk '/^  [a-z]/ {print $1}' > "$work/help.commands"
+man_commands > "$work/man.commands"
+help_section "Command options" | awk '/^  --/ {print $1}' | sort -u > "$work/help.command-options"
+man_options COMMANDS > "$work/man.command-options"
+help_section Options | grep -o -e '--[a-z-]*' | sort -u > "$work/help.options"
+man_options OPTIONS > "$work/man.options"
+status=0
+for list in commands command-options options; do
+    [ -s "$work/help.$list" ] || status=1
+    if ! diff "$work/help.$list" "$work/man.$list" > "$work/diff"; then
+        sed "s/^/# $list: /" "$work/diff"
+        status=1
+    fi
+done
+report "doc/wbctl.1 lists the table's commands in its order, and the same options as --help" $status
+
 usage_case () {
     description=$1
     shift
@@ -156,6 +190,52 @@ expect "content header counts it" 0 '^email-draft@agent01: 1 interaction (showin
 
 ctl -a agent01 stats email-draft
 expect "stats counts it" 0 '^email-draft@agent01: 1 interaction, version'
+
+# ---------------------------------------------------------------- submit: one rule
+
+submit_refused () {
+    description=$1
+    pattern=$2
+    shift 2
+    ctl submit email-draft@agent01 --subject "Never sent" --from a@example.com "$@"
+    expect "submit refuses $description (exit 2)" 2 '' "$pattern"
+}
+submit_refused "a property only the server sets" 'InteractionId is set by the server' \
+    --set InteractionId=0000000000000001
+submit_refused "a server-only property, whatever its case of type" \
+    'SubmittedAt is set by the server' --set SubmittedAt=2024-05-02T09:12:40Z
+submit_refused "UserData as a KEY" 'UserData cannot be set' --set UserData=x
+submit_refused "a property given twice" 'Subject is given twice' --set Subject=Again
+submit_refused "a Priority that is not an integer" "Priority takes an integer, not 'high'" \
+    --set Priority=high
+ctl --json content email-draft@agent01
+! grep -q "Never sent" "$work/out"
+report "a refused submit sends nothing" $?
+
+ctl submit email-draft@agent01 --subject 1234 --from rule@example.com --personal "Rule Maker" \
+    --set Mailbox=sales@example.com --set Priority=3 --set Channel=web --set Code=0042
+ruled=$(cat "$work/out")
+if command -v python3 > /dev/null 2>&1; then
+    ctl --json content email-draft@agent01
+    python3 -c '
+import json, sys
+page = json.loads(sys.stdin.readline())
+found = [i for i in page["Interactions"] if i["InteractionId"] == sys.argv[1]]
+assert len(found) == 1, page
+one = found[0]
+assert one["Subject"] == "1234" and one["FromPersonal"] == "Rule Maker", one
+assert one["Mailbox"] == "sales@example.com" and one["Priority"] == 3, one
+assert one["UserData"] == {"Channel": "web", "Code": "0042"}, one
+assert one["ReceivedAt"] == one["SubmittedAt"], one
+' "$ruled" < "$work/out" 2> "$work/python.err"
+    python_rc=$?
+    cat "$work/python.err" >> "$work/err"
+    [ "$rc" -eq 0 ] && [ "$python_rc" -eq 0 ]
+    report "submit --set: RequestSubmit's properties typed in the body, others in UserData, ReceivedAt the server's" $?
+else
+    skip "submit --set: RequestSubmit's properties typed in the body, others in UserData" "no python3"
+fi
+ctl stop "$ruled"
 
 # ---------------------------------------------------------------- watch
 

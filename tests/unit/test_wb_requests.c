@@ -181,7 +181,7 @@ test_submit (void **state)
     wb_submission_t full = {
         .workbin = s_drafts, .media_type = "email", .interaction_type = "Inbound",
         .interaction_subtype = "InboundNew", .subject = "Order 1234", .from_address = "a@x",
-        .from_personal = "Anna", .received_at = "2026-11-25T10:00:00Z",
+        .from_personal = "Anna", .mailbox = "sales@x", .received_at = "2026-11-25T10:00:00Z",
         .has_priority = true, .priority = 0, .has_tenant_id = true, .tenant_id = 101,
         .user_data = user_data,
     };
@@ -191,7 +191,7 @@ test_submit (void **state)
                      WB_ATTR_INTERACTION_TYPE, "s", "Inbound",
                      WB_ATTR_INTERACTION_SUBTYPE, "s", "InboundNew",
                      WB_ATTR_SUBJECT, "s", "Order 1234", WB_ATTR_FROM_ADDRESS, "s", "a@x",
-                     WB_ATTR_FROM_PERSONAL, "s", "Anna",
+                     WB_ATTR_FROM_PERSONAL, "s", "Anna", WB_ATTR_MAILBOX, "s", "sales@x",
                      WB_ATTR_RECEIVED_AT, "s", "2026-11-25T10:00:00Z",
                      WB_ATTR_PRIORITY, "i", (int64_t) 0, WB_ATTR_TENANT_ID, "i", (int64_t) 101,
                      WB_ATTR_USER_DATA, "l", user_data, NULL));
