@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_events.h"
+#include "wb_prelude.h"
 #include "wb_workbin_types.h"
 
 struct _wb_workbin_types_t {
@@ -17,10 +18,9 @@ wb_workbin_types_new (const wb_kvlist_t *event_body)
     wb_event_read_types_body (event_body, &event);
     if (!event.types)
         return NULL;
-    wb_workbin_types_t *self = calloc (1, sizeof (wb_workbin_types_t));
-    if (self)
-        self->types = wb_kvlist_dup (event.types);
-    if (self && !self->types)
+    wb_workbin_types_t *self = wb_calloc (1, sizeof (wb_workbin_types_t));
+    self->types = wb_kvlist_dup (event.types);
+    if (!self->types)               //  past the codec's limits
         wb_workbin_types_destroy (&self);
     return self;
 }
