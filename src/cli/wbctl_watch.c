@@ -1,12 +1,17 @@
 /*  wbctl_watch: the watch command. Subscribes to each workbin as the
     subscribe command does, then prints each change as it comes, pinging
-    the server every few seconds, until N changes, the timeout or Ctrl-C.
-    See wbctl.h.
+    the server every 2 seconds, until N changes, the timeout or Ctrl-C.
+    When a ping says the server no longer holds the session (it restarted
+    or expired it) or gets no answer, the watch says so on stderr, opens a
+    new session, subscribes again and goes on. See wbctl.h.
 */
 #include <inttypes.h>
 #include "wbctl.h"
+#include "wb_error.h"
+#include "wb_events.h"
 
-#define WBCTL_PING_INTERVAL_MS 5000   /* well within the server's 10 s rule */
+#define WBCTL_PING_INTERVAL_MS 2000   /* a lost session is noticed within about 2 s */
+#define WBCTL_REOPEN_PAUSE_MS 1000    /* between two tries to open a new session */
 
 //  Show one unsolicited event; -1 to go on, else an exit status.
 static int
@@ -42,7 +47,73 @@ s_watch_timeout (const wbctl_args_t *args, int64_t changes)
     return WBCTL_NO_ANSWER;
 }
 
-//  Wait for changes, pinging the server every few seconds. Ctrl-C is the
+//  Subscribe to every workbin of the watch, as the subscribe command
+//  does (each EventAck printed); the exit status.
+static int
+s_subscribe_all (wbctl_t *self, const wbctl_args_t *args)
+{
+    const wbctl_command_t *subscribe = wbctl_command_find ("subscribe");
+    for (int index = 0; index < args->argc; index++) {
+        wbctl_args_t one = *args;
+        one.argc = 1;
+        one.argv = args->argv + index;
+        int status = wbctl_command_run (self, subscribe, &one);
+        if (status != WBCTL_OK)
+            return status;
+    }
+    return WBCTL_OK;
+}
+
+//  Ping; WBCTL_OK while the server holds the session, WBCTL_NO_ANSWER
+//  when the session is lost (EventError 1, or no answer), else the exit
+//  status.
+static int
+s_ping (wbctl_t *self)
+{
+    wbctl_exchange_t exchange;
+    int status = wbctl_command_exchange (self, wbctl_command_find ("ping"),
+                                         &(wbctl_args_t) { .timeout_ms = -1 }, &exchange);
+    wb_event_error_t error;
+    if (status == WBCTL_EVENT_ERROR && wb_event_read_error (exchange.reply, &error) == 0
+    &&  error.code == WB_ERR_NOT_REGISTERED)
+        status = WBCTL_NO_ANSWER;
+    else
+    if (status == WBCTL_EVENT_ERROR)
+        wbctl_print_refusal (exchange.reply, "");
+    wbctl_exchange_clear (&exchange);
+    return status;
+}
+
+//  The session was lost: open a new one and subscribe again, trying until
+//  it works, the deadline or Ctrl-C. -1 to go on, else an exit status.
+static int
+s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline)
+{
+    fprintf (stderr, "wbctl: watch: the session was lost (the server restarted, expired it or "
+                     "does not answer); opening a new one\n");
+    while (!wbctl_interrupted () && wb_mono_ms () < deadline) {
+        self->registered = false;          //  no goodbye: that session is gone
+        wbctl_session_close (self);
+        wb_msg_t *refusal = NULL;
+        int status = wbctl_session_open (self, true, &refusal);
+        if (refusal)
+            wbctl_print_refusal (refusal, "");
+        wb_msg_destroy (&refusal);
+        if (status == WBCTL_OK)
+            status = s_subscribe_all (self, args);
+        if (status == WBCTL_OK) {
+            fprintf (stderr, "wbctl: watch: a new session is open on %s; changes made while "
+                             "the session was lost are not shown\n", self->endpoint);
+            return -1;
+        }
+        if (status == WBCTL_USAGE || status == WBCTL_INTERRUPTED)
+            return status;
+        zclock_sleep (WBCTL_REOPEN_PAUSE_MS);
+    }
+    return wbctl_interrupted () ? WBCTL_INTERRUPTED : WBCTL_NO_ANSWER;
+}
+
+//  Wait for changes, pinging the server every 2 seconds. Ctrl-C is the
 //  normal end of a watch, also during a ping.
 static int
 s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
@@ -61,9 +132,11 @@ s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
             status = s_watch_timeout (args, changes);
         else
         if (now >= next_ping) {
-            next_ping = now + WBCTL_PING_INTERVAL_MS;
-            int pinged = wbctl_keep_alive (self);
+            int pinged = s_ping (self);
+            if (pinged == WBCTL_NO_ANSWER)
+                pinged = s_reopen (self, args, deadline) == -1 ? WBCTL_OK : WBCTL_NO_ANSWER;
             status = pinged == WBCTL_OK || pinged == WBCTL_INTERRUPTED ? -1 : pinged;
+            next_ping = wb_mono_ms () + WBCTL_PING_INTERVAL_MS;
         }
         else {
             wb_msg_t *event = wb_client_next_event (
@@ -78,14 +151,6 @@ s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
 int
 wbctl_watch (wbctl_t *self, const wbctl_args_t *args)
 {
-    const wbctl_command_t *subscribe = wbctl_command_find ("subscribe");
-    for (int index = 0; index < args->argc; index++) {
-        wbctl_args_t one = *args;
-        one.argc = 1;
-        one.argv = args->argv + index;
-        int status = wbctl_command_run (self, subscribe, &one);
-        if (status != WBCTL_OK)
-            return status;
-    }
-    return s_watch_loop (self, args);
+    int status = s_subscribe_all (self, args);
+    return status == WBCTL_OK ? s_watch_loop (self, args) : status;
 }

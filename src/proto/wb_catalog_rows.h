@@ -123,8 +123,8 @@
         { WB_ATTR_INTERACTION_ID, S, OPT }, { WB_ATTR_WORKBIN_VERSION, I, OPT }) \
     EVENT (ERROR, 126, "the request failed, or the session has a problem", \
         { WB_ATTR_ERROR_CODE, I, REQ (0) }, { WB_ATTR_ERROR_DESCRIPTION, S, REQ (0) }) \
-    REQUEST (PING, 1000, WB_NEEDS_NOTHING, WB_READS_NOTHING, wb_engine_ping, \
-        EVENT_ACK, "keep-alive: proves the session is live", \
+    REQUEST (PING, 1000, WB_NEEDS_REGISTERED, WB_READS_NOTHING, wb_engine_ping, \
+        EVENT_ACK, "keep-alive: proves the session is live (EventError 1 if the server does not know it)", \
         { 0 })
 
 #endif

@@ -117,7 +117,9 @@ wb_engine_logout (wb_request_t *request)
 int
 wb_engine_ping (wb_request_t *request)
 {
-    //  Answered even before registration, so a client can probe the server
+    //  Only a registered session gets here (the catalogue row needs it): a
+    //  client whose session the server lost, by a restart or an expiry,
+    //  gets EventError 1 and learns it at its next keep-alive
     wb_engine_reply_ack (request, NULL);
     return 0;
 }

@@ -487,7 +487,7 @@ static const s_case_t s_cases [] = {
     { "frame over the socket limit", s_frame_over_socket_limit, ANY,   EXPECT_DROPPED, 0, 0 },
     //  nesting: 8 levels are allowed (and ignored), 9 are not
     { "lists nested 9 deep",        s_nested_nine_deep,         ANY,   EXPECT_ERROR, 79, 0 },
-    { "lists nested 8 deep",        s_nested_eight_deep,        ANY,   EXPECT_ACK, 0, 27 },
+    { "lists nested 8 deep",        s_nested_eight_deep,        MEDIA, EXPECT_ACK, 0, 27 },
     //  entries
     { "unknown type tag",           s_unknown_type_tag,         ANY,   EXPECT_ERROR, 79, 0 },
     { "key with a space",           s_key_with_space,           ANY,   EXPECT_ERROR, 79, 0 },
@@ -497,7 +497,9 @@ static const s_case_t s_cases [] = {
     { "no ReferenceId",             s_no_reference_id,          ANY,   EXPECT_ERROR, 79, 0 },
     { "ReferenceId second",         s_reference_id_second,      ANY,   EXPECT_ERROR, 79, 33 },
     { "ReferenceId a string",       s_reference_id_string,      ANY,   EXPECT_ERROR, 79, 0 },
-    { "ReferenceId INT64_MIN",      s_reference_id_minimum,     ANY,   EXPECT_ACK, 0, INT64_MIN },
+    { "ReferenceId INT64_MIN",      s_reference_id_minimum,     MEDIA, EXPECT_ACK, 0, INT64_MIN },
+    //  a keep-alive needs the session: one the server does not know is told so
+    { "ping without a session",     s_reference_id_minimum,     NONE,  EXPECT_ERROR, 1, INT64_MIN },
     //  attributes (steps 7 and 9): the code of the table, or 79 for a type
     { "ClientType a string",        s_client_type_string,       ANY,   EXPECT_ERROR, 79, 36 },
     { "ClientType missing",         s_client_type_missing,      ANY,   EXPECT_ERROR, 2, 37 },

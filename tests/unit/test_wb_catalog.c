@@ -61,7 +61,8 @@ test_every_row_is_found (void **state)
         assert_ptr_equal (wb_catalog_row (spec->row), spec);
     }
     assert_ptr_equal (wb_catalog_row (WB_ROW_EVENT_ACK), wb_catalog_by_name (WB_MSG_EVENT_ACK));
-    assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_PING)->needs, WB_NEEDS_NOTHING);
+    assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_PING)->needs, WB_NEEDS_REGISTERED);
+    assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_REGISTER_CLIENT)->needs, WB_NEEDS_NOTHING);
     assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_AGENT_LOGIN)->needs, WB_NEEDS_REGISTERED);
     assert_int_equal (wb_catalog_row (WB_ROW_REQUEST_GET_WORKBIN_CONTENT)->reads, WB_READS_STORE);
 }

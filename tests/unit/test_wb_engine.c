@@ -336,12 +336,14 @@ test_register_first (void **state)
     s_fixture_t *fixture = *state;
     s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_REGISTERED);
     s_expect (fixture, 1, s_login_request ("a1"), WB_ERR_NOT_REGISTERED);
-    s_expect (fixture, 1, wb_request_ping (), 0);
+    //  the keep-alive needs the session: a client the server lost learns it
+    s_expect (fixture, 1, wb_request_ping (), WB_ERR_NOT_REGISTERED);
     s_expect (fixture, 1, wb_request_register_client ((wb_client_type_t) 7, NULL),
               WB_ERR_UNKNOWN_CLIENT_TYPE);
     assert_int_equal (wb_engine_session_count (fixture->engine), 0);
     s_register (fixture, 1, WB_CLIENT_AGENT_APPLICATION);
     assert_int_equal (wb_engine_session_count (fixture->engine), 1);
+    s_expect (fixture, 1, wb_request_ping (), 0);
     s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_NOT_LOGGED_IN);
 }
 
