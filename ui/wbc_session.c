@@ -114,9 +114,23 @@ s_send_subscribe (wbc_session_t *self, wbc_pane_t *pane, int64_t now_ms)
 // ---------------------------------------------------------------- connection
 
 //  Forget the connection and try again at retry_ms from now.
+//  Say which actions were sent but not answered when the connection went:
+//  each may or may not have happened.
+static void
+s_report_unanswered_actions (wbc_session_t *self)
+{
+    for (s_pending_t *pending = zlistx_first (self->pending); pending;
+         pending = zlistx_next (self->pending))
+        if (pending->kind == KIND_PLACE || pending->kind == KIND_PULL || pending->kind == KIND_STOP)
+            wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                              "%s: no answer before the connection was lost; it may or may not "
+                              "have been done: look again once connected", pending->what);
+}
+
 static void
 s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t retry_ms)
 {
+    s_report_unanswered_actions (self);
     zlistx_purge (self->pending);
     for (size_t index = 0; index < wbc_model_pane_count (self->model); index++) {
         wbc_pane_t *pane = wbc_model_pane (self->model, index);
@@ -599,10 +613,25 @@ wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms)
             KIND_CANCEL, pane->type_id, pane->owner_id, now_ms);
 }
 
+//  True if an action on an interaction can be sent now; else it is refused
+//  on the status line, never accepted and forgotten.
+static bool
+s_can_act (wbc_session_t *self, const char *action, const char *interaction_id)
+{
+    if (wbc_model_connection (self->model) == WBC_CONNECTED)
+        return true;
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                      "not connected to the server: %s %s not sent; try again once connected",
+                      action, interaction_id ? interaction_id : "");
+    return false;
+}
+
 void
 wbc_session_place (wbc_session_t *self, const char *interaction_id,
                    const wbc_sidebar_entry_t *target, int64_t now_ms)
 {
+    if (!s_can_act (self, WB_MSG_REQUEST_PLACE_IN_WORKBIN, interaction_id))
+        return;
     wb_workbin_t workbin = s_workbin (target->type_id, target->owner_attribute, target->owner_id);
     wb_msg_t *request = wb_request_place_in_workbin (interaction_id, &workbin, NULL);
     s_send (self, request, KIND_PLACE, target->type_id, target->owner_id, now_ms);
@@ -611,13 +640,15 @@ wbc_session_place (wbc_session_t *self, const char *interaction_id,
 void
 wbc_session_pull (wbc_session_t *self, const char *interaction_id, int64_t now_ms)
 {
-    s_send (self, wb_request_pull (interaction_id), KIND_PULL, NULL, NULL, now_ms);
+    if (s_can_act (self, WB_MSG_REQUEST_PULL, interaction_id))
+        s_send (self, wb_request_pull (interaction_id), KIND_PULL, NULL, NULL, now_ms);
 }
 
 void
 wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t now_ms)
 {
-    s_send (self, wb_request_stop_processing (interaction_id), KIND_STOP, NULL, NULL, now_ms);
+    if (s_can_act (self, WB_MSG_REQUEST_STOP_PROCESSING, interaction_id))
+        s_send (self, wb_request_stop_processing (interaction_id), KIND_STOP, NULL, NULL, now_ms);
 }
 
 void

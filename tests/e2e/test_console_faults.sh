@@ -64,6 +64,7 @@ done
 tap_screen fault-kill -a agent01 --open email-draft --size 120x24
 tap_screen fault-endpoint-gone -a agent01 --open email-draft --size 120x24
 tap_screen fault-garbage -a agent01 --open email-draft --size 120x24
+tap_screen fault-action-offline -a agent01 --open email-draft --size 120x24
 
 #   ------------------------------------------------ at a real terminal
 command -v tmux >/dev/null || { skip "tmux: endpoint gone" "tmux is not installed"; tap_end; exit; }
