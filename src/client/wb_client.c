@@ -20,6 +20,7 @@ struct _wb_client_t {
     int64_t next_reference_id;
     zlistx_t *events;             /* unsolicited events kept by request () */
     size_t malformed;
+    bool take_over;               /* logins take the agent over (wb_client_set_take_over) */
 };
 
 /* The keys wb_client_new uses (wb_client_set_default_keys). */
@@ -360,6 +361,13 @@ s_session_step (wb_client_t *self, wb_msg_t **request_p, int timeout_ms, wb_msg_
     return 1;
 }
 
+void
+wb_client_set_take_over (wb_client_t *self, bool take_over)
+{
+    if (self)
+        self->take_over = take_over;
+}
+
 int
 wb_client_open_session (wb_client_t *self, wb_client_type_t client_type, const char *client_name,
                         int64_t tenant_id, const char *agent_id, const char *place_id,
@@ -372,5 +380,7 @@ wb_client_open_session (wb_client_t *self, wb_client_type_t client_type, const c
     if (rc != 0 || !agent_id)
         return rc;
     request = wb_request_agent_login (tenant_id, agent_id, place_id);
+    if (self->take_over)
+        wb_request_set_take_over (request);
     return s_session_step (self, &request, timeout_ms, error_reply);
 }

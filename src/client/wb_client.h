@@ -85,6 +85,9 @@ size_t wb_client_malformed_count (const wb_client_t *self);
    NULL: the agent's own place). Return 0; 1 if the server answered
    EventError (*error_reply gets it, caller destroys); -1 if it did not
    answer within timeout_ms. */
+/* Whether wb_client_open_session's login takes the agent over from a
+   session that holds it on another connection (TakeOver 1). */
+void wb_client_set_take_over (wb_client_t *self, bool take_over);
 int wb_client_open_session (wb_client_t *self, wb_client_type_t client_type,
                             const char *client_name, int64_t tenant_id, const char *agent_id,
                             const char *place_id, int timeout_ms, wb_msg_t **error_reply);

@@ -53,7 +53,8 @@
         EVENT_ACK, "log an agent in at a place (default: the agent's own place)", \
         { WB_ATTR_TENANT_ID, I, REQ (WB_ERR_TENANT_NOT_SPECIFIED) }, \
         { WB_ATTR_AGENT_ID, S, REQ (WB_ERR_UNKNOWN_AGENT) }, \
-        { WB_ATTR_PLACE_ID, S, OPT }, { WB_ATTR_MEDIA_LIST, L, OPT }) \
+        { WB_ATTR_PLACE_ID, S, OPT }, { WB_ATTR_MEDIA_LIST, L, OPT }, \
+        { WB_ATTR_TAKE_OVER, I, OPT }) \
     REQUEST (AGENT_LOGOUT, 136, WB_NEEDS_REGISTERED, WB_READS_NOTHING, wb_engine_logout, \
         EVENT_ACK, "log the agent out; its subscriptions are dropped", \
         { WB_ATTR_REASON, L, OPT }) \

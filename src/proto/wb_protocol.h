@@ -51,6 +51,7 @@
 #define WB_ATTR_PLACE_ID "PlaceId"
 #define WB_ATTR_MEDIA_LIST "MediaList"
 #define WB_ATTR_REASON "Reason"
+#define WB_ATTR_TAKE_OVER "TakeOver"
 
 /* Workbins and their owners */
 #define WB_ATTR_WORKBIN_TYPE_ID "WorkbinTypeId"

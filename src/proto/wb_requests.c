@@ -87,6 +87,14 @@ wb_request_agent_login (int64_t tenant_id, const char *agent_id, const char *pla
                       || s_string (body, WB_ATTR_PLACE_ID, place_id));
 }
 
+int
+wb_request_set_take_over (wb_msg_t *login)
+{
+    if (!login || !wb_msg_is (login, WB_ROW_REQUEST_AGENT_LOGIN))
+        return -1;
+    return wb_kvlist_add_int (wb_msg_body (login), WB_ATTR_TAKE_OVER, 1);
+}
+
 wb_msg_t *
 wb_request_agent_logout (void)
 {

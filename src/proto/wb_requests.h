@@ -52,6 +52,9 @@ typedef struct {
 wb_msg_t *wb_request_register_client (wb_client_type_t client_type, const char *client_name);
 wb_msg_t *wb_request_unregister_client (void);
 wb_msg_t *wb_request_agent_login (int64_t tenant_id, const char *agent_id, const char *place_id);
+/* Make a RequestAgentLogin a take-over (TakeOver 1): a session that holds
+   the agent on another connection is ended first. 0, or -1 for NULL. */
+int wb_request_set_take_over (wb_msg_t *login);
 wb_msg_t *wb_request_agent_logout (void);
 wb_msg_t *wb_request_ping (void);
 wb_msg_t *wb_request_workbin_types_info (int64_t tenant_id);

@@ -73,6 +73,25 @@ s_login_place (wb_request_t *request, const char *agent_id, const char **place_i
     return 0;
 }
 
+//  The agent may be logged in on another connection (a console that was
+//  killed, whose session has not expired yet): with TakeOver 1 that
+//  session is ended as an expiry would end it (its connection's next
+//  request gets EventError 1), else the login is refused with 14.
+static int
+s_take_over_or_refuse (wb_request_t *request, const char *agent_id)
+{
+    wb_session_t *holder = wb_sessions_by_agent (request->engine->sessions, agent_id);
+    if (!holder)
+        return 0;
+    if (wb_kvlist_int_or (request->body, WB_ATTR_TAKE_OVER, 0) != 1) {
+        request->detail = agent_id;
+        return WB_ERR_AGENT_ALREADY_LOGGED_IN;
+    }
+    zsys_info ("agent %s taken over from another connection", agent_id);
+    wb_sessions_remove (request->engine->sessions, &holder);
+    return 0;
+}
+
 int
 wb_engine_login (wb_request_t *request)
 {
@@ -90,12 +109,15 @@ wb_engine_login (wb_request_t *request)
         request->detail = agent_id;
         return WB_ERR_UNKNOWN_AGENT;
     }
-    if (wb_sessions_by_agent (self->sessions, agent_id) || request->session->agent_id) {
+    if (request->session->agent_id) {
         request->detail = agent_id;
         return WB_ERR_AGENT_ALREADY_LOGGED_IN;
     }
+    int code = s_take_over_or_refuse (request, agent_id);
+    if (code)
+        return code;
     const char *place_id = NULL;
-    int code = s_login_place (request, agent_id, &place_id);
+    code = s_login_place (request, agent_id, &place_id);
     if (code)
         return code;
     if (wb_sessions_login (self->sessions, request->session, agent_id, place_id))

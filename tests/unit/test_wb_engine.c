@@ -367,6 +367,36 @@ test_login_rules (void **state)
     s_expect (fixture, 2, s_login_request ("a1"), 0);
 }
 
+//  A login that takes the agent over (TakeOver 1) ends the session that
+//  held it (a console that was killed): that connection must start over,
+//  and the place is free again. Without it, 14 as before.
+static void
+test_login_take_over (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&(wb_workbin_t) { "draft", WB_OWNER_AGENT,
+                                                                             NULL, "a1" }, false), 0);
+    s_register (fixture, 2, WB_CLIENT_AGENT_APPLICATION);
+    s_expect (fixture, 2, s_login_request ("a1"), WB_ERR_AGENT_ALREADY_LOGGED_IN);
+    wb_msg_t *take_over = s_login_request ("a1");
+    assert_int_equal (wb_request_set_take_over (take_over), 0);
+    s_expect (fixture, 2, take_over, 0);
+    assert_int_equal (wb_engine_session_count (fixture->engine), 1);
+    //  the old connection's session is gone, subscriptions and all
+    s_expect (fixture, 1, wb_request_ping (), WB_ERR_NOT_REGISTERED);
+    s_expect (fixture, 2, s_content_request ("a1"), 0);
+    //  only a login can be a take-over; a take-over of a free agent is a login
+    wb_msg_t *ping = wb_request_ping ();
+    assert_int_equal (wb_request_set_take_over (ping), -1);
+    assert_int_equal (wb_request_set_take_over (NULL), -1);
+    wb_msg_destroy (&ping);
+    s_register (fixture, 3, WB_CLIENT_AGENT_APPLICATION);
+    take_over = s_login_request ("a2");
+    assert_int_equal (wb_request_set_take_over (take_over), 0);
+    s_expect (fixture, 3, take_over, 0);
+}
+
 static void
 test_phase_get_content (void **state)
 {
@@ -894,6 +924,7 @@ main (void)
         cmocka_unit_test (test_every_request_row_has_a_route),
         cmocka_unit_test_setup_teardown (test_register_first, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_login_rules, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_login_take_over, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_phase_get_content, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_phase_fail_to_get_content, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_access_rules, s_setup, s_teardown),
