@@ -51,9 +51,11 @@ wb_engine_unregister (wb_request_t *request)
     return 0;
 }
 
-//  The place an agent logs in at: the one asked for, or its own.
+//  The place an agent logs in at: the one asked for, or its own; free but
+//  for the session being taken over (leaving), if any.
 static int
-s_login_place (wb_request_t *request, const char *agent_id, const char **place_id)
+s_login_place (wb_request_t *request, const char *agent_id, const wb_session_t *leaving,
+               const char **place_id)
 {
     wb_directory_t *directory = request->engine->directory;
     *place_id = wb_kvlist_string (request->body, WB_ATTR_PLACE_ID);
@@ -66,29 +68,24 @@ s_login_place (wb_request_t *request, const char *agent_id, const char **place_i
         return WB_ERR_UNKNOWN_PLACE;
     }
     wb_session_t *occupant = wb_sessions_by_place (request->engine->sessions, *place_id);
-    if (occupant && occupant != request->session) {
+    if (occupant && occupant != request->session && occupant != leaving) {
         request->detail = *place_id;
         return WB_ERR_PLACE_OCCUPIED;
     }
     return 0;
 }
 
-//  The agent may be logged in on another connection (a console that was
-//  killed, whose session has not expired yet): with TakeOver 1 that
-//  session is ended as an expiry would end it (its connection's next
-//  request gets EventError 1), else the login is refused with 14.
+//  The session that holds the agent on another connection (a console that
+//  was killed, whose session has not expired yet), to be taken over; NULL
+//  if none. 14 unless the login asks for it with TakeOver 1.
 static int
-s_take_over_or_refuse (wb_request_t *request, const char *agent_id)
+s_holder_to_take_over (wb_request_t *request, const char *agent_id, wb_session_t **holder)
 {
-    wb_session_t *holder = wb_sessions_by_agent (request->engine->sessions, agent_id);
-    if (!holder)
-        return 0;
-    if (wb_kvlist_int_or (request->body, WB_ATTR_TAKE_OVER, 0) != 1) {
+    *holder = wb_sessions_by_agent (request->engine->sessions, agent_id);
+    if (*holder && wb_kvlist_int_or (request->body, WB_ATTR_TAKE_OVER, 0) != 1) {
         request->detail = agent_id;
         return WB_ERR_AGENT_ALREADY_LOGGED_IN;
     }
-    zsys_info ("agent %s taken over from another connection", agent_id);
-    wb_sessions_remove (request->engine->sessions, &holder);
     return 0;
 }
 
@@ -113,13 +110,18 @@ wb_engine_login (wb_request_t *request)
         request->detail = agent_id;
         return WB_ERR_AGENT_ALREADY_LOGGED_IN;
     }
-    int code = s_take_over_or_refuse (request, agent_id);
-    if (code)
-        return code;
+    wb_session_t *holder = NULL;
+    int code = s_holder_to_take_over (request, agent_id, &holder);
     const char *place_id = NULL;
-    code = s_login_place (request, agent_id, &place_id);
+    if (!code)
+        code = s_login_place (request, agent_id, holder, &place_id);
     if (code)
         return code;
+    //  ended as an expiry would end it: its connection's next request gets 1
+    if (holder) {
+        zsys_info ("agent %s taken over from another connection", agent_id);
+        wb_sessions_remove (request->engine->sessions, &holder);
+    }
     if (wb_sessions_login (self->sessions, request->session, agent_id, place_id))
         return WB_ERR_DATABASE_MANAGER;
     wb_engine_reply_ack (request, NULL);

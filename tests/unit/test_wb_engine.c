@@ -379,7 +379,12 @@ test_login_take_over (void **state)
                                                                              NULL, "a1" }, false), 0);
     s_register (fixture, 2, WB_CLIENT_AGENT_APPLICATION);
     s_expect (fixture, 2, s_login_request ("a1"), WB_ERR_AGENT_ALREADY_LOGGED_IN);
-    wb_msg_t *take_over = s_login_request ("a1");
+    //  a take-over that fails (an unknown place) changes nothing
+    wb_msg_t *take_over = wb_request_agent_login (101, "a1", "p99");
+    assert_int_equal (wb_request_set_take_over (take_over), 0);
+    s_expect (fixture, 2, take_over, WB_ERR_UNKNOWN_PLACE);
+    s_expect (fixture, 1, wb_request_ping (), 0);
+    take_over = s_login_request ("a1");
     assert_int_equal (wb_request_set_take_over (take_over), 0);
     s_expect (fixture, 2, take_over, 0);
     assert_int_equal (wb_engine_session_count (fixture->engine), 1);
