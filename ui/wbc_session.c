@@ -43,6 +43,8 @@ struct _wbc_session_t {
     int64_t event_sequence;          /* last EventSequence seen */
     bool ever_connected;
     int attempts;                    /* connections lost since the last success */
+    bool held_elsewhere;             /* the last login got 14: the agent is logged in elsewhere */
+    bool take_over;                  /* the next login takes the agent over (asked by the user) */
     size_t malformed_seen;           /* malformed messages already reported */
 };
 
@@ -197,9 +199,12 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
         wb_event_error_t error;
         wb_event_read_error (reply, &error);
         s_status_error (self, pending, reply);
-        //  still logged in from before a restart of ours: wait for expiry
-        if (error.code == WB_ERR_AGENT_ALREADY_LOGGED_IN)
-            s_connection_lost (self, "agent still logged in on an old connection", now_ms, 5000);
+        //  still logged in on an old connection (a console that was killed):
+        //  retry until it expires, or take it over when the user says so
+        self->held_elsewhere = error.code == WB_ERR_AGENT_ALREADY_LOGGED_IN;
+        if (self->held_elsewhere)
+            s_connection_lost (self, "agent still logged in on another connection "
+                               "(:take-over ends that session)", now_ms, 5000);
         else
             wbc_model_set_connection (self->model, WBC_OFFLINE);
         return;
@@ -207,6 +212,9 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
     if (pending->kind == KIND_REGISTER) {
         wb_msg_t *request = wb_request_agent_login (self->tenant_id, self->agent_id,
                                                     *self->place_id ? self->place_id : NULL);
+        if (self->take_over)
+            wb_request_set_take_over (request);
+        self->take_over = false;
         s_send (self, request, KIND_LOGIN, NULL, NULL, now_ms);
     }
     else
@@ -220,6 +228,7 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "connected to %s as %s",
                           wb_client_endpoint (self->client), self->agent_id);
         self->ever_connected = true;
+        self->held_elsewhere = false;
         self->attempts = 0;
         s_resynchronise (self, now_ms);
     }
@@ -611,6 +620,17 @@ wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms)
     wb_workbin_t workbin = s_workbin (pane->type_id, pane->owner_attribute, pane->owner_id);
     s_send (self, wb_request_cancel_workbin_notifications (&workbin),
             KIND_CANCEL, pane->type_id, pane->owner_id, now_ms);
+}
+
+bool
+wbc_session_take_over (wbc_session_t *self, int64_t now_ms)
+{
+    if (!self || !self->held_elsewhere || wbc_model_connection (self->model) == WBC_CONNECTED)
+        return false;
+    self->take_over = true;
+    self->held_elsewhere = false;
+    self->retry_at_ms = now_ms;         //  at once, not at the next retry
+    return true;
 }
 
 //  True if an action on an interaction can be sent now; else it is refused

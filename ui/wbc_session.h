@@ -53,6 +53,11 @@ void wbc_session_place (wbc_session_t *self, const char *interaction_id,
                         const wbc_sidebar_entry_t *target, int64_t now_ms);
 void wbc_session_pull (wbc_session_t *self, const char *interaction_id, int64_t now_ms);
 void wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t now_ms);
+/* The last login was refused because the agent is logged in on another
+   connection (a console that was killed): log in again at once, ending
+   that session (TakeOver). False, doing nothing, when that is not the
+   case. Only on the user's word: the other console may be in use. */
+bool wbc_session_take_over (wbc_session_t *self, int64_t now_ms);
 
 /* Trainer: while paused, change events are held; resuming applies them. */
 void wbc_session_set_paused (wbc_session_t *self, bool paused, int64_t now_ms);
