@@ -628,11 +628,30 @@ wbc_app_ui (wbc_app_t *self)
     return &self->ui;
 }
 
+//  The actions a key may run while the terminal is too small to show
+//  anything: none that changes what is not on screen.
+static const wbc_action_t s_blind_actions [] = { WBC_ACTION_QUIT, WBC_ACTION_REDRAW };
+
+//  A key while "terminal too small" is shown: quit and redraw run, every
+//  other key is ignored, whatever overlay is open.
+static void
+s_blind_key (wbc_app_t *self, int key, int64_t now_ms)
+{
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    for (size_t index = 0; index < WB_COUNT_OF (s_blind_actions); index++)
+        if (action == s_blind_actions [index])
+            s_actions [action] (self, now_ms);
+}
+
 void
 wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
 {
     wbc_app_settle (self);
     key = wbc_key_canonical (key);
+    if (self->layout.too_small) {
+        s_blind_key (self, key, now_ms);
+        return;
+    }
     switch (self->ui.overlay) {
         case WBC_OVERLAY_PROMPT: s_prompt_key (self, key, now_ms); return;
         case WBC_OVERLAY_PICKER: s_picker_key (self, key, now_ms); return;

@@ -62,7 +62,9 @@ void wbc_app_settle (wbc_app_t *self);
 /* The layout as last settled. */
 const wbc_layout_t *wbc_app_layout (const wbc_app_t *self);
 
-/* One key from the terminal (a wbc_keys code). */
+/* One key from the terminal (a wbc_keys code). While the layout is too
+   small to show anything (wbc_layout_t.too_small), only the keys of quit
+   and redraw act: any other key is ignored, so that nothing changes unseen. */
 void wbc_app_key (wbc_app_t *self, int key, int64_t now_ms);
 /* Run a ':' command line without the colon ("open email-draft@agent01"). */
 void wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms);

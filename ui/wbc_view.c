@@ -344,16 +344,24 @@ s_draw_prompt (wbc_draw_t *draw)
     wbc_view_put (rect.y, rect.x, rect.width, text);
 }
 
-//  Instead of everything: "terminal too small (WxH, need 80x24)".
+//  Instead of everything: "terminal too small (60x20): 80x24 needed; Q
+//  quits", with the key bound to quit (every other key is ignored meanwhile,
+//  but redraw; with quit unbound, Ctrl-C still ends the console).
 static void
 s_draw_too_small (wbc_draw_t *draw)
 {
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     erase ();
-    char text [96];
-    snprintf (text, sizeof (text), "terminal too small (%dx%d, need %dx%d)", draw->layout->columns,
-              draw->layout->lines, WBC_LAYOUT_MIN_COLUMNS, WBC_LAYOUT_MIN_LINES);
-    mvaddnstr (LINES / 2, 0, text, COLS);
+    int keys [1];
+    char quit [WBC_KEY_NAME_MAX] = "";
+    if (!draw->keys || wbc_keys_of_action (draw->keys, WBC_ACTION_QUIT, keys, 1) == 0
+    ||  wbc_key_name (keys [0], quit, sizeof (quit)))
+        snprintf (quit, sizeof (quit), "C-c");
+    char text [128];
+    snprintf (text, sizeof (text), "terminal too small (%dx%d): %dx%d needed; %s quits",
+              draw->layout->columns, draw->layout->lines, WBC_LAYOUT_MIN_COLUMNS,
+              WBC_LAYOUT_MIN_LINES, quit);
+    wbc_view_put (LINES / 2, 0, COLS, text);
 }
 
 //  The dirty parts: sidebar, panes (or the hint), trace, then the lines

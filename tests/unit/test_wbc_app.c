@@ -161,10 +161,50 @@ test_page_size_follows_the_terminal (void **state)
     assert_true (wbc_model_dirty (fixture->model) & WBC_DIRTY_LAYOUT);
     wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
     assert_int_equal (s_pane (fixture)->selected, 26);
-    //  too small: the pane is not shown, a page is one row
+    //  too small: the pane is not shown, a page is one row, and keys that
+    //  move do nothing, unseen
     wbc_app_resize (fixture->app, 70, 20);
     wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
-    assert_int_equal (s_pane (fixture)->selected, 27);
+    assert_int_equal (wbc_layout_pane_rows (wbc_app_layout (fixture->app), 0), 1);
+    assert_int_equal (s_pane (fixture)->selected, 26);
+}
+
+//  While the terminal is too small, no key acts but quit and redraw: q
+//  does not close the pane, d does not ask to stop, m opens no picker,
+//  ':' no prompt; grown again, everything is as it was.
+static void
+test_too_small_ignores_keys (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_ui_t *ui = wbc_app_ui (fixture->app);
+    wbc_app_resize (fixture->app, 60, 20);
+    const int keys [] = { 'q', 'd', 'y', 'm', WBC_KEY_ENTER, 'j', ':', 'O', 's', 't', '?' };
+    for (size_t index = 0; index < sizeof (keys) / sizeof (keys [0]); index++)
+        wbc_app_key (fixture->app, keys [index], 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    assert_int_equal (s_pane (fixture)->selected, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
+    assert_int_equal (wbc_model_maximised (fixture->model), -1);
+    assert_false (wbc_model_trace_visible (fixture->model));
+    assert_false (wbc_model_sidebar_focused (fixture->model));
+    //  redraw still works, and so does quit
+    wbc_model_clear_dirty (fixture->model);
+    wbc_app_key (fixture->app, WBC_KEY_CTRL ('l'), 0);
+    assert_true (wbc_model_dirty (fixture->model) & WBC_DIRTY_LAYOUT);
+    assert_false (ui->quit);
+    wbc_app_key (fixture->app, 'Q', 0);
+    assert_true (ui->quit);
+    //  an overlay opened before is left as it was: a key does not reach it
+    ui->quit = false;
+    wbc_app_resize (fixture->app, 120, 40);
+    wbc_app_key (fixture->app, ':', 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PROMPT);
+    wbc_app_resize (fixture->app, 60, 20);
+    wbc_app_key (fixture->app, 'q', 0);
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PROMPT);
+    assert_string_equal (ui->prompt, "");
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
 }
 
 //  The last row is shown at the bottom of the pane; a smaller terminal
@@ -231,6 +271,7 @@ main (void)
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test_setup_teardown (test_page_down_before_any_draw, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_page_size_follows_the_terminal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_too_small_ignores_keys, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_selection_stays_in_view, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_layout_follows_the_panes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_overlay_scroll_is_bounded, s_setup, s_teardown),
