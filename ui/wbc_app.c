@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_app.h"
+#include "wbc_columns.h"
 #include "wbc_overlay_text.h"
 #include "wb_clock.h"
 #include "wb_prelude.h"
@@ -21,6 +22,8 @@ struct _wbc_app_t {
     wbc_layout_input_t layout_input;
     wbc_layout_t layout;
     wbc_overlay_text_t *overlay_text;   /* to count the overlay's lines */
+    char last_type [WBC_ID_MAX];        /* the workbin the last move went to, */
+    char last_owner [WBC_ID_MAX];       /* which the next picker chooses first */
 };
 
 typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
@@ -51,6 +54,37 @@ s_selected_id (wbc_app_t *self)
         return NULL;
     }
     return id;
+}
+
+//  Keep what a picker, a question or the details are about: the selected
+//  interaction's id, subject and sender (as the From column shows it).
+//  False (with a status line saying so) when nothing is selected.
+static bool
+s_about_selected (wbc_app_t *self)
+{
+    const char *id = s_selected_id (self);
+    if (!id)
+        return false;
+    const wb_kvlist_t *interaction = wbc_model_selected_interaction (self->model);
+    const char *subject = wb_kvlist_string (interaction, WB_ATTR_SUBJECT);
+    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
+    snprintf (self->ui.subject_text, sizeof (self->ui.subject_text), "%s", subject ? subject : "");
+    wbc_columns_find ("From")->value (interaction, 0, self->ui.subject_from,
+                                      sizeof (self->ui.subject_from));
+    return true;
+}
+
+//  The sidebar index of the workbin the last move went to, or
+//  WBC_PICKER_NONE (no move yet, or that workbin has gone).
+static size_t
+s_last_target (const wbc_app_t *self)
+{
+    for (size_t index = 0; *self->last_type && index < wbc_model_sidebar_size (self->model); index++) {
+        const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (self->model, index);
+        if (streq (entry->type_id, self->last_type) && streq (entry->owner_id, self->last_owner))
+            return index;
+    }
+    return WBC_PICKER_NONE;
 }
 
 // ---------------------------------------------------------------- actions
@@ -194,22 +228,19 @@ s_details (wbc_app_t *self, int64_t now_ms)
         s_open (self, now_ms);
         return;
     }
-    const char *id = s_selected_id (self);
-    if (!id)
-        return;
-    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
-    s_overlay (self, WBC_OVERLAY_DETAILS);
+    if (s_about_selected (self))
+        s_overlay (self, WBC_OVERLAY_DETAILS);
 }
 
+//  The picker of a move chooses nothing at first, so that Enter cannot
+//  move to a workbin nobody chose; after a move, the workbin it went to.
 static void
 s_move_item (wbc_app_t *self, int64_t now_ms)
 {
     (void) now_ms;
-    const char *id = s_selected_id (self);
-    if (!id)
+    if (!s_about_selected (self))
         return;
-    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
-    self->ui.picker_selected = 0;
+    self->ui.picker_selected = s_last_target (self);
     s_overlay (self, WBC_OVERLAY_PICKER);
 }
 
@@ -225,11 +256,8 @@ static void
 s_stop_processing (wbc_app_t *self, int64_t now_ms)
 {
     (void) now_ms;
-    const char *id = s_selected_id (self);
-    if (!id)
-        return;
-    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
-    s_overlay (self, WBC_OVERLAY_CONFIRM);
+    if (s_about_selected (self))
+        s_overlay (self, WBC_OVERLAY_CONFIRM);
 }
 
 static void
@@ -454,23 +482,45 @@ s_prompt_key (wbc_app_t *self, int key, int64_t now_ms)
     wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
 }
 
+//  Enter in the picker: move to the workbin chosen, and remember it for
+//  the next move; with none chosen, say so and stay.
+static void
+s_picker_enter (wbc_app_t *self, int64_t now_ms)
+{
+    const wbc_sidebar_entry_t *target = self->ui.picker_selected == WBC_PICKER_NONE
+                                      ? NULL : wbc_model_sidebar_at (self->model, self->ui.picker_selected);
+    if (!target) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "no workbin chosen: j/k choose one, Enter moves, Esc gives up");
+        return;
+    }
+    snprintf (self->last_type, sizeof (self->last_type), "%s", target->type_id);
+    snprintf (self->last_owner, sizeof (self->last_owner), "%s", target->owner_id);
+    wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
+    s_overlay (self, WBC_OVERLAY_NONE);
+}
+
+//  The picker's choice moved by delta (+1 or -1); from none, down
+//  chooses the first workbin and up the last.
+static void
+s_picker_step (wbc_app_t *self, long delta)
+{
+    long size = (long) wbc_model_sidebar_size (self->model);
+    long chosen = self->ui.picker_selected == WBC_PICKER_NONE
+                ? (delta > 0 ? 0 : size - 1) : (long) self->ui.picker_selected + delta;
+    if (chosen >= 0 && chosen < size)
+        self->ui.picker_selected = (size_t) chosen;
+}
+
 static void
 s_picker_key (wbc_app_t *self, int key, int64_t now_ms)
 {
-    size_t size = wbc_model_sidebar_size (self->model);
     wbc_action_t action = wbc_keys_action (self->keys, key);
-    if (action == WBC_ACTION_MOVE_DOWN && self->ui.picker_selected + 1 < size)
-        self->ui.picker_selected++;
+    if (action == WBC_ACTION_MOVE_DOWN || action == WBC_ACTION_MOVE_UP)
+        s_picker_step (self, action == WBC_ACTION_MOVE_DOWN ? 1 : -1);
     else
-    if (action == WBC_ACTION_MOVE_UP && self->ui.picker_selected > 0)
-        self->ui.picker_selected--;
-    else
-    if (key == WBC_KEY_ENTER) {
-        const wbc_sidebar_entry_t *target = wbc_model_sidebar_at (self->model, self->ui.picker_selected);
-        if (target)
-            wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
-        s_overlay (self, WBC_OVERLAY_NONE);
-    }
+    if (key == WBC_KEY_ENTER)
+        s_picker_enter (self, now_ms);
     else
     if (key == WBC_KEY_ESCAPE || action == WBC_ACTION_CLOSE_PANE)
         s_overlay (self, WBC_OVERLAY_NONE);

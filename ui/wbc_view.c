@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "wbc_view_internal.h"
+#include "wbc_overlay_text.h"
 #include "wb_prelude.h"
 #include "wbc_text.h"
 
@@ -335,7 +336,8 @@ s_draw_prompt (wbc_draw_t *draw)
     else
     if (draw->ui->overlay == WBC_OVERLAY_CONFIRM) {
         wbc_view_use (draw->view, WBC_THEME_PROMPT);
-        snprintf (text, sizeof (text), "Stop processing interaction %s? (y/n)", draw->ui->subject_id);
+        wbc_overlay_text_question (draw->ui, (size_t) (rect.width > 0 ? rect.width : 0),
+                                   text, sizeof (text));
     }
     else {
         wbc_view_use (draw->view, WBC_THEME_DIM);

@@ -263,6 +263,36 @@ test_overlay_scroll_is_bounded (void **state)
     assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
 }
 
+//  The picker of a move chooses nothing at first: Enter then moves
+//  nothing, says so and stays; j chooses the first workbin, k the last.
+static void
+test_picker_chooses_nothing_at_first (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_ui_t *ui = wbc_app_ui (fixture->app);
+    wbc_app_key (fixture->app, 'm', 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PICKER);
+    assert_int_equal (ui->picker_selected, WBC_PICKER_NONE);
+    assert_string_equal (ui->subject_id, "I001");
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PICKER);
+    assert_non_null (strstr (wbc_model_last_status (fixture->model)->text, "no workbin chosen"));
+    wbc_app_key (fixture->app, 'j', 0);
+    assert_int_equal (ui->picker_selected, 0);
+    wbc_app_key (fixture->app, 'k', 0);
+    assert_int_equal (ui->picker_selected, 0);
+    wbc_app_key (fixture->app, 'j', 0);
+    wbc_app_key (fixture->app, 'j', 0);
+    assert_int_equal (ui->picker_selected, 1);
+    wbc_app_key (fixture->app, WBC_KEY_ESCAPE, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
+    //  no move was made: nothing chosen again; up from nothing is the last
+    wbc_app_key (fixture->app, 'm', 0);
+    assert_int_equal (ui->picker_selected, WBC_PICKER_NONE);
+    wbc_app_key (fixture->app, 'k', 0);
+    assert_int_equal (ui->picker_selected, wbc_model_sidebar_size (fixture->model) - 1);
+}
+
 int
 main (void)
 {
@@ -275,6 +305,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_selection_stays_in_view, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_layout_follows_the_panes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_overlay_scroll_is_bounded, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_picker_chooses_nothing_at_first, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
