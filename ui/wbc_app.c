@@ -125,14 +125,20 @@ s_start_prompt (wbc_app_t *self, char kind)
 static void s_search (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, '/'); }
 static void s_prompt (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, ':'); }
 
+//  Search again, and say where it landed: "match 2 of 3 for "order"",
+//  "(wrapped)" when it went round the end, or "not found: order".
 static void
 s_search_again (wbc_app_t *self, int direction)
 {
+    wbc_search_result_t found;
     if (!*self->ui.search)
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no search yet: press /");
     else
-    if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self)))
+    if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self), &found))
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "not found: %s", self->ui.search);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "match %zu of %zu for \"%s\"%s",
+                          found.position, found.count, self->ui.search, found.wrapped ? " (wrapped)" : "");
 }
 
 static void s_search_next (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_search_again (self, 1); }
@@ -296,19 +302,13 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
 static void
 s_cmd_open (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
-    if (!*argument)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: open TYPE[@OWNER]");
-    else
-        wbc_session_open (self->session, argument, now_ms);
+    wbc_session_open (self->session, argument, now_ms);
 }
 
 static void
 s_cmd_save_trace (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
-    if (!*argument)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: save-trace FILE");
-    else
     if (wbc_model_save_trace (self->model, argument))
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "cannot write %s: %s",
                           argument, strerror (errno));
@@ -329,23 +329,35 @@ static void
 s_cmd_theme (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
-    if (!*argument) {
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: theme NAME");
-        return;
-    }
     snprintf (self->ui.theme_request, sizeof (self->ui.theme_request), "%s", argument);
     wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
 }
 
+//  ":bind KEY ACTION" and ":unbind KEY", as the config file's lines say
+//  them; the status line says what the key does now.
 static void
-s_cmd_bind (wbc_app_t *self, const char *argument, int64_t now_ms)
+s_binding (wbc_app_t *self, const char *command, const char *argument)
 {
-    (void) now_ms;
-    char line [300], error [128];
-    snprintf (line, sizeof (line), "bind %s", argument);
-    if (wbc_keys_parse_line (self->keys, line, error, sizeof (error)))
+    char line [WBC_APP_COMMAND_MAX + 16], error [128];
+    snprintf (line, sizeof (line), "%s %s", command, argument);
+    if (wbc_keys_parse_line (self->keys, line, error, sizeof (error))) {
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", error);
+        return;
+    }
+    char key_text [WBC_APP_COMMAND_MAX], name [WBC_KEY_NAME_MAX] = "";
+    snprintf (key_text, sizeof (key_text), "%.*s", (int) strcspn (argument, " "), argument);
+    int key = wbc_key_parse (key_text);
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    wbc_key_name (key, name, sizeof (name));
+    if (action == WBC_ACTION_NONE)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "%s is not bound now", name);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "%s now runs %s", name,
+                          wbc_action_name (action));
 }
+
+static void s_cmd_bind (wbc_app_t *self, const char *a, int64_t now_ms) { (void) now_ms; s_binding (self, "bind", a); }
+static void s_cmd_unbind (wbc_app_t *self, const char *a, int64_t now_ms) { (void) now_ms; s_binding (self, "unbind", a); }
 
 static void s_cmd_close (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_close_pane (self, now_ms); }
 static void s_cmd_quit (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_quit (self, now_ms); }
@@ -365,24 +377,30 @@ s_cmd_cancel (wbc_app_t *self, const char *argument, int64_t now_ms)
         wbc_session_cancel (self->session, wbc_model_focus (self->model), now_ms);
 }
 
+//  How many words a command's argument has: a number, or REST for one or
+//  more, all of them the argument (a file name may hold spaces).
+#define REST (-1)
+
 static const struct {
     wbc_command_info_t info;
+    int words;
     s_command_fn *run;
 } s_commands [] = {
-    { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, s_cmd_open },
-    { { "close", "", "close the focused pane" }, s_cmd_close },
-    { { "refresh", "", "fetch the focused workbin again" }, s_cmd_refresh },
-    { { "watch", "", "toggle live notifications for the focused workbin" }, s_cmd_watch },
-    { { "cancel", "", "cancel notifications for the focused workbin" }, s_cmd_cancel },
-    { { "messages", "", "show the status history" }, s_cmd_messages },
-    { { "trace", "", "show/hide the trace pane" }, s_cmd_trace },
-    { { "save-trace", "FILE", "write the message flow to FILE" }, s_cmd_save_trace },
-    { { "pause", "", "pause/resume live updates" }, s_cmd_pause },
-    { { "step", "", "apply one held change while paused" }, s_cmd_step },
-    { { "theme", "NAME", "switch to another colour theme" }, s_cmd_theme },
-    { { "bind", "KEY ACTION", "bind a key to an action" }, s_cmd_bind },
-    { { "help", "", "show keys and commands" }, s_cmd_help },
-    { { "quit", "", "quit the console" }, s_cmd_quit },
+    { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, 1, s_cmd_open },
+    { { "close", "", "close the focused pane" }, 0, s_cmd_close },
+    { { "refresh", "", "fetch the focused workbin again" }, 0, s_cmd_refresh },
+    { { "watch", "", "toggle live notifications for the focused workbin" }, 0, s_cmd_watch },
+    { { "cancel", "", "cancel notifications for the focused workbin" }, 0, s_cmd_cancel },
+    { { "messages", "", "show the status history" }, 0, s_cmd_messages },
+    { { "trace", "", "show/hide the trace pane" }, 0, s_cmd_trace },
+    { { "save-trace", "FILE", "write the message flow to FILE" }, REST, s_cmd_save_trace },
+    { { "pause", "", "pause/resume live updates" }, 0, s_cmd_pause },
+    { { "step", "", "apply one held change while paused" }, 0, s_cmd_step },
+    { { "theme", "NAME", "switch to another colour theme" }, REST, s_cmd_theme },
+    { { "bind", "KEY ACTION", "bind a key to an action" }, 2, s_cmd_bind },
+    { { "unbind", "KEY", "unbind a key (:bind binds it again)" }, 1, s_cmd_unbind },
+    { { "help", "", "show keys and commands" }, 0, s_cmd_help },
+    { { "quit", "", "quit the console" }, 0, s_cmd_quit },
 };
 
 #define COMMAND_COUNT (WB_COUNT_OF (s_commands))
@@ -399,25 +417,58 @@ wbc_app_command_at (size_t index)
     return index < COMMAND_COUNT ? &s_commands [index].info : NULL;
 }
 
+//  The number of words, separated by spaces, in text.
+static int
+s_words (const char *text)
+{
+    int count = 0;
+    for (text += strspn (text, " "); *text; text += strspn (text, " ")) {
+        count++;
+        text += strcspn (text, " ");
+    }
+    return count;
+}
+
+//  Run the command at index with its argument, if it has the words the
+//  command takes; else say how it is used.
+static void
+s_run_command (wbc_app_t *self, size_t index, const char *argument, int64_t now_ms)
+{
+    int words = s_words (argument);
+    int wanted = s_commands [index].words;
+    if (wanted == REST ? words > 0 : words == wanted)
+        s_commands [index].run (self, argument, now_ms);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "usage: %s%s%s%s",
+                          s_commands [index].info.name, *s_commands [index].info.arguments ? " " : "",
+                          s_commands [index].info.arguments, wanted == 0 ? " (no argument)" : "");
+}
+
 void
 wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms)
 {
-    while (*line == ' ')
-        line++;
-    size_t length = strcspn (line, " ");
-    const char *argument = line + length;
-    while (*argument == ' ')
-        argument++;
+    char copy [WBC_APP_COMMAND_MAX];
+    if (snprintf (copy, sizeof (copy), "%s", line) >= (int) sizeof (copy)) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "command too long");
+        return;
+    }
+    size_t end = strlen (copy);
+    while (end > 0 && copy [end - 1] == ' ')
+        copy [--end] = 0;               //  trailing spaces are no argument
+    char *name = copy + strspn (copy, " ");
+    size_t length = strcspn (name, " ");
+    char *argument = name + length;
+    argument += strspn (argument, " ");
+    name [length] = 0;
     if (length == 0)
         return;
     for (size_t index = 0; index < COMMAND_COUNT; index++)
-        if (strlen (s_commands [index].info.name) == length
-        &&  strncmp (s_commands [index].info.name, line, length) == 0) {
-            s_commands [index].run (self, argument, now_ms);
+        if (streq (s_commands [index].info.name, name)) {
+            s_run_command (self, index, argument, now_ms);
             return;
         }
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "unknown command '%.*s' (try :help)",
-                      (int) length, line);
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "unknown command '%s' (try :help)",
+                      name);
 }
 
 // ---------------------------------------------------------------- overlays
@@ -678,6 +729,21 @@ wbc_app_ui (wbc_app_t *self)
     return &self->ui;
 }
 
+//  A key that runs nothing: "x is not bound (? lists the keys)", with the
+//  key bound to help (":help" when none is).
+static void
+s_unbound (wbc_app_t *self, int key)
+{
+    char name [WBC_KEY_NAME_MAX], help [WBC_KEY_NAME_MAX + 1] = ":help";
+    int keys [1];
+    if (wbc_key_name (key, name, sizeof (name)))
+        return;
+    if (wbc_keys_of_action (self->keys, WBC_ACTION_HELP, keys, 1) > 0)
+        wbc_key_name (keys [0], help, sizeof (help));
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "%s is not bound (%s lists the keys)",
+                      name, help);
+}
+
 //  The actions a key may run while the terminal is too small to show
 //  anything: none that changes what is not on screen.
 static const wbc_action_t s_blind_actions [] = { WBC_ACTION_QUIT, WBC_ACTION_REDRAW };
@@ -713,4 +779,6 @@ wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
     wbc_action_t action = wbc_keys_action (self->keys, key);
     if (action > WBC_ACTION_NONE && action < WBC_ACTION_END && s_actions [action])
         s_actions [action] (self, now_ms);
+    else
+        s_unbound (self, key);
 }

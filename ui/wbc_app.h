@@ -72,7 +72,11 @@ const wbc_layout_t *wbc_app_layout (const wbc_app_t *self);
    small to show anything (wbc_layout_t.too_small), only the keys of quit
    and redraw act: any other key is ignored, so that nothing changes unseen. */
 void wbc_app_key (wbc_app_t *self, int key, int64_t now_ms);
-/* Run a ':' command line without the colon ("open email-draft@agent01"). */
+/* The longest ':' command line, with its NUL. */
+#define WBC_APP_COMMAND_MAX 1024
+/* Run a ':' command line without the colon ("open email-draft@agent01").
+   A command given more or fewer words than it takes is not run: the status
+   line says how it is used ("usage: open TYPE[@OWNER]"). */
 void wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms);
 
 /* The ':' commands, for help: name, arguments, one line. */

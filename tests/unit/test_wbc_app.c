@@ -293,6 +293,116 @@ test_picker_chooses_nothing_at_first (void **state)
     assert_int_equal (ui->picker_selected, wbc_model_sidebar_size (fixture->model) - 1);
 }
 
+//  The status line's text now.
+static const char *
+s_status (fixture_t *fixture)
+{
+    const wbc_status_t *status = wbc_model_last_status (fixture->model);
+    return status ? status->text : "";
+}
+
+//  Type a line at a prompt (':' or '/') and press Enter.
+static void
+s_type (fixture_t *fixture, int prompt, const char *text)
+{
+    wbc_app_key (fixture->app, prompt, 0);
+    for (; *text; text++)
+        wbc_app_key (fixture->app, (unsigned char) *text, 0);
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+}
+
+//  A search says where it landed, and a later match replaces an earlier
+//  "not found"; n and N say when they go round the end.
+static void
+test_search_says_where_it_is (void **state)
+{
+    fixture_t *fixture = *state;
+    s_type (fixture, '/', "zzz");
+    assert_string_equal (s_status (fixture), "not found: zzz");
+    //  I001 to I009 match; the selection is I001
+    s_type (fixture, '/', "I00");
+    assert_string_equal (s_status (fixture), "match 2 of 9 for \"I00\"");
+    assert_int_equal (s_pane (fixture)->selected, 1);
+    for (int press = 0; press < 7; press++)
+        wbc_app_key (fixture->app, 'n', 0);
+    assert_string_equal (s_status (fixture), "match 9 of 9 for \"I00\"");
+    wbc_app_key (fixture->app, 'n', 0);
+    assert_string_equal (s_status (fixture), "match 1 of 9 for \"I00\" (wrapped)");
+    assert_int_equal (s_pane (fixture)->selected, 0);
+    wbc_app_key (fixture->app, 'N', 0);
+    assert_string_equal (s_status (fixture), "match 9 of 9 for \"I00\" (wrapped)");
+    wbc_app_key (fixture->app, 'N', 0);
+    assert_string_equal (s_status (fixture), "match 8 of 9 for \"I00\"");
+}
+
+//  A command given words it does not take is refused with its usage, and
+//  runs nothing: ":open TYPE@OWNER extra" opens nothing.
+static void
+test_commands_refuse_extra_words (void **state)
+{
+    fixture_t *fixture = *state;
+    s_type (fixture, ':', "open team@sales extra");
+    assert_string_equal (s_status (fixture), "usage: open TYPE[@OWNER]");
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    wbc_app_command (fixture->app, "open", 0);
+    assert_string_equal (s_status (fixture), "usage: open TYPE[@OWNER]");
+    wbc_app_command (fixture->app, "close now", 0);
+    assert_string_equal (s_status (fixture), "usage: close (no argument)");
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    wbc_app_command (fixture->app, "bind C-r", 0);
+    assert_string_equal (s_status (fixture), "usage: bind KEY ACTION");
+    wbc_app_command (fixture->app, "theme", 0);
+    assert_string_equal (s_status (fixture), "usage: theme NAME");
+    wbc_app_command (fixture->app, "nope a b", 0);
+    assert_string_equal (s_status (fixture), "unknown command 'nope' (try :help)");
+    //  spaces around the words do not count
+    wbc_app_command (fixture->app, "  close  ", 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 0);
+}
+
+//  :unbind KEY, as the config file's unbind; :bind binds it again.
+static void
+test_unbind_command (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_command (fixture->app, "unbind q", 0);
+    assert_string_equal (s_status (fixture), "q is not bound now");
+    assert_int_equal (wbc_keys_action (fixture->keys, 'q'), WBC_ACTION_NONE);
+    wbc_app_key (fixture->app, 'q', 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    wbc_app_command (fixture->app, "unbind", 0);
+    assert_string_equal (s_status (fixture), "usage: unbind KEY");
+    wbc_app_command (fixture->app, "unbind q w", 0);
+    assert_string_equal (s_status (fixture), "usage: unbind KEY");
+    wbc_app_command (fixture->app, "unbind Nope", 0);
+    assert_string_equal (s_status (fixture), "unknown key 'Nope'");
+    wbc_app_command (fixture->app, "bind q close-pane", 0);
+    assert_string_equal (s_status (fixture), "q now runs close-pane");
+    wbc_app_key (fixture->app, 'q', 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 0);
+}
+
+//  A key bound to nothing says so, and where to look.
+static void
+test_unbound_key_says_so (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_key (fixture->app, 'x', 0);
+    assert_string_equal (s_status (fixture), "x is not bound (? lists the keys)");
+    wbc_app_key (fixture->app, WBC_KEY_F5, 0);
+    assert_string_equal (s_status (fixture), "F5 is not bound (? lists the keys)");
+    wbc_app_command (fixture->app, "bind F1 help", 0);
+    wbc_app_command (fixture->app, "unbind ?", 0);
+    wbc_app_key (fixture->app, 'x', 0);
+    assert_string_equal (s_status (fixture), "x is not bound (F1 lists the keys)");
+    wbc_app_command (fixture->app, "unbind F1", 0);
+    wbc_app_key (fixture->app, '?', 0);
+    assert_string_equal (s_status (fixture), "? is not bound (:help lists the keys)");
+    //  a bound key says nothing of the kind
+    wbc_app_key (fixture->app, 'j', 0);
+    assert_string_equal (s_status (fixture), "? is not bound (:help lists the keys)");
+}
+
 int
 main (void)
 {
@@ -306,6 +416,10 @@ main (void)
         cmocka_unit_test_setup_teardown (test_layout_follows_the_panes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_overlay_scroll_is_bounded, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_picker_chooses_nothing_at_first, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_search_says_where_it_is, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_commands_refuse_extra_words, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_unbind_command, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_unbound_key_says_so, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
