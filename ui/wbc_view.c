@@ -157,16 +157,24 @@ wbc_view_put (int y, int x, int columns, const char *text)
         mvaddstr (y, x, fitted);
 }
 
+//  Line drawing as curses does it, or in ASCII: drawn as vt100, or in a
+//  locale that is not UTF-8 (whose screen dump could not say │ and ─).
+static bool
+s_ascii_lines (const wbc_view_t *self)
+{
+    return self->fallback || !wbc_text_utf8 ();
+}
+
 chtype
 wbc_view_vline (const wbc_view_t *self)
 {
-    return self->fallback ? '|' : ACS_VLINE;
+    return s_ascii_lines (self) ? '|' : ACS_VLINE;
 }
 
 chtype
 wbc_view_hline (const wbc_view_t *self)
 {
-    return self->fallback ? '-' : ACS_HLINE;
+    return s_ascii_lines (self) ? '-' : ACS_HLINE;
 }
 
 void
@@ -281,7 +289,8 @@ s_draw_status (wbc_draw_t *draw)
     wbc_view_use (draw->view, WBC_THEME_STATUS);
     wbc_view_clear (rect);
     char left [160];
-    snprintf (left, sizeof (left), " %s %s ", connection == WBC_CONNECTED ? "●" : "○",
+    snprintf (left, sizeof (left), " %s %s ",
+              wbc_text_symbol (connection == WBC_CONNECTED ? WBC_SYMBOL_LIVE : WBC_SYMBOL_NOT_LIVE),
               wbc_connection_text (connection));
     int left_width = (int) wbc_text_width (left);
     wbc_view_use (draw->view, connection == WBC_CONNECTED
