@@ -34,8 +34,7 @@
 #define WBC_TEXT_SYMBOLS(SYMBOL) \
     SYMBOL (LIVE, "\u25CF", "*")               /* ● live, connected */ \
     SYMBOL (NOT_LIVE, "\u25CB", "-")           /* ○ not live, not connected */ \
-    SYMBOL (VLINE, "\u2502", "|")              /* │ */ \
-    SYMBOL (HLINE, "\u2500", "-")              /* ─ */ \
+    SYMBOL (HLINE, "\u2500", "-")              /* ─ of the trace's arrows (borders: wbc_view_hline) */ \
     SYMBOL (ELLIPSIS, "\u2026", "...")         /* … as in "loading…" */ \
     SYMBOL (EXCHANGE, "\u21C4", "<->")         /* ⇄ */ \
     SYMBOL (ARROW_RIGHT, "\u25B6", ">")        /* ▶ a request's arrow */ \

@@ -385,7 +385,7 @@ test_ascii_locale (void **state)
     assert_int_equal (wbc_text_sanitise (text), 2);
     assert_string_equal (text, "caf? ?");
     const struct { wbc_symbol_t symbol; const char *ascii; } symbols [] = {
-        { WBC_SYMBOL_LIVE, "*" }, { WBC_SYMBOL_NOT_LIVE, "-" }, { WBC_SYMBOL_VLINE, "|" },
+        { WBC_SYMBOL_LIVE, "*" }, { WBC_SYMBOL_NOT_LIVE, "-" },
         { WBC_SYMBOL_HLINE, "-" }, { WBC_SYMBOL_ELLIPSIS, "..." }, { WBC_SYMBOL_EXCHANGE, "<->" },
         { WBC_SYMBOL_ARROW_RIGHT, ">" }, { WBC_SYMBOL_ARROW_LEFT, "<" },
     };
