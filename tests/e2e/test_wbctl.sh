@@ -377,8 +377,9 @@ expect "stop again: EventError 43" 1 '' '^EventError 43 '
 #   so that its agent can log in again at once, not EventError 14 for the
 #   30 s the server takes to expire a silent session; and it exits 0.
 #   The content is larger than a pipe holds (500 rows of about 170 bytes:
-#   wide subjects cut at 48 columns), so that wbctl is still writing when
-#   head has gone, whatever the timing.
+#   wide subjects cut at 48 columns, some 85 KB against Linux's 64 KiB with
+#   4 KiB pages), so that wbctl is still writing when head has gone,
+#   whatever the timing.
 subject="注文の確認と配送先住所の変更についてのお問い合わせ（至急）"
 sender="a.very.long.sender.address.for.the.pipe.test@example.com"
 number=0
