@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_app.h"
+#include "wbc_columns.h"
 #include "wbc_overlay_text.h"
 #include "wb_clock.h"
 #include "wb_prelude.h"
@@ -21,6 +22,8 @@ struct _wbc_app_t {
     wbc_layout_input_t layout_input;
     wbc_layout_t layout;
     wbc_overlay_text_t *overlay_text;   /* to count the overlay's lines */
+    char last_type [WBC_ID_MAX];        /* the workbin the last move went to, */
+    char last_owner [WBC_ID_MAX];       /* which the next picker chooses first */
 };
 
 typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
@@ -51,6 +54,37 @@ s_selected_id (wbc_app_t *self)
         return NULL;
     }
     return id;
+}
+
+//  Keep what a picker, a question or the details are about: the selected
+//  interaction's id, subject and sender (as the From column shows it).
+//  False (with a status line saying so) when nothing is selected.
+static bool
+s_about_selected (wbc_app_t *self)
+{
+    const char *id = s_selected_id (self);
+    if (!id)
+        return false;
+    const wb_kvlist_t *interaction = wbc_model_selected_interaction (self->model);
+    const char *subject = wb_kvlist_string (interaction, WB_ATTR_SUBJECT);
+    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
+    snprintf (self->ui.subject_text, sizeof (self->ui.subject_text), "%s", subject ? subject : "");
+    wbc_columns_find ("From")->value (interaction, 0, self->ui.subject_from,
+                                      sizeof (self->ui.subject_from));
+    return true;
+}
+
+//  The sidebar index of the workbin the last move went to, or
+//  WBC_PICKER_NONE (no move yet, or that workbin has gone).
+static size_t
+s_last_target (const wbc_app_t *self)
+{
+    for (size_t index = 0; *self->last_type && index < wbc_model_sidebar_size (self->model); index++) {
+        const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (self->model, index);
+        if (streq (entry->type_id, self->last_type) && streq (entry->owner_id, self->last_owner))
+            return index;
+    }
+    return WBC_PICKER_NONE;
 }
 
 // ---------------------------------------------------------------- actions
@@ -91,14 +125,20 @@ s_start_prompt (wbc_app_t *self, char kind)
 static void s_search (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, '/'); }
 static void s_prompt (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, ':'); }
 
+//  Search again, and say where it landed: "match 2 of 3 for "order"",
+//  "(wrapped)" when it went round the end, or "not found: order".
 static void
 s_search_again (wbc_app_t *self, int direction)
 {
+    wbc_search_result_t found;
     if (!*self->ui.search)
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no search yet: press /");
     else
-    if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self)))
+    if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self), &found))
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "not found: %s", self->ui.search);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "match %zu of %zu for \"%s\"%s",
+                          found.position, found.count, self->ui.search, found.wrapped ? " (wrapped)" : "");
 }
 
 static void s_search_next (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_search_again (self, 1); }
@@ -194,22 +234,19 @@ s_details (wbc_app_t *self, int64_t now_ms)
         s_open (self, now_ms);
         return;
     }
-    const char *id = s_selected_id (self);
-    if (!id)
-        return;
-    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
-    s_overlay (self, WBC_OVERLAY_DETAILS);
+    if (s_about_selected (self))
+        s_overlay (self, WBC_OVERLAY_DETAILS);
 }
 
+//  The picker of a move chooses nothing at first, so that Enter cannot
+//  move to a workbin nobody chose; after a move, the workbin it went to.
 static void
 s_move_item (wbc_app_t *self, int64_t now_ms)
 {
     (void) now_ms;
-    const char *id = s_selected_id (self);
-    if (!id)
+    if (!s_about_selected (self))
         return;
-    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
-    self->ui.picker_selected = 0;
+    self->ui.picker_selected = s_last_target (self);
     s_overlay (self, WBC_OVERLAY_PICKER);
 }
 
@@ -225,11 +262,8 @@ static void
 s_stop_processing (wbc_app_t *self, int64_t now_ms)
 {
     (void) now_ms;
-    const char *id = s_selected_id (self);
-    if (!id)
-        return;
-    snprintf (self->ui.subject_id, sizeof (self->ui.subject_id), "%s", id);
-    s_overlay (self, WBC_OVERLAY_CONFIRM);
+    if (s_about_selected (self))
+        s_overlay (self, WBC_OVERLAY_CONFIRM);
 }
 
 static void
@@ -268,19 +302,13 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
 static void
 s_cmd_open (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
-    if (!*argument)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: open TYPE[@OWNER]");
-    else
-        wbc_session_open (self->session, argument, now_ms);
+    wbc_session_open (self->session, argument, now_ms);
 }
 
 static void
 s_cmd_save_trace (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
-    if (!*argument)
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: save-trace FILE");
-    else
     if (wbc_model_save_trace (self->model, argument))
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "cannot write %s: %s",
                           argument, strerror (errno));
@@ -301,23 +329,35 @@ static void
 s_cmd_theme (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
-    if (!*argument) {
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "usage: theme NAME");
-        return;
-    }
     snprintf (self->ui.theme_request, sizeof (self->ui.theme_request), "%s", argument);
     wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
 }
 
+//  ":bind KEY ACTION" and ":unbind KEY", as the config file's lines say
+//  them; the status line says what the key does now.
 static void
-s_cmd_bind (wbc_app_t *self, const char *argument, int64_t now_ms)
+s_binding (wbc_app_t *self, const char *command, const char *argument)
 {
-    (void) now_ms;
-    char line [300], error [128];
-    snprintf (line, sizeof (line), "bind %s", argument);
-    if (wbc_keys_parse_line (self->keys, line, error, sizeof (error)))
+    char line [WBC_APP_COMMAND_MAX + 16], error [128];
+    snprintf (line, sizeof (line), "%s %s", command, argument);
+    if (wbc_keys_parse_line (self->keys, line, error, sizeof (error))) {
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", error);
+        return;
+    }
+    char key_text [WBC_APP_COMMAND_MAX], name [WBC_KEY_NAME_MAX] = "";
+    snprintf (key_text, sizeof (key_text), "%.*s", (int) strcspn (argument, " "), argument);
+    int key = wbc_key_parse (key_text);
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    wbc_key_name (key, name, sizeof (name));
+    if (action == WBC_ACTION_NONE)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "%s is not bound now", name);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "%s now runs %s", name,
+                          wbc_action_name (action));
 }
+
+static void s_cmd_bind (wbc_app_t *self, const char *a, int64_t now_ms) { (void) now_ms; s_binding (self, "bind", a); }
+static void s_cmd_unbind (wbc_app_t *self, const char *a, int64_t now_ms) { (void) now_ms; s_binding (self, "unbind", a); }
 
 static void s_cmd_close (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_close_pane (self, now_ms); }
 static void s_cmd_quit (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_quit (self, now_ms); }
@@ -337,24 +377,30 @@ s_cmd_cancel (wbc_app_t *self, const char *argument, int64_t now_ms)
         wbc_session_cancel (self->session, wbc_model_focus (self->model), now_ms);
 }
 
+//  How many words a command's argument has: a number, or REST for one or
+//  more, all of them the argument (a file name may hold spaces).
+#define REST (-1)
+
 static const struct {
     wbc_command_info_t info;
+    int words;
     s_command_fn *run;
 } s_commands [] = {
-    { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, s_cmd_open },
-    { { "close", "", "close the focused pane" }, s_cmd_close },
-    { { "refresh", "", "fetch the focused workbin again" }, s_cmd_refresh },
-    { { "watch", "", "toggle live notifications for the focused workbin" }, s_cmd_watch },
-    { { "cancel", "", "cancel notifications for the focused workbin" }, s_cmd_cancel },
-    { { "messages", "", "show the status history" }, s_cmd_messages },
-    { { "trace", "", "show/hide the trace pane" }, s_cmd_trace },
-    { { "save-trace", "FILE", "write the message flow to FILE" }, s_cmd_save_trace },
-    { { "pause", "", "pause/resume live updates" }, s_cmd_pause },
-    { { "step", "", "apply one held change while paused" }, s_cmd_step },
-    { { "theme", "NAME", "switch to another colour theme" }, s_cmd_theme },
-    { { "bind", "KEY ACTION", "bind a key to an action" }, s_cmd_bind },
-    { { "help", "", "show keys and commands" }, s_cmd_help },
-    { { "quit", "", "quit the console" }, s_cmd_quit },
+    { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, 1, s_cmd_open },
+    { { "close", "", "close the focused pane" }, 0, s_cmd_close },
+    { { "refresh", "", "fetch the focused workbin again" }, 0, s_cmd_refresh },
+    { { "watch", "", "toggle live notifications for the focused workbin" }, 0, s_cmd_watch },
+    { { "cancel", "", "cancel notifications for the focused workbin" }, 0, s_cmd_cancel },
+    { { "messages", "", "show the status history" }, 0, s_cmd_messages },
+    { { "trace", "", "show/hide the trace pane" }, 0, s_cmd_trace },
+    { { "save-trace", "FILE", "write the message flow to FILE" }, REST, s_cmd_save_trace },
+    { { "pause", "", "pause/resume live updates" }, 0, s_cmd_pause },
+    { { "step", "", "apply one held change while paused" }, 0, s_cmd_step },
+    { { "theme", "NAME", "switch to another colour theme" }, REST, s_cmd_theme },
+    { { "bind", "KEY ACTION", "bind a key to an action" }, 2, s_cmd_bind },
+    { { "unbind", "KEY", "unbind a key (:bind binds it again)" }, 1, s_cmd_unbind },
+    { { "help", "", "show keys and commands" }, 0, s_cmd_help },
+    { { "quit", "", "quit the console" }, 0, s_cmd_quit },
 };
 
 #define COMMAND_COUNT (WB_COUNT_OF (s_commands))
@@ -371,25 +417,58 @@ wbc_app_command_at (size_t index)
     return index < COMMAND_COUNT ? &s_commands [index].info : NULL;
 }
 
+//  The number of words, separated by spaces, in text.
+static int
+s_words (const char *text)
+{
+    int count = 0;
+    for (text += strspn (text, " "); *text; text += strspn (text, " ")) {
+        count++;
+        text += strcspn (text, " ");
+    }
+    return count;
+}
+
+//  Run the command at index with its argument, if it has the words the
+//  command takes; else say how it is used.
+static void
+s_run_command (wbc_app_t *self, size_t index, const char *argument, int64_t now_ms)
+{
+    int words = s_words (argument);
+    int wanted = s_commands [index].words;
+    if (wanted == REST ? words > 0 : words == wanted)
+        s_commands [index].run (self, argument, now_ms);
+    else
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "usage: %s%s%s%s",
+                          s_commands [index].info.name, *s_commands [index].info.arguments ? " " : "",
+                          s_commands [index].info.arguments, wanted == 0 ? " (no argument)" : "");
+}
+
 void
 wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms)
 {
-    while (*line == ' ')
-        line++;
-    size_t length = strcspn (line, " ");
-    const char *argument = line + length;
-    while (*argument == ' ')
-        argument++;
+    char copy [WBC_APP_COMMAND_MAX];
+    if (snprintf (copy, sizeof (copy), "%s", line) >= (int) sizeof (copy)) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "command too long");
+        return;
+    }
+    size_t end = strlen (copy);
+    while (end > 0 && copy [end - 1] == ' ')
+        copy [--end] = 0;               //  trailing spaces are no argument
+    char *name = copy + strspn (copy, " ");
+    size_t length = strcspn (name, " ");
+    char *argument = name + length;
+    argument += strspn (argument, " ");
+    name [length] = 0;
     if (length == 0)
         return;
     for (size_t index = 0; index < COMMAND_COUNT; index++)
-        if (strlen (s_commands [index].info.name) == length
-        &&  strncmp (s_commands [index].info.name, line, length) == 0) {
-            s_commands [index].run (self, argument, now_ms);
+        if (streq (s_commands [index].info.name, name)) {
+            s_run_command (self, index, argument, now_ms);
             return;
         }
-    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "unknown command '%.*s' (try :help)",
-                      (int) length, line);
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "unknown command '%s' (try :help)",
+                      name);
 }
 
 // ---------------------------------------------------------------- overlays
@@ -454,23 +533,45 @@ s_prompt_key (wbc_app_t *self, int key, int64_t now_ms)
     wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
 }
 
+//  Enter in the picker: move to the workbin chosen, and remember it for
+//  the next move; with none chosen, say so and stay.
+static void
+s_picker_enter (wbc_app_t *self, int64_t now_ms)
+{
+    const wbc_sidebar_entry_t *target = self->ui.picker_selected == WBC_PICKER_NONE
+                                      ? NULL : wbc_model_sidebar_at (self->model, self->ui.picker_selected);
+    if (!target) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "no workbin chosen: j/k choose one, Enter moves, Esc gives up");
+        return;
+    }
+    snprintf (self->last_type, sizeof (self->last_type), "%s", target->type_id);
+    snprintf (self->last_owner, sizeof (self->last_owner), "%s", target->owner_id);
+    wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
+    s_overlay (self, WBC_OVERLAY_NONE);
+}
+
+//  The picker's choice moved by delta (+1 or -1); from none, down
+//  chooses the first workbin and up the last.
+static void
+s_picker_step (wbc_app_t *self, long delta)
+{
+    long size = (long) wbc_model_sidebar_size (self->model);
+    long chosen = self->ui.picker_selected == WBC_PICKER_NONE
+                ? (delta > 0 ? 0 : size - 1) : (long) self->ui.picker_selected + delta;
+    if (chosen >= 0 && chosen < size)
+        self->ui.picker_selected = (size_t) chosen;
+}
+
 static void
 s_picker_key (wbc_app_t *self, int key, int64_t now_ms)
 {
-    size_t size = wbc_model_sidebar_size (self->model);
     wbc_action_t action = wbc_keys_action (self->keys, key);
-    if (action == WBC_ACTION_MOVE_DOWN && self->ui.picker_selected + 1 < size)
-        self->ui.picker_selected++;
+    if (action == WBC_ACTION_MOVE_DOWN || action == WBC_ACTION_MOVE_UP)
+        s_picker_step (self, action == WBC_ACTION_MOVE_DOWN ? 1 : -1);
     else
-    if (action == WBC_ACTION_MOVE_UP && self->ui.picker_selected > 0)
-        self->ui.picker_selected--;
-    else
-    if (key == WBC_KEY_ENTER) {
-        const wbc_sidebar_entry_t *target = wbc_model_sidebar_at (self->model, self->ui.picker_selected);
-        if (target)
-            wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
-        s_overlay (self, WBC_OVERLAY_NONE);
-    }
+    if (key == WBC_KEY_ENTER)
+        s_picker_enter (self, now_ms);
     else
     if (key == WBC_KEY_ESCAPE || action == WBC_ACTION_CLOSE_PANE)
         s_overlay (self, WBC_OVERLAY_NONE);
@@ -628,11 +729,45 @@ wbc_app_ui (wbc_app_t *self)
     return &self->ui;
 }
 
+//  A key that runs nothing: "x is not bound (? lists the keys)", with the
+//  key bound to help (":help" when none is).
+static void
+s_unbound (wbc_app_t *self, int key)
+{
+    char name [WBC_KEY_NAME_MAX], help [WBC_KEY_NAME_MAX + 1] = ":help";
+    int keys [1];
+    if (wbc_key_name (key, name, sizeof (name)))
+        return;
+    if (wbc_keys_of_action (self->keys, WBC_ACTION_HELP, keys, 1) > 0)
+        wbc_key_name (keys [0], help, sizeof (help));
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "%s is not bound (%s lists the keys)",
+                      name, help);
+}
+
+//  The actions a key may run while the terminal is too small to show
+//  anything: none that changes what is not on screen.
+static const wbc_action_t s_blind_actions [] = { WBC_ACTION_QUIT, WBC_ACTION_REDRAW };
+
+//  A key while "terminal too small" is shown: quit and redraw run, every
+//  other key is ignored, whatever overlay is open.
+static void
+s_blind_key (wbc_app_t *self, int key, int64_t now_ms)
+{
+    wbc_action_t action = wbc_keys_action (self->keys, key);
+    for (size_t index = 0; index < WB_COUNT_OF (s_blind_actions); index++)
+        if (action == s_blind_actions [index])
+            s_actions [action] (self, now_ms);
+}
+
 void
 wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
 {
     wbc_app_settle (self);
     key = wbc_key_canonical (key);
+    if (self->layout.too_small) {
+        s_blind_key (self, key, now_ms);
+        return;
+    }
     switch (self->ui.overlay) {
         case WBC_OVERLAY_PROMPT: s_prompt_key (self, key, now_ms); return;
         case WBC_OVERLAY_PICKER: s_picker_key (self, key, now_ms); return;
@@ -644,4 +779,6 @@ wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
     wbc_action_t action = wbc_keys_action (self->keys, key);
     if (action > WBC_ACTION_NONE && action < WBC_ACTION_END && s_actions [action])
         s_actions [action] (self, now_ms);
+    else
+        s_unbound (self, key);
 }

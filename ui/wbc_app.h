@@ -31,6 +31,9 @@ typedef enum {
     WBC_OVERLAY_CONFIRM,      /* y/n before stopping an interaction */
 } wbc_overlay_t;
 
+/* No workbin chosen yet in the picker of a move. */
+#define WBC_PICKER_NONE ((size_t) -1)
+
 typedef struct {
     wbc_overlay_t overlay;
     char prompt_kind;                 /* ':' or '/' */
@@ -38,8 +41,11 @@ typedef struct {
     char search [256];                /* the last search */
     size_t overlay_scroll;            /* first line shown in help, details, messages,
                                          the picker: kept within the text by the app */
-    size_t picker_selected;           /* sidebar index in the picker */
-    char subject_id [WBC_ID_MAX];     /* interaction a picker or question is about */
+    size_t picker_selected;           /* sidebar index in the picker; WBC_PICKER_NONE at
+                                         first, unless the last target of a move is there */
+    char subject_id [WBC_ID_MAX];     /* interaction a picker or question is about ... */
+    char subject_text [WBC_TEXT_MAX]; /* ... its Subject ("" if none) ... */
+    char subject_from [WBC_TEXT_MAX]; /* ... and its sender, as the From column shows it */
     bool quit;                        /* leave the main loop */
     char theme_request [64];          /* ':theme NAME' asked for, handled by main */
 } wbc_ui_t;
@@ -62,9 +68,15 @@ void wbc_app_settle (wbc_app_t *self);
 /* The layout as last settled. */
 const wbc_layout_t *wbc_app_layout (const wbc_app_t *self);
 
-/* One key from the terminal (a wbc_keys code). */
+/* One key from the terminal (a wbc_keys code). While the layout is too
+   small to show anything (wbc_layout_t.too_small), only the keys of quit
+   and redraw act: any other key is ignored, so that nothing changes unseen. */
 void wbc_app_key (wbc_app_t *self, int key, int64_t now_ms);
-/* Run a ':' command line without the colon ("open email-draft@agent01"). */
+/* The longest ':' command line, with its NUL. */
+#define WBC_APP_COMMAND_MAX 1024
+/* Run a ':' command line without the colon ("open email-draft@agent01").
+   A command given more or fewer words than it takes is not run: the status
+   line says how it is used ("usage: open TYPE[@OWNER]"). */
 void wbc_app_command (wbc_app_t *self, const char *line, int64_t now_ms);
 
 /* The ':' commands, for help: name, arguments, one line. */

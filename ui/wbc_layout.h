@@ -70,8 +70,9 @@ typedef struct {
 
 typedef struct {
     bool too_small;         /* below 80x24: nothing placed, every rect empty;
-                               the view says "terminal too small (WxH, need
-                               80x24)" */
+                               the view says "terminal too small (WxH):
+                               80x24 needed; Q quits", and the app ignores
+                               every key but quit and redraw */
     int columns;            /* the terminal size, from the input */
     int lines;
     wbc_rect_t sidebar;     /* empty when not shown */

@@ -182,10 +182,22 @@ void wbc_model_scroll_to_selection (wbc_model_t *self, size_t pane_index, size_t
 const wb_kvlist_t *wbc_model_selected_interaction (wbc_model_t *self);
 /* True while the row of this interaction is highlighted. */
 bool wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, int64_t now_ms);
+/* Where a search landed: the match selected is number `position` (from
+   1, in the pane's order) of the `count` interactions that match; wrapped
+   when it went past the last row (searching down) or the first (searching
+   up) to find it, as it does when the selection is the only match. All 0
+   and false when nothing matches. */
+typedef struct {
+    size_t position;
+    size_t count;
+    bool wrapped;
+} wbc_search_result_t;
 /* Search the focused pane from the selection for text in any text
    property of an interaction (shown or not);
-   direction +1 or -1. Return true and select it if found. */
-bool wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows);
+   direction +1 or -1. Return true and select it if found; result (may be
+   NULL) says where it landed. */
+bool wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows,
+                       wbc_search_result_t *result);
 
 // ---------------------------------------------------------------- status
 void wbc_model_status (wbc_model_t *self, wbc_level_t level, int64_t wall_ms,

@@ -1,5 +1,6 @@
 /*  wbc_model_content: what fills the panes: content pages, live changes,
     the selection and search. See wbc_model.h. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include "wbc_model_internal.h"
@@ -235,20 +236,66 @@ s_matches (const wb_kvlist_t *interaction, const char *text)
     return false;
 }
 
-bool
-wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows)
+//  The matches of one search in a pane, in one pass: their number, how
+//  many are at or above the selection, the first and the last, and the
+//  nearest below and above the selection (SIZE_MAX: none).
+typedef struct {
+    size_t count;
+    size_t up_to_selected;
+    size_t first, last;
+    size_t after, before;
+} s_matches_t;
+
+static s_matches_t
+s_find_matches (const wbc_pane_t *pane, const char *text)
 {
-    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
-    size_t size = pane ? wb_replica_size (pane->replica) : 0;
-    if (!size || !text || !*text)
-        return false;
-    for (size_t step = 1; step <= size; step++) {
-        long wrapped = ((long) pane->selected + direction * (long) step) % (long) size;
-        size_t index = (size_t) (wrapped < 0 ? wrapped + (long) size : wrapped);
-        if (s_matches (wb_replica_at (pane->replica, index), text)) {
-            s_select (self, pane, index, rows);
-            return true;
-        }
+    s_matches_t matches = { 0, 0, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
+    size_t size = wb_replica_size (pane->replica);
+    for (size_t index = 0; index < size; index++) {
+        if (!s_matches (wb_replica_at (pane->replica, index), text))
+            continue;
+        matches.count++;
+        matches.up_to_selected += index <= pane->selected;
+        if (matches.first == SIZE_MAX)
+            matches.first = index;
+        matches.last = index;
+        if (index < pane->selected)
+            matches.before = index;
+        if (index > pane->selected && matches.after == SIZE_MAX)
+            matches.after = index;
     }
-    return false;
+    return matches;
+}
+
+bool
+wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t rows,
+                  wbc_search_result_t *result)
+{
+    if (result)
+        *result = (wbc_search_result_t) { 0, 0, false };
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane || !text || !*text)
+        return false;
+    s_matches_t matches = s_find_matches (pane, text);
+    if (matches.count == 0)
+        return false;
+    bool selected_matches = s_matches (wb_replica_at (pane->replica, pane->selected), text);
+    wbc_search_result_t found;
+    size_t index;
+    if (direction > 0) {
+        found.wrapped = matches.after == SIZE_MAX;
+        index = found.wrapped ? matches.first : matches.after;
+        found.position = found.wrapped ? 1 : matches.up_to_selected + 1;
+    }
+    else {
+        found.wrapped = matches.before == SIZE_MAX;
+        index = found.wrapped ? matches.last : matches.before;
+        found.position = found.wrapped ? matches.count
+                                       : matches.up_to_selected - (selected_matches ? 1 : 0);
+    }
+    found.count = matches.count;
+    s_select (self, pane, index, rows);
+    if (result)
+        *result = found;
+    return true;
 }

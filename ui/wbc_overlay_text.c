@@ -6,7 +6,12 @@
 #include <string.h>
 #include <time.h>
 #include "wbc_overlay_text.h"
+#include "wbc_text.h"
 #include "wb_prelude.h"
+
+#define PICKER_SUBJECT_COLUMNS 40      /* the most of a subject a picker's title shows, */
+#define PICKER_SUBJECT_SIZE 192        /* in at most this many bytes (4 per column, and "…") */
+#define PICKER_ABOUT_SIZE (PICKER_SUBJECT_SIZE + 8)
 
 static void
 s_add (wbc_overlay_text_t *lines, bool heading, const char *format, ...) WB_PRINTF (3, 4);
@@ -88,7 +93,19 @@ s_messages (wbc_overlay_text_t *lines, const wbc_model_t *model)
         s_add (lines, false, "(no message yet)");
 }
 
-//  Every workbin of the sidebar, the chosen one marked.
+//  What a picker is about: the subject in quotes, cut to columns, or
+//  "interaction ID" when there is no subject.
+static void
+s_about (const wbc_ui_t *ui, size_t columns, char *out, size_t size)
+{
+    char subject [PICKER_SUBJECT_SIZE];
+    if (!*ui->subject_text || wbc_text_clip (ui->subject_text, columns, subject, sizeof (subject)))
+        snprintf (out, size, "interaction %s", ui->subject_id);
+    else
+        snprintf (out, size, "\"%s\"", subject);
+}
+
+//  Every workbin of the sidebar, the chosen one (if any) marked.
 static void
 s_picker (wbc_overlay_text_t *lines, const wbc_model_t *model, const wbc_ui_t *ui)
 {
@@ -111,6 +128,7 @@ wbc_overlay_text_build (wbc_overlay_text_t *out, wbc_model_t *model, const wbc_u
     if (!model || !ui)
         return -1;
     size_t size = sizeof (out->title);
+    char about [PICKER_ABOUT_SIZE];
     switch (ui->overlay) {
         case WBC_OVERLAY_HELP:
             snprintf (out->title, size, " Help: keys and commands (j/k scroll, any other key closes) ");
@@ -125,7 +143,8 @@ wbc_overlay_text_build (wbc_overlay_text_t *out, wbc_model_t *model, const wbc_u
             s_messages (out, model);
             return 0;
         case WBC_OVERLAY_PICKER:
-            snprintf (out->title, size, " Move %s to which workbin? (j/k, Enter, Esc) ", ui->subject_id);
+            s_about (ui, PICKER_SUBJECT_COLUMNS, about, sizeof (about));
+            snprintf (out->title, size, " Move %s to which workbin? (j/k, Enter, Esc) ", about);
             s_picker (out, model, ui);
             return 0;
         default:
@@ -137,9 +156,48 @@ size_t
 wbc_overlay_text_first_line (const wbc_ui_t *ui, size_t count, size_t rows)
 {
     size_t first = ui ? ui->overlay_scroll : 0;
-    if (ui && ui->overlay == WBC_OVERLAY_PICKER && ui->picker_selected >= rows)
+    if (ui && ui->overlay == WBC_OVERLAY_PICKER && ui->picker_selected != WBC_PICKER_NONE
+    &&  ui->picker_selected >= rows)
         first = ui->picker_selected - rows + 1;
     if (first + rows > count)
         first = count > rows ? count - rows : 0;
     return first;
+}
+
+//  The parts of the question around the subject and the sender.
+#define QUESTION_HEAD "Stop processing "
+#define QUESTION_FROM " from "
+#define QUESTION_TAIL "? (y/n)"
+
+void
+wbc_overlay_text_question (const wbc_ui_t *ui, size_t columns, char *out, size_t size)
+{
+    if (!out || size == 0)
+        return;
+    *out = 0;
+    if (!ui)
+        return;
+    bool quoted = *ui->subject_text != 0;
+    bool from = *ui->subject_from != 0;
+    const char *subject = quoted ? ui->subject_text : ui->subject_id;
+    size_t fixed = wbc_text_width (QUESTION_HEAD QUESTION_TAIL) + (quoted ? 2 : 0)
+                 + (quoted ? 0 : wbc_text_width ("interaction "))
+                 + (from ? wbc_text_width (QUESTION_FROM) : 0);
+    size_t room = columns > fixed ? columns - fixed : 0;
+    size_t subject_width = wbc_text_width (subject);
+    size_t from_width = from ? wbc_text_width (ui->subject_from) : 0;
+    if (subject_width + from_width > room) {
+        //  the sender keeps half the room, or what a short subject leaves
+        size_t keep = room > subject_width && room - subject_width > room / 2
+                    ? room - subject_width : room / 2;
+        from_width = from_width < keep ? from_width : keep;
+        subject_width = room - from_width;
+    }
+    char subject_cut [WBC_TEXT_MAX * 2], from_cut [WBC_TEXT_MAX * 2];
+    if (wbc_text_clip (subject, subject_width, subject_cut, sizeof (subject_cut)))
+        *subject_cut = 0;
+    if (wbc_text_clip (from ? ui->subject_from : "", from_width, from_cut, sizeof (from_cut)))
+        *from_cut = 0;
+    snprintf (out, size, "%s%s%s%s%s%s%s", QUESTION_HEAD, quoted ? "\"" : "interaction ",
+              subject_cut, quoted ? "\"" : "", from ? QUESTION_FROM : "", from_cut, QUESTION_TAIL);
 }

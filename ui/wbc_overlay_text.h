@@ -32,8 +32,18 @@ typedef struct {
 int wbc_overlay_text_build (wbc_overlay_text_t *out, wbc_model_t *model, const wbc_ui_t *ui,
                             const wbc_keys_t *keys);
 
+/* The question on the prompt line before stopping an interaction
+   (WBC_OVERLAY_CONFIRM), fitted to columns display columns (wbc_text):
+       Stop processing "Order 3 — café 日本" from client3@example.com? (y/n)
+   The subject and the sender are cut, with "…", so that the question
+   always ends whole: the sender keeps at least half the room they share
+   (all of it if the subject is short). Without a subject the interaction
+   is named by its id; without a sender there is no " from". out holds ""
+   when ui or out is NULL. */
+void wbc_overlay_text_question (const wbc_ui_t *ui, size_t columns, char *out, size_t size);
+
 /* The first line to show of count lines in a box of rows lines: ui's
-   overlay_scroll, moved so that the picker's selection shows, and held
+   overlay_scroll, moved so that the picker's selection (if any) shows, and held
    so that the box is as full as it can be. */
 size_t wbc_overlay_text_first_line (const wbc_ui_t *ui, size_t count, size_t rows);
 

@@ -2,6 +2,7 @@
 #ifndef _XOPEN_SOURCE
 #define _XOPEN_SOURCE 700       /* wcwidth */
 #endif
+#include <langinfo.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,10 +11,21 @@
 #include "wbc_text.h"
 #include "wb_prelude.h"
 
-#define ELLIPSIS "\xe2\x80\xa6"          /* U+2026, one column */
-#define ELLIPSIS_LENGTH (sizeof (ELLIPSIS) - 1)
 #define REPLACEMENT '?'
 #define COUNT_OF(array) (WB_COUNT_OF (array))
+
+//  The console's symbols: UTF-8, and ASCII for another locale.
+#define WBC_SYMBOL_ROW(id, utf8, ascii) { utf8, ascii },
+static const struct {
+    const char *utf8;
+    const char *ascii;
+} s_symbols [] = { WBC_TEXT_SYMBOLS (WBC_SYMBOL_ROW) };
+#undef WBC_SYMBOL_ROW
+
+//  The mark of a cut text: one column, in UTF-8 or in ASCII.
+static const char *s_cut_marks [2] = { "~", "\xe2\x80\xa6" };     /* ~ and U+2026 */
+#define CUT_MARK(utf8) (s_cut_marks [(utf8) ? 1 : 0])
+#define CUT_MARK_LENGTH(utf8) (strlen (CUT_MARK (utf8)))
 
 //  One character of the input as the screen shows it.
 typedef struct {
@@ -27,7 +39,7 @@ typedef struct {
     size_t length;          /* bytes of input */
     size_t bytes;           /* bytes once rendered (replacements are 1) */
     size_t columns;         /* columns once rendered */
-    bool cut;               /* shorter than the text: ends with ELLIPSIS */
+    bool cut;               /* shorter than the text: ends with the cut mark */
 } s_prefix_t;
 
 typedef enum { S_CLIP, S_PAD_RIGHT, S_PAD_LEFT } s_align_t;
@@ -53,26 +65,81 @@ s_unsafe_char (wchar_t wide)
     return false;
 }
 
-//  Decode the character at text, which has `available` bytes (> 0) before
-//  its NUL. An invalid or incomplete sequence is one replaced byte; an
-//  unprintable or unsafe character is replaced whole.
+//  UTF-8 forms by length - 1: the lead byte's mask and value, and the
+//  smallest code point the form may carry (smaller ones are overlong).
+static const struct {
+    unsigned char mask;
+    unsigned char lead;
+    uint32_t minimum;
+} s_utf8_forms [] = {
+    { 0x80, 0x00, 0 }, { 0xE0, 0xC0, 0x80 }, { 0xF0, 0xE0, 0x800 }, { 0xF8, 0xF0, 0x10000 },
+};
+
+//  Decode one UTF-8 character of text (available > 0 bytes), whatever
+//  the locale: the protocol's text is UTF-8. Its length, or 0 for an
+//  invalid or incomplete sequence, an overlong form, a surrogate or a
+//  value past U+10FFFF.
+static size_t
+s_utf8_decode (const char *text, size_t available, uint32_t *code_point)
+{
+    const unsigned char *bytes = (const unsigned char *) text;
+    for (size_t length = 1; length <= COUNT_OF (s_utf8_forms); length++) {
+        unsigned char mask = s_utf8_forms [length - 1].mask;
+        if ((bytes [0] & mask) != s_utf8_forms [length - 1].lead)
+            continue;
+        if (length > available)
+            return 0;
+        uint32_t value = bytes [0] & (unsigned char) ~mask;
+        for (size_t index = 1; index < length; index++) {
+            if ((bytes [index] & 0xC0) != 0x80)
+                return 0;
+            value = value << 6 | (bytes [index] & 0x3F);
+        }
+        if (value < s_utf8_forms [length - 1].minimum || value > 0x10FFFF
+        ||  (value >= 0xD800 && value <= 0xDFFF))
+            return 0;
+        *code_point = value;
+        return length;
+    }
+    return 0;
+}
+
+//  The character at text, which has `available` bytes (> 0) before its
+//  NUL. An invalid or incomplete sequence is one replaced byte; an
+//  unprintable or unsafe character is replaced whole, and so is any
+//  character outside ASCII when the locale is not UTF-8 (utf8 false): one
+//  '?' per character, not per byte.
 static s_glyph_t
-s_glyph_at (const char *text, size_t available)
+s_glyph_at (const char *text, size_t available, bool utf8)
 {
     s_glyph_t glyph = { 1, 1, true };
-    mbstate_t state;
-    memset (&state, 0, sizeof (state));
-    wchar_t wide;
-    size_t length = mbrtowc (&wide, text, available, &state);
-    if (length == (size_t) -1 || length == (size_t) -2 || length == 0)
+    uint32_t code_point = 0;
+    size_t length = s_utf8_decode (text, available, &code_point);
+    if (length == 0 || code_point == 0)
         return glyph;
     glyph.length = length;
-    int columns = s_unsafe_char (wide) ? -1 : wcwidth (wide);
+    if (!utf8 && code_point >= 0x80)
+        return glyph;
+    int columns = s_unsafe_char ((wchar_t) code_point) ? -1 : wcwidth ((wchar_t) code_point);
     if (columns >= 0) {
         glyph.columns = (size_t) columns;
         glyph.replaced = false;
     }
     return glyph;
+}
+
+bool
+wbc_text_utf8 (void)
+{
+    return strcmp (nl_langinfo (CODESET), "UTF-8") == 0;
+}
+
+const char *
+wbc_text_symbol (wbc_symbol_t symbol)
+{
+    if ((size_t) symbol >= COUNT_OF (s_symbols))
+        return "";
+    return wbc_text_utf8 () ? s_symbols [symbol].utf8 : s_symbols [symbol].ascii;
 }
 
 //  Display columns of text, as the fit functions show it.
@@ -83,8 +150,9 @@ wbc_text_width (const char *text)
         return 0;
     size_t available = strlen (text);
     size_t columns = 0;
+    bool utf8 = wbc_text_utf8 ();
     while (available > 0) {
-        s_glyph_t glyph = s_glyph_at (text, available);
+        s_glyph_t glyph = s_glyph_at (text, available, utf8);
         columns += glyph.columns;
         text += glyph.length;
         available -= glyph.length;
@@ -95,13 +163,13 @@ wbc_text_width (const char *text)
 //  True if the prefix, its ellipsis and its padding fit both the columns
 //  and the buffer (with its NUL).
 static bool
-s_fits (const s_prefix_t *prefix, size_t columns, s_align_t align, size_t out_size)
+s_fits (const s_prefix_t *prefix, size_t columns, s_align_t align, size_t out_size, bool utf8)
 {
     size_t shown = prefix->columns + (prefix->cut ? 1 : 0);
     if (shown > columns)
         return false;
     size_t padding = align == S_CLIP ? 0 : columns - shown;
-    size_t bytes = prefix->bytes + (prefix->cut ? ELLIPSIS_LENGTH : 0) + padding;
+    size_t bytes = prefix->bytes + (prefix->cut ? CUT_MARK_LENGTH (utf8) : 0) + padding;
     return bytes < out_size;
 }
 
@@ -110,16 +178,16 @@ s_fits (const s_prefix_t *prefix, size_t columns, s_align_t align, size_t out_si
 //  that does not fit ends it.
 static s_prefix_t
 s_longest_prefix (const char *text, size_t available, bool cut,
-                  size_t columns, s_align_t align, size_t out_size)
+                  size_t columns, s_align_t align, size_t out_size, bool utf8)
 {
     s_prefix_t prefix = { 0, 0, 0, cut };
     while (prefix.length < available) {
-        s_glyph_t glyph = s_glyph_at (text + prefix.length, available - prefix.length);
+        s_glyph_t glyph = s_glyph_at (text + prefix.length, available - prefix.length, utf8);
         s_prefix_t longer = prefix;
         longer.length += glyph.length;
         longer.bytes += glyph.replaced ? 1 : glyph.length;
         longer.columns += glyph.columns;
-        if (!s_fits (&longer, columns, align, out_size))
+        if (!s_fits (&longer, columns, align, out_size, utf8))
             break;
         prefix = longer;
     }
@@ -137,11 +205,11 @@ s_spaces (char *out, size_t count)
 //  Write the chosen prefix of text at out, replacing what must be
 //  replaced; return the position after it.
 static char *
-s_copy_prefix (char *out, const char *text, const s_prefix_t *prefix)
+s_copy_prefix (char *out, const char *text, const s_prefix_t *prefix, bool utf8)
 {
     size_t done = 0;
     while (done < prefix->length) {
-        s_glyph_t glyph = s_glyph_at (text + done, prefix->length - done);
+        s_glyph_t glyph = s_glyph_at (text + done, prefix->length - done, utf8);
         if (glyph.replaced)
             *out++ = REPLACEMENT;
         else {
@@ -156,16 +224,16 @@ s_copy_prefix (char *out, const char *text, const s_prefix_t *prefix)
 //  Write the prefix with its ellipsis and padding; s_fits said it fits.
 static void
 s_render (char *out, const char *text, const s_prefix_t *prefix,
-          size_t columns, s_align_t align)
+          size_t columns, s_align_t align, bool utf8)
 {
     size_t shown = prefix->columns + (prefix->cut ? 1 : 0);
     size_t padding = align == S_CLIP ? 0 : columns - shown;
     if (align == S_PAD_LEFT)
         out = s_spaces (out, padding);
-    out = s_copy_prefix (out, text, prefix);
+    out = s_copy_prefix (out, text, prefix, utf8);
     if (prefix->cut) {
-        memcpy (out, ELLIPSIS, ELLIPSIS_LENGTH);
-        out += ELLIPSIS_LENGTH;
+        memcpy (out, CUT_MARK (utf8), CUT_MARK_LENGTH (utf8));
+        out += CUT_MARK_LENGTH (utf8);
     }
     if (align == S_PAD_RIGHT)
         out = s_spaces (out, padding);
@@ -185,12 +253,13 @@ s_fit (const char *text, size_t columns, s_align_t align, char *out, size_t out_
     size_t available = strlen (text);
     if (columns == 0)
         return 0;
-    s_prefix_t prefix = s_longest_prefix (text, available, false, columns, align, out_size);
-    if (prefix.length < available || !s_fits (&prefix, columns, align, out_size))
-        prefix = s_longest_prefix (text, available, true, columns, align, out_size);
-    if (!s_fits (&prefix, columns, align, out_size))
+    bool utf8 = wbc_text_utf8 ();
+    s_prefix_t prefix = s_longest_prefix (text, available, false, columns, align, out_size, utf8);
+    if (prefix.length < available || !s_fits (&prefix, columns, align, out_size, utf8))
+        prefix = s_longest_prefix (text, available, true, columns, align, out_size, utf8);
+    if (!s_fits (&prefix, columns, align, out_size, utf8))
         return -1;
-    s_render (out, text, &prefix, columns, align);
+    s_render (out, text, &prefix, columns, align, utf8);
     return 0;
 }
 
@@ -225,8 +294,9 @@ wbc_text_sanitise (char *text)
     size_t replaced = 0;
     const char *read = text;
     char *write = text;
+    bool utf8 = wbc_text_utf8 ();
     while (available > 0) {
-        s_glyph_t glyph = s_glyph_at (read, available);
+        s_glyph_t glyph = s_glyph_at (read, available, utf8);
         if (glyph.replaced) {
             *write++ = REPLACEMENT;
             replaced++;

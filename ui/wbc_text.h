@@ -1,9 +1,9 @@
 /*  wbc_text: text measured in display columns, for the console's cells.
 
-    Input strings are UTF-8 (subjects, names, error texts from the server).
-    Widths come from mbrtowc and wcwidth, the same rules ncursesw uses, so
-    a string fitted here takes exactly the columns curses gives it. The
-    caller has called setlocale (LC_ALL, "") with a UTF-8 locale.
+    Input strings are UTF-8 (subjects, names, error texts from the server),
+    whatever the locale: they are decoded here. Widths come from wcwidth,
+    the rule ncursesw uses, so a string fitted here takes exactly the
+    columns curses gives it. The caller has called setlocale (LC_ALL, "").
 
     A byte that is not part of valid UTF-8, and a character that wcwidth
     calls unprintable (C0 and C1 controls, DEL, ...), and a bidi override
@@ -11,6 +11,11 @@
     counts as one column and is shown as '?': no control character ever
     reaches the terminal.
     Combining characters take no column and stay with the character before.
+
+    When the locale is not UTF-8 (LANG=C), only ASCII reaches the terminal:
+    each other character is shown as one '?' (one column, one per
+    character, not one per byte), a cut text ends with '~' instead of "…",
+    and the console's own symbols (wbc_text_symbol) are ASCII.
 
     No curses here: pure functions, tested without a terminal.
 */
@@ -24,11 +29,32 @@
 /* Enough for any text wbc_text_age writes. */
 #define WBC_TEXT_AGE_SIZE 24
 
+/* The console's own symbols: SYMBOL (ID, UTF-8, ASCII), the ASCII form
+   for a locale that is not UTF-8. */
+#define WBC_TEXT_SYMBOLS(SYMBOL) \
+    SYMBOL (LIVE, "\u25CF", "*")               /* ● live, connected */ \
+    SYMBOL (NOT_LIVE, "\u25CB", "-")           /* ○ not live, not connected */ \
+    SYMBOL (HLINE, "\u2500", "-")              /* ─ of the trace's arrows (borders: wbc_view_hline) */ \
+    SYMBOL (ELLIPSIS, "\u2026", "...")         /* … as in "loading…" */ \
+    SYMBOL (EXCHANGE, "\u21C4", "<->")         /* ⇄ */ \
+    SYMBOL (ARROW_RIGHT, "\u25B6", ">")        /* ▶ a request's arrow */ \
+    SYMBOL (ARROW_LEFT, "\u25C0", "<")         /* ◀ a reply's */
+
+#define WBC_SYMBOL_ENUM(id, utf8, ascii) WBC_SYMBOL_##id,
+typedef enum { WBC_TEXT_SYMBOLS (WBC_SYMBOL_ENUM) WBC_SYMBOL_COUNT } wbc_symbol_t;
+#undef WBC_SYMBOL_ENUM
+
+/* True if the locale's character set is UTF-8. */
+bool wbc_text_utf8 (void);
+/* A symbol in the locale's form: UTF-8, else ASCII; "" for no symbol. */
+const char *wbc_text_symbol (wbc_symbol_t symbol);
+
 /* Display columns of text, as the fit functions would show it. NULL: 0. */
 size_t wbc_text_width (const char *text);
 
 /* Copy into out the longest prefix of text that fits in `columns` columns,
-   ending with "…" (U+2026, one column) when the text is cut, then pad
+   ending with "…" (U+2026, one column; '~' when the locale is not UTF-8)
+   when the text is cut, then pad
    with spaces to exactly `columns` columns. A wide character that would
    straddle the edge is left out and its place padded. The prefix is also
    shortened when out_size would not hold it, so out never overflows.

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <wchar.h>
 #include "wbc_view_internal.h"
+#include "wbc_overlay_text.h"
 #include "wb_prelude.h"
 #include "wbc_text.h"
 
@@ -156,16 +157,24 @@ wbc_view_put (int y, int x, int columns, const char *text)
         mvaddstr (y, x, fitted);
 }
 
+//  Line drawing as curses does it, or in ASCII: drawn as vt100, or in a
+//  locale that is not UTF-8 (whose screen dump could not say │ and ─).
+static bool
+s_ascii_lines (const wbc_view_t *self)
+{
+    return self->fallback || !wbc_text_utf8 ();
+}
+
 chtype
 wbc_view_vline (const wbc_view_t *self)
 {
-    return self->fallback ? '|' : ACS_VLINE;
+    return s_ascii_lines (self) ? '|' : ACS_VLINE;
 }
 
 chtype
 wbc_view_hline (const wbc_view_t *self)
 {
-    return self->fallback ? '-' : ACS_HLINE;
+    return s_ascii_lines (self) ? '-' : ACS_HLINE;
 }
 
 void
@@ -280,7 +289,8 @@ s_draw_status (wbc_draw_t *draw)
     wbc_view_use (draw->view, WBC_THEME_STATUS);
     wbc_view_clear (rect);
     char left [160];
-    snprintf (left, sizeof (left), " %s %s ", connection == WBC_CONNECTED ? "●" : "○",
+    snprintf (left, sizeof (left), " %s %s ",
+              wbc_text_symbol (connection == WBC_CONNECTED ? WBC_SYMBOL_LIVE : WBC_SYMBOL_NOT_LIVE),
               wbc_connection_text (connection));
     int left_width = (int) wbc_text_width (left);
     wbc_view_use (draw->view, connection == WBC_CONNECTED
@@ -335,7 +345,8 @@ s_draw_prompt (wbc_draw_t *draw)
     else
     if (draw->ui->overlay == WBC_OVERLAY_CONFIRM) {
         wbc_view_use (draw->view, WBC_THEME_PROMPT);
-        snprintf (text, sizeof (text), "Stop processing interaction %s? (y/n)", draw->ui->subject_id);
+        wbc_overlay_text_question (draw->ui, (size_t) (rect.width > 0 ? rect.width : 0),
+                                   text, sizeof (text));
     }
     else {
         wbc_view_use (draw->view, WBC_THEME_DIM);
@@ -344,16 +355,24 @@ s_draw_prompt (wbc_draw_t *draw)
     wbc_view_put (rect.y, rect.x, rect.width, text);
 }
 
-//  Instead of everything: "terminal too small (WxH, need 80x24)".
+//  Instead of everything: "terminal too small (60x20): 80x24 needed; Q
+//  quits", with the key bound to quit (every other key is ignored meanwhile,
+//  but redraw; with quit unbound, Ctrl-C still ends the console).
 static void
 s_draw_too_small (wbc_draw_t *draw)
 {
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     erase ();
-    char text [96];
-    snprintf (text, sizeof (text), "terminal too small (%dx%d, need %dx%d)", draw->layout->columns,
-              draw->layout->lines, WBC_LAYOUT_MIN_COLUMNS, WBC_LAYOUT_MIN_LINES);
-    mvaddnstr (LINES / 2, 0, text, COLS);
+    int keys [1];
+    char quit [WBC_KEY_NAME_MAX] = "";
+    if (!draw->keys || wbc_keys_of_action (draw->keys, WBC_ACTION_QUIT, keys, 1) == 0
+    ||  wbc_key_name (keys [0], quit, sizeof (quit)))
+        snprintf (quit, sizeof (quit), "C-c");
+    char text [128];
+    snprintf (text, sizeof (text), "terminal too small (%dx%d): %dx%d needed; %s quits",
+              draw->layout->columns, draw->layout->lines, WBC_LAYOUT_MIN_COLUMNS,
+              WBC_LAYOUT_MIN_LINES, quit);
+    wbc_view_put (LINES / 2, 0, COLS, text);
 }
 
 //  The dirty parts: sidebar, panes (or the hint), trace, then the lines

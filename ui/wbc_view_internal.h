@@ -36,7 +36,8 @@ typedef struct {
 void wbc_view_use (wbc_view_t *self, wbc_theme_element_t element);
 /* Write text fitted to exactly columns display columns at (y, x). */
 void wbc_view_put (int y, int x, int columns, const char *text);
-/* Line-drawing characters, or plain '|' and '-' when drawing as vt100. */
+/* Line-drawing characters, or plain '|' and '-' when drawing as vt100 or
+   when the locale is not UTF-8. */
 chtype wbc_view_vline (const wbc_view_t *self);
 chtype wbc_view_hline (const wbc_view_t *self);
 /* Fill a rectangle with spaces in the current attributes. */

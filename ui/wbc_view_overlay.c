@@ -2,9 +2,9 @@
     interaction, the status history, the workbin picker of a move). Its
     text comes from wbc_overlay_text, its place from the layout and its
     first line from the app, which keeps the scroll within the text. */
-#include <string.h>
 #include "wbc_view_internal.h"
 #include "wbc_overlay_text.h"
+#include "wbc_text.h"
 
 void
 wbc_view_draw_overlay (wbc_draw_t *draw)
@@ -19,7 +19,7 @@ wbc_view_draw_overlay (wbc_draw_t *draw)
     mvhline (box.y, box.x, wbc_view_hline (draw->view), box.width);
     mvhline (box.y + box.height - 1, box.x, wbc_view_hline (draw->view), box.width);
     wbc_view_use (draw->view, WBC_THEME_TITLE_FOCUS);
-    int title_width = (int) strlen (lines.title);
+    int title_width = (int) wbc_text_width (lines.title);     //  columns, not bytes
     wbc_view_put (box.y, box.x + 2, title_width < box.width - 4 ? title_width : box.width - 4, lines.title);
     size_t rows = wbc_layout_overlay_rows (draw->layout);
     size_t scroll = draw->ui->overlay_scroll;

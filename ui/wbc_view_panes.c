@@ -18,13 +18,15 @@ s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
         wbc_text_age ((time_t) (pane->fetched_at_ms / 1000), (time_t) (draw->wall_ms / 1000), age, sizeof (age));
     char progress [64] = "";
     if (pane->loading)
-        snprintf (progress, sizeof (progress), "  loading %" PRId64 "/%" PRId64 "…", pane->loaded, pane->total);
+        snprintf (progress, sizeof (progress), "  loading %" PRId64 "/%" PRId64 "%s", pane->loaded,
+                  pane->total, wbc_text_symbol (WBC_SYMBOL_ELLIPSIS));
     //  the age keeps one width, so the title does not shift as it grows
     char fixed_age [16];
     wbc_text_fit (age, 5, fixed_age, sizeof (fixed_age));
-    snprintf (out, size, " %s@%s  %zu items  %s  fetched %s%s  %s (%s)", pane->type_id,
-              pane->owner_id, wb_replica_size (pane->replica), pane->live ? "● live" : "○ not live",
-              fixed_age, progress, pane->title, pane->owner_name);
+    snprintf (out, size, " %s@%s  %zu items  %s %s  fetched %s%s  %s (%s)", pane->type_id,
+              pane->owner_id, wb_replica_size (pane->replica),
+              wbc_text_symbol (pane->live ? WBC_SYMBOL_LIVE : WBC_SYMBOL_NOT_LIVE),
+              pane->live ? "live" : "not live", fixed_age, progress, pane->title, pane->owner_name);
 }
 
 //  One row of a pane: the interaction's cells, in the selection's or a
@@ -87,7 +89,9 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
         s_draw_row (draw, pane, &plan, rect, body.y + (int) line, pane->top + line, focused);
     if (size == 0) {
         wbc_view_use (draw->view, WBC_THEME_DIM);
-        wbc_view_put (body.y, rect.x + 1, rect.width - 1, pane->loading ? "loading…" : "(empty)");
+        char loading [16];
+        snprintf (loading, sizeof (loading), "loading%s", wbc_text_symbol (WBC_SYMBOL_ELLIPSIS));
+        wbc_view_put (body.y, rect.x + 1, rect.width - 1, pane->loading ? loading : "(empty)");
     }
     //  a separator on the right edge of every pane but the last
     wbc_view_use (draw->view, WBC_THEME_BORDER);
@@ -149,6 +153,18 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
     mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
 }
 
+//  A message's arrow: "12:00:00  ──RequestX #7──▶" for a request,
+//  "12:00:00  ◀──EventY #7──" for what comes back ("-->", "<--" in ASCII).
+static void
+s_arrow (const wbc_trace_entry_t *entry, const char *clock, char *out, size_t size)
+{
+    const char *line = wbc_text_symbol (WBC_SYMBOL_HLINE);
+    snprintf (out, size, "%s  %s%s%s%s #%" PRId64 "%s%s%s", clock,
+              entry->outgoing ? "" : wbc_text_symbol (WBC_SYMBOL_ARROW_LEFT), line, line,
+              entry->name, entry->reference_id, line, line,
+              entry->outgoing ? wbc_text_symbol (WBC_SYMBOL_ARROW_RIGHT) : "");
+}
+
 void
 wbc_view_draw_trace (wbc_draw_t *draw)
 {
@@ -161,8 +177,8 @@ wbc_view_draw_trace (wbc_draw_t *draw)
     char scrolled [48] = "";
     if (back)
         snprintf (scrolled, sizeof (scrolled), ", %zu back: ] for newer", back);
-    snprintf (title, sizeof (title), " Trace: %s ⇄ server  (%zu messages%s)", wbc_model_agent (draw->model),
-              wbc_model_trace_size (draw->model), scrolled);
+    snprintf (title, sizeof (title), " Trace: %s %s server  (%zu messages%s)", wbc_model_agent (draw->model),
+              wbc_text_symbol (WBC_SYMBOL_EXCHANGE), wbc_model_trace_size (draw->model), scrolled);
     wbc_view_put (rect.y, rect.x + 1, rect.width - 1, title);
     wbc_rect_t body = { rect.x + 1, rect.y + 1, rect.width - 1, rect.height - 1 };
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
@@ -180,9 +196,7 @@ wbc_view_draw_trace (wbc_draw_t *draw)
         localtime_r (&seconds, &local);
         char clock [16], arrow [160];
         strftime (clock, sizeof (clock), "%H:%M:%S", &local);
-        snprintf (arrow, sizeof (arrow), entry->outgoing ? "%s  ──%s #%" PRId64 "──▶"
-                                                         : "%s  ◀──%s #%" PRId64 "──",
-                  clock, entry->name, entry->reference_id);
+        s_arrow (entry, clock, arrow, sizeof (arrow));
         wbc_view_use (draw->view, entry->error ? WBC_THEME_TRACE_ERROR : entry->outgoing
                       ? WBC_THEME_TRACE_REQUEST : entry->reference_id ? WBC_THEME_TRACE_REPLY
                       : WBC_THEME_TRACE_EVENT);

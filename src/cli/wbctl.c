@@ -25,6 +25,7 @@
 // ---------------------------------------------------------------- signals
 
 static volatile sig_atomic_t s_interrupted = 0;
+static bool s_output_closed = false;
 
 //  SIGINT / SIGTERM: only set flags. zsys_interrupted also stops the waits
 //  inside wb_client, which check it.
@@ -49,8 +50,24 @@ wbctl_interrupted_clear (void)
     zsys_interrupted = 0;
 }
 
+void
+wbctl_output_closed (void)
+{
+    s_output_closed = true;
+    s_interrupted = 1;
+    zsys_interrupted = 1;
+}
+
+bool
+wbctl_output_was_closed (void)
+{
+    return s_output_closed;
+}
+
 //  CZMQ must neither print nor own the signals: no log stream, no syslog,
-//  its handler off and ours in place.
+//  its handler off and ours in place. SIGPIPE is ignored: a reader that
+//  goes away (| head) must not kill wbctl before its goodbye; the failed
+//  write says so instead (wbctl_print_check_output).
 static void
 s_quiet_czmq (void)
 {
@@ -58,6 +75,7 @@ s_quiet_czmq (void)
     zsys_set_logstream (NULL);
     zsys_set_logsystem (false);
     zsys_handler_set (NULL);
+    signal (SIGPIPE, SIG_IGN);
     const int signals [] = { SIGINT, SIGTERM };
     for (size_t index = 0; index < WB_COUNT_OF (signals); index++) {
         struct sigaction action, previous;
@@ -153,8 +171,9 @@ s_print_help (FILE *stream)
     wbctl_command_print_help (stream);
     fputs ("\nWB names a workbin: TYPE@OWNER, or TYPE alone for your own workbin of\n"
            "that type or the only one you can see. ID is an InteractionId.\n"
-           "\nExit status: 0 success, 1 the server answered EventError, 2 usage error,\n"
-           "3 no answer within the timeout, or the server refused our key.\n", stream);
+           "\nExit status: 0 success (also when the reader of the output goes away, as\n"
+           "head does), 1 the server answered EventError, 2 usage error, 3 no answer\n"
+           "within the timeout, or the server refused our key.\n", stream);
 }
 
 //  Apply one global option; -1 to go on, else an exit status.
@@ -307,6 +326,9 @@ main (int argc, char *argv [])
     wb_client_set_watch_handshakes (true);
     if (status == WBCTL_OK)
         status = s_run (&self, command, &args);
+    //  a closed output stopped the command: like head, that is no failure
+    if (wbctl_output_was_closed () && status == WBCTL_INTERRUPTED)
+        status = WBCTL_OK;
     wb_client_set_default_keys (NULL, NULL);
     wbctl_command_args_clear (&args);
     return status;

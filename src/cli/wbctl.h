@@ -109,10 +109,16 @@ typedef struct {
     bool registered;          /* the goodbye is due */
 } wbctl_t;
 
-/* True once SIGINT or SIGTERM arrived (wbctl.c). */
+/* True once SIGINT or SIGTERM arrived, or standard output closed (wbctl.c). */
 bool wbctl_interrupted (void);
 /* Forget an interruption, so that the goodbye can still be sent. */
 void wbctl_interrupted_clear (void);
+/* Standard output's reader has gone (EPIPE: `wbctl ... | head`): stop as
+   at SIGINT, so that the session still says goodbye and the agent is
+   logged out, and end with exit status 0 (wbctl.c). SIGPIPE is ignored. */
+void wbctl_output_closed (void);
+/* True once wbctl_output_closed was called. */
+bool wbctl_output_was_closed (void);
 
 /* How this session registers: an agent application if it logs an agent
    in, else a media server. */
@@ -251,6 +257,12 @@ int wbctl_play (wbctl_t *self, const wbctl_args_t *args);
 /* Print "wbctl: no answer from ENDPOINT within N s" on stderr, or why
    the handshake failed when it did (the server refused our key...). */
 void wbctl_print_no_answer (const wbctl_t *self);
+
+/* After printing to standard output: if a write to it failed because its
+   reader has gone (EPIPE; the descriptor then polls POLLERR or POLLHUP),
+   stop with wbctl_output_closed. True if standard output is closed. Any
+   other write error (a full disk) is left as it was. */
+bool wbctl_print_check_output (void);
 
 /* Print a message's line in --json mode; nothing otherwise or for NULL. */
 void wbctl_print_json (const wbctl_t *self, const wb_msg_t *msg);

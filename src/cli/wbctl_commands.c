@@ -109,6 +109,9 @@ wbctl_command_exchange (const wbctl_t *self, const wbctl_command_t *command,
                         const wbctl_args_t *args, wbctl_exchange_t *exchange)
 {
     memset (exchange, 0, sizeof (*exchange));
+    //  nobody reads what a play step or a watch would print: stop
+    if (wbctl_print_check_output ())
+        return WBCTL_INTERRUPTED;
     wb_msg_t *request = command->build (self, args, exchange);
     if (!request && !*exchange->problem)
         snprintf (exchange->problem, sizeof (exchange->problem),
@@ -144,6 +147,7 @@ wbctl_command_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_ar
     else
     if (status == WBCTL_OK && !self->json)
         command->print (&exchange);
+    wbctl_print_check_output ();
     wbctl_exchange_clear (&exchange);
     return status;
 }

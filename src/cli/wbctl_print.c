@@ -4,8 +4,10 @@
 */
 #define _XOPEN_SOURCE 700
 #include <inttypes.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 #include "wbctl.h"
 #include "wb_events.h"
@@ -13,6 +15,24 @@
 
 #define WBCTL_CELL_MAX 48             /* widest table cell, in columns */
 #define WBCTL_TABLE_ROWS_MAX 1000000  /* rows of a table, far above any page */
+
+// ---------------------------------------------------------------- output
+
+bool
+wbctl_print_check_output (void)
+{
+    if (wbctl_output_was_closed ())
+        return true;
+    if (!ferror (stdout))
+        return false;
+    //  the write failed: EPIPE if nobody reads the pipe (or socket) any more
+    struct pollfd output = { .fd = STDOUT_FILENO, .events = 0 };
+    if (poll (&output, 1, 0) == 1 && (output.revents & (POLLERR | POLLHUP))) {
+        wbctl_output_closed ();
+        return true;
+    }
+    return false;
+}
 
 // ---------------------------------------------------------------- messages
 
@@ -30,7 +50,10 @@ wbctl_print_no_answer (const wbctl_t *self)
 void
 wbctl_print_json (const wbctl_t *self, const wb_msg_t *msg)
 {
-    if (self->json && msg && wb_json_print (msg, stdout) == -1)
+    if (!self->json || !msg)
+        return;
+    //  a failed write to a closed pipe is no JSON problem: it stops wbctl
+    if (wb_json_print (msg, stdout) == -1 && !wbctl_print_check_output ())
         fprintf (stderr, "wbctl: cannot print %s as JSON\n", wb_msg_name (msg));
 }
 
@@ -283,6 +306,7 @@ wbctl_print_change (const wb_msg_t *event)
     s_print_one_line (subject ? subject : "");
     printf ("\" by %s (%s)\n", change.actor ? change.actor : "?",
             s_name_of (NAMES (s_operations), change.operation, number [1], sizeof (number [1])));
+    wbctl_print_check_output ();        //  a watch stops when nobody reads it
 }
 
 // ---------------------------------------------------------------- text
@@ -413,7 +437,8 @@ wbctl_table_add (wbctl_table_t *self, const char **cells)
 void
 wbctl_table_print (const wbctl_table_t *self, FILE *stream)
 {
-    for (size_t row = 0; self && row < self->rows; row++) {
+    //  no more rows once a write failed (a reader that has gone)
+    for (size_t row = 0; self && row < self->rows && !ferror (stream); row++) {
         for (size_t column = 0; column < self->columns; column++) {
             const char *cell = self->cells [row * self->columns + column];
             bool last = column + 1 == self->columns;

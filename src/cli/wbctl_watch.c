@@ -33,6 +33,7 @@ s_watch_event (wbctl_t *self, const wb_msg_t *event, int64_t *changes)
         //  the interaction it is about if it names one
         const char *id = wb_kvlist_string (wb_msg_body_const (event), WB_ATTR_INTERACTION_ID);
         printf ("%s%s%s\n", wb_msg_name (event), id ? " " : "", id ? id : "");
+        wbctl_print_check_output ();
     }
     return -1;
 }

@@ -51,5 +51,7 @@ tap_screen trace -a agent01 --open email-draft --size 160x30
 tap_screen restart -a agent01 --open email-draft --size 120x24
 tap_screen actions -a agent01 --open email-draft --size 120x30
 tap_screen clock -a agent01 --open email-draft --size 120x24
+tap_screen too-small -a agent01 --open email-draft --size 120x24
+WB_SCREEN_LOCALE=C tap_screen c-locale -a agent01 --open email-draft --size 120x24
 
 tap_end

@@ -371,6 +371,62 @@ expect "stop: EventAck" 0 "^EventAck RequestStopProcessing $id"
 ctl stop "$id"
 expect "stop again: EventError 43" 1 '' '^EventError 43 '
 
+# ---------------------------------------------------------------- a closed pipe
+
+#   A wbctl whose reader goes away (| head) still logs out before it ends,
+#   so that its agent can log in again at once, not EventError 14 for the
+#   30 s the server takes to expire a silent session; and it exits 0.
+#   The content is larger than a pipe holds (500 rows of about 170 bytes:
+#   wide subjects cut at 48 columns, some 85 KB against Linux's 64 KiB with
+#   4 KiB pages), so that wbctl is still writing when head has gone,
+#   whatever the timing.
+subject="注文の確認と配送先住所の変更についてのお問い合わせ（至急）"
+sender="a.very.long.sender.address.for.the.pipe.test@example.com"
+number=0
+while [ $number -lt 500 ]; do
+    echo "submit email-draft@agent03 \"$subject\" $sender"
+    number=$((number + 1))
+done > "$work/many.scenario"
+ctl play "$work/many.scenario"
+expect "play submits 500 interactions into email-draft@agent03" 0
+
+( "$WBCTL" -e "$endpoint" -a agent03 content email-draft 2> "$work/pipe.err"
+  echo $? > "$work/pipe.rc" ) | head -c 100 > "$work/pipe.out"
+ctl -a agent03 content email-draft
+expect "content | head -c 100: wbctl logged out, the same agent gets the content at once" 0 \
+    '^email-draft@agent03: 500 interactions (showing 1-500)'
+status=0
+[ "$(cat "$work/pipe.rc")" = 0 ] || status=1
+[ "$(wc -c < "$work/pipe.out")" -eq 100 ] || status=1
+[ -s "$work/pipe.err" ] && status=1
+report "content | head -c 100: wbctl exits 0, silent, once head has its 100 bytes" $status
+
+#   watch | head -n 1: head takes the EventAck line and goes; the change
+#   that follows finds the pipe closed, and wbctl ends the watch.
+( "$WBCTL" -e "$endpoint" -a agent03 watch email-draft 2> "$work/pwatch.err" &
+  echo $! > "$work/pwatch.pid"
+  wait $!
+  echo $? > "$work/pwatch.rc" ) | head -n 1 > "$work/pwatch.out" &
+wait_for_line "$work/pwatch.pid" . $!
+tap_track "$(cat "$work/pwatch.pid")"
+wait_for_line "$work/pwatch.out" '^EventAck RequestWorkbinNotifications' "$(cat "$work/pwatch.pid")"
+#   one change, or another if it came before head had quite gone
+deadline=$(($(date +%s) + 10))
+changes=0
+until [ -s "$work/pwatch.rc" ] || [ "$(date +%s)" -ge "$deadline" ]; do
+    "$WBCTL" -e "$endpoint" submit email-draft@agent03 --subject "Change $changes" \
+        --from pipe@example.com > /dev/null
+    changes=$((changes + 1))
+done
+status=0
+[ "$(cat "$work/pwatch.rc" 2> /dev/null)" = 0 ] || status=1
+grep -q '^EventAck RequestWorkbinNotifications email-draft@agent03' "$work/pwatch.out" || status=1
+[ -s "$work/pwatch.err" ] && status=1
+report "watch | head -n 1: the watch ends at the first change after head has gone, status 0" $status
+ctl -a agent03 content email-draft --count 1
+expect "watch | head -n 1: wbctl logged out, the same agent gets the content at once" 0 \
+    '^email-draft@agent03: 50[0-9] interactions'
+
 # ---------------------------------------------------------------- end
 
 tap_end

@@ -165,10 +165,11 @@ tap_screen_normalise () {
 #   tap_screen NAME ARGS...: play tests/screen/NAME.script in wbconsole's
 #   script mode on $endpoint, and report whether its normalised dumps are
 #   NAME.expected (WB_UPDATE_SCREENS=1 rewrites that file from this run:
-#   review the diff before committing it).
+#   review the diff before committing it). The console runs in the locale
+#   $WB_SCREEN_LOCALE, C.UTF-8 unless set.
 tap_screen () {
     name=$1; shift
-    LC_ALL=C.UTF-8 "$WBCONSOLE" -e "$endpoint" $clock_options --script "$SCREENS/$name.script" "$@" \
+    LC_ALL=${WB_SCREEN_LOCALE:-C.UTF-8} "$WBCONSOLE" -e "$endpoint" $clock_options --script "$SCREENS/$name.script" "$@" \
         > "$work/$name.raw" 2> "$work/$name.err"
     status=$?
     tap_screen_normalise < "$work/$name.raw" > "$work/$name.out"

@@ -161,10 +161,50 @@ test_page_size_follows_the_terminal (void **state)
     assert_true (wbc_model_dirty (fixture->model) & WBC_DIRTY_LAYOUT);
     wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
     assert_int_equal (s_pane (fixture)->selected, 26);
-    //  too small: the pane is not shown, a page is one row
+    //  too small: the pane is not shown, a page is one row, and keys that
+    //  move do nothing, unseen
     wbc_app_resize (fixture->app, 70, 20);
     wbc_app_key (fixture->app, WBC_KEY_PAGE_DOWN, 0);
-    assert_int_equal (s_pane (fixture)->selected, 27);
+    assert_int_equal (wbc_layout_pane_rows (wbc_app_layout (fixture->app), 0), 1);
+    assert_int_equal (s_pane (fixture)->selected, 26);
+}
+
+//  While the terminal is too small, no key acts but quit and redraw: q
+//  does not close the pane, d does not ask to stop, m opens no picker,
+//  ':' no prompt; grown again, everything is as it was.
+static void
+test_too_small_ignores_keys (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_ui_t *ui = wbc_app_ui (fixture->app);
+    wbc_app_resize (fixture->app, 60, 20);
+    const int keys [] = { 'q', 'd', 'y', 'm', WBC_KEY_ENTER, 'j', ':', 'O', 's', 't', '?' };
+    for (size_t index = 0; index < sizeof (keys) / sizeof (keys [0]); index++)
+        wbc_app_key (fixture->app, keys [index], 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    assert_int_equal (s_pane (fixture)->selected, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
+    assert_int_equal (wbc_model_maximised (fixture->model), -1);
+    assert_false (wbc_model_trace_visible (fixture->model));
+    assert_false (wbc_model_sidebar_focused (fixture->model));
+    //  redraw still works, and so does quit
+    wbc_model_clear_dirty (fixture->model);
+    wbc_app_key (fixture->app, WBC_KEY_CTRL ('l'), 0);
+    assert_true (wbc_model_dirty (fixture->model) & WBC_DIRTY_LAYOUT);
+    assert_false (ui->quit);
+    wbc_app_key (fixture->app, 'Q', 0);
+    assert_true (ui->quit);
+    //  an overlay opened before is left as it was: a key does not reach it
+    ui->quit = false;
+    wbc_app_resize (fixture->app, 120, 40);
+    wbc_app_key (fixture->app, ':', 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PROMPT);
+    wbc_app_resize (fixture->app, 60, 20);
+    wbc_app_key (fixture->app, 'q', 0);
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PROMPT);
+    assert_string_equal (ui->prompt, "");
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
 }
 
 //  The last row is shown at the bottom of the pane; a smaller terminal
@@ -223,6 +263,146 @@ test_overlay_scroll_is_bounded (void **state)
     assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
 }
 
+//  The picker of a move chooses nothing at first: Enter then moves
+//  nothing, says so and stays; j chooses the first workbin, k the last.
+static void
+test_picker_chooses_nothing_at_first (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_ui_t *ui = wbc_app_ui (fixture->app);
+    wbc_app_key (fixture->app, 'm', 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PICKER);
+    assert_int_equal (ui->picker_selected, WBC_PICKER_NONE);
+    assert_string_equal (ui->subject_id, "I001");
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_PICKER);
+    assert_non_null (strstr (wbc_model_last_status (fixture->model)->text, "no workbin chosen"));
+    wbc_app_key (fixture->app, 'j', 0);
+    assert_int_equal (ui->picker_selected, 0);
+    wbc_app_key (fixture->app, 'k', 0);
+    assert_int_equal (ui->picker_selected, 0);
+    wbc_app_key (fixture->app, 'j', 0);
+    wbc_app_key (fixture->app, 'j', 0);
+    assert_int_equal (ui->picker_selected, 1);
+    wbc_app_key (fixture->app, WBC_KEY_ESCAPE, 0);
+    assert_int_equal (ui->overlay, WBC_OVERLAY_NONE);
+    //  no move was made: nothing chosen again; up from nothing is the last
+    wbc_app_key (fixture->app, 'm', 0);
+    assert_int_equal (ui->picker_selected, WBC_PICKER_NONE);
+    wbc_app_key (fixture->app, 'k', 0);
+    assert_int_equal (ui->picker_selected, wbc_model_sidebar_size (fixture->model) - 1);
+}
+
+//  The status line's text now.
+static const char *
+s_status (fixture_t *fixture)
+{
+    const wbc_status_t *status = wbc_model_last_status (fixture->model);
+    return status ? status->text : "";
+}
+
+//  Type a line at a prompt (':' or '/') and press Enter.
+static void
+s_type (fixture_t *fixture, int prompt, const char *text)
+{
+    wbc_app_key (fixture->app, prompt, 0);
+    for (; *text; text++)
+        wbc_app_key (fixture->app, (unsigned char) *text, 0);
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+}
+
+//  A search says where it landed, and a later match replaces an earlier
+//  "not found"; n and N say when they go round the end.
+static void
+test_search_says_where_it_is (void **state)
+{
+    fixture_t *fixture = *state;
+    s_type (fixture, '/', "zzz");
+    assert_string_equal (s_status (fixture), "not found: zzz");
+    //  I001 to I009 match; the selection is I001
+    s_type (fixture, '/', "I00");
+    assert_string_equal (s_status (fixture), "match 2 of 9 for \"I00\"");
+    assert_int_equal (s_pane (fixture)->selected, 1);
+    for (int press = 0; press < 7; press++)
+        wbc_app_key (fixture->app, 'n', 0);
+    assert_string_equal (s_status (fixture), "match 9 of 9 for \"I00\"");
+    wbc_app_key (fixture->app, 'n', 0);
+    assert_string_equal (s_status (fixture), "match 1 of 9 for \"I00\" (wrapped)");
+    assert_int_equal (s_pane (fixture)->selected, 0);
+    wbc_app_key (fixture->app, 'N', 0);
+    assert_string_equal (s_status (fixture), "match 9 of 9 for \"I00\" (wrapped)");
+    wbc_app_key (fixture->app, 'N', 0);
+    assert_string_equal (s_status (fixture), "match 8 of 9 for \"I00\"");
+}
+
+//  A command given words it does not take is refused with its usage, and
+//  runs nothing: ":open TYPE@OWNER extra" opens nothing.
+static void
+test_commands_refuse_extra_words (void **state)
+{
+    fixture_t *fixture = *state;
+    s_type (fixture, ':', "open team@sales extra");
+    assert_string_equal (s_status (fixture), "usage: open TYPE[@OWNER]");
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    wbc_app_command (fixture->app, "open", 0);
+    assert_string_equal (s_status (fixture), "usage: open TYPE[@OWNER]");
+    wbc_app_command (fixture->app, "close now", 0);
+    assert_string_equal (s_status (fixture), "usage: close (no argument)");
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    wbc_app_command (fixture->app, "bind C-r", 0);
+    assert_string_equal (s_status (fixture), "usage: bind KEY ACTION");
+    wbc_app_command (fixture->app, "theme", 0);
+    assert_string_equal (s_status (fixture), "usage: theme NAME");
+    wbc_app_command (fixture->app, "nope a b", 0);
+    assert_string_equal (s_status (fixture), "unknown command 'nope' (try :help)");
+    //  spaces around the words do not count
+    wbc_app_command (fixture->app, "  close  ", 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 0);
+}
+
+//  :unbind KEY, as the config file's unbind; :bind binds it again.
+static void
+test_unbind_command (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_command (fixture->app, "unbind q", 0);
+    assert_string_equal (s_status (fixture), "q is not bound now");
+    assert_int_equal (wbc_keys_action (fixture->keys, 'q'), WBC_ACTION_NONE);
+    wbc_app_key (fixture->app, 'q', 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 1);
+    wbc_app_command (fixture->app, "unbind", 0);
+    assert_string_equal (s_status (fixture), "usage: unbind KEY");
+    wbc_app_command (fixture->app, "unbind q w", 0);
+    assert_string_equal (s_status (fixture), "usage: unbind KEY");
+    wbc_app_command (fixture->app, "unbind Nope", 0);
+    assert_string_equal (s_status (fixture), "unknown key 'Nope'");
+    wbc_app_command (fixture->app, "bind q close-pane", 0);
+    assert_string_equal (s_status (fixture), "q now runs close-pane");
+    wbc_app_key (fixture->app, 'q', 0);
+    assert_int_equal (wbc_model_pane_count (fixture->model), 0);
+}
+
+//  A key bound to nothing says so, and where to look.
+static void
+test_unbound_key_says_so (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_app_key (fixture->app, 'x', 0);
+    assert_string_equal (s_status (fixture), "x is not bound (? lists the keys)");
+    wbc_app_key (fixture->app, WBC_KEY_F5, 0);
+    assert_string_equal (s_status (fixture), "F5 is not bound (? lists the keys)");
+    wbc_app_command (fixture->app, "bind F1 help", 0);
+    wbc_app_command (fixture->app, "unbind ?", 0);
+    wbc_app_key (fixture->app, 'x', 0);
+    assert_string_equal (s_status (fixture), "x is not bound (F1 lists the keys)");
+    wbc_app_command (fixture->app, "unbind F1", 0);
+    wbc_app_key (fixture->app, '?', 0);
+    assert_string_equal (s_status (fixture), "? is not bound (:help lists the keys)");
+    //  a bound key says nothing of the kind
+    wbc_app_key (fixture->app, 'j', 0);
+    assert_string_equal (s_status (fixture), "? is not bound (:help lists the keys)");
+}
+
 int
 main (void)
 {
@@ -231,9 +411,15 @@ main (void)
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test_setup_teardown (test_page_down_before_any_draw, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_page_size_follows_the_terminal, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_too_small_ignores_keys, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_selection_stays_in_view, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_layout_follows_the_panes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_overlay_scroll_is_bounded, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_picker_chooses_nothing_at_first, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_search_says_where_it_is, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_commands_refuse_extra_words, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_unbind_command, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_unbound_key_says_so, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

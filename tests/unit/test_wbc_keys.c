@@ -1,8 +1,10 @@
 /*  Tests of wbc_keys, the key-action table and the key bindings. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -561,6 +563,86 @@ test_help_lines_follow_rebinding (void **state)
     wbc_keys_destroy (&keys);
 }
 
+/* The source tree (make check sets WB_SRCDIR). */
+static const char *
+s_srcdir (void)
+{
+    const char *srcdir = getenv ("WB_SRCDIR");
+    return srcdir && srcdir [0] ? srcdir : ".";
+}
+
+/* The next `quoted` token of text into token; the text after it, or NULL. */
+static const char *
+s_next_quoted (const char *text, char *token, size_t size)
+{
+    const char *start = strchr (text, '`');
+    const char *end = start ? strchr (start + 1, '`') : NULL;
+    if (!end)
+        return NULL;
+    snprintf (token, size, "%.*s", (int) (end - start - 1), start + 1);
+    return end + 1;
+}
+
+/* One row of the README's key table: every key it names is bound by
+   default, and where its text says "next / previous", each pair of keys
+   written `A` `B` has the next action's key first. */
+static void
+s_check_readme_row (const wbc_keys_t *keys, const char *row)
+{
+    char key_column [256];
+    const char *text = strstr (row + 1, " | ");
+    assert_non_null (text);
+    snprintf (key_column, sizeof (key_column), "%.*s", (int) (text - row), row);
+    bool next_previous = strstr (text, "next / previous") != NULL;
+    char token [64], second [64];
+    for (const char *at = s_next_quoted (key_column, token, sizeof (token)); at;
+         at = s_next_quoted (at, token, sizeof (token))) {
+        int key = wbc_key_parse (token);
+        if (key == WBC_KEY_NONE || wbc_keys_action (keys, key) == WBC_ACTION_NONE)
+            fail_msg ("README.md: key `%s` is not bound by default: %s", token, row);
+        if (!next_previous || at [0] != ' ' || at [1] != '`')
+            continue;
+        at = s_next_quoted (at, second, sizeof (second));
+        const char *first_action = wbc_action_name (wbc_keys_action (keys, key));
+        const char *second_action = wbc_action_name (wbc_keys_action (keys, wbc_key_parse (second)));
+        if (!first_action || !second_action
+        ||  !strstr (first_action, "-next") || !strstr (second_action, "-prev"))
+            fail_msg ("README.md: `%s` `%s` should read next / previous, but they run %s and %s: %s",
+                      token, second, first_action ? first_action : "nothing",
+                      second_action ? second_action : "nothing", row);
+    }
+}
+
+/* The README's key table agrees with the default bindings. */
+static void
+test_readme_key_table (void **state)
+{
+    (void) state;
+    char path [1024], line [1024];
+    snprintf (path, sizeof (path), "%s/README.md", s_srcdir ());
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    wbc_keys_t *keys = wbc_keys_new ();
+    bool in_table = false;
+    int rows = 0;
+    while (fgets (line, sizeof (line), file)) {
+        line [strcspn (line, "\n")] = 0;
+        if (strcmp (line, "| key | what it does |") == 0)
+            in_table = true;
+        else
+        if (in_table && line [0] != '|')
+            break;
+        else
+        if (in_table && strncmp (line, "| ---", 5) != 0) {
+            s_check_readme_row (keys, line);
+            rows++;
+        }
+    }
+    fclose (file);
+    assert_true (rows > 5);
+    wbc_keys_destroy (&keys);
+}
+
 int
 main (void)
 {
@@ -579,6 +661,7 @@ main (void)
         cmocka_unit_test (test_parse_line),
         cmocka_unit_test (test_help_lines_from_the_table),
         cmocka_unit_test (test_help_lines_follow_rebinding),
+        cmocka_unit_test (test_readme_key_table),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -162,7 +162,7 @@ test_degenerate_calls (void **state)
     assert_null (wbc_model_sidebar_find (model, NULL));
     assert_int_equal (wbc_model_open_pane (model, NULL), -1);
     assert_null (wbc_model_selected_interaction (model));
-    assert_false (wbc_model_search (model, "x", 1, 10));
+    assert_false (wbc_model_search (model, "x", 1, 10, NULL));
     wbc_model_move_selection (model, 5, 10);
     wbc_model_close_pane (model, 3);
     assert_null (wbc_model_last_status (model));
@@ -434,12 +434,59 @@ test_search_wraps_both_ways (void **state)
     (void) state;
     wbc_model_t *model = s_loaded_model ();
     s_apply_change (model, 3, 11, 4, "Invoice Überweisung");
-    assert_true (wbc_model_search (model, "überweisung", 1, 10));
+    wbc_search_result_t result;
+    assert_true (wbc_model_search (model, "überweisung", 1, 10, &result));
     assert_int_equal (wbc_model_pane (model, 0)->selected, 3);
-    assert_true (wbc_model_search (model, "I002", -1, 10));
+    assert_int_equal (result.position, 1);
+    assert_int_equal (result.count, 1);
+    assert_false (result.wrapped);
+    assert_true (wbc_model_search (model, "I002", -1, 10, NULL));
     assert_int_equal (wbc_model_pane (model, 0)->selected, 1);
-    assert_true (wbc_model_search (model, "I005", -1, 10));   //  wraps backwards
-    assert_false (wbc_model_search (model, "absent", 1, 10));
+    assert_true (wbc_model_search (model, "I005", -1, 10, &result));   //  wraps backwards
+    assert_true (result.wrapped);
+    assert_false (wbc_model_search (model, "absent", 1, 10, &result));
+    assert_int_equal (result.count, 0);
+    assert_int_equal (result.position, 0);
+    assert_false (result.wrapped);
+    wbc_model_destroy (&model);
+}
+
+//  A search says which match it selected, of how many, and whether it
+//  went round the end (or the start) to find it.
+static void
+test_search_counts_its_matches (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    size_t size = wb_replica_size (wbc_model_pane (model, 0)->replica);
+    assert_true (size >= 3);
+    wbc_search_result_t result;
+    //  every row matches "I00": down from the first row is match 2
+    assert_true (wbc_model_search (model, "i00", 1, 10, &result));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 1);
+    assert_int_equal (result.position, 2);
+    assert_int_equal (result.count, size);
+    assert_false (result.wrapped);
+    wbc_model_select_last (model, 10);
+    assert_true (wbc_model_search (model, "I00", 1, 10, &result));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 0);
+    assert_int_equal (result.position, 1);
+    assert_true (result.wrapped);
+    assert_true (wbc_model_search (model, "I00", -1, 10, &result));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, size - 1);
+    assert_int_equal (result.position, size);
+    assert_true (result.wrapped);
+    assert_true (wbc_model_search (model, "I00", -1, 10, &result));
+    assert_int_equal (result.position, size - 1);
+    assert_false (result.wrapped);
+    //  the selection as the only match: found again, round the end
+    assert_true (wbc_model_search (model, "I002", 1, 10, &result));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 1);
+    assert_true (wbc_model_search (model, "I002", 1, 10, &result));
+    assert_int_equal (wbc_model_pane (model, 0)->selected, 1);
+    assert_int_equal (result.position, 1);
+    assert_int_equal (result.count, 1);
+    assert_true (result.wrapped);
     wbc_model_destroy (&model);
 }
 
@@ -595,6 +642,7 @@ main (void)
         cmocka_unit_test (test_events_during_fetch_are_kept_and_applied),
         cmocka_unit_test (test_selection_follows_its_interaction),
         cmocka_unit_test (test_search_wraps_both_ways),
+        cmocka_unit_test (test_search_counts_its_matches),
         cmocka_unit_test (test_status_history_keeps_the_latest),
         cmocka_unit_test (test_trace_summarises_and_saves),
         cmocka_unit_test (test_liveness_is_set_through_the_model),

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "wbc_overlay_text.h"
+#include "wbc_text.h"
 #include "wb_protocol.h"
 
 static wbc_overlay_text_t s_text;
@@ -108,6 +109,99 @@ test_first_line_is_bounded (void **state)
     assert_int_equal (wbc_overlay_text_first_line (&ui, 50, 20), 0);
 }
 
+//  The question before a stop names the subject and the sender, cut in
+//  display columns so that "? (y/n)" always shows.
+static void
+test_question_names_subject_and_sender (void **state)
+{
+    (void) state;
+    char text [512];
+    wbc_ui_t ui = { .overlay = WBC_OVERLAY_CONFIRM, .subject_id = "000661FF0C7EAAEF",
+                    .subject_text = "Order 3 \u2014 caf\u00e9 \u65e5\u672c",
+                    .subject_from = "client3@example.com" };
+    wbc_overlay_text_question (&ui, 120, text, sizeof (text));
+    assert_string_equal (text, "Stop processing \"Order 3 \u2014 caf\u00e9 \u65e5\u672c\" "
+                               "from client3@example.com? (y/n)");
+    //  50 columns: the subject and the sender share what is left, cut
+    wbc_overlay_text_question (&ui, 50, text, sizeof (text));
+    assert_string_equal (text, "Stop processing \"Order 3 \u2014\u2026\" from client3@\u2026? (y/n)");
+    assert_int_equal (wbc_text_width (text), 50);
+    //  a wide character that would straddle the cut is left out
+    wbc_overlay_text_question (&ui, 48, text, sizeof (text));
+    assert_int_equal (wbc_text_width (text), 48);
+    wbc_overlay_text_question (&ui, 44, text, sizeof (text));
+    assert_string_equal (text, "Stop processing \"Order \u2026\" from clien\u2026? (y/n)");
+    //  a short subject leaves the rest to the sender
+    snprintf (ui.subject_text, sizeof (ui.subject_text), "Hi");
+    snprintf (ui.subject_from, sizeof (ui.subject_from), "someone.with.a.very.long.address@example.com");
+    wbc_overlay_text_question (&ui, 60, text, sizeof (text));
+    assert_string_equal (text, "Stop processing \"Hi\" from someone.with.a.very.long.a\u2026? (y/n)");
+    assert_int_equal (wbc_text_width (text), 60);
+    //  no subject: the id; no sender: no "from"; control characters shown as ?
+    ui.subject_text [0] = 0;
+    wbc_overlay_text_question (&ui, 120, text, sizeof (text));
+    assert_string_equal (text, "Stop processing interaction 000661FF0C7EAAEF from "
+                               "someone.with.a.very.long.address@example.com? (y/n)");
+    ui.subject_from [0] = 0;
+    snprintf (ui.subject_text, sizeof (ui.subject_text), "two\nlines");
+    wbc_overlay_text_question (&ui, 120, text, sizeof (text));
+    assert_string_equal (text, "Stop processing \"two?lines\"? (y/n)");
+    //  too narrow for any of it: still the question's end
+    wbc_overlay_text_question (&ui, 10, text, sizeof (text));
+    assert_string_equal (text, "Stop processing \"\"? (y/n)");
+    wbc_overlay_text_question (NULL, 80, text, sizeof (text));
+    assert_string_equal (text, "");
+    wbc_overlay_text_question (&ui, 80, NULL, 0);
+}
+
+//  The picker chooses nothing at first: no line is marked; its title
+//  names the subject, cut.
+static void
+test_picker_marks_only_a_choice (void **state)
+{
+    (void) state;
+    wbc_model_t *model = wbc_model_new ();
+    wb_event_types_t types = { 0 };
+    wb_kvlist_t *info = wb_kvlist_new ();
+    wb_kvlist_add_string (info, WB_ATTR_WORKBIN_TYPE_ID, "draft");
+    wb_kvlist_add_int (info, WB_ATTR_WORKBIN_TYPE, WB_OWNER_AGENT);
+    wb_kvlist_t *owners = wb_kvlist_new ();
+    for (int number = 1; number <= 3; number++) {
+        wb_kvlist_t *owner = wb_kvlist_new ();
+        char id [8];
+        snprintf (id, sizeof (id), "a%d", number);
+        wb_kvlist_add_string (owner, WB_ATTR_OWNER_ID, id);
+        wb_kvlist_add_list (owners, "Owner", &owner);
+    }
+    wb_kvlist_add_list (info, WB_ATTR_OWNERS, &owners);
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_add_list (list, "WorkbinTypeInfo", &info);
+    types.types = list;
+    wbc_model_set_workbin_types (model, &types);
+    assert_int_equal (wbc_model_sidebar_size (model), 3);
+    wbc_ui_t ui = { .overlay = WBC_OVERLAY_PICKER, .picker_selected = WBC_PICKER_NONE,
+                    .subject_id = "I1",
+                    .subject_text = "A subject far too long to be shown whole in a title" };
+    assert_int_equal (wbc_overlay_text_build (&s_text, model, &ui, NULL), 0);
+    assert_int_equal (s_text.count, 3);
+    for (size_t index = 0; index < 3; index++) {
+        assert_false (s_text.heading [index]);
+        assert_int_equal (s_text.text [index][0], ' ');
+    }
+    assert_string_equal (s_text.title, " Move \"A subject far too long to be shown whol\u2026\" to which "
+                                       "workbin? (j/k, Enter, Esc) ");
+    assert_int_equal (wbc_overlay_text_first_line (&ui, 50, 20), 0);
+    ui.picker_selected = 1;
+    assert_int_equal (wbc_overlay_text_build (&s_text, model, &ui, NULL), 0);
+    assert_true (s_text.heading [1]);
+    assert_non_null (strstr (s_text.text [1], "> draft@a2"));
+    ui.subject_text [0] = 0;
+    assert_int_equal (wbc_overlay_text_build (&s_text, model, &ui, NULL), 0);
+    assert_string_equal (s_text.title, " Move interaction I1 to which workbin? (j/k, Enter, Esc) ");
+    wb_kvlist_destroy (&list);
+    wbc_model_destroy (&model);
+}
+
 int
 main (void)
 {
@@ -117,6 +211,8 @@ main (void)
         cmocka_unit_test (test_help_lists_keys_and_commands),
         cmocka_unit_test (test_messages_newest_first),
         cmocka_unit_test (test_first_line_is_bounded),
+        cmocka_unit_test (test_question_names_subject_and_sender),
+        cmocka_unit_test (test_picker_marks_only_a_choice),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /*  Tests of wbc_text, text measured in display columns. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <locale.h>
@@ -360,6 +361,63 @@ test_contains_casefold (void **state)
     }
 }
 
+//  In a locale that is not UTF-8 (LANG=C) the text is still read as
+//  UTF-8, but only ASCII is shown: one '?' per other character (not one
+//  per byte), '~' where a text is cut; the console's symbols are ASCII.
+static void
+test_ascii_locale (void **state)
+{
+    (void) state;
+    assert_true (wbc_text_utf8 ());
+    assert_string_equal (wbc_text_symbol (WBC_SYMBOL_LIVE), "\u25CF");
+    assert_non_null (setlocale (LC_ALL, "C"));
+    assert_false (wbc_text_utf8 ());
+    const char *subject = "Order 3 \u2014 caf\u00e9 \u65e5\u672c";
+    assert_int_equal (wbc_text_width (subject), 17);
+    s_check_fit (wbc_text_fit, subject, 20, OUT_SIZE, "Order 3 ? caf? ??   ");
+    s_check_fit (wbc_text_fit, subject, 10, OUT_SIZE, "Order 3 ?~");
+    s_check_fit (wbc_text_fit_right, "\u65e5\u672c", 4, OUT_SIZE, "  ??");
+    s_check_fit (wbc_text_clip, "\U0001F600!", 5, OUT_SIZE, "?!");
+    //  invalid bytes are still one '?' each, control characters too
+    s_check_fit (wbc_text_fit, "\xff\xfe\x01" "a", 4, OUT_SIZE, "???a");
+    char text [32];
+    snprintf (text, sizeof (text), "caf\u00e9 \u65e5");
+    assert_int_equal (wbc_text_sanitise (text), 2);
+    assert_string_equal (text, "caf? ?");
+    const struct { wbc_symbol_t symbol; const char *ascii; } symbols [] = {
+        { WBC_SYMBOL_LIVE, "*" }, { WBC_SYMBOL_NOT_LIVE, "-" },
+        { WBC_SYMBOL_HLINE, "-" }, { WBC_SYMBOL_ELLIPSIS, "..." }, { WBC_SYMBOL_EXCHANGE, "<->" },
+        { WBC_SYMBOL_ARROW_RIGHT, ">" }, { WBC_SYMBOL_ARROW_LEFT, "<" },
+    };
+    assert_int_equal (COUNT_OF (symbols), WBC_SYMBOL_COUNT);
+    for (size_t index = 0; index < COUNT_OF (symbols); index++)
+        assert_string_equal (wbc_text_symbol (symbols [index].symbol), symbols [index].ascii);
+    assert_string_equal (wbc_text_symbol (WBC_SYMBOL_COUNT), "");
+    assert_non_null (setlocale (LC_ALL, "C.UTF-8"));
+    //  back in UTF-8: every symbol is one character outside ASCII
+    for (size_t index = 0; index < COUNT_OF (symbols); index++) {
+        const char *symbol = wbc_text_symbol (symbols [index].symbol);
+        assert_true ((unsigned char) symbol [0] >= 0x80);
+        assert_int_equal (wbc_text_width (symbol), 1);
+    }
+    s_check_fit (wbc_text_fit, subject, 10, OUT_SIZE, "Order 3 \u2014\u2026");
+}
+
+//  Text is decoded as UTF-8 by the rules: overlong forms, surrogates and
+//  values past U+10FFFF are invalid bytes, one '?' each.
+static void
+test_utf8_decoding (void **state)
+{
+    (void) state;
+    s_check_fit (wbc_text_clip, "\xc0\xaf", 4, OUT_SIZE, "??");           //  overlong '/'
+    s_check_fit (wbc_text_clip, "\xed\xa0\x80", 4, OUT_SIZE, "???");      //  U+D800
+    s_check_fit (wbc_text_clip, "\xf4\x90\x80\x80", 4, OUT_SIZE, "????"); //  U+110000
+    s_check_fit (wbc_text_clip, "\xe6\x97", 4, OUT_SIZE, "??");            //  cut short
+    s_check_fit (wbc_text_clip, "\xe6\x97" "A", 4, OUT_SIZE, "??A");
+    s_check_fit (wbc_text_clip, "\xf0\x9f\x98\x80", 4, OUT_SIZE, "\U0001F600");
+    assert_int_equal (wbc_text_width ("\xf0\x9f\x98\x80"), 2);
+}
+
 int
 main (void)
 {
@@ -378,6 +436,8 @@ main (void)
         cmocka_unit_test (test_fit_right_and_clip),
         cmocka_unit_test (test_fit_exact_columns_for_every_width),
         cmocka_unit_test (test_sanitise),
+        cmocka_unit_test (test_ascii_locale),
+        cmocka_unit_test (test_utf8_decoding),
         cmocka_unit_test (test_age_boundaries),
         cmocka_unit_test (test_age_extremes_and_small_buffers),
         cmocka_unit_test (test_contains_casefold),
