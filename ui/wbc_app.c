@@ -325,6 +325,20 @@ s_cmd_step (wbc_app_t *self, const char *argument, int64_t now_ms)
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no held change to apply");
 }
 
+//  Log in at once, ending the session that holds the agent elsewhere: only
+//  while a login is being refused for that.
+static void
+s_cmd_take_over (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) argument;
+    if (wbc_session_take_over (self->session, now_ms))
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "taking over: logging in again, ending the other session");
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "nothing to take over: the agent is not logged in elsewhere");
+}
+
 static void
 s_cmd_theme (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
@@ -399,6 +413,8 @@ static const struct {
     { { "theme", "NAME", "switch to another colour theme" }, REST, s_cmd_theme },
     { { "bind", "KEY ACTION", "bind a key to an action" }, 2, s_cmd_bind },
     { { "unbind", "KEY", "unbind a key (:bind binds it again)" }, 1, s_cmd_unbind },
+    { { "take-over", "", "log in now, ending the agent's session on another connection" }, 0,
+      s_cmd_take_over },
     { { "help", "", "show keys and commands" }, 0, s_cmd_help },
     { { "quit", "", "quit the console" }, 0, s_cmd_quit },
 };

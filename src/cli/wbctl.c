@@ -98,7 +98,7 @@ typedef struct {
     const char *help;
 } s_global_option_t;
 
-enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY };
+enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY, OPTION_TAKE_OVER };
 
 static const s_global_option_t s_global_options [] = {
     { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WB_DEFAULT_ENDPOINT ")" },
@@ -107,6 +107,8 @@ static const s_global_option_t s_global_options [] = {
     { 'p', "place", "PLACE", "log in at PLACE (default: the agent's own place)" },
     { 't', "tenant", "TENANT", "the tenant id (default " WB_DEFAULT_TENANT_TEXT ")" },
     { 'n', "name", "NAME", "the ClientName to register with (default wbctl)" },
+    { OPTION_TAKE_OVER, "take-over", NULL, "if the agent is logged in on another connection\n"
+                                           "(a console that was killed), end that session" },
     { 'j', "json", NULL, "print every message the command receives as JSON,\none object per line" },
     { OPTION_TIMEOUT, "timeout", "SEC", "wait at most SEC seconds for each reply (default 5)" },
     { OPTION_CERT, "cert", "FILE", "our CURVE certificate, its secret half, for a tcp\n"
@@ -198,6 +200,7 @@ s_apply_global (wbctl_t *self, int code, const char *value)
                  ? s_usage_error ("--timeout takes seconds (0.001 to 86400), not", value) : -1;
         case OPTION_CERT: self->cert_path = value; return -1;
         case OPTION_SERVER_KEY: self->server_key_path = value; return -1;
+        case OPTION_TAKE_OVER: self->take_over = true; return -1;
     }
     return WBCTL_USAGE;     //  getopt_long has said what was wrong
 }

@@ -107,6 +107,7 @@ typedef struct {
     wb_client_t *client;
     wb_workbin_types_t *types;    /* after RequestWorkbinTypesInfo */
     bool registered;          /* the goodbye is due */
+    bool take_over;           /* --take-over: the login ends the agent's other session */
 } wbctl_t;
 
 /* True once SIGINT or SIGTERM arrived, or standard output closed (wbctl.c). */
