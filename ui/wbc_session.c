@@ -44,6 +44,7 @@ struct _wbc_session_t {
     bool ever_connected;
     int attempts;                    /* connections lost since the last success */
     bool held_elsewhere;             /* the last login got 14: the agent is logged in elsewhere */
+    char went_live [WBC_TEXT_MAX];   /* the subscription just acknowledged, whose fetch is due */
     bool take_over;                  /* the next login takes the agent over (asked by the user) */
     size_t malformed_seen;           /* malformed messages already reported */
 };
@@ -234,6 +235,28 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
     }
 }
 
+//  A fetch ended: EventWorkbinContent on the status line, or, right after
+//  the pane's subscription was acknowledged, both outcomes in one line,
+//  "EventAck  live on WB, EventWorkbinContent  N items, version V", so that
+//  the fetch does not hide the EventAck of the subscription.
+static void
+s_status_fetched (wbc_session_t *self, const s_pending_t *pending, const wbc_pane_t *pane)
+{
+    const char *workbin = pending->what + strcspn (pending->what, " ");
+    bool both = *self->went_live && pane->live && streq (self->went_live + strcspn (self->went_live, " "),
+                                                          workbin);
+    if (!both) {
+        s_status_ack (self, pending, WB_MSG_EVENT_WORKBIN_CONTENT);
+        return;
+    }
+    size_t items = wb_replica_size (pane->replica);
+    wbc_model_status (self->model, WBC_LEVEL_ACK, wb_clock_wall_ms (),
+                      WB_MSG_EVENT_ACK "  live on%s, " WB_MSG_EVENT_WORKBIN_CONTENT "  %zu item%s, "
+                      "version %" PRId64, workbin, items, items == 1 ? "" : "s",
+                      wb_replica_version (pane->replica));
+    self->went_live [0] = 0;
+}
+
 static void
 s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
 {
@@ -256,7 +279,7 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
     if (next > 0)
         s_send_content (self, pane, next, now_ms);
     else
-        s_status_ack (self, pending, WB_MSG_EVENT_WORKBIN_CONTENT);
+        s_status_fetched (self, pending, pane);
 }
 
 static void
@@ -276,6 +299,10 @@ s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
         s_status_ack (self, pending, WB_MSG_EVENT_ACK);
         if (pane)
             wbc_model_set_live (self->model, (size_t) index, pending->kind == KIND_SUBSCRIBE);
+        //  the fetch that follows would replace this EventAck on the status
+        //  line at once: it says both when it ends
+        snprintf (self->went_live, sizeof (self->went_live), "%s",
+                  pane && pending->kind == KIND_SUBSCRIBE ? pending->what : "");
     }
     wbc_model_mark (self->model, WBC_DIRTY_PANES);
 }

@@ -17,7 +17,6 @@ tap_workdir wbfaults
 export TZ=UTC
 tap_pin_clock 2026-11-25T12:00:00Z
 export WB_TEST_DIR="$work" WB_ENDPOINT="$endpoint" WBCTL
-socket_file=${endpoint#ipc://}
 #   The servers' pids are in files: the scripts below stop and start them.
 stop_all () {
     for file in "$work/server.pid" "$work/fake.pid"; do
@@ -29,15 +28,9 @@ stop_all () {
 trap stop_all EXIT
 
 #   start.sh: the real server, ready when it answers a ping; kill.sh:
-#   SIGKILL (tap-lib.sh). term.sh: a clean stop, after which the socket
-#   file must be gone too (wbserver unbinds and removes it), so that the
-#   endpoint itself is gone.
+#   SIGKILL; term.sh: a clean stop, after which the socket file is gone
+#   too, so that the endpoint itself is gone (tap-lib.sh).
 tap_server_scripts
-cat > "$work/term.sh" <<SCRIPT
-pid=\$(cat "$work/server.pid")
-kill \$pid
-timeout 10 tail --pid=\$pid -f /dev/null && test ! -e "$socket_file"
-SCRIPT
 #   fake.sh: the garbage server on the same endpoint, ready when it says
 #   so; unfake.sh stops it.
 cat > "$work/fake.sh" <<SCRIPT

@@ -20,11 +20,6 @@ trap stop_all EXIT
 
 #   start.sh, kill.sh (SIGKILL), and term.sh (SIGTERM) of the server
 tap_server_scripts
-cat > "$work/term.sh" <<SCRIPT
-pid=\$(cat "$work/server.pid")
-kill \$pid
-timeout 10 tail --pid=\$pid -f /dev/null
-SCRIPT
 sh "$work/start.sh" || { echo "Bail out! wbserver did not start"; exit 1; }
 "$WBCTL" submit email-draft@agent01 --subject "Before any restart" --from a@example.com >/dev/null
 

@@ -136,8 +136,9 @@ tap_start_server () {
 
 #   tap_server_scripts: write $work/start.sh (a wbserver on $endpoint,
 #   its pid in $work/server.pid; exits 0 once it answers a ping, 1 after
-#   10 s) and $work/kill.sh (SIGKILL, then wait for it to be gone), so that
-#   a screen script can stop and restart the server with 'run sh ...'.
+#   10 s), $work/kill.sh (SIGKILL, then wait for it to be gone) and
+#   $work/term.sh (SIGTERM, and its ipc socket file must go too), so that a
+#   screen script can stop and restart the server with 'run sh ...'.
 tap_server_scripts () {
     cat > "$work/start.sh" <<SCRIPT
 "$WBSERVER" -c "$CONFIG" -d "$work/store.db" -e "$endpoint" -l "$work/server.log" $clock_options &
@@ -151,6 +152,13 @@ SCRIPT
 pid=\$(cat "$work/server.pid")
 kill -9 \$pid
 timeout 10 tail --pid=\$pid -f /dev/null
+SCRIPT
+    #   term.sh: a clean stop (SIGTERM); the server unbinds and removes its
+    #   ipc socket file, so that the endpoint itself is gone
+    cat > "$work/term.sh" <<SCRIPT
+pid=\$(cat "$work/server.pid")
+kill \$pid
+timeout 10 tail --pid=\$pid -f /dev/null && test ! -e "${endpoint#ipc://}"
 SCRIPT
 }
 
