@@ -195,8 +195,18 @@ wbc_model_scroll_to_selection (wbc_model_t *self, size_t pane_index, size_t rows
         return;
     if (rows == 0)
         rows = 1;
-    if (pane->selected >= pane->top + rows) {
-        pane->top = pane->selected - rows + 1;
+    //  the selection in view, scrolling down or up (rows above it may have
+    //  gone live), and no empty rows below while rows above are hidden
+    size_t size = wb_replica_size (pane->replica);
+    size_t top = pane->top;
+    if (pane->selected < top)
+        top = pane->selected;
+    if (pane->selected >= top + rows)
+        top = pane->selected - rows + 1;
+    if (top + rows > size)
+        top = size > rows ? size - rows : 0;
+    if (top != pane->top) {
+        pane->top = top;
         self->dirty |= WBC_DIRTY_PANES;
     }
 }

@@ -548,9 +548,35 @@ test_scroll_to_selection (void **state)
     assert_true (wbc_model_dirty (model) & WBC_DIRTY_PANES);
     wbc_model_scroll_to_selection (model, 0, 0);    //  0 rows count as 1
     assert_int_equal (wbc_model_pane (model, 0)->top, 4);
-    wbc_model_scroll_to_selection (model, 0, 100);
-    assert_int_equal (wbc_model_pane (model, 0)->top, 4);
+    wbc_model_scroll_to_selection (model, 0, 100);  //  all 5 fit: from the first
+    assert_int_equal (wbc_model_pane (model, 0)->top, 0);
     wbc_model_scroll_to_selection (model, 3, 1);
+    wbc_model_destroy (&model);
+}
+
+//  Live removals above the selection: the selection stays on its
+//  interaction, and the pane scrolls up so that it is still in view (it
+//  was off screen while Enter still acted on it).
+static void
+test_selection_stays_in_view_after_removals_above (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    for (int number = 6; number <= 40; number++)
+        assert_int_equal (s_apply_change (model, WB_CONTENT_PLACED_IN, number + 5, number, "more"), -1);
+    const size_t rows = 10;
+    wbc_model_move_selection (model, 35, rows);               //  I036
+    wbc_model_scroll_to_selection (model, 0, rows);
+    const wbc_pane_t *pane = wbc_model_pane (model, 0);
+    assert_string_equal (s_id_at (model, 0, pane->selected), "I036");
+    assert_int_equal (pane->top, 26);
+    for (int number = 1; number <= 20; number++)            //  the first 20 go
+        s_apply_change (model, WB_CONTENT_TAKEN_OUT, 45 + number, number, "gone");
+    wbc_model_scroll_to_selection (model, 0, rows);
+    assert_string_equal (s_id_at (model, 0, pane->selected), "I036");
+    assert_int_equal (pane->selected, 15);
+    assert_true (pane->top <= pane->selected && pane->selected < pane->top + rows);
+    assert_int_equal (pane->top, 10);        //  20 rows left: the last 10 shown
     wbc_model_destroy (&model);
 }
 
@@ -647,6 +673,7 @@ main (void)
         cmocka_unit_test (test_trace_summarises_and_saves),
         cmocka_unit_test (test_liveness_is_set_through_the_model),
         cmocka_unit_test (test_scroll_to_selection),
+        cmocka_unit_test (test_selection_stays_in_view_after_removals_above),
         cmocka_unit_test (test_columns_and_unknown_names),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
