@@ -274,7 +274,8 @@ void wbctl_print_refusal (const wb_msg_t *reply, const char *expected);
 
 /* The replies of the commands, in text. */
 wbctl_print_fn wbctl_print_ack, wbctl_print_submitted, wbctl_print_content,
-               wbctl_print_statistic, wbctl_print_pulled, wbctl_print_types;
+               wbctl_print_statistic, wbctl_print_pulled, wbctl_print_in_hand,
+               wbctl_print_types;
 
 /* One EventWorkbinContentChanged on a line: what, where, which
    interaction, who, why. */

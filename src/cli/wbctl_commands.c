@@ -16,7 +16,7 @@
 static wbctl_check_fn s_check_submit;
 static wbctl_build_fn s_build_types, s_build_content, s_build_stats, s_build_subscribe,
                       s_build_cancel, s_build_submit, s_build_place, s_build_pull,
-                      s_build_change, s_build_stop, s_build_ping;
+                      s_build_change, s_build_stop, s_build_ping, s_build_in_hand;
 static wbctl_run_fn s_keygen;
 
 #define SUBMIT_OPTIONS (WBCTL_OPT_SUBJECT | WBCTL_OPT_FROM_ADDRESS | WBCTL_OPT_PERSONAL \
@@ -63,6 +63,10 @@ static const wbctl_command_t s_commands [] = {
       .build = s_build_pull, .reply = WB_MSG_EVENT_PULLED_INTERACTIONS,
       .print = wbctl_print_pulled, .arguments = "ID",
       .help = "take an interaction out of its workbin to handle it (RequestPull)" },
+    { .name = "in-hand", .needs = WBCTL_NEEDS_SESSION, .build = s_build_in_hand,
+      .reply = WB_MSG_EVENT_PULLED_INTERACTIONS, .print = wbctl_print_in_hand, .arguments = "",
+      .help = "list the interactions you have pulled and not yet placed or stopped\n"
+              "(RequestGetPulledInteractions)" },
     { .name = "change", .min_args = 2, .max_args = -1, .assignments_from = 1,
       .needs = WBCTL_NEEDS_SESSION, .build = s_build_change, .reply = WB_MSG_EVENT_ACK,
       .print = wbctl_print_ack, .arguments = "ID KEY=VALUE...",
@@ -391,6 +395,13 @@ s_build_pull (const wbctl_t *self, const wbctl_args_t *args, wbctl_exchange_t *e
 {
     (void) self;
     return wb_request_pull (s_interaction (args, exchange));
+}
+
+static wb_msg_t *
+s_build_in_hand (const wbctl_t *self, const wbctl_args_t *args, wbctl_exchange_t *exchange)
+{
+    (void) self, (void) args, (void) exchange;
+    return wb_request_get_pulled_interactions ();
 }
 
 static wb_msg_t *

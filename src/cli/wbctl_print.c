@@ -253,6 +253,22 @@ wbctl_print_pulled (const wbctl_exchange_t *exchange)
     }
 }
 
+//  The interactions this client handles, as a table like a workbin's.
+void
+wbctl_print_in_hand (const wbctl_exchange_t *exchange)
+{
+    wb_event_pulled_t pulled;
+    wb_event_read_pulled (exchange->reply, &pulled);
+    int64_t shown = (int64_t) wb_kvlist_size (pulled.interactions);
+    printf ("in hand: %" PRId64 " interaction%s", pulled.total_count,
+            pulled.total_count == 1 ? "" : "s");
+    if (shown < pulled.total_count)
+        printf (" (showing 1-%" PRId64 ")", shown);
+    putchar ('\n');
+    if (shown > 0)
+        s_print_interactions (pulled.interactions);
+}
+
 //  One row per owner of a type; one row for a type with none visible.
 static void
 s_add_type_rows (wbctl_table_t *table, const wb_kvlist_t *entry)

@@ -20,7 +20,8 @@
     Owner ids (WorkbinAgentId, WorkbinPlaceId, WorkbinGroupId,
     WorkbinPlaceGroupId) are optional here: which one a request needs depends
     on the workbin type's owner type, so the server checks them. Vendor
-    message ids are the Platform SDK's; RequestPing is ours (1000 up).
+    message ids are the Platform SDK's; RequestPing and
+    RequestGetPulledInteractions are ours (1000 up).
 */
 #ifndef WB_CATALOG_ROWS_H_INCLUDED
 #define WB_CATALOG_ROWS_H_INCLUDED
@@ -97,8 +98,8 @@
         { WB_ATTR_VIEW_ID, S, OPT }, \
         { WB_ATTR_PULL_PARAMETERS, L, REQ (WB_ERR_PULL_PARAMETERS_ABSENT) }, \
         { WB_ATTR_COUNT, I, OPT }) \
-    EVENT (PULLED_INTERACTIONS, 109, "the interactions pulled", \
-        { WB_ATTR_INTERACTIONS, L, REQ (0) }) \
+    EVENT (PULLED_INTERACTIONS, 109, "the interactions pulled, or being handled", \
+        { WB_ATTR_INTERACTIONS, L, REQ (0) }, { WB_ATTR_TOTAL_COUNT, I, OPT }) \
     REQUEST (SUBMIT, 101, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, wb_engine_submit, \
         EVENT_ACK, "create an interaction in a workbin", \
         { WB_ATTR_MEDIA_TYPE, S, REQ (WB_ERR_MEDIA_TYPE_NOT_SPECIFIED) }, \
@@ -126,6 +127,10 @@
         { WB_ATTR_ERROR_CODE, I, REQ (0) }, { WB_ATTR_ERROR_DESCRIPTION, S, REQ (0) }) \
     REQUEST (PING, 1000, WB_NEEDS_REGISTERED, WB_READS_NOTHING, wb_engine_ping, \
         EVENT_ACK, "keep-alive: proves the session is live (EventError 1 if the server does not know it)", \
+        { 0 }) \
+    REQUEST (GET_PULLED_INTERACTIONS, 1001, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, \
+        wb_engine_pulled_list, EVENT_PULLED_INTERACTIONS, \
+        "list the interactions this client is handling (pulled, in no workbin)", \
         { 0 })
 
 #endif

@@ -156,6 +156,8 @@ wb_event_read_pulled (const wb_msg_t *msg, wb_event_pulled_t *pulled)
         return -1;
     const wb_kvlist_t *body = s_body (msg, WB_ROW_EVENT_PULLED_INTERACTIONS);
     pulled->interactions = wb_kvlist_list (body, WB_ATTR_INTERACTIONS);
+    pulled->total_count = wb_kvlist_int_or (body, WB_ATTR_TOTAL_COUNT,
+                                            (int64_t) wb_kvlist_size (pulled->interactions));
     return body ? 0 : -1;
 }
 

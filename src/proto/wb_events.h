@@ -85,9 +85,11 @@ typedef struct {
     int64_t count;                  /* NumberOfInteractions; 0 if absent */
 } wb_event_owner_t;
 
-/* EventPulledInteractions: what a RequestPull took. */
+/* EventPulledInteractions: what a RequestPull took, or what the client
+   handles (RequestGetPulledInteractions). */
 typedef struct {
     const wb_kvlist_t *interactions;  /* Interactions, "Interaction" lists; NULL if absent */
+    int64_t total_count;              /* TotalCount; the number listed if absent */
 } wb_event_pulled_t;
 
 /* EventPropertiesChanged: an interaction this agent pulled changed. */

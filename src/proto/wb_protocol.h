@@ -35,6 +35,7 @@
 #define WB_MSG_EVENT_PROPERTIES_CHANGED "EventPropertiesChanged"
 #define WB_MSG_REQUEST_STOP_PROCESSING "RequestStopProcessing"
 #define WB_MSG_REQUEST_PING "RequestPing"
+#define WB_MSG_REQUEST_GET_PULLED_INTERACTIONS "RequestGetPulledInteractions"
 #define WB_MSG_EVENT_ACK "EventAck"
 #define WB_MSG_EVENT_ERROR "EventError"
 

@@ -214,6 +214,12 @@ wb_request_pull (const char *interaction_id)
 }
 
 wb_msg_t *
+wb_request_get_pulled_interactions (void)
+{
+    return wb_msg_new_row (WB_ROW_REQUEST_GET_PULLED_INTERACTIONS);
+}
+
+wb_msg_t *
 wb_request_change_properties (const char *interaction_id, const wb_property_changes_t *changes)
 {
     wb_msg_t *request = s_interaction_request (WB_ROW_REQUEST_CHANGE_PROPERTIES, interaction_id);

@@ -73,6 +73,8 @@ wb_msg_t *wb_request_submit (const wb_submission_t *submission);
 wb_msg_t *wb_request_place_in_workbin (const char *interaction_id, const wb_workbin_t *workbin,
                                        const wb_property_changes_t *changes);
 wb_msg_t *wb_request_pull (const char *interaction_id);
+/* RequestGetPulledInteractions: the interactions this client handles. */
+wb_msg_t *wb_request_get_pulled_interactions (void);
 wb_msg_t *wb_request_change_properties (const char *interaction_id,
                                         const wb_property_changes_t *changes);
 wb_msg_t *wb_request_stop_processing (const char *interaction_id);

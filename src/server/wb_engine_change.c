@@ -1,5 +1,5 @@
-/*  wb_engine_change: the write side: submit, place, pull, change properties,
-    stop. Each change is committed to the store first; then its
+/*  wb_engine_change: the write side: submit, place, pull (and the list of
+    what a client has pulled), change properties, stop. Each change is committed to the store first; then its
     EventWorkbinContentChanged events go out, and then the reply, so that a
     requester that subscribed has its copy up to date when the reply comes
     (PROTOCOL.md, "Durability" and "Ordering"). */
@@ -413,7 +413,7 @@ wb_engine_pull (wb_request_t *request)
     wb_kvlist_set_int (pulled, WB_ATTR_INTERACTION_STATE, WB_STATE_HANDLING);
     wb_kvlist_set_string (pulled, WB_ATTR_ASSIGNED_TO, wb_engine_actor_name (request));
     const char *id = wb_kvlist_string (pulled, WB_ATTR_INTERACTION_ID);
-    wb_workbin_ref_t nowhere = { NULL, NULL };
+    wb_workbin_ref_t nowhere = { NULL, wb_engine_actor_name (request) };   //  in its hands
     int64_t version = 0;
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, nowhere, pulled)
@@ -434,6 +434,29 @@ wb_engine_pull (wb_request_t *request)
     wb_kvlist_destroy (&pulled);
     s_interaction_clear (&interaction);
     return code;
+}
+
+//  The interactions the sender handles (pulled, in no workbin), oldest pull
+//  first, at most a page's worth; TotalCount says how many it handles.
+int
+wb_engine_pulled_list (wb_request_t *request)
+{
+    wb_engine_t *self = request->engine;
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    int64_t total = 0;
+    if (wb_store_begin (self->store)
+    ||  wb_store_handled_page (self->store, wb_engine_actor_name (request), self->page_cap,
+                               interactions, &total)
+    ||  wb_store_commit (self->store)) {
+        wb_store_rollback (self->store);
+        wb_kvlist_destroy (&interactions);
+        return WB_ERR_DATABASE;
+    }
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_PULLED_INTERACTIONS);
+    wb_kvlist_add_list (wb_msg_body (reply), WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (wb_msg_body (reply), WB_ATTR_TOTAL_COUNT, total);
+    wb_engine_reply (request, &reply);
+    return 0;
 }
 
 // ---------------------------------------------------------------- change
@@ -466,8 +489,9 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
     s_apply_property_changes (request, properties);
     const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
-    wb_workbin_ref_t where = { interaction->type ? interaction->type_id : NULL,
-                               interaction->type ? interaction->owner_id : NULL };
+    //  it stays where it is: in its workbin, or in the hands of its handler
+    wb_workbin_ref_t where = { *interaction->type_id ? interaction->type_id : NULL,
+                               interaction->owner_id };
     int64_t version = -1;
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)

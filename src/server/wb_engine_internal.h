@@ -64,6 +64,7 @@ int wb_engine_cancel_notifications (wb_request_t *request);
 int wb_engine_submit (wb_request_t *request);
 int wb_engine_place (wb_request_t *request);
 int wb_engine_pull (wb_request_t *request);
+int wb_engine_pulled_list (wb_request_t *request);
 int wb_engine_change_properties (wb_request_t *request);
 int wb_engine_stop (wb_request_t *request);
 

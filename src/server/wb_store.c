@@ -381,6 +381,14 @@ wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *cou
     return self ? self->ops->workbin_count (self->backend, workbin, count) : -1;
 }
 
+//  Append the interactions a handler holds (pulled) to out; *total: how many.
+int
+wb_store_handled_page (wb_store_t *self, const char *handler, int64_t count,
+                       wb_kvlist_t *out, int64_t *total)
+{
+    return self ? self->ops->handled_page (self->backend, handler, count, out, total) : -1;
+}
+
 //  Oldest and newest MovedToQueueAt of a workbin's interactions.
 int
 wb_store_workbin_moved_range (wb_store_t *self, wb_workbin_ref_t workbin,

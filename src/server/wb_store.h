@@ -61,7 +61,8 @@ typedef struct {
     wb_kvlist_t *(*interaction_get) (void *backend, const char *interaction_id,
                                      char *type_id, char *owner_id, size_t id_size,
                                      int *found);
-    /* Insert or replace an interaction. workbin.type_id NULL: in no workbin.
+    /* Insert or replace an interaction. workbin.type_id NULL: in no workbin,
+       and then workbin.owner_id names who handles it (NULL: nobody).
        If its workbin differs from the stored one (or it is new), it goes to
        the end of the new workbin's order. */
     int (*interaction_put) (void *backend, const char *interaction_id,
@@ -78,6 +79,11 @@ typedef struct {
                          int64_t count, wb_kvlist_t *out, int64_t *total);
     /* Number of interactions in a workbin. */
     int (*workbin_count) (void *backend, wb_workbin_ref_t workbin, int64_t *count);
+    /* Append to out one entry "Interaction" for each of at most count
+       interactions in no workbin that handler handles, oldest pull first;
+       *total gets how many it handles. */
+    int (*handled_page) (void *backend, const char *handler, int64_t count,
+                         wb_kvlist_t *out, int64_t *total);
     /* Oldest and newest MovedToQueueAt property (ISO-8601 text) among the
        interactions of a workbin; empty strings if none. */
     int (*workbin_moved_range) (void *backend, wb_workbin_ref_t workbin,
@@ -138,6 +144,8 @@ int wb_store_new_interaction_id (wb_store_t *self, uint64_t floor, uint64_t *id)
 int wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
                            int64_t count, wb_kvlist_t *out, int64_t *total);
 int wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count);
+int wb_store_handled_page (wb_store_t *self, const char *handler, int64_t count,
+                           wb_kvlist_t *out, int64_t *total);
 int wb_store_workbin_moved_range (wb_store_t *self, wb_workbin_ref_t workbin,
                                   char *oldest, char *newest, size_t text_size);
 

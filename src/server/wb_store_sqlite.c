@@ -1,9 +1,14 @@
 /*  wb_store_sqlite: the SQLite backend of wb_store. See wb_store.h.
 
     One file, WAL journal, one writing process. The schema carries its
-    version in PRAGMA user_version; s_migrations holds one SQL step per
-    version, step N taking a database from version N-1 to N, each in its
-    own transaction. A database newer than this code is refused.
+    version in PRAGMA user_version; s_migrations holds one step per
+    version (SQL, and for data SQL cannot reach, a function), step N taking
+    a database from version N-1 to N, each in its own transaction. A
+    database newer than this code is refused.
+
+    An interaction in no workbin (pulled) has a NULL type_id; its owner_id
+    names who handles it (its AssignedTo), so that one index serves both
+    a workbin's page and a handler's list.
 
     An interaction's position is a global counter, taken whenever it is new
     or changes workbin, so ordering a workbin by position gives the order of
@@ -29,13 +34,21 @@
 #include <sqlite3.h>
 #include <czmq.h>
 #include "wb_store_backend.h"
+#include "wb_protocol.h"
 #include "wb_prelude.h"
 
 #define S_BUSY_TIMEOUT_MS 5000
 
+static int s_migrate_handlers (sqlite3 *db);
+
 //  The schema, one migration step per version.
-static const char *s_migrations [] = {
-    //  1: workbins' versions, interactions, and the indexes that serve one
+typedef struct {
+    const char *sql;
+    int (*fill) (sqlite3 *db);          /* then this, if not NULL; 0 or -1 */
+} s_migration_t;
+
+static const s_migration_t s_migrations [] = {
+    {     //  1: workbins' versions, interactions, and the indexes that serve one
     //  workbin: its order of placement, and its MovedToQueueAt range.
     "CREATE TABLE workbin ("
     "    type_id TEXT NOT NULL,"
@@ -52,14 +65,17 @@ static const char *s_migrations [] = {
     "    properties BLOB NOT NULL"
     ");"
     "CREATE INDEX interaction_by_position ON interaction (type_id, owner_id, position);"
-    "CREATE INDEX interaction_by_moved_at ON interaction (type_id, owner_id, moved_at);",
+    "CREATE INDEX interaction_by_moved_at ON interaction (type_id, owner_id, moved_at);", NULL },
     //  2: named counters that outlive the rows they count: the last
     //  interaction id handed out (an interaction that was deleted keeps
     //  its id from ever being given again).
-    "CREATE TABLE counter ("
+    { "CREATE TABLE counter ("
     "    name TEXT NOT NULL PRIMARY KEY,"
     "    value INTEGER NOT NULL"
-    ") WITHOUT ROWID;",
+    ") WITHOUT ROWID;", NULL },
+    //  3: an interaction in no workbin names its handler in owner_id (it
+    //  was NULL): read from the AssignedTo of each one's properties.
+    { "", s_migrate_handlers },
 };
 
 #define S_SCHEMA_VERSION ((int) (WB_COUNT_OF (s_migrations)))
@@ -69,7 +85,7 @@ typedef enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
     S_VERSION_GET, S_VERSION_BUMP,
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
-    S_PAGE, S_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
+    S_PAGE, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
     S_STATEMENT_COUNT
 } s_statement_id_t;
@@ -106,6 +122,12 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         " ORDER BY position LIMIT ?3 OFFSET ?4",
     [S_COUNT] =
         "SELECT COUNT(*) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
+    [S_HANDLED_PAGE] =
+        "SELECT id, properties FROM interaction"
+        " WHERE type_id IS NULL AND owner_id = ?1"
+        " ORDER BY position LIMIT ?2",
+    [S_HANDLED_COUNT] =
+        "SELECT COUNT(*) FROM interaction WHERE type_id IS NULL AND owner_id = ?1",
     [S_MOVED_OLDEST] =
         "SELECT MIN(moved_at) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
     [S_MOVED_NEWEST] =
@@ -396,9 +418,8 @@ static int
 s_bind_put (sqlite3_stmt *statement, const char *interaction_id, wb_workbin_ref_t workbin,
             const char *moved_at, const uint8_t *blob, size_t size, int64_t position)
 {
-    const char *owner_id = workbin.owner_id ? workbin.owner_id : "";
-    if (!workbin.type_id)
-        owner_id = NULL;                //  in no workbin: both NULL
+    //  in a workbin, a NULL owner is ""; in none, it is who handles it
+    const char *owner_id = workbin.owner_id || !workbin.type_id ? workbin.owner_id : "";
     return sqlite3_bind_text (statement, 1, interaction_id, -1, SQLITE_STATIC)
         || sqlite3_bind_text (statement, 2, workbin.type_id, -1, SQLITE_STATIC)
         || sqlite3_bind_text (statement, 3, owner_id, -1, SQLITE_STATIC)
@@ -422,8 +443,8 @@ s_interaction_put (void *backend, const char *interaction_id,
         zsys_error ("wb_store: interaction %s: properties cannot be encoded", interaction_id);
         return -1;
     }
-    const char *moved_at = wb_kvlist_type (properties, "MovedToQueueAt") == WB_TYPE_STRING
-                         ? wb_kvlist_string (properties, "MovedToQueueAt") : NULL;
+    const char *moved_at = wb_kvlist_type (properties, WB_ATTR_MOVED_TO_QUEUE_AT) == WB_TYPE_STRING
+                         ? wb_kvlist_string (properties, WB_ATTR_MOVED_TO_QUEUE_AT) : NULL;
     sqlite3_stmt *statement = s_statement (self, S_INTERACTION_PUT);
     int rc = s_bind_put (statement, interaction_id, workbin, moved_at, blob, size,
                          self->next_position);
@@ -502,7 +523,7 @@ static int
 s_page_add (wb_kvlist_t *page, const void *blob, int size, const char *id)
 {
     wb_codec_status_t status = WB_CODEC_OK;
-    if (wb_kvlist_add_encoded (page, "Interaction", blob, (size_t) size, &status) == 0)
+    if (wb_kvlist_add_encoded (page, WB_ATTR_INTERACTION, blob, (size_t) size, &status) == 0)
         return 0;
     zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
                 id ? id : "(in a page)", wb_codec_status_text (status));
@@ -562,6 +583,44 @@ s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
     return -1;
 }
 
+//  The interactions a handler holds (in no workbin, owner_id the handler),
+//  oldest pull first: at most count of them appended to out, *total: how
+//  many it holds. A bad row takes back what was added.
+static int
+s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *out,
+                int64_t *total)
+{
+    s_sqlite_t *self = backend;
+    if (!handler || !out || count < 0)
+        return -1;
+    sqlite3_stmt *statement = s_statement (self, S_HANDLED_COUNT);
+    int64_t held = 0;
+    if (sqlite3_bind_text (statement, 1, handler, -1, SQLITE_STATIC) != SQLITE_OK)
+        return s_done (statement, -1);
+    if (s_step_value (self, statement, "handled count", &held))
+        return -1;
+    if (total)
+        *total = held;
+    size_t before = wb_kvlist_size (out);
+    statement = s_statement (self, S_HANDLED_PAGE);
+    if (sqlite3_bind_text (statement, 1, handler, -1, SQLITE_STATIC) != SQLITE_OK
+    ||  sqlite3_bind_int64 (statement, 2, count) != SQLITE_OK)
+        return s_done (statement, -1);
+    int rc;
+    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+        if (wb_kvlist_size (out) >= WB_ENTRIES_MAX
+        ||  s_page_add (out, sqlite3_column_blob (statement, 1), sqlite3_column_bytes (statement, 1),
+                        (const char *) sqlite3_column_text (statement, 0))) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+    if (rc != SQLITE_DONE) {
+        wb_kvlist_truncate (out, before);
+        return s_done (statement, rc == SQLITE_ERROR ? -1 : s_fail (self, "handled page"));
+    }
+    return s_done (statement, 0);
+}
+
 // ---------------------------------------------------------------- open, close
 
 //  Finalize every statement and close the database; the transaction left
@@ -600,6 +659,7 @@ static const wb_store_ops_t s_ops = {
     .interaction_delete = s_interaction_delete,
     .workbin_page = s_workbin_page,
     .workbin_count = s_workbin_count,
+    .handled_page = s_handled_page,
     .workbin_moved_range = s_workbin_moved_range,
 };
 
@@ -837,12 +897,42 @@ s_migrate_step (sqlite3 *db, int version)
 {
     char sql [64];
     snprintf (sql, sizeof (sql), "PRAGMA user_version = %d", version + 1);
-    if (sqlite3_exec (db, s_migrations [version], NULL, NULL, NULL) != SQLITE_OK
+    const s_migration_t *step = &s_migrations [version];
+    if (sqlite3_exec (db, step->sql, NULL, NULL, NULL) != SQLITE_OK
+    ||  (step->fill && step->fill (db))
     ||  sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK
     ||  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return -1;
     zsys_info ("wb_store: database schema migrated to version %d", version + 1);
     return 0;
+}
+
+//  Migration 3: each interaction in no workbin gets its AssignedTo as
+//  owner_id. Inside the migration's transaction; 0 or -1.
+static int
+s_migrate_handlers (sqlite3 *db)
+{
+    sqlite3_stmt *select = NULL, *update = NULL;
+    int rc = sqlite3_prepare_v2 (db, "SELECT id, properties FROM interaction"
+                                 " WHERE type_id IS NULL", -1, &select, NULL)
+          || sqlite3_prepare_v2 (db, "UPDATE interaction SET owner_id = ?1 WHERE id = ?2",
+                                 -1, &update, NULL);
+    while (rc == SQLITE_OK && sqlite3_step (select) == SQLITE_ROW) {
+        const char *id = (const char *) sqlite3_column_text (select, 0);
+        wb_kvlist_t *properties = s_decode (sqlite3_column_blob (select, 1),
+                                            sqlite3_column_bytes (select, 1), id);
+        const char *handler = wb_kvlist_string (properties, WB_ATTR_ASSIGNED_TO);
+        if (handler) {
+            rc = sqlite3_bind_text (update, 1, handler, -1, SQLITE_TRANSIENT)
+              || sqlite3_bind_text (update, 2, id, -1, SQLITE_TRANSIENT)
+              || sqlite3_step (update) != SQLITE_DONE;
+            sqlite3_reset (update);
+        }
+        wb_kvlist_destroy (&properties);
+    }
+    sqlite3_finalize (select);
+    sqlite3_finalize (update);
+    return rc ? -1 : 0;
 }
 
 //  Bring the schema to S_SCHEMA_VERSION, one step per transaction; refuse

@@ -62,7 +62,7 @@ expect "--version prints the version" 0 '^wbctl [0-9]'
 
 ctl --help
 status=0
-for command in types content stats subscribe cancel watch submit place pull change stop ping; do
+for command in types content stats subscribe cancel watch submit place pull in-hand change stop ping; do
     grep -q "^  $command" "$work/out" || status=1
 done
 for option in --endpoint --agent --place --tenant --json --timeout --from --count \
@@ -366,10 +366,28 @@ expect "pull: the interaction is handed over" 0 "^InteractionState  *Handling"
 ctl -a agent01 pull "$id"
 expect "pull again: EventError 89" 1 '' '^EventError 89 '
 
+#   in hand: what an agent pulled, listed from any later connection, and
+#   only by that agent
+ctl -a agent01 in-hand
+expect "in-hand: the pulled interaction is in agent01's hands" 0 "^$id .* Handling"
+grep -q "^in hand: 1 interaction$" "$work/out"; report "in-hand: counts 1 interaction" $?
+ctl -a agent02 in-hand
+expect "in-hand: nothing in agent02's hands" 0 "^in hand: 0 interactions$"
+other=$("$WBCTL" -e "$endpoint" -a agent01 submit email-draft --subject "Second in hand" --from h@example.com)
+"$WBCTL" -e "$endpoint" -a agent01 pull "$other" > /dev/null
+"$WBCTL" -e "$endpoint" -a agent01 place "$other" email-draft > /dev/null
+ctl -a agent01 in-hand
+status=0
+grep -q "^in hand: 1 interaction$" "$work/out" || status=1
+grep -q "^$other " "$work/out" && status=1
+report "in-hand: an interaction placed back in a workbin leaves the hands" $status
+
 ctl -a agent01 stop "$id"
 expect "stop: EventAck" 0 "^EventAck RequestStopProcessing $id"
 ctl stop "$id"
 expect "stop again: EventError 43" 1 '' '^EventError 43 '
+ctl -a agent01 in-hand
+expect "in-hand: a stopped interaction leaves the hands" 0 "^in hand: 0 interactions$"
 
 # ---------------------------------------------------------------- a closed pipe
 

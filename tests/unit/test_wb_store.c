@@ -320,6 +320,73 @@ test_workbin_keeps_order_of_placement (void **state)
     assert_string_equal (wb_test_store_order (store, s_drafts), "a c");
 }
 
+//  The ids a handler holds, in order, and their number.
+static const char *
+s_handled (wb_store_t *store, const char *handler, int64_t count, int64_t expected_total)
+{
+    static char ids [256];
+    wb_kvlist_t *list = wb_kvlist_new ();
+    int64_t total = -1;
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_handled_page (store, handler, count, list, &total), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (total, expected_total);
+    ids [0] = 0;
+    for (size_t index = 0; index < wb_kvlist_size (list); index++) {
+        const wb_kvlist_t *interaction = wb_kvlist_list_at (list, index);
+        assert_string_equal (wb_kvlist_key_at (list, index), "Interaction");
+        snprintf (ids + strlen (ids), sizeof (ids) - strlen (ids), "%s%s", index ? " " : "",
+                  wb_kvlist_string (interaction, "InteractionId"));
+    }
+    wb_kvlist_destroy (&list);
+    return ids;
+}
+
+//  An interaction in no workbin is in the hands of the owner its put names:
+//  a handler's list holds its own, oldest pull first, and loses one when it
+//  goes back to a workbin; a change in its hands keeps its place.
+static void
+test_handlers_hold_what_they_pulled (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    const wb_workbin_ref_t agent_1 = { NULL, "agent-1" }, agent_2 = { NULL, "agent-2" };
+    wb_test_store_put (store, "a", s_drafts, NULL);
+    wb_test_store_put (store, "b", s_drafts, NULL);
+    wb_test_store_put (store, "c", s_drafts, NULL);
+    wb_test_store_put (store, "d", s_drafts, NULL);
+    assert_string_equal (s_handled (store, "agent-1", 10, 0), "");
+    wb_test_store_put (store, "b", agent_1, NULL);
+    wb_test_store_put (store, "a", agent_1, NULL);
+    wb_test_store_put (store, "c", agent_2, NULL);
+    wb_test_store_put (store, "d", s_nowhere, NULL);       //  nobody's
+    assert_string_equal (wb_test_store_order (store, s_drafts), "");
+    assert_string_equal (s_handled (store, "agent-1", 10, 2), "b a");
+    assert_string_equal (s_handled (store, "agent-1", 1, 2), "b");
+    assert_string_equal (s_handled (store, "agent-2", 10, 1), "c");
+    assert_string_equal (s_handled (store, "agent-3", 10, 0), "");
+    //  the owner of a workbin is not a handler of the same name
+    wb_test_store_put (store, "e", s_drafts, NULL);
+    assert_string_equal (s_handled (store, "agent-1", 10, 2), "b a");
+    //  changed in place: same order
+    wb_test_store_put (store, "b", agent_1, "2024-05-01T10:00:00Z");
+    assert_string_equal (s_handled (store, "agent-1", 10, 2), "b a");
+    //  placed back: gone from the hands; stopped (deleted): gone
+    wb_test_store_put (store, "b", s_drafts, NULL);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_delete (store, "c"), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_string_equal (s_handled (store, "agent-1", 10, 1), "a");
+    assert_string_equal (s_handled (store, "agent-2", 10, 0), "");
+    assert_string_equal (wb_test_store_order (store, s_drafts), "e b");
+    wb_test_store_reopen (fixture);
+    assert_string_equal (s_handled (fixture->store, "agent-1", 10, 1), "a");
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_store_handled_page (fixture->store, NULL, 10, list, NULL), -1);
+    assert_int_equal (wb_store_handled_page (NULL, "agent-1", 10, list, NULL), -1);
+    wb_kvlist_destroy (&list);
+}
+
 static void
 test_pages_are_windows_of_the_order (void **state)
 {
@@ -595,6 +662,7 @@ static const struct CMUnitTest s_contract [] = {
     CONTRACT_TEST (test_put_get_round_trips_nested_properties),
     CONTRACT_TEST (test_workbin_keeps_order_of_placement),
     CONTRACT_TEST (test_pages_are_windows_of_the_order),
+    CONTRACT_TEST (test_handlers_hold_what_they_pulled),
     CONTRACT_TEST (test_versions_count_changes_per_workbin),
     CONTRACT_TEST (test_rollback_discards_put_and_bump),
     CONTRACT_TEST (test_batch_shares_one_transaction_with_savepoints),

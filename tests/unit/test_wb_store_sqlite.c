@@ -339,6 +339,37 @@ test_reopen_does_not_migrate_again (void **state)
     assert_int_equal (s_sql_int (s_path (fixture), "SELECT COUNT(*) FROM interaction"), 1);
 }
 
+//  Schema 3: a database of schema 2 kept a pulled interaction with no
+//  owner; opened, it is in the hands of its AssignedTo.
+static void
+test_migration_gives_pulled_interactions_their_handler (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    const wb_workbin_ref_t nobody = { NULL, NULL };
+    wb_kvlist_t *properties = wb_test_store_properties ("p", NULL);
+    wb_kvlist_add_string (properties, "AssignedTo", "agent-1");
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_interaction_put (fixture->store, "p", nobody, properties), 0);
+    assert_int_equal (wb_store_commit (fixture->store), 0);
+    wb_kvlist_destroy (&properties);
+    wb_test_store_put (fixture->store, "q", nobody, NULL);      //  no AssignedTo
+    wb_store_destroy (&fixture->store);
+    assert_int_equal (s_sql_int (s_path (fixture), "SELECT COUNT(*) FROM interaction"
+                                 " WHERE owner_id IS NULL"), 2);
+    s_sql (s_path (fixture), "PRAGMA user_version = 2");
+    wb_test_store_reopen (fixture);
+    wb_kvlist_t *list = wb_kvlist_new ();
+    int64_t total = 0;
+    assert_int_equal (wb_store_handled_page (fixture->store, "agent-1", 10, list, &total), 0);
+    assert_int_equal (total, 1);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list_at (list, 0), "InteractionId"), "p");
+    wb_kvlist_destroy (&list);
+    wb_store_destroy (&fixture->store);
+    assert_int_equal (s_sql_int (s_path (fixture), "PRAGMA user_version"), 3);
+    assert_int_equal (s_sql_int (s_path (fixture), "SELECT COUNT(*) FROM interaction"
+                                 " WHERE owner_id IS NULL"), 1);
+}
+
 static void
 test_newer_schema_is_refused (void **state)
 {
@@ -439,6 +470,7 @@ main (void)
         cmocka_unit_test (test_memory_store_has_no_file),
         FIXTURE_TEST (test_reopen_does_not_migrate_again),
         FIXTURE_TEST (test_newer_schema_is_refused),
+        FIXTURE_TEST (test_migration_gives_pulled_interactions_their_handler),
         FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
