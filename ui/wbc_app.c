@@ -254,9 +254,20 @@ static void
 s_pull (wbc_app_t *self, int64_t now_ms)
 {
     const char *id = s_selected_id (self);
+    const wbc_pane_t *pane = wbc_model_pane (self->model, wbc_model_focus (self->model));
+    if (id && pane && pane->in_hand) {
+        const char *subject = wb_kvlist_string (wbc_model_selected_interaction (self->model),
+                                                WB_ATTR_SUBJECT);
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "\"%s\" is already in your hands: m places it in a workbin, d stops it",
+                          subject ? subject : id);
+    }
+    else
     if (id)
         wbc_session_pull (self->session, id, now_ms);
 }
+
+static void s_in_hand (wbc_app_t *self, int64_t now_ms) { wbc_session_open_in_hand (self->session, now_ms); }
 
 static void
 s_stop_processing (wbc_app_t *self, int64_t now_ms)
@@ -289,7 +300,7 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
     [WBC_ACTION_FOCUS_PREV] = s_focus_prev, [WBC_ACTION_MAXIMISE] = s_maximise,
     [WBC_ACTION_CLOSE_PANE] = s_close_pane, [WBC_ACTION_SIDEBAR] = s_sidebar,
     [WBC_ACTION_OPEN] = s_open, [WBC_ACTION_REFRESH] = s_refresh, [WBC_ACTION_WATCH] = s_watch,
-    [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_DETAILS] = s_details,
+    [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_IN_HAND] = s_in_hand, [WBC_ACTION_DETAILS] = s_details,
     [WBC_ACTION_MOVE_ITEM] = s_move_item, [WBC_ACTION_PULL] = s_pull,
     [WBC_ACTION_STOP_PROCESSING] = s_stop_processing, [WBC_ACTION_TRACE] = s_trace,
     [WBC_ACTION_TRACE_OLDER] = s_trace_older, [WBC_ACTION_TRACE_NEWER] = s_trace_newer,
@@ -381,6 +392,7 @@ static void s_cmd_refresh (wbc_app_t *self, const char *a, int64_t now_ms) { (vo
 static void s_cmd_watch (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_watch (self, now_ms); }
 static void s_cmd_trace (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_trace (self, now_ms); }
 static void s_cmd_pause (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_pause (self, now_ms); }
+static void s_cmd_in_hand (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_in_hand (self, now_ms); }
 
 static void
 s_cmd_cancel (wbc_app_t *self, const char *argument, int64_t now_ms)
@@ -401,6 +413,7 @@ static const struct {
     s_command_fn *run;
 } s_commands [] = {
     { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, 1, s_cmd_open },
+    { { "in-hand", "", "open the interactions in your hands (pulled)" }, 0, s_cmd_in_hand },
     { { "close", "", "close the focused pane" }, 0, s_cmd_close },
     { { "refresh", "", "fetch the focused workbin again" }, 0, s_cmd_refresh },
     { { "watch", "", "toggle live notifications for the focused workbin" }, 0, s_cmd_watch },

@@ -97,6 +97,8 @@ enum {
     ACTION (WATCH, "watch", WORKBINS, "toggle live notifications for the focused workbin", \
             'w') \
     ACTION (PAUSE, "pause", WORKBINS, "pause/resume live updates", 'P') \
+    ACTION (IN_HAND, "in-hand", WORKBINS, \
+            "open the interactions in your hands (pulled, not yet placed or stopped)", 'i') \
     ACTION (DETAILS, "details", INTERACTIONS, "show the selected interaction's details", \
             WBC_KEY_ENTER) \
     ACTION (MOVE_ITEM, "move-item", INTERACTIONS, \

@@ -296,7 +296,8 @@ int
 wbc_model_find_pane (const wbc_model_t *self, const char *type_id, const char *owner_id)
 {
     for (size_t index = 0; index < self->pane_count; index++)
-        if (strcmp (self->panes [index].type_id, type_id) == 0
+        if (!self->panes [index].in_hand
+        &&  strcmp (self->panes [index].type_id, type_id) == 0
         &&  strcmp (self->panes [index].owner_id, owner_id) == 0)
             return (int) index;
     return -1;
@@ -323,6 +324,42 @@ wbc_model_open_pane (wbc_model_t *self, const wbc_sidebar_entry_t *entry)
     self->sidebar_focused = false;
     self->dirty |= WBC_DIRTY_LAYOUT;
     return (int) self->focus;
+}
+
+int
+wbc_model_find_in_hand (const wbc_model_t *self)
+{
+    for (size_t index = 0; index < self->pane_count; index++)
+        if (self->panes [index].in_hand)
+            return (int) index;
+    return -1;
+}
+
+int
+wbc_model_open_in_hand (wbc_model_t *self, bool focus)
+{
+    int existing = wbc_model_find_in_hand (self);
+    if (existing < 0 && self->pane_count == WBC_PANES_MAX)
+        return -1;
+    if (existing < 0) {
+        wbc_pane_t *pane = &self->panes [self->pane_count];
+        memset (pane, 0, sizeof (*pane));
+        //  no type: wbc_model_find_pane never mistakes it for a workbin
+        snprintf (pane->owner_id, sizeof (pane->owner_id), "%s", self->agent);
+        snprintf (pane->title, sizeof (pane->title), "interactions you pulled");
+        snprintf (pane->owner_name, sizeof (pane->owner_name), "%s", self->agent);
+        snprintf (pane->columns, sizeof (pane->columns), WBC_IN_HAND_COLUMNS);
+        pane->in_hand = true;
+        pane->replica = wb_replica_new ();
+        existing = (int) self->pane_count++;
+        self->dirty |= WBC_DIRTY_LAYOUT;
+    }
+    if (focus) {
+        self->focus = (size_t) existing;
+        self->sidebar_focused = false;
+        self->dirty |= WBC_DIRTY_PANES;
+    }
+    return existing;
 }
 
 void

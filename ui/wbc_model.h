@@ -84,7 +84,13 @@ typedef struct {
                                       wbc_model_scroll_to_selection, never by the view */
     char selected_id [WBC_ID_MAX]; /* keeps the selection on one interaction */
     wbc_highlight_t highlights [8];
+    bool in_hand;                  /* the agent's hands, not a workbin: what it pulled
+                                      (RequestGetPulledInteractions); never live */
 } wbc_pane_t;
+
+/* The columns of the in-hand pane. */
+#define WBC_IN_HAND_COLUMNS "From,Subject,Received"
+
 
 /* One workbin the sidebar lists. */
 typedef struct {
@@ -138,6 +144,12 @@ void wbc_model_set_sidebar_focused (wbc_model_t *self, bool focused);
 /* Open a pane for a sidebar entry (or return the existing one). Returns
    the pane index, or -1 if WBC_PANES_MAX panes are open. */
 int wbc_model_open_pane (wbc_model_t *self, const wbc_sidebar_entry_t *entry);
+/* Open the in-hand pane, the interactions the agent handles (or return it);
+   focus it if focus is true. The pane index, or -1 if WBC_PANES_MAX panes
+   are open. */
+int wbc_model_open_in_hand (wbc_model_t *self, bool focus);
+/* The in-hand pane's index, or -1 if it is not open. */
+int wbc_model_find_in_hand (const wbc_model_t *self);
 void wbc_model_close_pane (wbc_model_t *self, size_t index);
 size_t wbc_model_pane_count (const wbc_model_t *self);
 wbc_pane_t *wbc_model_pane (wbc_model_t *self, size_t index);
@@ -163,6 +175,11 @@ void wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index);
    restarts at 0: then 0). */
 int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_content_t *page,
                               int64_t now_ms, int64_t wall_ms);
+/* The interactions the agent handles (an EventPulledInteractions that
+   answers RequestGetPulledInteractions, wb_event_read_pulled) arrived for
+   the in-hand pane: they replace its rows. */
+void wbc_model_apply_in_hand (wbc_model_t *self, size_t pane_index, const wb_event_pulled_t *pulled,
+                              int64_t wall_ms);
 /* A change event (an EventWorkbinContentChanged body, read with
    wb_event_read_change_body; a replica keeps the body while it fetches):
    applied to each pane showing its workbin. Returns the index of a pane

@@ -95,6 +95,24 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_conte
     return s_finish_fetch (self, pane, wall_ms);
 }
 
+void
+wbc_model_apply_in_hand (wbc_model_t *self, size_t pane_index, const wb_event_pulled_t *pulled,
+                         int64_t wall_ms)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (!pane || !pane->in_hand || !pulled)
+        return;
+    //  one page, complete: the list has no version and no further pages
+    wb_event_content_t page = {
+        .interactions = pulled->interactions, .version = 0, .has_version = true,
+        .total_count = (int64_t) wb_kvlist_size (pulled->interactions), .has_total_count = true,
+    };
+    pane->loading = true;
+    wbc_model_apply_page (self, pane_index, &page, 0, wall_ms);
+    //  the title counts them all, also those beyond the page
+    pane->total = pulled->total_count;
+}
+
 static void
 s_highlight (wbc_pane_t *pane, const char *interaction_id, int64_t now_ms)
 {

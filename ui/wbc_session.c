@@ -16,7 +16,7 @@
 
 typedef enum {
     KIND_REGISTER, KIND_LOGIN, KIND_TYPES, KIND_CONTENT, KIND_SUBSCRIBE, KIND_CANCEL,
-    KIND_PLACE, KIND_PULL, KIND_STOP, KIND_PING, KIND_PROBE,
+    KIND_PLACE, KIND_PULL, KIND_STOP, KIND_PING, KIND_PROBE, KIND_IN_HAND,
 } s_kind_t;
 
 typedef struct {
@@ -26,6 +26,8 @@ typedef struct {
     char owner_id [WBC_ID_MAX];
     char what [WBC_TEXT_MAX];        /* "RequestX email-draft@agent01" for the status line */
     int64_t deadline_ms;
+    bool quiet;                      /* a success needs no status line (an automatic refresh) */
+    bool at_login;                   /* KIND_IN_HAND at login: open the pane if the agent holds any */
 } s_pending_t;
 
 struct _wbc_session_t {
@@ -106,6 +108,31 @@ s_send_content (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64
     s_send (self, request, KIND_CONTENT, pane->type_id, pane->owner_id, now_ms);
 }
 
+//  Ask for the interactions in the agent's hands. quiet: a refresh that
+//  follows an action, whose own outcome must stay on the status line.
+static s_pending_t *
+s_send_in_hand (wbc_session_t *self, bool quiet, int64_t now_ms)
+{
+    s_send (self, wb_request_get_pulled_interactions (), KIND_IN_HAND, NULL, NULL, now_ms);
+    s_pending_t *pending = zlistx_last (self->pending);
+    if (!pending || pending->kind != KIND_IN_HAND)
+        return NULL;
+    pending->quiet = quiet;
+    return pending;
+}
+
+//  Fetch the in-hand pane again, if it is open, after something may have
+//  changed what the agent holds.
+static void
+s_refresh_in_hand (wbc_session_t *self, int64_t now_ms)
+{
+    int index = wbc_model_find_in_hand (self->model);
+    if (index < 0 || wbc_model_connection (self->model) != WBC_CONNECTED)
+        return;
+    wbc_model_begin_fetch (self->model, (size_t) index);
+    s_send_in_hand (self, true, now_ms);
+}
+
 static void
 s_send_subscribe (wbc_session_t *self, wbc_pane_t *pane, int64_t now_ms)
 {
@@ -152,10 +179,17 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
     self->retry_at_ms = now_ms + retry_ms;
 }
 
-//  The session is open: load the panes again, and open the ones asked for.
+//  The session is open: load the panes again, and open the ones asked for;
+//  if the agent holds interactions (pulled before a restart of this console
+//  or of the server), the in-hand pane opens to show them.
 static void
 s_resynchronise (wbc_session_t *self, int64_t now_ms)
 {
+    if (wbc_model_find_in_hand (self->model) < 0) {
+        s_pending_t *pending = s_send_in_hand (self, true, now_ms);
+        if (pending)
+            pending->at_login = true;
+    }
     for (size_t index = 0; index < wbc_model_pane_count (self->model); index++) {
         wbc_pane_t *pane = wbc_model_pane (self->model, index);
         if (pane->want_live)
@@ -307,14 +341,60 @@ s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
     wbc_model_mark (self->model, WBC_DIRTY_PANES);
 }
 
+//  An action's outcome. What the agent holds may have changed: a pull puts
+//  the interaction in its hands (the in-hand pane opens, without taking
+//  the focus), a place or a stop may take one out of them.
 static void
 s_on_action (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
 {
-    (void) now_ms;
-    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR))
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         s_status_error (self, pending, reply);
+        return;
+    }
+    if (pending->kind == KIND_PULL) {
+        wb_event_pulled_t pulled;
+        wb_event_read_pulled (reply, &pulled);
+        const char *subject = wb_kvlist_string (wb_kvlist_list_at (pulled.interactions, 0),
+                                                WB_ATTR_SUBJECT);
+        wbc_model_status (self->model, WBC_LEVEL_ACK, wb_clock_wall_ms (),
+                          "%s  \"%s\" is in your hands: the in-hand pane (i)  (%s)",
+                          wb_msg_name (reply), subject ? subject : "", pending->what);
+        if (wbc_model_find_in_hand (self->model) < 0)
+            wbc_model_open_in_hand (self->model, false);
+    }
     else
         s_status_ack (self, pending, wb_msg_name (reply));
+    if (pending->kind != KIND_PROBE)
+        s_refresh_in_hand (self, now_ms);
+}
+
+//  The interactions in the agent's hands.
+static void
+s_on_in_hand (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply)
+{
+    int index = wbc_model_find_in_hand (self->model);
+    wbc_pane_t *pane = index >= 0 ? wbc_model_pane (self->model, (size_t) index) : NULL;
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
+        s_status_error (self, pending, reply);
+        if (pane)
+            pane->loading = false;
+        return;
+    }
+    wb_event_pulled_t pulled;
+    wb_event_read_pulled (reply, &pulled);
+    if (!pane && pending->at_login && pulled.total_count > 0) {
+        index = wbc_model_open_in_hand (self->model, false);
+        pane = index >= 0 ? wbc_model_pane (self->model, (size_t) index) : NULL;
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "%" PRId64 " interaction%s in your hands (pulled earlier): see the "
+                          "in-hand pane", pulled.total_count, pulled.total_count == 1 ? "" : "s");
+    }
+    if (pane)
+        wbc_model_apply_in_hand (self->model, (size_t) index, &pulled, wb_clock_wall_ms ());
+    if (!pending->quiet)
+        wbc_model_status (self->model, WBC_LEVEL_ACK, wb_clock_wall_ms (),
+                          WB_MSG_EVENT_PULLED_INTERACTIONS "  %" PRId64 " in hand  (%s)",
+                          pulled.total_count, pending->what);
 }
 
 //  The reply to the request of a pending entry.
@@ -338,6 +418,8 @@ s_on_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, in
             s_on_subscription (self, pending, reply, now_ms); break;
         case KIND_PLACE: case KIND_PULL: case KIND_STOP: case KIND_PROBE:
             s_on_action (self, pending, reply, now_ms); break;
+        case KIND_IN_HAND:
+            s_on_in_hand (self, pending, reply); break;
         case KIND_PING:
             break;
     }
@@ -396,8 +478,11 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "events were lost: fetching again");
         s_resubscribe_all (self, now_ms);
     }
-    if (wb_msg_is (event, WB_ROW_EVENT_PROPERTIES_CHANGED))
-        return;             //  about an interaction we handle: no pane shows it
+    if (wb_msg_is (event, WB_ROW_EVENT_PROPERTIES_CHANGED)) {
+        //  about an interaction in our hands: the in-hand pane shows it
+        s_refresh_in_hand (self, now_ms);
+        return;
+    }
     if (!wb_msg_is (event, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED)) {
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
                           "ignored an unsolicited %s from the server", wb_msg_name (event));
@@ -576,7 +661,22 @@ s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms)
     if (!pane)
         return;
     wbc_model_begin_fetch (self->model, pane_index);
-    s_send_content (self, pane, 0, now_ms);
+    if (pane->in_hand)
+        s_send_in_hand (self, false, now_ms);
+    else
+        s_send_content (self, pane, 0, now_ms);
+}
+
+void
+wbc_session_open_in_hand (wbc_session_t *self, int64_t now_ms)
+{
+    bool open = wbc_model_find_in_hand (self->model) >= 0;
+    int index = wbc_model_open_in_hand (self->model, true);
+    if (index < 0)
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "too many panes open");
+    else
+    if (!open && wbc_model_connection (self->model) == WBC_CONNECTED)
+        s_start_fetch (self, (size_t) index, now_ms);
 }
 
 void
@@ -627,6 +727,12 @@ wbc_session_toggle_watch (wbc_session_t *self, size_t pane_index, int64_t now_ms
     wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
     if (!pane || wbc_model_connection (self->model) != WBC_CONNECTED)
         return;
+    if (pane->in_hand) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "the in-hand pane is not a workbin: it has no notifications, and is "
+                          "fetched again after each of your actions (R: now)");
+        return;
+    }
     if (pane->want_live || pane->live) {
         wbc_session_cancel (self, pane_index, now_ms);
         return;
@@ -641,7 +747,7 @@ void
 wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms)
 {
     wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
-    if (!pane)
+    if (!pane || pane->in_hand)
         return;
     wbc_model_set_want_live (self->model, pane_index, false);
     wb_workbin_t workbin = s_workbin (pane->type_id, pane->owner_attribute, pane->owner_id);

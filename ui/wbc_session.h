@@ -46,6 +46,8 @@ int wbc_session_wait_ms (const wbc_session_t *self, int64_t now_ms);
 
 /* What the user asks for. Workbins are "TYPE" or "TYPE@OWNER". */
 void wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms);
+/* Open (and fetch) the in-hand pane: the interactions the agent pulled. */
+void wbc_session_open_in_hand (wbc_session_t *self, int64_t now_ms);
 void wbc_session_refresh (wbc_session_t *self, size_t pane_index, int64_t now_ms);
 void wbc_session_toggle_watch (wbc_session_t *self, size_t pane_index, int64_t now_ms);
 void wbc_session_cancel (wbc_session_t *self, size_t pane_index, int64_t now_ms);

@@ -23,8 +23,20 @@ s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
     //  the age keeps one width, so the title does not shift as it grows
     char fixed_age [16];
     wbc_text_fit (age, 5, fixed_age, sizeof (fixed_age));
-    snprintf (out, size, " %s@%s  %zu items  %s %s  fetched %s%s  %s (%s)", pane->type_id,
-              pane->owner_id, wb_replica_size (pane->replica),
+    size_t items = wb_replica_size (pane->replica);
+    char count [64];
+    if (pane->in_hand && !pane->loading && pane->total > (int64_t) items)
+        snprintf (count, sizeof (count), "%zu of %" PRId64 " items", items, pane->total);
+    else
+        snprintf (count, sizeof (count), "%zu item%s", items, items == 1 ? "" : "s");
+    if (pane->in_hand) {
+        //  "in hand  2 items  fetched 5s  interactions you pulled (agent01)"
+        snprintf (out, size, " in hand  %s  fetched %s%s  %s (%s)", count, fixed_age, progress,
+                  pane->title, pane->owner_name);
+        return;
+    }
+    snprintf (out, size, " %s@%s  %s  %s %s  fetched %s%s  %s (%s)", pane->type_id,
+              pane->owner_id, count,
               wbc_text_symbol (pane->live ? WBC_SYMBOL_LIVE : WBC_SYMBOL_NOT_LIVE),
               pane->live ? "live" : "not live", fixed_age, progress, pane->title, pane->owner_name);
 }
@@ -76,7 +88,10 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     char title [1200];
     s_pane_title (draw, pane, title, sizeof (title));
     wbc_view_use (draw->view, focused ? WBC_THEME_TITLE_FOCUS : WBC_THEME_TITLE);
-    wbc_view_put (rect.y, rect.x, rect.width, title);
+    //  a pane but the last ends in a separator: the title stops before it,
+    //  so that its ellipsis shows when it is cut
+    bool separated = rect.x + rect.width < draw->layout->area.x + draw->layout->area.width;
+    wbc_view_put (rect.y, rect.x, rect.width - (separated ? 1 : 0), title);
     wbc_columns_plan_t plan;
     wbc_columns_plan (pane->columns, rect.width - 1, &plan);
     s_draw_header (draw, &plan, rect);
@@ -95,7 +110,7 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     }
     //  a separator on the right edge of every pane but the last
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    if (rect.x + rect.width < draw->layout->area.x + draw->layout->area.width)
+    if (separated)
         mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
 }
 

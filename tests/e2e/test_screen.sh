@@ -39,6 +39,13 @@ done
 "$WBCTL" submit team-queue@sales --subject "Callback request" --from "lead@example.com" \
     --received "2026-11-20T08:00:00Z" >/dev/null || exit 1
 
+#   agent04 holds an interaction pulled before its console starts (in-hand).
+held=$("$WBCTL" -a agent04 submit email-draft --subject "Held since yesterday" \
+    --from "dora@example.com" --received 2026-11-24T09:00:00Z) || exit 1
+"$WBCTL" -a agent04 pull "$held" >/dev/null || exit 1
+"$WBCTL" submit email-draft@agent04 --subject "Invoice copy" --from "ben@example.com" \
+    --received 2026-11-24T11:00:00Z >/dev/null || exit 1
+
 tap_screen phase1-content -a agent01 --open email-draft --size 120x24
 tap_screen phase2-error -a agent01 --open email-draft --size 120x24
 tap_screen phase3-notify -a agent01 --open email-draft --size 120x24
@@ -52,6 +59,7 @@ tap_screen restart -a agent01 --open email-draft --size 120x24
 tap_screen actions -a agent01 --open email-draft --size 120x30
 tap_screen clock -a agent01 --open email-draft --size 120x24
 tap_screen too-small -a agent01 --open email-draft --size 120x24
+tap_screen in-hand -a agent04 --open email-draft --size 120x24
 WB_SCREEN_LOCALE=C tap_screen c-locale -a agent01 --open email-draft --size 120x24
 
 tap_end

@@ -256,6 +256,76 @@ test_panes_open_focus_close (void **state)
     wbc_model_destroy (&model);
 }
 
+//  An EventPulledInteractions listing interactions first..last of total.
+static wb_msg_t *
+s_pulled (int first, int last, int64_t total)
+{
+    wb_msg_t *page = s_page (first, last, 0, 0, 0);
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_PULLED_INTERACTIONS);
+    wb_kvlist_t *list = wb_kvlist_dup (wb_kvlist_list (wb_msg_body (page), WB_ATTR_INTERACTIONS));
+    wb_kvlist_add_list (wb_msg_body (event), WB_ATTR_INTERACTIONS, &list);
+    wb_kvlist_add_int (wb_msg_body (event), WB_ATTR_TOTAL_COUNT, total);
+    wb_msg_destroy (&page);
+    return event;
+}
+
+//  The in-hand pane: one at most, found by its flag and never as a workbin;
+//  opened without the focus, or with it; its rows are the list the server
+//  sent, replaced whole, the selection following its interaction; live
+//  changes to a workbin of the same owner never reach it.
+static void
+test_in_hand_pane (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_model_set_identity (model, "a1", "ipc://x");
+    assert_int_equal (wbc_model_find_in_hand (model), -1);
+    assert_int_equal (wbc_model_open_in_hand (model, false), 1);
+    assert_int_equal (wbc_model_focus (model), 0);
+    assert_int_equal (wbc_model_open_in_hand (model, true), 1);
+    assert_int_equal (wbc_model_focus (model), 1);
+    assert_int_equal (wbc_model_pane_count (model), 2);
+    assert_int_equal (wbc_model_find_in_hand (model), 1);
+    wbc_pane_t *pane = wbc_model_pane (model, 1);
+    assert_true (pane->in_hand);
+    assert_string_equal (pane->owner_id, "a1");
+    assert_string_equal (pane->columns, WBC_IN_HAND_COLUMNS);
+    assert_int_equal (wbc_model_find_pane (model, "", "a1"), -1);
+
+    wb_msg_t *pulled_msg = s_pulled (7, 9, 600);
+    wb_event_pulled_t pulled;
+    assert_int_equal (wb_event_read_pulled (pulled_msg, &pulled), 0);
+    wbc_model_begin_fetch (model, 1);
+    wbc_model_apply_in_hand (model, 1, &pulled, 5000);
+    assert_false (pane->loading);
+    assert_int_equal (wb_replica_size (pane->replica), 3);
+    assert_int_equal (pane->total, 600);
+    assert_int_equal (pane->fetched_at_ms, 5000);
+    assert_string_equal (s_id_at (model, 1, 2), "I009");
+    wbc_model_move_selection (model, 1, 10);
+    assert_string_equal (pane->selected_id, "I008");
+    //  a change to draft@a1 goes to its pane only
+    assert_int_equal (s_apply_change (model, WB_CONTENT_PLACED_IN, 11, 8, "again"), -1);
+    assert_int_equal (wb_replica_size (pane->replica), 3);
+    assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), 6);
+    //  the next list without I007: the selection stays on I008
+    wb_msg_destroy (&pulled_msg);
+    pulled_msg = s_pulled (8, 9, 2);
+    assert_int_equal (wb_event_read_pulled (pulled_msg, &pulled), 0);
+    wbc_model_begin_fetch (model, 1);
+    wbc_model_apply_in_hand (model, 1, &pulled, 6000);
+    assert_int_equal (wb_replica_size (pane->replica), 2);
+    assert_string_equal (s_id_at (model, 1, 0), "I008");
+    assert_int_equal (pane->selected, 0);
+    //  not for a workbin pane
+    wbc_model_apply_in_hand (model, 0, &pulled, 6000);
+    assert_int_equal (wb_replica_size (wbc_model_pane (model, 0)->replica), 6);
+    wb_msg_destroy (&pulled_msg);
+    wbc_model_close_pane (model, 1);
+    assert_int_equal (wbc_model_find_in_hand (model), -1);
+    wbc_model_destroy (&model);
+}
+
 static void
 test_paged_fetch_restarts_when_version_moves (void **state)
 {
@@ -659,6 +729,7 @@ main (void)
         cmocka_unit_test (test_sidebar_from_types_info),
         cmocka_unit_test (test_nonsense_from_the_server_is_ignored),
         cmocka_unit_test (test_panes_open_focus_close),
+        cmocka_unit_test (test_in_hand_pane),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
         cmocka_unit_test (test_page_without_its_counts),
         cmocka_unit_test (test_no_types_and_no_page),
