@@ -708,6 +708,9 @@ wbc_app_settle (wbc_app_t *self)
     s_update_layout (self);
     s_scroll_panes (self);
     s_bound_overlay_scroll (self);
+    //  the trace shows a message in two lines, under its title
+    if (self->layout.trace.height > 1)
+        wbc_model_set_trace_page (self->model, (size_t) (self->layout.trace.height - 1) / 2);
 }
 
 void

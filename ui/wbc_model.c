@@ -100,6 +100,19 @@ wbc_model_connection (const wbc_model_t *self)
     return self->connection;
 }
 
+void
+wbc_model_set_waiting (wbc_model_t *self, const char *names)
+{
+    snprintf (self->waiting, sizeof (self->waiting), "%s", names ? names : "");
+    self->dirty |= WBC_DIRTY_LAYOUT;
+}
+
+const char *
+wbc_model_waiting (const wbc_model_t *self)
+{
+    return self->waiting;
+}
+
 const char *
 wbc_connection_text (wbc_connection_t state)
 {

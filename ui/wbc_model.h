@@ -121,6 +121,10 @@ const char *wbc_model_endpoint (const wbc_model_t *self);
 void wbc_model_set_connection (wbc_model_t *self, wbc_connection_t state);
 wbc_connection_t wbc_model_connection (const wbc_model_t *self);
 const char *wbc_connection_text (wbc_connection_t state);
+/* The workbins asked for before the session is open ("email-draft,
+   team-queue@sales"; NULL or "": none), shown while connecting. */
+void wbc_model_set_waiting (wbc_model_t *self, const char *names);
+const char *wbc_model_waiting (const wbc_model_t *self);
 
 // ---------------------------------------------------------------- sidebar
 /* Columns to show for a workbin type, instead of the server's default. */
@@ -234,6 +238,10 @@ bool wbc_model_trace_visible (const wbc_model_t *self);
    it follows new messages). */
 size_t wbc_model_trace_scroll (const wbc_model_t *self);
 void wbc_model_scroll_trace (wbc_model_t *self, long delta);
+/* The trace pane shows page messages at once (from the layout): scrolling
+   back stops when the oldest message is at its top, so that the count
+   of messages back never runs past what moves the view. */
+void wbc_model_set_trace_page (wbc_model_t *self, size_t page);
 void wbc_model_set_trace_visible (wbc_model_t *self, bool visible);
 /* Write the trace as text: one arrow per message, like the reference's
    sequence figures. Return 0 or -1 (errno set). */

@@ -11,6 +11,7 @@ struct _wbc_model_t {
     char agent [WBC_ID_MAX];
     char endpoint [WBC_TEXT_MAX];
     wbc_connection_t connection;
+    char waiting [WBC_TEXT_MAX];   /* workbins that open once connected, "a, b" */
     wbc_sidebar_entry_t *sidebar;
     size_t sidebar_size;
     size_t sidebar_selected;
@@ -28,6 +29,7 @@ struct _wbc_model_t {
     size_t trace_size;
     bool trace_visible;
     size_t trace_scroll;
+    size_t trace_page;             /* messages the trace pane shows at once (0: unknown) */
     bool paused;
     char column_types [WBC_PANES_MAX][WBC_ID_MAX];   /* configured columns, by type */
     char column_lists [WBC_PANES_MAX][WBC_TEXT_MAX];

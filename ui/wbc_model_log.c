@@ -142,9 +142,21 @@ void
 wbc_model_scroll_trace (wbc_model_t *self, long delta)
 {
     long scroll = (long) self->trace_scroll + delta;
-    long most = self->trace_size ? (long) self->trace_size - 1 : 0;
-    self->trace_scroll = (size_t) (scroll < 0 ? 0 : scroll > most ? most : scroll);
-    self->dirty |= WBC_DIRTY_TRACE;
+    long page = self->trace_page ? (long) self->trace_page : 1;
+    long most = (long) self->trace_size > page ? (long) self->trace_size - page : 0;
+    size_t bounded = (size_t) (scroll < 0 ? 0 : scroll > most ? most : scroll);
+    if (bounded != self->trace_scroll)
+        self->dirty |= WBC_DIRTY_TRACE;
+    self->trace_scroll = bounded;
+}
+
+void
+wbc_model_set_trace_page (wbc_model_t *self, size_t page)
+{
+    if (page == self->trace_page)
+        return;
+    self->trace_page = page;
+    wbc_model_scroll_trace (self, 0);
 }
 
 void

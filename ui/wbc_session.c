@@ -49,6 +49,7 @@ struct _wbc_session_t {
     char went_live [WBC_TEXT_MAX];   /* the subscription just acknowledged, whose fetch is due */
     bool take_over;                  /* the next login takes the agent over (asked by the user) */
     size_t malformed_seen;           /* malformed messages already reported */
+    char refusal [2 * WBC_TEXT_MAX];  /* why the server refused the session for good; "" if not */
 };
 
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
@@ -179,6 +180,17 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
     self->retry_at_ms = now_ms + retry_ms;
 }
 
+//  Tell the model which workbins wait for the session, for the screen.
+static void
+s_show_waiting (wbc_session_t *self)
+{
+    char names [WBC_TEXT_MAX] = "";
+    for (char *name = zlistx_first (self->to_open); name; name = zlistx_next (self->to_open))
+        snprintf (names + strlen (names), sizeof (names) - strlen (names), "%s%s",
+                  *names ? ", " : "", name);
+    wbc_model_set_waiting (self->model, names);
+}
+
 //  The session is open: load the panes again, and open the ones asked for;
 //  if the agent holds interactions (pulled before a restart of this console
 //  or of the server), the in-hand pane opens to show them.
@@ -199,6 +211,7 @@ s_resynchronise (wbc_session_t *self, int64_t now_ms)
     for (char *name = zlistx_first (self->to_open); name; name = zlistx_next (self->to_open))
         wbc_session_open (self, name, now_ms);
     zlistx_purge (self->to_open);
+    s_show_waiting (self);
 }
 
 // ---------------------------------------------------------------- replies
@@ -240,8 +253,11 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
         if (self->held_elsewhere)
             s_connection_lost (self, "agent still logged in on another connection "
                                "(:take-over ends that session)", now_ms, 5000);
-        else
+        else {
+            snprintf (self->refusal, sizeof (self->refusal), WB_MSG_EVENT_ERROR " %" PRId64 " %s (%s)",
+                      error.code, error.description, pending->what);
             wbc_model_set_connection (self->model, WBC_OFFLINE);
+        }
         return;
     }
     if (pending->kind == KIND_REGISTER) {
@@ -264,6 +280,7 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
                           wb_client_endpoint (self->client), self->agent_id);
         self->ever_connected = true;
         self->held_elsewhere = false;
+        self->refusal [0] = 0;
         self->attempts = 0;
         s_resynchronise (self, now_ms);
     }
@@ -570,6 +587,7 @@ wbc_session_new (wbc_model_t *model, const wbc_session_options_t *options)
     zlistx_set_destructor (self->to_open, (czmq_destructor *) zstr_free);
     for (const char **name = options->open; name && *name; name++)
         zlistx_add_end (self->to_open, (void *) *name);
+    s_show_waiting (self);
     wbc_model_set_identity (model, options->agent_id, options->endpoint);
     wbc_model_set_connection (model, WBC_CONNECTING);
     self->retry_at_ms = 1;          //  connect at the first tick
@@ -684,6 +702,7 @@ wbc_session_open (wbc_session_t *self, const char *name, int64_t now_ms)
 {
     if (wbc_model_connection (self->model) != WBC_CONNECTED) {
         zlistx_add_end (self->to_open, (void *) name);
+        s_show_waiting (self);
         return;
     }
     const wbc_sidebar_entry_t *entry = wbc_model_sidebar_find (self->model, name);
@@ -823,6 +842,18 @@ wbc_session_step (wbc_session_t *self, int64_t now_ms)
     wb_msg_destroy (&event);
     wbc_model_mark (self->model, WBC_DIRTY_STATUS);
     return true;
+}
+
+const char *
+wbc_session_refusal (const wbc_session_t *self)
+{
+    return self && *self->refusal ? self->refusal : NULL;
+}
+
+bool
+wbc_session_ever_connected (const wbc_session_t *self)
+{
+    return self && self->ever_connected;
 }
 
 size_t

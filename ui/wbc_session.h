@@ -61,6 +61,13 @@ void wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t 
    case. Only on the user's word: the other console may be in use. */
 bool wbc_session_take_over (wbc_session_t *self, int64_t now_ms);
 
+/* Why the server refused the session for good (an unknown agent, a bad
+   place...: it is not retried), as "EventError N text (RequestX)"; NULL
+   while it is not refused. */
+const char *wbc_session_refusal (const wbc_session_t *self);
+/* True once a session was open (logged in), even if it was lost since. */
+bool wbc_session_ever_connected (const wbc_session_t *self);
+
 /* Trainer: while paused, change events are held; resuming applies them. */
 void wbc_session_set_paused (wbc_session_t *self, bool paused, int64_t now_ms);
 /* Apply one held event (a trainer's single step); false if none. */

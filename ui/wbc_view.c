@@ -178,6 +178,23 @@ wbc_view_hline (const wbc_view_t *self)
 }
 
 void
+wbc_view_frame (const wbc_view_t *self, wbc_rect_t rect)
+{
+    if (rect.width < 2 || rect.height < 2)
+        return;
+    bool ascii = s_ascii_lines (self);
+    int right = rect.x + rect.width - 1, bottom = rect.y + rect.height - 1;
+    mvhline (rect.y, rect.x + 1, wbc_view_hline (self), rect.width - 2);
+    mvhline (bottom, rect.x + 1, wbc_view_hline (self), rect.width - 2);
+    mvvline (rect.y + 1, rect.x, wbc_view_vline (self), rect.height - 2);
+    mvvline (rect.y + 1, right, wbc_view_vline (self), rect.height - 2);
+    mvaddch (rect.y, rect.x, ascii ? '+' : ACS_ULCORNER);
+    mvaddch (rect.y, right, ascii ? '+' : ACS_URCORNER);
+    mvaddch (bottom, rect.x, ascii ? '+' : ACS_LLCORNER);
+    mvaddch (bottom, right, ascii ? '+' : ACS_LRCORNER);
+}
+
+void
 wbc_view_clear (wbc_rect_t rect)
 {
     for (int row = 0; row < rect.height; row++)
@@ -233,8 +250,10 @@ s_row_text (int y, char *out, size_t size)
         if (mvin_wch (y, x, &cell) == ERR || getcchar (&cell, text, &attrs, &pair, NULL) == ERR)
             continue;
         //  line-drawing characters are stored as their VT100 letters
-        if ((attrs & A_ALTCHARSET) && (text [0] == L'x' || text [0] == L'q'))
-            text [0] = text [0] == L'x' ? L'│' : L'─';
+        static const wchar_t vt100 [] = L"xqlkmj", drawn [] = L"│─┌┐└┘";
+        const wchar_t *letter = (attrs & A_ALTCHARSET) && text [0] ? wcschr (vt100, text [0]) : NULL;
+        if (letter)
+            text [0] = drawn [letter - vt100];
         int width = wcwidth (text [0]);
         for (size_t index = 0; text [index] && index < CCHARW_MAX; index++) {
             char bytes [MB_LEN_MAX];

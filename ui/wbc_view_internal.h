@@ -40,6 +40,9 @@ void wbc_view_put (int y, int x, int columns, const char *text);
    when the locale is not UTF-8. */
 chtype wbc_view_vline (const wbc_view_t *self);
 chtype wbc_view_hline (const wbc_view_t *self);
+/* A frame on the edges of rect, in the current colours: lines, corners
+   ('+' and '|' '-' where lines are ASCII). */
+void wbc_view_frame (const wbc_view_t *self, wbc_rect_t rect);
 /* Fill a rectangle with spaces in the current attributes. */
 void wbc_view_clear (wbc_rect_t rect);
 

@@ -16,8 +16,7 @@ wbc_view_draw_overlay (wbc_draw_t *draw)
     wbc_view_use (draw->view, WBC_THEME_HELP);
     wbc_view_clear (box);
     wbc_view_use (draw->view, WBC_THEME_BORDER);
-    mvhline (box.y, box.x, wbc_view_hline (draw->view), box.width);
-    mvhline (box.y + box.height - 1, box.x, wbc_view_hline (draw->view), box.width);
+    wbc_view_frame (draw->view, box);
     wbc_view_use (draw->view, WBC_THEME_TITLE_FOCUS);
     int title_width = (int) wbc_text_width (lines.title);     //  columns, not bytes
     wbc_view_put (box.y, box.x + 2, title_width < box.width - 4 ? title_width : box.width - 4, lines.title);

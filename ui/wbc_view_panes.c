@@ -123,11 +123,31 @@ wbc_view_draw_hint (wbc_draw_t *draw)
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     wbc_view_clear (rect);
     wbc_view_use (draw->view, WBC_THEME_DIM);
-    const char *lines [] = {
+    //  before the session is open, what is under way, not what to do
+    wbc_connection_t connection = wbc_model_connection (draw->model);
+    const char *waiting = wbc_model_waiting (draw->model);
+    char first [WBC_TEXT_MAX * 2], second [WBC_TEXT_MAX * 2];
+    snprintf (first, sizeof (first), "%s %s as %s%s",
+              connection == WBC_RECONNECTING ? "Connecting again to" : "Connecting to",
+              wbc_model_endpoint (draw->model), wbc_model_agent (draw->model),
+              wbc_text_symbol (WBC_SYMBOL_ELLIPSIS));
+    snprintf (second, sizeof (second), "Opening once connected: %s.", waiting);
+    const char *lines [3] = {
         "No workbin open.",
         "Pick one in the sidebar (s to focus it, j/k to move, Enter or o to open),",
         "or type :open TYPE[@OWNER].  ? lists every key.",
     };
+    if (connection == WBC_CONNECTING || connection == WBC_RECONNECTING) {
+        lines [0] = first;
+        lines [1] = *waiting ? second : "";
+        lines [2] = "";
+    }
+    else
+    if (connection == WBC_OFFLINE) {
+        lines [0] = "Not connected: the server refused the session (the status line says why).";
+        lines [1] = "Q quits.";
+        lines [2] = "";
+    }
     for (int line = 0; line < 3 && line < rect.height; line++)
         wbc_view_put (rect.y + 1 + line, rect.x + 2, rect.width - 2, lines [line]);
 }

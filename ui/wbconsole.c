@@ -239,6 +239,7 @@ typedef struct {
     FILE *script;
     int script_line;
     int status;                  /* exit status */
+    char refusal [2 * WBC_TEXT_MAX]; /* why the server refused the session, if it did */
     int64_t last_tick_ms;        /* when ages were last redrawn */
 } s_console_t;
 
@@ -292,6 +293,18 @@ s_draw (s_console_t *console, int64_t now)
                    wbc_app_layout (console->app), console->keys, now, wb_clock_wall_ms ());
 }
 
+//  A login the server refused for good (an unknown agent): the console
+//  ends at once if it was never connected, as there is nothing to show;
+//  after a session, it stays for the user to read, and ends in error.
+static void
+s_note_refusal (s_console_t *console)
+{
+    const char *refusal = wbc_session_refusal (console->session);
+    snprintf (console->refusal, sizeof (console->refusal), "%s", refusal ? refusal : "");
+    if (refusal && !wbc_session_ever_connected (console->session))
+        wbc_app_ui (console->app)->quit = true;
+}
+
 //  One pass: network, clock, keys, then draw. ms: how long to wait.
 static void
 s_pass (s_console_t *console, int ms)
@@ -312,6 +325,7 @@ s_pass (s_console_t *console, int ms)
             else
                 wbc_app_key (console->app, key, now);
         }
+    s_note_refusal (console);
     s_apply_theme_request (console);
     //  ages and highlights change with time: redraw panes every second
     if (now - console->last_tick_ms >= 1000) {
@@ -337,12 +351,13 @@ static int
 s_script_wait (s_console_t *console, const char *text)
 {
     int64_t deadline = wb_mono_ms () + SCRIPT_WAIT_MS;
-    while (wb_mono_ms () < deadline && !s_stop_signal) {
+    bool *quit = &wbc_app_ui (console->app)->quit;
+    while (wb_mono_ms () < deadline && !s_stop_signal && !*quit) {
         s_pass (console, 50);
         if (wbc_view_contains (console->view, text))
             return 0;
     }
-    return -1;
+    return *quit ? 0 : -1;          //  the console ended (a refused login): the script too
 }
 
 static int
@@ -616,6 +631,10 @@ main (int argc, char *argv [])
         status = console.script ? s_run_script (&console, options.script_path)
                                 : s_run_interactive (&console);
     s_finish (&console);
+    if (*console.refusal && status == 0) {
+        fprintf (stderr, "wbconsole: the server refused the session: %s\n", console.refusal);
+        status = 1;
+    }
     if (s_stop_signal && status == 0)
         status = 128 + s_stop_signal;
     zsys_shutdown ();

@@ -58,6 +58,22 @@ tap_screen fault-kill -a agent01 --open email-draft --size 120x24
 tap_screen fault-endpoint-gone -a agent01 --open email-draft --size 120x24
 tap_screen fault-garbage -a agent01 --open email-draft --size 120x24
 tap_screen fault-action-offline -a agent01 --open email-draft --size 120x24
+#   no server at all: the main area says what is under way, not "No workbin open"
+tap_screen fault-connecting -a agent01 --open email-draft --open team-queue@sales \
+    -e "ipc://$work/nobody.ipc" --size 100x24
+
+#   An agent the server does not know: nothing to show, so the console ends
+#   at once, in error, saying why on stderr (the script would wait 10 s).
+printf 'wait never shown\n' > "$work/never.script"
+LC_ALL=C.UTF-8 "$WBCONSOLE" -e "$endpoint" -a ghost --script "$work/never.script" --size 100x24 \
+    > "$work/ghost.out" 2> "$work/ghost.err"
+rc=$?
+status=0
+[ $rc -eq 1 ] || status=1
+grep -qx "wbconsole: the server refused the session: EventError 10 unknown agent: ghost (RequestAgentLogin)" \
+    "$work/ghost.err" || status=1
+report "an unknown agent: the console ends with status 1 and says why (exit $rc)" $status
+[ $status -eq 0 ] || sed 's/^/# /' "$work/ghost.err"
 
 #   ------------------------------------------------ at a real terminal
 command -v tmux >/dev/null || { skip "tmux: endpoint gone" "tmux is not installed"; tap_end; exit; }

@@ -135,7 +135,8 @@ expect "wbconsole with its key connects" 0
 console unknown stranger_secret agent01 "the server refused our key"
 expect "wbconsole with an unknown key says so" 0
 console bound agent01_secret agent02 "EventError 1003"
-expect "wbconsole with a key bound to another agent: 1003" 0
+expect "wbconsole with a key bound to another agent: 1003, and it ends in error" 1 "" \
+    "wbconsole: the server refused the session: EventError 1003 "
 mkdir -p "$XDG_CONFIG_HOME/wbconsole"
 printf 'cert %s\nserver-key %s\n' "$K/agent01_secret" "$K/server" > "$XDG_CONFIG_HOME/wbconsole/config"
 printf 'wait connected to\nkey Q\n' > "$work/config.script"

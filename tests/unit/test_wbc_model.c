@@ -698,6 +698,16 @@ test_trace_summarises_and_saves (void **state)
     assert_int_equal (wbc_model_trace_scroll (model), 1);
     wbc_model_scroll_trace (model, -10);
     assert_int_equal (wbc_model_trace_scroll (model), 0);
+    //  a pane that shows both: nothing to scroll back to; it shows one:
+    //  one back at most; then it grows and the scroll stays within it
+    wbc_model_set_trace_page (model, 2);
+    wbc_model_scroll_trace (model, 5);
+    assert_int_equal (wbc_model_trace_scroll (model), 0);
+    wbc_model_set_trace_page (model, 1);
+    wbc_model_scroll_trace (model, 5);
+    assert_int_equal (wbc_model_trace_scroll (model), 1);
+    wbc_model_set_trace_page (model, 10);
+    assert_int_equal (wbc_model_trace_scroll (model), 0);
     assert_string_equal (wbc_model_trace_at (model, 0)->summary, "WorkbinTypeId=draft WorkbinAgentId=a1");
     assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "PlacedIn"));
     assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "InteractionId=I006"));
