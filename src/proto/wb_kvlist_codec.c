@@ -20,6 +20,30 @@
 
 // ---------------------------------------------------------------- encoding
 
+static bool s_utf8_valid (const uint8_t *text, size_t size);
+
+//  True if every string of the list (and of its nested lists) is UTF-8, as
+//  the decoder demands: the encoder refuses to write what a peer refuses to
+//  read. Lists still held as their encoding were checked when added.
+static bool
+s_strings_valid (const wb_kvlist_t *self)
+{
+    for (size_t index = 0; index < wb_kvlist_size (self); index++) {
+        size_t size = 0, depth = 0;
+        wb_type_t type = wb_kvlist_type_at (self, index);
+        if (type == WB_TYPE_STRING) {
+            const char *string = wb_kvlist_string_at (self, index);
+            if (!s_utf8_valid ((const uint8_t *) string, strlen (string)))
+                return false;
+        }
+        else
+        if (type == WB_TYPE_LIST && !wb_kvlist_encoded_at (self, index, &size, &depth)
+        &&  !s_strings_valid (wb_kvlist_list_at (self, index)))
+            return false;
+    }
+    return true;
+}
+
 static size_t
 s_list_size (const wb_kvlist_t *self)
 {
@@ -164,7 +188,7 @@ wb_kvlist_encode (const wb_kvlist_t *self, size_t *size)
         return NULL;
     //  Refuse to write what a peer would refuse to read
     *size = s_list_size (self);
-    if (*size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
+    if (*size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX || !s_strings_valid (self))
         return NULL;
     uint8_t *buffer = wb_malloc (*size);
     s_put_list (buffer, self);
@@ -184,6 +208,8 @@ wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t va
             return 0;
     size_t size = s_list_size (self) + 1 + key_size + 1 + 8;
     if (size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
+        return 0;
+    if (!s_strings_valid (self))
         return 0;
     if (!buffer || capacity < size)
         return size;
@@ -289,6 +315,12 @@ s_utf8_valid (const uint8_t *text, size_t size)
         offset += length;
     }
     return true;
+}
+
+bool
+wb_utf8_valid (const char *text, size_t size)
+{
+    return text && s_utf8_valid ((const uint8_t *) text, size);
 }
 
 //  Read a length-prefixed value; NULL on failure (status set).

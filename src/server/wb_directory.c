@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_directory.h"
+#include "wb_kvlist.h"          /* wb_utf8_valid */
 #include "wb_prelude.h"
 
 #define S_TYPES 0               /* tables [0] holds the workbin types */
@@ -275,6 +276,9 @@ s_scan (s_loader_t *loader, const char *data, size_t size)
             return s_fail_line (loader, lineno, "line longer than %d bytes", S_LINE_MAX);
         if (memchr (cursor, 0, length))
             return s_fail_line (loader, lineno, "NUL byte in line");
+        //  names go on the wire, where every string is UTF-8
+        if (!wb_utf8_valid (cursor, length))
+            return s_fail_line (loader, lineno, "not valid UTF-8");
         char line [S_LINE_MAX + 1];
         memcpy (line, cursor, length);
         line [length] = 0;

@@ -68,7 +68,8 @@ typedef struct {
     X (syntax_quote, "syntax-quote.cfg", 7, "missing \"") \
     X (syntax_junk, "syntax-junk.cfg", 7, "invalid syntax 'Desk 1'") \
     X (syntax_depth, "syntax-depth.cfg", 7, "indentation error") \
-    X (syntax_slash, "syntax-slash.cfg", 6, "'/' not valid at name start or end")
+    X (syntax_slash, "syntax-slash.cfg", 6, "'/' not valid at name start or end") \
+    X (name_not_utf8, "name-not-utf8.cfg", 18, "not valid UTF-8")
 
 #define BAD_ROW(name, file, line, message) { file, line, message },
 static bad_fixture_t s_bad_fixtures [] = { BAD_FIXTURES (BAD_ROW) };

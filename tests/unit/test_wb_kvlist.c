@@ -284,6 +284,32 @@ test_encode_refuses_body_over_body_max (void **state)
     wb_kvlist_destroy (&list);
 }
 
+//  A string the decoder would refuse (not UTF-8) is not encoded either:
+//  not at the top, not in a nested list, not with a ReferenceId first.
+static void
+test_encode_refuses_strings_that_are_not_utf8 (void **state)
+{
+    (void) state;
+    const char *bad [] = { "Alice \xe9", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe4\xbd" };
+    for (size_t index = 0; index < sizeof (bad) / sizeof (bad [0]); index++) {
+        assert_false (wb_utf8_valid (bad [index], strlen (bad [index])));
+        wb_kvlist_t *list = wb_kvlist_new ();
+        wb_kvlist_t *child = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_string (child, "Name", bad [index]), 0);
+        assert_int_equal (wb_kvlist_add_list (list, "Owner", &child), 0);
+        size_t size = 0;
+        assert_null (wb_kvlist_encode (list, &size));
+        assert_int_equal (wb_kvlist_encode_int_first (list, "ReferenceId", 1, NULL, 0), 0);
+        uint8_t buffer [64];
+        assert_int_equal (wb_kvlist_encode_int_first (list, "ReferenceId", 1, buffer,
+                                                      sizeof (buffer)), 0);
+        wb_kvlist_destroy (&list);
+    }
+    assert_true (wb_utf8_valid ("", 0));
+    assert_true (wb_utf8_valid (UTF8_EMOJI, strlen (UTF8_EMOJI)));
+    assert_false (wb_utf8_valid (NULL, 0));
+}
+
 static void
 test_decode_refuses_null_empty_and_oversized_input (void **state)
 {
@@ -1149,6 +1175,7 @@ main (void)
         cmocka_unit_test (test_add_refuses_entry_past_entries_max),
         cmocka_unit_test (test_encode_refuses_nesting_past_depth_max),
         cmocka_unit_test (test_encode_refuses_body_over_body_max),
+        cmocka_unit_test (test_encode_refuses_strings_that_are_not_utf8),
         cmocka_unit_test (test_decode_refuses_null_empty_and_oversized_input),
         cmocka_unit_test (test_status_texts_cover_every_status),
         //  Entries
