@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "wb_directory.h"
 #include "wb_kvlist.h"          /* wb_utf8_valid */
 #include "wb_prelude.h"
@@ -306,7 +307,23 @@ s_mark_nodes (s_loader_t *loader, zconfig_t *parent, size_t *cursor)
     }
 }
 
-/* Reads the whole file into a NUL-terminated buffer; NULL on error. */
+/* Refuses what is not a regular file of at most WB_DIRECTORY_FILE_MAX
+   bytes (a device such as /dev/zero would be read without end). */
+static int
+s_check_file (s_loader_t *loader, FILE *file)
+{
+    struct stat status;
+    if (fstat (fileno (file), &status))
+        return s_fail_line (loader, 0, "cannot read: %s", strerror (errno));
+    if (!S_ISREG (status.st_mode))
+        return s_fail_line (loader, 0, "not a regular file");
+    if (status.st_size > WB_DIRECTORY_FILE_MAX)
+        return s_fail_line (loader, 0, "larger than %d bytes", WB_DIRECTORY_FILE_MAX);
+    return 0;
+}
+
+/* Reads the whole file into a NUL-terminated buffer; NULL on error. The
+   read stops past WB_DIRECTORY_FILE_MAX, should the file grow meanwhile. */
 static char *
 s_read_file (s_loader_t *loader, size_t *size)
 {
@@ -315,11 +332,15 @@ s_read_file (s_loader_t *loader, size_t *size)
         s_fail_line (loader, 0, "cannot read: %s", strerror (errno));
         return NULL;
     }
+    if (s_check_file (loader, file)) {
+        fclose (file);
+        return NULL;
+    }
     char *data = NULL;
     size_t capacity = 0, bytes = 1;
     int failure = 0;
     *size = 0;
-    while (bytes && !failure) {
+    while (bytes && *size <= WB_DIRECTORY_FILE_MAX) {
         if (capacity - *size < 2) {
             data = wb_realloc (data, capacity + 65536);
             capacity += 65536;
@@ -328,11 +349,14 @@ s_read_file (s_loader_t *loader, size_t *size)
         bytes = fread (data + *size, 1, capacity - *size - 1, file);
         *size += bytes;
     }
-    if (!failure && ferror (file))
+    if (ferror (file))
         failure = errno ? errno : EIO;
     fclose (file);
-    if (failure) {
-        s_fail_line (loader, 0, "cannot read: %s", strerror (failure));
+    if (failure || *size > WB_DIRECTORY_FILE_MAX) {
+        if (failure)
+            s_fail_line (loader, 0, "cannot read: %s", strerror (failure));
+        else
+            s_fail_line (loader, 0, "larger than %d bytes", WB_DIRECTORY_FILE_MAX);
         free (data);
         return NULL;
     }

@@ -238,8 +238,37 @@ test_directory_path_is_refused (void **state)
     char path [512], error [640], expected [640];
     s_path (path, sizeof (path), FIXTURES);
     assert_null (wb_directory_load (path, error, sizeof (error)));
-    snprintf (expected, sizeof (expected), "%s:0: cannot read: Is a directory", path);
+    snprintf (expected, sizeof (expected), "%s:0: not a regular file", path);
     assert_string_equal (error, expected);
+}
+
+/* A device is refused before any byte is read: /dev/zero never ends. */
+static void
+test_device_is_refused (void **state)
+{
+    (void) state;
+    char error [256];
+    assert_null (wb_directory_load ("/dev/zero", error, sizeof (error)));
+    assert_string_equal (error, "/dev/zero:0: not a regular file");
+}
+
+/* A file over the documented size is refused on its size (a sparse file:
+   nothing is written). */
+static void
+test_file_over_the_size_limit_is_refused (void **state)
+{
+    (void) state;
+    char path [] = "/tmp/test_wb_directory_XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    assert_int_equal (ftruncate (fd, (off_t) WB_DIRECTORY_FILE_MAX + 1), 0);
+    close (fd);
+    char error [256], expected [256];
+    assert_null (wb_directory_load (path, error, sizeof (error)));
+    snprintf (expected, sizeof (expected), "%s:0: larger than %d bytes", path,
+              WB_DIRECTORY_FILE_MAX);
+    assert_string_equal (error, expected);
+    unlink (path);
 }
 
 static void
@@ -717,6 +746,8 @@ main (void)
         cmocka_unit_test (test_load_without_path_is_refused),
         cmocka_unit_test (test_missing_file_is_refused),
         cmocka_unit_test (test_directory_path_is_refused),
+        cmocka_unit_test (test_device_is_refused),
+        cmocka_unit_test (test_file_over_the_size_limit_is_refused),
         cmocka_unit_test (test_short_error_buffer_is_cut_safely),
         SAMPLE_TEST (test_unknown_ids_and_types_answer_nothing),
         cmocka_unit_test (test_relation_texts),
