@@ -61,7 +61,8 @@
     REQUEST (WORKBIN_TYPES_INFO, 178, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, \
         wb_engine_types_info, EVENT_WORKBIN_TYPES_INFO, \
         "list the workbin types and owners this agent may see", \
-        { WB_ATTR_TENANT_ID, I, OPT }) \
+        { WB_ATTR_TENANT_ID, I, OPT }, { WB_ATTR_OWNERS_FROM, I, OPT }, \
+        { WB_ATTR_OWNERS_COUNT, I, OPT }) \
     EVENT (WORKBIN_TYPES_INFO, 179, "the workbin types, each with its owners", \
         { WB_ATTR_WORKBIN_TYPES, L, REQ (0) }) \
     REQUEST (WORKBIN_STATISTIC, 180, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, wb_engine_statistic, \

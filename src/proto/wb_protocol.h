@@ -75,6 +75,12 @@
 #define WB_ATTR_OWNER_ID "OwnerId"
 #define WB_ATTR_OWNER_NAME "OwnerName"
 #define WB_ATTR_RELATION "Relation"
+/* Owners are paged per type: OwnersFrom (0) and OwnersCount (at most
+   WB_OWNERS_PAGE_MAX, the default) ask; NumberOfOwners tells all there are. */
+#define WB_ATTR_OWNERS_FROM "OwnersFrom"
+#define WB_ATTR_OWNERS_COUNT "OwnersCount"
+#define WB_ATTR_NUMBER_OF_OWNERS "NumberOfOwners"
+#define WB_OWNERS_PAGE_MAX 10000
 
 /* Content, statistics and changes */
 #define WB_ATTR_FROM "From"

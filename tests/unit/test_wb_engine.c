@@ -713,6 +713,86 @@ test_types_info_lists_visible_owners (void **state)
     wb_msg_destroy (&reply);
 }
 
+//  RequestWorkbinTypesInfo with OwnersFrom and OwnersCount (WB_ABSENT: not sent).
+static wb_msg_t *
+s_types_page (int64_t from, int64_t count)
+{
+    wb_msg_t *request = wb_request_workbin_types_info (WB_ABSENT);
+    if (from != WB_ABSENT)
+        wb_kvlist_add_int (wb_msg_body (request), WB_ATTR_OWNERS_FROM, from);
+    if (count != WB_ABSENT)
+        wb_kvlist_add_int (wb_msg_body (request), WB_ATTR_OWNERS_COUNT, count);
+    return request;
+}
+
+//  The owners of the first type in a types info reply, and how many there are in all.
+static size_t
+s_first_type_owners (wb_msg_t *reply, int64_t *total, wb_event_owner_t *first)
+{
+    wb_event_types_t types;
+    assert_int_equal (wb_event_read_types (reply, &types), 0);
+    wb_kvlist_t *draft = wb_kvlist_list_at (types.types, 0);
+    wb_event_type_info_t info;
+    assert_int_equal (wb_event_read_type_info (draft, &info), 0);
+    assert_int_equal (wb_kvlist_int (draft, WB_ATTR_NUMBER_OF_OWNERS, total), 0);
+    if (first && wb_kvlist_size (info.owners))
+        wb_event_read_owner (wb_kvlist_list_at (info.owners, 0), first);
+    return wb_kvlist_size (info.owners);
+}
+
+static void
+test_types_info_pages_owners (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 4, "lead");
+    int64_t total = 0;
+    wb_event_owner_t owner;
+    wb_msg_t *reply = s_call (fixture, 4, s_types_page (1, 1));
+    assert_int_equal (s_first_type_owners (reply, &total, &owner), 1);
+    assert_int_equal (total, 3);
+    assert_string_equal (owner.owner_id, "a1");
+    wb_msg_destroy (&reply);
+    reply = s_call (fixture, 4, s_types_page (3, WB_ABSENT));
+    assert_int_equal (s_first_type_owners (reply, &total, NULL), 0);
+    assert_int_equal (total, 3);
+    wb_msg_destroy (&reply);
+    s_expect (fixture, 4, s_types_page (-1, WB_ABSENT), WB_ERR_INVALID_PAGE);
+    s_expect (fixture, 4, s_types_page (WB_ABSENT, 0), WB_ERR_INVALID_PAGE);
+}
+
+//  Past WB_ENTRIES_MAX owners, nothing is cut silently: a media server
+//  sees 25,000 agents as pages of WB_OWNERS_PAGE_MAX and NumberOfOwners.
+static void
+test_types_info_past_entries_max (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char path [600], error [256];
+    snprintf (path, sizeof (path), "%s/big.cfg", fixture->folder);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fprintf (file, "tenant\n    id = 101\nplace\n    p1\nagent\n");
+    for (int index = 0; index < 25000; index++)
+        fprintf (file, "    agent%05d\n        place = p1\n", index);
+    fprintf (file, "workbintype\n    draft\n        owner = agent\n");
+    fclose (file);
+    wb_engine_destroy (&fixture->engine);
+    wb_directory_destroy (&fixture->directory);
+    fixture->directory = wb_directory_load (path, error, sizeof (error));
+    assert_non_null (fixture->directory);
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    int64_t total = 0;
+    wb_event_owner_t owner;
+    wb_msg_t *reply = s_call (fixture, 5, s_types_page (WB_ABSENT, WB_ABSENT));
+    assert_int_equal (s_first_type_owners (reply, &total, &owner), WB_OWNERS_PAGE_MAX);
+    assert_int_equal (total, 25000);
+    wb_msg_destroy (&reply);
+    reply = s_call (fixture, 5, s_types_page (20000, 50000));
+    assert_int_equal (s_first_type_owners (reply, &total, &owner), 5000);
+    assert_string_equal (owner.owner_id, "agent20000");
+    wb_msg_destroy (&reply);
+}
+
 static void
 test_malformed_gets_79_and_unknown_name_4 (void **state)
 {
@@ -942,6 +1022,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_slow_subscriber_is_dropped_and_told, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_silent_session_expires, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_lists_visible_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_types_info_pages_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_types_info_past_entries_max, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_malformed_gets_79_and_unknown_name_4, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failed_change_undoes_only_itself, s_setup, s_teardown),
