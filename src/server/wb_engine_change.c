@@ -30,6 +30,7 @@ static const char *s_submitted [] = { WB_SUBMIT_PROPERTIES };
 
 /* An interaction read from the store, with where it sits. */
 typedef struct {
+    const char *id;                  /* as the request names it */
     wb_kvlist_t *properties;
     char type_id [WB_KEY_MAX + 1];
     char owner_id [WB_KEY_MAX + 1];
@@ -107,6 +108,7 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
     const char *id = wb_kvlist_string (attributes, WB_ATTR_INTERACTION_ID);
     if (!id)
         return WB_ERR_INTERACTION_ID_NOT_SPECIFIED;
+    interaction->id = id;
     int found = 0;
     interaction->properties = wb_store_interaction_get (request->engine->store, id,
                                                         interaction->type_id,
@@ -122,21 +124,41 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
     return 0;
 }
 
-//  May the sender act on this interaction? Someone else's pulled
-//  interaction is theirs (35); one in a workbin needs access to it (41).
-static int
-s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
+//  True if the interaction sits in a workbin, known to the directory or
+//  not (a type removed from the directory leaves its interactions behind).
+static bool
+s_in_workbin (const s_interaction_t *interaction)
+{
+    return *interaction->type_id != 0;
+}
+
+//  May the sender act on this interaction? A pulled one is its handler's;
+//  one in a workbin needs access to that workbin; one in a workbin whose
+//  type the directory no longer has is a media server's alone (a media
+//  server is trusted with every interaction).
+static bool
+s_may_act (wb_request_t *request, const s_interaction_t *interaction)
 {
     const char *assigned = wb_kvlist_string (interaction->properties, WB_ATTR_ASSIGNED_TO);
     bool media_server = !request->session->agent_id
                      && request->session->client_type == WB_CLIENT_MEDIA_SERVER;
-    if (!interaction->type) {
-        //  a media server is trusted with every interaction
-        if (assigned && !media_server && strcmp (assigned, wb_engine_actor_name (request)) != 0)
-            return WB_ERR_NOT_OWNER;
+    if (interaction->type)
+        return wb_engine_check_access (request, interaction->type, interaction->owner_id) == 0;
+    if (s_in_workbin (interaction) || media_server)
+        return media_server;
+    return !assigned || strcmp (assigned, wb_engine_actor_name (request)) == 0;
+}
+
+//  0, or 43 for an interaction the sender may not act on: the very answer
+//  an id that does not exist gets (ids are sequential: a different code
+//  would tell which ids exist in workbins the sender cannot see).
+static int
+s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
+{
+    if (s_may_act (request, interaction))
         return 0;
-    }
-    return wb_engine_check_access (request, interaction->type, interaction->owner_id);
+    request->detail = interaction->id;     //  the request's: it outlives the interaction
+    return WB_ERR_UNKNOWN_INTERACTION;
 }
 
 static void
@@ -400,10 +422,10 @@ wb_engine_pull (wb_request_t *request)
         return WB_ERR_PULL_PARAMETERS_INVALID;
     s_interaction_t interaction;
     int code = s_load_interaction (request, parameters, &interaction);
-    if (code == 0 && !interaction.type)
-        code = WB_ERR_INVALID_INTERACTION_STATE;    //  not in a workbin
     if (code == 0)
         code = s_check_rights (request, &interaction);
+    if (code == 0 && !interaction.type)
+        code = WB_ERR_INVALID_INTERACTION_STATE;    //  not in a known workbin
     if (code) {
         s_interaction_clear (&interaction);
         return code;
@@ -466,12 +488,13 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
     s_apply_property_changes (request, properties);
     const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
-    wb_workbin_ref_t where = { interaction->type ? interaction->type_id : NULL,
-                               interaction->type ? interaction->owner_id : NULL };
+    bool in_workbin = s_in_workbin (interaction);
+    wb_workbin_ref_t where = { in_workbin ? interaction->type_id : NULL,
+                               in_workbin ? interaction->owner_id : NULL };
     int64_t version = -1;
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)
-          || (interaction->type && s_bump (self, where.type_id, where.owner_id, &version));
+          || (in_workbin && s_bump (self, where.type_id, where.owner_id, &version));
     int code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         if (interaction->type) {
@@ -481,6 +504,7 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
             s_notify (self, &change);
         }
         else
+        if (!in_workbin)
             s_tell_handler (request, interaction);
         s_ack_with (request, NULL, version);
     }

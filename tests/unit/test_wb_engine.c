@@ -550,7 +550,8 @@ test_move_pull_change_stop (void **state)
     assert_int_equal (change.content_operation, WB_CONTENT_PROPERTIES_CHANGED);
     assert_string_equal (wb_kvlist_string (change.interaction, "Subject"), "renamed");
     wb_msg_destroy (&event);
-    //  a2 pulls it: it leaves the workbin; a1 may not stop it now (35)
+    //  a2 pulls it: it leaves the workbin; a1 may not stop it now, and is
+    //  told what an unknown id gets (43), not that it is someone else's
     wb_msg_t *reply = s_call (fixture, 2, wb_request_pull (id));
     wb_event_pulled_t pulled_event;
     assert_int_equal (wb_event_read_pulled (reply, &pulled_event), 0);
@@ -558,7 +559,7 @@ test_move_pull_change_stop (void **state)
     assert_int_equal (wb_kvlist_int_or (pulled, "InteractionState", -1), 3);
     assert_string_equal (wb_kvlist_string (pulled, "AssignedTo"), "a2");
     wb_msg_destroy (&reply);
-    s_expect (fixture, 1, wb_request_stop_processing (id), WB_ERR_NOT_OWNER);
+    s_expect (fixture, 1, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
     s_expect (fixture, 2, wb_request_stop_processing (id), 0);
     s_expect (fixture, 2, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
 }
@@ -711,6 +712,117 @@ test_types_info_lists_visible_owners (void **state)
     assert_string_equal (owner.relation, "team");
     assert_int_equal (owner.count, 1);
     wb_msg_destroy (&reply);
+}
+
+//  The reply's ErrorDescription with the interaction id cut out.
+static void
+s_error_without_id (s_fixture_t *fixture, int peer, wb_msg_t *request, const char *id,
+                    char *text, size_t size)
+{
+    wb_msg_t *reply = s_call (fixture, peer, request);
+    wb_event_error_t error;
+    assert_int_equal (wb_event_read_error (reply, &error), 0);
+    assert_int_equal (error.code, WB_ERR_UNKNOWN_INTERACTION);
+    const char *found = strstr (error.description, id);
+    assert_non_null (found);
+    snprintf (text, size, "%.*s|%s", (int) (found - error.description), error.description,
+              found + strlen (id));
+    wb_msg_destroy (&reply);
+}
+
+//  An interaction in a workbin the agent cannot see gets the same answer
+//  as an id that does not exist (it got 41 while unknown ids got 43).
+static void
+test_other_workbins_ids_look_unknown (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 3, "a3");
+    char id [64], unknown [64], hidden [256], missing [256];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 3, "draft", "a3", "mine"));
+    snprintf (unknown, sizeof (unknown), "%016X", 0x7fffffff);
+    const char *ids [2] = { id, unknown };
+    for (int index = 0; index < 2; index++) {
+        char *text = index ? missing : hidden;
+        s_error_without_id (fixture, 1, wb_request_stop_processing (ids [index]), ids [index],
+                            text, sizeof (hidden));
+    }
+    assert_string_equal (hidden, missing);
+    wb_workbin_t mine = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &mine, NULL), WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 1, wb_request_pull (id), WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 1, wb_request_change_properties (id, NULL), WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 3, wb_request_stop_processing (id), 0);
+}
+
+//  Restart the fixture's engine on a directory without the workbin type
+//  "draft" (engine.cfg less its lines), on the same store.
+static void
+s_remove_draft_type (s_fixture_t *fixture)
+{
+    char path [600], error [256];
+    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
+    snprintf (path, sizeof (path), "%s/tests/data/engine.cfg", srcdir);
+    FILE *source = fopen (path, "r");
+    snprintf (path, sizeof (path), "%s/no-draft.cfg", fixture->folder);
+    FILE *target = fopen (path, "w");
+    assert_true (source && target);
+    char line [256];
+    int skip = 0;
+    while (fgets (line, sizeof (line), source)) {
+        if (streq (line, "    draft\n"))
+            skip = 4;           //  the type and its three keys
+        if (skip ? skip-- == 0 : true)
+            fputs (line, target);
+    }
+    fclose (source);
+    fclose (target);
+    wb_engine_destroy (&fixture->engine);
+    wb_directory_destroy (&fixture->directory);
+    fixture->directory = wb_directory_load (path, error, sizeof (error));
+    if (!fixture->directory)
+        fail_msg ("%s", error);
+    assert_null (wb_directory_workbin_type (fixture->directory, "draft"));
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+}
+
+//  Interactions left in a workbin of a type the directory no longer has
+//  are a media server's alone: any agent could move, change or stop them.
+static void
+test_removed_type_is_a_media_servers_alone (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 5, "draft", "a1", "orphan"));
+    s_remove_draft_type (fixture);
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 3, "a3");
+    wb_workbin_t desk = s_workbin ("desk", "p3");
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "taken");
+    wb_property_changes_t changes = { .changed = changed };
+    for (int peer = 1; peer <= 3; peer += 2) {
+        s_expect (fixture, peer, wb_request_place_in_workbin (id, &desk, NULL),
+                  WB_ERR_UNKNOWN_INTERACTION);
+        s_expect (fixture, peer, wb_request_change_properties (id, &changes),
+                  WB_ERR_UNKNOWN_INTERACTION);
+        s_expect (fixture, peer, wb_request_pull (id), WB_ERR_UNKNOWN_INTERACTION);
+        s_expect (fixture, peer, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
+    }
+    //  the media server may change it (it stays where it is) and stop it
+    s_expect (fixture, 5, wb_request_change_properties (id, &changes), 0);
+    wb_kvlist_destroy (&changed);
+    char type_id [WB_KEY_MAX + 1], owner_id [WB_KEY_MAX + 1];
+    int found = 0;
+    wb_kvlist_t *stored = wb_store_interaction_get (fixture->store, id, type_id, owner_id,
+                                                    sizeof (type_id), &found);
+    assert_int_equal (found, 1);
+    assert_string_equal (type_id, "draft");
+    assert_string_equal (wb_kvlist_string (stored, "Subject"), "taken");
+    wb_kvlist_destroy (&stored);
+    s_expect (fixture, 5, wb_request_stop_processing (id), 0);
 }
 
 //  RequestWorkbinTypesInfo with OwnersFrom and OwnersCount (WB_ABSENT: not sent).
@@ -1023,6 +1135,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_silent_session_expires, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_lists_visible_owners, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_pages_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_other_workbins_ids_look_unknown, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_removed_type_is_a_media_servers_alone, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_past_entries_max, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_malformed_gets_79_and_unknown_name_4, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
