@@ -11,8 +11,10 @@
 #include "wb_prelude.h"
 #include "wb_clock.h"
 
-/* Properties only the server sets: RequestChangeProperties gets 66. */
-static const char *s_read_only [] = { WB_SERVER_PROPERTIES };
+/* Properties property changes may not touch: those only the server sets,
+   and UserData, a list that a change (string and int values) would turn
+   into something else (PROTOCOL.md 11). They get 66. */
+static const char *s_read_only [] = { WB_SERVER_PROPERTIES, WB_ATTR_USER_DATA };
 
 /* The lists of property changes a request may carry. */
 static const char *s_change_lists [] = {
@@ -214,25 +216,30 @@ s_check_property_changes (wb_request_t *request)
     return 0;
 }
 
-//  Apply checked property changes; return how many entries changed.
-static size_t
+//  Apply checked property changes to a copy of the properties, whole or
+//  not at all (PROTOCOL.md 5.18): 0, or 1006 when the list cannot take
+//  them (it holds at most WB_ENTRIES_MAX entries; a set past that used to
+//  fail unseen, and the change was acknowledged but not stored).
+static int
 s_apply_property_changes (wb_request_t *request, wb_kvlist_t *properties)
 {
-    size_t changed = 0;
-    for (size_t list = 0; list < 2; list++) {      //  added, changed
-        wb_kvlist_t *changes = wb_kvlist_list (request->body, s_change_lists [list]);
-        for (size_t index = 0; index < wb_kvlist_size (changes); index++, changed++) {
-            const char *key = wb_kvlist_key_at (changes, index);
-            if (wb_kvlist_type_at (changes, index) == WB_TYPE_INT)
-                wb_kvlist_set_int (properties, key, wb_kvlist_int_at (changes, index));
-            else
-                wb_kvlist_set_string (properties, key, wb_kvlist_string_at (changes, index));
-        }
-    }
     wb_kvlist_t *deleted = wb_kvlist_list (request->body, WB_ATTR_DELETED_PROPERTIES);
     for (size_t index = 0; index < wb_kvlist_size (deleted); index++)
-        changed += wb_kvlist_remove (properties, wb_kvlist_key_at (deleted, index));
-    return changed;
+        wb_kvlist_remove (properties, wb_kvlist_key_at (deleted, index));
+    for (size_t list = 0; list < 2; list++) {      //  added, changed
+        wb_kvlist_t *changes = wb_kvlist_list (request->body, s_change_lists [list]);
+        for (size_t index = 0; index < wb_kvlist_size (changes); index++) {
+            const char *key = wb_kvlist_key_at (changes, index);
+            int rc = wb_kvlist_type_at (changes, index) == WB_TYPE_INT
+                   ? wb_kvlist_set_int (properties, key, wb_kvlist_int_at (changes, index))
+                   : wb_kvlist_set_string (properties, key, wb_kvlist_string_at (changes, index));
+            if (rc) {
+                request->detail = key;
+                return WB_ERR_TOO_MANY_PROPERTIES;
+            }
+        }
+    }
+    return 0;
 }
 
 //  Bump a workbin's version inside the open transaction; 0 or -1.
@@ -359,11 +366,12 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
     wb_engine_t *self = request->engine;
     bool same = s_same_workbin (interaction, target);
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
-    size_t changed = s_apply_property_changes (request, properties);
-    if (same && changed == 0) {
+    int code = s_apply_property_changes (request, properties);
+    if (code || (same && wb_kvlist_equal (properties, interaction->properties))) {
         wb_kvlist_destroy (&properties);
-        s_ack_with (request, NULL, -1);
-        return 0;
+        if (code == 0)
+            s_ack_with (request, NULL, -1);     //  a no-op: nothing stored, nothing sent
+        return code;
     }
     char now [32];
     wb_clock_now_text (now, sizeof (now));
@@ -373,7 +381,7 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
     s_interaction_t before = *interaction;
     if (same)
         before.type = NULL;     //  one workbin: bump it once
-    int code = s_store_move (self, &before, target, properties, &source_version, &target_version);
+    code = s_store_move (self, &before, target, properties, &source_version, &target_version);
     if (code == 0) {
         const char *actor = wb_engine_actor_name (request);
         if (before.type) {
@@ -382,9 +390,11 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
                                source_version, actor };
             s_notify (self, &out);
         }
+        //  in place, it is a property change like any other (Operation 0)
         s_change_t in = { target->type, target->owner_id,
                           same ? WB_CONTENT_PROPERTIES_CHANGED : WB_CONTENT_PLACED_IN,
-                          WB_OPERATION_PLACE_IN_WORKBIN, properties, target_version, actor };
+                          same ? WB_OPERATION_UNKNOWN : WB_OPERATION_PLACE_IN_WORKBIN,
+                          properties, target_version, actor };
         s_notify (self, &in);
         s_ack_with (request, NULL, target_version);
     }
@@ -486,7 +496,13 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
 {
     wb_engine_t *self = request->engine;
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
-    s_apply_property_changes (request, properties);
+    int code = s_apply_property_changes (request, properties);
+    if (code || wb_kvlist_equal (properties, interaction->properties)) {
+        wb_kvlist_destroy (&properties);
+        if (code == 0)
+            s_ack_with (request, NULL, -1);     //  a no-op: nothing stored, nothing sent
+        return code;
+    }
     const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
     bool in_workbin = s_in_workbin (interaction);
     wb_workbin_ref_t where = { in_workbin ? interaction->type_id : NULL,
@@ -495,7 +511,7 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)
           || (in_workbin && s_bump (self, where.type_id, where.owner_id, &version));
-    int code = s_commit_or_rollback (self, rc);
+    code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         if (interaction->type) {
             s_change_t change = { interaction->type, interaction->owner_id,

@@ -714,6 +714,137 @@ test_types_info_lists_visible_owners (void **state)
     wb_msg_destroy (&reply);
 }
 
+//  The interaction as stored (caller destroys).
+static wb_kvlist_t *
+s_stored (s_fixture_t *fixture, const char *id)
+{
+    char type_id [WB_KEY_MAX + 1], owner_id [WB_KEY_MAX + 1];
+    int found = 0;
+    wb_kvlist_t *stored = wb_store_interaction_get (fixture->store, id, type_id, owner_id,
+                                                    sizeof (type_id), &found);
+    assert_int_equal (found, 1);
+    return stored;
+}
+
+//  A change that would take the interaction past WB_ENTRIES_MAX properties
+//  is refused whole with 1006, before any EventAck: it used to be
+//  acknowledged with its last keys silently left out.
+static void
+test_property_changes_past_entries_max_are_refused (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&drafts, true), 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "a1", "full"));
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    wb_kvlist_t *added = wb_kvlist_new ();
+    for (int index = 0; index < WB_ENTRIES_MAX; index++) {
+        char key [16];
+        snprintf (key, sizeof (key), "P%05d", index);
+        assert_int_equal (wb_kvlist_add_string (added, key, "v"), 0);
+    }
+    wb_property_changes_t changes = { .added = added };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes),
+              WB_ERR_TOO_MANY_PROPERTIES);
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &drafts, &changes),
+              WB_ERR_TOO_MANY_PROPERTIES);
+    wb_kvlist_destroy (&added);
+    assert_null (s_next_event (fixture, 1));
+    wb_kvlist_t *stored = s_stored (fixture, id);
+    assert_false (wb_kvlist_has (stored, "P00000"));
+    wb_kvlist_destroy (&stored);
+    //  a change that fits is still applied and stored
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "fits");
+    changes = (wb_property_changes_t) { .changed = changed };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes), 0);
+    wb_kvlist_destroy (&changed);
+    stored = s_stored (fixture, id);
+    assert_string_equal (wb_kvlist_string (stored, "Subject"), "fits");
+    wb_kvlist_destroy (&stored);
+}
+
+//  UserData stays a list (PROTOCOL.md 11): a change naming it gets 66; it
+//  used to become the string given.
+static void
+test_user_data_cannot_be_changed (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_kvlist_t *user_data = wb_kvlist_new ();
+    wb_kvlist_add_string (user_data, "Customer", "C-17");
+    wb_submission_t submission = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                                   .interaction_type = "Inbound", .subject = "ud",
+                                   .user_data = user_data };
+    wb_msg_t *reply = s_call (fixture, 1, wb_request_submit (&submission));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", ack.interaction_id);
+    wb_msg_destroy (&reply);
+    wb_kvlist_t *flat = wb_kvlist_new ();
+    wb_kvlist_add_string (flat, "UserData", "flat");
+    wb_property_changes_t lists [3] = { { .added = flat }, { .changed = flat },
+                                        { .deleted = flat } };
+    for (int index = 0; index < 3; index++)
+        s_expect (fixture, 1, wb_request_change_properties (id, &lists [index]),
+                  WB_ERR_READ_ONLY_PROPERTY);
+    wb_kvlist_destroy (&flat);
+    wb_kvlist_t *stored = s_stored (fixture, id);
+    assert_int_equal (wb_kvlist_type (stored, "UserData"), WB_TYPE_LIST);
+    assert_true (wb_kvlist_equal (wb_kvlist_list (stored, "UserData"), user_data));
+    wb_kvlist_destroy (&stored);
+    wb_kvlist_destroy (&user_data);
+}
+
+//  A change that changes nothing is a no-op for both requests: EventAck
+//  without WorkbinVersion, no version bump, no event (RequestChangeProperties
+//  used to bump the version and send an empty PropertiesChanged). A place
+//  in the same workbin that does change something is a property change:
+//  PropertiesChanged with Operation 0, as 5.14 says (it was 11).
+static void
+test_no_op_changes_send_nothing (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&drafts, true), 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "a1", "same"));
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "same");
+    wb_kvlist_t *deleted = wb_kvlist_new ();
+    wb_kvlist_add_string (deleted, "NoSuchKey", "");
+    wb_property_changes_t changes = { .changed = changed, .deleted = deleted };
+    wb_msg_t *requests [3] = { wb_request_change_properties (id, &changes),
+                               wb_request_change_properties (id, NULL),
+                               wb_request_place_in_workbin (id, &drafts, &changes) };
+    for (int index = 0; index < 3; index++) {
+        wb_msg_t *reply = s_call (fixture, 1, requests [index]);
+        wb_event_ack_t ack;
+        assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+        assert_int_equal (ack.workbin_version, WB_ABSENT);
+        wb_msg_destroy (&reply);
+        assert_null (s_next_event (fixture, 1));
+    }
+    wb_kvlist_set_string (changed, "Subject", "other");
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &drafts, &changes), 0);
+    event = s_next_event (fixture, 1);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.content_operation, WB_CONTENT_PROPERTIES_CHANGED);
+    assert_int_equal (change.operation, WB_OPERATION_UNKNOWN);
+    assert_int_equal (change.version, 2);
+    wb_msg_destroy (&event);
+    wb_kvlist_destroy (&changed);
+    wb_kvlist_destroy (&deleted);
+}
+
 //  The reply's ErrorDescription with the interaction id cut out.
 static void
 s_error_without_id (s_fixture_t *fixture, int peer, wb_msg_t *request, const char *id,
@@ -1135,6 +1266,9 @@ main (void)
         cmocka_unit_test_setup_teardown (test_silent_session_expires, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_lists_visible_owners, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_pages_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_property_changes_past_entries_max_are_refused, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_user_data_cannot_be_changed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_no_op_changes_send_nothing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_other_workbins_ids_look_unknown, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_removed_type_is_a_media_servers_alone, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_past_entries_max, s_setup, s_teardown),
