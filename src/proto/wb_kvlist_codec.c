@@ -522,6 +522,46 @@ s_write (s_writer_t *writer, const char *format, ...)
         strcpy (writer->buffer + writer->capacity - 4, "...");
 }
 
+//  Bytes of the character at text that a log line must not hold as they
+//  are: C0 controls (a newline would forge a line), DEL, C1 controls
+//  (U+0080 to U+009F, two bytes in UTF-8, CSI among them) and the
+//  backslash that starts an escape; 0 for a character printed as it is.
+static size_t
+s_unsafe_length (const uint8_t *text)
+{
+    if (text [0] < 0x20 || text [0] == 0x7f || text [0] == '\\')
+        return 1;
+    return text [0] == 0xc2 && text [1] >= 0x80 && text [1] <= 0x9f ? 2 : 0;
+}
+
+//  A string in quotes, each unsafe character escaped: \n \r \t \\ or
+//  \xHH for each of its bytes. Every other byte goes out as it is.
+static void
+s_write_quoted (s_writer_t *writer, const char *string)
+{
+    const uint8_t *cursor = (const uint8_t *) string;
+    s_write (writer, "'");
+    while (*cursor) {
+        size_t run = 0, unsafe = 0;
+        while (cursor [run] && (unsafe = s_unsafe_length (cursor + run)) == 0)
+            run++;
+        if (run)
+            s_write (writer, "%.*s", (int) run, (const char *) cursor);
+        cursor += run;
+        if (!unsafe || !*cursor)
+            break;
+        const char *named = *cursor == '\n' ? "\\n" : *cursor == '\r' ? "\\r"
+                          : *cursor == '\t' ? "\\t" : *cursor == '\\' ? "\\\\" : NULL;
+        if (named)
+            s_write (writer, "%s", named);
+        else
+            for (size_t index = 0; index < unsafe; index++)
+                s_write (writer, "\\x%02x", cursor [index]);
+        cursor += unsafe;
+    }
+    s_write (writer, "'");
+}
+
 static void
 s_print_list (s_writer_t *writer, const wb_kvlist_t *self)
 {
@@ -532,7 +572,7 @@ s_print_list (s_writer_t *writer, const wb_kvlist_t *self)
         size_t size = 0;
         switch (wb_kvlist_type_at (self, index)) {
             case WB_TYPE_STRING:
-                s_write (writer, "'%s'", wb_kvlist_string_at (self, index));
+                s_write_quoted (writer, wb_kvlist_string_at (self, index));
                 break;
             case WB_TYPE_INT:
                 s_write (writer, "%" PRId64, wb_kvlist_int_at (self, index));

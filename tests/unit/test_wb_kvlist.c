@@ -907,6 +907,28 @@ test_print_shows_every_type (void **state)
     wb_kvlist_destroy (&list);
 }
 
+//  What a peer sends cannot forge a log line: control characters (C0,
+//  DEL, C1 such as CSI) are escaped, and the backslash that escapes them.
+static void
+test_print_escapes_control_characters (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_add_string (list, "ClientName",
+                          "x\nI: 24-01-01 forged\r\t\x1b[2J\x7f\xc2\x9b\\n " UTF8_LATIN "'");
+    char buffer [256];
+    wb_kvlist_print (list, buffer, sizeof (buffer));
+    assert_string_equal (buffer, "{ClientName='x\\nI: 24-01-01 forged\\r\\t\\x1b[2J\\x7f"
+                                 "\\xc2\\x9b\\\\n " UTF8_LATIN "''}");
+    for (const char *cursor = buffer; *cursor; cursor++)
+        assert_false ((unsigned char) *cursor < 0x20 || *cursor == 0x7f);
+    //  cut short, the escapes still end with the dots
+    char small [16];
+    wb_kvlist_print (list, small, sizeof (small));
+    assert_string_equal (small, "{ClientName=...");
+    wb_kvlist_destroy (&list);
+}
+
 static void
 test_print_fits_exactly_without_dots (void **state)
 {
@@ -1212,6 +1234,7 @@ main (void)
         //  Printing
         cmocka_unit_test (test_print_ignores_null_buffer_and_zero_capacity),
         cmocka_unit_test (test_print_shows_every_type),
+        cmocka_unit_test (test_print_escapes_control_characters),
         cmocka_unit_test (test_print_fits_exactly_without_dots),
         cmocka_unit_test (test_print_truncates_with_dots),
         cmocka_unit_test (test_print_in_tiny_buffer_stays_terminated),
