@@ -108,7 +108,8 @@
         { WB_ATTR_QUEUE, S, OPT }, { WB_ATTR_WORKBIN_TYPE_ID, S, OPT }, WB_CATALOG_OWNER_IDS, \
         { WB_ATTR_USER_DATA, L, OPT }, { WB_ATTR_RECEIVED_AT, S, OPT }, \
         { WB_ATTR_SUBJECT, S, OPT }, { WB_ATTR_FROM_ADDRESS, S, OPT }, \
-        { WB_ATTR_FROM_PERSONAL, S, OPT }, { WB_ATTR_PRIORITY, I, OPT }) \
+        { WB_ATTR_FROM_PERSONAL, S, OPT }, { WB_ATTR_PRIORITY, I, OPT }, \
+        { WB_ATTR_IDEMPOTENCY_KEY, S, OPT }) \
     REQUEST (CHANGE_PROPERTIES, 103, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, \
         wb_engine_change_properties, EVENT_ACK, \
         "add, change or delete properties of an interaction", \

@@ -119,6 +119,11 @@
 #define WB_ATTR_SUBMITTED_BY "SubmittedBy"
 #define WB_ATTR_PRIORITY "Priority"
 #define WB_ATTR_RECEIVED_AT "ReceivedAt"
+/* RequestSubmit's optional key: a retry with the same key (from the same
+   submitter) gets the first submit's EventAck instead of a second
+   interaction. 1 to WB_IDEMPOTENCY_KEY_MAX printable ASCII characters. */
+#define WB_ATTR_IDEMPOTENCY_KEY "IdempotencyKey"
+#define WB_IDEMPOTENCY_KEY_MAX 128
 #define WB_ATTR_SUBMITTED_AT "SubmittedAt"
 #define WB_ATTR_PLACED_IN_QUEUE_AT "PlacedInQueueAt"
 #define WB_ATTR_MOVED_TO_QUEUE_AT "MovedToQueueAt"

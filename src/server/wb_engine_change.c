@@ -302,6 +302,44 @@ s_new_interaction (wb_request_t *request, const wb_target_t *target, const char 
     return properties;
 }
 
+//  True for 1 to WB_IDEMPOTENCY_KEY_MAX printable ASCII characters.
+static bool
+s_idempotency_key_valid (const char *key)
+{
+    size_t length = strlen (key);
+    for (size_t index = 0; index < length; index++)
+        if (key [index] < 0x21 || key [index] > 0x7e)
+            return false;
+    return length >= 1 && length <= WB_IDEMPOTENCY_KEY_MAX;
+}
+
+//  A retry of a submit whose IdempotencyKey its submitter used before gets
+//  that submit's EventAck again (*answered), and creates nothing. The first
+//  may still wait in the open group for its commit: the group is committed
+//  first, so that only what is durable is acknowledged (if that commit
+//  fails, the first got 28, this one gets 28, and the next retry creates).
+static int
+s_answer_retry (wb_request_t *request, const char *key, bool *answered)
+{
+    wb_engine_t *self = request->engine;
+    const char *submitter = wb_engine_actor_name (request);
+    char id [WB_KEY_MAX + 1];
+    int64_t version = 0;
+    int found = 0;
+    *answered = false;
+    if (wb_store_submit_key_get (self->store, submitter, key, id, sizeof (id), &version, &found))
+        return WB_ERR_DATABASE;
+    if (!found)
+        return 0;
+    wb_engine_batch_sync (self);
+    if (wb_store_submit_key_get (self->store, submitter, key, id, sizeof (id), &version, &found)
+    ||  !found)
+        return WB_ERR_DATABASE;
+    s_ack_with (request, id, version);
+    *answered = true;
+    return 0;
+}
+
 int
 wb_engine_submit (wb_request_t *request)
 {
@@ -311,10 +349,20 @@ wb_engine_submit (wb_request_t *request)
         request->detail = queue;
         return queue ? WB_ERR_UNKNOWN_QUEUE : WB_ERR_QUEUE_NOT_SPECIFIED;
     }
+    const char *key = wb_kvlist_string (request->body, WB_ATTR_IDEMPOTENCY_KEY);
+    if (key && !s_idempotency_key_valid (key)) {
+        request->detail = WB_ATTR_IDEMPOTENCY_KEY " is 1-128 printable ASCII characters";
+        return WB_ERR_INVALID_MESSAGE;
+    }
     wb_target_t target;
+    bool answered = false;
     int code = wb_engine_resolve_workbin (request, request->body, &target);
-    if (code)
+    if (code == 0 && key)
+        code = s_answer_retry (request, key, &answered);
+    if (code || answered) {
+        wb_target_clear (&target);
         return code;
+    }
     uint64_t number = 0;
     int rc = wb_store_begin (self->store)
           || wb_store_new_interaction_id (self->store, self->first_interaction_id, &number);
@@ -323,7 +371,9 @@ wb_engine_submit (wb_request_t *request)
     wb_kvlist_t *properties = s_new_interaction (request, &target, id);
     int64_t version = 0;
     rc = rc || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
-            || s_bump (self, target.type->id, target.owner_id, &version);
+            || s_bump (self, target.type->id, target.owner_id, &version)
+            || (key && wb_store_submit_key_put (self->store, wb_engine_actor_name (request),
+                                                key, id, version));
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         s_change_t change = { target.type, target.owner_id, WB_CONTENT_PLACED_IN,

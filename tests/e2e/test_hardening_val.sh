@@ -62,4 +62,25 @@ grep -q 'evil\\nI: 99-01-01 00:00:00 forged line\\x1b\[2J' "$work/server.log"
 report "its newline and escape are logged escaped" $?
 stop
 
+# ------------------------------------------------------------- submit retried
+
+: > "$work/server.log"
+tap_start_server
+submit () {
+    tap_run "$WBCTL" -e "$endpoint" -a agent01 submit email-draft@agent01 \
+        --subject "once only" --from anna@example.com "$@"
+}
+submit --idempotency-key retry-1
+expect "a submit with a key is made" 0 '^[0-9A-F]\{16\}$'
+first=$(cat "$work/out")
+submit --idempotency-key retry-1
+expect "sent again with its key, it gets the same InteractionId" 0 "^$first\$"
+tap_run "$WBCTL" -e "$endpoint" -a agent01 stats email-draft@agent01
+expect "and the workbin holds it once" 0 ': 1 interaction, version 1,'
+submit
+expect "without a key, wbctl sends a new one: another interaction" 0 '^[0-9A-F]\{16\}$'
+[ "$(cat "$work/out")" != "$first" ]
+report "which is not the first" $?
+stop
+
 tap_end

@@ -845,6 +845,69 @@ test_no_op_changes_send_nothing (void **state)
     wb_kvlist_destroy (&deleted);
 }
 
+//  A submit with an IdempotencyKey, as peer; return its EventAck's id
+//  (static buffer) and version.
+static const char *
+s_keyed_submit (s_fixture_t *fixture, int peer, const char *owner_id, const char *key,
+                int64_t *version)
+{
+    static char id [64];
+    wb_submission_t submission = { .workbin = s_workbin ("draft", owner_id),
+                                   .media_type = "email", .interaction_type = "Inbound",
+                                   .subject = "once", .idempotency_key = key };
+    wb_msg_t *reply = s_call (fixture, peer, wb_request_submit (&submission));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    snprintf (id, sizeof (id), "%s", ack.interaction_id);
+    *version = ack.workbin_version;
+    wb_msg_destroy (&reply);
+    return id;
+}
+
+//  A retried submit with the same IdempotencyKey gets the first one's
+//  EventAck (its id and version) and creates nothing: it used to create a
+//  second copy. Keys are the submitter's own; a bad key is 79.
+static void
+test_submit_retry_with_its_key_creates_nothing (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&drafts, false), 0);
+    char first [64];
+    int64_t version = 0, again = 0;
+    snprintf (first, sizeof (first), "%s", s_keyed_submit (fixture, 1, "a1", "k-1", &version));
+    assert_int_equal (version, 1);
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    s_submit (fixture, 1, "draft", "a1", "between");
+    event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    for (int retry = 0; retry < 3; retry++) {
+        assert_string_equal (s_keyed_submit (fixture, 1, "a1", "k-1", &again), first);
+        assert_int_equal (again, 1);
+    }
+    assert_null (s_next_event (fixture, 1));
+    wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (page.total_count, 2);
+    wb_msg_destroy (&reply);
+    //  the same key from another submitter is another key
+    assert_string_not_equal (s_keyed_submit (fixture, 2, "a2", "k-1", &again), first);
+    wb_submission_t bad = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                            .interaction_type = "Inbound", .idempotency_key = "has space" };
+    s_expect (fixture, 1, wb_request_submit (&bad), WB_ERR_INVALID_MESSAGE);
+    bad.idempotency_key = "";
+    s_expect (fixture, 1, wb_request_submit (&bad), WB_ERR_INVALID_MESSAGE);
+    //  kept by the store: a new engine (a restart) still knows the key
+    wb_engine_destroy (&fixture->engine);
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+    s_agent (fixture, 1, "a1");
+    assert_string_equal (s_keyed_submit (fixture, 1, "a1", "k-1", &again), first);
+}
+
 //  The reply's ErrorDescription with the interaction id cut out.
 static void
 s_error_without_id (s_fixture_t *fixture, int peer, wb_msg_t *request, const char *id,
@@ -1242,6 +1305,37 @@ test_group_commit_failure_acknowledges_nothing (void **state)
     assert_string_equal (s_reopened_owner (fixture, ids [2]), "sales");
 }
 
+//  In one group, the retry of a submit still waiting for the group's commit
+//  is answered once the first is durable, with the first's id.
+static void
+test_submit_retry_in_the_same_group (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_submission_t submission = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                                   .interaction_type = "Inbound", .idempotency_key = "k-2" };
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t one = s_pipeline (fixture, 1, wb_request_submit (&submission));
+    int64_t two = s_pipeline (fixture, 1, wb_request_submit (&submission));
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    wb_event_ack_t acks [2];
+    char ids [2][64];
+    for (int index = 0; index < 2; index++) {
+        wb_msg_t *reply = s_oldest (fixture);
+        assert_int_equal (wb_msg_reference_id (reply), index ? two : one);
+        assert_int_equal (wb_event_read_ack (reply, &acks [index]), 0);
+        snprintf (ids [index], sizeof (ids [index]), "%s", acks [index].interaction_id);
+        wb_msg_destroy (&reply);
+    }
+    assert_string_equal (ids [0], ids [1]);
+    assert_int_equal (acks [0].workbin_version, acks [1].workbin_version);
+    wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (page.total_count, 1);
+    wb_msg_destroy (&reply);
+}
+
 int
 main (void)
 {
@@ -1269,6 +1363,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_property_changes_past_entries_max_are_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_user_data_cannot_be_changed, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_no_op_changes_send_nothing, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_submit_retry_with_its_key_creates_nothing, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_submit_retry_in_the_same_group, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_other_workbins_ids_look_unknown, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_removed_type_is_a_media_servers_alone, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_past_entries_max, s_setup, s_teardown),
