@@ -28,6 +28,24 @@ tap_run timeout 10 "$WBSERVER" -c /dev/zero -d "$work/a.db" -e "$endpoint"
 expect "-c /dev/zero is refused at once, not read without end" 1 '' \
     '/dev/zero:0: not a regular file'
 
+# ------------------------------------------------------------- many owners
+
+#   10,001 agents: more owners than one page of EventWorkbinTypesInfo holds
+big=$work/big.cfg
+awk 'BEGIN {
+    print "tenant\n    id = 101\nplace\n    desk"
+    print "agent"
+    for (i = 0; i < 10001; i++) printf "    a%05d\n        place = desk\n", i
+    print "workbintype\n    email-draft\n        owner = agent"
+}' > "$big"
+tap_start_server -c "$big"
+tap_run "$WBCTL" -e "$endpoint" types
+expect "wbctl types says the owners come in pages" 0 \
+    '^email-draft: the first 10000 of 10001 owners$'
+[ "$(grep -c ' a[0-9]\{5\} ' "$work/out")" -eq 10000 ]
+report "and shows the first page, 10,000 owners" $?
+stop
+
 # ------------------------------------------------------------- malformed flood
 
 tap_start_server
