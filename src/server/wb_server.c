@@ -14,6 +14,8 @@
 /* Malformed messages logged per peer a second; the rest are summed up. */
 #define MALFORMED_LOG_LINES 5
 #define MALFORMED_LOG_INTERVAL_MS 1000
+/* A peer's name in the log: its routing id's first 32 bytes in hex. */
+#define PEER_TEXT_MAX 65
 /* Messages handled per wake before the pipe and the clock are looked at. */
 #define BURST_MAX 1000
 /* The most requests whose changes share one store transaction (group
@@ -67,9 +69,8 @@ s_send (void *context, wb_msg_t **msg_p)
 }
 
 //  A peer in the log: its routing id in hex, the first 32 bytes of it.
-#define WB_PEER_TEXT_MAX 65
 static void
-s_peer_text (zframe_t *routing_id, char peer [WB_PEER_TEXT_MAX])
+s_peer_text (zframe_t *routing_id, char peer [PEER_TEXT_MAX])
 {
     const byte *data = zframe_data (routing_id);
     size_t size = zframe_size (routing_id) < 32 ? zframe_size (routing_id) : 32;
@@ -341,7 +342,7 @@ s_handle_one (wb_server_t *self)
     }
     else
     if (routing_id) {
-        char peer [WB_PEER_TEXT_MAX];
+        char peer [PEER_TEXT_MAX];
         s_peer_text (routing_id, peer);
         if (wb_log_limit_allow (self->malformed_log, peer, now))
             zsys_warning ("malformed message from %s: %s", peer, wb_codec_status_text (status));
