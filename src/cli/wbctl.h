@@ -64,6 +64,7 @@ enum {
     WBCTL_OPT_LOOP = 1u << 15,            /* play --loop */
     WBCTL_OPT_DIR = 1u << 16,             /* keygen --dir DIR */
     WBCTL_OPT_AGENT = 1u << 17,           /* keygen --agent AGENT */
+    WBCTL_OPT_IDEMPOTENCY_KEY = 1u << 18, /* submit --idempotency-key KEY */
 };
 
 /* What a command's options and arguments say; fields a command does not
@@ -77,6 +78,7 @@ typedef struct {
     bool loop;                /* play --loop */
     const char *dir;          /* keygen --dir DIR */
     const char *agent;        /* keygen --agent AGENT */
+    const char *idempotency_key;  /* submit --idempotency-key KEY; NULL: a new one */
     unsigned given;           /* the options given, WBCTL_OPT_ bits */
     wb_kvlist_t *assignments; /* KEY=VALUE, typed: --set, KEY=VALUE arguments, and the
                                  options that name a property (submit --subject...) */
@@ -173,6 +175,7 @@ typedef struct {
     char request [64];        /* the request's name */
     char what [WBCTL_TEXT_MAX];     /* what it is about, as printed: "TYPE@OWNER", "ID to WB" */
     char problem [WBCTL_TEXT_MAX];  /* WBCTL_USAGE: why nothing was sent */
+    char idempotency_key [WB_IDEMPOTENCY_KEY_MAX + 1];  /* a submit's, "" for others */
 } wbctl_exchange_t;
 
 typedef struct _wbctl_command_t wbctl_command_t;

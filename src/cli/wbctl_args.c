@@ -77,6 +77,11 @@ static const s_option_t s_options [] = {
       .help = "keygen: write in DIR, created if need be (default .)" },
     { .bit = WBCTL_OPT_AGENT, .name = "agent", .kind = KIND_STRING, FIELD (agent),
       .value = "AGENT", .help = "keygen: bind the key to AGENT, who alone may log in with it" },
+    { .bit = WBCTL_OPT_IDEMPOTENCY_KEY, .name = "idempotency-key", .kind = KIND_STRING,
+      FIELD (idempotency_key), .value = "KEY",
+      .help = "submit: the IdempotencyKey (default: a new random one); a\n"
+              "submit that got no answer, run again with its KEY, is\n"
+              "not made twice" },
 };
 
 #define OPTION_COUNT WB_COUNT_OF (s_options)

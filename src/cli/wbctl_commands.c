@@ -21,7 +21,8 @@ static wbctl_run_fn s_keygen;
 
 #define SUBMIT_OPTIONS (WBCTL_OPT_SUBJECT | WBCTL_OPT_FROM_ADDRESS | WBCTL_OPT_PERSONAL \
                         | WBCTL_OPT_MEDIA | WBCTL_OPT_TYPE | WBCTL_OPT_SUBTYPE \
-                        | WBCTL_OPT_PRIORITY | WBCTL_OPT_RECEIVED | WBCTL_OPT_SET)
+                        | WBCTL_OPT_PRIORITY | WBCTL_OPT_RECEIVED | WBCTL_OPT_SET \
+                        | WBCTL_OPT_IDEMPOTENCY_KEY)
 
 static const wbctl_command_t s_commands [] = {
     { .name = "types", .needs = WBCTL_NEEDS_SESSION, .build = s_build_types,
@@ -145,6 +146,10 @@ wbctl_command_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_ar
     wbctl_print_json (self, exchange.reply);
     if (status == WBCTL_USAGE)
         fprintf (stderr, "wbctl: %s\n", exchange.problem);
+    else
+    if (status == WBCTL_NO_ANSWER && *exchange.idempotency_key)
+        fprintf (stderr, "wbctl: the submit may still be made: to retry it without making it"
+                         " twice, give --idempotency-key %s\n", exchange.idempotency_key);
     else
     if (status == WBCTL_EVENT_ERROR)
         wbctl_print_refusal (exchange.reply, command->reply);
@@ -364,6 +369,17 @@ s_build_submit (const wbctl_t *self, const wbctl_args_t *args, wbctl_exchange_t 
     if (!submission.interaction_type)
         submission.interaction_type = WB_DEFAULT_INTERACTION_TYPE;
     submission.user_data = user_data;
+    //  every submit has a key, so that a retry of one that got no answer is safe
+    if (args->idempotency_key)
+        snprintf (exchange->idempotency_key, sizeof (exchange->idempotency_key), "%s",
+                  args->idempotency_key);
+    else {
+        zuuid_t *uuid = zuuid_new ();
+        snprintf (exchange->idempotency_key, sizeof (exchange->idempotency_key), "%s",
+                  zuuid_str (uuid));
+        zuuid_destroy (&uuid);
+    }
+    submission.idempotency_key = exchange->idempotency_key;
     wb_msg_t *request = wb_request_submit (&submission);
     wb_kvlist_destroy (&user_data);
     return request;

@@ -304,6 +304,15 @@ wbctl_print_types (const wbctl_exchange_t *exchange)
         s_add_type_rows (table, wb_workbin_types_at (types, index));
     wbctl_table_print (table, stdout);
     wbctl_table_destroy (&table);
+    //  owners come in pages (PROTOCOL.md 5.9): say when this is not all
+    for (size_t index = 0; index < wb_workbin_types_size (types); index++) {
+        const wb_kvlist_t *info = wb_workbin_types_at (types, index);
+        size_t shown = wb_kvlist_size (wb_kvlist_list (info, WB_ATTR_OWNERS));
+        int64_t total = wb_kvlist_int_or (info, WB_ATTR_NUMBER_OF_OWNERS, (int64_t) shown);
+        if (total > (int64_t) shown)
+            printf ("%s: the first %zu of %" PRId64 " owners\n",
+                    wb_kvlist_string (info, WB_ATTR_WORKBIN_TYPE_ID), shown, total);
+    }
     wb_workbin_types_destroy (&types);
 }
 

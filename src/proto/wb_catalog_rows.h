@@ -62,7 +62,8 @@
     REQUEST (WORKBIN_TYPES_INFO, 178, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, \
         wb_engine_types_info, EVENT_WORKBIN_TYPES_INFO, \
         "list the workbin types and owners this agent may see", \
-        { WB_ATTR_TENANT_ID, I, OPT }) \
+        { WB_ATTR_TENANT_ID, I, OPT }, { WB_ATTR_OWNERS_FROM, I, OPT }, \
+        { WB_ATTR_OWNERS_COUNT, I, OPT }) \
     EVENT (WORKBIN_TYPES_INFO, 179, "the workbin types, each with its owners", \
         { WB_ATTR_WORKBIN_TYPES, L, REQ (0) }) \
     REQUEST (WORKBIN_STATISTIC, 180, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, wb_engine_statistic, \
@@ -108,7 +109,8 @@
         { WB_ATTR_QUEUE, S, OPT }, { WB_ATTR_WORKBIN_TYPE_ID, S, OPT }, WB_CATALOG_OWNER_IDS, \
         { WB_ATTR_USER_DATA, L, OPT }, { WB_ATTR_RECEIVED_AT, S, OPT }, \
         { WB_ATTR_SUBJECT, S, OPT }, { WB_ATTR_FROM_ADDRESS, S, OPT }, \
-        { WB_ATTR_FROM_PERSONAL, S, OPT }, { WB_ATTR_PRIORITY, I, OPT }) \
+        { WB_ATTR_FROM_PERSONAL, S, OPT }, { WB_ATTR_PRIORITY, I, OPT }, \
+        { WB_ATTR_IDEMPOTENCY_KEY, S, OPT }) \
     REQUEST (CHANGE_PROPERTIES, 103, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, \
         wb_engine_change_properties, EVENT_ACK, \
         "add, change or delete properties of an interaction", \

@@ -119,6 +119,11 @@ int wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source);
 /* Structural equality: same keys, types and values in the same order. */
 bool wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b);
 
+/* True if size bytes of text are valid UTF-8 as the wire demands of every
+   string (no NUL, no overlong form, no surrogate, nothing past U+10FFFF).
+   The encoders refuse (NULL, 0) a list holding a string that is not. */
+bool wb_utf8_valid (const char *text, size_t size);
+
 /* Bytes the encoding of this list takes. */
 size_t wb_kvlist_encoded_size (const wb_kvlist_t *self);
 /* Encode into a new buffer of *size bytes (caller frees); NULL on failure. */

@@ -20,6 +20,30 @@
 
 // ---------------------------------------------------------------- encoding
 
+static bool s_utf8_valid (const uint8_t *text, size_t size);
+
+//  True if every string of the list (and of its nested lists) is UTF-8, as
+//  the decoder demands: the encoder refuses to write what a peer refuses to
+//  read. Lists still held as their encoding were checked when added.
+static bool
+s_strings_valid (const wb_kvlist_t *self)
+{
+    for (size_t index = 0; index < wb_kvlist_size (self); index++) {
+        size_t size = 0, depth = 0;
+        wb_type_t type = wb_kvlist_type_at (self, index);
+        if (type == WB_TYPE_STRING) {
+            const char *string = wb_kvlist_string_at (self, index);
+            if (!s_utf8_valid ((const uint8_t *) string, strlen (string)))
+                return false;
+        }
+        else
+        if (type == WB_TYPE_LIST && !wb_kvlist_encoded_at (self, index, &size, &depth)
+        &&  !s_strings_valid (wb_kvlist_list_at (self, index)))
+            return false;
+    }
+    return true;
+}
+
 static size_t
 s_list_size (const wb_kvlist_t *self)
 {
@@ -164,7 +188,7 @@ wb_kvlist_encode (const wb_kvlist_t *self, size_t *size)
         return NULL;
     //  Refuse to write what a peer would refuse to read
     *size = s_list_size (self);
-    if (*size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
+    if (*size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX || !s_strings_valid (self))
         return NULL;
     uint8_t *buffer = wb_malloc (*size);
     s_put_list (buffer, self);
@@ -184,6 +208,8 @@ wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t va
             return 0;
     size_t size = s_list_size (self) + 1 + key_size + 1 + 8;
     if (size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
+        return 0;
+    if (!s_strings_valid (self))
         return 0;
     if (!buffer || capacity < size)
         return size;
@@ -289,6 +315,12 @@ s_utf8_valid (const uint8_t *text, size_t size)
         offset += length;
     }
     return true;
+}
+
+bool
+wb_utf8_valid (const char *text, size_t size)
+{
+    return text && s_utf8_valid ((const uint8_t *) text, size);
 }
 
 //  Read a length-prefixed value; NULL on failure (status set).
@@ -490,6 +522,46 @@ s_write (s_writer_t *writer, const char *format, ...)
         strcpy (writer->buffer + writer->capacity - 4, "...");
 }
 
+//  Bytes of the character at text that a log line must not hold as they
+//  are: C0 controls (a newline would forge a line), DEL, C1 controls
+//  (U+0080 to U+009F, two bytes in UTF-8, CSI among them) and the
+//  backslash that starts an escape; 0 for a character printed as it is.
+static size_t
+s_unsafe_length (const uint8_t *text)
+{
+    if (text [0] < 0x20 || text [0] == 0x7f || text [0] == '\\')
+        return 1;
+    return text [0] == 0xc2 && text [1] >= 0x80 && text [1] <= 0x9f ? 2 : 0;
+}
+
+//  A string in quotes, each unsafe character escaped: \n \r \t \\ or
+//  \xHH for each of its bytes. Every other byte goes out as it is.
+static void
+s_write_quoted (s_writer_t *writer, const char *string)
+{
+    const uint8_t *cursor = (const uint8_t *) string;
+    s_write (writer, "'");
+    while (*cursor) {
+        size_t run = 0, unsafe = 0;
+        while (cursor [run] && (unsafe = s_unsafe_length (cursor + run)) == 0)
+            run++;
+        if (run)
+            s_write (writer, "%.*s", (int) run, (const char *) cursor);
+        cursor += run;
+        if (!unsafe || !*cursor)
+            break;
+        const char *named = *cursor == '\n' ? "\\n" : *cursor == '\r' ? "\\r"
+                          : *cursor == '\t' ? "\\t" : *cursor == '\\' ? "\\\\" : NULL;
+        if (named)
+            s_write (writer, "%s", named);
+        else
+            for (size_t index = 0; index < unsafe; index++)
+                s_write (writer, "\\x%02x", cursor [index]);
+        cursor += unsafe;
+    }
+    s_write (writer, "'");
+}
+
 static void
 s_print_list (s_writer_t *writer, const wb_kvlist_t *self)
 {
@@ -500,7 +572,7 @@ s_print_list (s_writer_t *writer, const wb_kvlist_t *self)
         size_t size = 0;
         switch (wb_kvlist_type_at (self, index)) {
             case WB_TYPE_STRING:
-                s_write (writer, "'%s'", wb_kvlist_string_at (self, index));
+                s_write_quoted (writer, wb_kvlist_string_at (self, index));
                 break;
             case WB_TYPE_INT:
                 s_write (writer, "%" PRId64, wb_kvlist_int_at (self, index));

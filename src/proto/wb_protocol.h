@@ -76,6 +76,12 @@
 #define WB_ATTR_OWNER_ID "OwnerId"
 #define WB_ATTR_OWNER_NAME "OwnerName"
 #define WB_ATTR_RELATION "Relation"
+/* Owners are paged per type: OwnersFrom (0) and OwnersCount (at most
+   WB_OWNERS_PAGE_MAX, the default) ask; NumberOfOwners tells all there are. */
+#define WB_ATTR_OWNERS_FROM "OwnersFrom"
+#define WB_ATTR_OWNERS_COUNT "OwnersCount"
+#define WB_ATTR_NUMBER_OF_OWNERS "NumberOfOwners"
+#define WB_OWNERS_PAGE_MAX 10000
 
 /* Content, statistics and changes */
 #define WB_ATTR_FROM "From"
@@ -114,6 +120,11 @@
 #define WB_ATTR_SUBMITTED_BY "SubmittedBy"
 #define WB_ATTR_PRIORITY "Priority"
 #define WB_ATTR_RECEIVED_AT "ReceivedAt"
+/* RequestSubmit's optional key: a retry with the same key (from the same
+   submitter) gets the first submit's EventAck instead of a second
+   interaction. 1 to WB_IDEMPOTENCY_KEY_MAX printable ASCII characters. */
+#define WB_ATTR_IDEMPOTENCY_KEY "IdempotencyKey"
+#define WB_IDEMPOTENCY_KEY_MAX 128
 #define WB_ATTR_SUBMITTED_AT "SubmittedAt"
 #define WB_ATTR_PLACED_IN_QUEUE_AT "PlacedInQueueAt"
 #define WB_ATTR_MOVED_TO_QUEUE_AT "MovedToQueueAt"

@@ -168,7 +168,8 @@ s_submitted (wb_kvlist_t *body, const wb_submission_t *submission)
             && wb_kvlist_add_int (body, WB_ATTR_PRIORITY, submission->priority))
         || (submission->has_tenant_id
             && wb_kvlist_add_int (body, WB_ATTR_TENANT_ID, submission->tenant_id))
-        || s_list (body, WB_ATTR_USER_DATA, submission->user_data);
+        || s_list (body, WB_ATTR_USER_DATA, submission->user_data)
+        || s_string (body, WB_ATTR_IDEMPOTENCY_KEY, submission->idempotency_key);
 }
 
 wb_msg_t *

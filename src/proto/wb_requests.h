@@ -45,6 +45,7 @@ typedef struct {
     bool has_tenant_id;
     int64_t tenant_id;
     const wb_kvlist_t *user_data;   /* UserData; NULL or empty: none */
+    const char *idempotency_key;    /* IdempotencyKey: a retry with it is safe */
 } wb_submission_t;
 
 /* Sessions. client_name, place_id: NULL to leave out; tenant_id of

@@ -3,12 +3,17 @@
     Loading reads the file once into memory. A line scanner checks the ZPL
     syntax with zconfig's own rules, messages and order (CZMQ 4.2 reports
     zconfig syntax errors with zclock_log, straight to stdout, where no zsys
-    log stream can catch them), and notes the line of every named line.
-    zconfig then builds the tree from the same bytes, so the n-th named line
-    is the n-th node in document order: that pairing gives each node its
-    line for the error messages.
+    log stream can catch them), and notes the line, depth and offset of
+    every named line.
 
-    The tree stays alive with the directory: ids and names point into it.
+    zconfig then builds trees from the same bytes, one small tree per
+    section header and one per entry (with its keys): zconfig appends a
+    node by walking its siblings, so one tree with 40,000 agents in a
+    section took quadratic time to build. Within each piece the n-th named
+    line is the n-th node in document order: that pairing gives each node
+    its line for the error messages.
+
+    The trees stay alive with the directory: ids and names point into them.
     Each section becomes a table of entries in file order plus an index
     sorted by id; lookups use bsearch, so they neither allocate nor write,
     and a loaded directory can be read from several threads.
@@ -20,7 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "wb_directory.h"
+#include "wb_kvlist.h"          /* wb_utf8_valid */
 #include "wb_prelude.h"
 
 #define S_TYPES 0               /* tables [0] holds the workbin types */
@@ -64,16 +71,32 @@ typedef struct {
     size_t count;
 } s_table_t;
 
+/* A top-level section as read: its header and its children (entries, or
+   the tenant's keys), each the node under its own small tree's root. */
+typedef struct {
+    zconfig_t *node;
+    zconfig_t **children;
+    size_t count;
+    size_t capacity;
+} s_block_t;
+
 struct _wb_directory_t {
-    zconfig_t *config;          /* the tree; owns every id and name */
+    zconfig_t **roots;          /* the trees; they own every id and name */
+    size_t root_count;
+    size_t root_capacity;
+    s_block_t *sections;        /* in file order */
+    size_t section_count;
+    size_t section_capacity;
     int64_t tenant_id;
     const char *tenant_name;
     s_table_t tables [S_TABLES];
 };
 
-/* A named line of the file and, once the tree exists, its node. */
+/* A named line of the file and, once its tree exists, its node. */
 typedef struct {
     int line;
+    int level;                  /* its depth: 0 for a section header */
+    size_t offset;              /* where the line starts in the text */
     zconfig_t *node;
 } s_mark_t;
 
@@ -85,6 +108,8 @@ typedef struct {
     s_mark_t *marks;
     size_t mark_count;
     size_t mark_capacity;
+    char *piece;                /* the text of one tree, unindented */
+    size_t piece_capacity;
     char subject [128];         /* "agent agent01", start of messages */
 } s_loader_t;
 
@@ -250,14 +275,14 @@ s_scan_line (s_loader_t *loader, char *line, int lineno, int *level)
     return s_scan_value (loader, name + name_length, lineno);
 }
 
-/* Records the line of the next node. */
+/* Records the line, depth and offset of the next node. */
 static int
-s_mark (s_loader_t *loader, int lineno)
+s_mark (s_loader_t *loader, int lineno, int level, size_t offset)
 {
     if (wb_grow (&loader->marks, &loader->mark_capacity, loader->mark_count + 1,
                  sizeof (s_mark_t), SIZE_MAX / sizeof (s_mark_t)))
         return s_fail_line (loader, 0, "too many lines");
-    loader->marks [loader->mark_count++] = (s_mark_t) { lineno, NULL };
+    loader->marks [loader->mark_count++] = (s_mark_t) { lineno, level, offset, NULL };
     return 0;
 }
 
@@ -275,6 +300,9 @@ s_scan (s_loader_t *loader, const char *data, size_t size)
             return s_fail_line (loader, lineno, "line longer than %d bytes", S_LINE_MAX);
         if (memchr (cursor, 0, length))
             return s_fail_line (loader, lineno, "NUL byte in line");
+        //  names go on the wire, where every string is UTF-8
+        if (!wb_utf8_valid (cursor, length))
+            return s_fail_line (loader, lineno, "not valid UTF-8");
         char line [S_LINE_MAX + 1];
         memcpy (line, cursor, length);
         line [length] = 0;
@@ -283,7 +311,7 @@ s_scan (s_loader_t *loader, const char *data, size_t size)
             return -1;
         if (level > previous + 1)
             return s_fail_line (loader, lineno, "indentation error");
-        if (level >= 0 && s_mark (loader, lineno))
+        if (level >= 0 && s_mark (loader, lineno, level, (size_t) (cursor - data)))
             return -1;
         previous = level >= 0 ? level : previous;
         cursor = eoln ? eoln + 1 : end;
@@ -291,18 +319,116 @@ s_scan (s_loader_t *loader, const char *data, size_t size)
     return 0;
 }
 
-/* Pairs the nodes, in document order, with the marked lines. */
+/* Pairs the nodes, in document order, with the marked lines up to last. */
 static void
-s_mark_nodes (s_loader_t *loader, zconfig_t *parent, size_t *cursor)
+s_mark_nodes (s_loader_t *loader, zconfig_t *parent, size_t *cursor, size_t last)
 {
     for (zconfig_t *node = zconfig_child (parent); node; node = zconfig_next (node)) {
-        if (*cursor < loader->mark_count)
+        if (*cursor < last)
             loader->marks [(*cursor)++].node = node;
-        s_mark_nodes (loader, node, cursor);
+        s_mark_nodes (loader, node, cursor, last);
     }
 }
 
-/* Reads the whole file into a NUL-terminated buffer; NULL on error. */
+/* Copies the lines from start to end without indent leading spaces, as
+   one small ZPL text (in the loader's buffer). */
+static const char *
+s_piece (s_loader_t *loader, const char *start, const char *end, size_t indent)
+{
+    size_t size = (size_t) (end - start);
+    if (wb_grow (&loader->piece, &loader->piece_capacity, size + 1, 1, SIZE_MAX))
+        return NULL;
+    char *out = loader->piece;
+    while (start < end) {
+        const char *eoln = memchr (start, '\n', (size_t) (end - start));
+        const char *stop = eoln ? eoln + 1 : end;
+        size_t skip = 0;
+        while (skip < indent && start + skip < stop && start [skip] == ' ')
+            skip++;
+        memcpy (out, start + skip, (size_t) (stop - start) - skip);
+        out += (size_t) (stop - start) - skip;
+        start = stop;
+    }
+    *out = 0;
+    return loader->piece;
+}
+
+/* Builds the tree of the marks first to last (a section header alone, or
+   an entry and its keys), which end at end_offset in the text; keeps it
+   and returns the node of the first mark, or NULL. */
+static zconfig_t *
+s_plant (s_loader_t *loader, wb_directory_t *self, const char *text, size_t first,
+         size_t last, size_t end_offset)
+{
+    const s_mark_t *mark = &loader->marks [first];
+    const char *piece = s_piece (loader, text + mark->offset, text + end_offset,
+                                 (size_t) mark->level * 4);
+    zconfig_t *root = piece ? zconfig_str_load (piece) : NULL;
+    if (!root || !zconfig_child (root)) {
+        zconfig_destroy (&root);
+        s_fail_line (loader, mark->line, "cannot parse");
+        return NULL;
+    }
+    wb_grow (&self->roots, &self->root_capacity, self->root_count + 1,
+             sizeof (self->roots [0]), SIZE_MAX / sizeof (self->roots [0]));
+    self->roots [self->root_count++] = root;
+    size_t cursor = first;
+    s_mark_nodes (loader, root, &cursor, last);
+    return zconfig_child (root);
+}
+
+/* Adds a node to a block's children. */
+static void
+s_block_add (s_block_t *block, zconfig_t *node)
+{
+    wb_grow (&block->children, &block->capacity, block->count + 1,
+             sizeof (block->children [0]), SIZE_MAX / sizeof (block->children [0]));
+    block->children [block->count++] = node;
+}
+
+/* Builds the sections from the checked text: a tree per section header,
+   and one per entry (a depth-1 line and the deeper lines under it). */
+static int
+s_build (s_loader_t *loader, wb_directory_t *self, const char *text, size_t size)
+{
+    size_t index = 0;
+    while (index < loader->mark_count) {
+        size_t next = index + 1;
+        while (next < loader->mark_count && loader->marks [next].level > 1)
+            next++;
+        size_t end = next < loader->mark_count ? loader->marks [next].offset : size;
+        zconfig_t *node = s_plant (loader, self, text, index, next, end);
+        if (!node)
+            return -1;
+        if (loader->marks [index].level == 0) {
+            wb_grow (&self->sections, &self->section_capacity, self->section_count + 1,
+                     sizeof (s_block_t), SIZE_MAX / sizeof (s_block_t));
+            self->sections [self->section_count++] = (s_block_t) { node, NULL, 0, 0 };
+        }
+        else    //  the scanner saw a section header first
+            s_block_add (&self->sections [self->section_count - 1], node);
+        index = next;
+    }
+    return 0;
+}
+
+/* Refuses what is not a regular file of at most WB_DIRECTORY_FILE_MAX
+   bytes (a device such as /dev/zero would be read without end). */
+static int
+s_check_file (s_loader_t *loader, FILE *file)
+{
+    struct stat status;
+    if (fstat (fileno (file), &status))
+        return s_fail_line (loader, 0, "cannot read: %s", strerror (errno));
+    if (!S_ISREG (status.st_mode))
+        return s_fail_line (loader, 0, "not a regular file");
+    if (status.st_size > WB_DIRECTORY_FILE_MAX)
+        return s_fail_line (loader, 0, "larger than %d bytes", WB_DIRECTORY_FILE_MAX);
+    return 0;
+}
+
+/* Reads the whole file into a NUL-terminated buffer; NULL on error. The
+   read stops past WB_DIRECTORY_FILE_MAX, should the file grow meanwhile. */
 static char *
 s_read_file (s_loader_t *loader, size_t *size)
 {
@@ -311,11 +437,15 @@ s_read_file (s_loader_t *loader, size_t *size)
         s_fail_line (loader, 0, "cannot read: %s", strerror (errno));
         return NULL;
     }
+    if (s_check_file (loader, file)) {
+        fclose (file);
+        return NULL;
+    }
     char *data = NULL;
     size_t capacity = 0, bytes = 1;
     int failure = 0;
     *size = 0;
-    while (bytes && !failure) {
+    while (bytes && *size <= WB_DIRECTORY_FILE_MAX) {
         if (capacity - *size < 2) {
             data = wb_realloc (data, capacity + 65536);
             capacity += 65536;
@@ -324,11 +454,14 @@ s_read_file (s_loader_t *loader, size_t *size)
         bytes = fread (data + *size, 1, capacity - *size - 1, file);
         *size += bytes;
     }
-    if (!failure && ferror (file))
+    if (ferror (file))
         failure = errno ? errno : EIO;
     fclose (file);
-    if (failure) {
-        s_fail_line (loader, 0, "cannot read: %s", strerror (failure));
+    if (failure || *size > WB_DIRECTORY_FILE_MAX) {
+        if (failure)
+            s_fail_line (loader, 0, "cannot read: %s", strerror (failure));
+        else
+            s_fail_line (loader, 0, "larger than %d bytes", WB_DIRECTORY_FILE_MAX);
         free (data);
         return NULL;
     }
@@ -339,12 +472,14 @@ s_read_file (s_loader_t *loader, size_t *size)
 
 /* ------------------------------------------------------------ tables */
 
-/* Orders entries by id. */
+/* Orders entries by id, then in file order (their place in the table). */
 static int
 s_compare_entries (const void *first, const void *second)
 {
-    return strcmp ((*(const s_entry_t *const *) first)->id,
-                   (*(const s_entry_t *const *) second)->id);
+    const s_entry_t *one = *(const s_entry_t *const *) first;
+    const s_entry_t *other = *(const s_entry_t *const *) second;
+    int order = strcmp (one->id, other->id);
+    return order ? order : (one > other) - (one < other);
 }
 
 /* Compares an id with an entry, for bsearch. */
@@ -438,21 +573,50 @@ s_is_listed (const char *const *names, const char *name)
     return false;
 }
 
-/* Every key of a block is allowed, single, and holds no block itself. */
+/* A key is allowed, single (twin: an earlier key of that name, or NULL)
+   and holds no block itself. */
+static int
+s_check_key (s_loader_t *loader, zconfig_t *key, const char *const *keys, zconfig_t *twin)
+{
+    const char *name = zconfig_name (key);
+    if (!s_is_listed (keys, name))
+        return s_fail (loader, key, "%s: unknown key '%s'", loader->subject, name);
+    if (twin)
+        return s_fail (loader, key, "%s: duplicate key '%s'", loader->subject, name);
+    if (zconfig_child (key))
+        return s_fail (loader, zconfig_child (key), "%s: unexpected '%s' under '%s'",
+                       loader->subject, zconfig_name (zconfig_child (key)), name);
+    return 0;
+}
+
+/* Every key of an entry's block passes s_check_key. */
 static int
 s_check_keys (s_loader_t *loader, zconfig_t *block, const char *const *keys)
 {
-    for (zconfig_t *key = zconfig_child (block); key; key = zconfig_next (key)) {
-        const char *name = zconfig_name (key);
-        if (!s_is_listed (keys, name))
-            return s_fail (loader, key, "%s: unknown key '%s'", loader->subject, name);
-        if (s_earlier_twin (block, key))
-            return s_fail (loader, key, "%s: duplicate key '%s'", loader->subject, name);
-        if (zconfig_child (key))
-            return s_fail (loader, zconfig_child (key), "%s: unexpected '%s' under '%s'",
-                           loader->subject, zconfig_name (zconfig_child (key)), name);
-    }
+    for (zconfig_t *key = zconfig_child (block); key; key = zconfig_next (key))
+        if (s_check_key (loader, key, keys, s_earlier_twin (block, key)))
+            return -1;
     return 0;
+}
+
+/* The first child of a section with this name, before index count; NULL. */
+static zconfig_t *
+s_block_child (const s_block_t *block, const char *name, size_t count)
+{
+    for (size_t index = 0; index < count && index < block->count; index++)
+        if (streq (zconfig_name (block->children [index]), name))
+            return block->children [index];
+    return NULL;
+}
+
+/* The first section with this name, or NULL. */
+static const s_block_t *
+s_section (const wb_directory_t *self, const char *name)
+{
+    for (size_t index = 0; index < self->section_count; index++)
+        if (streq (zconfig_name (self->sections [index].node), name))
+            return &self->sections [index];
+    return NULL;
 }
 
 /* A known section name: the tenant or one in s_sections. */
@@ -465,16 +629,18 @@ s_is_section (const char *name)
     return streq (name, "tenant");
 }
 
-/* Top-level sections are known, single and hold no value. */
+/* Top-level sections are known, single and hold no value (the known
+   ones are few: the search for an earlier twin stays short). */
 static int
-s_check_sections (s_loader_t *loader, zconfig_t *root)
+s_check_sections (s_loader_t *loader, const wb_directory_t *self)
 {
-    for (zconfig_t *node = zconfig_child (root); node; node = zconfig_next (node)) {
+    for (size_t index = 0; index < self->section_count; index++) {
+        zconfig_t *node = self->sections [index].node;
         const char *name = zconfig_name (node);
-        zconfig_t *first = s_earlier_twin (root, node);
         if (!s_is_section (name))
             return s_fail (loader, node, "unknown section '%s'", name);
-        if (first)
+        zconfig_t *first = s_section (self, name)->node;
+        if (first != node)
             return s_fail (loader, node, "duplicate section '%s' (first on line %d)",
                            name, s_line_of (loader, first));
         if (*zconfig_value (node))
@@ -509,19 +675,25 @@ s_parse_positive (const char *text, int64_t *number)
 static int
 s_load_tenant (s_loader_t *loader, wb_directory_t *self)
 {
-    zconfig_t *tenant = zconfig_locate (self->config, "tenant");
+    const s_block_t *tenant = s_section (self, "tenant");
     if (!tenant)
         return s_fail_line (loader, 0, "missing section 'tenant'");
     snprintf (loader->subject, sizeof (loader->subject), "tenant");
-    if (s_check_keys (loader, tenant, s_tenant_keys))
-        return -1;
-    zconfig_t *id = zconfig_locate (tenant, "id");
+    for (size_t index = 0; index < tenant->count; index++) {
+        zconfig_t *key = tenant->children [index];
+        if (s_check_key (loader, key, s_tenant_keys,
+                         s_block_child (tenant, zconfig_name (key), index)))
+            return -1;
+    }
+    zconfig_t *id = s_block_child (tenant, "id", tenant->count);
     if (!id)
-        return s_fail (loader, tenant, "tenant: missing id");
+        return s_fail (loader, tenant->node, "tenant: missing id");
     if (s_parse_positive (zconfig_value (id), &self->tenant_id))
         return s_fail (loader, id, "tenant: id '%s' is not a positive integer",
                        zconfig_value (id));
-    self->tenant_name = s_value_or (tenant, "name", zconfig_value (id));
+    zconfig_t *name = s_block_child (tenant, "name", tenant->count);
+    self->tenant_name = name && *zconfig_value (name) ? zconfig_value (name)
+                                                       : zconfig_value (id);
     return 0;
 }
 
@@ -680,10 +852,6 @@ s_load_entry (s_loader_t *loader, wb_directory_t *self, const s_section_t *secti
         return s_fail (loader, block, "%s '%s': an id is 1-%d printable ASCII characters"
                        " without space, '@' or '/'", section->name, id, S_ID_MAX);
     snprintf (loader->subject, sizeof (loader->subject), "%s %s", section->name, id);
-    zconfig_t *first = s_earlier_twin (zconfig_locate (self->config, section->name), block);
-    if (first)
-        return s_fail (loader, block, "%s: duplicate id (first on line %d)",
-                       loader->subject, s_line_of (loader, first));
     if (*zconfig_value (block))
         return s_fail (loader, block, "%s: unexpected value '%s'",
                        loader->subject, zconfig_value (block));
@@ -695,46 +863,56 @@ s_load_entry (s_loader_t *loader, wb_directory_t *self, const s_section_t *secti
     return section->link ? section->link (loader, self, entry) : 0;
 }
 
+/* Ids are unique in a section: with the index sorted (ties in file order),
+   twins are neighbours. */
+static int
+s_check_unique (s_loader_t *loader, const s_section_t *section, const s_table_t *table)
+{
+    for (size_t index = 1; index < table->count; index++) {
+        const s_entry_t *first = table->sorted [index - 1], *entry = table->sorted [index];
+        if (streq (first->id, entry->id))
+            return s_fail (loader, entry->node, "%s %s: duplicate id (first on line %d)",
+                           section->name, entry->id, s_line_of (loader, first->node));
+    }
+    return 0;
+}
+
 /* Loads the entries of a section into its table, then sorts the index. */
 static int
 s_load_section (s_loader_t *loader, wb_directory_t *self, const s_section_t *section)
 {
     s_table_t *table = &self->tables [section->table];
-    zconfig_t *parent = zconfig_locate (self->config, section->name);
-    size_t count = 0;
-    for (zconfig_t *block = parent ? zconfig_child (parent) : NULL; block; block = zconfig_next (block))
-        count++;
+    const s_block_t *parent = s_section (self, section->name);
+    size_t count = parent ? parent->count : 0;
     table->entries = s_calloc (loader, count, sizeof (s_entry_t));
     table->sorted = s_calloc (loader, count, sizeof (s_entry_t *));
     if (!table->entries || !table->sorted)
         return -1;
-    for (zconfig_t *block = parent ? zconfig_child (parent) : NULL; block; block = zconfig_next (block)) {
+    for (size_t index = 0; index < count; index++) {
         s_entry_t *entry = &table->entries [table->count++];
-        if (s_load_entry (loader, self, section, block, entry))
+        if (s_load_entry (loader, self, section, parent->children [index], entry))
             return -1;
     }
     for (size_t index = 0; index < table->count; index++)
         table->sorted [index] = &table->entries [index];
     qsort (table->sorted, table->count, sizeof (table->sorted [0]), s_compare_entries);
-    return 0;
+    return s_check_unique (loader, section, table);
 }
 
-/* Builds the tree from checked text and loads every section. */
+/* Builds the trees from checked text and loads every section. */
 static int
-s_load_tree (s_loader_t *loader, wb_directory_t *self, const char *text)
+s_load_tree (s_loader_t *loader, wb_directory_t *self, const char *text, size_t size)
 {
-    self->config = zconfig_str_load (text);
-    if (!self->config)
-        return s_fail_line (loader, 0, "cannot parse");
-    size_t cursor = 0;
-    s_mark_nodes (loader, self->config, &cursor);
-    if (s_check_sections (loader, self->config) || s_load_tenant (loader, self))
+    if (s_build (loader, self, text, size)
+    ||  s_check_sections (loader, self) || s_load_tenant (loader, self))
         return -1;
     for (size_t index = 0; index < S_SECTION_COUNT; index++)
         if (s_load_section (loader, self, &s_sections [index]))
             return -1;
-    if (self->tables [S_TYPES].count == 0)
-        return s_fail (loader, zconfig_locate (self->config, "workbintype"), "no workbin types");
+    if (self->tables [S_TYPES].count == 0) {
+        const s_block_t *types = s_section (self, "workbintype");
+        return s_fail (loader, types ? types->node : NULL, "no workbin types");
+    }
     return 0;
 }
 
@@ -758,11 +936,12 @@ wb_directory_load (const char *path, char *error, size_t error_size)
     wb_directory_t *self = NULL;
     if (text && s_scan (&loader, text, size) == 0) {
         self = s_calloc (&loader, 1, sizeof (wb_directory_t));
-        if (self && s_load_tree (&loader, self, text))
+        if (self && s_load_tree (&loader, self, text, size))
             wb_directory_destroy (&self);
     }
     free (text);
     free (loader.marks);
+    free (loader.piece);
     return self;
 }
 
@@ -783,7 +962,12 @@ wb_directory_destroy (wb_directory_t **self_p)
         free (self->tables [table].entries);
         free (self->tables [table].sorted);
     }
-    zconfig_destroy (&self->config);
+    for (size_t index = 0; index < self->root_count; index++)
+        zconfig_destroy (&self->roots [index]);
+    for (size_t index = 0; index < self->section_count; index++)
+        free (self->sections [index].children);
+    free (self->roots);
+    free (self->sections);
     free (self);
     *self_p = NULL;
 }

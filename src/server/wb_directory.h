@@ -41,6 +41,10 @@ typedef struct {
 
 typedef struct _wb_directory_t wb_directory_t;
 
+/* The largest directory file read: a regular file of at most 64 MiB (a
+   directory of 40,000 agents takes about 5 MiB). */
+#define WB_DIRECTORY_FILE_MAX (64 * 1024 * 1024)
+
 /* Load and check a directory file. Returns NULL on any problem and writes
    "FILE:LINE: what is wrong" (LINE 0 when it is not about one line) into
    error, which has error_size bytes. */

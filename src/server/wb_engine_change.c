@@ -11,8 +11,10 @@
 #include "wb_prelude.h"
 #include "wb_clock.h"
 
-/* Properties only the server sets: RequestChangeProperties gets 66. */
-static const char *s_read_only [] = { WB_SERVER_PROPERTIES };
+/* Properties property changes may not touch: those only the server sets,
+   and UserData, a list that a change (string and int values) would turn
+   into something else (PROTOCOL.md 11). They get 66. */
+static const char *s_read_only [] = { WB_SERVER_PROPERTIES, WB_ATTR_USER_DATA };
 
 /* The lists of property changes a request may carry. */
 static const char *s_change_lists [] = {
@@ -30,6 +32,7 @@ static const char *s_submitted [] = { WB_SUBMIT_PROPERTIES };
 
 /* An interaction read from the store, with where it sits. */
 typedef struct {
+    const char *id;                  /* as the request names it */
     wb_kvlist_t *properties;
     char type_id [WB_KEY_MAX + 1];
     char owner_id [WB_KEY_MAX + 1];
@@ -107,6 +110,7 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
     const char *id = wb_kvlist_string (attributes, WB_ATTR_INTERACTION_ID);
     if (!id)
         return WB_ERR_INTERACTION_ID_NOT_SPECIFIED;
+    interaction->id = id;
     int found = 0;
     interaction->properties = wb_store_interaction_get (request->engine->store, id,
                                                         interaction->type_id,
@@ -122,21 +126,41 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
     return 0;
 }
 
-//  May the sender act on this interaction? Someone else's pulled
-//  interaction is theirs (35); one in a workbin needs access to it (41).
-static int
-s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
+//  True if the interaction sits in a workbin, known to the directory or
+//  not (a type removed from the directory leaves its interactions behind).
+static bool
+s_in_workbin (const s_interaction_t *interaction)
+{
+    return *interaction->type_id != 0;
+}
+
+//  May the sender act on this interaction? A pulled one is its handler's;
+//  one in a workbin needs access to that workbin; one in a workbin whose
+//  type the directory no longer has is a media server's alone (a media
+//  server is trusted with every interaction).
+static bool
+s_may_act (wb_request_t *request, const s_interaction_t *interaction)
 {
     const char *assigned = wb_kvlist_string (interaction->properties, WB_ATTR_ASSIGNED_TO);
     bool media_server = !request->session->agent_id
                      && request->session->client_type == WB_CLIENT_MEDIA_SERVER;
-    if (!interaction->type) {
-        //  a media server is trusted with every interaction
-        if (assigned && !media_server && strcmp (assigned, wb_engine_actor_name (request)) != 0)
-            return WB_ERR_NOT_OWNER;
+    if (interaction->type)
+        return wb_engine_check_access (request, interaction->type, interaction->owner_id) == 0;
+    if (s_in_workbin (interaction) || media_server)
+        return media_server;
+    return !assigned || strcmp (assigned, wb_engine_actor_name (request)) == 0;
+}
+
+//  0, or 43 for an interaction the sender may not act on: the very answer
+//  an id that does not exist gets (ids are sequential: a different code
+//  would tell which ids exist in workbins the sender cannot see).
+static int
+s_check_rights (wb_request_t *request, const s_interaction_t *interaction)
+{
+    if (s_may_act (request, interaction))
         return 0;
-    }
-    return wb_engine_check_access (request, interaction->type, interaction->owner_id);
+    request->detail = interaction->id;     //  the request's: it outlives the interaction
+    return WB_ERR_UNKNOWN_INTERACTION;
 }
 
 static void
@@ -192,25 +216,30 @@ s_check_property_changes (wb_request_t *request)
     return 0;
 }
 
-//  Apply checked property changes; return how many entries changed.
-static size_t
+//  Apply checked property changes to a copy of the properties, whole or
+//  not at all (PROTOCOL.md 5.18): 0, or 1006 when the list cannot take
+//  them (it holds at most WB_ENTRIES_MAX entries; a set past that used to
+//  fail unseen, and the change was acknowledged but not stored).
+static int
 s_apply_property_changes (wb_request_t *request, wb_kvlist_t *properties)
 {
-    size_t changed = 0;
-    for (size_t list = 0; list < 2; list++) {      //  added, changed
-        wb_kvlist_t *changes = wb_kvlist_list (request->body, s_change_lists [list]);
-        for (size_t index = 0; index < wb_kvlist_size (changes); index++, changed++) {
-            const char *key = wb_kvlist_key_at (changes, index);
-            if (wb_kvlist_type_at (changes, index) == WB_TYPE_INT)
-                wb_kvlist_set_int (properties, key, wb_kvlist_int_at (changes, index));
-            else
-                wb_kvlist_set_string (properties, key, wb_kvlist_string_at (changes, index));
-        }
-    }
     wb_kvlist_t *deleted = wb_kvlist_list (request->body, WB_ATTR_DELETED_PROPERTIES);
     for (size_t index = 0; index < wb_kvlist_size (deleted); index++)
-        changed += wb_kvlist_remove (properties, wb_kvlist_key_at (deleted, index));
-    return changed;
+        wb_kvlist_remove (properties, wb_kvlist_key_at (deleted, index));
+    for (size_t list = 0; list < 2; list++) {      //  added, changed
+        wb_kvlist_t *changes = wb_kvlist_list (request->body, s_change_lists [list]);
+        for (size_t index = 0; index < wb_kvlist_size (changes); index++) {
+            const char *key = wb_kvlist_key_at (changes, index);
+            int rc = wb_kvlist_type_at (changes, index) == WB_TYPE_INT
+                   ? wb_kvlist_set_int (properties, key, wb_kvlist_int_at (changes, index))
+                   : wb_kvlist_set_string (properties, key, wb_kvlist_string_at (changes, index));
+            if (rc) {
+                request->detail = key;
+                return WB_ERR_TOO_MANY_PROPERTIES;
+            }
+        }
+    }
+    return 0;
 }
 
 //  Bump a workbin's version inside the open transaction; 0 or -1.
@@ -273,6 +302,44 @@ s_new_interaction (wb_request_t *request, const wb_target_t *target, const char 
     return properties;
 }
 
+//  True for 1 to WB_IDEMPOTENCY_KEY_MAX printable ASCII characters.
+static bool
+s_idempotency_key_valid (const char *key)
+{
+    size_t length = strlen (key);
+    for (size_t index = 0; index < length; index++)
+        if (key [index] < 0x21 || key [index] > 0x7e)
+            return false;
+    return length >= 1 && length <= WB_IDEMPOTENCY_KEY_MAX;
+}
+
+//  A retry of a submit whose IdempotencyKey its submitter used before gets
+//  that submit's EventAck again (*answered), and creates nothing. The first
+//  may still wait in the open group for its commit: the group is committed
+//  first, so that only what is durable is acknowledged (if that commit
+//  fails, the first got 28, this one gets 28, and the next retry creates).
+static int
+s_answer_retry (wb_request_t *request, const char *key, bool *answered)
+{
+    wb_engine_t *self = request->engine;
+    const char *submitter = wb_engine_actor_name (request);
+    char id [WB_KEY_MAX + 1];
+    int64_t version = 0;
+    int found = 0;
+    *answered = false;
+    if (wb_store_submit_key_get (self->store, submitter, key, id, sizeof (id), &version, &found))
+        return WB_ERR_DATABASE;
+    if (!found)
+        return 0;
+    wb_engine_batch_sync (self);
+    if (wb_store_submit_key_get (self->store, submitter, key, id, sizeof (id), &version, &found)
+    ||  !found)
+        return WB_ERR_DATABASE;
+    s_ack_with (request, id, version);
+    *answered = true;
+    return 0;
+}
+
 int
 wb_engine_submit (wb_request_t *request)
 {
@@ -282,10 +349,20 @@ wb_engine_submit (wb_request_t *request)
         request->detail = queue;
         return queue ? WB_ERR_UNKNOWN_QUEUE : WB_ERR_QUEUE_NOT_SPECIFIED;
     }
+    const char *key = wb_kvlist_string (request->body, WB_ATTR_IDEMPOTENCY_KEY);
+    if (key && !s_idempotency_key_valid (key)) {
+        request->detail = WB_ATTR_IDEMPOTENCY_KEY " is 1-128 printable ASCII characters";
+        return WB_ERR_INVALID_MESSAGE;
+    }
     wb_target_t target;
+    bool answered = false;
     int code = wb_engine_resolve_workbin (request, request->body, &target);
-    if (code)
+    if (code == 0 && key)
+        code = s_answer_retry (request, key, &answered);
+    if (code || answered) {
+        wb_target_clear (&target);
         return code;
+    }
     uint64_t number = 0;
     int rc = wb_store_begin (self->store)
           || wb_store_new_interaction_id (self->store, self->first_interaction_id, &number);
@@ -294,7 +371,9 @@ wb_engine_submit (wb_request_t *request)
     wb_kvlist_t *properties = s_new_interaction (request, &target, id);
     int64_t version = 0;
     rc = rc || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
-            || s_bump (self, target.type->id, target.owner_id, &version);
+            || s_bump (self, target.type->id, target.owner_id, &version)
+            || (key && wb_store_submit_key_put (self->store, wb_engine_actor_name (request),
+                                                key, id, version));
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         s_change_t change = { target.type, target.owner_id, WB_CONTENT_PLACED_IN,
@@ -337,11 +416,12 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
     wb_engine_t *self = request->engine;
     bool same = s_same_workbin (interaction, target);
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
-    size_t changed = s_apply_property_changes (request, properties);
-    if (same && changed == 0) {
+    int code = s_apply_property_changes (request, properties);
+    if (code || (same && wb_kvlist_equal (properties, interaction->properties))) {
         wb_kvlist_destroy (&properties);
-        s_ack_with (request, NULL, -1);
-        return 0;
+        if (code == 0)
+            s_ack_with (request, NULL, -1);     //  a no-op: nothing stored, nothing sent
+        return code;
     }
     char now [32];
     wb_clock_now_text (now, sizeof (now));
@@ -351,7 +431,7 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
     s_interaction_t before = *interaction;
     if (same)
         before.type = NULL;     //  one workbin: bump it once
-    int code = s_store_move (self, &before, target, properties, &source_version, &target_version);
+    code = s_store_move (self, &before, target, properties, &source_version, &target_version);
     if (code == 0) {
         const char *actor = wb_engine_actor_name (request);
         if (before.type) {
@@ -360,9 +440,11 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
                                source_version, actor };
             s_notify (self, &out);
         }
+        //  in place, it is a property change like any other (Operation 0)
         s_change_t in = { target->type, target->owner_id,
                           same ? WB_CONTENT_PROPERTIES_CHANGED : WB_CONTENT_PLACED_IN,
-                          WB_OPERATION_PLACE_IN_WORKBIN, properties, target_version, actor };
+                          same ? WB_OPERATION_UNKNOWN : WB_OPERATION_PLACE_IN_WORKBIN,
+                          properties, target_version, actor };
         s_notify (self, &in);
         s_ack_with (request, NULL, target_version);
     }
@@ -400,10 +482,10 @@ wb_engine_pull (wb_request_t *request)
         return WB_ERR_PULL_PARAMETERS_INVALID;
     s_interaction_t interaction;
     int code = s_load_interaction (request, parameters, &interaction);
-    if (code == 0 && !interaction.type)
-        code = WB_ERR_INVALID_INTERACTION_STATE;    //  not in a workbin
     if (code == 0)
         code = s_check_rights (request, &interaction);
+    if (code == 0 && !interaction.type)
+        code = WB_ERR_INVALID_INTERACTION_STATE;    //  not in a known workbin
     if (code) {
         s_interaction_clear (&interaction);
         return code;
@@ -487,16 +569,22 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
 {
     wb_engine_t *self = request->engine;
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
-    s_apply_property_changes (request, properties);
+    int code = s_apply_property_changes (request, properties);
+    if (code || wb_kvlist_equal (properties, interaction->properties)) {
+        wb_kvlist_destroy (&properties);
+        if (code == 0)
+            s_ack_with (request, NULL, -1);     //  a no-op: nothing stored, nothing sent
+        return code;
+    }
     const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
     //  it stays where it is: in its workbin, or in the hands of its handler
-    wb_workbin_ref_t where = { *interaction->type_id ? interaction->type_id : NULL,
-                               interaction->owner_id };
+    bool in_workbin = s_in_workbin (interaction);
+    wb_workbin_ref_t where = { in_workbin ? interaction->type_id : NULL, interaction->owner_id };
     int64_t version = -1;
     int rc = wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)
-          || (interaction->type && s_bump (self, where.type_id, where.owner_id, &version));
-    int code = s_commit_or_rollback (self, rc);
+          || (in_workbin && s_bump (self, where.type_id, where.owner_id, &version));
+    code = s_commit_or_rollback (self, rc);
     if (code == 0) {
         if (interaction->type) {
             s_change_t change = { interaction->type, interaction->owner_id,
@@ -505,6 +593,7 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
             s_notify (self, &change);
         }
         else
+        if (!in_workbin)
             s_tell_handler (request, interaction);
         s_ack_with (request, NULL, version);
     }

@@ -4,17 +4,25 @@
 #include <string.h>
 #include "wb_engine_internal.h"
 
+//  The owners of one type, one page of them: [from, from + count).
 typedef struct {
     wb_engine_t *engine;
     const wb_workbin_type_t *type;
     wb_kvlist_t *owners;
+    int64_t from, count;
+    int64_t seen;               /* owners visited: NumberOfOwners */
 } s_owner_lister_t;
 
-//  Add one owner entry to the owner list of a workbin type.
+//  Add one owner entry to the owner list of a workbin type, if it falls in
+//  the page asked for (a list holds at most WB_ENTRIES_MAX: 40,000 agents
+//  were silently cut to 20,000).
 static void
 s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
 {
     s_owner_lister_t *lister = context;
+    int64_t position = lister->seen++;
+    if (position < lister->from || position - lister->from >= lister->count)
+        return;
     wb_workbin_ref_t ref = { lister->type->id, owner_id };
     int64_t count = 0;
     wb_store_workbin_count (lister->engine->store, ref, &count);
@@ -30,7 +38,8 @@ s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
 
 //  The WorkbinTypeInfo entry of one type, with the owners the sender sees.
 static wb_kvlist_t *
-s_type_info (wb_request_t *request, const wb_workbin_type_t *type)
+s_type_info (wb_request_t *request, const wb_workbin_type_t *type, int64_t from,
+             int64_t count)
 {
     wb_engine_t *self = request->engine;
     wb_session_t *session = request->session;
@@ -43,13 +52,14 @@ s_type_info (wb_request_t *request, const wb_workbin_type_t *type)
     wb_kvlist_add_string (info, WB_ATTR_VIEW, view);
     wb_kvlist_add_int (info, WB_ATTR_ACTIVE, 1);
     wb_kvlist_add_string (info, WB_ATTR_COLUMNS, type->columns ? type->columns : "");
-    s_owner_lister_t lister = { self, type, wb_kvlist_new () };
+    s_owner_lister_t lister = { self, type, wb_kvlist_new (), from, count, 0 };
     if (session->agent_id)
         wb_directory_visible_owners (self->directory, session->agent_id, session->place_id,
                                      type->owner_type, s_add_owner, &lister);
     else
         wb_directory_all_owners (self->directory, type->owner_type, s_add_owner, &lister);
     wb_kvlist_add_list (info, WB_ATTR_OWNERS, &lister.owners);
+    wb_kvlist_add_int (info, WB_ATTR_NUMBER_OF_OWNERS, lister.seen);
     return info;
 }
 
@@ -57,10 +67,18 @@ int
 wb_engine_types_info (wb_request_t *request)
 {
     wb_directory_t *directory = request->engine->directory;
+    int64_t from = wb_kvlist_int_or (request->body, WB_ATTR_OWNERS_FROM, 0);
+    int64_t count = wb_kvlist_int_or (request->body, WB_ATTR_OWNERS_COUNT, WB_OWNERS_PAGE_MAX);
+    if (from < 0 || count < 1) {
+        request->detail = from < 0 ? "OwnersFrom below 0" : "OwnersCount below 1";
+        return WB_ERR_INVALID_PAGE;
+    }
+    count = count < WB_OWNERS_PAGE_MAX ? count : WB_OWNERS_PAGE_MAX;
     wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_TYPES_INFO);
     wb_kvlist_t *types = wb_kvlist_new ();
     for (size_t index = 0; index < wb_directory_workbin_type_count (directory); index++) {
-        wb_kvlist_t *info = s_type_info (request, wb_directory_workbin_type_at (directory, index));
+        wb_kvlist_t *info = s_type_info (request, wb_directory_workbin_type_at (directory, index),
+                                         from, count);
         wb_kvlist_add_list (types, WB_ATTR_WORKBIN_TYPE_INFO, &info);
     }
     wb_kvlist_add_list (wb_msg_body (reply), WB_ATTR_WORKBIN_TYPES, &types);

@@ -7,9 +7,15 @@
 #include "wb_prelude.h"
 #include "wb_engine.h"
 #include "wb_security.h"
+#include "wb_log_limit.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
+/* Malformed messages logged per peer a second; the rest are summed up. */
+#define MALFORMED_LOG_LINES 5
+#define MALFORMED_LOG_INTERVAL_MS 1000
+/* A peer's name in the log: its routing id's first 32 bytes in hex. */
+#define PEER_TEXT_MAX 65
 /* Messages handled per wake before the pipe and the clock are looked at. */
 #define BURST_MAX 1000
 /* The most requests whose changes share one store transaction (group
@@ -41,6 +47,7 @@ struct _wb_server_t {
     zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
+    wb_log_limit_t *malformed_log;  /* lines about malformed messages */
     bool verbose;
 };
 
@@ -59,6 +66,25 @@ s_send (void *context, wb_msg_t **msg_p)
         zsys_debug ("send %s", line);
     }
     return wb_msg_send (msg_p, self->router);
+}
+
+//  A peer in the log: its routing id in hex, the first 32 bytes of it.
+static void
+s_peer_text (zframe_t *routing_id, char peer [PEER_TEXT_MAX])
+{
+    const byte *data = zframe_data (routing_id);
+    size_t size = zframe_size (routing_id) < 32 ? zframe_size (routing_id) : 32;
+    for (size_t index = 0; index < size; index++)
+        snprintf (peer + index * 2, 3, "%02x", data [index]);
+    peer [size * 2] = 0;
+}
+
+//  Sums up the malformed messages of a peer not logged one by one.
+static void
+s_report_malformed (void *context, const char *peer, size_t suppressed)
+{
+    (void) context;
+    zsys_warning ("%zu more malformed message(s) from %s suppressed", suppressed, peer);
 }
 
 //  Set the ROUTER's options; before binding, as the backlog needs.
@@ -200,6 +226,8 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         wb_engine_destroy (&self->engine);
     }
     if (self->engine) {
+        self->malformed_log = wb_log_limit_new (MALFORMED_LOG_LINES, MALFORMED_LOG_INTERVAL_MS,
+                                                s_report_malformed, NULL);
         wb_engine_set_session_timeout (self->engine, options->session_timeout_ms);
         self->router = zsock_new (ZMQ_ROUTER);
         s_configure_router (self->router, options);
@@ -217,6 +245,7 @@ wb_server_destroy (wb_server_t **self_p)
         return;
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
+    wb_log_limit_destroy (&self->malformed_log);
     s_unbind (self);
     zsock_destroy (&self->router);
     wb_store_destroy (&self->store);
@@ -313,7 +342,10 @@ s_handle_one (wb_server_t *self)
     }
     else
     if (routing_id) {
-        zsys_warning ("malformed message: %s", wb_codec_status_text (status));
+        char peer [PEER_TEXT_MAX];
+        s_peer_text (routing_id, peer);
+        if (wb_log_limit_allow (self->malformed_log, peer, now))
+            zsys_warning ("malformed message from %s: %s", peer, wb_codec_status_text (status));
         wb_engine_handle_malformed (self->engine, routing_id, status, reference_id, now);
     }
     zframe_destroy (&routing_id);
@@ -347,6 +379,7 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
             ;
         s_group_close (self);
         if (wb_mono_ms () >= next_sweep) {
+            wb_log_limit_flush (self->malformed_log, wb_mono_ms ());
             size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);

@@ -397,3 +397,25 @@ wb_store_workbin_moved_range (wb_store_t *self, wb_workbin_ref_t workbin,
     return self ? self->ops->workbin_moved_range (self->backend, workbin,
                                                   oldest, newest, text_size) : -1;
 }
+
+//  What an idempotency key's submit gave; -1 if the backend keeps no keys.
+int
+wb_store_submit_key_get (wb_store_t *self, const char *submitter, const char *key,
+                         char *interaction_id, size_t id_size, int64_t *version, int *found)
+{
+    if (!self || !self->ops->submit_key_get)
+        return -1;
+    return self->ops->submit_key_get (self->backend, submitter, key, interaction_id, id_size,
+                                      version, found);
+}
+
+//  Remember what an idempotency key's submit gave, with its change.
+int
+wb_store_submit_key_put (wb_store_t *self, const char *submitter, const char *key,
+                         const char *interaction_id, int64_t version)
+{
+    if (!self || !self->ops->submit_key_put)
+        return -1;
+    return s_wrote (self, self->ops->submit_key_put (self->backend, submitter, key,
+                                                     interaction_id, version));
+}

@@ -88,6 +88,16 @@ typedef struct {
        interactions of a workbin; empty strings if none. */
     int (*workbin_moved_range) (void *backend, wb_workbin_ref_t workbin,
                                 char *oldest, char *newest, size_t text_size);
+    /* RequestSubmit's idempotency keys, by submitter: what a key's submit
+       gave (the interaction id, id_size bytes, and the workbin version);
+       *found 1 known, 0 unknown. Kept for the life of the store, even once
+       the interaction is gone. */
+    int (*submit_key_get) (void *backend, const char *submitter, const char *key,
+                           char *interaction_id, size_t id_size, int64_t *version,
+                           int *found);
+    /* Inside the open transaction: remember a key's submit; -1 if known. */
+    int (*submit_key_put) (void *backend, const char *submitter, const char *key,
+                           const char *interaction_id, int64_t version);
 } wb_store_ops_t;
 
 /* The longest store URI, its terminating zero included. */
@@ -100,7 +110,7 @@ typedef struct {
        schema; ":memory:" as PATH keeps it in memory. In PATH, "%25" is a
        '%' and "%3F" a '?' (any %XX is a byte); the first plain '?' starts
        the options, each at most once:
-         synchronous=normal|full   PRAGMA synchronous (default normal)
+         synchronous=normal|full   PRAGMA synchronous (default full)
    On failure NULL, and in error a sentence that names the URI and what is
    wrong (an unknown scheme, or none: the known schemes). */
 wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);
@@ -148,5 +158,10 @@ int wb_store_handled_page (wb_store_t *self, const char *handler, int64_t count,
                            wb_kvlist_t *out, int64_t *total);
 int wb_store_workbin_moved_range (wb_store_t *self, wb_workbin_ref_t workbin,
                                   char *oldest, char *newest, size_t text_size);
+int wb_store_submit_key_get (wb_store_t *self, const char *submitter, const char *key,
+                             char *interaction_id, size_t id_size, int64_t *version,
+                             int *found);
+int wb_store_submit_key_put (wb_store_t *self, const char *submitter, const char *key,
+                             const char *interaction_id, int64_t version);
 
 #endif

@@ -87,6 +87,7 @@ typedef enum {
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
     S_PAGE, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
+    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -140,7 +141,24 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_LAST_ID_SET] =
         "INSERT INTO counter (name, value) VALUES ('interaction_id', ?1)"
         " ON CONFLICT (name) DO UPDATE SET value = MAX(value, excluded.value)",
+    [S_SUBMIT_KEY_GET] =
+        "SELECT interaction_id, version FROM submit_key WHERE submitter = ?1 AND key = ?2",
+    [S_SUBMIT_KEY_PUT] =
+        "INSERT INTO submit_key (submitter, key, interaction_id, version)"
+        " VALUES (?1, ?2, ?3, ?4)",
 };
+
+//  RequestSubmit's idempotency keys, made at open if absent: a table of its
+//  own, which older servers ignore (not a step of s_migrations, so that the
+//  schema's numbered steps stay the interactions' own).
+static const char *s_submit_key_table =
+    "CREATE TABLE IF NOT EXISTS submit_key ("
+    "    submitter TEXT NOT NULL,"
+    "    key TEXT NOT NULL,"
+    "    interaction_id TEXT NOT NULL,"
+    "    version INTEGER NOT NULL,"
+    "    PRIMARY KEY (submitter, key)"
+    ") WITHOUT ROWID;";
 
 typedef struct {
     sqlite3 *db;
@@ -642,6 +660,58 @@ s_close (void *backend)
     free (self);
 }
 
+// ---------------------------------------------------------------- submit keys
+
+//  Bind a submitter and an idempotency key to ?1 and ?2.
+static int
+s_bind_submit_key (sqlite3_stmt *statement, const char *submitter, const char *key)
+{
+    if (!submitter || !key
+    ||  sqlite3_bind_text (statement, 1, submitter, -1, SQLITE_STATIC) != SQLITE_OK
+    ||  sqlite3_bind_text (statement, 2, key, -1, SQLITE_STATIC) != SQLITE_OK)
+        return -1;
+    return 0;
+}
+
+//  What a submitter's key gave: *found 1 (id and version filled) or 0.
+static int
+s_submit_key_get (void *backend, const char *submitter, const char *key,
+                  char *interaction_id, size_t id_size, int64_t *version, int *found)
+{
+    s_sqlite_t *self = backend;
+    if (!interaction_id || !version || !found)
+        return -1;
+    *found = 0;
+    sqlite3_stmt *statement = s_statement (self, S_SUBMIT_KEY_GET);
+    if (s_bind_submit_key (statement, submitter, key))
+        return s_done (statement, -1);
+    int rc = sqlite3_step (statement);
+    if (rc == SQLITE_DONE)
+        return s_done (statement, 0);
+    if (rc != SQLITE_ROW)
+        return s_done (statement, s_fail (self, "submit key"));
+    if (s_copy_text (interaction_id, id_size, sqlite3_column_text (statement, 0)))
+        return s_done (statement, -1);
+    *version = sqlite3_column_int64 (statement, 1);
+    *found = 1;
+    return s_done (statement, 0);
+}
+
+//  Remember what a submitter's key gave; -1 if the key is known already.
+static int
+s_submit_key_put (void *backend, const char *submitter, const char *key,
+                  const char *interaction_id, int64_t version)
+{
+    s_sqlite_t *self = backend;
+    sqlite3_stmt *statement = s_statement (self, S_SUBMIT_KEY_PUT);
+    if (!interaction_id || s_bind_submit_key (statement, submitter, key)
+    ||  sqlite3_bind_text (statement, 3, interaction_id, -1, SQLITE_STATIC) != SQLITE_OK
+    ||  sqlite3_bind_int64 (statement, 4, version) != SQLITE_OK)
+        return s_done (statement, -1);
+    int rc = sqlite3_step (statement) == SQLITE_DONE ? 0 : s_fail (self, "submit key");
+    return s_done (statement, rc);
+}
+
 static const wb_store_ops_t s_ops = {
     .name = "sqlite",
     .close = s_close,
@@ -661,20 +731,26 @@ static const wb_store_ops_t s_ops = {
     .workbin_count = s_workbin_count,
     .handled_page = s_handled_page,
     .workbin_moved_range = s_workbin_moved_range,
+    .submit_key_get = s_submit_key_get,
+    .submit_key_put = s_submit_key_put,
 };
 
 // ---------------------------------------------------------------- the URI
 
 //  The options of a target (PATH?NAME=VALUE&...): each sets the PRAGMA of
-//  its name, at open, to one of its values, the first by default. Only
+//  its name, at open, to one of its values, its fallback by default. Only
 //  these words ever reach SQL.
 typedef struct {
     const char *name;
-    const char *values [3];             /* NULL-terminated; [0] the default */
+    const char *values [3];             /* NULL-terminated */
+    const char *fallback;               /* one of them: the default */
 } s_option_t;
 
+//  synchronous: full by default, so that an EventAck survives a power cut
+//  too; group commit makes it cheap (make bench: 1.17 times the cost of
+//  normal, 15,242 against 17,829 acknowledged changes a second).
 static const s_option_t s_options [] = {
-    { "synchronous", { "normal", "full", NULL } },
+    { "synchronous", { "normal", "full", NULL }, "full" },
 };
 
 #define S_OPTION_COUNT (WB_COUNT_OF (s_options))
@@ -974,7 +1050,7 @@ s_configure (sqlite3 *db, const s_target_t *target)
     for (size_t index = 0; index < S_OPTION_COUNT; index++) {
         char sql [64];
         const char *value = target->values [index] ? target->values [index]
-                                                   : s_options [index].values [0];
+                                                   : s_options [index].fallback;
         snprintf (sql, sizeof (sql), "PRAGMA %s = %s", s_options [index].name, value);
         if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
             return -1;
@@ -986,6 +1062,8 @@ s_configure (sqlite3 *db, const s_target_t *target)
 static int
 s_prepare (s_sqlite_t *self)
 {
+    if (sqlite3_exec (self->db, s_submit_key_table, NULL, NULL, NULL) != SQLITE_OK)
+        return -1;
     for (int id = 0; id < S_STATEMENT_COUNT; id++)
         if (sqlite3_prepare_v3 (self->db, s_statement_sql [id], -1, SQLITE_PREPARE_PERSISTENT,
                                 &self->statements [id], NULL) != SQLITE_OK)

@@ -28,7 +28,7 @@ static const char *s_usage =
     "      --page-cap N         most interactions per content page, 100..10000 (500)\n"
     "      --session-timeout S  expire clients silent for S seconds (30)\n"
     "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
-    "                           normal (the default) or full\n"
+    "                           full (the default) or normal\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
     "      --cert FILE          the server's certificate (secret half): CURVE on tcp\n"
     "                           endpoints (make one with: wbctl keygen server)\n"

@@ -370,7 +370,7 @@ expect ok
 as agent03
 content email-draft
 stop $note
-expect error 41
+expect error 43
 as agent01
 stop $note
 EOF
@@ -380,7 +380,7 @@ status=0
 [ "$rc" -eq 0 ] && reports_every_step "$file" || status=1
 holds '^   7  cancel email-draft  =>  EventAck$' \
       '^   6  as agent01  =>  session already open$' \
-      '^  11  stop \$note  =>  EventError 41 .*  (expected)$' \
+      '^  11  stop \$note  =>  EventError 43 .*  (expected)$' \
       '^  14  stop \$note  =>  EventAck version ' || status=1
 report "sessions stay open per agent: agent01's subscription outlives 'as media'" $status
 

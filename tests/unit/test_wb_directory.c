@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "wb_directory.h"
 
@@ -68,7 +69,8 @@ typedef struct {
     X (syntax_quote, "syntax-quote.cfg", 7, "missing \"") \
     X (syntax_junk, "syntax-junk.cfg", 7, "invalid syntax 'Desk 1'") \
     X (syntax_depth, "syntax-depth.cfg", 7, "indentation error") \
-    X (syntax_slash, "syntax-slash.cfg", 6, "'/' not valid at name start or end")
+    X (syntax_slash, "syntax-slash.cfg", 6, "'/' not valid at name start or end") \
+    X (name_not_utf8, "name-not-utf8.cfg", 18, "not valid UTF-8")
 
 #define BAD_ROW(name, file, line, message) { file, line, message },
 static bad_fixture_t s_bad_fixtures [] = { BAD_FIXTURES (BAD_ROW) };
@@ -180,6 +182,47 @@ s_sample_teardown (void **state)
 }
 
 
+/* Writes a directory of count agents, each at its own place, in sales, to
+   a new temporary file named in path (PATH_MAX bytes). */
+static void
+s_write_big (char *path, size_t count)
+{
+    strcpy (path, "/tmp/test_wb_directory_big_XXXXXX");
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    FILE *file = fdopen (fd, "w");
+    assert_non_null (file);
+    fprintf (file, "tenant\n    id = 101\nplace\n");
+    for (size_t index = 0; index < count; index++)
+        fprintf (file, "    place%05zu\n        name = \"Desk %zu\"\n", index, index);
+    fprintf (file, "group\n    sales\nagent\n");
+    for (size_t index = 0; index < count; index++)
+        fprintf (file, "    agent%05zu\n        name = \"Agent %zu\"\n        place = place%05zu\n"
+                 "        groups = sales\n", index, index, index);
+    fprintf (file, "workbintype\n    email-draft\n        owner = agent\n");
+    fclose (file);
+}
+
+/* CPU seconds this process used loading the file; the directory is checked. */
+static double
+s_load_seconds (const char *path, size_t count)
+{
+    struct timespec start, end;
+    char error [256];
+    clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &start);
+    wb_directory_t *directory = wb_directory_load (path, error, sizeof (error));
+    clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &end);
+    assert_non_null (directory);
+    char last [16];
+    snprintf (last, sizeof (last), "agent%05zu", count - 1);
+    assert_true (wb_directory_has_agent (directory, last));
+    assert_int_equal (wb_directory_relation (directory, last, NULL, WB_OWNER_AGENT, last),
+                      WB_RELATION_OWN);
+    wb_directory_destroy (&directory);
+    return (double) (end.tv_sec - start.tv_sec) + (double) (end.tv_nsec - start.tv_nsec) / 1e9;
+}
+
+
 /* ------------------------------------------------------------ degenerate */
 
 static void
@@ -237,8 +280,62 @@ test_directory_path_is_refused (void **state)
     char path [512], error [640], expected [640];
     s_path (path, sizeof (path), FIXTURES);
     assert_null (wb_directory_load (path, error, sizeof (error)));
-    snprintf (expected, sizeof (expected), "%s:0: cannot read: Is a directory", path);
+    snprintf (expected, sizeof (expected), "%s:0: not a regular file", path);
     assert_string_equal (error, expected);
+}
+
+/* Loading takes time linear in the file: eight times the agents cost
+   about eight times as long (it was quadratic: sixty-four times, 40,000
+   agents in 12-40 s). The bound, 24, leaves room for noise either way;
+   CPU time of the best of three runs, not the wall clock. */
+static void
+test_loading_is_linear (void **state)
+{
+    (void) state;
+    char small [64], big [64];
+    s_write_big (small, 5000);
+    s_write_big (big, 40000);
+    double small_seconds = 1e9, big_seconds = 1e9;
+    for (int run = 0; run < 3; run++) {
+        double seconds = s_load_seconds (small, 5000);
+        small_seconds = seconds < small_seconds ? seconds : small_seconds;
+        seconds = s_load_seconds (big, 40000);
+        big_seconds = seconds < big_seconds ? seconds : big_seconds;
+    }
+    unlink (small);
+    unlink (big);
+    print_message ("# 5,000 agents: %.3f s, 40,000 agents: %.3f s (CPU)\n",
+                   small_seconds, big_seconds);
+    assert_true (big_seconds < 24 * small_seconds + 0.05);
+}
+
+/* A device is refused before any byte is read: /dev/zero never ends. */
+static void
+test_device_is_refused (void **state)
+{
+    (void) state;
+    char error [256];
+    assert_null (wb_directory_load ("/dev/zero", error, sizeof (error)));
+    assert_string_equal (error, "/dev/zero:0: not a regular file");
+}
+
+/* A file over the documented size is refused on its size (a sparse file:
+   nothing is written). */
+static void
+test_file_over_the_size_limit_is_refused (void **state)
+{
+    (void) state;
+    char path [] = "/tmp/test_wb_directory_XXXXXX";
+    int fd = mkstemp (path);
+    assert_true (fd >= 0);
+    assert_int_equal (ftruncate (fd, (off_t) WB_DIRECTORY_FILE_MAX + 1), 0);
+    close (fd);
+    char error [256], expected [256];
+    assert_null (wb_directory_load (path, error, sizeof (error)));
+    snprintf (expected, sizeof (expected), "%s:0: larger than %d bytes", path,
+              WB_DIRECTORY_FILE_MAX);
+    assert_string_equal (error, expected);
+    unlink (path);
 }
 
 static void
@@ -716,6 +813,9 @@ main (void)
         cmocka_unit_test (test_load_without_path_is_refused),
         cmocka_unit_test (test_missing_file_is_refused),
         cmocka_unit_test (test_directory_path_is_refused),
+        cmocka_unit_test (test_device_is_refused),
+        cmocka_unit_test (test_loading_is_linear),
+        cmocka_unit_test (test_file_over_the_size_limit_is_refused),
         cmocka_unit_test (test_short_error_buffer_is_cut_safely),
         SAMPLE_TEST (test_unknown_ids_and_types_answer_nothing),
         cmocka_unit_test (test_relation_texts),

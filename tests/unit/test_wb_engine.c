@@ -550,7 +550,8 @@ test_move_pull_change_stop (void **state)
     assert_int_equal (change.content_operation, WB_CONTENT_PROPERTIES_CHANGED);
     assert_string_equal (wb_kvlist_string (change.interaction, "Subject"), "renamed");
     wb_msg_destroy (&event);
-    //  a2 pulls it: it leaves the workbin; a1 may not stop it now (35)
+    //  a2 pulls it: it leaves the workbin; a1 may not stop it now, and is
+    //  told what an unknown id gets (43), not that it is someone else's
     wb_msg_t *reply = s_call (fixture, 2, wb_request_pull (id));
     wb_event_pulled_t pulled_event;
     assert_int_equal (wb_event_read_pulled (reply, &pulled_event), 0);
@@ -558,7 +559,7 @@ test_move_pull_change_stop (void **state)
     assert_int_equal (wb_kvlist_int_or (pulled, "InteractionState", -1), 3);
     assert_string_equal (wb_kvlist_string (pulled, "AssignedTo"), "a2");
     wb_msg_destroy (&reply);
-    s_expect (fixture, 1, wb_request_stop_processing (id), WB_ERR_NOT_OWNER);
+    s_expect (fixture, 1, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
     s_expect (fixture, 2, wb_request_stop_processing (id), 0);
     s_expect (fixture, 2, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
 }
@@ -710,6 +711,391 @@ test_types_info_lists_visible_owners (void **state)
     assert_string_equal (owner.owner_id, "a2");
     assert_string_equal (owner.relation, "team");
     assert_int_equal (owner.count, 1);
+    wb_msg_destroy (&reply);
+}
+
+//  The interaction as stored (caller destroys).
+static wb_kvlist_t *
+s_stored (s_fixture_t *fixture, const char *id)
+{
+    char type_id [WB_KEY_MAX + 1], owner_id [WB_KEY_MAX + 1];
+    int found = 0;
+    wb_kvlist_t *stored = wb_store_interaction_get (fixture->store, id, type_id, owner_id,
+                                                    sizeof (type_id), &found);
+    assert_int_equal (found, 1);
+    return stored;
+}
+
+//  A change that would take the interaction past WB_ENTRIES_MAX properties
+//  is refused whole with 1006, before any EventAck: it used to be
+//  acknowledged with its last keys silently left out.
+static void
+test_property_changes_past_entries_max_are_refused (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&drafts, true), 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "a1", "full"));
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    wb_kvlist_t *added = wb_kvlist_new ();
+    for (int index = 0; index < WB_ENTRIES_MAX; index++) {
+        char key [16];
+        snprintf (key, sizeof (key), "P%05d", index);
+        assert_int_equal (wb_kvlist_add_string (added, key, "v"), 0);
+    }
+    wb_property_changes_t changes = { .added = added };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes),
+              WB_ERR_TOO_MANY_PROPERTIES);
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &drafts, &changes),
+              WB_ERR_TOO_MANY_PROPERTIES);
+    wb_kvlist_destroy (&added);
+    assert_null (s_next_event (fixture, 1));
+    wb_kvlist_t *stored = s_stored (fixture, id);
+    assert_false (wb_kvlist_has (stored, "P00000"));
+    wb_kvlist_destroy (&stored);
+    //  a change that fits is still applied and stored
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "fits");
+    changes = (wb_property_changes_t) { .changed = changed };
+    s_expect (fixture, 1, wb_request_change_properties (id, &changes), 0);
+    wb_kvlist_destroy (&changed);
+    stored = s_stored (fixture, id);
+    assert_string_equal (wb_kvlist_string (stored, "Subject"), "fits");
+    wb_kvlist_destroy (&stored);
+}
+
+//  UserData stays a list (PROTOCOL.md 11): a change naming it gets 66; it
+//  used to become the string given.
+static void
+test_user_data_cannot_be_changed (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_kvlist_t *user_data = wb_kvlist_new ();
+    wb_kvlist_add_string (user_data, "Customer", "C-17");
+    wb_submission_t submission = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                                   .interaction_type = "Inbound", .subject = "ud",
+                                   .user_data = user_data };
+    wb_msg_t *reply = s_call (fixture, 1, wb_request_submit (&submission));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", ack.interaction_id);
+    wb_msg_destroy (&reply);
+    wb_kvlist_t *flat = wb_kvlist_new ();
+    wb_kvlist_add_string (flat, "UserData", "flat");
+    wb_property_changes_t lists [3] = { { .added = flat }, { .changed = flat },
+                                        { .deleted = flat } };
+    for (int index = 0; index < 3; index++)
+        s_expect (fixture, 1, wb_request_change_properties (id, &lists [index]),
+                  WB_ERR_READ_ONLY_PROPERTY);
+    wb_kvlist_destroy (&flat);
+    wb_kvlist_t *stored = s_stored (fixture, id);
+    assert_int_equal (wb_kvlist_type (stored, "UserData"), WB_TYPE_LIST);
+    assert_true (wb_kvlist_equal (wb_kvlist_list (stored, "UserData"), user_data));
+    wb_kvlist_destroy (&stored);
+    wb_kvlist_destroy (&user_data);
+}
+
+//  A change that changes nothing is a no-op for both requests: EventAck
+//  without WorkbinVersion, no version bump, no event (RequestChangeProperties
+//  used to bump the version and send an empty PropertiesChanged). A place
+//  in the same workbin that does change something is a property change:
+//  PropertiesChanged with Operation 0, as 5.14 says (it was 11).
+static void
+test_no_op_changes_send_nothing (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&drafts, true), 0);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 1, "draft", "a1", "same"));
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "same");
+    wb_kvlist_t *deleted = wb_kvlist_new ();
+    wb_kvlist_add_string (deleted, "NoSuchKey", "");
+    wb_property_changes_t changes = { .changed = changed, .deleted = deleted };
+    wb_msg_t *requests [3] = { wb_request_change_properties (id, &changes),
+                               wb_request_change_properties (id, NULL),
+                               wb_request_place_in_workbin (id, &drafts, &changes) };
+    for (int index = 0; index < 3; index++) {
+        wb_msg_t *reply = s_call (fixture, 1, requests [index]);
+        wb_event_ack_t ack;
+        assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+        assert_int_equal (ack.workbin_version, WB_ABSENT);
+        wb_msg_destroy (&reply);
+        assert_null (s_next_event (fixture, 1));
+    }
+    wb_kvlist_set_string (changed, "Subject", "other");
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &drafts, &changes), 0);
+    event = s_next_event (fixture, 1);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.content_operation, WB_CONTENT_PROPERTIES_CHANGED);
+    assert_int_equal (change.operation, WB_OPERATION_UNKNOWN);
+    assert_int_equal (change.version, 2);
+    wb_msg_destroy (&event);
+    wb_kvlist_destroy (&changed);
+    wb_kvlist_destroy (&deleted);
+}
+
+//  A submit with an IdempotencyKey, as peer; return its EventAck's id
+//  (static buffer) and version.
+static const char *
+s_keyed_submit (s_fixture_t *fixture, int peer, const char *owner_id, const char *key,
+                int64_t *version)
+{
+    static char id [64];
+    wb_submission_t submission = { .workbin = s_workbin ("draft", owner_id),
+                                   .media_type = "email", .interaction_type = "Inbound",
+                                   .subject = "once", .idempotency_key = key };
+    wb_msg_t *reply = s_call (fixture, peer, wb_request_submit (&submission));
+    wb_event_ack_t ack;
+    assert_int_equal (wb_event_read_ack (reply, &ack), 0);
+    snprintf (id, sizeof (id), "%s", ack.interaction_id);
+    *version = ack.workbin_version;
+    wb_msg_destroy (&reply);
+    return id;
+}
+
+//  A retried submit with the same IdempotencyKey gets the first one's
+//  EventAck (its id and version) and creates nothing: it used to create a
+//  second copy. Keys are the submitter's own; a bad key is 79.
+static void
+test_submit_retry_with_its_key_creates_nothing (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    wb_workbin_t drafts = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_workbin_notifications (&drafts, false), 0);
+    char first [64];
+    int64_t version = 0, again = 0;
+    snprintf (first, sizeof (first), "%s", s_keyed_submit (fixture, 1, "a1", "k-1", &version));
+    assert_int_equal (version, 1);
+    wb_msg_t *event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    s_submit (fixture, 1, "draft", "a1", "between");
+    event = s_next_event (fixture, 1);
+    wb_msg_destroy (&event);
+    for (int retry = 0; retry < 3; retry++) {
+        assert_string_equal (s_keyed_submit (fixture, 1, "a1", "k-1", &again), first);
+        assert_int_equal (again, 1);
+    }
+    assert_null (s_next_event (fixture, 1));
+    wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (page.total_count, 2);
+    wb_msg_destroy (&reply);
+    //  the same key from another submitter is another key
+    assert_string_not_equal (s_keyed_submit (fixture, 2, "a2", "k-1", &again), first);
+    wb_submission_t bad = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                            .interaction_type = "Inbound", .idempotency_key = "has space" };
+    s_expect (fixture, 1, wb_request_submit (&bad), WB_ERR_INVALID_MESSAGE);
+    bad.idempotency_key = "";
+    s_expect (fixture, 1, wb_request_submit (&bad), WB_ERR_INVALID_MESSAGE);
+    //  kept by the store: a new engine (a restart) still knows the key
+    wb_engine_destroy (&fixture->engine);
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+    s_agent (fixture, 1, "a1");
+    assert_string_equal (s_keyed_submit (fixture, 1, "a1", "k-1", &again), first);
+}
+
+//  The reply's ErrorDescription with the interaction id cut out.
+static void
+s_error_without_id (s_fixture_t *fixture, int peer, wb_msg_t *request, const char *id,
+                    char *text, size_t size)
+{
+    wb_msg_t *reply = s_call (fixture, peer, request);
+    wb_event_error_t error;
+    assert_int_equal (wb_event_read_error (reply, &error), 0);
+    assert_int_equal (error.code, WB_ERR_UNKNOWN_INTERACTION);
+    const char *found = strstr (error.description, id);
+    assert_non_null (found);
+    snprintf (text, size, "%.*s|%s", (int) (found - error.description), error.description,
+              found + strlen (id));
+    wb_msg_destroy (&reply);
+}
+
+//  An interaction in a workbin the agent cannot see gets the same answer
+//  as an id that does not exist (it got 41 while unknown ids got 43).
+static void
+test_other_workbins_ids_look_unknown (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 3, "a3");
+    char id [64], unknown [64], hidden [256], missing [256];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 3, "draft", "a3", "mine"));
+    snprintf (unknown, sizeof (unknown), "%016X", 0x7fffffff);
+    const char *ids [2] = { id, unknown };
+    for (int index = 0; index < 2; index++) {
+        char *text = index ? missing : hidden;
+        s_error_without_id (fixture, 1, wb_request_stop_processing (ids [index]), ids [index],
+                            text, sizeof (hidden));
+    }
+    assert_string_equal (hidden, missing);
+    wb_workbin_t mine = s_workbin ("draft", "a1");
+    s_expect (fixture, 1, wb_request_place_in_workbin (id, &mine, NULL), WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 1, wb_request_pull (id), WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 1, wb_request_change_properties (id, NULL), WB_ERR_UNKNOWN_INTERACTION);
+    s_expect (fixture, 3, wb_request_stop_processing (id), 0);
+}
+
+//  Restart the fixture's engine on a directory without the workbin type
+//  "draft" (engine.cfg less its lines), on the same store.
+static void
+s_remove_draft_type (s_fixture_t *fixture)
+{
+    char path [600], error [256];
+    const char *srcdir = getenv ("WB_SRCDIR") ? getenv ("WB_SRCDIR") : ".";
+    snprintf (path, sizeof (path), "%s/tests/data/engine.cfg", srcdir);
+    FILE *source = fopen (path, "r");
+    snprintf (path, sizeof (path), "%s/no-draft.cfg", fixture->folder);
+    FILE *target = fopen (path, "w");
+    assert_true (source && target);
+    char line [256];
+    int skip = 0;
+    while (fgets (line, sizeof (line), source)) {
+        if (streq (line, "    draft\n"))
+            skip = 4;           //  the type and its three keys
+        if (skip ? skip-- == 0 : true)
+            fputs (line, target);
+    }
+    fclose (source);
+    fclose (target);
+    wb_engine_destroy (&fixture->engine);
+    wb_directory_destroy (&fixture->directory);
+    fixture->directory = wb_directory_load (path, error, sizeof (error));
+    if (!fixture->directory)
+        fail_msg ("%s", error);
+    assert_null (wb_directory_workbin_type (fixture->directory, "draft"));
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+}
+
+//  Interactions left in a workbin of a type the directory no longer has
+//  are a media server's alone: any agent could move, change or stop them.
+static void
+test_removed_type_is_a_media_servers_alone (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    char id [64];
+    snprintf (id, sizeof (id), "%s", s_submit (fixture, 5, "draft", "a1", "orphan"));
+    s_remove_draft_type (fixture);
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 3, "a3");
+    wb_workbin_t desk = s_workbin ("desk", "p3");
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "taken");
+    wb_property_changes_t changes = { .changed = changed };
+    for (int peer = 1; peer <= 3; peer += 2) {
+        s_expect (fixture, peer, wb_request_place_in_workbin (id, &desk, NULL),
+                  WB_ERR_UNKNOWN_INTERACTION);
+        s_expect (fixture, peer, wb_request_change_properties (id, &changes),
+                  WB_ERR_UNKNOWN_INTERACTION);
+        s_expect (fixture, peer, wb_request_pull (id), WB_ERR_UNKNOWN_INTERACTION);
+        s_expect (fixture, peer, wb_request_stop_processing (id), WB_ERR_UNKNOWN_INTERACTION);
+    }
+    //  the media server may change it (it stays where it is) and stop it
+    s_expect (fixture, 5, wb_request_change_properties (id, &changes), 0);
+    wb_kvlist_destroy (&changed);
+    char type_id [WB_KEY_MAX + 1], owner_id [WB_KEY_MAX + 1];
+    int found = 0;
+    wb_kvlist_t *stored = wb_store_interaction_get (fixture->store, id, type_id, owner_id,
+                                                    sizeof (type_id), &found);
+    assert_int_equal (found, 1);
+    assert_string_equal (type_id, "draft");
+    assert_string_equal (wb_kvlist_string (stored, "Subject"), "taken");
+    wb_kvlist_destroy (&stored);
+    s_expect (fixture, 5, wb_request_stop_processing (id), 0);
+}
+
+//  RequestWorkbinTypesInfo with OwnersFrom and OwnersCount (WB_ABSENT: not sent).
+static wb_msg_t *
+s_types_page (int64_t from, int64_t count)
+{
+    wb_msg_t *request = wb_request_workbin_types_info (WB_ABSENT);
+    if (from != WB_ABSENT)
+        wb_kvlist_add_int (wb_msg_body (request), WB_ATTR_OWNERS_FROM, from);
+    if (count != WB_ABSENT)
+        wb_kvlist_add_int (wb_msg_body (request), WB_ATTR_OWNERS_COUNT, count);
+    return request;
+}
+
+//  The owners of the first type in a types info reply, and how many there are in all.
+static size_t
+s_first_type_owners (wb_msg_t *reply, int64_t *total, wb_event_owner_t *first)
+{
+    wb_event_types_t types;
+    assert_int_equal (wb_event_read_types (reply, &types), 0);
+    wb_kvlist_t *draft = wb_kvlist_list_at (types.types, 0);
+    wb_event_type_info_t info;
+    assert_int_equal (wb_event_read_type_info (draft, &info), 0);
+    assert_int_equal (wb_kvlist_int (draft, WB_ATTR_NUMBER_OF_OWNERS, total), 0);
+    if (first && wb_kvlist_size (info.owners))
+        wb_event_read_owner (wb_kvlist_list_at (info.owners, 0), first);
+    return wb_kvlist_size (info.owners);
+}
+
+static void
+test_types_info_pages_owners (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 4, "lead");
+    int64_t total = 0;
+    wb_event_owner_t owner;
+    wb_msg_t *reply = s_call (fixture, 4, s_types_page (1, 1));
+    assert_int_equal (s_first_type_owners (reply, &total, &owner), 1);
+    assert_int_equal (total, 3);
+    assert_string_equal (owner.owner_id, "a1");
+    wb_msg_destroy (&reply);
+    reply = s_call (fixture, 4, s_types_page (3, WB_ABSENT));
+    assert_int_equal (s_first_type_owners (reply, &total, NULL), 0);
+    assert_int_equal (total, 3);
+    wb_msg_destroy (&reply);
+    s_expect (fixture, 4, s_types_page (-1, WB_ABSENT), WB_ERR_INVALID_PAGE);
+    s_expect (fixture, 4, s_types_page (WB_ABSENT, 0), WB_ERR_INVALID_PAGE);
+}
+
+//  Past WB_ENTRIES_MAX owners, nothing is cut silently: a media server
+//  sees 25,000 agents as pages of WB_OWNERS_PAGE_MAX and NumberOfOwners.
+static void
+test_types_info_past_entries_max (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char path [600], error [256];
+    snprintf (path, sizeof (path), "%s/big.cfg", fixture->folder);
+    FILE *file = fopen (path, "w");
+    assert_non_null (file);
+    fprintf (file, "tenant\n    id = 101\nplace\n    p1\nagent\n");
+    for (int index = 0; index < 25000; index++)
+        fprintf (file, "    agent%05d\n        place = p1\n", index);
+    fprintf (file, "workbintype\n    draft\n        owner = agent\n");
+    fclose (file);
+    wb_engine_destroy (&fixture->engine);
+    wb_directory_destroy (&fixture->directory);
+    fixture->directory = wb_directory_load (path, error, sizeof (error));
+    assert_non_null (fixture->directory);
+    fixture->engine = wb_engine_new (fixture->directory, fixture->store, s_capture, fixture);
+    s_register (fixture, 5, WB_CLIENT_MEDIA_SERVER);
+    int64_t total = 0;
+    wb_event_owner_t owner;
+    wb_msg_t *reply = s_call (fixture, 5, s_types_page (WB_ABSENT, WB_ABSENT));
+    assert_int_equal (s_first_type_owners (reply, &total, &owner), WB_OWNERS_PAGE_MAX);
+    assert_int_equal (total, 25000);
+    wb_msg_destroy (&reply);
+    reply = s_call (fixture, 5, s_types_page (20000, 50000));
+    assert_int_equal (s_first_type_owners (reply, &total, &owner), 5000);
+    assert_string_equal (owner.owner_id, "agent20000");
     wb_msg_destroy (&reply);
 }
 
@@ -919,6 +1305,37 @@ test_group_commit_failure_acknowledges_nothing (void **state)
     assert_string_equal (s_reopened_owner (fixture, ids [2]), "sales");
 }
 
+//  In one group, the retry of a submit still waiting for the group's commit
+//  is answered once the first is durable, with the first's id.
+static void
+test_submit_retry_in_the_same_group (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    wb_submission_t submission = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                                   .interaction_type = "Inbound", .idempotency_key = "k-2" };
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t one = s_pipeline (fixture, 1, wb_request_submit (&submission));
+    int64_t two = s_pipeline (fixture, 1, wb_request_submit (&submission));
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    wb_event_ack_t acks [2];
+    char ids [2][64];
+    for (int index = 0; index < 2; index++) {
+        wb_msg_t *reply = s_oldest (fixture);
+        assert_int_equal (wb_msg_reference_id (reply), index ? two : one);
+        assert_int_equal (wb_event_read_ack (reply, &acks [index]), 0);
+        snprintf (ids [index], sizeof (ids [index]), "%s", acks [index].interaction_id);
+        wb_msg_destroy (&reply);
+    }
+    assert_string_equal (ids [0], ids [1]);
+    assert_int_equal (acks [0].workbin_version, acks [1].workbin_version);
+    wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (page.total_count, 1);
+    wb_msg_destroy (&reply);
+}
+
 int
 main (void)
 {
@@ -942,6 +1359,15 @@ main (void)
         cmocka_unit_test_setup_teardown (test_slow_subscriber_is_dropped_and_told, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_silent_session_expires, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_types_info_lists_visible_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_types_info_pages_owners, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_property_changes_past_entries_max_are_refused, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_user_data_cannot_be_changed, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_no_op_changes_send_nothing, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_submit_retry_with_its_key_creates_nothing, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_submit_retry_in_the_same_group, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_other_workbins_ids_look_unknown, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_removed_type_is_a_media_servers_alone, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_types_info_past_entries_max, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_malformed_gets_79_and_unknown_name_4, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failed_change_undoes_only_itself, s_setup, s_teardown),

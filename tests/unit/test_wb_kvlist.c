@@ -284,6 +284,32 @@ test_encode_refuses_body_over_body_max (void **state)
     wb_kvlist_destroy (&list);
 }
 
+//  A string the decoder would refuse (not UTF-8) is not encoded either:
+//  not at the top, not in a nested list, not with a ReferenceId first.
+static void
+test_encode_refuses_strings_that_are_not_utf8 (void **state)
+{
+    (void) state;
+    const char *bad [] = { "Alice \xe9", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe4\xbd" };
+    for (size_t index = 0; index < sizeof (bad) / sizeof (bad [0]); index++) {
+        assert_false (wb_utf8_valid (bad [index], strlen (bad [index])));
+        wb_kvlist_t *list = wb_kvlist_new ();
+        wb_kvlist_t *child = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_string (child, "Name", bad [index]), 0);
+        assert_int_equal (wb_kvlist_add_list (list, "Owner", &child), 0);
+        size_t size = 0;
+        assert_null (wb_kvlist_encode (list, &size));
+        assert_int_equal (wb_kvlist_encode_int_first (list, "ReferenceId", 1, NULL, 0), 0);
+        uint8_t buffer [64];
+        assert_int_equal (wb_kvlist_encode_int_first (list, "ReferenceId", 1, buffer,
+                                                      sizeof (buffer)), 0);
+        wb_kvlist_destroy (&list);
+    }
+    assert_true (wb_utf8_valid ("", 0));
+    assert_true (wb_utf8_valid (UTF8_EMOJI, strlen (UTF8_EMOJI)));
+    assert_false (wb_utf8_valid (NULL, 0));
+}
+
 static void
 test_decode_refuses_null_empty_and_oversized_input (void **state)
 {
@@ -881,6 +907,28 @@ test_print_shows_every_type (void **state)
     wb_kvlist_destroy (&list);
 }
 
+//  What a peer sends cannot forge a log line: control characters (C0,
+//  DEL, C1 such as CSI) are escaped, and the backslash that escapes them.
+static void
+test_print_escapes_control_characters (void **state)
+{
+    (void) state;
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_add_string (list, "ClientName",
+                          "x\nI: 24-01-01 forged\r\t\x1b[2J\x7f\xc2\x9b\\n " UTF8_LATIN "'");
+    char buffer [256];
+    wb_kvlist_print (list, buffer, sizeof (buffer));
+    assert_string_equal (buffer, "{ClientName='x\\nI: 24-01-01 forged\\r\\t\\x1b[2J\\x7f"
+                                 "\\xc2\\x9b\\\\n " UTF8_LATIN "''}");
+    for (const char *cursor = buffer; *cursor; cursor++)
+        assert_false ((unsigned char) *cursor < 0x20 || *cursor == 0x7f);
+    //  cut short, the escapes still end with the dots
+    char small [16];
+    wb_kvlist_print (list, small, sizeof (small));
+    assert_string_equal (small, "{ClientName=...");
+    wb_kvlist_destroy (&list);
+}
+
 static void
 test_print_fits_exactly_without_dots (void **state)
 {
@@ -1149,6 +1197,7 @@ main (void)
         cmocka_unit_test (test_add_refuses_entry_past_entries_max),
         cmocka_unit_test (test_encode_refuses_nesting_past_depth_max),
         cmocka_unit_test (test_encode_refuses_body_over_body_max),
+        cmocka_unit_test (test_encode_refuses_strings_that_are_not_utf8),
         cmocka_unit_test (test_decode_refuses_null_empty_and_oversized_input),
         cmocka_unit_test (test_status_texts_cover_every_status),
         //  Entries
@@ -1185,6 +1234,7 @@ main (void)
         //  Printing
         cmocka_unit_test (test_print_ignores_null_buffer_and_zero_capacity),
         cmocka_unit_test (test_print_shows_every_type),
+        cmocka_unit_test (test_print_escapes_control_characters),
         cmocka_unit_test (test_print_fits_exactly_without_dots),
         cmocka_unit_test (test_print_truncates_with_dots),
         cmocka_unit_test (test_print_in_tiny_buffer_stays_terminated),
