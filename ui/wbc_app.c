@@ -123,6 +123,126 @@ s_start_prompt (wbc_app_t *self, char kind)
 }
 
 static void s_search (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, '/'); }
+
+// ---------------------------------------------------------------- sort, filter, new
+
+//  The focused pane, or NULL (the sidebar has the focus, or none is open).
+static wbc_pane_t *
+s_focused_pane (wbc_app_t *self)
+{
+    if (wbc_model_sidebar_focused (self->model))
+        return NULL;
+    return wbc_model_pane (self->model, wbc_model_focus (self->model));
+}
+
+//  Say how the focused pane is ordered now.
+static void
+s_say_sort (wbc_app_t *self, const wbc_pane_t *pane)
+{
+    const char *column = wbc_rows_sort (pane->rows);
+    if (*column)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "sorted by %s, %s (r reverses, > and < change the column)", column,
+                          wbc_rows_descending (pane->rows) ? "descending" : "ascending");
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "in the workbin's own order (> sorts by a column)");
+}
+
+//  Sort by the pane's next (step 1) or previous (-1) column; past the
+//  last (or before the first), the workbin's own order.
+static void
+s_sort_step (wbc_app_t *self, int step)
+{
+    wbc_pane_t *pane = s_focused_pane (self);
+    if (!pane)
+        return;
+    const char *names [WBC_COLUMNS_MAX];
+    size_t count = 0;
+    long current = -1;
+    char list [WBC_TEXT_MAX];
+    snprintf (list, sizeof (list), "%s", pane->columns);
+    for (char *cursor = list, *name; (name = strsep (&cursor, ",")) && count < WBC_COLUMNS_MAX; ) {
+        name += strspn (name, " ");
+        name [strcspn (name, " ")] = 0;
+        const wbc_column_t *column = wbc_columns_find (name);
+        if (!column)
+            continue;
+        if (streq (column->name, wbc_rows_sort (pane->rows)))
+            current = (long) count;
+        names [count++] = column->name;
+    }
+    //  positions 0..count-1 are columns, count is the workbin's order
+    long span = (long) count + 1;
+    long next = ((current < 0 ? (long) count : current) + step + span) % span;
+    wbc_model_sort (self->model, next == (long) count ? "" : names [next], false, s_rows (self));
+    s_say_sort (self, pane);
+}
+
+static void s_sort_next (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_sort_step (self, 1); }
+static void s_sort_prev (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_sort_step (self, -1); }
+
+static void
+s_sort_reverse (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_pane_t *pane = s_focused_pane (self);
+    if (!pane)
+        return;
+    if (*wbc_rows_sort (pane->rows))
+        wbc_model_sort (self->model, wbc_rows_sort (pane->rows), !wbc_rows_descending (pane->rows),
+                        s_rows (self));
+    s_say_sort (self, pane);
+}
+
+//  f: the command prompt, holding ":filter " and the filter as it is.
+static void
+s_filter (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_pane_t *pane = s_focused_pane (self);
+    if (!pane)
+        return;
+    s_start_prompt (self, ':');
+    snprintf (self->ui.prompt, sizeof (self->ui.prompt), "filter %s", wbc_rows_filter (pane->rows));
+}
+
+//  Filter the focused pane, and say what it shows.
+static void
+s_apply_filter (wbc_app_t *self, const char *filter)
+{
+    wbc_pane_t *pane = s_focused_pane (self);
+    char error [128];
+    if (!pane)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no pane has the focus");
+    else
+    if (wbc_model_filter (self->model, filter, s_rows (self), error, sizeof (error)))
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", error);
+    else
+    if (*wbc_rows_filter (pane->rows))
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "filter %s: %zu of %zu shown (F shows all)", wbc_rows_filter (pane->rows),
+                          wbc_model_pane_rows (pane), wb_replica_size (pane->replica));
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no filter: all %zu shown",
+                          wb_replica_size (pane->replica));
+}
+
+static void s_filter_clear (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_apply_filter (self, ""); }
+
+static void
+s_jump_new (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_jump_t jump = wbc_model_jump_newest (self->model, s_rows (self));
+    if (jump == WBC_JUMP_NOTHING_NEW)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "nothing new in this pane since the last look");
+    else
+    if (jump == WBC_JUMP_FILTERED)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "the newest interaction does not match the filter: F shows all");
+}
 static void s_prompt (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_start_prompt (self, ':'); }
 
 //  Search again, and say where it landed: "match 2 of 3 for "order"",
@@ -297,6 +417,9 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
     [WBC_ACTION_FIRST] = s_first, [WBC_ACTION_LAST] = s_last,
     [WBC_ACTION_SEARCH] = s_search, [WBC_ACTION_SEARCH_NEXT] = s_search_next,
     [WBC_ACTION_SEARCH_PREV] = s_search_prev, [WBC_ACTION_FOCUS_NEXT] = s_focus_next,
+    [WBC_ACTION_JUMP_NEW] = s_jump_new, [WBC_ACTION_SORT_NEXT] = s_sort_next,
+    [WBC_ACTION_SORT_PREV] = s_sort_prev, [WBC_ACTION_SORT_REVERSE] = s_sort_reverse,
+    [WBC_ACTION_FILTER] = s_filter, [WBC_ACTION_FILTER_CLEAR] = s_filter_clear,
     [WBC_ACTION_FOCUS_PREV] = s_focus_prev, [WBC_ACTION_MAXIMISE] = s_maximise,
     [WBC_ACTION_CLOSE_PANE] = s_close_pane, [WBC_ACTION_SIDEBAR] = s_sidebar,
     [WBC_ACTION_OPEN] = s_open, [WBC_ACTION_REFRESH] = s_refresh, [WBC_ACTION_WATCH] = s_watch,
@@ -394,6 +517,33 @@ static void s_cmd_trace (wbc_app_t *self, const char *a, int64_t now_ms) { (void
 static void s_cmd_pause (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_pause (self, now_ms); }
 static void s_cmd_in_hand (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_in_hand (self, now_ms); }
 
+//  ":sort [COLUMN [asc|desc]]": no column is the workbin's own order.
+static void
+s_cmd_sort (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_pane_t *pane = s_focused_pane (self);
+    char column [64] = "", direction [16] = "", extra [2] = "";
+    int words = sscanf (argument, "%63s %15s %1s", column, direction, extra);
+    bool descending = words >= 2 && streq (direction, "desc");
+    char known [256];
+    wbc_columns_known (known, sizeof (known));
+    if (!pane)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no pane has the focus");
+    else
+    if (words == 3 || (words == 2 && !descending && !streq (direction, "asc")))
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                          "usage: sort [COLUMN [asc|desc]]");
+    else
+    if (wbc_model_sort (self->model, column, descending, s_rows (self)))
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                          "no column '%s' (columns: %s)", column, known);
+    else
+        s_say_sort (self, pane);
+}
+
+static void s_cmd_filter (wbc_app_t *self, const char *a, int64_t now_ms) { (void) now_ms; s_apply_filter (self, a); }
+
 static void
 s_cmd_cancel (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
@@ -406,6 +556,7 @@ s_cmd_cancel (wbc_app_t *self, const char *argument, int64_t now_ms)
 //  How many words a command's argument has: a number, or REST for one or
 //  more, all of them the argument (a file name may hold spaces).
 #define REST (-1)
+#define ANY (-2)            /* none or more */
 
 static const struct {
     wbc_command_info_t info;
@@ -414,6 +565,10 @@ static const struct {
 } s_commands [] = {
     { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, 1, s_cmd_open },
     { { "in-hand", "", "open the interactions in your hands (pulled)" }, 0, s_cmd_in_hand },
+    { { "sort", "[COLUMN [asc|desc]]", "sort the focused pane (none: its own order)" }, ANY,
+      s_cmd_sort },
+    { { "filter", "[WORD|COLUMN:TEXT]...", "show what matches every word (none: all)" }, ANY,
+      s_cmd_filter },
     { { "close", "", "close the focused pane" }, 0, s_cmd_close },
     { { "refresh", "", "fetch the focused workbin again" }, 0, s_cmd_refresh },
     { { "watch", "", "toggle live notifications for the focused workbin" }, 0, s_cmd_watch },
@@ -465,7 +620,7 @@ s_run_command (wbc_app_t *self, size_t index, const char *argument, int64_t now_
 {
     int words = s_words (argument);
     int wanted = s_commands [index].words;
-    if (wanted == REST ? words > 0 : words == wanted)
+    if (wanted == ANY || (wanted == REST ? words > 0 : words == wanted))
         s_commands [index].run (self, argument, now_ms);
     else
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "usage: %s%s%s%s",

@@ -39,12 +39,12 @@ s_copy_either (const wb_kvlist_t *interaction, const char *first, const char *se
     s_copy_property (interaction, wb_kvlist_has (interaction, first) ? first : second, out, size);
 }
 
-//  From: the sender's address, else the sender's name.
+//  From: the sender's name, else the sender's address.
 static void
 s_value_from (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
 {
     (void) wall_ms;
-    s_copy_either (interaction, WB_ATTR_FROM_ADDRESS, WB_ATTR_FROM_PERSONAL, out, size);
+    s_copy_either (interaction, WB_ATTR_FROM_PERSONAL, WB_ATTR_FROM_ADDRESS, out, size);
 }
 
 //  To: the mailbox it came to.
@@ -63,7 +63,15 @@ s_value_subject (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, siz
     s_copy_property (interaction, WB_ATTR_SUBJECT, out, size);
 }
 
-//  Received: ReceivedAt in local time, "MM-DD HH:MM"; "" if absent or bad.
+//  How dates are written (wbc_columns_set_date_format), and in how many
+//  display columns. The format is the user's (checked when set): strftime
+//  takes it as it is.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+static char s_date_format [WBC_COLUMNS_DATE_FORMAT_MAX] = WBC_COLUMNS_DATE_FORMAT;
+static int s_date_width = 16;
+
+//  Received: ReceivedAt in local time, in the date format; "" if absent or bad.
 static void
 s_value_received (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_t size)
 {
@@ -71,10 +79,42 @@ s_value_received (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, si
     int64_t seconds;
     struct tm local;
     if (wb_clock_parse (wb_kvlist_string (interaction, WB_ATTR_RECEIVED_AT), &seconds) == 0
-    &&  localtime_r (&(time_t) { (time_t) seconds }, &local))
-        strftime (out, size, "%m-%d %H:%M", &local);
-    else
-        snprintf (out, size, "%s", "");
+    &&  localtime_r (&(time_t) { (time_t) seconds }, &local)
+    &&  strftime (out, size, s_date_format, &local) > 0)
+        return;
+    snprintf (out, size, "%s", "");
+}
+
+int
+wbc_columns_set_date_format (const char *format, char *error, size_t error_size)
+{
+    //  a sample: the widest fields (two-digit day and month, 23:59) of a year
+    struct tm sample = { .tm_year = 2026 - 1900, .tm_mon = 11, .tm_mday = 31, .tm_hour = 23,
+                         .tm_min = 59, .tm_sec = 59, .tm_wday = 3, .tm_yday = 364 };
+    char text [64];
+    size_t length = format ? strftime (text, sizeof (text), format, &sample) : 0;
+    bool control = false;
+    for (size_t index = 0; index < length; index++)
+        control = control || (unsigned char) text [index] < 0x20;
+    size_t width = length ? wbc_text_width (text) : 0;
+    if (!format || !*format || strlen (format) >= WBC_COLUMNS_DATE_FORMAT_MAX || length == 0
+    ||  control || width > 24) {
+        snprintf (error, error_size, "date format '%s': it must write 1 to 24 printable columns "
+                  "(strftime, e.g. %s)", format ? format : "", WBC_COLUMNS_DATE_FORMAT);
+        return -1;
+    }
+    snprintf (s_date_format, sizeof (s_date_format), "%s", format);
+    s_date_width = (int) width;
+    return 0;
+}
+
+#pragma GCC diagnostic pop
+
+//  A column's width: the table's, but for dates, which take their format's.
+static int
+s_width (const wbc_column_t *column)
+{
+    return column->value == s_value_received ? s_date_width : column->width;
 }
 
 //  Age: the time since ReceivedAt, in the console's short form ("3h").
@@ -121,22 +161,22 @@ s_value_owner (const wb_kvlist_t *interaction, int64_t wall_ms, char *out, size_
 // ---------------------------------------------------------------- the table
 
 static const wbc_column_t s_columns [] = {
-    { "From", "From", "the sender's address (FromAddress), else name (FromPersonal)",
-      WBC_WIDTH_SHARE, 26, 1, WBC_ALIGN_LEFT, s_value_from },
+    { "From", "From", "the sender's name (FromPersonal), else address (FromAddress)",
+      WBC_WIDTH_SHARE, 26, 1, WBC_ALIGN_LEFT, s_value_from, NULL, false },
     { "To", "To", "the mailbox it came to (Mailbox)",
-      WBC_WIDTH_SHARE, 22, 1, WBC_ALIGN_LEFT, s_value_to },
+      WBC_WIDTH_SHARE, 22, 1, WBC_ALIGN_LEFT, s_value_to, NULL, false },
     { "Subject", "Subject", "the subject (Subject)",
-      WBC_WIDTH_SHARE, 200, 2, WBC_ALIGN_LEFT, s_value_subject },
-    { "Received", "Received", "when it was received (ReceivedAt), local time, MM-DD HH:MM",
-      WBC_WIDTH_FIXED, 11, 0, WBC_ALIGN_LEFT, s_value_received },
+      WBC_WIDTH_SHARE, 200, 2, WBC_ALIGN_LEFT, s_value_subject, NULL, false },
+    { "Received", "Received", "when it was received (ReceivedAt), local time, as date-format says",
+      WBC_WIDTH_FIXED, 16, 0, WBC_ALIGN_LEFT, s_value_received, WB_ATTR_RECEIVED_AT, false },
     { "Age", "Age", "the time since it was received: now, 45s, 12m, 3h, 2d, 5w, 1y",
-      WBC_WIDTH_FIXED, 4, 0, WBC_ALIGN_LEFT, s_value_age },
+      WBC_WIDTH_FIXED, 4, 0, WBC_ALIGN_LEFT, s_value_age, WB_ATTR_RECEIVED_AT, true },
     { "State", "State", "the interaction state: Queued, Cached, Routing or Handling",
-      WBC_WIDTH_FIXED, 8, 0, WBC_ALIGN_LEFT, s_value_state },
+      WBC_WIDTH_FIXED, 8, 0, WBC_ALIGN_LEFT, s_value_state, WB_ATTR_INTERACTION_STATE, false },
     { "Priority", "Priority", "the priority (Priority)",
-      WBC_WIDTH_FIXED, 8, 0, WBC_ALIGN_LEFT, s_value_priority },
+      WBC_WIDTH_FIXED, 8, 0, WBC_ALIGN_LEFT, s_value_priority, WB_ATTR_PRIORITY, false },
     { "Owner", "Owner", "whom it is assigned to (AssignedTo), else who submitted it (SubmittedBy)",
-      WBC_WIDTH_FIXED, 10, 0, WBC_ALIGN_LEFT, s_value_owner },
+      WBC_WIDTH_FIXED, 10, 0, WBC_ALIGN_LEFT, s_value_owner, NULL, false },
 };
 
 #define S_COUNT (WB_COUNT_OF (s_columns))
@@ -244,7 +284,7 @@ s_fixed_width (const wbc_columns_plan_t *plan, int *shared)
     *shared = 0;
     for (size_t index = 0; index < plan->count; index++)
         if (plan->column [index]->width_rule == WBC_WIDTH_FIXED)
-            fixed += plan->column [index]->width + 1;
+            fixed += s_width (plan->column [index]) + 1;
         else
             (*shared)++;
     return fixed;
@@ -259,7 +299,7 @@ s_drop_fixed (wbc_columns_plan_t *plan, int width)
     int fixed = s_fixed_width (plan, &shared);
     for (size_t index = plan->count; index > 1 && shared && width - fixed < shared * 11; index--)
         if (plan->column [index - 1]->width_rule == WBC_WIDTH_FIXED) {
-            fixed -= plan->column [index - 1]->width + 1;
+            fixed -= s_width (plan->column [index - 1]) + 1;
             memmove (&plan->column [index - 1], &plan->column [index],
                      (plan->count - index) * sizeof (plan->column [0]));
             plan->count--;
@@ -278,7 +318,7 @@ s_share (wbc_columns_plan_t *plan, int width)
     for (size_t index = 0; index < plan->count; index++) {
         const wbc_column_t *column = plan->column [index];
         if (column->width_rule == WBC_WIDTH_FIXED)
-            plan->width [index] = column->width;
+            plan->width [index] = s_width (column);
         else {
             int share = weights > 0 ? left * column->weight / weights - 1 : 0;
             plan->width [index] = share > column->width ? column->width : share < 1 ? 1 : share;

@@ -22,6 +22,7 @@
 #ifndef WBC_COLUMNS_H_INCLUDED
 #define WBC_COLUMNS_H_INCLUDED
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "wb_kvlist.h"
@@ -53,6 +54,11 @@ typedef struct {
     int weight;                   /* share: its part of the width left (0 if fixed) */
     wbc_align_t align;
     wbc_column_value_fn *value;
+    /* Sorting: by this property (an int or ISO-8601 text, compared as it
+       is), reversed if sort_reversed (Age: the newest first); NULL: by
+       the column's text, ignoring case. */
+    const char *sort_property;
+    bool sort_reversed;
 } wbc_column_t;
 
 /* The columns of one pane and where they go. Offsets and widths are in
@@ -65,6 +71,16 @@ typedef struct {
     int width [WBC_COLUMNS_MAX];
     size_t count;
 } wbc_columns_plan_t;
+
+/* How the Received column writes a date by default (strftime, local time):
+   ISO 8601's order, unambiguous; the config's date-format changes it. */
+#define WBC_COLUMNS_DATE_FORMAT "%Y-%m-%d %H:%M"
+#define WBC_COLUMNS_DATE_FORMAT_MAX 64
+/* Write dates with this strftime format from now on; its column is as wide
+   as the format writes. 0, or -1 with error filled (the format unchanged)
+   for one that writes nothing, a control character or more than 24
+   columns. */
+int wbc_columns_set_date_format (const char *format, char *error, size_t error_size);
 
 /* The table: how many rows, and each (NULL past the end). */
 size_t wbc_columns_count (void);

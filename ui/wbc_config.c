@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wbc_config.h"
+#include "wbc_columns.h"
 #include "wb_prelude.h"
 #include "wb_protocol.h"
 
@@ -90,6 +91,17 @@ s_columns (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, s
     return 0;
 }
 
+//  date-format STRFTIME: how the Received column writes dates; it applies
+//  as soon as it is read (the columns keep it), once checked.
+static int
+s_date_format (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
+{
+    (void) keys;
+    if (wbc_columns_set_date_format (value, problem, size))
+        return -1;
+    return s_copy (config->date_format, value, problem, size);
+}
+
 static int
 s_binding (wbc_keys_t *keys, const char *command, const char *value, char *problem, size_t size)
 {
@@ -107,7 +119,7 @@ static const struct { const char *name; s_setting_fn *apply; } s_settings [] = {
     { "endpoint", s_endpoint }, { "agent", s_agent }, { "place", s_place },
     { "tenant", s_tenant }, { "theme", s_theme }, { "open", s_open }, { "watch", s_watch },
     { "columns", s_columns }, { "bind", s_bind }, { "unbind", s_unbind },
-    { "cert", s_cert }, { "server-key", s_server_key },
+    { "cert", s_cert }, { "server-key", s_server_key }, { "date-format", s_date_format },
 };
 
 void
@@ -122,6 +134,7 @@ wbc_config_defaults (wbc_config_t *config)
     snprintf (config->cert, sizeof (config->cert), "%s", cert ? cert : "");
     snprintf (config->server_key, sizeof (config->server_key), "%s", server_key ? server_key : "");
     strcpy (config->theme, "default");
+    snprintf (config->date_format, sizeof (config->date_format), "%s", WBC_COLUMNS_DATE_FORMAT);
     config->tenant = WB_DEFAULT_TENANT;
     config->watch = true;
 }

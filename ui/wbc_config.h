@@ -39,6 +39,7 @@ typedef struct {
     size_t columns_count;
     char cert [WBC_CONFIG_VALUE_MAX];        /* our CURVE certificate; "": none */
     char server_key [WBC_CONFIG_VALUE_MAX];  /* the server's public certificate */
+    char date_format [WBC_CONFIG_VALUE_MAX]; /* strftime, for the Received column */
 } wbc_config_t;
 
 /* The defaults: $WB_ENDPOINT or WB_DEFAULT_ENDPOINT, tenant WB_DEFAULT_TENANT

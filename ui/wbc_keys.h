@@ -84,6 +84,14 @@ enum {
     ACTION (SEARCH, "search", MOVING, "search the focused pane", '/') \
     ACTION (SEARCH_NEXT, "search-next", MOVING, "go to the next match", 'n') \
     ACTION (SEARCH_PREV, "search-prev", MOVING, "go to the previous match", 'N') \
+    ACTION (JUMP_NEW, "jump-new", MOVING, \
+            "go to the newest interaction placed in live (the title's N new)", 'u') \
+    ACTION (SORT_NEXT, "sort-next", MOVING, "sort the pane by its next column (then its own order)", \
+            '>') \
+    ACTION (SORT_PREV, "sort-prev", MOVING, "sort the pane by its previous column", '<') \
+    ACTION (SORT_REVERSE, "sort-reverse", MOVING, "reverse the order of the sort", 'r') \
+    ACTION (FILTER, "filter", MOVING, "filter the pane: words, or COLUMN:TEXT (:filter)", 'f') \
+    ACTION (FILTER_CLEAR, "filter-clear", MOVING, "show every interaction again", 'F') \
     ACTION (FOCUS_NEXT, "focus-next", PANES, "focus the next pane", \
             WBC_KEY_TAB, 'l', WBC_KEY_RIGHT) \
     ACTION (FOCUS_PREV, "focus-prev", PANES, "focus the previous pane", \

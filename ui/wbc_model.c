@@ -26,6 +26,7 @@ static void
 s_pane_clear (wbc_pane_t *pane)
 {
     wb_replica_destroy (&pane->replica);
+    wbc_rows_destroy (&pane->rows);
     memset (pane, 0, sizeof (*pane));
 }
 
@@ -333,6 +334,7 @@ wbc_model_open_pane (wbc_model_t *self, const wbc_sidebar_entry_t *entry)
     snprintf (pane->owner_name, sizeof (pane->owner_name), "%s", entry->owner_name);
     snprintf (pane->columns, sizeof (pane->columns), "%s", entry->columns);
     pane->replica = wb_replica_new ();
+    pane->rows = wbc_rows_new ();
     self->focus = self->pane_count++;
     self->sidebar_focused = false;
     self->dirty |= WBC_DIRTY_LAYOUT;
@@ -364,6 +366,7 @@ wbc_model_open_in_hand (wbc_model_t *self, bool focus)
         snprintf (pane->columns, sizeof (pane->columns), WBC_IN_HAND_COLUMNS);
         pane->in_hand = true;
         pane->replica = wb_replica_new ();
+        pane->rows = wbc_rows_new ();
         existing = (int) self->pane_count++;
         self->dirty |= WBC_DIRTY_LAYOUT;
     }

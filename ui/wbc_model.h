@@ -16,6 +16,7 @@
 #include "wb_kvlist.h"
 #include "wb_prelude.h"
 #include "wb_replica.h"
+#include "wbc_rows.h"
 
 #define WBC_PANES_MAX 16
 #define WBC_ID_MAX 65
@@ -72,6 +73,8 @@ typedef struct {
     char owner_name [WBC_TEXT_MAX];
     char columns [WBC_TEXT_MAX];   /* "From,Subject,Received,State" */
     wb_replica_t *replica;
+    wbc_rows_t *rows;              /* the rows shown: the replica sorted and filtered;
+                                      selected and top count rows */
     bool live;                     /* subscribed (EventAck received): wbc_model_set_live */
     bool want_live;                /* the user asked for notifications: wbc_model_set_want_live */
     bool loading;                  /* a fetch is under way */
@@ -84,6 +87,9 @@ typedef struct {
                                       wbc_model_scroll_to_selection, never by the view */
     char selected_id [WBC_ID_MAX]; /* keeps the selection on one interaction */
     wbc_highlight_t highlights [8];
+    size_t unseen;                 /* interactions placed in live since the user last
+                                      jumped to the newest (wbc_model_jump_newest) */
+    char newest_id [WBC_ID_MAX];   /* the last of them */
     bool in_hand;                  /* the agent's hands, not a workbin: what it pulled
                                       (RequestGetPulledInteractions); never live */
 } wbc_pane_t;
@@ -199,6 +205,22 @@ void wbc_model_select_last (wbc_model_t *self, size_t rows);
    so that its selected row is within them. Marks the panes dirty when it
    scrolls. */
 void wbc_model_scroll_to_selection (wbc_model_t *self, size_t pane_index, size_t rows);
+/* Sort the focused pane by a column ("" : the workbin's order), or filter
+   it (wbc_rows_set_filter; "" shows all): the selection stays on its
+   interaction if it is still shown. 0, or -1 with error filled. */
+int wbc_model_sort (wbc_model_t *self, const char *column, bool descending, size_t rows);
+int wbc_model_filter (wbc_model_t *self, const char *filter, size_t rows,
+                      char *error, size_t error_size);
+/* Select the newest interaction placed in live (the "N new" of the
+   title) and count none as unseen. */
+typedef enum {
+    WBC_JUMP_DONE = 0,
+    WBC_JUMP_NOTHING_NEW,          /* none placed in since the last jump */
+    WBC_JUMP_FILTERED,             /* the newest is hidden by the filter: still new */
+} wbc_jump_t;
+wbc_jump_t wbc_model_jump_newest (wbc_model_t *self, size_t rows);
+/* The number of rows a pane shows (its replica, sorted and filtered). */
+size_t wbc_model_pane_rows (wbc_pane_t *pane);
 /* The selected interaction of the focused pane, or NULL. */
 const wb_kvlist_t *wbc_model_selected_interaction (wbc_model_t *self);
 /* True while the row of this interaction is highlighted. */

@@ -22,15 +22,21 @@ s_id_of (const wb_kvlist_t *interaction)
 static void
 s_restore_selection (wbc_pane_t *pane)
 {
-    long index = wb_replica_index_of (pane->replica, pane->selected_id);
-    size_t size = wb_replica_size (pane->replica);
+    long index = wbc_rows_index_of (pane->rows, pane->replica, pane->selected_id);
+    size_t size = wbc_rows_size (pane->rows, pane->replica);
     if (index >= 0)
         pane->selected = (size_t) index;
     else
     if (pane->selected >= size)
         pane->selected = size ? size - 1 : 0;
     snprintf (pane->selected_id, sizeof (pane->selected_id), "%s",
-              s_id_of (wb_replica_at (pane->replica, pane->selected)));
+              s_id_of (wbc_rows_at (pane->rows, pane->replica, pane->selected)));
+}
+
+size_t
+wbc_model_pane_rows (wbc_pane_t *pane)
+{
+    return pane ? wbc_rows_size (pane->rows, pane->replica) : 0;
 }
 
 void
@@ -57,6 +63,8 @@ s_finish_fetch (wbc_model_t *self, wbc_pane_t *pane, int64_t wall_ms)
     pane->loading = false;
     pane->fetched_at_ms = wall_ms;
     pane->total = (int64_t) wb_replica_size (pane->replica);
+    if (wb_replica_index_of (pane->replica, pane->newest_id) < 0)
+        pane->unseen = 0;           //  the newest one left meanwhile
     s_restore_selection (pane);
     self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR;
     return -1;
@@ -164,6 +172,16 @@ wbc_model_apply_change (wbc_model_t *self, const wb_kvlist_t *event, int64_t now
             continue;
         if (change.content_operation != WB_CONTENT_TAKEN_OUT)
             s_highlight (pane, change.interaction_id ? change.interaction_id : "", now_ms);
+        //  new: placed in by someone else (what this agent placed, it knows)
+        if (change.content_operation == WB_CONTENT_PLACED_IN
+        &&  !(change.actor && strcmp (change.actor, self->agent) == 0)) {
+            pane->unseen++;
+            snprintf (pane->newest_id, sizeof (pane->newest_id), "%s", s_id_of (change.interaction));
+        }
+        else
+        if (change.content_operation == WB_CONTENT_TAKEN_OUT && change.interaction_id
+        &&  strcmp (change.interaction_id, pane->newest_id) == 0)
+            pane->unseen = 0;       //  the newest is gone: nothing to jump to
         s_restore_selection (pane);
         pane->total = (int64_t) wb_replica_size (pane->replica);
         self->dirty |= WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR;
@@ -187,10 +205,10 @@ s_follow_selection (wbc_pane_t *pane, size_t rows)
 static void
 s_select (wbc_model_t *self, wbc_pane_t *pane, size_t index, size_t rows)
 {
-    size_t size = wb_replica_size (pane->replica);
+    size_t size = wbc_rows_size (pane->rows, pane->replica);
     pane->selected = size == 0 ? 0 : index >= size ? size - 1 : index;
     snprintf (pane->selected_id, sizeof (pane->selected_id), "%s",
-              s_id_of (wb_replica_at (pane->replica, pane->selected)));
+              s_id_of (wbc_rows_at (pane->rows, pane->replica, pane->selected)));
     s_follow_selection (pane, rows);
     self->dirty |= WBC_DIRTY_PANES;
 }
@@ -215,7 +233,7 @@ wbc_model_scroll_to_selection (wbc_model_t *self, size_t pane_index, size_t rows
         rows = 1;
     //  the selection in view, scrolling down or up (rows above it may have
     //  gone live), and no empty rows below while rows above are hidden
-    size_t size = wb_replica_size (pane->replica);
+    size_t size = wbc_rows_size (pane->rows, pane->replica);
     size_t top = pane->top;
     if (pane->selected < top)
         top = pane->selected;
@@ -249,7 +267,56 @@ const wb_kvlist_t *
 wbc_model_selected_interaction (wbc_model_t *self)
 {
     wbc_pane_t *pane = wbc_model_pane (self, self->focus);
-    return pane ? wb_replica_at (pane->replica, pane->selected) : NULL;
+    return pane ? wbc_rows_at (pane->rows, pane->replica, pane->selected) : NULL;
+}
+
+//  After the rows changed order or membership: the selection on its
+//  interaction if still shown, else the first row; scrolled into view.
+static void
+s_reselect (wbc_model_t *self, wbc_pane_t *pane, size_t rows)
+{
+    long index = wbc_rows_index_of (pane->rows, pane->replica, pane->selected_id);
+    pane->top = 0;
+    s_select (self, pane, index >= 0 ? (size_t) index : 0, rows);
+}
+
+int
+wbc_model_sort (wbc_model_t *self, const char *column, bool descending, size_t rows)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane || wbc_rows_set_sort (pane->rows, column, descending))
+        return -1;
+    s_reselect (self, pane, rows);
+    return 0;
+}
+
+int
+wbc_model_filter (wbc_model_t *self, const char *filter, size_t rows, char *error, size_t error_size)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane) {
+        snprintf (error, error_size, "no pane open");
+        return -1;
+    }
+    if (wbc_rows_set_filter (pane->rows, filter, error, error_size))
+        return -1;
+    s_reselect (self, pane, rows);
+    return 0;
+}
+
+wbc_jump_t
+wbc_model_jump_newest (wbc_model_t *self, size_t rows)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane || pane->unseen == 0)
+        return WBC_JUMP_NOTHING_NEW;
+    long index = wbc_rows_index_of (pane->rows, pane->replica, pane->newest_id);
+    if (index < 0)
+        return WBC_JUMP_FILTERED;       //  still new: shown once the filter lets it
+    pane->unseen = 0;
+    self->dirty |= WBC_DIRTY_PANES;
+    s_select (self, pane, (size_t) index, rows);
+    return WBC_JUMP_DONE;
 }
 
 //  True if any string property of an interaction contains the text.
@@ -275,12 +342,12 @@ typedef struct {
 } s_matches_t;
 
 static s_matches_t
-s_find_matches (const wbc_pane_t *pane, const char *text)
+s_find_matches (wbc_pane_t *pane, const char *text)
 {
     s_matches_t matches = { 0, 0, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX };
-    size_t size = wb_replica_size (pane->replica);
+    size_t size = wbc_rows_size (pane->rows, pane->replica);
     for (size_t index = 0; index < size; index++) {
-        if (!s_matches (wb_replica_at (pane->replica, index), text))
+        if (!s_matches (wbc_rows_at (pane->rows, pane->replica, index), text))
             continue;
         matches.count++;
         matches.up_to_selected += index <= pane->selected;
@@ -307,7 +374,7 @@ wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t row
     s_matches_t matches = s_find_matches (pane, text);
     if (matches.count == 0)
         return false;
-    bool selected_matches = s_matches (wb_replica_at (pane->replica, pane->selected), text);
+    bool selected_matches = s_matches (wbc_rows_at (pane->rows, pane->replica, pane->selected), text);
     wbc_search_result_t found;
     size_t index;
     if (direction > 0) {

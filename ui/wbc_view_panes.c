@@ -9,9 +9,27 @@
 #include "wbc_columns.h"
 #include "wbc_text.h"
 
+//  What a pane's rows are, after its count: "  3 new", "  sorted by Age ↓",
+//  "  filter: sales From:anna" (only what applies).
+static void
+s_rows_title (const wbc_pane_t *pane, char *out, size_t size)
+{
+    out [0] = 0;
+    if (pane->unseen)
+        snprintf (out, size, "  %zu new", pane->unseen);
+    const char *sort = wbc_rows_sort (pane->rows);
+    if (*sort)
+        snprintf (out + strlen (out), size - strlen (out), "  sorted by %s %s", sort,
+                  wbc_text_symbol (wbc_rows_descending (pane->rows) ? WBC_SYMBOL_ARROW_DOWN
+                                                                    : WBC_SYMBOL_ARROW_UP));
+    const char *filter = wbc_rows_filter (pane->rows);
+    if (*filter)
+        snprintf (out + strlen (out), size - strlen (out), "  filter: %s", filter);
+}
+
 //  "email-draft@agent01  12 items  ● live  fetched 5s  Email drafts (Alice Martin)"
 static void
-s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
+s_pane_title (wbc_draw_t *draw, wbc_pane_t *pane, char *out, size_t size)
 {
     char age [WBC_TEXT_AGE_SIZE] = "never";
     if (pane->fetched_at_ms)
@@ -23,31 +41,39 @@ s_pane_title (wbc_draw_t *draw, const wbc_pane_t *pane, char *out, size_t size)
     //  the age keeps one width, so the title does not shift as it grows
     char fixed_age [16];
     wbc_text_fit (age, 5, fixed_age, sizeof (fixed_age));
-    size_t items = wb_replica_size (pane->replica);
-    char count [64];
+    size_t items = wb_replica_size (pane->replica), shown = wbc_model_pane_rows (pane);
+    char count [64 + WBC_ROWS_FILTER_MAX];
     if (pane->in_hand && !pane->loading && pane->total > (int64_t) items)
         snprintf (count, sizeof (count), "%zu of %" PRId64 " items", items, pane->total);
     else
+    if (shown < items)
+        snprintf (count, sizeof (count), "%zu of %zu items", shown, items);
+    else
         snprintf (count, sizeof (count), "%zu item%s", items, items == 1 ? "" : "s");
+    //  what the rows are (new, sorted, filtered) after the count and the
+    //  live mark, which a narrow title must keep
+    char rows [64 + WBC_ROWS_FILTER_MAX];
+    s_rows_title (pane, rows, sizeof (rows));
     if (pane->in_hand) {
         //  "in hand  2 items  fetched 5s  interactions you pulled (agent01)"
-        snprintf (out, size, " in hand  %s  fetched %s%s  %s (%s)", count, fixed_age, progress,
-                  pane->title, pane->owner_name);
+        snprintf (out, size, " in hand  %s%s  fetched %s%s  %s (%s)", count, rows, fixed_age,
+                  progress, pane->title, pane->owner_name);
         return;
     }
-    snprintf (out, size, " %s@%s  %s  %s %s  fetched %s%s  %s (%s)", pane->type_id,
+    snprintf (out, size, " %s@%s  %s  %s %s%s  fetched %s%s  %s (%s)", pane->type_id,
               pane->owner_id, count,
               wbc_text_symbol (pane->live ? WBC_SYMBOL_LIVE : WBC_SYMBOL_NOT_LIVE),
-              pane->live ? "live" : "not live", fixed_age, progress, pane->title, pane->owner_name);
+              pane->live ? "live" : "not live", rows, fixed_age, progress, pane->title,
+              pane->owner_name);
 }
 
 //  One row of a pane: the interaction's cells, in the selection's or a
 //  highlight's colours.
 static void
-s_draw_row (wbc_draw_t *draw, const wbc_pane_t *pane, const wbc_columns_plan_t *plan,
+s_draw_row (wbc_draw_t *draw, wbc_pane_t *pane, const wbc_columns_plan_t *plan,
             wbc_rect_t rect, int y, size_t row, bool focused)
 {
-    const wb_kvlist_t *interaction = wb_replica_at (pane->replica, row);
+    const wb_kvlist_t *interaction = wbc_rows_at (pane->rows, pane->replica, row);
     const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
     wbc_theme_element_t element = WBC_THEME_DEFAULT;
     if (row == pane->selected)
@@ -83,7 +109,7 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     if ((int) index >= draw->layout->pane_count || !draw->layout->visible [index])
         return;
     wbc_rect_t rect = draw->layout->panes [index];
-    const wbc_pane_t *pane = wbc_model_pane (draw->model, index);
+    wbc_pane_t *pane = wbc_model_pane (draw->model, index);
     bool focused = index == wbc_model_focus (draw->model) && !wbc_model_sidebar_focused (draw->model);
     char title [1200];
     s_pane_title (draw, pane, title, sizeof (title));
@@ -96,7 +122,7 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
     wbc_columns_plan (pane->columns, rect.width - 1, &plan);
     s_draw_header (draw, &plan, rect);
     size_t rows = wbc_layout_pane_rows (draw->layout, (int) index);
-    size_t size = wb_replica_size (pane->replica);
+    size_t size = wbc_model_pane_rows (pane);
     wbc_rect_t body = { rect.x, rect.y + 2, rect.width, (int) rows };
     wbc_view_use (draw->view, WBC_THEME_DEFAULT);
     wbc_view_clear (body);
@@ -106,7 +132,9 @@ wbc_view_draw_pane (wbc_draw_t *draw, size_t index)
         wbc_view_use (draw->view, WBC_THEME_DIM);
         char loading [16];
         snprintf (loading, sizeof (loading), "loading%s", wbc_text_symbol (WBC_SYMBOL_ELLIPSIS));
-        wbc_view_put (body.y, rect.x + 1, rect.width - 1, pane->loading ? loading : "(empty)");
+        const char *empty = wb_replica_size (pane->replica) ? "(none match the filter: F clears it)"
+                                                            : "(empty)";
+        wbc_view_put (body.y, rect.x + 1, rect.width - 1, pane->loading ? loading : empty);
     }
     //  a separator on the right edge of every pane but the last
     wbc_view_use (draw->view, WBC_THEME_BORDER);

@@ -14,6 +14,7 @@ struct _wb_replica_t {
     bool has_snapshot;
     bool needs_fetch;
     size_t applied;
+    uint64_t generation;       /* grows with every change to items */
 };
 
 static void
@@ -40,6 +41,7 @@ s_clear_items (wb_replica_t *self)
         wb_kvlist_destroy (&self->items [index]);
     self->size = 0;
     zhashx_purge (self->by_id);
+    self->generation++;
 }
 
 void
@@ -71,6 +73,7 @@ s_append (wb_replica_t *self, wb_kvlist_t *interaction)
     }
     self->items [self->size++] = interaction;
     zhashx_insert (self->by_id, id, interaction);
+    self->generation++;
     return 0;
 }
 
@@ -94,6 +97,7 @@ s_remove_at (wb_replica_t *self, size_t index)
     memmove (self->items + index, self->items + index + 1,
              (self->size - index - 1) * sizeof (wb_kvlist_t *));
     self->size--;
+    self->generation++;
 }
 
 //  Change the copy as one event says; -1 if the event makes no sense here.
@@ -116,6 +120,7 @@ s_change (wb_replica_t *self, const wb_event_change_t *change)
     wb_kvlist_destroy (&self->items [index]);
     self->items [index] = copy;
     zhashx_update (self->by_id, id, copy);
+    self->generation++;
     return 0;
 }
 
@@ -246,4 +251,10 @@ size_t
 wb_replica_changes_applied (const wb_replica_t *self)
 {
     return self ? self->applied : 0;
+}
+
+uint64_t
+wb_replica_generation (const wb_replica_t *self)
+{
+    return self ? self->generation : 0;
 }

@@ -18,6 +18,7 @@
 #define WB_REPLICA_MAX 10000000
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "wb_kvlist.h"
 
 typedef enum {
@@ -63,5 +64,9 @@ const wb_kvlist_t *wb_replica_at (const wb_replica_t *self, size_t index);
 long wb_replica_index_of (const wb_replica_t *self, const char *interaction_id);
 /* Number of changes applied since the copy was created. */
 size_t wb_replica_changes_applied (const wb_replica_t *self);
+/* A number that changes whenever the interactions do (one added, removed
+   or changed, or all of them replaced): a view built on them is stale when
+   it differs from the one it was built at. */
+uint64_t wb_replica_generation (const wb_replica_t *self);
 
 #endif

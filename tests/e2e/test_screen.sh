@@ -46,6 +46,18 @@ held=$("$WBCTL" -a agent04 submit email-draft --subject "Held since yesterday" \
 "$WBCTL" submit email-draft@agent04 --subject "Invoice copy" --from "ben@example.com" \
     --received 2026-11-24T11:00:00Z >/dev/null || exit 1
 
+#   agent05's drafts, for triage: senders with names, priorities.
+for item in "Delivery delayed|Zoe Martin|zoe@example.com|2|2026-11-21" \
+            "Order 77 missing|Ben Okafor|ben@example.com|5|2026-11-23" \
+            "Order 78 invoice|Ana Lima|ana@example.com|1|2026-11-22" \
+            "Newsletter|news@example.com||0|2026-11-20"; do
+    IFS='|' read -r subject name address priority day <<ITEM
+$item
+ITEM
+    "$WBCTL" submit email-draft@agent05 --subject "$subject" --from "$address" \
+        ${name:+--personal "$name"} --priority "$priority" --received "${day}T09:00:00Z" >/dev/null || exit 1
+done
+
 tap_screen phase1-content -a agent01 --open email-draft --size 120x24
 tap_screen phase2-error -a agent01 --open email-draft --size 120x24
 tap_screen phase3-notify -a agent01 --open email-draft --size 120x24
@@ -60,6 +72,7 @@ tap_screen actions -a agent01 --open email-draft --size 120x30
 tap_screen clock -a agent01 --open email-draft --size 120x24
 tap_screen too-small -a agent01 --open email-draft --size 120x24
 tap_screen in-hand -a agent04 --open email-draft --size 120x24
+tap_screen triage -a agent05 --open email-draft --size 120x24
 WB_SCREEN_LOCALE=C tap_screen c-locale -a agent01 --open email-draft --size 120x24
 
 tap_end

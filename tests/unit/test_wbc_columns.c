@@ -119,10 +119,49 @@ test_table_rows_are_complete (void **state)
 
 //  Fixed columns take their width; shared ones split the rest by weight
 //  (Subject twice the others), each followed by a space.
+//  The plans below were drawn with dates as MM-DD HH:MM, 11 columns wide.
+static void
+s_short_dates (void)
+{
+    char error [160];
+    assert_int_equal (wbc_columns_set_date_format ("%m-%d %H:%M", error, sizeof (error)), 0);
+}
+
+//  Dates: ISO 8601's order by default, 16 columns; another strftime format
+//  takes its own width; one that writes nothing, a control character or
+//  more than 24 columns is refused and changes nothing.
+static void
+test_date_format (void **state)
+{
+    (void) state;
+    char error [160] = "", out [64];
+    wb_kvlist_t *interaction = wb_kvlist_new ();
+    wb_kvlist_add_string (interaction, WB_ATTR_RECEIVED_AT, "2026-11-21T09:05:00Z");
+    wbc_columns_plan_t plan;
+    assert_int_equal (wbc_columns_plan ("Received", 80, &plan), 0);
+    assert_int_equal (plan.width [0], 16);
+    assert_string_equal (s_value ("Received", interaction, 0, out, sizeof (out)), "2026-11-21 09:05");
+    assert_int_equal (wbc_columns_set_date_format ("%d/%m %H:%M", error, sizeof (error)), 0);
+    assert_string_equal (s_value ("Received", interaction, 0, out, sizeof (out)), "21/11 09:05");
+    assert_int_equal (wbc_columns_plan ("Received", 80, &plan), 0);
+    assert_int_equal (plan.width [0], 11);
+    const char *bad [] = { "", "%Y%Y%Y%Y%Y%Y%Y", "a\tb", "%p%p%p%p%p%p%p%p%p%p%p%p%p" };
+    for (size_t index = 0; index < sizeof (bad) / sizeof (bad [0]); index++) {
+        error [0] = 0;
+        assert_int_equal (wbc_columns_set_date_format (bad [index], error, sizeof (error)), -1);
+        assert_non_null (strstr (error, "date format"));
+    }
+    assert_int_equal (wbc_columns_set_date_format (NULL, error, sizeof (error)), -1);
+    assert_string_equal (s_value ("Received", interaction, 0, out, sizeof (out)), "21/11 09:05");
+    assert_int_equal (wbc_columns_set_date_format (WBC_COLUMNS_DATE_FORMAT, error, sizeof (error)), 0);
+    wb_kvlist_destroy (&interaction);
+}
+
 static void
 test_plan_shares_the_width (void **state)
 {
     (void) state;
+    s_short_dates ();
     wbc_columns_plan_t plan;
     assert_int_equal (wbc_columns_plan ("From,Subject,Received", 60, &plan), 0);
     expected_column_t narrow [] = { { "From", 0, 15 }, { "Subject", 16, 31 }, { "Received", 48, 11 } };
@@ -142,6 +181,7 @@ static void
 test_plan_too_narrow (void **state)
 {
     (void) state;
+    s_short_dates ();
     wbc_columns_plan_t plan;
     assert_int_equal (wbc_columns_plan ("From,Subject,Received,Age,State", 40, &plan), 0);
     expected_column_t dropped [] = {
@@ -217,10 +257,13 @@ test_values_come_from_their_properties (void **state)
     wb_kvlist_add_string (interaction, WB_ATTR_MAILBOX, "sales@example.com");
     wb_kvlist_add_string (interaction, WB_ATTR_SUBJECT, "Order 1");
     wb_kvlist_add_int (interaction, WB_ATTR_PRIORITY, 5);
-    assert_string_equal (s_value ("From", interaction, wall_ms, out, sizeof (out)), "anna@example.com");
+    //  the name first, when there is one
+    assert_string_equal (s_value ("From", interaction, wall_ms, out, sizeof (out)), "Anna");
     assert_string_equal (s_value ("Owner", interaction, wall_ms, out, sizeof (out)), "agent01");
     assert_string_equal (s_value ("State", interaction, wall_ms, out, sizeof (out)), "Handling");
-    assert_string_equal (s_value ("Received", interaction, wall_ms, out, sizeof (out)), "11-21 09:00");
+    char error [160];
+    assert_int_equal (wbc_columns_set_date_format (WBC_COLUMNS_DATE_FORMAT, error, sizeof (error)), 0);
+    assert_string_equal (s_value ("Received", interaction, wall_ms, out, sizeof (out)), "2026-11-21 09:00");
     assert_string_equal (s_value ("Age", interaction, wall_ms, out, sizeof (out)), "3h");
     assert_string_equal (s_value ("To", interaction, wall_ms, out, sizeof (out)), "sales@example.com");
     assert_string_equal (s_value ("Subject", interaction, wall_ms, out, sizeof (out)), "Order 1");
@@ -260,6 +303,7 @@ main (void)
     tzset ();
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_degenerate_calls),
+        cmocka_unit_test (test_date_format),
         cmocka_unit_test (test_table_rows_are_complete),
         cmocka_unit_test (test_plan_shares_the_width),
         cmocka_unit_test (test_plan_too_narrow),
