@@ -806,6 +806,7 @@ s_layout_input (const wbc_app_t *self)
         .focus = (int) wbc_model_focus (self->model),
         .maximised = wbc_model_maximised (self->model),
         .first_pane = self->layout.first_visible,
+        .wide_overlay = self->ui.overlay == WBC_OVERLAY_DETAILS,
     };
     return input;
 }
@@ -818,7 +819,8 @@ s_same_input (const wbc_layout_input_t *one, const wbc_layout_input_t *two)
         && one->sidebar == two->sidebar && one->sidebar_width == two->sidebar_width
         && one->trace == two->trace && one->trace_percent == two->trace_percent
         && one->pane_count == two->pane_count && one->focus == two->focus
-        && one->maximised == two->maximised && one->first_pane == two->first_pane;
+        && one->maximised == two->maximised && one->first_pane == two->first_pane
+        && one->wide_overlay == two->wide_overlay;
 }
 
 //  Compute the layout again if what it depends on changed.
@@ -849,8 +851,10 @@ static void
 s_bound_overlay_scroll (wbc_app_t *self)
 {
     size_t rows = wbc_layout_overlay_rows (&self->layout);
-    if (rows == 0 || !self->overlay_text
-    ||  wbc_overlay_text_build (self->overlay_text, self->model, &self->ui, self->keys))
+    if (rows == 0 || !self->overlay_text)
+        return;
+    self->overlay_text->wrap = wbc_layout_overlay_columns (&self->layout);
+    if (wbc_overlay_text_build (self->overlay_text, self->model, &self->ui, self->keys))
         return;
     self->ui.overlay_scroll = wbc_overlay_text_first_line (&self->ui, self->overlay_text->count, rows);
 }

@@ -69,7 +69,8 @@ s_place_frame (const wbc_layout_input_t *input, wbc_layout_t *out)
         out->trace = s_rect (sidebar_width + area_width, 0, trace_width, height);
     out->prompt = s_rect (0, input->lines - 2, input->columns, 1);
     out->status = s_rect (0, input->lines - 1, input->columns, 1);
-    int overlay_width = input->columns - 8 > WBC_LAYOUT_OVERLAY_WIDTH
+    int overlay_width = input->wide_overlay ? input->columns - 4
+                      : input->columns - 8 > WBC_LAYOUT_OVERLAY_WIDTH
                       ? WBC_LAYOUT_OVERLAY_WIDTH : input->columns - 8;
     out->overlay = s_rect ((input->columns - overlay_width) / 2, 2, overlay_width, input->lines - 6);
 }
@@ -163,4 +164,12 @@ wbc_layout_overlay_rows (const wbc_layout_t *layout)
     if (!layout || layout->too_small || layout->overlay.height < 2)
         return 0;
     return (size_t) layout->overlay.height - 2;
+}
+
+size_t
+wbc_layout_overlay_columns (const wbc_layout_t *layout)
+{
+    if (!layout || layout->too_small || layout->overlay.width < 5)
+        return 0;
+    return (size_t) layout->overlay.width - 4;
 }

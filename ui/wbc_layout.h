@@ -42,7 +42,7 @@
 #define WBC_LAYOUT_MIN_SIDEBAR_WIDTH 12
 #define WBC_LAYOUT_TRACE_PERCENT 40       /* trace width when none is asked */
 #define WBC_LAYOUT_MIN_TRACE_WIDTH 30
-#define WBC_LAYOUT_OVERLAY_WIDTH 100      /* widest an overlay box gets */
+#define WBC_LAYOUT_OVERLAY_WIDTH 100      /* widest an overlay box gets, but the details */
 
 /* A region of the screen; width 0 (and all 0) when not shown. */
 typedef struct {
@@ -66,6 +66,9 @@ typedef struct {
     int first_pane;         /* the first visible pane last time (0 at first):
                                the window of panes moves only as the focus
                                needs it to */
+    bool wide_overlay;      /* the overlay takes the terminal's width (the
+                               details of an interaction), not at most
+                               WBC_LAYOUT_OVERLAY_WIDTH */
 } wbc_layout_input_t;
 
 typedef struct {
@@ -106,5 +109,8 @@ size_t wbc_layout_pane_rows (const wbc_layout_t *layout, int index);
 /* Lines of text the overlay box holds (its top and bottom are borders);
    0 when too small or NULL. */
 size_t wbc_layout_overlay_rows (const wbc_layout_t *layout);
+/* Columns of text on one line of the overlay box (inside its borders and
+   a margin of one on each side); 0 when too small or NULL. */
+size_t wbc_layout_overlay_columns (const wbc_layout_t *layout);
 
 #endif

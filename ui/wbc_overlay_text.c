@@ -22,11 +22,32 @@ s_add (wbc_overlay_text_t *lines, bool heading, const char *format, ...)
 {
     if (lines->count == WBC_OVERLAY_LINES_MAX)
         return;
+    if (lines->count == WBC_OVERLAY_LINES_MAX - 1) {
+        snprintf (lines->text [lines->count], sizeof (lines->text [0]),
+                  "(more lines than the %d shown)", WBC_OVERLAY_LINES_MAX - 1);
+        lines->heading [lines->count++] = true;
+        return;
+    }
     va_list args;
     va_start (args, format);
     vsnprintf (lines->text [lines->count], sizeof (lines->text [0]), format, args);
     va_end (args);
     lines->heading [lines->count++] = heading;
+}
+
+//  One property "KEY  value", the value wrapped under itself when it is
+//  longer than a line (at lines->wrap columns; not at all if 0).
+static void
+s_add_value (wbc_overlay_text_t *lines, int depth, const char *key, const char *value)
+{
+    size_t indent = (size_t) depth * 2 + 23;        //  "  " per level, the key, a space
+    size_t room = lines->wrap > indent + 10 ? lines->wrap - indent : 0;
+    size_t first = room ? wbc_text_wrap_length (value, room) : strlen (value);
+    s_add (lines, false, "%*s%-22s %.*s", depth * 2, "", key, (int) first, value);
+    for (value += first; *value && lines->count < WBC_OVERLAY_LINES_MAX; value += first) {
+        first = wbc_text_wrap_length (value, room);
+        s_add (lines, false, "%*s%.*s", (int) indent, "", (int) first, value);
+    }
 }
 
 //  A line of the key table's help.
@@ -58,7 +79,7 @@ s_properties (wbc_overlay_text_t *lines, const wb_kvlist_t *list, int depth)
         const char *key = wb_kvlist_key_at (list, index);
         switch (wb_kvlist_type_at (list, index)) {
             case WB_TYPE_STRING:
-                s_add (lines, false, "%*s%-22s %s", depth * 2, "", key, wb_kvlist_string_at (list, index));
+                s_add_value (lines, depth, key, wb_kvlist_string_at (list, index));
                 break;
             case WB_TYPE_INT:
                 s_add (lines, false, "%*s%-22s %" PRId64, depth * 2, "", key, wb_kvlist_int_at (list, index));

@@ -15,10 +15,12 @@
 #include "wbc_keys.h"
 #include "wbc_model.h"
 
-#define WBC_OVERLAY_LINES_MAX 400      /* lines past this are left out */
-#define WBC_OVERLAY_LINE_SIZE 256
+#define WBC_OVERLAY_LINES_MAX 400      /* lines past this are left out, the last says so */
+#define WBC_OVERLAY_LINE_SIZE 1024
 
 typedef struct {
+    size_t wrap;                   /* set by the caller: columns of a line; long values
+                                      of the details wrap to it (0: they do not) */
     char title [WBC_OVERLAY_LINE_SIZE];
     char text [WBC_OVERLAY_LINES_MAX][WBC_OVERLAY_LINE_SIZE];
     bool heading [WBC_OVERLAY_LINES_MAX];
@@ -26,7 +28,7 @@ typedef struct {
 } wbc_overlay_text_t;
 
 /* Fill out with the title and lines of the overlay ui shows (keys: for
-   the help; NULL gives only the commands). Returns 0; -1 when out, model
+   the help; NULL gives only the commands), values wrapped at out->wrap. Returns 0; -1 when out, model
    or ui is NULL or the overlay shows no box (none, the prompt, the
    question): then out, if any, is empty. */
 int wbc_overlay_text_build (wbc_overlay_text_t *out, wbc_model_t *model, const wbc_ui_t *ui,

@@ -160,6 +160,26 @@ wbc_text_width (const char *text)
     return columns;
 }
 
+size_t
+wbc_text_wrap_length (const char *text, size_t columns)
+{
+    size_t available = text ? strlen (text) : 0;
+    size_t length = 0, used = 0, after_space = 0;
+    bool utf8 = wbc_text_utf8 ();
+    while (length < available) {
+        s_glyph_t glyph = s_glyph_at (text + length, available - length, utf8);
+        if (length > 0 && used + glyph.columns > columns)
+            break;
+        used += glyph.columns;
+        length += glyph.length;
+        if (text [length - 1] == ' ')
+            after_space = length;
+    }
+    if (length < available && after_space * 2 > length)
+        return after_space;
+    return length;
+}
+
 //  True if the prefix, its ellipsis and its padding fit both the columns
 //  and the buffer (with its NUL).
 static bool

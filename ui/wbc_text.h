@@ -73,6 +73,12 @@ int wbc_text_fit_right (const char *text, size_t columns, char *out, size_t out_
    (fewer when the text is shorter). */
 int wbc_text_clip (const char *text, size_t columns, char *out, size_t out_size);
 
+/* Where to break text to wrap it in lines of `columns` columns: the bytes
+   of its first line, the longest prefix that fits, ending after its last
+   space when it has one in its second half (words stay whole); at least
+   one character, even a wide one in one column. 0 only for "" or NULL. */
+size_t wbc_text_wrap_length (const char *text, size_t columns);
+
 /* Replace, in place, every invalid UTF-8 byte and every unprintable
    character with '?'. The text can only get shorter. Returns how many
    replacements were made (0 for NULL). */

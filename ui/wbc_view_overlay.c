@@ -10,6 +10,7 @@ void
 wbc_view_draw_overlay (wbc_draw_t *draw)
 {
     static wbc_overlay_text_t lines;
+    lines.wrap = wbc_layout_overlay_columns (draw->layout);
     if (wbc_overlay_text_build (&lines, draw->model, draw->ui, draw->keys))
         return;
     wbc_rect_t box = draw->layout->overlay;
