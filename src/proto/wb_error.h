@@ -57,6 +57,8 @@ enum {
     WB_ERR_SUBSCRIPTIONS_DROPPED = 1001,
     WB_ERR_INVALID_PAGE = 1002,
     WB_ERR_IDENTITY_MISMATCH = 1003,
+    WB_ERR_INTERACTION_TOO_LARGE = 1004,
+    WB_ERR_SEND_QUEUE_FULL = 1005,
 };
 
 /* The row for a code, or NULL if the code is not in the table. */

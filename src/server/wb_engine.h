@@ -15,8 +15,9 @@
 #include "wb_store.h"
 
 /* Deliver one message to the peer named by its routing id. Destroys
-   *msg_p. Return 0, or -1 with errno EAGAIN (the peer's queue is full) or
-   EHOSTUNREACH (the peer is gone). */
+   *msg_p. Return 0, or -1 with errno EAGAIN (the peer's queue is full),
+   EHOSTUNREACH (the peer is gone) or EMSGSIZE (the message is over a
+   codec limit: it is not the peer's fault). */
 typedef int (wb_engine_send_fn) (void *context, wb_msg_t **msg_p);
 
 #define WB_PAGE_CAP_DEFAULT 500
@@ -69,6 +70,13 @@ void wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
    already open; end: none is open, or the commit failed). */
 int wb_engine_batch_begin (wb_engine_t *self);
 int wb_engine_batch_end (wb_engine_t *self);
+/* True once the open batch holds WB_GROUP_BYTES_MAX bytes of replies and
+   events (each event once, whatever its number of recipients): the server
+   then ends it, so that a group never holds more. A reply of a request
+   that changed nothing is not held at all, unless an earlier message to
+   the same client is. */
+bool wb_engine_batch_full (wb_engine_t *self);
+#define WB_GROUP_BYTES_MAX (16u << 20)
 
 /* Expire sessions silent for longer than the timeout; return how many. */
 size_t wb_engine_expire (wb_engine_t *self, int64_t now_ms);

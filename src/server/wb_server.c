@@ -3,6 +3,9 @@
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "wb_server.h"
 #include "wb_prelude.h"
 #include "wb_engine.h"
@@ -15,6 +18,13 @@
 /* The most requests whose changes share one store transaction (group
    commit), while more requests are waiting. */
 #define GROUP_MAX 64
+/* Bytes handed to libzmq after which freed memory is given back to the
+   system at the next sweep (malloc_trim). */
+#define TRIM_AFTER_BYTES (16 << 20)
+/* Allocations from this size on get their own mapping, returned to the
+   system when freed (glibc would otherwise raise this threshold after
+   each big free, and keep big pages and events in its heap). */
+#define MMAP_THRESHOLD (256 << 10)
 /* Pending connections the kernel queues for us: a reconnect storm of a
    thousand clients fits, instead of being refused and retried later. */
 #define LISTEN_BACKLOG 1024
@@ -41,24 +51,184 @@ struct _wb_server_t {
     zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
+    zhashx_t *tallies;          /* s_tally_t by routing id (hex) */
+    size_t send_bytes;          /* the most bytes queued per client */
+    size_t sent_since_trim;     /* bytes handed to libzmq since the last trim */
     bool verbose;
 };
+
+/* What one client has queued in libzmq: bytes handed over and not yet
+   freed. libzmq frees a message's body (s_chunk_free) in its I/O thread
+   once it is written, or dropped with its connection: hence atomics. A
+   tally lives while the table or a queued body holds it. */
+typedef struct {
+    atomic_size_t queued;
+    atomic_int refs;
+} s_tally_t;
+
+/* The body of one message handed to libzmq, with the tally it counts in. */
+typedef struct {
+    s_tally_t *tally;
+    size_t size;
+    uint8_t data [];
+} s_chunk_t;
 
 /* zauth serves the whole process (one ZAP handler a context): at most one
    secured server at a time. */
 static atomic_flag s_auth_taken = ATOMIC_FLAG_INIT;
 
-//  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0).
+static void
+s_tally_release (s_tally_t *tally)
+{
+    if (atomic_fetch_sub (&tally->refs, 1) == 1)
+        free (tally);
+}
+
+//  The table's destructor.
+static void
+s_tally_destroy (void **item_p)
+{
+    s_tally_release (*item_p);
+    *item_p = NULL;
+}
+
+//  libzmq is done with a body: it no longer counts for its client.
+static void
+s_chunk_free (void *data, void *hint)
+{
+    (void) data;
+    s_chunk_t *chunk = hint;
+    atomic_fetch_sub (&chunk->tally->queued, chunk->size);
+    s_tally_release (chunk->tally);
+    free (chunk);
+}
+
+//  The tally of a client, made on its first message.
+static s_tally_t *
+s_tally (wb_server_t *self, zframe_t *routing_id)
+{
+    char *key = zframe_strhex (routing_id);
+    s_tally_t *tally = zhashx_lookup (self->tallies, key);
+    if (!tally) {
+        tally = wb_calloc (1, sizeof (s_tally_t));
+        atomic_init (&tally->queued, 0);
+        atomic_init (&tally->refs, 1);
+        zhashx_insert (self->tallies, key, tally);
+    }
+    zstr_free (&key);
+    return tally;
+}
+
+//  Forget the tallies of clients with nothing queued (gone, or idle): the
+//  table stays as large as the clients that are reading.
+static void
+s_tallies_sweep (wb_server_t *self)
+{
+    zlistx_t *idle = zlistx_new ();
+    for (s_tally_t *tally = zhashx_first (self->tallies); tally;
+         tally = zhashx_next (self->tallies))
+        if (atomic_load (&tally->queued) == 0)
+            zlistx_add_end (idle, (void *) zhashx_cursor (self->tallies));
+    for (const char *key = zlistx_first (idle); key; key = zlistx_next (idle))
+        zhashx_delete (self->tallies, key);
+    zlistx_destroy (&idle);
+}
+
+//  Encode a message's body into a chunk counted in its client's tally;
+//  NULL with errno: EMSGSIZE (it cannot be encoded), EAGAIN (the client
+//  has more than its bytes queued; an EventError may still go: it is
+//  small, and every request gets its reply).
+static s_chunk_t *
+s_chunk_new (wb_server_t *self, const wb_msg_t *msg)
+{
+    const wb_kvlist_t *body = wb_msg_body_const (msg);
+    int64_t reference_id = wb_msg_reference_id (msg);
+    size_t size = wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, reference_id, NULL, 0);
+    if (size == 0) {
+        zsys_error ("%s ref=%" PRId64 " cannot be encoded (over a codec limit): not sent",
+                    wb_msg_name (msg), reference_id);
+        errno = EMSGSIZE;
+        return NULL;
+    }
+    s_tally_t *tally = s_tally (self, wb_msg_routing_id (msg));
+    size_t queued = atomic_load (&tally->queued);
+    if (queued > 0 && queued + size > self->send_bytes && !wb_msg_is (msg, WB_ROW_EVENT_ERROR)) {
+        errno = EAGAIN;
+        return NULL;
+    }
+    s_chunk_t *chunk = malloc (sizeof (s_chunk_t) + size);
+    if (!chunk) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, reference_id, chunk->data, size);
+    chunk->tally = tally;
+    chunk->size = size;
+    atomic_fetch_add (&tally->refs, 1);
+    atomic_fetch_add (&tally->queued, size);
+    self->sent_since_trim += size;
+    return chunk;
+}
+
+//  Hand one message to libzmq: routing id, protocol id, name, and the body
+//  without a copy; 0, or -1 with errno.
+static int
+s_send_frames (wb_server_t *self, const wb_msg_t *msg)
+{
+    zframe_t *routing_id = wb_msg_routing_id (msg);
+    if (!routing_id) {
+        errno = EHOSTUNREACH;           //  a ROUTER cannot send without a peer
+        return -1;
+    }
+    s_chunk_t *chunk = s_chunk_new (self, msg);
+    if (!chunk)
+        return -1;
+    zmq_msg_t body;
+    zmq_msg_init_data (&body, chunk->data, chunk->size, s_chunk_free, chunk);
+    void *socket = zsock_resolve (self->router);
+    const char *name = wb_msg_name (msg);
+    if (zmq_send (socket, zframe_data (routing_id), zframe_size (routing_id), ZMQ_SNDMORE) == -1
+    ||  zmq_send (socket, WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID), ZMQ_SNDMORE) == -1
+    ||  zmq_send (socket, name, strlen (name), ZMQ_SNDMORE) == -1
+    ||  zmq_msg_send (&body, socket, 0) == -1) {
+        int error = zmq_errno ();
+        zmq_msg_close (&body);          //  frees the chunk
+        errno = error;
+        return -1;
+    }
+    return 0;
+}
+
+//  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0),
+//  and keeps each client's queue within its bytes as well as SNDHWM.
 static int
 s_send (void *context, wb_msg_t **msg_p)
 {
     wb_server_t *self = context;
+    if (!msg_p || !*msg_p)
+        return -1;
     if (self->verbose) {
         char line [512];
         wb_msg_print (*msg_p, line, sizeof (line));
         zsys_debug ("send %s", line);
     }
-    return wb_msg_send (msg_p, self->router);
+    int rc = s_send_frames (self, *msg_p);
+    int error = errno;
+    wb_msg_destroy (msg_p);
+    errno = error;
+    return rc;
+}
+
+//  Give freed memory back to the system once a lot went through.
+static void
+s_trim (wb_server_t *self)
+{
+    if (self->sent_since_trim < TRIM_AFTER_BYTES)
+        return;
+    self->sent_since_trim = 0;
+#ifdef __GLIBC__
+    malloc_trim (0);
+#endif
 }
 
 //  Set the ROUTER's options; before binding, as the backlog needs.
@@ -184,6 +354,13 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
 {
     wb_server_t *self = zmalloc (sizeof (wb_server_t));
     self->verbose = options->verbose;
+    self->send_bytes = options->send_bytes > 0 ? (size_t) options->send_bytes
+                                               : WB_SEND_BYTES_DEFAULT;
+    self->tallies = zhashx_new ();
+    zhashx_set_destructor (self->tallies, s_tally_destroy);
+#ifdef __GLIBC__
+    mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+#endif
     self->endpoints = zlistx_new ();
     zlistx_set_duplicator (self->endpoints, (czmq_duplicator *) strdup);
     zlistx_set_destructor (self->endpoints, (czmq_destructor *) zstr_free);
@@ -219,6 +396,8 @@ wb_server_destroy (wb_server_t **self_p)
     wb_engine_destroy (&self->engine);
     s_unbind (self);
     zsock_destroy (&self->router);
+    //  a chunk libzmq still holds keeps its own tally alive
+    zhashx_destroy (&self->tallies);
     wb_store_destroy (&self->store);
     wb_directory_destroy (&self->directory);
     zlistx_destroy (&self->endpoints);
@@ -317,7 +496,7 @@ s_handle_one (wb_server_t *self)
         wb_engine_handle_malformed (self->engine, routing_id, status, reference_id, now);
     }
     zframe_destroy (&routing_id);
-    if (!more || self->grouped >= GROUP_MAX)
+    if (!more || self->grouped >= GROUP_MAX || wb_engine_batch_full (self->engine))
         s_group_close (self);
     return true;
 }
@@ -350,6 +529,8 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
             size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
+            s_tallies_sweep (self);
+            s_trim (self);
             next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
         }
     }
