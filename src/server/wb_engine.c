@@ -66,6 +66,13 @@ wb_engine_destroy (wb_engine_t **self_p)
     *self_p = NULL;
 }
 
+void
+wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many)
+{
+    if (self)
+        self->send_many = send_many;
+}
+
 int
 wb_engine_set_page_cap (wb_engine_t *self, int64_t cap)
 {
@@ -197,18 +204,15 @@ wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event
     return wb_engine_deliver_event (self, session, event_p);
 }
 
-int
-wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
+//  An event could not go to a session (errno error); 0 if that is no
+//  fault of its client, else -1.
+static int
+s_event_lost (wb_engine_t *self, wb_session_t *session, int error)
 {
-    wb_msg_set_routing_id (*event_p, session->routing_id);
-    wb_kvlist_set_int (wb_msg_body (*event_p), WB_ATTR_EVENT_SEQUENCE, ++session->event_sequence);
-    errno = 0;
-    if (self->send (self->context, event_p) == 0)
-        return 0;
     //  An event over a codec limit is not the client's fault: it is logged
     //  by the send function, and its EventSequence stays used, so that the
     //  client sees the gap and re-fetches (PROTOCOL.md 8.2)
-    if (errno == EMSGSIZE)
+    if (error == EMSGSIZE)
         return 0;
     //  The client cannot keep up (or is gone): it loses its subscriptions
     //  and is told at its next request, so the others never wait for it.
@@ -219,21 +223,53 @@ wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **ev
     return -1;
 }
 
+int
+wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
+{
+    wb_msg_set_routing_id (*event_p, session->routing_id);
+    wb_kvlist_set_int (wb_msg_body (*event_p), WB_ATTR_EVENT_SEQUENCE, ++session->event_sequence);
+    errno = 0;
+    if (self->send (self->context, event_p) == 0)
+        return 0;
+    return s_event_lost (self, session, errno);
+}
+
+void
+wb_engine_deliver_shared (wb_engine_t *self, wb_msg_t *event, wb_session_t **sessions,
+                          size_t count)
+{
+    if (!self->send_many) {
+        for (size_t index = 0; index < count; index++) {
+            wb_msg_t *copy = wb_msg_dup (event);     //  one copy at a time
+            if (copy)
+                wb_engine_deliver_event (self, sessions [index], &copy);
+            wb_msg_destroy (&copy);
+        }
+        return;
+    }
+    zframe_t **routing_ids = wb_calloc (count ? count : 1, sizeof (zframe_t *));
+    int64_t *sequences = wb_calloc (count ? count : 1, sizeof (int64_t));
+    int *errors = wb_calloc (count ? count : 1, sizeof (int));
+    for (size_t index = 0; index < count; index++) {
+        routing_ids [index] = sessions [index]->routing_id;
+        sequences [index] = ++sessions [index]->event_sequence;
+    }
+    self->send_many (self->context, event, routing_ids, sequences, errors, count);
+    for (size_t index = 0; index < count; index++)
+        if (errors [index])
+            s_event_lost (self, sessions [index], errors [index]);
+    free (routing_ids);
+    free (sequences);
+    free (errors);
+}
+
 void
 wb_engine_fan_out (wb_engine_t *self, wb_session_t **sessions, size_t count,
                    wb_msg_t **event_p)
 {
     if (!event_p || !*event_p || wb_engine_hold_shared (self, sessions, count, event_p) == 0)
         return;
-    //  not batching: each recipient's copy lives only while it is sent
-    for (size_t index = 0; index < count; index++) {
-        wb_msg_t *copy = index + 1 < count ? wb_msg_dup (*event_p) : *event_p;
-        if (copy == *event_p)
-            *event_p = NULL;
-        if (copy)
-            wb_engine_deliver_event (self, sessions [index], &copy);
-        wb_msg_destroy (&copy);
-    }
+    wb_engine_deliver_shared (self, *event_p, sessions, count);
     wb_msg_destroy (event_p);
 }
 

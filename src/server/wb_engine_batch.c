@@ -33,6 +33,7 @@ struct _wb_outbox_t {
     size_t size;
     size_t capacity;
     size_t bytes;               /* what the held messages encode to */
+    size_t sends;               /* what they encode to, once per recipient */
     size_t flushes;             /* batches ended so far */
 };
 
@@ -80,7 +81,9 @@ s_append (struct _wb_outbox_t *outbox, wb_msg_t **msg_p, wb_held_kind_t kind, s_
         wb_msg_destroy (msg_p);
         return;
     }
-    outbox->bytes += wb_kvlist_encoded_size (wb_msg_body_const (*msg_p));
+    size_t size = wb_kvlist_encoded_size (wb_msg_body_const (*msg_p));
+    outbox->bytes += size;
+    outbox->sends += size;
     s_held_t held = { *msg_p, NULL, NULL, kind, when };
     outbox->items [outbox->size++] = held;
     *msg_p = NULL;
@@ -124,6 +127,31 @@ s_send_held (wb_engine_t *self, s_held_t *held)
         session->subscriptions_dropped = true;     //  try again at the next request
 }
 
+//  Send the run of held items from start that share one event to their
+//  recipients still there, at once; return the index after the run.
+static size_t
+s_send_shared_run (wb_engine_t *self, struct _wb_outbox_t *outbox, size_t start)
+{
+    s_shared_t *shared = outbox->items [start].shared;
+    size_t end = start;
+    while (end < outbox->size && outbox->items [end].shared == shared
+    &&     outbox->items [end].when == outbox->items [start].when)
+        end++;
+    wb_session_t **sessions = wb_calloc (end - start, sizeof (wb_session_t *));
+    size_t count = 0;
+    for (size_t index = start; index < end; index++) {
+        wb_session_t *session = wb_sessions_find (self->sessions,
+                                                  outbox->items [index].routing_id);
+        if (session)
+            sessions [count++] = session;
+    }
+    wb_engine_deliver_shared (self, shared->msg, sessions, count);
+    free (sessions);
+    for (size_t index = start; index < end; index++)
+        s_held_clear (&outbox->items [index]);
+    return end;
+}
+
 //  Commit the batch, then send what it held that the outcome allows.
 int
 wb_engine_batch_end (wb_engine_t *self)
@@ -135,16 +163,22 @@ wb_engine_batch_end (wb_engine_t *self)
     outbox->open = false;
     s_when_t skipped = rc == 0 ? S_ON_FAILURE : S_ON_COMMIT;
     size_t failed = 0;
-    for (size_t index = 0; index < outbox->size; index++) {
+    for (size_t index = 0; index < outbox->size; ) {
         s_held_t *held = &outbox->items [index];
         failed += held->when == S_ON_FAILURE;
-        if (held->when == skipped)
-            s_held_clear (held);
-        else
-            s_send_held (self, held);
+        if (held->shared && held->when != skipped)
+            index = s_send_shared_run (self, outbox, index);
+        else {
+            if (held->when == skipped)
+                s_held_clear (held);
+            else
+                s_send_held (self, held);
+            index++;
+        }
     }
     outbox->size = 0;
     outbox->bytes = 0;
+    outbox->sends = 0;
     outbox->flushes++;
     if (rc)
         zsys_error ("group commit failed: %zu change(s) answered with EventError %d",
@@ -173,7 +207,9 @@ wb_engine_hold_shared (wb_engine_t *self, wb_session_t **sessions, size_t count,
     shared->msg = *event_p;
     shared->refs = 1;           //  ours, until every recipient holds one
     *event_p = NULL;
-    outbox->bytes += wb_kvlist_encoded_size (wb_msg_body_const (shared->msg));
+    size_t size = wb_kvlist_encoded_size (wb_msg_body_const (shared->msg));
+    outbox->bytes += size;
+    outbox->sends += size * count;
     for (size_t index = 0; index < count; index++) {
         if (s_reserve (outbox))
             break;
@@ -190,7 +226,8 @@ bool
 wb_engine_batch_full (wb_engine_t *self)
 {
     return self && self->outbox && self->outbox->open
-        && self->outbox->bytes >= WB_GROUP_BYTES_MAX;
+        && (self->outbox->bytes >= WB_GROUP_BYTES_MAX
+        ||  self->outbox->sends >= WB_GROUP_SENDS_MAX);
 }
 
 //  The outbox position where the next request's messages start.

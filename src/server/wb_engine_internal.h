@@ -21,6 +21,7 @@ struct _wb_engine_t {
     wb_store_t *store;
     wb_sessions_t *sessions;
     wb_engine_send_fn *send;
+    wb_engine_send_many_fn *send_many;  /* NULL: fan-out through send */
     void *context;
     int64_t page_cap;
     int64_t session_timeout;
@@ -101,6 +102,11 @@ int wb_engine_hold (wb_engine_t *self, wb_msg_t **msg_p, wb_held_kind_t kind);
    (the event is left alone). */
 int wb_engine_hold_shared (wb_engine_t *self, wb_session_t **sessions, size_t count,
                            wb_msg_t **event_p);
+/* Number one event for each of several sessions and send it to them
+   (through send_many if set); those that could not take it lose their
+   subscriptions. The event stays the caller's. */
+void wb_engine_deliver_shared (wb_engine_t *self, wb_msg_t *event, wb_session_t **sessions,
+                               size_t count);
 /* Send one event to several sessions (each gets its own EventSequence).
    Takes *event_p. */
 void wb_engine_fan_out (wb_engine_t *self, wb_session_t **sessions, size_t count,

@@ -134,25 +134,15 @@ s_tallies_sweep (wb_server_t *self)
     zlistx_destroy (&idle);
 }
 
-//  Encode a message's body into a chunk counted in its client's tally;
-//  NULL with errno: EMSGSIZE (it cannot be encoded), EAGAIN (the client
-//  has more than its bytes queued; an EventError may still go: it is
-//  small, and every request gets its reply).
+//  A chunk of size bytes counted in a client's tally; NULL with errno
+//  EAGAIN if bounded and the client already has its bytes queued (one
+//  message always goes to an empty queue), or ENOMEM.
 static s_chunk_t *
-s_chunk_new (wb_server_t *self, const wb_msg_t *msg)
+s_chunk_new (wb_server_t *self, zframe_t *routing_id, size_t size, bool bounded)
 {
-    const wb_kvlist_t *body = wb_msg_body_const (msg);
-    int64_t reference_id = wb_msg_reference_id (msg);
-    size_t size = wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, reference_id, NULL, 0);
-    if (size == 0) {
-        zsys_error ("%s ref=%" PRId64 " cannot be encoded (over a codec limit): not sent",
-                    wb_msg_name (msg), reference_id);
-        errno = EMSGSIZE;
-        return NULL;
-    }
-    s_tally_t *tally = s_tally (self, wb_msg_routing_id (msg));
+    s_tally_t *tally = s_tally (self, routing_id);
     size_t queued = atomic_load (&tally->queued);
-    if (queued > 0 && queued + size > self->send_bytes && !wb_msg_is (msg, WB_ROW_EVENT_ERROR)) {
+    if (bounded && queued > 0 && queued + size > self->send_bytes) {
         errno = EAGAIN;
         return NULL;
     }
@@ -161,7 +151,6 @@ s_chunk_new (wb_server_t *self, const wb_msg_t *msg)
         errno = ENOMEM;
         return NULL;
     }
-    wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, reference_id, chunk->data, size);
     chunk->tally = tally;
     chunk->size = size;
     atomic_fetch_add (&tally->refs, 1);
@@ -170,23 +159,15 @@ s_chunk_new (wb_server_t *self, const wb_msg_t *msg)
     return chunk;
 }
 
-//  Hand one message to libzmq: routing id, protocol id, name, and the body
-//  without a copy; 0, or -1 with errno.
+//  Hand one message to libzmq: routing id, protocol id, name, and the
+//  chunk as its body, without a copy; 0, or -1 with errno (the chunk is
+//  freed either way, by libzmq once written).
 static int
-s_send_frames (wb_server_t *self, const wb_msg_t *msg)
+s_chunk_send (wb_server_t *self, zframe_t *routing_id, const char *name, s_chunk_t *chunk)
 {
-    zframe_t *routing_id = wb_msg_routing_id (msg);
-    if (!routing_id) {
-        errno = EHOSTUNREACH;           //  a ROUTER cannot send without a peer
-        return -1;
-    }
-    s_chunk_t *chunk = s_chunk_new (self, msg);
-    if (!chunk)
-        return -1;
     zmq_msg_t body;
     zmq_msg_init_data (&body, chunk->data, chunk->size, s_chunk_free, chunk);
     void *socket = zsock_resolve (self->router);
-    const char *name = wb_msg_name (msg);
     if (zmq_send (socket, zframe_data (routing_id), zframe_size (routing_id), ZMQ_SNDMORE) == -1
     ||  zmq_send (socket, WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID), ZMQ_SNDMORE) == -1
     ||  zmq_send (socket, name, strlen (name), ZMQ_SNDMORE) == -1
@@ -197,6 +178,103 @@ s_send_frames (wb_server_t *self, const wb_msg_t *msg)
         return -1;
     }
     return 0;
+}
+
+//  The size of a message's body as sent; 0 (logged, errno EMSGSIZE) if it
+//  cannot be encoded.
+static size_t
+s_body_size (const wb_msg_t *msg)
+{
+    size_t size = wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
+                                              wb_msg_reference_id (msg), NULL, 0);
+    if (size == 0) {
+        zsys_error ("%s ref=%" PRId64 " cannot be encoded (over a codec limit): not sent",
+                    wb_msg_name (msg), wb_msg_reference_id (msg));
+        errno = EMSGSIZE;
+    }
+    return size;
+}
+
+//  Encode one message for its peer and send it; 0, or -1 with errno:
+//  EHOSTUNREACH (no peer), EMSGSIZE (over a codec limit), EAGAIN (the
+//  client has its bytes queued; an EventError still goes: it is small,
+//  and every request gets its reply).
+static int
+s_send_frames (wb_server_t *self, const wb_msg_t *msg)
+{
+    zframe_t *routing_id = wb_msg_routing_id (msg);
+    if (!routing_id) {
+        errno = EHOSTUNREACH;           //  a ROUTER cannot send without a peer
+        return -1;
+    }
+    size_t size = s_body_size (msg);
+    s_chunk_t *chunk = size ? s_chunk_new (self, routing_id, size,
+                                           !wb_msg_is (msg, WB_ROW_EVENT_ERROR)) : NULL;
+    if (!chunk)
+        return -1;
+    wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
+                                wb_msg_reference_id (msg), chunk->data, size);
+    return s_chunk_send (self, routing_id, wb_msg_name (msg), chunk);
+}
+
+//  True if an encoded body ends with its EventSequence (as the engine adds
+//  it, last): then each recipient's copy differs only in its last 8 bytes.
+static bool
+s_ends_with_sequence (const uint8_t *body, size_t size)
+{
+    const char *key = WB_ATTR_EVENT_SEQUENCE;
+    size_t length = strlen (key);
+    size_t entry = 1 + length + 1 + 8;
+    if (size < 4 + entry)
+        return false;
+    const uint8_t *start = body + size - entry;
+    return start [0] == length && memcmp (start + 1, key, length) == 0
+        && start [1 + length] == WB_TYPE_INT;
+}
+
+//  The engine's fan-out: one event for several peers, encoded once; each
+//  gets a copy of the encoding with its own EventSequence, in its bound.
+static void
+s_send_many (void *context, wb_msg_t *event, zframe_t **routing_ids, const int64_t *sequences,
+             int *errors, size_t count)
+{
+    wb_server_t *self = context;
+    wb_kvlist_t *body = wb_msg_body (event);
+    wb_kvlist_set_int (body, WB_ATTR_EVENT_SEQUENCE, 0);
+    size_t size = s_body_size (event);
+    uint8_t *encoded = size ? malloc (size) : NULL;
+    if (encoded)
+        wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, 0, encoded, size);
+    bool shared = encoded && s_ends_with_sequence (encoded, size);
+    if (self->verbose) {
+        char line [512];
+        wb_msg_print (event, line, sizeof (line));
+        zsys_debug ("send to %zu peer(s) %s", count, line);
+    }
+    for (size_t index = 0; index < count; index++) {
+        errors [index] = 0;
+        s_chunk_t *chunk = NULL;
+        if (!shared) {
+            //  not as expected: encode each copy
+            wb_kvlist_set_int (body, WB_ATTR_EVENT_SEQUENCE, sequences [index]);
+            wb_msg_set_routing_id (event, routing_ids [index]);
+            if (s_send_frames (self, event))
+                errors [index] = errno;
+            continue;
+        }
+        chunk = s_chunk_new (self, routing_ids [index], size, true);
+        if (!chunk) {
+            errors [index] = errno;
+            continue;
+        }
+        memcpy (chunk->data, encoded, size);
+        uint64_t sequence = (uint64_t) sequences [index];
+        for (int byte = 0; byte < 8; byte++)
+            chunk->data [size - 1 - byte] = (uint8_t) (sequence >> (8 * byte));
+        if (s_chunk_send (self, routing_ids [index], wb_msg_name (event), chunk))
+            errors [index] = errno;
+    }
+    free (encoded);
 }
 
 //  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0),
@@ -370,6 +448,8 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         self->store = wb_store_open (options->store_uri, error, error_size);
     if (self->store)
         self->engine = wb_engine_new (self->directory, self->store, s_send, self);
+    if (self->engine)
+        wb_engine_set_send_many (self->engine, s_send_many);
     if (self->engine && options->page_cap
     &&  wb_engine_set_page_cap (self->engine, options->page_cap)) {
         snprintf (error, error_size, "page cap %" PRId64 " is outside %d..%d",
