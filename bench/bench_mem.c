@@ -32,6 +32,7 @@
         time (a bench table row; the target is p99 under 50 ms).
 */
 #include <poll.h>
+#include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -404,13 +405,31 @@ s_crowd_read (s_crowd_t *crowd, size_t wanted, int64_t deadline)
     zpoller_t *poller = zpoller_new (NULL);
     for (size_t index = 0; index < crowd->count; index++)
         zpoller_add (poller, wb_client_socket (crowd->clients [index]));
-    size_t done = 0;
+    size_t done = 0, before = 0;
+    int64_t quiet_since = zclock_mono ();
     while (done < crowd->count && zclock_mono () < deadline) {
         zpoller_wait (poller, 100);
         done = 0;
+        size_t events = 0;
         for (size_t index = 0; index < crowd->count; index++) {
             s_drain (crowd->clients [index], &crowd->changes [index], &crowd->dropped [index]);
             done += crowd->changes [index] >= wanted || crowd->dropped [index];
+            events += crowd->changes [index];
+        }
+        if (events != before) {
+            before = events;
+            quiet_since = zclock_mono ();
+        }
+        else
+        if (zclock_mono () - quiet_since > 2000) {
+            //  nothing came for a while: a subscriber that was dropped
+            //  learns it at its next request (EventError 1001 first)
+            for (size_t index = 0; index < crowd->count; index++)
+                if (crowd->changes [index] < wanted && !crowd->dropped [index]) {
+                    wb_msg_t *ping = wb_request_ping ();
+                    wb_client_send (crowd->clients [index], &ping);
+                }
+            quiet_since = zclock_mono ();
         }
     }
     zpoller_destroy (&poller);
@@ -580,6 +599,7 @@ s_combined (const char *endpoint, int pid)
         _exit (s_latency_child (endpoint, control [0]));
     }
     close (control [0]);
+    signal (SIGPIPE, SIG_IGN);          //  the child may be done first
     wb_client_t *media = s_media (endpoint);
     if (!media)
         return 1;

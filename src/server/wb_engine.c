@@ -304,6 +304,16 @@ wb_engine_check_size (wb_request_t *request, const wb_kvlist_t *properties)
 // ---------------------------------------------------------------- dispatch
 
 bool
+wb_engine_may_notify (const wb_message_spec_t *spec)
+{
+    //  the handlers of wb_engine_change.c: the requests that change the store
+    wb_handler_fn *handler = wb_engine_handles (spec) ? s_routes [spec->row] : NULL;
+    return handler == wb_engine_submit || handler == wb_engine_place
+        || handler == wb_engine_pull || handler == wb_engine_change_properties
+        || handler == wb_engine_stop;
+}
+
+bool
 wb_engine_handles (const wb_message_spec_t *spec)
 {
     return spec && spec->kind == WB_KIND_REQUEST && (size_t) spec->row < WB_ROW_COUNT

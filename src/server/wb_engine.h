@@ -53,6 +53,10 @@ void wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms);
    and logs in as that agent only; anything else is EventError 1003. */
 void wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id);
 
+/* True if a request of this row may notify subscribers (a change): the
+   server holds such requests back while its clients' queues are full. */
+bool wb_engine_may_notify (const wb_message_spec_t *spec);
+
 /* True if spec is a request row of the catalogue that the engine has a
    handler for: every request row, by construction (wb_catalog_rows.h). */
 bool wb_engine_handles (const wb_message_spec_t *spec);

@@ -10,6 +10,7 @@
 #include "wb_prelude.h"
 #include "wb_engine.h"
 #include "wb_security.h"
+#include "wb_outbound.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
@@ -18,13 +19,26 @@
 /* The most requests whose changes share one store transaction (group
    commit), while more requests are waiting. */
 #define GROUP_MAX 64
-/* Bytes handed to libzmq after which freed memory is given back to the
-   system at the next sweep (malloc_trim). */
-#define TRIM_AFTER_BYTES (16 << 20)
+/* Bytes of waiting messages handed to libzmq between two requests read:
+   the sends of a big fan-out are spread over many passes, so that the
+   other clients' requests are read (and answered) in between. */
+#define PUMP_BUDGET (2u << 20)
+/* How soon the reactor looks again at messages waiting for clients whose
+   libzmq queues were full (ms). */
+#define PUMP_RETRY_MS 1
+/* While more than this waits for clients that read, a request that may
+   notify subscribers (a change) is held back, and so is every later
+   request of its client: a big fan-out goes out at the pace its readers
+   take it (rather than pile up until they are dropped as too slow), while
+   the other clients' requests are answered at once. */
+#define PRESSURE_MAX (32u << 20)
+/* Requests held back, in bytes: past this, the reactor reads nothing
+   until the pressure is off. */
+#define HELD_BACK_MAX (64u << 20)
 /* Allocations from this size on get their own mapping, returned to the
    system when freed (glibc would otherwise raise this threshold after
    each big free, and keep big pages and events in its heap). */
-#define MMAP_THRESHOLD (256 << 10)
+#define MMAP_THRESHOLD (8 << 20)
 /* Pending connections the kernel queues for us: a reconnect storm of a
    thousand clients fits, instead of being refused and retried later. */
 #define LISTEN_BACKLOG 1024
@@ -51,234 +65,43 @@ struct _wb_server_t {
     zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
-    zhashx_t *tallies;          /* s_tally_t by routing id (hex) */
+    wb_outbound_t *outbound;    /* each client's queue, bounded in bytes */
+    zlistx_t *held_back;        /* s_received_t held back, in order */
+    zhashx_t *held_peers;       /* how many each client has held back, by routing id (hex) */
+    size_t held_bytes;
     size_t send_bytes;          /* the most bytes queued per client */
-    size_t sent_since_trim;     /* bytes handed to libzmq since the last trim */
     bool verbose;
 };
 
-/* What one client has queued in libzmq: bytes handed over and not yet
-   freed. libzmq frees a message's body (s_chunk_free) in its I/O thread
-   once it is written, or dropped with its connection: hence atomics. A
-   tally lives while the table or a queued body holds it. */
+/* A message as received: its sender, and what decoding made of it. */
 typedef struct {
-    atomic_size_t queued;
-    atomic_int refs;
-} s_tally_t;
-
-/* The body of one message handed to libzmq, with the tally it counts in. */
-typedef struct {
-    s_tally_t *tally;
+    zframe_t *routing_id;
+    wb_msg_t *msg;              /* NULL if it could not be decoded */
+    wb_codec_status_t status;
+    int64_t reference_id;
+    char *sender_agent;         /* the agent its sender's key is bound to */
     size_t size;
-    uint8_t data [];
-} s_chunk_t;
+} s_received_t;
+
+static void
+s_received_destroy (s_received_t **received_p)
+{
+    s_received_t *received = *received_p;
+    if (!received)
+        return;
+    zframe_destroy (&received->routing_id);
+    wb_msg_destroy (&received->msg);
+    zstr_free (&received->sender_agent);
+    free (received);
+    *received_p = NULL;
+}
 
 /* zauth serves the whole process (one ZAP handler a context): at most one
    secured server at a time. */
 static atomic_flag s_auth_taken = ATOMIC_FLAG_INIT;
 
-static void
-s_tally_release (s_tally_t *tally)
-{
-    if (atomic_fetch_sub (&tally->refs, 1) == 1)
-        free (tally);
-}
-
-//  The table's destructor.
-static void
-s_tally_destroy (void **item_p)
-{
-    s_tally_release (*item_p);
-    *item_p = NULL;
-}
-
-//  libzmq is done with a body: it no longer counts for its client.
-static void
-s_chunk_free (void *data, void *hint)
-{
-    (void) data;
-    s_chunk_t *chunk = hint;
-    atomic_fetch_sub (&chunk->tally->queued, chunk->size);
-    s_tally_release (chunk->tally);
-    free (chunk);
-}
-
-//  The tally of a client, made on its first message.
-static s_tally_t *
-s_tally (wb_server_t *self, zframe_t *routing_id)
-{
-    char *key = zframe_strhex (routing_id);
-    s_tally_t *tally = zhashx_lookup (self->tallies, key);
-    if (!tally) {
-        tally = wb_calloc (1, sizeof (s_tally_t));
-        atomic_init (&tally->queued, 0);
-        atomic_init (&tally->refs, 1);
-        zhashx_insert (self->tallies, key, tally);
-    }
-    zstr_free (&key);
-    return tally;
-}
-
-//  Forget the tallies of clients with nothing queued (gone, or idle): the
-//  table stays as large as the clients that are reading.
-static void
-s_tallies_sweep (wb_server_t *self)
-{
-    zlistx_t *idle = zlistx_new ();
-    for (s_tally_t *tally = zhashx_first (self->tallies); tally;
-         tally = zhashx_next (self->tallies))
-        if (atomic_load (&tally->queued) == 0)
-            zlistx_add_end (idle, (void *) zhashx_cursor (self->tallies));
-    for (const char *key = zlistx_first (idle); key; key = zlistx_next (idle))
-        zhashx_delete (self->tallies, key);
-    zlistx_destroy (&idle);
-}
-
-//  A chunk of size bytes counted in a client's tally; NULL with errno
-//  EAGAIN if bounded and the client already has its bytes queued (one
-//  message always goes to an empty queue), or ENOMEM.
-static s_chunk_t *
-s_chunk_new (wb_server_t *self, zframe_t *routing_id, size_t size, bool bounded)
-{
-    s_tally_t *tally = s_tally (self, routing_id);
-    size_t queued = atomic_load (&tally->queued);
-    if (bounded && queued > 0 && queued + size > self->send_bytes) {
-        errno = EAGAIN;
-        return NULL;
-    }
-    s_chunk_t *chunk = malloc (sizeof (s_chunk_t) + size);
-    if (!chunk) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    chunk->tally = tally;
-    chunk->size = size;
-    atomic_fetch_add (&tally->refs, 1);
-    atomic_fetch_add (&tally->queued, size);
-    self->sent_since_trim += size;
-    return chunk;
-}
-
-//  Hand one message to libzmq: routing id, protocol id, name, and the
-//  chunk as its body, without a copy; 0, or -1 with errno (the chunk is
-//  freed either way, by libzmq once written).
-static int
-s_chunk_send (wb_server_t *self, zframe_t *routing_id, const char *name, s_chunk_t *chunk)
-{
-    zmq_msg_t body;
-    zmq_msg_init_data (&body, chunk->data, chunk->size, s_chunk_free, chunk);
-    void *socket = zsock_resolve (self->router);
-    if (zmq_send (socket, zframe_data (routing_id), zframe_size (routing_id), ZMQ_SNDMORE) == -1
-    ||  zmq_send (socket, WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID), ZMQ_SNDMORE) == -1
-    ||  zmq_send (socket, name, strlen (name), ZMQ_SNDMORE) == -1
-    ||  zmq_msg_send (&body, socket, 0) == -1) {
-        int error = zmq_errno ();
-        zmq_msg_close (&body);          //  frees the chunk
-        errno = error;
-        return -1;
-    }
-    return 0;
-}
-
-//  The size of a message's body as sent; 0 (logged, errno EMSGSIZE) if it
-//  cannot be encoded.
-static size_t
-s_body_size (const wb_msg_t *msg)
-{
-    size_t size = wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
-                                              wb_msg_reference_id (msg), NULL, 0);
-    if (size == 0) {
-        zsys_error ("%s ref=%" PRId64 " cannot be encoded (over a codec limit): not sent",
-                    wb_msg_name (msg), wb_msg_reference_id (msg));
-        errno = EMSGSIZE;
-    }
-    return size;
-}
-
-//  Encode one message for its peer and send it; 0, or -1 with errno:
-//  EHOSTUNREACH (no peer), EMSGSIZE (over a codec limit), EAGAIN (the
-//  client has its bytes queued; an EventError still goes: it is small,
-//  and every request gets its reply).
-static int
-s_send_frames (wb_server_t *self, const wb_msg_t *msg)
-{
-    zframe_t *routing_id = wb_msg_routing_id (msg);
-    if (!routing_id) {
-        errno = EHOSTUNREACH;           //  a ROUTER cannot send without a peer
-        return -1;
-    }
-    size_t size = s_body_size (msg);
-    s_chunk_t *chunk = size ? s_chunk_new (self, routing_id, size,
-                                           !wb_msg_is (msg, WB_ROW_EVENT_ERROR)) : NULL;
-    if (!chunk)
-        return -1;
-    wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
-                                wb_msg_reference_id (msg), chunk->data, size);
-    return s_chunk_send (self, routing_id, wb_msg_name (msg), chunk);
-}
-
-//  True if an encoded body ends with its EventSequence (as the engine adds
-//  it, last): then each recipient's copy differs only in its last 8 bytes.
-static bool
-s_ends_with_sequence (const uint8_t *body, size_t size)
-{
-    const char *key = WB_ATTR_EVENT_SEQUENCE;
-    size_t length = strlen (key);
-    size_t entry = 1 + length + 1 + 8;
-    if (size < 4 + entry)
-        return false;
-    const uint8_t *start = body + size - entry;
-    return start [0] == length && memcmp (start + 1, key, length) == 0
-        && start [1 + length] == WB_TYPE_INT;
-}
-
-//  The engine's fan-out: one event for several peers, encoded once; each
-//  gets a copy of the encoding with its own EventSequence, in its bound.
-static void
-s_send_many (void *context, wb_msg_t *event, zframe_t **routing_ids, const int64_t *sequences,
-             int *errors, size_t count)
-{
-    wb_server_t *self = context;
-    wb_kvlist_t *body = wb_msg_body (event);
-    wb_kvlist_set_int (body, WB_ATTR_EVENT_SEQUENCE, 0);
-    size_t size = s_body_size (event);
-    uint8_t *encoded = size ? malloc (size) : NULL;
-    if (encoded)
-        wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, 0, encoded, size);
-    bool shared = encoded && s_ends_with_sequence (encoded, size);
-    if (self->verbose) {
-        char line [512];
-        wb_msg_print (event, line, sizeof (line));
-        zsys_debug ("send to %zu peer(s) %s", count, line);
-    }
-    for (size_t index = 0; index < count; index++) {
-        errors [index] = 0;
-        s_chunk_t *chunk = NULL;
-        if (!shared) {
-            //  not as expected: encode each copy
-            wb_kvlist_set_int (body, WB_ATTR_EVENT_SEQUENCE, sequences [index]);
-            wb_msg_set_routing_id (event, routing_ids [index]);
-            if (s_send_frames (self, event))
-                errors [index] = errno;
-            continue;
-        }
-        chunk = s_chunk_new (self, routing_ids [index], size, true);
-        if (!chunk) {
-            errors [index] = errno;
-            continue;
-        }
-        memcpy (chunk->data, encoded, size);
-        uint64_t sequence = (uint64_t) sequences [index];
-        for (int byte = 0; byte < 8; byte++)
-            chunk->data [size - 1 - byte] = (uint8_t) (sequence >> (8 * byte));
-        if (s_chunk_send (self, routing_ids [index], wb_msg_name (event), chunk))
-            errors [index] = errno;
-    }
-    free (encoded);
-}
-
 //  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0),
-//  and keeps each client's queue within its bytes as well as SNDHWM.
+//  and keeps each client's queue within its bytes (wb_outbound).
 static int
 s_send (void *context, wb_msg_t **msg_p)
 {
@@ -290,23 +113,33 @@ s_send (void *context, wb_msg_t **msg_p)
         wb_msg_print (*msg_p, line, sizeof (line));
         zsys_debug ("send %s", line);
     }
-    int rc = s_send_frames (self, *msg_p);
+    int rc = wb_outbound_send (self->outbound, *msg_p);
     int error = errno;
     wb_msg_destroy (msg_p);
     errno = error;
     return rc;
 }
 
-//  Give freed memory back to the system once a lot went through.
+//  The engine's fan-out: one event encoded once for all its recipients.
 static void
-s_trim (wb_server_t *self)
+s_send_many (void *context, wb_msg_t *event, zframe_t **routing_ids, const int64_t *sequences,
+             int *errors, size_t count)
 {
-    if (self->sent_since_trim < TRIM_AFTER_BYTES)
-        return;
-    self->sent_since_trim = 0;
-#ifdef __GLIBC__
-    malloc_trim (0);
-#endif
+    wb_server_t *self = context;
+    if (self->verbose) {
+        char line [512];
+        wb_msg_print (event, line, sizeof (line));
+        zsys_debug ("send to %zu peer(s) %s", count, line);
+    }
+    wb_outbound_send_many (self->outbound, event, routing_ids, sequences, errors, count);
+}
+
+//  The messages queued per client (ZMQ_SNDHWM, and as many waiting in
+//  wb_outbound).
+static int
+s_send_queue (const wb_server_options_t *options)
+{
+    return options->send_queue > 0 ? options->send_queue : 10000;
 }
 
 //  Set the ROUTER's options; before binding, as the backlog needs.
@@ -314,7 +147,7 @@ static void
 s_configure_router (zsock_t *router, const wb_server_options_t *options)
 {
     zsock_set_router_mandatory (router, 1);
-    zsock_set_sndhwm (router, options->send_queue > 0 ? options->send_queue : 10000);
+    zsock_set_sndhwm (router, s_send_queue (options));
     zsock_set_sndtimeo (router, 0);
     zsock_set_linger (router, 0);
     zsock_set_maxmsgsize (router, (int64_t) WB_BODY_MAX + 4096);
@@ -434,8 +267,6 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
     self->verbose = options->verbose;
     self->send_bytes = options->send_bytes > 0 ? (size_t) options->send_bytes
                                                : WB_SEND_BYTES_DEFAULT;
-    self->tallies = zhashx_new ();
-    zhashx_set_destructor (self->tallies, s_tally_destroy);
 #ifdef __GLIBC__
     mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 #endif
@@ -460,6 +291,10 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         wb_engine_set_session_timeout (self->engine, options->session_timeout_ms);
         self->router = zsock_new (ZMQ_ROUTER);
         s_configure_router (self->router, options);
+        self->outbound = wb_outbound_new (self->router, self->send_bytes,
+                                          (size_t) s_send_queue (options));
+        self->held_back = zlistx_new ();
+        self->held_peers = zhashx_new ();
         if (s_bind (self, options, error, error_size) == 0)
             return self;
     }
@@ -474,10 +309,14 @@ wb_server_destroy (wb_server_t **self_p)
         return;
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
+    wb_outbound_destroy (&self->outbound);
+    for (s_received_t *held = zlistx_first (self->held_back); held;
+         held = zlistx_next (self->held_back))
+        s_received_destroy (&held);
+    zlistx_destroy (&self->held_back);
+    zhashx_destroy (&self->held_peers);
     s_unbind (self);
     zsock_destroy (&self->router);
-    //  a chunk libzmq still holds keeps its own tally alive
-    zhashx_destroy (&self->tallies);
     wb_store_destroy (&self->store);
     wb_directory_destroy (&self->directory);
     zlistx_destroy (&self->endpoints);
@@ -501,29 +340,106 @@ wb_server_endpoint (wb_server_t *self, size_t index)
     return endpoint;
 }
 
-//  Receive one message as wb_msg_recv does, and tell the engine the agent
-//  its sender's key is bound to: libzmq puts the ZAP metadata on the
-//  message's frames, but not on the routing id of a message that a poll
-//  prefetched, so it is read from the first frame after the routing id.
-static wb_msg_t *
-s_recv (wb_server_t *self, wb_codec_status_t *status, int64_t *reference_id,
-        zframe_t **routing_id)
+//  Receive one message as wb_msg_recv does, with the agent its sender's
+//  key is bound to: libzmq puts the ZAP metadata on the message's frames,
+//  but not on the routing id of a message that a poll prefetched, so it
+//  is read from the first frame after the routing id.
+static s_received_t *
+s_recv (wb_server_t *self)
 {
-    *reference_id = 0;
     zmsg_t *zmsg = zmsg_recv (self->router);
-    *routing_id = zmsg ? zmsg_pop (zmsg) : NULL;
-    if (!zmsg) {
-        *status = WB_CODEC_FRAMES;
+    if (!zmsg)
         return NULL;
-    }
+    s_received_t *received = wb_calloc (1, sizeof (s_received_t));
+    received->routing_id = zmsg_pop (zmsg);
+    received->size = zmsg_content_size (zmsg);
     zframe_t *first = zmsg_first (zmsg);
-    wb_engine_set_sender_agent (self->engine,
-                                first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL);
-    wb_msg_t *msg = wb_msg_decode (zmsg, status, reference_id);
-    if (msg)
-        wb_msg_set_routing_id (msg, *routing_id);
+    const char *agent = first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL;
+    received->sender_agent = agent ? strdup (agent) : NULL;
+    received->msg = wb_msg_decode (zmsg, &received->status, &received->reference_id);
+    if (received->msg)
+        wb_msg_set_routing_id (received->msg, received->routing_id);
     zmsg_destroy (&zmsg);
-    return msg;
+    if (!received->routing_id)
+        s_received_destroy (&received);
+    return received;
+}
+
+//  How many requests a client has held back.
+static size_t
+s_held_count (wb_server_t *self, zframe_t *routing_id)
+{
+    char *key = zframe_strhex (routing_id);
+    size_t count = (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key);
+    zstr_free (&key);
+    return count;
+}
+
+//  Count one more or one fewer request held back for a client.
+static void
+s_held_count_add (wb_server_t *self, zframe_t *routing_id, int delta)
+{
+    char *key = zframe_strhex (routing_id);
+    size_t count = (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key) + (size_t) delta;
+    if (count)
+        zhashx_update (self->held_peers, key, (void *) (uintptr_t) count);
+    else
+        zhashx_delete (self->held_peers, key);
+    zstr_free (&key);
+}
+
+//  True if the clients' queues are under pressure.
+static bool
+s_pressed (wb_server_t *self)
+{
+    return wb_outbound_pressed (self->outbound, PRESSURE_MAX);
+}
+
+//  Hold a request back if it may notify subscribers while the queues are
+//  under pressure, or if its client already has one held back (its
+//  requests are answered in order); true if it was.
+static bool
+s_hold_back (wb_server_t *self, s_received_t **received_p)
+{
+    s_received_t *received = *received_p;
+    if (!s_held_count (self, received->routing_id)
+    &&  !(received->msg && wb_engine_may_notify (wb_msg_spec (received->msg)) && s_pressed (self)))
+        return false;
+    zlistx_add_end (self->held_back, received);
+    s_held_count_add (self, received->routing_id, 1);
+    self->held_bytes += received->size;
+    *received_p = NULL;
+    return true;
+}
+
+//  The next message to handle: the oldest held back once the pressure is
+//  off, else one from the socket (unless too much is held back already);
+//  NULL if none may be handled now.
+static s_received_t *
+s_next_message (wb_server_t *self)
+{
+    while (true) {
+        if (zlistx_size (self->held_back) && !s_pressed (self)) {
+            s_received_t *received = zlistx_first (self->held_back);
+            zlistx_detach_cur (self->held_back);
+            s_held_count_add (self, received->routing_id, -1);
+            self->held_bytes -= received->size;
+            return received;
+        }
+        if (self->held_bytes >= HELD_BACK_MAX || !(zsock_events (self->router) & ZMQ_POLLIN))
+            return NULL;
+        s_received_t *received = s_recv (self);
+        if (received && !s_hold_back (self, &received))
+            return received;
+    }
+}
+
+//  True if another message could be handled right after this one.
+static bool
+s_more_waiting (wb_server_t *self)
+{
+    return (zsock_events (self->router) & ZMQ_POLLIN)
+        || (zlistx_size (self->held_back) && !s_pressed (self));
 }
 
 //  Group commit: when another message waits behind the one just received,
@@ -548,34 +464,32 @@ s_group_close (wb_server_t *self)
     wb_engine_batch_end (self->engine);
 }
 
-//  Receive and handle one message; false when nothing was waiting. A
-//  batch ends once GROUP_MAX requests are in it or no input waits.
+//  Handle one message; false when none may be handled now. A batch ends
+//  once GROUP_MAX requests are in it or no other message waits.
 static bool
 s_handle_one (wb_server_t *self)
 {
-    if (!(zsock_events (self->router) & ZMQ_POLLIN))
+    s_received_t *received = s_next_message (self);
+    if (!received)
         return false;
-    wb_codec_status_t status;
-    int64_t reference_id = 0;
-    zframe_t *routing_id = NULL;
-    wb_msg_t *msg = s_recv (self, &status, &reference_id, &routing_id);
-    bool more = (zsock_events (self->router) & ZMQ_POLLIN) != 0;
+    bool more = s_more_waiting (self);
     s_group_open (self, more);
     int64_t now = wb_mono_ms ();
-    if (msg) {
+    wb_engine_set_sender_agent (self->engine, received->sender_agent);
+    if (received->msg) {
         if (self->verbose) {
             char line [512];
-            wb_msg_print (msg, line, sizeof (line));
+            wb_msg_print (received->msg, line, sizeof (line));
             zsys_debug ("recv %s", line);
         }
-        wb_engine_handle (self->engine, routing_id, &msg, now);
+        wb_engine_handle (self->engine, received->routing_id, &received->msg, now);
     }
-    else
-    if (routing_id) {
-        zsys_warning ("malformed message: %s", wb_codec_status_text (status));
-        wb_engine_handle_malformed (self->engine, routing_id, status, reference_id, now);
+    else {
+        zsys_warning ("malformed message: %s", wb_codec_status_text (received->status));
+        wb_engine_handle_malformed (self->engine, received->routing_id, received->status,
+                                    received->reference_id, now);
     }
-    zframe_destroy (&routing_id);
+    s_received_destroy (&received);
     if (!more || self->grouped >= GROUP_MAX || wb_engine_batch_full (self->engine))
         s_group_close (self);
     return true;
@@ -596,21 +510,26 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
     zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
     int64_t next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
+    bool waiting = false;
     while (true) {
-        void *which = zpoller_wait (poller, EXPIRY_SWEEP_MS);
+        void *which = zpoller_wait (poller, waiting ? PUMP_RETRY_MS : EXPIRY_SWEEP_MS);
         if (zpoller_terminated (poller))
             break;
         if (which == pipe && pipe && s_pipe_says_stop (pipe))
             break;
+        //  each request read, then a share of what waits to be sent
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
-            ;
+            wb_outbound_pump (self->outbound, PUMP_BUDGET);
         s_group_close (self);
+        wb_outbound_pump (self->outbound, PUMP_BUDGET);
+        //  while messages wait for clients, or requests are held back,
+        //  look again soon: libzmq writes meanwhile
+        waiting = wb_outbound_waiting (self->outbound) || zlistx_size (self->held_back);
         if (wb_mono_ms () >= next_sweep) {
             size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
-            s_tallies_sweep (self);
-            s_trim (self);
+            wb_outbound_sweep (self->outbound);
             next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
         }
     }

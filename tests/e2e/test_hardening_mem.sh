@@ -13,11 +13,12 @@
 #     reads nothing keeps the server under MEM_HOARD_BOUND MiB (64), and
 #     each request still gets exactly one reply (the page, or 1005).
 #   - fan-out: 50 subscribers and 24 pipelined changes of 500 kB to one
-#     interaction keep the server under MEM_FANOUT_BOUND MiB (128): each
-#     change is held once, not once per subscriber, until its commit, and
-#     with --send-bytes 1 each subscriber has at most about 1.5 MiB queued
-#     (50 x 1.5 + a group's 16 + the server's own 10-20), however fast the
-#     subscribers read; each gets every change (or 1001 if it fell behind).
+#     interaction keep the server under MEM_FANOUT_BOUND MiB (160): each
+#     change is encoded once and held once, whatever its subscribers; a
+#     subscriber that reads has at most 2 MiB in libzmq (WB_OUTBOUND_HANDOFF)
+#     and the server holds changes back while one has half its bytes (4 of
+#     8 MiB) waiting, so 50 x 2 + a group's 16 + its own 10-20 MiB at most
+#     (old code: 566 MiB). Each subscriber gets every change, or 1001.
 set -u
 . "$(dirname "$0")/../lib/tap-lib.sh"
 DRIVER=$builddir/bench/bench_mem
@@ -56,7 +57,7 @@ kill "$server_pid"
 wait "$server_pid" 2> /dev/null
 
 rm -f "$work"/store.db*
-tap_start_server --send-bytes 1
-run fanout "$endpoint" "$server_pid" "${MEM_FANOUT_BOUND:-128}" 50 24 500000
+tap_start_server
+run fanout "$endpoint" "$server_pid" "${MEM_FANOUT_BOUND:-160}" 50 24 500000
 report "50 subscribers x 24 pipelined changes of 500 kB: memory bounded, each gets every change or 1001" $?
 tap_end
