@@ -26,7 +26,7 @@
 
 /* The most bytes handed to libzmq for one client at a time (or its bound
    if smaller). */
-#define WB_OUTBOUND_HANDOFF (2u << 20)
+#define WB_OUTBOUND_HANDOFF (1u << 20)
 
 typedef struct _wb_outbound_t wb_outbound_t;
 

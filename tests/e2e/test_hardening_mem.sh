@@ -15,9 +15,9 @@
 #   - fan-out: 50 subscribers and 24 pipelined changes of 500 kB to one
 #     interaction keep the server under MEM_FANOUT_BOUND MiB (160): each
 #     change is encoded once and held once, whatever its subscribers; a
-#     subscriber that reads has at most 2 MiB in libzmq (WB_OUTBOUND_HANDOFF)
+#     subscriber that reads has at most 1 MiB in libzmq (WB_OUTBOUND_HANDOFF)
 #     and the server holds changes back while one has half its bytes (4 of
-#     8 MiB) waiting, so 50 x 2 + a group's 16 + its own 10-20 MiB at most
+#     8 MiB) waiting, so 50 x 1 + a group's 16 + its own 10-20 MiB at most
 #     (old code: 566 MiB). Each subscriber gets every change, or 1001.
 set -u
 . "$(dirname "$0")/../lib/tap-lib.sh"
