@@ -310,7 +310,7 @@ wb_server_destroy (wb_server_t **self_p)
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
     wb_outbound_destroy (&self->outbound);
-    for (s_received_t *held = zlistx_first (self->held_back); held;
+    for (s_received_t *held = self->held_back ? zlistx_first (self->held_back) : NULL; held;
          held = zlistx_next (self->held_back))
         s_received_destroy (&held);
     zlistx_destroy (&self->held_back);
