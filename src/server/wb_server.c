@@ -24,8 +24,10 @@
    other clients' requests are read (and answered) in between. */
 #define PUMP_BUDGET (2u << 20)
 /* How soon the reactor looks again at messages waiting for clients whose
-   libzmq queues were full (ms). */
+   libzmq queues were full (ms): for clients that read, and for clients
+   that have read nothing lately. */
 #define PUMP_RETRY_MS 1
+#define PUMP_STALLED_MS 50
 /* While more than this waits for clients that read, a request that may
    notify subscribers (a change) is held back, and so is every later
    request of its client: a big fan-out goes out at the pace its readers
@@ -35,9 +37,11 @@
 /* Requests held back, in bytes: past this, the reactor reads nothing
    until the pressure is off. */
 #define HELD_BACK_MAX (64u << 20)
-/* Allocations from this size on get their own mapping, returned to the
-   system when freed (glibc would otherwise raise this threshold after
-   each big free, and keep big pages and events in its heap). */
+/* Allocations from this size on get their own mapping. Fixed, so that
+   glibc does not raise it after each big free; above the largest event
+   and page, so that their copies (allocated here, freed by libzmq's I/O
+   thread) reuse the heap instead of paying a mapping and its page faults
+   each: wb_outbound's sweep gives the heap back (malloc_trim). */
 #define MMAP_THRESHOLD (8 << 20)
 /* Pending connections the kernel queues for us: a reconnect storm of a
    thousand clients fits, instead of being refused and retried later. */
@@ -510,9 +514,9 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
     zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
     int64_t next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
-    bool waiting = false;
+    int timeout = EXPIRY_SWEEP_MS;
     while (true) {
-        void *which = zpoller_wait (poller, waiting ? PUMP_RETRY_MS : EXPIRY_SWEEP_MS);
+        void *which = zpoller_wait (poller, timeout);
         if (zpoller_terminated (poller))
             break;
         if (which == pipe && pipe && s_pipe_says_stop (pipe))
@@ -522,9 +526,11 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
             wb_outbound_pump (self->outbound, PUMP_BUDGET);
         s_group_close (self);
         wb_outbound_pump (self->outbound, PUMP_BUDGET);
-        //  while messages wait for clients, or requests are held back,
-        //  look again soon: libzmq writes meanwhile
-        waiting = wb_outbound_waiting (self->outbound) || zlistx_size (self->held_back);
+        //  while messages wait for clients that read, or requests are held
+        //  back, look again soon: libzmq writes meanwhile
+        timeout = zlistx_size (self->held_back) || wb_outbound_pressed (self->outbound, 0)
+                ? PUMP_RETRY_MS
+                : wb_outbound_waiting (self->outbound) ? PUMP_STALLED_MS : EXPIRY_SWEEP_MS;
         if (wb_mono_ms () >= next_sweep) {
             size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
             if (expired)

@@ -12,6 +12,9 @@
 #   - hoard: a client that asks 100 times for 12 MiB of interactions and
 #     reads nothing keeps the server under MEM_HOARD_BOUND MiB (64), and
 #     each request still gets exactly one reply (the page, or 1005).
+#   - all at once, with 300 bare connections and a flood of statistic
+#     requests: the server stays under MEM_COMBINED_BOUND MiB (256; the
+#     hoard alone took old code to 1226 MiB).
 #   - fan-out: 50 subscribers and 24 pipelined changes of 500 kB to one
 #     interaction keep the server under MEM_FANOUT_BOUND MiB (160): each
 #     change is encoded once and held once, whatever its subscribers; a
@@ -60,4 +63,13 @@ rm -f "$work"/store.db*
 tap_start_server
 run fanout "$endpoint" "$server_pid" "${MEM_FANOUT_BOUND:-160}" 50 24 500000
 report "50 subscribers x 24 pipelined changes of 500 kB: memory bounded, each gets every change or 1001" $?
+kill "$server_pid"
+wait "$server_pid" 2> /dev/null
+
+#   all at once (the combined demand, the memory half: latency is
+#   measured by make bench, not by tests)
+rm -f "$work"/store.db*
+tap_start_server
+run combined "$endpoint" "$server_pid" "${MEM_COMBINED_BOUND:-256}" 50 24 500000
+report "300 bare connections, a read flood, 240 unread pages and the fan-out at once: memory bounded" $?
 tap_end
