@@ -40,6 +40,21 @@ for case in round-trip content fan-out writes storm memory-idle; do
     run "$case" 300 "$bench/bench_server" "$case"
 done
 
+#   mem-combined: the hostile loads of issue 15 at once against a wbserver
+#   process of its own (bench/bench_mem.c): its peak RSS, and the p99 of a
+#   well-behaved client. The driver's requests have deadlines, so it needs
+#   no wait for the server to bind.
+run mem-combined 300 sh -c 'dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-mem.XXXXXX") || exit 1
+    "$1" -c "$2/doc/examples/sample.cfg" -d "$dir/store.db" -e "ipc://$dir/server.ipc" \
+        -l "$dir/server.log" &
+    pid=$!
+    "$3/bench_mem" combined "ipc://$dir/server.ipc" "$pid"
+    status=$?
+    kill "$pid"
+    wait "$pid" 2> /dev/null
+    rm -rf "$dir"
+    exit $status' mem-combined "$WBSERVER" "$srcdir" "$bench"
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$srcdir" status --porcelain --untracked-files=no 2>/dev/null)" ]; then

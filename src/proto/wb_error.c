@@ -44,6 +44,8 @@ static const wb_error_spec_t s_errors [] = {
     { 1001, "subscriptions-dropped", "subscriptions dropped: client too slow, resubscribe and re-fetch" },
     { 1002, "invalid-page", "invalid page: From or Count out of range" },
     { 1003, "identity-mismatch", "agent id does not match the client's certificate" },
+    { 1004, "interaction-too-large", "interaction too large" },
+    { 1005, "send-queue-full", "reply not sent: the client's send queue is full, read it and ask again" },
     { 1006, "too-many-properties", "not applied: the interaction would hold more properties than a list can (20,000)" },
 };
 

@@ -210,6 +210,16 @@ typedef enum {
     WB_OWNER_AGENT_GROUP = 4,          /* WB_ATTR_WORKBIN_GROUP_ID */
 } wb_owner_type_t;
 
+// ---------------------------------------------------------------- sizes
+
+/* The most bytes an interaction's properties take, encoded as a list
+   (PROTOCOL.md 4.1): a submit or change that would make one larger gets
+   EventError 1004. It keeps every event and page within WB_BODY_MAX. */
+#define WB_INTERACTION_MAX (2u << 20)
+/* A content page stops before its interactions pass this many bytes (it
+   always holds at least one): PROTOCOL.md 9 lets it hold fewer than Count. */
+#define WB_PAGE_BYTES_MAX (4u << 20)
+
 // ---------------------------------------------------------------- defaults
 
 /* Where a server binds and a client connects when told nothing else. */

@@ -66,6 +66,13 @@ wb_engine_destroy (wb_engine_t **self_p)
     *self_p = NULL;
 }
 
+void
+wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many)
+{
+    if (self)
+        self->send_many = send_many;
+}
+
 int
 wb_engine_set_page_cap (wb_engine_t *self, int64_t cap)
 {
@@ -107,13 +114,49 @@ wb_engine_reply_new (wb_request_t *request, wb_catalog_row_t row)
     return reply;
 }
 
+//  The EventError that replaces a reply that could not go: the client's
+//  queue is over its bytes (1005), or the reply is over a codec limit
+//  (1004); 0 when the reply is simply lost (the client is gone, or over
+//  its queue's count: its deadline covers that).
+static int
+s_reply_failure_code (int error)
+{
+    return error == EAGAIN ? WB_ERR_SEND_QUEUE_FULL
+         : error == EMSGSIZE ? WB_ERR_INTERACTION_TOO_LARGE : 0;
+}
+
+void
+wb_engine_send_reply (wb_engine_t *self, wb_msg_t **reply_p)
+{
+    if (!reply_p || !*reply_p)
+        return;
+    bool is_error = wb_msg_is (*reply_p, WB_ROW_EVENT_ERROR);
+    wb_request_t request = {
+        .engine = self,
+        .routing_id = zframe_dup (wb_msg_routing_id (*reply_p)),
+        .reference_id = wb_msg_reference_id (*reply_p),
+    };
+    errno = 0;
+    int code = self->send (self->context, reply_p) == 0 || is_error
+             ? 0 : s_reply_failure_code (errno);
+    if (code) {
+        //  one small EventError instead: every request gets one reply
+        request.detail = code == WB_ERR_INTERACTION_TOO_LARGE ? "reply over WB_BODY_MAX" : NULL;
+        wb_msg_t *error = wb_engine_error_new (&request, code);
+        if (error)
+            self->send (self->context, &error);
+        wb_msg_destroy (&error);
+    }
+    zframe_destroy (&request.routing_id);
+    wb_msg_destroy (reply_p);
+}
+
 void
 wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p)
 {
-    //  A reply that cannot be queued is lost; the client's deadline covers it
     if (reply_p && *reply_p
     &&  wb_engine_hold (request->engine, reply_p, WB_HELD_REPLY) != 0)
-        request->engine->send (request->engine->context, reply_p);
+        wb_engine_send_reply (request->engine, reply_p);
     wb_msg_destroy (reply_p);
 }
 
@@ -161,12 +204,15 @@ wb_engine_send_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event
     return wb_engine_deliver_event (self, session, event_p);
 }
 
-int
-wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
+//  An event could not go to a session (errno error); 0 if that is no
+//  fault of its client, else -1.
+static int
+s_event_lost (wb_engine_t *self, wb_session_t *session, int error)
 {
-    wb_msg_set_routing_id (*event_p, session->routing_id);
-    wb_kvlist_set_int (wb_msg_body (*event_p), WB_ATTR_EVENT_SEQUENCE, ++session->event_sequence);
-    if (self->send (self->context, event_p) == 0)
+    //  An event over a codec limit is not the client's fault: it is logged
+    //  by the send function, and its EventSequence stays used, so that the
+    //  client sees the gap and re-fetches (PROTOCOL.md 8.2)
+    if (error == EMSGSIZE)
         return 0;
     //  The client cannot keep up (or is gone): it loses its subscriptions
     //  and is told at its next request, so the others never wait for it.
@@ -175,6 +221,56 @@ wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **ev
         session->subscriptions_dropped = true;
     }
     return -1;
+}
+
+int
+wb_engine_deliver_event (wb_engine_t *self, wb_session_t *session, wb_msg_t **event_p)
+{
+    wb_msg_set_routing_id (*event_p, session->routing_id);
+    wb_kvlist_set_int (wb_msg_body (*event_p), WB_ATTR_EVENT_SEQUENCE, ++session->event_sequence);
+    errno = 0;
+    if (self->send (self->context, event_p) == 0)
+        return 0;
+    return s_event_lost (self, session, errno);
+}
+
+void
+wb_engine_deliver_shared (wb_engine_t *self, wb_msg_t *event, wb_session_t **sessions,
+                          size_t count)
+{
+    if (!self->send_many) {
+        for (size_t index = 0; index < count; index++) {
+            wb_msg_t *copy = wb_msg_dup (event);     //  one copy at a time
+            if (copy)
+                wb_engine_deliver_event (self, sessions [index], &copy);
+            wb_msg_destroy (&copy);
+        }
+        return;
+    }
+    zframe_t **routing_ids = wb_calloc (count ? count : 1, sizeof (zframe_t *));
+    int64_t *sequences = wb_calloc (count ? count : 1, sizeof (int64_t));
+    int *errors = wb_calloc (count ? count : 1, sizeof (int));
+    for (size_t index = 0; index < count; index++) {
+        routing_ids [index] = sessions [index]->routing_id;
+        sequences [index] = ++sessions [index]->event_sequence;
+    }
+    self->send_many (self->context, event, routing_ids, sequences, errors, count);
+    for (size_t index = 0; index < count; index++)
+        if (errors [index])
+            s_event_lost (self, sessions [index], errors [index]);
+    free (routing_ids);
+    free (sequences);
+    free (errors);
+}
+
+void
+wb_engine_fan_out (wb_engine_t *self, wb_session_t **sessions, size_t count,
+                   wb_msg_t **event_p)
+{
+    if (!event_p || !*event_p || wb_engine_hold_shared (self, sessions, count, event_p) == 0)
+        return;
+    wb_engine_deliver_shared (self, *event_p, sessions, count);
+    wb_msg_destroy (event_p);
 }
 
 //  Tell a client whose subscriptions were dropped, before its reply.
@@ -196,7 +292,26 @@ s_report_dropped_subscriptions (wb_engine_t *self, wb_session_t *session)
         session->subscriptions_dropped = true;
 }
 
+int
+wb_engine_check_size (wb_request_t *request, const wb_kvlist_t *properties)
+{
+    if (wb_kvlist_encoded_size (properties) <= WB_INTERACTION_MAX)
+        return 0;
+    request->detail = "its properties would take over 2 MiB";
+    return WB_ERR_INTERACTION_TOO_LARGE;
+}
+
 // ---------------------------------------------------------------- dispatch
+
+bool
+wb_engine_may_notify (const wb_message_spec_t *spec)
+{
+    //  the handlers of wb_engine_change.c: the requests that change the store
+    wb_handler_fn *handler = wb_engine_handles (spec) ? s_routes [spec->row] : NULL;
+    return handler == wb_engine_submit || handler == wb_engine_place
+        || handler == wb_engine_pull || handler == wb_engine_change_properties
+        || handler == wb_engine_stop;
+}
 
 bool
 wb_engine_handles (const wb_message_spec_t *spec)
@@ -270,6 +385,8 @@ wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int
         .reference_id = wb_msg_reference_id (msg),
         .body = wb_msg_body_const (msg),
     };
+    size_t mark = wb_engine_held_mark (self);
+    size_t flushes = wb_engine_held_flushes (self);
     if (request.session) {
         request.session->last_seen = now_ms;
         s_report_dropped_subscriptions (self, request.session);
@@ -279,6 +396,11 @@ wb_engine_handle (wb_engine_t *self, zframe_t *routing_id, wb_msg_t **msg_p, int
         code = s_run_handler (&request, now_ms);
     if (code)
         wb_engine_reply_error (&request, code);
+    //  While the batch holds no change, a request's reply (which then
+    //  changed nothing, and saw nothing uncommitted) need not wait for the
+    //  group's commit
+    if (wb_store_batch_writes (self->store) == 0)
+        wb_engine_held_release (self, mark, flushes, routing_id);
     wb_msg_destroy (msg_p);
 }
 

@@ -15,9 +15,17 @@
 #include "wb_store.h"
 
 /* Deliver one message to the peer named by its routing id. Destroys
-   *msg_p. Return 0, or -1 with errno EAGAIN (the peer's queue is full) or
-   EHOSTUNREACH (the peer is gone). */
+   *msg_p. Return 0, or -1 with errno EAGAIN (the peer's queue is full),
+   EHOSTUNREACH (the peer is gone) or EMSGSIZE (the message is over a
+   codec limit: it is not the peer's fault). */
 typedef int (wb_engine_send_fn) (void *context, wb_msg_t **msg_p);
+
+/* Optional: deliver one event to count peers at once, the one of
+   routing_ids [index] with EventSequence sequences [index], so that it is
+   encoded once for all; errors [index] gets 0, or the errno of its
+   failure as wb_engine_send_fn sets it. The event stays the caller's. */
+typedef void (wb_engine_send_many_fn) (void *context, wb_msg_t *event, zframe_t **routing_ids,
+                                       const int64_t *sequences, int *errors, size_t count);
 
 #define WB_PAGE_CAP_DEFAULT 500
 #define WB_PAGE_CAP_MIN 100
@@ -31,6 +39,8 @@ wb_engine_t *wb_engine_new (wb_directory_t *directory, wb_store_t *store,
                             wb_engine_send_fn *send, void *context);
 void wb_engine_destroy (wb_engine_t **self_p);
 
+/* Fan-out through send_many (else: each copy through send). */
+void wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many);
 /* The most interactions one content page holds (100..10,000). */
 int wb_engine_set_page_cap (wb_engine_t *self, int64_t cap);
 /* A session silent for longer than this (ms) is expired by wb_engine_expire. */
@@ -42,6 +52,10 @@ void wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms);
    wb_engine_handle. A bound sender registers as an agent application only
    and logs in as that agent only; anything else is EventError 1003. */
 void wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id);
+
+/* True if a request of this row may notify subscribers (a change): the
+   server holds such requests back while its clients' queues are full. */
+bool wb_engine_may_notify (const wb_message_spec_t *spec);
 
 /* True if spec is a request row of the catalogue that the engine has a
    handler for: every request row, by construction (wb_catalog_rows.h). */
@@ -69,6 +83,16 @@ void wb_engine_handle_malformed (wb_engine_t *self, zframe_t *routing_id,
    already open; end: none is open, or the commit failed). */
 int wb_engine_batch_begin (wb_engine_t *self);
 int wb_engine_batch_end (wb_engine_t *self);
+/* True once the open batch holds WB_GROUP_BYTES_MAX bytes of replies and
+   events (each event once, whatever its number of recipients), or will
+   hand WB_GROUP_SENDS_MAX bytes to its recipients (each event once per
+   recipient): the server then ends it, so that a group never holds more,
+   and the sends after its commit never keep other clients waiting long.
+   A reply of a request that changed nothing is not held at all, unless an
+   earlier message to the same client is. */
+bool wb_engine_batch_full (wb_engine_t *self);
+#define WB_GROUP_BYTES_MAX (16u << 20)
+#define WB_GROUP_SENDS_MAX (32u << 20)
 
 /* Expire sessions silent for longer than the timeout; return how many. */
 size_t wb_engine_expire (wb_engine_t *self, int64_t now_ms);

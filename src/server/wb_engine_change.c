@@ -86,10 +86,9 @@ s_notify (wb_engine_t *self, const s_change_t *change)
         if (change->content_operation != WB_CONTENT_PROPERTIES_CHANGED
         ||  subscription->notify_property_changes)
             recipients [count++] = subscription->session;
-    for (size_t index = 0; index < count; index++) {
-        wb_msg_t *event = s_change_event (change);
-        wb_engine_send_event (self, recipients [index], &event);
-    }
+    //  one event for all: held once in a batch, copied only as it is sent
+    wb_msg_t *event = count ? s_change_event (change) : NULL;
+    wb_engine_fan_out (self, recipients, count, &event);
     free (recipients);
 }
 
@@ -370,11 +369,14 @@ wb_engine_submit (wb_request_t *request)
     snprintf (id, sizeof (id), "%016" PRIX64, number);
     wb_kvlist_t *properties = s_new_interaction (request, &target, id);
     int64_t version = 0;
-    rc = rc || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
+    int too_large = wb_engine_check_size (request, properties);
+    rc = rc || too_large
+            || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
             || s_bump (self, target.type->id, target.owner_id, &version)
             || (key && wb_store_submit_key_put (self->store, wb_engine_actor_name (request),
                                                 key, id, version));
     code = s_commit_or_rollback (self, rc);
+    code = too_large ? too_large : code;
     if (code == 0) {
         s_change_t change = { target.type, target.owner_id, WB_CONTENT_PLACED_IN,
                               WB_OPERATION_CREATE, properties, version,
@@ -581,10 +583,12 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     bool in_workbin = s_in_workbin (interaction);
     wb_workbin_ref_t where = { in_workbin ? interaction->type_id : NULL, interaction->owner_id };
     int64_t version = -1;
-    int rc = wb_store_begin (self->store)
+    int too_large = wb_engine_check_size (request, properties);
+    int rc = too_large
+          || wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)
           || (in_workbin && s_bump (self, where.type_id, where.owner_id, &version));
-    code = s_commit_or_rollback (self, rc);
+    code = too_large ? too_large : s_commit_or_rollback (self, rc);
     if (code == 0) {
         if (interaction->type) {
             s_change_t change = { interaction->type, interaction->owner_id,

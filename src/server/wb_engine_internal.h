@@ -21,6 +21,7 @@ struct _wb_engine_t {
     wb_store_t *store;
     wb_sessions_t *sessions;
     wb_engine_send_fn *send;
+    wb_engine_send_many_fn *send_many;  /* NULL: fan-out through send */
     void *context;
     int64_t page_cap;
     int64_t session_timeout;
@@ -71,6 +72,9 @@ int wb_engine_stop (wb_request_t *request);
 /* A reply to the request: the event of this row with its ReferenceId. */
 wb_msg_t *wb_engine_reply_new (wb_request_t *request, wb_catalog_row_t row);
 void wb_engine_reply (wb_request_t *request, wb_msg_t **reply_p);
+/* Send a reply now; one that cannot be queued for want of bytes (or is
+   over a codec limit) is replaced by a small EventError 1005 (1004). */
+void wb_engine_send_reply (wb_engine_t *self, wb_msg_t **reply_p);
 /* EventAck, with the attributes of extra appended if not NULL. */
 void wb_engine_reply_ack (wb_request_t *request, const wb_kvlist_t *extra);
 void wb_engine_reply_error (wb_request_t *request, int code);
@@ -94,8 +98,29 @@ typedef enum {
 /* While batching, keep a message to send after the commit; 0, or -1 if
    not batching (the message is left alone). */
 int wb_engine_hold (wb_engine_t *self, wb_msg_t **msg_p, wb_held_kind_t kind);
+/* While batching, keep one event for several sessions: held once, and
+   copied for each recipient only as it is sent. 0, or -1 if not batching
+   (the event is left alone). */
+int wb_engine_hold_shared (wb_engine_t *self, wb_session_t **sessions, size_t count,
+                           wb_msg_t **event_p);
+/* Number one event for each of several sessions and send it to them
+   (through send_many if set); those that could not take it lose their
+   subscriptions. The event stays the caller's. */
+void wb_engine_deliver_shared (wb_engine_t *self, wb_msg_t *event, wb_session_t **sessions,
+                               size_t count);
+/* Send one event to several sessions (each gets its own EventSequence).
+   Takes *event_p. */
+void wb_engine_fan_out (wb_engine_t *self, wb_session_t **sessions, size_t count,
+                        wb_msg_t **event_p);
 /* Where the messages of the next request start in the outbox. */
 size_t wb_engine_held_mark (wb_engine_t *self);
+/* How many batches have ended: a mark is stale once this changes. */
+size_t wb_engine_held_flushes (wb_engine_t *self);
+/* A request that changed nothing: send what it held since mark now,
+   without waiting for the commit, unless an earlier held message goes to
+   the same client (its replies and events stay in order). */
+void wb_engine_held_release (wb_engine_t *self, size_t mark, size_t flushes,
+                             zframe_t *routing_id);
 /* The request that held the messages since mark changed the store: they
    go out only if the batch commits; if it fails, EventError 28 does. */
 void wb_engine_held_seal (wb_engine_t *self, size_t mark, wb_request_t *request);
@@ -116,6 +141,9 @@ void wb_target_clear (wb_target_t *target);
 /* A store reference for a target. */
 wb_workbin_ref_t wb_target_ref (const wb_target_t *target);
 
+/* 0 if an interaction with these properties fits WB_INTERACTION_MAX; else
+   WB_ERR_INTERACTION_TOO_LARGE, with the request's detail set. */
+int wb_engine_check_size (wb_request_t *request, const wb_kvlist_t *properties);
 /* The current time as ISO-8601 UTC text, into a 21-byte buffer. */
 /* The sender's name for Actor and SubmittedBy: agent id or client name. */
 const char *wb_engine_actor_name (const wb_request_t *request);

@@ -3,11 +3,15 @@
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include "wb_server.h"
 #include "wb_prelude.h"
 #include "wb_engine.h"
 #include "wb_security.h"
 #include "wb_log_limit.h"
+#include "wb_outbound.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
@@ -21,6 +25,30 @@
 /* The most requests whose changes share one store transaction (group
    commit), while more requests are waiting. */
 #define GROUP_MAX 64
+/* Bytes of waiting messages handed to libzmq between two requests read:
+   the sends of a big fan-out are spread over many passes, so that the
+   other clients' requests are read (and answered) in between. */
+#define PUMP_BUDGET (2u << 20)
+/* How soon the reactor looks again at messages waiting for clients whose
+   libzmq queues were full (ms): for clients that read, and for clients
+   that have read nothing lately. */
+#define PUMP_RETRY_MS 1
+#define PUMP_STALLED_MS 50
+/* While more than this waits for clients that read, a request that may
+   notify subscribers (a change) is held back, and so is every later
+   request of its client: a big fan-out goes out at the pace its readers
+   take it (rather than pile up until they are dropped as too slow), while
+   the other clients' requests are answered at once. */
+#define PRESSURE_MAX (32u << 20)
+/* Requests held back, in bytes: past this, the reactor reads nothing
+   until the pressure is off. */
+#define HELD_BACK_MAX (64u << 20)
+/* Allocations from this size on get their own mapping. Fixed, so that
+   glibc does not raise it after each big free; above the largest event
+   and page, so that their copies (allocated here, freed by libzmq's I/O
+   thread) reuse the heap instead of paying a mapping and its page faults
+   each: wb_outbound's sweep gives the heap back (malloc_trim). */
+#define MMAP_THRESHOLD (8 << 20)
 /* Pending connections the kernel queues for us: a reconnect storm of a
    thousand clients fits, instead of being refused and retried later. */
 #define LISTEN_BACKLOG 1024
@@ -48,24 +76,81 @@ struct _wb_server_t {
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
     wb_log_limit_t *malformed_log;  /* lines about malformed messages */
+    wb_outbound_t *outbound;    /* each client's queue, bounded in bytes */
+    zlistx_t *held_back;        /* s_received_t held back, in order */
+    zhashx_t *held_peers;       /* how many each client has held back, by routing id (hex) */
+    size_t held_bytes;
+    size_t send_bytes;          /* the most bytes queued per client */
     bool verbose;
 };
+
+/* A message as received: its sender, and what decoding made of it. */
+typedef struct {
+    zframe_t *routing_id;
+    wb_msg_t *msg;              /* NULL if it could not be decoded */
+    wb_codec_status_t status;
+    int64_t reference_id;
+    char *sender_agent;         /* the agent its sender's key is bound to */
+    size_t size;
+} s_received_t;
+
+static void
+s_received_destroy (s_received_t **received_p)
+{
+    s_received_t *received = *received_p;
+    if (!received)
+        return;
+    zframe_destroy (&received->routing_id);
+    wb_msg_destroy (&received->msg);
+    zstr_free (&received->sender_agent);
+    free (received);
+    *received_p = NULL;
+}
 
 /* zauth serves the whole process (one ZAP handler a context): at most one
    secured server at a time. */
 static atomic_flag s_auth_taken = ATOMIC_FLAG_INIT;
 
-//  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0).
+//  The engine's send function: never blocks (ROUTER_MANDATORY, SNDTIMEO 0),
+//  and keeps each client's queue within its bytes (wb_outbound).
 static int
 s_send (void *context, wb_msg_t **msg_p)
 {
     wb_server_t *self = context;
+    if (!msg_p || !*msg_p)
+        return -1;
     if (self->verbose) {
         char line [512];
         wb_msg_print (*msg_p, line, sizeof (line));
         zsys_debug ("send %s", line);
     }
-    return wb_msg_send (msg_p, self->router);
+    int rc = wb_outbound_send (self->outbound, *msg_p);
+    int error = errno;
+    wb_msg_destroy (msg_p);
+    errno = error;
+    return rc;
+}
+
+//  The engine's fan-out: one event encoded once for all its recipients.
+static void
+s_send_many (void *context, wb_msg_t *event, zframe_t **routing_ids, const int64_t *sequences,
+             int *errors, size_t count)
+{
+    wb_server_t *self = context;
+    if (self->verbose) {
+        char line [512];
+        wb_msg_print (event, line, sizeof (line));
+        zsys_debug ("send to %zu peer(s) %s", count, line);
+    }
+    wb_outbound_send_many (self->outbound, event, routing_ids, sequences, errors, count);
+}
+
+//  The messages queued per client (ZMQ_SNDHWM, and as many waiting in
+//  wb_outbound).
+static int
+s_send_queue (const wb_server_options_t *options)
+{
+    return options->send_queue > 0 ? options->send_queue : 10000;
 }
 
 //  A peer in the log: its routing id in hex, the first 32 bytes of it.
@@ -92,7 +177,7 @@ static void
 s_configure_router (zsock_t *router, const wb_server_options_t *options)
 {
     zsock_set_router_mandatory (router, 1);
-    zsock_set_sndhwm (router, options->send_queue > 0 ? options->send_queue : 10000);
+    zsock_set_sndhwm (router, s_send_queue (options));
     zsock_set_sndtimeo (router, 0);
     zsock_set_linger (router, 0);
     zsock_set_maxmsgsize (router, (int64_t) WB_BODY_MAX + 4096);
@@ -210,6 +295,11 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
 {
     wb_server_t *self = zmalloc (sizeof (wb_server_t));
     self->verbose = options->verbose;
+    self->send_bytes = options->send_bytes > 0 ? (size_t) options->send_bytes
+                                               : WB_SEND_BYTES_DEFAULT;
+#ifdef __GLIBC__
+    mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+#endif
     self->endpoints = zlistx_new ();
     zlistx_set_duplicator (self->endpoints, (czmq_duplicator *) strdup);
     zlistx_set_destructor (self->endpoints, (czmq_destructor *) zstr_free);
@@ -219,6 +309,8 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         self->store = wb_store_open (options->store_uri, error, error_size);
     if (self->store)
         self->engine = wb_engine_new (self->directory, self->store, s_send, self);
+    if (self->engine)
+        wb_engine_set_send_many (self->engine, s_send_many);
     if (self->engine && options->page_cap
     &&  wb_engine_set_page_cap (self->engine, options->page_cap)) {
         snprintf (error, error_size, "page cap %" PRId64 " is outside %d..%d",
@@ -231,6 +323,10 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         wb_engine_set_session_timeout (self->engine, options->session_timeout_ms);
         self->router = zsock_new (ZMQ_ROUTER);
         s_configure_router (self->router, options);
+        self->outbound = wb_outbound_new (self->router, self->send_bytes,
+                                          (size_t) s_send_queue (options));
+        self->held_back = zlistx_new ();
+        self->held_peers = zhashx_new ();
         if (s_bind (self, options, error, error_size) == 0)
             return self;
     }
@@ -246,6 +342,12 @@ wb_server_destroy (wb_server_t **self_p)
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
     wb_log_limit_destroy (&self->malformed_log);
+    wb_outbound_destroy (&self->outbound);
+    for (s_received_t *held = self->held_back ? zlistx_first (self->held_back) : NULL; held;
+         held = zlistx_next (self->held_back))
+        s_received_destroy (&held);
+    zlistx_destroy (&self->held_back);
+    zhashx_destroy (&self->held_peers);
     s_unbind (self);
     zsock_destroy (&self->router);
     wb_store_destroy (&self->store);
@@ -271,29 +373,106 @@ wb_server_endpoint (wb_server_t *self, size_t index)
     return endpoint;
 }
 
-//  Receive one message as wb_msg_recv does, and tell the engine the agent
-//  its sender's key is bound to: libzmq puts the ZAP metadata on the
-//  message's frames, but not on the routing id of a message that a poll
-//  prefetched, so it is read from the first frame after the routing id.
-static wb_msg_t *
-s_recv (wb_server_t *self, wb_codec_status_t *status, int64_t *reference_id,
-        zframe_t **routing_id)
+//  Receive one message as wb_msg_recv does, with the agent its sender's
+//  key is bound to: libzmq puts the ZAP metadata on the message's frames,
+//  but not on the routing id of a message that a poll prefetched, so it
+//  is read from the first frame after the routing id.
+static s_received_t *
+s_recv (wb_server_t *self)
 {
-    *reference_id = 0;
     zmsg_t *zmsg = zmsg_recv (self->router);
-    *routing_id = zmsg ? zmsg_pop (zmsg) : NULL;
-    if (!zmsg) {
-        *status = WB_CODEC_FRAMES;
+    if (!zmsg)
         return NULL;
-    }
+    s_received_t *received = wb_calloc (1, sizeof (s_received_t));
+    received->routing_id = zmsg_pop (zmsg);
+    received->size = zmsg_content_size (zmsg);
     zframe_t *first = zmsg_first (zmsg);
-    wb_engine_set_sender_agent (self->engine,
-                                first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL);
-    wb_msg_t *msg = wb_msg_decode (zmsg, status, reference_id);
-    if (msg)
-        wb_msg_set_routing_id (msg, *routing_id);
+    const char *agent = first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL;
+    received->sender_agent = agent ? strdup (agent) : NULL;
+    received->msg = wb_msg_decode (zmsg, &received->status, &received->reference_id);
+    if (received->msg)
+        wb_msg_set_routing_id (received->msg, received->routing_id);
     zmsg_destroy (&zmsg);
-    return msg;
+    if (!received->routing_id)
+        s_received_destroy (&received);
+    return received;
+}
+
+//  How many requests a client has held back.
+static size_t
+s_held_count (wb_server_t *self, zframe_t *routing_id)
+{
+    char *key = zframe_strhex (routing_id);
+    size_t count = (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key);
+    zstr_free (&key);
+    return count;
+}
+
+//  Count one more or one fewer request held back for a client.
+static void
+s_held_count_add (wb_server_t *self, zframe_t *routing_id, int delta)
+{
+    char *key = zframe_strhex (routing_id);
+    size_t count = (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key) + (size_t) delta;
+    if (count)
+        zhashx_update (self->held_peers, key, (void *) (uintptr_t) count);
+    else
+        zhashx_delete (self->held_peers, key);
+    zstr_free (&key);
+}
+
+//  True if the clients' queues are under pressure.
+static bool
+s_pressed (wb_server_t *self)
+{
+    return wb_outbound_pressed (self->outbound, PRESSURE_MAX);
+}
+
+//  Hold a request back if it may notify subscribers while the queues are
+//  under pressure, or if its client already has one held back (its
+//  requests are answered in order); true if it was.
+static bool
+s_hold_back (wb_server_t *self, s_received_t **received_p)
+{
+    s_received_t *received = *received_p;
+    if (!s_held_count (self, received->routing_id)
+    &&  !(received->msg && wb_engine_may_notify (wb_msg_spec (received->msg)) && s_pressed (self)))
+        return false;
+    zlistx_add_end (self->held_back, received);
+    s_held_count_add (self, received->routing_id, 1);
+    self->held_bytes += received->size;
+    *received_p = NULL;
+    return true;
+}
+
+//  The next message to handle: the oldest held back once the pressure is
+//  off, else one from the socket (unless too much is held back already);
+//  NULL if none may be handled now.
+static s_received_t *
+s_next_message (wb_server_t *self)
+{
+    while (true) {
+        if (zlistx_size (self->held_back) && !s_pressed (self)) {
+            s_received_t *received = zlistx_first (self->held_back);
+            zlistx_detach_cur (self->held_back);
+            s_held_count_add (self, received->routing_id, -1);
+            self->held_bytes -= received->size;
+            return received;
+        }
+        if (self->held_bytes >= HELD_BACK_MAX || !(zsock_events (self->router) & ZMQ_POLLIN))
+            return NULL;
+        s_received_t *received = s_recv (self);
+        if (received && !s_hold_back (self, &received))
+            return received;
+    }
+}
+
+//  True if another message could be handled right after this one.
+static bool
+s_more_waiting (wb_server_t *self)
+{
+    return (zsock_events (self->router) & ZMQ_POLLIN)
+        || (zlistx_size (self->held_back) && !s_pressed (self));
 }
 
 //  Group commit: when another message waits behind the one just received,
@@ -318,38 +497,38 @@ s_group_close (wb_server_t *self)
     wb_engine_batch_end (self->engine);
 }
 
-//  Receive and handle one message; false when nothing was waiting. A
-//  batch ends once GROUP_MAX requests are in it or no input waits.
+//  Handle one message; false when none may be handled now. A batch ends
+//  once GROUP_MAX requests are in it or no other message waits.
 static bool
 s_handle_one (wb_server_t *self)
 {
-    if (!(zsock_events (self->router) & ZMQ_POLLIN))
+    s_received_t *received = s_next_message (self);
+    if (!received)
         return false;
-    wb_codec_status_t status;
-    int64_t reference_id = 0;
-    zframe_t *routing_id = NULL;
-    wb_msg_t *msg = s_recv (self, &status, &reference_id, &routing_id);
-    bool more = (zsock_events (self->router) & ZMQ_POLLIN) != 0;
+    bool more = s_more_waiting (self);
     s_group_open (self, more);
     int64_t now = wb_mono_ms ();
-    if (msg) {
+    wb_engine_set_sender_agent (self->engine, received->sender_agent);
+    if (received->msg) {
         if (self->verbose) {
             char line [512];
-            wb_msg_print (msg, line, sizeof (line));
+            wb_msg_print (received->msg, line, sizeof (line));
             zsys_debug ("recv %s", line);
         }
-        wb_engine_handle (self->engine, routing_id, &msg, now);
+        wb_engine_handle (self->engine, received->routing_id, &received->msg, now);
     }
     else
-    if (routing_id) {
+    if (received->routing_id) {
         char peer [PEER_TEXT_MAX];
-        s_peer_text (routing_id, peer);
+        s_peer_text (received->routing_id, peer);
         if (wb_log_limit_allow (self->malformed_log, peer, now))
-            zsys_warning ("malformed message from %s: %s", peer, wb_codec_status_text (status));
-        wb_engine_handle_malformed (self->engine, routing_id, status, reference_id, now);
+            zsys_warning ("malformed message from %s: %s", peer,
+                          wb_codec_status_text (received->status));
+        wb_engine_handle_malformed (self->engine, received->routing_id, received->status,
+                                    received->reference_id, now);
     }
-    zframe_destroy (&routing_id);
-    if (!more || self->grouped >= GROUP_MAX)
+    s_received_destroy (&received);
+    if (!more || self->grouped >= GROUP_MAX || wb_engine_batch_full (self->engine))
         s_group_close (self);
     return true;
 }
@@ -369,20 +548,29 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
     zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
     int64_t next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
+    int timeout = EXPIRY_SWEEP_MS;
     while (true) {
-        void *which = zpoller_wait (poller, EXPIRY_SWEEP_MS);
+        void *which = zpoller_wait (poller, timeout);
         if (zpoller_terminated (poller))
             break;
         if (which == pipe && pipe && s_pipe_says_stop (pipe))
             break;
+        //  each request read, then a share of what waits to be sent
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
-            ;
+            wb_outbound_pump (self->outbound, PUMP_BUDGET);
         s_group_close (self);
+        wb_outbound_pump (self->outbound, PUMP_BUDGET);
+        //  while messages wait for clients that read, or requests are held
+        //  back, look again soon: libzmq writes meanwhile
+        timeout = zlistx_size (self->held_back) || wb_outbound_pressed (self->outbound, 0)
+                ? PUMP_RETRY_MS
+                : wb_outbound_waiting (self->outbound) ? PUMP_STALLED_MS : EXPIRY_SWEEP_MS;
         if (wb_mono_ms () >= next_sweep) {
             wb_log_limit_flush (self->malformed_log, wb_mono_ms ());
             size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
+            wb_outbound_sweep (self->outbound);
             next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
         }
     }

@@ -11,6 +11,10 @@
 #include <stdbool.h>
 #include "wb_protocol.h"        /* WB_DEFAULT_ENDPOINT */
 #define WB_ENDPOINTS_MAX 8
+/* Bytes of replies and events queued for one client (in libzmq, not yet
+   written to its connection) before it is treated as too slow. */
+#define WB_SEND_BYTES_DEFAULT (8 << 20)
+#define WB_SEND_BYTES_MIN (1 << 20)
 
 typedef struct {
     const char *directory_path;       /* ZPL directory file (required) */
@@ -20,6 +24,7 @@ typedef struct {
     int64_t page_cap;                 /* 0: WB_PAGE_CAP_DEFAULT */
     int64_t session_timeout_ms;       /* 0: WB_SESSION_TIMEOUT_DEFAULT */
     int send_queue;                   /* messages queued per client; 0: 10,000 */
+    int64_t send_bytes;               /* bytes queued per client; 0: WB_SEND_BYTES_DEFAULT */
     bool verbose;                     /* log every message */
     /* CURVE on tcp:// endpoints (ipc:// and inproc:// stay plain). Both or
        neither; neither: no security at all. One secured server a process. */

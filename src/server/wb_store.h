@@ -73,14 +73,16 @@ typedef struct {
        restarts and deletions; recorded with the transaction. */
     int (*new_interaction_id) (void *backend, uint64_t floor, uint64_t *id);
     /* Append to out one entry "Interaction" (a property list) for each of
-       at most count interactions of a workbin from position from, in order;
-       *total gets the workbin's number of interactions. */
+       at most count interactions of a workbin from position from, in order,
+       stopping before their encodings pass WB_PAGE_BYTES_MAX (at least
+       one); *total gets the workbin's number of interactions. */
     int (*workbin_page) (void *backend, wb_workbin_ref_t workbin, int64_t from,
                          int64_t count, wb_kvlist_t *out, int64_t *total);
     /* Number of interactions in a workbin. */
     int (*workbin_count) (void *backend, wb_workbin_ref_t workbin, int64_t *count);
     /* Append to out one entry "Interaction" for each of at most count
-       interactions in no workbin that handler handles, oldest pull first;
+       interactions in no workbin that handler handles, oldest pull first,
+       stopping before their encodings pass WB_PAGE_BYTES_MAX (at least one);
        *total gets how many it handles. */
     int (*handled_page) (void *backend, const char *handler, int64_t count,
                          wb_kvlist_t *out, int64_t *total);

@@ -36,6 +36,7 @@
 #include "wb_store_backend.h"
 #include "wb_protocol.h"
 #include "wb_prelude.h"
+#include "wb_protocol.h"
 
 #define S_BUSY_TIMEOUT_MS 5000
 
@@ -73,7 +74,35 @@ static const s_migration_t s_migrations [] = {
     "    name TEXT NOT NULL PRIMARY KEY,"
     "    value INTEGER NOT NULL"
     ") WITHOUT ROWID;", NULL },
-    //  3: an interaction in no workbin names its handler in owner_id (it
+    //  3: the number of interactions of each workbin, kept by triggers, so
+    //  that counting one (statistic, types info, pages) does not scan it.
+    { "CREATE TABLE workbin_size ("
+    "    type_id TEXT NOT NULL,"
+    "    owner_id TEXT NOT NULL,"
+    "    size INTEGER NOT NULL,"
+    "    PRIMARY KEY (type_id, owner_id)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO workbin_size SELECT type_id, owner_id, COUNT(*) FROM interaction"
+    " WHERE type_id IS NOT NULL AND owner_id IS NOT NULL GROUP BY type_id, owner_id;"
+    "CREATE TRIGGER workbin_size_insert AFTER INSERT ON interaction"
+    " WHEN NEW.type_id IS NOT NULL AND NEW.owner_id IS NOT NULL BEGIN"
+    "  INSERT INTO workbin_size VALUES (NEW.type_id, NEW.owner_id, 1)"
+    "   ON CONFLICT (type_id, owner_id) DO UPDATE SET size = size + 1;"
+    " END;"
+    "CREATE TRIGGER workbin_size_delete AFTER DELETE ON interaction"
+    " WHEN OLD.type_id IS NOT NULL AND OLD.owner_id IS NOT NULL BEGIN"
+    "  UPDATE workbin_size SET size = size - 1"
+    "   WHERE type_id = OLD.type_id AND owner_id = OLD.owner_id;"
+    " END;"
+    "CREATE TRIGGER workbin_size_move AFTER UPDATE OF type_id, owner_id ON interaction"
+    " WHEN OLD.type_id IS NOT NEW.type_id OR OLD.owner_id IS NOT NEW.owner_id BEGIN"
+    "  UPDATE workbin_size SET size = size - 1"
+    "   WHERE type_id = OLD.type_id AND owner_id = OLD.owner_id;"
+    "  INSERT INTO workbin_size SELECT NEW.type_id, NEW.owner_id, 1"
+    "   WHERE NEW.type_id IS NOT NULL AND NEW.owner_id IS NOT NULL"
+    "   ON CONFLICT (type_id, owner_id) DO UPDATE SET size = size + 1;"
+    " END;", NULL },
+    //  4: an interaction in no workbin names its handler in owner_id (it
     //  was NULL): read from the AssignedTo of each one's properties.
     { "", s_migrate_handlers },
 };
@@ -122,7 +151,8 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         " WHERE type_id = ?1 AND owner_id = ?2"
         " ORDER BY position LIMIT ?3 OFFSET ?4",
     [S_COUNT] =
-        "SELECT COUNT(*) FROM interaction WHERE type_id = ?1 AND owner_id = ?2",
+        "SELECT COALESCE ((SELECT size FROM workbin_size"
+        " WHERE type_id = ?1 AND owner_id = ?2), 0)",
     [S_HANDLED_PAGE] =
         "SELECT id, properties FROM interaction"
         " WHERE type_id IS NULL AND owner_id = ?1"
@@ -561,11 +591,18 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
         return s_done (statement, -1);
     int rc = SQLITE_DONE;
     int64_t index = 0;
+    size_t bytes = 0;
     while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
+        //  a page is filled by size too: it stops before passing
+        //  WB_PAGE_BYTES_MAX, so that its reply can always be sent
+        size_t size = (size_t) sqlite3_column_bytes (statement, 1);
+        if (index > 0 && bytes + size > WB_PAGE_BYTES_MAX)
+            return s_done (statement, 0);
         const void *blob = sqlite3_column_blob (statement, 1);
-        if (s_page_add (page, blob, sqlite3_column_bytes (statement, 1),
+        if (s_page_add (page, blob, (int) size,
                         (const char *) sqlite3_column_text (statement, 0)))
             return s_done (statement, -1);
+        bytes += size;
         index++;
     }
     if (index < rows && rc != SQLITE_DONE)
@@ -625,13 +662,22 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
     ||  sqlite3_bind_int64 (statement, 2, count) != SQLITE_OK)
         return s_done (statement, -1);
     int rc;
-    while ((rc = sqlite3_step (statement)) == SQLITE_ROW)
+    size_t bytes = 0;
+    while ((rc = sqlite3_step (statement)) == SQLITE_ROW) {
+        //  filled by size as a page is (the total says what is left out)
+        size_t size = (size_t) sqlite3_column_bytes (statement, 1);
+        if (wb_kvlist_size (out) > before && bytes + size > WB_PAGE_BYTES_MAX) {
+            rc = SQLITE_DONE;
+            break;
+        }
         if (wb_kvlist_size (out) >= WB_ENTRIES_MAX
-        ||  s_page_add (out, sqlite3_column_blob (statement, 1), sqlite3_column_bytes (statement, 1),
+        ||  s_page_add (out, sqlite3_column_blob (statement, 1), (int) size,
                         (const char *) sqlite3_column_text (statement, 0))) {
             rc = SQLITE_ERROR;
             break;
         }
+        bytes += size;
+    }
     if (rc != SQLITE_DONE) {
         wb_kvlist_truncate (out, before);
         return s_done (statement, rc == SQLITE_ERROR ? -1 : s_fail (self, "handled page"));

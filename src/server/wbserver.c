@@ -30,6 +30,7 @@ static const char *s_usage =
     "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
     "                           full (the default) or normal\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
+    "      --send-bytes MIB     MiB queued per client before it is dropped, 1..1024 (8)\n"
     "      --cert FILE          the server's certificate (secret half): CURVE on tcp\n"
     "                           endpoints (make one with: wbctl keygen server)\n"
     "      --authorized-keys DIR  the public certificates of the clients let in\n"
@@ -117,6 +118,11 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
             if (s_parse_number (value, 10, 10000000, &number))
                 return s_usage_error ("--send-queue takes a number from 10 to 10000000, not", value);
             options->server.send_queue = (int) number;
+            return 0;
+        case 'B':
+            if (s_parse_number (value, 1, 1024, &number))
+                return s_usage_error ("--send-bytes takes MiB from 1 to 1024, not", value);
+            options->server.send_bytes = number << 20;
             return 0;
         case 'C': options->server.cert_path = value; return 0;
         case 'K': options->server.authorized_keys = value; return 0;
@@ -214,6 +220,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "send-queue", required_argument, NULL, 'Q' }, { "cert", required_argument, NULL, 'C' },
         { "authorized-keys", required_argument, NULL, 'K' }, { "insecure", no_argument, NULL, 'I' },
         { "clock", required_argument, NULL, 'W' }, { "store", required_argument, NULL, 'U' },
+        { "send-bytes", required_argument, NULL, 'B' },
         { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;

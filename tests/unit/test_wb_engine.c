@@ -26,6 +26,10 @@ typedef struct {
     wb_engine_t *engine;
     zlistx_t *sent;            /* every wb_msg_t sent, in order */
     int refuse_sends_to;       /* peer number whose sends fail (EAGAIN), 0: none */
+    int full_bytes_to;         /* peer whose queue is over its bytes: all but
+                                  an EventError fail (EAGAIN), 0: none */
+    int oversize_events_to;    /* peer whose events are over a codec limit
+                                  (EMSGSIZE), 0: none */
     int64_t now;
     int64_t next_reference;
 } s_fixture_t;
@@ -58,6 +62,18 @@ s_capture (void *context, wb_msg_t **msg_p)
     if (fixture->refuse_sends_to && s_peer_of (*msg_p) == fixture->refuse_sends_to) {
         wb_msg_destroy (msg_p);
         errno = EAGAIN;
+        return -1;
+    }
+    if (fixture->full_bytes_to && s_peer_of (*msg_p) == fixture->full_bytes_to
+    &&  !wb_msg_is (*msg_p, WB_ROW_EVENT_ERROR)) {
+        wb_msg_destroy (msg_p);
+        errno = EAGAIN;
+        return -1;
+    }
+    if (fixture->oversize_events_to && s_peer_of (*msg_p) == fixture->oversize_events_to
+    &&  wb_msg_reference_id (*msg_p) == 0) {
+        wb_msg_destroy (msg_p);
+        errno = EMSGSIZE;
         return -1;
     }
     zlistx_add_end (fixture->sent, *msg_p);
@@ -1336,6 +1352,138 @@ test_submit_retry_in_the_same_group (void **state)
     wb_msg_destroy (&reply);
 }
 
+// ---------------------------------------------------------------- sizes (issue 15)
+
+//  A RequestSubmit into draft@a1 whose UserData holds three values of 1 MB.
+static wb_msg_t *
+s_big_submit (void)
+{
+    wb_kvlist_t *user_data = wb_kvlist_new ();
+    char *value = malloc (1000001);
+    memset (value, 'u', 1000000);
+    value [1000000] = 0;
+    for (int index = 0; index < 3; index++)
+        wb_kvlist_add_string (user_data, index ? "More" : "First", value);
+    free (value);
+    wb_submission_t submission = { .workbin = s_workbin ("draft", "a1"), .media_type = "email",
+                                   .interaction_type = "Inbound", .user_data = user_data };
+    wb_msg_t *request = wb_request_submit (&submission);
+    wb_kvlist_destroy (&user_data);
+    return request;
+}
+
+//  Item 6: an interaction over WB_INTERACTION_MAX is refused, and nothing
+//  of it is stored or notified.
+static void
+test_interaction_over_the_maximum_is_refused (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_expect (fixture, 1, s_subscription ("draft", "a1"), 0);
+    s_expect (fixture, 1, s_big_submit (), WB_ERR_INTERACTION_TOO_LARGE);
+    assert_null (s_next_event (fixture, 1));
+    wb_msg_t *reply = s_call (fixture, 1, s_content_request ("a1"));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    assert_int_equal (page.total_count, 0);
+    wb_msg_destroy (&reply);
+}
+
+//  Item 6: an event that cannot be encoded is not the subscriber's fault:
+//  it keeps its subscriptions (no 1001), and the gap in EventSequence
+//  tells it to re-fetch.
+static void
+test_event_over_a_codec_limit_is_no_false_1001 (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    s_expect (fixture, 2, s_subscription ("team", "sales"), 0);
+    fixture->oversize_events_to = 2;
+    s_submit (fixture, 1, "team", "sales", "one");
+    fixture->oversize_events_to = 0;
+    s_submit (fixture, 1, "team", "sales", "two");
+    s_expect (fixture, 2, wb_request_ping (), 0);
+    wb_msg_t *event = s_next_event (fixture, 2);
+    assert_true (wb_msg_is (event, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED));
+    assert_int_equal (wb_event_sequence (event), 2);
+    wb_msg_destroy (&event);
+    assert_null (s_next_event (fixture, 2));
+}
+
+//  Item 3: a reply that does not fit the client's queue in bytes becomes
+//  a small EventError 1005: every request gets one reply.
+static void
+test_reply_over_the_queue_bytes_becomes_1005 (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    fixture->full_bytes_to = 1;
+    s_expect (fixture, 1, s_content_request ("a1"), WB_ERR_SEND_QUEUE_FULL);
+    //  and in a group commit too
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t reference = s_pipeline (fixture, 1, s_content_request ("a1"));
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    s_expect_oldest (fixture, "EventError", reference, 0, WB_ERR_SEND_QUEUE_FULL);
+    fixture->full_bytes_to = 0;
+}
+
+//  Item 9: in a group commit, the reply of a request that changes nothing
+//  leaves at once while the group holds no change, and waits behind an
+//  earlier message to the same client, or behind a change in the group.
+static void
+test_read_reply_does_not_wait_for_the_group (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t ping = s_pipeline (fixture, 2, wb_request_ping ());
+    int64_t read = s_pipeline (fixture, 2, s_content_request ("a2"));
+    s_expect_oldest (fixture, "EventAck", ping, 0, 0);
+    s_expect_oldest (fixture, "EventWorkbinContent", read, 0, 0);
+    int64_t place = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "sales"));
+    int64_t after = s_pipeline (fixture, 2, wb_request_ping ());
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    s_expect_oldest (fixture, "EventWorkbinContentChanged", 0, 4, 0);
+    s_expect_oldest (fixture, "EventAck", place, 0, 0);
+    s_expect_oldest (fixture, "EventAck", after, 0, 0);
+}
+
+//  Item 4: a change's event is held once in a group, whatever the number
+//  of its subscribers, and each subscriber still gets its own numbered copy.
+static void
+test_group_holds_one_event_for_all_subscribers (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    s_agent (fixture, 2, "a2");
+    s_register (fixture, 3, WB_CLIENT_MEDIA_SERVER);
+    for (int peer = 1; peer <= 3; peer++)
+        s_expect (fixture, peer, s_subscription ("team", "sales"), 0);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    //  subjects of 1 MB: 6 changes x 3 subscribers held per copy would be
+    //  18 MB, past WB_GROUP_BYTES_MAX; held once, 6 MB is not
+    char *subject = malloc (1000001);
+    memset (subject, 's', 1000000);
+    subject [1000000] = 0;
+    wb_submission_t submission = { .workbin = s_workbin ("team", "sales"),
+                                   .media_type = "email", .interaction_type = "Inbound",
+                                   .subject = subject };
+    for (int index = 0; index < 6; index++)
+        s_pipeline (fixture, 1, wb_request_submit (&submission));
+    free (subject);
+    assert_false (wb_engine_batch_full (fixture->engine));
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    for (int peer = 1; peer <= 3; peer++)
+        for (int64_t sequence = 1; sequence <= 6; sequence++) {
+            wb_msg_t *event = s_next_event (fixture, peer);
+            assert_int_equal (wb_event_sequence (event), sequence);
+            wb_msg_destroy (&event);
+        }
+}
+
 int
 main (void)
 {
@@ -1372,6 +1520,11 @@ main (void)
         cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failed_change_undoes_only_itself, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failure_acknowledges_nothing, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_interaction_over_the_maximum_is_refused, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_event_over_a_codec_limit_is_no_false_1001, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_reply_over_the_queue_bytes_becomes_1005, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_read_reply_does_not_wait_for_the_group, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_group_holds_one_event_for_all_subscribers, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
