@@ -358,13 +358,91 @@ s_details (wbc_app_t *self, int64_t now_ms)
         s_overlay (self, WBC_OVERLAY_DETAILS);
 }
 
+// ---------------------------------------------------------------- marks, bulk actions
+
+//  How many interactions of the focused pane are marked (0 with the
+//  sidebar focused).
+static size_t
+s_marked (wbc_app_t *self)
+{
+    wbc_pane_t *pane = s_focused_pane (self);
+    return pane ? wbc_model_marked (pane, NULL, 0) : 0;
+}
+
+static void
+s_say_marked (wbc_app_t *self, size_t marked)
+{
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), marked
+                      ? "%zu marked: m moves, d stops, p pulls them all (Space unmarks one, * all)"
+                      : "nothing marked", marked);
+}
+
+static void
+s_mark (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    if (!s_focused_pane (self))
+        return;
+    s_say_marked (self, wbc_model_toggle_mark (self->model));
+    wbc_model_move_selection (self->model, 1, s_rows (self));      //  on to the next, as in mutt
+}
+
+static void s_mark_range (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (s_focused_pane (self)) s_say_marked (self, wbc_model_mark_range (self->model)); }
+static void s_mark_all (wbc_app_t *self, int64_t now_ms)
+{ (void) now_ms; if (s_focused_pane (self)) s_say_marked (self, wbc_model_mark_all (self->model)); }
+
+typedef enum { S_BULK_PLACE, S_BULK_PULL, S_BULK_STOP } s_bulk_kind_t;
+
+//  Act on every marked interaction of the focused pane, then unmark them:
+//  the session counts the outcomes. target: the workbin of a move.
+static void
+s_bulk (wbc_app_t *self, s_bulk_kind_t kind, const wbc_sidebar_entry_t *target, int64_t now_ms)
+{
+    static const char *names [] = {
+        [S_BULK_PLACE] = WB_MSG_REQUEST_PLACE_IN_WORKBIN, [S_BULK_PULL] = WB_MSG_REQUEST_PULL,
+        [S_BULK_STOP] = WB_MSG_REQUEST_STOP_PROCESSING,
+    };
+    wbc_pane_t *pane = s_focused_pane (self);
+    size_t count = pane ? wbc_model_marked (pane, NULL, 0) : 0;
+    if (count == 0)
+        return;
+    const char **ids = wb_calloc (count, sizeof (char *));
+    char (*copies) [WBC_ID_MAX] = wb_calloc (count, WBC_ID_MAX);
+    wbc_model_marked (pane, ids, count);
+    for (size_t index = 0; index < count; index++)      //  the pane may change as they go
+        snprintf (copies [index], WBC_ID_MAX, "%s", ids [index]);
+    if (!wbc_session_bulk_begin (self->session, names [kind], count)) {
+        if (wbc_model_connection (self->model) != WBC_CONNECTED)
+            wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                              "not connected to the server: %s of %zu marked not sent; try again "
+                              "once connected", names [kind], count);
+    }
+    else {
+        for (size_t index = 0; index < count; index++)
+            if (kind == S_BULK_PLACE)
+                wbc_session_place (self->session, copies [index], target, now_ms);
+            else
+            if (kind == S_BULK_PULL)
+                wbc_session_pull (self->session, copies [index], now_ms);
+            else
+                wbc_session_stop (self->session, copies [index], now_ms);
+        wbc_session_bulk_end (self->session);
+        wbc_model_clear_marks (self->model, wbc_model_focus (self->model));
+    }
+    free (copies);
+    free (ids);
+}
+
 //  The picker of a move chooses nothing at first, so that Enter cannot
 //  move to a workbin nobody chose; after a move, the workbin it went to.
+//  With interactions marked, it moves them all.
 static void
 s_move_item (wbc_app_t *self, int64_t now_ms)
 {
     (void) now_ms;
-    if (!s_about_selected (self))
+    self->ui.marked = s_marked (self);
+    if (!self->ui.marked && !s_about_selected (self))
         return;
     self->ui.picker_selected = s_last_target (self);
     s_overlay (self, WBC_OVERLAY_PICKER);
@@ -373,6 +451,10 @@ s_move_item (wbc_app_t *self, int64_t now_ms)
 static void
 s_pull (wbc_app_t *self, int64_t now_ms)
 {
+    if (s_marked (self)) {
+        s_bulk (self, S_BULK_PULL, NULL, now_ms);
+        return;
+    }
     const char *id = s_selected_id (self);
     const wbc_pane_t *pane = wbc_model_pane (self->model, wbc_model_focus (self->model));
     if (id && pane && pane->in_hand) {
@@ -393,7 +475,8 @@ static void
 s_stop_processing (wbc_app_t *self, int64_t now_ms)
 {
     (void) now_ms;
-    if (s_about_selected (self))
+    self->ui.marked = s_marked (self);
+    if (self->ui.marked || s_about_selected (self))
         s_overlay (self, WBC_OVERLAY_CONFIRM);
 }
 
@@ -424,6 +507,8 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
     [WBC_ACTION_CLOSE_PANE] = s_close_pane, [WBC_ACTION_SIDEBAR] = s_sidebar,
     [WBC_ACTION_OPEN] = s_open, [WBC_ACTION_REFRESH] = s_refresh, [WBC_ACTION_WATCH] = s_watch,
     [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_IN_HAND] = s_in_hand, [WBC_ACTION_DETAILS] = s_details,
+    [WBC_ACTION_MARK] = s_mark, [WBC_ACTION_MARK_RANGE] = s_mark_range,
+    [WBC_ACTION_MARK_ALL] = s_mark_all,
     [WBC_ACTION_MOVE_ITEM] = s_move_item, [WBC_ACTION_PULL] = s_pull,
     [WBC_ACTION_STOP_PROCESSING] = s_stop_processing, [WBC_ACTION_TRACE] = s_trace,
     [WBC_ACTION_TRACE_OLDER] = s_trace_older, [WBC_ACTION_TRACE_NEWER] = s_trace_newer,
@@ -731,7 +816,10 @@ s_picker_enter (wbc_app_t *self, int64_t now_ms)
     }
     snprintf (self->last_type, sizeof (self->last_type), "%s", target->type_id);
     snprintf (self->last_owner, sizeof (self->last_owner), "%s", target->owner_id);
-    wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
+    if (self->ui.marked)
+        s_bulk (self, S_BULK_PLACE, target, now_ms);
+    else
+        wbc_session_place (self->session, self->ui.subject_id, target, now_ms);
     s_overlay (self, WBC_OVERLAY_NONE);
 }
 
@@ -765,6 +853,9 @@ s_picker_key (wbc_app_t *self, int key, int64_t now_ms)
 static void
 s_confirm_key (wbc_app_t *self, int key, int64_t now_ms)
 {
+    if ((key == 'y' || key == 'Y') && self->ui.marked)
+        s_bulk (self, S_BULK_STOP, NULL, now_ms);
+    else
     if (key == 'y' || key == 'Y')
         wbc_session_stop (self->session, self->ui.subject_id, now_ms);
     else

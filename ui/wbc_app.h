@@ -46,6 +46,8 @@ typedef struct {
     char subject_id [WBC_ID_MAX];     /* interaction a picker or question is about ... */
     char subject_text [WBC_TEXT_MAX]; /* ... its Subject ("" if none) ... */
     char subject_from [WBC_TEXT_MAX]; /* ... and its sender, as the From column shows it */
+    size_t marked;                    /* or the marked interactions it is about: how many
+                                         (0: the one selected) */
     bool quit;                        /* leave the main loop */
     char theme_request [64];          /* ':theme NAME' asked for, handled by main */
 } wbc_ui_t;

@@ -74,7 +74,7 @@ enum {
     ACTION (MOVE_UP, "move-up", MOVING, "move the selection up", \
             'k', WBC_KEY_UP) \
     ACTION (PAGE_DOWN, "page-down", MOVING, "move the selection down one page", \
-            WBC_KEY_PAGE_DOWN, WBC_KEY_CTRL ('f'), ' ') \
+            WBC_KEY_PAGE_DOWN, WBC_KEY_CTRL ('f')) \
     ACTION (PAGE_UP, "page-up", MOVING, "move the selection up one page", \
             WBC_KEY_PAGE_UP, WBC_KEY_CTRL ('b')) \
     ACTION (FIRST, "first", MOVING, "move to the first interaction", \
@@ -109,6 +109,12 @@ enum {
             "open the interactions in your hands (pulled, not yet placed or stopped)", 'i') \
     ACTION (DETAILS, "details", INTERACTIONS, "show the selected interaction's details", \
             WBC_KEY_ENTER) \
+    ACTION (MARK, "mark", INTERACTIONS, \
+            "mark or unmark the selected interaction (m, d and p act on all marked)", ' ') \
+    ACTION (MARK_RANGE, "mark-range", INTERACTIONS, \
+            "mark every row from the last one marked to the selection", 'V') \
+    ACTION (MARK_ALL, "mark-all", INTERACTIONS, \
+            "mark every row shown (what the filter keeps), or unmark them all", '*') \
     ACTION (MOVE_ITEM, "move-item", INTERACTIONS, \
             "move the selected interaction to another workbin", 'm') \
     ACTION (PULL, "pull", INTERACTIONS, "pull the selected interaction to process it", 'p') \

@@ -87,6 +87,10 @@ typedef struct {
                                       wbc_model_scroll_to_selection, never by the view */
     char selected_id [WBC_ID_MAX]; /* keeps the selection on one interaction */
     wbc_highlight_t highlights [8];
+    char (*marks) [WBC_ID_MAX];    /* ids of the marked interactions, for bulk actions */
+    size_t mark_count;
+    size_t mark_capacity;
+    char mark_anchor [WBC_ID_MAX]; /* the last one marked or unmarked: a range starts there */
     size_t unseen;                 /* interactions placed in live since the user last
                                       jumped to the newest (wbc_model_jump_newest) */
     char newest_id [WBC_ID_MAX];   /* the last of them */
@@ -219,6 +223,20 @@ typedef enum {
     WBC_JUMP_FILTERED,             /* the newest is hidden by the filter: still new */
 } wbc_jump_t;
 wbc_jump_t wbc_model_jump_newest (wbc_model_t *self, size_t rows);
+/* Marks, in the focused pane, for bulk actions: toggle the selected
+   interaction's (it becomes the anchor); mark every row from the anchor
+   to the selection; mark every row shown, or unmark them all if they all
+   are. Each returns how many are marked now (wbc_model_marked). */
+size_t wbc_model_toggle_mark (wbc_model_t *self);
+size_t wbc_model_mark_range (wbc_model_t *self);
+size_t wbc_model_mark_all (wbc_model_t *self);
+/* Whether an interaction of a pane is marked. */
+bool wbc_model_is_marked (const wbc_pane_t *pane, const char *interaction_id);
+/* The marked interactions of a pane that it still holds (shown or not),
+   in the pane's order: their number, and up to max of their ids into ids
+   (may be NULL). Marks of interactions that left are forgotten. */
+size_t wbc_model_marked (wbc_pane_t *pane, const char **ids, size_t max);
+void wbc_model_clear_marks (wbc_model_t *self, size_t pane_index);
 /* The number of rows a pane shows (its replica, sorted and filtered). */
 size_t wbc_model_pane_rows (wbc_pane_t *pane);
 /* The selected interaction of the focused pane, or NULL. */

@@ -394,3 +394,112 @@ wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t row
         *result = found;
     return true;
 }
+
+// ---------------------------------------------------------------- marks
+
+bool
+wbc_model_is_marked (const wbc_pane_t *pane, const char *interaction_id)
+{
+    for (size_t index = 0; pane && interaction_id && index < pane->mark_count; index++)
+        if (strcmp (pane->marks [index], interaction_id) == 0)
+            return true;
+    return false;
+}
+
+static void
+s_set_mark (wbc_pane_t *pane, const char *interaction_id, bool marked)
+{
+    if (!*interaction_id || marked == wbc_model_is_marked (pane, interaction_id))
+        return;
+    if (!marked) {
+        for (size_t index = 0; index < pane->mark_count; index++)
+            if (strcmp (pane->marks [index], interaction_id) == 0) {
+                memmove (pane->marks [index], pane->marks [index + 1],
+                         (pane->mark_count - index - 1) * sizeof (pane->marks [0]));
+                pane->mark_count--;
+                return;
+            }
+        return;
+    }
+    if (wb_grow (&pane->marks, &pane->mark_capacity, pane->mark_count + 1, sizeof (pane->marks [0]),
+                 WB_REPLICA_MAX))
+        return;
+    snprintf (pane->marks [pane->mark_count++], WBC_ID_MAX, "%s", interaction_id);
+}
+
+size_t
+wbc_model_marked (wbc_pane_t *pane, const char **ids, size_t max)
+{
+    if (!pane)
+        return 0;
+    //  forget the marks of interactions that left the workbin
+    for (size_t index = pane->mark_count; index > 0; index--)
+        if (wb_replica_index_of (pane->replica, pane->marks [index - 1]) < 0)
+            s_set_mark (pane, pane->marks [index - 1], false);
+    size_t count = 0, size = wb_replica_size (pane->replica);
+    for (size_t position = 0; position < size && count < pane->mark_count; position++) {
+        const char *id = s_id_of (wb_replica_at (pane->replica, position));
+        if (!wbc_model_is_marked (pane, id))
+            continue;
+        if (ids && count < max)
+            ids [count] = id;
+        count++;
+    }
+    return count;
+}
+
+size_t
+wbc_model_toggle_mark (wbc_model_t *self)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    const char *id = s_id_of (wbc_model_selected_interaction (self));
+    if (!pane || !*id)
+        return pane ? wbc_model_marked (pane, NULL, 0) : 0;
+    s_set_mark (pane, id, !wbc_model_is_marked (pane, id));
+    snprintf (pane->mark_anchor, sizeof (pane->mark_anchor), "%s", id);
+    self->dirty |= WBC_DIRTY_PANES;
+    return wbc_model_marked (pane, NULL, 0);
+}
+
+size_t
+wbc_model_mark_range (wbc_model_t *self)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane)
+        return 0;
+    long anchor = wbc_rows_index_of (pane->rows, pane->replica, pane->mark_anchor);
+    size_t from = anchor >= 0 ? (size_t) anchor : pane->selected;
+    size_t first = from < pane->selected ? from : pane->selected;
+    size_t last = from < pane->selected ? pane->selected : from;
+    for (size_t row = first; row <= last && row < wbc_rows_size (pane->rows, pane->replica); row++)
+        s_set_mark (pane, s_id_of (wbc_rows_at (pane->rows, pane->replica, row)), true);
+    self->dirty |= WBC_DIRTY_PANES;
+    return wbc_model_marked (pane, NULL, 0);
+}
+
+size_t
+wbc_model_mark_all (wbc_model_t *self)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    if (!pane)
+        return 0;
+    size_t size = wbc_rows_size (pane->rows, pane->replica);
+    bool all = size > 0;
+    for (size_t row = 0; row < size && all; row++)
+        all = wbc_model_is_marked (pane, s_id_of (wbc_rows_at (pane->rows, pane->replica, row)));
+    for (size_t row = 0; row < size; row++)
+        s_set_mark (pane, s_id_of (wbc_rows_at (pane->rows, pane->replica, row)), !all);
+    self->dirty |= WBC_DIRTY_PANES;
+    return wbc_model_marked (pane, NULL, 0);
+}
+
+void
+wbc_model_clear_marks (wbc_model_t *self, size_t pane_index)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, pane_index);
+    if (!pane)
+        return;
+    pane->mark_count = 0;
+    pane->mark_anchor [0] = 0;
+    self->dirty |= WBC_DIRTY_PANES;
+}

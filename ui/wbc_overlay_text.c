@@ -120,6 +120,9 @@ static void
 s_about (const wbc_ui_t *ui, size_t columns, char *out, size_t size)
 {
     char subject [PICKER_SUBJECT_SIZE];
+    if (ui->marked)
+        snprintf (out, size, "%zu marked interaction%s", ui->marked, ui->marked == 1 ? "" : "s");
+    else
     if (!*ui->subject_text || wbc_text_clip (ui->subject_text, columns, subject, sizeof (subject)))
         snprintf (out, size, "interaction %s", ui->subject_id);
     else
@@ -198,6 +201,11 @@ wbc_overlay_text_question (const wbc_ui_t *ui, size_t columns, char *out, size_t
     *out = 0;
     if (!ui)
         return;
+    if (ui->marked) {
+        snprintf (out, size, QUESTION_HEAD "%zu marked interaction%s" QUESTION_TAIL, ui->marked,
+                  ui->marked == 1 ? "" : "s");
+        return;
+    }
     bool quoted = *ui->subject_text != 0;
     bool from = *ui->subject_from != 0;
     const char *subject = quoted ? ui->subject_text : ui->subject_id;

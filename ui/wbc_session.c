@@ -28,7 +28,17 @@ typedef struct {
     int64_t deadline_ms;
     bool quiet;                      /* a success needs no status line (an automatic refresh) */
     bool at_login;                   /* KIND_IN_HAND at login: open the pane if the agent holds any */
+    int bulk;                        /* the bulk action it is part of (s_bulk_t id); 0: none */
 } s_pending_t;
+
+/* One action on several marked interactions: its outcomes are counted,
+   and said once all are in (each failure on its own line too). */
+#define S_BULKS_MAX 8
+typedef struct {
+    int id;                          /* 0: a free slot */
+    char what [64];                  /* "RequestStopProcessing" */
+    size_t total, done, failed;
+} s_bulk_t;
 
 struct _wbc_session_t {
     wbc_model_t *model;
@@ -50,6 +60,9 @@ struct _wbc_session_t {
     bool take_over;                  /* the next login takes the agent over (asked by the user) */
     size_t malformed_seen;           /* malformed messages already reported */
     char refusal [2 * WBC_TEXT_MAX];  /* why the server refused the session for good; "" if not */
+    s_bulk_t bulks [S_BULKS_MAX];
+    int bulk_sending;                /* the bulk the next actions belong to; 0: none */
+    int last_bulk;                   /* the last bulk id handed out */
 };
 
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
@@ -74,6 +87,7 @@ s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_
     snprintf (pending->what, sizeof (pending->what), "%s%s%s%s%s", wb_msg_name (request),
               type_id ? " " : "", type_id ? type_id : "", owner_id ? "@" : "", owner_id ? owner_id : "");
     pending->deadline_ms = now_ms + WBC_REQUEST_TIMEOUT_MS;
+    pending->bulk = kind == KIND_PLACE || kind == KIND_PULL || kind == KIND_STOP ? self->bulk_sending : 0;
     char name [48];
     snprintf (name, sizeof (name), "%s", wb_msg_name (request));
     wb_kvlist_t *body = wb_kvlist_dup (wb_msg_body (request));
@@ -175,6 +189,9 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
     else
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; still retrying (attempt %d)",
                           why, self->attempts);
+    //  the bulks under way end here: their unanswered items were just said
+    for (size_t index = 0; index < S_BULKS_MAX; index++)
+        self->bulks [index].id = 0;
     wb_client_reconnect (self->client);
     self->event_sequence = 0;
     self->retry_at_ms = now_ms + retry_ms;
@@ -358,12 +375,51 @@ s_on_subscription (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
     wbc_model_mark (self->model, WBC_DIRTY_PANES);
 }
 
+//  The bulk of this id, or NULL.
+static s_bulk_t *
+s_bulk (wbc_session_t *self, int id)
+{
+    for (size_t index = 0; id && index < S_BULKS_MAX; index++)
+        if (self->bulks [index].id == id)
+            return &self->bulks [index];
+    return NULL;
+}
+
+//  One outcome of a bulk action: a failure is said at once; once all are
+//  in, the count, and the in-hand pane is fetched again.
+static void
+s_on_bulk_outcome (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
+{
+    s_bulk_t *bulk = s_bulk (self, pending->bulk);
+    if (!bulk)
+        return;
+    if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
+        bulk->failed++;
+        s_status_error (self, pending, reply);
+    }
+    else
+        bulk->done++;
+    if (bulk->done + bulk->failed < bulk->total)
+        return;
+    wbc_model_status (self->model, bulk->failed ? WBC_LEVEL_ERROR : WBC_LEVEL_ACK, wb_clock_wall_ms (),
+                      "%s on %zu marked: %zu done, %zu failed%s", bulk->what, bulk->total, bulk->done,
+                      bulk->failed, bulk->failed ? " (M lists each EventError)" : "");
+    bulk->id = 0;
+    if (strcmp (bulk->what, WB_MSG_REQUEST_PULL) == 0 && wbc_model_find_in_hand (self->model) < 0)
+        wbc_model_open_in_hand (self->model, false);
+    s_refresh_in_hand (self, now_ms);
+}
+
 //  An action's outcome. What the agent holds may have changed: a pull puts
 //  the interaction in its hands (the in-hand pane opens, without taking
 //  the focus), a place or a stop may take one out of them.
 static void
 s_on_action (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, int64_t now_ms)
 {
+    if (pending->bulk) {
+        s_on_bulk_outcome (self, pending, reply, now_ms);
+        return;
+    }
     if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         s_status_error (self, pending, reply);
         return;
@@ -842,6 +898,32 @@ wbc_session_step (wbc_session_t *self, int64_t now_ms)
     wb_msg_destroy (&event);
     wbc_model_mark (self->model, WBC_DIRTY_STATUS);
     return true;
+}
+
+int
+wbc_session_bulk_begin (wbc_session_t *self, const char *what, size_t total)
+{
+    if (!self || total == 0 || wbc_model_connection (self->model) != WBC_CONNECTED)
+        return 0;
+    for (size_t index = 0; index < S_BULKS_MAX; index++)
+        if (self->bulks [index].id == 0) {
+            s_bulk_t *bulk = &self->bulks [index];
+            *bulk = (s_bulk_t) { .id = ++self->last_bulk, .total = total };
+            snprintf (bulk->what, sizeof (bulk->what), "%s", what);
+            self->bulk_sending = bulk->id;
+            return bulk->id;
+        }
+    wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                      "%d bulk actions are still waiting for answers: try again in a moment",
+                      S_BULKS_MAX);
+    return 0;
+}
+
+void
+wbc_session_bulk_end (wbc_session_t *self)
+{
+    if (self)
+        self->bulk_sending = 0;
 }
 
 const char *

@@ -55,6 +55,13 @@ void wbc_session_place (wbc_session_t *self, const char *interaction_id,
                         const wbc_sidebar_entry_t *target, int64_t now_ms);
 void wbc_session_pull (wbc_session_t *self, const char *interaction_id, int64_t now_ms);
 void wbc_session_stop (wbc_session_t *self, const char *interaction_id, int64_t now_ms);
+/* A bulk action: the place, pull or stop calls until wbc_session_bulk_end
+   are total items of one action (what: its request's name), whose
+   outcomes are counted and said once all are in, each failure on its own
+   line. 0 (nothing to send) when not connected or too many bulks wait;
+   else its id. */
+int wbc_session_bulk_begin (wbc_session_t *self, const char *what, size_t total);
+void wbc_session_bulk_end (wbc_session_t *self);
 /* The last login was refused because the agent is logged in on another
    connection (a console that was killed): log in again at once, ending
    that session (TakeOver). False, doing nothing, when that is not the

@@ -40,7 +40,8 @@
     SYMBOL (ARROW_RIGHT, "\u25B6", ">")        /* ▶ a request's arrow */ \
     SYMBOL (ARROW_LEFT, "\u25C0", "<")         /* ◀ a reply's */ \
     SYMBOL (ARROW_UP, "\u2191", "^")           /* ↑ sorted ascending */ \
-    SYMBOL (ARROW_DOWN, "\u2193", "v")         /* ↓ sorted descending */
+    SYMBOL (ARROW_DOWN, "\u2193", "v")         /* ↓ sorted descending */ \
+    SYMBOL (MARK, "\u2022", "+")               /* • a marked row */
 
 #define WBC_SYMBOL_ENUM(id, utf8, ascii) WBC_SYMBOL_##id,
 typedef enum { WBC_TEXT_SYMBOLS (WBC_SYMBOL_ENUM) WBC_SYMBOL_COUNT } wbc_symbol_t;

@@ -15,8 +15,10 @@ static void
 s_rows_title (const wbc_pane_t *pane, char *out, size_t size)
 {
     out [0] = 0;
+    if (pane->mark_count)
+        snprintf (out, size, "  %zu marked", pane->mark_count);
     if (pane->unseen)
-        snprintf (out, size, "  %zu new", pane->unseen);
+        snprintf (out + strlen (out), size - strlen (out), "  %zu new", pane->unseen);
     const char *sort = wbc_rows_sort (pane->rows);
     if (*sort)
         snprintf (out + strlen (out), size - strlen (out), "  sorted by %s %s", sort,
@@ -83,6 +85,9 @@ s_draw_row (wbc_draw_t *draw, wbc_pane_t *pane, const wbc_columns_plan_t *plan,
         element = WBC_THEME_ROW_NEW;
     wbc_view_use (draw->view, element);
     mvhline (y, rect.x, ' ', rect.width);
+    //  a marked row says so in the margin before its first cell
+    if (id && wbc_model_is_marked (pane, id))
+        wbc_view_put (y, rect.x, 1, wbc_text_symbol (WBC_SYMBOL_MARK));
     for (size_t index = 0; index < plan->count; index++) {
         char cell [1024];
         wbc_columns_cell (plan, index, interaction, draw->wall_ms, cell, sizeof (cell));

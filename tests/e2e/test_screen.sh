@@ -58,6 +58,13 @@ ITEM
         ${name:+--personal "$name"} --priority "$priority" --received "${day}T09:00:00Z" >/dev/null || exit 1
 done
 
+#   agent02's drafts, for marks and a bulk move: the id of the second is
+#   kept, so that a script can stop it behind the console's back.
+for n in 1 2 3 4; do
+    "$WBCTL" submit email-draft@agent02 --subject "Quote $n" --from "buyer$n@example.com" \
+        --received "2026-11-2${n}T10:00:00Z" > "$work/quote$n.id" || exit 1
+done
+
 tap_screen phase1-content -a agent01 --open email-draft --size 120x24
 tap_screen phase2-error -a agent01 --open email-draft --size 120x24
 tap_screen phase3-notify -a agent01 --open email-draft --size 120x24
@@ -74,6 +81,7 @@ tap_screen too-small -a agent01 --open email-draft --size 120x24
 tap_screen in-hand -a agent04 --open email-draft --size 120x24
 tap_screen triage -a agent05 --open email-draft --size 120x24
 tap_screen details-long -a agent06 --open email-draft --size 100x24
+tap_screen bulk -a agent02 --open email-draft --size 120x24
 WB_SCREEN_LOCALE=C tap_screen c-locale -a agent01 --open email-draft --size 120x24
 
 tap_end

@@ -20,7 +20,7 @@ static const struct {
     { 'j', "move-down" }, { WBC_KEY_DOWN, "move-down" },
     { 'k', "move-up" }, { WBC_KEY_UP, "move-up" },
     { WBC_KEY_PAGE_DOWN, "page-down" }, { WBC_KEY_CTRL ('f'), "page-down" },
-    { ' ', "page-down" },
+    { ' ', "mark" }, { 'V', "mark-range" }, { '*', "mark-all" },
     { WBC_KEY_PAGE_UP, "page-up" }, { WBC_KEY_CTRL ('b'), "page-up" },
     { 'g', "first" }, { WBC_KEY_HOME, "first" },
     { 'G', "last" }, { WBC_KEY_END, "last" },
@@ -277,11 +277,11 @@ test_every_default_binding (void **state)
 
     //  Keys of one action, in table order
     int found [3] = { 0 };
-    assert_int_equal (wbc_keys_of_action (keys, WBC_ACTION_PAGE_DOWN, found, 3), 3);
-    assert_int_equal (found [0], WBC_KEY_PAGE_DOWN);
-    assert_int_equal (found [1], WBC_KEY_CTRL ('f'));
-    assert_int_equal (found [2], ' ');
-    assert_int_equal (wbc_keys_of_action (keys, WBC_ACTION_PAGE_DOWN, found, 1), 3);
+    assert_int_equal (wbc_keys_of_action (keys, WBC_ACTION_FOCUS_NEXT, found, 3), 3);
+    assert_int_equal (found [0], WBC_KEY_TAB);
+    assert_int_equal (found [1], 'l');
+    assert_int_equal (found [2], WBC_KEY_RIGHT);
+    assert_int_equal (wbc_keys_of_action (keys, WBC_ACTION_FOCUS_NEXT, found, 1), 3);
     wbc_keys_destroy (&keys);
 }
 
@@ -289,7 +289,7 @@ static void
 test_action_table_is_complete (void **state)
 {
     (void) state;
-    assert_int_equal (wbc_action_count (), 37);
+    assert_int_equal (wbc_action_count (), 40);
     assert_int_equal (wbc_action_count (), WBC_ACTION_END - 1);
     for (int action = 1; action <= (int) wbc_action_count (); action++) {
         const char *name = wbc_action_name ((wbc_action_t) action);
@@ -520,7 +520,7 @@ test_help_lines_from_the_table (void **state)
     assert_string_equal (s_help_line_of (&help, "move-down"),
         "  j, Down          move-down       move the selection down");
     assert_string_equal (s_help_line_of (&help, "page-down"),
-        "  PgDn, C-f, Space page-down       move the selection down one page");
+        "  PgDn, C-f        page-down       move the selection down one page");
     assert_string_equal (s_help_line_of (&help, "redraw"),
         "  C-l              redraw          redraw the screen");
     assert_string_equal (wbc_keys_describe (keys, WBC_ACTION_MOVE_DOWN),
