@@ -1041,6 +1041,119 @@ s_blind_key (wbc_app_t *self, int key, int64_t now_ms)
             s_actions [action] (self, now_ms);
 }
 
+// ---------------------------------------------------------------- mouse
+
+#define S_WHEEL_ROWS 3
+
+static bool
+s_inside (wbc_rect_t rect, int x, int y)
+{
+    return x >= rect.x && x < rect.x + rect.width && y >= rect.y && y < rect.y + rect.height;
+}
+
+//  A click on the header of a pane: sort by the column under it; the
+//  column it is sorted by already: the other way.
+static void
+s_click_header (wbc_app_t *self, const wbc_pane_t *pane, wbc_rect_t rect, int x)
+{
+    wbc_columns_plan_t plan;
+    wbc_columns_plan (pane->columns, rect.width - 1, &plan);
+    for (size_t index = 0; index < plan.count; index++) {
+        int left = rect.x + 1 + plan.x [index];
+        if (x < left || x > left + plan.width [index])     //  its trailing space counts
+            continue;
+        const char *name = plan.column [index]->name;
+        bool same = streq (name, wbc_rows_sort (pane->rows));
+        wbc_model_sort (self->model, name, same && !wbc_rows_descending (pane->rows), s_rows (self));
+        s_say_sort (self, pane);
+        return;
+    }
+}
+
+//  A click or the wheel on pane index.
+static void
+s_mouse_pane (wbc_app_t *self, size_t index, const wbc_mouse_t *event)
+{
+    wbc_rect_t rect = self->layout.panes [index];
+    wbc_model_set_focus (self->model, index);
+    wbc_pane_t *pane = wbc_model_pane (self->model, index);
+    if (event->kind != WBC_MOUSE_CLICK) {
+        long step = event->kind == WBC_MOUSE_WHEEL_UP ? -S_WHEEL_ROWS : S_WHEEL_ROWS;
+        wbc_model_move_selection (self->model, step, s_rows (self));
+        return;
+    }
+    if (event->y == rect.y + 1)
+        s_click_header (self, pane, rect, event->x);
+    else
+    if (event->y >= rect.y + 2) {
+        size_t row = pane->top + (size_t) (event->y - rect.y - 2);
+        if (row < wbc_model_pane_rows (pane))
+            wbc_model_move_selection (self->model, (long) row - (long) pane->selected, s_rows (self));
+    }
+}
+
+//  A click or the wheel on the sidebar: a click opens the entry under it.
+static void
+s_mouse_sidebar (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
+{
+    wbc_rect_t rect = self->layout.sidebar;
+    wbc_model_set_sidebar_focused (self->model, true);
+    if (event->kind != WBC_MOUSE_CLICK) {
+        s_move_sidebar (self, event->kind == WBC_MOUSE_WHEEL_UP ? -S_WHEEL_ROWS : S_WHEEL_ROWS);
+        return;
+    }
+    //  the rows as the view lays them out: the selection on the last line at most
+    size_t height = rect.height > 1 ? (size_t) rect.height - 1 : 0;
+    size_t selected = wbc_model_sidebar_selected (self->model);
+    size_t top = height && selected >= height ? selected - height + 1 : 0;
+    if (event->y < rect.y + 1)
+        return;
+    size_t index = top + (size_t) (event->y - rect.y - 1);
+    if (index >= wbc_model_sidebar_size (self->model))
+        return;
+    wbc_model_sidebar_select (self->model, index);
+    s_open (self, now_ms);
+}
+
+void
+wbc_app_mouse (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
+{
+    wbc_app_settle (self);
+    if (!event || self->layout.too_small)
+        return;
+    bool reader = self->ui.overlay == WBC_OVERLAY_HELP || self->ui.overlay == WBC_OVERLAY_DETAILS
+               || self->ui.overlay == WBC_OVERLAY_MESSAGES;
+    if (reader) {
+        if (event->kind == WBC_MOUSE_CLICK)
+            s_overlay (self, WBC_OVERLAY_NONE);
+        else
+        if (event->kind == WBC_MOUSE_WHEEL_UP)
+            self->ui.overlay_scroll = self->ui.overlay_scroll > S_WHEEL_ROWS
+                                    ? self->ui.overlay_scroll - S_WHEEL_ROWS : 0;
+        else
+            self->ui.overlay_scroll += S_WHEEL_ROWS;        //  kept within the text by settle
+        wbc_model_mark (self->model, WBC_DIRTY_OVERLAY);
+        return;
+    }
+    if (self->ui.overlay != WBC_OVERLAY_NONE)
+        return;
+    if (s_inside (self->layout.sidebar, event->x, event->y)) {
+        s_mouse_sidebar (self, event, now_ms);
+        return;
+    }
+    if (s_inside (self->layout.trace, event->x, event->y)) {
+        if (event->kind != WBC_MOUSE_CLICK)
+            wbc_model_scroll_trace (self->model, event->kind == WBC_MOUSE_WHEEL_UP ? S_WHEEL_ROWS
+                                                                                  : -S_WHEEL_ROWS);
+        return;
+    }
+    for (int index = 0; index < self->layout.pane_count; index++)
+        if (self->layout.visible [index] && s_inside (self->layout.panes [index], event->x, event->y)) {
+            s_mouse_pane (self, (size_t) index, event);
+            return;
+        }
+}
+
 void
 wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
 {

@@ -74,6 +74,13 @@ const wbc_layout_t *wbc_app_layout (const wbc_app_t *self);
    small to show anything (wbc_layout_t.too_small), only the keys of quit
    and redraw act: any other key is ignored, so that nothing changes unseen. */
 void wbc_app_key (wbc_app_t *self, int key, int64_t now_ms);
+/* One mouse event. A click on a pane focuses it: on its header it sorts by
+   that column (again: the other way), on a row it selects the row; on a
+   sidebar entry it opens that workbin. The wheel moves the selection of
+   what is under it (three rows), the trace, or an open help, details or
+   history; a click closes those. Ignored while too small, and while a
+   prompt, the picker or a question is open. */
+void wbc_app_mouse (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms);
 /* The longest ':' command line, with its NUL. */
 #define WBC_APP_COMMAND_MAX 1024
 /* Run a ':' command line without the colon ("open email-draft@agent01").

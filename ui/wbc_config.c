@@ -74,6 +74,18 @@ s_watch (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, siz
 }
 
 static int
+s_mouse (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
+{
+    (void) keys;
+    if (strcmp (value, "yes") && strcmp (value, "no")) {
+        snprintf (problem, size, "mouse takes yes or no, not '%s'", value);
+        return -1;
+    }
+    config->mouse = strcmp (value, "yes") == 0;
+    return 0;
+}
+
+static int
 s_columns (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
 {
     (void) keys;
@@ -120,6 +132,7 @@ static const struct { const char *name; s_setting_fn *apply; } s_settings [] = {
     { "tenant", s_tenant }, { "theme", s_theme }, { "open", s_open }, { "watch", s_watch },
     { "columns", s_columns }, { "bind", s_bind }, { "unbind", s_unbind },
     { "cert", s_cert }, { "server-key", s_server_key }, { "date-format", s_date_format },
+    { "mouse", s_mouse },
 };
 
 void
@@ -137,6 +150,7 @@ wbc_config_defaults (wbc_config_t *config)
     snprintf (config->date_format, sizeof (config->date_format), "%s", WBC_COLUMNS_DATE_FORMAT);
     config->tenant = WB_DEFAULT_TENANT;
     config->watch = true;
+    config->mouse = true;
 }
 
 void

@@ -40,6 +40,7 @@ typedef struct {
     char cert [WBC_CONFIG_VALUE_MAX];        /* our CURVE certificate; "": none */
     char server_key [WBC_CONFIG_VALUE_MAX];  /* the server's public certificate */
     char date_format [WBC_CONFIG_VALUE_MAX]; /* strftime, for the Received column */
+    bool mouse;                              /* report clicks and the wheel */
 } wbc_config_t;
 
 /* The defaults: $WB_ENDPOINT or WB_DEFAULT_ENDPOINT, tenant WB_DEFAULT_TENANT

@@ -68,7 +68,7 @@ static const struct {
     { WBC_KEY_F4, "F4" }, { WBC_KEY_F5, "F5" }, { WBC_KEY_F6, "F6" },
     { WBC_KEY_F7, "F7" }, { WBC_KEY_F8, "F8" }, { WBC_KEY_F9, "F9" },
     { WBC_KEY_F10, "F10" }, { WBC_KEY_F11, "F11" }, { WBC_KEY_F12, "F12" },
-    { WBC_KEY_RESIZE, "Resize" },
+    { WBC_KEY_RESIZE, "Resize" }, { WBC_KEY_MOUSE, "Mouse" },
     { ' ', "Space" },
     { 0, "C-Space" },
 };

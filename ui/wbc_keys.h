@@ -59,8 +59,16 @@ enum {
     WBC_KEY_F1, WBC_KEY_F2, WBC_KEY_F3, WBC_KEY_F4, WBC_KEY_F5, WBC_KEY_F6,
     WBC_KEY_F7, WBC_KEY_F8, WBC_KEY_F9, WBC_KEY_F10, WBC_KEY_F11, WBC_KEY_F12,
     WBC_KEY_RESIZE,
+    WBC_KEY_MOUSE,                  /* a mouse event: wbc_view_mouse says which */
     WBC_KEY_SPECIAL_END             /* one past the last special key */
 };
+
+/* What the mouse did, where (screen cells from the top left, from 0). */
+typedef enum { WBC_MOUSE_CLICK = 0, WBC_MOUSE_WHEEL_UP, WBC_MOUSE_WHEEL_DOWN } wbc_mouse_kind_t;
+typedef struct {
+    wbc_mouse_kind_t kind;
+    int x, y;
+} wbc_mouse_t;
 /* Function key n, 1..12. */
 #define WBC_KEY_F(n) (WBC_KEY_F1 + (n) - 1)
 

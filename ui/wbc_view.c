@@ -38,7 +38,7 @@ s_setup_terminal (void)
 }
 
 wbc_view_t *
-wbc_view_new (bool headless, int columns, int lines, bool colour)
+wbc_view_new (bool headless, int columns, int lines, bool colour, bool mouse_wanted)
 {
     wbc_view_t *self = wb_calloc (1, sizeof (wbc_view_t));
     if (headless) {
@@ -69,6 +69,9 @@ wbc_view_new (bool headless, int columns, int lines, bool colour)
         return NULL;
     }
     s_setup_terminal ();
+    //  clicks and the wheel (a terminal that has no mouse ignores this)
+    if (!headless && mouse_wanted)
+        mousemask (BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     self->can_colour = has_colors ();
     self->colour = colour && self->can_colour;
     if (self->can_colour) {
@@ -204,19 +207,32 @@ wbc_view_clear (wbc_rect_t rect)
 int
 wbc_view_read_key (wbc_view_t *self)
 {
-    (void) self;
     wint_t wch;
     int type = get_wch (&wch);
     if (type == ERR)
         return WBC_KEY_NONE;
     if (type == OK)
         return wbc_key_canonical ((int) wch);
+    MEVENT event;
+    if ((int) wch == KEY_MOUSE && getmouse (&event) == OK) {
+        self->mouse.x = event.x;
+        self->mouse.y = event.y;
+        self->mouse.kind = event.bstate & BUTTON4_PRESSED ? WBC_MOUSE_WHEEL_UP
+                         : event.bstate & BUTTON5_PRESSED ? WBC_MOUSE_WHEEL_DOWN : WBC_MOUSE_CLICK;
+        return WBC_KEY_MOUSE;
+    }
     for (size_t index = 0; index < WB_COUNT_OF (s_keymap); index++)
         if (s_keymap [index].curses == (int) wch)
             return s_keymap [index].key;
     if ((int) wch >= KEY_F (1) && (int) wch <= KEY_F (12))
         return WBC_KEY_F ((int) wch - KEY_F (0));
     return WBC_KEY_NONE;
+}
+
+wbc_mouse_t
+wbc_view_mouse (const wbc_view_t *self)
+{
+    return self->mouse;
 }
 
 void

@@ -18,8 +18,10 @@ typedef struct _wbc_view_t wbc_view_t;
 
 /* Start curses on the terminal, or, when headless is true, on a virtual
    screen of columns x lines that nothing displays (screen tests).
-   colour false: attributes only (NO_COLOR, TERM=dumb, --theme mono). */
-wbc_view_t *wbc_view_new (bool headless, int columns, int lines, bool colour);
+   colour false: attributes only (NO_COLOR, TERM=dumb, --theme mono).
+   mouse: report clicks and the wheel (WBC_KEY_MOUSE), where the terminal
+   can. */
+wbc_view_t *wbc_view_new (bool headless, int columns, int lines, bool colour, bool mouse);
 /* End curses and give the terminal back as it was. */
 void wbc_view_destroy (wbc_view_t **self_p);
 
@@ -38,8 +40,11 @@ void wbc_view_draw (wbc_view_t *self, wbc_model_t *model, const wbc_ui_t *ui,
                     const wbc_layout_t *layout, const wbc_keys_t *keys,
                     int64_t now_ms, int64_t wall_ms);
 
-/* The next key typed, as a wbc_keys code, or WBC_KEY_NONE if none waits. */
+/* The next key typed, as a wbc_keys code, or WBC_KEY_NONE if none waits;
+   WBC_KEY_MOUSE for a mouse event, which wbc_view_mouse then gives. */
 int wbc_view_read_key (wbc_view_t *self);
+/* The last mouse event read. */
+wbc_mouse_t wbc_view_mouse (const wbc_view_t *self);
 /* Change the virtual screen's size (headless), as a terminal resize does. */
 void wbc_view_resize (wbc_view_t *self, int columns, int lines);
 /* The screen's size now, in columns and lines. */

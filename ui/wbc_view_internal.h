@@ -17,6 +17,7 @@ struct _wbc_view_t {
     bool can_colour;              /* the terminal has colours */
     bool fallback;                /* drawn as vt100: TERM could not place the cursor */
     wbc_theme_t *theme;
+    wbc_mouse_t mouse;            /* the last mouse event read (WBC_KEY_MOUSE) */
 };
 
 /* Draw context: what every drawing function needs. The view reads the

@@ -323,6 +323,11 @@ s_pass (s_console_t *console, int ms)
                 wbc_model_mark (console->model, WBC_DIRTY_LAYOUT);
             }
             else
+            if (key == WBC_KEY_MOUSE) {
+                wbc_mouse_t event = wbc_view_mouse (console->view);
+                wbc_app_mouse (console->app, &event, now);
+            }
+            else
                 wbc_app_key (console->app, key, now);
         }
     s_note_refusal (console);
@@ -445,6 +450,30 @@ s_script_advance (s_console_t *console, const char *duration)
     return -1;
 }
 
+//  A mouse event: 'click X Y', 'wheel up X Y' or 'wheel down X Y' (cells
+//  from the top left, from 0).
+static int
+s_script_mouse (s_console_t *console, const char *command, const char *argument)
+{
+    wbc_mouse_t event = { WBC_MOUSE_CLICK, 0, 0 };
+    char direction [8] = "", rest = 0;
+    if (strcmp (command, "click") == 0) {
+        if (sscanf (argument, "%d %d %c", &event.x, &event.y, &rest) != 2)
+            return -1;
+    }
+    else {
+        if (sscanf (argument, "%7s %d %d %c", direction, &event.x, &event.y, &rest) != 3
+        ||  (strcmp (direction, "up") && strcmp (direction, "down")))
+            return -1;
+        event.kind = strcmp (direction, "up") == 0 ? WBC_MOUSE_WHEEL_UP : WBC_MOUSE_WHEEL_DOWN;
+    }
+    if (event.x < 0 || event.y < 0)
+        return -1;
+    wbc_app_mouse (console->app, &event, wb_mono_ms ());
+    s_pass (console, 0);
+    return 0;
+}
+
 static int
 s_script_step (s_console_t *console, char *command, char *raw_argument)
 {
@@ -467,6 +496,8 @@ s_script_step (s_console_t *console, char *command, char *raw_argument)
         return s_script_dump (console, *argument ? argument : "-");
     if (strcmp (command, "advance") == 0)  //  the pinned clock, e.g. 'advance 2h'
         return s_script_advance (console, argument);
+    if (strcmp (command, "click") == 0 || strcmp (command, "wheel") == 0)
+        return s_script_mouse (console, command, argument);
     if (strcmp (command, "resize") == 0 && sscanf (argument, "%d %d", &columns, &lines) == 2) {
         wbc_view_resize (console->view, columns, lines);
         s_sync_size (console);
@@ -578,7 +609,7 @@ s_start (s_console_t *console, s_options_t *options)
     }
     console->app = wbc_app_new (console->model, console->session, console->keys);
     console->view = wbc_view_new (options->script_path != NULL, options->columns, options->lines,
-                                  s_colour_wanted (config->theme));
+                                  s_colour_wanted (config->theme), config->mouse);
     if (!console->view) {
         fprintf (stderr, "wbconsole: cannot start the terminal (TERM=%s)\n", getenv ("TERM") ? getenv ("TERM") : "");
         return 1;

@@ -80,6 +80,7 @@ tap_screen clock -a agent01 --open email-draft --size 120x24
 tap_screen too-small -a agent01 --open email-draft --size 120x24
 tap_screen in-hand -a agent04 --open email-draft --size 120x24
 tap_screen triage -a agent05 --open email-draft --size 120x24
+tap_screen mouse -a agent05 --open email-draft --size 120x24
 tap_screen details-long -a agent06 --open email-draft --size 100x24
 tap_screen bulk -a agent02 --open email-draft --size 120x24
 WB_SCREEN_LOCALE=C tap_screen c-locale -a agent01 --open email-draft --size 120x24
