@@ -17,7 +17,7 @@ trap stop_demo EXIT
 screen () { tmux -S "$socket" capture-pane -p -t demo 2>/dev/null; }
 
 #   The number of interactions a pane title shows: "TYPE@OWNER  N items".
-items () { screen | grep -o "$1  [0-9]* items" | head -1 | awk '{print $2}'; }
+items () { screen | grep -oE "$1  [0-9]* items?" | head -1 | awk '{print $2}'; }
 
 tmux -S "$socket" new-session -d -s demo -x 160 -y 40 \
     "cd '$srcdir' && TMPDIR='$work' WB_DEMO_BUILDDIR='$builddir' LC_ALL=C.UTF-8 ./demo; echo \$? > '$work/exit'"
@@ -35,6 +35,22 @@ grep -qx 0 "$work/exit" 2>/dev/null; report "demo: Q ends it with status 0" $?
 left=$(pgrep -f "$work/workbin-demo" | wc -l)
 [ "$left" -eq 0 ]; report "demo: nothing left running ($left processes)" $?
 [ -z "$(ls -d "$work"/workbin-demo.* 2>/dev/null)" ]; report "demo: its temporary folder is removed" $?
+
+#   The sample site: sup1 and two team queues of its 80 agents, changing.
+socket="$work/tmux-site.sock"
+rm -f "$work/exit"
+tmux -S "$socket" new-session -d -s demo -x 160 -y 40 \
+    "cd '$srcdir' && TMPDIR='$work' WB_DEMO_BUILDDIR='$builddir' LC_ALL=C.UTF-8 ./demo --site; echo \$? > '$work/exit'"
+until_screen "$socket" demo "team-queue@team01  "; report "demo --site: sup1 sees team01's queue" $?
+until_screen "$socket" demo "email-draft@a001"; report "demo --site: the sidebar lists the agents of the teams sup1 leads" $?
+before=$(items "team-queue@team01")
+deadline=$(($(date +%s) + 60))
+until [ "$(items "team-queue@team01")" != "$before" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
+[ "$(items "team-queue@team01")" != "$before" ]; report "demo --site: the day changes the queue live ($before -> $(items "team-queue@team01"))" $?
+tmux -S "$socket" send-keys -t demo Q
+deadline=$(($(date +%s) + 10))
+until [ -f "$work/exit" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.1; done
+grep -qx 0 "$work/exit" 2>/dev/null; report "demo --site: Q ends it with status 0" $?
 
 #   Without a terminal it says what it needs instead of hanging.
 out=$(cd "$srcdir" && WB_DEMO_BUILDDIR="$builddir" timeout 10 ./demo < /dev/null 2>&1)
