@@ -176,6 +176,10 @@ s_fill_entry (wbc_sidebar_entry_t *entry, const wb_event_type_info_t *info, cons
     snprintf (entry->relation, sizeof (entry->relation), "%s", owner->relation ? owner->relation : "");
     snprintf (entry->columns, sizeof (entry->columns), "%s", columns);
     entry->count = owner->count;
+    entry->version = owner->version;
+    entry->oldest_s = 0;
+    if (owner->oldest)
+        wb_clock_parse (owner->oldest, &entry->oldest_s);
 }
 
 //  Add one sidebar entry per owner of one WorkbinTypeInfo, and say which
@@ -227,6 +231,30 @@ wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *types_in
     if (self->sidebar_selected >= self->sidebar_size)
         self->sidebar_selected = 0;
     self->dirty |= WBC_DIRTY_SIDEBAR;
+}
+
+int
+wbc_model_apply_statistic (wbc_model_t *self, const wb_event_statistic_t *statistic)
+{
+    const wb_workbin_t *workbin = statistic ? &statistic->workbin : NULL;
+    const char *attribute = workbin ? wb_workbin_attribute (workbin) : NULL;
+    for (size_t index = 0; attribute && workbin->type_id && workbin->owner_id
+                           && index < self->sidebar_size; index++) {
+        wbc_sidebar_entry_t *entry = &self->sidebar [index];
+        if (strcmp (entry->type_id, workbin->type_id) || strcmp (entry->owner_id, workbin->owner_id)
+        ||  strcmp (entry->owner_attribute, attribute))
+            continue;
+        if (statistic->version <= entry->version)
+            return 0;           //  an older word than the one we have
+        entry->count = statistic->count;
+        entry->version = statistic->version;
+        entry->oldest_s = 0;
+        if (statistic->oldest)
+            wb_clock_parse (statistic->oldest, &entry->oldest_s);
+        self->dirty |= WBC_DIRTY_SIDEBAR | WBC_DIRTY_PANES;
+        return 0;
+    }
+    return -1;
 }
 
 size_t

@@ -112,6 +112,8 @@ typedef struct {
     char relation [16];            /* own, place, placegroup, group, team */
     char columns [WBC_TEXT_MAX];
     int64_t count;
+    int64_t version;               /* WorkbinVersion the count is at (0: unknown) */
+    int64_t oldest_s;              /* MinMovedToQueueAt, seconds (0: none, or empty) */
 } wbc_sidebar_entry_t;
 
 typedef struct _wbc_model_t wbc_model_t;
@@ -142,6 +144,11 @@ int wbc_model_set_columns (wbc_model_t *self, const char *type_id, const char *c
 /* Replace the sidebar from an EventWorkbinTypesInfo (wb_event_read_types):
    one entry per owner of each type; NULL empties it. */
 void wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *types_info);
+/* A workbin's statistic changed (EventWorkbinStatistic, sent live after
+   RequestStatisticNotifications, or the reply of a statistic request): its
+   sidebar entry takes the count and the oldest, unless it already has a
+   newer version. 0, or -1 for a workbin the sidebar does not list. */
+int wbc_model_apply_statistic (wbc_model_t *self, const wb_event_statistic_t *statistic);
 size_t wbc_model_sidebar_size (const wbc_model_t *self);
 const wbc_sidebar_entry_t *wbc_model_sidebar_at (const wbc_model_t *self, size_t index);
 /* The entry for TYPE@OWNER, or for TYPE alone (own, else the only one). */

@@ -16,7 +16,7 @@
 
 typedef enum {
     KIND_REGISTER, KIND_LOGIN, KIND_TYPES, KIND_CONTENT, KIND_SUBSCRIBE, KIND_CANCEL,
-    KIND_PLACE, KIND_PULL, KIND_STOP, KIND_PING, KIND_PROBE, KIND_IN_HAND,
+    KIND_PLACE, KIND_PULL, KIND_STOP, KIND_PING, KIND_PROBE, KIND_IN_HAND, KIND_STATISTIC,
 } s_kind_t;
 
 typedef struct {
@@ -286,8 +286,12 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
         s_send (self, request, KIND_LOGIN, NULL, NULL, now_ms);
     }
     else
-    if (pending->kind == KIND_LOGIN)
+    if (pending->kind == KIND_LOGIN) {
+        //  the counts of the sidebar stay live: subscribe, then fetch them
+        //  (a statistic older than what the types say is dropped by version)
+        s_send (self, wb_request_statistic_notifications (true), KIND_STATISTIC, NULL, NULL, now_ms);
         s_send (self, wb_request_workbin_types_info (WB_ABSENT), KIND_TYPES, NULL, NULL, now_ms);
+    }
     else {
         wb_event_types_t types;
         wb_event_read_types (reply, &types);
@@ -493,6 +497,12 @@ s_on_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, in
             s_on_action (self, pending, reply, now_ms); break;
         case KIND_IN_HAND:
             s_on_in_hand (self, pending, reply); break;
+        case KIND_STATISTIC:
+            //  a server without them: the sidebar's counts are then those of
+            //  the last fetch of the types
+            if (wb_msg_is (reply, WB_ROW_EVENT_ERROR))
+                s_status_error (self, pending, reply);
+            break;
         case KIND_PING:
             break;
     }
@@ -554,6 +564,12 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
     if (wb_msg_is (event, WB_ROW_EVENT_PROPERTIES_CHANGED)) {
         //  about an interaction in our hands: the in-hand pane shows it
         s_refresh_in_hand (self, now_ms);
+        return;
+    }
+    if (wb_msg_is (event, WB_ROW_EVENT_WORKBIN_STATISTIC)) {
+        wb_event_statistic_t statistic;
+        if (wb_event_read_statistic (event, &statistic) == 0)
+            wbc_model_apply_statistic (self->model, &statistic);
         return;
     }
     if (!wb_msg_is (event, WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED)) {

@@ -69,9 +69,10 @@
     REQUEST (WORKBIN_STATISTIC, 180, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, wb_engine_statistic, \
         EVENT_WORKBIN_STATISTIC, "count the interactions of one workbin", \
         WB_CATALOG_WORKBIN_IDS) \
-    EVENT (WORKBIN_STATISTIC, 181, "the statistic of one workbin", \
+    EVENT (WORKBIN_STATISTIC, 181, "the statistic of one workbin (live after RequestStatisticNotifications)", \
         { WB_ATTR_NUMBER_OF_INTERACTIONS, I, REQ (0) }, { WB_ATTR_WORKBIN_VERSION, I, REQ (0) }, \
-        { WB_ATTR_MIN_MOVED_TO_QUEUE_AT, S, OPT }, { WB_ATTR_MAX_MOVED_TO_QUEUE_AT, S, OPT }) \
+        { WB_ATTR_MIN_MOVED_TO_QUEUE_AT, S, OPT }, { WB_ATTR_MAX_MOVED_TO_QUEUE_AT, S, OPT }, \
+        { WB_ATTR_WORKBIN_TYPE_ID, S, OPT }, WB_CATALOG_OWNER_IDS, { WB_ATTR_EVENT_SEQUENCE, I, OPT }) \
     REQUEST (GET_WORKBIN_CONTENT, 113, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, wb_engine_content, \
         EVENT_WORKBIN_CONTENT, "fetch one page of a workbin's interactions", \
         WB_CATALOG_WORKBIN_IDS, { WB_ATTR_FROM, I, OPT }, { WB_ATTR_COUNT, I, OPT }) \
@@ -133,6 +134,13 @@
     REQUEST (GET_PULLED_INTERACTIONS, 1001, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, \
         wb_engine_pulled_list, EVENT_PULLED_INTERACTIONS, \
         "list the interactions this client is handling (pulled, in no workbin)", \
+        { 0 }) \
+    REQUEST (STATISTIC_NOTIFICATIONS, 1002, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, \
+        wb_engine_statistic_notifications, EVENT_ACK, \
+        "be sent the statistic of every workbin you may see after each change of its content", \
+        { 0 }) \
+    REQUEST (CANCEL_STATISTIC_NOTIFICATIONS, 1003, WB_NEEDS_WORKBIN_ACCESS, WB_READS_NOTHING, \
+        wb_engine_cancel_statistic_notifications, EVENT_ACK, "stop the statistic notifications", \
         { 0 })
 
 #endif

@@ -145,6 +145,8 @@ wb_event_read_owner (const wb_kvlist_t *entry, wb_event_owner_t *owner)
         .owner_name = wb_kvlist_string (entry, WB_ATTR_OWNER_NAME),
         .relation = wb_kvlist_string (entry, WB_ATTR_RELATION),
         .count = wb_kvlist_int_or (entry, WB_ATTR_NUMBER_OF_INTERACTIONS, 0),
+        .version = wb_kvlist_int_or (entry, WB_ATTR_WORKBIN_VERSION, 0),
+        .oldest = wb_kvlist_string (entry, WB_ATTR_MIN_MOVED_TO_QUEUE_AT),
     };
     return entry ? 0 : -1;
 }

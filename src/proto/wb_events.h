@@ -83,6 +83,8 @@ typedef struct {
     const char *owner_name;         /* OwnerName; NULL if absent */
     const char *relation;           /* Relation (WB_RELATION_TEXT_...); NULL if absent */
     int64_t count;                  /* NumberOfInteractions; 0 if absent */
+    int64_t version;                /* WorkbinVersion; 0 if absent */
+    const char *oldest;             /* MinMovedToQueueAt; NULL if absent (or empty) */
 } wb_event_owner_t;
 
 /* EventPulledInteractions: what a RequestPull took, or what the client

@@ -36,6 +36,8 @@
 #define WB_MSG_REQUEST_STOP_PROCESSING "RequestStopProcessing"
 #define WB_MSG_REQUEST_PING "RequestPing"
 #define WB_MSG_REQUEST_GET_PULLED_INTERACTIONS "RequestGetPulledInteractions"
+#define WB_MSG_REQUEST_STATISTIC_NOTIFICATIONS "RequestStatisticNotifications"
+#define WB_MSG_REQUEST_CANCEL_STATISTIC_NOTIFICATIONS "RequestCancelStatisticNotifications"
 #define WB_MSG_EVENT_ACK "EventAck"
 #define WB_MSG_EVENT_ERROR "EventError"
 

@@ -221,6 +221,13 @@ wb_request_get_pulled_interactions (void)
 }
 
 wb_msg_t *
+wb_request_statistic_notifications (bool on)
+{
+    return wb_msg_new_row (on ? WB_ROW_REQUEST_STATISTIC_NOTIFICATIONS
+                              : WB_ROW_REQUEST_CANCEL_STATISTIC_NOTIFICATIONS);
+}
+
+wb_msg_t *
 wb_request_change_properties (const char *interaction_id, const wb_property_changes_t *changes)
 {
     wb_msg_t *request = s_interaction_request (WB_ROW_REQUEST_CHANGE_PROPERTIES, interaction_id);

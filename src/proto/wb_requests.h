@@ -76,6 +76,8 @@ wb_msg_t *wb_request_place_in_workbin (const char *interaction_id, const wb_work
 wb_msg_t *wb_request_pull (const char *interaction_id);
 /* RequestGetPulledInteractions: the interactions this client handles. */
 wb_msg_t *wb_request_get_pulled_interactions (void);
+/* RequestStatisticNotifications (on) or RequestCancelStatisticNotifications. */
+wb_msg_t *wb_request_statistic_notifications (bool on);
 wb_msg_t *wb_request_change_properties (const char *interaction_id,
                                         const wb_property_changes_t *changes);
 wb_msg_t *wb_request_stop_processing (const char *interaction_id);

@@ -441,8 +441,13 @@ int
 wb_engine_check_access (wb_request_t *request, const wb_workbin_type_t *type,
                         const char *owner_id)
 {
-    wb_engine_t *self = request->engine;
-    wb_session_t *session = request->session;
+    return wb_engine_session_access (request->engine, request->session, type, owner_id);
+}
+
+int
+wb_engine_session_access (wb_engine_t *self, const wb_session_t *session,
+                          const wb_workbin_type_t *type, const char *owner_id)
+{
     if (!wb_directory_has_owner (self->directory, type->owner_type, owner_id))
         return WB_ERR_WORKBIN_INACCESSIBLE;
     //  A media server is a trusted component: it reaches every workbin

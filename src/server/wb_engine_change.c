@@ -74,6 +74,9 @@ s_change_event (const s_change_t *change)
 static void
 s_notify (wb_engine_t *self, const s_change_t *change)
 {
+    //  the overview: counts change with what is placed in or taken out
+    if (change->content_operation != WB_CONTENT_PROPERTIES_CHANGED)
+        wb_engine_notify_statistic (self, change->type, change->owner_id, change->version);
     char *key = wb_sessions_workbin_key (change->type->id, change->owner_id);
     zlistx_t *subscribers = wb_sessions_subscribers (self->sessions, key);
     free (key);

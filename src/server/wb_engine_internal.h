@@ -66,6 +66,12 @@ int wb_engine_submit (wb_request_t *request);
 int wb_engine_place (wb_request_t *request);
 int wb_engine_pull (wb_request_t *request);
 int wb_engine_pulled_list (wb_request_t *request);
+int wb_engine_statistic_notifications (wb_request_t *request);
+int wb_engine_cancel_statistic_notifications (wb_request_t *request);
+/* After a change to a workbin's content (committed with its batch): its
+   statistic to every session that asked for them and may see it. */
+void wb_engine_notify_statistic (wb_engine_t *self, const wb_workbin_type_t *type,
+                                 const char *owner_id, int64_t version);
 int wb_engine_change_properties (wb_request_t *request);
 int wb_engine_stop (wb_request_t *request);
 
@@ -137,6 +143,9 @@ int wb_engine_resolve_workbin (wb_request_t *request, const wb_kvlist_t *attribu
 /* The sender's right to a workbin given by type and owner: 0 or 41. */
 int wb_engine_check_access (wb_request_t *request, const wb_workbin_type_t *type,
                             const char *owner_id);
+/* The same for any session. */
+int wb_engine_session_access (wb_engine_t *self, const wb_session_t *session,
+                              const wb_workbin_type_t *type, const char *owner_id);
 void wb_target_clear (wb_target_t *target);
 /* A store reference for a target. */
 wb_workbin_ref_t wb_target_ref (const wb_target_t *target);

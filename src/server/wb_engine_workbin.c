@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "wb_engine_internal.h"
+#include "wb_prelude.h"
 
 //  The owners of one type, one page of them: [from, from + count).
 typedef struct {
@@ -33,6 +34,15 @@ s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
     wb_kvlist_add_string (owner, WB_ATTR_OWNER_NAME, name ? name : owner_id);
     wb_kvlist_add_string (owner, WB_ATTR_RELATION, wb_relation_text (relation));
     wb_kvlist_add_int (owner, WB_ATTR_NUMBER_OF_INTERACTIONS, count);
+    //  what a live overview starts from: the version the count is at (so
+    //  that an older statistic event is told apart) and the oldest
+    int64_t version = 0;
+    char oldest [32] = "", newest [32];
+    wb_store_workbin_version (lister->engine->store, ref, &version);
+    wb_store_workbin_moved_range (lister->engine->store, ref, oldest, newest, sizeof (oldest));
+    wb_kvlist_add_int (owner, WB_ATTR_WORKBIN_VERSION, version);
+    if (*oldest)
+        wb_kvlist_add_string (owner, WB_ATTR_MIN_MOVED_TO_QUEUE_AT, oldest);
     wb_kvlist_add_list (lister->owners, WB_ATTR_OWNER, &owner);
 }
 
@@ -94,6 +104,24 @@ s_add_workbin_ids (wb_kvlist_t *body, const wb_target_t *target)
     wb_workbin_add (&workbin, body);
 }
 
+//  Fill an EventWorkbinStatistic body with a workbin's count and range
+//  (its version is the caller's); 0 or -1.
+static int
+s_statistic_body (wb_store_t *store, wb_workbin_ref_t ref, wb_kvlist_t *body)
+{
+    int64_t count = 0;
+    char oldest [32], newest [32];
+    if (wb_store_workbin_count (store, ref, &count)
+    ||  wb_store_workbin_moved_range (store, ref, oldest, newest, sizeof (oldest)))
+        return -1;
+    wb_kvlist_add_int (body, WB_ATTR_NUMBER_OF_INTERACTIONS, count);
+    if (*oldest)
+        wb_kvlist_add_string (body, WB_ATTR_MIN_MOVED_TO_QUEUE_AT, oldest);
+    if (*newest)
+        wb_kvlist_add_string (body, WB_ATTR_MAX_MOVED_TO_QUEUE_AT, newest);
+    return 0;
+}
+
 int
 wb_engine_statistic (wb_request_t *request)
 {
@@ -102,27 +130,64 @@ wb_engine_statistic (wb_request_t *request)
     if (code)
         return code;
     wb_store_t *store = request->engine->store;
-    int64_t count = 0, version = 0;
-    char oldest [32], newest [32];
-    if (wb_store_workbin_count (store, wb_target_ref (&target), &count)
-    ||  wb_store_workbin_version (store, wb_target_ref (&target), &version)
-    ||  wb_store_workbin_moved_range (store, wb_target_ref (&target), oldest, newest,
-                                      sizeof (oldest))) {
+    int64_t version = 0;
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_STATISTIC);
+    wb_kvlist_t *body = wb_msg_body (reply);
+    if (wb_store_workbin_version (store, wb_target_ref (&target), &version)
+    ||  s_statistic_body (store, wb_target_ref (&target), body)) {
+        wb_msg_destroy (&reply);
         wb_target_clear (&target);
         return WB_ERR_DATABASE;
     }
-    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_STATISTIC);
-    wb_kvlist_t *body = wb_msg_body (reply);
-    wb_kvlist_add_int (body, WB_ATTR_NUMBER_OF_INTERACTIONS, count);
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
-    if (*oldest)
-        wb_kvlist_add_string (body, WB_ATTR_MIN_MOVED_TO_QUEUE_AT, oldest);
-    if (*newest)
-        wb_kvlist_add_string (body, WB_ATTR_MAX_MOVED_TO_QUEUE_AT, newest);
     s_add_workbin_ids (body, &target);
     wb_engine_reply (request, &reply);
     wb_target_clear (&target);
     return 0;
+}
+
+// ---------------------------------------------------------------- statistic notifications
+
+int
+wb_engine_statistic_notifications (wb_request_t *request)
+{
+    wb_sessions_watch_statistics (request->engine->sessions, request->session, true);
+    wb_engine_reply_ack (request, NULL);
+    return 0;
+}
+
+int
+wb_engine_cancel_statistic_notifications (wb_request_t *request)
+{
+    if (wb_sessions_watch_statistics (request->engine->sessions, request->session, false))
+        return WB_ERR_NOT_SUBSCRIBED;
+    wb_engine_reply_ack (request, NULL);
+    return 0;
+}
+
+//  One event for every watcher that may see the workbin, encoded once.
+void
+wb_engine_notify_statistic (wb_engine_t *self, const wb_workbin_type_t *type,
+                            const char *owner_id, int64_t version)
+{
+    zlistx_t *watchers = wb_sessions_statistic_watchers (self->sessions);
+    if (!type || zlistx_size (watchers) == 0)
+        return;
+    size_t count = 0;
+    wb_session_t **recipients = wb_calloc (zlistx_size (watchers), sizeof (wb_session_t *));
+    for (wb_session_t *session = zlistx_first (watchers); session; session = zlistx_next (watchers))
+        if (wb_engine_session_access (self, session, type, owner_id) == 0)
+            recipients [count++] = session;
+    wb_msg_t *event = count ? wb_msg_new_row (WB_ROW_EVENT_WORKBIN_STATISTIC) : NULL;
+    wb_workbin_ref_t ref = { type->id, owner_id };
+    if (event && s_statistic_body (self->store, ref, wb_msg_body (event)) == 0) {
+        wb_kvlist_add_int (wb_msg_body (event), WB_ATTR_WORKBIN_VERSION, version);
+        wb_workbin_t workbin = { type->id, type->owner_type, NULL, owner_id };
+        wb_workbin_add (&workbin, wb_msg_body (event));
+        wb_engine_fan_out (self, recipients, count, &event);
+    }
+    wb_msg_destroy (&event);
+    free (recipients);
 }
 
 //  Read From and Count of a content request: 0 or WB_ERR_INVALID_PAGE.

@@ -9,8 +9,16 @@ struct _wb_sessions_t {
     zhashx_t *by_agent;       /* agent id -> wb_session_t * */
     zhashx_t *by_place;       /* place id -> wb_session_t * */
     zhashx_t *subscribers;    /* workbin key -> zlistx of wb_subscription_t * */
+    zlistx_t *statistic_watchers;   /* wb_session_t * with statistic notifications */
     char *sender_agent;       /* the current sender's bound agent, or NULL */
 };
+
+//  Sessions in a list are the same when they are the same object.
+static int
+s_same_session (const void *one, const void *two)
+{
+    return (one > two) - (one < two);
+}
 
 static void
 s_subscription_destroy (wb_subscription_t **self_p)
@@ -59,6 +67,8 @@ wb_sessions_new (void)
     self->by_agent = zhashx_new ();
     self->by_place = zhashx_new ();
     self->subscribers = zhashx_new ();
+    self->statistic_watchers = zlistx_new ();
+    zlistx_set_comparator (self->statistic_watchers, s_same_session);
     if (!self->sessions || !self->by_agent || !self->by_place || !self->subscribers) {
         wb_sessions_destroy (&self);
         return NULL;
@@ -76,6 +86,7 @@ wb_sessions_destroy (wb_sessions_t **self_p)
     wb_sessions_t *self = *self_p;
     //  Subscriber lists only point at subscriptions; sessions own them
     zhashx_destroy (&self->subscribers);
+    zlistx_destroy (&self->statistic_watchers);
     zhashx_destroy (&self->by_agent);
     zhashx_destroy (&self->by_place);
     zhashx_destroy (&self->sessions);
@@ -290,6 +301,31 @@ wb_sessions_drop_subscriptions (wb_sessions_t *self, wb_session_t *session)
         subscription = zlistx_next (session->subscriptions);
     }
     zlistx_purge (session->subscriptions);
+    wb_sessions_watch_statistics (self, session, false);
+}
+
+int
+wb_sessions_watch_statistics (wb_sessions_t *self, wb_session_t *session, bool on)
+{
+    if (!self || !session)
+        return -1;
+    if (on == session->statistic_watcher)
+        return on ? 0 : -1;
+    session->statistic_watcher = on;
+    if (on)
+        zlistx_add_end (self->statistic_watchers, session);
+    else {
+        void *handle = zlistx_find (self->statistic_watchers, session);
+        if (handle)
+            zlistx_delete (self->statistic_watchers, handle);
+    }
+    return 0;
+}
+
+zlistx_t *
+wb_sessions_statistic_watchers (wb_sessions_t *self)
+{
+    return self ? self->statistic_watchers : NULL;
 }
 
 zlistx_t *

@@ -33,6 +33,7 @@ struct _wb_session_t {
     int64_t last_seen;       /* monotonic ms of the last message */
     bool subscriptions_dropped;  /* tell the client at its next request */
     zlistx_t *subscriptions; /* of wb_subscription_t *, owned */
+    bool statistic_watcher;  /* told of every change of the counts it may see */
 };
 
 typedef struct _wb_sessions_t wb_sessions_t;
@@ -66,7 +67,14 @@ int wb_sessions_unsubscribe (wb_sessions_t *self, wb_session_t *session,
                              const char *workbin_key);
 bool wb_sessions_is_subscribed (wb_sessions_t *self, wb_session_t *session,
                                 const char *workbin_key);
+/* Drop every subscription, the statistic notifications too. */
 void wb_sessions_drop_subscriptions (wb_sessions_t *self, wb_session_t *session);
+/* Statistic notifications for a session on or off (RequestStatistic-
+   Notifications): 0, or -1 to turn off what was not on. */
+int wb_sessions_watch_statistics (wb_sessions_t *self, wb_session_t *session, bool on);
+/* The sessions that asked for them (wb_session_t *, not owned); do not
+   change the list while iterating. */
+zlistx_t *wb_sessions_statistic_watchers (wb_sessions_t *self);
 /* The subscriptions to a workbin (wb_subscription_t *), or NULL if none.
    The list belongs to the registry: do not change it while iterating. */
 zlistx_t *wb_sessions_subscribers (wb_sessions_t *self, const char *workbin_key);

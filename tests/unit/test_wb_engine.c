@@ -1484,6 +1484,73 @@ test_group_holds_one_event_for_all_subscribers (void **state)
         }
 }
 
+//  Statistic notifications: the lead, who supervises sales, is told the
+//  count, version and oldest of every workbin it may see after each
+//  change of content (a1's drafts, the sales queue), not of others (a3's
+//  drafts), nor of property changes; a3 sees its own; cancelled, nothing
+//  more; cancelling twice is 1000; they go with the other subscriptions.
+static void
+test_statistic_notifications (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "lead");
+    s_agent (fixture, 2, "a3");
+    s_register (fixture, 3, WB_CLIENT_MEDIA_SERVER);
+    s_expect (fixture, 1, wb_request_statistic_notifications (true), 0);
+    s_expect (fixture, 1, wb_request_statistic_notifications (true), 0);    //  once is enough
+    s_expect (fixture, 2, wb_request_statistic_notifications (true), 0);
+    const char *id = s_submit (fixture, 3, "draft", "a1", "One");
+    char first [64];
+    snprintf (first, sizeof (first), "%s", id);
+    s_submit (fixture, 3, "draft", "a1", "Two");
+    s_submit (fixture, 3, "draft", "a3", "Other's");
+    for (int64_t count = 1; count <= 2; count++) {
+        wb_msg_t *event = s_next_event (fixture, 1);
+        assert_non_null (event);
+        wb_event_statistic_t statistic;
+        assert_int_equal (wb_event_read_statistic (event, &statistic), 0);
+        assert_string_equal (statistic.workbin.type_id, "draft");
+        assert_string_equal (statistic.workbin.owner_id, "a1");
+        assert_int_equal (statistic.count, count);
+        assert_int_equal (statistic.version, count);
+        assert_non_null (statistic.oldest);
+        assert_int_equal (wb_event_sequence (event), count);
+        wb_msg_destroy (&event);
+    }
+    assert_null (s_next_event (fixture, 1));            //  not a3's drafts
+    wb_msg_t *event = s_next_event (fixture, 2);
+    assert_non_null (event);
+    wb_event_statistic_t statistic;
+    assert_int_equal (wb_event_read_statistic (event, &statistic), 0);
+    assert_string_equal (statistic.workbin.owner_id, "a3");
+    wb_msg_destroy (&event);
+    //  a property change moves no count: no statistic
+    wb_property_changes_t changes = { 0 };
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Note", "x");
+    changes.changed = changed;
+    s_expect (fixture, 3, wb_request_change_properties (first, &changes), 0);
+    wb_kvlist_destroy (&changed);
+    assert_null (s_next_event (fixture, 1));
+    //  a stop does
+    s_expect (fixture, 3, wb_request_stop_processing (first), 0);
+    event = s_next_event (fixture, 1);
+    assert_non_null (event);
+    assert_int_equal (wb_event_read_statistic (event, &statistic), 0);
+    assert_int_equal (statistic.count, 1);
+    assert_int_equal (statistic.version, 4);
+    wb_msg_destroy (&event);
+    s_expect (fixture, 1, wb_request_statistic_notifications (false), 0);
+    s_expect (fixture, 1, wb_request_statistic_notifications (false), WB_ERR_NOT_SUBSCRIBED);
+    s_submit (fixture, 3, "draft", "a1", "Three");
+    assert_null (s_next_event (fixture, 1));
+    //  a logout drops them with the other subscriptions
+    s_expect (fixture, 2, wb_request_agent_logout (), 0);
+    s_expect (fixture, 2, s_login_request ("a3"), 0);
+    s_submit (fixture, 3, "draft", "a3", "Again");
+    assert_null (s_next_event (fixture, 2));
+}
+
 int
 main (void)
 {
@@ -1491,6 +1558,7 @@ main (void)
     zsys_set_logstream (NULL);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_degenerate_calls, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_statistic_notifications, s_setup, s_teardown),
         cmocka_unit_test (test_every_request_row_has_a_route),
         cmocka_unit_test_setup_teardown (test_register_first, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_login_rules, s_setup, s_teardown),

@@ -260,7 +260,8 @@ test_every_request_has_a_builder (void **state)
         wb_request_workbin_notifications (&s_drafts, false),
         wb_request_cancel_workbin_notifications (&s_drafts), wb_request_submit (&submission),
         wb_request_place_in_workbin ("1", &s_drafts, NULL), wb_request_pull ("1"),
-        wb_request_get_pulled_interactions (),
+        wb_request_get_pulled_interactions (), wb_request_statistic_notifications (true),
+        wb_request_statistic_notifications (false),
         wb_request_change_properties ("1", NULL), wb_request_stop_processing ("1"),
     };
     size_t count = sizeof (built) / sizeof (built [0]);
