@@ -12,9 +12,14 @@
 #define S_FILE_MAX 65536          /* a certificate is a few hundred bytes */
 
 bool
-wb_security_endpoint_is_tcp (const char *endpoint)
+wb_security_endpoint_is_network (const char *endpoint)
 {
-    return endpoint && strncmp (endpoint, "tcp://", 6) == 0;
+    if (!endpoint)
+        return false;
+    //  an ipc socket file sits behind its folder's permissions; an
+    //  abstract name (ipc://@name) has none, anyone on the host reaches it
+    bool socket_file = strncmp (endpoint, "ipc://", 6) == 0 && endpoint [6] != '@';
+    return !socket_file && strncmp (endpoint, "inproc://", 9) != 0;
 }
 
 //  True if text is a CURVE key in Z85: 40 characters that decode.

@@ -22,9 +22,10 @@
 /* A CURVE key as Z85 text: 40 characters. */
 #define WB_SECURITY_KEY_TEXT 40
 
-/* True if CURVE applies to the endpoint: tcp:// only; ipc:// and
-   inproc:// stay plain, for local use and tests. */
-bool wb_security_endpoint_is_tcp (const char *endpoint);
+/* True if CURVE applies to the endpoint: every transport (tcp://, ws://,
+   wss://, ipc://@abstract, ...) but ipc:// socket files and inproc://,
+   which stay plain, protected by the operating system. */
+bool wb_security_endpoint_is_network (const char *endpoint);
 
 /* Load a certificate with its secret key (a program's own): path as
    given, or path_secret when path is the public half. NULL with a

@@ -293,7 +293,7 @@ wb_engine_submit (wb_request_t *request)
     snprintf (id, sizeof (id), "%016" PRIX64, number);
     wb_kvlist_t *properties = s_new_interaction (request, &target, id);
     int64_t version = 0;
-    rc = rc || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
+    rc = rc || wb_store_interaction_insert (self->store, id, wb_target_ref (&target), properties)
             || s_bump (self, target.type->id, target.owner_id, &version);
     code = s_commit_or_rollback (self, rc);
     if (code == 0) {

@@ -2,7 +2,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include "wb_server.h"
 #include "wb_prelude.h"
 #include "wb_engine.h"
@@ -38,7 +41,7 @@ struct _wb_server_t {
     wb_engine_t *engine;
     zlistx_t *endpoints;        /* resolved endpoint strings */
     s_socket_file_t files [WB_ENDPOINTS_MAX];   /* by endpoint, for ipc:// */
-    zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
+    zcert_t *cert;              /* CURVE on network endpoints; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
     bool verbose;
@@ -99,6 +102,27 @@ s_remember_file (s_socket_file_t *file, const char *endpoint)
     }
 }
 
+//  True if a live server listens on the socket file of an ipc:// endpoint:
+//  binding would unlink its file and take the endpoint from it silently
+//  (libzmq does), whereas a stale file left by a killed server refuses
+//  the connection and may be replaced.
+static bool
+s_socket_file_live (const char *endpoint)
+{
+    const char *path = s_socket_path (endpoint);
+    struct sockaddr_un address = { .sun_family = AF_UNIX };
+    struct stat status;
+    if (!path || strlen (path) >= sizeof (address.sun_path)
+    ||  stat (path, &status) == -1 || !S_ISSOCK (status.st_mode))
+        return false;
+    strcpy (address.sun_path, path);
+    int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool live = fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof (address)) == 0;
+    if (fd >= 0)
+        close (fd);
+    return live;
+}
+
 //  Bind every endpoint and remember what was really bound.
 static int
 s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size_t error_size)
@@ -108,10 +132,15 @@ s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size
     for (size_t index = 0; index < WB_ENDPOINTS_MAX && endpoints [index]; index++) {
         //  a listener takes the socket's security as it is at bind time;
         //  the keys set the mechanism, so curve_server comes last
-        bool curve = self->cert && wb_security_endpoint_is_tcp (endpoints [index]);
+        bool curve = self->cert && wb_security_endpoint_is_network (endpoints [index]);
         if (curve)
             zcert_apply (self->cert, self->router);
         zsock_set_curve_server (self->router, curve);
+        if (s_socket_file_live (endpoints [index])) {
+            snprintf (error, error_size, "cannot bind %s: another server is serving on it",
+                      endpoints [index]);
+            return -1;
+        }
         if (zsock_bind (self->router, "%s", endpoints [index]) == -1) {
             snprintf (error, error_size, "cannot bind %s: %s", endpoints [index],
                       zmq_strerror (zmq_errno ()));
@@ -174,7 +203,7 @@ s_secure (wb_server_t *self, const wb_server_options_t *options, char *error, si
     }
     zstr_sendx (self->auth, "CURVE", options->authorized_keys, NULL);
     zsock_wait (self->auth);
-    zsys_info ("CURVE on tcp endpoints: server key %s, %d authorised key(s) in %s",
+    zsys_info ("CURVE on network endpoints: server key %s, %d authorised key(s) in %s",
                zcert_public_txt (self->cert), keys, options->authorized_keys);
     return 0;
 }

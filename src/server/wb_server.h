@@ -21,7 +21,7 @@ typedef struct {
     int64_t session_timeout_ms;       /* 0: WB_SESSION_TIMEOUT_DEFAULT */
     int send_queue;                   /* messages queued per client; 0: 10,000 */
     bool verbose;                     /* log every message */
-    /* CURVE on tcp:// endpoints (ipc:// and inproc:// stay plain). Both or
+    /* CURVE on network endpoints (ipc:// socket files and inproc:// stay plain). Both or
        neither; neither: no security at all. One secured server a process. */
     const char *cert_path;            /* the server's certificate, with its secret key */
     const char *authorized_keys;      /* folder of client public certificates */

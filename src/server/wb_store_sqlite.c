@@ -68,7 +68,7 @@ static const char *s_migrations [] = {
 typedef enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
     S_VERSION_GET, S_VERSION_BUMP,
-    S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
+    S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_INSERT, S_INTERACTION_DELETE,
     S_PAGE, S_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
     S_STATEMENT_COUNT
@@ -99,6 +99,10 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         "             THEN position ELSE excluded.position END,"
         "  type_id = excluded.type_id, owner_id = excluded.owner_id,"
         "  moved_at = excluded.moved_at, properties = excluded.properties",
+    //  a new one: an existing id is a constraint failure, never replaced
+    [S_INTERACTION_INSERT] =
+        "INSERT INTO interaction (id, type_id, owner_id, position, moved_at, properties)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
     [S_PAGE] =
         "SELECT id, properties FROM interaction"
@@ -407,13 +411,13 @@ s_bind_put (sqlite3_stmt *statement, const char *interaction_id, wb_workbin_ref_
         || sqlite3_bind_blob64 (statement, 6, blob, size, SQLITE_STATIC) ? -1 : 0;
 }
 
-//  Insert or replace an interaction; a new one, or one that changes
-//  workbin, takes the next position (the end of its workbin's order).
+//  Write an interaction with statement id (S_INTERACTION_PUT: insert or
+//  replace; S_INTERACTION_INSERT: insert only); a new one, or one that
+//  changes workbin, takes the next position (the end of its workbin's order).
 static int
-s_interaction_put (void *backend, const char *interaction_id,
-                   wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+s_interaction_write (s_sqlite_t *self, s_statement_id_t id, const char *interaction_id,
+                     wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
 {
-    s_sqlite_t *self = backend;
     if (!interaction_id || !properties)
         return -1;
     size_t size = 0;
@@ -424,18 +428,33 @@ s_interaction_put (void *backend, const char *interaction_id,
     }
     const char *moved_at = wb_kvlist_type (properties, "MovedToQueueAt") == WB_TYPE_STRING
                          ? wb_kvlist_string (properties, "MovedToQueueAt") : NULL;
-    sqlite3_stmt *statement = s_statement (self, S_INTERACTION_PUT);
+    sqlite3_stmt *statement = s_statement (self, id);
     int rc = s_bind_put (statement, interaction_id, workbin, moved_at, blob, size,
                          self->next_position);
     if (rc == 0 && sqlite3_step (statement) != SQLITE_DONE)
         rc = -1;
     if (rc)
-        s_fail (self, "put interaction");
+        s_fail (self, id == S_INTERACTION_INSERT ? "insert interaction" : "put interaction");
     s_done (statement, rc);
     free (blob);
     if (rc == 0)
         self->next_position++;
     return rc;
+}
+
+static int
+s_interaction_put (void *backend, const char *interaction_id,
+                   wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    return s_interaction_write (backend, S_INTERACTION_PUT, interaction_id, workbin, properties);
+}
+
+static int
+s_interaction_insert (void *backend, const char *interaction_id,
+                      wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    return s_interaction_write (backend, S_INTERACTION_INSERT, interaction_id, workbin,
+                                properties);
 }
 
 //  A new interaction id, at least floor, greater than every id handed out
@@ -596,6 +615,7 @@ static const wb_store_ops_t s_ops = {
     .bump_version = s_bump_version,
     .interaction_get = s_interaction_get,
     .interaction_put = s_interaction_put,
+    .interaction_insert = s_interaction_insert,
     .new_interaction_id = s_new_interaction_id,
     .interaction_delete = s_interaction_delete,
     .workbin_page = s_workbin_page,

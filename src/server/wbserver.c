@@ -1,11 +1,13 @@
 /*  wbserver: the workbin server. Usage: wbserver --help. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "config.h"
 #include "wb_server.h"
 #include "wb_clock.h"
@@ -30,10 +32,12 @@ static const char *s_usage =
     "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
     "                           normal (the default) or full\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
-    "      --cert FILE          the server's certificate (secret half): CURVE on tcp\n"
-    "                           endpoints (make one with: wbctl keygen server)\n"
+    "      --cert FILE          the server's certificate (secret half): CURVE on\n"
+    "                           network endpoints: all but ipc socket files\n"
+    "                           (make one with: wbctl keygen server)\n"
     "      --authorized-keys DIR  the public certificates of the clients let in\n"
-    "      --insecure           serve tcp endpoints without CURVE (a trusted network)\n"
+    "      --insecure           serve network endpoints (tcp, ws, ipc://@name)\n"
+    "                           without CURVE (a trusted network)\n"
     "      --clock TIME         pin the wall clock at TIME (yyyy-MM-ddTHH:mm:ssZ):\n"
     "                           every timestamp reads it (tests; logged)\n"
     "  -l, --log FILE           log to FILE instead of stderr\n"
@@ -43,7 +47,7 @@ static const char *s_usage =
 
 typedef struct {
     wb_server_options_t server;
-    bool insecure;              /* --insecure: tcp without CURVE, on purpose */
+    bool insecure;              /* --insecure: network endpoints without CURVE */
     const char *log_path;
     const char *store;          /* --store URI */
     const char *database;       /* -d FILE: sqlite:FILE */
@@ -129,8 +133,9 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
     return s_usage_error ("unknown option", NULL);
 }
 
-//  The security rule: a tcp endpoint needs the keys, or --insecure said
-//  out loud. -1 if the options follow it, else 2 after saying why.
+//  The security rule: a network endpoint (anything but an ipc socket
+//  file: tcp, ws, wss, ipc://@abstract) needs the keys, or --insecure
+//  said out loud. -1 if the options follow it, else 2 after saying why.
 static int
 s_check_security (const s_options_t *options)
 {
@@ -144,7 +149,7 @@ s_check_security (const s_options_t *options)
     const char *fallback [] = { WB_DEFAULT_ENDPOINT, NULL };
     const char *const *endpoints = server->endpoints [0] ? server->endpoints : fallback;
     for (size_t index = 0; endpoints [index]; index++)
-        if (wb_security_endpoint_is_tcp (endpoints [index])) {
+        if (wb_security_endpoint_is_network (endpoints [index])) {
             fprintf (stderr, "wbserver: %s would let anyone in: give --cert FILE and "
                      "--authorized-keys DIR (see wbctl keygen), or --insecure on a trusted network\n"
                      "Try 'wbserver --help'.\n", endpoints [index]);
@@ -247,6 +252,18 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
     return s_store_uri (options);
 }
 
+//  The -l log, appended to; created for its owner alone, as it holds
+//  what clients send (subjects, names) under -v.
+static FILE *
+s_open_log (const char *path)
+{
+    int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    FILE *log = fd >= 0 ? fdopen (fd, "a") : NULL;
+    if (fd >= 0 && !log)
+        close (fd);
+    return log;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -257,7 +274,7 @@ main (int argc, char *argv [])
     zsys_init ();
     zsys_set_logstream (stderr);       //  CZMQ's default is stdout
     if (options.log_path) {
-        FILE *log = fopen (options.log_path, "a");
+        FILE *log = s_open_log (options.log_path);
         if (!log) {
             fprintf (stderr, "wbserver: cannot open log %s: %s\n", options.log_path, strerror (errno));
             return 1;
@@ -274,9 +291,9 @@ main (int argc, char *argv [])
     }
     for (size_t index = 0; wb_server_endpoint (server, index); index++) {
         const char *endpoint = wb_server_endpoint (server, index);
-        bool tcp = wb_security_endpoint_is_tcp (endpoint);
+        bool network = wb_security_endpoint_is_network (endpoint);
         zsys_info ("serving on %s%s (store %s)", endpoint,
-                   !tcp ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
+                   !network ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
                    options.server.store_uri);
     }
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];

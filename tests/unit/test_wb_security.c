@@ -89,9 +89,14 @@ test_degenerate_calls (void **state)
 {
     (void) state;
     char error [256] = "", key [WB_SECURITY_KEY_TEXT + 1];
-    assert_false (wb_security_endpoint_is_tcp (NULL));
-    assert_false (wb_security_endpoint_is_tcp ("ipc:///tmp/x"));
-    assert_true (wb_security_endpoint_is_tcp ("tcp://127.0.0.1:7120"));
+    assert_false (wb_security_endpoint_is_network (NULL));
+    assert_false (wb_security_endpoint_is_network ("ipc:///tmp/x"));
+    assert_true (wb_security_endpoint_is_network ("tcp://127.0.0.1:7120"));
+    assert_true (wb_security_endpoint_is_network ("ws://127.0.0.1:7121"));
+    assert_true (wb_security_endpoint_is_network ("wss://127.0.0.1:7121"));
+    assert_true (wb_security_endpoint_is_network ("ipc://@workbin"));
+    assert_true (wb_security_endpoint_is_network ("tipc://{1,2}"));
+    assert_false (wb_security_endpoint_is_network ("inproc://workbin"));
     assert_null (wb_security_load_secret (NULL, error, sizeof (error)));
     assert_string_equal (error, "no certificate file given");
     assert_null (wb_security_load_secret ("", error, sizeof (error)));
