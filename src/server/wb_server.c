@@ -7,12 +7,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 #include "wb_server.h"
+#include "wb_connection_cap.h"
 #include "wb_prelude.h"
 #include "wb_engine.h"
 #include "wb_security.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
+/* A wait longer than the poll's timeout by this much (ms) means the
+   reactor did not run (the process was stopped, the machine suspended, a
+   commit stalled): that time is not counted as anyone's silence. */
+#define STALL_SLACK_MS 1000
 /* Messages handled per wake before the pipe and the clock are looked at. */
 #define BURST_MAX 1000
 /* The most requests whose changes share one store transaction (group
@@ -25,6 +30,10 @@
    application's ping and the session timeout are the liveness rule. */
 #define HEARTBEAT_IVL 30000
 #define HEARTBEAT_TIMEOUT 90000
+/* A connection that has not finished its ZMTP handshake after this long
+   (ms) is closed: a silent one holds a descriptor and a place under the
+   connection cap, and must give both back soon (libzmq's default: 30 s). */
+#define HANDSHAKE_IVL 5000
 
 /* The file of an ipc:// endpoint as bound, to remove it at the end only
    if it is still ours (a later server may have bound the same path). */
@@ -44,6 +53,9 @@ struct _wb_server_t {
     zcert_t *cert;              /* CURVE on network endpoints; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
+    wb_connection_cap_t *connection_cap;    /* closes connections over the cap */
+    int64_t last_tick;          /* monotonic ms the reactor last ran */
+    int64_t stalled_ms;         /* time it did not run, taken off its clock */
     bool verbose;
 };
 
@@ -77,6 +89,7 @@ s_configure_router (zsock_t *router, const wb_server_options_t *options)
     zsock_set_heartbeat_ivl (router, HEARTBEAT_IVL);
     zsock_set_heartbeat_timeout (router, HEARTBEAT_TIMEOUT);
     zsock_set_heartbeat_ttl (router, HEARTBEAT_TIMEOUT);
+    zsock_set_handshake_ivl (router, HANDSHAKE_IVL);
 }
 
 //  The socket file of an ipc:// endpoint; NULL for other transports and
@@ -232,7 +245,9 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         wb_engine_set_session_timeout (self->engine, options->session_timeout_ms);
         self->router = zsock_new (ZMQ_ROUTER);
         s_configure_router (self->router, options);
-        if (s_bind (self, options, error, error_size) == 0)
+        self->connection_cap = wb_connection_cap_new (self->router, options->max_connections,
+                                                      error, error_size);
+        if (self->connection_cap && s_bind (self, options, error, error_size) == 0)
             return self;
     }
     wb_server_destroy (&self);
@@ -247,6 +262,7 @@ wb_server_destroy (wb_server_t **self_p)
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
     s_unbind (self);
+    wb_connection_cap_destroy (&self->connection_cap);
     zsock_destroy (&self->router);
     wb_store_destroy (&self->store);
     wb_directory_destroy (&self->directory);
@@ -269,6 +285,29 @@ wb_server_endpoint (wb_server_t *self, size_t index)
     while (endpoint && index--)
         endpoint = zlistx_next (self->endpoints);
     return endpoint;
+}
+
+//  The reactor's clock for session expiry: monotonic time less the time
+//  the reactor did not run. Silence is measured only while it could read,
+//  so that after a pause it reads what arrived before judging anyone.
+static int64_t
+s_now (wb_server_t *self)
+{
+    int64_t now = wb_mono_ms ();
+    int64_t gap = now - self->last_tick;
+    if (self->last_tick && gap > EXPIRY_SWEEP_MS + STALL_SLACK_MS) {
+        self->stalled_ms += gap - EXPIRY_SWEEP_MS;
+        zsys_warning ("the server did not run for %" PRId64 " ms (stopped or suspended?): "
+                      "not counted as the clients' silence", gap);
+    }
+    self->last_tick = now;
+    return now - self->stalled_ms;
+}
+
+int
+wb_server_connections_served (const wb_server_t *self)
+{
+    return self ? wb_connection_cap_value (self->connection_cap) : 0;
 }
 
 //  Receive one message as wb_msg_recv does, and tell the engine the agent
@@ -331,7 +370,7 @@ s_handle_one (wb_server_t *self)
     wb_msg_t *msg = s_recv (self, &status, &reference_id, &routing_id);
     bool more = (zsock_events (self->router) & ZMQ_POLLIN) != 0;
     s_group_open (self, more);
-    int64_t now = wb_mono_ms ();
+    int64_t now = s_now (self);
     if (msg) {
         if (self->verbose) {
             char line [512];
@@ -365,21 +404,22 @@ int
 wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
     zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
-    int64_t next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
+    int64_t next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
     while (true) {
         void *which = zpoller_wait (poller, EXPIRY_SWEEP_MS);
         if (zpoller_terminated (poller))
             break;
         if (which == pipe && pipe && s_pipe_says_stop (pipe))
             break;
+        s_now (self);
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
             ;
         s_group_close (self);
-        if (wb_mono_ms () >= next_sweep) {
-            size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
+        if (s_now (self) >= next_sweep) {
+            size_t expired = wb_engine_expire (self->engine, s_now (self));
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
-            next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
+            next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
         }
     }
     zpoller_destroy (&poller);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "config.h"
@@ -32,6 +33,8 @@ static const char *s_usage =
     "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
     "                           normal (the default) or full\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
+    "      --max-connections N  connections served at once; more are closed\n"
+    "                           (default: half the descriptor limit, less 32)\n"
     "      --cert FILE          the server's certificate (secret half): CURVE on\n"
     "                           network endpoints: all but ipc socket files\n"
     "                           (make one with: wbctl keygen server)\n"
@@ -121,6 +124,12 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
             if (s_parse_number (value, 10, 10000000, &number))
                 return s_usage_error ("--send-queue takes a number from 10 to 10000000, not", value);
             options->server.send_queue = (int) number;
+            return 0;
+        case 'M':
+            if (s_parse_number (value, 1, 1000000, &number))
+                return s_usage_error ("--max-connections takes a number from 1 to 1000000, not",
+                                      value);
+            options->server.max_connections = (int) number;
             return 0;
         case 'C': options->server.cert_path = value; return 0;
         case 'K': options->server.authorized_keys = value; return 0;
@@ -219,6 +228,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "send-queue", required_argument, NULL, 'Q' }, { "cert", required_argument, NULL, 'C' },
         { "authorized-keys", required_argument, NULL, 'K' }, { "insecure", no_argument, NULL, 'I' },
         { "clock", required_argument, NULL, 'W' }, { "store", required_argument, NULL, 'U' },
+        { "max-connections", required_argument, NULL, 'M' },
         { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;
@@ -252,6 +262,21 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
     return s_store_uri (options);
 }
 
+//  Raise the soft limit on descriptors to the hard one: each connection
+//  takes one, and the connection cap is derived from it. Logged.
+static void
+s_raise_descriptor_limit (void)
+{
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit) == -1 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    rlim_t was = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit (RLIMIT_NOFILE, &limit) == 0)
+        zsys_info ("descriptor limit raised from %llu to %llu", (unsigned long long) was,
+                   (unsigned long long) limit.rlim_cur);
+}
+
 //  The -l log, appended to; created for its owner alone, as it holds
 //  what clients send (subjects, names) under -v.
 static FILE *
@@ -283,6 +308,7 @@ main (int argc, char *argv [])
         zsys_set_logstream (log);
     }
     zsys_set_logident ("wbserver");
+    s_raise_descriptor_limit ();
     char error [512] = "";
     wb_server_t *server = wb_server_new (&options.server, error, sizeof (error));
     if (!server) {
@@ -296,6 +322,7 @@ main (int argc, char *argv [])
                    !network ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
                    options.server.store_uri);
     }
+    zsys_info ("serving at most %d connections at once", wb_server_connections_served (server));
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];
     if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)
         zsys_warning ("the wall clock is pinned at %s (--clock): every timestamp reads it", pinned);

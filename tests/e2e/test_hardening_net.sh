@@ -2,15 +2,17 @@
 #   Server hardening (issue 15), transports, files and sessions: network
 #   endpoints other than tcp need keys too; the files the server writes
 #   are its owner's alone; a live ipc endpoint cannot be taken; a pause
-#   longer than the session timeout expires nobody who kept pinging.
-#   Prints TAP.
+#   longer than the session timeout expires nobody who kept pinging; bare
+#   connections beyond the descriptor limit neither crash the server nor
+#   shut out a normal client. Prints TAP.
 #
 #   Run: WB_SRCDIR=. WB_BUILDDIR=build sh tests/e2e/test_hardening_net.sh
 
 set -u
 
 . "$(dirname "$0")/../lib/tap-lib.sh"
-tap_require "$WBCTL" "$WBSERVER" "$CONFIG"
+DRIVER=$builddir/tests/drivers/net_driver
+tap_require "$WBCTL" "$WBSERVER" "$CONFIG" "$DRIVER"
 tap_workdir wbnet
 export XDG_CONFIG_HOME="$work/config"
 unset WB_CERT WB_SERVER_KEY WB_ENDPOINT
@@ -73,5 +75,75 @@ wait "$server_pid" 2> /dev/null
 report "a killed server leaves its socket file behind" $?
 tap_start_server
 report "a new server replaces a stale socket file" 0
+
+# ---------------------------------------------------------------- 10: a pause is nobody's silence
+
+#   start_other NAME OPTION...: a wbserver on ipc://$work/NAME.ipc with its
+#   own database and log $work/NAME.log; $other_pid, $other_endpoint
+start_other () {
+    name=$1
+    shift
+    other_endpoint="ipc://$work/$name.ipc"
+    "$WBSERVER" -c "$CONFIG" -d "$work/$name.db" -e "$other_endpoint" -l "$work/$name.log" \
+        "$@" > "$work/$name.out" 2>&1 &
+    other_pid=$!
+    tap_track "$other_pid"
+    wait_for_line "$work/$name.log" "serving on" "$other_pid" \
+        || echo "Bail out! wbserver $name did not start"
+}
+
+start_other pause --session-timeout 2
+tap_run "$DRIVER" pause "$other_endpoint" "$other_pid" 20 4000
+expect "stopped 4 s with a 2 s session timeout: the 20 clients that kept pinging keep their sessions" 0
+cat "$work/out"
+grep -q "the server did not run for" "$work/pause.log"
+report "the server logs that it did not run" $?
+! grep -q "expired" "$work/pause.log"
+report "no session expired" $?
+kill "$other_pid"
+
+# ---------------------------------------------------------------- 2: bare connections beyond the descriptor limit
+
+#   the soft limit low, as a default ulimit -n is: the server raises it to
+#   the hard limit, and holds connections to --max-connections
+start_bare () {
+    (
+        ulimit -Sn 256
+        exec "$WBSERVER" -c "$CONFIG" -d "$work/$1.db" -e "$2" -l "$work/$1.log" \
+            --max-connections 100 ${3-} > "$work/$1.out" 2>&1
+    ) &
+    other_pid=$!
+    tap_track "$other_pid"
+    wait_for_line "$work/$1.log" "serving at most 100 connections" "$other_pid" \
+        || echo "Bail out! wbserver $1 did not start"
+}
+
+start_bare bare "ipc://$work/bare.ipc"
+if [ "$(ulimit -Hn)" != unlimited ] && [ "$(ulimit -Hn)" -gt 256 ]; then
+    grep -q "descriptor limit raised from 256 to $(ulimit -Hn)" "$work/bare.log"
+    report "the server raises its soft descriptor limit to the hard one" $?
+else
+    skip "the server raises its soft descriptor limit to the hard one" "hard limit $(ulimit -Hn)"
+fi
+tap_run "$DRIVER" bare "ipc://$work/bare.ipc" "$other_pid" 300
+expect "300 bare ipc connections on a soft limit of 256: alive, calm, a normal client served" 0
+cat "$work/out"
+wait_for_line "$work/bare.log" "refused [0-9]* connection(s): 100 are served at most" "$other_pid"
+report "the server logs that it refused connections over the cap" $?
+[ "$(grep -c "refused [0-9]* connection" "$work/bare.log")" -le 2 ]
+report "the refusals are summed, not logged one by one" $?
+kill "$other_pid"
+
+port=$(( 20000 + $$ % 20000 ))
+start_bare tcp "tcp://127.0.0.1:$port" --insecure
+tap_run "$DRIVER" bare "tcp://127.0.0.1:$port" "$other_pid" 300
+expect "300 bare tcp connections: alive, calm (no busy loop), a normal client served" 0
+cat "$work/out"
+kill "$other_pid"
+
+tap_run timeout 10 sh -c "ulimit -n 256; exec $WBSERVER -c $CONFIG -d $work/many.db \
+    -e ipc://$work/many.ipc --max-connections 1000"
+expect "more connections than the descriptor limit allows: refused at start" 1 "" \
+    "1000 connections need more descriptors than the limit allows: at most 96"
 
 tap_end
