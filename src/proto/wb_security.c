@@ -173,6 +173,26 @@ wb_security_count_keys (const char *folder, char *error, size_t error_size)
     return count;
 }
 
+bool
+wb_security_key_authorised (const char *folder, const char *key)
+{
+    DIR *dir = folder && key ? opendir (folder) : NULL;
+    bool found = false;
+    for (struct dirent *entry = dir ? readdir (dir) : NULL; entry && !found;
+         entry = readdir (dir)) {
+        char path [PATH_MAX], ignored [256];
+        if (entry->d_name [0] == '.'
+        ||  snprintf (path, sizeof (path), "%s/%s", folder, entry->d_name) >= (int) sizeof (path))
+            continue;
+        zconfig_t *root = s_read (path, ignored, sizeof (ignored));
+        found = root && streq (zconfig_get (root, "/curve/public-key", ""), key);
+        zconfig_destroy (&root);
+    }
+    if (dir)
+        closedir (dir);
+    return found;
+}
+
 //  True if text can name a key file or an agent: 1 to 64 letters, digits,
 //  '.', '_' or '-', not starting with '.' or '-'.
 static bool

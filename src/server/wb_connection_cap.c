@@ -127,8 +127,10 @@ wb_connection_cap_destroy (wb_connection_cap_t **self_p)
     if (!self_p || !*self_p)
         return;
     wb_connection_cap_t *self = *self_p;
-    zactor_destroy (&self->watcher);
+    //  the monitor first: libzmq's thread blocks sending an event to a
+    //  monitor socket that no watcher reads any more
     zmq_socket_monitor (zsock_resolve (self->router), NULL, 0);
+    zactor_destroy (&self->watcher);
     free (self);
     *self_p = NULL;
 }

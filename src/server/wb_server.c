@@ -51,6 +51,7 @@ struct _wb_server_t {
     zlistx_t *endpoints;        /* resolved endpoint strings */
     s_socket_file_t files [WB_ENDPOINTS_MAX];   /* by endpoint, for ipc:// */
     zcert_t *cert;              /* CURVE on network endpoints; NULL: none */
+    char *authorized_keys;      /* their folder, to re-check a key; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
     wb_connection_cap_t *connection_cap;    /* closes connections over the cap */
@@ -209,6 +210,7 @@ s_secure (wb_server_t *self, const wb_server_options_t *options, char *error, si
         zcert_destroy (&self->cert);
         return -1;
     }
+    self->authorized_keys = strdup (options->authorized_keys);
     self->auth = zactor_new (zauth, NULL);
     if (options->verbose) {
         zstr_sendx (self->auth, "VERBOSE", NULL);
@@ -272,6 +274,7 @@ wb_server_destroy (wb_server_t **self_p)
         atomic_flag_clear (&s_auth_taken);
     }
     zcert_destroy (&self->cert);
+    free (self->authorized_keys);
     free (self);
     *self_p = NULL;
 }
@@ -310,6 +313,19 @@ wb_server_connections_served (const wb_server_t *self)
     return self ? wb_connection_cap_value (self->connection_cap) : 0;
 }
 
+//  False if msg opens a session (register, login) with a CURVE key that
+//  is no longer in the authorised-keys folder: zauth checks a key only
+//  when its connection is made, so a key removed since is caught here.
+static bool
+s_still_authorised (wb_server_t *self, const wb_msg_t *msg, const char *key)
+{
+    if (!key || !*key || !self->authorized_keys || !msg
+    ||  !(wb_msg_is (msg, WB_ROW_REQUEST_REGISTER_CLIENT)
+          || wb_msg_is (msg, WB_ROW_REQUEST_AGENT_LOGIN)))
+        return true;
+    return wb_security_key_authorised (self->authorized_keys, key);
+}
+
 //  Receive one message as wb_msg_recv does, and tell the engine the agent
 //  its sender's key is bound to: libzmq puts the ZAP metadata on the
 //  message's frames, but not on the routing id of a message that a poll
@@ -328,7 +344,9 @@ s_recv (wb_server_t *self, wb_codec_status_t *status, int64_t *reference_id,
     zframe_t *first = zmsg_first (zmsg);
     wb_engine_set_sender_agent (self->engine,
                                 first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL);
+    const char *key = first ? zframe_meta (first, WB_SECURITY_USER_ID) : NULL;
     wb_msg_t *msg = wb_msg_decode (zmsg, status, reference_id);
+    wb_engine_set_sender_key (self->engine, *routing_id, key, s_still_authorised (self, msg, key));
     if (msg)
         wb_msg_set_routing_id (msg, *routing_id);
     zmsg_destroy (&zmsg);
