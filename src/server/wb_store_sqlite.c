@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <czmq.h>
 #include "wb_store_backend.h"
@@ -130,6 +131,11 @@ typedef struct {
     int64_t next_position;              /* for the next placement */
     uint64_t last_interaction_id;       /* the greatest id handed out */
     int owner_fd;                       /* holds the file's flock; -1: none */
+    char *wal_path;                     /* the write-ahead log; NULL: not watched */
+    dev_t wal_device;                   /* its identity when the store opened */
+    ino_t wal_inode;
+    bool wal_lost;                      /* it was removed or replaced since */
+    int changes_at_begin;               /* sqlite3_total_changes at s_begin */
 } s_sqlite_t;
 
 // ---------------------------------------------------------------- helpers
@@ -243,13 +249,39 @@ s_decode (const void *blob, int size, const char *id)
 static int
 s_begin (void *backend)
 {
+    s_sqlite_t *self = backend;
+    self->changes_at_begin = sqlite3_total_changes (self->db);
     return s_run (backend, S_BEGIN, "begin");
 }
 
-//  Commit; durable as the synchronous setting defines it.
+//  True if the write-ahead log is still the file the store opened. SQLite
+//  writes on through its open descriptor when the file is deleted (or
+//  replaced) under it, and what it writes there is lost when the process
+//  ends: so nothing more is committed, and the log says why, once.
+static bool
+s_wal_intact (s_sqlite_t *self)
+{
+    struct stat status;
+    if (!self->wal_path || self->wal_lost)
+        return !self->wal_lost;
+    if (stat (self->wal_path, &status) == 0
+    &&  status.st_dev == self->wal_device && status.st_ino == self->wal_inode)
+        return true;
+    self->wal_lost = true;
+    zsys_error ("wb_store: the write-ahead log %s was removed or replaced while the server "
+                "runs: no change is committed any more (restart the server)", self->wal_path);
+    return false;
+}
+
+//  Commit; durable as the synchronous setting defines it. Not a write when
+//  the write-ahead log is gone: the caller rolls back and reports it.
 static int
 s_commit (void *backend)
 {
+    s_sqlite_t *self = backend;
+    bool wrote = sqlite3_total_changes (self->db) != self->changes_at_begin;
+    if (wrote && !s_wal_intact (self))
+        return -1;
     return s_run (backend, S_COMMIT, "commit");
 }
 
@@ -599,6 +631,7 @@ s_close (void *backend)
     //  drops the process's POSIX locks on it, SQLite's among them
     if (self->owner_fd >= 0)
         close (self->owner_fd);
+    free (self->wal_path);
     free (self);
 }
 
@@ -948,6 +981,22 @@ s_own_file (s_sqlite_t *self, const char *uri, const char *path,
     return wb_store_open_error (error, error_size, uri, "cannot lock it: %s", strerror (errno));
 }
 
+//  Note the identity of the write-ahead log that SQLite holds open (made
+//  by the reads of s_prepare), to see it removed or replaced later.
+static void
+s_watch_wal (s_sqlite_t *self, const char *path)
+{
+    struct stat status;
+    char wal_path [PATH_MAX];
+    if (strcmp (path, ":memory:") == 0
+    ||  snprintf (wal_path, sizeof (wal_path), "%s-wal", path) >= (int) sizeof (wal_path)
+    ||  stat (wal_path, &status) == -1)
+        return;
+    self->wal_path = wb_strdup (wal_path);
+    self->wal_device = status.st_dev;
+    self->wal_inode = status.st_ino;
+}
+
 //  Open, migrate, configure and prepare; 0, or -1 with error filled.
 static int
 s_open_database (s_sqlite_t *self, const char *uri, const s_target_t *target,
@@ -963,6 +1012,7 @@ s_open_database (s_sqlite_t *self, const char *uri, const s_target_t *target,
         return -1;
     if (s_configure (self->db, target) || s_prepare (self))
         return s_open_fail (self->db, uri, NULL, error, error_size);
+    s_watch_wal (self, target->path);
     return 0;
 }
 

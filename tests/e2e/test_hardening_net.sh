@@ -146,4 +146,40 @@ tap_run timeout 10 sh -c "ulimit -n 256; exec $WBSERVER -c $CONFIG -d $work/many
 expect "more connections than the descriptor limit allows: refused at start" 1 "" \
     "1000 connections need more descriptors than the limit allows: at most 96"
 
+# ---------------------------------------------------------------- 16: the write-ahead log removed
+
+start_other wal
+tap_run "$WBCTL" -e "$other_endpoint" submit email-draft@agent01 --subject "Kept" --from a@example.com
+expect "a submit is acknowledged while the write-ahead log is there" 0
+rm "$work/wal.db-wal"
+tap_run "$WBCTL" -e "$other_endpoint" submit email-draft@agent01 --subject "Lost" --from a@example.com
+expect "with the write-ahead log removed, a submit is refused (28), not acknowledged" 1 "" "EventError 28"
+tap_run "$WBCTL" -e "$other_endpoint" -a agent01 content email-draft
+expect "reads go on" 0 "1 interaction"
+[ "$(grep -c "the write-ahead log $work/wal.db-wal was removed or replaced" "$work/wal.log")" -eq 1 ]
+report "the server logs it, once" $?
+kill "$other_pid"
+
+# ---------------------------------------------------------------- 18: a database the server cannot write
+
+#   root writes any file whatever its mode: as root, the server runs as
+#   nobody on a file that root owns
+cp "$work/store.db" "$work/readonly.db"
+chmod 0644 "$work/readonly.db"
+chmod 0755 "$work"
+as_user=
+if [ "$(id -u)" -eq 0 ] && command -v setpriv > /dev/null; then
+    as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+elif [ "$(id -u)" -ne 0 ]; then
+    chmod 0444 "$work/readonly.db"
+fi
+if [ "$(id -u)" -ne 0 ] || [ -n "$as_user" ]; then
+    tap_run timeout 10 $as_user "$WBSERVER" -c "$CONFIG" -d "$work/readonly.db" -e "ipc://$work/ro.ipc"
+    expect "a database file the server cannot write: it refuses to start" 1 "" \
+        "cannot open store sqlite:$work/readonly.db: Permission denied"
+else
+    skip "a database file the server cannot write: it refuses to start" "root without setpriv"
+fi
+chmod 0700 "$work"
+
 tap_end

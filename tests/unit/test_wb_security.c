@@ -519,7 +519,7 @@ int
 main (void)
 {
     zsys_init ();
-    zsys_set_logstream (getenv ("TEST_LOG") ? stderr : NULL);
+    zsys_set_logstream (NULL);
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test_setup_teardown (test_keygen_writes_a_private_pair, s_setup, s_teardown),
