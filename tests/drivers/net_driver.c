@@ -6,7 +6,7 @@
         Opens CONNECTIONS bare connections to ENDPOINT (ipc:// or
         tcp://HOST:PORT): sockets that connect and never say a word, as an
         attacker's would. While they are held, a normal client must still
-        register and be answered (within 15 s: the server closes those that
+        register and be answered (within 30 s: the server closes those that
         never finish their handshake), the server must be alive, and it must not
         spin: its CPU time over a one-second window of the hold stays under
         half of it (a server busy-looping on a failed accept takes all of
@@ -20,6 +20,7 @@
         sessions may have expired, as all of them kept pinging.
 */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,8 +35,9 @@
 
 #define S_DEADLINE_MS 5000
 /* A client refused over the cap gets in once the bare connections are
-   closed for not finishing their handshake (5 s), reconnecting meanwhile. */
-#define S_SERVED_DEADLINE_MS 15000
+   closed for not finishing their handshake (5 s), reconnecting meanwhile;
+   on a loaded machine a second batch of them may take the places first. */
+#define S_SERVED_DEADLINE_MS 30000
 /* How long the client waits for one try's reply before it tries again. */
 #define S_TRY_MS 1000
 #define S_PING_MS 200
@@ -88,28 +90,36 @@ s_cpu_ticks (int pid)
     return user < 0 ? -1 : user + system;
 }
 
+//  One try: register and ping on the client's connection, waiting
+//  S_TRY_MS for each reply; true if both are acknowledged.
+static bool
+s_try_session (wb_client_t *client)
+{
+    wb_msg_t *error = NULL;
+    bool served = wb_client_open_session (client, WB_CLIENT_MEDIA_SERVER, "net-driver",
+                                          WB_DEFAULT_TENANT, NULL, NULL, S_TRY_MS, &error) == 0;
+    wb_msg_destroy (&error);
+    wb_msg_t *ping = wb_request_ping ();
+    wb_msg_t *reply = served ? wb_client_request (client, &ping, S_TRY_MS) : NULL;
+    served = reply && streq (wb_msg_name (reply), WB_MSG_EVENT_ACK);
+    wb_msg_destroy (&ping);
+    wb_msg_destroy (&reply);
+    return served;
+}
+
 //  A normal client registers and pings; true if both are acknowledged. A
-//  request sent on a connection that the server then closes (over its
-//  cap) is lost: the client tries again on a new one, as clients do.
+//  connection over the cap is closed, maybe after its first exchange
+//  (the server counts it a moment later): the client tries again on a new
+//  connection, as clients do (Lazy Pirate).
 static bool
 s_normal_client_served (const char *endpoint)
 {
     wb_client_t *client = wb_client_new (endpoint);
     bool served = false;
     int64_t deadline = zclock_mono () + S_SERVED_DEADLINE_MS;
-    while (client && !served && zclock_mono () < deadline) {
-        wb_msg_t *error = NULL;
-        served = wb_client_open_session (client, WB_CLIENT_MEDIA_SERVER, "net-driver",
-                                         WB_DEFAULT_TENANT, NULL, NULL, S_TRY_MS, &error) == 0;
-        wb_msg_destroy (&error);
-        if (!served)
+    while (client && !served && zclock_mono () < deadline)
+        if (!(served = s_try_session (client)))
             wb_client_reconnect (client);
-    }
-    wb_msg_t *ping = wb_request_ping ();
-    wb_msg_t *reply = served ? wb_client_request (client, &ping, S_DEADLINE_MS) : NULL;
-    served = reply && streq (wb_msg_name (reply), WB_MSG_EVENT_ACK);
-    wb_msg_destroy (&ping);
-    wb_msg_destroy (&reply);
     wb_client_destroy (&client);
     return served;
 }
@@ -123,8 +133,10 @@ s_bare (const char *endpoint, int pid, int count)
         if ((fds [index] = s_bare_connect (endpoint)) >= 0)
             opened++;
     printf ("# %d of %d bare connections opened\n", opened, count);
+    int64_t start = zclock_mono ();
     bool served = s_normal_client_served (endpoint);
-    printf ("# a normal client %s\n", served ? "is served" : "is NOT served");
+    printf ("# a normal client %s after %" PRId64 " ms\n", served ? "is served" : "is NOT served",
+            zclock_mono () - start);
     //  a one-second window of the hold, to measure, not to wait for anything
     long before = s_cpu_ticks (pid);
     zclock_sleep (1000);

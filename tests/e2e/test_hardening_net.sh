@@ -19,6 +19,7 @@ unset WB_CERT WB_SERVER_KEY WB_ENDPOINT
 
 tap_details () {
     tap_command_details
+    [ -n "${other_log:-}" ] && tail -n 5 "$other_log" | sed 's/^/#   server log: /'
 }
 
 # ---------------------------------------------------------------- 1, 12: every network transport needs keys
@@ -107,6 +108,7 @@ kill "$other_pid"
 #   the soft limit low, as a default ulimit -n is: the server raises it to
 #   the hard limit, and holds connections to --max-connections
 start_bare () {
+    other_log=$work/$1.log
     (
         ulimit -Sn 256
         exec "$WBSERVER" -c "$CONFIG" -d "$work/$1.db" -e "$2" -l "$work/$1.log" \
