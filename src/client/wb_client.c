@@ -72,13 +72,13 @@ s_connect (wb_client_t *self)
     zsock_set_heartbeat_timeout (dealer, 15000);
     zsock_set_reconnect_ivl (dealer, 200);
     zsock_set_reconnect_ivl_max (dealer, 2000);
-    if (self->cert && wb_security_endpoint_is_tcp (self->endpoint)) {
+    if (self->cert && wb_security_endpoint_is_network (self->endpoint)) {
         zcert_apply (self->cert, dealer);
         zsock_set_curve_serverkey (dealer, self->server_key);
     }
     //  a monitor costs two sockets: only where a handshake can fail
     bool watch = self->cert || s_watch_handshakes;
-    self->monitor = watch && wb_security_endpoint_is_tcp (self->endpoint) ? s_monitor (dealer) : NULL;
+    self->monitor = watch && wb_security_endpoint_is_network (self->endpoint) ? s_monitor (dealer) : NULL;
     self->problem [0] = 0;
     self->refused = false;
     if (zsock_connect (dealer, "%s", self->endpoint) == -1) {
@@ -192,7 +192,7 @@ s_apply_event (wb_client_t *self, uint16_t event, uint32_t value)
         self->refused = false;
         return;
     }
-    int keys = self->cert && wb_security_endpoint_is_tcp (self->endpoint);
+    int keys = self->cert && wb_security_endpoint_is_network (self->endpoint);
     for (size_t index = 0; index < WB_COUNT_OF (s_verdicts); index++) {
         const s_verdict_t *verdict = &s_verdicts [index];
         if (verdict->event == event && (!verdict->value || verdict->value == value)

@@ -12,9 +12,14 @@
 #define S_FILE_MAX 65536          /* a certificate is a few hundred bytes */
 
 bool
-wb_security_endpoint_is_tcp (const char *endpoint)
+wb_security_endpoint_is_network (const char *endpoint)
 {
-    return endpoint && strncmp (endpoint, "tcp://", 6) == 0;
+    if (!endpoint)
+        return false;
+    //  an ipc socket file sits behind its folder's permissions; an
+    //  abstract name (ipc://@name) has none, anyone on the host reaches it
+    bool socket_file = strncmp (endpoint, "ipc://", 6) == 0 && endpoint [6] != '@';
+    return !socket_file && strncmp (endpoint, "inproc://", 9) != 0;
 }
 
 //  True if text is a CURVE key in Z85: 40 characters that decode.
@@ -166,6 +171,26 @@ wb_security_count_keys (const char *folder, char *error, size_t error_size)
     }
     closedir (dir);
     return count;
+}
+
+bool
+wb_security_key_authorised (const char *folder, const char *key)
+{
+    DIR *dir = folder && key ? opendir (folder) : NULL;
+    bool found = false;
+    for (struct dirent *entry = dir ? readdir (dir) : NULL; entry && !found;
+         entry = readdir (dir)) {
+        char path [PATH_MAX], ignored [256];
+        if (entry->d_name [0] == '.'
+        ||  snprintf (path, sizeof (path), "%s/%s", folder, entry->d_name) >= (int) sizeof (path))
+            continue;
+        zconfig_t *root = s_read (path, ignored, sizeof (ignored));
+        found = root && streq (zconfig_get (root, "/curve/public-key", ""), key);
+        zconfig_destroy (&root);
+    }
+    if (dir)
+        closedir (dir);
+    return found;
 }
 
 //  True if text can name a key file or an agent: 1 to 64 letters, digits,

@@ -19,12 +19,16 @@
 /* The certificate metadata that binds a key to one agent; the server's
    ZAP handler (zauth) passes it on as a property of every message. */
 #define WB_SECURITY_AGENT_ID "agent-id"
+/* The message property in which libzmq gives the ZAP handler's user id:
+   zauth names a CURVE client by its public key (Z85). */
+#define WB_SECURITY_USER_ID "User-Id"
 /* A CURVE key as Z85 text: 40 characters. */
 #define WB_SECURITY_KEY_TEXT 40
 
-/* True if CURVE applies to the endpoint: tcp:// only; ipc:// and
-   inproc:// stay plain, for local use and tests. */
-bool wb_security_endpoint_is_tcp (const char *endpoint);
+/* True if CURVE applies to the endpoint: every transport (tcp://, ws://,
+   wss://, ipc://@abstract, ...) but ipc:// socket files and inproc://,
+   which stay plain, protected by the operating system. */
+bool wb_security_endpoint_is_network (const char *endpoint);
 
 /* Load a certificate with its secret key (a program's own): path as
    given, or path_secret when path is the public half. NULL with a
@@ -40,6 +44,10 @@ int wb_security_load_public (const char *path, char *key, char *error, size_t er
    public certificates it holds (0 is allowed), or -1 with a sentence in
    error if it is not a readable folder. */
 int wb_security_count_keys (const char *folder, char *error, size_t error_size);
+
+/* True if a public certificate in folder holds key (Z85 text): whether a
+   client's key is (still) authorised. */
+bool wb_security_key_authorised (const char *folder, const char *key);
 
 /* Write a new certificate pair folder/name and folder/name_secret,
    bound to agent_id when it is not NULL. Never overwrites. Return 0, or

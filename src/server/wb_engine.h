@@ -56,6 +56,16 @@ void wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id);
 /* True if a request of this row may notify subscribers (a change): the
    server holds such requests back while its clients' queues are full. */
 bool wb_engine_may_notify (const wb_message_spec_t *spec);
+/* The CURVE public key (Z85) of the sender of the message handled next,
+   or NULL on a plain endpoint; authorised: whether the key is still in
+   the authorised-keys folder (the server checks it for register and
+   login). A session belongs to the key that registered it: a message on
+   its routing id with another key (a new connection that reused the
+   routing id of one that is gone) ends that session, as an expiry would,
+   so the sender has none (EventError 1). A key no longer authorised
+   cannot register or log in (EventError 1003). */
+void wb_engine_set_sender_key (wb_engine_t *self, zframe_t *routing_id, const char *key,
+                               bool authorised);
 
 /* True if spec is a request row of the catalogue that the engine has a
    handler for: every request row, by construction (wb_catalog_rows.h). */

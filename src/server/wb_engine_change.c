@@ -374,7 +374,7 @@ wb_engine_submit (wb_request_t *request)
     int64_t version = 0;
     int too_large = wb_engine_check_size (request, properties);
     rc = rc || too_large
-            || wb_store_interaction_put (self->store, id, wb_target_ref (&target), properties)
+            || wb_store_interaction_insert (self->store, id, wb_target_ref (&target), properties)
             || s_bump (self, target.type->id, target.owner_id, &version)
             || (key && wb_store_submit_key_put (self->store, wb_engine_actor_name (request),
                                                 key, id, version));

@@ -13,12 +13,52 @@ wb_engine_set_sender_agent (wb_engine_t *self, const char *agent_id)
         wb_sessions_set_sender_agent (self->sessions, agent_id && *agent_id ? agent_id : NULL);
 }
 
+//  True if two keys (NULL: none) are the same.
+static bool
+s_same_key (const char *one, const char *other)
+{
+    return one == other || (one && other && strcmp (one, other) == 0);
+}
+
+void
+wb_engine_set_sender_key (wb_engine_t *self, zframe_t *routing_id, const char *key,
+                          bool authorised)
+{
+    if (!self)
+        return;
+    key = key && *key ? key : NULL;
+    wb_sessions_set_sender_key (self->sessions, key, authorised);
+    wb_session_t *session = wb_sessions_find (self->sessions, routing_id);
+    if (session && !s_same_key (session->peer_key, key)) {
+        zsys_warning ("a connection with another key took the routing id %s: "
+                      "the session of %s ends", session->key,
+                      session->agent_id ? session->agent_id : "a client");
+        wb_sessions_remove (self->sessions, &session);
+    }
+}
+
+//  EventError 1003 for a key taken out of the authorised-keys folder
+//  since its connection was let in; 0 if it is still there (or plain).
+static int
+s_key_still_authorised (wb_request_t *request)
+{
+    if (wb_sessions_sender_authorised (request->engine->sessions))
+        return 0;
+    request->detail = "the client's key is no longer authorised";
+    zsys_warning ("refused a %s: the key %s is no longer authorised", request->name,
+                  wb_sessions_sender_key (request->engine->sessions));
+    return WB_ERR_IDENTITY_MISMATCH;
+}
+
 int
 wb_engine_register (wb_request_t *request)
 {
     int64_t client_type = wb_kvlist_int_or (request->body, WB_ATTR_CLIENT_TYPE, 0);
     if (client_type != WB_CLIENT_AGENT_APPLICATION && client_type != WB_CLIENT_MEDIA_SERVER)
         return WB_ERR_UNKNOWN_CLIENT_TYPE;
+    int refused = s_key_still_authorised (request);
+    if (refused)
+        return refused;
     //  a media server reaches every workbin: not with an agent's key
     const char *bound = wb_sessions_sender_agent (request->engine->sessions);
     if (bound && client_type == WB_CLIENT_MEDIA_SERVER) {
@@ -31,6 +71,9 @@ wb_engine_register (wb_request_t *request)
     request->session = session;
     if (bound && !session->bound_agent_id)
         session->bound_agent_id = wb_strdup (bound);
+    const char *key = wb_sessions_sender_key (request->engine->sessions);
+    if (key && !session->peer_key)
+        session->peer_key = wb_strdup (key);
     //  Registering again keeps the session: its login and subscriptions
     if (!session->client_type)
         session->client_type = (int) client_type;
@@ -93,6 +136,9 @@ int
 wb_engine_login (wb_request_t *request)
 {
     wb_engine_t *self = request->engine;
+    int refused = s_key_still_authorised (request);
+    if (refused)
+        return refused;
     int64_t tenant_id = wb_kvlist_int_or (request->body, WB_ATTR_TENANT_ID, 0);
     if (tenant_id != wb_directory_tenant_id (self->directory))
         return WB_ERR_UNKNOWN_TENANT;

@@ -2,11 +2,15 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#include <sys/un.h>
+#include <unistd.h>
 #include "wb_server.h"
+#include "wb_connection_cap.h"
 #include "wb_prelude.h"
 #include "wb_engine.h"
 #include "wb_security.h"
@@ -20,6 +24,10 @@
 #define MALFORMED_LOG_INTERVAL_MS 1000
 /* A peer's name in the log: its routing id's first 32 bytes in hex. */
 #define PEER_TEXT_MAX 65
+/* A wait longer than the poll's timeout by this much (ms) means the
+   reactor did not run (the process was stopped, the machine suspended, a
+   commit stalled): that time is not counted as anyone's silence. */
+#define STALL_SLACK_MS 1000
 /* Messages handled per wake before the pipe and the clock are looked at. */
 #define BURST_MAX 1000
 /* The most requests whose changes share one store transaction (group
@@ -56,6 +64,10 @@
    application's ping and the session timeout are the liveness rule. */
 #define HEARTBEAT_IVL 30000
 #define HEARTBEAT_TIMEOUT 90000
+/* A connection that has not finished its ZMTP handshake after this long
+   (ms) is closed: a silent one holds a descriptor and a place under the
+   connection cap, and must give both back soon (libzmq's default: 30 s). */
+#define HANDSHAKE_IVL 5000
 
 /* The file of an ipc:// endpoint as bound, to remove it at the end only
    if it is still ours (a later server may have bound the same path). */
@@ -72,7 +84,8 @@ struct _wb_server_t {
     wb_engine_t *engine;
     zlistx_t *endpoints;        /* resolved endpoint strings */
     s_socket_file_t files [WB_ENDPOINTS_MAX];   /* by endpoint, for ipc:// */
-    zcert_t *cert;              /* CURVE on tcp endpoints; NULL: none */
+    zcert_t *cert;              /* CURVE on network endpoints; NULL: none */
+    char *authorized_keys;      /* their folder, to re-check a key; NULL: none */
     zactor_t *auth;             /* zauth, checking client keys */
     size_t grouped;             /* requests in the open group commit; 0: none */
     wb_log_limit_t *malformed_log;  /* lines about malformed messages */
@@ -81,6 +94,9 @@ struct _wb_server_t {
     zhashx_t *held_peers;       /* how many each client has held back, by routing id (hex) */
     size_t held_bytes;
     size_t send_bytes;          /* the most bytes queued per client */
+    wb_connection_cap_t *connection_cap;    /* closes connections over the cap */
+    int64_t last_tick;          /* monotonic ms the reactor last ran */
+    int64_t stalled_ms;         /* time it did not run, taken off its clock */
     bool verbose;
 };
 
@@ -91,6 +107,8 @@ typedef struct {
     wb_codec_status_t status;
     int64_t reference_id;
     char *sender_agent;         /* the agent its sender's key is bound to */
+    char *sender_key;           /* its CURVE public key (Z85), or NULL on a plain endpoint */
+    bool authorised;            /* the key is still in the authorised-keys folder */
     size_t size;
 } s_received_t;
 
@@ -103,6 +121,7 @@ s_received_destroy (s_received_t **received_p)
     zframe_destroy (&received->routing_id);
     wb_msg_destroy (&received->msg);
     zstr_free (&received->sender_agent);
+    zstr_free (&received->sender_key);
     free (received);
     *received_p = NULL;
 }
@@ -185,6 +204,7 @@ s_configure_router (zsock_t *router, const wb_server_options_t *options)
     zsock_set_heartbeat_ivl (router, HEARTBEAT_IVL);
     zsock_set_heartbeat_timeout (router, HEARTBEAT_TIMEOUT);
     zsock_set_heartbeat_ttl (router, HEARTBEAT_TIMEOUT);
+    zsock_set_handshake_ivl (router, HANDSHAKE_IVL);
 }
 
 //  The socket file of an ipc:// endpoint; NULL for other transports and
@@ -210,6 +230,27 @@ s_remember_file (s_socket_file_t *file, const char *endpoint)
     }
 }
 
+//  True if a live server listens on the socket file of an ipc:// endpoint:
+//  binding would unlink its file and take the endpoint from it silently
+//  (libzmq does), whereas a stale file left by a killed server refuses
+//  the connection and may be replaced.
+static bool
+s_socket_file_live (const char *endpoint)
+{
+    const char *path = s_socket_path (endpoint);
+    struct sockaddr_un address = { .sun_family = AF_UNIX };
+    struct stat status;
+    if (!path || strlen (path) >= sizeof (address.sun_path)
+    ||  stat (path, &status) == -1 || !S_ISSOCK (status.st_mode))
+        return false;
+    strcpy (address.sun_path, path);
+    int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    bool live = fd >= 0 && connect (fd, (struct sockaddr *) &address, sizeof (address)) == 0;
+    if (fd >= 0)
+        close (fd);
+    return live;
+}
+
 //  Bind every endpoint and remember what was really bound.
 static int
 s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size_t error_size)
@@ -219,10 +260,15 @@ s_bind (wb_server_t *self, const wb_server_options_t *options, char *error, size
     for (size_t index = 0; index < WB_ENDPOINTS_MAX && endpoints [index]; index++) {
         //  a listener takes the socket's security as it is at bind time;
         //  the keys set the mechanism, so curve_server comes last
-        bool curve = self->cert && wb_security_endpoint_is_tcp (endpoints [index]);
+        bool curve = self->cert && wb_security_endpoint_is_network (endpoints [index]);
         if (curve)
             zcert_apply (self->cert, self->router);
         zsock_set_curve_server (self->router, curve);
+        if (s_socket_file_live (endpoints [index])) {
+            snprintf (error, error_size, "cannot bind %s: another server is serving on it",
+                      endpoints [index]);
+            return -1;
+        }
         if (zsock_bind (self->router, "%s", endpoints [index]) == -1) {
             snprintf (error, error_size, "cannot bind %s: %s", endpoints [index],
                       zmq_strerror (zmq_errno ()));
@@ -278,6 +324,7 @@ s_secure (wb_server_t *self, const wb_server_options_t *options, char *error, si
         zcert_destroy (&self->cert);
         return -1;
     }
+    self->authorized_keys = strdup (options->authorized_keys);
     self->auth = zactor_new (zauth, NULL);
     if (options->verbose) {
         zstr_sendx (self->auth, "VERBOSE", NULL);
@@ -285,7 +332,7 @@ s_secure (wb_server_t *self, const wb_server_options_t *options, char *error, si
     }
     zstr_sendx (self->auth, "CURVE", options->authorized_keys, NULL);
     zsock_wait (self->auth);
-    zsys_info ("CURVE on tcp endpoints: server key %s, %d authorised key(s) in %s",
+    zsys_info ("CURVE on network endpoints: server key %s, %d authorised key(s) in %s",
                zcert_public_txt (self->cert), keys, options->authorized_keys);
     return 0;
 }
@@ -327,7 +374,9 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
                                           (size_t) s_send_queue (options));
         self->held_back = zlistx_new ();
         self->held_peers = zhashx_new ();
-        if (s_bind (self, options, error, error_size) == 0)
+        self->connection_cap = wb_connection_cap_new (self->router, options->max_connections,
+                                                      error, error_size);
+        if (self->connection_cap && s_bind (self, options, error, error_size) == 0)
             return self;
     }
     wb_server_destroy (&self);
@@ -349,6 +398,7 @@ wb_server_destroy (wb_server_t **self_p)
     zlistx_destroy (&self->held_back);
     zhashx_destroy (&self->held_peers);
     s_unbind (self);
+    wb_connection_cap_destroy (&self->connection_cap);
     zsock_destroy (&self->router);
     wb_store_destroy (&self->store);
     wb_directory_destroy (&self->directory);
@@ -358,6 +408,7 @@ wb_server_destroy (wb_server_t **self_p)
         atomic_flag_clear (&s_auth_taken);
     }
     zcert_destroy (&self->cert);
+    free (self->authorized_keys);
     free (self);
     *self_p = NULL;
 }
@@ -371,6 +422,42 @@ wb_server_endpoint (wb_server_t *self, size_t index)
     while (endpoint && index--)
         endpoint = zlistx_next (self->endpoints);
     return endpoint;
+}
+
+//  The reactor's clock for session expiry: monotonic time less the time
+//  the reactor did not run. Silence is measured only while it could read,
+//  so that after a pause it reads what arrived before judging anyone.
+static int64_t
+s_now (wb_server_t *self)
+{
+    int64_t now = wb_mono_ms ();
+    int64_t gap = now - self->last_tick;
+    if (self->last_tick && gap > EXPIRY_SWEEP_MS + STALL_SLACK_MS) {
+        self->stalled_ms += gap - EXPIRY_SWEEP_MS;
+        zsys_warning ("the server did not run for %" PRId64 " ms (stopped or suspended?): "
+                      "not counted as the clients' silence", gap);
+    }
+    self->last_tick = now;
+    return now - self->stalled_ms;
+}
+
+int
+wb_server_connections_served (const wb_server_t *self)
+{
+    return self ? wb_connection_cap_value (self->connection_cap) : 0;
+}
+
+//  False if msg opens a session (register, login) with a CURVE key that
+//  is no longer in the authorised-keys folder: zauth checks a key only
+//  when its connection is made, so a key removed since is caught here.
+static bool
+s_still_authorised (wb_server_t *self, const wb_msg_t *msg, const char *key)
+{
+    if (!key || !*key || !self->authorized_keys || !msg
+    ||  !(wb_msg_is (msg, WB_ROW_REQUEST_REGISTER_CLIENT)
+          || wb_msg_is (msg, WB_ROW_REQUEST_AGENT_LOGIN)))
+        return true;
+    return wb_security_key_authorised (self->authorized_keys, key);
 }
 
 //  Receive one message as wb_msg_recv does, with the agent its sender's
@@ -389,7 +476,10 @@ s_recv (wb_server_t *self)
     zframe_t *first = zmsg_first (zmsg);
     const char *agent = first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL;
     received->sender_agent = agent ? strdup (agent) : NULL;
+    const char *key = first ? zframe_meta (first, WB_SECURITY_USER_ID) : NULL;
+    received->sender_key = key ? strdup (key) : NULL;
     received->msg = wb_msg_decode (zmsg, &received->status, &received->reference_id);
+    received->authorised = s_still_authorised (self, received->msg, key);
     if (received->msg)
         wb_msg_set_routing_id (received->msg, received->routing_id);
     zmsg_destroy (&zmsg);
@@ -507,8 +597,10 @@ s_handle_one (wb_server_t *self)
         return false;
     bool more = s_more_waiting (self);
     s_group_open (self, more);
-    int64_t now = wb_mono_ms ();
+    int64_t now = s_now (self);
     wb_engine_set_sender_agent (self->engine, received->sender_agent);
+    wb_engine_set_sender_key (self->engine, received->routing_id, received->sender_key,
+                              received->authorised);
     if (received->msg) {
         if (self->verbose) {
             char line [512];
@@ -547,7 +639,7 @@ int
 wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
     zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
-    int64_t next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
+    int64_t next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
     int timeout = EXPIRY_SWEEP_MS;
     while (true) {
         void *which = zpoller_wait (poller, timeout);
@@ -555,6 +647,7 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
             break;
         if (which == pipe && pipe && s_pipe_says_stop (pipe))
             break;
+        s_now (self);
         //  each request read, then a share of what waits to be sent
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
             wb_outbound_pump (self->outbound, PUMP_BUDGET);
@@ -565,13 +658,13 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
         timeout = zlistx_size (self->held_back) || wb_outbound_pressed (self->outbound, 0)
                 ? PUMP_RETRY_MS
                 : wb_outbound_waiting (self->outbound) ? PUMP_STALLED_MS : EXPIRY_SWEEP_MS;
-        if (wb_mono_ms () >= next_sweep) {
+        if (s_now (self) >= next_sweep) {
             wb_log_limit_flush (self->malformed_log, wb_mono_ms ());
-            size_t expired = wb_engine_expire (self->engine, wb_mono_ms ());
+            size_t expired = wb_engine_expire (self->engine, s_now (self));
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
             wb_outbound_sweep (self->outbound);
-            next_sweep = wb_mono_ms () + EXPIRY_SWEEP_MS;
+            next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
         }
     }
     zpoller_destroy (&poller);

@@ -25,8 +25,10 @@ typedef struct {
     int64_t session_timeout_ms;       /* 0: WB_SESSION_TIMEOUT_DEFAULT */
     int send_queue;                   /* messages queued per client; 0: 10,000 */
     int64_t send_bytes;               /* bytes queued per client; 0: WB_SEND_BYTES_DEFAULT */
+    int max_connections;              /* connections served at once; 0: from the
+                                         descriptor limit (wb_connection_cap.h) */
     bool verbose;                     /* log every message */
-    /* CURVE on tcp:// endpoints (ipc:// and inproc:// stay plain). Both or
+    /* CURVE on network endpoints (ipc:// socket files and inproc:// stay plain). Both or
        neither; neither: no security at all. One secured server a process. */
     const char *cert_path;            /* the server's certificate, with its secret key */
     const char *authorized_keys;      /* folder of client public certificates */
@@ -41,6 +43,9 @@ void wb_server_destroy (wb_server_t **self_p);
 
 /* The endpoint actually bound (a tcp port of * resolved), by index. */
 const char *wb_server_endpoint (wb_server_t *self, size_t index);
+
+/* How many connections the server serves at once (its cap). */
+int wb_server_connections_served (const wb_server_t *self);
 
 /* Serve until interrupted (SIGINT/SIGTERM) or, if pipe is not NULL, until
    "$TERM" arrives on it. Return 0. */

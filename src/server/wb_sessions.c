@@ -11,6 +11,8 @@ struct _wb_sessions_t {
     zhashx_t *subscribers;    /* workbin key -> zlistx of wb_subscription_t * */
     zlistx_t *statistic_watchers;   /* wb_session_t * with statistic notifications */
     char *sender_agent;       /* the current sender's bound agent, or NULL */
+    char *sender_key;         /* the current sender's CURVE key, or NULL */
+    bool sender_authorised;   /* that key is still authorised */
 };
 
 //  Sessions in a list are the same when they are the same object.
@@ -41,6 +43,7 @@ s_session_destroy (wb_session_t **self_p)
     free (self->key);
     free (self->client_name);
     free (self->bound_agent_id);
+    free (self->peer_key);
     free (self->agent_id);
     free (self->place_id);
     free (self);
@@ -63,6 +66,7 @@ wb_sessions_t *
 wb_sessions_new (void)
 {
     wb_sessions_t *self = wb_calloc (1, sizeof (wb_sessions_t));
+    self->sender_authorised = true;     //  until a server says otherwise
     self->sessions = zhashx_new ();
     self->by_agent = zhashx_new ();
     self->by_place = zhashx_new ();
@@ -91,6 +95,7 @@ wb_sessions_destroy (wb_sessions_t **self_p)
     zhashx_destroy (&self->by_place);
     zhashx_destroy (&self->sessions);
     free (self->sender_agent);
+    free (self->sender_key);
     free (self);
     *self_p = NULL;
 }
@@ -350,6 +355,30 @@ const char *
 wb_sessions_sender_agent (const wb_sessions_t *self)
 {
     return self ? self->sender_agent : NULL;
+}
+
+void
+wb_sessions_set_sender_key (wb_sessions_t *self, const char *key, bool authorised)
+{
+    if (!self)
+        return;
+    self->sender_authorised = authorised;
+    if (key && self->sender_key && strcmp (key, self->sender_key) == 0)
+        return;
+    free (self->sender_key);
+    self->sender_key = wb_strdup (key);
+}
+
+const char *
+wb_sessions_sender_key (const wb_sessions_t *self)
+{
+    return self ? self->sender_key : NULL;
+}
+
+bool
+wb_sessions_sender_authorised (const wb_sessions_t *self)
+{
+    return self && self->sender_authorised;
 }
 
 wb_session_t *

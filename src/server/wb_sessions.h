@@ -27,6 +27,7 @@ struct _wb_session_t {
     int client_type;         /* WB_CLIENT_... */
     char *client_name;
     char *bound_agent_id;    /* the only agent its key may log in as, or NULL */
+    char *peer_key;          /* the CURVE key that registered it, or NULL (plain) */
     char *agent_id;          /* NULL until logged in */
     char *place_id;
     int64_t event_sequence;  /* last EventSequence sent */
@@ -84,6 +85,14 @@ zlistx_t *wb_sessions_subscribers (wb_sessions_t *self, const char *workbin_key)
    it in the session as bound_agent_id. */
 void wb_sessions_set_sender_agent (wb_sessions_t *self, const char *agent_id);
 const char *wb_sessions_sender_agent (const wb_sessions_t *self);
+
+/* The CURVE public key (Z85) of the sender of the message being handled,
+   or NULL on a plain endpoint (copied; wb_engine_set_sender_key), and
+   whether it is still in the authorised-keys folder (checked for the
+   requests that open a session: register and login). */
+void wb_sessions_set_sender_key (wb_sessions_t *self, const char *key, bool authorised);
+const char *wb_sessions_sender_key (const wb_sessions_t *self);
+bool wb_sessions_sender_authorised (const wb_sessions_t *self);
 
 /* First and next session, for sweeps; do not remove while iterating
    except through wb_sessions_expire. */

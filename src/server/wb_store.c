@@ -350,6 +350,15 @@ wb_store_interaction_put (wb_store_t *self, const char *interaction_id,
                                                              workbin, properties)) : -1;
 }
 
+//  Insert a new interaction; -1 if its id exists (nothing replaced).
+int
+wb_store_interaction_insert (wb_store_t *self, const char *interaction_id,
+                             wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    return self ? s_wrote (self, self->ops->interaction_insert (self->backend, interaction_id,
+                                                                workbin, properties)) : -1;
+}
+
 //  Remove an interaction.
 int
 wb_store_interaction_delete (wb_store_t *self, const char *interaction_id)

@@ -67,6 +67,10 @@ typedef struct {
        the end of the new workbin's order. */
     int (*interaction_put) (void *backend, const char *interaction_id,
                             wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
+    /* Insert a new interaction at the end of its workbin's order; fails
+       (-1) if the id exists: a new interaction never replaces one. */
+    int (*interaction_insert) (void *backend, const char *interaction_id,
+                               wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
     int (*interaction_delete) (void *backend, const char *interaction_id);
     /* Inside the open transaction: a new interaction id, at least floor
        and greater than every id this store handed out before, across
@@ -151,6 +155,8 @@ wb_kvlist_t *wb_store_interaction_get (wb_store_t *self, const char *interaction
                                        int *found);
 int wb_store_interaction_put (wb_store_t *self, const char *interaction_id,
                               wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
+int wb_store_interaction_insert (wb_store_t *self, const char *interaction_id,
+                                 wb_workbin_ref_t workbin, const wb_kvlist_t *properties);
 int wb_store_interaction_delete (wb_store_t *self, const char *interaction_id);
 int wb_store_new_interaction_id (wb_store_t *self, uint64_t floor, uint64_t *id);
 int wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,

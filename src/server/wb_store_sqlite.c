@@ -31,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <czmq.h>
 #include "wb_store_backend.h"
@@ -113,7 +114,7 @@ static const s_migration_t s_migrations [] = {
 typedef enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
     S_VERSION_GET, S_VERSION_BUMP,
-    S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_DELETE,
+    S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_INSERT, S_INTERACTION_DELETE,
     S_PAGE, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
     S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
@@ -145,6 +146,10 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         "             THEN position ELSE excluded.position END,"
         "  type_id = excluded.type_id, owner_id = excluded.owner_id,"
         "  moved_at = excluded.moved_at, properties = excluded.properties",
+    //  a new one: an existing id is a constraint failure, never replaced
+    [S_INTERACTION_INSERT] =
+        "INSERT INTO interaction (id, type_id, owner_id, position, moved_at, properties)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
     [S_PAGE] =
         "SELECT id, properties FROM interaction"
@@ -196,6 +201,11 @@ typedef struct {
     int64_t next_position;              /* for the next placement */
     uint64_t last_interaction_id;       /* the greatest id handed out */
     int owner_fd;                       /* holds the file's flock; -1: none */
+    char *wal_path;                     /* the write-ahead log; NULL: not watched */
+    dev_t wal_device;                   /* its identity when the store opened */
+    ino_t wal_inode;
+    bool wal_lost;                      /* it was removed or replaced since */
+    int changes_at_begin;               /* sqlite3_total_changes at s_begin */
 } s_sqlite_t;
 
 // ---------------------------------------------------------------- helpers
@@ -309,13 +319,39 @@ s_decode (const void *blob, int size, const char *id)
 static int
 s_begin (void *backend)
 {
+    s_sqlite_t *self = backend;
+    self->changes_at_begin = sqlite3_total_changes (self->db);
     return s_run (backend, S_BEGIN, "begin");
 }
 
-//  Commit; durable as the synchronous setting defines it.
+//  True if the write-ahead log is still the file the store opened. SQLite
+//  writes on through its open descriptor when the file is deleted (or
+//  replaced) under it, and what it writes there is lost when the process
+//  ends: so nothing more is committed, and the log says why, once.
+static bool
+s_wal_intact (s_sqlite_t *self)
+{
+    struct stat status;
+    if (!self->wal_path || self->wal_lost)
+        return !self->wal_lost;
+    if (stat (self->wal_path, &status) == 0
+    &&  status.st_dev == self->wal_device && status.st_ino == self->wal_inode)
+        return true;
+    self->wal_lost = true;
+    zsys_error ("wb_store: the write-ahead log %s was removed or replaced while the server "
+                "runs: no change is committed any more (restart the server)", self->wal_path);
+    return false;
+}
+
+//  Commit; durable as the synchronous setting defines it. Not a write when
+//  the write-ahead log is gone: the caller rolls back and reports it.
 static int
 s_commit (void *backend)
 {
+    s_sqlite_t *self = backend;
+    bool wrote = sqlite3_total_changes (self->db) != self->changes_at_begin;
+    if (wrote && !s_wal_intact (self))
+        return -1;
     return s_run (backend, S_COMMIT, "commit");
 }
 
@@ -476,13 +512,13 @@ s_bind_put (sqlite3_stmt *statement, const char *interaction_id, wb_workbin_ref_
         || sqlite3_bind_blob64 (statement, 6, blob, size, SQLITE_STATIC) ? -1 : 0;
 }
 
-//  Insert or replace an interaction; a new one, or one that changes
-//  workbin, takes the next position (the end of its workbin's order).
+//  Write an interaction with statement id (S_INTERACTION_PUT: insert or
+//  replace; S_INTERACTION_INSERT: insert only); a new one, or one that
+//  changes workbin, takes the next position (the end of its workbin's order).
 static int
-s_interaction_put (void *backend, const char *interaction_id,
-                   wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+s_interaction_write (s_sqlite_t *self, s_statement_id_t id, const char *interaction_id,
+                     wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
 {
-    s_sqlite_t *self = backend;
     if (!interaction_id || !properties)
         return -1;
     size_t size = 0;
@@ -493,18 +529,33 @@ s_interaction_put (void *backend, const char *interaction_id,
     }
     const char *moved_at = wb_kvlist_type (properties, WB_ATTR_MOVED_TO_QUEUE_AT) == WB_TYPE_STRING
                          ? wb_kvlist_string (properties, WB_ATTR_MOVED_TO_QUEUE_AT) : NULL;
-    sqlite3_stmt *statement = s_statement (self, S_INTERACTION_PUT);
+    sqlite3_stmt *statement = s_statement (self, id);
     int rc = s_bind_put (statement, interaction_id, workbin, moved_at, blob, size,
                          self->next_position);
     if (rc == 0 && sqlite3_step (statement) != SQLITE_DONE)
         rc = -1;
     if (rc)
-        s_fail (self, "put interaction");
+        s_fail (self, id == S_INTERACTION_INSERT ? "insert interaction" : "put interaction");
     s_done (statement, rc);
     free (blob);
     if (rc == 0)
         self->next_position++;
     return rc;
+}
+
+static int
+s_interaction_put (void *backend, const char *interaction_id,
+                   wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    return s_interaction_write (backend, S_INTERACTION_PUT, interaction_id, workbin, properties);
+}
+
+static int
+s_interaction_insert (void *backend, const char *interaction_id,
+                      wb_workbin_ref_t workbin, const wb_kvlist_t *properties)
+{
+    return s_interaction_write (backend, S_INTERACTION_INSERT, interaction_id, workbin,
+                                properties);
 }
 
 //  A new interaction id, at least floor, greater than every id handed out
@@ -703,6 +754,7 @@ s_close (void *backend)
     //  drops the process's POSIX locks on it, SQLite's among them
     if (self->owner_fd >= 0)
         close (self->owner_fd);
+    free (self->wal_path);
     free (self);
 }
 
@@ -771,6 +823,7 @@ static const wb_store_ops_t s_ops = {
     .bump_version = s_bump_version,
     .interaction_get = s_interaction_get,
     .interaction_put = s_interaction_put,
+    .interaction_insert = s_interaction_insert,
     .new_interaction_id = s_new_interaction_id,
     .interaction_delete = s_interaction_delete,
     .workbin_page = s_workbin_page,
@@ -1142,6 +1195,22 @@ s_own_file (s_sqlite_t *self, const char *uri, const char *path,
     return wb_store_open_error (error, error_size, uri, "cannot lock it: %s", strerror (errno));
 }
 
+//  Note the identity of the write-ahead log that SQLite holds open (made
+//  by the reads of s_prepare), to see it removed or replaced later.
+static void
+s_watch_wal (s_sqlite_t *self, const char *path)
+{
+    struct stat status;
+    char wal_path [PATH_MAX];
+    if (strcmp (path, ":memory:") == 0
+    ||  snprintf (wal_path, sizeof (wal_path), "%s-wal", path) >= (int) sizeof (wal_path)
+    ||  stat (wal_path, &status) == -1)
+        return;
+    self->wal_path = wb_strdup (wal_path);
+    self->wal_device = status.st_dev;
+    self->wal_inode = status.st_ino;
+}
+
 //  Open, migrate, configure and prepare; 0, or -1 with error filled.
 static int
 s_open_database (s_sqlite_t *self, const char *uri, const s_target_t *target,
@@ -1157,6 +1226,7 @@ s_open_database (s_sqlite_t *self, const char *uri, const s_target_t *target,
         return -1;
     if (s_configure (self->db, target) || s_prepare (self))
         return s_open_fail (self->db, uri, NULL, error, error_size);
+    s_watch_wal (self, target->path);
     return 0;
 }
 

@@ -1,11 +1,14 @@
 /*  wbserver: the workbin server. Usage: wbserver --help. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "config.h"
 #include "wb_server.h"
 #include "wb_clock.h"
@@ -31,10 +34,14 @@ static const char *s_usage =
     "                           full (the default) or normal\n"
     "      --send-queue N       messages queued per client before it is dropped (10000)\n"
     "      --send-bytes MIB     MiB queued per client before it is dropped, 1..1024 (8)\n"
-    "      --cert FILE          the server's certificate (secret half): CURVE on tcp\n"
-    "                           endpoints (make one with: wbctl keygen server)\n"
+    "      --max-connections N  connections served at once; more are closed\n"
+    "                           (default: half the descriptor limit, less 32)\n"
+    "      --cert FILE          the server's certificate (secret half): CURVE on\n"
+    "                           network endpoints: all but ipc socket files\n"
+    "                           (make one with: wbctl keygen server)\n"
     "      --authorized-keys DIR  the public certificates of the clients let in\n"
-    "      --insecure           serve tcp endpoints without CURVE (a trusted network)\n"
+    "      --insecure           serve network endpoints (tcp, ws, ipc://@name)\n"
+    "                           without CURVE (a trusted network)\n"
     "      --clock TIME         pin the wall clock at TIME (yyyy-MM-ddTHH:mm:ssZ):\n"
     "                           every timestamp reads it (tests; logged)\n"
     "  -l, --log FILE           log to FILE instead of stderr\n"
@@ -44,7 +51,7 @@ static const char *s_usage =
 
 typedef struct {
     wb_server_options_t server;
-    bool insecure;              /* --insecure: tcp without CURVE, on purpose */
+    bool insecure;              /* --insecure: network endpoints without CURVE */
     const char *log_path;
     const char *store;          /* --store URI */
     const char *database;       /* -d FILE: sqlite:FILE */
@@ -124,6 +131,12 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
                 return s_usage_error ("--send-bytes takes MiB from 1 to 1024, not", value);
             options->server.send_bytes = number << 20;
             return 0;
+        case 'M':
+            if (s_parse_number (value, 1, 1000000, &number))
+                return s_usage_error ("--max-connections takes a number from 1 to 1000000, not",
+                                      value);
+            options->server.max_connections = (int) number;
+            return 0;
         case 'C': options->server.cert_path = value; return 0;
         case 'K': options->server.authorized_keys = value; return 0;
         case 'I': options->insecure = true; return 0;
@@ -135,8 +148,9 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
     return s_usage_error ("unknown option", NULL);
 }
 
-//  The security rule: a tcp endpoint needs the keys, or --insecure said
-//  out loud. -1 if the options follow it, else 2 after saying why.
+//  The security rule: a network endpoint (anything but an ipc socket
+//  file: tcp, ws, wss, ipc://@abstract) needs the keys, or --insecure
+//  said out loud. -1 if the options follow it, else 2 after saying why.
 static int
 s_check_security (const s_options_t *options)
 {
@@ -150,7 +164,7 @@ s_check_security (const s_options_t *options)
     const char *fallback [] = { WB_DEFAULT_ENDPOINT, NULL };
     const char *const *endpoints = server->endpoints [0] ? server->endpoints : fallback;
     for (size_t index = 0; endpoints [index]; index++)
-        if (wb_security_endpoint_is_tcp (endpoints [index])) {
+        if (wb_security_endpoint_is_network (endpoints [index])) {
             fprintf (stderr, "wbserver: %s would let anyone in: give --cert FILE and "
                      "--authorized-keys DIR (see wbctl keygen), or --insecure on a trusted network\n"
                      "Try 'wbserver --help'.\n", endpoints [index]);
@@ -221,6 +235,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "authorized-keys", required_argument, NULL, 'K' }, { "insecure", no_argument, NULL, 'I' },
         { "clock", required_argument, NULL, 'W' }, { "store", required_argument, NULL, 'U' },
         { "send-bytes", required_argument, NULL, 'B' },
+        { "max-connections", required_argument, NULL, 'M' },
         { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;
@@ -254,6 +269,33 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
     return s_store_uri (options);
 }
 
+//  Raise the soft limit on descriptors to the hard one: each connection
+//  takes one, and the connection cap is derived from it. Logged.
+static void
+s_raise_descriptor_limit (void)
+{
+    struct rlimit limit;
+    if (getrlimit (RLIMIT_NOFILE, &limit) == -1 || limit.rlim_cur >= limit.rlim_max)
+        return;
+    rlim_t was = limit.rlim_cur;
+    limit.rlim_cur = limit.rlim_max;
+    if (setrlimit (RLIMIT_NOFILE, &limit) == 0)
+        zsys_info ("descriptor limit raised from %llu to %llu", (unsigned long long) was,
+                   (unsigned long long) limit.rlim_cur);
+}
+
+//  The -l log, appended to; created for its owner alone, as it holds
+//  what clients send (subjects, names) under -v.
+static FILE *
+s_open_log (const char *path)
+{
+    int fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    FILE *log = fd >= 0 ? fdopen (fd, "a") : NULL;
+    if (fd >= 0 && !log)
+        close (fd);
+    return log;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -264,7 +306,7 @@ main (int argc, char *argv [])
     zsys_init ();
     zsys_set_logstream (stderr);       //  CZMQ's default is stdout
     if (options.log_path) {
-        FILE *log = fopen (options.log_path, "a");
+        FILE *log = s_open_log (options.log_path);
         if (!log) {
             fprintf (stderr, "wbserver: cannot open log %s: %s\n", options.log_path, strerror (errno));
             return 1;
@@ -273,6 +315,7 @@ main (int argc, char *argv [])
         zsys_set_logstream (log);
     }
     zsys_set_logident ("wbserver");
+    s_raise_descriptor_limit ();
     char error [512] = "";
     wb_server_t *server = wb_server_new (&options.server, error, sizeof (error));
     if (!server) {
@@ -281,11 +324,12 @@ main (int argc, char *argv [])
     }
     for (size_t index = 0; wb_server_endpoint (server, index); index++) {
         const char *endpoint = wb_server_endpoint (server, index);
-        bool tcp = wb_security_endpoint_is_tcp (endpoint);
+        bool network = wb_security_endpoint_is_network (endpoint);
         zsys_info ("serving on %s%s (store %s)", endpoint,
-                   !tcp ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
+                   !network ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
                    options.server.store_uri);
     }
+    zsys_info ("serving at most %d connections at once", wb_server_connections_served (server));
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];
     if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)
         zsys_warning ("the wall clock is pinned at %s (--clock): every timestamp reads it", pinned);

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "wb_security.h"
 #include "wb_server.h"
 #include "wb_client.h"
@@ -89,9 +90,14 @@ test_degenerate_calls (void **state)
 {
     (void) state;
     char error [256] = "", key [WB_SECURITY_KEY_TEXT + 1];
-    assert_false (wb_security_endpoint_is_tcp (NULL));
-    assert_false (wb_security_endpoint_is_tcp ("ipc:///tmp/x"));
-    assert_true (wb_security_endpoint_is_tcp ("tcp://127.0.0.1:7120"));
+    assert_false (wb_security_endpoint_is_network (NULL));
+    assert_false (wb_security_endpoint_is_network ("ipc:///tmp/x"));
+    assert_true (wb_security_endpoint_is_network ("tcp://127.0.0.1:7120"));
+    assert_true (wb_security_endpoint_is_network ("ws://127.0.0.1:7121"));
+    assert_true (wb_security_endpoint_is_network ("wss://127.0.0.1:7121"));
+    assert_true (wb_security_endpoint_is_network ("ipc://@workbin"));
+    assert_true (wb_security_endpoint_is_network ("tipc://{1,2}"));
+    assert_false (wb_security_endpoint_is_network ("inproc://workbin"));
     assert_null (wb_security_load_secret (NULL, error, sizeof (error)));
     assert_string_equal (error, "no certificate file given");
     assert_null (wb_security_load_secret ("", error, sizeof (error)));
@@ -364,6 +370,151 @@ test_default_keys_serve_every_new_client (void **state)
     assert_int_equal (wb_client_set_default_keys (NULL, NULL), 0);
 }
 
+//  A raw DEALER on the secured tcp endpoint with the keys of name and a
+//  routing id of its own choosing (ZMQ_ROUTING_ID), as any client may set.
+static zsock_t *
+s_dealer_with_id (s_fixture_t *fixture, const char *name, const char *routing_id)
+{
+    zcert_t *cert = s_cert (fixture, name);
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    assert_non_null (dealer);
+    zcert_apply (cert, dealer);
+    zsock_set_curve_serverkey (dealer, fixture->server_key);
+    zsock_set_identity (dealer, routing_id);
+    zsock_set_rcvtimeo (dealer, 200);
+    zsock_set_linger (dealer, 0);
+    assert_int_equal (zsock_connect (dealer, "%s", fixture->server.endpoint), 0);
+    zcert_destroy (&cert);
+    return dealer;
+}
+
+//  Send request until a reply comes, for at most timeout_ms; the reply, or
+//  NULL. Takes *request_p.
+static wb_msg_t *
+s_exchange_within (zsock_t *dealer, wb_msg_t **request_p, int timeout_ms)
+{
+    static int64_t reference_id = 1;
+    wb_msg_set_reference_id (*request_p, ++reference_id);
+    int64_t deadline = zclock_mono () + timeout_ms;
+    wb_msg_t *reply = NULL;
+    while (!reply && zclock_mono () < deadline) {
+        wb_msg_t *copy = wb_msg_dup (*request_p);
+        assert_int_equal (wb_msg_send (&copy, dealer), 0);
+        wb_codec_status_t status;
+        int64_t ignored;
+        zframe_t *none = NULL;
+        while ((reply = wb_msg_recv (dealer, &status, &ignored, &none))
+        &&     wb_msg_reference_id (reply) != reference_id)
+            wb_msg_destroy (&reply);       //  the answer to an earlier try
+        zframe_destroy (&none);
+    }
+    wb_msg_destroy (request_p);
+    return reply;
+}
+
+static wb_msg_t *
+s_exchange (zsock_t *dealer, wb_msg_t **request_p)
+{
+    return s_exchange_within (dealer, request_p, TIMEOUT);
+}
+
+//  A new connection with the routing id of one just closed, and the reply
+//  to its first request. The ROUTER sets aside a connection whose routing
+//  id it still holds (the closed one, until it has seen it end), so a
+//  connection that gets no answer soon is made again, until TIMEOUT.
+static wb_msg_t *
+s_exchange_as (s_fixture_t *fixture, zsock_t **dealer_p, const char *name,
+               const char *routing_id, wb_msg_t **request_p)
+{
+    int64_t deadline = zclock_mono () + TIMEOUT;
+    wb_msg_t *reply = NULL;
+    while (!reply && zclock_mono () < deadline) {
+        zsock_destroy (dealer_p);
+        *dealer_p = s_dealer_with_id (fixture, name, routing_id);
+        wb_msg_t *request = wb_msg_dup (*request_p);
+        reply = s_exchange_within (*dealer_p, &request, 1000);
+    }
+    wb_msg_destroy (request_p);
+    return reply;
+}
+
+//  The ErrorCode of an EventError reply, 0 for EventAck, -1 for none.
+static int64_t
+s_code (wb_msg_t **reply_p)
+{
+    wb_event_error_t error;
+    int64_t code = !*reply_p ? -1 : wb_msg_is (*reply_p, WB_ROW_EVENT_ACK) ? 0
+                 : wb_event_read_error (*reply_p, &error) == 0 ? error.code : -2;
+    wb_msg_destroy (reply_p);
+    return code;
+}
+
+//  Issue 15, item 7: a session belongs to the key that registered it. A
+//  client with another key that connects with the routing id of one that
+//  is gone gets no access to its session, which ends.
+static void
+test_reused_routing_id_gets_no_session_of_another_key (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_make_keys (fixture);
+    char error [512] = "", command [512];
+    assert_int_equal (wb_security_keygen (fixture->server.folder, "a2", "a2", error, sizeof (error)), 0);
+    snprintf (command, sizeof (command), "cp %s/a2 %s", fixture->server.folder, fixture->keys);
+    assert_int_equal (system (command), 0);
+    assert_null (s_start (fixture, "server_secret"));
+    zsock_t *first = s_dealer_with_id (fixture, "a1_secret", "reused");
+    wb_msg_t *request = wb_request_register_client (WB_CLIENT_AGENT_APPLICATION, "first");
+    wb_msg_t *reply = s_exchange (first, &request);
+    assert_int_equal (s_code (&reply), 0);
+    request = wb_request_agent_login (101, "a1", NULL);
+    reply = s_exchange (first, &request);
+    assert_int_equal (s_code (&reply), 0);
+    zsock_destroy (&first);
+    //  a2's key, a1's routing id: no session (1), neither now nor after
+    zsock_t *second = NULL;
+    request = wb_request_agent_logout ();
+    reply = s_exchange_as (fixture, &second, "a2_secret", "reused", &request);
+    assert_int_equal (s_code (&reply), WB_ERR_NOT_REGISTERED);
+    request = wb_request_ping ();
+    reply = s_exchange (second, &request);
+    assert_int_equal (s_code (&reply), WB_ERR_NOT_REGISTERED);
+    zsock_destroy (&second);
+    //  a1's session ended with it: a1 logs in again without a take-over
+    wb_client_t *client = s_client (fixture, fixture->server.endpoint, "a1_secret");
+    assert_int_equal (s_open (client, WB_CLIENT_AGENT_APPLICATION, "a1"), 0);
+    wb_client_destroy (&client);
+}
+
+//  Issue 15, item 20: a key taken out of the authorised folder cannot
+//  register or log in again on the connection it has open.
+static void
+test_removed_key_cannot_register_or_log_in_again (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_make_keys (fixture);
+    assert_null (s_start (fixture, "server_secret"));
+    wb_client_t *media = s_client (fixture, fixture->server.endpoint, "media_secret");
+    assert_int_equal (s_open (media, WB_CLIENT_MEDIA_SERVER, NULL), 0);
+    wb_client_t *agent = s_client (fixture, fixture->server.endpoint, "a1_secret");
+    assert_int_equal (s_open (agent, WB_CLIENT_AGENT_APPLICATION, "a1"), 0);
+    char path [256];
+    snprintf (path, sizeof (path), "%s/media", fixture->keys);
+    assert_int_equal (unlink (path), 0);
+    snprintf (path, sizeof (path), "%s/a1", fixture->keys);
+    assert_int_equal (unlink (path), 0);
+    wb_msg_t *request = wb_request_register_client (WB_CLIENT_MEDIA_SERVER, "again");
+    wb_msg_t *reply = wb_client_request (media, &request, TIMEOUT);
+    assert_int_equal (s_code (&reply), WB_ERR_IDENTITY_MISMATCH);
+    request = wb_request_agent_logout ();
+    reply = wb_client_request (agent, &request, TIMEOUT);
+    assert_int_equal (s_code (&reply), 0);
+    request = wb_request_agent_login (101, "a1", NULL);
+    reply = wb_client_request (agent, &request, TIMEOUT);
+    assert_int_equal (s_code (&reply), WB_ERR_IDENTITY_MISMATCH);
+    wb_client_destroy (&media);
+    wb_client_destroy (&agent);
+}
+
 int
 main (void)
 {
@@ -378,6 +529,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_known_key_gets_in_unknown_key_gets_nowhere, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_bound_key_logs_in_as_its_agent_only, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_default_keys_serve_every_new_client, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_reused_routing_id_gets_no_session_of_another_key, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_removed_key_cannot_register_or_log_in_again, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

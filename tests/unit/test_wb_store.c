@@ -61,6 +61,7 @@ test_null_store_fails_every_call (void **state)
     assert_int_equal (found, -1);
     wb_kvlist_t *list = wb_kvlist_new ();
     assert_int_equal (wb_store_interaction_put (NULL, "a", s_drafts, list), -1);
+    assert_int_equal (wb_store_interaction_insert (NULL, "a", s_drafts, list), -1);
     assert_int_equal (wb_store_interaction_delete (NULL, "a"), -1);
     uint64_t id = 0;
     assert_int_equal (wb_store_new_interaction_id (NULL, 1, &id), -1);
@@ -564,6 +565,36 @@ test_delete_and_count (void **state)
     assert_string_equal (wb_test_store_order (store, s_drafts), "b");
 }
 
+//  A new interaction never replaces one: insert of an existing id fails
+//  and leaves the stored one as it was (a submit is an insert).
+static void
+test_insert_never_replaces (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    wb_test_store_put (store, "a", s_drafts, NULL);
+    wb_kvlist_t *other = wb_test_store_properties ("a", "2024-05-02T10:00:00Z");
+    wb_kvlist_add_string (other, "Subject", "the second write");
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_insert (store, "a", s_review, other), -1);
+    assert_int_equal (wb_store_rollback (store), 0);
+    int found = 0;
+    char type_id [32], owner_id [32];
+    wb_kvlist_t *stored = wb_store_interaction_get (store, "a", type_id, owner_id,
+                                                    sizeof (type_id), &found);
+    assert_int_equal (found, 1);
+    assert_null (wb_kvlist_string (stored, "Subject"));
+    assert_string_equal (type_id, "email-draft");
+    wb_kvlist_destroy (&stored);
+    wb_kvlist_destroy (&other);
+    wb_kvlist_t *new_one = wb_test_store_properties ("b", "2024-05-02T10:00:00Z");
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_insert (store, "b", s_drafts, new_one), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_string_equal (wb_test_store_order (store, s_drafts), "a b");
+    wb_kvlist_destroy (&new_one);
+}
+
 static void
 test_moved_range_spans_the_workbin (void **state)
 {
@@ -668,6 +699,7 @@ static const struct CMUnitTest s_contract [] = {
     CONTRACT_TEST (test_batch_shares_one_transaction_with_savepoints),
     CONTRACT_TEST (test_batch_with_an_unfinished_change_keeps_nothing),
     CONTRACT_TEST (test_delete_and_count),
+    CONTRACT_TEST (test_insert_never_replaces),
     CONTRACT_TEST (test_moved_range_spans_the_workbin),
     CONTRACT_TEST (test_data_survives_reopen),
     CONTRACT_TEST (test_interaction_ids_never_repeat),
