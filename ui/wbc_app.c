@@ -22,9 +22,13 @@ struct _wbc_app_t {
     wbc_layout_input_t layout_input;
     wbc_layout_t layout;
     wbc_overlay_text_t *overlay_text;   /* to count the overlay's lines */
+    wbc_board_t board;                  /* the board, built from the sidebar when shown */
     char last_type [WBC_ID_MAX];        /* the workbin the last move went to, */
     char last_owner [WBC_ID_MAX];       /* which the next picker chooses first */
 };
+
+static size_t s_board_rows (const wbc_app_t *self);
+static void s_settle_board (wbc_app_t *self);
 
 typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
 typedef void (s_command_fn) (wbc_app_t *self, const char *argument, int64_t now_ms);
@@ -471,6 +475,77 @@ s_pull (wbc_app_t *self, int64_t now_ms)
 
 static void s_in_hand (wbc_app_t *self, int64_t now_ms) { wbc_session_open_in_hand (self->session, now_ms); }
 
+// ---------------------------------------------------------------- the board
+
+static void
+s_board (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    self->ui.board = !self->ui.board;
+    wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
+    if (self->ui.board)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "the board: j/k and h/l choose a workbin, Enter opens it, > and < "
+                          "sort the rows, b goes back to the panes");
+}
+
+//  The workbin of the board's selected cell, opened as a pane.
+static void
+s_board_open (wbc_app_t *self, int64_t now_ms)
+{
+    if (self->ui.board_row >= self->board.row_count)
+        return;
+    long entry_index = self->board.rows [self->ui.board_row].cells [self->ui.board_column];
+    const wbc_sidebar_entry_t *entry = entry_index >= 0
+                                     ? wbc_model_sidebar_at (self->model, (size_t) entry_index) : NULL;
+    if (!entry) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "no such workbin for this owner");
+        return;
+    }
+    char name [2 * WBC_ID_MAX + 2];
+    snprintf (name, sizeof (name), "%s@%s", entry->type_id, entry->owner_id);
+    self->ui.board = false;
+    wbc_model_mark (self->model, WBC_DIRTY_LAYOUT);
+    wbc_session_open (self->session, name, now_ms);
+}
+
+//  A key while the board shows: moving moves its selection, Enter opens,
+//  > and < sort its rows; false for the keys it leaves to the rest.
+static bool
+s_board_key (wbc_app_t *self, wbc_action_t action, int64_t now_ms)
+{
+    wbc_ui_t *ui = &self->ui;
+    long rows = (long) s_board_rows (self), row = (long) ui->board_row;
+    long last_row = self->board.row_count ? (long) self->board.row_count - 1 : 0;
+    long last_column = self->board.type_count ? (long) self->board.type_count - 1 : 0;
+    long column = (long) ui->board_column;
+    switch (action) {
+        case WBC_ACTION_MOVE_DOWN: row++; break;
+        case WBC_ACTION_MOVE_UP: row--; break;
+        case WBC_ACTION_PAGE_DOWN: row += rows; break;
+        case WBC_ACTION_PAGE_UP: row -= rows; break;
+        case WBC_ACTION_FIRST: row = 0; break;
+        case WBC_ACTION_LAST: row = last_row; break;
+        case WBC_ACTION_FOCUS_NEXT: column++; break;
+        case WBC_ACTION_FOCUS_PREV: column--; break;
+        case WBC_ACTION_DETAILS: case WBC_ACTION_OPEN: s_board_open (self, now_ms); return true;
+        case WBC_ACTION_SORT_NEXT: case WBC_ACTION_SORT_PREV:
+            ui->board_sort = (wbc_board_sort_t) (((int) ui->board_sort
+                           + (action == WBC_ACTION_SORT_NEXT ? 1 : WBC_BOARD_SORTS - 1)) % WBC_BOARD_SORTS);
+            wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                              "the board's rows by %s", wbc_board_sort_name (ui->board_sort));
+            break;
+        case WBC_ACTION_CLOSE_PANE: case WBC_ACTION_BOARD: s_board (self, now_ms); return true;
+        default: return false;
+    }
+    ui->board_row = (size_t) (row < 0 ? 0 : row > last_row ? last_row : row);
+    ui->board_column = (size_t) (column < 0 ? 0 : column > last_column ? last_column : column);
+    s_settle_board (self);
+    wbc_model_mark (self->model, WBC_DIRTY_PANES);
+    return true;
+}
+
 static void
 s_stop_processing (wbc_app_t *self, int64_t now_ms)
 {
@@ -506,7 +581,7 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
     [WBC_ACTION_FOCUS_PREV] = s_focus_prev, [WBC_ACTION_MAXIMISE] = s_maximise,
     [WBC_ACTION_CLOSE_PANE] = s_close_pane, [WBC_ACTION_SIDEBAR] = s_sidebar,
     [WBC_ACTION_OPEN] = s_open, [WBC_ACTION_REFRESH] = s_refresh, [WBC_ACTION_WATCH] = s_watch,
-    [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_IN_HAND] = s_in_hand, [WBC_ACTION_DETAILS] = s_details,
+    [WBC_ACTION_PAUSE] = s_pause, [WBC_ACTION_IN_HAND] = s_in_hand, [WBC_ACTION_BOARD] = s_board, [WBC_ACTION_DETAILS] = s_details,
     [WBC_ACTION_MARK] = s_mark, [WBC_ACTION_MARK_RANGE] = s_mark_range,
     [WBC_ACTION_MARK_ALL] = s_mark_all,
     [WBC_ACTION_MOVE_ITEM] = s_move_item, [WBC_ACTION_PULL] = s_pull,
@@ -601,6 +676,7 @@ static void s_cmd_watch (wbc_app_t *self, const char *a, int64_t now_ms) { (void
 static void s_cmd_trace (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_trace (self, now_ms); }
 static void s_cmd_pause (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_pause (self, now_ms); }
 static void s_cmd_in_hand (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_in_hand (self, now_ms); }
+static void s_cmd_board (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_board (self, now_ms); }
 
 //  ":sort [COLUMN [asc|desc]]": no column is the workbin's own order.
 static void
@@ -650,6 +726,7 @@ static const struct {
 } s_commands [] = {
     { { "open", "TYPE[@OWNER]", "open a workbin in a new pane" }, 1, s_cmd_open },
     { { "in-hand", "", "open the interactions in your hands (pulled)" }, 0, s_cmd_in_hand },
+    { { "board", "", "show/hide the board of every workbin you see" }, 0, s_cmd_board },
     { { "sort", "[COLUMN [asc|desc]]", "sort the focused pane (none: its own order)" }, ANY,
       s_cmd_sort },
     { { "filter", "[WORD|COLUMN:TEXT]...", "show what matches every word (none: all)" }, ANY,
@@ -926,6 +1003,33 @@ s_update_layout (wbc_app_t *self)
     self->laid_out = true;
 }
 
+//  Rows of the board on screen: the area less its title, header and totals.
+static size_t
+s_board_rows (const wbc_app_t *self)
+{
+    return self->layout.area.height > 4 ? (size_t) self->layout.area.height - 3 : 1;
+}
+
+//  Build the board again (the sidebar's counts are live) and keep its
+//  selection within it and on screen.
+static void
+s_settle_board (wbc_app_t *self)
+{
+    if (!self->ui.board)
+        return;
+    wbc_board_build (&self->board, self->model, self->ui.board_sort);
+    wbc_ui_t *ui = &self->ui;
+    if (ui->board_row >= self->board.row_count)
+        ui->board_row = self->board.row_count ? self->board.row_count - 1 : 0;
+    if (ui->board_column >= self->board.type_count)
+        ui->board_column = self->board.type_count ? self->board.type_count - 1 : 0;
+    size_t rows = s_board_rows (self);
+    if (ui->board_row < ui->board_top)
+        ui->board_top = ui->board_row;
+    if (ui->board_row >= ui->board_top + rows)
+        ui->board_top = ui->board_row - rows + 1;
+}
+
 //  Keep the selection of each visible pane within the rows it shows.
 static void
 s_scroll_panes (wbc_app_t *self)
@@ -958,6 +1062,7 @@ wbc_app_settle (wbc_app_t *self)
     s_update_layout (self);
     s_scroll_panes (self);
     s_bound_overlay_scroll (self);
+    s_settle_board (self);
     //  the trace shows a message in two lines, under its title
     if (self->layout.trace.height > 1)
         wbc_model_set_trace_page (self->model, (size_t) (self->layout.trace.height - 1) / 2);
@@ -991,6 +1096,9 @@ wbc_app_new (wbc_model_t *model, wbc_session_t *session, wbc_keys_t *keys)
     self->session = session;
     self->keys = keys;
     self->overlay_text = wb_calloc (1, sizeof (wbc_overlay_text_t));
+    self->ui.board_warn_s = WBC_APP_BOARD_WARN_S;
+    self->ui.board_alert_s = WBC_APP_BOARD_ALERT_S;
+    self->ui.board_table = &self->board;
     wbc_layout_compute (&(wbc_layout_input_t) { .maximised = -1 }, &self->layout);
     return self;
 }
@@ -1001,6 +1109,7 @@ wbc_app_destroy (wbc_app_t **self_p)
     if (!self_p || !*self_p)
         return;
     free ((*self_p)->overlay_text);
+    wbc_board_clear (&(*self_p)->board);
     free (*self_p);
     *self_p = NULL;
 }
@@ -1115,6 +1224,31 @@ s_mouse_sidebar (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
     s_open (self, now_ms);
 }
 
+//  The board: a click on a cell selects it, on the selected one opens it;
+//  the wheel moves the selection.
+static void
+s_mouse_board (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
+{
+    wbc_rect_t area = self->layout.area;
+    if (event->kind != WBC_MOUSE_CLICK) {
+        for (int step = 0; step < S_WHEEL_ROWS; step++)
+            s_board_key (self, event->kind == WBC_MOUSE_WHEEL_UP ? WBC_ACTION_MOVE_UP
+                                                                  : WBC_ACTION_MOVE_DOWN, now_ms);
+        return;
+    }
+    //  the title and the header take the first two lines
+    size_t row = self->ui.board_top + (size_t) (event->y - area.y - 2);
+    int column = wbc_board_column_at (&self->board, area.width, event->x - area.x);
+    if (event->y < area.y + 2 || row >= self->board.row_count || column < 0)
+        return;
+    bool again = row == self->ui.board_row && (size_t) column == self->ui.board_column;
+    self->ui.board_row = row;
+    self->ui.board_column = (size_t) column;
+    wbc_model_mark (self->model, WBC_DIRTY_PANES);
+    if (again)
+        s_board_open (self, now_ms);
+}
+
 void
 wbc_app_mouse (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
 {
@@ -1147,6 +1281,10 @@ wbc_app_mouse (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
                                                                                   : -S_WHEEL_ROWS);
         return;
     }
+    if (self->ui.board && s_inside (self->layout.area, event->x, event->y)) {
+        s_mouse_board (self, event, now_ms);
+        return;
+    }
     for (int index = 0; index < self->layout.pane_count; index++)
         if (self->layout.visible [index] && s_inside (self->layout.panes [index], event->x, event->y)) {
             s_mouse_pane (self, (size_t) index, event);
@@ -1172,6 +1310,9 @@ wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
         case WBC_OVERLAY_NONE: break;
     }
     wbc_action_t action = wbc_keys_action (self->keys, key);
+    if (self->ui.board && !wbc_model_sidebar_focused (self->model)
+    &&  s_board_key (self, action, now_ms))
+        return;
     if (action > WBC_ACTION_NONE && action < WBC_ACTION_END && s_actions [action])
         s_actions [action] (self, now_ms);
     else

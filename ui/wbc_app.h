@@ -16,6 +16,7 @@
 #define WBC_APP_H_INCLUDED
 
 #include <stdbool.h>
+#include "wbc_board.h"
 #include "wbc_keys.h"
 #include "wbc_layout.h"
 #include "wbc_model.h"
@@ -30,6 +31,10 @@ typedef enum {
     WBC_OVERLAY_PICKER,       /* choose the workbin to move an interaction to */
     WBC_OVERLAY_CONFIRM,      /* y/n before stopping an interaction */
 } wbc_overlay_t;
+
+/* The board's ages that colour a cell by default (config: board-age). */
+#define WBC_APP_BOARD_WARN_S 3600
+#define WBC_APP_BOARD_ALERT_S (4 * 3600)
 
 /* No workbin chosen yet in the picker of a move. */
 #define WBC_PICKER_NONE ((size_t) -1)
@@ -48,6 +53,12 @@ typedef struct {
     char subject_from [WBC_TEXT_MAX]; /* ... and its sender, as the From column shows it */
     size_t marked;                    /* or the marked interactions it is about: how many
                                          (0: the one selected) */
+    bool board;                       /* the team board shows instead of the panes */
+    wbc_board_sort_t board_sort;
+    size_t board_row, board_column;   /* the selected cell */
+    size_t board_top;                 /* first row shown: kept by the app */
+    int64_t board_warn_s, board_alert_s;  /* ages that colour a cell (0: none) */
+    const wbc_board_t *board_table;   /* the board as last built by the app */
     bool quit;                        /* leave the main loop */
     char theme_request [64];          /* ':theme NAME' asked for, handled by main */
 } wbc_ui_t;

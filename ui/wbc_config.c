@@ -73,6 +73,48 @@ s_watch (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, siz
     return 0;
 }
 
+//  A duration: digits and a unit, s, m, h or d ("90s", "2h"), or "0".
+static int
+s_duration (const char *text, int64_t *seconds)
+{
+    static const struct { char unit; int64_t seconds; } units [] = {
+        { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+    };
+    long long count = 0;
+    char unit = 0, rest = 0;
+    int fields = sscanf (text, "%lld%c%c", &count, &unit, &rest);
+    if (fields == 1 && count == 0) {
+        *seconds = 0;
+        return 0;
+    }
+    for (size_t index = 0; fields == 2 && count > 0 && count < 100000 && index < 4; index++)
+        if (units [index].unit == unit) {
+            *seconds = count * units [index].seconds;
+            return 0;
+        }
+    return -1;
+}
+
+//  board-age WARN ALERT: the ages of a workbin's oldest interaction from
+//  which the board shows it in the board-warn, then board-alert colours.
+static int
+s_board_age (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
+{
+    (void) keys;
+    char warn [32] = "", alert [32] = "", rest [2] = "";
+    int64_t warn_s = 0, alert_s = 0;
+    if (sscanf (value, "%31s %31s %1s", warn, alert, rest) != 2
+    ||  s_duration (warn, &warn_s) || s_duration (alert, &alert_s)
+    ||  (warn_s && alert_s && alert_s < warn_s)) {
+        snprintf (problem, size, "usage: board-age WARN ALERT, two durations such as 1h 4h "
+                  "(s, m, h, d; 0: none), the second not below the first");
+        return -1;
+    }
+    config->board_warn_s = warn_s;
+    config->board_alert_s = alert_s;
+    return 0;
+}
+
 static int
 s_mouse (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
 {
@@ -132,7 +174,7 @@ static const struct { const char *name; s_setting_fn *apply; } s_settings [] = {
     { "tenant", s_tenant }, { "theme", s_theme }, { "open", s_open }, { "watch", s_watch },
     { "columns", s_columns }, { "bind", s_bind }, { "unbind", s_unbind },
     { "cert", s_cert }, { "server-key", s_server_key }, { "date-format", s_date_format },
-    { "mouse", s_mouse },
+    { "mouse", s_mouse }, { "board-age", s_board_age },
 };
 
 void
@@ -151,6 +193,8 @@ wbc_config_defaults (wbc_config_t *config)
     config->tenant = WB_DEFAULT_TENANT;
     config->watch = true;
     config->mouse = true;
+    config->board_warn_s = 3600;
+    config->board_alert_s = 4 * 3600;
 }
 
 void

@@ -113,6 +113,8 @@ typedef struct {
     ACTION (WATCH, "watch", WORKBINS, "toggle live notifications for the focused workbin", \
             'w') \
     ACTION (PAUSE, "pause", WORKBINS, "pause/resume live updates", 'P') \
+    ACTION (BOARD, "board", WORKBINS, \
+            "show/hide the board: every workbin you see, by owner and type, live", 'b') \
     ACTION (IN_HAND, "in-hand", WORKBINS, \
             "open the interactions in your hands (pulled, not yet placed or stopped)", 'i') \
     ACTION (DETAILS, "details", INTERACTIONS, "show the selected interaction's details", \

@@ -100,7 +100,11 @@ enum {
     X (TRACE_ERROR, "trace-error", "trace: EventError", \
        WBC_ATTR_BOLD | WBC_ATTR_UNDERLINE, WBC_COLOUR_BRIGHTRED, WBC_COLOUR_DEFAULT, WBC_ATTR_BOLD) \
     X (DIM, "dim", "secondary text, such as ages", \
-       WBC_ATTR_DIM, WBC_COLOUR_DEFAULT, WBC_COLOUR_DEFAULT, WBC_ATTR_DIM)
+       WBC_ATTR_DIM, WBC_COLOUR_DEFAULT, WBC_COLOUR_DEFAULT, WBC_ATTR_DIM) \
+    X (BOARD_WARN, "board-warn", "board: a workbin whose oldest waits past the first age", \
+       WBC_ATTR_BOLD, WBC_COLOUR_BRIGHTYELLOW, WBC_COLOUR_DEFAULT, WBC_ATTR_BOLD) \
+    X (BOARD_ALERT, "board-alert", "board: a workbin whose oldest waits past the second age", \
+       WBC_ATTR_BOLD | WBC_ATTR_REVERSE, WBC_COLOUR_BRIGHTWHITE, WBC_COLOUR_RED, WBC_ATTR_BOLD)
 
 typedef enum {
 #define WBC_THEME_ID(id, name, description, mono, fg, bg, attrs) WBC_THEME_##id,

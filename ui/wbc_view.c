@@ -420,6 +420,9 @@ s_draw_parts (wbc_draw_t *draw, unsigned dirty)
     bool all = dirty & (WBC_DIRTY_LAYOUT | WBC_DIRTY_OVERLAY);
     if (all || (dirty & WBC_DIRTY_SIDEBAR))
         wbc_view_draw_sidebar (draw);
+    if (draw->ui->board && (all || (dirty & (WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR))))
+        wbc_view_draw_board (draw);
+    else
     if (all || (dirty & WBC_DIRTY_PANES)) {
         for (size_t index = 0; index < wbc_model_pane_count (draw->model); index++)
             wbc_view_draw_pane (draw, index);

@@ -51,6 +51,8 @@ void wbc_view_draw_sidebar (wbc_draw_t *draw);
 void wbc_view_draw_pane (wbc_draw_t *draw, size_t index);
 void wbc_view_draw_trace (wbc_draw_t *draw);
 void wbc_view_draw_hint (wbc_draw_t *draw);
+/* The board (wbc_board), in the area of the panes, when the ui shows it. */
+void wbc_view_draw_board (wbc_draw_t *draw);
 void wbc_view_draw_overlay (wbc_draw_t *draw);
 /* True if the current terminal type can place the cursor (wbc_terminal.c,
    kept apart because term.h defines macros such as 'lines'). */

@@ -8,6 +8,7 @@
 #include "wb_protocol.h"
 #include "wbc_columns.h"
 #include "wbc_text.h"
+#include "wbc_board.h"
 
 //  What a pane's rows are, after its count: "  3 new", "  sorted by Age ↓",
 //  "  filter: sales From:anna" (only what applies).
@@ -274,4 +275,105 @@ wbc_view_draw_trace (wbc_draw_t *draw)
     }
     wbc_view_use (draw->view, WBC_THEME_BORDER);
     mvvline (rect.y, rect.x, wbc_view_vline (draw->view), rect.height);
+}
+
+// ---------------------------------------------------------------- the board
+
+//  One cell: the count and the age of the oldest ("  12 3h"), in the
+//  colour of its age.
+static void
+s_board_cell (wbc_draw_t *draw, int y, int x, int width, int64_t count, int64_t oldest_s,
+              bool selected)
+{
+    char age [WBC_TEXT_AGE_SIZE] = "", text [64];
+    if (count && oldest_s)
+        wbc_text_age ((time_t) oldest_s, (time_t) (draw->wall_ms / 1000), age, sizeof (age));
+    snprintf (text, sizeof (text), "%*" PRId64 " %-4s", width > 6 ? width - 5 : 1, count, age);
+    static const wbc_theme_element_t ages [] = {
+        [WBC_BOARD_AGE_OK] = WBC_THEME_DEFAULT, [WBC_BOARD_AGE_WARN] = WBC_THEME_BOARD_WARN,
+        [WBC_BOARD_AGE_ALERT] = WBC_THEME_BOARD_ALERT,
+    };
+    wbc_board_age_t level = wbc_board_age (count ? oldest_s : 0, draw->wall_ms / 1000,
+                                           draw->ui->board_warn_s, draw->ui->board_alert_s);
+    wbc_view_use (draw->view, selected ? WBC_THEME_SELECTION : ages [level]);
+    wbc_view_put (y, x, width, text);
+}
+
+//  One line of the board: a name, its cells (-1 entries: no such
+//  workbin), its total.
+static void
+s_board_line (wbc_draw_t *draw, int y, const wbc_board_geometry_t *geometry, const char *name,
+              const int64_t *counts, const int64_t *oldest, const bool *present, size_t columns,
+              int64_t total, int64_t total_oldest, long selected_column)
+{
+    wbc_rect_t area = draw->layout->area;
+    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
+    mvhline (y, area.x, ' ', area.width);
+    wbc_view_put (y, area.x + 1, geometry->name_width - 1, name);
+    int x = area.x + geometry->name_width + 1;
+    for (size_t column = 0; column < columns; column++, x += geometry->cell_width + 1) {
+        if (x + geometry->cell_width > area.x + area.width)
+            return;
+        if (present [column])
+            s_board_cell (draw, y, x, geometry->cell_width, counts [column], oldest [column],
+                          (long) column == selected_column);
+        else {
+            wbc_view_use (draw->view, WBC_THEME_DIM);
+            wbc_view_put (y, x + geometry->cell_width - 2, 1, "-");
+        }
+    }
+    if (x + geometry->total_width <= area.x + area.width)
+        s_board_cell (draw, y, x, geometry->total_width, total, total_oldest, false);
+}
+
+void
+wbc_view_draw_board (wbc_draw_t *draw)
+{
+    const wbc_board_t *board = draw->ui->board_table;
+    wbc_rect_t area = draw->layout->area;
+    if (!board || area.width <= 0 || area.height < 4)
+        return;
+    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
+    wbc_view_clear (area);
+    char title [WBC_TEXT_MAX], oldest [WBC_TEXT_AGE_SIZE] = "-";
+    if (board->oldest_s)
+        wbc_text_age ((time_t) board->oldest_s, (time_t) (draw->wall_ms / 1000), oldest, sizeof (oldest));
+    snprintf (title, sizeof (title), " Board: %zu owners, %zu types, %" PRId64 " interactions, "
+              "oldest %s  rows by %s (> <)  Enter opens, b back to the panes", board->row_count,
+              board->type_count, board->total, oldest, wbc_board_sort_name (draw->ui->board_sort));
+    wbc_view_use (draw->view, WBC_THEME_TITLE_FOCUS);
+    wbc_view_put (area.y, area.x, area.width, title);
+    wbc_board_geometry_t geometry = wbc_board_geometry (board, area.width);
+    wbc_view_use (draw->view, WBC_THEME_HEADER);
+    mvhline (area.y + 1, area.x, ' ', area.width);
+    wbc_view_put (area.y + 1, area.x + 1, geometry.name_width - 1, "Owner");
+    int x = area.x + geometry.name_width + 1;
+    for (size_t column = 0; column < board->type_count; column++, x += geometry.cell_width + 1)
+        if (x + geometry.cell_width <= area.x + area.width)
+            wbc_view_put (area.y + 1, x, geometry.cell_width, board->type_ids [column]);
+    if (x + geometry.total_width <= area.x + area.width)
+        wbc_view_put (area.y + 1, x, geometry.total_width, "Total");
+    //  the rows, then the totals on the last line
+    int rows = area.height - 3;
+    bool present [WBC_BOARD_TYPES_MAX];
+    int64_t counts [WBC_BOARD_TYPES_MAX], ages [WBC_BOARD_TYPES_MAX];
+    for (int line = 0; line < rows && draw->ui->board_top + (size_t) line < board->row_count; line++) {
+        size_t index = draw->ui->board_top + (size_t) line;
+        const wbc_board_row_t *row = &board->rows [index];
+        for (size_t column = 0; column < board->type_count; column++) {
+            const wbc_sidebar_entry_t *entry = row->cells [column] >= 0
+                ? wbc_model_sidebar_at (draw->model, (size_t) row->cells [column]) : NULL;
+            present [column] = entry != NULL;
+            counts [column] = entry ? entry->count : 0;
+            ages [column] = entry ? entry->oldest_s : 0;
+        }
+        s_board_line (draw, area.y + 2 + line, &geometry, row->owner_name, counts, ages, present,
+                      board->type_count, row->total, row->oldest_s,
+                      index == draw->ui->board_row ? (long) draw->ui->board_column : -1);
+    }
+    for (size_t column = 0; column < board->type_count; column++)
+        present [column] = true;
+    s_board_line (draw, area.y + area.height - 1, &geometry, "Total", board->type_totals,
+                  board->type_oldest_s, present, board->type_count, board->total,
+                  board->oldest_s, -1);
 }

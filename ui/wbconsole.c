@@ -608,6 +608,8 @@ s_start (s_console_t *console, s_options_t *options)
         return 1;
     }
     console->app = wbc_app_new (console->model, console->session, console->keys);
+    wbc_app_ui (console->app)->board_warn_s = config->board_warn_s;
+    wbc_app_ui (console->app)->board_alert_s = config->board_alert_s;
     console->view = wbc_view_new (options->script_path != NULL, options->columns, options->lines,
                                   s_colour_wanted (config->theme), config->mouse);
     if (!console->view) {

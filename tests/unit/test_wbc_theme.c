@@ -248,7 +248,7 @@ test_element_table (void **state)
 {
     (void) state;
     assert_int_equal (wbc_theme_element_count (), WBC_THEME_ELEMENT_COUNT);
-    assert_int_equal (wbc_theme_element_count (), 24);
+    assert_int_equal (wbc_theme_element_count (), 26);
     for (size_t index = 0; index < wbc_theme_element_count (); index++) {
         wbc_theme_element_t element = (wbc_theme_element_t) index;
         const char *name = wbc_theme_element_name (element);
