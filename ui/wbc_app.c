@@ -1211,16 +1211,16 @@ s_mouse_sidebar (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
         s_move_sidebar (self, event->kind == WBC_MOUSE_WHEEL_UP ? -S_WHEEL_ROWS : S_WHEEL_ROWS);
         return;
     }
-    //  the rows as the view lays them out: the selection on the last line at most
+    //  the lines as the view lays them out (a heading opens nothing)
     size_t height = rect.height > 1 ? (size_t) rect.height - 1 : 0;
-    size_t selected = wbc_model_sidebar_selected (self->model);
-    size_t top = height && selected >= height ? selected - height + 1 : 0;
+    size_t selected = wbc_model_sidebar_line_of (self->model, wbc_model_sidebar_selected (self->model));
+    size_t top = wbc_layout_sidebar_top (selected, height);
     if (event->y < rect.y + 1)
         return;
-    size_t index = top + (size_t) (event->y - rect.y - 1);
-    if (index >= wbc_model_sidebar_size (self->model))
+    long index = wbc_model_sidebar_entry_at_line (self->model, top + (size_t) (event->y - rect.y - 1));
+    if (index < 0)
         return;
-    wbc_model_sidebar_select (self->model, index);
+    wbc_model_sidebar_select (self->model, (size_t) index);
     s_open (self, now_ms);
 }
 

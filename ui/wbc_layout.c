@@ -173,3 +173,9 @@ wbc_layout_overlay_columns (const wbc_layout_t *layout)
         return 0;
     return (size_t) layout->overlay.width - 4;
 }
+
+size_t
+wbc_layout_sidebar_top (size_t selected_line, size_t height)
+{
+    return height && selected_line >= height ? selected_line - height + 1 : 0;
+}

@@ -112,5 +112,8 @@ size_t wbc_layout_overlay_rows (const wbc_layout_t *layout);
 /* Columns of text on one line of the overlay box (inside its borders and
    a margin of one on each side); 0 when too small or NULL. */
 size_t wbc_layout_overlay_columns (const wbc_layout_t *layout);
+/* The first line the sidebar shows, in height lines, for its selection on
+   line selected_line: the selection on its last line at most. */
+size_t wbc_layout_sidebar_top (size_t selected_line, size_t height);
 
 #endif

@@ -1,6 +1,8 @@
 /*  wbc_model: panes, sidebar, selection. See wbc_model.h. The status
     history and the trace are in wbc_model_log.c. */
+#include <stdint.h>
 #include <stdio.h>
+#include <czmq.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wbc_model_internal.h"
@@ -40,6 +42,8 @@ wbc_model_destroy (wbc_model_t **self_p)
     for (size_t index = 0; index < self->pane_count; index++)
         s_pane_clear (&self->panes [index]);
     free (self->sidebar);
+    free (self->sidebar_lines);
+    free (self->sidebar_entry_line);
     free (self->trace);
     free (self->history);
     free (self);
@@ -219,6 +223,58 @@ s_owners_listed (const wb_kvlist_t *types)
     return total;
 }
 
+//  The sidebar's lines: a heading before each type's entries (they come
+//  together, type by type); and the labels, the owner's name, with its id
+//  where two owners of one type have the same name (counted by name, type
+//  by type, so that a big directory stays linear).
+static void
+s_lay_out_sidebar (wbc_model_t *self)
+{
+    free (self->sidebar_lines);
+    free (self->sidebar_entry_line);
+    self->sidebar_lines = wb_calloc (2 * self->sidebar_size + 1, sizeof (long));
+    self->sidebar_entry_line = wb_calloc (self->sidebar_size + 1, sizeof (size_t));
+    self->sidebar_line_count = 0;
+    zhashx_t *names = zhashx_new ();        //  owner name -> how many, in one type
+    for (size_t first = 0, end; first < self->sidebar_size; first = end) {
+        for (end = first; end < self->sidebar_size
+                       && strcmp (self->sidebar [end].type_id, self->sidebar [first].type_id) == 0; end++)
+            zhashx_update (names, self->sidebar [end].owner_name,
+                           (void *) ((uintptr_t) zhashx_lookup (names, self->sidebar [end].owner_name) + 1));
+        self->sidebar_lines [self->sidebar_line_count++] = -1;
+        for (size_t index = first; index < end; index++) {
+            wbc_sidebar_entry_t *entry = &self->sidebar [index];
+            self->sidebar_entry_line [index] = self->sidebar_line_count;
+            self->sidebar_lines [self->sidebar_line_count++] = (long) index;
+            bool twice = (uintptr_t) zhashx_lookup (names, entry->owner_name) > 1;
+            //  cut the name, never the id that tells two of the same name apart
+            int keep = (int) (sizeof (entry->label) - strlen (entry->owner_id) - 4);
+            snprintf (entry->label, sizeof (entry->label), "%.*s%s%s%s", keep, entry->owner_name,
+                      twice ? " (" : "", twice ? entry->owner_id : "", twice ? ")" : "");
+        }
+        zhashx_purge (names);
+    }
+    zhashx_destroy (&names);
+}
+
+size_t
+wbc_model_sidebar_lines (const wbc_model_t *self)
+{
+    return self->sidebar_line_count;
+}
+
+long
+wbc_model_sidebar_entry_at_line (const wbc_model_t *self, size_t line)
+{
+    return line < self->sidebar_line_count ? self->sidebar_lines [line] : -1;
+}
+
+size_t
+wbc_model_sidebar_line_of (const wbc_model_t *self, size_t entry)
+{
+    return entry < self->sidebar_size ? self->sidebar_entry_line [entry] : 0;
+}
+
 void
 wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *types_info)
 {
@@ -230,6 +286,7 @@ wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *types_in
         s_add_sidebar_type (self, wb_kvlist_list_at (types, index));
     if (self->sidebar_selected >= self->sidebar_size)
         self->sidebar_selected = 0;
+    s_lay_out_sidebar (self);
     self->dirty |= WBC_DIRTY_SIDEBAR;
 }
 

@@ -114,6 +114,9 @@ typedef struct {
     int64_t count;
     int64_t version;               /* WorkbinVersion the count is at (0: unknown) */
     int64_t oldest_s;              /* MinMovedToQueueAt, seconds (0: none, or empty) */
+    char label [WBC_TEXT_MAX];     /* how the sidebar names it under its type's heading:
+                                      the owner's name, with its id if another owner
+                                      of the type has the same name */
 } wbc_sidebar_entry_t;
 
 typedef struct _wbc_model_t wbc_model_t;
@@ -150,6 +153,12 @@ void wbc_model_set_workbin_types (wbc_model_t *self, const wb_event_types_t *typ
    newer version. 0, or -1 for a workbin the sidebar does not list. */
 int wbc_model_apply_statistic (wbc_model_t *self, const wb_event_statistic_t *statistic);
 size_t wbc_model_sidebar_size (const wbc_model_t *self);
+/* The sidebar as it is drawn: lines, each type's entries under a heading
+   line (the type's name). The entry at a line, or -1 for a heading or
+   past the end; the line of an entry. */
+size_t wbc_model_sidebar_lines (const wbc_model_t *self);
+long wbc_model_sidebar_entry_at_line (const wbc_model_t *self, size_t line);
+size_t wbc_model_sidebar_line_of (const wbc_model_t *self, size_t entry);
 const wbc_sidebar_entry_t *wbc_model_sidebar_at (const wbc_model_t *self, size_t index);
 /* The entry for TYPE@OWNER, or for TYPE alone (own, else the only one). */
 const wbc_sidebar_entry_t *wbc_model_sidebar_find (const wbc_model_t *self, const char *name);

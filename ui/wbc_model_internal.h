@@ -14,6 +14,9 @@ struct _wbc_model_t {
     char waiting [WBC_TEXT_MAX];   /* workbins that open once connected, "a, b" */
     wbc_sidebar_entry_t *sidebar;
     size_t sidebar_size;
+    long *sidebar_lines;           /* per line: its entry, or -1 for a type's heading */
+    size_t sidebar_line_count;
+    size_t *sidebar_entry_line;    /* per entry: its line */
     size_t sidebar_selected;
     bool sidebar_visible;
     bool sidebar_focused;

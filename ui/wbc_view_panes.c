@@ -198,25 +198,36 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
     wbc_view_use (draw->view, WBC_THEME_SIDEBAR);
     wbc_rect_t body = { rect.x, rect.y + 1, rect.width - 1, rect.height - 1 };
     wbc_view_clear (body);
-    size_t size = wbc_model_sidebar_size (draw->model);
+    //  lines: each type's name, then its owners; the selection in view
+    size_t lines = wbc_model_sidebar_lines (draw->model);
     size_t selected = wbc_model_sidebar_selected (draw->model);
-    size_t top = selected >= (size_t) body.height ? selected - (size_t) body.height + 1 : 0;
-    for (size_t line = 0; line < (size_t) body.height && top + line < size; line++) {
-        const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (draw->model, top + line);
+    size_t selected_line = wbc_model_sidebar_line_of (draw->model, selected);
+    size_t top = wbc_layout_sidebar_top (selected_line, (size_t) body.height);
+    for (size_t line = 0; line < (size_t) body.height && top + line < lines; line++) {
+        long index = wbc_model_sidebar_entry_at_line (draw->model, top + line);
+        int y = body.y + (int) line;
+        if (index < 0) {
+            long next = wbc_model_sidebar_entry_at_line (draw->model, top + line + 1);
+            const wbc_sidebar_entry_t *first = next >= 0 ? wbc_model_sidebar_at (draw->model, (size_t) next) : NULL;
+            wbc_view_use (draw->view, WBC_THEME_HEADER);
+            wbc_view_put (y, body.x, body.width, first ? first->type_name : "");
+            continue;
+        }
+        const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (draw->model, (size_t) index);
         int pane_index = wbc_model_find_pane (draw->model, entry->type_id, entry->owner_id);
         bool open = pane_index >= 0;
         //  an open pane knows the count better than the sidebar's snapshot
         int64_t items = open ? (int64_t) wb_replica_size (wbc_model_pane (draw->model, (size_t) pane_index)->replica)
                              : entry->count;
         char text [WBC_TEXT_MAX * 2];
-        snprintf (text, sizeof (text), "%c%s@%s", open ? '*' : ' ', entry->type_id, entry->owner_id);
+        snprintf (text, sizeof (text), "%c %s", open ? '*' : ' ', entry->label);
         char count [24];
         snprintf (count, sizeof (count), " %" PRId64 " ", items);
         int count_width = (int) strlen (count);
-        wbc_view_use (draw->view, top + line == selected && focused ? WBC_THEME_SIDEBAR_SELECTION
-                                                                    : WBC_THEME_SIDEBAR);
-        wbc_view_put (body.y + (int) line, body.x, body.width - count_width, text);
-        wbc_view_put (body.y + (int) line, body.x + body.width - count_width, count_width, count);
+        wbc_view_use (draw->view, (size_t) index == selected && focused ? WBC_THEME_SIDEBAR_SELECTION
+                                                                        : WBC_THEME_SIDEBAR);
+        wbc_view_put (y, body.x, body.width - count_width, text);
+        wbc_view_put (y, body.x + body.width - count_width, count_width, count);
     }
     wbc_view_use (draw->view, WBC_THEME_BORDER);
     mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);

@@ -42,7 +42,7 @@ rm -f "$work/exit"
 tmux -S "$socket" new-session -d -s demo -x 160 -y 40 \
     "cd '$srcdir' && TMPDIR='$work' WB_DEMO_BUILDDIR='$builddir' LC_ALL=C.UTF-8 ./demo --site; echo \$? > '$work/exit'"
 until_screen "$socket" demo "team-queue@team01  "; report "demo --site: sup1 sees team01's queue" $?
-until_screen "$socket" demo "email-draft@a001"; report "demo --site: the sidebar lists the agents of the teams sup1 leads" $?
+until_screen "$socket" demo "Ana Abe"; report "demo --site: the sidebar lists the agents of the teams sup1 leads, by name" $?
 before=$(items "team-queue@team01")
 deadline=$(($(date +%s) + 60))
 until [ "$(items "team-queue@team01")" != "$before" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done

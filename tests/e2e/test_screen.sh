@@ -83,6 +83,7 @@ tap_screen triage -a agent05 --open email-draft --size 120x24
 tap_screen mouse -a agent05 --open email-draft --size 120x24
 tap_screen details-long -a agent06 --open email-draft --size 100x24
 tap_screen bulk -a agent02 --open email-draft --size 120x24
+tap_screen sidebar-sup -a sup01 --size 100x30
 WB_SCREEN_LOCALE=C tap_screen c-locale -a agent01 --open email-draft --size 120x24
 
 tap_end

@@ -235,6 +235,50 @@ test_nonsense_from_the_server_is_ignored (void **state)
     wbc_model_destroy (&model);
 }
 
+//  The sidebar as lines: a heading before each type's owners; owners by
+//  name, with the id where two of a type share a name.
+static void
+test_sidebar_lines_and_labels (void **state)
+{
+    (void) state;
+    wb_kvlist_t *types = wb_kvlist_new ();
+    const char *rows [][3] = { { "draft", "a1", "Ann" }, { "draft", "a2", "Ann" },
+                               { "draft", "a3", "Bo" }, { "queue", "g1", "Ann" } };
+    for (size_t type = 0; type < 2; type++) {
+        wb_kvlist_t *info = wb_kvlist_new ();
+        wb_kvlist_add_string (info, "WorkbinTypeId", type ? "queue" : "draft");
+        wb_kvlist_add_string (info, "DisplayName", type ? "Queues" : "Drafts");
+        wb_kvlist_add_int (info, "WorkbinType", type ? WB_OWNER_AGENT_GROUP : WB_OWNER_AGENT);
+        wb_kvlist_t *owners = wb_kvlist_new ();
+        for (size_t row = 0; row < 4; row++) {
+            if (strcmp (rows [row][0], type ? "queue" : "draft"))
+                continue;
+            wb_kvlist_t *owner = wb_kvlist_new ();
+            wb_kvlist_add_string (owner, "OwnerId", rows [row][1]);
+            wb_kvlist_add_string (owner, "OwnerName", rows [row][2]);
+            wb_kvlist_add_list (owners, "Owner", &owner);
+        }
+        wb_kvlist_add_list (info, "Owners", &owners);
+        wb_kvlist_add_list (types, "WorkbinTypeInfo", &info);
+    }
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_TYPES_INFO);
+    wb_kvlist_add_list (wb_msg_body (event), "WorkbinTypes", &types);
+    wbc_model_t *model = wbc_model_new ();
+    s_set_types (model, event);
+    assert_int_equal (wbc_model_sidebar_size (model), 4);
+    assert_int_equal (wbc_model_sidebar_lines (model), 6);
+    const long expected [] = { -1, 0, 1, 2, -1, 3 };
+    for (size_t line = 0; line < 6; line++)
+        assert_int_equal (wbc_model_sidebar_entry_at_line (model, line), expected [line]);
+    assert_int_equal (wbc_model_sidebar_entry_at_line (model, 6), -1);
+    assert_int_equal (wbc_model_sidebar_line_of (model, 3), 5);
+    assert_string_equal (wbc_model_sidebar_at (model, 0)->label, "Ann (a1)");
+    assert_string_equal (wbc_model_sidebar_at (model, 1)->label, "Ann (a2)");
+    assert_string_equal (wbc_model_sidebar_at (model, 2)->label, "Bo");
+    assert_string_equal (wbc_model_sidebar_at (model, 3)->label, "Ann");     //  alone in its type
+    wbc_model_destroy (&model);
+}
+
 static void
 test_panes_open_focus_close (void **state)
 {
@@ -738,6 +782,7 @@ main (void)
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test (test_sidebar_from_types_info),
         cmocka_unit_test (test_nonsense_from_the_server_is_ignored),
+        cmocka_unit_test (test_sidebar_lines_and_labels),
         cmocka_unit_test (test_panes_open_focus_close),
         cmocka_unit_test (test_in_hand_pane),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
