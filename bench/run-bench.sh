@@ -55,6 +55,29 @@ run mem-combined 300 sh -c 'dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-mem.XXXXXX"
     rm -rf "$dir"
     exit $status' mem-combined "$WBSERVER" "$srcdir" "$bench"
 
+#   board: a supervisor's live board over 400 workbins under 1,000 changes a
+#   second, against the same load with nobody watching (bench/bench_board.c):
+#   a directory of 200 agents in one team led by "boss", two agent types.
+run board 120 sh -c 'dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-board.XXXXXX") || exit 1
+    {
+        printf "tenant\n    id = 101\nplace\n    boss-desk\n"
+        n=0; while [ $n -lt 200 ]; do printf "    p%03d\n" $n; n=$((n + 1)); done
+        printf "group\n    team\n    leads\nagent\n"
+        n=0; while [ $n -lt 200 ]; do
+            printf "    a%03d\n        place = p%03d\n        groups = team\n" $n $n; n=$((n + 1))
+        done
+        printf "    boss\n        place = boss-desk\n        groups = leads\n        supervises = team\n"
+        printf "workbintype\n    draft\n        owner = agent\n    work\n        owner = agent\n"
+    } > "$dir/board.cfg"
+    "$1" -c "$dir/board.cfg" -d "$dir/store.db" -e "ipc://$dir/server.ipc" -l "$dir/server.log" &
+    pid=$!
+    "$2/bench_board" "ipc://$dir/server.ipc" "$pid"
+    status=$?
+    kill "$pid"
+    wait "$pid" 2> /dev/null
+    rm -rf "$dir"
+    exit $status' board "$WBSERVER" "$bench"
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$srcdir" status --porcelain --untracked-files=no 2>/dev/null)" ]; then

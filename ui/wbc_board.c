@@ -1,5 +1,8 @@
 /*  wbc_board: the team board. See wbc_board.h. */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <czmq.h>
 #include <string.h>
 #include <strings.h>
 #include "wbc_board.h"
@@ -29,16 +32,17 @@ s_column (wbc_board_t *self, const wbc_sidebar_entry_t *entry)
     return (long) index;
 }
 
-//  The row of an owner, added if new.
+//  The row of an owner, added if new; rows: its index by "attribute owner"
+//  (rows grow with the sidebar: a lookup must not scan them).
 static wbc_board_row_t *
-s_row (wbc_board_t *self, const wbc_sidebar_entry_t *entry)
+s_row (wbc_board_t *self, zhashx_t *rows, const wbc_sidebar_entry_t *entry)
 {
-    for (size_t index = 0; index < self->row_count; index++) {
-        wbc_board_row_t *row = &self->rows [index];
-        if (strcmp (row->owner_id, entry->owner_id) == 0
-        &&  strcmp (row->owner_attribute, entry->owner_attribute) == 0)
-            return row;
-    }
+    char key [sizeof (entry->owner_attribute) + WBC_ID_MAX + 2];
+    snprintf (key, sizeof (key), "%s %s", entry->owner_attribute, entry->owner_id);
+    uintptr_t known = (uintptr_t) zhashx_lookup (rows, key);
+    if (known)
+        return &self->rows [known - 1];
+    zhashx_insert (rows, key, (void *) (uintptr_t) (self->row_count + 1));
     wbc_board_row_t *row = &self->rows [self->row_count++];
     memset (row, 0, sizeof (*row));
     snprintf (row->owner_id, sizeof (row->owner_id), "%s", entry->owner_id);
@@ -82,12 +86,13 @@ wbc_board_build (wbc_board_t *self, const wbc_model_t *model, wbc_board_sort_t s
     wbc_board_clear (self);
     size_t size = wbc_model_sidebar_size (model);
     self->rows = wb_calloc (size ? size : 1, sizeof (wbc_board_row_t));
+    zhashx_t *rows = zhashx_new ();
     for (size_t index = 0; index < size; index++) {
         const wbc_sidebar_entry_t *entry = wbc_model_sidebar_at (model, index);
         long column = s_column (self, entry);
         if (column < 0)
             continue;
-        wbc_board_row_t *row = s_row (self, entry);
+        wbc_board_row_t *row = s_row (self, rows, entry);
         row->cells [column] = (long) index;
         row->total += entry->count;
         row->oldest_s = s_older (row->oldest_s, entry->count ? entry->oldest_s : 0);
@@ -97,6 +102,7 @@ wbc_board_build (wbc_board_t *self, const wbc_model_t *model, wbc_board_sort_t s
         self->total += entry->count;
         self->oldest_s = s_older (self->oldest_s, entry->count ? entry->oldest_s : 0);
     }
+    zhashx_destroy (&rows);
     s_sort = sort < WBC_BOARD_SORTS ? sort : WBC_BOARD_BY_NAME;
     qsort (self->rows, self->row_count, sizeof (wbc_board_row_t), s_compare_rows);
 }
