@@ -29,7 +29,7 @@ s_pane_clear (wbc_pane_t *pane)
 {
     wb_replica_destroy (&pane->replica);
     wbc_rows_destroy (&pane->rows);
-    free (pane->marks);
+    zhashx_destroy (&pane->marks);
     memset (pane, 0, sizeof (*pane));
 }
 

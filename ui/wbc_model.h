@@ -87,9 +87,9 @@ typedef struct {
                                       wbc_model_scroll_to_selection, never by the view */
     char selected_id [WBC_ID_MAX]; /* keeps the selection on one interaction */
     wbc_highlight_t highlights [8];
-    char (*marks) [WBC_ID_MAX];    /* ids of the marked interactions, for bulk actions */
-    size_t mark_count;
-    size_t mark_capacity;
+    struct _zhashx_t *marks;       /* ids of the marked interactions, for bulk actions
+                                      (NULL: none yet) */
+    size_t mark_count;             /* how many, those gone from the workbin included */
     char mark_anchor [WBC_ID_MAX]; /* the last one marked or unmarked: a range starts there */
     size_t unseen;                 /* interactions placed in live since the user last
                                       jumped to the newest (wbc_model_jump_newest) */

@@ -3,6 +3,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <czmq.h>
 #include "wbc_model_internal.h"
 #include "wbc_text.h"
 #include "wb_events.h"
@@ -400,10 +401,7 @@ wbc_model_search (wbc_model_t *self, const char *text, int direction, size_t row
 bool
 wbc_model_is_marked (const wbc_pane_t *pane, const char *interaction_id)
 {
-    for (size_t index = 0; pane && interaction_id && index < pane->mark_count; index++)
-        if (strcmp (pane->marks [index], interaction_id) == 0)
-            return true;
-    return false;
+    return pane && pane->marks && interaction_id && zhashx_lookup (pane->marks, interaction_id);
 }
 
 static void
@@ -411,40 +409,39 @@ s_set_mark (wbc_pane_t *pane, const char *interaction_id, bool marked)
 {
     if (!*interaction_id || marked == wbc_model_is_marked (pane, interaction_id))
         return;
-    if (!marked) {
-        for (size_t index = 0; index < pane->mark_count; index++)
-            if (strcmp (pane->marks [index], interaction_id) == 0) {
-                memmove (pane->marks [index], pane->marks [index + 1],
-                         (pane->mark_count - index - 1) * sizeof (pane->marks [0]));
-                pane->mark_count--;
-                return;
-            }
-        return;
-    }
-    if (wb_grow (&pane->marks, &pane->mark_capacity, pane->mark_count + 1, sizeof (pane->marks [0]),
-                 WB_REPLICA_MAX))
-        return;
-    snprintf (pane->marks [pane->mark_count++], WBC_ID_MAX, "%s", interaction_id);
+    if (!pane->marks)
+        pane->marks = zhashx_new ();
+    if (marked)
+        zhashx_insert (pane->marks, interaction_id, (void *) 1);
+    else
+        zhashx_delete (pane->marks, interaction_id);
+    pane->mark_count = zhashx_size (pane->marks);
 }
 
 size_t
 wbc_model_marked (wbc_pane_t *pane, const char **ids, size_t max)
 {
-    if (!pane)
+    if (!pane || pane->mark_count == 0)
         return 0;
-    //  forget the marks of interactions that left the workbin
-    for (size_t index = pane->mark_count; index > 0; index--)
-        if (wb_replica_index_of (pane->replica, pane->marks [index - 1]) < 0)
-            s_set_mark (pane, pane->marks [index - 1], false);
+    //  in the pane's order, and the marks of interactions that left forgotten
+    zhashx_t *present = zhashx_new ();
     size_t count = 0, size = wb_replica_size (pane->replica);
-    for (size_t position = 0; position < size && count < pane->mark_count; position++) {
+    for (size_t position = 0; position < size; position++) {
         const char *id = s_id_of (wb_replica_at (pane->replica, position));
         if (!wbc_model_is_marked (pane, id))
             continue;
+        zhashx_insert (present, id, (void *) 1);
         if (ids && count < max)
             ids [count] = id;
         count++;
     }
+    if (count < pane->mark_count) {
+        zhashx_destroy (&pane->marks);
+        pane->marks = present;
+        pane->mark_count = count;
+    }
+    else
+        zhashx_destroy (&present);
     return count;
 }
 
@@ -499,6 +496,7 @@ wbc_model_clear_marks (wbc_model_t *self, size_t pane_index)
     wbc_pane_t *pane = wbc_model_pane (self, pane_index);
     if (!pane)
         return;
+    zhashx_destroy (&pane->marks);
     pane->mark_count = 0;
     pane->mark_anchor [0] = 0;
     self->dirty |= WBC_DIRTY_PANES;
