@@ -279,6 +279,39 @@ test_sidebar_lines_and_labels (void **state)
     wbc_model_destroy (&model);
 }
 
+//  Marks: toggled on the selection, a range from the last one, all shown
+//  (or none if all are); listed in the pane's order; an interaction that
+//  leaves loses its mark; cleared.
+static void
+test_marks (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();          //  draft@a1: I001..I005
+    wbc_pane_t *pane = wbc_model_pane (model, 0);
+    assert_int_equal (wbc_model_marked (pane, NULL, 0), 0);
+    wbc_model_move_selection (model, 1, 10);         //  I002
+    assert_int_equal (wbc_model_toggle_mark (model), 1);
+    assert_true (wbc_model_is_marked (pane, "I002"));
+    wbc_model_move_selection (model, 2, 10);         //  I004
+    assert_int_equal (wbc_model_mark_range (model), 3);
+    const char *ids [8];
+    assert_int_equal (wbc_model_marked (pane, ids, 8), 3);
+    assert_string_equal (ids [0], "I002");
+    assert_string_equal (ids [2], "I004");
+    assert_int_equal (wbc_model_toggle_mark (model), 2);    //  I004 off
+    //  I003 leaves the workbin: its mark goes
+    assert_int_equal (s_apply_change (model, WB_CONTENT_TAKEN_OUT, 11, 3, "x"), -1);
+    assert_int_equal (wbc_model_marked (pane, ids, 8), 1);
+    assert_string_equal (ids [0], "I002");
+    assert_int_equal (wbc_model_mark_all (model), 4);
+    assert_int_equal (wbc_model_mark_all (model), 0);
+    assert_int_equal (wbc_model_mark_all (model), 4);
+    wbc_model_clear_marks (model, 0);
+    assert_int_equal (wbc_model_marked (pane, NULL, 0), 0);
+    assert_false (wbc_model_is_marked (pane, "I001"));
+    wbc_model_destroy (&model);
+}
+
 static void
 test_panes_open_focus_close (void **state)
 {
@@ -783,6 +816,7 @@ main (void)
         cmocka_unit_test (test_sidebar_from_types_info),
         cmocka_unit_test (test_nonsense_from_the_server_is_ignored),
         cmocka_unit_test (test_sidebar_lines_and_labels),
+        cmocka_unit_test (test_marks),
         cmocka_unit_test (test_panes_open_focus_close),
         cmocka_unit_test (test_in_hand_pane),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
