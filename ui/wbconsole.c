@@ -54,6 +54,7 @@ static const char *s_usage =
     "  -t, --tenant TENANT      tenant id (default " WB_DEFAULT_TENANT_TEXT ")\n"
     "  -o, --open WB            open TYPE or TYPE@OWNER at start; repeatable\n"
     "      --no-watch           do not subscribe to panes as they open\n"
+    "      --board              start on the board of every workbin you see (b)\n"
     "      --theme NAME         colour theme: default, light, dark, mono, high-contrast\n"
     "                           or a file path\n"
     "      --cert FILE          our CURVE certificate, secret half, for a tcp endpoint\n"
@@ -82,6 +83,7 @@ typedef struct {
     const char *cli_endpoint, *cli_agent, *cli_place, *cli_theme, *cli_cert, *cli_server_key;
     int64_t cli_tenant;
     bool no_watch;
+    bool board;                 /* --board: start on the board */
 } s_options_t;
 
 static int
@@ -107,6 +109,7 @@ s_parse_option (s_options_t *options, int option, const char *value)
         case 's': options->script_path = value; return 0;
         case 'T': options->cli_theme = value; return 0;
         case 'W': options->no_watch = true; return 0;
+        case 'B': options->board = true; return 0;
         case 'C': options->cli_cert = value; return 0;
         case 'K': options->cli_server_key = value; return 0;
         case 'w':
@@ -140,6 +143,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "config", required_argument, NULL, 'c' }, { "log", required_argument, NULL, 'L' },
         { "script", required_argument, NULL, 's' }, { "size", required_argument, NULL, 'S' },
         { "no-watch", no_argument, NULL, 'W' }, { "help", no_argument, NULL, 'h' },
+        { "board", no_argument, NULL, 'B' },
         { "version", no_argument, NULL, 'V' }, { "cert", required_argument, NULL, 'C' },
         { "server-key", required_argument, NULL, 'K' }, { "clock", required_argument, NULL, 'w' },
         { NULL, 0, NULL, 0 },
@@ -608,6 +612,7 @@ s_start (s_console_t *console, s_options_t *options)
         return 1;
     }
     console->app = wbc_app_new (console->model, console->session, console->keys);
+    wbc_app_ui (console->app)->board = options->board;
     wbc_app_ui (console->app)->board_warn_s = config->board_warn_s;
     wbc_app_ui (console->app)->board_alert_s = config->board_alert_s;
     console->view = wbc_view_new (options->script_path != NULL, options->columns, options->lines,

@@ -41,12 +41,14 @@ socket="$work/tmux-site.sock"
 rm -f "$work/exit"
 tmux -S "$socket" new-session -d -s demo -x 160 -y 40 \
     "cd '$srcdir' && TMPDIR='$work' WB_DEMO_BUILDDIR='$builddir' LC_ALL=C.UTF-8 ./demo --site; echo \$? > '$work/exit'"
-until_screen "$socket" demo "team-queue@team01  "; report "demo --site: sup1 sees team01's queue" $?
-until_screen "$socket" demo "Ana Abe"; report "demo --site: the sidebar lists the agents of the teams sup1 leads, by name" $?
-before=$(items "team-queue@team01")
+until_screen "$socket" demo "Board: 86 owners"; report "demo --site: sup1 starts on the board of its 4 teams" $?
+until_screen "$socket" demo "Ana Abe"; report "demo --site: the board and the sidebar name the agents" $?
+#   the board's count of interactions: "Board: 86 owners, 3 types, N interactions"
+total () { screen | grep -oE "Board: [0-9]+ owners, [0-9]+ types, [0-9]+ interactions" | awk '{print $6}'; }
+before=$(total)
 deadline=$(($(date +%s) + 60))
-until [ "$(items "team-queue@team01")" != "$before" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
-[ "$(items "team-queue@team01")" != "$before" ]; report "demo --site: the day changes the queue live ($before -> $(items "team-queue@team01"))" $?
+until [ "$(total)" != "$before" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
+[ "$(total)" != "$before" ]; report "demo --site: the day changes the board live ($before -> $(total) interactions)" $?
 tmux -S "$socket" send-keys -t demo Q
 deadline=$(($(date +%s) + 10))
 until [ -f "$work/exit" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.1; done
