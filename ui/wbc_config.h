@@ -11,7 +11,7 @@
         watch yes                   (subscribe to each pane opened)
         columns email-draft From,Subject,Age,State
         bind C-r refresh            (and: unbind KEY)
-        cert ~/keys/agent01_secret  (CURVE on tcp: our certificate, secret half)
+        cert ~/keys/agent01_secret  (CURVE on network endpoints: our certificate, secret half)
         server-key ~/keys/server    (and the server's public certificate)
     A bad line names the file, the line and what is wrong.
 */

@@ -57,7 +57,7 @@ static const char *s_usage =
     "      --board              start on the board of every workbin you see (b)\n"
     "      --theme NAME         colour theme: default, light, dark, mono, high-contrast\n"
     "                           or a file path\n"
-    "      --cert FILE          our CURVE certificate, secret half, for a tcp endpoint\n"
+    "      --cert FILE          our CURVE certificate, secret half, for a network endpoint\n"
     "                           (default $WB_CERT; make one with: wbctl keygen NAME)\n"
     "      --server-key FILE    the server's public certificate (default $WB_SERVER_KEY)\n"
     "  -c, --config FILE        settings file (default $XDG_CONFIG_HOME/wbconsole/config)\n"
