@@ -115,7 +115,7 @@ typedef enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
     S_VERSION_GET, S_VERSION_BUMP,
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_INSERT, S_INTERACTION_DELETE,
-    S_PAGE, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
+    S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
     S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
     S_STATEMENT_COUNT
@@ -152,9 +152,14 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
     [S_PAGE] =
-        "SELECT id, properties FROM interaction"
+        "SELECT id, properties, position FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2"
         " ORDER BY position LIMIT ?3 OFFSET ?4",
+    //  the page that follows the last one read, by its last position (?4)
+    [S_PAGE_AFTER] =
+        "SELECT id, properties, position FROM interaction"
+        " WHERE type_id = ?1 AND owner_id = ?2 AND position > ?4"
+        " ORDER BY position LIMIT ?3",
     [S_COUNT] =
         "SELECT COALESCE ((SELECT size FROM workbin_size"
         " WHERE type_id = ?1 AND owner_id = ?2), 0)",
@@ -206,6 +211,16 @@ typedef struct {
     ino_t wal_inode;
     bool wal_lost;                      /* it was removed or replaced since */
     int changes_at_begin;               /* sqlite3_total_changes at s_begin */
+    //  where the last page read ended, so that the next page of the same
+    //  workbin starts after its last row instead of counting past an
+    //  OFFSET (a deep page cost as much as every row before it), as long
+    //  as nothing at all was written since (then the order is the same)
+    struct {
+        char type_id [256], owner_id [256];
+        int64_t next_from;              /* the From that follows it; -1: none */
+        int64_t last_position;
+        sqlite3_int64 writes;           /* sqlite3_total_changes64 then */
+    } cursor;
 } s_sqlite_t;
 
 // ---------------------------------------------------------------- helpers
@@ -629,35 +644,70 @@ s_page_add (wb_kvlist_t *page, const void *blob, int size, const char *id)
     return -1;
 }
 
+//  True if a page of workbin at from follows the last page read, with
+//  nothing written since (rows changed and rolled back count too).
+static bool
+s_cursor_follows (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from)
+{
+    const char *owner_id = workbin.owner_id ? workbin.owner_id : "";
+    return from > 0 && from == self->cursor.next_from && workbin.type_id
+        && sqlite3_total_changes64 (self->db) == self->cursor.writes
+        && strcmp (workbin.type_id, self->cursor.type_id) == 0
+        && strcmp (owner_id, self->cursor.owner_id) == 0;
+}
+
+//  Remember where a page ended (ids too long to keep: no cursor).
+static void
+s_cursor_set (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t next_from,
+              int64_t last_position)
+{
+    const char *owner_id = workbin.owner_id ? workbin.owner_id : "";
+    self->cursor.next_from = -1;
+    if (!workbin.type_id || strlen (workbin.type_id) >= sizeof (self->cursor.type_id)
+    ||  strlen (owner_id) >= sizeof (self->cursor.owner_id))
+        return;
+    snprintf (self->cursor.type_id, sizeof (self->cursor.type_id), "%s", workbin.type_id);
+    snprintf (self->cursor.owner_id, sizeof (self->cursor.owner_id), "%s", owner_id);
+    self->cursor.next_from = next_from;
+    self->cursor.last_position = last_position;
+    self->cursor.writes = sqlite3_total_changes64 (self->db);
+}
+
 //  Add at most rows interactions of a workbin, skipping the first from,
 //  to page (which has room for them). 0 or -1.
 static int
 s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
              wb_kvlist_t *page)
 {
-    sqlite3_stmt *statement = s_statement (self, S_PAGE);
+    bool follows = s_cursor_follows (self, workbin, from);
+    sqlite3_stmt *statement = s_statement (self, follows ? S_PAGE_AFTER : S_PAGE);
     if (s_bind_workbin (statement, workbin)
     ||  sqlite3_bind_int64 (statement, 3, rows) != SQLITE_OK
-    ||  sqlite3_bind_int64 (statement, 4, from) != SQLITE_OK)
+    ||  sqlite3_bind_int64 (statement, 4, follows ? self->cursor.last_position : from) != SQLITE_OK)
         return s_done (statement, -1);
     int rc = SQLITE_DONE;
-    int64_t index = 0;
+    int64_t index = 0, last_position = 0;
     size_t bytes = 0;
     while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
         //  a page is filled by size too: it stops before passing
         //  WB_PAGE_BYTES_MAX, so that its reply can always be sent
         size_t size = (size_t) sqlite3_column_bytes (statement, 1);
-        if (index > 0 && bytes + size > WB_PAGE_BYTES_MAX)
-            return s_done (statement, 0);
+        if (index > 0 && bytes + size > WB_PAGE_BYTES_MAX) {
+            rc = SQLITE_DONE;
+            break;
+        }
         const void *blob = sqlite3_column_blob (statement, 1);
         if (s_page_add (page, blob, (int) size,
                         (const char *) sqlite3_column_text (statement, 0)))
             return s_done (statement, -1);
+        last_position = sqlite3_column_int64 (statement, 2);
         bytes += size;
         index++;
     }
     if (index < rows && rc != SQLITE_DONE)
         return s_done (statement, s_fail (self, "workbin page"));
+    if (index > 0)
+        s_cursor_set (self, workbin, from + index, last_position);
     return s_done (statement, 0);
 }
 
@@ -1238,6 +1288,7 @@ wb_store_sqlite_open (const char *uri, const char *target_text, char *error, siz
     s_target_t *target = wb_calloc (1, sizeof (s_target_t));
     s_sqlite_t *self = wb_calloc (1, sizeof (s_sqlite_t));
     self->owner_fd = -1;
+    self->cursor.next_from = -1;
     wb_store_t *store = NULL;
     if (s_parse_target (uri, target_text, target, error, error_size) == 0
     &&  s_open_database (self, uri, target, error, error_size) == 0)

@@ -321,6 +321,56 @@ test_workbin_keeps_order_of_placement (void **state)
     assert_string_equal (wb_test_store_order (store, s_drafts), "a c");
 }
 
+//  Pages read one after the other are the same windows of the order as
+//  pages read anywhere, whatever changes between them: a workbin's page
+//  that follows the last one read may start after its last row rather
+//  than count past an offset, and must agree with the offset (a change in
+//  another workbin, in this one, a move, a delete, a rollback between).
+static void
+test_pages_in_steps_follow_changes (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    for (int index = 0; index < 12; index++) {
+        char id [16];
+        snprintf (id, sizeof (id), "i%02d", index);
+        wb_test_store_put (store, id, s_drafts, NULL);
+    }
+    char ids [256];
+    const char *steps [] = { "i00 i01 i02", "i03 i04 i05", "i06 i07 i08", "i09 i10 i11" };
+    for (int round = 0; round < 2; round++)
+        for (int step = 0; step < 4; step++) {
+            wb_test_store_page_ids (store, s_drafts, step * 3, 3, 12, ids, sizeof (ids));
+            assert_string_equal (ids, steps [step]);
+        }
+    //  each change below lands between two pages that follow each other
+    wb_test_store_page_ids (store, s_drafts, 0, 3, 12, ids, sizeof (ids));
+    wb_test_store_put (store, "r1", s_review, NULL);                  //  another workbin
+    wb_test_store_page_ids (store, s_drafts, 3, 3, 12, ids, sizeof (ids));
+    assert_string_equal (ids, "i03 i04 i05");
+    wb_test_store_put (store, "i01", s_review, NULL);                 //  out of this one
+    wb_test_store_page_ids (store, s_drafts, 6, 3, 11, ids, sizeof (ids));
+    assert_string_equal (ids, "i07 i08 i09");
+    wb_test_store_put (store, "i01", s_drafts, NULL);                 //  back: last
+    wb_test_store_page_ids (store, s_drafts, 9, 3, 12, ids, sizeof (ids));
+    assert_string_equal (ids, "i10 i11 i01");
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_delete (store, "i00"), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    wb_test_store_page_ids (store, s_drafts, 0, 2, 11, ids, sizeof (ids));
+    assert_string_equal (ids, "i02 i03");
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_delete (store, "i02"), 0);
+    assert_int_equal (wb_store_rollback (store), 0);                  //  nothing changed
+    wb_test_store_page_ids (store, s_drafts, 2, 2, 11, ids, sizeof (ids));
+    assert_string_equal (ids, "i04 i05");
+    //  another workbin's page, then this one's next: from the offset again
+    wb_test_store_page_ids (store, s_review, 0, 5, 1, ids, sizeof (ids));
+    assert_string_equal (ids, "r1");
+    wb_test_store_page_ids (store, s_drafts, 4, 3, 11, ids, sizeof (ids));
+    assert_string_equal (ids, "i06 i07 i08");
+}
+
 //  The ids a handler holds, in order, and their number.
 static const char *
 s_handled (wb_store_t *store, const char *handler, int64_t count, int64_t expected_total)
@@ -694,6 +744,7 @@ static const struct CMUnitTest s_contract [] = {
     CONTRACT_TEST (test_workbin_keeps_order_of_placement),
     CONTRACT_TEST (test_pages_are_windows_of_the_order),
     CONTRACT_TEST (test_handlers_hold_what_they_pulled),
+    CONTRACT_TEST (test_pages_in_steps_follow_changes),
     CONTRACT_TEST (test_versions_count_changes_per_workbin),
     CONTRACT_TEST (test_rollback_discards_put_and_bump),
     CONTRACT_TEST (test_batch_shares_one_transaction_with_savepoints),
