@@ -61,16 +61,23 @@ s_open (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size
     return 0;
 }
 
+//  A yes or no setting into *flag; else the problem, naming the setting.
+static int
+s_yes_no (const char *setting, const char *value, bool *flag, char *problem, size_t size)
+{
+    if (strcmp (value, "yes") && strcmp (value, "no")) {
+        snprintf (problem, size, "%s takes yes or no, not '%s'", setting, value);
+        return -1;
+    }
+    *flag = strcmp (value, "yes") == 0;
+    return 0;
+}
+
 static int
 s_watch (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
 {
     (void) keys;
-    if (strcmp (value, "yes") && strcmp (value, "no")) {
-        snprintf (problem, size, "watch takes yes or no, not '%s'", value);
-        return -1;
-    }
-    config->watch = strcmp (value, "yes") == 0;
-    return 0;
+    return s_yes_no ("watch", value, &config->watch, problem, size);
 }
 
 //  A duration: digits and a unit, s, m, h or d ("90s", "2h"), or "0".
@@ -119,12 +126,7 @@ static int
 s_mouse (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
 {
     (void) keys;
-    if (strcmp (value, "yes") && strcmp (value, "no")) {
-        snprintf (problem, size, "mouse takes yes or no, not '%s'", value);
-        return -1;
-    }
-    config->mouse = strcmp (value, "yes") == 0;
-    return 0;
+    return s_yes_no ("mouse", value, &config->mouse, problem, size);
 }
 
 static int

@@ -409,8 +409,8 @@ s_on_bulk_outcome (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *re
                       "%s on %zu marked: %zu done, %zu failed%s", bulk->what, bulk->total, bulk->done,
                       bulk->failed, bulk->failed ? " (M lists each EventError)" : "");
     bulk->id = 0;
-    if (strcmp (bulk->what, WB_MSG_REQUEST_PULL) == 0 && wbc_model_find_in_hand (self->model) < 0)
-        wbc_model_open_in_hand (self->model, false);
+    if (strcmp (bulk->what, WB_MSG_REQUEST_PULL) == 0)
+        wbc_model_open_in_hand (self->model, false);    //  the pane, if not open yet
     s_refresh_in_hand (self, now_ms);
 }
 
@@ -436,8 +436,7 @@ s_on_action (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, i
         wbc_model_status (self->model, WBC_LEVEL_ACK, wb_clock_wall_ms (),
                           "%s  \"%s\" is in your hands: the in-hand pane (i)  (%s)",
                           wb_msg_name (reply), subject ? subject : "", pending->what);
-        if (wbc_model_find_in_hand (self->model) < 0)
-            wbc_model_open_in_hand (self->model, false);
+        wbc_model_open_in_hand (self->model, false);     //  the pane, if not open yet
     }
     else
         s_status_ack (self, pending, wb_msg_name (reply));
