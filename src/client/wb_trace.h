@@ -73,9 +73,12 @@ typedef struct {
     const char *text;                    /* name, headline, or any attribute's value containing it */
     bool errors_only;                    /* EventErrors (and marks) only */
     bool hide_chatter;                   /* leave out entries marked chatter */
-} wb_trace_filter_t;
+} wb_trace_filter_t;                     /* marks pass every filter: they divide phases */
 
 typedef struct _wb_trace_t wb_trace_t;
+
+/* The entries the functions below return stay valid until the next entry
+   is added, or the trace cleared or destroyed. */
 
 /* A trace recorded by RECORDER (the first lifeline). Limits of 0 take
    the defaults (10,000 entries, 16 MiB of bodies). */
@@ -116,7 +119,9 @@ size_t wb_trace_parties_shown (const wb_trace_t *self, const wb_trace_filter_t *
 bool wb_trace_match (const wb_trace_entry_t *entry, const wb_trace_filter_t *filter);
 
 /* Every attribute of an entry, one "Key=value" a line ("\n"), nested lists
-   indented by two spaces a level, codes followed by their name
+   as "Key:" with their entries indented by two spaces a level, binary
+   values as "<N bytes>", control characters as spaces; a cause or a mark,
+   which has no body, gives its headline, codes followed by their name
    ("ErrorCode=14 (agent already logged in)", "Operation=6 (Create)",
    "WorkbinContentOperation=2 (PlacedIn)"). Returns the length written
    (truncated to size - 1). */
@@ -133,8 +138,8 @@ typedef enum {
     WB_TRACE_SVG,          /* .svg */
 } wb_trace_format_t;
 
-/* The format a file name asks for by its extension; -1 for an extension
-   that is none of .txt .mmd .puml .svg. */
+/* The format a file name asks for by its extension (either case); -1 for
+   an extension that is none of .txt .mmd .puml .svg. */
 int wb_trace_format_of (const char *path);
 /* Write the entries a filter keeps (NULL: all) to PATH in the format its
    extension names, titled TITLE. Returns 0, or -1 with errno set (EINVAL
