@@ -1,6 +1,7 @@
 /*  wbc_app: keys and ':' commands. See wbc_app.h. Actions come from the key
     table (wbc_keys); each has a handler here, found in a table. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct _wbc_app_t {
 };
 
 static size_t s_board_rows (const wbc_app_t *self);
+static void s_search_trace (wbc_app_t *self, int direction);
 static void s_settle_board (wbc_app_t *self);
 
 typedef void (s_action_fn) (wbc_app_t *self, int64_t now_ms);
@@ -258,6 +260,9 @@ s_search_again (wbc_app_t *self, int direction)
     if (!*self->ui.search)
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no search yet: press /");
     else
+    if (wbc_model_trace_focused (self->model))
+        s_search_trace (self, direction);
+    else
     if (!wbc_model_search (self->model, self->ui.search, direction, s_rows (self), &found))
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "not found: %s", self->ui.search);
     else
@@ -347,7 +352,7 @@ s_pause (wbc_app_t *self, int64_t now_ms)
     bool paused = !wbc_model_paused (self->model);
     wbc_session_set_paused (self->session, paused, now_ms);
     wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), paused
-                      ? "live updates paused: changes are held (':step' applies one, P resumes)"
+                      ? "live updates paused: changes are held (. applies one, P resumes)"
                       : "live updates resumed");
 }
 
@@ -555,6 +560,8 @@ s_stop_processing (wbc_app_t *self, int64_t now_ms)
         s_overlay (self, WBC_OVERLAY_CONFIRM);
 }
 
+// ---------------------------------------------------------------- the trace
+
 static void
 s_trace (wbc_app_t *self, int64_t now_ms)
 {
@@ -564,6 +571,126 @@ s_trace (wbc_app_t *self, int64_t now_ms)
 
 static void s_trace_older (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_scroll_trace (self->model, 5); }
 static void s_trace_newer (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_scroll_trace (self->model, -5); }
+
+//  T: the trace over the whole screen, with the keys; T again (or Esc, q)
+//  goes back to the panes.
+static void
+s_trace_focus (wbc_app_t *self, int64_t now_ms)
+{
+    (void) now_ms;
+    bool focused = !wbc_model_trace_focused (self->model);
+    wbc_model_set_trace_focused (self->model, focused);
+    if (focused)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "the trace: j/k move, Enter reads a message whole, / searches, f filters "
+                          "(errors, wb:TYPE@OWNER, name:TEXT, words), T goes back");
+}
+
+//  Rows of the trace on screen: its rect less the title and the parties.
+static size_t
+s_trace_rows (const wbc_app_t *self)
+{
+    wbc_rect_t rect = wbc_model_trace_focused (self->model) ? self->layout.area : self->layout.trace;
+    return rect.height > 3 ? (size_t) rect.height - 2 : 1;
+}
+
+//  Filter the trace, and say what it shows.
+static void
+s_apply_trace_filter (wbc_app_t *self, const char *line)
+{
+    wbc_trace_view_t *view = wbc_model_trace_view (self->model);
+    char error [128];
+    if (wbc_trace_view_set_filter (view, line, error, sizeof (error))) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", error);
+        return;
+    }
+    view = wbc_model_trace_view (self->model);
+    wbc_model_mark (self->model, WBC_DIRTY_TRACE);
+    if (*view->filter_line)
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "trace filter %s: %zu of %zu messages shown (F shows all)", view->filter_line,
+                          view->row_count, wbc_model_trace_size (self->model));
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "no trace filter: %zu messages shown", view->row_count);
+}
+
+//  Enter on the trace: the selected message whole.
+static void
+s_trace_read (wbc_app_t *self)
+{
+    wbc_trace_view_t *view = wbc_model_trace_view (self->model);
+    const wb_trace_entry_t *entry = wbc_trace_view_selected (view, wbc_model_trace_log (self->model));
+    if (!entry) {
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no message to read");
+        return;
+    }
+    self->ui.message_number = entry->number;
+    s_overlay (self, WBC_OVERLAY_MESSAGE);
+}
+
+//  A key while the trace has the focus: moving moves its selection, Enter
+//  reads, f and F filter; false for the keys it leaves to the rest.
+static bool
+s_trace_key (wbc_app_t *self, int key, wbc_action_t action)
+{
+    wbc_trace_view_t *view = wbc_model_trace_view (self->model);
+    const wb_trace_t *trace = wbc_model_trace_log (self->model);
+    long page = (long) s_trace_rows (self);
+    if (key == WBC_KEY_ESCAPE)
+        action = WBC_ACTION_TRACE_FOCUS;
+    switch (action) {
+        case WBC_ACTION_MOVE_DOWN: wbc_trace_view_move (view, trace, 1); break;
+        case WBC_ACTION_MOVE_UP: wbc_trace_view_move (view, trace, -1); break;
+        case WBC_ACTION_PAGE_DOWN: wbc_trace_view_move (view, trace, page); break;
+        case WBC_ACTION_PAGE_UP: wbc_trace_view_move (view, trace, -page); break;
+        case WBC_ACTION_FIRST: wbc_trace_view_select_first (view, trace); break;
+        case WBC_ACTION_LAST: wbc_trace_view_follow (view); break;
+        case WBC_ACTION_DETAILS: s_trace_read (self); break;
+        case WBC_ACTION_FILTER:
+            s_start_prompt (self, ':');
+            snprintf (self->ui.prompt, sizeof (self->ui.prompt), "trace-filter %.200s", view->filter_line);
+            break;
+        case WBC_ACTION_FILTER_CLEAR: s_apply_trace_filter (self, ""); break;
+        case WBC_ACTION_CLOSE_PANE: case WBC_ACTION_TRACE_FOCUS: case WBC_ACTION_TRACE:
+            wbc_model_set_trace_focused (self->model, false);
+            break;
+        default: return false;
+    }
+    wbc_model_mark (self->model, WBC_DIRTY_TRACE);
+    return true;
+}
+
+//  Search the trace from its selection: "found ..." or "not found".
+static void
+s_search_trace (wbc_app_t *self, int direction)
+{
+    wbc_trace_view_t *view = wbc_model_trace_view (self->model);
+    const wb_trace_t *trace = wbc_model_trace_log (self->model);
+    if (wbc_trace_view_search (view, trace, self->ui.search, direction > 0)) {
+        const wb_trace_entry_t *entry = wbc_trace_view_selected (view, trace);
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "found \"%s\" in message %"
+                          PRIu64 ", %s", self->ui.search, entry->number, entry->name);
+    }
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "not found in the trace: %s", self->ui.search);
+    wbc_model_mark (self->model, WBC_DIRTY_TRACE);
+}
+
+static void
+s_step (wbc_app_t *self, int64_t now_ms)
+{
+    if (!wbc_model_paused (self->model))
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "not paused: P pauses live updates, then . applies one held change at a time");
+    else
+    if (!wbc_session_step (self->session, now_ms))
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no held change to apply");
+    else
+        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (),
+                          "applied one held change, %zu still held", wbc_model_held (self->model));
+}
 static void s_help (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_overlay (self, WBC_OVERLAY_HELP); }
 static void s_messages (wbc_app_t *self, int64_t now_ms) { (void) now_ms; s_overlay (self, WBC_OVERLAY_MESSAGES); }
 static void s_redraw (wbc_app_t *self, int64_t now_ms) { (void) now_ms; wbc_model_mark (self->model, WBC_DIRTY_LAYOUT); }
@@ -587,6 +714,7 @@ static s_action_fn *s_actions [WBC_ACTION_END] = {
     [WBC_ACTION_MOVE_ITEM] = s_move_item, [WBC_ACTION_PULL] = s_pull,
     [WBC_ACTION_STOP_PROCESSING] = s_stop_processing, [WBC_ACTION_TRACE] = s_trace,
     [WBC_ACTION_TRACE_OLDER] = s_trace_older, [WBC_ACTION_TRACE_NEWER] = s_trace_newer,
+    [WBC_ACTION_TRACE_FOCUS] = s_trace_focus, [WBC_ACTION_STEP] = s_step,
     [WBC_ACTION_PROMPT] = s_prompt, [WBC_ACTION_HELP] = s_help,
     [WBC_ACTION_MESSAGES] = s_messages, [WBC_ACTION_REDRAW] = s_redraw, [WBC_ACTION_QUIT] = s_quit,
 };
@@ -603,20 +731,64 @@ static void
 s_cmd_save_trace (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
     (void) now_ms;
+    if (wb_trace_format_of (argument) < 0)
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                          "cannot write %s: name it .txt, .mmd (Mermaid), .puml (PlantUML) or .svg",
+                          argument);
+    else
     if (wbc_model_save_trace (self->model, argument))
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "cannot write %s: %s",
                           argument, strerror (errno));
     else
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "trace saved to %s (%zu messages)",
-                          argument, wbc_model_trace_size (self->model));
+                          argument, wbc_model_trace_view (self->model)->row_count);
+}
+
+static void s_cmd_step (wbc_app_t *self, const char *a, int64_t now_ms) { (void) a; s_step (self, now_ms); }
+
+static void
+s_cmd_trace_filter (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    s_apply_trace_filter (self, argument);
 }
 
 static void
-s_cmd_step (wbc_app_t *self, const char *argument, int64_t now_ms)
+s_cmd_clear_trace (wbc_app_t *self, const char *argument, int64_t now_ms)
 {
-    (void) argument;
-    if (!wbc_session_step (self->session, now_ms))
-        wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no held change to apply");
+    (void) argument, (void) now_ms;
+    size_t forgotten = wbc_model_trace_size (self->model);
+    wbc_model_clear_trace (self->model);
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "trace cleared (%zu messages)",
+                      forgotten);
+}
+
+static void
+s_cmd_mark (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_model_mark_trace (self->model, argument, wb_clock_wall_ms ());
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "marked the trace: %s", argument);
+}
+
+//  ":trace-chatter [yes|no]": show or hide start-up and paging messages.
+static void
+s_cmd_trace_chatter (wbc_app_t *self, const char *argument, int64_t now_ms)
+{
+    (void) now_ms;
+    wbc_trace_view_t *view = wbc_model_trace_view (self->model);
+    bool show = !view->show_chatter;
+    if (streq (argument, "yes") || streq (argument, "no"))
+        show = streq (argument, "yes");
+    else
+    if (*argument) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "usage: trace-chatter [yes|no]");
+        return;
+    }
+    wbc_trace_view_set_chatter (view, show);
+    wbc_model_mark (self->model, WBC_DIRTY_TRACE);
+    wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), show
+                      ? "the trace shows every message" : "the trace hides start-up and paging chatter");
 }
 
 //  Log in at once, ending the session that holds the agent elsewhere: only
@@ -737,7 +909,11 @@ static const struct {
     { { "cancel", "", "cancel notifications for the focused workbin" }, 0, s_cmd_cancel },
     { { "messages", "", "show the status history" }, 0, s_cmd_messages },
     { { "trace", "", "show/hide the trace pane" }, 0, s_cmd_trace },
-    { { "save-trace", "FILE", "write the message flow to FILE" }, REST, s_cmd_save_trace },
+    { { "save-trace", "FILE", "write the trace as shown to FILE: .txt .mmd .puml or .svg" }, REST, s_cmd_save_trace },
+    { { "trace-filter", "[WORDS]", "show only: errors, wb:TYPE@OWNER, name:TEXT, text" }, ANY, s_cmd_trace_filter },
+    { { "trace-chatter", "[yes|no]", "show or hide start-up and paging messages in the trace" }, ANY, s_cmd_trace_chatter },
+    { { "clear-trace", "", "forget the messages traced so far" }, 0, s_cmd_clear_trace },
+    { { "mark", "TEXT", "draw a labelled divider in the trace, between phases" }, REST, s_cmd_mark },
     { { "pause", "", "pause/resume live updates" }, 0, s_cmd_pause },
     { { "step", "", "apply one held change while paused" }, 0, s_cmd_step },
     { { "theme", "NAME", "switch to another colour theme" }, REST, s_cmd_theme },
@@ -968,13 +1144,14 @@ s_layout_input (const wbc_app_t *self)
 {
     wbc_layout_input_t input = {
         .columns = self->columns, .lines = self->lines,
-        .sidebar = wbc_model_sidebar_visible (self->model),
-        .trace = wbc_model_trace_visible (self->model),
+        //  the focused trace takes the whole width
+        .sidebar = wbc_model_sidebar_visible (self->model) && !wbc_model_trace_focused (self->model),
+        .trace = wbc_model_trace_visible (self->model) && !wbc_model_trace_focused (self->model),
         .pane_count = (int) wbc_model_pane_count (self->model),
         .focus = (int) wbc_model_focus (self->model),
         .maximised = wbc_model_maximised (self->model),
         .first_pane = self->layout.first_visible,
-        .wide_overlay = self->ui.overlay == WBC_OVERLAY_DETAILS,
+        .wide_overlay = self->ui.overlay == WBC_OVERLAY_DETAILS || self->ui.overlay == WBC_OVERLAY_MESSAGE,
     };
     return input;
 }
@@ -1063,9 +1240,10 @@ wbc_app_settle (wbc_app_t *self)
     s_scroll_panes (self);
     s_bound_overlay_scroll (self);
     s_settle_board (self);
-    //  the trace shows a message in two lines, under its title
-    if (self->layout.trace.height > 1)
-        wbc_model_set_trace_page (self->model, (size_t) (self->layout.trace.height - 1) / 2);
+    //  the trace's rows, and its selection on screen
+    wbc_model_set_trace_page (self->model, s_trace_rows (self));
+    wbc_trace_view_top (wbc_model_trace_view (self->model), wbc_model_trace_log (self->model),
+                        s_trace_rows (self));
 }
 
 void
@@ -1256,6 +1434,7 @@ wbc_app_mouse (wbc_app_t *self, const wbc_mouse_t *event, int64_t now_ms)
     if (!event || self->layout.too_small)
         return;
     bool reader = self->ui.overlay == WBC_OVERLAY_HELP || self->ui.overlay == WBC_OVERLAY_DETAILS
+               || self->ui.overlay == WBC_OVERLAY_MESSAGE
                || self->ui.overlay == WBC_OVERLAY_MESSAGES;
     if (reader) {
         if (event->kind == WBC_MOUSE_CLICK)
@@ -1306,10 +1485,13 @@ wbc_app_key (wbc_app_t *self, int key, int64_t now_ms)
         case WBC_OVERLAY_PICKER: s_picker_key (self, key, now_ms); return;
         case WBC_OVERLAY_CONFIRM: s_confirm_key (self, key, now_ms); return;
         case WBC_OVERLAY_HELP: case WBC_OVERLAY_DETAILS: case WBC_OVERLAY_MESSAGES:
+        case WBC_OVERLAY_MESSAGE:
             s_reader_key (self, key); return;
         case WBC_OVERLAY_NONE: break;
     }
     wbc_action_t action = wbc_keys_action (self->keys, key);
+    if (wbc_model_trace_focused (self->model) && s_trace_key (self, key, action))
+        return;
     if (self->ui.board && !wbc_model_sidebar_focused (self->model)
     &&  s_board_key (self, action, now_ms))
         return;

@@ -30,6 +30,7 @@ typedef enum {
     WBC_OVERLAY_MESSAGES,     /* status history */
     WBC_OVERLAY_PICKER,       /* choose the workbin to move an interaction to */
     WBC_OVERLAY_CONFIRM,      /* y/n before stopping an interaction */
+    WBC_OVERLAY_MESSAGE,      /* a traced message whole: every attribute */
 } wbc_overlay_t;
 
 /* The board's ages that colour a cell by default (config: board-age). */
@@ -53,6 +54,7 @@ typedef struct {
     char subject_from [WBC_TEXT_MAX]; /* ... and its sender, as the From column shows it */
     size_t marked;                    /* or the marked interactions it is about: how many
                                          (0: the one selected) */
+    uint64_t message_number;          /* the trace entry WBC_OVERLAY_MESSAGE shows */
     bool board;                       /* the team board shows instead of the panes */
     wbc_board_sort_t board_sort;
     size_t board_row, board_column;   /* the selected cell */

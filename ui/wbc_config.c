@@ -130,6 +130,13 @@ s_mouse (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, siz
 }
 
 static int
+s_trace_chatter (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
+{
+    (void) keys;
+    return s_yes_no ("trace-chatter", value, &config->trace_chatter, problem, size);
+}
+
+static int
 s_columns (wbc_config_t *config, wbc_keys_t *keys, char *value, char *problem, size_t size)
 {
     (void) keys;
@@ -176,7 +183,7 @@ static const struct { const char *name; s_setting_fn *apply; } s_settings [] = {
     { "tenant", s_tenant }, { "theme", s_theme }, { "open", s_open }, { "watch", s_watch },
     { "columns", s_columns }, { "bind", s_bind }, { "unbind", s_unbind },
     { "cert", s_cert }, { "server-key", s_server_key }, { "date-format", s_date_format },
-    { "mouse", s_mouse }, { "board-age", s_board_age },
+    { "mouse", s_mouse }, { "board-age", s_board_age }, { "trace-chatter", s_trace_chatter },
 };
 
 void
@@ -195,6 +202,7 @@ wbc_config_defaults (wbc_config_t *config)
     config->tenant = WB_DEFAULT_TENANT;
     config->watch = true;
     config->mouse = true;
+    config->trace_chatter = true;
     config->board_warn_s = 3600;
     config->board_alert_s = 4 * 3600;
 }

@@ -41,6 +41,7 @@ typedef struct {
     char server_key [WBC_CONFIG_VALUE_MAX];  /* the server's public certificate */
     char date_format [WBC_CONFIG_VALUE_MAX]; /* strftime, for the Received column */
     bool mouse;                              /* report clicks and the wheel */
+    bool trace_chatter;                      /* the trace shows start-up and paging messages */
     int64_t board_warn_s, board_alert_s;     /* ages that colour the board (0: none) */
 } wbc_config_t;
 

@@ -133,6 +133,9 @@ typedef struct {
     ACTION (TRACE, "trace", TRAINER, "show/hide the trace pane", 't') \
     ACTION (TRACE_OLDER, "trace-older", TRAINER, "scroll the trace back to older messages", '[') \
     ACTION (TRACE_NEWER, "trace-newer", TRAINER, "scroll the trace on to newer messages", ']') \
+    ACTION (TRACE_FOCUS, "trace-focus", TRAINER, \
+            "the trace over the whole screen: j/k move, Enter reads a message whole, / and f", 'T') \
+    ACTION (STEP, "step", TRAINER, "apply one held change while paused", '.') \
     ACTION (PROMPT, "prompt", GENERAL, "open the command prompt", ':') \
     ACTION (HELP, "help", GENERAL, "show the key bindings", '?') \
     ACTION (MESSAGES, "messages", GENERAL, "show the status history", 'M') \

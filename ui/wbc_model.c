@@ -19,7 +19,8 @@ wbc_model_new (void)
     self->maximised = -1;
     self->sidebar_visible = true;
     self->dirty = WBC_DIRTY_LAYOUT;
-    self->trace = wb_calloc (WBC_TRACE_MAX, sizeof (wbc_trace_entry_t));
+    self->trace = wb_trace_new ("console", WBC_TRACE_MAX, WBC_TRACE_BODY_BYTES);
+    wbc_trace_view_init (&self->trace_view);
     self->history = wb_calloc (WBC_HISTORY_MAX, sizeof (wbc_status_t));
     return self;
 }
@@ -44,7 +45,8 @@ wbc_model_destroy (wbc_model_t **self_p)
     free (self->sidebar);
     free (self->sidebar_lines);
     free (self->sidebar_entry_line);
-    free (self->trace);
+    wb_trace_destroy (&self->trace);
+    wbc_trace_view_clear (&self->trace_view);
     free (self->history);
     free (self);
     *self_p = NULL;
@@ -77,7 +79,12 @@ wbc_model_set_identity (wbc_model_t *self, const char *agent_id, const char *end
 {
     snprintf (self->agent, sizeof (self->agent), "%s", agent_id ? agent_id : "");
     snprintf (self->endpoint, sizeof (self->endpoint), "%s", endpoint ? endpoint : "");
-    self->dirty |= WBC_DIRTY_STATUS;
+    //  the agent is the trace's first lifeline: a new trace, named after it
+    wb_trace_destroy (&self->trace);
+    self->trace = wb_trace_new (*self->agent ? self->agent : "console", WBC_TRACE_MAX,
+                                WBC_TRACE_BODY_BYTES);
+    self->trace_view.built = false;
+    self->dirty |= WBC_DIRTY_STATUS | WBC_DIRTY_TRACE;
 }
 
 const char *
@@ -555,5 +562,19 @@ void
 wbc_model_set_paused (wbc_model_t *self, bool paused)
 {
     self->paused = paused;
-    self->dirty |= WBC_DIRTY_STATUS | WBC_DIRTY_PANES;
+    self->dirty |= WBC_DIRTY_STATUS | WBC_DIRTY_PANES | WBC_DIRTY_TRACE;
+}
+
+size_t
+wbc_model_held (const wbc_model_t *self)
+{
+    return self->held;
+}
+
+void
+wbc_model_set_held (wbc_model_t *self, size_t held)
+{
+    if (held != self->held)
+        self->dirty |= WBC_DIRTY_STATUS | WBC_DIRTY_TRACE;
+    self->held = held;
 }

@@ -17,12 +17,15 @@
 #include "wb_prelude.h"
 #include "wb_replica.h"
 #include "wbc_rows.h"
+#include "wbc_trace_view.h"
+#include "wb_trace.h"
 
 #define WBC_PANES_MAX 16
 #define WBC_ID_MAX 65
 #define WBC_TEXT_MAX 256
 #define WBC_HISTORY_MAX 500
 #define WBC_TRACE_MAX 10000
+#define WBC_TRACE_BODY_BYTES (8u << 20)   /* bodies the trace keeps, encoded */
 #define WBC_HIGHLIGHT_MS 3000      /* how long a new or changed row stands out */
 
 typedef enum {
@@ -49,15 +52,6 @@ typedef struct {
     wbc_level_t level;
     char text [WBC_TEXT_MAX];
 } wbc_status_t;
-
-typedef struct {
-    int64_t time_ms;               /* wall clock */
-    bool outgoing;                 /* console -> server */
-    bool error;                    /* an EventError */
-    char name [48];
-    int64_t reference_id;
-    char summary [WBC_TEXT_MAX];   /* key attributes */
-} wbc_trace_entry_t;
 
 /* A row highlighted for a while after a live change. */
 typedef struct {
@@ -285,28 +279,39 @@ size_t wbc_model_history_size (const wbc_model_t *self);
 const wbc_status_t *wbc_model_history_at (const wbc_model_t *self, size_t index);
 
 // ---------------------------------------------------------------- trace
+/* A message this console sent (outgoing) or received, into the trace as
+   the agent's (wb_trace: lifelines, headline, the whole body). */
 void wbc_model_trace (wbc_model_t *self, bool outgoing, const char *name, int64_t reference_id,
                       const wb_kvlist_t *body, int64_t wall_ms);
+/* Every message kept (at most WBC_TRACE_MAX, the oldest go first). */
 size_t wbc_model_trace_size (const wbc_model_t *self);
-const wbc_trace_entry_t *wbc_model_trace_at (const wbc_model_t *self, size_t index);
+const wb_trace_t *wbc_model_trace_log (const wbc_model_t *self);
+/* What the trace pane shows of it: the rows the filter keeps, the
+   selection; brought up to date with the trace by this call. */
+wbc_trace_view_t *wbc_model_trace_view (wbc_model_t *self);
 bool wbc_model_trace_visible (const wbc_model_t *self);
-/* How many messages the trace pane is scrolled back from the newest (0:
-   it follows new messages). */
-size_t wbc_model_trace_scroll (const wbc_model_t *self);
-void wbc_model_scroll_trace (wbc_model_t *self, long delta);
-/* The trace pane shows page messages at once (from the layout): scrolling
-   back stops when the oldest message is at its top, so that the count
-   of messages back never runs past what moves the view. */
-void wbc_model_set_trace_page (wbc_model_t *self, size_t page);
 void wbc_model_set_trace_visible (wbc_model_t *self, bool visible);
-/* Write the trace as text: one arrow per message, like the reference's
-   sequence figures. Return 0 or -1 (errno set). */
+/* The trace has the keys and the screen (T): shown, and focused. */
+bool wbc_model_trace_focused (const wbc_model_t *self);
+void wbc_model_set_trace_focused (wbc_model_t *self, bool focused);
+/* Unfocused, scroll the pane back (delta > 0) or on, by rows; the oldest
+   row stops at its top: page rows show at once (from the layout). */
+void wbc_model_scroll_trace (wbc_model_t *self, long delta);
+void wbc_model_set_trace_page (wbc_model_t *self, size_t page);
+/* Forget every message traced so far (:clear-trace). */
+void wbc_model_clear_trace (wbc_model_t *self);
+/* A labelled divider between phases (:mark TEXT). */
+void wbc_model_mark_trace (wbc_model_t *self, const char *text, int64_t wall_ms);
+/* Write what the trace pane shows (its filter applies) to path, in the
+   format its extension names: .txt .mmd .puml .svg (wb_trace_export).
+   Returns 0, or -1 with errno set (EINVAL: another extension). */
 int wbc_model_save_trace (const wbc_model_t *self, const char *path);
-/* One trace entry as a line of text "hh:mm:ss.mmm  console ──Name ref=N──▶ server  summary". */
-void wbc_trace_format (const wbc_trace_entry_t *entry, const char *agent, char *out, size_t size);
 
 // ---------------------------------------------------------------- trainer
 bool wbc_model_paused (const wbc_model_t *self);
 void wbc_model_set_paused (wbc_model_t *self, bool paused);
+/* Changes held while paused (the session keeps them and says how many). */
+size_t wbc_model_held (const wbc_model_t *self);
+void wbc_model_set_held (wbc_model_t *self, size_t held);
 
 #endif

@@ -27,13 +27,12 @@ struct _wbc_model_t {
     wbc_status_t *history;         /* ring of WBC_HISTORY_MAX */
     size_t history_start;
     size_t history_size;
-    wbc_trace_entry_t *trace;      /* ring of WBC_TRACE_MAX */
-    size_t trace_start;
-    size_t trace_size;
+    wb_trace_t *trace;             /* every message, at most WBC_TRACE_MAX */
+    wbc_trace_view_t trace_view;   /* what the trace pane shows of it */
     bool trace_visible;
-    size_t trace_scroll;
-    size_t trace_page;             /* messages the trace pane shows at once (0: unknown) */
+    size_t trace_page;             /* rows the unfocused trace pane shows at once (0: unknown) */
     bool paused;
+    size_t held;                   /* changes held while paused */
     char column_types [WBC_PANES_MAX][WBC_ID_MAX];   /* configured columns, by type */
     char column_lists [WBC_PANES_MAX][WBC_TEXT_MAX];
     size_t column_count;

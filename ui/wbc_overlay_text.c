@@ -95,6 +95,59 @@ s_properties (wbc_overlay_text_t *lines, const wb_kvlist_t *list, int depth)
     }
 }
 
+//  A traced message whole: where it went, then every attribute, codes
+//  followed by their names.
+static void
+s_message (wbc_overlay_text_t *lines, const wbc_model_t *model, const wb_trace_entry_t *entry,
+           int depth, const wb_kvlist_t *list)
+{
+    if (depth == 0) {
+        const wb_trace_t *trace = wbc_model_trace_log (model);
+        static const char *kinds [] = { "request", "reply", "event", "cause", "mark" };
+        s_add (lines, false, "%-22s %s, %s %s %s", "Sent as", kinds [entry->kind],
+               wb_trace_party (trace, entry->from), wbc_text_symbol (WBC_SYMBOL_ARROW_RIGHT),
+               wb_trace_party (trace, entry->to));
+        if (entry->reference_id)
+            s_add (lines, false, "%-22s %" PRId64, "ReferenceId", entry->reference_id);
+        if (*entry->workbin)
+            s_add_value (lines, 0, "Workbin", entry->workbin);
+        if (*entry->headline)
+            s_add_value (lines, 0, "In short", entry->headline);
+        if (!list) {
+            s_add (lines, false, entry->kind == WB_TRACE_CAUSE
+                   ? "(what the Actor of the change below did: its attributes are the change's)"
+                   : "(no attributes kept: the trace keeps the newest messages' whole)");
+            return;
+        }
+        s_add (lines, true, "Attributes");
+    }
+    for (size_t index = 0; index < wb_kvlist_size (list); index++) {
+        const char *key = wb_kvlist_key_at (list, index);
+        int64_t value = 0;
+        const char *name = NULL;
+        size_t bytes = 0;
+        switch (wb_kvlist_type_at (list, index)) {
+            case WB_TYPE_STRING:
+                s_add_value (lines, depth, key, wb_kvlist_string_at (list, index));
+                break;
+            case WB_TYPE_INT:
+                value = wb_kvlist_int_at (list, index);
+                name = wb_trace_code_name (key, value);
+                s_add (lines, false, "%*s%-22s %" PRId64 "%s%s%s", depth * 2, "", key, value,
+                       name ? " (" : "", name ? name : "", name ? ")" : "");
+                break;
+            case WB_TYPE_BINARY:
+                wb_kvlist_binary_at (list, index, &bytes);
+                s_add (lines, false, "%*s%-22s (binary, %zu bytes)", depth * 2, "", key, bytes);
+                break;
+            case WB_TYPE_LIST:
+                s_add (lines, true, "%*s%s", depth * 2, "", key);
+                s_message (lines, model, entry, depth + 1, wb_kvlist_list_at (list, index));
+                break;
+        }
+    }
+}
+
 //  The status history, newest first, errors as headings.
 static void
 s_messages (wbc_overlay_text_t *lines, const wbc_model_t *model)
@@ -162,6 +215,20 @@ wbc_overlay_text_build (wbc_overlay_text_t *out, wbc_model_t *model, const wbc_u
             snprintf (out->title, size, " Interaction %s ", ui->subject_id);
             s_properties (out, wbc_model_selected_interaction (model), 0);
             return 0;
+        case WBC_OVERLAY_MESSAGE: {
+            const wb_trace_t *trace = wbc_model_trace_log (model);
+            long index = wb_trace_index_of (trace, ui->message_number);
+            const wb_trace_entry_t *entry = index < 0 ? NULL : wb_trace_at (trace, (size_t) index);
+            if (!entry) {
+                snprintf (out->title, size, " Message %" PRIu64 " ", ui->message_number);
+                s_add (out, false, "(no longer in the trace)");
+                return 0;
+            }
+            snprintf (out->title, size, " Message %" PRIu64 ": %s (j/k scroll, any other key closes) ",
+                      entry->number, entry->kind == WB_TRACE_MARK ? "mark" : entry->name);
+            s_message (out, model, entry, 0, entry->body);
+            return 0;
+        }
         case WBC_OVERLAY_MESSAGES:
             snprintf (out->title, size, " Messages, newest first ");
             s_messages (out, model);

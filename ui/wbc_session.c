@@ -576,8 +576,14 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
                           "ignored an unsolicited %s from the server", wb_msg_name (event));
         return;
     }
-    if (wbc_model_paused (self->model))
+    if (wbc_model_paused (self->model)) {
         zlistx_add_end (self->held, wb_msg_dup (event));
+        //  a console left paused does not grow without end: past the
+        //  bound the oldest held change is applied (a change is never dropped)
+        if (zlistx_size (self->held) > WBC_HELD_MAX)
+            wbc_session_step (self, now_ms);
+        wbc_model_set_held (self->model, zlistx_size (self->held));
+    }
     else
         s_apply_change (self, event, now_ms);
 }
@@ -911,6 +917,7 @@ wbc_session_step (wbc_session_t *self, int64_t now_ms)
         return false;
     s_apply_change (self, event, now_ms);
     wb_msg_destroy (&event);
+    wbc_model_set_held (self->model, zlistx_size (self->held));
     wbc_model_mark (self->model, WBC_DIRTY_STATUS);
     return true;
 }

@@ -15,6 +15,7 @@
 #define WBC_REQUEST_TIMEOUT_MS 5000
 #define WBC_KEEPALIVE_MS 2000
 #define WBC_RETRY_MS 1000
+#define WBC_HELD_MAX 10000         /* changes held while paused, at most */
 
 typedef struct {
     const char *endpoint;

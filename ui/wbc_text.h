@@ -41,7 +41,10 @@
     SYMBOL (ARROW_LEFT, "\u25C0", "<")         /* ◀ a reply's */ \
     SYMBOL (ARROW_UP, "\u2191", "^")           /* ↑ sorted ascending */ \
     SYMBOL (ARROW_DOWN, "\u2193", "v")         /* ↓ sorted descending */ \
-    SYMBOL (MARK, "\u2022", "+")               /* • a marked row */
+    SYMBOL (MARK, "\u2022", "+")               /* • a marked row */ \
+    SYMBOL (LIFELINE, "\u2502", "|")           /* │ a party's lifeline in the trace */ \
+    SYMBOL (DASH, "\u254C", ".")               /* ╌ the line of a reply or an event */ \
+    SYMBOL (DIVIDER, "\u2550", "=")            /* ═ a trainer's mark between phases */
 
 #define WBC_SYMBOL_ENUM(id, utf8, ascii) WBC_SYMBOL_##id,
 typedef enum { WBC_TEXT_SYMBOLS (WBC_SYMBOL_ENUM) WBC_SYMBOL_COUNT } wbc_symbol_t;

@@ -333,7 +333,7 @@ s_draw_status (wbc_draw_t *draw)
     wbc_view_put (rect.y, rect.x, left_width, left);
     char right [96] = "";
     if (wbc_model_paused (draw->model))
-        snprintf (right, sizeof (right), " PAUSED ");
+        snprintf (right, sizeof (right), " PAUSED, %zu held ", wbc_model_held (draw->model));
     int right_width = (int) wbc_text_width (right);
     const wbc_status_t *status = wbc_model_last_status (draw->model);
     static const wbc_theme_element_t levels [] = {
@@ -420,6 +420,12 @@ s_draw_parts (wbc_draw_t *draw, unsigned dirty)
     bool all = dirty & (WBC_DIRTY_LAYOUT | WBC_DIRTY_OVERLAY);
     if (all || (dirty & WBC_DIRTY_SIDEBAR))
         wbc_view_draw_sidebar (draw);
+    //  the focused trace takes the place of the panes
+    if (wbc_model_trace_focused (draw->model)) {
+        if (all || (dirty & WBC_DIRTY_TRACE))
+            wbc_view_draw_trace (draw);
+    }
+    else
     if (draw->ui->board && (all || (dirty & (WBC_DIRTY_PANES | WBC_DIRTY_SIDEBAR))))
         wbc_view_draw_board (draw);
     else
@@ -428,7 +434,7 @@ s_draw_parts (wbc_draw_t *draw, unsigned dirty)
             wbc_view_draw_pane (draw, index);
         wbc_view_draw_hint (draw);
     }
-    if (all || (dirty & WBC_DIRTY_TRACE))
+    if (!wbc_model_trace_focused (draw->model) && (all || (dirty & WBC_DIRTY_TRACE)))
         wbc_view_draw_trace (draw);
     s_draw_prompt (draw);
     s_draw_status (draw);

@@ -1,4 +1,4 @@
-/*  wbc_view_panes: the sidebar, the workbin panes and the trace pane.
+/*  wbc_view_panes: the sidebar, the workbin panes and the board.
     Only visible rows are drawn. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -231,61 +231,6 @@ wbc_view_draw_sidebar (wbc_draw_t *draw)
     }
     wbc_view_use (draw->view, WBC_THEME_BORDER);
     mvvline (rect.y, rect.x + rect.width - 1, wbc_view_vline (draw->view), rect.height);
-}
-
-//  A message's arrow: "12:00:00  ──RequestX #7──▶" for a request,
-//  "12:00:00  ◀──EventY #7──" for what comes back ("-->", "<--" in ASCII).
-static void
-s_arrow (const wbc_trace_entry_t *entry, const char *clock, char *out, size_t size)
-{
-    const char *line = wbc_text_symbol (WBC_SYMBOL_HLINE);
-    snprintf (out, size, "%s  %s%s%s%s #%" PRId64 "%s%s%s", clock,
-              entry->outgoing ? "" : wbc_text_symbol (WBC_SYMBOL_ARROW_LEFT), line, line,
-              entry->name, entry->reference_id, line, line,
-              entry->outgoing ? wbc_text_symbol (WBC_SYMBOL_ARROW_RIGHT) : "");
-}
-
-void
-wbc_view_draw_trace (wbc_draw_t *draw)
-{
-    wbc_rect_t rect = draw->layout->trace;
-    if (rect.width <= 0)
-        return;
-    wbc_view_use (draw->view, WBC_THEME_TITLE);
-    char title [128];
-    size_t back = wbc_model_trace_scroll (draw->model);
-    char scrolled [48] = "";
-    if (back)
-        snprintf (scrolled, sizeof (scrolled), ", %zu back: ] for newer", back);
-    snprintf (title, sizeof (title), " Trace: %s %s server  (%zu messages%s)", wbc_model_agent (draw->model),
-              wbc_text_symbol (WBC_SYMBOL_EXCHANGE), wbc_model_trace_size (draw->model), scrolled);
-    wbc_view_put (rect.y, rect.x + 1, rect.width - 1, title);
-    wbc_rect_t body = { rect.x + 1, rect.y + 1, rect.width - 1, rect.height - 1 };
-    wbc_view_use (draw->view, WBC_THEME_DEFAULT);
-    wbc_view_clear (body);
-    //  each message takes two lines: the arrow, then its attributes
-    size_t scroll = wbc_model_trace_scroll (draw->model);
-    size_t size = wbc_model_trace_size (draw->model);
-    size = size > scroll ? size - scroll : 0;        //  the newest shown
-    size_t shown = (size_t) body.height / 2;
-    size_t first = size > shown ? size - shown : 0;
-    for (size_t index = first, y = (size_t) body.y; index < size; index++, y += 2) {
-        const wbc_trace_entry_t *entry = wbc_model_trace_at (draw->model, index);
-        time_t seconds = (time_t) (entry->time_ms / 1000);
-        struct tm local;
-        localtime_r (&seconds, &local);
-        char clock [16], arrow [160];
-        strftime (clock, sizeof (clock), "%H:%M:%S", &local);
-        s_arrow (entry, clock, arrow, sizeof (arrow));
-        wbc_view_use (draw->view, entry->error ? WBC_THEME_TRACE_ERROR : entry->outgoing
-                      ? WBC_THEME_TRACE_REQUEST : entry->reference_id ? WBC_THEME_TRACE_REPLY
-                      : WBC_THEME_TRACE_EVENT);
-        wbc_view_put ((int) y, body.x, body.width, arrow);
-        wbc_view_use (draw->view, WBC_THEME_DIM);
-        wbc_view_put ((int) y + 1, body.x + 10, body.width - 10, entry->summary);
-    }
-    wbc_view_use (draw->view, WBC_THEME_BORDER);
-    mvvline (rect.y, rect.x, wbc_view_vline (draw->view), rect.height);
 }
 
 // ---------------------------------------------------------------- the board

@@ -615,6 +615,7 @@ s_start (s_console_t *console, s_options_t *options)
     wbc_app_ui (console->app)->board = options->board;
     wbc_app_ui (console->app)->board_warn_s = config->board_warn_s;
     wbc_app_ui (console->app)->board_alert_s = config->board_alert_s;
+    wbc_trace_view_set_chatter (wbc_model_trace_view (console->model), config->trace_chatter);
     console->view = wbc_view_new (options->script_path != NULL, options->columns, options->lines,
                                   s_colour_wanted (config->theme), config->mouse);
     if (!console->view) {

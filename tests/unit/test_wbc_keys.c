@@ -29,7 +29,7 @@ static const struct {
     { WBC_KEY_TAB, "focus-next" }, { 'l', "focus-next" }, { WBC_KEY_RIGHT, "focus-next" },
     { WBC_KEY_BACKTAB, "focus-prev" }, { 'h', "focus-prev" }, { WBC_KEY_LEFT, "focus-prev" },
     { 'O', "maximise" }, { 'q', "close-pane" }, { 'Q', "quit" }, { 'R', "refresh" },
-    { 'w', "watch" }, { 't', "trace" }, { '[', "trace-older" }, { ']', "trace-newer" }, { WBC_KEY_ENTER, "details" },
+    { 'w', "watch" }, { 't', "trace" }, { '[', "trace-older" }, { ']', "trace-newer" }, { 'T', "trace-focus" }, { '.', "step" }, { WBC_KEY_ENTER, "details" },
     { 'm', "move-item" }, { 'p', "pull" }, { 'd', "stop-processing" },
     { WBC_KEY_CTRL ('l'), "redraw" }, { 's', "sidebar" }, { 'o', "open" },
     { 'P', "pause" }, { 'i', "in-hand" }, { 'b', "board" }, { 'u', "jump-new" }, { '>', "sort-next" },
@@ -289,7 +289,7 @@ static void
 test_action_table_is_complete (void **state)
 {
     (void) state;
-    assert_int_equal (wbc_action_count (), 41);
+    assert_int_equal (wbc_action_count (), 43);
     assert_int_equal (wbc_action_count (), WBC_ACTION_END - 1);
     for (int action = 1; action <= (int) wbc_action_count (); action++) {
         const char *name = wbc_action_name ((wbc_action_t) action);

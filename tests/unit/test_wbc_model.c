@@ -2,6 +2,7 @@
     EventWorkbinTypesInfo, panes, paged fetches, live changes with gaps and
     duplicates, selection kept on its interaction, search, status history,
     trace. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -166,7 +167,7 @@ test_degenerate_calls (void **state)
     wbc_model_move_selection (model, 5, 10);
     wbc_model_close_pane (model, 3);
     assert_null (wbc_model_last_status (model));
-    assert_null (wbc_model_trace_at (model, 0));
+    assert_int_equal (wbc_model_trace_size (model), 0);
     assert_int_equal (wbc_model_apply_page (model, 0, NULL, 0, 0), -1);
     assert_true (wbc_model_dirty (model) & WBC_DIRTY_LAYOUT);
     wbc_model_destroy (&model);
@@ -771,39 +772,121 @@ test_trace_summarises_and_saves (void **state)
     wbc_model_trace (model, false, "EventWorkbinContentChanged", 0, event, 0);
     wb_kvlist_destroy (&event);
     assert_int_equal (wbc_model_trace_size (model), 2);
-    wbc_model_scroll_trace (model, 5);         //  at most back to the oldest
-    assert_int_equal (wbc_model_trace_scroll (model), 1);
+    //  the agent is the first lifeline, then the server
+    const wb_trace_t *trace = wbc_model_trace_log (model);
+    assert_string_equal (wb_trace_party (trace, 0), "a1");
+    assert_string_equal (wb_trace_party (trace, 1), "server");
+    assert_int_equal (wb_trace_at (trace, 0)->kind, WB_TRACE_REQUEST);
+    assert_string_equal (wb_trace_at (trace, 0)->workbin, "draft@a1");
+    assert_non_null (strstr (wb_trace_at (trace, 1)->headline, "PlacedIn"));
+    assert_non_null (strstr (wb_trace_at (trace, 1)->headline, "I006"));
+    wbc_trace_view_t *view = wbc_model_trace_view (model);
+    assert_int_equal (view->row_count, 2);
+    //  unfocused, scrolled back at most to the oldest at the top
+    wbc_model_scroll_trace (model, 5);
+    assert_int_equal (wbc_model_trace_view (model)->back, 1);
     wbc_model_scroll_trace (model, -10);
-    assert_int_equal (wbc_model_trace_scroll (model), 0);
-    //  a pane that shows both: nothing to scroll back to; it shows one:
-    //  one back at most; then it grows and the scroll stays within it
+    assert_int_equal (wbc_model_trace_view (model)->back, 0);
     wbc_model_set_trace_page (model, 2);
     wbc_model_scroll_trace (model, 5);
-    assert_int_equal (wbc_model_trace_scroll (model), 0);
+    assert_int_equal (wbc_model_trace_view (model)->back, 0);
     wbc_model_set_trace_page (model, 1);
     wbc_model_scroll_trace (model, 5);
-    assert_int_equal (wbc_model_trace_scroll (model), 1);
+    assert_int_equal (wbc_model_trace_view (model)->back, 1);
     wbc_model_set_trace_page (model, 10);
-    assert_int_equal (wbc_model_trace_scroll (model), 0);
-    assert_string_equal (wbc_model_trace_at (model, 0)->summary, "WorkbinTypeId=draft WorkbinAgentId=a1");
-    assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "PlacedIn"));
-    assert_non_null (strstr (wbc_model_trace_at (model, 1)->summary, "InteractionId=I006"));
-    char line [512];
-    wbc_trace_format (wbc_model_trace_at (model, 0), "a1", line, sizeof (line));
-    assert_non_null (strstr (line, "--RequestGetWorkbinContent ref=7-->"));
-    char path [] = "/tmp/wbc-trace-XXXXXX";
-    int fd = mkstemp (path);
+    assert_int_equal (wbc_model_trace_view (model)->back, 0);
+    //  saved as text, by its extension; another extension is refused
+    char path [] = "/tmp/wbc-trace-XXXXXX.txt";
+    int fd = mkstemps (path, 4);
     assert_true (fd >= 0);
     close (fd);
     assert_int_equal (wbc_model_save_trace (model, path), 0);
     FILE *file = fopen (path, "r");
-    char text [4096] = "";
+    char text [8192] = "";
     size_t size = fread (text, 1, sizeof (text) - 1, file);
     text [size] = 0;
     fclose (file);
     unlink (path);
-    assert_non_null (strstr (text, "<--EventWorkbinContentChanged ref=0--"));
+    assert_non_null (strstr (text, "RequestGetWorkbinContent"));
+    assert_non_null (strstr (text, "EventWorkbinContentChanged"));
     assert_int_equal (wbc_model_save_trace (model, "/nonexistent/dir/trace.txt"), -1);
+    errno = 0;
+    assert_int_equal (wbc_model_save_trace (model, "/tmp/trace.doc"), -1);
+    assert_int_equal (errno, EINVAL);
+    //  a mark, then a clear: numbers go on, the rows follow
+    wbc_model_mark_trace (model, "phase 2", 0);
+    assert_int_equal (wbc_model_trace_view (model)->row_count, 3);
+    assert_int_equal (wb_trace_at (trace, 2)->kind, WB_TRACE_MARK);
+    wbc_model_clear_trace (model);
+    assert_int_equal (wbc_model_trace_size (model), 0);
+    assert_int_equal (wbc_model_trace_view (model)->row_count, 0);
+    wbc_model_destroy (&model);
+}
+
+//  The trace view: a filter keeps its rows, the selection moves, follows
+//  the newest past the end, searches round, and stays on screen.
+static void
+test_trace_view_filters_selects_and_searches (void **state)
+{
+    (void) state;
+    wbc_model_t *model = wbc_model_new ();
+    wbc_model_set_identity (model, "a1", "ipc://@x");
+    for (int index = 0; index < 6; index++) {
+        wb_kvlist_t *body = wb_kvlist_new ();
+        wb_kvlist_add_string (body, "WorkbinTypeId", index % 2 ? "draft" : "queue");
+        wb_kvlist_add_string (body, "WorkbinAgentId", "a1");
+        wbc_model_trace (model, true, "RequestGetWorkbinContent", index + 1, body, 0);
+        wb_kvlist_destroy (&body);
+    }
+    wb_kvlist_t *error = wb_kvlist_new ();
+    wb_kvlist_add_int (error, "ErrorCode", 14);
+    wb_kvlist_add_string (error, "ErrorDescription", "logged in elsewhere");
+    wbc_model_trace (model, false, "EventError", 6, error, 0);
+    wb_kvlist_destroy (&error);
+    const wb_trace_t *trace = wbc_model_trace_log (model);
+    wbc_trace_view_t *view = wbc_model_trace_view (model);
+    assert_int_equal (view->row_count, 7);
+    char why [128] = "";
+    assert_int_equal (wbc_trace_view_set_filter (view, "wb:draft@a1", why, sizeof (why)), 0);
+    view = wbc_model_trace_view (model);
+    assert_int_equal (view->row_count, 4);        //  three requests and the error's reply to one
+    assert_int_equal (wbc_trace_view_set_filter (view, "errors", why, sizeof (why)), 0);
+    view = wbc_model_trace_view (model);
+    assert_int_equal (view->row_count, 1);
+    assert_true (wbc_trace_view_selected (view, trace)->error);
+    assert_int_equal (wbc_trace_view_set_filter (view, "wb:draft", why, sizeof (why)), -1);
+    assert_non_null (strstr (why, "TYPE@OWNER"));
+    assert_string_equal (view->filter_line, "errors");   //  the bad line changed nothing
+    assert_int_equal (wbc_trace_view_set_filter (view, "", why, sizeof (why)), 0);
+    view = wbc_model_trace_view (model);
+    assert_int_equal (view->row_count, 7);
+    //  following: the newest is selected; up moves, past the end follows
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 6);
+    view->focused = true;
+    wbc_trace_view_move (view, trace, -3);
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 3);
+    assert_int_equal (view->selected, wb_trace_at (trace, 3)->number);
+    assert_int_equal (wbc_trace_view_top (view, trace, 2), 2);
+    wbc_trace_view_move (view, trace, -10);
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 0);
+    assert_int_equal (wbc_trace_view_top (view, trace, 2), 0);
+    //  a new message does not move a selection away from where it is
+    wbc_model_mark_trace (model, "later", 0);
+    view = wbc_model_trace_view (model);
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 0);
+    wbc_trace_view_move (view, trace, 100);
+    assert_int_equal (view->selected, 0);
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 7);
+    //  search from the selection, round the end
+    wbc_trace_view_select_first (view, trace);
+    assert_true (wbc_trace_view_search (view, trace, "elsewhere", true));
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 6);
+    assert_true (wbc_trace_view_search (view, trace, "queue", true));
+    assert_int_equal (wbc_trace_view_selected_row (view, trace), 0);
+    assert_false (wbc_trace_view_search (view, trace, "nowhere", true));
+    //  chatter hidden: first pages are not chatter, they stay
+    wbc_trace_view_set_chatter (view, false);
+    assert_int_equal (wbc_model_trace_view (model)->row_count, 8);
     wbc_model_destroy (&model);
 }
 
@@ -831,6 +914,7 @@ main (void)
         cmocka_unit_test (test_search_counts_its_matches),
         cmocka_unit_test (test_status_history_keeps_the_latest),
         cmocka_unit_test (test_trace_summarises_and_saves),
+        cmocka_unit_test (test_trace_view_filters_selects_and_searches),
         cmocka_unit_test (test_liveness_is_set_through_the_model),
         cmocka_unit_test (test_scroll_to_selection),
         cmocka_unit_test (test_selection_stays_in_view_after_removals_above),
