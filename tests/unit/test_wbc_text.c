@@ -389,6 +389,7 @@ test_ascii_locale (void **state)
         { WBC_SYMBOL_HLINE, "-" }, { WBC_SYMBOL_ELLIPSIS, "..." }, { WBC_SYMBOL_EXCHANGE, "<->" },
         { WBC_SYMBOL_ARROW_RIGHT, ">" }, { WBC_SYMBOL_ARROW_LEFT, "<" },
         { WBC_SYMBOL_ARROW_UP, "^" }, { WBC_SYMBOL_ARROW_DOWN, "v" }, { WBC_SYMBOL_MARK, "+" },
+        { WBC_SYMBOL_LIFELINE, "|" }, { WBC_SYMBOL_DASH, "." }, { WBC_SYMBOL_DIVIDER, "=" },
     };
     assert_int_equal (COUNT_OF (symbols), WBC_SYMBOL_COUNT);
     for (size_t index = 0; index < COUNT_OF (symbols); index++)
