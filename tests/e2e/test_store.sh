@@ -9,7 +9,7 @@ tap_workdir wbstore
 tap_details () {
     tap_command_details
 }
-known='(known schemes: sqlite:PATH\[?synchronous=normal|full\])'
+known='(known schemes: sqlite:PATH\[?synchronous=normal|full\], postgresql:CONNINFO\[?schema=NAME&...\])'
 
 #   server OPTION...: wbserver on $endpoint with the sample directory.
 server () {
@@ -45,9 +45,9 @@ expect "--sync takes normal or full" 2 '' '--sync takes normal or full, not fast
 
 # ------------------------------------------------------------- bad URIs
 
-server --store "postgresql:dbname=workbin"
+server --store "postgres:dbname=workbin"
 expect "an unknown scheme is named, with the known ones" 1 '' \
-    "cannot open store postgresql:dbname=workbin: unknown scheme 'postgresql' $known"
+    "cannot open store postgres:dbname=workbin: unknown scheme 'postgres' $known"
 server --store "$work/a.db"
 expect "a path is not a URI: no scheme, the known ones listed" 1 '' \
     "cannot open store $work/a.db: no scheme: a store URI is SCHEME:TARGET $known"
