@@ -1,0 +1,155 @@
+#!/bin/sh
+#   The PostgreSQL store (issue 19, part 1), on a private PostgreSQL
+#   (tests/lib/wb-pg.sh; skipped without PostgreSQL unless CI is set):
+#   the store contract suite and the backend's own cases run on it; then
+#   wbserver --store postgresql:... end to end: a submit, its content and
+#   its notification; kill -9 and a restart keep every acknowledged
+#   submit; PostgreSQL stopped under a running wbserver: a submit is
+#   answered EventError 28 at once, the server carries on, and once
+#   PostgreSQL is back, submits work again without a restart. Prints TAP.
+set -u
+. "$(dirname "$0")/../lib/tap-lib.sh"
+. "$(dirname "$0")/../lib/wb-pg.sh"
+tap_require "$WBCTL" "$WBSERVER" "$builddir/tests/unit/test_wb_store" \
+    "$builddir/tests/unit/test_wb_store_pg"
+tap_workdir wbstorepg
+wb_pg_start
+tap_details () {
+    tap_command_details
+}
+CMOCKA_MESSAGE_OUTPUT=TAP
+export CMOCKA_MESSAGE_OUTPUT
+
+# ------------------------------------------------------------- the contract
+
+#   unit PROGRAM: run a cmocka program; rc, out and err; passed gets the
+#   number of its contract cases that passed on PostgreSQL.
+unit () {
+    tap_run "$@"
+    passed=$(grep -c '^ok .* on postgresql:' "$work/out")
+}
+
+WB_STORE_TEST_URIS="postgresql:$WB_PG_CONNINFO?schema={name}"
+export WB_STORE_TEST_URIS
+unit "$builddir/tests/unit/test_wb_store"
+[ "$rc" -eq 0 ] && [ "$passed" -ge 16 ] && ! grep -q SKIP "$work/out"
+report "the store contract passes on PostgreSQL, a fresh schema per case ($passed cases)" $?
+unit "$builddir/tests/unit/test_wb_store_pg"
+plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$work/out")
+[ "$rc" -eq 0 ] && [ "${plan:-0}" -gt 2 ] && [ "$(grep -c '^ok ' "$work/out")" -eq "$plan" ]
+report "the PostgreSQL backend's own cases pass on the private server (${plan:-0} cases)" $?
+unset WB_STORE_TEST_URIS
+
+# ------------------------------------------------------------- wbserver on it
+
+store="postgresql:$WB_PG_CONNINFO?schema=wbserver"
+
+#   start: wbserver on the PostgreSQL store, log in $work/server.log; 0
+#   once it answers.
+start () {
+    "$WBSERVER" -c "$CONFIG" -e "$endpoint" --store "$store" -l "$work/server.log" \
+        >> "$work/server.out" 2>&1 &
+    server_pid=$!
+    tap_track "$server_pid"
+    tap_server_ready
+}
+
+#   ctl ARGUMENT...: wbctl on the server; rc, out and err.
+ctl () {
+    tap_run "$WBCTL" -e "$endpoint" "$@"
+}
+
+#   submit SUBJECT: a submit to agent01's drafts; its id appended to
+#   $work/acked if it was acknowledged.
+submit () {
+    ctl submit email-draft@agent01 --subject "$1" --from pg@example.com
+    [ "$rc" -eq 0 ] && cat "$work/out" >> "$work/acked"
+}
+
+#   all_present: every acknowledged id is in the content, exactly once.
+all_present () {
+    ctl -a agent01 content email-draft --count 1000
+    cp "$work/out" "$work/content"
+    while read -r id; do
+        [ "$(grep -c "^$id " "$work/content")" -eq 1 ] || return 1
+    done < "$work/acked"
+}
+
+: > "$work/acked"
+if ! start; then
+    echo "Bail out! wbserver on $store did not answer"
+    sed 's/^/# /' "$work/server.out" "$work/server.log" 2> /dev/null
+    exit 1
+fi
+grep -q "(store postgresql:" "$work/server.log"
+report "wbserver serves on --store postgresql:CONNINFO?schema=wbserver" $?
+
+"$WBCTL" -e "$endpoint" -a agent01 watch email-draft --count 1 --timeout 10 \
+    > "$work/watch.out" 2> "$work/watch.err" &
+watch_pid=$!
+tap_track "$watch_pid"
+wait_for_line "$work/watch.out" "^EventAck RequestWorkbinNotifications" "$watch_pid"
+report "a watcher's subscription is acknowledged" $?
+submit "First on PostgreSQL"
+expect "a submit is acknowledged with its id" 0 '^[0-9A-F]\{16\}$'
+first=$(cat "$work/out")
+wait "$watch_pid"
+grep -q "^PlacedIn email-draft@agent01 version 1 $first \"First on PostgreSQL\"" \
+    "$work/watch.out"
+report "the watcher sees its PlacedIn, version 1" $?
+ctl -a agent01 content email-draft
+expect "the content holds it, at version 1" 0 "^$first .*First on PostgreSQL"
+
+# ------------------------------------------------------------- kill -9
+
+for index in 1 2 3 4 5 6 7 8 9 10; do
+    submit "Before the crash $index"
+done
+[ "$(wc -l < "$work/acked")" -eq 11 ]
+report "ten more submits are acknowledged" $?
+kill -9 "$server_pid"
+wait "$server_pid" 2> /dev/null
+if start; then
+    all_present
+    report "after kill -9 and a restart, every acknowledged submit is there once" $?
+    ctl -a agent01 stats email-draft
+    expect "the count kept in the workbin's row is 11" 0 '11'
+else
+    report "wbserver restarts on the same database after kill -9" 1
+fi
+
+# ------------------------------------------------------------- PostgreSQL away
+
+if wb_pg_stop_fast; then
+    report "PostgreSQL is stopped (pg_ctl stop -m fast) under the running wbserver" 0
+else
+    report "PostgreSQL is stopped (pg_ctl stop -m fast) under the running wbserver" 1
+fi
+submit "While the database is away"
+expect "a submit is answered EventError 28, not a hang" 1 '' '^EventError 28 '
+submit "Again while the database is away"
+expect "and so is the next one" 1 '' '^EventError 28 '
+kill -0 "$server_pid"
+report "wbserver carries on" $?
+ctl ping
+expect "and answers a ping" 0
+
+wb_pg_restart
+report "PostgreSQL is started again" $?
+#   the server reconnects at its next operation, after its backoff: the
+#   submits are tried until one is acknowledged, 10 s at most
+deadline=$(($(date +%s) + 10))
+submit "After the database came back"
+while [ "$rc" -ne 0 ] && [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 0.1           # pacing of the retries, not a wait for something
+    submit "After the database came back"
+done
+expect "a submit is acknowledged again, without restarting wbserver" 0 '^[0-9A-F]\{16\}$'
+grep -q "connected to PostgreSQL again" "$work/server.log"
+report "the server's log says it reconnected" $?
+all_present
+report "every acknowledged submit is there once; none of the refused ones" $?
+! grep -q "While the database is away" "$work/content"
+report "the submits answered EventError 28 were not kept" $?
+
+tap_end
