@@ -129,6 +129,10 @@ submit "While the database is away"
 expect "a submit is answered EventError 28, not a hang" 1 '' '^EventError 28 '
 submit "Again while the database is away"
 expect "and so is the next one" 1 '' '^EventError 28 '
+ctl -a agent01 types
+expect "the workbin types are answered EventError 28, not counts of 0" 1 '' '^EventError 28 '
+ctl -a agent01 content email-draft
+expect "so is a content request" 1 '' '^EventError 28 '
 kill -0 "$server_pid"
 report "wbserver carries on" $?
 ctl ping
