@@ -128,6 +128,7 @@ typedef enum {
 typedef struct {
     const char *name;
     const char *sql;
+    bool read;                          /* changes nothing: may run again */
 } s_statement_t;
 
 //  The page statements return the workbin's size and version on every row
@@ -143,15 +144,15 @@ typedef struct {
 
 static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
     [S_VERSION_GET] = { "version_get",
-        "SELECT version FROM workbin WHERE type_id = $1 AND owner_id = $2" },
+        "SELECT version FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     [S_VERSION_BUMP] = { "version_bump",
         "INSERT INTO workbin AS w (type_id, owner_id, version) VALUES ($1, $2, 1)"
         " ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version + 1"
         " RETURNING version" },
     [S_COUNT] = { "count",
-        "SELECT size FROM workbin WHERE type_id = $1 AND owner_id = $2" },
+        "SELECT size FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     [S_INTERACTION_GET] = { "interaction_get",
-        "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1" },
+        "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1", true },
     //  the rows of the workbin an interaction ($3) leaves and the one it
     //  enters ($1, $2), made if absent and locked, in one fixed order
     [S_LOCK_WORKBINS] = { "lock_workbins",
@@ -179,19 +180,19 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
         " ON CONFLICT (id) DO NOTHING" },
     [S_INTERACTION_DELETE] = { "interaction_delete",
         "DELETE FROM interaction WHERE id = $1" },
-    [S_PAGE] = { "page", S_PAGE_SQL ("", " OFFSET $4") },
+    [S_PAGE] = { "page", S_PAGE_SQL ("", " OFFSET $4"), true },
     //  the page that follows the last one read, by its last position ($4)
-    [S_PAGE_AFTER] = { "page_after", S_PAGE_SQL (" AND position > $4", "") },
+    [S_PAGE_AFTER] = { "page_after", S_PAGE_SQL (" AND position > $4", ""), true },
     [S_HANDLED_PAGE] = { "handled_page",
         "SELECT c.held, p.id, p.properties FROM"
         " (SELECT count (*) AS held FROM interaction"
         "  WHERE type_id IS NULL AND owner_id = $1) AS c"
         " LEFT JOIN LATERAL (SELECT id, properties, position FROM interaction"
         "  WHERE type_id IS NULL AND owner_id = $1 ORDER BY position LIMIT $2) AS p ON true"
-        " ORDER BY p.position" },
+        " ORDER BY p.position", true },
     [S_MOVED_RANGE] = { "moved_range",
         "SELECT COALESCE (MIN (moved_at), ''), COALESCE (MAX (moved_at), '')"
-        " FROM interaction WHERE type_id = $1 AND owner_id = $2" },
+        " FROM interaction WHERE type_id = $1 AND owner_id = $2", true },
     [S_ID_NEXT] = { "id_next", "SELECT nextval ('interaction_id')" },
     //  raising the sequence to a floor: one node at a time, to the end of
     //  its transaction, so that no two raises move it back
@@ -201,7 +202,8 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
         "SELECT setval ('interaction_id', GREATEST ($1::bigint - 1, s.last_value)),"
         " nextval ('interaction_id') FROM interaction_id AS s" },
     [S_SUBMIT_KEY_GET] = { "submit_key_get",
-        "SELECT interaction_id, version FROM submit_key WHERE submitter = $1 AND key = $2" },
+        "SELECT interaction_id, version FROM submit_key"
+        " WHERE submitter = $1 AND key = $2", true },
     [S_SUBMIT_KEY_PUT] = { "submit_key_put",
         "INSERT INTO submit_key (submitter, key, interaction_id, version)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT (submitter, key) DO NOTHING" },
@@ -338,25 +340,37 @@ s_command (s_pg_t *self, const char *sql)
     return rc;
 }
 
+//  True if a statement that just failed may run again at once: the
+//  connection went with it (a database restarted since the last
+//  request), and running it again cannot apply anything twice.
+static bool
+s_may_retry (s_pg_t *self, bool harmless)
+{
+    return !self->conn && !self->in_transaction && harmless;
+}
+
 //  Run a prepared statement; parameters are text (NULL: SQL NULL) except
 //  those lengths says are binary (length >= 0). Binary results, or NULL
-//  (logged) on failure.
+//  (logged) on failure. A read outside a transaction that finds the
+//  connection gone runs once more, on a new one.
 static PGresult *
 s_exec (s_pg_t *self, s_statement_id_t id, int count, const char *const *values,
         const int *lengths)
 {
-    if (!s_ready (self))
-        return NULL;
     int formats [8] = { 0 };
     for (int index = 0; lengths && index < count; index++)
         formats [index] = lengths [index] >= 0;
-    PGresult *result = PQexecPrepared (self->conn, s_statements [id].name, count, values,
-                                       lengths, formats, 1);
-    ExecStatusType status = PQresultStatus (result);
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
-        return result;
-    s_fail (self, s_statements [id].name, result);
-    PQclear (result);
+    for (int attempt = 0; attempt < 2 && s_ready (self); attempt++) {
+        PGresult *result = PQexecPrepared (self->conn, s_statements [id].name, count, values,
+                                           lengths, formats, 1);
+        ExecStatusType status = PQresultStatus (result);
+        if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+            return result;
+        s_fail (self, s_statements [id].name, result);
+        PQclear (result);
+        if (!s_may_retry (self, s_statements [id].read))
+            break;
+    }
     return NULL;
 }
 
@@ -463,7 +477,11 @@ s_begin (void *backend)
 {
     s_pg_t *self = backend;
     self->seen.valid = false;
-    if (self->in_transaction || s_command (self, "BEGIN"))
+    if (self->in_transaction)
+        return -1;
+    //  a connection found gone at BEGIN lost nothing: start on a new one
+    if (s_command (self, "BEGIN")
+    &&  (!s_may_retry (self, true) || s_command (self, "BEGIN")))
         return -1;
     self->in_transaction = true;
     return 0;
