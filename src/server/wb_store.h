@@ -129,6 +129,13 @@ typedef struct {
          lock_timeout=MS           so does a wait for a lock (default 2000)
        A lost connection makes every operation fail until a reconnect,
        tried at the next operation with a backoff (100 ms doubling to 5 s).
+       Each bump also writes the change log's row of the new version
+       (table change_log: workbin, version, the interaction the change
+       wrote, its WorkbinContentOperation, its properties), and a commit
+       notifies the keys of its rows ("TYPE_ID\tOWNER_ID\tVERSION\n" each,
+       several notifications if they pass 7,999 bytes) on the channel
+       named as the schema: the change feed between nodes, which nothing
+       reads yet.
    On failure NULL, and in error a sentence that names the URI and what is
    wrong (an unknown scheme, or none: the known schemes). */
 wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);

@@ -14,6 +14,14 @@
     - interaction ids come from a sequence (never given twice, whatever
       rolls back), raised to the caller's floor under an advisory lock.
 
+    Every bump writes the change log's row of its version, in the same
+    transaction: what the change wrote to which interaction (remembered
+    from its put, insert or delete since the change began), so that other
+    nodes can read every committed change again; the commit notifies the
+    keys of the transaction's rows (pg_notify, delivered after commit, in
+    commit order), several notifications when they would pass 7,999
+    bytes. Nothing reads the feed yet (issue 19, part 2).
+
     The schema lives in its own PostgreSQL schema (option schema=, default
     "workbin") with a schema_version table; s_migrations holds one step per
     version, run at open inside one transaction under an advisory lock, so
@@ -54,6 +62,8 @@
 #define S_RETRY_MAX_MS 5000
 //  libpq's connect_timeout (seconds) unless the conninfo sets its own.
 #define S_CONNECT_TIMEOUT "2"
+//  What one notification may carry: PostgreSQL refuses 8,000 bytes.
+#define S_NOTIFY_MAX 8000
 //  The longest schema name (PostgreSQL's NAMEDATALEN - 1).
 #define S_SCHEMA_MAX 63
 #define S_ID_MAX 256
@@ -112,6 +122,20 @@ static const char *s_migrations [] = {
     " FOR EACH ROW WHEN (OLD.type_id IS DISTINCT FROM NEW.type_id"
     "                 OR OLD.owner_id IS DISTINCT FROM NEW.owner_id)"
     " EXECUTE FUNCTION workbin_size_change ();",
+    //  2: the change log, one row per version of a workbin, written by the
+    //  bump in the change's own transaction: what the change did to which
+    //  interaction (WorkbinContentOperation; 0 when the store was not told)
+    //  and its properties after it (NULL: stopped, or not told).
+    "CREATE TABLE change_log ("
+    "    id bigint GENERATED ALWAYS AS IDENTITY,"
+    "    type_id text NOT NULL,"
+    "    owner_id text NOT NULL,"
+    "    version bigint NOT NULL,"
+    "    interaction_id text,"
+    "    operation smallint NOT NULL,"
+    "    properties bytea,"
+    "    made_at timestamptz NOT NULL DEFAULT now (),"
+    "    PRIMARY KEY (type_id, owner_id, version));",
 };
 
 #define S_SCHEMA_VERSION ((int) (WB_COUNT_OF (s_migrations)))
@@ -121,7 +145,7 @@ typedef enum {
     S_VERSION_GET, S_VERSION_BUMP, S_COUNT,
     S_INTERACTION_GET, S_LOCK_WORKBINS, S_INTERACTION_PUT, S_INTERACTION_INSERT,
     S_INTERACTION_DELETE, S_PAGE, S_PAGE_AFTER, S_HANDLED_PAGE, S_MOVED_RANGE,
-    S_ID_NEXT, S_ID_LOCK, S_ID_RAISE, S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
+    S_ID_NEXT, S_ID_LOCK, S_ID_RAISE, S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_NOTIFY,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -145,23 +169,36 @@ typedef struct {
 static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
     [S_VERSION_GET] = { "version_get",
         "SELECT version FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
+    //  the new version, and its row of the change log ($3 the interaction,
+    //  $4 the operation, $5 its properties)
     [S_VERSION_BUMP] = { "version_bump",
-        "INSERT INTO workbin AS w (type_id, owner_id, version) VALUES ($1, $2, 1)"
-        " ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version + 1"
+        "WITH bumped AS ("
+        "  INSERT INTO workbin AS w (type_id, owner_id, version) VALUES ($1, $2, 1)"
+        "  ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version + 1"
+        "  RETURNING version)"
+        " INSERT INTO change_log (type_id, owner_id, version, interaction_id, operation,"
+        "                         properties)"
+        " SELECT $1, $2, version, $3::text, $4::smallint, $5::bytea FROM bumped"
         " RETURNING version" },
     [S_COUNT] = { "count",
         "SELECT size FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     [S_INTERACTION_GET] = { "interaction_get",
         "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1", true },
     //  the rows of the workbin an interaction ($3) leaves and the one it
-    //  enters ($1, $2), made if absent and locked, in one fixed order
+    //  enters ($1, $2), made if absent and locked, in one fixed order; the
+    //  workbin it leaves (NULL, NULL if new) is the result
     [S_LOCK_WORKBINS] = { "lock_workbins",
-        "INSERT INTO workbin AS w (type_id, owner_id)"
-        " SELECT type_id, owner_id FROM"
-        "  (SELECT $1::text AS type_id, $2::text AS owner_id"
-        "   UNION SELECT type_id, owner_id FROM interaction WHERE id = $3) AS touched"
-        " WHERE type_id IS NOT NULL ORDER BY type_id, owner_id"
-        " ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version" },
+        "WITH old AS (SELECT type_id, owner_id FROM interaction WHERE id = $3),"
+        " locked AS ("
+        "  INSERT INTO workbin AS w (type_id, owner_id)"
+        "  SELECT type_id, owner_id FROM"
+        "   (SELECT $1::text AS type_id, $2::text AS owner_id"
+        "    UNION SELECT type_id, owner_id FROM old) AS touched"
+        "  WHERE type_id IS NOT NULL ORDER BY type_id, owner_id"
+        "  ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version"
+        "  RETURNING 1)"
+        " SELECT (SELECT type_id FROM old), (SELECT owner_id FROM old),"
+        "        (SELECT count (*) FROM locked)" },
     //  a new position, kept if the workbin (or handler) stays the same
     [S_INTERACTION_PUT] = { "interaction_put",
         "INSERT INTO interaction AS i (id, type_id, owner_id, position, moved_at, properties)"
@@ -179,7 +216,7 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
         " VALUES ($1, $2, $3, nextval ('interaction_position'), $4, $5)"
         " ON CONFLICT (id) DO NOTHING" },
     [S_INTERACTION_DELETE] = { "interaction_delete",
-        "DELETE FROM interaction WHERE id = $1" },
+        "DELETE FROM interaction WHERE id = $1 RETURNING type_id, owner_id" },
     [S_PAGE] = { "page", S_PAGE_SQL ("", " OFFSET $4"), true },
     //  the page that follows the last one read, by its last position ($4)
     [S_PAGE_AFTER] = { "page_after", S_PAGE_SQL (" AND position > $4", ""), true },
@@ -207,6 +244,8 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
     [S_SUBMIT_KEY_PUT] = { "submit_key_put",
         "INSERT INTO submit_key (submitter, key, interaction_id, version)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT (submitter, key) DO NOTHING" },
+    //  delivered to the channel's listeners when the transaction commits
+    [S_NOTIFY] = { "notify", "SELECT pg_notify ($1, $2)" },
 };
 
 // ---------------------------------------------------------------- the URI
@@ -261,6 +300,23 @@ typedef struct {
         int64_t version;
         bool valid;
     } seen;
+    //  what the current change (since begin or savepoint) last wrote: an
+    //  interaction, the workbin it left and the one it is in, its
+    //  properties (NULL: deleted), for the change log rows of its bumps
+    struct {
+        bool valid;
+        char *id;
+        bool left, entered;
+        char left_type [S_ID_MAX], left_owner [S_ID_MAX];
+        char entered_type [S_ID_MAX], entered_owner [S_ID_MAX];
+        uint8_t *blob;
+        size_t size;
+    } change;
+    //  the keys of the change log rows of the open transaction, one line
+    //  "TYPE_ID\tOWNER_ID\tVERSION\n" each, notified at commit; where
+    //  they stood at the change's savepoint
+    char *keys;
+    size_t keys_length, keys_capacity, keys_at_savepoint;
 } s_pg_t;
 
 static int s_connect (s_pg_t *self, bool migrate, char *error, size_t error_size);
@@ -469,14 +525,121 @@ s_wrote (s_pg_t *self, int rc)
     return rc;
 }
 
+// ---------------------------------------------------------------- the change log
+
+//  Forget what the current change wrote.
+static void
+s_change_forget (s_pg_t *self)
+{
+    zstr_free (&self->change.id);
+    free (self->change.blob);
+    self->change.blob = NULL;
+    self->change.valid = false;
+}
+
+//  Note what a change wrote: interaction id, which left the workbin that
+//  result (row 0, columns 0 and 1) names, if any, for workbin (type id
+//  NULL: none), with properties blob (NULL: deleted).
+static void
+s_change_keep (s_pg_t *self, const char *id, const PGresult *result,
+               wb_workbin_ref_t workbin, const uint8_t *blob, size_t size)
+{
+    s_change_forget (self);
+    wb_workbin_ref_t left = { NULL, NULL };
+    if (PQntuples (result) > 0 && !PQgetisnull (result, 0, 0)) {
+        left.type_id = PQgetvalue (result, 0, 0);
+        left.owner_id = PQgetvalue (result, 0, 1);
+    }
+    self->change.left = left.type_id
+        && s_keep_workbin (left, self->change.left_type, self->change.left_owner);
+    self->change.entered = workbin.type_id
+        && s_keep_workbin (workbin, self->change.entered_type, self->change.entered_owner);
+    self->change.id = wb_strdup (id);
+    self->change.blob = blob ? wb_malloc (size) : NULL;
+    if (blob)
+        memcpy (self->change.blob, blob, size);
+    self->change.size = size;
+    self->change.valid = true;
+}
+
+//  What the current change did to a workbin it bumps, as a
+//  WorkbinContentOperation; 0 when the store was not told.
+static int
+s_operation (const s_pg_t *self, wb_workbin_ref_t workbin)
+{
+    bool entered = self->change.valid && self->change.entered
+                && s_same_workbin (workbin, self->change.entered_type,
+                                   self->change.entered_owner);
+    bool left = self->change.valid && self->change.left
+             && s_same_workbin (workbin, self->change.left_type, self->change.left_owner);
+    return entered && left ? WB_CONTENT_PROPERTIES_CHANGED
+         : entered ? WB_CONTENT_PLACED_IN : left ? WB_CONTENT_TAKEN_OUT : 0;
+}
+
+//  Add the key of a change log row to those the commit notifies.
+static void
+s_keys_add (s_pg_t *self, wb_workbin_ref_t workbin, int64_t version)
+{
+    char line [S_NOTIFY_MAX];
+    int length = snprintf (line, sizeof (line), "%s\t%s\t%" PRId64 "\n", workbin.type_id,
+                           workbin.owner_id ? workbin.owner_id : "", version);
+    if (length <= 0 || (size_t) length >= sizeof (line)) {
+        zsys_warning ("wb_store: a change key of %d bytes is not notified", length);
+        return;
+    }
+    if (wb_grow (&self->keys, &self->keys_capacity, self->keys_length + (size_t) length + 1,
+                 1, SIZE_MAX) == 0) {
+        memcpy (self->keys + self->keys_length, line, (size_t) length + 1);
+        self->keys_length += (size_t) length;
+    }
+}
+
+//  Notify the keys of the transaction's changes on the channel named as
+//  the schema, inside the transaction (PostgreSQL delivers them when it
+//  commits): one notification, or several when the keys pass what one
+//  carries, each cut at a line's end. 0 or -1.
+static int
+s_keys_notify (s_pg_t *self)
+{
+    const char *channel = self->target.values [S_OPTION_SCHEMA];
+    for (size_t start = 0; start < self->keys_length; ) {
+        size_t end = start, next;
+        //  whole lines, while they fit
+        while (end < self->keys_length
+           &&  (next = (size_t) (strchr (self->keys + end, '\n') - self->keys) + 1)
+               - start < S_NOTIFY_MAX)
+            end = next;
+        char *payload = wb_malloc (end - start + 1);
+        memcpy (payload, self->keys + start, end - start);
+        payload [end - start] = 0;
+        const char *values [2] = { channel, payload };
+        PGresult *result = s_exec (self, S_NOTIFY, 2, values, NULL);
+        free (payload);
+        PQclear (result);
+        if (!result)
+            return -1;
+        start = end;
+    }
+    return 0;
+}
+
 // ---------------------------------------------------------------- transactions
+
+//  A transaction or a change starts or ends: forget the version seen
+//  with a page and what the last change wrote.
+static void
+s_boundary (s_pg_t *self)
+{
+    self->seen.valid = false;
+    s_change_forget (self);
+}
 
 //  Start a transaction; -1 inside one (transactions do not nest).
 static int
 s_begin (void *backend)
 {
     s_pg_t *self = backend;
-    self->seen.valid = false;
+    s_boundary (self);
     if (self->in_transaction)
         return -1;
     //  a connection found gone at BEGIN lost nothing: start on a new one
@@ -484,19 +647,23 @@ s_begin (void *backend)
     &&  (!s_may_retry (self, true) || s_command (self, "BEGIN")))
         return -1;
     self->in_transaction = true;
+    self->keys_length = self->keys_at_savepoint = 0;
     return 0;
 }
 
-//  Commit; -1 if no transaction is open, if it failed, or if the
-//  connection went before PostgreSQL said COMMIT.
+//  Notify the keys of the transaction's changes, then commit; -1 if no
+//  transaction is open, if it failed, or if the connection went before
+//  PostgreSQL said COMMIT.
 static int
 s_commit (void *backend)
 {
     s_pg_t *self = backend;
-    self->seen.valid = false;
+    s_boundary (self);
     if (!self->in_transaction)
         return -1;
-    if (self->lost_transaction || !self->conn) {
+    if (self->lost_transaction || !self->conn || s_keys_notify (self)) {
+        if (self->conn && !self->lost_transaction)
+            s_command (self, "ROLLBACK");
         self->in_transaction = self->lost_transaction = false;
         return -1;
     }
@@ -520,33 +687,38 @@ static int
 s_rollback (void *backend)
 {
     s_pg_t *self = backend;
-    self->seen.valid = false;
+    s_boundary (self);
     bool open = self->in_transaction && !self->lost_transaction && self->conn;
     self->in_transaction = self->lost_transaction = false;
     return open ? s_command (self, "ROLLBACK") : 0;
 }
 
+//  A change starts inside the open transaction.
 static int
 s_savepoint (void *backend)
 {
-    ((s_pg_t *) backend)->seen.valid = false;
-    return s_command (backend, "SAVEPOINT change");
+    s_pg_t *self = backend;
+    s_boundary (self);
+    self->keys_at_savepoint = self->keys_length;
+    return s_command (self, "SAVEPOINT change");
 }
 
 static int
 s_release (void *backend)
 {
-    ((s_pg_t *) backend)->seen.valid = false;
+    s_boundary (backend);
     return s_command (backend, "RELEASE SAVEPOINT change");
 }
 
-//  Undo the change since the savepoint (also after a failed statement,
-//  which PostgreSQL otherwise keeps the whole transaction failed for).
+//  Undo the change since the savepoint, its keys too (also after a failed
+//  statement, which PostgreSQL otherwise keeps the whole transaction
+//  failed for).
 static int
 s_rollback_to (void *backend)
 {
     s_pg_t *self = backend;
-    self->seen.valid = false;
+    s_boundary (self);
+    self->keys_length = self->keys_at_savepoint;
     if (!self->in_transaction || s_command (self, "ROLLBACK TO SAVEPOINT change"))
         return -1;
     return s_command (self, "RELEASE SAVEPOINT change");
@@ -591,18 +763,37 @@ s_workbin_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
     return s_value (self, S_VERSION_GET, 2, values, version);
 }
 
-//  Add one to a workbin's version under its row's lock; *version
-//  (optional) gets the new value.
+//  Add one to a workbin's version under its row's lock, and write the
+//  change log's row of that version (in its own transaction if none is
+//  open, so that its key is notified); *version (optional) gets it.
 static int
 s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
 {
     s_pg_t *self = backend;
-    const char *values [2];
-    int64_t ignored;
+    const char *values [5];
+    int64_t bumped = 0;
     if (s_workbin_params (workbin, values))
         return -1;
-    return s_wrote (self, s_value (self, S_VERSION_BUMP, 2, values,
-                                   version ? version : &ignored));
+    char operation [8];
+    snprintf (operation, sizeof (operation), "%d", s_operation (self, workbin));
+    bool told = self->change.valid;
+    values [2] = told ? self->change.id : NULL;
+    values [3] = operation;
+    values [4] = told ? (const char *) self->change.blob : NULL;
+    const int lengths [5] = { -1, -1, -1, -1, told ? (int) self->change.size : 0 };
+    bool own;
+    PGresult *result = s_own_begin (self, &own) ? NULL
+                     : s_exec (self, S_VERSION_BUMP, 5, values, lengths);
+    if (result && PQntuples (result) == 1) {
+        bumped = s_int64 (result, 0, 0);
+        s_keys_add (self, workbin, bumped);
+    }
+    int rc = result && PQntuples (result) == 1 ? 0 : -1;
+    PQclear (result);
+    rc = s_own_end (self, own, rc);
+    if (rc == 0 && version)
+        *version = bumped;
+    return s_wrote (self, rc);
 }
 
 static int
@@ -710,6 +901,8 @@ s_interaction_write (s_pg_t *self, s_statement_id_t id, const char *interaction_
     PGresult *locked = rc ? NULL : s_exec (self, S_LOCK_WORKBINS, 3, lock, NULL);
     PGresult *written = locked ? s_exec (self, id, 5, values, lengths) : NULL;
     rc = s_affected (written, s_statements [id].name);
+    if (rc == 0)
+        s_change_keep (self, interaction_id, locked, workbin, blob, size);
     PQclear (locked);
     free (blob);
     return s_wrote (self, s_own_end (self, own, rc));
@@ -738,8 +931,12 @@ s_interaction_delete (void *backend, const char *interaction_id)
     if (!interaction_id)
         return -1;
     PGresult *result = s_exec (self, S_INTERACTION_DELETE, 1, &interaction_id, NULL);
+    wb_workbin_ref_t nowhere = { NULL, NULL };
+    if (result && PQntuples (result) > 0)
+        s_change_keep (self, interaction_id, result, nowhere, NULL, 0);
+    int rc = result ? 0 : -1;
     PQclear (result);
-    return s_wrote (self, result ? 0 : -1);
+    return s_wrote (self, rc);
 }
 
 //  A new interaction id, at least floor, from the sequence: unique on
@@ -967,6 +1164,8 @@ s_close (void *backend)
     if (!self)
         return;
     PQfinish (self->conn);
+    s_change_forget (self);
+    free (self->keys);
     free (self->target.conninfo);
     free (self);
 }

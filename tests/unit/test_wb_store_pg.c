@@ -3,7 +3,8 @@
     checked by libpq, options parsed strictly), its submit keys, two nodes
     on one schema (shared ids and versions, a placement that waits for the
     workbin's row lock, a page and its version from one snapshot), a
-    schema newer than the code, and a connection lost and found again.
+    schema newer than the code, a connection lost and found again, and the
+    change log written with each change, its keys notified at commit.
 
     The URI cases need no server. The others need one: WB_PG_CONNINFO
     names it (tests/e2e/test_store_pg.sh starts a private one and runs
@@ -20,12 +21,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <libpq-fe.h>
 #include <czmq.h>
+#include "wb_prelude.h"
 #include "wb_store.h"
 #include "wb_test_store.h"
 
 static const wb_workbin_ref_t s_drafts = { "email-draft", "agent-1" };
+static const wb_workbin_ref_t s_review = { "review", "group-1" };
 
 //  The template of the cases with a server; NULL: none given.
 static char *s_template = NULL;
@@ -65,6 +69,73 @@ s_sql (const char *sql)
         fail_msg ("%s: %s", sql, PQresultErrorMessage (result));
     PQclear (result);
     PQfinish (conn);
+}
+
+//  The rows of a query, columns joined by ' ' and rows by ','; asserts
+//  it worked.
+static const char *
+s_query (const char *sql)
+{
+    static char text [1024];
+    PGconn *conn = PQconnectdb (getenv ("WB_PG_CONNINFO"));
+    PGresult *result = PQexec (conn, sql);
+    if (PQresultStatus (result) != PGRES_TUPLES_OK)
+        fail_msg ("%s: %s", sql, PQresultErrorMessage (result));
+    *text = 0;
+    for (int row = 0; row < PQntuples (result); row++)
+        for (int column = 0; column < PQnfields (result); column++)
+            snprintf (text + strlen (text), sizeof (text) - strlen (text), "%s%s",
+                      column ? " " : row ? "," : "", PQgetvalue (result, row, column));
+    PQclear (result);
+    PQfinish (conn);
+    return text;
+}
+
+//  A connection that listens on the channel of the fixture's schema.
+static PGconn *
+s_listener (const wb_test_store_t *fixture)
+{
+    PGconn *conn = PQconnectdb (getenv ("WB_PG_CONNINFO"));
+    assert_int_equal (PQstatus (conn), CONNECTION_OK);
+    char sql [128];
+    snprintf (sql, sizeof (sql), "LISTEN \"%s\"", fixture->name);
+    PGresult *result = PQexec (conn, sql);
+    assert_int_equal (PQresultStatus (result), PGRES_COMMAND_OK);
+    PQclear (result);
+    return conn;
+}
+
+//  The payloads notified to a listener until one is marker (not kept),
+//  joined into out; *count gets how many. Waits 10 s at most.
+static void
+s_notified_until (PGconn *conn, const char *marker, char *out, size_t size, int *count)
+{
+    int64_t deadline = wb_mono_ms () + 10000;
+    *out = 0;
+    *count = 0;
+    while (true) {
+        assert_int_equal (PQconsumeInput (conn), 1);
+        PGnotify *notify;
+        while ((notify = PQnotifies (conn))) {
+            bool done = strcmp (notify->extra, marker) == 0;
+            if (!done) {
+                assert_true (strlen (notify->extra) < 8000);
+                snprintf (out + strlen (out), size - strlen (out), "%s", notify->extra);
+                (*count)++;
+            }
+            PQfreemem (notify);
+            if (done)
+                return;
+        }
+        int64_t left = deadline - wb_mono_ms ();
+        if (left <= 0)
+            fail_msg ("no notification '%s' within 10 s (got %d: %.200s)", marker, *count, out);
+        fd_set readable;
+        FD_ZERO (&readable);
+        FD_SET (PQsocket (conn), &readable);
+        struct timeval wait = { (time_t) (left / 1000), (suseconds_t) (left % 1000) * 1000 };
+        select (PQsocket (conn) + 1, &readable, NULL, NULL, &wait);
+    }
 }
 
 //  A second store on the fixture's schema (another node), its conninfo
@@ -270,7 +341,7 @@ test_newer_schema_is_refused (void **state)
     snprintf (sql, sizeof (sql), "UPDATE \"%s\".schema_version SET version = 9", fixture->name);
     s_sql (sql);
     assert_null (wb_store_open (fixture->uri, error, sizeof (error)));
-    assert_non_null (strstr (error, ": database schema 9 is newer than this wbserver (1)"));
+    assert_non_null (strstr (error, ": database schema 9 is newer than this wbserver (2)"));
 }
 
 //  Terminate the connections of the stores named application_name,
@@ -316,13 +387,118 @@ test_lost_connection_fails_then_reconnects (void **state)
     assert_int_equal (wb_store_interaction_put (node, "b", s_drafts, properties), 0);
     assert_int_equal (wb_store_commit (node), 0);
     assert_string_equal (wb_test_store_order (node, s_drafts), "a b");
-    //  a write outside a transaction is not run twice: it fails
+    //  a lone write outside a transaction is not run twice: it fails
     s_terminate ("wbtest_lost");
-    assert_int_equal (wb_store_bump_version (node, s_drafts, &version), -1);
-    assert_int_equal (wb_store_workbin_version (node, s_drafts, &version), 0);
-    assert_int_equal (version, 0);
+    assert_int_equal (wb_store_interaction_delete (node, "b"), -1);
+    assert_string_equal (wb_test_store_order (node, s_drafts), "a b");
+    //  (a bump outside one runs in its own transaction: its BEGIN is retried)
+    s_terminate ("wbtest_lost");
+    assert_int_equal (wb_store_bump_version (node, s_drafts, &version), 0);
+    assert_int_equal (version, 1);
     wb_kvlist_destroy (&properties);
     wb_store_destroy (&node);
+}
+
+//  Each change's bumps write the change log's rows of their versions in
+//  the change's transaction (what it did: PlacedIn 2, PropertiesChanged 3,
+//  TakenOut 1; the properties after it); a change rolled back to its
+//  savepoint leaves none. The batch's commit notifies the keys of its rows
+//  once, on the channel named as the schema, and only then.
+static void
+test_changes_are_logged_and_notified_at_commit (void **state)
+{
+    wb_test_store_t *fixture = s_fixture (state);
+    wb_store_t *store = fixture->store;
+    PGconn *listener = s_listener (fixture);
+    wb_kvlist_t *properties = wb_test_store_properties ("a", NULL);
+    assert_int_equal (wb_store_batch_begin (store), 0);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_insert (store, "a", s_drafts, properties), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, NULL), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (wb_store_begin (store), 0);          //  a move, undone
+    assert_int_equal (wb_store_interaction_put (store, "a", s_review, properties), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, NULL), 0);
+    assert_int_equal (wb_store_bump_version (store, s_review, NULL), 0);
+    assert_int_equal (wb_store_rollback (store), 0);
+    wb_kvlist_add_string (properties, "Subject", "changed");
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_put (store, "a", s_drafts, properties), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, NULL), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_delete (store, "a"), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, NULL), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    //  nothing is seen before the commit
+    char sql [256];
+    snprintf (sql, sizeof (sql), "SELECT count (*) FROM \"%s\".change_log", fixture->name);
+    assert_string_equal (s_query (sql), "0");
+    assert_int_equal (wb_store_batch_commit (store), 0);
+    wb_kvlist_destroy (&properties);
+    //  a bump outside a transaction, told nothing: logged with operation 0
+    assert_int_equal (wb_store_bump_version (store, s_review, NULL), 0);
+
+    snprintf (sql, sizeof (sql), "SELECT type_id, version, interaction_id, operation,"
+              " properties IS NULL FROM \"%s\".change_log ORDER BY id", fixture->name);
+    assert_string_equal (s_query (sql), "email-draft 1 a 2 f,email-draft 2 a 3 f,"
+                                        "email-draft 3 a 1 t,review 1  0 t");
+    char notified [1024];
+    int count = 0;
+    s_notified_until (listener, "review\tgroup-1\t1\n", notified, sizeof (notified), &count);
+    assert_int_equal (count, 1);
+    assert_string_equal (notified, "email-draft\tagent-1\t1\nemail-draft\tagent-1\t2\n"
+                                   "email-draft\tagent-1\t3\n");
+    PQfinish (listener);
+}
+
+//  The keys of a big transaction go in several notifications, each under
+//  PostgreSQL's 8,000 bytes and cut at a key's end: all of them, in order.
+static void
+test_many_keys_are_notified_in_pieces (void **state)
+{
+    wb_test_store_t *fixture = s_fixture (state);
+    PGconn *listener = s_listener (fixture);
+    char *expected = wb_calloc (1, 200000);
+    char owner [256];
+    memset (owner, 'o', 200);
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    for (int index = 0; index < 600; index++) {
+        snprintf (owner + 200, sizeof (owner) - 200, "%03d", index);
+        wb_workbin_ref_t workbin = { "email-draft", owner };
+        assert_int_equal (wb_store_bump_version (fixture->store, workbin, NULL), 0);
+        snprintf (expected + strlen (expected), 200000 - strlen (expected),
+                  "email-draft\t%s\t1\n", owner);
+    }
+    assert_int_equal (wb_store_commit (fixture->store), 0);
+    assert_int_equal (wb_store_bump_version (fixture->store, s_review, NULL), 0);
+    char *notified = wb_calloc (1, 200000);
+    int count = 0;
+    s_notified_until (listener, "review\tgroup-1\t1\n", notified, 200000, &count);
+    assert_true (count >= (int) (strlen (expected) / 8000) + 1);
+    assert_string_equal (notified, expected);
+    free (notified);
+    free (expected);
+    PQfinish (listener);
+}
+
+//  A schema of version 1 (before the change log) is migrated to 2.
+static void
+test_version_1_gets_the_change_log (void **state)
+{
+    wb_test_store_t *fixture = s_fixture (state);
+    wb_store_destroy (&fixture->store);
+    char sql [256];
+    snprintf (sql, sizeof (sql), "DROP TABLE \"%s\".change_log;"
+              " UPDATE \"%s\".schema_version SET version = 1", fixture->name, fixture->name);
+    s_sql (sql);
+    wb_test_store_reopen (fixture);
+    assert_int_equal (wb_store_bump_version (fixture->store, s_drafts, NULL), 0);
+    snprintf (sql, sizeof (sql), "SELECT version, operation FROM \"%s\".change_log;"
+              , fixture->name);
+    assert_string_equal (s_query (sql), "1 0");
+    snprintf (sql, sizeof (sql), "SELECT version FROM \"%s\".schema_version", fixture->name);
+    assert_string_equal (s_query (sql), "2");
 }
 
 int
@@ -344,6 +520,9 @@ main (void)
         SERVER_TEST (test_page_and_version_from_one_snapshot),
         SERVER_TEST (test_newer_schema_is_refused),
         SERVER_TEST (test_lost_connection_fails_then_reconnects),
+        SERVER_TEST (test_changes_are_logged_and_notified_at_commit),
+        SERVER_TEST (test_many_keys_are_notified_in_pieces),
+        SERVER_TEST (test_version_1_gets_the_change_log),
 #undef SERVER_TEST
     };
     //  without a server, the cases that need one are left out (a cmocka
