@@ -113,7 +113,8 @@ if start; then
     all_present
     report "after kill -9 and a restart, every acknowledged submit is there once" $?
     ctl -a agent01 stats email-draft
-    expect "the count kept in the workbin's row is 11" 0 '11'
+    expect "the count kept in the workbin's row is 11, at version 11" 0 \
+        '^email-draft@agent01: 11 interactions, version 11'
 else
     report "wbserver restarts on the same database after kill -9" 1
 fi
