@@ -59,6 +59,15 @@ expect "an unknown option is named" 1 '' \
     "cannot open store sqlite:$work/a.db?cache=shared: unknown option 'cache' (known: synchronous)"
 server --store "sqlite:"
 expect "a URI without a path says so" 1 '' 'cannot open store sqlite:: no database path'
+server --store "postgresql:dbname=workbin?pool=4"
+expect "an unknown postgresql option is named" 1 '' \
+    "cannot open store postgresql:dbname=workbin?pool=4: unknown option 'pool' (known: schema, statement_timeout, lock_timeout)"
+server --store "postgresql:dbname=workbin hots=x"
+expect "an unknown libpq keyword is named" 1 '' \
+    'cannot open store postgresql:dbname=workbin hots=x: connection info: invalid connection option "hots"'
+server --store "postgresql:host=$work/nowhere dbname=workbin"
+expect "a PostgreSQL server that cannot be reached: libpq's reason" 1 '' \
+    "cannot open store postgresql:host=$work/nowhere dbname=workbin: connection to server on socket \"$work/nowhere/.s.PGSQL.5432\" failed"
 [ ! -e "$work/a.db" ]
 report "no store file is made for a bad URI" $?
 
