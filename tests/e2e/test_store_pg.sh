@@ -6,11 +6,14 @@
 #   its notification; kill -9 and a restart keep every acknowledged
 #   submit; PostgreSQL stopped under a running wbserver: a submit is
 #   answered EventError 28 at once, the server carries on, and once
-#   PostgreSQL is back, submits work again without a restart. Prints TAP.
+#   PostgreSQL is back, submits work again without a restart; changes
+#   streamed while the server's connection is terminated and the server
+#   killed are kept exactly once (the crash test's driver). Prints TAP.
 set -u
 . "$(dirname "$0")/../lib/tap-lib.sh"
 . "$(dirname "$0")/../lib/wb-pg.sh"
-tap_require "$WBCTL" "$WBSERVER" "$builddir/tests/unit/test_wb_store" \
+tap_require "$WBCTL" "$WBSERVER" "$builddir/tests/drivers/crash_driver" \
+    "$builddir/tests/unit/test_wb_store" \
     "$builddir/tests/unit/test_wb_store_pg"
 tap_workdir wbstorepg
 wb_pg_start
@@ -156,5 +159,90 @@ all_present
 report "every acknowledged submit is there once; none of the refused ones" $?
 ! grep -q "While the database is away" "$work/content"
 report "the submits answered EventError 28 were not kept" $?
+
+# ------------------------------------------------------------- exactly once
+
+#   The crash test's driver (see test_crash.sh) on a fresh schema: three
+#   clients stream changes of every kind while the server's connection to
+#   PostgreSQL is terminated (pg_terminate_backend) four times and the
+#   server killed -9 once; then every acknowledged change is there once,
+#   every one answered EventError nowhere, half of none, and each
+#   workbin's version counts its changes.
+DRIVER=$builddir/tests/drivers/crash_driver
+kill "$server_pid"
+wait "$server_pid" 2> /dev/null
+store="postgresql:$WB_PG_CONNINFO?schema=crash"
+if ! start; then
+    echo "Bail out! wbserver on $store did not answer"
+    exit 1
+fi
+
+#   terminate: end the server's database connections, as an administrator
+#   (or a failover) would.
+terminate () {
+    "$WB_PG_BIN/psql" -X -q -h "$WB_PG_DIR" -U wb -d postgres -c "SELECT pg_terminate_backend
+        (pid, 5000) FROM pg_stat_activity WHERE application_name = 'wbserver'" > /dev/null
+}
+
+#   acknowledged: the changes the clients' journals hold as acknowledged.
+acknowledged () {
+    cat "$work"/journal.* 2> /dev/null | grep -c '^A'
+}
+
+#   losses: how often the server has logged its connection lost.
+losses () {
+    grep -c "connection to PostgreSQL is lost" "$work/server.log"
+}
+
+#   wait_for COMMAND COUNT: until COMMAND prints COUNT or more, while the
+#   clients run, 60 s at most; 0 or 1.
+wait_for () {
+    deadline=$(($(date +%s) + 60))
+    until [ "$($1)" -ge "$2" ]; do
+        running=0
+        for pid in $drivers; do kill -0 "$pid" 2> /dev/null && running=1; done
+        if [ $running -eq 0 ] || [ "$(date +%s)" -ge "$deadline" ]; then
+            return 1
+        fi
+        sleep 0.05          # pacing of the poll, not a wait for something
+    done
+}
+
+drivers=
+for client in 1 2 3; do
+    "$DRIVER" stream "$endpoint" "$client" 200 "$work/journal.$client" "$work/crash-done" \
+        2> "$work/driver.$client.err" &
+    drivers="$drivers $!"
+    tap_track $!
+done
+#   each disruption after 50 more acknowledged changes; each termination
+#   until the server has seen it (at its next statement) and logged it
+steps=0
+for step in 1 2 3 4 5; do
+    wait_for acknowledged $(($(acknowledged) + 50)) || break
+    if [ "$step" -eq 3 ]; then
+        kill -9 "$server_pid"
+        wait "$server_pid" 2> /dev/null
+        start || break
+    else
+        lost=$(losses)
+        terminate && wait_for losses $((lost + 1)) || break
+    fi
+    steps=$step
+done
+touch "$work/crash-done"
+[ "$steps" -eq 5 ]
+report "four connections terminated (each seen by the server) and one kill -9 while 3 clients streamed changes" $?
+status=0
+for pid in $drivers; do wait "$pid" || status=1; done
+report "every client reached its changes" $status
+[ $status -eq 0 ] || sed 's/^/# /' "$work"/driver.*.err
+"$DRIVER" verify "$endpoint" "$work"/journal.* > "$work/verify.out"
+status=$?
+grep '^#' "$work/verify.out"
+report "every acknowledged change is there once, none refused is, versions count every change" \
+    $status
+echo "# $(cat "$work"/journal.* | grep -c '^E') changes answered EventError," \
+     "$(cat "$work"/journal.* | grep -c '^U') unanswered"
 
 tap_end
