@@ -12,6 +12,7 @@ typedef struct {
     wb_kvlist_t *owners;
     int64_t from, count;
     int64_t seen;               /* owners visited: NumberOfOwners */
+    bool failed;                /* a store read failed: EventError 28 */
 } s_owner_lister_t;
 
 //  Add one owner entry to the owner list of a workbin type, if it falls in
@@ -26,7 +27,8 @@ s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
         return;
     wb_workbin_ref_t ref = { lister->type->id, owner_id };
     int64_t count = 0;
-    wb_store_workbin_count (lister->engine->store, ref, &count);
+    if (wb_store_workbin_count (lister->engine->store, ref, &count))
+        lister->failed = true;
     wb_kvlist_t *owner = wb_kvlist_new ();
     wb_kvlist_add_string (owner, WB_ATTR_OWNER_ID, owner_id);
     const char *name = wb_directory_owner_name (lister->engine->directory,
@@ -38,18 +40,21 @@ s_add_owner (void *context, const char *owner_id, wb_relation_t relation)
     //  that an older statistic event is told apart) and the oldest
     int64_t version = 0;
     char oldest [32] = "", newest [32];
-    wb_store_workbin_version (lister->engine->store, ref, &version);
-    wb_store_workbin_moved_range (lister->engine->store, ref, oldest, newest, sizeof (oldest));
+    if (wb_store_workbin_version (lister->engine->store, ref, &version)
+    ||  wb_store_workbin_moved_range (lister->engine->store, ref, oldest, newest,
+                                      sizeof (oldest)))
+        lister->failed = true;
     wb_kvlist_add_int (owner, WB_ATTR_WORKBIN_VERSION, version);
     if (*oldest)
         wb_kvlist_add_string (owner, WB_ATTR_MIN_MOVED_TO_QUEUE_AT, oldest);
     wb_kvlist_add_list (lister->owners, WB_ATTR_OWNER, &owner);
 }
 
-//  The WorkbinTypeInfo entry of one type, with the owners the sender sees.
+//  The WorkbinTypeInfo entry of one type, with the owners the sender sees;
+//  *failed set if a count could not be read (a database that is away).
 static wb_kvlist_t *
 s_type_info (wb_request_t *request, const wb_workbin_type_t *type, int64_t from,
-             int64_t count)
+             int64_t count, bool *failed)
 {
     wb_engine_t *self = request->engine;
     wb_session_t *session = request->session;
@@ -62,7 +67,7 @@ s_type_info (wb_request_t *request, const wb_workbin_type_t *type, int64_t from,
     wb_kvlist_add_string (info, WB_ATTR_VIEW, view);
     wb_kvlist_add_int (info, WB_ATTR_ACTIVE, 1);
     wb_kvlist_add_string (info, WB_ATTR_COLUMNS, type->columns ? type->columns : "");
-    s_owner_lister_t lister = { self, type, wb_kvlist_new (), from, count, 0 };
+    s_owner_lister_t lister = { self, type, wb_kvlist_new (), from, count, 0, false };
     if (session->agent_id)
         wb_directory_visible_owners (self->directory, session->agent_id, session->place_id,
                                      type->owner_type, s_add_owner, &lister);
@@ -70,6 +75,7 @@ s_type_info (wb_request_t *request, const wb_workbin_type_t *type, int64_t from,
         wb_directory_all_owners (self->directory, type->owner_type, s_add_owner, &lister);
     wb_kvlist_add_list (info, WB_ATTR_OWNERS, &lister.owners);
     wb_kvlist_add_int (info, WB_ATTR_NUMBER_OF_OWNERS, lister.seen);
+    *failed = *failed || lister.failed;
     return info;
 }
 
@@ -86,10 +92,17 @@ wb_engine_types_info (wb_request_t *request)
     count = count < WB_OWNERS_PAGE_MAX ? count : WB_OWNERS_PAGE_MAX;
     wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_TYPES_INFO);
     wb_kvlist_t *types = wb_kvlist_new ();
+    bool failed = false;
     for (size_t index = 0; index < wb_directory_workbin_type_count (directory); index++) {
         wb_kvlist_t *info = s_type_info (request, wb_directory_workbin_type_at (directory, index),
-                                         from, count);
+                                         from, count, &failed);
         wb_kvlist_add_list (types, WB_ATTR_WORKBIN_TYPE_INFO, &info);
+    }
+    //  counts of 0 would pass for the truth: say the database failed
+    if (failed) {
+        wb_kvlist_destroy (&types);
+        wb_msg_destroy (&reply);
+        return WB_ERR_DATABASE;
     }
     wb_kvlist_add_list (wb_msg_body (reply), WB_ATTR_WORKBIN_TYPES, &types);
     wb_engine_reply (request, &reply);

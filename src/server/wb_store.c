@@ -30,10 +30,10 @@ typedef struct {
     wb_store_open_fn *open;
 } s_backend_t;
 
-//  The registry. A backend built only on request (PostgreSQL, say) adds its
-//  line here under its configure conditional.
+//  The registry, one line per backend.
 static const s_backend_t s_backends [] = {
     { "sqlite", "sqlite:PATH[?synchronous=normal|full]", wb_store_sqlite_open },
+    { "postgresql", "postgresql:CONNINFO[?schema=NAME&...]", wb_store_pg_open },
 };
 
 #define S_BACKEND_COUNT (WB_COUNT_OF (s_backends))

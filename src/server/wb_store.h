@@ -2,10 +2,11 @@
 
     A small interface over a backend (a table of function pointers), so that
     the server engine does not know SQL: the SQLite backend (wb_store_sqlite.c)
-    serves one node; a PostgreSQL backend can implement the same table later
-    for sites with several server nodes. A store is opened by a URI whose
-    scheme names its backend ("sqlite:PATH"), so that callers never name a
-    backend's function; wb_store_backend.h is the backends' side of it.
+    serves one node; the PostgreSQL backend (wb_store_pg.c) serves sites
+    with several server nodes on one database. A store is opened by a URI
+    whose scheme names its backend ("sqlite:PATH", "postgresql:CONNINFO"),
+    so that callers never name a backend's function; wb_store_backend.h is
+    the backends' side of it.
 
     An interaction is its property list (a wb_kvlist, as sent on the wire)
     plus where it sits: a workbin (type id + owner id) or nowhere (pulled,
@@ -117,6 +118,24 @@ typedef struct {
        '%' and "%3F" a '?' (any %XX is a byte); the first plain '?' starts
        the options, each at most once:
          synchronous=normal|full   PRAGMA synchronous (default full)
+     postgresql:CONNINFO[?OPTION=VALUE[&OPTION=VALUE]...]
+       a PostgreSQL database, CONNINFO a libpq connection string
+       ("host=/run/postgresql dbname=workbin user=wb"; an unknown keyword
+       is an error; it cannot hold a '?'), its tables created in their
+       own schema if absent and migrated; options, each at most once:
+         schema=NAME               the schema that holds the tables
+                                   (lower-case, digits, '_'; default workbin)
+         statement_timeout=MS      a statement fails after MS (default 5000)
+         lock_timeout=MS           so does a wait for a lock (default 2000)
+       A lost connection makes every operation fail until a reconnect,
+       tried at the next operation with a backoff (100 ms doubling to 5 s).
+       Each bump also writes the change log's row of the new version
+       (table change_log: workbin, version, the interaction the change
+       wrote, its WorkbinContentOperation, its properties), and a commit
+       notifies the keys of its rows ("TYPE_ID\tOWNER_ID\tVERSION\n" each,
+       several notifications if they pass 7,999 bytes) on the channel
+       named as the schema: the change feed between nodes, which nothing
+       reads yet.
    On failure NULL, and in error a sentence that names the URI and what is
    wrong (an unknown scheme, or none: the known schemes). */
 wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);

@@ -29,6 +29,9 @@ int wb_store_open_error (char *error, size_t error_size, const char *uri,
 /* The SQLite backend (wb_store_sqlite.c): target PATH[?OPTIONS]. */
 wb_store_t *wb_store_sqlite_open (const char *uri, const char *target,
                                   char *error, size_t error_size);
+/* The PostgreSQL backend (wb_store_pg.c): target CONNINFO[?OPTIONS]. */
+wb_store_t *wb_store_pg_open (const char *uri, const char *target,
+                              char *error, size_t error_size);
 /* The connection of an SQLite store, for the backend's own tests (which
    look at its settings); NULL for a NULL store or another backend. */
 struct sqlite3 *wb_store_sqlite_db (const wb_store_t *store);

@@ -18,7 +18,7 @@
 
 static const char *s_usage =
     "Usage: wbserver -c DIRECTORY [-e ENDPOINT]... [--store URI | -d FILE] [options]\n"
-    "Serve workbins over ZeroMQ, kept durably in a store (SQLite).\n"
+    "Serve workbins over ZeroMQ, kept durably in a store (SQLite or PostgreSQL).\n"
     "\n"
     "  -c, --config FILE        directory of agents, places, groups and workbin\n"
     "                           types (ZPL; see doc/examples/sample.cfg)\n"
@@ -26,7 +26,12 @@ static const char *s_usage =
     "      --store URI          where interactions are kept: an SQLite file,\n"
     "                           sqlite:PATH[?synchronous=normal|full] ('%' and '?'\n"
     "                           in PATH as %25 and %3F); default\n"
-    "                           sqlite:$XDG_DATA_HOME/workbin/workbin.db\n"
+    "                           sqlite:$XDG_DATA_HOME/workbin/workbin.db;\n"
+    "                           or a PostgreSQL database, shared by several\n"
+    "                           servers: postgresql:CONNINFO[?OPTIONS] (a libpq\n"
+    "                           conninfo, e.g. 'host=/run/postgresql dbname=wb';\n"
+    "                           options schema=NAME, statement_timeout=MS,\n"
+    "                           lock_timeout=MS; see wbserver(1))\n"
     "  -d, --database FILE      shorthand for --store sqlite:FILE\n"
     "      --page-cap N         most interactions per content page, 100..10000 (500)\n"
     "      --session-timeout S  expire clients silent for S seconds (30)\n"

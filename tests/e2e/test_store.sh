@@ -9,7 +9,7 @@ tap_workdir wbstore
 tap_details () {
     tap_command_details
 }
-known='(known schemes: sqlite:PATH\[?synchronous=normal|full\])'
+known='(known schemes: sqlite:PATH\[?synchronous=normal|full\], postgresql:CONNINFO\[?schema=NAME&...\])'
 
 #   server OPTION...: wbserver on $endpoint with the sample directory.
 server () {
@@ -45,9 +45,9 @@ expect "--sync takes normal or full" 2 '' '--sync takes normal or full, not fast
 
 # ------------------------------------------------------------- bad URIs
 
-server --store "postgresql:dbname=workbin"
+server --store "postgres:dbname=workbin"
 expect "an unknown scheme is named, with the known ones" 1 '' \
-    "cannot open store postgresql:dbname=workbin: unknown scheme 'postgresql' $known"
+    "cannot open store postgres:dbname=workbin: unknown scheme 'postgres' $known"
 server --store "$work/a.db"
 expect "a path is not a URI: no scheme, the known ones listed" 1 '' \
     "cannot open store $work/a.db: no scheme: a store URI is SCHEME:TARGET $known"
@@ -59,6 +59,15 @@ expect "an unknown option is named" 1 '' \
     "cannot open store sqlite:$work/a.db?cache=shared: unknown option 'cache' (known: synchronous)"
 server --store "sqlite:"
 expect "a URI without a path says so" 1 '' 'cannot open store sqlite:: no database path'
+server --store "postgresql:dbname=workbin?pool=4"
+expect "an unknown postgresql option is named" 1 '' \
+    "cannot open store postgresql:dbname=workbin?pool=4: unknown option 'pool' (known: schema, statement_timeout, lock_timeout)"
+server --store "postgresql:dbname=workbin hots=x"
+expect "an unknown libpq keyword is named" 1 '' \
+    'cannot open store postgresql:dbname=workbin hots=x: connection info: invalid connection option "hots"'
+server --store "postgresql:host=$work/nowhere dbname=workbin"
+expect "a PostgreSQL server that cannot be reached: libpq's reason" 1 '' \
+    "cannot open store postgresql:host=$work/nowhere dbname=workbin: connection to server on socket \"$work/nowhere/.s.PGSQL.5432\" failed"
 [ ! -e "$work/a.db" ]
 report "no store file is made for a bad URI" $?
 

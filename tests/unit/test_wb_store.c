@@ -6,14 +6,17 @@
     case, then each template in the environment variable
     WB_STORE_TEST_URIS, separated by ';' (blanks around each are ignored):
         WB_STORE_TEST_URIS='sqlite:{dir}/full.db?synchronous=full'
-    adds a run of every contract case on that store; a backend added later
-    (PostgreSQL) runs the contract the same way, on a template whose
-    {name} gives each case a store of its own that starts empty. Each
-    contract case is named "test_... on TEMPLATE" in the report.
+    adds a run of every contract case on that store. PostgreSQL runs the
+    contract the same way, on a template whose {name} gives each case a
+    schema of its own that starts empty (tests/e2e/test_store_pg.sh, on a
+    private server):
+        WB_STORE_TEST_URIS='postgresql:host=DIR user=wb dbname=postgres?schema={name}'
+    Each contract case is named "test_... on TEMPLATE" in the report.
 
     Cases that hold for SQLite only (schema versions, WAL, the file lock,
     the file mode, blobs damaged by another program, the URI's path and
-    options) are in test_wb_store_sqlite.c.
+    options) are in test_wb_store_sqlite.c; PostgreSQL's own (its URI,
+    several nodes on one schema, a lost connection) in test_wb_store_pg.c.
 */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +29,10 @@
 #include <czmq.h>
 #include "wb_store.h"
 #include "wb_test_store.h"
+
+//  The schemes wb_store_open knows, as its messages list them.
+#define S_KNOWN "known schemes: sqlite:PATH[?synchronous=normal|full], " \
+                "postgresql:CONNINFO[?schema=NAME&...]"
 
 static const wb_workbin_ref_t s_drafts = { "email-draft", "agent-1" };
 static const wb_workbin_ref_t s_other_owner = { "email-draft", "agent-2" };
@@ -81,8 +88,7 @@ test_open_without_a_uri_fails (void **state)
     (void) state;
     char error [512] = "";
     assert_null (wb_store_open (NULL, error, sizeof (error)));
-    assert_string_equal (error, "cannot open store: no store URI given "
-                                "(known schemes: sqlite:PATH[?synchronous=normal|full])");
+    assert_string_equal (error, "cannot open store: no store URI given (" S_KNOWN ")");
     strcpy (error, "x");
     assert_null (wb_store_open ("", error, sizeof (error)));
     assert_non_null (strstr (error, "no store URI given"));
@@ -130,8 +136,7 @@ test_open_without_a_scheme_lists_the_known_ones (void **state)
         char error [512] = "", expected [512];
         assert_null (wb_store_open (uris [index], error, sizeof (error)));
         snprintf (expected, sizeof (expected), "cannot open store %s: no scheme: a store URI "
-                  "is SCHEME:TARGET (known schemes: sqlite:PATH[?synchronous=normal|full])",
-                  uris [index]);
+                  "is SCHEME:TARGET (" S_KNOWN ")", uris [index]);
         assert_string_equal (error, expected);
     }
 }
@@ -142,15 +147,14 @@ static void
 test_open_an_unknown_scheme_names_it (void **state)
 {
     (void) state;
-    const char *uris [] = { "postgresql:dbname=workbin", "SQLite:/tmp/x.db", "sqlite3:/tmp/x.db",
-                            "file:/tmp/x.db", "sqlit:x" };
-    const char *schemes [] = { "postgresql", "SQLite", "sqlite3", "file", "sqlit" };
+    const char *uris [] = { "postgres:dbname=workbin", "SQLite:/tmp/x.db", "sqlite3:/tmp/x.db",
+                            "file:/tmp/x.db", "sqlit:x", "PostgreSQL:dbname=workbin" };
+    const char *schemes [] = { "postgres", "SQLite", "sqlite3", "file", "sqlit", "PostgreSQL" };
     for (size_t index = 0; index < sizeof (uris) / sizeof (uris [0]); index++) {
         char error [512] = "", expected [512];
         assert_null (wb_store_open (uris [index], error, sizeof (error)));
         snprintf (expected, sizeof (expected), "cannot open store %s: unknown scheme '%s' "
-                  "(known schemes: sqlite:PATH[?synchronous=normal|full])",
-                  uris [index], schemes [index]);
+                  "(" S_KNOWN ")", uris [index], schemes [index]);
         assert_string_equal (error, expected);
     }
     //  a long URI is cut short in the message, so that the reason shows
