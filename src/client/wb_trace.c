@@ -25,9 +25,7 @@
 #define S_DEFAULT_ENTRIES 10000
 #define S_DEFAULT_BODY_BYTES (16u << 20)
 #define S_FIRST_CAPACITY 64
-/* Lifelines: past this many, the last one ("others") stands for the rest,
-   so a peer naming a new actor in every change cannot grow the trace. */
-#define S_PARTIES_MAX 32
+#define S_PARTIES_MAX WB_TRACE_PARTIES_LIMIT
 #define S_OTHERS "others"
 /* Requests that wait for their reply; past that the oldest is forgotten
    (its reply is then drawn as an event). */
@@ -440,7 +438,9 @@ s_party (wb_trace_t *self, const char *name)
     if (!name || !*name)
         return 0;
     char wanted [WB_TRACE_PARTY_MAX];
-    snprintf (wanted, sizeof (wanted), "%s", name);
+    wb_trace_text_t text;
+    wb_trace_text_init (&text, wanted, sizeof (wanted));
+    wb_trace_text_add_clean (&text, name);
     for (size_t index = 0; index < self->party_count; index++)
         if (strcmp (self->parties [index].name, wanted) == 0)
             return index;
@@ -477,7 +477,9 @@ wb_trace_new (const char *recorder, size_t max_entries, size_t max_body_bytes)
     self->max_entries = max_entries ? max_entries : S_DEFAULT_ENTRIES;
     self->max_body_bytes = max_body_bytes ? max_body_bytes : S_DEFAULT_BODY_BYTES;
     self->next_number = 1;
-    snprintf (self->parties [0].name, WB_TRACE_PARTY_MAX, "%s", recorder);
+    wb_trace_text_t text;
+    wb_trace_text_init (&text, self->parties [0].name, WB_TRACE_PARTY_MAX);
+    wb_trace_text_add_clean (&text, recorder);
     snprintf (self->parties [1].name, WB_TRACE_PARTY_MAX, "%s", WB_TRACE_SERVER);
     self->party_count = 2;
     return self;
