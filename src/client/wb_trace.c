@@ -33,6 +33,7 @@
 
 typedef struct {
     char name [WB_TRACE_PARTY_MAX];
+    char actor [WB_TRACE_PARTY_MAX]; /* its changes' Actor, when not its name */
     bool requests;                   /* has sent a request: its changes need no cause */
 } s_party_t;
 
@@ -40,6 +41,7 @@ typedef struct {
     bool used;
     size_t party;
     int64_t reference_id;
+    uint64_t number;                 /* the request's entry */
     bool chatter;
     char workbin [WB_TRACE_WORKBIN_MAX];
 } s_pending_t;
@@ -454,6 +456,28 @@ s_party (wb_trace_t *self, const char *name)
     return self->party_count++;
 }
 
+//  The party whose changes carry this Actor: the one that said so
+//  (wb_trace_actor), else the party of that name.
+static size_t
+s_party_of_actor (wb_trace_t *self, const char *actor)
+{
+    for (size_t index = 0; index < self->party_count; index++)
+        if (strcmp (self->parties [index].actor, actor) == 0)
+            return index;
+    return s_party (self, actor);
+}
+
+void
+wb_trace_actor (wb_trace_t *self, const char *party, const char *actor)
+{
+    if (!self || !actor || !*actor)
+        return;
+    wb_trace_text_t text;
+    s_party_t *named = &self->parties [s_party (self, party)];
+    wb_trace_text_init (&text, named->actor, sizeof (named->actor));
+    wb_trace_text_add_clean (&text, actor);
+}
+
 size_t
 wb_trace_party_count (const wb_trace_t *self)
 {
@@ -589,7 +613,8 @@ s_pending_add (wb_trace_t *self, const wb_trace_entry_t *request)
         return;                      //  0 is an event's: no reply can match it
     s_pending_t *pending = &self->pending [self->pending_next];
     self->pending_next = (self->pending_next + 1) % S_PENDING_MAX;
-    *pending = (s_pending_t) { true, request->from, request->reference_id, request->chatter, "" };
+    *pending = (s_pending_t) { true, request->from, request->reference_id, request->number,
+                               request->chatter, "" };
     snprintf (pending->workbin, sizeof (pending->workbin), "%s", request->workbin);
 }
 
@@ -637,7 +662,7 @@ s_add_cause (wb_trace_t *self, const wb_kvlist_t *body, int64_t time_ms)
     const char *actor = wb_kvlist_string (wb_kvlist_list (body, WB_ATTR_ACTOR), WB_ATTR_AGENT_ID);
     if (!actor || !*actor)
         return;
-    size_t from = s_party (self, actor);
+    size_t from = s_party_of_actor (self, actor);
     if (self->parties [from].requests)
         return;
     int64_t operation = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_CONTENT_OPERATION, 0);
@@ -673,8 +698,12 @@ wb_trace_received (wb_trace_t *self, const char *party, const char *name, int64_
     s_workbin (entry->body, entry->workbin, sizeof (entry->workbin));
     if (reply && !*entry->workbin)
         snprintf (entry->workbin, sizeof (entry->workbin), "%s", request.workbin);
-    //  an error always matters, even to a start-up request
+    //  an error always matters, and so does the request it answers, even
+    //  a start-up one
     entry->chatter = !entry->error && (reply ? request.chatter : s_is_chatter (name, body));
+    long asked = reply && entry->error ? wb_trace_index_of (self, request.number) : -1;
+    if (asked >= 0)
+        s_slot (self, (size_t) asked)->entry.chatter = false;
     s_headline (entry);
     return entry;
 }

@@ -343,6 +343,32 @@ test_change_by_another_party_gets_its_cause_first (void **state)
     wb_trace_destroy (&trace);
 }
 
+static void
+test_actor_of_a_party_that_is_not_its_name (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = wb_trace_new ("agent01", 0, 0);
+    wb_trace_actor (NULL, "media", "wbctl");
+    wb_trace_actor (trace, "media", NULL);
+    wb_trace_actor (trace, "media", "wbctl");
+    assert_int_equal (wb_trace_party_count (trace), 3);
+    s_request (trace, "media", WB_MSG_REQUEST_SUBMIT, 1, NULL);
+    //  the media session made the change: no cause, no party "wbctl"
+    s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED, 0,
+                s_changed (2, 6, "000A1", NULL, "wbctl", 1));
+    assert_int_equal (wb_trace_size (trace), 2);
+    assert_int_equal (wb_trace_party_count (trace), 3);
+    //  before media sends anything, its changes are drawn from media
+    wb_trace_t *quiet = wb_trace_new ("agent01", 0, 0);
+    wb_trace_actor (quiet, "media", "wbctl");
+    s_received (quiet, NULL, WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED, 0,
+                s_changed (2, 6, "000A1", NULL, "wbctl", 1));
+    assert_int_equal (wb_trace_at (quiet, 0)->kind, WB_TRACE_CAUSE);
+    assert_string_equal (wb_trace_party (quiet, wb_trace_at (quiet, 0)->from), "media");
+    wb_trace_destroy (&quiet);
+    wb_trace_destroy (&trace);
+}
+
 // ---------------------------------------------------------------- headlines
 
 static void
@@ -477,9 +503,15 @@ test_chatter_is_start_up_and_paging (void **state)
                             s_get_content (50, 50))->chatter);
     assert_true (s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT, 21, NULL)->chatter);
     //  an error answering chatter still shows
-    s_request (trace, NULL, WB_MSG_REQUEST_AGENT_LOGIN, 22, NULL);
+    //  an error always shows, and so does the request it answers
+    assert_true (s_request (trace, NULL, WB_MSG_REQUEST_AGENT_LOGIN, 22, NULL)->chatter);
     assert_false (s_received (trace, NULL, WB_MSG_EVENT_ERROR, 22, s_error (14, NULL))->chatter);
-    assert_false (s_request (trace, NULL, WB_MSG_REQUEST_WORKBIN_NOTIFICATIONS, 23, NULL)->chatter);
+    assert_false (wb_trace_at (trace, wb_trace_size (trace) - 2)->chatter);
+    //  an error event answers nothing
+    s_request (trace, NULL, WB_MSG_REQUEST_PING, 23, NULL);
+    assert_false (s_received (trace, NULL, WB_MSG_EVENT_ERROR, 0, s_error (1001, NULL))->chatter);
+    assert_true (wb_trace_at (trace, wb_trace_size (trace) - 2)->chatter);
+    assert_false (s_request (trace, NULL, WB_MSG_REQUEST_WORKBIN_NOTIFICATIONS, 24, NULL)->chatter);
     assert_false (s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED, 0, NULL)->chatter);
     wb_trace_destroy (&trace);
 }
@@ -874,6 +906,7 @@ main (void)
         cmocka_unit_test (test_parties_are_bounded),
         cmocka_unit_test (test_reply_by_reference_of_the_same_party),
         cmocka_unit_test (test_change_by_another_party_gets_its_cause_first),
+        cmocka_unit_test (test_actor_of_a_party_that_is_not_its_name),
         cmocka_unit_test (test_headlines_say_what_matters_first),
         cmocka_unit_test (test_headline_of_other_messages_names_codes),
         cmocka_unit_test (test_workbin_from_every_owner_attribute),
