@@ -71,7 +71,7 @@ static const char *s_chatter [] = {
     WB_MSG_REQUEST_REGISTER_CLIENT, WB_MSG_REQUEST_AGENT_LOGIN, WB_MSG_REQUEST_WORKBIN_TYPES_INFO,
     WB_MSG_EVENT_WORKBIN_TYPES_INFO, WB_MSG_REQUEST_WORKBIN_STATISTIC, WB_MSG_EVENT_WORKBIN_STATISTIC,
     WB_MSG_REQUEST_STATISTIC_NOTIFICATIONS, WB_MSG_REQUEST_CANCEL_STATISTIC_NOTIFICATIONS,
-    WB_MSG_REQUEST_PING,
+    WB_MSG_REQUEST_PING, WB_MSG_REQUEST_UNREGISTER_CLIENT,
 };
 
 // ---------------------------------------------------------------- text
@@ -266,7 +266,8 @@ s_headline_changed (const s_headline_t *headline)
     s_add_version (body, text);
 }
 
-//  "14 agent already logged in: what the server said"
+//  "14 agent already logged in: what the server said", the code's text
+//  said once when the description starts with it.
 static void
 s_headline_error (const s_headline_t *headline)
 {
@@ -274,7 +275,10 @@ s_headline_error (const s_headline_t *headline)
     const char *name = wb_trace_code_name (WB_ATTR_ERROR_CODE, code);
     const char *description = wb_kvlist_string (headline->body, WB_ATTR_ERROR_DESCRIPTION);
     wb_trace_text_add (headline->text, "%" PRId64 "%s%s", code, name ? " " : "", name ? name : "");
-    if (description && *description && !(name && strcmp (description, name) == 0)) {
+    size_t length = name ? strlen (name) : 0;
+    if (description && name && strncmp (description, name, length) == 0)
+        description += strncmp (description + length, ": ", 2) == 0 ? length + 2 : length;
+    if (description && *description) {
         wb_trace_text_add (headline->text, ": ");
         wb_trace_text_add_clean (headline->text, description);
     }

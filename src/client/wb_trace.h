@@ -60,7 +60,7 @@ typedef struct {
     bool error;                          /* an EventError */
     bool chatter;                        /* start-up and paging: register, login, types
                                             info, statistics, pings, content pages after
-                                            the first, and their replies; never an
+                                            the first, unregister, and their replies; never an
                                             EventError nor the request it answers */
     char workbin [WB_TRACE_WORKBIN_MAX]; /* "email-draft@agent01", or "" */
     char headline [WB_TRACE_HEADLINE_MAX]; /* what matters first; a mark: its text */

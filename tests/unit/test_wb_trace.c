@@ -405,6 +405,11 @@ test_headlines_say_what_matters_first (void **state)
     char expected [128];
     snprintf (expected, sizeof (expected), "41 %s", wb_error_text (41));
     assert_string_equal (entry->headline, expected);
+    //  and when it starts with it, as the server's do
+    snprintf (expected, sizeof (expected), "%s: email-drafts", wb_error_text (41));
+    entry = s_received (trace, NULL, WB_MSG_EVENT_ERROR, 2, s_error (41, expected));
+    snprintf (expected, sizeof (expected), "41 %s: email-drafts", wb_error_text (41));
+    assert_string_equal (entry->headline, expected);
 
     body = wb_kvlist_new ();
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, 7);
