@@ -116,13 +116,13 @@ s_write_text (FILE *file, const s_export_t *export)
 
 //  Text as Mermaid reads it: '#' starts an entity code and ';' or a
 //  newline ends a statement, so they (and what its HTML labels would
-//  read, '<', '>', '&', and the '%' of comments) are written as entity
-//  codes, "#59;"; a participant's label may not hold ':', ',', '@' or '"'
-//  either. A text that begins "wrap:" or "nowrap:" would set wrapping.
+//  read as markup, '<' and '&', and the '%' of comments) are written as
+//  entity codes, "#59;"; a participant's label may not hold '>', ':', ',',
+//  '@' or '"' either. A text that begins "wrap:" or "nowrap:" would set wrapping.
 static void
 s_put_mermaid (FILE *file, const char *text, bool label)
 {
-    const char *special = label ? "#;%<>&:,@\"" : "#;%<>&";
+    const char *special = label ? "#;%<>&:,@\"" : "#;%<&";
     bool directive = strncmp (text, "wrap:", 5) == 0 || strncmp (text, "nowrap:", 7) == 0;
     for (const unsigned char *at = (const unsigned char *) text; *at; at++) {
         if (*at < 0x20)
@@ -246,7 +246,7 @@ s_write_plantuml (FILE *file, const s_export_t *export)
 #define S_BOX 24
 #define S_ROW 30                 /* one entry */
 #define S_COLUMN_MIN 200
-#define S_COLUMN_MAX 560
+#define S_COLUMN_MAX 360         /* longer labels run past the next lifeline */
 
 static void
 s_put_xml (FILE *file, const char *text)
@@ -352,6 +352,16 @@ s_svg_lifelines (FILE *file, const s_export_t *export, const s_svg_size_t *size)
     }
 }
 
+//  A pale ground under the label at x of row y, so that a lifeline it
+//  crosses stays behind the text (a character is about 0.9 S_CHAR wide).
+static void
+s_svg_ground (FILE *file, int x, int y, const char *label)
+{
+    fprintf (file, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"14\" fill=\"#fff\" "
+                   "fill-opacity=\"0.85\"/>\n", x - 2, y - 17,
+             (int) s_characters (label) * S_CHAR * 9 / 10 + 4);
+}
+
 //  One entry at row y: a dashed divider with its label, or an arrow with
 //  its label above it (replies and events dashed, errors red, a cause dotted).
 static void
@@ -361,9 +371,10 @@ s_svg_entry (FILE *file, const s_export_t *export, const s_svg_size_t *size,
     char label [WB_TRACE_NAME_MAX + WB_TRACE_HEADLINE_MAX];
     if (entry->kind == WB_TRACE_MARK) {
         fprintf (file, "<line class=\"mark\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\" "
-                       "stroke-dasharray=\"8,4\"/>\n<text class=\"mark\" x=\"%d\" y=\"%d\" "
-                       "font-weight=\"bold\">", S_MARGIN / 2, y, size->width - S_MARGIN / 2,
-                 y, S_MARGIN, y - 6);
+                       "stroke-dasharray=\"8,4\"/>\n", S_MARGIN / 2, y, size->width - S_MARGIN / 2, y);
+        s_svg_ground (file, S_MARGIN, y, entry->headline);
+        fprintf (file, "<text class=\"mark\" x=\"%d\" y=\"%d\" font-weight=\"bold\">",
+                 S_MARGIN, y - 6);
         s_put_xml (file, entry->headline);
         fprintf (file, "</text>\n");
         return;
@@ -379,9 +390,10 @@ s_svg_entry (FILE *file, const s_export_t *export, const s_svg_size_t *size,
     fprintf (file, "<line class=\"%s%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\"%s "
                    "marker-end=\"url(#%s)\"/>\n", kinds [entry->kind], entry->error ? " error" : "",
              x1, y, x2, y, colour, dashes, marker);
-    fprintf (file, "<text class=\"message\" x=\"%d\" y=\"%d\" fill=\"%s\">",
-             (x1 < x2 ? x1 : x2) + 8, y - 6, colour);
     s_label (entry, label, sizeof (label));
+    int x = (x1 < x2 ? x1 : x2) + 8;
+    s_svg_ground (file, x, y, label);
+    fprintf (file, "<text class=\"message\" x=\"%d\" y=\"%d\" fill=\"%s\">", x, y - 6, colour);
     s_put_xml (file, label);
     fprintf (file, "</text>\n");
 }

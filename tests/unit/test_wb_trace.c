@@ -824,7 +824,7 @@ test_export_mermaid_escapes_what_it_would_read (void **state)
     char *text = s_export (trace, NULL, "escape.mmd");
     const char *parts [] = {
         "participant P0 as a#58;1#44;#64;#34;b#34;\n",
-        "Note over P0,P1: #119;rap: #35;1#59; #60;b#62; #38; 50#37;\n",
+        "Note over P0,P1: #119;rap: #35;1#59; #60;b> #38; 50#37;\n",
         "P1--xP0: EventError 777: x#59;y#35;z w\n", NULL };
     assert_true (s_in_order (text, parts));
     free (text);
