@@ -65,6 +65,8 @@ enum {
     WBCTL_OPT_DIR = 1u << 16,             /* keygen --dir DIR */
     WBCTL_OPT_AGENT = 1u << 17,           /* keygen --agent AGENT */
     WBCTL_OPT_IDEMPOTENCY_KEY = 1u << 18, /* submit --idempotency-key KEY */
+    WBCTL_OPT_TRACE = 1u << 19,           /* play --trace FILE */
+    WBCTL_OPT_CLOCK = 1u << 20,           /* play --clock TIME */
 };
 
 /* What a command's options and arguments say; fields a command does not
@@ -76,6 +78,8 @@ typedef struct {
     bool property_changes;    /* --property-changes */
     const char *speed;        /* play --speed X, checked by play */
     bool loop;                /* play --loop */
+    const char *trace;        /* play --trace FILE: .txt .mmd .puml or .svg */
+    const char *clock;        /* play --clock TIME, checked by play */
     const char *dir;          /* keygen --dir DIR */
     const char *agent;        /* keygen --agent AGENT */
     const char *idempotency_key;  /* submit --idempotency-key KEY; NULL: a new one */
@@ -110,6 +114,8 @@ typedef struct {
     wb_workbin_types_t *types;    /* after RequestWorkbinTypesInfo */
     bool registered;          /* the goodbye is due */
     bool take_over;           /* --take-over: the login ends the agent's other session */
+    wb_client_observer_fn *observer;  /* told of the client's every message (play --trace) */
+    void *observer_arg;
 } wbctl_t;
 
 /* True once SIGINT or SIGTERM arrived, or standard output closed (wbctl.c). */

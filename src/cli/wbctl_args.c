@@ -73,6 +73,13 @@ static const s_option_t s_options [] = {
       .help = "play: divide every wait by X, a number above 0 (default 1)" },
     { .bit = WBCTL_OPT_LOOP, .name = "loop", .kind = KIND_FLAG, FIELD (loop),
       .help = "play: replay the file until Ctrl-C (exit 0)" },
+    { .bit = WBCTL_OPT_TRACE, .name = "trace", .kind = KIND_STRING, FIELD (trace),
+      .value = "FILE", .help = "play: write the message flow of the play to FILE, a\n"
+                               "sequence diagram as its extension says: .svg, .mmd\n"
+                               "(Mermaid), .puml (PlantUML) or .txt" },
+    { .bit = WBCTL_OPT_CLOCK, .name = "clock", .kind = KIND_STRING, FIELD (clock),
+      .value = "TIME", .help = "play: pin the clock of the trace at TIME\n"
+                               "(yyyy-MM-ddTHH:mm:ssZ); each wait moves it on" },
     { .bit = WBCTL_OPT_DIR, .name = "dir", .kind = KIND_STRING, FIELD (dir), .value = "DIR",
       .help = "keygen: write in DIR, created if need be (default .)" },
     { .bit = WBCTL_OPT_AGENT, .name = "agent", .kind = KIND_STRING, FIELD (agent),

@@ -80,7 +80,8 @@ static const wbctl_command_t s_commands [] = {
     { .name = "ping", .needs = WBCTL_NEEDS_SESSION, .build = s_build_ping,
       .reply = WB_MSG_EVENT_ACK, .print = wbctl_print_ack, .arguments = "",
       .help = "check that the server answers (RequestPing)" },
-    { .name = "play", .min_args = 1, .max_args = 1, .options = WBCTL_OPT_SPEED | WBCTL_OPT_LOOP,
+    { .name = "play", .min_args = 1, .max_args = 1,
+      .options = WBCTL_OPT_SPEED | WBCTL_OPT_LOOP | WBCTL_OPT_TRACE | WBCTL_OPT_CLOCK,
       .needs = WBCTL_NEEDS_NOTHING, .run = wbctl_play, .arguments = "FILE",
       .help = "run a scenario: one step a line, sessions kept open per agent, each\n"
               "reply reported on a line; exit 1 at an EventError no 'expect' covers\n"

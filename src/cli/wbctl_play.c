@@ -14,6 +14,9 @@
 
     The play reports replies only: the events its own sessions receive are
     thrown away (a console or a wbctl watch in another terminal shows them).
+    With --trace, every request and every reply and event of every session
+    goes into one wb_trace, written as a sequence diagram at the end; say
+    steps become its marks.
 */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wbctl_play_internal.h"
+#include "wb_clock.h"
 #include "wb_events.h"
 
 #define PLAY_WAIT_MAX_MS 1e12     /* the longest wait, whatever --speed says */
@@ -214,6 +218,9 @@ s_run_as (wbctl_play_t *self, const wbctl_step_t *step, wbctl_outcome_t *outcome
 static void
 s_run_wait (wbctl_play_t *self, const wbctl_step_t *step, wbctl_outcome_t *outcome)
 {
+    //  a pinned clock (--clock) moves as the scenario says, whatever the speed
+    if (wb_clock_pinned ())
+        wb_clock_advance ((int64_t) (step->seconds * 1000 + 0.5));
     double milliseconds = step->seconds * 1000 / self->speed + 0.5;
     if (milliseconds > PLAY_WAIT_MAX_MS)
         milliseconds = PLAY_WAIT_MAX_MS;
@@ -227,6 +234,8 @@ s_run_say (wbctl_play_t *self, const wbctl_step_t *step, wbctl_outcome_t *outcom
     (void) outcome;
     if (!self->ctl->json)
         printf ("%s\n", step->words [0]);
+    if (self->trace)
+        wb_trace_mark (self->trace, step->words [0], wb_clock_wall_ms ());
 }
 
 //  The InteractionId a step names: its ID argument as it is, or the one
@@ -423,6 +432,40 @@ s_parse_speed (const wbctl_args_t *args, double *speed)
     return WBCTL_USAGE;
 }
 
+//  The trace's recorder, its first lifeline: the session of the first
+//  step that sends, the one the play starts in unless an "as" comes first.
+static void
+s_trace_new (wbctl_play_t *self)
+{
+    const char *first = self->ctl->agent_id ? self->ctl->agent_id : PLAY_MEDIA;
+    for (size_t index = 0; index < self->count; index++) {
+        const wbctl_step_t *step = &self->steps [index];
+        if (streq (step->verb->name, "as"))
+            first = step->words [0];
+        if (step->verb->flags & VERB_SENDS)
+            break;
+    }
+    self->trace = wb_trace_new (first, 0, 0);
+}
+
+//  --trace FILE must name a format, and --clock a UTC time, before
+//  anything is sent.
+static int
+s_parse_trace (const wbctl_args_t *args)
+{
+    if (args->trace && wb_trace_format_of (args->trace) < 0) {
+        fprintf (stderr, "wbctl play: --trace takes a file ending in .svg, .mmd, .puml or "
+                         ".txt, not %s\nTry 'wbctl --help'.\n", args->trace);
+        return WBCTL_USAGE;
+    }
+    if (args->clock && wb_clock_pin_text (args->clock)) {
+        fprintf (stderr, "wbctl play: --clock takes a UTC time yyyy-MM-ddTHH:mm:ssZ, not "
+                         "%s\nTry 'wbctl --help'.\n", args->clock);
+        return WBCTL_USAGE;
+    }
+    return WBCTL_OK;
+}
+
 static void
 s_free_string (void **item)
 {
@@ -443,10 +486,14 @@ s_play_clear (wbctl_play_t *self)
 int
 wbctl_play (wbctl_t *ctl, const wbctl_args_t *args)
 {
-    wbctl_play_t self = { .ctl = ctl };
+    wbctl_play_t self = { .ctl = ctl, .trace_path = args->trace };
     int status = s_parse_speed (args, &self.speed);
     if (status == WBCTL_OK)
+        status = s_parse_trace (args);
+    if (status == WBCTL_OK)
         status = wbctl_play_parse_file (&self, args->argv [0]);
+    if (status == WBCTL_OK && self.trace_path)
+        s_trace_new (&self);
     self.sessions = zhashx_new ();
     self.ids = zhashx_new ();
     zhashx_set_destructor (self.sessions, wbctl_play_session_free);
@@ -460,6 +507,13 @@ wbctl_play (wbctl_t *ctl, const wbctl_args_t *args)
     }
     if (status == WBCTL_INTERRUPTED && args->loop)
         status = WBCTL_OK;
+    //  the trace of what was played, also when the play stopped early
+    if (self.trace) {
+        wbctl_interrupted_clear ();
+        int written = wbctl_play_write_trace (&self);
+        status = status == WBCTL_OK ? written : status;
+    }
     s_play_clear (&self);
+    wb_trace_destroy (&self.trace);
     return status;
 }

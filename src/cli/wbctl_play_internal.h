@@ -13,6 +13,7 @@
 #define WBCTL_PLAY_INTERNAL_H_INCLUDED
 
 #include "wbctl.h"
+#include "wb_trace.h"
 
 #define PLAY_MEDIA "media"        /* the name of the media-server session */
 
@@ -82,6 +83,7 @@ struct _wbctl_step_t {
 
 /* One session: a connection, registered and logged in as who. */
 typedef struct {
+    wbctl_play_t *play;
     char *who;                /* an AgentId, or PLAY_MEDIA */
     wbctl_t ctl;              /* the global options, its client and types */
     int64_t last_active;      /* wb_mono_ms () of its last request */
@@ -97,6 +99,8 @@ struct _wbctl_play_t {
     zhashx_t *sessions;       /* who -> wbctl_play_session_t */
     const char *current;      /* who the steps run as */
     zhashx_t *ids;            /* NAME -> InteractionId, this round */
+    const char *trace_path;   /* --trace FILE, or NULL */
+    wb_trace_t *trace;        /* every session's messages, from the first session on */
 };
 
 /* wbctl_play.c: the verbs, and the outcomes of steps. */
@@ -134,6 +138,10 @@ void wbctl_play_session_free (void **item);
 /* Throw away the events the sessions received, and ping each session
    that has been silent for a while. Return the exit status. */
 int wbctl_play_tend (wbctl_play_t *self);
+/* Write the trace, once the events that have arrived are in it: the
+   exchanges of the scenario, without the start-up chatter (see
+   wb_trace_entry_t). Return the exit status. */
+int wbctl_play_write_trace (wbctl_play_t *self);
 /* Pause, keeping the sessions alive. Return the exit status. */
 int wbctl_play_pause (wbctl_play_t *self, int64_t milliseconds);
 

@@ -1,12 +1,15 @@
 /*  wbctl_play_session: the sessions of a play, one per agent (and one for
     the media server), each opened as wbctl opens its own, kept open until
-    the play ends, and kept alive while the play waits. See
-    wbctl_play_internal.h.
+    the play ends, and kept alive while the play waits; with --trace,
+    every message each one sends or receives goes into the play's trace.
+    See wbctl_play_internal.h.
 */
 #define _XOPEN_SOURCE 700
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wbctl_play_internal.h"
+#include "wb_clock.h"
 
 #define PLAY_SLICE_MS 250         /* longest sleep between looks at Ctrl-C */
 #define PLAY_IDLE_MS 5000         /* ping a session silent this long */
@@ -27,6 +30,35 @@ void
 wbctl_play_session_free (void **item)
 {
     s_session_destroy ((wbctl_play_session_t **) item);
+}
+
+//  A message a session sent or received, into the play's trace as that
+//  session's: its lifeline is its agent, or "media".
+static void
+s_observe (void *arg, bool sent, const wb_msg_t *msg)
+{
+    wbctl_play_session_t *self = arg;
+    const char *name = wb_msg_name (msg);
+    int64_t reference_id = wb_msg_reference_id (msg);
+    const wb_kvlist_t *body = wb_msg_body_const (msg);
+    if (sent)
+        wb_trace_request (self->play->trace, self->who, name, reference_id, body,
+                          wb_clock_wall_ms ());
+    else
+        wb_trace_received (self->play->trace, self->who, name, reference_id, body,
+                           wb_clock_wall_ms ());
+}
+
+//  Trace a new session: the media session's changes carry its ClientName
+//  as their Actor.
+static void
+s_trace_session (wbctl_play_session_t *self)
+{
+    wbctl_play_t *play = self->play;
+    if (streq (self->who, PLAY_MEDIA))
+        wb_trace_actor (play->trace, PLAY_MEDIA, self->ctl.client_name);
+    self->ctl.observer = s_observe;
+    self->ctl.observer_arg = self;
 }
 
 //  The outcome of opening a session: the login's answer, or why there is
@@ -63,6 +95,9 @@ wbctl_play_session_new (wbctl_play_t *play, const char *who, wbctl_outcome_t *ou
     self->ctl.client = NULL;
     self->ctl.types = NULL;
     self->ctl.registered = false;
+    self->play = play;
+    if (play->trace)
+        s_trace_session (self);
     wb_msg_t *refusal = NULL;
     int status = wbctl_session_open (&self->ctl, true, &refusal);
     self->last_active = wb_mono_ms ();
@@ -102,6 +137,34 @@ wbctl_play_tend (wbctl_play_t *self)
             return status;
     }
     return WBCTL_OK;
+}
+
+//  The title of a play's drawing: its file's name, without folder or
+//  extension ("phase1-get-content").
+static void
+s_trace_title (const char *file, char *title, size_t size)
+{
+    const char *base = strrchr (file, '/') ? strrchr (file, '/') + 1 : file;
+    snprintf (title, size, "%s", streq (file, "-") ? "scenario" : base);
+    char *dot = strrchr (title, '.');
+    if (dot && dot != title)
+        *dot = 0;
+}
+
+int
+wbctl_play_write_trace (wbctl_play_t *self)
+{
+    if (!self->trace)
+        return WBCTL_OK;
+    int status = wbctl_play_tend (self);
+    char title [WBCTL_TEXT_MAX];
+    s_trace_title (self->file, title, sizeof (title));
+    wb_trace_filter_t filter = { .hide_chatter = true };
+    if (wb_trace_export (self->trace, &filter, title, self->trace_path)) {
+        fprintf (stderr, "wbctl play: cannot write %s: %s\n", self->trace_path, strerror (errno));
+        return WBCTL_USAGE;
+    }
+    return status;
 }
 
 //  Sleep until something arrives on a session, a signal, or the time is up.

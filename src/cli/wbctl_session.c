@@ -41,6 +41,7 @@ wbctl_session_open (wbctl_t *self, bool with_types, wb_msg_t **refusal)
     if (!self->client)
         return WBCTL_USAGE;
     wb_client_set_take_over (self->client, self->take_over);
+    wb_client_set_observer (self->client, self->observer, self->observer_arg);
     int rc = wb_client_open_session (self->client, wbctl_client_type (self), self->client_name,
                                      self->tenant_id, self->agent_id, self->place_id,
                                      self->timeout_ms, refusal);

@@ -21,6 +21,8 @@ struct _wb_client_t {
     zlistx_t *events;             /* unsolicited events kept by request () */
     size_t malformed;
     bool take_over;               /* logins take the agent over (wb_client_set_take_over) */
+    wb_client_observer_fn *observer;  /* told of every message (wb_client_set_observer) */
+    void *observer_arg;
 };
 
 /* The keys wb_client_new uses (wb_client_set_default_keys). */
@@ -243,6 +245,15 @@ wb_client_endpoint (const wb_client_t *self)
     return self ? self->endpoint : NULL;
 }
 
+void
+wb_client_set_observer (wb_client_t *self, wb_client_observer_fn *fn, void *arg)
+{
+    if (!self)
+        return;
+    self->observer = fn;
+    self->observer_arg = arg;
+}
+
 int64_t
 wb_client_send (wb_client_t *self, wb_msg_t **request_p)
 {
@@ -253,6 +264,8 @@ wb_client_send (wb_client_t *self, wb_msg_t **request_p)
     }
     int64_t reference_id = self->next_reference_id++;
     wb_msg_set_reference_id (*request_p, reference_id);
+    if (self->observer)
+        self->observer (self->observer_arg, true, *request_p);
     return wb_msg_send (request_p, self->dealer) == 0 ? reference_id : -1;
 }
 
@@ -264,6 +277,8 @@ wb_client_receive (wb_client_t *self)
     while (zsock_events (self->dealer) & ZMQ_POLLIN) {
         wb_codec_status_t status;
         wb_msg_t *msg = wb_msg_recv (self->dealer, &status, NULL, NULL);
+        if (msg && self->observer)
+            self->observer (self->observer_arg, false, msg);
         if (msg)
             return msg;
         self->malformed++;

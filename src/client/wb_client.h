@@ -58,6 +58,13 @@ const char *wb_client_problem (wb_client_t *self);
    client does when the server stops answering (the zguide's Lazy Pirate). */
 int wb_client_reconnect (wb_client_t *self);
 
+/* Someone told of every message the client sends or receives, as it goes
+   out (a request, its ReferenceId set) or comes in (a reply or an event,
+   before anything else sees it): wbctl play --trace records them. NULL
+   fn: nobody. */
+typedef void (wb_client_observer_fn) (void *arg, bool sent, const wb_msg_t *msg);
+void wb_client_set_observer (wb_client_t *self, wb_client_observer_fn *fn, void *arg);
+
 zsock_t *wb_client_socket (wb_client_t *self);
 const char *wb_client_endpoint (const wb_client_t *self);
 

@@ -25,9 +25,7 @@
 #define S_DEFAULT_ENTRIES 10000
 #define S_DEFAULT_BODY_BYTES (16u << 20)
 #define S_FIRST_CAPACITY 64
-/* Lifelines: past this many, the last one ("others") stands for the rest,
-   so a peer naming a new actor in every change cannot grow the trace. */
-#define S_PARTIES_MAX 32
+#define S_PARTIES_MAX WB_TRACE_PARTIES_LIMIT
 #define S_OTHERS "others"
 /* Requests that wait for their reply; past that the oldest is forgotten
    (its reply is then drawn as an event). */
@@ -35,6 +33,7 @@
 
 typedef struct {
     char name [WB_TRACE_PARTY_MAX];
+    char actor [WB_TRACE_PARTY_MAX]; /* its changes' Actor, when not its name */
     bool requests;                   /* has sent a request: its changes need no cause */
 } s_party_t;
 
@@ -42,6 +41,7 @@ typedef struct {
     bool used;
     size_t party;
     int64_t reference_id;
+    uint64_t number;                 /* the request's entry */
     bool chatter;
     char workbin [WB_TRACE_WORKBIN_MAX];
 } s_pending_t;
@@ -71,7 +71,7 @@ static const char *s_chatter [] = {
     WB_MSG_REQUEST_REGISTER_CLIENT, WB_MSG_REQUEST_AGENT_LOGIN, WB_MSG_REQUEST_WORKBIN_TYPES_INFO,
     WB_MSG_EVENT_WORKBIN_TYPES_INFO, WB_MSG_REQUEST_WORKBIN_STATISTIC, WB_MSG_EVENT_WORKBIN_STATISTIC,
     WB_MSG_REQUEST_STATISTIC_NOTIFICATIONS, WB_MSG_REQUEST_CANCEL_STATISTIC_NOTIFICATIONS,
-    WB_MSG_REQUEST_PING,
+    WB_MSG_REQUEST_PING, WB_MSG_REQUEST_UNREGISTER_CLIENT,
 };
 
 // ---------------------------------------------------------------- text
@@ -266,7 +266,8 @@ s_headline_changed (const s_headline_t *headline)
     s_add_version (body, text);
 }
 
-//  "14 agent already logged in: what the server said"
+//  "14 agent already logged in: what the server said", the code's text
+//  said once when the description starts with it.
 static void
 s_headline_error (const s_headline_t *headline)
 {
@@ -274,7 +275,10 @@ s_headline_error (const s_headline_t *headline)
     const char *name = wb_trace_code_name (WB_ATTR_ERROR_CODE, code);
     const char *description = wb_kvlist_string (headline->body, WB_ATTR_ERROR_DESCRIPTION);
     wb_trace_text_add (headline->text, "%" PRId64 "%s%s", code, name ? " " : "", name ? name : "");
-    if (description && *description && !(name && strcmp (description, name) == 0)) {
+    size_t length = name ? strlen (name) : 0;
+    if (description && name && strncmp (description, name, length) == 0)
+        description += strncmp (description + length, ": ", 2) == 0 ? length + 2 : length;
+    if (description && *description) {
         wb_trace_text_add (headline->text, ": ");
         wb_trace_text_add_clean (headline->text, description);
     }
@@ -440,7 +444,9 @@ s_party (wb_trace_t *self, const char *name)
     if (!name || !*name)
         return 0;
     char wanted [WB_TRACE_PARTY_MAX];
-    snprintf (wanted, sizeof (wanted), "%s", name);
+    wb_trace_text_t text;
+    wb_trace_text_init (&text, wanted, sizeof (wanted));
+    wb_trace_text_add_clean (&text, name);
     for (size_t index = 0; index < self->party_count; index++)
         if (strcmp (self->parties [index].name, wanted) == 0)
             return index;
@@ -452,6 +458,28 @@ s_party (wb_trace_t *self, const char *name)
     snprintf (party->name, sizeof (party->name), "%s", wanted);
     party->requests = false;
     return self->party_count++;
+}
+
+//  The party whose changes carry this Actor: the one that said so
+//  (wb_trace_actor), else the party of that name.
+static size_t
+s_party_of_actor (wb_trace_t *self, const char *actor)
+{
+    for (size_t index = 0; index < self->party_count; index++)
+        if (strcmp (self->parties [index].actor, actor) == 0)
+            return index;
+    return s_party (self, actor);
+}
+
+void
+wb_trace_actor (wb_trace_t *self, const char *party, const char *actor)
+{
+    if (!self || !actor || !*actor)
+        return;
+    wb_trace_text_t text;
+    s_party_t *named = &self->parties [s_party (self, party)];
+    wb_trace_text_init (&text, named->actor, sizeof (named->actor));
+    wb_trace_text_add_clean (&text, actor);
 }
 
 size_t
@@ -477,7 +505,9 @@ wb_trace_new (const char *recorder, size_t max_entries, size_t max_body_bytes)
     self->max_entries = max_entries ? max_entries : S_DEFAULT_ENTRIES;
     self->max_body_bytes = max_body_bytes ? max_body_bytes : S_DEFAULT_BODY_BYTES;
     self->next_number = 1;
-    snprintf (self->parties [0].name, WB_TRACE_PARTY_MAX, "%s", recorder);
+    wb_trace_text_t text;
+    wb_trace_text_init (&text, self->parties [0].name, WB_TRACE_PARTY_MAX);
+    wb_trace_text_add_clean (&text, recorder);
     snprintf (self->parties [1].name, WB_TRACE_PARTY_MAX, "%s", WB_TRACE_SERVER);
     self->party_count = 2;
     return self;
@@ -587,7 +617,8 @@ s_pending_add (wb_trace_t *self, const wb_trace_entry_t *request)
         return;                      //  0 is an event's: no reply can match it
     s_pending_t *pending = &self->pending [self->pending_next];
     self->pending_next = (self->pending_next + 1) % S_PENDING_MAX;
-    *pending = (s_pending_t) { true, request->from, request->reference_id, request->chatter, "" };
+    *pending = (s_pending_t) { true, request->from, request->reference_id, request->number,
+                               request->chatter, "" };
     snprintf (pending->workbin, sizeof (pending->workbin), "%s", request->workbin);
 }
 
@@ -635,7 +666,7 @@ s_add_cause (wb_trace_t *self, const wb_kvlist_t *body, int64_t time_ms)
     const char *actor = wb_kvlist_string (wb_kvlist_list (body, WB_ATTR_ACTOR), WB_ATTR_AGENT_ID);
     if (!actor || !*actor)
         return;
-    size_t from = s_party (self, actor);
+    size_t from = s_party_of_actor (self, actor);
     if (self->parties [from].requests)
         return;
     int64_t operation = wb_kvlist_int_or (body, WB_ATTR_WORKBIN_CONTENT_OPERATION, 0);
@@ -671,8 +702,12 @@ wb_trace_received (wb_trace_t *self, const char *party, const char *name, int64_
     s_workbin (entry->body, entry->workbin, sizeof (entry->workbin));
     if (reply && !*entry->workbin)
         snprintf (entry->workbin, sizeof (entry->workbin), "%s", request.workbin);
-    //  an error always matters, even to a start-up request
+    //  an error always matters, and so does the request it answers, even
+    //  a start-up one
     entry->chatter = !entry->error && (reply ? request.chatter : s_is_chatter (name, body));
+    long asked = reply && entry->error ? wb_trace_index_of (self, request.number) : -1;
+    if (asked >= 0)
+        s_slot (self, (size_t) asked)->entry.chatter = false;
     s_headline (entry);
     return entry;
 }

@@ -60,7 +60,8 @@ typedef struct {
     bool error;                          /* an EventError */
     bool chatter;                        /* start-up and paging: register, login, types
                                             info, statistics, pings, content pages after
-                                            the first, and their replies */
+                                            the first, unregister, and their replies; never an
+                                            EventError nor the request it answers */
     char workbin [WB_TRACE_WORKBIN_MAX]; /* "email-draft@agent01", or "" */
     char headline [WB_TRACE_HEADLINE_MAX]; /* what matters first; a mark: its text */
     wb_kvlist_t *body;                   /* every attribute; NULL for a mark or a cause */
@@ -98,6 +99,10 @@ const wb_trace_entry_t *wb_trace_request (wb_trace_t *self, const char *party, c
 const wb_trace_entry_t *wb_trace_received (wb_trace_t *self, const char *party, const char *name,
                                            int64_t reference_id, const wb_kvlist_t *body,
                                            int64_t time_ms);
+/* The changes whose Actor is ACTOR were made by PARTY (added if new):
+   for a party whose Actor is not its name, such as a media server that
+   registered with a ClientName of its own. */
+void wb_trace_actor (wb_trace_t *self, const char *party, const char *actor);
 /* A labelled divider between phases. */
 const wb_trace_entry_t *wb_trace_mark (wb_trace_t *self, const char *text, int64_t time_ms);
 /* Forget every entry (numbers go on; the parties stay). */

@@ -6,6 +6,11 @@
 #include <stddef.h>
 #include "wb_prelude.h"
 
+/* Lifelines at most: past that many, the last one ("others") stands for
+   the rest, so a peer naming a new actor in every change cannot grow a
+   trace. */
+#define WB_TRACE_PARTIES_LIMIT 32
+
 /* Text appended into a fixed buffer, always NUL-terminated; what does not
    fit is left out. */
 typedef struct {

@@ -3,8 +3,9 @@
     Every reading of calendar time in the programs goes through
     wb_clock_wall_ms: the server's timestamps (SubmittedAt, MovedToQueueAt,
     ReceivedAt when a submit leaves it out, ...) and the first interaction
-    id, the console's ages, dates and "fetched 5s" (wbctl reads no clock). Monotonic time (deadlines,
-    heartbeats, expiry) never comes from here: it stays real.
+    id, the console's ages, dates and "fetched 5s", the times of a wbctl
+    play --trace. Monotonic time (deadlines, heartbeats, expiry) never
+    comes from here: it stays real.
 
     The seam: wb_clock_pin fixes the clock at an instant, and it then moves
     only by wb_clock_advance. The programs pin it only when told to on

@@ -343,6 +343,32 @@ test_change_by_another_party_gets_its_cause_first (void **state)
     wb_trace_destroy (&trace);
 }
 
+static void
+test_actor_of_a_party_that_is_not_its_name (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = wb_trace_new ("agent01", 0, 0);
+    wb_trace_actor (NULL, "media", "wbctl");
+    wb_trace_actor (trace, "media", NULL);
+    wb_trace_actor (trace, "media", "wbctl");
+    assert_int_equal (wb_trace_party_count (trace), 3);
+    s_request (trace, "media", WB_MSG_REQUEST_SUBMIT, 1, NULL);
+    //  the media session made the change: no cause, no party "wbctl"
+    s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED, 0,
+                s_changed (2, 6, "000A1", NULL, "wbctl", 1));
+    assert_int_equal (wb_trace_size (trace), 2);
+    assert_int_equal (wb_trace_party_count (trace), 3);
+    //  before media sends anything, its changes are drawn from media
+    wb_trace_t *quiet = wb_trace_new ("agent01", 0, 0);
+    wb_trace_actor (quiet, "media", "wbctl");
+    s_received (quiet, NULL, WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED, 0,
+                s_changed (2, 6, "000A1", NULL, "wbctl", 1));
+    assert_int_equal (wb_trace_at (quiet, 0)->kind, WB_TRACE_CAUSE);
+    assert_string_equal (wb_trace_party (quiet, wb_trace_at (quiet, 0)->from), "media");
+    wb_trace_destroy (&quiet);
+    wb_trace_destroy (&trace);
+}
+
 // ---------------------------------------------------------------- headlines
 
 static void
@@ -378,6 +404,11 @@ test_headlines_say_what_matters_first (void **state)
     entry = s_received (trace, NULL, WB_MSG_EVENT_ERROR, 2, s_error (41, wb_error_text (41)));
     char expected [128];
     snprintf (expected, sizeof (expected), "41 %s", wb_error_text (41));
+    assert_string_equal (entry->headline, expected);
+    //  and when it starts with it, as the server's do
+    snprintf (expected, sizeof (expected), "%s: email-drafts", wb_error_text (41));
+    entry = s_received (trace, NULL, WB_MSG_EVENT_ERROR, 2, s_error (41, expected));
+    snprintf (expected, sizeof (expected), "41 %s: email-drafts", wb_error_text (41));
     assert_string_equal (entry->headline, expected);
 
     body = wb_kvlist_new ();
@@ -477,9 +508,15 @@ test_chatter_is_start_up_and_paging (void **state)
                             s_get_content (50, 50))->chatter);
     assert_true (s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT, 21, NULL)->chatter);
     //  an error answering chatter still shows
-    s_request (trace, NULL, WB_MSG_REQUEST_AGENT_LOGIN, 22, NULL);
+    //  an error always shows, and so does the request it answers
+    assert_true (s_request (trace, NULL, WB_MSG_REQUEST_AGENT_LOGIN, 22, NULL)->chatter);
     assert_false (s_received (trace, NULL, WB_MSG_EVENT_ERROR, 22, s_error (14, NULL))->chatter);
-    assert_false (s_request (trace, NULL, WB_MSG_REQUEST_WORKBIN_NOTIFICATIONS, 23, NULL)->chatter);
+    assert_false (wb_trace_at (trace, wb_trace_size (trace) - 2)->chatter);
+    //  an error event answers nothing
+    s_request (trace, NULL, WB_MSG_REQUEST_PING, 23, NULL);
+    assert_false (s_received (trace, NULL, WB_MSG_EVENT_ERROR, 0, s_error (1001, NULL))->chatter);
+    assert_true (wb_trace_at (trace, wb_trace_size (trace) - 2)->chatter);
+    assert_false (s_request (trace, NULL, WB_MSG_REQUEST_WORKBIN_NOTIFICATIONS, 24, NULL)->chatter);
     assert_false (s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT_CHANGED, 0, NULL)->chatter);
     wb_trace_destroy (&trace);
 }
@@ -649,6 +686,219 @@ test_format_of_by_extension (void **state)
     assert_int_equal (wb_trace_format_of (NULL), -1);
 }
 
+
+// ---------------------------------------------------------------- exports
+
+static char s_dir [64];
+
+static int
+s_make_dir (void **state)
+{
+    (void) state;
+    snprintf (s_dir, sizeof (s_dir), "/tmp/test_wb_trace.XXXXXX");
+    return mkdtemp (s_dir) ? 0 : -1;
+}
+
+static int
+s_remove_dir (void **state)
+{
+    (void) state;
+    char command [128];
+    snprintf (command, sizeof (command), "rm -rf %s", s_dir);
+    return system (command) == 0 ? 0 : -1;
+}
+
+//  Export to s_dir/NAME and read the file back (the caller frees it).
+static char *
+s_export (const wb_trace_t *trace, const wb_trace_filter_t *filter, const char *name)
+{
+    char path [128];
+    snprintf (path, sizeof (path), "%s/%s", s_dir, name);
+    assert_int_equal (wb_trace_export (trace, filter, "Phase 1: get content", path), 0);
+    FILE *file = fopen (path, "r");
+    assert_non_null (file);
+    char *text = calloc (1, 65536);
+    size_t size = fread (text, 1, 65535, file);
+    assert_true (size < 65535);
+    fclose (file);
+    return text;
+}
+
+//  True if the texts appear in text in this order (NULL ends the list).
+static bool
+s_in_order (const char *text, const char **parts)
+{
+    for (; *parts; parts++) {
+        const char *found = strstr (text, *parts);
+        if (!found) {
+            print_error ("not found in order: %s\n", *parts);
+            return false;
+        }
+        text = found + strlen (*parts);
+    }
+    return true;
+}
+
+static void
+test_export_refuses_what_it_cannot_write (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = s_flow ();
+    errno = 0;
+    assert_int_equal (wb_trace_export (trace, NULL, "t", "/tmp/flow.png"), -1);
+    assert_int_equal (errno, EINVAL);
+    errno = 0;
+    assert_int_equal (wb_trace_export (NULL, NULL, "t", "/tmp/flow.svg"), -1);
+    assert_int_equal (errno, EINVAL);
+    assert_int_equal (wb_trace_export (trace, NULL, "t", NULL), -1);
+    assert_int_equal (errno, EINVAL);
+    errno = 0;
+    assert_int_equal (wb_trace_export (trace, NULL, "t", "/nonexistent/dir/flow.txt"), -1);
+    assert_int_equal (errno, ENOENT);
+    wb_trace_destroy (&trace);
+}
+
+static void
+test_export_text_names_the_lifelines_in_utc (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = s_flow ();
+    char *text = s_export (trace, NULL, "flow.txt");
+    assert_string_equal (text,
+        "# Phase 1: get content\n"
+        "# lifelines: agent01 server agent02 media\n"
+        "# time (UTC)    FROM --Name ref=N--> TO  headline (--x an error, ~~> what caused a change)\n"
+        "00:16:40.000  agent01 --RequestAgentLogin ref=1-->          server\n"
+        "00:16:40.000  server  --EventAck ref=1-->                   agent01\n"
+        "00:16:40.000  ==== Phase 1 ====\n"
+        "00:16:40.000  agent01 --RequestGetWorkbinContent ref=2-->   server   email-draft@agent01 from 0, up to 50\n"
+        "00:16:40.000  server  --EventWorkbinContent ref=2-->        agent01  0 of 0\n"
+        "00:16:40.000  agent02 --RequestGetWorkbinContent ref=1-->   server   chat@agent02 from 0\n"
+        "00:16:40.000  server  --EventError ref=1--x                 agent02  41 workbin unknown or not accessible: no such workbin\n"
+        "00:16:40.000  media   ~~PlacedIn~~>                         server   000A1 'Hello' (Create)\n"
+        "00:16:40.000  server  --EventWorkbinContentChanged ref=0--> agent01  PlacedIn 000A1 'Hello' (Create), version 8\n");
+    free (text);
+    //  a filter leaves out entries and the lifelines no entry kept uses
+    wb_trace_filter_t filter = { .errors_only = true };
+    text = s_export (trace, &filter, "errors.txt");
+    assert_non_null (strstr (text, "# lifelines: agent01 server agent02\n"));
+    assert_null (strstr (text, "RequestGetWorkbinContent"));
+    assert_non_null (strstr (text, "==== Phase 1 ===="));
+    assert_non_null (strstr (text, "--EventError ref=1--x"));
+    free (text);
+    wb_trace_destroy (&trace);
+}
+
+static void
+test_export_mermaid_sequence_diagram (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = s_flow ();
+    wb_trace_filter_t filter = { .hide_chatter = true };
+    char *text = s_export (trace, &filter, "flow.mmd");
+    assert_string_equal (text,
+        "sequenceDiagram\n"
+        "    title Phase 1: get content\n"
+        "    participant P0 as agent01\n"
+        "    participant P1 as server\n"
+        "    participant P2 as agent02\n"
+        "    participant P3 as media\n"
+        "    Note over P0,P3: Phase 1\n"
+        "    P0->>P1: RequestGetWorkbinContent email-draft@agent01 from 0, up to 50\n"
+        "    P1-->>P0: EventWorkbinContent 0 of 0\n"
+        "    P2->>P1: RequestGetWorkbinContent chat@agent02 from 0\n"
+        "    P1--xP2: EventError 41 workbin unknown or not accessible: no such workbin\n"
+        "    P3-)P1: PlacedIn 000A1 'Hello' (Create)\n"
+        "    P1-->>P0: EventWorkbinContentChanged PlacedIn 000A1 'Hello' (Create), version 8\n");
+    free (text);
+    wb_trace_destroy (&trace);
+}
+
+static void
+test_export_mermaid_escapes_what_it_would_read (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = wb_trace_new ("a:1,@\"b\"", 0, 0);
+    wb_trace_mark (trace, "wrap: #1; <b> & 50%", T0);
+    s_received (trace, NULL, WB_MSG_EVENT_ERROR, 0, s_error (777, "x;y#z\nw"));
+    char *text = s_export (trace, NULL, "escape.mmd");
+    const char *parts [] = {
+        "participant P0 as a#58;1#44;#64;#34;b#34;\n",
+        "Note over P0,P1: #119;rap: #35;1#59; #60;b> #38; 50#37;\n",
+        "P1--xP0: EventError 777: x#59;y#35;z w\n", NULL };
+    assert_true (s_in_order (text, parts));
+    free (text);
+    wb_trace_destroy (&trace);
+}
+
+static void
+test_export_plantuml (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = s_flow ();
+    s_received (trace, "agent02", WB_MSG_EVENT_ERROR, 0,
+                s_error (777, "a \\n b <b>c</b> -- **d** ~ \"e\" & f"));
+    wb_trace_filter_t filter = { .hide_chatter = true };
+    char *text = s_export (trace, &filter, "flow.puml");
+    assert_string_equal (text,
+        "@startuml\n"
+        "title Phase 1: get content\n"
+        "participant \"agent01\" as P0\n"
+        "participant \"server\" as P1\n"
+        "participant \"agent02\" as P2\n"
+        "participant \"media\" as P3\n"
+        "== Phase 1 ==\n"
+        "P0 -> P1 : RequestGetWorkbinContent email-draft@agent01 from 0, up to 50\n"
+        "P1 --> P0 : EventWorkbinContent 0 of 0\n"
+        "P2 -> P1 : RequestGetWorkbinContent chat@agent02 from 0\n"
+        "P1 -[#red]-> P2 : EventError 41 workbin unknown or not accessible: no such workbin\n"
+        "P3 ->> P1 : PlacedIn 000A1 'Hello' (Create)\n"
+        "P1 --> P0 : EventWorkbinContentChanged PlacedIn 000A1 'Hello' (Create), version 8\n"
+        "P1 -[#red]-> P2 : EventError 777: a <U+005C>n b <U+003C>b<U+003E>c<U+003C>/b<U+003E> "
+        "<U+002D>- <U+002A>*d<U+002A>* <U+007E> <U+0022>e<U+0022> <U+0026> f\n"
+        "@enduml\n");
+    free (text);
+    wb_trace_destroy (&trace);
+}
+
+static void
+test_export_svg (void **state)
+{
+    (void) state;
+    wb_trace_t *trace = s_flow ();
+    s_received (trace, "agent02", WB_MSG_EVENT_ERROR, 0, s_error (777, "<b> & \"q\""));
+    char *text = s_export (trace, NULL, "flow.svg");
+    const char *parts [] = {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\"",
+        "<title>Phase 1: get content</title>",
+        ">agent01</text>", ">server</text>", ">agent02</text>", ">media</text>",
+        "<line class=\"request\"", ">RequestAgentLogin</text>",
+        "<line class=\"reply\"", ">EventAck</text>",
+        "<line class=\"mark\"", ">Phase 1</text>",
+        ">RequestGetWorkbinContent email-draft@agent01 from 0, up to 50</text>",
+        ">EventWorkbinContent 0 of 0</text>",
+        ">RequestGetWorkbinContent chat@agent02 from 0</text>",
+        "<line class=\"reply error\"", "fill=\"#c00\">EventError 41 ",
+        "<line class=\"cause\"", ">PlacedIn 000A1 'Hello' (Create)</text>",
+        "<line class=\"event\"", ">EventWorkbinContentChanged PlacedIn 000A1 'Hello' (Create), version 8</text>",
+        ">EventError 777: &lt;b&gt; &amp; &quot;q&quot;</text>",
+        "</svg>\n", NULL };
+    assert_true (s_in_order (text, parts));
+    //  no external resource: no link, no script, no font to fetch
+    assert_null (strstr (text, "href"));
+    assert_null (strstr (text, "<script"));
+    assert_null (strstr (text, "@import"));
+    //  wide enough for the longest label at 8 px a character
+    int width = 0, height = 0;
+    const char *svg = strstr (text, "<svg ");
+    assert_int_equal (sscanf (strstr (svg, "width="), "width=\"%d\" height=\"%d\"", &width, &height), 2);
+    size_t longest = strlen ("EventWorkbinContentChanged PlacedIn 000A1 'Hello' (Create), version 8");
+    assert_true (width >= (int) longest * 8);
+    assert_true (height >= 11 * 30);
+    free (text);
+    wb_trace_destroy (&trace);
+}
+
 int
 main (void)
 {
@@ -661,6 +911,7 @@ main (void)
         cmocka_unit_test (test_parties_are_bounded),
         cmocka_unit_test (test_reply_by_reference_of_the_same_party),
         cmocka_unit_test (test_change_by_another_party_gets_its_cause_first),
+        cmocka_unit_test (test_actor_of_a_party_that_is_not_its_name),
         cmocka_unit_test (test_headlines_say_what_matters_first),
         cmocka_unit_test (test_headline_of_other_messages_names_codes),
         cmocka_unit_test (test_workbin_from_every_owner_attribute),
@@ -670,6 +921,12 @@ main (void)
         cmocka_unit_test (test_describe_every_attribute),
         cmocka_unit_test (test_code_names),
         cmocka_unit_test (test_format_of_by_extension),
+        cmocka_unit_test (test_export_refuses_what_it_cannot_write),
+        cmocka_unit_test (test_export_text_names_the_lifelines_in_utc),
+        cmocka_unit_test (test_export_mermaid_sequence_diagram),
+        cmocka_unit_test (test_export_mermaid_escapes_what_it_would_read),
+        cmocka_unit_test (test_export_plantuml),
+        cmocka_unit_test (test_export_svg),
     };
-    return cmocka_run_group_tests (tests, NULL, NULL);
+    return cmocka_run_group_tests (tests, s_make_dir, s_remove_dir);
 }
