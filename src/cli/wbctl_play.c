@@ -410,6 +410,8 @@ s_play_round (wbctl_play_t *self)
         wbctl_outcome_t outcome = { .status = WBCTL_OK };
         step->verb->run (self, step, &outcome);
         status = s_judge (self, step, next && !next->verb->run ? next : NULL, &outcome);
+        if (status == WBCTL_OK && self->trace && (step->verb->flags & VERB_SENDS))
+            status = wbctl_play_settle (self);
         if (status == WBCTL_OK)
             status = wbctl_play_tend (self);
     }

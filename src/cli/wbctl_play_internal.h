@@ -135,6 +135,10 @@ wbctl_play_session_t *wbctl_play_session_new (wbctl_play_t *play, const char *wh
                                               wbctl_outcome_t *outcome);
 /* zhashx destructor of a session: says goodbye, then frees it. */
 void wbctl_play_session_free (void **item);
+/* With --trace, after a step that sent a request: a round trip on every
+   session, so that the events the step caused reach the trace before the
+   next step, whatever the machine's speed. WBCTL_OK or the failure. */
+int wbctl_play_settle (wbctl_play_t *self);
 /* Throw away the events the sessions received, and ping each session
    that has been silent for a while. Return the exit status. */
 int wbctl_play_tend (wbctl_play_t *self);

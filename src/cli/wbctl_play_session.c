@@ -139,6 +139,21 @@ wbctl_play_tend (wbctl_play_t *self)
     return WBCTL_OK;
 }
 
+int
+wbctl_play_settle (wbctl_play_t *self)
+{
+    wbctl_play_session_t *session = zhashx_first (self->sessions);
+    for (; session; session = zhashx_next (self->sessions)) {
+        //  the server answers in order on each connection: once the ping's
+        //  reply is read, so is every event it sent that session before
+        int status = wbctl_keep_alive (&session->ctl);
+        if (status != WBCTL_OK)
+            return status;
+        session->last_active = wb_mono_ms ();
+    }
+    return WBCTL_OK;
+}
+
 //  The title of a play's drawing: its file's name, without folder or
 //  extension ("phase1-get-content").
 static void

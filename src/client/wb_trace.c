@@ -25,6 +25,8 @@
 #define S_DEFAULT_ENTRIES 10000
 #define S_DEFAULT_BODY_BYTES (16u << 20)
 #define S_FIRST_CAPACITY 64
+#define S_KEPT_INTERACTIONS 20     /* of a page, the interactions a trace keeps */
+#define S_NOT_KEPT "InteractionsNotKept"   /* the trace's note of how many it left out */
 #define S_PARTIES_MAX WB_TRACE_PARTIES_LIMIT
 #define S_OTHERS "others"
 /* Requests that wait for their reply; past that the oldest is forgotten
@@ -311,8 +313,8 @@ s_headline_workbin (const s_headline_t *headline)
 static void
 s_headline_statistic (const s_headline_t *headline)
 {
-    wb_trace_text_add (headline->text, "%" PRId64 " interactions",
-                       wb_kvlist_int_or (headline->body, WB_ATTR_NUMBER_OF_INTERACTIONS, 0));
+    int64_t count = wb_kvlist_int_or (headline->body, WB_ATTR_NUMBER_OF_INTERACTIONS, 0);
+    wb_trace_text_add (headline->text, "%" PRId64 " interaction%s", count, count == 1 ? "" : "s");
     s_add_version (headline->body, headline->text);
 }
 
@@ -420,12 +422,13 @@ static const struct {
     { WB_MSG_EVENT_PULLED_INTERACTIONS, s_headline_interactions },
 };
 
+//  The headline from the body as received (the entry may keep less of it).
 static void
-s_headline (wb_trace_entry_t *entry)
+s_headline (wb_trace_entry_t *entry, const wb_kvlist_t *body)
 {
     wb_trace_text_t text;
     wb_trace_text_init (&text, entry->headline, sizeof (entry->headline));
-    s_headline_t headline = { entry->body, entry->workbin, &text };
+    s_headline_t headline = { body ? body : entry->body, entry->workbin, &text };
     for (size_t index = 0; index < WB_COUNT_OF (s_headlines); index++)
         if (strcmp (s_headlines [index].name, entry->name) == 0) {
             s_headlines [index].headline (&headline);
@@ -564,6 +567,57 @@ s_make_room (wb_trace_t *self)
     self->start = 0;
 }
 
+//  Append a copy of one entry of a list to another.
+static void
+s_copy_entry (const wb_kvlist_t *from, size_t index, wb_kvlist_t *to)
+{
+    const char *key = wb_kvlist_key_at (from, index);
+    size_t size = 0;
+    const void *data = NULL;
+    wb_kvlist_t *list = NULL;
+    switch (wb_kvlist_type_at (from, index)) {
+        case WB_TYPE_STRING: wb_kvlist_add_string (to, key, wb_kvlist_string_at (from, index)); break;
+        case WB_TYPE_INT: wb_kvlist_add_int (to, key, wb_kvlist_int_at (from, index)); break;
+        case WB_TYPE_BINARY:
+            data = wb_kvlist_binary_at (from, index, &size);
+            wb_kvlist_add_binary (to, key, data, size);
+            break;
+        case WB_TYPE_LIST:
+            list = wb_kvlist_dup (wb_kvlist_list_at (from, index));
+            wb_kvlist_add_list (to, key, &list);
+            wb_kvlist_destroy (&list);
+            break;
+    }
+}
+
+//  A copy of a body to keep: a page of many interactions keeps the first
+//  S_KEPT_INTERACTIONS (more than a reader scrolls through) and says how
+//  many it left out, so that tracing a 500-interaction page costs a few
+//  copies, not 500.
+static wb_kvlist_t *
+s_keep_body (const wb_kvlist_t *body)
+{
+    const wb_kvlist_t *interactions = wb_kvlist_list (body, WB_ATTR_INTERACTIONS);
+    if (!body || wb_kvlist_size (interactions) <= S_KEPT_INTERACTIONS)
+        return body ? wb_kvlist_dup (body) : wb_kvlist_new ();
+    wb_kvlist_t *kept = wb_kvlist_new ();
+    for (size_t index = 0; index < wb_kvlist_size (body); index++) {
+        const char *key = wb_kvlist_key_at (body, index);
+        if (wb_kvlist_type_at (body, index) == WB_TYPE_LIST && strcmp (key, WB_ATTR_INTERACTIONS) == 0) {
+            wb_kvlist_t *first = wb_kvlist_new ();
+            for (size_t item = 0; item < S_KEPT_INTERACTIONS; item++) {
+                wb_kvlist_t *copy = wb_kvlist_dup (wb_kvlist_list_at (interactions, item));
+                wb_kvlist_add_list (first, wb_kvlist_key_at (interactions, item), &copy);
+            }
+            wb_kvlist_add_list (kept, key, &first);
+            wb_kvlist_add_int (kept, S_NOT_KEPT, (int64_t) (wb_kvlist_size (interactions) - S_KEPT_INTERACTIONS));
+        }
+        else
+            s_copy_entry (body, index, kept);
+    }
+    return kept;
+}
+
 //  A new entry, numbered, its body copied and counted; older entries go
 //  while the bodies pass their bound (the newest always stays).
 static wb_trace_entry_t *
@@ -578,7 +632,7 @@ s_add (wb_trace_t *self, wb_trace_kind_t kind, size_t from, size_t to, const cha
                                   .kind = kind, .from = from, .to = to };
     snprintf (entry->name, sizeof (entry->name), "%s", name ? name : "");
     if (kind == WB_TRACE_REQUEST || kind == WB_TRACE_REPLY || kind == WB_TRACE_EVENT) {
-        entry->body = body ? wb_kvlist_dup (body) : wb_kvlist_new ();
+        entry->body = s_keep_body (body);
         slot->bytes = wb_kvlist_encoded_size (entry->body);
         self->body_bytes += slot->bytes;
     }
@@ -653,7 +707,7 @@ wb_trace_request (wb_trace_t *self, const char *party, const char *name, int64_t
     entry->reference_id = reference_id;
     entry->chatter = s_is_chatter (name, body);
     s_workbin (entry->body, entry->workbin, sizeof (entry->workbin));
-    s_headline (entry);
+    s_headline (entry, body);
     s_pending_add (self, entry);
     return entry;
 }
@@ -708,7 +762,7 @@ wb_trace_received (wb_trace_t *self, const char *party, const char *name, int64_
     long asked = reply && entry->error ? wb_trace_index_of (self, request.number) : -1;
     if (asked >= 0)
         s_slot (self, (size_t) asked)->entry.chatter = false;
-    s_headline (entry);
+    s_headline (entry, body);
     return entry;
 }
 

@@ -222,6 +222,37 @@ test_ring_is_bounded_by_body_bytes (void **state)
     wb_trace_destroy (&trace);
 }
 
+//  A page of many interactions keeps its first twenty and says how many it
+//  left out: tracing a big page costs a few copies, and its headline still
+//  counts them all.
+static void
+test_big_page_keeps_its_first_interactions (void **state)
+{
+    (void) state;
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    for (int index = 0; index < 500; index++) {
+        char id [32];
+        snprintf (id, sizeof (id), "%016d", index);
+        wb_kvlist_t *interaction = s_interaction (id, "Order");
+        wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &interaction);
+    }
+    wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, 500);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, 7);
+    wb_trace_t *trace = wb_trace_new ("agent01", 0, 0);
+    s_request (trace, NULL, WB_MSG_REQUEST_GET_WORKBIN_CONTENT, 3, NULL);
+    const wb_trace_entry_t *entry = s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT, 3, body);
+    assert_non_null (strstr (entry->headline, "500 of 500"));
+    const wb_kvlist_t *kept = wb_kvlist_list (entry->body, WB_ATTR_INTERACTIONS);
+    assert_int_equal (wb_kvlist_size (kept), 20);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list_at (kept, 19), WB_ATTR_INTERACTION_ID),
+                         "0000000000000019");
+    assert_int_equal (wb_kvlist_int_or (entry->body, "InteractionsNotKept", 0), 480);
+    assert_int_equal (wb_kvlist_int_or (entry->body, WB_ATTR_WORKBIN_VERSION, 0), 7);
+    wb_trace_destroy (&trace);
+}
+
 // ---------------------------------------------------------------- parties, replies, causes
 
 static void
@@ -927,6 +958,7 @@ main (void)
         cmocka_unit_test (test_export_mermaid_escapes_what_it_would_read),
         cmocka_unit_test (test_export_plantuml),
         cmocka_unit_test (test_export_svg),
+        cmocka_unit_test (test_big_page_keeps_its_first_interactions),
     };
     return cmocka_run_group_tests (tests, s_make_dir, s_remove_dir);
 }
