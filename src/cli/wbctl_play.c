@@ -434,19 +434,21 @@ s_parse_speed (const wbctl_args_t *args, double *speed)
     return WBCTL_USAGE;
 }
 
-//  The trace's recorder, its first lifeline: the session of the first
-//  step that sends, the one the play starts in unless an "as" comes first.
+//  The trace's recorder, its first lifeline: the agent the play runs as
+//  (-a), else the first agent an "as" names, else the media server; so
+//  that, as in the reference's figures, the agent application is on the
+//  left of the server and a media server on its right.
 static void
 s_trace_new (wbctl_play_t *self)
 {
-    const char *first = self->ctl->agent_id ? self->ctl->agent_id : PLAY_MEDIA;
-    for (size_t index = 0; index < self->count; index++) {
+    const char *first = self->ctl->agent_id;
+    for (size_t index = 0; !first && index < self->count; index++) {
         const wbctl_step_t *step = &self->steps [index];
-        if (streq (step->verb->name, "as"))
+        if (streq (step->verb->name, "as") && !streq (step->words [0], PLAY_MEDIA))
             first = step->words [0];
-        if (step->verb->flags & VERB_SENDS)
-            break;
     }
+    if (!first)
+        first = PLAY_MEDIA;
     self->trace = wb_trace_new (first, 0, 0);
 }
 
