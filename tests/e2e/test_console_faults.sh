@@ -1,7 +1,9 @@
 #!/bin/sh
 #   The console under faults: the server killed and restarted under it,
 #   its endpoint gone for longer than the console's deadlines, and a server
-#   that answers garbage (tests/drivers/fake_wbserver). The console stays up, says
+#   that answers garbage (tests/drivers/fake_wbserver), and the server
+#   killed under a console given a second node, B (failover.script: it
+#   moves to B). The console stays up, says
 #   what happened on its status line, and recovers its panes when the real
 #   server is back. Headless screen scripts (tests/screen/fault-*.script,
 #   compared with their .expected dumps like tests/e2e/test_screen.sh does),
