@@ -172,6 +172,22 @@ s_report_unanswered_actions (wbc_session_t *self)
                               "have been done: look again once connected", pending->what);
 }
 
+//  Say that the connection was lost, or moved: the first loss in a row
+//  what happened, the next ones that it goes on.
+static void
+s_say_lost (wbc_session_t *self, const char *said, bool move)
+{
+    if (++self->attempts == 1)
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s%s", said,
+                          move ? "" : "; retrying");
+    else
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; still retrying (attempt %d)",
+                          said, self->attempts);
+    //  the trainer sees in the trace where the server changed
+    if (move)
+        wbc_model_mark_trace (self->model, said, wb_clock_wall_ms ());
+}
+
 //  Forget the session and try again at retry_ms from now, on a new
 //  connection: to the next node of the list when move (the node was
 //  silent), else to the same one. why: what happened.
@@ -194,20 +210,11 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
     else
         wb_client_reconnect (self->client);
     char said [2 * WBC_TEXT_MAX + 400];
-    snprintf (said, sizeof (said), "%s%s%s%s", move ? "moved to " : "",
-              move ? wb_client_endpoint (self->client) : "", move ? " (" : "", why);
     if (move)
-        snprintf (said + strlen (said), sizeof (said) - strlen (said), ")");
-    //  the first loss says what happened; the next ones that it goes on
-    if (++self->attempts == 1)
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s%s", said,
-                          move ? "" : "; retrying");
+        snprintf (said, sizeof (said), "moved to %s (%s)", wb_client_endpoint (self->client), why);
     else
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; still retrying (attempt %d)",
-                          said, self->attempts);
-    //  the trainer sees in the trace where the server changed
-    if (move)
-        wbc_model_mark_trace (self->model, said, wb_clock_wall_ms ());
+        snprintf (said, sizeof (said), "%s", why);
+    s_say_lost (self, said, move);
     self->event_sequence = 0;
     self->retry_at_ms = now_ms + retry_ms;
 }
