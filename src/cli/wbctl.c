@@ -278,6 +278,19 @@ s_run_on_node (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t
     return status;
 }
 
+//  The IdempotencyKey a command sends on every node it tries: the one
+//  given, else a new one (into key) for a command that takes one.
+static const char *
+s_idempotency_key (const wbctl_command_t *command, const wbctl_args_t *args, char *key, size_t size)
+{
+    if (args->idempotency_key || !(command->options & WBCTL_OPT_IDEMPOTENCY_KEY))
+        return args->idempotency_key;
+    zuuid_t *uuid = zuuid_new ();
+    snprintf (key, size, "%s", zuuid_str (uuid));
+    zuuid_destroy (&uuid);
+    return key;
+}
+
 //  Open the session the command needs, run it, and end the session. When
 //  a node does not answer, the next one of the list is tried, once each;
 //  a submit keeps its idempotency key from node to node, so that a site
@@ -289,12 +302,7 @@ s_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args)
         return wbctl_command_run (self, command, args);
     wbctl_args_t tried = *args;
     char key [WB_IDEMPOTENCY_KEY_MAX + 1];
-    if ((command->options & WBCTL_OPT_IDEMPOTENCY_KEY) && !tried.idempotency_key) {
-        zuuid_t *uuid = zuuid_new ();
-        snprintf (key, sizeof (key), "%s", zuuid_str (uuid));
-        zuuid_destroy (&uuid);
-        tried.idempotency_key = key;
-    }
+    tried.idempotency_key = s_idempotency_key (command, args, key, sizeof (key));
     bool silent;
     int status = s_run_on_node (self, command, &tried, &silent);
     for (size_t node = 1; silent && !wbctl_interrupted ()
