@@ -172,8 +172,27 @@ s_report_unanswered_actions (wbc_session_t *self)
                               "have been done: look again once connected", pending->what);
 }
 
+//  Say that the connection was lost, or moved: the first loss in a row
+//  what happened, the next ones that it goes on.
 static void
-s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t retry_ms)
+s_say_lost (wbc_session_t *self, const char *said, bool move)
+{
+    if (++self->attempts == 1)
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s%s", said,
+                          move ? "" : "; retrying");
+    else
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; still retrying (attempt %d)",
+                          said, self->attempts);
+    //  the trainer sees in the trace where the server changed
+    if (move)
+        wbc_model_mark_trace (self->model, said, wb_clock_wall_ms ());
+}
+
+//  Forget the session and try again at retry_ms from now, on a new
+//  connection: to the next node of the list when move (the node was
+//  silent), else to the same one. why: what happened.
+static void
+s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t retry_ms, bool move)
 {
     s_report_unanswered_actions (self);
     zlistx_purge (self->pending);
@@ -183,18 +202,36 @@ s_connection_lost (wbc_session_t *self, const char *why, int64_t now_ms, int64_t
         pane->loading = false;
     }
     wbc_model_set_connection (self->model, self->ever_connected ? WBC_RECONNECTING : WBC_CONNECTING);
-    //  the first loss says what happened; the next ones that it goes on
-    if (++self->attempts == 1)
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; retrying", why);
-    else
-        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s; still retrying (attempt %d)",
-                          why, self->attempts);
     //  the bulks under way end here: their unanswered items were just said
     for (size_t index = 0; index < S_BULKS_MAX; index++)
         self->bulks [index].id = 0;
-    wb_client_reconnect (self->client);
+    if (move)
+        wb_client_move (self->client);
+    else
+        wb_client_reconnect (self->client);
+    char said [2 * WBC_TEXT_MAX + 400];
+    if (move)
+        snprintf (said, sizeof (said), "moved to %s (%s)", wb_client_endpoint (self->client), why);
+    else
+        snprintf (said, sizeof (said), "%s", why);
+    s_say_lost (self, said, move);
     self->event_sequence = 0;
     self->retry_at_ms = now_ms + retry_ms;
+}
+
+//  A request's deadline passed: the node is silent (a keep-alive's
+//  deadline is the heartbeat). With several nodes, the session starts over
+//  on the next one.
+static void
+s_node_silent (wbc_session_t *self, int64_t now_ms)
+{
+    const char *problem = wb_client_problem (self->client);   //  a refused key...
+    bool move = wb_client_endpoint_count (self->client) > 1;
+    char why [WBC_TEXT_MAX + 320];
+    snprintf (why, sizeof (why), "%s%s%s%s%s", move ? "" : "no answer from ",
+              wb_client_endpoint (self->client), move ? " did not answer" : "",
+              problem ? ": " : "", problem ? problem : "");
+    s_connection_lost (self, why, now_ms, WBC_RETRY_MS, move);
 }
 
 //  Tell the model which workbins wait for the session, for the screen.
@@ -269,7 +306,7 @@ s_on_session_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *r
         self->held_elsewhere = error.code == WB_ERR_AGENT_ALREADY_LOGGED_IN;
         if (self->held_elsewhere)
             s_connection_lost (self, "agent still logged in on another connection "
-                               "(:take-over ends that session)", now_ms, 5000);
+                               "(:take-over ends that session)", now_ms, 5000, false);
         else {
             snprintf (self->refusal, sizeof (self->refusal), WB_MSG_EVENT_ERROR " %" PRId64 " %s (%s)",
                       error.code, error.description, pending->what);
@@ -482,7 +519,7 @@ s_on_reply (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, in
     if (wb_msg_is (reply, WB_ROW_EVENT_ERROR) && error.code == WB_ERR_NOT_REGISTERED
     &&  pending->kind != KIND_REGISTER) {
         //  the server restarted or expired us: open the session again
-        s_connection_lost (self, "the server no longer knows this session", now_ms, 0);
+        s_connection_lost (self, "the server no longer knows this session", now_ms, 0, false);
         return;
     }
     switch (pending->kind) {
@@ -701,6 +738,18 @@ wbc_session_socket (wbc_session_t *self)
     return wb_client_socket (self->client);
 }
 
+const char *
+wbc_session_endpoint (const wbc_session_t *self)
+{
+    return wb_client_endpoint (self->client);
+}
+
+size_t
+wbc_session_endpoint_count (const wbc_session_t *self)
+{
+    return wb_client_endpoint_count (self->client);
+}
+
 void
 wbc_session_receive (wbc_session_t *self, int64_t now_ms)
 {
@@ -724,11 +773,7 @@ wbc_session_tick (wbc_session_t *self, int64_t now_ms)
     for (s_pending_t *pending = zlistx_first (self->pending); pending;
          pending = zlistx_next (self->pending))
         if (now_ms > pending->deadline_ms) {
-            char why [WBC_TEXT_MAX + 320];
-            const char *problem = wb_client_problem (self->client);   //  a refused key...
-            snprintf (why, sizeof (why), "no answer from %s%s%s", wb_client_endpoint (self->client),
-                      problem ? ": " : "", problem ? problem : "");
-            s_connection_lost (self, why, now_ms, WBC_RETRY_MS);
+            s_node_silent (self, now_ms);
             return;
         }
     if (wbc_model_connection (self->model) == WBC_CONNECTED

@@ -4,7 +4,10 @@
     into model changes, status lines and trace entries. Nothing here waits:
     every request has a deadline that wbc_session_tick checks; a missed
     deadline means the server is gone, and the session reconnects, logs in
-    again, re-subscribes and re-fetches its panes by itself.
+    again, re-subscribes and re-fetches its panes by itself. Given several
+    endpoints (the nodes of a site, "ipc://a,ipc://b"), it talks to one at
+    a time, and a missed deadline moves it to the next, round robin, where
+    it starts over the same way; the status line says so.
 */
 #ifndef WBC_SESSION_H_INCLUDED
 #define WBC_SESSION_H_INCLUDED
@@ -18,7 +21,7 @@
 #define WBC_HELD_MAX 10000         /* changes held while paused, at most */
 
 typedef struct {
-    const char *endpoint;
+    const char *endpoint;         /* one, or a list: "ipc://a,ipc://b" */
     const char *agent_id;
     const char *place_id;         /* NULL: the agent's own */
     int64_t tenant_id;
@@ -36,6 +39,9 @@ void wbc_session_close (wbc_session_t *self, int timeout_ms);
 
 /* The socket to poll for input. It changes when the session reconnects. */
 zsock_t *wbc_session_socket (wbc_session_t *self);
+/* The endpoint (node) the session talks to now, and how many it has. */
+const char *wbc_session_endpoint (const wbc_session_t *self);
+size_t wbc_session_endpoint_count (const wbc_session_t *self);
 
 /* Read and apply everything that has arrived. */
 void wbc_session_receive (wbc_session_t *self, int64_t now_ms);

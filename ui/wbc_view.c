@@ -315,6 +315,22 @@ wbc_view_contains (wbc_view_t *self, const char *text)
 
 // ---------------------------------------------------------------- lines
 
+bool
+wbc_view_set_node (wbc_view_t *self, const char *node, size_t nodes)
+{
+    if (!self || !node || (streq (self->node, node) && self->nodes == nodes))
+        return false;
+    snprintf (self->node, sizeof (self->node), "%s", node);
+    self->nodes = nodes;
+    return true;
+}
+
+const char *
+wbc_view_node (const wbc_draw_t *draw)
+{
+    return *draw->view->node ? draw->view->node : wbc_model_endpoint (draw->model);
+}
+
 //  The last line: connection, the last reply, and whether updates are paused.
 static void
 s_draw_status (wbc_draw_t *draw)
@@ -323,10 +339,12 @@ s_draw_status (wbc_draw_t *draw)
     wbc_connection_t connection = wbc_model_connection (draw->model);
     wbc_view_use (draw->view, WBC_THEME_STATUS);
     wbc_view_clear (rect);
-    char left [160];
-    snprintf (left, sizeof (left), " %s %s ",
+    char left [400];
+    //  with several nodes, which one it is on
+    bool several = draw->view->nodes > 1;
+    snprintf (left, sizeof (left), " %s %s%s%s ",
               wbc_text_symbol (connection == WBC_CONNECTED ? WBC_SYMBOL_LIVE : WBC_SYMBOL_NOT_LIVE),
-              wbc_connection_text (connection));
+              wbc_connection_text (connection), several ? ": " : "", several ? wbc_view_node (draw) : "");
     int left_width = (int) wbc_text_width (left);
     wbc_view_use (draw->view, connection == WBC_CONNECTED
                   ? WBC_THEME_STATUS_CONNECTION_OK : WBC_THEME_STATUS_CONNECTION_BAD);
@@ -357,7 +375,7 @@ s_key_hint (wbc_draw_t *draw, char *text, size_t size)
         { WBC_ACTION_TRACE, "trace" }, { WBC_ACTION_QUIT, "quit" },
     };
     size_t length = (size_t) snprintf (text, size, " %s@%s  ", wbc_model_agent (draw->model),
-                                       wbc_model_endpoint (draw->model));
+                                       wbc_view_node (draw));
     for (size_t index = 0; index < WB_COUNT_OF (hints) && length < size; index++) {
         int keys [1];
         char name [WBC_KEY_NAME_MAX] = "";

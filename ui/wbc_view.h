@@ -33,6 +33,11 @@ bool wbc_view_fallback (const wbc_view_t *self);
 /* Turn colour off (attributes only) or back on, if the terminal has it. */
 void wbc_view_set_colour (wbc_view_t *self, bool colour);
 
+/* The endpoint the console is on now, of nodes it was given: the key
+   hint names it, and with several nodes the status line too. True if it
+   changed (the caller marks the lines dirty). */
+bool wbc_view_set_node (wbc_view_t *self, const char *node, size_t nodes);
+
 /* Draw whatever the model says is dirty into the layout's rectangles,
    then one doupdate (). The view changes nothing it draws: the app
    computes the layout and the scrolls (wbc_app_settle) first. */

@@ -18,6 +18,8 @@ struct _wbc_view_t {
     bool fallback;                /* drawn as vt100: TERM could not place the cursor */
     wbc_theme_t *theme;
     wbc_mouse_t mouse;            /* the last mouse event read (WBC_KEY_MOUSE) */
+    char node [256];              /* the endpoint the console is on; "": the model's */
+    size_t nodes;                 /* how many endpoints it has */
 };
 
 /* Draw context: what every drawing function needs. The view reads the
@@ -32,6 +34,10 @@ typedef struct {
     int64_t now_ms;
     int64_t wall_ms;
 } wbc_draw_t;
+
+/* The endpoint the console is on now (wbc_view_set_node), else the
+   model's. */
+const char *wbc_view_node (const wbc_draw_t *draw);
 
 /* Switch to a theme element's colours and attributes. */
 void wbc_view_use (wbc_view_t *self, wbc_theme_element_t element);

@@ -163,7 +163,7 @@ wbc_view_draw_hint (wbc_draw_t *draw)
     char first [WBC_TEXT_MAX * 2], second [WBC_TEXT_MAX * 2];
     snprintf (first, sizeof (first), "%s %s as %s%s",
               connection == WBC_RECONNECTING ? "Connecting again to" : "Connecting to",
-              wbc_model_endpoint (draw->model), wbc_model_agent (draw->model),
+              wbc_view_node (draw), wbc_model_agent (draw->model),
               wbc_text_symbol (WBC_SYMBOL_ELLIPSIS));
     snprintf (second, sizeof (second), "Opening once connected: %s.", waiting);
     const char *lines [3] = {

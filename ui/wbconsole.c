@@ -48,7 +48,9 @@ static const char *s_usage =
     "The workbin console: workbins side by side, live changes, every reply on the\n"
     "status line, and the message trace.\n"
     "\n"
-    "  -e, --endpoint ENDPOINT  the server (default $WB_ENDPOINT, else " WB_DEFAULT_ENDPOINT ")\n"
+    "  -e, --endpoint ENDPOINT  the server (default $WB_ENDPOINT, else " WB_DEFAULT_ENDPOINT ");\n"
+    "                           the nodes of a site as a list, ipc://a,ipc://b, or -e\n"
+    "                           again for each: one at a time, the next when one is silent\n"
     "  -a, --agent AGENT        log in as AGENT (required, here or in the config)\n"
     "  -p, --place PLACE        log in at PLACE (default: the agent's own)\n"
     "  -t, --tenant TENANT      tenant id (default " WB_DEFAULT_TENANT_TEXT ")\n"
@@ -81,6 +83,7 @@ typedef struct {
     const char *cli_open [WBC_CONFIG_OPEN_MAX];
     size_t cli_open_count;
     const char *cli_endpoint, *cli_agent, *cli_place, *cli_theme, *cli_cert, *cli_server_key;
+    char cli_endpoints [WBC_CONFIG_VALUE_MAX];  /* each -e joined into one list */
     int64_t cli_tenant;
     bool no_watch;
     bool board;                 /* --board: start on the board */
@@ -96,12 +99,25 @@ s_usage_error (const char *problem, const char *value)
 
 // ---------------------------------------------------------------- options
 
+//  -e again adds a node to the list: "ipc://a,ipc://b".
+static int
+s_add_endpoint (s_options_t *options, const char *value)
+{
+    char *list = options->cli_endpoints;
+    size_t length = strlen (list);
+    if (length + strlen (value) + 2 > sizeof (options->cli_endpoints))
+        return s_usage_error ("the endpoints are too long together, at", value);
+    snprintf (list + length, sizeof (options->cli_endpoints) - length, "%s%s", length ? "," : "", value);
+    options->cli_endpoint = list;
+    return 0;
+}
+
 static int
 s_parse_option (s_options_t *options, int option, const char *value)
 {
     char *end = NULL;
     switch (option) {
-        case 'e': options->cli_endpoint = value; return 0;
+        case 'e': return s_add_endpoint (options, value);
         case 'a': options->cli_agent = value; return 0;
         case 'p': options->cli_place = value; return 0;
         case 'c': options->config_path = value; return 0;
@@ -292,6 +308,10 @@ static void
 s_draw (s_console_t *console, int64_t now)
 {
     s_sync_size (console);
+    //  the node it is on, for the key hint and the status line
+    if (wbc_view_set_node (console->view, wbc_session_endpoint (console->session),
+                           wbc_session_endpoint_count (console->session)))
+        wbc_model_mark (console->model, WBC_DIRTY_STATUS | WBC_DIRTY_PANES);
     wbc_app_settle (console->app);
     wbc_view_draw (console->view, console->model, wbc_app_ui (console->app),
                    wbc_app_layout (console->app), console->keys, now, wb_clock_wall_ms ());
@@ -600,6 +620,8 @@ s_start (s_console_t *console, s_options_t *options)
         open [index] = config->open [index];
     wbc_session_options_t session = { config->endpoint, config->agent, *config->place ? config->place : NULL,
                                       config->tenant, open, config->watch };
+    if (wb_client_check_endpoints (config->endpoint, error, sizeof (error)))
+        return s_usage_error (error, NULL);
     if (s_load_keys (config))
         return 1;
     wb_client_set_watch_handshakes (true);

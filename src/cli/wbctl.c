@@ -101,7 +101,10 @@ typedef struct {
 enum { OPTION_TIMEOUT = 256, OPTION_CERT, OPTION_SERVER_KEY, OPTION_TAKE_OVER };
 
 static const s_global_option_t s_global_options [] = {
-    { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WB_DEFAULT_ENDPOINT ")" },
+    { 'e', "endpoint", "ENDPOINT", "the server (default: $WB_ENDPOINT, else\n" WB_DEFAULT_ENDPOINT ");"
+                                   " the nodes of a site as a list,\n"
+                                   "ipc://a,ipc://b, or -e given again for each:\n"
+                                   "one at a time, the next when one is silent" },
     { 'a', "agent", "AGENT", "register as an agent application and log in as AGENT\n"
                              "(default: register as a media server, no login)" },
     { 'p', "place", "PLACE", "log in at PLACE (default: the agent's own place)" },
@@ -120,6 +123,9 @@ static const s_global_option_t s_global_options [] = {
 };
 
 #define GLOBAL_OPTION_COUNT WB_COUNT_OF (s_global_options)
+
+/* The endpoints of -e, joined into one list (-e given several times). */
+static char *s_endpoints = NULL;
 
 static int
 s_usage_error (const char *problem, const char *value)
@@ -178,13 +184,24 @@ s_print_help (FILE *stream)
            "within the timeout, or the server refused our key.\n", stream);
 }
 
+//  -e: the first replaces $WB_ENDPOINT; each next one joins the list.
+static int
+s_add_endpoint (wbctl_t *self, const char *value)
+{
+    char *list = s_endpoints ? zsys_sprintf ("%s,%s", s_endpoints, value) : wb_strdup (value);
+    zstr_free (&s_endpoints);
+    s_endpoints = list;
+    self->endpoint = list;
+    return -1;
+}
+
 //  Apply one global option; -1 to go on, else an exit status.
 static int
 s_apply_global (wbctl_t *self, int code, const char *value)
 {
     char *end = NULL;
     switch (code) {
-        case 'e': self->endpoint = value; return -1;
+        case 'e': return s_add_endpoint (self, value);
         case 'a': self->agent_id = value; return -1;
         case 'p': self->place_id = value; return -1;
         case 'n': self->client_name = value; return -1;
@@ -238,12 +255,14 @@ s_parse_global (wbctl_t *self, int argc, char *argv [])
 
 // ---------------------------------------------------------------- run
 
-//  Open the session the command needs, run it, and end the session.
+//  Open the session the command needs on the node the client talks to,
+//  and run the command there. *silent: the node did not answer, so the
+//  next one may (a command of its own, like watch, deals with silence
+//  itself once its session is open).
 static int
-s_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args)
+s_run_on_node (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args,
+               bool *silent)
 {
-    if (command->needs == WBCTL_NEEDS_NOTHING)
-        return wbctl_command_run (self, command, args);
     wb_msg_t *refusal = NULL;
     int status = wbctl_session_open (self, command->needs == WBCTL_NEEDS_TYPES, &refusal);
     if (status == WBCTL_USAGE)
@@ -251,10 +270,59 @@ s_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args)
     if (refusal)
         wbctl_print_refusal (refusal, WB_MSG_EVENT_ACK);
     wb_msg_destroy (&refusal);
-    if (status == WBCTL_OK)
+    *silent = status == WBCTL_NO_ANSWER;
+    if (status == WBCTL_OK) {
         status = wbctl_command_run (self, command, args);
+        *silent = status == WBCTL_NO_ANSWER && command->build;
+    }
+    return status;
+}
+
+//  The IdempotencyKey a command sends on every node it tries: the one
+//  given, else a new one (into key) for a command that takes one.
+static const char *
+s_idempotency_key (const wbctl_command_t *command, const wbctl_args_t *args, char *key, size_t size)
+{
+    if (args->idempotency_key || !(command->options & WBCTL_OPT_IDEMPOTENCY_KEY))
+        return args->idempotency_key;
+    zuuid_t *uuid = zuuid_new ();
+    snprintf (key, size, "%s", zuuid_str (uuid));
+    zuuid_destroy (&uuid);
+    return key;
+}
+
+//  Open the session the command needs, run it, and end the session. When
+//  a node does not answer, the next one of the list is tried, once each;
+//  a submit keeps its idempotency key from node to node, so that a site
+//  whose nodes share one store makes it once.
+static int
+s_run (wbctl_t *self, const wbctl_command_t *command, const wbctl_args_t *args)
+{
+    if (command->needs == WBCTL_NEEDS_NOTHING)
+        return wbctl_command_run (self, command, args);
+    wbctl_args_t tried = *args;
+    char key [WB_IDEMPOTENCY_KEY_MAX + 1];
+    tried.idempotency_key = s_idempotency_key (command, args, key, sizeof (key));
+    bool silent;
+    int status = s_run_on_node (self, command, &tried, &silent);
+    for (size_t node = 1; silent && !wbctl_interrupted ()
+                          && node < wb_client_endpoint_count (self->client); node++) {
+        wbctl_session_restart (self, true);
+        fprintf (stderr, "wbctl: trying the next endpoint, %s\n", wb_client_endpoint (self->client));
+        status = s_run_on_node (self, command, &tried, &silent);
+    }
     wbctl_session_close (self);
     return status;
+}
+
+//  Every endpoint of the list must be one, before anything is sent.
+static int
+s_check_endpoints (const wbctl_t *self)
+{
+    char problem [WBCTL_TEXT_MAX];
+    if (wb_client_check_endpoints (self->endpoint, problem, sizeof (problem)) == 0)
+        return WBCTL_OK;
+    return s_usage_error (problem, NULL);
 }
 
 // ---------------------------------------------------------------- main
@@ -300,6 +368,35 @@ s_load_keys (wbctl_t *self)
     return rc == 0 ? WBCTL_OK : WBCTL_USAGE;
 }
 
+//  After the global options: the command, its arguments, and its run.
+static int
+s_command (wbctl_t *self, int argc, char *argv [])
+{
+    if (optind >= argc)
+        return s_usage_error ("no command given", NULL);
+    const wbctl_command_t *command = wbctl_command_find (argv [optind]);
+    if (!command)
+        return s_usage_error ("unknown command:", argv [optind]);
+    wbctl_args_t args;
+    int status = wbctl_command_parse (command, argc - optind, argv + optind, &args);
+    if (status != WBCTL_OK)
+        return status;
+    s_quiet_czmq ();
+    //  keygen writes keys; it never needs ours, nor a server
+    status = streq (command->name, "keygen") ? WBCTL_OK : s_load_keys (self);
+    if (status == WBCTL_OK && !streq (command->name, "keygen"))
+        status = s_check_endpoints (self);
+    wb_client_set_watch_handshakes (true);
+    if (status == WBCTL_OK)
+        status = s_run (self, command, &args);
+    //  a closed output stopped the command: like head, that is no failure
+    if (wbctl_output_was_closed () && status == WBCTL_INTERRUPTED)
+        status = WBCTL_OK;
+    wb_client_set_default_keys (NULL, NULL);
+    wbctl_command_args_clear (&args);
+    return status;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -312,27 +409,8 @@ main (int argc, char *argv [])
                      .server_key_path = s_environment ("WB_SERVER_KEY", NULL) };
     argv [0] = "wbctl";
     int status = s_parse_global (&self, argc, argv);
-    if (status >= 0)
-        return status;
-    if (optind >= argc)
-        return s_usage_error ("no command given", NULL);
-    const wbctl_command_t *command = wbctl_command_find (argv [optind]);
-    if (!command)
-        return s_usage_error ("unknown command:", argv [optind]);
-    wbctl_args_t args;
-    status = wbctl_command_parse (command, argc - optind, argv + optind, &args);
-    if (status != WBCTL_OK)
-        return status;
-    s_quiet_czmq ();
-    //  keygen writes keys; it never needs ours
-    status = streq (command->name, "keygen") ? WBCTL_OK : s_load_keys (&self);
-    wb_client_set_watch_handshakes (true);
-    if (status == WBCTL_OK)
-        status = s_run (&self, command, &args);
-    //  a closed output stopped the command: like head, that is no failure
-    if (wbctl_output_was_closed () && status == WBCTL_INTERRUPTED)
-        status = WBCTL_OK;
-    wb_client_set_default_keys (NULL, NULL);
-    wbctl_command_args_clear (&args);
+    if (status < 0)
+        status = s_command (&self, argc, argv);
+    zstr_free (&s_endpoints);
     return status;
 }

@@ -101,7 +101,7 @@ int wbctl_parse_assignment (wb_kvlist_t *list, const char *assignment, const cha
 /* One run of wbctl, or one session of a play: the global options and the
    open session. */
 typedef struct {
-    const char *endpoint;
+    const char *endpoint;     /* one endpoint, or a list: "ipc://a,ipc://b" */
     const char *agent_id;     /* NULL: a media server */
     const char *place_id;
     const char *client_name;  /* ClientName at registration */
@@ -140,6 +140,12 @@ wb_client_type_t wbctl_client_type (const wbctl_t *self);
    destroys), or after printing why there are no types; WBCTL_NO_ANSWER
    (said on stderr) or WBCTL_INTERRUPTED. */
 int wbctl_session_open (wbctl_t *self, bool with_types, wb_msg_t **refusal);
+
+/* Forget the session without a goodbye (its node does not answer, or no
+   longer knows it) and connect again: to the next endpoint of the list
+   when move (the same one if there is only one), else to the same one.
+   wbctl_session_open then opens a new session there. */
+void wbctl_session_restart (wbctl_t *self, bool move);
 
 /* End the session: RequestUnregisterClient if it registered (its answer
    awaited 1 s at most, an interruption forgotten first), so that its agent
@@ -264,8 +270,9 @@ int wbctl_play (wbctl_t *self, const wbctl_args_t *args);
 
 // ---------------------------------------------------------------- printing
 
-/* Print "wbctl: no answer from ENDPOINT within N s" on stderr, or why
-   the handshake failed when it did (the server refused our key...). */
+/* Print "wbctl: no answer from ENDPOINT within N s" on stderr (the
+   endpoint of the list it talks to now), or why the handshake failed
+   when it did (the server refused our key...). */
 void wbctl_print_no_answer (const wbctl_t *self);
 
 /* After printing to standard output: if a write to it failed because its

@@ -40,10 +40,11 @@ void
 wbctl_print_no_answer (const wbctl_t *self)
 {
     const char *problem = wb_client_problem (self->client);
+    const char *endpoint = self->client ? wb_client_endpoint (self->client) : self->endpoint;
     if (problem)
-        fprintf (stderr, "wbctl: %s: %s\n", self->endpoint, problem);
+        fprintf (stderr, "wbctl: %s: %s\n", endpoint, problem);
     else
-        fprintf (stderr, "wbctl: no answer from %s within %g s\n", self->endpoint,
+        fprintf (stderr, "wbctl: no answer from %s within %g s\n", endpoint,
                  self->timeout_ms / 1000.0);
 }
 

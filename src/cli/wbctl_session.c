@@ -37,7 +37,9 @@ int
 wbctl_session_open (wbctl_t *self, bool with_types, wb_msg_t **refusal)
 {
     *refusal = NULL;
-    self->client = wb_client_new (self->endpoint);
+    //  a client that moved to another node (wbctl_session_restart) stays
+    if (!self->client)
+        self->client = wb_client_new (self->endpoint);
     if (!self->client)
         return WBCTL_USAGE;
     wb_client_set_take_over (self->client, self->take_over);
@@ -64,6 +66,17 @@ s_goodbye (wbctl_t *self)
     wb_msg_t *request = wb_request_unregister_client ();
     wb_msg_t *reply = wb_client_request (self->client, &request, WBCTL_GOODBYE_TIMEOUT_MS);
     wb_msg_destroy (&reply);
+}
+
+void
+wbctl_session_restart (wbctl_t *self, bool move)
+{
+    self->registered = false;           //  no goodbye: that session is gone
+    wb_workbin_types_destroy (&self->types);
+    if (move)
+        wb_client_move (self->client);
+    else
+        wb_client_reconnect (self->client);
 }
 
 void

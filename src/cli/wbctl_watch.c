@@ -3,7 +3,9 @@
     the server every 2 seconds, until N changes, the timeout or Ctrl-C.
     When a ping says the server no longer holds the session (it restarted
     or expired it) or gets no answer, the watch says so on stderr, opens a
-    new session, subscribes again and goes on. See wbctl.h.
+    new session, subscribes again and goes on. With a list of endpoints,
+    a node that does not answer is left for the next one (said on stderr
+    too); one that forgot the session is asked again. See wbctl.h.
 */
 #include <inttypes.h>
 #include "wbctl.h"
@@ -12,6 +14,7 @@
 
 #define WBCTL_PING_INTERVAL_MS 2000   /* a lost session is noticed within about 2 s */
 #define WBCTL_REOPEN_PAUSE_MS 1000    /* between two tries to open a new session */
+#define S_FORGOTTEN (-2)              /* s_ping: the server answered, but no longer knows us */
 
 //  Show one unsolicited event; -1 to go on, else an exit status.
 static int
@@ -65,9 +68,9 @@ s_subscribe_all (wbctl_t *self, const wbctl_args_t *args)
     return WBCTL_OK;
 }
 
-//  Ping; WBCTL_OK while the server holds the session, WBCTL_NO_ANSWER
-//  when the session is lost (EventError 1, or no answer), else the exit
-//  status.
+//  Ping; WBCTL_OK while the server holds the session, S_FORGOTTEN when
+//  it no longer does (EventError 1), WBCTL_NO_ANSWER when it is silent,
+//  else the exit status.
 static int
 s_ping (wbctl_t *self)
 {
@@ -77,7 +80,7 @@ s_ping (wbctl_t *self)
     wb_event_error_t error;
     if (status == WBCTL_EVENT_ERROR && wb_event_read_error (exchange.reply, &error) == 0
     &&  error.code == WB_ERR_NOT_REGISTERED)
-        status = WBCTL_NO_ANSWER;
+        status = S_FORGOTTEN;
     else
     if (status == WBCTL_EVENT_ERROR)
         wbctl_print_refusal (exchange.reply, "");
@@ -85,16 +88,33 @@ s_ping (wbctl_t *self)
     return status;
 }
 
-//  The session was lost: open a new one and subscribe again, trying until
-//  it works, the deadline or Ctrl-C. -1 to go on, else an exit status.
-static int
-s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline)
+//  Say that the session was lost, and where the watch goes on: the next
+//  node when this one is silent and there are several.
+static void
+s_say_lost (wbctl_t *self, bool move)
 {
-    fprintf (stderr, "wbctl: watch: the session was lost (the server restarted, expired it or "
-                     "does not answer); opening a new one\n");
+    if (move && wb_client_endpoint_count (self->client) > 1) {
+        const char *silent = wb_client_endpoint (self->client);
+        fprintf (stderr, "wbctl: watch: %s does not answer: the session was lost; ", silent);
+        wbctl_session_restart (self, true);
+        fprintf (stderr, "moving to %s\n", wb_client_endpoint (self->client));
+    }
+    else {
+        fprintf (stderr, "wbctl: watch: the session was lost (the server restarted, expired it or "
+                         "does not answer); opening a new one\n");
+        wbctl_session_restart (self, false);
+    }
+}
+
+//  The session was lost: open a new one and subscribe again, trying until
+//  it works, the deadline or Ctrl-C; move: the node was silent, go to the
+//  next one (and on to the next each time one does not answer). -1 to go
+//  on, else an exit status.
+static int
+s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline, bool move)
+{
+    s_say_lost (self, move);
     while (!wbctl_interrupted () && wb_mono_ms () < deadline) {
-        self->registered = false;          //  no goodbye: that session is gone
-        wbctl_session_close (self);
         wb_msg_t *refusal = NULL;
         int status = wbctl_session_open (self, true, &refusal);
         if (refusal)
@@ -104,12 +124,16 @@ s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline)
             status = s_subscribe_all (self, args);
         if (status == WBCTL_OK) {
             fprintf (stderr, "wbctl: watch: a new session is open on %s; changes made while "
-                             "the session was lost are not shown\n", self->endpoint);
+                             "the session was lost are not shown\n", wb_client_endpoint (self->client));
             return -1;
         }
         if (status == WBCTL_USAGE || status == WBCTL_INTERRUPTED)
             return status;
         zclock_sleep (WBCTL_REOPEN_PAUSE_MS);
+        if (status == WBCTL_NO_ANSWER && wb_client_endpoint_count (self->client) > 1)
+            s_say_lost (self, true);
+        else
+            wbctl_session_restart (self, false);
     }
     return wbctl_interrupted () ? WBCTL_INTERRUPTED : WBCTL_NO_ANSWER;
 }
@@ -134,8 +158,9 @@ s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
         else
         if (now >= next_ping) {
             int pinged = s_ping (self);
-            if (pinged == WBCTL_NO_ANSWER)
-                pinged = s_reopen (self, args, deadline) == -1 ? WBCTL_OK : WBCTL_NO_ANSWER;
+            if (pinged == WBCTL_NO_ANSWER || pinged == S_FORGOTTEN)
+                pinged = s_reopen (self, args, deadline, pinged == WBCTL_NO_ANSWER) == -1
+                       ? WBCTL_OK : WBCTL_NO_ANSWER;
             status = pinged == WBCTL_OK || pinged == WBCTL_INTERRUPTED ? -1 : pinged;
             next_ping = wb_mono_ms () + WBCTL_PING_INTERVAL_MS;
         }

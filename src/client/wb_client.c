@@ -8,9 +8,12 @@
 #include "wb_security.h"
 
 #define PROBLEM_MAX 256
+#define ENDPOINTS_MAX 32          /* nodes in one list, at most */
 
 struct _wb_client_t {
-    char *endpoint;
+    char **endpoints;             /* the nodes, in the order given; at least one */
+    size_t endpoint_count;
+    size_t current;               /* the one the DEALER talks to */
     zsock_t *dealer;
     zsock_t *monitor;             /* handshake events of dealer (PAIR) */
     zcert_t *cert;                /* our CURVE certificate, or NULL */
@@ -60,10 +63,12 @@ s_monitor (zsock_t *dealer)
     return monitor;
 }
 
-//  Open the DEALER (with CURVE keys on tcp://) and its monitor.
+//  Open the DEALER (with CURVE keys on tcp://) and its monitor, to the
+//  current endpoint.
 static int
 s_connect (wb_client_t *self)
 {
+    const char *endpoint = self->endpoints [self->current];
     zsock_t *dealer = zsock_new (ZMQ_DEALER);
     if (!dealer)
         return -1;
@@ -74,16 +79,16 @@ s_connect (wb_client_t *self)
     zsock_set_heartbeat_timeout (dealer, 15000);
     zsock_set_reconnect_ivl (dealer, 200);
     zsock_set_reconnect_ivl_max (dealer, 2000);
-    if (self->cert && wb_security_endpoint_is_network (self->endpoint)) {
+    if (self->cert && wb_security_endpoint_is_network (endpoint)) {
         zcert_apply (self->cert, dealer);
         zsock_set_curve_serverkey (dealer, self->server_key);
     }
     //  a monitor costs two sockets: only where a handshake can fail
     bool watch = self->cert || s_watch_handshakes;
-    self->monitor = watch && wb_security_endpoint_is_network (self->endpoint) ? s_monitor (dealer) : NULL;
+    self->monitor = watch && wb_security_endpoint_is_network (endpoint) ? s_monitor (dealer) : NULL;
     self->problem [0] = 0;
     self->refused = false;
-    if (zsock_connect (dealer, "%s", self->endpoint) == -1) {
+    if (zsock_connect (dealer, "%s", endpoint) == -1) {
         zsock_destroy (&self->monitor);
         zsock_destroy (&dealer);
     }
@@ -91,13 +96,112 @@ s_connect (wb_client_t *self)
     return dealer ? 0 : -1;
 }
 
-wb_client_t *
-wb_client_new_secure (const char *endpoint, zcert_t *cert, const char *server_key)
+// ---------------------------------------------------------------- endpoints
+
+static void
+s_free_endpoints (char ***endpoints_p, size_t count)
 {
-    if (!endpoint || (cert && !server_key))
+    for (size_t index = 0; *endpoints_p && index < count; index++)
+        free ((*endpoints_p) [index]);
+    free (*endpoints_p);
+    *endpoints_p = NULL;
+}
+
+//  Split a list "a,b" into its endpoints, each trimmed of blanks (an empty
+//  one stays, for the check to name); NULL past ENDPOINTS_MAX.
+static char **
+s_split (const char *list, size_t *count)
+{
+    char **endpoints = wb_calloc (ENDPOINTS_MAX, sizeof (char *));
+    *count = 0;
+    for (const char *item = list; ; item++) {
+        if (*count == ENDPOINTS_MAX) {
+            s_free_endpoints (&endpoints, *count);
+            return NULL;
+        }
+        item += strspn (item, " \t");
+        size_t length = strcspn (item, ",");
+        size_t kept = length;
+        while (kept > 0 && (item [kept - 1] == ' ' || item [kept - 1] == '\t'))
+            kept--;
+        char *endpoint = wb_malloc (kept + 1);
+        memcpy (endpoint, item, kept);
+        endpoint [kept] = 0;
+        endpoints [(*count)++] = endpoint;
+        item += length;
+        if (!*item)
+            return endpoints;
+    }
+}
+
+//  True if ZeroMQ takes endpoint for a connect: tried on a DEALER of its
+//  own, closed at once (ZeroMQ has no other way to parse an endpoint).
+static bool
+s_endpoint_valid (const char *endpoint)
+{
+    if (!*endpoint)
+        return false;
+    zsock_t *probe = zsock_new (ZMQ_DEALER);
+    if (!probe)
+        return false;
+    zsock_set_linger (probe, 0);
+    bool valid = zsock_connect (probe, "%s", endpoint) == 0;
+    zsock_destroy (&probe);
+    return valid;
+}
+
+//  Split and check a list; from is the first endpoint to try on a probe
+//  (the client's own connect tries the first one). The endpoints, or NULL
+//  with problem saying why.
+static char **
+s_endpoints (const char *list, size_t from, size_t *count, char *problem, size_t size)
+{
+    char **endpoints = list ? s_split (list, count) : NULL;
+    if (!endpoints) {
+        if (list)
+            snprintf (problem, size, "more than %d endpoints", ENDPOINTS_MAX);
+        else
+            snprintf (problem, size, "no endpoint given");
+        return NULL;
+    }
+    for (size_t index = 0; index < *count; index++)
+        if (!*endpoints [index] || (index >= from && !s_endpoint_valid (endpoints [index]))) {
+            if (*endpoints [index])
+                snprintf (problem, size, "not a valid endpoint: %s", endpoints [index]);
+            else
+                snprintf (problem, size, "an empty endpoint in the list %s", list);
+            s_free_endpoints (&endpoints, *count);
+            return NULL;
+        }
+    return endpoints;
+}
+
+int
+wb_client_check_endpoints (const char *endpoints, char *problem, size_t size)
+{
+    size_t count = 0;
+    char **checked = s_endpoints (endpoints, 0, &count, problem, size);
+    if (!checked)
+        return -1;
+    s_free_endpoints (&checked, count);
+    return 0;
+}
+
+// ---------------------------------------------------------------- the client
+
+wb_client_t *
+wb_client_new_secure (const char *endpoints, zcert_t *cert, const char *server_key)
+{
+    if (!endpoints || (cert && !server_key))
+        return NULL;
+    char problem [PROBLEM_MAX];
+    size_t count = 0;
+    char **checked = s_endpoints (endpoints, 1, &count, problem, sizeof (problem));
+    if (!checked)
         return NULL;
     wb_client_t *self = zmalloc (sizeof (wb_client_t));
-    self->endpoint = wb_strdup (endpoint);
+    self->endpoints = checked;
+    self->endpoint_count = count;
     self->cert = cert ? zcert_dup (cert) : NULL;
     self->server_key = cert ? wb_strdup (server_key) : NULL;
     self->events = zlistx_new ();
@@ -109,9 +213,9 @@ wb_client_new_secure (const char *endpoint, zcert_t *cert, const char *server_ke
 }
 
 wb_client_t *
-wb_client_new (const char *endpoint)
+wb_client_new (const char *endpoints)
 {
-    return wb_client_new_secure (endpoint, s_default_cert, s_default_server_key);
+    return wb_client_new_secure (endpoints, s_default_cert, s_default_server_key);
 }
 
 int
@@ -145,7 +249,7 @@ wb_client_destroy (wb_client_t **self_p)
     zlistx_destroy (&self->events);
     zcert_destroy (&self->cert);
     free (self->server_key);
-    free (self->endpoint);
+    s_free_endpoints (&self->endpoints, self->endpoint_count);
     free (self);
     *self_p = NULL;
 }
@@ -159,6 +263,21 @@ wb_client_reconnect (wb_client_t *self)
     zsock_destroy (&self->monitor);
     zlistx_purge (self->events);
     return s_connect (self);
+}
+
+int
+wb_client_move (wb_client_t *self)
+{
+    if (!self)
+        return -1;
+    self->current = (self->current + 1) % self->endpoint_count;
+    return wb_client_reconnect (self);
+}
+
+size_t
+wb_client_endpoint_count (const wb_client_t *self)
+{
+    return self ? self->endpoint_count : 0;
 }
 
 // ---------------------------------------------------------------- handshake
@@ -194,7 +313,7 @@ s_apply_event (wb_client_t *self, uint16_t event, uint32_t value)
         self->refused = false;
         return;
     }
-    int keys = self->cert && wb_security_endpoint_is_network (self->endpoint);
+    int keys = self->cert && wb_security_endpoint_is_network (wb_client_endpoint (self));
     for (size_t index = 0; index < WB_COUNT_OF (s_verdicts); index++) {
         const s_verdict_t *verdict = &s_verdicts [index];
         if (verdict->event == event && (!verdict->value || verdict->value == value)
@@ -242,7 +361,7 @@ wb_client_socket (wb_client_t *self)
 const char *
 wb_client_endpoint (const wb_client_t *self)
 {
-    return self ? self->endpoint : NULL;
+    return self ? self->endpoints [self->current] : NULL;
 }
 
 void

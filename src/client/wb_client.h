@@ -16,6 +16,14 @@
     socket monitor watches the handshake of a client with keys (or of every
     tcp client, when asked), so that a client the server refuses learns why
     (wb_client_problem) instead of waiting in vain.
+
+    A site with several server nodes gives a list of endpoints, separated
+    by commas ("ipc://a,ipc://b"). The client talks to one node at a time,
+    the first at start: one DEALER connected to all of them would spread
+    a session's requests over nodes that do not share it. When the node
+    stops answering, wb_client_move opens a new DEALER to the next one,
+    round robin, and the caller opens its session there again (register,
+    log in, subscribe, fetch). The same keys serve every node.
 */
 #ifndef WB_CLIENT_H_INCLUDED
 #define WB_CLIENT_H_INCLUDED
@@ -26,14 +34,15 @@
 
 typedef struct _wb_client_t wb_client_t;
 
-/* Connect (asynchronously, as ZeroMQ does) to an endpoint. NULL if the
-   endpoint is malformed. */
-wb_client_t *wb_client_new (const char *endpoint);
+/* Connect (asynchronously, as ZeroMQ does) to an endpoint, or to the
+   first of a list of them (see above). NULL if an endpoint is malformed
+   (wb_client_check_endpoints says which). */
+wb_client_t *wb_client_new (const char *endpoints);
 /* The same with CURVE keys on tcp:// endpoints: cert is the client's own
    certificate, with its secret key (copied); server_key the server's
    public key as Z85 text. NULL cert: no keys, as wb_client_new without
    default keys. NULL if the endpoint is malformed or a key is missing. */
-wb_client_t *wb_client_new_secure (const char *endpoint, zcert_t *cert, const char *server_key);
+wb_client_t *wb_client_new_secure (const char *endpoints, zcert_t *cert, const char *server_key);
 void wb_client_destroy (wb_client_t **self_p);
 
 /* Keys that every client made afterwards by wb_client_new uses (copied);
@@ -65,8 +74,20 @@ int wb_client_reconnect (wb_client_t *self);
 typedef void (wb_client_observer_fn) (void *arg, bool sent, const wb_msg_t *msg);
 void wb_client_set_observer (wb_client_t *self, wb_client_observer_fn *fn, void *arg);
 
+/* Drop the connection and open a fresh one to the next endpoint of the
+   list, round robin (the same one when there is only one): what a client
+   does when a node stops answering. Its session is not there: open it
+   again. 0, or -1 if the socket could not be made. */
+int wb_client_move (wb_client_t *self);
+
+/* Check a list of endpoints as wb_client_new reads it: 0, or -1 with
+   problem saying which one is wrong ("not a valid endpoint: X"). */
+int wb_client_check_endpoints (const char *endpoints, char *problem, size_t size);
+
 zsock_t *wb_client_socket (wb_client_t *self);
+/* The endpoint the client talks to now, and how many it was given. */
 const char *wb_client_endpoint (const wb_client_t *self);
+size_t wb_client_endpoint_count (const wb_client_t *self);
 
 /* Send a request, giving it the next ReferenceId; return that id, or -1.
    Destroys *request_p. */

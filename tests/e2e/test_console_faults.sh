@@ -1,7 +1,9 @@
 #!/bin/sh
 #   The console under faults: the server killed and restarted under it,
 #   its endpoint gone for longer than the console's deadlines, and a server
-#   that answers garbage (tests/drivers/fake_wbserver). The console stays up, says
+#   that answers garbage (tests/drivers/fake_wbserver), and the server
+#   killed under a console given a second node, B (failover.script: it
+#   moves to B). The console stays up, says
 #   what happened on its status line, and recovers its panes when the real
 #   server is back. Headless screen scripts (tests/screen/fault-*.script,
 #   compared with their .expected dumps like tests/e2e/test_screen.sh does),
@@ -53,14 +55,26 @@ for n in 1 2 3; do
     "$WBCTL" submit email-draft@agent01 --subject "Order $n" --from "client$n@example.com" \
         --received "2026-11-2${n}T09:00:00Z" >/dev/null || exit 1
 done
+#   a second node, B, with a store of its own, for the failover screen
+"$WBSERVER" -c "$CONFIG" -d "$work/b.db" -e "ipc://$work/b.ipc" -l "$work/b.log" $clock_options \
+    > "$work/b.out" 2>&1 &
+tap_track $!
+"$WBCTL" -e "ipc://$work/b.ipc" --timeout 10 submit email-draft@agent01 --subject "On node B" \
+    --from b@example.com --received 2026-11-24T09:00:00Z >/dev/null || exit 1
 
 tap_screen fault-kill -a agent01 --open email-draft --size 120x24
 tap_screen fault-endpoint-gone -a agent01 --open email-draft --size 120x24
 tap_screen fault-garbage -a agent01 --open email-draft --size 120x24
 tap_screen fault-action-offline -a agent01 --open email-draft --size 120x24
 #   no server at all: the main area says what is under way, not "No workbin open"
-tap_screen fault-connecting -a agent01 --open email-draft --open team-queue@sales \
-    -e "ipc://$work/nobody.ipc" --size 100x24
+#   (tap_screen's -e is the only one: a second -e would add a node)
+served=$endpoint
+endpoint="ipc://$work/nobody.ipc"
+tap_screen fault-connecting -a agent01 --open email-draft --open team-queue@sales --size 100x24
+endpoint=$served
+#   two nodes: the server on $endpoint (tap_screen's -e), then B
+tap_screen failover -a agent01 --open email-draft -e "ipc://$work/b.ipc" --size 140x24
+sh "$work/start.sh" || { echo "Bail out! wbserver did not start again"; exit 1; }
 
 #   An agent the server does not know: nothing to show, so the console ends
 #   at once, in error, saying why on stderr (the script would wait 10 s).

@@ -107,6 +107,10 @@ expect "WB_CERT and WB_SERVER_KEY give the keys" 0 "EventAck"
 tap_run "$WBCTL" -e "$tcp" --cert "$K/media_secret" --server-key "$K/server" \
     play --speed 100 "$EXAMPLES/phase1-get-content.scenario"
 expect "play opens every session with the keys" 0
+tap_run "$WBCTL" -e "ipc://$work/nobody.ipc,$tcp" --cert "$K/media_secret" --server-key "$K/server" \
+    --timeout 1 ping
+expect "a list of nodes: the keys serve the next node (tcp) when the first is silent" 0 \
+    "EventAck RequestPing" "trying the next endpoint, $tcp"
 
 # ---------------------------------------------------------------- bad key files
 
