@@ -369,10 +369,39 @@ s_get_int (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key
 
 static int s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p);
 
+//  A list nested at this depth or deeper is checked like any other but kept
+//  as its bytes until someone reads it: a page of 500 interactions is one
+//  list of lists (depth 3), and a client often shows only a screenful.
+#define LAZY_DEPTH 3
+
+//  A nested list kept as its checked bytes (LAZY_DEPTH): the walk builds
+//  nothing, and the entry gets the bytes and the depth the child reached.
+static int
+s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
+                  size_t key_size, size_t depth)
+{
+    const uint8_t *start = reader->cursor;
+    size_t outer_deepest = reader->deepest;
+    reader->deepest = 0;
+    reader->build = false;
+    wb_kvlist_t *unused = NULL;
+    int rc = s_get_list (reader, depth + 1, &unused);
+    reader->build = true;
+    size_t child_depth = reader->deepest - depth;
+    reader->deepest = outer_deepest > reader->deepest ? outer_deepest : reader->deepest;
+    if (rc)
+        return -1;
+    return wb_kvlist_add_checked_encoded (list, key, key_size, start,
+                                          (size_t) (reader->cursor - start), child_depth)
+         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+}
+
 static int
 s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size,
              size_t depth)
 {
+    if (reader->build && depth + 1 >= LAZY_DEPTH)
+        return s_get_lazy_child (reader, list, key, key_size, depth);
     wb_kvlist_t *child = NULL;
     if (s_get_list (reader, depth + 1, &child))
         return -1;
@@ -380,6 +409,38 @@ s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t k
         return 0;
     return wb_kvlist_add_checked_list (list, key, key_size, &child)
          ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+}
+
+//  True if all eight bytes of a word are printable ASCII other than space
+//  (0x21..0x7e): a byte under 0x21, or over 0x7e, sets its high bit in
+//  the test. A body is mostly keys, so they are checked this way.
+static bool
+s_word_printable (uint64_t word)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t below = (word - ones * 0x21) & ~word;
+    uint64_t above = (word + ones * (0x7f - 0x7e)) | word;
+    return ((below | above) & high) == 0;
+}
+
+//  True if every byte of a key is printable, eight at a time; the last
+//  word of a key longer than eight overlaps the one before it.
+static bool
+s_key_printable (const uint8_t *key, size_t size)
+{
+    if (size < 8) {
+        for (size_t offset = 0; offset < size; offset++)
+            if (key [offset] < 0x21 || key [offset] > 0x7e)
+                return false;
+        return true;
+    }
+    for (size_t offset = 0; offset < size; offset += 8) {
+        uint64_t word;
+        memcpy (&word, key + (offset + 8 <= size ? offset : size - 8), 8);
+        if (!s_word_printable (word))
+            return false;
+    }
+    return true;
 }
 
 //  A key: 1..WB_KEY_MAX printable ASCII characters, no NUL, no space.
@@ -391,15 +452,10 @@ s_get_key (s_reader_t *reader, size_t *key_size)
     if (!key)
         return NULL;
     *key_size = *length;
-    if (*key_size == 0 || *key_size > WB_KEY_MAX) {
+    if (*key_size == 0 || *key_size > WB_KEY_MAX || !s_key_printable (key, *key_size)) {
         s_fail (reader, WB_CODEC_BAD_KEY);
         return NULL;
     }
-    for (size_t index = 0; index < *key_size; index++)
-        if (key [index] < 0x21 || key [index] > 0x7e) {
-            s_fail (reader, WB_CODEC_BAD_KEY);
-            return NULL;
-        }
     return key;
 }
 
@@ -487,6 +543,46 @@ wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
     if (depth)
         *depth = status == WB_CODEC_OK ? reader.deepest : 0;
     return status;
+}
+
+//  Skip the value of an entry of this type; 0 or -1.
+static int
+s_skip_value (s_reader_t *reader, uint8_t type)
+{
+    size_t size = 0;
+    wb_kvlist_t *unused = NULL;
+    switch (type) {
+        case WB_TYPE_STRING:
+        case WB_TYPE_BINARY:
+            return s_get_sized (reader, &size) ? 0 : -1;
+        case WB_TYPE_INT:
+            return s_take (reader, 8) ? 0 : -1;
+        case WB_TYPE_LIST:
+            return s_get_list (reader, 2, &unused);
+    }
+    return s_fail (reader, WB_CODEC_BAD_TYPE);
+}
+
+const char *
+wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
+{
+    size_t wanted = key ? strlen (key) : 0;
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0 };
+    uint32_t count = s_get_u32 (&reader);
+    for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
+        size_t key_size = 0;
+        const uint8_t *name = s_get_key (&reader, &key_size);
+        const uint8_t *type = name ? s_take (&reader, 1) : NULL;
+        if (!type)
+            break;
+        //  the first entry with the key decides, as wb_kvlist_string
+        if (key_size == wanted && memcmp (name, key, wanted) == 0)
+            return *type == WB_TYPE_STRING ? (const char *) s_get_sized (&reader, length)
+                                           : NULL;
+        if (s_skip_value (&reader, *type))
+            break;
+    }
+    return NULL;
 }
 
 // ---------------------------------------------------------------- printing
