@@ -90,7 +90,7 @@ s_trip_report (bench_samples_t *ours, bench_samples_t *raw, const size_t reply_s
                 + reply_sizes [2], ours->size);
     double ratio = ours_median / raw_median;
     bench_row ("round trip: content of a 10-item workbin", ours_text, raw_text, ratio,
-               "ratio ≤ 1.5", ratio <= 1.5);
+               "ratio ≤ 1.25", ratio <= 1.25);
 }
 
 static int
