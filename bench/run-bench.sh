@@ -34,7 +34,7 @@ run () {
         status=done
     else
         status="FAILED (see $log)"
-        echo "| $name | failed | - | - | - | **no** |" >> "$bench/bench-case.out"
+        echo "| $name, run $pass | failed | - | - | - | **no** |" >> "$bench/bench-case.out"
     fi
     grep '^| ' "$bench/bench-case.out" >> "$rows"
     grep -v '^| ' "$bench/bench-case.out" >> "$log"
