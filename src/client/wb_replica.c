@@ -145,14 +145,14 @@ wb_replica_destroy (wb_replica_t **self_p)
 static int
 s_append (wb_replica_t *self, s_item_t *item)
 {
-    if (!item || zhashx_lookup (self->by_id, item->id)
-    ||  wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
-                 WB_REPLICA_MAX)) {
+    //  the table refuses an id it holds: one look-up, not two
+    if (!item || wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
+                          WB_REPLICA_MAX)
+    ||  zhashx_insert (self->by_id, item->id, item)) {
         s_item_destroy (&item);
         return -1;
     }
     self->items [self->size++] = item;
-    zhashx_insert (self->by_id, item->id, item);
     self->generation++;
     return 0;
 }

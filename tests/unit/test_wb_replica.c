@@ -190,6 +190,40 @@ test_inconsistent_event_is_a_gap (void **state)
     wb_replica_destroy (&replica);
 }
 
+//  A snapshot that names an interaction twice, or one without an id,
+//  keeps the first of the two and leaves the other out, whether its
+//  interactions come decoded or still encoded.
+static void
+test_snapshot_keeps_one_of_a_repeated_id (void **state)
+{
+    (void) state;
+    wb_kvlist_t *snapshot = s_snapshot (3);
+    wb_kvlist_t *again = s_interaction ("2", "second");
+    wb_kvlist_add_list (snapshot, "Interaction", &again);
+    wb_kvlist_t *nameless = wb_kvlist_new ();
+    wb_kvlist_add_string (nameless, "Subject", "no id");
+    wb_kvlist_add_list (snapshot, "Interaction", &nameless);
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_t *copy = wb_kvlist_dup (snapshot);
+    wb_kvlist_add_list (body, "Interactions", &copy);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (body, &size);
+    wb_kvlist_t *received = wb_kvlist_decode (bytes, size, NULL);
+    const wb_kvlist_t *pages [2] = { snapshot, wb_kvlist_list (received, "Interactions") };
+    for (int index = 0; index < 2; index++) {
+        wb_replica_t *replica = wb_replica_new ();
+        assert_int_equal (wb_replica_load (replica, pages [index], 1), WB_REPLICA_APPLIED);
+        assert_int_equal (wb_replica_size (replica), 3);
+        assert_string_equal (wb_kvlist_string (wb_replica_at (replica, 1), "Subject"), "s2");
+        assert_int_equal (wb_replica_index_of (replica, "3"), 2);
+        wb_replica_destroy (&replica);
+    }
+    free (bytes);
+    wb_kvlist_destroy (&received);
+    wb_kvlist_destroy (&body);
+    wb_kvlist_destroy (&snapshot);
+}
+
 // ---------------------------------------------------------------- randomized
 
 #define MODEL_MAX 48                /* interactions in the model workbin */
@@ -452,6 +486,7 @@ main (void)
         cmocka_unit_test (test_kept_events_older_than_snapshot_are_dropped),
         cmocka_unit_test (test_kept_events_with_a_gap_report_it),
         cmocka_unit_test (test_inconsistent_event_is_a_gap),
+        cmocka_unit_test (test_snapshot_keeps_one_of_a_repeated_id),
         cmocka_unit_test (test_clone_pattern_keeps_a_random_workbin),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
