@@ -148,7 +148,7 @@ int
 main (void)
 {
     setlocale (LC_ALL, "C.UTF-8");
-    wbc_view_t *view = wbc_view_new (true, 160, 45, true);
+    wbc_view_t *view = wbc_view_new (true, 160, 45, true, false);
     if (!view) {
         fprintf (stderr, "bench_console: no headless screen\n");
         return 1;

@@ -90,7 +90,7 @@ s_trip_report (bench_samples_t *ours, bench_samples_t *raw, const size_t reply_s
                 + reply_sizes [2], ours->size);
     double ratio = ours_median / raw_median;
     bench_row ("round trip: content of a 10-item workbin", ours_text, raw_text, ratio,
-               "ratio ≤ 1.5", ratio <= 1.5);
+               "ratio ≤ 1.25", ratio <= 1.25);
 }
 
 static int
@@ -141,13 +141,14 @@ s_content_take_sizes (s_content_t *content, const wb_msg_t *reply)
         content->bytes += content->reply_sizes [content->pages][index];
 }
 
-//  Fetch the whole workbin into the console's model, as the console does;
-//  0 when the model holds every interaction. Frame sizes are taken (by
-//  encoding again, which costs) only when asked: on the warm-up fetch.
+//  Fetch the whole workbin into a pane of the console's model, as the
+//  console does when one is opened; 0 when the pane holds every
+//  interaction. The model itself is the console's, made before and
+//  destroyed after (untimed). Frame sizes are taken (by encoding again,
+//  which costs) only when asked: on the warm-up fetch.
 static int
-s_content_ours (wb_client_t *client, s_content_t *content, bool take_sizes)
+s_content_ours (wb_client_t *client, wbc_model_t *model, s_content_t *content, bool take_sizes)
 {
-    wbc_model_t *model = wbc_model_new ();
     wbc_sidebar_entry_t entry = { .type_id = "draft", .owner_attribute = "WorkbinAgentId",
                                   .columns = "From,Subject,Received,State" };
     snprintf (entry.owner_id, sizeof (entry.owner_id), "%s", content->agent_id);
@@ -175,7 +176,6 @@ s_content_ours (wb_client_t *client, s_content_t *content, bool take_sizes)
         wb_msg_destroy (&reply);
     }
     size_t loaded = wb_replica_size (wbc_model_pane (model, 0)->replica);
-    wbc_model_destroy (&model);
     return from < 0 && loaded == (size_t) content->size ? 0 : -1;
 }
 
@@ -216,10 +216,12 @@ s_content_measure (wb_client_t *client, zsock_t *dealer, s_content_t *content, i
     bench_samples_t ours = { 0 }, raw = { 0 };
     int rc = 0;
     for (int round = -1; rc == 0 && round < rounds; round++) {
+        wbc_model_t *model = wbc_model_new ();
         int64_t start = bench_now_ns ();
-        rc = s_content_ours (client, content, round < 0);
+        rc = s_content_ours (client, model, content, round < 0);
         if (round >= 0)
             bench_samples_add (&ours, bench_seconds_since (start));
+        wbc_model_destroy (&model);
         start = bench_now_ns ();
         rc = rc || s_content_raw (dealer, content);
         if (round >= 0)

@@ -4,11 +4,22 @@
 #include "wb_prelude.h"
 #include "wb_replica.h"
 
+//  One interaction of the copy. A page's interactions arrive still encoded
+//  (wb_kvlist_decode leaves lists that deep as bytes) and stay so until one
+//  is read: opening a big workbin then costs a copy of its bytes, and only
+//  what is drawn, sorted or filtered is ever decoded (once, kept).
+typedef struct {
+    wb_kvlist_t *list;         /* decoded; NULL while still encoded */
+    uint8_t *encoded;          /* its bytes until decoded, owned */
+    size_t size;
+    char id [];                /* InteractionId: its key in by_id */
+} s_item_t;
+
 struct _wb_replica_t {
-    wb_kvlist_t **items;       /* interactions in placement order, owned */
+    s_item_t **items;          /* interactions in placement order, owned */
     size_t size;
     size_t capacity;
-    zhashx_t *by_id;           /* InteractionId -> wb_kvlist_t * (in items) */
+    zhashx_t *by_id;           /* InteractionId (in the item) -> s_item_t * */
     zlistx_t *kept;            /* events before the snapshot, owned */
     int64_t version;
     bool has_snapshot;
@@ -23,11 +34,82 @@ s_list_destructor (void **item)
     wb_kvlist_destroy ((wb_kvlist_t **) item);
 }
 
+//  An item with room for an id of this length (no NUL counted).
+static s_item_t *
+s_item_new (const char *id, size_t length)
+{
+    s_item_t *item = wb_malloc (sizeof (s_item_t) + length + 1);
+    memset (item, 0, sizeof (s_item_t));
+    memcpy (item->id, id, length);
+    item->id [length] = 0;
+    return item;
+}
+
+//  An item of a decoded interaction, taken; NULL (the list destroyed) when
+//  it has no InteractionId.
+static s_item_t *
+s_item_of_list (wb_kvlist_t *list)
+{
+    const char *id = wb_kvlist_string (list, WB_ATTR_INTERACTION_ID);
+    if (!id) {
+        wb_kvlist_destroy (&list);
+        return NULL;
+    }
+    s_item_t *item = s_item_new (id, strlen (id));
+    item->list = list;
+    return item;
+}
+
+//  An item of an encoded interaction (checked bytes), copied; NULL when it
+//  has no InteractionId.
+static s_item_t *
+s_item_of_bytes (const uint8_t *bytes, size_t size)
+{
+    size_t length = 0;
+    const char *id = wb_kvlist_encoded_string (bytes, size, WB_ATTR_INTERACTION_ID, &length);
+    if (!id)
+        return NULL;
+    s_item_t *item = s_item_new (id, length);
+    item->encoded = wb_malloc (size ? size : 1);
+    memcpy (item->encoded, bytes, size);
+    item->size = size;
+    return item;
+}
+
+static void
+s_item_destroy (s_item_t **item_p)
+{
+    if (!*item_p)
+        return;
+    wb_kvlist_destroy (&(*item_p)->list);
+    free ((*item_p)->encoded);
+    free (*item_p);
+    *item_p = NULL;
+}
+
+//  The item's interaction, decoded on its first read. The bytes were
+//  checked when they were received, so only a lack of memory fails here.
+static const wb_kvlist_t *
+s_item_list (s_item_t *item)
+{
+    if (item && !item->list && item->encoded) {
+        item->list = wb_kvlist_decode (item->encoded, item->size, NULL);
+        if (item->list) {
+            free (item->encoded);
+            item->encoded = NULL;
+        }
+    }
+    return item ? item->list : NULL;
+}
+
 wb_replica_t *
 wb_replica_new (void)
 {
     wb_replica_t *self = zmalloc (sizeof (wb_replica_t));
+    //  keys live in the items: neither copied nor freed by the table
     self->by_id = zhashx_new ();
+    zhashx_set_key_duplicator (self->by_id, NULL);
+    zhashx_set_key_destructor (self->by_id, NULL);
     self->kept = zlistx_new ();
     zlistx_set_destructor (self->kept, s_list_destructor);
     self->needs_fetch = true;
@@ -37,10 +119,10 @@ wb_replica_new (void)
 static void
 s_clear_items (wb_replica_t *self)
 {
-    for (size_t index = 0; index < self->size; index++)
-        wb_kvlist_destroy (&self->items [index]);
-    self->size = 0;
     zhashx_purge (self->by_id);
+    for (size_t index = 0; index < self->size; index++)
+        s_item_destroy (&self->items [index]);
+    self->size = 0;
     self->generation++;
 }
 
@@ -58,21 +140,19 @@ wb_replica_destroy (wb_replica_t **self_p)
     *self_p = NULL;
 }
 
+//  Add an item at the end, taken; -1 (the item destroyed) if there is
+//  none, its id is there already or the copy is full.
 static int
-s_append (wb_replica_t *self, wb_kvlist_t *interaction)
+s_append (wb_replica_t *self, s_item_t *item)
 {
-    const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
-    if (!id || zhashx_lookup (self->by_id, id)) {
-        wb_kvlist_destroy (&interaction);
+    //  the table refuses an id it holds: one look-up, not two
+    if (!item || wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
+                          WB_REPLICA_MAX)
+    ||  zhashx_insert (self->by_id, item->id, item)) {
+        s_item_destroy (&item);
         return -1;
     }
-    if (wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (wb_kvlist_t *),
-                 WB_REPLICA_MAX)) {
-        wb_kvlist_destroy (&interaction);
-        return -1;
-    }
-    self->items [self->size++] = interaction;
-    zhashx_insert (self->by_id, id, interaction);
+    self->items [self->size++] = item;
     self->generation++;
     return 0;
 }
@@ -82,7 +162,7 @@ wb_replica_index_of (const wb_replica_t *self, const char *interaction_id)
 {
     if (!self || !interaction_id)
         return -1;
-    wb_kvlist_t *wanted = zhashx_lookup (self->by_id, interaction_id);
+    s_item_t *wanted = zhashx_lookup (self->by_id, interaction_id);
     for (size_t index = 0; wanted && index < self->size; index++)
         if (self->items [index] == wanted)
             return (long) index;
@@ -92,36 +172,49 @@ wb_replica_index_of (const wb_replica_t *self, const char *interaction_id)
 static void
 s_remove_at (wb_replica_t *self, size_t index)
 {
-    zhashx_delete (self->by_id, wb_kvlist_string (self->items [index], WB_ATTR_INTERACTION_ID));
-    wb_kvlist_destroy (&self->items [index]);
+    zhashx_delete (self->by_id, self->items [index]->id);
+    s_item_destroy (&self->items [index]);
     memmove (self->items + index, self->items + index + 1,
-             (self->size - index - 1) * sizeof (wb_kvlist_t *));
+             (self->size - index - 1) * sizeof (s_item_t *));
     self->size--;
     self->generation++;
+}
+
+//  Put a changed interaction in place of the one at index, taken; -1 (the
+//  copy as it was) if there is none or its id is not the one it replaces.
+static int
+s_replace_at (wb_replica_t *self, size_t index, s_item_t *item)
+{
+    s_item_t *old = self->items [index];
+    if (!item || strcmp (item->id, old->id) != 0) {
+        s_item_destroy (&item);
+        return -1;
+    }
+    //  the table's key is the old item's id: it goes with it
+    zhashx_delete (self->by_id, old->id);
+    s_item_destroy (&self->items [index]);
+    self->items [index] = item;
+    zhashx_insert (self->by_id, item->id, item);
+    self->generation++;
+    return 0;
 }
 
 //  Change the copy as one event says; -1 if the event makes no sense here.
 static int
 s_change (wb_replica_t *self, const wb_event_change_t *change)
 {
-    const char *id = change->interaction_id;
-    long index = wb_replica_index_of (self, id);
+    long index = wb_replica_index_of (self, change->interaction_id);
     if (change->content_operation == WB_CONTENT_PLACED_IN)
-        return index < 0 ? s_append (self, wb_kvlist_dup (change->interaction)) : -1;
+        return index < 0 ? s_append (self, s_item_of_list (wb_kvlist_dup (change->interaction)))
+                         : -1;
     if (index < 0)
         return -1;
     if (change->content_operation == WB_CONTENT_TAKEN_OUT) {
         s_remove_at (self, (size_t) index);
         return 0;
     }
-    wb_kvlist_t *copy = wb_kvlist_dup (change->interaction);
-    if (!copy)
-        return -1;
-    wb_kvlist_destroy (&self->items [index]);
-    self->items [index] = copy;
-    zhashx_update (self->by_id, id, copy);
-    self->generation++;
-    return 0;
+    return s_replace_at (self, (size_t) index,
+                         s_item_of_list (wb_kvlist_dup (change->interaction)));
 }
 
 //  Apply an event to a loaded copy, by the version rule.
@@ -172,9 +265,15 @@ wb_replica_load_add (wb_replica_t *self, const wb_kvlist_t *interactions)
     if (!self)
         return -1;
     for (size_t index = 0; index < wb_kvlist_size (interactions); index++) {
-        wb_kvlist_t *interaction = wb_kvlist_list_at (interactions, index);
+        //  one still encoded is copied as its bytes, not decoded
+        size_t size = 0, depth = 0;
+        const uint8_t *bytes = wb_kvlist_encoded_at (interactions, index, &size, &depth);
+        wb_kvlist_t *interaction = bytes ? NULL : wb_kvlist_list_at (interactions, index);
+        if (bytes)
+            s_append (self, s_item_of_bytes (bytes, size));
+        else
         if (interaction)
-            s_append (self, wb_kvlist_dup (interaction));
+            s_append (self, s_item_of_list (wb_kvlist_dup (interaction)));
     }
     return 0;
 }
@@ -244,7 +343,8 @@ wb_replica_size (const wb_replica_t *self)
 const wb_kvlist_t *
 wb_replica_at (const wb_replica_t *self, size_t index)
 {
-    return self && index < self->size ? self->items [index] : NULL;
+    //  a first read decodes the item: its cache, not the workbin, changes
+    return self && index < self->size ? s_item_list (self->items [index]) : NULL;
 }
 
 size_t

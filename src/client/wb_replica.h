@@ -9,6 +9,11 @@
 
     Interactions keep the server's order: the order they were placed in the
     workbin. A property change keeps an interaction where it is.
+
+    An interaction that comes in a page still encoded (wb_kvlist_decode
+    leaves each one so) is kept as its bytes and decoded when it is first
+    read (wb_replica_at), once: loading a big workbin costs a copy of its
+    bytes, and only what is drawn, sorted or filtered is decoded.
 */
 #ifndef WB_REPLICA_H_INCLUDED
 #define WB_REPLICA_H_INCLUDED
@@ -58,7 +63,8 @@ bool wb_replica_has_snapshot (const wb_replica_t *self);
 bool wb_replica_needs_fetch (const wb_replica_t *self);
 int64_t wb_replica_version (const wb_replica_t *self);
 size_t wb_replica_size (const wb_replica_t *self);
-/* The interaction at a position (0 = placed first); NULL past the end. */
+/* The interaction at a position (0 = placed first); NULL past the end.
+   The first read of one kept encoded decodes it. */
 const wb_kvlist_t *wb_replica_at (const wb_replica_t *self, size_t index);
 /* Position of an interaction, or -1. */
 long wb_replica_index_of (const wb_replica_t *self, const char *interaction_id);

@@ -14,8 +14,9 @@
 
 //  Each entry makes one allocation, block: its key and a NUL, then for a
 //  string its text and a NUL, for a binary its bytes, for a list still
-//  encoded (wb_kvlist_add_encoded) those bytes. A decoded list is its own
-//  object. Fewer allocations per entry is what makes decoding cheap.
+//  encoded (wb_kvlist_add_encoded, or nested deep in decoded bytes) those
+//  bytes. A decoded list is its own object. Fewer allocations per entry is
+//  what makes decoding cheap.
 typedef struct {
     char *key;                  /* the entry's block; freed with the entry */
     wb_type_t type;
@@ -258,6 +259,17 @@ wb_kvlist_add_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p)
     return s_append_list (self, key, key_size, list_p);
 }
 
+//  Mark a list entry made from bytes as still encoded.
+static int
+s_mark_encoded (s_entry_t *entry, size_t depth)
+{
+    if (!entry)
+        return -1;
+    entry->encoded = true;
+    entry->depth = (uint8_t) depth;
+    return 0;
+}
+
 int
 wb_kvlist_add_encoded (wb_kvlist_t *self, const char *key, const uint8_t *data,
                        size_t size, wb_codec_status_t *status)
@@ -268,12 +280,15 @@ wb_kvlist_add_encoded (wb_kvlist_t *self, const char *key, const uint8_t *data,
     *status = wb_kvlist_check (data, size, &depth);
     if (*status != WB_CODEC_OK)
         return -1;
-    s_entry_t *entry = s_append_checked (self, key, WB_TYPE_LIST, data, size);
-    if (!entry)
-        return -1;
-    entry->encoded = true;
-    entry->depth = (uint8_t) depth;
-    return 0;
+    return s_mark_encoded (s_append_checked (self, key, WB_TYPE_LIST, data, size), depth);
+}
+
+int
+wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                               const uint8_t *data, size_t size, size_t depth)
+{
+    return s_mark_encoded (s_append_entry (self, (const char *) key, key_size, WB_TYPE_LIST,
+                                           data, size), depth);
 }
 
 static s_entry_t *

@@ -103,6 +103,11 @@ int64_t wb_kvlist_int_at (const wb_kvlist_t *self, size_t index);
 const void *wb_kvlist_binary_at (const wb_kvlist_t *self, size_t index, size_t *size);
 wb_kvlist_t *wb_kvlist_list_at (const wb_kvlist_t *self, size_t index);
 
+/* The encoding a list entry still holds (wb_kvlist_add_encoded, or left
+   so by wb_kvlist_decode), with its size and nesting depth; NULL for any
+   other entry: one already decoded, or not a list. */
+const uint8_t *wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index,
+                                     size_t *size, size_t *depth);
 /* Remove the entry at index and hand over its list: the caller destroys
    it. NULL, removing nothing, if that entry is not a list. Taking the
    last entry costs nothing; an earlier one moves the entries after it. */
@@ -128,13 +133,22 @@ bool wb_utf8_valid (const char *text, size_t size);
 size_t wb_kvlist_encoded_size (const wb_kvlist_t *self);
 /* Encode into a new buffer of *size bytes (caller frees); NULL on failure. */
 uint8_t *wb_kvlist_encode (const wb_kvlist_t *self, size_t *size);
-/* Decode exactly size bytes. Return the list, or NULL with *status set. */
+/* Decode exactly size bytes. Return the list, or NULL with *status set.
+   Every byte is checked here, but a list nested in a nested list (depth 3
+   on: each interaction of a page) keeps its bytes until it is first read,
+   as an entry of wb_kvlist_add_encoded does; encoding copies them out. */
 wb_kvlist_t *wb_kvlist_decode (const uint8_t *data, size_t size,
                                wb_codec_status_t *status);
 /* Check that size bytes are one list, by the rules of wb_kvlist_decode
    and with the same status, without building it; *depth (optional) gets
    its nesting depth (1: no nested list). */
 wb_codec_status_t wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth);
+/* In the encoding of one list (as wb_kvlist_encode wrote it), the text of
+   its first entry with this key if that is a string, without decoding the
+   list: a pointer into data (no NUL at its end) and its *length; NULL if
+   there is none, it is not a string or the bytes end first. Its UTF-8 is not checked here. */
+const char *wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key,
+                                      size_t *length);
 /* Encode with one int entry (key, value) put before the list's own, as a
    message body carries its ReferenceId, into buffer (capacity bytes).
    Return the size of that encoding, writing nothing if buffer is NULL or

@@ -308,6 +308,9 @@ static bool
 s_utf8_valid (const uint8_t *text, size_t size)
 {
     size_t offset = s_ascii_run (text, size);
+    //  a tail shorter than a word: its last eight bytes at once if ASCII
+    if (offset < size && size - offset < 8 && size >= 8 && s_ascii_run (text + size - 8, 8) == 8)
+        return true;
     while (offset < size) {
         size_t length = s_utf8_sequence (text + offset, size - offset);
         if (length == 0)
@@ -369,10 +372,39 @@ s_get_int (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key
 
 static int s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p);
 
+//  A list nested at this depth or deeper is checked like any other but kept
+//  as its bytes until someone reads it: a page of 500 interactions is one
+//  list of lists (depth 3), and a client often shows only a screenful.
+#define LAZY_DEPTH 3
+
+//  A nested list kept as its checked bytes (LAZY_DEPTH): the walk builds
+//  nothing, and the entry gets the bytes and the depth the child reached.
+static int
+s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
+                  size_t key_size, size_t depth)
+{
+    const uint8_t *start = reader->cursor;
+    size_t outer_deepest = reader->deepest;
+    reader->deepest = 0;
+    reader->build = false;
+    wb_kvlist_t *unused = NULL;
+    int rc = s_get_list (reader, depth + 1, &unused);
+    reader->build = true;
+    size_t child_depth = reader->deepest - depth;
+    reader->deepest = outer_deepest > reader->deepest ? outer_deepest : reader->deepest;
+    if (rc)
+        return -1;
+    return wb_kvlist_add_checked_encoded (list, key, key_size, start,
+                                          (size_t) (reader->cursor - start), child_depth)
+         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+}
+
 static int
 s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size,
              size_t depth)
 {
+    if (reader->build && depth + 1 >= LAZY_DEPTH)
+        return s_get_lazy_child (reader, list, key, key_size, depth);
     wb_kvlist_t *child = NULL;
     if (s_get_list (reader, depth + 1, &child))
         return -1;
@@ -380,6 +412,39 @@ s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t k
         return 0;
     return wb_kvlist_add_checked_list (list, key, key_size, &child)
          ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+}
+
+//  True if all eight bytes of a word are printable ASCII other than space
+//  (0x21..0x7e): a byte under 0x21, or over 0x7e, sets its high bit in
+//  the test. A body is mostly keys, so they are checked this way.
+static bool
+s_word_printable (uint64_t word)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t below = (word - ones * 0x21) & ~word;
+    uint64_t above = (word + ones * (0x7f - 0x7e)) | word;
+    return ((below | above) & high) == 0;
+}
+
+//  True if every byte of a key is printable, eight at a time; the last
+//  word of a key longer than eight overlaps the one before it.
+static bool
+s_key_printable (const uint8_t *key, size_t size)
+{
+    if (size < 8) {
+        for (size_t offset = 0; offset < size; offset++)
+            if (key [offset] < 0x21 || key [offset] > 0x7e)
+                return false;
+        return true;
+    }
+    uint64_t word;
+    for (size_t offset = 0; offset + 8 < size; offset += 8) {
+        memcpy (&word, key + offset, 8);
+        if (!s_word_printable (word))
+            return false;
+    }
+    memcpy (&word, key + size - 8, 8);
+    return s_word_printable (word);
 }
 
 //  A key: 1..WB_KEY_MAX printable ASCII characters, no NUL, no space.
@@ -391,15 +456,10 @@ s_get_key (s_reader_t *reader, size_t *key_size)
     if (!key)
         return NULL;
     *key_size = *length;
-    if (*key_size == 0 || *key_size > WB_KEY_MAX) {
+    if (*key_size == 0 || *key_size > WB_KEY_MAX || !s_key_printable (key, *key_size)) {
         s_fail (reader, WB_CODEC_BAD_KEY);
         return NULL;
     }
-    for (size_t index = 0; index < *key_size; index++)
-        if (key [index] < 0x21 || key [index] > 0x7e) {
-            s_fail (reader, WB_CODEC_BAD_KEY);
-            return NULL;
-        }
     return key;
 }
 
@@ -421,6 +481,43 @@ s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
             return s_get_child (reader, list, key, key_size, depth);
     }
     return s_fail (reader, WB_CODEC_BAD_TYPE);
+}
+
+//  The fast lane of the checker: go past at most most entries that are
+//  strings, ints or binaries and pass every test of s_get_entry (key,
+//  sizes, UTF-8), with the cursor in a register; stop before any other
+//  (a list, or one at fault), which s_get_entry then reads and, if it is
+//  at fault, reports exactly as it always did. The number gone past.
+static uint32_t
+s_skip_plain (s_reader_t *reader, uint32_t most)
+{
+    const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
+    uint32_t done = 0;
+    for (; done < most; done++) {
+        size_t left = (size_t) (end - cursor);
+        size_t key_size = left >= 2 ? cursor [0] : 0;
+        if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
+        ||  !s_key_printable (cursor + 1, key_size))
+            break;
+        uint8_t type = cursor [1 + key_size];
+        const uint8_t *value = cursor + 2 + key_size;
+        left -= 2 + key_size;
+        if (type == WB_TYPE_INT && left >= 8) {
+            cursor = value + 8;
+            continue;
+        }
+        if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
+            break;
+        size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
+                    | (size_t) value [2] << 8 | value [3];
+        if (size > WB_VALUE_MAX || size > left - 4
+        ||  (type == WB_TYPE_STRING && !s_utf8_valid (value + 4, size)))
+            break;
+        cursor = value + 4 + size;
+    }
+    reader->remaining -= (size_t) (cursor - reader->cursor);
+    reader->cursor = cursor;
+    return done;
 }
 
 //  A list at this depth: into *list_p when building. 0 or -1.
@@ -445,11 +542,17 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
             return s_fail (reader, WB_CODEC_TOO_BIG);
         }
     }
-    for (uint32_t index = 0; index < count; index++)
+    uint32_t index = 0;
+    while (index < count) {
+        //  checking only: the plain entries that pass go by quickly
+        if (!reader->build && (index += s_skip_plain (reader, count - index)) == count)
+            break;
         if (s_get_entry (reader, list, depth)) {
             wb_kvlist_destroy (&list);
             return -1;
         }
+        index++;
+    }
     *list_p = list;
     return 0;
 }
@@ -487,6 +590,46 @@ wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
     if (depth)
         *depth = status == WB_CODEC_OK ? reader.deepest : 0;
     return status;
+}
+
+//  Skip the value of an entry of this type; 0 or -1.
+static int
+s_skip_value (s_reader_t *reader, uint8_t type)
+{
+    size_t size = 0;
+    wb_kvlist_t *unused = NULL;
+    switch (type) {
+        case WB_TYPE_STRING:
+        case WB_TYPE_BINARY:
+            return s_get_sized (reader, &size) ? 0 : -1;
+        case WB_TYPE_INT:
+            return s_take (reader, 8) ? 0 : -1;
+        case WB_TYPE_LIST:
+            return s_get_list (reader, 2, &unused);
+    }
+    return s_fail (reader, WB_CODEC_BAD_TYPE);
+}
+
+const char *
+wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
+{
+    size_t wanted = key ? strlen (key) : 0;
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0 };
+    uint32_t count = s_get_u32 (&reader);
+    for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
+        size_t key_size = 0;
+        const uint8_t *name = s_get_key (&reader, &key_size);
+        const uint8_t *type = name ? s_take (&reader, 1) : NULL;
+        if (!type)
+            break;
+        //  the first entry with the key decides, as wb_kvlist_string
+        if (key_size == wanted && memcmp (name, key, wanted) == 0)
+            return *type == WB_TYPE_STRING ? (const char *) s_get_sized (&reader, length)
+                                           : NULL;
+        if (s_skip_value (&reader, *type))
+            break;
+    }
+    return NULL;
 }
 
 // ---------------------------------------------------------------- printing

@@ -20,9 +20,9 @@ int wb_kvlist_add_checked_int (wb_kvlist_t *self, const uint8_t *key, size_t key
 /* The same for a list entry: takes *list_p (also on failure), nulls it. */
 int wb_kvlist_add_checked_list (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
                                 wb_kvlist_t **list_p);
-/* The encoding an entry still holds (wb_kvlist_add_encoded), with its size
-   and nesting depth; NULL for any other entry. */
-const uint8_t *wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index,
-                                     size_t *size, size_t *depth);
+/* The same for a list entry kept as its encoding (size bytes the decoder
+   has checked, nesting depth as wb_kvlist_check says): decoded when read. */
+int wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
+                                   const uint8_t *data, size_t size, size_t depth);
 
 #endif

@@ -1115,6 +1115,130 @@ test_encoded_entry_counts_toward_depth (void **state)
     wb_kvlist_destroy (&deepest);
 }
 
+//  A body {Page={Item=<sample> Item=<sample>}}: its items are at depth 3.
+static uint8_t *
+s_page_bytes (size_t *size)
+{
+    wb_kvlist_t *page = wb_kvlist_new ();
+    for (int count = 0; count < 2; count++) {
+        wb_kvlist_t *item = s_sample ();
+        assert_int_equal (wb_kvlist_add_list (page, "Item", &item), 0);
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_list (body, "Page", &page), 0);
+    uint8_t *bytes = wb_kvlist_encode (body, size);
+    assert_non_null (bytes);
+    wb_kvlist_destroy (&body);
+    return bytes;
+}
+
+static void
+test_decode_keeps_deep_lists_encoded_until_read (void **state)
+{
+    (void) state;
+    size_t size = 0;
+    uint8_t *bytes = s_page_bytes (&size);
+    wb_kvlist_t *body = wb_kvlist_decode (bytes, size, NULL);
+    assert_non_null (body);
+    //  depth 2 is decoded; depth 3 stays as the bytes of one sample
+    size_t item_size = 0, depth = 0;
+    assert_null (wb_kvlist_encoded_at (body, 0, &item_size, &depth));
+    wb_kvlist_t *page = wb_kvlist_list (body, "Page");
+    assert_non_null (wb_kvlist_encoded_at (page, 1, &item_size, &depth));
+    wb_kvlist_t *sample = s_sample ();
+    assert_int_equal (item_size, wb_kvlist_encoded_size (sample));
+    assert_int_equal (depth, 2);
+    //  sent again as they came, byte for byte
+    size_t again_size = 0;
+    uint8_t *again = wb_kvlist_encode (body, &again_size);
+    assert_int_equal (again_size, size);
+    assert_memory_equal (again, bytes, size);
+    //  read, it is the list that was sent, and stays decoded
+    assert_true (wb_kvlist_equal (wb_kvlist_list_at (page, 1), sample));
+    assert_null (wb_kvlist_encoded_at (page, 1, &item_size, &depth));
+    assert_non_null (wb_kvlist_encoded_at (page, 0, &item_size, &depth));
+    free (again);
+    free (bytes);
+    wb_kvlist_destroy (&sample);
+    wb_kvlist_destroy (&body);
+}
+
+static void
+test_decode_still_checks_deep_lists (void **state)
+{
+    (void) state;
+    size_t size = 0;
+    uint8_t *bytes = s_page_bytes (&size);
+    //  "hello" of the second item, made invalid UTF-8 and then a bad key
+    uint8_t *hello = NULL;
+    for (size_t offset = size - 5; offset > 0 && !hello; offset--)
+        if (memcmp (bytes + offset, "hello", 5) == 0)
+            hello = bytes + offset;
+    assert_non_null (hello);
+    wb_codec_status_t status = WB_CODEC_OK;
+    hello [1] = 0xc0;
+    assert_null (wb_kvlist_decode (bytes, size, &status));
+    assert_int_equal (status, WB_CODEC_BAD_UTF8);
+    hello [1] = 'e';
+    uint8_t *key = hello - 4 - 1 - 7;       /* "Subject", before type and length */
+    assert_memory_equal (key, "Subject", 7);
+    key [3] = ' ';
+    assert_null (wb_kvlist_decode (bytes, size, &status));
+    assert_int_equal (status, WB_CODEC_BAD_KEY);
+    free (bytes);
+}
+
+//  Every byte at every place of keys of 1 to 20 bytes: a key is printable
+//  ASCII without space, whichever of the eight-byte words it falls in.
+static void
+test_decode_checks_every_byte_of_a_key (void **state)
+{
+    (void) state;
+    uint8_t bytes [4 + 1 + 20 + 1 + 8];
+    for (size_t length = 1; length <= 20; length++)
+        for (size_t place = 0; place < length; place++)
+            for (int value = 0; value < 256; value++) {
+                memset (bytes, 0, sizeof (bytes));
+                bytes [3] = 1;
+                bytes [4] = (uint8_t) length;
+                memset (bytes + 5, 'K', length);
+                bytes [5 + place] = (uint8_t) value;
+                bytes [5 + length] = WB_TYPE_INT;
+                wb_codec_status_t status = WB_CODEC_OK;
+                wb_kvlist_t *list = wb_kvlist_decode (bytes, 5 + length + 1 + 8, &status);
+                bool printable = value >= 0x21 && value <= 0x7e;
+                assert_int_equal (status, printable ? WB_CODEC_OK : WB_CODEC_BAD_KEY);
+                assert_int_equal (list != NULL, printable);
+                wb_kvlist_destroy (&list);
+            }
+}
+
+static void
+test_encoded_string_reads_one_entry (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sample = s_sample ();
+    assert_int_equal (wb_kvlist_add_string (sample, "Last", UTF8_CJK), 0);
+    size_t size = 0, length = 0;
+    uint8_t *bytes = wb_kvlist_encode (sample, &size);
+    const char *text = wb_kvlist_encoded_string (bytes, size, "Subject", &length);
+    assert_non_null (text);
+    assert_int_equal (length, 5);
+    assert_memory_equal (text, "hello", 5);
+    //  past an int, a binary and a list
+    text = wb_kvlist_encoded_string (bytes, size, "Last", &length);
+    assert_int_equal (length, strlen (UTF8_CJK));
+    assert_memory_equal (text, UTF8_CJK, length);
+    //  none, not a string, not a top-level entry, or the bytes cut short
+    assert_null (wb_kvlist_encoded_string (bytes, size, "Nope", &length));
+    assert_null (wb_kvlist_encoded_string (bytes, size, "Priority", &length));
+    assert_null (wb_kvlist_encoded_string (bytes, size, "B", &length));
+    assert_null (wb_kvlist_encoded_string (bytes, size - 1, "Last", &length));
+    assert_null (wb_kvlist_encoded_string (NULL, 0, "Last", &length));
+    free (bytes);
+    wb_kvlist_destroy (&sample);
+}
+
 static void
 test_take_list_at_hands_over_the_list (void **state)
 {
@@ -1243,6 +1367,10 @@ main (void)
         cmocka_unit_test (test_check_agrees_with_decode_and_gives_depth),
         cmocka_unit_test (test_encoded_entry_is_sent_as_is_and_read_as_a_list),
         cmocka_unit_test (test_encoded_entry_counts_toward_depth),
+        cmocka_unit_test (test_decode_keeps_deep_lists_encoded_until_read),
+        cmocka_unit_test (test_decode_still_checks_deep_lists),
+        cmocka_unit_test (test_decode_checks_every_byte_of_a_key),
+        cmocka_unit_test (test_encoded_string_reads_one_entry),
         cmocka_unit_test (test_take_list_at_hands_over_the_list),
         cmocka_unit_test (test_reserve_and_truncate),
         cmocka_unit_test (test_encode_int_first_puts_the_entry_first),

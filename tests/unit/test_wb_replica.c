@@ -1,9 +1,13 @@
-/*  Tests of wb_replica: snapshot plus versioned changes, gaps, duplicates. */
+/*  Tests of wb_replica: snapshot plus versioned changes, gaps, duplicates;
+    and the Clone pattern against a model workbin under random changes
+    (seeded: WB_SEED=N repeats a run, the seed is printed). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 #include "wb_replica.h"
 
@@ -186,6 +190,291 @@ test_inconsistent_event_is_a_gap (void **state)
     wb_replica_destroy (&replica);
 }
 
+//  A snapshot that names an interaction twice, or one without an id,
+//  keeps the first of the two and leaves the other out, whether its
+//  interactions come decoded or still encoded.
+static void
+test_snapshot_keeps_one_of_a_repeated_id (void **state)
+{
+    (void) state;
+    wb_kvlist_t *snapshot = s_snapshot (3);
+    wb_kvlist_t *again = s_interaction ("2", "second");
+    wb_kvlist_add_list (snapshot, "Interaction", &again);
+    wb_kvlist_t *nameless = wb_kvlist_new ();
+    wb_kvlist_add_string (nameless, "Subject", "no id");
+    wb_kvlist_add_list (snapshot, "Interaction", &nameless);
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_t *copy = wb_kvlist_dup (snapshot);
+    wb_kvlist_add_list (body, "Interactions", &copy);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (body, &size);
+    wb_kvlist_t *received = wb_kvlist_decode (bytes, size, NULL);
+    const wb_kvlist_t *pages [2] = { snapshot, wb_kvlist_list (received, "Interactions") };
+    for (int index = 0; index < 2; index++) {
+        wb_replica_t *replica = wb_replica_new ();
+        assert_int_equal (wb_replica_load (replica, pages [index], 1), WB_REPLICA_APPLIED);
+        assert_int_equal (wb_replica_size (replica), 3);
+        assert_string_equal (wb_kvlist_string (wb_replica_at (replica, 1), "Subject"), "s2");
+        assert_int_equal (wb_replica_index_of (replica, "3"), 2);
+        wb_replica_destroy (&replica);
+    }
+    free (bytes);
+    wb_kvlist_destroy (&received);
+    wb_kvlist_destroy (&body);
+    wb_kvlist_destroy (&snapshot);
+}
+
+// ---------------------------------------------------------------- randomized
+
+#define MODEL_MAX 48                /* interactions in the model workbin */
+#define EVENTS_MAX 20000            /* changes in one run */
+#define FETCHES 250                 /* snapshot loads in one run */
+#define DEFAULT_SEED 20261207
+
+//  The workbin as the server has it, and every change it went through:
+//  events [v] is the EventWorkbinContentChanged body that made version v.
+typedef struct {
+    wb_kvlist_t *items [MODEL_MAX];
+    size_t size;
+    int64_t version;
+    int next_number;
+    wb_kvlist_t **events;
+    uint64_t random;
+    int gaps, duplicates, kept, pages;   /* what the run went through */
+} s_model_t;
+
+//  xorshift64*: the same numbers from a seed on every machine.
+static uint32_t
+s_random (s_model_t *model, uint32_t bound)
+{
+    model->random ^= model->random >> 12;
+    model->random ^= model->random << 25;
+    model->random ^= model->random >> 27;
+    return (uint32_t) ((model->random * 0x2545F4914F6CDD1Du) >> 33) % bound;
+}
+
+static wb_kvlist_t *
+s_model_interaction (s_model_t *model, const char *id)
+{
+    char subject [32];
+    snprintf (subject, sizeof (subject), "at version %d", (int) model->version + 1);
+    wb_kvlist_t *interaction = s_interaction (id, subject);
+    wb_kvlist_add_int (interaction, "Number", s_random (model, 1000));
+    return interaction;
+}
+
+//  One change to the model, kept as its event: a new interaction placed
+//  (sometimes one placed before, again), one taken out, or one changed.
+static void
+s_model_change (s_model_t *model)
+{
+    assert_true (model->version + 1 < EVENTS_MAX);
+    uint32_t choice = s_random (model, 100);
+    int operation = model->size == 0 || (choice < 45 && model->size < MODEL_MAX) ? 2
+                  : choice < 75 ? 1 : 3;
+    size_t index = model->size ? s_random (model, (uint32_t) model->size) : 0;
+    wb_kvlist_t *interaction = NULL;
+    if (operation == 2) {
+        int number = s_random (model, 4) == 0 && model->next_number > 0
+                   ? (int) s_random (model, (uint32_t) model->next_number) : model->next_number;
+        char id [16];
+        snprintf (id, sizeof (id), "i%d", number);
+        for (size_t at = 0; at < model->size; at++)
+            if (strcmp (wb_kvlist_string (model->items [at], "InteractionId"), id) == 0)
+                number = model->next_number;        //  in the workbin: a new one instead
+        if (number == model->next_number)
+            model->next_number++;
+        snprintf (id, sizeof (id), "i%d", number);
+        interaction = s_model_interaction (model, id);
+        model->items [model->size++] = wb_kvlist_dup (interaction);
+    }
+    else
+    if (operation == 1) {
+        interaction = model->items [index];
+        memmove (model->items + index, model->items + index + 1,
+                 (model->size - index - 1) * sizeof (wb_kvlist_t *));
+        model->size--;
+    }
+    else {
+        interaction = s_model_interaction (model,
+                                           wb_kvlist_string (model->items [index], "InteractionId"));
+        wb_kvlist_destroy (&model->items [index]);
+        model->items [index] = wb_kvlist_dup (interaction);
+    }
+    model->version++;
+    wb_kvlist_t *event = wb_kvlist_new ();
+    wb_kvlist_add_int (event, "WorkbinContentOperation", operation);
+    wb_kvlist_add_list (event, "Interaction", &interaction);
+    wb_kvlist_add_int (event, "WorkbinVersion", model->version);
+    model->events [model->version] = event;
+}
+
+//  The replica holds what the model does, in its order, at its version.
+static void
+s_assert_same (wb_replica_t *replica, s_model_t *model)
+{
+    assert_int_equal (wb_replica_version (replica), model->version);
+    assert_int_equal (wb_replica_size (replica), model->size);
+    for (size_t index = 0; index < model->size; index++) {
+        assert_true (wb_kvlist_equal (wb_replica_at (replica, index), model->items [index]));
+        const char *id = wb_kvlist_string (model->items [index], "InteractionId");
+        assert_int_equal (wb_replica_index_of (replica, id), (long) index);
+    }
+    assert_null (wb_replica_at (replica, model->size));
+}
+
+//  One page of the snapshot as a client receives it: encoded by the
+//  server, decoded here, so that its interactions come still encoded.
+static wb_kvlist_t *
+s_received_page (wb_kvlist_t *const *items, size_t count)
+{
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    for (size_t index = 0; index < count; index++) {
+        wb_kvlist_t *copy = wb_kvlist_dup (items [index]);
+        wb_kvlist_add_list (interactions, "Interaction", &copy);
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, "Interactions", &interactions);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (body, &size);
+    wb_kvlist_destroy (&body);
+    body = wb_kvlist_decode (bytes, size, NULL);
+    free (bytes);
+    assert_non_null (body);
+    return body;
+}
+
+//  A change made and delivered while no snapshot is loaded: kept.
+static void
+s_change_kept (wb_replica_t *replica, s_model_t *model)
+{
+    s_model_change (model);
+    assert_int_equal (wb_replica_apply_event (replica, model->events [model->version]),
+                      WB_REPLICA_KEPT);
+    model->kept++;
+}
+
+//  Subscribed (replica empty, waiting): changes arrive and are kept, the
+//  snapshot is read at one version in pages while more arrive, then
+//  loaded; the kept events newer than it apply on top.
+static void
+s_fetch (wb_replica_t *replica, s_model_t *model)
+{
+    for (uint32_t count = s_random (model, 4); count > 0; count--)
+        s_change_kept (replica, model);
+    if (s_random (model, 4) == 0 && model->version > 0)   //  an old one again: kept too
+        assert_int_equal (wb_replica_apply_event (replica, model->events [model->version]),
+                          WB_REPLICA_KEPT);
+    //  the snapshot: the workbin at this version
+    int64_t snapshot_version = model->version;
+    size_t size = model->size;
+    wb_kvlist_t *items [MODEL_MAX];
+    for (size_t index = 0; index < size; index++)
+        items [index] = wb_kvlist_dup (model->items [index]);
+    if (s_random (model, 5) == 0) {
+        wb_kvlist_t *page = s_received_page (items, size);
+        for (uint32_t count = s_random (model, 3); count > 0; count--)
+            s_change_kept (replica, model);
+        assert_int_equal (wb_replica_load (replica, wb_kvlist_list (page, "Interactions"),
+                                           snapshot_version), WB_REPLICA_APPLIED);
+        wb_kvlist_destroy (&page);
+        model->pages++;
+    }
+    else {
+        wb_replica_load_begin (replica);
+        size_t from = 0;
+        do {    //  one page at least: an empty workbin has one, empty
+            size_t count = 1 + s_random (model, 6);
+            count = from + count > size ? size - from : count;
+            wb_kvlist_t *page = s_received_page (items + from, count);
+            assert_int_equal (wb_replica_load_add (replica, wb_kvlist_list (page, "Interactions")),
+                              0);
+            wb_kvlist_destroy (&page);
+            model->pages++;
+            if (s_random (model, 3) == 0)
+                s_change_kept (replica, model);
+            from += count;
+        } while (from < size);
+        assert_int_equal (wb_replica_load_end (replica, snapshot_version), WB_REPLICA_APPLIED);
+    }
+    for (size_t index = 0; index < size; index++)
+        wb_kvlist_destroy (&items [index]);
+    assert_true (wb_replica_has_snapshot (replica));
+    assert_false (wb_replica_needs_fetch (replica));
+    //  read now or only later: events also change interactions never read
+    if (s_random (model, 2) == 0)
+        s_assert_same (replica, model);
+}
+
+//  Live: every change applies in turn, a duplicate is ignored; one lost
+//  makes the next a gap, and the copy is reset for a new fetch.
+static void
+s_live (wb_replica_t *replica, s_model_t *model)
+{
+    for (uint32_t count = 3 + s_random (model, 30); count > 0; count--) {
+        s_model_change (model);
+        uint32_t choice = s_random (model, 100);
+        if (choice < 6) {                   //  lost: the next one is a gap
+            s_model_change (model);
+            assert_int_equal (wb_replica_apply_event (replica, model->events [model->version]),
+                              WB_REPLICA_GAP);
+            assert_true (wb_replica_needs_fetch (replica));
+            assert_int_equal (wb_replica_apply_event (replica, model->events [model->version]),
+                              WB_REPLICA_GAP);
+            wb_replica_reset (replica);
+            model->gaps++;
+            return;
+        }
+        assert_int_equal (wb_replica_apply_event (replica, model->events [model->version]),
+                          WB_REPLICA_APPLIED);
+        if (choice < 20) {                  //  any older one, again
+            int64_t version = 1 + (int64_t) s_random (model, (uint32_t) model->version);
+            assert_int_equal (wb_replica_apply_event (replica, model->events [version]),
+                              WB_REPLICA_DUPLICATE);
+            model->duplicates++;
+        }
+    }
+    s_assert_same (replica, model);
+}
+
+static void
+test_clone_pattern_keeps_a_random_workbin (void **state)
+{
+    (void) state;
+    const char *text = getenv ("WB_SEED");
+    uint64_t seed = text && *text ? strtoull (text, NULL, 10) : DEFAULT_SEED;
+    print_message ("# seed %llu (WB_SEED=%llu repeats this run)\n", (unsigned long long) seed,
+                   (unsigned long long) seed);
+    s_model_t model = { .random = seed ? seed : 1 };
+    model.events = calloc (EVENTS_MAX, sizeof (wb_kvlist_t *));
+    //  the workbin had a life before the client came
+    for (int count = 0; count < 20; count++)
+        s_model_change (&model);
+    wb_replica_t *replica = wb_replica_new ();
+    for (int fetches = 0; fetches < FETCHES; ) {
+        if (!wb_replica_has_snapshot (replica)) {
+            s_fetch (replica, &model);
+            fetches++;
+        }
+        s_live (replica, &model);
+        //  a client may start over without a gap too (a reconnection)
+        if (wb_replica_has_snapshot (replica) && s_random (&model, 3) == 0)
+            wb_replica_reset (replica);
+    }
+    if (wb_replica_has_snapshot (replica))
+        s_assert_same (replica, &model);
+    print_message ("# %d changes, %d pages, %d kept, %d duplicates, %d gaps\n",
+                   (int) model.version, model.pages, model.kept, model.duplicates, model.gaps);
+    //  the run went through every case
+    assert_true (model.gaps > 0 && model.duplicates > 0 && model.kept > 0);
+    wb_replica_destroy (&replica);
+    for (size_t index = 0; index < model.size; index++)
+        wb_kvlist_destroy (&model.items [index]);
+    for (int64_t version = 0; version <= model.version; version++)
+        wb_kvlist_destroy (&model.events [version]);
+    free (model.events);
+}
+
 int
 main (void)
 {
@@ -197,6 +486,8 @@ main (void)
         cmocka_unit_test (test_kept_events_older_than_snapshot_are_dropped),
         cmocka_unit_test (test_kept_events_with_a_gap_report_it),
         cmocka_unit_test (test_inconsistent_event_is_a_gap),
+        cmocka_unit_test (test_snapshot_keeps_one_of_a_repeated_id),
+        cmocka_unit_test (test_clone_pattern_keeps_a_random_workbin),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -375,6 +375,53 @@ test_pages_in_steps_follow_changes (void **state)
     assert_string_equal (ids, "i06 i07 i08");
 }
 
+//  The end of a workbin read page after page: the page that follows the
+//  last (short) one starts exactly at the count and is empty, as is one
+//  past it; a change between two pages of one fetch shows in the next
+//  page and in its total (a placement at the end, the last row of the
+//  page before taken out), never a row twice or one left out.
+static void
+test_pages_in_steps_at_the_end (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    char ids [256];
+    wb_test_store_page_ids (store, s_drafts, 0, 3, 0, ids, sizeof (ids));
+    assert_string_equal (ids, "");                                      //  empty workbin
+    for (int index = 0; index < 7; index++) {
+        char id [16];
+        snprintf (id, sizeof (id), "i%02d", index);
+        wb_test_store_put (store, id, s_drafts, NULL);
+    }
+    const char *steps [] = { "i00 i01 i02", "i03 i04 i05", "i06", "" };
+    for (int step = 0; step < 4; step++) {
+        wb_test_store_page_ids (store, s_drafts, step * 3, 3, 7, ids, sizeof (ids));
+        assert_string_equal (ids, steps [step]);                        //  at 9: past the end
+    }
+    wb_test_store_page_ids (store, s_drafts, 6, 3, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "i06");
+    wb_test_store_page_ids (store, s_drafts, 7, 3, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "");                                      //  at the count
+    wb_test_store_page_ids (store, s_drafts, 8, 3, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "");
+    //  a placement between the last page and the one at the count
+    wb_test_store_page_ids (store, s_drafts, 3, 4, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "i03 i04 i05 i06");
+    wb_test_store_put (store, "n1", s_drafts, NULL);
+    wb_test_store_page_ids (store, s_drafts, 7, 4, 8, ids, sizeof (ids));
+    assert_string_equal (ids, "n1");
+    //  the last row of a page taken out before the next page
+    wb_test_store_page_ids (store, s_drafts, 0, 3, 8, ids, sizeof (ids));
+    assert_string_equal (ids, "i00 i01 i02");
+    wb_test_store_put (store, "i02", s_review, NULL);
+    wb_test_store_page_ids (store, s_drafts, 3, 3, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "i04 i05 i06");
+    wb_test_store_page_ids (store, s_drafts, 6, 3, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "n1");
+    wb_test_store_page_ids (store, s_drafts, 7, 3, 7, ids, sizeof (ids));
+    assert_string_equal (ids, "");
+}
+
 //  The ids a handler holds, in order, and their number.
 static const char *
 s_handled (wb_store_t *store, const char *handler, int64_t count, int64_t expected_total)
@@ -749,6 +796,7 @@ static const struct CMUnitTest s_contract [] = {
     CONTRACT_TEST (test_pages_are_windows_of_the_order),
     CONTRACT_TEST (test_handlers_hold_what_they_pulled),
     CONTRACT_TEST (test_pages_in_steps_follow_changes),
+    CONTRACT_TEST (test_pages_in_steps_at_the_end),
     CONTRACT_TEST (test_versions_count_changes_per_workbin),
     CONTRACT_TEST (test_rollback_discards_put_and_bump),
     CONTRACT_TEST (test_batch_shares_one_transaction_with_savepoints),

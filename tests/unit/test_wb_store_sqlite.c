@@ -530,6 +530,162 @@ test_workbin_count_is_kept_not_scanned (void **state)
     assert_int_equal (s_count (fixture->store, other), 0);
 }
 
+//  The schema as version 3 wrote it (migrations 1 to 3), word for word:
+//  what a database left by the previous wbserver holds.
+static const char *s_schema_3 =
+    "CREATE TABLE workbin (type_id TEXT NOT NULL, owner_id TEXT NOT NULL,"
+    " version INTEGER NOT NULL, PRIMARY KEY (type_id, owner_id)) WITHOUT ROWID;"
+    "CREATE TABLE interaction (id TEXT NOT NULL PRIMARY KEY, type_id TEXT, owner_id TEXT,"
+    " position INTEGER NOT NULL, moved_at TEXT, properties BLOB NOT NULL);"
+    "CREATE INDEX interaction_by_position ON interaction (type_id, owner_id, position);"
+    "CREATE INDEX interaction_by_moved_at ON interaction (type_id, owner_id, moved_at);"
+    "CREATE TABLE counter (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL)"
+    " WITHOUT ROWID;"
+    "CREATE TABLE workbin_size (type_id TEXT NOT NULL, owner_id TEXT NOT NULL,"
+    " size INTEGER NOT NULL, PRIMARY KEY (type_id, owner_id)) WITHOUT ROWID;"
+    "CREATE TRIGGER workbin_size_insert AFTER INSERT ON interaction"
+    " WHEN NEW.type_id IS NOT NULL AND NEW.owner_id IS NOT NULL BEGIN"
+    "  INSERT INTO workbin_size VALUES (NEW.type_id, NEW.owner_id, 1)"
+    "   ON CONFLICT (type_id, owner_id) DO UPDATE SET size = size + 1;"
+    " END;"
+    "CREATE TRIGGER workbin_size_delete AFTER DELETE ON interaction"
+    " WHEN OLD.type_id IS NOT NULL AND OLD.owner_id IS NOT NULL BEGIN"
+    "  UPDATE workbin_size SET size = size - 1"
+    "   WHERE type_id = OLD.type_id AND owner_id = OLD.owner_id;"
+    " END;"
+    "CREATE TRIGGER workbin_size_move AFTER UPDATE OF type_id, owner_id ON interaction"
+    " WHEN OLD.type_id IS NOT NEW.type_id OR OLD.owner_id IS NOT NEW.owner_id BEGIN"
+    "  UPDATE workbin_size SET size = size - 1"
+    "   WHERE type_id = OLD.type_id AND owner_id = OLD.owner_id;"
+    "  INSERT INTO workbin_size SELECT NEW.type_id, NEW.owner_id, 1"
+    "   WHERE NEW.type_id IS NOT NULL AND NEW.owner_id IS NOT NULL"
+    "   ON CONFLICT (type_id, owner_id) DO UPDATE SET size = size + 1;"
+    " END;"
+    "PRAGMA user_version = 3;";
+
+//  The properties the old database keeps for an interaction.
+static wb_kvlist_t *
+s_old_properties (const char *id, const char *assigned_to)
+{
+    wb_kvlist_t *properties = wb_test_store_properties (id, "2026-01-02T03:04:05Z");
+    char subject [64];
+    snprintf (subject, sizeof (subject), "Subject of %s", id);
+    wb_kvlist_add_string (properties, "Subject", subject);
+    if (assigned_to)
+        wb_kvlist_add_string (properties, "AssignedTo", assigned_to);
+    return properties;
+}
+
+//  One row of the old interaction table, written with raw SQL.
+static void
+s_old_row (sqlite3 *db, const char *id, const char *type_id, const char *owner_id,
+           int64_t position, const char *assigned_to)
+{
+    wb_kvlist_t *properties = s_old_properties (id, assigned_to);
+    size_t size = 0;
+    uint8_t *blob = wb_kvlist_encode (properties, &size);
+    sqlite3_stmt *insert = NULL;
+    assert_int_equal (sqlite3_prepare_v2 (db, "INSERT INTO interaction (id, type_id, owner_id,"
+                                          " position, moved_at, properties)"
+                                          " VALUES (?1, ?2, ?3, ?4, '2026-01-02T03:04:05Z', ?5)",
+                                          -1, &insert, NULL), SQLITE_OK);
+    sqlite3_bind_text (insert, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 2, type_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text (insert, 3, owner_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (insert, 4, position);
+    sqlite3_bind_blob (insert, 5, blob, (int) size, SQLITE_STATIC);
+    assert_int_equal (sqlite3_step (insert), SQLITE_DONE);
+    sqlite3_finalize (insert);
+    free (blob);
+    wb_kvlist_destroy (&properties);
+}
+
+//  The previous schema (3), built here with raw SQL as it wrote it: seven
+//  interactions of agent-1's drafts at the positions moves left (not
+//  1..7), two of agent-2's, one pulled by agent-3 (no owner then), the
+//  versions and the id counter. Opened, it is migrated (to 4) and reads
+//  the same: content, counts, order in pages by offset and in steps, the
+//  handler of the pulled one; and new writes go on after it.
+static void
+test_a_database_of_schema_3_opens_intact (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_destroy (&fixture->store);
+    assert_int_equal (unlink (s_path (fixture)), 0);
+    sqlite3 *db = NULL;
+    assert_int_equal (sqlite3_open (s_path (fixture), &db), SQLITE_OK);
+    assert_int_equal (sqlite3_exec (db, s_schema_3, NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL), SQLITE_OK);
+    const int64_t positions [7] = { 3, 7, 8, 15, 16, 40, 41 };
+    for (int index = 0; index < 7; index++) {
+        char id [32];
+        snprintf (id, sizeof (id), "00000000000000%02X", 0x10 + index);
+        s_old_row (db, id, "email-draft", "agent-1", positions [index], NULL);
+    }
+    s_old_row (db, "0000000000000020", "email-draft", "agent-2", 9, NULL);
+    s_old_row (db, "0000000000000021", "email-draft", "agent-2", 42, NULL);
+    s_old_row (db, "0000000000000022", NULL, NULL, 43, "agent-3");
+    assert_int_equal (sqlite3_exec (db, "INSERT INTO workbin VALUES ('email-draft', 'agent-1', 31);"
+                                    "INSERT INTO workbin VALUES ('email-draft', 'agent-2', 4);"
+                                    "INSERT INTO counter VALUES ('interaction_id', 48);"
+                                    "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close (db);
+
+    wb_test_store_reopen (fixture);
+    wb_store_t *store = fixture->store;
+    assert_int_equal (s_sql_int (s_path (fixture), "PRAGMA user_version"), 4);
+    //  content, with every property as it was
+    char type_id [64] = "", owner_id [64] = "";
+    int found = 0;
+    wb_kvlist_t *got = wb_store_interaction_get (store, "0000000000000013", type_id, owner_id,
+                                                 sizeof (type_id), &found);
+    wb_kvlist_t *expected = s_old_properties ("0000000000000013", NULL);
+    assert_true (found);
+    assert_string_equal (type_id, "email-draft");
+    assert_string_equal (owner_id, "agent-1");
+    assert_true (wb_kvlist_equal (got, expected));
+    wb_kvlist_destroy (&got);
+    wb_kvlist_destroy (&expected);
+    //  counts, versions and the order, by offset and in steps
+    const wb_workbin_ref_t agent_2 = { "email-draft", "agent-2" };
+    assert_int_equal (s_count (store, s_drafts), 7);
+    assert_int_equal (s_count (store, agent_2), 2);
+    int64_t version = 0;
+    assert_int_equal (wb_store_workbin_version (store, s_drafts, &version), 0);
+    assert_int_equal (version, 31);
+    const char *all = "0000000000000010 0000000000000011 0000000000000012 0000000000000013"
+                      " 0000000000000014 0000000000000015 0000000000000016";
+    assert_string_equal (wb_test_store_order (store, s_drafts), all);
+    char ids [256], stepped [1024] = "";
+    for (int64_t from = 0; from < 7; from += 3) {
+        wb_test_store_page_ids (store, s_drafts, from, 3, 7, ids, sizeof (ids));
+        if (from)
+            strcat (stepped, " ");
+        strcat (stepped, ids);
+    }
+    assert_string_equal (stepped, all);
+    //  the pulled one is in its handler's hands
+    wb_kvlist_t *list = wb_kvlist_new ();
+    int64_t total = 0;
+    assert_int_equal (wb_store_handled_page (store, "agent-3", 10, list, &total), 0);
+    assert_int_equal (total, 1);
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list_at (list, 0), "InteractionId"),
+                         "0000000000000022");
+    wb_kvlist_destroy (&list);
+    //  new writes: a new id after the counter's, placed last, counted
+    assert_int_equal (wb_test_store_new_id (store, 1), 49);
+    wb_test_store_put (store, "new", s_drafts, NULL);
+    wb_test_store_put (store, "0000000000000020", s_drafts, NULL);      //  moved in
+    assert_int_equal (s_count (store, s_drafts), 9);
+    assert_int_equal (s_count (store, agent_2), 1);
+    wb_test_store_page_ids (store, s_drafts, 6, 5, 9, ids, sizeof (ids));
+    assert_string_equal (ids, "0000000000000016 new 0000000000000020");
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, &version), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (version, 32);
+}
+
 int
 main (void)
 {
@@ -554,6 +710,7 @@ main (void)
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
         FIXTURE_TEST (test_workbin_count_is_kept_not_scanned),
+        FIXTURE_TEST (test_a_database_of_schema_3_opens_intact),
 #undef FIXTURE_TEST
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
