@@ -71,7 +71,9 @@ expect "a second server on a live ipc path refuses to start" 1 "" \
 tap_run "$WBCTL" -e "$endpoint" -a agent01 content email-draft
 expect "the first server still serves its endpoint" 0 "1 interaction"
 kill -9 "$server_pid"
-wait "$server_pid" 2> /dev/null
+#   not this shell's child (started in a subshell): wait until it is gone,
+#   or the next server finds the store still held
+timeout 10 tail --pid="$server_pid" -f /dev/null
 [ -S "${endpoint#ipc://}" ]
 report "a killed server leaves its socket file behind" $?
 tap_start_server
