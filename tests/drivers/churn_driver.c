@@ -225,11 +225,16 @@ s_read_in_order (wb_client_t *reader, int *seen, int timeout_ms)
 //  cannot be queued (the EventError waits for a later request), so it
 //  pings a few times, reading all that came, as a client that keeps
 //  pinging does.
+#define S_TOLD_DEADLINE_MS 20000
+
 static bool
 s_told_of_drop (wb_client_t *slow)
 {
     bool told = false;
-    for (int attempt = 0; attempt < 5 && !told; attempt++) {
+    //  a deadline, not a count of pings: under a sanitizer, reading the
+    //  backlog the slow reader left takes longer than a few pings
+    int64_t deadline = zclock_mono () + S_TOLD_DEADLINE_MS;
+    while (!told && zclock_mono () < deadline) {
         wb_msg_t *ping = wb_request_ping ();
         wb_msg_t *reply = wb_client_request (slow, &ping, 1000);
         wb_msg_destroy (&reply);
