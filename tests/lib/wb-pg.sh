@@ -23,12 +23,17 @@ WB_PG_BIN=${WB_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2> /dev/null | sort -V 
 WB_PG_DIR=
 WB_PG_CONNINFO=
 
-#   wb_pg_as COMMAND...: run a server command as the cluster's owner.
+#   wb_pg_as COMMAND...: run a server command as the cluster's owner, on
+#   the machine's real clock: ./check runs the suite under libfaketime,
+#   whose preload PostgreSQL would inherit, and there its lock_timeout and
+#   statement_timeout never fire (a test waiting on a row lock hung).
+#   The date under test is our programs', not the database's.
 wb_pg_as () {
     if [ "$(id -u)" -eq 0 ]; then
-        setpriv --reuid=postgres --regid=postgres --clear-groups "$@"
+        env -u LD_PRELOAD -u FAKETIME setpriv --reuid=postgres --regid=postgres \
+            --clear-groups "$@"
     else
-        "$@"
+        env -u LD_PRELOAD -u FAKETIME "$@"
     fi
 }
 
