@@ -3,7 +3,7 @@
     machine and in any run).
 
         valgrind --tool=callgrind --toggle-collect=s_measured_request \
-            bench/bench_dispatch KIND COUNT
+            bench/bench_dispatch KIND COUNT [STORED]
 
     KIND is ping, statistic, content or notifications. The engine runs on
     tests/data/engine.cfg ($WB_SRCDIR) and an in-memory store holding five
@@ -11,12 +11,17 @@
     encoded before the measured part; s_measured_request decodes one, lets
     the engine handle it, and encodes the reply as wb_server would send it.
     Instructions per request: the collected total divided by COUNT.
+    STORED (0 unless given) more interactions, shaped as the server stores
+    them (bench_interaction, about 500 bytes), are put in draft@a1 through
+    the store first: "content 20 500" measures pages of 500.
 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "wb_engine.h"
 #include "wb_requests.h"
+#include "wb_store.h"
+#include "bench_data.h"
 
 #define SUBJECTS 5
 
@@ -67,6 +72,23 @@ s_measured_request (wb_engine_t *engine, zframe_t *routing_id, zmsg_t *zmsg)
     wb_msg_t *msg = wb_msg_decode (zmsg, &status, &reference_id);
     if (msg)
         wb_engine_handle (engine, routing_id, &msg, 1000);
+}
+
+//  Put stored interactions in a1's drafts through the store. 0 or -1.
+static int
+s_fill (wb_store_t *store, long stored)
+{
+    wb_workbin_ref_t drafts = { "draft", "a1" };
+    int rc = wb_store_begin (store);
+    for (long number = 1; rc == 0 && number <= stored; number++) {
+        char id [32];
+        wb_kvlist_t *properties = bench_interaction (number, "draft", "WorkbinAgentId", "a1");
+        rc = wb_store_interaction_put (store, bench_interaction_id (id, sizeof (id), number),
+                                       drafts, properties);
+        wb_kvlist_destroy (&properties);
+    }
+    return rc || wb_store_bump_version (store, drafts, NULL) || wb_store_commit (store)
+         ? -1 : 0;
 }
 
 //  Outside the measured part: register a1, log it in, submit the
@@ -121,10 +143,12 @@ s_run (wb_engine_t *engine, const char *kind, long count)
 int
 main (int argc, char *argv [])
 {
-    wb_msg_t *probe = argc == 3 ? s_request_of (argv [1]) : NULL;
-    long count = argc == 3 ? atol (argv [2]) : 0;
-    if (!probe || count < 1) {
-        fprintf (stderr, "usage: bench_dispatch ping|statistic|content|notifications COUNT\n");
+    wb_msg_t *probe = argc == 3 || argc == 4 ? s_request_of (argv [1]) : NULL;
+    long count = probe ? atol (argv [2]) : 0;
+    long stored = argc == 4 ? atol (argv [3]) : 0;
+    if (!probe || count < 1 || stored < 0) {
+        fprintf (stderr, "usage: bench_dispatch ping|statistic|content|notifications COUNT"
+                         " [STORED]\n");
         return 2;
     }
     wb_msg_destroy (&probe);
@@ -136,6 +160,10 @@ main (int argc, char *argv [])
     wb_directory_t *directory = wb_directory_load (path, error, sizeof (error));
     wb_store_t *store = directory ? wb_store_open ("sqlite::memory:", error, sizeof (error))
                                   : NULL;
+    if (store && s_fill (store, stored)) {
+        snprintf (error, sizeof (error), "cannot store %ld interactions", stored);
+        wb_store_destroy (&store);
+    }
     s_tally_t tally = { 0, 0 };
     wb_engine_t *engine = store ? wb_engine_new (directory, store, s_sink, &tally) : NULL;
     int rc = engine ? s_run (engine, argv [1], count) : 1;

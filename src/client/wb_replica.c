@@ -7,19 +7,37 @@
 //  One interaction of the copy. A page's interactions arrive still encoded
 //  (wb_kvlist_decode leaves lists that deep as bytes) and stay so until one
 //  is read: opening a big workbin then costs a copy of its bytes, and only
-//  what is drawn, sorted or filtered is ever decoded (once, kept).
+//  what is drawn, sorted or filtered is ever decoded (once, kept). One
+//  allocation holds the item, its id and those bytes; once decoded, it
+//  shrinks to the item and its id.
 typedef struct {
     wb_kvlist_t *list;         /* decoded; NULL while still encoded */
-    uint8_t *encoded;          /* its bytes until decoded, owned */
+    const uint8_t *encoded;    /* its bytes, after the id, until decoded */
     size_t size;
+    uint64_t hash;             /* of the id, for by_id */
     char id [];                /* InteractionId: its key in by_id */
 } s_item_t;
+
+//  The items by id: open addressing, linear probing, a slot holding an
+//  item, NULL (free) or S_REMOVED (a removed item's: probes go on past
+//  it). Made for this copy rather than a zhashx: a snapshot's load makes
+//  one insert per interaction, and zhashx allocates each and regrows
+//  many times on the way to a big workbin.
+typedef struct {
+    s_item_t **slots;
+    size_t capacity;           /* 0, or a power of two */
+    size_t used;               /* slots not NULL: items and S_REMOVED */
+    size_t live;               /* items */
+} s_index_t;
+
+static s_item_t s_removed_slot;
+#define S_REMOVED (&s_removed_slot)
 
 struct _wb_replica_t {
     s_item_t **items;          /* interactions in placement order, owned */
     size_t size;
     size_t capacity;
-    zhashx_t *by_id;           /* InteractionId (in the item) -> s_item_t * */
+    s_index_t by_id;           /* InteractionId -> its item */
     zlistx_t *kept;            /* events before the snapshot, owned */
     int64_t version;
     bool has_snapshot;
@@ -34,14 +52,26 @@ s_list_destructor (void **item)
     wb_kvlist_destroy ((wb_kvlist_t **) item);
 }
 
-//  An item with room for an id of this length (no NUL counted).
-static s_item_t *
-s_item_new (const char *id, size_t length)
+//  FNV-1a of an id: ids are short, and this mixes every byte of them.
+static uint64_t
+s_hash (const char *id, size_t length)
 {
-    s_item_t *item = wb_malloc (sizeof (s_item_t) + length + 1);
+    uint64_t hash = 0xcbf29ce484222325u;
+    for (size_t index = 0; index < length; index++)
+        hash = (hash ^ (uint8_t) id [index]) * 0x100000001b3u;
+    return hash;
+}
+
+//  An item of an id of this length (no NUL counted), with room for size
+//  bytes of encoding after it.
+static s_item_t *
+s_item_new (const char *id, size_t length, size_t size)
+{
+    s_item_t *item = wb_malloc (sizeof (s_item_t) + length + 1 + size);
     memset (item, 0, sizeof (s_item_t));
     memcpy (item->id, id, length);
     item->id [length] = 0;
+    item->hash = s_hash (id, length);
     return item;
 }
 
@@ -55,7 +85,7 @@ s_item_of_list (wb_kvlist_t *list)
         wb_kvlist_destroy (&list);
         return NULL;
     }
-    s_item_t *item = s_item_new (id, strlen (id));
+    s_item_t *item = s_item_new (id, strlen (id), 0);
     item->list = list;
     return item;
 }
@@ -69,9 +99,10 @@ s_item_of_bytes (const uint8_t *bytes, size_t size)
     const char *id = wb_kvlist_encoded_string (bytes, size, WB_ATTR_INTERACTION_ID, &length);
     if (!id)
         return NULL;
-    s_item_t *item = s_item_new (id, length);
-    item->encoded = wb_malloc (size ? size : 1);
-    memcpy (item->encoded, bytes, size);
+    s_item_t *item = s_item_new (id, length, size);
+    uint8_t *encoded = (uint8_t *) item->id + length + 1;
+    memcpy (encoded, bytes, size);
+    item->encoded = encoded;
     item->size = size;
     return item;
 }
@@ -82,34 +113,122 @@ s_item_destroy (s_item_t **item_p)
     if (!*item_p)
         return;
     wb_kvlist_destroy (&(*item_p)->list);
-    free ((*item_p)->encoded);
     free (*item_p);
     *item_p = NULL;
 }
 
-//  The item's interaction, decoded on its first read. The bytes were
-//  checked when they were received, so only a lack of memory fails here.
-static const wb_kvlist_t *
-s_item_list (s_item_t *item)
+// ---------------------------------------------------------------- the index
+
+//  The slot of the item with this id and hash, or the free slot where it
+//  would go. The table always has a free slot (s_index_make_room).
+static s_item_t **
+s_index_slot (const s_index_t *index, const char *id, uint64_t hash)
 {
-    if (item && !item->list && item->encoded) {
-        item->list = wb_kvlist_decode (item->encoded, item->size, NULL);
-        if (item->list) {
-            free (item->encoded);
-            item->encoded = NULL;
-        }
+    size_t mask = index->capacity - 1;
+    for (size_t slot = (size_t) hash & mask; ; slot = (slot + 1) & mask) {
+        s_item_t *item = index->slots [slot];
+        if (!item || (item != S_REMOVED && item->hash == hash && strcmp (item->id, id) == 0))
+            return &index->slots [slot];
     }
-    return item ? item->list : NULL;
+}
+
+//  The item with this id, or NULL.
+static s_item_t *
+s_index_find (const s_index_t *index, const char *id)
+{
+    if (index->capacity == 0)
+        return NULL;
+    return *s_index_slot (index, id, s_hash (id, strlen (id)));
+}
+
+//  Room for one more: the table is kept at most half full (removed slots
+//  count). When it would not be, it is made again without removed slots,
+//  at most a quarter full: a copy whose interactions come and go keeps
+//  its size, one that grows doubles.
+static void
+s_index_make_room (s_index_t *index)
+{
+    if ((index->used + 1) * 2 <= index->capacity)
+        return;
+    s_index_t made = { NULL, 64, 0, 0 };
+    while (made.capacity < (index->live + 1) * 4)
+        made.capacity *= 2;
+    made.slots = wb_calloc (made.capacity, sizeof (s_item_t *));
+    for (size_t slot = 0; slot < index->capacity; slot++) {
+        s_item_t *item = index->slots [slot];
+        if (item && item != S_REMOVED)
+            *s_index_slot (&made, item->id, item->hash) = item;
+    }
+    made.used = made.live = index->live;
+    free (index->slots);
+    *index = made;
+}
+
+//  Add an item; -1 if one with its id is there already.
+static int
+s_index_insert (s_index_t *index, s_item_t *item)
+{
+    s_index_make_room (index);
+    s_item_t **slot = s_index_slot (index, item->id, item->hash);
+    if (*slot)
+        return -1;
+    *slot = item;
+    index->used++;
+    index->live++;
+    return 0;
+}
+
+//  Take an item (there) out of the table.
+static void
+s_index_remove (s_index_t *index, const s_item_t *item)
+{
+    s_item_t **slot = s_index_slot (index, item->id, item->hash);
+    if (*slot == item) {
+        *slot = S_REMOVED;
+        index->live--;
+    }
+}
+
+//  Empty the table, keeping its room for the next load.
+static void
+s_index_clear (s_index_t *index)
+{
+    if (index->slots)
+        memset (index->slots, 0, index->capacity * sizeof (s_item_t *));
+    index->used = index->live = 0;
+}
+
+// ---------------------------------------------------------------- items
+
+//  The interaction of the item at index, decoded on its first read, the
+//  item then shrunk to drop its bytes. They were checked when they were
+//  received, so only a lack of memory fails here.
+static const wb_kvlist_t *
+s_item_list (const wb_replica_t *self, size_t index)
+{
+    s_item_t *item = self->items [index];
+    if (item->list || !item->encoded)
+        return item->list;
+    item->list = wb_kvlist_decode (item->encoded, item->size, NULL);
+    if (!item->list)
+        return NULL;
+    item->encoded = NULL;
+    item->size = 0;
+    //  the table and the order hold the item: they follow if it moves
+    s_item_t **slot = s_index_slot (&self->by_id, item->id, item->hash);
+    s_item_t *shrunk = realloc (item, sizeof (s_item_t) + strlen (item->id) + 1);
+    if (shrunk && shrunk != item) {
+        self->items [index] = shrunk;
+        if (*slot == item)
+            *slot = shrunk;
+    }
+    return self->items [index]->list;
 }
 
 wb_replica_t *
 wb_replica_new (void)
 {
     wb_replica_t *self = zmalloc (sizeof (wb_replica_t));
-    //  keys live in the items: neither copied nor freed by the table
-    self->by_id = zhashx_new ();
-    zhashx_set_key_duplicator (self->by_id, NULL);
-    zhashx_set_key_destructor (self->by_id, NULL);
     self->kept = zlistx_new ();
     zlistx_set_destructor (self->kept, s_list_destructor);
     self->needs_fetch = true;
@@ -119,7 +238,7 @@ wb_replica_new (void)
 static void
 s_clear_items (wb_replica_t *self)
 {
-    zhashx_purge (self->by_id);
+    s_index_clear (&self->by_id);
     for (size_t index = 0; index < self->size; index++)
         s_item_destroy (&self->items [index]);
     self->size = 0;
@@ -134,7 +253,7 @@ wb_replica_destroy (wb_replica_t **self_p)
     wb_replica_t *self = *self_p;
     s_clear_items (self);
     free (self->items);
-    zhashx_destroy (&self->by_id);
+    free (self->by_id.slots);
     zlistx_destroy (&self->kept);
     free (self);
     *self_p = NULL;
@@ -148,7 +267,7 @@ s_append (wb_replica_t *self, s_item_t *item)
     //  the table refuses an id it holds: one look-up, not two
     if (!item || wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
                           WB_REPLICA_MAX)
-    ||  zhashx_insert (self->by_id, item->id, item)) {
+    ||  s_index_insert (&self->by_id, item)) {
         s_item_destroy (&item);
         return -1;
     }
@@ -162,7 +281,7 @@ wb_replica_index_of (const wb_replica_t *self, const char *interaction_id)
 {
     if (!self || !interaction_id)
         return -1;
-    s_item_t *wanted = zhashx_lookup (self->by_id, interaction_id);
+    s_item_t *wanted = s_index_find (&self->by_id, interaction_id);
     for (size_t index = 0; wanted && index < self->size; index++)
         if (self->items [index] == wanted)
             return (long) index;
@@ -172,7 +291,7 @@ wb_replica_index_of (const wb_replica_t *self, const char *interaction_id)
 static void
 s_remove_at (wb_replica_t *self, size_t index)
 {
-    zhashx_delete (self->by_id, self->items [index]->id);
+    s_index_remove (&self->by_id, self->items [index]);
     s_item_destroy (&self->items [index]);
     memmove (self->items + index, self->items + index + 1,
              (self->size - index - 1) * sizeof (s_item_t *));
@@ -190,11 +309,10 @@ s_replace_at (wb_replica_t *self, size_t index, s_item_t *item)
         s_item_destroy (&item);
         return -1;
     }
-    //  the table's key is the old item's id: it goes with it
-    zhashx_delete (self->by_id, old->id);
+    //  same id, so the same slot: the new item takes it
+    *s_index_slot (&self->by_id, old->id, old->hash) = item;
     s_item_destroy (&self->items [index]);
     self->items [index] = item;
-    zhashx_insert (self->by_id, item->id, item);
     self->generation++;
     return 0;
 }
@@ -344,7 +462,7 @@ const wb_kvlist_t *
 wb_replica_at (const wb_replica_t *self, size_t index)
 {
     //  a first read decodes the item: its cache, not the workbin, changes
-    return self && index < self->size ? s_item_list (self->items [index]) : NULL;
+    return self && index < self->size ? s_item_list (self, index) : NULL;
 }
 
 size_t

@@ -284,6 +284,16 @@ wb_kvlist_add_encoded (wb_kvlist_t *self, const char *key, const uint8_t *data,
 }
 
 int
+wb_kvlist_add_encoded_checked (wb_kvlist_t *self, const char *key, const uint8_t *data,
+                               size_t size, size_t depth)
+{
+    //  Bounds only: the full walk was made once, when the bytes came in
+    if (!data || size < 4 || size > WB_BODY_MAX || depth < 1 || depth > WB_DEPTH_MAX)
+        return -1;
+    return s_mark_encoded (s_append_checked (self, key, WB_TYPE_LIST, data, size), depth);
+}
+
+int
 wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
                                const uint8_t *data, size_t size, size_t depth)
 {

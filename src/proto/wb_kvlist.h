@@ -75,6 +75,14 @@ int wb_kvlist_add_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p
    are at fault, if they do not check or the key is invalid. */
 int wb_kvlist_add_encoded (wb_kvlist_t *self, const char *key, const uint8_t *data,
                            size_t size, wb_codec_status_t *status);
+/* The same for bytes that passed wb_kvlist_add_encoded or wb_kvlist_check
+   before and have not changed since, with the nesting depth found then:
+   not walked again, only bounded (at least a count, depth 1 to
+   WB_DEPTH_MAX). For a holder that knows its bytes are unchanged (the
+   store's own rows); any other bytes go through wb_kvlist_add_encoded.
+   -1 if the key is invalid or the bounds do not hold. */
+int wb_kvlist_add_encoded_checked (wb_kvlist_t *self, const char *key, const uint8_t *data,
+                                   size_t size, size_t depth);
 
 /* Replace the first entry with this key, or append one. Same returns. */
 int wb_kvlist_set_string (wb_kvlist_t *self, const char *key, const char *value);

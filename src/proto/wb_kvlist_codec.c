@@ -22,28 +22,6 @@
 
 static bool s_utf8_valid (const uint8_t *text, size_t size);
 
-//  True if every string of the list (and of its nested lists) is UTF-8, as
-//  the decoder demands: the encoder refuses to write what a peer refuses to
-//  read. Lists still held as their encoding were checked when added.
-static bool
-s_strings_valid (const wb_kvlist_t *self)
-{
-    for (size_t index = 0; index < wb_kvlist_size (self); index++) {
-        size_t size = 0, depth = 0;
-        wb_type_t type = wb_kvlist_type_at (self, index);
-        if (type == WB_TYPE_STRING) {
-            const char *string = wb_kvlist_string_at (self, index);
-            if (!s_utf8_valid ((const uint8_t *) string, strlen (string)))
-                return false;
-        }
-        else
-        if (type == WB_TYPE_LIST && !wb_kvlist_encoded_at (self, index, &size, &depth)
-        &&  !s_strings_valid (wb_kvlist_list_at (self, index)))
-            return false;
-    }
-    return true;
-}
-
 static size_t
 s_list_size (const wb_kvlist_t *self)
 {
@@ -165,20 +143,51 @@ s_put_list (uint8_t *cursor, const wb_kvlist_t *self)
     return s_put_entries (cursor, self);
 }
 
-static size_t
-s_depth (const wb_kvlist_t *self)
+//  What an encoder must know of a list before it writes it.
+typedef struct {
+    size_t size;                /* bytes of its encoding */
+    size_t depth;               /* its nesting: 1 if it holds no list */
+    bool valid;                 /* every string UTF-8, as the decoder demands */
+} s_measure_t;
+
+//  Measure a list in one walk. The encoders refuse to write what a peer
+//  refuses to read: so strings are checked here (a list still held as its
+//  encoding was checked when added, and its depth kept then).
+static s_measure_t
+s_measure (const wb_kvlist_t *self)
 {
-    size_t deepest = 0;
-    for (size_t index = 0; index < wb_kvlist_size (self); index++) {
+    s_measure_t measure = { 4, 1, true };
+    for (size_t index = 0; measure.valid && index < wb_kvlist_size (self); index++) {
+        measure.size += 1 + strlen (wb_kvlist_key_at (self, index)) + 1;
         size_t size = 0, depth = 0;
-        if (wb_kvlist_type_at (self, index) != WB_TYPE_LIST)
-            continue;
-        if (!wb_kvlist_encoded_at (self, index, &size, &depth))
-            depth = s_depth (wb_kvlist_list_at (self, index));
-        if (depth > deepest)
-            deepest = depth;
+        switch (wb_kvlist_type_at (self, index)) {
+            case WB_TYPE_STRING: {
+                const char *string = wb_kvlist_string_at (self, index);
+                size = strlen (string);
+                measure.valid = s_utf8_valid ((const uint8_t *) string, size);
+                measure.size += 4 + size;
+                break;
+            }
+            case WB_TYPE_INT:
+                measure.size += 8;
+                break;
+            case WB_TYPE_BINARY:
+                wb_kvlist_binary_at (self, index, &size);
+                measure.size += 4 + size;
+                break;
+            case WB_TYPE_LIST:
+                if (!wb_kvlist_encoded_at (self, index, &size, &depth)) {
+                    s_measure_t child = s_measure (wb_kvlist_list_at (self, index));
+                    size = child.size;
+                    depth = child.depth;
+                    measure.valid = child.valid;
+                }
+                measure.size += size;
+                measure.depth = depth + 1 > measure.depth ? depth + 1 : measure.depth;
+                break;
+        }
     }
-    return deepest + 1;
+    return measure;
 }
 
 uint8_t *
@@ -186,9 +195,9 @@ wb_kvlist_encode (const wb_kvlist_t *self, size_t *size)
 {
     if (!self || !size)
         return NULL;
-    //  Refuse to write what a peer would refuse to read
-    *size = s_list_size (self);
-    if (*size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX || !s_strings_valid (self))
+    s_measure_t measure = s_measure (self);
+    *size = measure.size;
+    if (*size > WB_BODY_MAX || measure.depth > WB_DEPTH_MAX || !measure.valid)
         return NULL;
     uint8_t *buffer = wb_malloc (*size);
     s_put_list (buffer, self);
@@ -206,10 +215,9 @@ wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t va
     for (size_t index = 0; index < key_size; index++)
         if (key [index] < 0x21 || key [index] > 0x7e)
             return 0;
-    size_t size = s_list_size (self) + 1 + key_size + 1 + 8;
-    if (size > WB_BODY_MAX || s_depth (self) > WB_DEPTH_MAX)
-        return 0;
-    if (!s_strings_valid (self))
+    s_measure_t measure = s_measure (self);
+    size_t size = measure.size + 1 + key_size + 1 + 8;
+    if (size > WB_BODY_MAX || measure.depth > WB_DEPTH_MAX || !measure.valid)
         return 0;
     if (!buffer || capacity < size)
         return size;

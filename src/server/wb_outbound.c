@@ -140,11 +140,33 @@ s_peer_destroy (void **item_p)
     *item_p = NULL;
 }
 
-//  The peer of a routing id, made on its first message.
+const char *
+wb_outbound_routing_key (zframe_t *routing_id, char buffer [WB_ROUTING_KEY_MAX])
+{
+    static const char hex [] = "0123456789ABCDEF";
+    size_t size = routing_id ? zframe_size (routing_id) : WB_ROUTING_KEY_MAX;
+    if (2 * size >= WB_ROUTING_KEY_MAX)
+        return NULL;
+    const uint8_t *data = zframe_data (routing_id);
+    for (size_t index = 0; index < size; index++) {
+        buffer [2 * index] = hex [data [index] >> 4];
+        buffer [2 * index + 1] = hex [data [index] & 15];
+    }
+    buffer [2 * size] = 0;
+    return buffer;
+}
+
+//  The peer of a routing id, made on its first message; NULL (errno
+//  EHOSTUNREACH) for a frame that is no routing id.
 static s_peer_t *
 s_peer (wb_outbound_t *self, zframe_t *routing_id)
 {
-    char *key = zframe_strhex (routing_id);
+    char buffer [WB_ROUTING_KEY_MAX];
+    const char *key = wb_outbound_routing_key (routing_id, buffer);
+    if (!key) {
+        errno = EHOSTUNREACH;
+        return NULL;
+    }
     s_peer_t *peer = zhashx_lookup (self->peers, key);
     if (!peer) {
         peer = wb_calloc (1, sizeof (s_peer_t));
@@ -154,7 +176,6 @@ s_peer (wb_outbound_t *self, zframe_t *routing_id)
         atomic_init (&peer->tally->refs, 1);
         zhashx_insert (self->peers, key, peer);
     }
-    zstr_free (&key);
     return peer;
 }
 
@@ -266,22 +287,41 @@ s_wait (wb_outbound_t *self, s_peer_t *peer, s_encoded_t *encoded, int64_t seque
     return 0;
 }
 
+//  True if a message of size bytes goes to libzmq now: nothing waits for
+//  the peer, libzmq has room, and it is small or within the budget (which
+//  it then uses). Then libzmq's answer is the answer (EAGAIN: its count,
+//  ZMQ_SNDHWM, is full; EHOSTUNREACH: the peer is gone).
+static bool
+s_goes_now (wb_outbound_t *self, const s_peer_t *peer, size_t size)
+{
+    if ((size > S_SMALL && size > self->budget)
+    ||  peer->first != peer->size || !s_fits_handoff (self, peer, size))
+        return false;
+    if (size > S_SMALL)
+        self->budget -= size;
+    return true;
+}
+
+//  EAGAIN (-1) if size more bytes would take a peer past its bound, when
+//  the message is bounded; else 0.
+static int
+s_refused (const wb_outbound_t *self, const s_peer_t *peer, size_t size, bool bounded)
+{
+    if (!bounded || !s_over_bound (self, peer, size))
+        return 0;
+    errno = EAGAIN;
+    return -1;
+}
+
 //  Send an encoding to a peer now if nothing waits and libzmq has room,
 //  else keep it; 0, or -1 with errno (EAGAIN: over the peer's bound).
 static int
 s_deliver (wb_outbound_t *self, s_peer_t *peer, s_encoded_t *encoded, int64_t sequence,
            bool bounded)
 {
-    if (bounded && s_over_bound (self, peer, encoded->size)) {
-        errno = EAGAIN;
+    if (s_refused (self, peer, encoded->size, bounded))
         return -1;
-    }
-    bool now = encoded->size <= S_SMALL || encoded->size <= self->budget;
-    if (now && peer->first == peer->size && s_fits_handoff (self, peer, encoded->size)) {
-        if (encoded->size > S_SMALL)
-            self->budget -= encoded->size;
-        //  nothing waits: libzmq's answer is the answer (EAGAIN: its
-        //  count, ZMQ_SNDHWM, is full; EHOSTUNREACH: the peer is gone)
+    if (s_goes_now (self, peer, encoded->size)) {
         s_waiting_t waiting = { encoded, sequence };
         return s_handoff (self, peer, &waiting);
     }
@@ -333,19 +373,38 @@ s_body_size (const wb_msg_t *msg)
     return size;
 }
 
-//  The encoding of a message; NULL with errno.
-static s_encoded_t *
-s_encode (const wb_msg_t *msg)
+//  Write a message's body, size bytes (s_body_size), into data.
+static void
+s_encode_into (const wb_msg_t *msg, uint8_t *data, size_t size)
 {
-    size_t size = s_body_size (msg);
+    wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
+                                wb_msg_reference_id (msg), data, size);
+}
+
+//  The encoding of a message of size bytes (s_body_size: 0 if it cannot
+//  be encoded); NULL with errno.
+static s_encoded_t *
+s_encode (const wb_msg_t *msg, size_t size)
+{
     s_encoded_t *encoded = size ? s_encoded_new (size, wb_msg_name (msg)) : NULL;
     if (encoded)
-        wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
-                                    wb_msg_reference_id (msg), encoded->data, size);
+        s_encode_into (msg, encoded->data, size);
     else
     if (size)
         errno = ENOMEM;
     return encoded;
+}
+
+//  Hand libzmq a message for one peer, encoded straight into the body
+//  libzmq takes: no encoding kept, no copy of it. 0 or -1 with errno.
+static int
+s_send_now (wb_outbound_t *self, s_peer_t *peer, const wb_msg_t *msg, size_t size)
+{
+    s_chunk_t *chunk = s_chunk_new (self, peer, size);
+    if (!chunk)
+        return -1;
+    s_encode_into (msg, chunk->data, size);
+    return s_chunk_send (self, peer, wb_msg_name (msg), chunk);
 }
 
 int
@@ -356,11 +415,15 @@ wb_outbound_send (wb_outbound_t *self, const wb_msg_t *msg)
         errno = EHOSTUNREACH;           //  a ROUTER cannot send without a peer
         return -1;
     }
-    s_encoded_t *encoded = s_encode (msg);
-    if (!encoded)
+    size_t size = s_body_size (msg);
+    s_peer_t *peer = size ? s_peer (self, routing_id) : NULL;
+    if (!peer || s_refused (self, peer, size, !wb_msg_is (msg, WB_ROW_EVENT_ERROR)))
         return -1;
-    s_peer_t *peer = s_peer (self, routing_id);
-    int rc = s_deliver (self, peer, encoded, -1, !wb_msg_is (msg, WB_ROW_EVENT_ERROR));
+    if (s_goes_now (self, peer, size))
+        return s_send_now (self, peer, msg, size);
+    //  it waits: as one encoding kept, as an event for many is
+    s_encoded_t *encoded = s_encode (msg, size);
+    int rc = encoded ? s_wait (self, peer, encoded, -1) : -1;
     int error = errno;
     s_encoded_release (&encoded);
     errno = error;
@@ -387,14 +450,14 @@ wb_outbound_send_many (wb_outbound_t *self, wb_msg_t *event, zframe_t **routing_
                        const int64_t *sequences, int *errors, size_t count)
 {
     wb_kvlist_set_int (wb_msg_body (event), WB_ATTR_EVENT_SEQUENCE, 0);
-    s_encoded_t *encoded = s_encode (event);
+    s_encoded_t *encoded = s_encode (event, s_body_size (event));
     int error = errno;
     bool shared = encoded && s_ends_with_sequence (encoded);
     for (size_t index = 0; index < count; index++) {
         errors [index] = 0;
         if (shared) {
             s_peer_t *peer = s_peer (self, routing_ids [index]);
-            if (s_deliver (self, peer, encoded, sequences [index], true))
+            if (!peer || s_deliver (self, peer, encoded, sequences [index], true))
                 errors [index] = errno;
         }
         else

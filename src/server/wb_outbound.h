@@ -30,6 +30,13 @@
 
 typedef struct _wb_outbound_t wb_outbound_t;
 
+/* A routing id is at most 255 bytes (ZMTP): its hex key fits in this. */
+#define WB_ROUTING_KEY_MAX (2 * 255 + 1)
+/* The hex key of a routing id (as zframe_strhex writes it) into buffer,
+   without allocating: the key of a table by peer. NULL if it does not
+   fit (a frame that is no routing id). */
+const char *wb_outbound_routing_key (zframe_t *routing_id, char buffer [WB_ROUTING_KEY_MAX]);
+
 /* For a ROUTER socket (ROUTER_MANDATORY, SNDTIMEO 0), which it does not
    own, and each client's bounds: bytes (libzmq's and ours), and messages
    waiting here (libzmq's own bound is its ZMQ_SNDHWM). */

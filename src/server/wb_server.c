@@ -492,23 +492,24 @@ s_recv (wb_server_t *self)
 static size_t
 s_held_count (wb_server_t *self, zframe_t *routing_id)
 {
-    char *key = zframe_strhex (routing_id);
-    size_t count = (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key);
-    zstr_free (&key);
-    return count;
+    char buffer [WB_ROUTING_KEY_MAX];
+    const char *key = wb_outbound_routing_key (routing_id, buffer);
+    return key ? (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key) : 0;
 }
 
 //  Count one more or one fewer request held back for a client.
 static void
 s_held_count_add (wb_server_t *self, zframe_t *routing_id, int delta)
 {
-    char *key = zframe_strhex (routing_id);
+    char buffer [WB_ROUTING_KEY_MAX];
+    const char *key = wb_outbound_routing_key (routing_id, buffer);
+    if (!key)
+        return;
     size_t count = (size_t) (uintptr_t) zhashx_lookup (self->held_peers, key) + (size_t) delta;
     if (count)
         zhashx_update (self->held_peers, key, (void *) (uintptr_t) count);
     else
         zhashx_delete (self->held_peers, key);
-    zstr_free (&key);
 }
 
 //  True if the clients' queues are under pressure.

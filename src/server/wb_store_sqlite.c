@@ -18,6 +18,14 @@
     Every statement is prepared once at open and reset after each use, so
     that no read statement keeps a snapshot open between calls.
 
+    A page sends each interaction's stored bytes as they are. The bytes are
+    checked in full (wb_kvlist_add_encoded: a damaged or hostile file must
+    not make us send what a client refuses) the first time a row is read
+    after open, and its depth is kept by rowid (s_checked_t); later reads
+    only bound them. A row this process writes is encoded by us, but its
+    depth may change: the write forgets its rowid. A rollback, and a commit
+    by any other connection (PRAGMA data_version), forget them all.
+
     Opened through wb_store_open ("sqlite:PATH[?OPTIONS]"), the registry
     hands wb_store_sqlite_open the target: the path, %-escaped, and the
     options (s_options), each a PRAGMA that only takes the values listed.
@@ -117,7 +125,7 @@ typedef enum {
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_INSERT, S_INTERACTION_DELETE,
     S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
-    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
+    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_DATA_VERSION,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -145,26 +153,27 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         "                   AND owner_id IS excluded.owner_id"
         "             THEN position ELSE excluded.position END,"
         "  type_id = excluded.type_id, owner_id = excluded.owner_id,"
-        "  moved_at = excluded.moved_at, properties = excluded.properties",
+        "  moved_at = excluded.moved_at, properties = excluded.properties"
+        " RETURNING rowid",
     //  a new one: an existing id is a constraint failure, never replaced
     [S_INTERACTION_INSERT] =
         "INSERT INTO interaction (id, type_id, owner_id, position, moved_at, properties)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING rowid",
     [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
     [S_PAGE] =
-        "SELECT id, properties, position FROM interaction"
+        "SELECT id, properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2"
         " ORDER BY position LIMIT ?3 OFFSET ?4",
     //  the page that follows the last one read, by its last position (?4)
     [S_PAGE_AFTER] =
-        "SELECT id, properties, position FROM interaction"
+        "SELECT id, properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2 AND position > ?4"
         " ORDER BY position LIMIT ?3",
     [S_COUNT] =
         "SELECT COALESCE ((SELECT size FROM workbin_size"
         " WHERE type_id = ?1 AND owner_id = ?2), 0)",
     [S_HANDLED_PAGE] =
-        "SELECT id, properties FROM interaction"
+        "SELECT id, properties, NULL, rowid FROM interaction"
         " WHERE type_id IS NULL AND owner_id = ?1"
         " ORDER BY position LIMIT ?2",
     [S_HANDLED_COUNT] =
@@ -186,7 +195,14 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_SUBMIT_KEY_PUT] =
         "INSERT INTO submit_key (submitter, key, interaction_id, version)"
         " VALUES (?1, ?2, ?3, ?4)",
+    //  changes when another connection commits (not this one)
+    [S_DATA_VERSION] = "PRAGMA data_version",
 };
+
+//  Rows whose rowid is under this have their check remembered (a byte
+//  each, 16 MiB at most); a row past it is checked on every read.
+#define S_CHECKED_ROWIDS_MAX ((size_t) 1 << 24)
+
 
 //  RequestSubmit's idempotency keys, made at open if absent: a table of its
 //  own, which older servers ignore (not a step of s_migrations, so that the
@@ -211,6 +227,13 @@ typedef struct {
     ino_t wal_inode;
     bool wal_lost;                      /* it was removed or replaced since */
     int changes_at_begin;               /* sqlite3_total_changes at s_begin */
+    //  the rows read since open whose bytes were checked: the depth
+    //  wb_kvlist_check found, by rowid (0: not checked, or forgotten)
+    struct {
+        uint8_t *depth;
+        size_t size;
+        int64_t data_version;           /* PRAGMA data_version then */
+    } checked;
     //  where the last page read ended, so that the next page of the same
     //  workbin starts after its last row instead of counting past an
     //  OFFSET (a deep page cost as much as every row before it), as long
@@ -328,6 +351,64 @@ s_decode (const void *blob, int size, const char *id)
     return list;
 }
 
+// ---------------------------------------------------------------- checked rows
+
+//  Forget every row's check: rolled-back rows may hold older bytes.
+static void
+s_checked_forget_all (s_sqlite_t *self)
+{
+    if (self->checked.depth)
+        memset (self->checked.depth, 0, self->checked.size);
+}
+
+//  Forget one row's check: this process wrote it (valid, but its depth
+//  may differ).
+static void
+s_checked_forget (s_sqlite_t *self, int64_t rowid)
+{
+    if (rowid >= 0 && (uint64_t) rowid < self->checked.size)
+        self->checked.depth [rowid] = 0;
+}
+
+//  Forget them all if another connection committed since the last look
+//  (another program may have written any row). 0 or -1.
+static int
+s_checked_revalidate (s_sqlite_t *self)
+{
+    int64_t version = 0;
+    if (s_step_value (self, s_statement (self, S_DATA_VERSION), "data version", &version))
+        return -1;
+    if (version != self->checked.data_version)
+        s_checked_forget_all (self);
+    self->checked.data_version = version;
+    return 0;
+}
+
+//  The depth a row's bytes were found to have; 0 if not checked.
+static size_t
+s_checked_depth (const s_sqlite_t *self, int64_t rowid)
+{
+    return rowid >= 0 && (uint64_t) rowid < self->checked.size
+         ? self->checked.depth [rowid] : 0;
+}
+
+//  Remember a row's check (nothing past S_CHECKED_ROWIDS_MAX).
+static void
+s_checked_keep (s_sqlite_t *self, int64_t rowid, size_t depth)
+{
+    if (rowid < 0 || (uint64_t) rowid >= S_CHECKED_ROWIDS_MAX)
+        return;
+    if ((uint64_t) rowid >= self->checked.size) {
+        size_t size = self->checked.size ? self->checked.size : 4096;
+        while (size <= (uint64_t) rowid)
+            size *= 2;
+        self->checked.depth = wb_realloc (self->checked.depth, size);
+        memset (self->checked.depth + self->checked.size, 0, size - self->checked.size);
+        self->checked.size = size;
+    }
+    self->checked.depth [rowid] = (uint8_t) depth;
+}
+
 // ---------------------------------------------------------------- transactions
 
 //  Start a write transaction now, so that a busy database shows up here.
@@ -375,6 +456,7 @@ static int
 s_rollback (void *backend)
 {
     s_sqlite_t *self = backend;
+    s_checked_forget_all (self);
     if (sqlite3_get_autocommit (self->db))
         return 0;
     return s_run (self, S_ROLLBACK, "rollback");
@@ -400,6 +482,7 @@ static int
 s_rollback_to (void *backend)
 {
     s_sqlite_t *self = backend;
+    s_checked_forget_all (self);
     if (sqlite3_get_autocommit (self->db))
         return -1;
     if (s_run (self, S_ROLLBACK_TO, "rollback to savepoint"))
@@ -547,7 +630,13 @@ s_interaction_write (s_sqlite_t *self, s_statement_id_t id, const char *interact
     sqlite3_stmt *statement = s_statement (self, id);
     int rc = s_bind_put (statement, interaction_id, workbin, moved_at, blob, size,
                          self->next_position);
-    if (rc == 0 && sqlite3_step (statement) != SQLITE_DONE)
+    //  the statement returns the row's rowid, whose check is now stale
+    int step = rc == 0 ? sqlite3_step (statement) : SQLITE_ERROR;
+    if (step == SQLITE_ROW) {
+        s_checked_forget (self, sqlite3_column_int64 (statement, 0));
+        step = sqlite3_step (statement);
+    }
+    if (step != SQLITE_DONE)
         rc = -1;
     if (rc)
         s_fail (self, id == S_INTERACTION_INSERT ? "insert interaction" : "put interaction");
@@ -630,15 +719,28 @@ s_interaction_delete (void *backend, const char *interaction_id)
 
 // ---------------------------------------------------------------- pages
 
-//  Add one stored interaction to a page as it is stored: its encoding,
-//  checked (a damaged database must not make us send garbage), goes out
-//  as it is, without decoding and encoding again. 0, or -1 logged.
+//  Add the interaction of a page's current row (columns: id, properties,
+//  -, rowid) as it is stored: its encoding goes out as it is, without
+//  decoding and encoding again. Checked in full at its first read (a
+//  damaged database must not make us send garbage), then only bounded
+//  (see the header). 0, or -1 logged.
 static int
-s_page_add (wb_kvlist_t *page, const void *blob, int size, const char *id)
+s_page_add (s_sqlite_t *self, wb_kvlist_t *page, sqlite3_stmt *statement)
 {
+    const uint8_t *blob = sqlite3_column_blob (statement, 1);
+    size_t size = (size_t) sqlite3_column_bytes (statement, 1);
+    int64_t rowid = sqlite3_column_int64 (statement, 3);
+    size_t depth = s_checked_depth (self, rowid);
+    if (depth)
+        return wb_kvlist_add_encoded_checked (page, WB_ATTR_INTERACTION, blob, size, depth);
     wb_codec_status_t status = WB_CODEC_OK;
-    if (wb_kvlist_add_encoded (page, WB_ATTR_INTERACTION, blob, (size_t) size, &status) == 0)
+    if (wb_kvlist_add_encoded (page, WB_ATTR_INTERACTION, blob, size, &status) == 0) {
+        size_t ignored = 0;
+        wb_kvlist_encoded_at (page, wb_kvlist_size (page) - 1, &ignored, &depth);
+        s_checked_keep (self, rowid, depth);
         return 0;
+    }
+    const char *id = (const char *) sqlite3_column_text (statement, 0);
     zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
                 id ? id : "(in a page)", wb_codec_status_text (status));
     return -1;
@@ -679,6 +781,8 @@ static int
 s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
              wb_kvlist_t *page)
 {
+    if (s_checked_revalidate (self))
+        return -1;
     bool follows = s_cursor_follows (self, workbin, from);
     sqlite3_stmt *statement = s_statement (self, follows ? S_PAGE_AFTER : S_PAGE);
     if (s_bind_workbin (statement, workbin)
@@ -696,9 +800,7 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
             rc = SQLITE_DONE;
             break;
         }
-        const void *blob = sqlite3_column_blob (statement, 1);
-        if (s_page_add (page, blob, (int) size,
-                        (const char *) sqlite3_column_text (statement, 0)))
+        if (s_page_add (self, page, statement))
             return s_done (statement, -1);
         last_position = sqlite3_column_int64 (statement, 2);
         bytes += size;
@@ -758,6 +860,8 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
     if (total)
         *total = held;
     size_t before = wb_kvlist_size (out);
+    if (s_checked_revalidate (self))
+        return -1;
     statement = s_statement (self, S_HANDLED_PAGE);
     if (sqlite3_bind_text (statement, 1, handler, -1, SQLITE_STATIC) != SQLITE_OK
     ||  sqlite3_bind_int64 (statement, 2, count) != SQLITE_OK)
@@ -772,8 +876,7 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
             break;
         }
         if (wb_kvlist_size (out) >= WB_ENTRIES_MAX
-        ||  s_page_add (out, sqlite3_column_blob (statement, 1), (int) size,
-                        (const char *) sqlite3_column_text (statement, 0))) {
+        ||  s_page_add (self, out, statement)) {
             rc = SQLITE_ERROR;
             break;
         }
@@ -805,6 +908,7 @@ s_close (void *backend)
     if (self->owner_fd >= 0)
         close (self->owner_fd);
     free (self->wal_path);
+    free (self->checked.depth);
     free (self);
 }
 

@@ -1098,6 +1098,40 @@ test_encoded_entry_is_sent_as_is_and_read_as_a_list (void **state)
     wb_kvlist_destroy (&sample);
 }
 
+//  Bytes checked before go in again unwalked, only bounded; the depth
+//  given is the one the encoder counts.
+static void
+test_encoded_checked_entry_takes_its_depth_as_given (void **state)
+{
+    (void) state;
+    const uint8_t empty_list [4] = { 0 };
+    wb_kvlist_t *list = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_encoded_checked (NULL, "K", empty_list, 4, 1), -1);
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "K", NULL, 4, 1), -1);
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "K", empty_list, 3, 1), -1);
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "K", empty_list, 4, 0), -1);
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "K", empty_list, 4,
+                                                     WB_DEPTH_MAX + 1), -1);
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "bad key", empty_list, 4, 1), -1);
+    assert_int_equal (wb_kvlist_size (list), 0);
+
+    wb_kvlist_t *sample = s_sample ();
+    size_t size = 0, kept_size = 0, depth = 0;
+    uint8_t *bytes = wb_kvlist_encode (sample, &size);
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "Item", bytes, size, 1), 0);
+    assert_ptr_not_equal (wb_kvlist_encoded_at (list, 0, &kept_size, &depth), bytes);
+    assert_int_equal (kept_size, size);
+    assert_int_equal (depth, 1);
+    assert_true (wb_kvlist_equal (wb_kvlist_list_at (list, 0), sample));
+    //  a depth of WB_DEPTH_MAX under the body is one level too many to send
+    assert_int_equal (wb_kvlist_add_encoded_checked (list, "Deep", bytes, size,
+                                                     WB_DEPTH_MAX), 0);
+    assert_null (wb_kvlist_encode (list, &size));
+    free (bytes);
+    wb_kvlist_destroy (&sample);
+    wb_kvlist_destroy (&list);
+}
+
 static void
 test_encoded_entry_counts_toward_depth (void **state)
 {
@@ -1367,6 +1401,7 @@ main (void)
         cmocka_unit_test (test_check_agrees_with_decode_and_gives_depth),
         cmocka_unit_test (test_encoded_entry_is_sent_as_is_and_read_as_a_list),
         cmocka_unit_test (test_encoded_entry_counts_toward_depth),
+        cmocka_unit_test (test_encoded_checked_entry_takes_its_depth_as_given),
         cmocka_unit_test (test_decode_keeps_deep_lists_encoded_until_read),
         cmocka_unit_test (test_decode_still_checks_deep_lists),
         cmocka_unit_test (test_decode_checks_every_byte_of_a_key),

@@ -179,6 +179,48 @@ test_large_waits_for_budget (void **state)
     wb_outbound_sweep (fixture->outbound);
 }
 
+//  Peers are kept by the hex of their routing id, written without an
+//  allocation; a frame too long to be a routing id reaches nobody.
+static void
+test_routing_key_and_a_frame_that_is_no_routing_id (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char buffer [WB_ROUTING_KEY_MAX];
+    const uint8_t bytes [] = { 0x00, 0x7f, 0x80, 0xab, 0xff };
+    zframe_t *frame = zframe_new (bytes, sizeof (bytes));
+    char *expected = zframe_strhex (frame);
+    assert_string_equal (wb_outbound_routing_key (frame, buffer), expected);
+    assert_string_equal (buffer, "007F80ABFF");
+    zstr_free (&expected);
+    zframe_destroy (&frame);
+    assert_null (wb_outbound_routing_key (NULL, buffer));
+    uint8_t longest [255] = { 0 };
+    frame = zframe_new (longest, sizeof (longest));
+    assert_non_null (wb_outbound_routing_key (frame, buffer));
+    assert_int_equal (strlen (buffer), 510);
+    zframe_destroy (&frame);
+
+    uint8_t too_long [256] = { 0 };
+    zframe_t *nobody = zframe_new (too_long, sizeof (too_long));
+    wb_msg_t *msg = s_reply (nobody, 9, 10);
+    assert_null (wb_outbound_routing_key (nobody, buffer));
+    assert_int_equal (wb_outbound_send (fixture->outbound, msg), -1);
+    assert_int_equal (errno, EHOSTUNREACH);
+    wb_msg_destroy (&msg);
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED);
+    zframe_t *routing_ids [2] = { nobody, fixture->ids [1] };
+    int64_t sequences [2] = { 1, 2 };
+    int errors [2] = { -1, -1 };
+    wb_outbound_send_many (fixture->outbound, event, routing_ids, sequences, errors, 2);
+    assert_int_equal (errors [0], EHOSTUNREACH);
+    assert_int_equal (errors [1], 0);
+    wb_msg_t *got = s_receive (fixture->peers [1]);
+    assert_int_equal (wb_event_sequence (got), 2);
+    wb_msg_destroy (&got);
+    wb_msg_destroy (&event);
+    zframe_destroy (&nobody);
+}
+
 int
 main (void)
 {
@@ -188,6 +230,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_one_event_each_its_sequence, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_bytes_bound_and_order, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_large_waits_for_budget, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_routing_key_and_a_frame_that_is_no_routing_id,
+                                         s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

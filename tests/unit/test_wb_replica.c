@@ -224,6 +224,65 @@ test_snapshot_keeps_one_of_a_repeated_id (void **state)
     wb_kvlist_destroy (&snapshot);
 }
 
+//  A big copy, loaded encoded, half of it read (decoded, so its items
+//  shrink), then turned over many times by events: every id is found at
+//  its place, none that left, and a placed id that is there is refused.
+static void
+test_lookup_follows_a_big_copy_through_changes (void **state)
+{
+    (void) state;
+    enum { COUNT = 5000, ROUNDS = 4 };
+    wb_kvlist_t *snapshot = s_snapshot (COUNT);
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, "Interactions", &snapshot);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (body, &size);
+    wb_kvlist_t *received = wb_kvlist_decode (bytes, size, NULL);
+    wb_replica_t *replica = wb_replica_new ();
+    assert_int_equal (wb_replica_load (replica, wb_kvlist_list (received, "Interactions"), 1),
+                      WB_REPLICA_APPLIED);
+    for (size_t index = 0; index < COUNT; index += 2)
+        assert_non_null (wb_replica_at (replica, index));
+    int64_t version = 1;
+    char id [16], subject [16];
+    //  each round takes the first COUNT out and places as many new ones
+    for (int round = 1; round <= ROUNDS; round++) {
+        for (int number = 1; number <= COUNT; number++) {
+            snprintf (id, sizeof (id), "%d", (round - 1) * COUNT + number);
+            assert_int_equal (s_feed (replica, 1, ++version, id, "gone"), WB_REPLICA_APPLIED);
+            snprintf (id, sizeof (id), "%d", round * COUNT + number);
+            snprintf (subject, sizeof (subject), "r%d", round);
+            assert_int_equal (s_feed (replica, 2, ++version, id, subject), WB_REPLICA_APPLIED);
+        }
+        assert_int_equal (wb_replica_size (replica), COUNT);
+        for (int number = 1; number <= COUNT; number++) {
+            snprintf (id, sizeof (id), "%d", round * COUNT + number);
+            assert_int_equal (wb_replica_index_of (replica, id), number - 1);
+            snprintf (id, sizeof (id), "%d", (round - 1) * COUNT + number);
+            assert_int_equal (wb_replica_index_of (replica, id), -1);
+        }
+    }
+    //  a change keeps its place and stays found; a placed id already there is a gap
+    snprintf (id, sizeof (id), "%d", ROUNDS * COUNT + 7);
+    assert_int_equal (s_feed (replica, 3, ++version, id, "changed"), WB_REPLICA_APPLIED);
+    assert_int_equal (wb_replica_index_of (replica, id), 6);
+    assert_string_equal (wb_kvlist_string (wb_replica_at (replica, 6), "Subject"), "changed");
+    assert_int_equal (s_feed (replica, 2, ++version, id, "again"), WB_REPLICA_GAP);
+    //  after a fetch, an id that left long ago comes back: placed at the end
+    wb_replica_reset (replica);
+    assert_int_equal (wb_replica_load (replica, wb_kvlist_list (received, "Interactions"), 1),
+                      WB_REPLICA_APPLIED);
+    assert_int_equal (s_feed (replica, 1, 2, "1", "gone"), WB_REPLICA_APPLIED);
+    assert_int_equal (wb_replica_index_of (replica, "1"), -1);
+    assert_int_equal (s_feed (replica, 2, 3, "1", "back"), WB_REPLICA_APPLIED);
+    assert_int_equal (wb_replica_index_of (replica, "1"), COUNT - 1);
+    assert_int_equal (wb_replica_index_of (replica, "2"), 0);
+    wb_replica_destroy (&replica);
+    wb_kvlist_destroy (&received);
+    wb_kvlist_destroy (&body);
+    free (bytes);
+}
+
 // ---------------------------------------------------------------- randomized
 
 #define MODEL_MAX 48                /* interactions in the model workbin */
@@ -487,6 +546,7 @@ main (void)
         cmocka_unit_test (test_kept_events_with_a_gap_report_it),
         cmocka_unit_test (test_inconsistent_event_is_a_gap),
         cmocka_unit_test (test_snapshot_keeps_one_of_a_repeated_id),
+        cmocka_unit_test (test_lookup_follows_a_big_copy_through_changes),
         cmocka_unit_test (test_clone_pattern_keeps_a_random_workbin),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

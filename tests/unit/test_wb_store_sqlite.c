@@ -453,6 +453,69 @@ test_corrupted_properties_fail_cleanly (void **state)
     wb_kvlist_destroy (&stored);
 }
 
+//  The depth the first interaction of a page of drafts had when read.
+static size_t
+s_first_depth (wb_store_t *store)
+{
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int64_t total = 0;
+    size_t size = 0, depth = 0;
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    assert_non_null (wb_kvlist_encoded_at (page, 0, &size, &depth));
+    wb_kvlist_destroy (&page);
+    return depth;
+}
+
+//  Put "one" in the drafts in the open transaction, with a nested list
+//  (depth 2) or without (depth 1).
+static void
+s_put_one (wb_store_t *store, bool nested)
+{
+    wb_kvlist_t *properties = wb_test_store_properties ("one", NULL);
+    if (nested) {
+        wb_kvlist_t *data = wb_kvlist_new ();
+        wb_kvlist_add_string (data, "Note", "kept");
+        wb_kvlist_add_list (properties, "UserData", &data);
+    }
+    assert_int_equal (wb_store_interaction_put (store, "one", s_drafts, properties), 0);
+    wb_kvlist_destroy (&properties);
+}
+
+//  A page checks each row's bytes in full at its first read only; what
+//  can change them since makes the next read check them again: another
+//  program's commit, a write of ours (the depth may differ), a rollback.
+static void
+test_rows_checked_once_are_checked_again_after_a_change (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    wb_test_store_put (store, "good", s_drafts, NULL);
+    wb_test_store_put (store, "bad", s_drafts, NULL);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int64_t total = 0;
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    assert_int_equal (wb_kvlist_size (page), 2);
+    wb_kvlist_truncate (page, 0);
+    //  Damaged by another program after both were read: refused all the same
+    s_sql (s_path (fixture), "UPDATE interaction SET properties = x'0000000140' WHERE id = 'bad'");
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), -1);
+    assert_int_equal (wb_kvlist_size (page), 0);
+    wb_kvlist_destroy (&page);
+    s_sql (s_path (fixture), "DELETE FROM interaction");
+
+    //  Our own write makes a row deeper: the page says so
+    assert_int_equal (wb_store_begin (store), 0);
+    s_put_one (store, false);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (s_first_depth (store), 1);
+    assert_int_equal (wb_store_begin (store), 0);
+    s_put_one (store, true);
+    assert_int_equal (s_first_depth (store), 2);
+    //  ... and rolled back, shallow again
+    assert_int_equal (wb_store_rollback (store), 0);
+    assert_int_equal (s_first_depth (store), 1);
+}
+
 //  A database written before the counter existed: ids go on from the
 //  greatest one stored.
 static void
@@ -707,6 +770,7 @@ main (void)
         FIXTURE_TEST (test_newer_schema_is_refused),
         FIXTURE_TEST (test_migration_gives_pulled_interactions_their_handler),
         FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
+        FIXTURE_TEST (test_rows_checked_once_are_checked_again_after_a_change),
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
         FIXTURE_TEST (test_workbin_count_is_kept_not_scanned),
