@@ -67,6 +67,13 @@ wb_engine_destroy (wb_engine_t **self_p)
 }
 
 void
+wb_engine_set_feed (wb_engine_t *self, struct _wb_feed_t *feed)
+{
+    if (self)
+        self->feed = feed;
+}
+
+void
 wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many)
 {
     if (self)

@@ -276,6 +276,9 @@ wb_engine_notifications (wb_request_t *request)
     if (wb_sessions_subscribe (request->engine->sessions, request->session, target.key, notify))
         code = WB_ERR_DATABASE_MANAGER;
     else {
+        //  the other nodes' changes after this version come through the feed
+        if (request->engine->feed)
+            wb_feed_watch (request->engine->feed, target.type->id, target.owner_id, version);
         wb_kvlist_t *extra = wb_kvlist_new ();
         wb_kvlist_add_int (extra, WB_ATTR_WORKBIN_VERSION, version);
         wb_engine_reply_ack (request, extra);

@@ -320,6 +320,31 @@ wb_store_workbin_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *v
     return self ? self->ops->workbin_version (self->backend, workbin, version) : -1;
 }
 
+int
+wb_store_session_id (const wb_store_t *self)
+{
+    return self && self->ops->session_id ? self->ops->session_id (self->backend) : 0;
+}
+
+bool
+wb_store_logs_changes (const wb_store_t *self)
+{
+    return self && self->ops->change_event;
+}
+
+//  Hand the backend the encoded event its next bump logs.
+int
+wb_store_change_event (wb_store_t *self, const wb_kvlist_t *body)
+{
+    if (!wb_store_logs_changes (self))
+        return self && body ? 0 : -1;
+    size_t size = 0;
+    uint8_t *blob = body ? wb_kvlist_encode (body, &size) : NULL;
+    int rc = blob ? self->ops->change_event (self->backend, blob, size) : -1;
+    free (blob);
+    return rc;
+}
+
 //  Add one to a workbin's version; *version gets the new value.
 int
 wb_store_bump_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version)

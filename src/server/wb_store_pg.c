@@ -20,7 +20,9 @@
     nodes can read every committed change again; the commit notifies the
     keys of the transaction's rows (pg_notify, delivered after commit, in
     commit order), several notifications when they would pass 7,999
-    bytes. Nothing reads the feed yet (issue 19, part 2).
+    bytes. The row also holds the change's event as subscribers receive
+    it (change_event, without its version): wb_feed reads it on the other
+    nodes and delivers it to their subscribers.
 
     The schema lives in its own PostgreSQL schema (option schema=, default
     "workbin") with a schema_version table; s_migrations holds one step per
@@ -136,6 +138,11 @@ static const char *s_migrations [] = {
     "    properties bytea,"
     "    made_at timestamptz NOT NULL DEFAULT now (),"
     "    PRIMARY KEY (type_id, owner_id, version));",
+    //  3: the event of each change as its subscribers receive it (the
+    //  body of EventWorkbinContentChanged without WorkbinVersion), so
+    //  that the other nodes deliver it; pruning goes by age.
+    "ALTER TABLE change_log ADD COLUMN event bytea;"
+    "CREATE INDEX change_log_by_age ON change_log (made_at);",
 };
 
 #define S_SCHEMA_VERSION ((int) (WB_COUNT_OF (s_migrations)))
@@ -170,15 +177,15 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
     [S_VERSION_GET] = { "version_get",
         "SELECT version FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     //  the new version, and its row of the change log ($3 the interaction,
-    //  $4 the operation, $5 its properties)
+    //  $4 the operation, $5 its properties, $6 the change's event)
     [S_VERSION_BUMP] = { "version_bump",
         "WITH bumped AS ("
         "  INSERT INTO workbin AS w (type_id, owner_id, version) VALUES ($1, $2, 1)"
         "  ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version + 1"
         "  RETURNING version)"
         " INSERT INTO change_log (type_id, owner_id, version, interaction_id, operation,"
-        "                         properties)"
-        " SELECT $1, $2, version, $3::text, $4::smallint, $5::bytea FROM bumped"
+        "                         properties, event)"
+        " SELECT $1, $2, version, $3::text, $4::smallint, $5::bytea, $6::bytea FROM bumped"
         " RETURNING version" },
     [S_COUNT] = { "count",
         "SELECT size FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
@@ -317,6 +324,9 @@ typedef struct {
     //  they stood at the change's savepoint
     char *keys;
     size_t keys_length, keys_capacity, keys_at_savepoint;
+    //  the event the next bump logs (change_event), or NULL
+    uint8_t *event;
+    size_t event_size;
 } s_pg_t;
 
 static int s_connect (s_pg_t *self, bool migrate, char *error, size_t error_size);
@@ -562,6 +572,29 @@ s_change_keep (s_pg_t *self, const char *id, const PGresult *result,
     self->change.valid = true;
 }
 
+//  Forget the event the next bump would have logged.
+static void
+s_event_forget (s_pg_t *self)
+{
+    free (self->event);
+    self->event = NULL;
+    self->event_size = 0;
+}
+
+//  Keep the event of the change that the next bump logs.
+static int
+s_change_event (void *backend, const uint8_t *event, size_t size)
+{
+    s_pg_t *self = backend;
+    if (!event || size > INT32_MAX)
+        return -1;
+    s_event_forget (self);
+    self->event = wb_malloc (size);
+    memcpy (self->event, event, size);
+    self->event_size = size;
+    return 0;
+}
+
 //  What the current change did to a workbin it bumps, as a
 //  WorkbinContentOperation; 0 when the store was not told.
 static int
@@ -770,7 +803,7 @@ static int
 s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
 {
     s_pg_t *self = backend;
-    const char *values [5];
+    const char *values [6];
     int64_t bumped = 0;
     if (s_workbin_params (workbin, values))
         return -1;
@@ -780,10 +813,13 @@ s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
     values [2] = told ? self->change.id : NULL;
     values [3] = operation;
     values [4] = told ? (const char *) self->change.blob : NULL;
-    const int lengths [5] = { -1, -1, -1, -1, told ? (int) self->change.size : 0 };
+    values [5] = (const char *) self->event;
+    const int lengths [6] = { -1, -1, -1, -1, told ? (int) self->change.size : 0,
+                              (int) self->event_size };
     bool own;
     PGresult *result = s_own_begin (self, &own) ? NULL
-                     : s_exec (self, S_VERSION_BUMP, 5, values, lengths);
+                     : s_exec (self, S_VERSION_BUMP, 6, values, lengths);
+    s_event_forget (self);
     if (result && PQntuples (result) == 1) {
         bumped = s_int64 (result, 0, 0);
         s_keys_add (self, workbin, bumped);
@@ -1165,9 +1201,17 @@ s_close (void *backend)
         return;
     PQfinish (self->conn);
     s_change_forget (self);
+    s_event_forget (self);
     free (self->keys);
     free (self->target.conninfo);
     free (self);
+}
+
+static int
+s_session_id (void *backend)
+{
+    s_pg_t *self = backend;
+    return self->conn ? PQbackendPID (self->conn) : 0;
 }
 
 static const wb_store_ops_t s_ops = {
@@ -1192,6 +1236,8 @@ static const wb_store_ops_t s_ops = {
     .workbin_moved_range = s_workbin_moved_range,
     .submit_key_get = s_submit_key_get,
     .submit_key_put = s_submit_key_put,
+    .change_event = s_change_event,
+    .session_id = s_session_id,
 };
 
 // ---------------------------------------------------------------- parsing
@@ -1444,4 +1490,25 @@ wb_store_pg_open (const char *uri, const char *target_text, char *error, size_t 
     if (!store)
         s_close (self);
     return store;
+}
+
+//  The conninfo and schema of a postgresql: URI, for the change feed's
+//  own connection (wb_feed).
+int
+wb_store_pg_target (const char *uri, char **conninfo, char *schema, size_t schema_size,
+                    char *error, size_t error_size)
+{
+    static const char scheme [] = "postgresql:";
+    if (!uri || !conninfo || strncmp (uri, scheme, strlen (scheme)) != 0)
+        return wb_store_open_error (error, error_size, uri ? uri : "(none)",
+                                    "not a postgresql: store");
+    s_target_t target = { 0 };
+    int rc = s_parse_target (uri, uri + strlen (scheme), &target, error, error_size);
+    if (rc == 0) {
+        snprintf (schema, schema_size, "%s", target.values [S_OPTION_SCHEMA]);
+        *conninfo = target.conninfo;
+    }
+    else
+        free (target.conninfo);
+    return rc;
 }

@@ -341,7 +341,7 @@ test_newer_schema_is_refused (void **state)
     snprintf (sql, sizeof (sql), "UPDATE \"%s\".schema_version SET version = 9", fixture->name);
     s_sql (sql);
     assert_null (wb_store_open (fixture->uri, error, sizeof (error)));
-    assert_non_null (strstr (error, ": database schema 9 is newer than this wbserver (2)"));
+    assert_non_null (strstr (error, ": database schema 9 is newer than this wbserver (3)"));
 }
 
 //  Terminate the connections of the stores named application_name,
@@ -482,7 +482,8 @@ test_many_keys_are_notified_in_pieces (void **state)
     PQfinish (listener);
 }
 
-//  A schema of version 1 (before the change log) is migrated to 2.
+//  A schema of version 1 (before the change log) is migrated to the
+//  current one (3: the change log's events).
 static void
 test_version_1_gets_the_change_log (void **state)
 {
@@ -498,7 +499,7 @@ test_version_1_gets_the_change_log (void **state)
               , fixture->name);
     assert_string_equal (s_query (sql), "1 0");
     snprintf (sql, sizeof (sql), "SELECT version FROM \"%s\".schema_version", fixture->name);
-    assert_string_equal (s_query (sql), "2");
+    assert_string_equal (s_query (sql), "3");
 }
 
 int
