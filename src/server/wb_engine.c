@@ -73,6 +73,22 @@ wb_engine_set_feed (wb_engine_t *self, struct _wb_feed_t *feed)
         self->feed = feed;
 }
 
+//  A login that ends here lets the site's registry go.
+static void
+s_release_login (void *context, const char *agent_id)
+{
+    wb_node_release (((wb_engine_t *) context)->node, agent_id);
+}
+
+void
+wb_engine_set_node (wb_engine_t *self, struct _wb_node_t *node)
+{
+    if (!self)
+        return;
+    self->node = node;
+    wb_sessions_on_logout (self->sessions, node ? s_release_login : NULL, self);
+}
+
 void
 wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many)
 {

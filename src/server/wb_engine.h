@@ -110,6 +110,10 @@ bool wb_engine_batch_full (wb_engine_t *self);
    so that each subscriber sees every version once, in order. */
 struct _wb_feed_t;
 void wb_engine_set_feed (wb_engine_t *self, struct _wb_feed_t *feed);
+/* Several nodes: logins are site-wide (wb_node; used, not owned): an
+   agent logged in on another live node is refused with EventError 14. */
+struct _wb_node_t;
+void wb_engine_set_node (wb_engine_t *self, struct _wb_node_t *node);
 /* The feed's side (see wb_feed_callbacks_t): a change made on another
    node, delivered as if made here (body: its event without the version;
    NULL: only that the workbin changed, for statistics); changes of a

@@ -17,6 +17,7 @@
 #include "wb_log_limit.h"
 #include "wb_outbound.h"
 #include "wb_feed.h"
+#include "wb_node.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
@@ -84,6 +85,7 @@ struct _wb_server_t {
     wb_store_t *store;
     wb_engine_t *engine;
     wb_feed_t *feed;            /* other nodes' changes; NULL on one node */
+    wb_node_t *node;            /* this node in the site; NULL on one node */
     zlistx_t *endpoints;        /* resolved endpoint strings */
     s_socket_file_t files [WB_ENDPOINTS_MAX];   /* by endpoint, for ipc:// */
     zcert_t *cert;              /* CURVE on network endpoints; NULL: none */
@@ -369,6 +371,10 @@ s_feed_open (wb_server_t *self, const wb_server_options_t *options, char *error,
     static const wb_feed_callbacks_t callbacks = { s_feed_change, s_feed_lost, s_feed_wanted };
     if (!wb_store_logs_changes (self->store))
         return 0;
+    self->node = wb_node_new (options->store_uri, options->directory_path, error, error_size);
+    if (!self->node)
+        return -1;
+    wb_engine_set_node (self->engine, self->node);
     self->feed = wb_feed_new (self->store, options->store_uri, &callbacks, self,
                               error, error_size);
     wb_engine_set_feed (self->engine, self->feed);
@@ -431,6 +437,7 @@ wb_server_destroy (wb_server_t **self_p)
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
     wb_feed_destroy (&self->feed);
+    wb_node_destroy (&self->node);
     wb_log_limit_destroy (&self->malformed_log);
     wb_outbound_destroy (&self->outbound);
     for (s_received_t *held = self->held_back ? zlistx_first (self->held_back) : NULL; held;
@@ -727,6 +734,7 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
                 zsys_info ("expired %zu silent session(s)", expired);
             wb_outbound_sweep (self->outbound);
             wb_feed_tick (self->feed, wb_mono_ms ());
+            wb_node_tick (self->node, wb_mono_ms ());
             next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
         }
     }

@@ -143,6 +143,16 @@ static const char *s_migrations [] = {
     //  that the other nodes deliver it; pruning goes by age.
     "ALTER TABLE change_log ADD COLUMN event bytea;"
     "CREATE INDEX change_log_by_age ON change_log (made_at);",
+    //  4: the site (wb_node): node ids, who is logged in on which node,
+    //  and what every node must agree on (the directory's hash).
+    "CREATE SEQUENCE node_id MAXVALUE 2147483647;"
+    "CREATE TABLE login ("
+    "    agent_id text NOT NULL PRIMARY KEY,"
+    "    node bigint NOT NULL,"
+    "    since timestamptz NOT NULL DEFAULT now ());"
+    "CREATE TABLE site ("
+    "    key text NOT NULL PRIMARY KEY,"
+    "    value text NOT NULL);",
 };
 
 #define S_SCHEMA_VERSION ((int) (WB_COUNT_OF (s_migrations)))
