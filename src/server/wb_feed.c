@@ -207,6 +207,20 @@ s_deliver_row (wb_feed_t *self, const s_cursor_t *cursor, const PGresult *result
     wb_kvlist_destroy (&body);
 }
 
+//  A workbin's version in the table now; 0 if it cannot be read.
+static int64_t
+s_current_version (wb_feed_t *self, const s_cursor_t *cursor)
+{
+    char *list = zsys_sprintf ("%s\t%s", cursor->type_id, cursor->owner_id);
+    const char *values [1] = { list };
+    PGresult *result = s_exec (self, S_VERSIONS, 1, values, 0);
+    free (list);
+    int64_t version = result && PQntuples (result) == 1
+                    ? strtoll (PQgetvalue (result, 0, 2), NULL, 10) : 0;
+    PQclear (result);
+    return version;
+}
+
 //  Deliver a workbin's changes after its cursor up to version upto, in
 //  order. Versions missing from the log (pruned) cost its subscribers
 //  their subscriptions. 0, or -1 if the log could not be read (the
@@ -233,11 +247,13 @@ s_fill (wb_feed_t *self, s_cursor_t *cursor, int64_t upto)
         bool gap = rows == 0 || cursor->version < s_int64 (result, rows - 1, 0);
         PQclear (result);
         if (gap) {
+            //  told once: the cursor goes to the workbin's version now
+            int64_t now = s_current_version (self, cursor);
             zsys_warning ("wb_feed: %s %s: versions %" PRId64 " to %" PRId64 " are gone from "
                           "the change log; its subscribers here must re-fetch",
                           cursor->type_id, cursor->owner_id, cursor->version + 1, upto);
             self->callbacks.lost (self->context, cursor->type_id, cursor->owner_id);
-            cursor->version = upto;
+            cursor->version = now > upto ? now : upto;
         }
     }
     return 0;
@@ -416,7 +432,11 @@ wb_feed_watch (wb_feed_t *self, const char *type_id, const char *owner_id, int64
     if (!self || !type_id)
         return;
     char *key = s_key (type_id, owner_id);
-    if (!zhashx_lookup (self->cursors, key)) {
+    s_cursor_t *known = zhashx_lookup (self->cursors, key);
+    if (known && known->version < version)
+        s_fill (self, known, version);
+    else
+    if (!known) {
         s_cursor_t *cursor = wb_calloc (1, sizeof (s_cursor_t));
         cursor->type_id = wb_strdup (type_id);
         cursor->owner_id = wb_strdup (owner_id ? owner_id : "");

@@ -66,8 +66,10 @@ void wb_feed_ready (wb_feed_t *self);
    cursor against the workbin table, prune when due. */
 void wb_feed_tick (wb_feed_t *self, int64_t now_ms);
 
-/* A workbin is subscribed to here, its version then being version: its
-   cursor starts there unless it has one. */
+/* A workbin is about to get a subscriber here, its version being version
+   (the subscription's EventAck): its cursor starts there, or one behind
+   catches up first (to the subscribers it has), so that the new one gets
+   only the changes after version. */
 void wb_feed_watch (wb_feed_t *self, const char *type_id, const char *owner_id,
                     int64_t version);
 /* A change made here is about to be delivered: the other nodes' changes
