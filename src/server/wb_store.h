@@ -152,6 +152,9 @@ wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);
    '%' and '?' escaped, without options. 0, or -1 if the path is NULL or
    empty or the URI does not fit. */
 int wb_store_sqlite_uri (const char *path, char *uri, size_t uri_size);
+/* The URI as it may be shown (logs, errors): the value of a password=
+   keyword, and the password of a user:password@ in a URL, as "***". */
+void wb_store_uri_masked (const char *uri, char *out, size_t out_size);
 /* Wrap any backend; used by backends' open functions (and a test's spy). */
 wb_store_t *wb_store_new (const wb_store_ops_t *ops, void *backend);
 void wb_store_destroy (wb_store_t **self_p);

@@ -342,12 +342,15 @@ main (int argc, char *argv [])
         fprintf (stderr, "wbserver: %s\n", error);
         return 1;
     }
+    //  a password in the store URI stays out of the log
+    char store [WB_STORE_URI_MAX];
+    wb_store_uri_masked (options.server.store_uri, store, sizeof (store));
     for (size_t index = 0; wb_server_endpoint (server, index); index++) {
         const char *endpoint = wb_server_endpoint (server, index);
         bool network = wb_security_endpoint_is_network (endpoint);
         zsys_info ("serving on %s%s (store %s)", endpoint,
                    !network ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
-                   options.server.store_uri);
+                   store);
     }
     zsys_info ("serving at most %d connections at once", wb_server_connections_served (server));
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];

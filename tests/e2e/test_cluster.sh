@@ -279,6 +279,14 @@ expect "(f) a node with another directory refuses to start, saying why" 1 '' \
     'directory (SHA-1 [0-9A-F]*) differs from the one the 3 running node(s) loaded'
 ctl 2 -a agent06 ping
 expect "(f) the site carries on" 0
+#   a fourth node with a password in its conninfo (trust: not asked for)
+store="postgresql:$WB_PG_CONNINFO password=hush?schema=scene_c"
+start_node 4
+report "(f) a fourth node with the same directory joins" $?
+grep -q "password=\*\*\*" "$work/node4.log" && ! grep -q hush "$work/node4.log"
+report "(f) its log shows the store URI with the password masked" $?
+stop_node 4
+store="postgresql:$WB_PG_CONNINFO?schema=scene_c"
 
 # ------------------------------------------------------------- (d) LISTEN lost
 
