@@ -2,7 +2,10 @@
     what a client has pulled), change properties, stop. Each change is committed to the store first; then its
     EventWorkbinContentChanged events go out, and then the reply, so that a
     requester that subscribed has its copy up to date when the reply comes
-    (PROTOCOL.md, "Durability" and "Ordering"). */
+    (PROTOCOL.md, "Durability" and "Ordering"). A change to an interaction
+    reads it inside its own transaction (locked, on a store shared by
+    several nodes), so that two nodes never both act on what they read
+    before the other's change. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,7 @@ typedef struct {
     char type_id [WB_KEY_MAX + 1];
     char owner_id [WB_KEY_MAX + 1];
     const wb_workbin_type_t *type;   /* NULL when in no workbin */
+    wb_store_t *open;                /* its transaction, until commit or rollback */
 } s_interaction_t;
 
 // ---------------------------------------------------------------- events
@@ -170,10 +174,15 @@ wb_engine_remote_wanted (wb_engine_t *self, const char *type_id, const char *own
 static void
 s_interaction_clear (s_interaction_t *interaction)
 {
+    if (interaction->open)
+        wb_store_rollback (interaction->open);
+    interaction->open = NULL;
     wb_kvlist_destroy (&interaction->properties);
 }
 
-//  Load the interaction a request names (InteractionId in attributes).
+//  Load the interaction a request names (InteractionId in attributes),
+//  in a transaction opened here and left open for the change (ended by
+//  s_end_change, or rolled back by s_interaction_clear).
 static int
 s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
                     s_interaction_t *interaction)
@@ -183,9 +192,12 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
     if (!id)
         return WB_ERR_INTERACTION_ID_NOT_SPECIFIED;
     interaction->id = id;
+    wb_store_t *store = request->engine->store;
+    if (wb_store_begin (store))
+        return WB_ERR_DATABASE;
+    interaction->open = store;
     int found = 0;
-    interaction->properties = wb_store_interaction_get (request->engine->store, id,
-                                                        interaction->type_id,
+    interaction->properties = wb_store_interaction_get (store, id, interaction->type_id,
                                                         interaction->owner_id,
                                                         sizeof (interaction->type_id), &found);
     if (found <= 0) {
@@ -341,6 +353,15 @@ s_commit_or_rollback (wb_engine_t *self, int rc)
     return WB_ERR_DATABASE;
 }
 
+//  End the transaction of a change to a loaded interaction: commit if rc
+//  is 0, else roll back. 0 or WB_ERR_DATABASE.
+static int
+s_end_change (wb_engine_t *self, s_interaction_t *interaction, int rc)
+{
+    interaction->open = NULL;
+    return s_commit_or_rollback (self, rc);
+}
+
 static void
 s_ack_with (wb_request_t *request, const char *interaction_id, int64_t version)
 {
@@ -474,19 +495,18 @@ wb_engine_submit (wb_request_t *request)
 
 // ---------------------------------------------------------------- place
 
-//  Store a moved interaction and bump both workbins in one transaction:
+//  Store a moved interaction and bump both workbins, in its transaction:
 //  out (NULL: it stays in its workbin) and in are the changes to them.
 static int
-s_store_move (wb_engine_t *self, s_change_t *out, s_change_t *in,
-              const wb_kvlist_t *properties)
+s_store_move (wb_engine_t *self, s_interaction_t *interaction, s_change_t *out,
+              s_change_t *in, const wb_kvlist_t *properties)
 {
     const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
     wb_workbin_ref_t where = { in->type->id, in->owner_id };
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_put (self->store, id, where, properties)
+    int rc = wb_store_interaction_put (self->store, id, where, properties)
           || (out && s_bump (self, out->type->id, out->owner_id, out, &out->version))
           || s_bump (self, in->type->id, in->owner_id, in, &in->version);
-    return s_commit_or_rollback (self, rc);
+    return s_end_change (self, interaction, rc);
 }
 
 static bool
@@ -524,7 +544,7 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
                       same ? WB_CONTENT_PROPERTIES_CHANGED : WB_CONTENT_PLACED_IN,
                       same ? WB_OPERATION_UNKNOWN : WB_OPERATION_PLACE_IN_WORKBIN,
                       properties, 0, actor };
-    code = s_store_move (self, leaves ? &out : NULL, &in, properties);
+    code = s_store_move (self, interaction, leaves ? &out : NULL, &in, properties);
     if (code == 0) {
         if (leaves)
             s_notify (self, &out);
@@ -582,10 +602,9 @@ wb_engine_pull (wb_request_t *request)
     s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
                        WB_OPERATION_PULL, interaction.properties, 0,
                        wb_engine_actor_name (request) };
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_put (self->store, id, nowhere, pulled)
+    int rc = wb_store_interaction_put (self->store, id, nowhere, pulled)
           || s_bump (self, interaction.type_id, interaction.owner_id, &out, &out.version);
-    code = s_commit_or_rollback (self, rc);
+    code = s_end_change (self, &interaction, rc);
     if (code == 0) {
         s_notify (self, &out);
         wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_PULLED_INTERACTIONS);
@@ -647,7 +666,7 @@ s_tell_handler (wb_request_t *request, const s_interaction_t *interaction)
 }
 
 static int
-s_change (wb_request_t *request, const s_interaction_t *interaction)
+s_change (wb_request_t *request, s_interaction_t *interaction)
 {
     wb_engine_t *self = request->engine;
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
@@ -668,11 +687,11 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
                           WB_CONTENT_PROPERTIES_CHANGED, WB_OPERATION_UNKNOWN, properties,
                           0, wb_engine_actor_name (request) };
     int rc = too_large
-          || wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)
           || (in_workbin && s_bump (self, where.type_id, where.owner_id,
                                     interaction->type ? &change : NULL, &version));
-    code = too_large ? too_large : s_commit_or_rollback (self, rc);
+    code = s_end_change (self, interaction, rc);
+    code = too_large ? too_large : code;
     if (code == 0) {
         if (interaction->type) {
             change.version = version;
@@ -721,11 +740,10 @@ wb_engine_stop (wb_request_t *request)
     s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
                        WB_OPERATION_STOP, interaction.properties, 0,
                        wb_engine_actor_name (request) };
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_delete (self->store, id)
+    int rc = wb_store_interaction_delete (self->store, id)
           || (interaction.type
               && s_bump (self, interaction.type_id, interaction.owner_id, &out, &version));
-    code = s_commit_or_rollback (self, rc);
+    code = s_end_change (self, &interaction, rc);
     if (code == 0) {
         if (interaction.type) {
             out.version = version;

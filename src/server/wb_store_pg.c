@@ -160,7 +160,7 @@ static const char *s_migrations [] = {
 //  The statements, prepared on each connection under their names.
 typedef enum {
     S_VERSION_GET, S_VERSION_BUMP, S_COUNT,
-    S_INTERACTION_GET, S_LOCK_WORKBINS, S_INTERACTION_PUT, S_INTERACTION_INSERT,
+    S_INTERACTION_GET, S_INTERACTION_LOCK, S_LOCK_WORKBINS, S_INTERACTION_PUT, S_INTERACTION_INSERT,
     S_INTERACTION_DELETE, S_PAGE, S_PAGE_AFTER, S_HANDLED_PAGE, S_MOVED_RANGE,
     S_ID_NEXT, S_ID_LOCK, S_ID_RAISE, S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_NOTIFY,
     S_STATEMENT_COUNT
@@ -201,6 +201,10 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
         "SELECT size FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     [S_INTERACTION_GET] = { "interaction_get",
         "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1", true },
+    //  read in a transaction, to change it: locked until the transaction
+    //  ends, so that another node's change waits and then reads this one's
+    [S_INTERACTION_LOCK] = { "interaction_lock",
+        "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1 FOR UPDATE" },
     //  the rows of the workbin an interaction ($3) leaves and the one it
     //  enters ($1, $2), made if absent and locked, in one fixed order; the
     //  workbin it leaves (NULL, NULL if new) is the result
@@ -900,7 +904,10 @@ s_interaction_get (void *backend, const char *interaction_id,
         *owner_id = 0;
     if (!interaction_id)
         return NULL;
-    PGresult *result = s_exec (backend, S_INTERACTION_GET, 1, &interaction_id, NULL);
+    s_pg_t *self = backend;
+    PGresult *result = s_exec (self, self->in_transaction ? S_INTERACTION_LOCK
+                                                          : S_INTERACTION_GET,
+                               1, &interaction_id, NULL);
     if (!result)
         return NULL;
     wb_kvlist_t *properties = NULL;

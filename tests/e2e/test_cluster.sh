@@ -11,7 +11,8 @@
 #       agent logs in on a survivor within a second;
 #   (d) the LISTEN connections terminated (pg_terminate_backend): no gap;
 #   (e) PostgreSQL restarted: EventError 28 meanwhile, then all recovers;
-#   (f) a node with another directory refuses to start.
+#   (f) a node with another directory refuses to start;
+#   (g) one interaction changed through several nodes at once: one wins.
 #   Prints TAP.
 set -u
 . "$(dirname "$0")/../lib/tap-lib.sh"
@@ -287,6 +288,33 @@ grep -q "password=\*\*\*" "$work/node4.log" && ! grep -q hush "$work/node4.log"
 report "(f) its log shows the store URI with the password masked" $?
 stop_node 4
 store="postgresql:$WB_PG_CONNINFO?schema=scene_c"
+
+# ------------------------------------------------------------- (g) one pull wins
+
+#   thirty interactions, each pulled through the three nodes at once: a
+#   change reads its interaction in its own transaction, locked, so the
+#   second pull reads the first's result (EventError 89: in no workbin)
+#   instead of pulling it again (before: 4 or 5 of 30 pulled twice)
+cluster scene_g
+ids=
+for i in $(seq 1 30); do
+    ctl 1 submit email-draft@agent01 --subject "Race $i" --from g@example.com
+    ids="$ids $(cat "$work/out")"
+done
+pids=
+for id in $ids; do
+    for n in 1 2 3; do
+        ("$WBCTL" -e "$(node $n)" pull "$id" > /dev/null 2>&1; echo $? > "$work/g.$id.$n") &
+        pids="$pids $!"
+    done
+done
+wait $pids
+twice=0
+for id in $ids; do
+    [ "$(cat "$work"/g."$id".* | grep -cx 0)" -eq 1 ] || twice=$((twice + 1))
+done
+[ "$twice" -eq 0 ] && [ "$(version email-draft@agent01)" -eq 60 ]
+report "(g) each of 30 interactions pulled through three nodes at once is pulled once ($twice not)" $?
 
 # ------------------------------------------------------------- (d) LISTEN lost
 
