@@ -384,6 +384,14 @@ s_run_handler (wb_request_t *request, int64_t now_ms)
     size_t mark = wb_engine_held_mark (self);
     size_t writes = wb_store_batch_writes (self->store);
     int code = s_routes [request->spec->row] (request);
+    //  a deadlock with another node's change: that one went through, this
+    //  one was rolled back (to its savepoint in a batch): try it once more
+    if (code == WB_ERR_DATABASE && wb_store_may_retry (self->store)) {
+        zsys_info ("%s lost a conflict with another node's change: tried again",
+                   request->name);
+        request->detail = NULL;
+        code = s_routes [request->spec->row] (request);
+    }
     //  register makes the session, unregister removes it: the handler
     //  leaves request->session as it now is
     if (request->session)

@@ -372,6 +372,12 @@ wb_store_session_id (const wb_store_t *self)
 }
 
 bool
+wb_store_may_retry (wb_store_t *self)
+{
+    return self && self->ops->may_retry && self->ops->may_retry (self->backend);
+}
+
+bool
 wb_store_logs_changes (const wb_store_t *self)
 {
     return self && self->ops->change_event;

@@ -113,6 +113,11 @@ typedef struct {
     /* Optional: the database session of the connection (PostgreSQL: its
        server process, which notifications name), 0 if none. */
     int (*session_id) (void *backend);
+    /* Optional: true (once) if the last change failed on a conflict with
+       another node's change that a second try may pass (a deadlock, a
+       serialization failure): the other went through, this one was
+       rolled back. */
+    bool (*may_retry) (void *backend);
 } wb_store_ops_t;
 
 /* The longest store URI, its terminating zero included. */
@@ -210,6 +215,9 @@ int wb_store_session_id (const wb_store_t *self);
    URI; -1 with error filled if it is not one, or does not parse. */
 int wb_store_pg_target (const char *uri, char **conninfo, char *schema, size_t schema_size,
                         char *error, size_t error_size);
+/* True (once) if the change that just failed may be tried once more: it
+   lost a conflict with another node's change (see may_retry). */
+bool wb_store_may_retry (wb_store_t *self);
 /* True if the store keeps a change log for other nodes (PostgreSQL). */
 bool wb_store_logs_changes (const wb_store_t *self);
 /* The body of the change event the next bump logs (see change_event);

@@ -338,6 +338,8 @@ typedef struct {
     //  they stood at the change's savepoint
     char *keys;
     size_t keys_length, keys_capacity, keys_at_savepoint;
+    //  the last statement failed on a deadlock or a serialization failure
+    bool conflict;
     //  the event the next bump logs (change_event), or NULL
     uint8_t *event;
     size_t event_size;
@@ -377,6 +379,9 @@ s_fail (s_pg_t *self, const char *what, const PGresult *result)
     const char *message = result && *PQresultErrorMessage (result)
                         ? PQresultErrorMessage (result) : PQerrorMessage (self->conn);
     zsys_error ("wb_store: %s: %s", what, s_line (message, line, sizeof (line)));
+    //  40P01 deadlock_detected, 40001 serialization_failure
+    const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+    self->conflict = state && (streq (state, "40P01") || streq (state, "40001"));
     if (PQstatus (self->conn) == CONNECTION_BAD)
         s_lost (self);
     return -1;
@@ -1224,6 +1229,15 @@ s_close (void *backend)
     free (self);
 }
 
+static bool
+s_conflict_retry (void *backend)
+{
+    s_pg_t *self = backend;
+    bool conflict = self->conflict;
+    self->conflict = false;
+    return conflict;
+}
+
 static int
 s_session_id (void *backend)
 {
@@ -1255,6 +1269,7 @@ static const wb_store_ops_t s_ops = {
     .submit_key_put = s_submit_key_put,
     .change_event = s_change_event,
     .session_id = s_session_id,
+    .may_retry = s_conflict_retry,
 };
 
 // ---------------------------------------------------------------- parsing
