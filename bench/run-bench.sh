@@ -141,6 +141,26 @@ median_rows () {
         }' "$1"
 }
 
+#   cluster: a change made on node 2 to its event on a client of node 1,
+#   against the same change made on node 1 (bench/bench_cluster.c), two
+#   nodes on a private PostgreSQL that tests/lib/wb-pg.sh starts and stops
+#   (none installed: no rows)
+run cluster 120 sh -c 'tap_cleanup () {
+        for pid in $pids; do kill "$pid"; wait "$pid" 2> /dev/null; done
+        rm -rf "$dir"
+    }
+    pids=
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-cluster.XXXXXX") || exit 1
+    . "$2/tests/lib/wb-pg.sh"
+    wb_pg_start
+    for n in 1 2; do
+        "$1" -c "$2/doc/examples/sample.cfg" -e "ipc://$dir/node$n.ipc" \
+            --store "postgresql:$WB_PG_CONNINFO" -l "$dir/node$n.log" &
+        pids="$pids $!"
+    done
+    "$3/bench_cluster" "ipc://$dir/node1.ipc" "ipc://$dir/node2.ipc"' \
+    cluster "$WBSERVER" "$srcdir" "$bench"
+
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$srcdir" status --porcelain --untracked-files=no 2>/dev/null)" ]; then

@@ -67,6 +67,29 @@ wb_engine_destroy (wb_engine_t **self_p)
 }
 
 void
+wb_engine_set_feed (wb_engine_t *self, struct _wb_feed_t *feed)
+{
+    if (self)
+        self->feed = feed;
+}
+
+//  A login that ends here lets the site's registry go.
+static void
+s_release_login (void *context, const char *agent_id)
+{
+    wb_node_release (((wb_engine_t *) context)->node, agent_id);
+}
+
+void
+wb_engine_set_node (wb_engine_t *self, struct _wb_node_t *node)
+{
+    if (!self)
+        return;
+    self->node = node;
+    wb_sessions_on_logout (self->sessions, node ? s_release_login : NULL, self);
+}
+
+void
 wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many)
 {
     if (self)
@@ -361,6 +384,14 @@ s_run_handler (wb_request_t *request, int64_t now_ms)
     size_t mark = wb_engine_held_mark (self);
     size_t writes = wb_store_batch_writes (self->store);
     int code = s_routes [request->spec->row] (request);
+    //  a deadlock with another node's change: that one went through, this
+    //  one was rolled back (to its savepoint in a batch): try it once more
+    if (code == WB_ERR_DATABASE && wb_store_may_retry (self->store)) {
+        zsys_info ("%s lost a conflict with another node's change: tried again",
+                   request->name);
+        request->detail = NULL;
+        code = s_routes [request->spec->row] (request);
+    }
     //  register makes the session, unregister removes it: the handler
     //  leaves request->session as it now is
     if (request->session)

@@ -104,6 +104,27 @@ bool wb_engine_batch_full (wb_engine_t *self);
 #define WB_GROUP_BYTES_MAX (16u << 20)
 #define WB_GROUP_SENDS_MAX (32u << 20)
 
+/* Several nodes on one database: the change feed that brings the other
+   nodes' changes (wb_feed; the engine uses, but does not own, it). The
+   engine tells it the workbins subscribed to and the changes made here,
+   so that each subscriber sees every version once, in order. */
+struct _wb_feed_t;
+void wb_engine_set_feed (wb_engine_t *self, struct _wb_feed_t *feed);
+/* Several nodes: logins are site-wide (wb_node; used, not owned): an
+   agent logged in on another live node is refused with EventError 14. */
+struct _wb_node_t;
+void wb_engine_set_node (wb_engine_t *self, struct _wb_node_t *node);
+/* The feed's side (see wb_feed_callbacks_t): a change made on another
+   node, delivered as if made here (body: its event without the version;
+   NULL: only that the workbin changed, for statistics); changes of a
+   workbin lost from the log before they were read (its subscribers here
+   lose their subscriptions: EventError 1001); whether a workbin has
+   subscribers here. */
+void wb_engine_remote_change (wb_engine_t *self, const char *type_id, const char *owner_id,
+                              int64_t version, const wb_kvlist_t *body);
+void wb_engine_remote_lost (wb_engine_t *self, const char *type_id, const char *owner_id);
+bool wb_engine_remote_wanted (wb_engine_t *self, const char *type_id, const char *owner_id);
+
 /* Expire sessions silent for longer than the timeout; return how many. */
 size_t wb_engine_expire (wb_engine_t *self, int64_t now_ms);
 

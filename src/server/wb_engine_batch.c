@@ -159,6 +159,8 @@ wb_engine_batch_end (wb_engine_t *self)
     if (!self || !self->outbox || !self->outbox->open)
         return -1;
     int rc = wb_store_batch_commit (self->store);
+    if (self->feed)
+        wb_feed_settle (self->feed, rc == 0);
     struct _wb_outbox_t *outbox = self->outbox;
     outbox->open = false;
     s_when_t skipped = rc == 0 ? S_ON_FAILURE : S_ON_COMMIT;

@@ -2,7 +2,10 @@
     what a client has pulled), change properties, stop. Each change is committed to the store first; then its
     EventWorkbinContentChanged events go out, and then the reply, so that a
     requester that subscribed has its copy up to date when the reply comes
-    (PROTOCOL.md, "Durability" and "Ordering"). */
+    (PROTOCOL.md, "Durability" and "Ordering"). A change to an interaction
+    reads it inside its own transaction (locked, on a store shared by
+    several nodes), so that two nodes never both act on what they read
+    before the other's change. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,7 @@ typedef struct {
     char type_id [WB_KEY_MAX + 1];
     char owner_id [WB_KEY_MAX + 1];
     const wb_workbin_type_t *type;   /* NULL when in no workbin */
+    wb_store_t *open;                /* its transaction, until commit or rollback */
 } s_interaction_t;
 
 // ---------------------------------------------------------------- events
@@ -51,11 +55,12 @@ typedef struct {
     const char *actor;
 } s_change_t;
 
-static wb_msg_t *
-s_change_event (const s_change_t *change)
+//  The body of a change's event, all but its WorkbinVersion: what the
+//  change log keeps for the other nodes (wb_feed), as they deliver it.
+static wb_kvlist_t *
+s_change_body (const s_change_t *change)
 {
-    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED);
-    wb_kvlist_t *body = wb_msg_body (event);
+    wb_kvlist_t *body = wb_kvlist_new ();
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_CONTENT_OPERATION, change->content_operation);
     wb_kvlist_add_int (body, WB_ATTR_OPERATION, change->operation);
     wb_workbin_t workbin = { change->type->id, change->type->owner_type, NULL, change->owner_id };
@@ -65,19 +70,22 @@ s_change_event (const s_change_t *change)
     wb_kvlist_t *actor = wb_kvlist_new ();
     wb_kvlist_add_string (actor, WB_ATTR_AGENT_ID, change->actor);
     wb_kvlist_add_list (body, WB_ATTR_ACTOR, &actor);
-    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, change->version);
-    return event;
+    return body;
 }
 
-//  Send one change to every subscriber of its workbin. Recipients are
-//  collected first: a failed send drops subscriptions, which edits the list.
+//  Send one change (its event's body without the version) to every
+//  subscriber of its workbin, and its statistic when its count changed.
+//  Recipients are collected first: a failed send drops subscriptions,
+//  which edits the list.
 static void
-s_notify (wb_engine_t *self, const s_change_t *change)
+s_fan_out_change (wb_engine_t *self, const wb_workbin_type_t *type, const char *owner_id,
+                  int64_t version, const wb_kvlist_t *body)
 {
+    int content_operation = (int) wb_kvlist_int_or (body, WB_ATTR_WORKBIN_CONTENT_OPERATION, 0);
     //  the overview: counts change with what is placed in or taken out
-    if (change->content_operation != WB_CONTENT_PROPERTIES_CHANGED)
-        wb_engine_notify_statistic (self, change->type, change->owner_id, change->version);
-    char *key = wb_sessions_workbin_key (change->type->id, change->owner_id);
+    if (content_operation != WB_CONTENT_PROPERTIES_CHANGED)
+        wb_engine_notify_statistic (self, type, owner_id, version);
+    char *key = wb_sessions_workbin_key (type->id, owner_id);
     zlistx_t *subscribers = wb_sessions_subscribers (self->sessions, key);
     free (key);
     if (!subscribers)
@@ -86,13 +94,79 @@ s_notify (wb_engine_t *self, const s_change_t *change)
     wb_session_t **recipients = wb_calloc (zlistx_size (subscribers), sizeof (wb_session_t *));
     for (wb_subscription_t *subscription = zlistx_first (subscribers); subscription;
          subscription = zlistx_next (subscribers))
-        if (change->content_operation != WB_CONTENT_PROPERTIES_CHANGED
+        if (content_operation != WB_CONTENT_PROPERTIES_CHANGED
         ||  subscription->notify_property_changes)
             recipients [count++] = subscription->session;
     //  one event for all: held once in a batch, copied only as it is sent
-    wb_msg_t *event = count ? s_change_event (change) : NULL;
+    wb_msg_t *event = count ? wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED) : NULL;
+    if (event) {
+        wb_kvlist_append (wb_msg_body (event), body);
+        wb_kvlist_add_int (wb_msg_body (event), WB_ATTR_WORKBIN_VERSION, version);
+    }
     wb_engine_fan_out (self, recipients, count, &event);
     free (recipients);
+}
+
+//  Send a change made here. With a change feed, the changes of other
+//  nodes that come before it go first (read from the log), so that a
+//  subscriber here sees the workbin's versions in order.
+static void
+s_notify (wb_engine_t *self, const s_change_t *change)
+{
+    if (self->feed)
+        wb_feed_local (self->feed, change->type->id, change->owner_id, change->version,
+                       wb_store_in_batch (self->store));
+    wb_kvlist_t *body = s_change_body (change);
+    s_fan_out_change (self, change->type, change->owner_id, change->version, body);
+    wb_kvlist_destroy (&body);
+}
+
+//  A change made on another node (wb_feed): as if made here. Without a
+//  body, only that the workbin changed: its statistic.
+void
+wb_engine_remote_change (wb_engine_t *self, const char *type_id, const char *owner_id,
+                         int64_t version, const wb_kvlist_t *body)
+{
+    const wb_workbin_type_t *type = self && type_id
+                                  ? wb_directory_workbin_type (self->directory, type_id) : NULL;
+    if (!type)
+        return;
+    if (body)
+        s_fan_out_change (self, type, owner_id, version, body);
+    else
+        wb_engine_notify_statistic (self, type, owner_id, version);
+}
+
+//  Changes of a workbin are gone from the log before this node read them:
+//  its subscribers here lose their subscriptions and are told at their
+//  next request (EventError 1001), as a client too slow is, and re-fetch.
+void
+wb_engine_remote_lost (wb_engine_t *self, const char *type_id, const char *owner_id)
+{
+    char *key = wb_sessions_workbin_key (type_id, owner_id);
+    zlistx_t *subscribers = wb_sessions_subscribers (self->sessions, key);
+    free (key);
+    size_t count = subscribers ? zlistx_size (subscribers) : 0;
+    wb_session_t **sessions = wb_calloc (count ? count : 1, sizeof (wb_session_t *));
+    size_t index = 0;
+    for (wb_subscription_t *subscription = subscribers ? zlistx_first (subscribers) : NULL;
+         subscription; subscription = zlistx_next (subscribers))
+        sessions [index++] = subscription->session;
+    for (index = 0; index < count; index++) {
+        wb_sessions_drop_subscriptions (self->sessions, sessions [index]);
+        sessions [index]->subscriptions_dropped = true;
+    }
+    free (sessions);
+}
+
+//  True if a workbin has subscribers on this node.
+bool
+wb_engine_remote_wanted (wb_engine_t *self, const char *type_id, const char *owner_id)
+{
+    char *key = wb_sessions_workbin_key (type_id, owner_id);
+    zlistx_t *subscribers = wb_sessions_subscribers (self->sessions, key);
+    free (key);
+    return subscribers && zlistx_size (subscribers) > 0;
 }
 
 // ---------------------------------------------------------------- helpers
@@ -100,10 +174,15 @@ s_notify (wb_engine_t *self, const s_change_t *change)
 static void
 s_interaction_clear (s_interaction_t *interaction)
 {
+    if (interaction->open)
+        wb_store_rollback (interaction->open);
+    interaction->open = NULL;
     wb_kvlist_destroy (&interaction->properties);
 }
 
-//  Load the interaction a request names (InteractionId in attributes).
+//  Load the interaction a request names (InteractionId in attributes),
+//  in a transaction opened here and left open for the change (ended by
+//  s_end_change, or rolled back by s_interaction_clear).
 static int
 s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
                     s_interaction_t *interaction)
@@ -113,9 +192,12 @@ s_load_interaction (wb_request_t *request, const wb_kvlist_t *attributes,
     if (!id)
         return WB_ERR_INTERACTION_ID_NOT_SPECIFIED;
     interaction->id = id;
+    wb_store_t *store = request->engine->store;
+    if (wb_store_begin (store))
+        return WB_ERR_DATABASE;
+    interaction->open = store;
     int found = 0;
-    interaction->properties = wb_store_interaction_get (request->engine->store, id,
-                                                        interaction->type_id,
+    interaction->properties = wb_store_interaction_get (store, id, interaction->type_id,
                                                         interaction->owner_id,
                                                         sizeof (interaction->type_id), &found);
     if (found <= 0) {
@@ -244,11 +326,21 @@ s_apply_property_changes (wb_request_t *request, wb_kvlist_t *properties)
     return 0;
 }
 
-//  Bump a workbin's version inside the open transaction; 0 or -1.
+//  Bump a workbin's version inside the open transaction; 0 or -1. A
+//  store with a change log keeps the change's event (change NULL: a
+//  workbin whose type the directory lost, which no one can subscribe to).
 static int
-s_bump (wb_engine_t *self, const char *type_id, const char *owner_id, int64_t *version)
+s_bump (wb_engine_t *self, const char *type_id, const char *owner_id,
+        const s_change_t *change, int64_t *version)
 {
     wb_workbin_ref_t ref = { type_id, owner_id };
+    if (change && wb_store_logs_changes (self->store)) {
+        wb_kvlist_t *body = s_change_body (change);
+        int rc = wb_store_change_event (self->store, body);
+        wb_kvlist_destroy (&body);
+        if (rc)
+            return -1;
+    }
     return wb_store_bump_version (self->store, ref, version);
 }
 
@@ -259,6 +351,15 @@ s_commit_or_rollback (wb_engine_t *self, int rc)
         return 0;
     wb_store_rollback (self->store);
     return WB_ERR_DATABASE;
+}
+
+//  End the transaction of a change to a loaded interaction: commit if rc
+//  is 0, else roll back. 0 or WB_ERR_DATABASE.
+static int
+s_end_change (wb_engine_t *self, s_interaction_t *interaction, int rc)
+{
+    interaction->open = NULL;
+    return s_commit_or_rollback (self, rc);
 }
 
 static void
@@ -373,17 +474,17 @@ wb_engine_submit (wb_request_t *request)
     wb_kvlist_t *properties = s_new_interaction (request, &target, id);
     int64_t version = 0;
     int too_large = wb_engine_check_size (request, properties);
+    s_change_t change = { target.type, target.owner_id, WB_CONTENT_PLACED_IN,
+                          WB_OPERATION_CREATE, properties, 0, wb_engine_actor_name (request) };
     rc = rc || too_large
             || wb_store_interaction_insert (self->store, id, wb_target_ref (&target), properties)
-            || s_bump (self, target.type->id, target.owner_id, &version)
+            || s_bump (self, target.type->id, target.owner_id, &change, &version)
             || (key && wb_store_submit_key_put (self->store, wb_engine_actor_name (request),
                                                 key, id, version));
     code = s_commit_or_rollback (self, rc);
     code = too_large ? too_large : code;
     if (code == 0) {
-        s_change_t change = { target.type, target.owner_id, WB_CONTENT_PLACED_IN,
-                              WB_OPERATION_CREATE, properties, version,
-                              wb_engine_actor_name (request) };
+        change.version = version;
         s_notify (self, &change);
         s_ack_with (request, id, version);
     }
@@ -394,17 +495,18 @@ wb_engine_submit (wb_request_t *request)
 
 // ---------------------------------------------------------------- place
 
-//  Store a moved interaction and bump both workbins in one transaction.
+//  Store a moved interaction and bump both workbins, in its transaction:
+//  out (NULL: it stays in its workbin) and in are the changes to them.
 static int
-s_store_move (wb_engine_t *self, const s_interaction_t *before, const wb_target_t *target,
-              const wb_kvlist_t *properties, int64_t *source_version, int64_t *target_version)
+s_store_move (wb_engine_t *self, s_interaction_t *interaction, s_change_t *out,
+              s_change_t *in, const wb_kvlist_t *properties)
 {
     const char *id = wb_kvlist_string (properties, WB_ATTR_INTERACTION_ID);
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_put (self->store, id, wb_target_ref (target), properties)
-          || (before->type && s_bump (self, before->type_id, before->owner_id, source_version))
-          || s_bump (self, target->type->id, target->owner_id, target_version);
-    return s_commit_or_rollback (self, rc);
+    wb_workbin_ref_t where = { in->type->id, in->owner_id };
+    int rc = wb_store_interaction_put (self->store, id, where, properties)
+          || (out && s_bump (self, out->type->id, out->owner_id, out, &out->version))
+          || s_bump (self, in->type->id, in->owner_id, in, &in->version);
+    return s_end_change (self, interaction, rc);
 }
 
 static bool
@@ -432,26 +534,22 @@ s_place (wb_request_t *request, s_interaction_t *interaction, const wb_target_t 
     wb_clock_now_text (now, sizeof (now));
     if (!same)
         s_set_location (properties, target, now);
-    int64_t source_version = 0, target_version = 0;
-    s_interaction_t before = *interaction;
-    if (same)
-        before.type = NULL;     //  one workbin: bump it once
-    code = s_store_move (self, &before, target, properties, &source_version, &target_version);
+    const char *actor = wb_engine_actor_name (request);
+    //  one workbin: bump it once; one the directory lost: not told
+    bool leaves = !same && interaction->type;
+    s_change_t out = { interaction->type, interaction->owner_id, WB_CONTENT_TAKEN_OUT,
+                       WB_OPERATION_PLACE_IN_WORKBIN, interaction->properties, 0, actor };
+    //  in place, it is a property change like any other (Operation 0)
+    s_change_t in = { target->type, target->owner_id,
+                      same ? WB_CONTENT_PROPERTIES_CHANGED : WB_CONTENT_PLACED_IN,
+                      same ? WB_OPERATION_UNKNOWN : WB_OPERATION_PLACE_IN_WORKBIN,
+                      properties, 0, actor };
+    code = s_store_move (self, interaction, leaves ? &out : NULL, &in, properties);
     if (code == 0) {
-        const char *actor = wb_engine_actor_name (request);
-        if (before.type) {
-            s_change_t out = { before.type, before.owner_id, WB_CONTENT_TAKEN_OUT,
-                               WB_OPERATION_PLACE_IN_WORKBIN, interaction->properties,
-                               source_version, actor };
+        if (leaves)
             s_notify (self, &out);
-        }
-        //  in place, it is a property change like any other (Operation 0)
-        s_change_t in = { target->type, target->owner_id,
-                          same ? WB_CONTENT_PROPERTIES_CHANGED : WB_CONTENT_PLACED_IN,
-                          same ? WB_OPERATION_UNKNOWN : WB_OPERATION_PLACE_IN_WORKBIN,
-                          properties, target_version, actor };
         s_notify (self, &in);
-        s_ack_with (request, NULL, target_version);
+        s_ack_with (request, NULL, in.version);
     }
     wb_kvlist_destroy (&properties);
     return code;
@@ -501,15 +599,13 @@ wb_engine_pull (wb_request_t *request)
     wb_kvlist_set_string (pulled, WB_ATTR_ASSIGNED_TO, wb_engine_actor_name (request));
     const char *id = wb_kvlist_string (pulled, WB_ATTR_INTERACTION_ID);
     wb_workbin_ref_t nowhere = { NULL, wb_engine_actor_name (request) };   //  in its hands
-    int64_t version = 0;
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_put (self->store, id, nowhere, pulled)
-          || s_bump (self, interaction.type_id, interaction.owner_id, &version);
-    code = s_commit_or_rollback (self, rc);
+    s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
+                       WB_OPERATION_PULL, interaction.properties, 0,
+                       wb_engine_actor_name (request) };
+    int rc = wb_store_interaction_put (self->store, id, nowhere, pulled)
+          || s_bump (self, interaction.type_id, interaction.owner_id, &out, &out.version);
+    code = s_end_change (self, &interaction, rc);
     if (code == 0) {
-        s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
-                           WB_OPERATION_PULL, interaction.properties, version,
-                           wb_engine_actor_name (request) };
         s_notify (self, &out);
         wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_PULLED_INTERACTIONS);
         wb_kvlist_t *list = wb_kvlist_new ();
@@ -570,7 +666,7 @@ s_tell_handler (wb_request_t *request, const s_interaction_t *interaction)
 }
 
 static int
-s_change (wb_request_t *request, const s_interaction_t *interaction)
+s_change (wb_request_t *request, s_interaction_t *interaction)
 {
     wb_engine_t *self = request->engine;
     wb_kvlist_t *properties = wb_kvlist_dup (interaction->properties);
@@ -587,16 +683,18 @@ s_change (wb_request_t *request, const s_interaction_t *interaction)
     wb_workbin_ref_t where = { in_workbin ? interaction->type_id : NULL, interaction->owner_id };
     int64_t version = -1;
     int too_large = wb_engine_check_size (request, properties);
+    s_change_t change = { interaction->type, interaction->owner_id,
+                          WB_CONTENT_PROPERTIES_CHANGED, WB_OPERATION_UNKNOWN, properties,
+                          0, wb_engine_actor_name (request) };
     int rc = too_large
-          || wb_store_begin (self->store)
           || wb_store_interaction_put (self->store, id, where, properties)
-          || (in_workbin && s_bump (self, where.type_id, where.owner_id, &version));
-    code = too_large ? too_large : s_commit_or_rollback (self, rc);
+          || (in_workbin && s_bump (self, where.type_id, where.owner_id,
+                                    interaction->type ? &change : NULL, &version));
+    code = s_end_change (self, interaction, rc);
+    code = too_large ? too_large : code;
     if (code == 0) {
         if (interaction->type) {
-            s_change_t change = { interaction->type, interaction->owner_id,
-                                  WB_CONTENT_PROPERTIES_CHANGED, WB_OPERATION_UNKNOWN, properties,
-                                  version, wb_engine_actor_name (request) };
+            change.version = version;
             s_notify (self, &change);
         }
         else
@@ -639,16 +737,16 @@ wb_engine_stop (wb_request_t *request)
     }
     const char *id = wb_kvlist_string (interaction.properties, WB_ATTR_INTERACTION_ID);
     int64_t version = -1;
-    int rc = wb_store_begin (self->store)
-          || wb_store_interaction_delete (self->store, id)
+    s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
+                       WB_OPERATION_STOP, interaction.properties, 0,
+                       wb_engine_actor_name (request) };
+    int rc = wb_store_interaction_delete (self->store, id)
           || (interaction.type
-              && s_bump (self, interaction.type_id, interaction.owner_id, &version));
-    code = s_commit_or_rollback (self, rc);
+              && s_bump (self, interaction.type_id, interaction.owner_id, &out, &version));
+    code = s_end_change (self, &interaction, rc);
     if (code == 0) {
         if (interaction.type) {
-            s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
-                               WB_OPERATION_STOP, interaction.properties, version,
-                               wb_engine_actor_name (request) };
+            out.version = version;
             s_notify (self, &out);
         }
         s_ack_with (request, NULL, version);

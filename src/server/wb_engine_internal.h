@@ -12,6 +12,8 @@
 
 #include "wb_engine.h"
 #include "wb_error.h"
+#include "wb_feed.h"
+#include "wb_node.h"
 #include "wb_protocol.h"
 #include "wb_sessions.h"
 #include "wb_workbin.h"
@@ -27,6 +29,8 @@ struct _wb_engine_t {
     int64_t session_timeout;
     uint64_t first_interaction_id;  /* the wall clock at start, in microseconds */
     struct _wb_outbox_t *outbox;  /* held messages while batching, else NULL */
+    wb_feed_t *feed;             /* the changes of other nodes; NULL: one node */
+    wb_node_t *node;             /* the site's logins; NULL: one node */
 };
 
 /* The request being handled. */

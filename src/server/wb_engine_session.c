@@ -132,6 +132,19 @@ s_holder_to_take_over (wb_request_t *request, const char *agent_id, wb_session_t
     return 0;
 }
 
+//  With several nodes, an agent logs in once across the site: 0, 14 if
+//  another live node holds it, 28 if the database cannot tell.
+static int
+s_claim_site_wide (wb_request_t *request, const char *agent_id)
+{
+    int claimed = request->engine->node ? wb_node_claim (request->engine->node, agent_id) : 1;
+    if (claimed == 0) {
+        request->detail = "logged in on another server node";
+        return WB_ERR_AGENT_ALREADY_LOGGED_IN;
+    }
+    return claimed < 0 ? WB_ERR_DATABASE : 0;
+}
+
 int
 wb_engine_login (wb_request_t *request)
 {
@@ -168,6 +181,9 @@ wb_engine_login (wb_request_t *request)
         zsys_info ("agent %s taken over from another connection", agent_id);
         wb_sessions_remove (request->engine->sessions, &holder);
     }
+    code = s_claim_site_wide (request, agent_id);
+    if (code)
+        return code;
     if (wb_sessions_login (self->sessions, request->session, agent_id, place_id))
         return WB_ERR_DATABASE_MANAGER;
     wb_engine_reply_ack (request, NULL);

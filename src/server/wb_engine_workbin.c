@@ -272,10 +272,15 @@ wb_engine_notifications (wb_request_t *request)
     bool notify = wb_kvlist_int_or (request->body, WB_ATTR_NOTIFY_PROPERTY_CHANGES, 0) != 0;
     if (wb_store_workbin_version (request->engine->store, wb_target_ref (&target), &version))
         code = WB_ERR_DATABASE;
-    else
-    if (wb_sessions_subscribe (request->engine->sessions, request->session, target.key, notify))
-        code = WB_ERR_DATABASE_MANAGER;
     else {
+        //  the other nodes' changes up to this version reach the workbin's
+        //  subscribers here first: the new one gets only those after it
+        wb_feed_watch (request->engine->feed, target.type->id, target.owner_id, version);
+        if (wb_sessions_subscribe (request->engine->sessions, request->session, target.key,
+                                   notify))
+            code = WB_ERR_DATABASE_MANAGER;
+    }
+    if (code == 0) {
         wb_kvlist_t *extra = wb_kvlist_new ();
         wb_kvlist_add_int (extra, WB_ATTR_WORKBIN_VERSION, version);
         wb_engine_reply_ack (request, extra);

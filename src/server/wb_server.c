@@ -16,6 +16,8 @@
 #include "wb_security.h"
 #include "wb_log_limit.h"
 #include "wb_outbound.h"
+#include "wb_feed.h"
+#include "wb_node.h"
 
 /* How often silent sessions are swept (ms). */
 #define EXPIRY_SWEEP_MS 1000
@@ -82,6 +84,8 @@ struct _wb_server_t {
     wb_directory_t *directory;
     wb_store_t *store;
     wb_engine_t *engine;
+    wb_feed_t *feed;            /* other nodes' changes; NULL on one node */
+    wb_node_t *node;            /* this node in the site; NULL on one node */
     zlistx_t *endpoints;        /* resolved endpoint strings */
     s_socket_file_t files [WB_ENDPOINTS_MAX];   /* by endpoint, for ipc:// */
     zcert_t *cert;              /* CURVE on network endpoints; NULL: none */
@@ -337,6 +341,46 @@ s_secure (wb_server_t *self, const wb_server_options_t *options, char *error, si
     return 0;
 }
 
+// ---------------------------------------------------------------- the change feed
+
+static void
+s_feed_change (void *context, const char *type_id, const char *owner_id, int64_t version,
+               const wb_kvlist_t *body)
+{
+    wb_engine_remote_change (((wb_server_t *) context)->engine, type_id, owner_id, version, body);
+}
+
+static void
+s_feed_lost (void *context, const char *type_id, const char *owner_id)
+{
+    wb_engine_remote_lost (((wb_server_t *) context)->engine, type_id, owner_id);
+}
+
+static bool
+s_feed_wanted (void *context, const char *type_id, const char *owner_id)
+{
+    return wb_engine_remote_wanted (((wb_server_t *) context)->engine, type_id, owner_id);
+}
+
+//  On a store shared by several nodes, read the others' changes; 0, or
+//  -1 with error filled.
+static int
+s_feed_open (wb_server_t *self, const wb_server_options_t *options, char *error,
+             size_t error_size)
+{
+    static const wb_feed_callbacks_t callbacks = { s_feed_change, s_feed_lost, s_feed_wanted };
+    if (!wb_store_logs_changes (self->store))
+        return 0;
+    self->node = wb_node_new (options->store_uri, options->directory_path, error, error_size);
+    if (!self->node)
+        return -1;
+    wb_engine_set_node (self->engine, self->node);
+    self->feed = wb_feed_new (self->store, options->store_uri, &callbacks, self,
+                              error, error_size);
+    wb_engine_set_feed (self->engine, self->feed);
+    return self->feed ? 0 : -1;
+}
+
 wb_server_t *
 wb_server_new (const wb_server_options_t *options, char *error, size_t error_size)
 {
@@ -358,6 +402,8 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
         self->engine = wb_engine_new (self->directory, self->store, s_send, self);
     if (self->engine)
         wb_engine_set_send_many (self->engine, s_send_many);
+    if (self->engine && s_feed_open (self, options, error, error_size))
+        wb_engine_destroy (&self->engine);
     if (self->engine && options->page_cap
     &&  wb_engine_set_page_cap (self->engine, options->page_cap)) {
         snprintf (error, error_size, "page cap %" PRId64 " is outside %d..%d",
@@ -390,6 +436,8 @@ wb_server_destroy (wb_server_t **self_p)
         return;
     wb_server_t *self = *self_p;
     wb_engine_destroy (&self->engine);
+    wb_feed_destroy (&self->feed);
+    wb_node_destroy (&self->node);
     wb_log_limit_destroy (&self->malformed_log);
     wb_outbound_destroy (&self->outbound);
     for (s_received_t *held = self->held_back ? zlistx_first (self->held_back) : NULL; held;
@@ -636,23 +684,44 @@ s_pipe_says_stop (zsock_t *pipe)
     return stop;
 }
 
+//  Wait for the router, the pipe (if any) and the change feed's
+//  connection (if any); false when interrupted (the process is asked to
+//  stop), else *stop says whether the pipe asked to.
+static bool
+s_wait (wb_server_t *self, zsock_t *pipe, int timeout, bool *stop)
+{
+    zmq_pollitem_t items [3] = { { zsock_resolve (self->router), 0, ZMQ_POLLIN, 0 } };
+    int count = 1, pipe_index = -1;
+    if (pipe) {
+        items [count] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
+        pipe_index = count++;
+    }
+    if (wb_feed_socket (self->feed) >= 0)
+        items [count++] = (zmq_pollitem_t) { NULL, wb_feed_socket (self->feed), ZMQ_POLLIN, 0 };
+    *stop = false;
+    if (zmq_poll (items, count, timeout) == -1)
+        return errno == EINTR && !zsys_interrupted;
+    if (pipe_index >= 0 && (items [pipe_index].revents & ZMQ_POLLIN))
+        *stop = s_pipe_says_stop (pipe);
+    return true;
+}
+
 int
 wb_server_run (wb_server_t *self, zsock_t *pipe)
 {
-    zpoller_t *poller = zpoller_new (self->router, pipe, NULL);
     int64_t next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
     int timeout = EXPIRY_SWEEP_MS;
     while (true) {
-        void *which = zpoller_wait (poller, timeout);
-        if (zpoller_terminated (poller))
-            break;
-        if (which == pipe && pipe && s_pipe_says_stop (pipe))
+        bool stop = false;
+        if (!s_wait (self, pipe, timeout, &stop) || stop || zsys_interrupted)
             break;
         s_now (self);
         //  each request read, then a share of what waits to be sent
         for (int count = 0; count < BURST_MAX && s_handle_one (self); count++)
             wb_outbound_pump (self->outbound, PUMP_BUDGET);
         s_group_close (self);
+        //  the other nodes' changes, outside any group commit
+        wb_feed_ready (self->feed);
         wb_outbound_pump (self->outbound, PUMP_BUDGET);
         //  while messages wait for clients that read, or requests are held
         //  back, look again soon: libzmq writes meanwhile
@@ -665,10 +734,11 @@ wb_server_run (wb_server_t *self, zsock_t *pipe)
             if (expired)
                 zsys_info ("expired %zu silent session(s)", expired);
             wb_outbound_sweep (self->outbound);
+            wb_feed_tick (self->feed, wb_mono_ms ());
+            wb_node_tick (self->node, wb_mono_ms ());
             next_sweep = s_now (self) + EXPIRY_SWEEP_MS;
         }
     }
-    zpoller_destroy (&poller);
     return 0;
 }
 

@@ -13,6 +13,8 @@ struct _wb_sessions_t {
     char *sender_agent;       /* the current sender's bound agent, or NULL */
     char *sender_key;         /* the current sender's CURVE key, or NULL */
     bool sender_authorised;   /* that key is still authorised */
+    wb_sessions_logout_fn *logout;  /* told of each login that ends, or NULL */
+    void *logout_context;
 };
 
 //  Sessions in a list are the same when they are the same object.
@@ -209,10 +211,22 @@ wb_sessions_login (wb_sessions_t *self, wb_session_t *session,
 }
 
 void
+wb_sessions_on_logout (wb_sessions_t *self, wb_sessions_logout_fn *logout, void *context)
+{
+    if (!self)
+        return;
+    self->logout = logout;
+    self->logout_context = context;
+}
+
+void
 wb_sessions_logout (wb_sessions_t *self, wb_session_t *session)
 {
     if (!self || !session)
         return;
+    if (session->agent_id && self->logout
+    &&  zhashx_lookup (self->by_agent, session->agent_id) == session)
+        self->logout (self->logout_context, session->agent_id);
     wb_sessions_drop_subscriptions (self, session);
     if (session->agent_id && zhashx_lookup (self->by_agent, session->agent_id) == session)
         zhashx_delete (self->by_agent, session->agent_id);

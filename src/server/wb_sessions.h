@@ -57,6 +57,10 @@ wb_session_t *wb_sessions_by_place (wb_sessions_t *self, const char *place_id);
 /* Record a login; the caller has checked agent and place are free. */
 int wb_sessions_login (wb_sessions_t *self, wb_session_t *session,
                        const char *agent_id, const char *place_id);
+/* Called with each agent id whose login ends (logout, removal, expiry):
+   the site-wide registry of logins (wb_node) lets it go. */
+typedef void (wb_sessions_logout_fn) (void *context, const char *agent_id);
+void wb_sessions_on_logout (wb_sessions_t *self, wb_sessions_logout_fn *logout, void *context);
 /* Forget the login and drop the subscriptions. */
 void wb_sessions_logout (wb_sessions_t *self, wb_session_t *session);
 

@@ -64,10 +64,55 @@ wb_store_new (const wb_store_ops_t *ops, void *backend)
 
 //  Fill error with "cannot open store URI: REASON", a long URI cut short;
 //  without a URI, "cannot open store: REASON". Return -1.
+//  The length of a conninfo value at text: up to a space, or a quoted
+//  one with its quotes (a backslash escapes a character in it).
+static size_t
+s_value_length (const char *text)
+{
+    if (*text != '\'')
+        return strcspn (text, " \t?&");
+    size_t length = 1;
+    while (text [length] && text [length] != '\'')
+        length += text [length] == '\\' && text [length + 1] ? 2 : 1;
+    return text [length] ? length + 1 : length;
+}
+
+void
+wb_store_uri_masked (const char *uri, char *out, size_t out_size)
+{
+    if (!out || out_size == 0)
+        return;
+    *out = 0;
+    size_t used = 0;
+    for (const char *at = uri ? uri : ""; *at && used + 1 < out_size; ) {
+        const char *secret = NULL;
+        size_t length = 0;
+        if (strncmp (at, "password=", 9) == 0) {
+            secret = at + 9;
+            length = s_value_length (secret);
+        }
+        else
+        if (*at == ':' && at > uri && strstr (uri, "://") && strstr (uri, "://") < at
+        &&  strchr (at, '@') && !memchr (at, '/', (size_t) (strchr (at, '@') - at))) {
+            secret = at + 1;            //  user:PASSWORD@host
+            length = (size_t) (strchr (at, '@') - secret);
+        }
+        size_t keep = secret ? (size_t) (secret - at) : 1;
+        int written = snprintf (out + used, out_size - used, "%.*s%s", (int) keep, at,
+                                secret ? "***" : "");
+        used += written > 0 ? (size_t) written : 0;
+        used = used < out_size ? used : out_size - 1;
+        at += keep + length;
+    }
+}
+
 int
 wb_store_open_error (char *error, size_t error_size, const char *uri,
                      const char *format, ...)
 {
+    char masked [WB_STORE_URI_MAX];
+    wb_store_uri_masked (uri, masked, sizeof (masked));
+    uri = uri ? masked : NULL;
     char reason [512];
     va_list arguments;
     va_start (arguments, format);
@@ -318,6 +363,37 @@ int
 wb_store_workbin_version (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *version)
 {
     return self ? self->ops->workbin_version (self->backend, workbin, version) : -1;
+}
+
+int
+wb_store_session_id (const wb_store_t *self)
+{
+    return self && self->ops->session_id ? self->ops->session_id (self->backend) : 0;
+}
+
+bool
+wb_store_may_retry (wb_store_t *self)
+{
+    return self && self->ops->may_retry && self->ops->may_retry (self->backend);
+}
+
+bool
+wb_store_logs_changes (const wb_store_t *self)
+{
+    return self && self->ops->change_event;
+}
+
+//  Hand the backend the encoded event its next bump logs.
+int
+wb_store_change_event (wb_store_t *self, const wb_kvlist_t *body)
+{
+    if (!wb_store_logs_changes (self))
+        return self && body ? 0 : -1;
+    size_t size = 0;
+    uint8_t *blob = body ? wb_kvlist_encode (body, &size) : NULL;
+    int rc = blob ? self->ops->change_event (self->backend, blob, size) : -1;
+    free (blob);
+    return rc;
 }
 
 //  Add one to a workbin's version; *version gets the new value.

@@ -105,6 +105,19 @@ typedef struct {
     /* Inside the open transaction: remember a key's submit; -1 if known. */
     int (*submit_key_put) (void *backend, const char *submitter, const char *key,
                            const char *interaction_id, int64_t version);
+    /* Optional (a store with a change log between nodes): the encoded body
+       of the change event that the next bump writes into its log row
+       (without its WorkbinVersion, which is the row's version); the
+       backend copies it, and forgets it once that bump ran. */
+    int (*change_event) (void *backend, const uint8_t *event, size_t size);
+    /* Optional: the database session of the connection (PostgreSQL: its
+       server process, which notifications name), 0 if none. */
+    int (*session_id) (void *backend);
+    /* Optional: true (once) if the last change failed on a conflict with
+       another node's change that a second try may pass (a deadlock, a
+       serialization failure): the other went through, this one was
+       rolled back. */
+    bool (*may_retry) (void *backend);
 } wb_store_ops_t;
 
 /* The longest store URI, its terminating zero included. */
@@ -134,8 +147,9 @@ typedef struct {
        wrote, its WorkbinContentOperation, its properties), and a commit
        notifies the keys of its rows ("TYPE_ID\tOWNER_ID\tVERSION\n" each,
        several notifications if they pass 7,999 bytes) on the channel
-       named as the schema: the change feed between nodes, which nothing
-       reads yet.
+       named as the schema: the change feed between nodes (wb_feed).
+       The row also holds the change's event as its subscribers receive
+       it (wb_store_change_event), so that other nodes deliver it.
    On failure NULL, and in error a sentence that names the URI and what is
    wrong (an unknown scheme, or none: the known schemes). */
 wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);
@@ -143,6 +157,9 @@ wb_store_t *wb_store_open (const char *uri, char *error, size_t error_size);
    '%' and '?' escaped, without options. 0, or -1 if the path is NULL or
    empty or the URI does not fit. */
 int wb_store_sqlite_uri (const char *path, char *uri, size_t uri_size);
+/* The URI as it may be shown (logs, errors): the value of a password=
+   keyword, and the password of a user:password@ in a URL, as "***". */
+void wb_store_uri_masked (const char *uri, char *out, size_t out_size);
 /* Wrap any backend; used by backends' open functions (and a test's spy). */
 wb_store_t *wb_store_new (const wb_store_ops_t *ops, void *backend);
 void wb_store_destroy (wb_store_t **self_p);
@@ -190,5 +207,21 @@ int wb_store_submit_key_get (wb_store_t *self, const char *submitter, const char
                              int *found);
 int wb_store_submit_key_put (wb_store_t *self, const char *submitter, const char *key,
                              const char *interaction_id, int64_t version);
+/* The database session of the store's connection, 0 if none (see
+   session_id): the change feed tells its own node's notifications by it. */
+int wb_store_session_id (const wb_store_t *self);
+/* For the change feed's own connection (wb_feed): the libpq conninfo
+   (caller frees) and schema (schema_size bytes) of a postgresql: store
+   URI; -1 with error filled if it is not one, or does not parse. */
+int wb_store_pg_target (const char *uri, char **conninfo, char *schema, size_t schema_size,
+                        char *error, size_t error_size);
+/* True (once) if the change that just failed may be tried once more: it
+   lost a conflict with another node's change (see may_retry). */
+bool wb_store_may_retry (wb_store_t *self);
+/* True if the store keeps a change log for other nodes (PostgreSQL). */
+bool wb_store_logs_changes (const wb_store_t *self);
+/* The body of the change event the next bump logs (see change_event);
+   0 and nothing done on a store without a change log. */
+int wb_store_change_event (wb_store_t *self, const wb_kvlist_t *body);
 
 #endif

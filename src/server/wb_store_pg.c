@@ -20,7 +20,9 @@
     nodes can read every committed change again; the commit notifies the
     keys of the transaction's rows (pg_notify, delivered after commit, in
     commit order), several notifications when they would pass 7,999
-    bytes. Nothing reads the feed yet (issue 19, part 2).
+    bytes. The row also holds the change's event as subscribers receive
+    it (change_event, without its version): wb_feed reads it on the other
+    nodes and delivers it to their subscribers.
 
     The schema lives in its own PostgreSQL schema (option schema=, default
     "workbin") with a schema_version table; s_migrations holds one step per
@@ -136,6 +138,21 @@ static const char *s_migrations [] = {
     "    properties bytea,"
     "    made_at timestamptz NOT NULL DEFAULT now (),"
     "    PRIMARY KEY (type_id, owner_id, version));",
+    //  3: the event of each change as its subscribers receive it (the
+    //  body of EventWorkbinContentChanged without WorkbinVersion), so
+    //  that the other nodes deliver it; pruning goes by age.
+    "ALTER TABLE change_log ADD COLUMN event bytea;"
+    "CREATE INDEX change_log_by_age ON change_log (made_at);",
+    //  4: the site (wb_node): node ids, who is logged in on which node,
+    //  and what every node must agree on (the directory's hash).
+    "CREATE SEQUENCE node_id MAXVALUE 2147483647;"
+    "CREATE TABLE login ("
+    "    agent_id text NOT NULL PRIMARY KEY,"
+    "    node bigint NOT NULL,"
+    "    since timestamptz NOT NULL DEFAULT now ());"
+    "CREATE TABLE site ("
+    "    key text NOT NULL PRIMARY KEY,"
+    "    value text NOT NULL);",
 };
 
 #define S_SCHEMA_VERSION ((int) (WB_COUNT_OF (s_migrations)))
@@ -143,7 +160,7 @@ static const char *s_migrations [] = {
 //  The statements, prepared on each connection under their names.
 typedef enum {
     S_VERSION_GET, S_VERSION_BUMP, S_COUNT,
-    S_INTERACTION_GET, S_LOCK_WORKBINS, S_INTERACTION_PUT, S_INTERACTION_INSERT,
+    S_INTERACTION_GET, S_INTERACTION_LOCK, S_LOCK_WORKBINS, S_INTERACTION_PUT, S_INTERACTION_INSERT,
     S_INTERACTION_DELETE, S_PAGE, S_PAGE_AFTER, S_HANDLED_PAGE, S_MOVED_RANGE,
     S_ID_NEXT, S_ID_LOCK, S_ID_RAISE, S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_NOTIFY,
     S_STATEMENT_COUNT
@@ -170,20 +187,24 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
     [S_VERSION_GET] = { "version_get",
         "SELECT version FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     //  the new version, and its row of the change log ($3 the interaction,
-    //  $4 the operation, $5 its properties)
+    //  $4 the operation, $5 its properties, $6 the change's event)
     [S_VERSION_BUMP] = { "version_bump",
         "WITH bumped AS ("
         "  INSERT INTO workbin AS w (type_id, owner_id, version) VALUES ($1, $2, 1)"
         "  ON CONFLICT (type_id, owner_id) DO UPDATE SET version = w.version + 1"
         "  RETURNING version)"
         " INSERT INTO change_log (type_id, owner_id, version, interaction_id, operation,"
-        "                         properties)"
-        " SELECT $1, $2, version, $3::text, $4::smallint, $5::bytea FROM bumped"
+        "                         properties, event)"
+        " SELECT $1, $2, version, $3::text, $4::smallint, $5::bytea, $6::bytea FROM bumped"
         " RETURNING version" },
     [S_COUNT] = { "count",
         "SELECT size FROM workbin WHERE type_id = $1 AND owner_id = $2", true },
     [S_INTERACTION_GET] = { "interaction_get",
         "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1", true },
+    //  read in a transaction, to change it: locked until the transaction
+    //  ends, so that another node's change waits and then reads this one's
+    [S_INTERACTION_LOCK] = { "interaction_lock",
+        "SELECT type_id, owner_id, properties FROM interaction WHERE id = $1 FOR UPDATE" },
     //  the rows of the workbin an interaction ($3) leaves and the one it
     //  enters ($1, $2), made if absent and locked, in one fixed order; the
     //  workbin it leaves (NULL, NULL if new) is the result
@@ -317,6 +338,11 @@ typedef struct {
     //  they stood at the change's savepoint
     char *keys;
     size_t keys_length, keys_capacity, keys_at_savepoint;
+    //  the last statement failed on a deadlock or a serialization failure
+    bool conflict;
+    //  the event the next bump logs (change_event), or NULL
+    uint8_t *event;
+    size_t event_size;
 } s_pg_t;
 
 static int s_connect (s_pg_t *self, bool migrate, char *error, size_t error_size);
@@ -353,6 +379,9 @@ s_fail (s_pg_t *self, const char *what, const PGresult *result)
     const char *message = result && *PQresultErrorMessage (result)
                         ? PQresultErrorMessage (result) : PQerrorMessage (self->conn);
     zsys_error ("wb_store: %s: %s", what, s_line (message, line, sizeof (line)));
+    //  40P01 deadlock_detected, 40001 serialization_failure
+    const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+    self->conflict = state && (streq (state, "40P01") || streq (state, "40001"));
     if (PQstatus (self->conn) == CONNECTION_BAD)
         s_lost (self);
     return -1;
@@ -560,6 +589,29 @@ s_change_keep (s_pg_t *self, const char *id, const PGresult *result,
         memcpy (self->change.blob, blob, size);
     self->change.size = size;
     self->change.valid = true;
+}
+
+//  Forget the event the next bump would have logged.
+static void
+s_event_forget (s_pg_t *self)
+{
+    free (self->event);
+    self->event = NULL;
+    self->event_size = 0;
+}
+
+//  Keep the event of the change that the next bump logs.
+static int
+s_change_event (void *backend, const uint8_t *event, size_t size)
+{
+    s_pg_t *self = backend;
+    if (!event || size > INT32_MAX)
+        return -1;
+    s_event_forget (self);
+    self->event = wb_malloc (size);
+    memcpy (self->event, event, size);
+    self->event_size = size;
+    return 0;
 }
 
 //  What the current change did to a workbin it bumps, as a
@@ -770,7 +822,7 @@ static int
 s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
 {
     s_pg_t *self = backend;
-    const char *values [5];
+    const char *values [6];
     int64_t bumped = 0;
     if (s_workbin_params (workbin, values))
         return -1;
@@ -780,10 +832,13 @@ s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
     values [2] = told ? self->change.id : NULL;
     values [3] = operation;
     values [4] = told ? (const char *) self->change.blob : NULL;
-    const int lengths [5] = { -1, -1, -1, -1, told ? (int) self->change.size : 0 };
+    values [5] = (const char *) self->event;
+    const int lengths [6] = { -1, -1, -1, -1, told ? (int) self->change.size : 0,
+                              (int) self->event_size };
     bool own;
     PGresult *result = s_own_begin (self, &own) ? NULL
-                     : s_exec (self, S_VERSION_BUMP, 5, values, lengths);
+                     : s_exec (self, S_VERSION_BUMP, 6, values, lengths);
+    s_event_forget (self);
     if (result && PQntuples (result) == 1) {
         bumped = s_int64 (result, 0, 0);
         s_keys_add (self, workbin, bumped);
@@ -854,7 +909,10 @@ s_interaction_get (void *backend, const char *interaction_id,
         *owner_id = 0;
     if (!interaction_id)
         return NULL;
-    PGresult *result = s_exec (backend, S_INTERACTION_GET, 1, &interaction_id, NULL);
+    s_pg_t *self = backend;
+    PGresult *result = s_exec (self, self->in_transaction ? S_INTERACTION_LOCK
+                                                          : S_INTERACTION_GET,
+                               1, &interaction_id, NULL);
     if (!result)
         return NULL;
     wb_kvlist_t *properties = NULL;
@@ -1165,9 +1223,26 @@ s_close (void *backend)
         return;
     PQfinish (self->conn);
     s_change_forget (self);
+    s_event_forget (self);
     free (self->keys);
     free (self->target.conninfo);
     free (self);
+}
+
+static bool
+s_conflict_retry (void *backend)
+{
+    s_pg_t *self = backend;
+    bool conflict = self->conflict;
+    self->conflict = false;
+    return conflict;
+}
+
+static int
+s_session_id (void *backend)
+{
+    s_pg_t *self = backend;
+    return self->conn ? PQbackendPID (self->conn) : 0;
 }
 
 static const wb_store_ops_t s_ops = {
@@ -1192,6 +1267,9 @@ static const wb_store_ops_t s_ops = {
     .workbin_moved_range = s_workbin_moved_range,
     .submit_key_get = s_submit_key_get,
     .submit_key_put = s_submit_key_put,
+    .change_event = s_change_event,
+    .session_id = s_session_id,
+    .may_retry = s_conflict_retry,
 };
 
 // ---------------------------------------------------------------- parsing
@@ -1444,4 +1522,25 @@ wb_store_pg_open (const char *uri, const char *target_text, char *error, size_t 
     if (!store)
         s_close (self);
     return store;
+}
+
+//  The conninfo and schema of a postgresql: URI, for the change feed's
+//  own connection (wb_feed).
+int
+wb_store_pg_target (const char *uri, char **conninfo, char *schema, size_t schema_size,
+                    char *error, size_t error_size)
+{
+    static const char scheme [] = "postgresql:";
+    if (!uri || !conninfo || strncmp (uri, scheme, strlen (scheme)) != 0)
+        return wb_store_open_error (error, error_size, uri ? uri : "(none)",
+                                    "not a postgresql: store");
+    s_target_t target = { 0 };
+    int rc = s_parse_target (uri, uri + strlen (scheme), &target, error, error_size);
+    if (rc == 0) {
+        snprintf (schema, schema_size, "%s", target.values [S_OPTION_SCHEMA]);
+        *conninfo = target.conninfo;
+    }
+    else
+        free (target.conninfo);
+    return rc;
 }

@@ -52,7 +52,16 @@ static const char *s_usage =
     "  -l, --log FILE           log to FILE instead of stderr\n"
     "  -v, --verbose            log every message\n"
     "  -h, --help               show this help\n"
-    "  -V, --version            show the version\n";
+    "  -V, --version            show the version\n"
+    "\n"
+    "Several nodes (a site that outgrows one machine): create one PostgreSQL\n"
+    "database, then start wbserver on each machine with the same -c DIRECTORY and\n"
+    "the same --store postgresql:... (each node its own endpoint); give clients\n"
+    "the list (wbctl -e A,B,C). Every node serves every workbin: it reads the\n"
+    "other nodes' changes from the database and notifies its own clients. An\n"
+    "agent logs in once across the site; a node that dies lets its agents log in\n"
+    "on another at once; a node whose directory differs refuses to start. While\n"
+    "PostgreSQL is away, requests get EventError 28. See wbserver(1), SEVERAL NODES.\n";
 
 typedef struct {
     wb_server_options_t server;
@@ -342,12 +351,15 @@ main (int argc, char *argv [])
         fprintf (stderr, "wbserver: %s\n", error);
         return 1;
     }
+    //  a password in the store URI stays out of the log
+    char store [WB_STORE_URI_MAX];
+    wb_store_uri_masked (options.server.store_uri, store, sizeof (store));
     for (size_t index = 0; wb_server_endpoint (server, index); index++) {
         const char *endpoint = wb_server_endpoint (server, index);
         bool network = wb_security_endpoint_is_network (endpoint);
         zsys_info ("serving on %s%s (store %s)", endpoint,
                    !network ? "" : options.insecure ? " without CURVE (--insecure)" : " with CURVE",
-                   options.server.store_uri);
+                   store);
     }
     zsys_info ("serving at most %d connections at once", wb_server_connections_served (server));
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];

@@ -54,6 +54,34 @@ deadline=$(($(date +%s) + 10))
 until [ -f "$work/exit" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.1; done
 grep -qx 0 "$work/exit" 2>/dev/null; report "demo --site: Q ends it with status 0" $?
 
+#   --cluster: three nodes on a private PostgreSQL, the day played through
+#   nodes 2 and 3, the console on node 1 given all three endpoints.
+if ! ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then
+    if [ -n "${CI:-}" ]; then    # ./check installs it: under CI, missing is a failure
+        report "demo --cluster: PostgreSQL's server programs are installed" 1
+    else
+        skip "demo --cluster: a change made on another node arrives live" "no PostgreSQL"
+    fi
+else
+    socket="$work/tmux-cluster.sock"
+    rm -f "$work/exit"
+    tmux -S "$socket" new-session -d -s demo -x 160 -y 40 \
+        "cd '$srcdir' && TMPDIR='$work' WB_DEMO_BUILDDIR='$builddir' LC_ALL=C.UTF-8 ./demo --cluster; echo \$? > '$work/exit'"
+    until_screen "$socket" demo "node1.ipc"; report "demo --cluster: the console is on node 1" $?
+    until_screen "$socket" demo "● live"; report "demo --cluster: its panes are live" $?
+    before=$(items "email-draft@agent01")
+    deadline=$(($(date +%s) + 30))
+    until [ "$(items "email-draft@agent01")" != "$before" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.2; done
+    [ "$(items "email-draft@agent01")" != "$before" ]; report "demo --cluster: a change made through node 3 arrives live ($before -> $(items "email-draft@agent01") items)" $?
+    tmux -S "$socket" send-keys -t demo Q
+    deadline=$(($(date +%s) + 10))
+    until [ -f "$work/exit" ] || [ "$(date +%s)" -ge $deadline ]; do sleep 0.1; done
+    grep -qx 0 "$work/exit" 2>/dev/null; report "demo --cluster: Q ends it with status 0" $?
+    left=$(pgrep -f "$work/workbin-demo" | wc -l)
+    [ "$left" -eq 0 ] && [ -z "$(ls -d "$work"/workbin-demo*  2>/dev/null)" ]
+    report "demo --cluster: nodes and PostgreSQL stopped, folders removed ($left processes)" $?
+fi
+
 #   Without a terminal it says what it needs instead of hanging.
 out=$(cd "$srcdir" && WB_DEMO_BUILDDIR="$builddir" timeout 10 ./demo < /dev/null 2>&1)
 status=$?

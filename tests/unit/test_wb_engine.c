@@ -91,7 +91,18 @@ static struct {
     int commits;
     bool fail_commit;
     int fail_bump_in;          /* 1: the next bump fails; 0: none */
+    bool conflict;             /* that failure is a conflict with another node */
+    bool told_conflict;
 } s_spy;
+
+static bool
+s_spy_may_retry (void *backend)
+{
+    (void) backend;
+    bool conflict = s_spy.told_conflict;
+    s_spy.told_conflict = false;
+    return conflict;
+}
 
 static int
 s_spy_commit (void *backend)
@@ -108,8 +119,10 @@ s_spy_commit (void *backend)
 static int
 s_spy_bump (void *backend, wb_workbin_ref_t workbin, int64_t *version)
 {
-    if (s_spy.fail_bump_in > 0 && --s_spy.fail_bump_in == 0)
+    if (s_spy.fail_bump_in > 0 && --s_spy.fail_bump_in == 0) {
+        s_spy.told_conflict = s_spy.conflict;
         return -1;
+    }
     return s_spy.real->bump_version (backend, workbin, version);
 }
 
@@ -123,6 +136,7 @@ s_use_spy (s_fixture_t *fixture)
     s_spy.ops.close = NULL;             //  the real store closes the backend
     s_spy.ops.commit = s_spy_commit;
     s_spy.ops.bump_version = s_spy_bump;
+    s_spy.ops.may_retry = s_spy_may_retry;
     fixture->spy = wb_store_new (&s_spy.ops, wb_store_backend (fixture->store));
     assert_non_null (fixture->spy);
     wb_engine_destroy (&fixture->engine);
@@ -1289,6 +1303,38 @@ test_group_commit_failed_change_undoes_only_itself (void **state)
     assert_string_equal (s_reopened_owner (fixture, ids [2]), "sales");
 }
 
+//  A change that lost a deadlock with another node's change is tried once
+//  more, alone or in a group commit; a second loss is EventError 28.
+static void
+test_a_change_that_lost_a_conflict_is_tried_again (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    s_spy.conflict = true;
+    s_spy.fail_bump_in = 2;             //  the move's second bump (team@sales)
+    s_expect (fixture, 1, s_place_request (ids [0], "team", "sales"), 0);
+    zlistx_purge (fixture->sent);
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    s_spy.fail_bump_in = 1;
+    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [1], "team", "sales"));
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    //  one TakenOut from draft@a1 (version 5, not 6: the first try was undone)
+    wb_msg_t *event = s_oldest (fixture);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.version, 5);
+    wb_msg_destroy (&event);
+    s_expect_oldest (fixture, "EventAck", first, 0, 0);
+    //  not a conflict: no second try
+    s_spy.conflict = false;
+    s_spy.fail_bump_in = 1;
+    s_expect (fixture, 1, s_place_request (ids [2], "team", "sales"), WB_ERR_DATABASE);
+    assert_string_equal (s_reopened_owner (fixture, ids [0]), "sales");
+    assert_string_equal (s_reopened_owner (fixture, ids [1]), "sales");
+    assert_string_equal (s_reopened_owner (fixture, ids [2]), "a1");
+}
+
 static void
 test_group_commit_failure_acknowledges_nothing (void **state)
 {
@@ -1587,6 +1633,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_malformed_gets_79_and_unknown_name_4, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failed_change_undoes_only_itself, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_a_change_that_lost_a_conflict_is_tried_again, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failure_acknowledges_nothing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_interaction_over_the_maximum_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_event_over_a_codec_limit_is_no_false_1001, s_setup, s_teardown),

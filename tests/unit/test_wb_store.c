@@ -80,6 +80,30 @@ test_null_store_fails_every_call (void **state)
 }
 
 
+//  A password in a store URI never shows: neither a conninfo's password=
+//  (plain or quoted) nor a URL's user:password@.
+static void
+test_a_password_in_the_uri_is_masked (void **state)
+{
+    (void) state;
+    char out [256];
+    wb_store_uri_masked (NULL, out, sizeof (out));
+    assert_string_equal (out, "");
+    wb_store_uri_masked ("postgresql:host=/tmp user=wb password=secret dbname=w?schema=a",
+                         out, sizeof (out));
+    assert_string_equal (out, "postgresql:host=/tmp user=wb password=*** dbname=w?schema=a");
+    wb_store_uri_masked ("postgresql:password='se cr\\'et' host=h", out, sizeof (out));
+    assert_string_equal (out, "postgresql:password=*** host=h");
+    wb_store_uri_masked ("postgresql:postgresql://wb:secret@db:5432/w", out, sizeof (out));
+    assert_string_equal (out, "postgresql:postgresql://wb:***@db:5432/w");
+    wb_store_uri_masked ("sqlite:/tmp/a:b.db", out, sizeof (out));
+    assert_string_equal (out, "sqlite:/tmp/a:b.db");
+    char error [512] = "";
+    assert_null (wb_store_open ("postgresql:password=secret?bogus=1", error, sizeof (error)));
+    assert_non_null (strstr (error, "password=***"));
+    assert_null (strstr (error, "secret"));
+}
+
 //  wb_store_open without a usable URI: NULL, and a sentence that lists the
 //  known schemes; no error buffer is fine.
 static void
@@ -812,6 +836,7 @@ static const struct CMUnitTest s_contract [] = {
 //  The cases that run once: degenerate calls, and the choice of a backend.
 static const struct CMUnitTest s_once [] = {
     cmocka_unit_test (test_null_store_fails_every_call),
+    cmocka_unit_test (test_a_password_in_the_uri_is_masked),
     cmocka_unit_test (test_open_without_a_uri_fails),
     cmocka_unit_test (test_open_a_uri_too_long_fails),
     cmocka_unit_test (test_open_without_a_scheme_lists_the_known_ones),
