@@ -163,6 +163,7 @@ typedef enum {
     S_INTERACTION_GET, S_INTERACTION_LOCK, S_LOCK_WORKBINS, S_INTERACTION_PUT, S_INTERACTION_INSERT,
     S_INTERACTION_DELETE, S_PAGE, S_PAGE_AFTER, S_HANDLED_PAGE, S_MOVED_RANGE,
     S_ID_NEXT, S_ID_LOCK, S_ID_RAISE, S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_NOTIFY,
+    S_TXID_STATUS,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -265,8 +266,11 @@ static const s_statement_t s_statements [S_STATEMENT_COUNT] = {
     [S_SUBMIT_KEY_PUT] = { "submit_key_put",
         "INSERT INTO submit_key (submitter, key, interaction_id, version)"
         " VALUES ($1, $2, $3, $4) ON CONFLICT (submitter, key) DO NOTHING" },
-    //  delivered to the channel's listeners when the transaction commits
-    [S_NOTIFY] = { "notify", "SELECT pg_notify ($1, $2)" },
+    //  delivered to the channel's listeners when the transaction commits;
+    //  the transaction's id, to ask what became of it if the connection
+    //  goes during its COMMIT
+    [S_NOTIFY] = { "notify", "SELECT pg_notify ($1, $2), txid_current ()" },
+    [S_TXID_STATUS] = { "txid_status", "SELECT txid_status ($1::bigint)", true },
 };
 
 // ---------------------------------------------------------------- the URI
@@ -340,6 +344,8 @@ typedef struct {
     size_t keys_length, keys_capacity, keys_at_savepoint;
     //  the last statement failed on a deadlock or a serialization failure
     bool conflict;
+    //  the open transaction's id once it notified its keys; 0: not known
+    int64_t txid;
     //  the event the next bump logs (change_event), or NULL
     uint8_t *event;
     size_t event_size;
@@ -667,6 +673,8 @@ s_keys_notify (s_pg_t *self)
         const char *values [2] = { channel, payload };
         PGresult *result = s_exec (self, S_NOTIFY, 2, values, NULL);
         free (payload);
+        if (result && PQntuples (result) == 1)
+            self->txid = s_int64 (result, 0, 1);
         PQclear (result);
         if (!result)
             return -1;
@@ -700,7 +708,33 @@ s_begin (void *backend)
         return -1;
     self->in_transaction = true;
     self->keys_length = self->keys_at_savepoint = 0;
+    self->txid = 0;
     return 0;
+}
+
+//  The connection went while COMMIT ran: the transaction may have
+//  committed. A new connection (at once, not after the backoff) asks what
+//  became of it: 0 if it committed, so that it is acknowledged (answering
+//  EventError 28 would have the client make it twice); -1 if it did not,
+//  or if no one can tell.
+static int
+s_commit_in_doubt (s_pg_t *self)
+{
+    char error [512], text [24];
+    snprintf (text, sizeof (text), "%" PRId64, self->txid);
+    if (s_connect (self, false, error, sizeof (error))) {
+        zsys_error ("wb_store: the connection went during COMMIT of transaction %s, and "
+                    "PostgreSQL cannot be asked whether it committed: %s", text, error);
+        return -1;
+    }
+    const char *values [1] = { text };
+    PGresult *result = s_exec (self, S_TXID_STATUS, 1, values, NULL);
+    bool committed = result && PQntuples (result) == 1 && !PQgetisnull (result, 0, 0)
+                  && strcmp (PQgetvalue (result, 0, 0), "committed") == 0;
+    PQclear (result);
+    zsys_warning ("wb_store: the connection went during COMMIT; transaction %s %s", text,
+                  committed ? "had committed: it stands" : "had not committed");
+    return committed ? 0 : -1;
 }
 
 //  Notify the keys of the transaction's changes, then commit; -1 if no
@@ -730,6 +764,8 @@ s_commit (void *backend)
         zsys_error ("wb_store: commit: the transaction had failed, it was rolled back");
     PQclear (result);
     self->in_transaction = self->lost_transaction = false;
+    if (rc && !self->conn && self->txid)
+        rc = s_commit_in_doubt (self);
     return rc;
 }
 

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <libpq-fe.h>
 #include <czmq.h>
 #include "wb_prelude.h"
@@ -399,6 +401,67 @@ test_lost_connection_fails_then_reconnects (void **state)
     wb_store_destroy (&node);
 }
 
+//  Wait (10 s at most) until a new session shows a server setting.
+static void
+s_setting_is (const char *name, const char *value)
+{
+    char sql [128];
+    snprintf (sql, sizeof (sql), "SHOW %s", name);
+    int64_t deadline = wb_mono_ms () + 10000;
+    while (strcmp (s_query (sql), value) != 0)
+        if (wb_mono_ms () > deadline)
+            fail_msg ("%s did not become '%s'", name, value);
+}
+
+//  In a child process: wait (10 s at most) until the store's session waits
+//  in its COMMIT for a standby, then end that session.
+static void
+s_terminate_in_commit (int pid)
+{
+    PGconn *conn = PQconnectdb (getenv ("WB_PG_CONNINFO"));
+    char sql [256];
+    snprintf (sql, sizeof (sql), "SELECT pg_terminate_backend (pid, 5000) FROM pg_stat_activity"
+              " WHERE pid = %d AND wait_event = 'SyncRep'", pid);
+    int64_t deadline = wb_mono_ms () + 10000;
+    while (wb_mono_ms () < deadline) {
+        PGresult *result = PQexec (conn, sql);
+        bool done = PQresultStatus (result) == PGRES_TUPLES_OK && PQntuples (result) == 1;
+        PQclear (result);
+        if (done)
+            break;
+    }
+    PQfinish (conn);
+    _exit (0);
+}
+
+//  The connection lost while COMMIT runs, after the transaction committed
+//  (here: its COMMIT waits for a synchronous standby that does not exist,
+//  and the session is ended; the commit stands): the store asks a new
+//  connection, and reports the commit made, not failed (a failure would
+//  answer EventError 28, and the client would make the change twice).
+static void
+test_a_commit_lost_in_flight_is_asked_about (void **state)
+{
+    wb_test_store_t *fixture = s_fixture (state);
+    s_sql ("ALTER SYSTEM SET synchronous_standby_names = 'nobody'");
+    s_sql ("SELECT pg_reload_conf ()");
+    s_setting_is ("synchronous_standby_names", "nobody");
+    int64_t version = 0;
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_bump_version (fixture->store, s_drafts, &version), 0);
+    pid_t child = fork ();
+    if (child == 0)
+        s_terminate_in_commit (wb_store_session_id (fixture->store));
+    int rc = wb_store_commit (fixture->store);
+    waitpid (child, NULL, 0);
+    s_sql ("ALTER SYSTEM RESET synchronous_standby_names");
+    s_sql ("SELECT pg_reload_conf ()");
+    s_setting_is ("synchronous_standby_names", "");
+    assert_int_equal (rc, 0);
+    assert_int_equal (wb_store_workbin_version (fixture->store, s_drafts, &version), 0);
+    assert_int_equal (version, 1);
+}
+
 //  Each change's bumps write the change log's rows of their versions in
 //  the change's transaction (what it did: PlacedIn 2, PropertiesChanged 3,
 //  TakenOut 1; the properties after it); a change rolled back to its
@@ -522,6 +585,7 @@ main (void)
         SERVER_TEST (test_page_and_version_from_one_snapshot),
         SERVER_TEST (test_newer_schema_is_refused),
         SERVER_TEST (test_lost_connection_fails_then_reconnects),
+        SERVER_TEST (test_a_commit_lost_in_flight_is_asked_about),
         SERVER_TEST (test_changes_are_logged_and_notified_at_commit),
         SERVER_TEST (test_many_keys_are_notified_in_pieces),
         SERVER_TEST (test_version_1_gets_the_change_log),
