@@ -234,6 +234,19 @@ s_node_silent (wbc_session_t *self, int64_t now_ms)
     s_connection_lost (self, why, now_ms, WBC_RETRY_MS, move);
 }
 
+//  The connection closed (the server's process ended, or its node went):
+//  what the server held for this session is gone or going. Start over at
+//  once, on the next node when there are several, rather than show the
+//  panes live until a request's deadline passes.
+static void
+s_connection_closed (wbc_session_t *self, int64_t now_ms)
+{
+    bool move = wb_client_endpoint_count (self->client) > 1;
+    char why [WBC_TEXT_MAX + 320];
+    snprintf (why, sizeof (why), "the connection to %s closed", wb_client_endpoint (self->client));
+    s_connection_lost (self, why, now_ms, WBC_RETRY_MS, move);
+}
+
 //  Tell the model which workbins wait for the session, for the screen.
 static void
 s_show_waiting (wbc_session_t *self)
@@ -738,6 +751,12 @@ wbc_session_socket (wbc_session_t *self)
     return wb_client_socket (self->client);
 }
 
+zsock_t *
+wbc_session_monitor_socket (wbc_session_t *self)
+{
+    return wb_client_monitor_socket (self->client);
+}
+
 const char *
 wbc_session_endpoint (const wbc_session_t *self)
 {
@@ -765,6 +784,11 @@ wbc_session_receive (wbc_session_t *self, int64_t now_ms)
 void
 wbc_session_tick (wbc_session_t *self, int64_t now_ms)
 {
+    if (wb_client_dropped (self->client)
+    &&  wbc_model_connection (self->model) == WBC_CONNECTED) {
+        s_connection_closed (self, now_ms);
+        return;
+    }
     if (self->retry_at_ms && now_ms >= self->retry_at_ms) {
         self->retry_at_ms = 0;
         s_send_register (self, now_ms);

@@ -39,6 +39,8 @@ void wbc_session_close (wbc_session_t *self, int timeout_ms);
 
 /* The socket to poll for input. It changes when the session reconnects. */
 zsock_t *wbc_session_socket (wbc_session_t *self);
+/* The socket that says the connection closed (poll it too), or NULL. */
+zsock_t *wbc_session_monitor_socket (wbc_session_t *self);
 /* The endpoint (node) the session talks to now, and how many it has. */
 const char *wbc_session_endpoint (const wbc_session_t *self);
 size_t wbc_session_endpoint_count (const wbc_session_t *self);

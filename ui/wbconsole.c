@@ -267,12 +267,17 @@ typedef struct {
 static void
 s_wait (s_console_t *console, int ms)
 {
-    zmq_pollitem_t items [2] = {
+    zmq_pollitem_t items [3] = {
         { zsock_resolve (wbc_session_socket (console->session)), 0, ZMQ_POLLIN, 0 },
-        { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 },
     };
+    int count = 1;
+    zsock_t *monitor = wbc_session_monitor_socket (console->session);
+    if (monitor)
+        items [count++] = (zmq_pollitem_t) { zsock_resolve (monitor), 0, ZMQ_POLLIN, 0 };
+    if (!console->script)
+        items [count++] = (zmq_pollitem_t) { NULL, STDIN_FILENO, ZMQ_POLLIN, 0 };
     //  a signal during the wait means "go read the keyboard", never "exit"
-    zmq_poll (items, console->script ? 1 : 2, ms);
+    zmq_poll (items, count, ms);
 }
 
 static void
@@ -625,6 +630,7 @@ s_start (s_console_t *console, s_options_t *options)
     if (s_load_keys (config))
         return 1;
     wb_client_set_watch_handshakes (true);
+    wb_client_set_watch_connections (true);
     console->model = wbc_model_new ();
     for (size_t index = 0; index < config->columns_count; index++)
         wbc_model_set_columns (console->model, config->columns_type [index], config->columns [index]);

@@ -20,6 +20,7 @@ struct _wb_client_t {
     char *server_key;             /* the server's public key (Z85), or NULL */
     char problem [PROBLEM_MAX];   /* why the handshake failed; "" if it did not */
     bool refused;                 /* the handshake failed for good */
+    bool dropped;                 /* the connection closed since last asked */
     int64_t next_reference_id;
     zlistx_t *events;             /* unsolicited events kept by request () */
     size_t malformed;
@@ -33,6 +34,8 @@ static zcert_t *s_default_cert = NULL;
 static char *s_default_server_key = NULL;
 /* Watch the handshakes of clients without keys too (wb_client_set_watch_handshakes). */
 static bool s_watch_handshakes = false;
+/* Watch every client's connection, on every transport (wb_client_set_watch_connections). */
+static bool s_watch_connections = false;
 /* Names the inproc endpoint of each client's monitor. */
 static atomic_uint s_monitor_count;
 
@@ -48,12 +51,12 @@ s_msg_destructor (void **item)
 //  Watch the handshakes of dealer on a PAIR socket; NULL if that fails
 //  (the client still works, it only explains less).
 static zsock_t *
-s_monitor (zsock_t *dealer)
+s_monitor (zsock_t *dealer, int events)
 {
     char address [64];
     snprintf (address, sizeof (address), "inproc://wb-client-monitor-%u",
               atomic_fetch_add (&s_monitor_count, 1));
-    if (zmq_socket_monitor (zsock_resolve (dealer), address, MONITORED_EVENTS) == -1)
+    if (zmq_socket_monitor (zsock_resolve (dealer), address, events) == -1)
         return NULL;
     zsock_t *monitor = zsock_new (ZMQ_PAIR);
     if (monitor && zsock_connect (monitor, "%s", address) == -1)
@@ -83,11 +86,16 @@ s_connect (wb_client_t *self)
         zcert_apply (self->cert, dealer);
         zsock_set_curve_serverkey (dealer, self->server_key);
     }
-    //  a monitor costs two sockets: only where a handshake can fail
-    bool watch = self->cert || s_watch_handshakes;
-    self->monitor = watch && wb_security_endpoint_is_network (endpoint) ? s_monitor (dealer) : NULL;
+    //  a monitor costs two sockets: only where a handshake can fail, or
+    //  where the program wants to know at once that a connection closed
+    bool watch = (self->cert || s_watch_handshakes) && wb_security_endpoint_is_network (endpoint);
+    if (s_watch_connections)
+        self->monitor = s_monitor (dealer, MONITORED_EVENTS | ZMQ_EVENT_DISCONNECTED);
+    else
+        self->monitor = watch ? s_monitor (dealer, MONITORED_EVENTS) : NULL;
     self->problem [0] = 0;
     self->refused = false;
+    self->dropped = false;
     if (zsock_connect (dealer, "%s", endpoint) == -1) {
         zsock_destroy (&self->monitor);
         zsock_destroy (&dealer);
@@ -239,6 +247,12 @@ wb_client_set_watch_handshakes (bool watch)
 }
 
 void
+wb_client_set_watch_connections (bool watch)
+{
+    s_watch_connections = watch;
+}
+
+void
 wb_client_destroy (wb_client_t **self_p)
 {
     if (!self_p || !*self_p)
@@ -313,6 +327,10 @@ s_apply_event (wb_client_t *self, uint16_t event, uint32_t value)
         self->refused = false;
         return;
     }
+    if (event == ZMQ_EVENT_DISCONNECTED) {
+        self->dropped = true;
+        return;
+    }
     int keys = self->cert && wb_security_endpoint_is_network (wb_client_endpoint (self));
     for (size_t index = 0; index < WB_COUNT_OF (s_verdicts); index++) {
         const s_verdict_t *verdict = &s_verdicts [index];
@@ -350,6 +368,23 @@ wb_client_problem (wb_client_t *self)
         return NULL;
     s_drain_monitor (self);
     return self->problem [0] ? self->problem : NULL;
+}
+
+bool
+wb_client_dropped (wb_client_t *self)
+{
+    if (!self)
+        return false;
+    s_drain_monitor (self);
+    bool dropped = self->dropped;
+    self->dropped = false;
+    return dropped;
+}
+
+zsock_t *
+wb_client_monitor_socket (wb_client_t *self)
+{
+    return self ? self->monitor : NULL;
 }
 
 zsock_t *

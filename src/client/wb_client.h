@@ -58,6 +58,22 @@ int wb_client_set_default_keys (zcert_t *cert, const char *server_key);
    with one identity; call before making clients. */
 void wb_client_set_watch_handshakes (bool watch);
 
+/* Watch every client's connection, on every transport: a connection that
+   closes (the server's process ended, or the node went) is known at once
+   (wb_client_dropped), not only when a request's deadline passes. Costs a
+   monitor (two sockets) a client; for programs with one identity, as the
+   console; call before making clients. */
+void wb_client_set_watch_connections (bool watch);
+
+/* True once after the connection closed (ZeroMQ reconnects by itself, but
+   what the server held for this client may be gone); false otherwise, or
+   when connections are not watched. */
+bool wb_client_dropped (wb_client_t *self);
+
+/* The monitor's socket to poll with wb_client_socket (readable when there
+   is something for wb_client_dropped or wb_client_problem), or NULL. */
+zsock_t *wb_client_monitor_socket (wb_client_t *self);
+
 /* Why the connection does not work, as far as the handshake showed: a
    sentence such as "the server refused our key", or NULL if nothing is
    known to be wrong (connected, or still trying). */

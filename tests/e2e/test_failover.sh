@@ -107,7 +107,7 @@ cat > "$work/console.script" <<SCRIPT
 wait ● live
 wait Only on A
 run sh "$work/kill-a.sh"
-wait moved to $B ($A did not answer)
+wait moved to $B (the connection to $A closed)
 wait Watched on B
 wait ● connected: $B
 wait ● live
@@ -117,7 +117,7 @@ wait ERROR moved to $B (
 key Escape
 run sh "$work/start-a.sh"
 run sh "$work/kill-b.sh"
-wait moved to $A ($B did not answer)
+wait moved to $A (the connection to $B closed)
 wait Only on A
 wait ● connected: $A
 SCRIPT

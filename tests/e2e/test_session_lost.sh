@@ -67,7 +67,7 @@ restart () {
     sh "$work/start.sh" || { echo "Bail out! wbserver did not start again"; exit 1; }
     #   the console's status history (M) keeps what its status line said
     tmux -S "$socket" send-keys -t console M
-    until_screen "$socket" console "the server no longer knows this session" 5
+    until_screen "$socket" console "the connection to $endpoint closed" 5
     report "$name: within 5 s the console says the session was lost" $?
     tmux -S "$socket" send-keys -t console Escape
     deadline=$(($(date +%s) + 5))

@@ -1,6 +1,7 @@
 /*  Tests of wb_client's list of endpoints: how a list is read and checked,
     and a client that moves from a silent node to the next one, round
-    robin, talking to one node at a time. The nodes are ROUTER sockets in
+    robin, talking to one node at a time, and a closed connection known
+    from the connection itself. The nodes are ROUTER sockets in
     this process (inproc); the one that answers sends each request back,
     so its reply carries the request's ReferenceId. No sleeps: every wait
     is a request's deadline or a poll with one.
@@ -12,6 +13,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 #include "wb_client.h"
 #include "wb_prelude.h"
 #include "wb_requests.h"
@@ -156,6 +158,54 @@ test_a_silent_node_is_left_for_the_next (void **state)
     zsock_destroy (&answering);
 }
 
+//  Wait (WAIT_MS at most) until the client says its connection closed.
+static bool
+s_dropped_within_deadline (wb_client_t *client)
+{
+    int64_t deadline = wb_mono_ms () + WAIT_MS;
+    while (wb_mono_ms () < deadline) {
+        if (wb_client_dropped (client))
+            return true;
+        zpoller_t *poller = zpoller_new (wb_client_monitor_socket (client), NULL);
+        zpoller_wait (poller, 100);
+        zpoller_destroy (&poller);
+    }
+    return false;
+}
+
+//  A connection that closes (the node's socket gone, as when its process
+//  ends) is known from the connection itself when connections are watched,
+//  not from a request's deadline: said once, and not while it stands.
+static void
+test_a_closed_connection_is_known (void **state)
+{
+    (void) state;
+    char endpoint [64];
+    snprintf (endpoint, sizeof (endpoint), "ipc:///tmp/wb-test-client-%d.ipc", (int) getpid ());
+    zsock_t *node = zsock_new_router (endpoint);
+    assert_non_null (node);
+    wb_client_set_watch_connections (true);
+    wb_client_t *client = wb_client_new (endpoint);
+    wb_client_set_watch_connections (false);
+    assert_non_null (client);
+    assert_non_null (wb_client_monitor_socket (client));
+    //  connected: a request reaches the node
+    wb_msg_t *request = wb_request_ping ();
+    assert_true (wb_client_send (client, &request) > 0);
+    assert_int_equal (s_echo (node, WAIT_MS), 1);
+    assert_false (wb_client_dropped (client));
+    zsock_destroy (&node);
+    assert_true (s_dropped_within_deadline (client));
+    assert_false (wb_client_dropped (client));
+    wb_client_destroy (&client);
+    //  not watched: no monitor, nothing said
+    client = wb_client_new (endpoint);
+    assert_null (wb_client_monitor_socket (client));
+    assert_false (wb_client_dropped (client));
+    wb_client_destroy (&client);
+    assert_false (wb_client_dropped (NULL));
+}
+
 int
 main (void)
 {
@@ -166,6 +216,7 @@ main (void)
         cmocka_unit_test (test_a_bad_endpoint_is_named),
         cmocka_unit_test (test_a_list_is_read_in_order_and_trimmed),
         cmocka_unit_test (test_a_silent_node_is_left_for_the_next),
+        cmocka_unit_test (test_a_closed_connection_is_known),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
