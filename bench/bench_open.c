@@ -4,9 +4,13 @@
 
     open       the console opens the workbin: its pane fetches every page
                into the model (wbc_model_apply_page, as wbc_session does),
-               then the first screen is drawn on a headless 160x45 screen
-               (wbc_app_settle, wbc_view_draw); against raw ZeroMQ
-               request/replies of the same frames (the same bytes received)
+               and the screen is drawn on a headless 160x45 screen
+               (wbc_app_settle, wbc_view_draw) once the first page is in,
+               as the console draws it while the next pages come, and again
+               at the end. Two rows: the first screen drawn, against a raw
+               ZeroMQ request/reply of the first page's frames; every page
+               in the model, against raw request/replies of all the frames
+               (the same bytes received)
     deep-page  the page at 99,500 as a page-by-page fetch reads it (after
                the one at 99,000), against the page at 0; and, reported
                only, the page at 99,500 asked for alone
@@ -52,11 +56,20 @@ s_page (s_bench_t *bench, int64_t from)
     return wb_client_request (bench->client, &request, TIMEOUT_MS);
 }
 
+//  Draw the screen as the console does after a pass.
+static void
+s_draw (s_bench_t *bench, wbc_model_t *model, wbc_app_t *app)
+{
+    wbc_app_settle (app);
+    wbc_view_draw (bench->view, model, wbc_app_ui (app), wbc_app_layout (app), NULL, 0, WALL_MS);
+}
+
 //  Fetch every page into a new pane of model; on the warm-up (take_sizes)
 //  the frame sizes are taken for the baseline, by encoding again. 0 when
 //  the pane holds the whole workbin.
 static int
-s_fetch (s_bench_t *bench, wbc_model_t *model, bool take_sizes)
+s_fetch (s_bench_t *bench, wbc_model_t *model, wbc_app_t *app, bool take_sizes,
+         int64_t start, double *first_screen)
 {
     wbc_sidebar_entry_t entry = { .type_id = "draft", .owner_id = "a0001",
                                   .owner_attribute = "WorkbinAgentId",
@@ -81,6 +94,10 @@ s_fetch (s_bench_t *bench, wbc_model_t *model, bool take_sizes)
             bench_msg_frame_sizes (reply, bench->reply_sizes [pages]);
         pages++;
         wb_msg_destroy (&reply);
+        if (pages == 1) {
+            s_draw (bench, model, app);
+            *first_screen = bench_seconds_since (start);
+        }
     }
     bench->pages = pages;
     size_t loaded = wb_replica_size (wbc_model_pane (model, 0)->replica);
@@ -88,9 +105,10 @@ s_fetch (s_bench_t *bench, wbc_model_t *model, bool take_sizes)
 }
 
 //  One open: the model and the console's state are made before the clock
-//  starts (the console has them when a workbin is opened). Seconds, or -1.
+//  starts (the console has them when a workbin is opened). Seconds until
+//  every page is in and drawn, or -1; *first_screen: until the first.
 static double
-s_open_ours (s_bench_t *bench, bool take_sizes)
+s_open_ours (s_bench_t *bench, bool take_sizes, double *first_screen)
 {
     wbc_model_t *model = wbc_model_new ();
     wbc_app_t *app = wbc_app_new (model, NULL, NULL);
@@ -98,34 +116,39 @@ s_open_ours (s_bench_t *bench, bool take_sizes)
     wbc_view_size (bench->view, &columns, &lines);
     wbc_app_resize (app, columns, lines);
     int64_t start = bench_now_ns ();
-    int rc = s_fetch (bench, model, take_sizes);
-    wbc_app_settle (app);
-    wbc_view_draw (bench->view, model, wbc_app_ui (app), wbc_app_layout (app), NULL, 0, WALL_MS);
+    int rc = s_fetch (bench, model, app, take_sizes, start, first_screen);
+    s_draw (bench, model, app);
     double seconds = bench_seconds_since (start);
     wbc_app_destroy (&app);
     wbc_model_destroy (&model);
     return rc == 0 ? seconds : -1;
 }
 
+//  The same frames over raw ZeroMQ; seconds for all, or -1; *first: for
+//  the first page.
 static double
-s_open_raw (s_bench_t *bench)
+s_open_raw (s_bench_t *bench, double *first)
 {
     int64_t start = bench_now_ns ();
-    for (size_t page = 0; page < bench->pages; page++)
+    for (size_t page = 0; page < bench->pages; page++) {
         if (bench_raw_request (bench->dealer, bench->request_sizes [page],
                                bench->reply_sizes [page], TIMEOUT_MS) < 0)
             return -1;
+        if (page == 0)
+            *first = bench_seconds_since (start);
+    }
     return bench_seconds_since (start);
 }
 
 static int
 s_case_open (s_bench_t *bench)
 {
-    bench_samples_t ours = { 0 }, raw = { 0 };
+    bench_samples_t ours = { 0 }, raw = { 0 }, ours_first = { 0 }, raw_first = { 0 };
     int rc = 0;
     for (int round = -1; rc == 0 && round < OPEN_ROUNDS; round++) {
-        double ours_seconds = s_open_ours (bench, round < 0);
-        double raw_seconds = ours_seconds < 0 ? -1 : s_open_raw (bench);
+        double first_screen = -1, raw_first_page = -1;
+        double ours_seconds = s_open_ours (bench, round < 0, &first_screen);
+        double raw_seconds = ours_seconds < 0 ? -1 : s_open_raw (bench, &raw_first_page);
         rc = ours_seconds < 0 || raw_seconds < 0 ? -1 : 0;
         if (round == -1) {
             for (size_t page = 0; page < bench->pages; page++)
@@ -136,21 +159,33 @@ s_case_open (s_bench_t *bench)
         if (rc == 0) {
             bench_samples_add (&ours, ours_seconds * 1000);
             bench_samples_add (&raw, raw_seconds * 1000);
+            bench_samples_add (&ours_first, first_screen * 1000);
+            bench_samples_add (&raw_first, raw_first_page * 1000);
         }
     }
     if (rc == 0) {
         double ours_ms = bench_samples_quantile (&ours, 0.5);
         double raw_ms = bench_samples_quantile (&raw, 0.5);
-        char ours_text [96], raw_text [96];
+        double first_ms = bench_samples_quantile (&ours_first, 0.5);
+        double raw_first_ms = bench_samples_quantile (&raw_first, 0.5);
+        char ours_text [96], raw_text [96], first_text [96], raw_first_text [96];
+        snprintf (first_text, sizeof (first_text), "%.1f ms (the first page of %zu, drawn)",
+                  first_ms, bench->pages);
+        snprintf (raw_first_text, sizeof (raw_first_text), "%.1f ms (its bytes)", raw_first_ms);
         snprintf (ours_text, sizeof (ours_text), "%.0f ms (%zu pages, %.1f MB)", ours_ms,
                   bench->pages, (double) bench->bytes / 1e6);
         snprintf (raw_text, sizeof (raw_text), "%.0f ms (the same bytes)", raw_ms);
         bench_note ("open: %zu rounds each", ours.size);
         bench_row ("open a 100,000-interaction workbin in the console, first screen drawn",
-                   ours_text, raw_text, ours_ms / raw_ms, "≤ 150 ms", ours_ms <= 150);
+                   first_text, raw_first_text, first_ms / raw_first_ms, "≤ 150 ms",
+                   first_ms <= 150);
+        bench_row ("open a 100,000-interaction workbin in the console, every page in the model",
+                   ours_text, raw_text, ours_ms / raw_ms, "reported", -1);
     }
     bench_samples_free (&ours);
     bench_samples_free (&raw);
+    bench_samples_free (&ours_first);
+    bench_samples_free (&raw_first);
     return rc;
 }
 
