@@ -387,6 +387,9 @@ s_command (wbctl_t *self, int argc, char *argv [])
     if (status == WBCTL_OK && !streq (command->name, "keygen"))
         status = s_check_endpoints (self);
     wb_client_set_watch_handshakes (true);
+    //  a watch follows a session for long: it learns at once that its
+    //  connection closed, rather than at its next keep-alive's deadline
+    wb_client_set_watch_connections (streq (command->name, "watch"));
     if (status == WBCTL_OK)
         status = s_run (self, command, &args);
     //  a closed output stopped the command: like head, that is no failure

@@ -89,10 +89,22 @@ s_ping (wbctl_t *self)
 }
 
 //  Say that the session was lost, and where the watch goes on: the next
-//  node when this one is silent and there are several.
+//  node when this one is silent or its connection closed (closed), and
+//  there are several.
 static void
-s_say_lost (wbctl_t *self, bool move)
+s_say_lost (wbctl_t *self, bool move, bool closed)
 {
+    if (closed) {
+        bool next = wb_client_endpoint_count (self->client) > 1;
+        fprintf (stderr, "wbctl: watch: the connection to %s closed: the session was lost; ",
+                 wb_client_endpoint (self->client));
+        wbctl_session_restart (self, next);
+        if (next)
+            fprintf (stderr, "moving to %s\n", wb_client_endpoint (self->client));
+        else
+            fprintf (stderr, "opening a new one\n");
+    }
+    else
     if (move && wb_client_endpoint_count (self->client) > 1) {
         const char *silent = wb_client_endpoint (self->client);
         fprintf (stderr, "wbctl: watch: %s does not answer: the session was lost; ", silent);
@@ -111,9 +123,9 @@ s_say_lost (wbctl_t *self, bool move)
 //  next one (and on to the next each time one does not answer). -1 to go
 //  on, else an exit status.
 static int
-s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline, bool move)
+s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline, bool move, bool closed)
 {
-    s_say_lost (self, move);
+    s_say_lost (self, move, closed);
     while (!wbctl_interrupted () && wb_mono_ms () < deadline) {
         wb_msg_t *refusal = NULL;
         int status = wbctl_session_open (self, true, &refusal);
@@ -131,7 +143,7 @@ s_reopen (wbctl_t *self, const wbctl_args_t *args, int64_t deadline, bool move)
             return status;
         zclock_sleep (WBCTL_REOPEN_PAUSE_MS);
         if (status == WBCTL_NO_ANSWER && wb_client_endpoint_count (self->client) > 1)
-            s_say_lost (self, true);
+            s_say_lost (self, true, false);
         else
             wbctl_session_restart (self, false);
     }
@@ -153,13 +165,19 @@ s_watch_loop (wbctl_t *self, const wbctl_args_t *args)
         if ((args->given & WBCTL_OPT_EVENTS) && changes >= args->count)
             status = WBCTL_OK;
         else
+        if (wb_client_dropped (self->client)) {
+            status = s_reopen (self, args, deadline, true, true) == -1 ? -1 : WBCTL_NO_ANSWER;
+            next_ping = wb_mono_ms () + WBCTL_PING_INTERVAL_MS;
+        }
+        else
         if (now >= deadline)
             status = s_watch_timeout (args, changes);
         else
         if (now >= next_ping) {
             int pinged = s_ping (self);
             if (pinged == WBCTL_NO_ANSWER || pinged == S_FORGOTTEN)
-                pinged = s_reopen (self, args, deadline, pinged == WBCTL_NO_ANSWER) == -1
+                pinged = s_reopen (self, args, deadline, pinged == WBCTL_NO_ANSWER,
+                                   wb_client_dropped (self->client)) == -1
                        ? WBCTL_OK : WBCTL_NO_ANSWER;
             status = pinged == WBCTL_OK || pinged == WBCTL_INTERRUPTED ? -1 : pinged;
             next_ping = wb_mono_ms () + WBCTL_PING_INTERVAL_MS;

@@ -447,7 +447,9 @@ wb_client_malformed_count (const wb_client_t *self)
 }
 
 //  Wait until something can be read or the deadline passes; false if not,
-//  or as soon as the handshake failed for good (errno ECONNREFUSED).
+//  as soon as the handshake failed for good (errno ECONNREFUSED), or, when
+//  connections are watched, as soon as the connection closed (ECONNRESET:
+//  no answer will come; wb_client_dropped then says so once).
 static bool
 s_wait_readable (wb_client_t *self, int64_t deadline)
 {
@@ -455,6 +457,10 @@ s_wait_readable (wb_client_t *self, int64_t deadline)
         s_drain_monitor (self);
         if (self->refused) {
             errno = ECONNREFUSED;
+            return false;
+        }
+        if (self->dropped) {
+            errno = ECONNRESET;
             return false;
         }
         int64_t left = deadline - wb_mono_ms ();

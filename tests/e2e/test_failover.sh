@@ -90,7 +90,7 @@ tap_track "$watch_pid"
 wait_for_line "$work/watch.out" "^EventAck RequestWorkbinNotifications" "$watch_pid"
 report "wbctl watch on A,B is subscribed (on A)" $?
 sh "$work/kill-a.sh"
-wait_for_line "$work/watch.err" "$A does not answer: the session was lost; moving to $B" "$watch_pid"
+wait_for_line "$work/watch.err" "the connection to $A closed: the session was lost; moving to $B" "$watch_pid"
 report "wbctl watch: A killed, it says it moves to B" $?
 wait_for_line "$work/watch.err" "a new session is open on $B" "$watch_pid"
 report "wbctl watch: it has a new session on B" $?

@@ -77,6 +77,9 @@ restart () {
     done
     [ "$(lines "$work/watch.err" "the session was lost")" -gt "$lost_before" ]
     report "$name: within 5 s wbctl watch says the session was lost" $?
+    #   from the connection itself, not from a keep-alive's deadline
+    [ "$(lines "$work/watch.err" "the connection to $endpoint closed")" -ge "$round" ]
+    report "$name: both say why: the connection closed" $?
     until_screen "$socket" console "● live" 10
     report "$name: the console is live again" $?
     until [ "$(lines "$work/watch.err" "a new session is open")" -ge "$round" ] \
