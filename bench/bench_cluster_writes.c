@@ -148,6 +148,7 @@ s_ours_open (s_ours_t *ours, const bench_site_nodes_t *site)
 //  The store's tables, as wb_store_pg.c makes them, without its trigger:
 //  here the bump updates version and count in one statement.
 static const char *s_raw_schema =
+    "SET client_min_messages TO warning;"
     "DROP SCHEMA IF EXISTS bench_raw CASCADE;"
     "CREATE SCHEMA bench_raw;"
     "SET search_path TO bench_raw;"
