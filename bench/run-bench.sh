@@ -13,6 +13,10 @@
 #   that is the median of them: by the ratio where the target is on the
 #   ratio, else by the first figure of "ours"; the ratio column lists the
 #   ratio of every run as well. A target is met when that median meets it.
+#
+#   BENCH_ONLY=NAME,NAME...: run only these cases (as the first column
+#   of bench.log's "=== NAME" lines names them); the table is printed, but
+#   neither results.md nor README.md is touched: a partial run is no record.
 set -u
 bench=${1:?usage: run-bench.sh BENCHDIR SRCDIR}
 srcdir=${2:?usage: run-bench.sh BENCHDIR SRCDIR}
@@ -27,6 +31,9 @@ load_before=$(cut -d ' ' -f 1-3 /proc/loadavg)
 #   run NAME LIMIT COMMAND...: one case; its rows, or a failed row.
 run () {
     name=$1; limit=$2; shift 2
+    if [ -n "${BENCH_ONLY:-}" ]; then
+        case ",$BENCH_ONLY," in *",$name,"*) ;; *) return 0 ;; esac
+    fi
     started=$(date +%s)
     printf 'bench: %-12s ' "$name" >&2
     echo "=== $name" >> "$log"
@@ -89,6 +96,54 @@ run board 120 sh -c 'dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-board.XXXXXX") || 
     wait "$pid" 2> /dev/null
     rm -rf "$dir"
     exit $status' board "$WBSERVER" "$bench"
+
+#   cluster: a change made on node 2 to its event on a client of node 1,
+#   against the same change made on node 1 (bench/bench_cluster.c), two
+#   nodes on a private PostgreSQL that tests/lib/wb-pg.sh starts and stops
+#   (none installed: no rows). A timeout's
+#   SIGTERM exits the script, so that its EXIT trap stops them all.
+run cluster 120 sh -c 'trap "exit 143" TERM INT HUP
+    tap_cleanup () {
+        for pid in $pids; do kill "$pid"; wait "$pid" 2> /dev/null; done
+        rm -rf "$dir"
+    }
+    pids=
+    dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-cluster.XXXXXX") || exit 1
+    . "$2/tests/lib/wb-pg.sh"
+    wb_pg_start
+    for n in 1 2; do
+        "$1" -c "$2/doc/examples/sample.cfg" -e "ipc://$dir/node$n.ipc" \
+            --store "postgresql:$WB_PG_CONNINFO" -l "$dir/node$n.log" &
+        pids="$pids $!"
+    done
+    "$3/bench_cluster" "ipc://$dir/node1.ipc" "ipc://$dir/node2.ipc"' \
+    cluster "$WBSERVER" "$srcdir" "$bench"
+
+#   cluster-writes, cluster-failover: three nodes on a private PostgreSQL
+#   (as above), with a directory of 1,000 agents that bench_cluster_site
+#   writes; see bench/bench_cluster_site.c. The failover case kills node 1
+#   itself (its process id is the last argument).
+for case in writes failover; do
+    run "cluster-$case" 300 sh -c 'trap "exit 143" TERM INT HUP
+        tap_cleanup () {
+            for pid in $pids; do kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; done
+            rm -rf "$dir"
+        }
+        pids=
+        dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-site.XXXXXX") || exit 1
+        . "$2/tests/lib/wb-pg.sh"
+        wb_pg_start
+        "$3/bench_cluster_site" directory "$dir/site.cfg" || exit 1
+        for n in 1 2 3; do
+            "$1" -c "$dir/site.cfg" -e "ipc://$dir/node$n.ipc" \
+                --store "postgresql:$WB_PG_CONNINFO" -l "$dir/node$n.log" &
+            pids="$pids $!"
+            [ $n -eq 1 ] && first=$!
+        done
+        "$3/bench_cluster_site" "$4" "$WB_PG_CONNINFO" "ipc://$dir/node1.ipc" \
+            "ipc://$dir/node2.ipc" "ipc://$dir/node3.ipc" "$first"' \
+        "cluster-$case" "$WBSERVER" "$srcdir" "$bench" "$case"
+done
 }
 
 runs=${BENCH_RUNS:-3}
@@ -141,26 +196,6 @@ median_rows () {
         }' "$1"
 }
 
-#   cluster: a change made on node 2 to its event on a client of node 1,
-#   against the same change made on node 1 (bench/bench_cluster.c), two
-#   nodes on a private PostgreSQL that tests/lib/wb-pg.sh starts and stops
-#   (none installed: no rows)
-run cluster 120 sh -c 'tap_cleanup () {
-        for pid in $pids; do kill "$pid"; wait "$pid" 2> /dev/null; done
-        rm -rf "$dir"
-    }
-    pids=
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/wbbench-cluster.XXXXXX") || exit 1
-    . "$2/tests/lib/wb-pg.sh"
-    wb_pg_start
-    for n in 1 2; do
-        "$1" -c "$2/doc/examples/sample.cfg" -e "ipc://$dir/node$n.ipc" \
-            --store "postgresql:$WB_PG_CONNINFO" -l "$dir/node$n.log" &
-        pids="$pids $!"
-    done
-    "$3/bench_cluster" "ipc://$dir/node1.ipc" "ipc://$dir/node2.ipc"' \
-    cluster "$WBSERVER" "$srcdir" "$bench"
-
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 commit=$(git -C "$srcdir" rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git -C "$srcdir" status --porcelain --untracked-files=no 2>/dev/null)" ]; then
@@ -180,6 +215,11 @@ echo
 echo "$machine; $runs runs took $took s; each row is the median run. Ratio: ours / baseline"
 echo "for rates, time ours / time baseline for latencies. Details: $log"
 
+if [ -n "${BENCH_ONLY:-}" ]; then
+    echo "bench: only $BENCH_ONLY: results.md and README.md left as they were" >&2
+    grep -q '\*\*no\*\*' "$rows" && echo "bench: some targets were missed (marked **no**)" >&2
+    exit 0
+fi
 {
     echo
     echo "## $machine"
