@@ -1,11 +1,12 @@
 /*  bench_cluster_failover: a failover storm. AGENTS agent applications,
     all in this process and polled by one loop, each given the site's
-    three endpoints ("1,2,3", as wbctl -e takes them), as wbctl watch
+    three endpoints ("1,2,3", as wbctl -e takes them), as the console
     behaves: register, log in, subscribe to team@sales, and count as
     working once an event of a change newer than the subscription came;
-    then ping every PING_MS, and a request without answer within its
-    deadline means the node is gone: move to the next endpoint and start
-    over. A media server on node 3 submits into team@sales every CHANGE_MS
+    then ping every PING_MS; a connection that closes (its monitor says
+    so: the node's process ended), or a request without answer within its
+    deadline (a node that went without closing), means the node is gone:
+    move to the next endpoint and start over. A media server on node 3 submits into team@sales every CHANGE_MS
     while an agent waits for a change.
 
     Baseline: the agents' first connection to the running node 1, from
@@ -172,6 +173,8 @@ static int
 s_agent_tick (s_storm_t *storm, size_t index, int64_t now)
 {
     s_agent_t *self = &storm->agents [index];
+    if (wb_client_dropped (self->client))
+        return s_agent_move (storm, index, now);
     int64_t silence_ms = (now - self->since_ns) / 1000000;
     if (self->step == STEP_CHANGE)
         return silence_ms > CHANGE_DEADLINE_MS ? s_agent_move (storm, index, now) : 0;
@@ -270,6 +273,7 @@ static int
 s_storm_first (s_storm_t *storm, const char *list, bench_samples_t *samples)
 {
     int64_t start = bench_now_ns ();
+    wb_client_set_watch_connections (true);     //  as the console does
     for (size_t index = 0; index < AGENTS; index++) {
         s_agent_t *agent = &storm->agents [index];
         bench_agent_id (agent->agent_id, sizeof (agent->agent_id), (int) index + 1);
