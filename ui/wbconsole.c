@@ -32,7 +32,8 @@
 #include "wb_protocol.h"
 #include "wb_security.h"
 
-#define SCRIPT_WAIT_MS 10000
+#define SCRIPT_WAIT_MS 10000        /* a script's wait, unless wait-limit says */
+#define SCRIPT_WAIT_LIMIT_S 3600
 
 static volatile sig_atomic_t s_stop_signal = 0;
 
@@ -258,6 +259,7 @@ typedef struct {
     wbc_theme_t *theme;
     FILE *script;
     int script_line;
+    int64_t script_wait_ms;      /* how long a wait may run (wait-limit) */
     int status;                  /* exit status */
     char refusal [2 * WBC_TEXT_MAX]; /* why the server refused the session, if it did */
     int64_t last_tick_ms;        /* when ages were last redrawn */
@@ -384,7 +386,8 @@ s_run_interactive (s_console_t *console)
 static int
 s_script_wait (s_console_t *console, const char *text)
 {
-    int64_t deadline = wb_mono_ms () + SCRIPT_WAIT_MS;
+    int64_t deadline = wb_mono_ms () + (console->script_wait_ms ? console->script_wait_ms
+                                                                : SCRIPT_WAIT_MS);
     bool *quit = &wbc_app_ui (console->app)->quit;
     while (wb_mono_ms () < deadline && !s_stop_signal && !*quit) {
         s_pass (console, 50);
@@ -392,6 +395,19 @@ s_script_wait (s_console_t *console, const char *text)
             return 0;
     }
     return *quit ? 0 : -1;          //  the console ended (a refused login): the script too
+}
+
+//  How long the waits that follow may run: whole seconds, 1 to an hour;
+//  -3 if the argument is not that.
+static int
+s_script_wait_limit (s_console_t *console, const char *argument)
+{
+    char *end = NULL;
+    long seconds = strtol (argument, &end, 10);
+    if (end == argument || *end || seconds < 1 || seconds > SCRIPT_WAIT_LIMIT_S)
+        return -3;
+    console->script_wait_ms = seconds * 1000;
+    return 0;
 }
 
 static int
@@ -523,6 +539,8 @@ s_script_step (s_console_t *console, char *command, char *raw_argument)
         return system (argument) == 0 ? 0 : -1;
     if (strcmp (command, "dump") == 0)
         return s_script_dump (console, *argument ? argument : "-");
+    if (strcmp (command, "wait-limit") == 0)   //  e.g. 'wait-limit 60' for a long load
+        return s_script_wait_limit (console, argument);
     if (strcmp (command, "advance") == 0)  //  the pinned clock, e.g. 'advance 2h'
         return s_script_advance (console, argument);
     if (strcmp (command, "click") == 0 || strcmp (command, "wheel") == 0)
@@ -553,8 +571,11 @@ s_run_script (s_console_t *console, const char *path)
         int rc = s_script_step (console, command, argument);
         if (rc) {
             fprintf (stderr, "wbconsole: %s:%d: %s %s: %s\n", path, console->script_line, command,
-                     argument, rc == -2 ? "unknown script command" : "failed (screen below)");
-            wbc_view_dump (console->view, stderr);
+                     argument, rc == -2 ? "unknown script command"
+                             : rc == -3 ? "wants whole seconds, 1 to 3600"
+                             : "failed (screen below)");
+            if (rc == -1)
+                wbc_view_dump (console->view, stderr);
             return 3;
         }
         if (wbc_app_ui (console->app)->quit)
