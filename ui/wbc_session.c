@@ -241,9 +241,11 @@ s_node_silent (wbc_session_t *self, int64_t now_ms)
 static void
 s_connection_closed (wbc_session_t *self, int64_t now_ms)
 {
+    const char *problem = wb_client_problem (self->client);   //  a refused key...
     bool move = wb_client_endpoint_count (self->client) > 1;
     char why [WBC_TEXT_MAX + 320];
-    snprintf (why, sizeof (why), "the connection to %s closed", wb_client_endpoint (self->client));
+    snprintf (why, sizeof (why), "the connection to %s closed%s%s", wb_client_endpoint (self->client),
+              problem ? ": " : "", problem ? problem : "");
     s_connection_lost (self, why, now_ms, WBC_RETRY_MS, move);
 }
 
