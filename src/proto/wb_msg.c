@@ -138,9 +138,9 @@ s_encode_body (const wb_msg_t *self)
     size_t size = wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID,
                                               self->reference_id, NULL, 0);
     zframe_t *frame = size ? zframe_new (NULL, size) : NULL;
-    if (frame && wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
-                                             zframe_data (frame), size) != size)
-        zframe_destroy (&frame);
+    if (frame)
+        wb_kvlist_put_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
+                                 zframe_data (frame));
     return frame;
 }
 
@@ -261,8 +261,8 @@ s_send_frames (const wb_msg_t *self, void *handle, zframe_t *routing_id)
     zmq_msg_t body;
     if (size == 0 || zmq_msg_init_size (&body, size))
         return -1;
-    wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
-                                zmq_msg_data (&body), size);
+    wb_kvlist_put_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
+                             zmq_msg_data (&body));
     const char *name = self->spec->name;
     if ((routing_id && zmq_send (handle, zframe_data (routing_id), zframe_size (routing_id),
                                  ZMQ_SNDMORE) == -1)

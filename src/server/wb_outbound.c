@@ -376,12 +376,13 @@ s_body_size (const wb_msg_t *msg)
     return size;
 }
 
-//  Write a message's body, size bytes (s_body_size), into data.
+//  Write a message's body into data, of the size s_body_size measured
+//  (not measured again).
 static void
-s_encode_into (const wb_msg_t *msg, uint8_t *data, size_t size)
+s_encode_into (const wb_msg_t *msg, uint8_t *data)
 {
-    wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
-                                wb_msg_reference_id (msg), data, size);
+    wb_kvlist_put_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
+                             wb_msg_reference_id (msg), data);
 }
 
 //  The encoding of a message of size bytes (s_body_size: 0 if it cannot
@@ -391,7 +392,7 @@ s_encode (const wb_msg_t *msg, size_t size)
 {
     s_encoded_t *encoded = size ? s_encoded_new (size, wb_msg_name (msg)) : NULL;
     if (encoded)
-        s_encode_into (msg, encoded->data, size);
+        s_encode_into (msg, encoded->data);
     else
     if (size)
         errno = ENOMEM;
@@ -406,7 +407,7 @@ s_send_now (wb_outbound_t *self, s_peer_t *peer, const wb_msg_t *msg, size_t siz
     s_chunk_t *chunk = s_chunk_new (self, peer, size);
     if (!chunk)
         return -1;
-    s_encode_into (msg, chunk->data, size);
+    s_encode_into (msg, chunk->data);
     return s_chunk_send (self, peer, wb_msg_name (msg), chunk);
 }
 
