@@ -163,6 +163,13 @@ const char *wb_kvlist_encoded_string (const uint8_t *data, size_t size, const ch
    too small; 0 if it cannot be encoded (key invalid, over a limit). */
 size_t wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t value,
                                    uint8_t *buffer, size_t capacity);
+/* Write that encoding without measuring the list again: buffer holds the
+   size wb_kvlist_encode_int_first returned (not 0) for the same key and
+   the list unchanged since. A sender measures a message once, for its
+   bounds and its buffer, then writes it here (the walk costs as much as
+   the writing). */
+void wb_kvlist_put_int_first (const wb_kvlist_t *self, const char *key, int64_t value,
+                              uint8_t *buffer);
 
 /* Append a one-line readable form, {Key='text' N=5 L={...} B=<3 bytes>},
    to buffer (NUL-terminated, truncated with "..." to fit capacity). */

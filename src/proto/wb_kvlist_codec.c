@@ -219,13 +219,19 @@ wb_kvlist_encode_int_first (const wb_kvlist_t *self, const char *key, int64_t va
     size_t size = measure.size + 1 + key_size + 1 + 8;
     if (size > WB_BODY_MAX || measure.depth > WB_DEPTH_MAX || !measure.valid)
         return 0;
-    if (!buffer || capacity < size)
-        return size;
+    if (buffer && capacity >= size)
+        wb_kvlist_put_int_first (self, key, value, buffer);
+    return size;
+}
+
+void
+wb_kvlist_put_int_first (const wb_kvlist_t *self, const char *key, int64_t value,
+                         uint8_t *buffer)
+{
     uint8_t *cursor = s_put_u32 (buffer, (uint32_t) wb_kvlist_size (self) + 1);
     cursor = s_put_key (cursor, key, WB_TYPE_INT);
     cursor = s_put_int (cursor, value);
     s_put_entries (cursor, self);
-    return size;
 }
 
 // ---------------------------------------------------------------- decoding

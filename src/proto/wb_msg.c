@@ -1,4 +1,5 @@
 /*  wb_msg: one protocol message. See wb_msg.h and doc/PROTOCOL.md. */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,9 +138,9 @@ s_encode_body (const wb_msg_t *self)
     size_t size = wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID,
                                               self->reference_id, NULL, 0);
     zframe_t *frame = size ? zframe_new (NULL, size) : NULL;
-    if (frame && wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
-                                             zframe_data (frame), size) != size)
-        zframe_destroy (&frame);
+    if (frame)
+        wb_kvlist_put_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
+                                 zframe_data (frame));
     return frame;
 }
 
@@ -158,27 +159,24 @@ wb_msg_encode (const wb_msg_t *self)
     return zmsg;
 }
 
-//  True if the frame holds exactly this text.
+/* A frame's bytes, wherever they were received (zframe or zmq_msg). */
+typedef struct {
+    const uint8_t *data;
+    size_t size;
+} s_part_t;
+
+//  True if the part holds exactly this text.
 static bool
-s_frame_is (zframe_t *frame, const char *text)
+s_part_is (s_part_t part, const char *text)
 {
-    return zframe_size (frame) == strlen (text)
-        && memcmp (zframe_data (frame), text, strlen (text)) == 0;
+    return part.size == strlen (text) && memcmp (part.data, text, part.size) == 0;
 }
 
-//  Find the catalogue row named by a frame: its bytes are compared with
-//  each row's name, so nothing in them is trusted.
-static const wb_message_spec_t *
-s_spec_of_frame (zframe_t *frame)
-{
-    return wb_catalog_by_name_bytes (zframe_data (frame), zframe_size (frame));
-}
-
-//  Decode the body frame and split off its ReferenceId.
+//  Decode the body and split off its ReferenceId.
 static wb_kvlist_t *
-s_decode_body (zframe_t *frame, wb_codec_status_t *status, int64_t *reference_id)
+s_decode_body (s_part_t part, wb_codec_status_t *status, int64_t *reference_id)
 {
-    wb_kvlist_t *body = wb_kvlist_decode (zframe_data (frame), zframe_size (frame), status);
+    wb_kvlist_t *body = wb_kvlist_decode (part.data, part.size, status);
     if (!body)
         return NULL;
     if (wb_kvlist_type_at (body, 0) != WB_TYPE_INT
@@ -194,8 +192,11 @@ s_decode_body (zframe_t *frame, wb_codec_status_t *status, int64_t *reference_id
     return body;
 }
 
-wb_msg_t *
-wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
+//  Decode a message of count parts (protocol id, name, body: the routing
+//  id already set apart). *status and *reference_id as wb_msg_decode.
+static wb_msg_t *
+s_decode_parts (const s_part_t *parts, size_t count, wb_codec_status_t *status,
+                int64_t *reference_id)
 {
     wb_codec_status_t status_ignored;
     int64_t reference_ignored;
@@ -203,23 +204,21 @@ wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
     reference_id = reference_id ? reference_id : &reference_ignored;
     *status = WB_CODEC_OK;
     *reference_id = 0;
-    if (!zmsg || zmsg_size (zmsg) != 3) {
+    if (count != 3) {
         *status = WB_CODEC_FRAMES;
         return NULL;
     }
-    zframe_t *protocol = zmsg_first (zmsg);
-    zframe_t *name = zmsg_next (zmsg);
-    zframe_t *body_frame = zmsg_next (zmsg);
-    if (!s_frame_is (protocol, WB_PROTOCOL_ID)) {
+    if (!s_part_is (parts [0], WB_PROTOCOL_ID)) {
         *status = WB_CODEC_BAD_PROTOCOL;
         return NULL;
     }
     //  The body is read before the name so that an unknown message can
-    //  still be answered with its ReferenceId.
-    wb_kvlist_t *body = s_decode_body (body_frame, status, reference_id);
+    //  still be answered with its ReferenceId. The name's bytes are
+    //  compared with each row's name, so nothing in them is trusted.
+    wb_kvlist_t *body = s_decode_body (parts [2], status, reference_id);
     if (!body)
         return NULL;
-    const wb_message_spec_t *spec = s_spec_of_frame (name);
+    const wb_message_spec_t *spec = wb_catalog_by_name_bytes (parts [1].data, parts [1].size);
     if (!spec) {
         *status = WB_CODEC_BAD_NAME;
         wb_kvlist_destroy (&body);
@@ -229,6 +228,17 @@ wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
     if (self)
         self->reference_id = *reference_id;
     return self;
+}
+
+wb_msg_t *
+wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
+{
+    s_part_t parts [3];
+    size_t count = zmsg ? zmsg_size (zmsg) : 0;
+    zframe_t *frame = zmsg ? zmsg_first (zmsg) : NULL;
+    for (size_t index = 0; index < 3 && frame; index++, frame = zmsg_next (zmsg))
+        parts [index] = (s_part_t) { zframe_data (frame), zframe_size (frame) };
+    return s_decode_parts (parts, count, status, reference_id);
 }
 
 //  True if the socket is a ROUTER (its messages start with a routing id).
@@ -241,25 +251,111 @@ s_is_router (void *socket)
     return zmq_getsockopt (handle, ZMQ_TYPE, &type, &size) == 0 && type == ZMQ_ROUTER;
 }
 
+//  Hand libzmq the three frames of a message, after a routing id if one
+//  is given; the body is encoded straight into its zmq_msg_t. 0 or -1.
+static int
+s_send_frames (const wb_msg_t *self, void *handle, zframe_t *routing_id)
+{
+    size_t size = wb_kvlist_encode_int_first (self->body, WB_ATTR_REFERENCE_ID,
+                                              self->reference_id, NULL, 0);
+    zmq_msg_t body;
+    if (size == 0 || zmq_msg_init_size (&body, size))
+        return -1;
+    wb_kvlist_put_int_first (self->body, WB_ATTR_REFERENCE_ID, self->reference_id,
+                             zmq_msg_data (&body));
+    const char *name = self->spec->name;
+    if ((routing_id && zmq_send (handle, zframe_data (routing_id), zframe_size (routing_id),
+                                 ZMQ_SNDMORE) == -1)
+    ||  zmq_send (handle, WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID), ZMQ_SNDMORE) == -1
+    ||  zmq_send (handle, name, strlen (name), ZMQ_SNDMORE) == -1
+    ||  zmq_msg_send (&body, handle, 0) == -1) {
+        zmq_msg_close (&body);
+        return -1;
+    }
+    return 0;
+}
+
 int
 wb_msg_send (wb_msg_t **self_p, void *socket)
 {
     if (!self_p || !*self_p)
         return -1;
     wb_msg_t *self = *self_p;
-    zmsg_t *zmsg = wb_msg_encode (self);
+    void *handle = zsock_resolve (socket);
+    bool router = handle && s_is_router (handle);
     int rc = -1;
-    if (zmsg && s_is_router (socket)) {
-        if (self->routing_id)
-            zmsg_prepend (zmsg, &self->routing_id);
-        else
-            zmsg_destroy (&zmsg);      //  a ROUTER cannot send without a peer
-    }
-    if (zmsg)
-        rc = zmsg_send (&zmsg, socket);
-    zmsg_destroy (&zmsg);
+    //  a ROUTER cannot send without a peer
+    if (handle && (self->routing_id || !router))
+        rc = s_send_frames (self, handle, router ? self->routing_id : NULL);
     wb_msg_destroy (self_p);
     return rc;
+}
+
+int
+wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
+{
+    void *handle = zsock_resolve (socket);
+    self->kept = self->count = self->content_size = 0;
+    self->router = handle && s_is_router (handle);
+    bool more = handle != NULL;
+    while (more) {
+        zmq_msg_t spare;
+        zmq_msg_t *frame = self->kept < WB_MSG_FRAMES_MAX ? &self->frames [self->kept] : &spare;
+        zmq_msg_init (frame);
+        int rc;
+        do                              //  the rest of a message begun is there
+            rc = zmq_msg_recv (frame, handle, 0);
+        while (rc == -1 && zmq_errno () == EINTR && self->count > 0);
+        if (rc == -1) {
+            zmq_msg_close (frame);
+            wb_msg_frames_close (self);
+            return -1;
+        }
+        if (self->count++ > 0 || !self->router)
+            self->content_size += zmq_msg_size (frame);
+        more = zmq_msg_more (frame);
+        if (frame == &spare)
+            zmq_msg_close (frame);      //  past what a message has: counted only
+        else
+            self->kept++;
+    }
+    return handle ? 0 : -1;
+}
+
+wb_msg_t *
+wb_msg_frames_decode (wb_msg_frames_t *self, wb_codec_status_t *status, int64_t *reference_id)
+{
+    size_t skip = self->router ? 1 : 0;
+    s_part_t parts [WB_MSG_FRAMES_MAX];
+    size_t count = 0;
+    for (size_t index = skip; index < self->kept; index++)
+        parts [count++] = (s_part_t) { zmq_msg_data (&self->frames [index]),
+                                       zmq_msg_size (&self->frames [index]) };
+    return s_decode_parts (parts, self->count > skip ? self->count - skip : 0, status,
+                           reference_id);
+}
+
+zmq_msg_t *
+wb_msg_frames_first (wb_msg_frames_t *self)
+{
+    size_t index = self->router ? 1 : 0;
+    return index < self->kept ? &self->frames [index] : NULL;
+}
+
+zframe_t *
+wb_msg_frames_routing_id (wb_msg_frames_t *self)
+{
+    if (!self->router || self->kept == 0)
+        return NULL;
+    return zframe_new (zmq_msg_data (&self->frames [0]), zmq_msg_size (&self->frames [0]));
+}
+
+void
+wb_msg_frames_close (wb_msg_frames_t *self)
+{
+    for (size_t index = 0; index < self->kept; index++)
+        zmq_msg_close (&self->frames [index]);
+    self->kept = 0;
 }
 
 wb_msg_t *
@@ -272,14 +368,14 @@ wb_msg_recv (void *socket, wb_codec_status_t *status, int64_t *reference_id,
         *reference_id = 0;
     if (routing_id)
         *routing_id = NULL;
-    zmsg_t *zmsg = zmsg_recv (socket);
-    if (!zmsg) {
+    wb_msg_frames_t frames;
+    if (wb_msg_frames_recv (&frames, socket)) {
         *status = WB_CODEC_FRAMES;
         return NULL;
     }
-    zframe_t *sender = s_is_router (socket) ? zmsg_pop (zmsg) : NULL;
-    wb_msg_t *self = wb_msg_decode (zmsg, status, reference_id);
-    zmsg_destroy (&zmsg);
+    wb_msg_t *self = wb_msg_frames_decode (&frames, status, reference_id);
+    zframe_t *sender = wb_msg_frames_routing_id (&frames);
+    wb_msg_frames_close (&frames);
     if (self && sender)
         self->routing_id = zframe_dup (sender);
     if (routing_id)

@@ -63,6 +63,7 @@ typedef struct {
     size_t capacity;
     size_t waiting_bytes;
     int64_t progress_at;        /* when libzmq last took one of them */
+    uint64_t used_at;           /* the sweep count at its last message */
     bool in_backlog;
 } s_peer_t;
 
@@ -75,6 +76,7 @@ struct _wb_outbound_t {
     zlistx_t *backlog;          /* peers with messages waiting, in turn */
     size_t sent_since_trim;     /* bytes handed to libzmq since the last trim */
     size_t budget;              /* large bytes that may still go at once */
+    uint64_t sweeps;            /* wb_outbound_sweep calls so far */
 };
 
 // ---------------------------------------------------------------- parts
@@ -176,6 +178,7 @@ s_peer (wb_outbound_t *self, zframe_t *routing_id)
         atomic_init (&peer->tally->refs, 1);
         zhashx_insert (self->peers, key, peer);
     }
+    peer->used_at = self->sweeps;
     return peer;
 }
 
@@ -373,12 +376,13 @@ s_body_size (const wb_msg_t *msg)
     return size;
 }
 
-//  Write a message's body, size bytes (s_body_size), into data.
+//  Write a message's body into data, of the size s_body_size measured
+//  (not measured again).
 static void
-s_encode_into (const wb_msg_t *msg, uint8_t *data, size_t size)
+s_encode_into (const wb_msg_t *msg, uint8_t *data)
 {
-    wb_kvlist_encode_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
-                                wb_msg_reference_id (msg), data, size);
+    wb_kvlist_put_int_first (wb_msg_body_const (msg), WB_ATTR_REFERENCE_ID,
+                             wb_msg_reference_id (msg), data);
 }
 
 //  The encoding of a message of size bytes (s_body_size: 0 if it cannot
@@ -388,7 +392,7 @@ s_encode (const wb_msg_t *msg, size_t size)
 {
     s_encoded_t *encoded = size ? s_encoded_new (size, wb_msg_name (msg)) : NULL;
     if (encoded)
-        s_encode_into (msg, encoded->data, size);
+        s_encode_into (msg, encoded->data);
     else
     if (size)
         errno = ENOMEM;
@@ -403,7 +407,7 @@ s_send_now (wb_outbound_t *self, s_peer_t *peer, const wb_msg_t *msg, size_t siz
     s_chunk_t *chunk = s_chunk_new (self, peer, size);
     if (!chunk)
         return -1;
-    s_encode_into (msg, chunk->data, size);
+    s_encode_into (msg, chunk->data);
     return s_chunk_send (self, peer, wb_msg_name (msg), chunk);
 }
 
@@ -529,6 +533,12 @@ wb_outbound_pump (wb_outbound_t *self, size_t budget)
     return sent;
 }
 
+size_t
+wb_outbound_peers (wb_outbound_t *self)
+{
+    return self ? zhashx_size (self->peers) : 0;
+}
+
 bool
 wb_outbound_waiting (wb_outbound_t *self)
 {
@@ -557,11 +567,16 @@ wb_outbound_sweep (wb_outbound_t *self)
 {
     if (!self)
         return;
-    //  forget the peers with nothing queued (gone, or idle): the table
-    //  stays as large as the clients that are reading
+    //  forget the peers with nothing queued for a while (gone, or idle):
+    //  the table stays as large as the clients that are reading. Not at
+    //  the first sweep: a subscriber hears of a change now and then, and
+    //  making its peer again for each event (a table insert, three
+    //  allocations) cost as much as the rest of its delivery
+    self->sweeps++;
     zlistx_t *idle = zlistx_new ();
     for (s_peer_t *peer = zhashx_first (self->peers); peer; peer = zhashx_next (self->peers))
-        if (!peer->in_backlog && s_queued (peer) == 0)
+        if (!peer->in_backlog && s_queued (peer) == 0
+        &&  self->sweeps - peer->used_at > WB_OUTBOUND_IDLE_SWEEPS)
             zlistx_add_end (idle, (void *) zhashx_cursor (self->peers));
     for (const char *key = zlistx_first (idle); key; key = zlistx_next (idle))
         zhashx_delete (self->peers, key);

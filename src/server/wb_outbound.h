@@ -27,6 +27,9 @@
 /* The most bytes handed to libzmq for one client at a time (or its bound
    if smaller). */
 #define WB_OUTBOUND_HANDOFF (1u << 20)
+/* Sweeps (wb_outbound_sweep) a peer with nothing queued is kept after its
+   last message. */
+#define WB_OUTBOUND_IDLE_SWEEPS 60
 
 typedef struct _wb_outbound_t wb_outbound_t;
 
@@ -62,6 +65,8 @@ void wb_outbound_send_many (wb_outbound_t *self, wb_msg_t *event, zframe_t **rou
    is left of the budget may go at once with the next sends; after that,
    a large message (over 64 KiB) waits for the next pump. */
 size_t wb_outbound_pump (wb_outbound_t *self, size_t budget);
+/* How many peers are known (a queue and its tally each). */
+size_t wb_outbound_peers (wb_outbound_t *self);
 /* True if messages wait for some peer. */
 bool wb_outbound_waiting (wb_outbound_t *self);
 /* True if the server should send what waits before it takes on work that
@@ -71,8 +76,9 @@ bool wb_outbound_waiting (wb_outbound_t *self);
    bound, and is dropped. */
 bool wb_outbound_pressed (wb_outbound_t *self, size_t total_max);
 
-/* Forget the peers with nothing queued, and give freed memory back to the
-   system after heavy sends (malloc_trim). Once in a while. */
+/* Forget the peers with nothing queued that had no message for the last
+   WB_OUTBOUND_IDLE_SWEEPS sweeps, and give freed memory back to the
+   system after heavy sends (malloc_trim). Once in a while (a second). */
 void wb_outbound_sweep (wb_outbound_t *self);
 
 #endif

@@ -515,22 +515,22 @@ s_still_authorised (wb_server_t *self, const wb_msg_t *msg, const char *key)
 static s_received_t *
 s_recv (wb_server_t *self)
 {
-    zmsg_t *zmsg = zmsg_recv (self->router);
-    if (!zmsg)
+    wb_msg_frames_t frames;
+    if (wb_msg_frames_recv (&frames, self->router))
         return NULL;
     s_received_t *received = wb_calloc (1, sizeof (s_received_t));
-    received->routing_id = zmsg_pop (zmsg);
-    received->size = zmsg_content_size (zmsg);
-    zframe_t *first = zmsg_first (zmsg);
-    const char *agent = first ? zframe_meta (first, WB_SECURITY_AGENT_ID) : NULL;
+    received->routing_id = wb_msg_frames_routing_id (&frames);
+    received->size = frames.content_size;
+    zmq_msg_t *first = wb_msg_frames_first (&frames);
+    const char *agent = first ? zmq_msg_gets (first, WB_SECURITY_AGENT_ID) : NULL;
     received->sender_agent = agent ? strdup (agent) : NULL;
-    const char *key = first ? zframe_meta (first, WB_SECURITY_USER_ID) : NULL;
+    const char *key = first ? zmq_msg_gets (first, WB_SECURITY_USER_ID) : NULL;
     received->sender_key = key ? strdup (key) : NULL;
-    received->msg = wb_msg_decode (zmsg, &received->status, &received->reference_id);
+    received->msg = wb_msg_frames_decode (&frames, &received->status, &received->reference_id);
     received->authorised = s_still_authorised (self, received->msg, key);
     if (received->msg)
         wb_msg_set_routing_id (received->msg, received->routing_id);
-    zmsg_destroy (&zmsg);
+    wb_msg_frames_close (&frames);
     if (!received->routing_id)
         s_received_destroy (&received);
     return received;

@@ -1339,12 +1339,44 @@ test_encode_int_first_puts_the_entry_first (void **state)
     wb_kvlist_destroy (&sample);
 }
 
+//  Writing without measuring again gives the bytes encode_int_first
+//  writes, for every kind of entry: a string, an int, a binary, a decoded
+//  list and one still encoded.
+static void
+test_put_int_first_writes_what_encode_measured (void **state)
+{
+    (void) state;
+    wb_kvlist_t *child = wb_kvlist_new ();
+    wb_kvlist_add_string (child, "Subject", "caf\xc3\xa9 order");
+    wb_kvlist_add_int (child, "Priority", -3);
+    size_t child_size = 0;
+    uint8_t *child_bytes = wb_kvlist_encode (child, &child_size);
+    assert_non_null (child_bytes);
+    wb_kvlist_t *list = wb_kvlist_new ();
+    wb_kvlist_add_string (list, "Name", "draft");
+    wb_kvlist_add_int (list, "Count", 123456789012);
+    wb_kvlist_add_binary (list, "Blob", "\x00\x01\x02", 3);
+    wb_kvlist_add_list (list, "Decoded", &child);
+    assert_int_equal (wb_kvlist_add_encoded (list, "Encoded", child_bytes, child_size, NULL), 0);
+    size_t size = wb_kvlist_encode_int_first (list, "ReferenceId", 77, NULL, 0);
+    assert_true (size > 0);
+    uint8_t *expected = calloc (1, size), *written = calloc (1, size);
+    assert_int_equal (wb_kvlist_encode_int_first (list, "ReferenceId", 77, expected, size), size);
+    wb_kvlist_put_int_first (list, "ReferenceId", 77, written);
+    assert_memory_equal (written, expected, size);
+    free (expected);
+    free (written);
+    free (child_bytes);
+    wb_kvlist_destroy (&list);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests [] = {
         //  Degenerate calls
         cmocka_unit_test (test_null_list_is_safe_everywhere),
+        cmocka_unit_test (test_put_int_first_writes_what_encode_measured),
         cmocka_unit_test (test_null_list_add_list_frees_the_child),
         cmocka_unit_test (test_null_key_or_value_is_refused),
         cmocka_unit_test (test_empty_list_has_no_entries),

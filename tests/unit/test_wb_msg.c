@@ -1376,6 +1376,80 @@ test_recv_timeout_reports_frames (void **state)
     assert_null (routing_id);
 }
 
+//  A message of too few or too many frames, over the wire: refused as
+//  FRAMES with its sender, read whole (its extra frames too), so that the
+//  message after it arrives intact.
+static void
+test_recv_reads_a_message_of_any_frame_count_whole (void **state)
+{
+    s_pair_t *pair = *state;
+    size_t counts [] = { 1, 2, 4, WB_MSG_FRAMES_MAX + 3 };
+    for (size_t round = 0; round < sizeof (counts) / sizeof (counts [0]); round++) {
+        zmsg_t *zmsg = zmsg_new ();
+        zmsg_addstr (zmsg, WB_PROTOCOL_ID);
+        for (size_t frame = 1; frame < counts [round]; frame++)
+            zmsg_addstr (zmsg, "EventAck");
+        assert_int_equal (zmsg_send (&zmsg, pair->dealer), 0);
+        wb_msg_t *ping = wb_msg_new ("RequestPing");
+        wb_msg_set_reference_id (ping, 90 + (int64_t) round);
+        assert_int_equal (wb_msg_send (&ping, pair->dealer), 0);
+        wb_codec_status_t status = WB_CODEC_OK;
+        zframe_t *routing_id = NULL;
+        assert_null (wb_msg_recv (pair->router, &status, NULL, &routing_id));
+        assert_int_equal (status, WB_CODEC_FRAMES);
+        assert_true (zframe_streq (routing_id, "agent-7"));
+        zframe_destroy (&routing_id);
+        wb_msg_t *next = wb_msg_recv (pair->router, &status, NULL, NULL);
+        assert_non_null (next);
+        assert_string_equal (wb_msg_name (next), "RequestPing");
+        assert_int_equal (wb_msg_reference_id (next), 90 + (int64_t) round);
+        wb_msg_destroy (&next);
+    }
+}
+
+//  What the server reads of a received message besides the message: its
+//  sender, the bytes after the routing id (all frames counted), and the
+//  first of those frames (where libzmq puts the connection's metadata).
+static void
+test_frames_give_sender_size_and_first_frame (void **state)
+{
+    s_pair_t *pair = *state;
+    wb_msg_t *ping = wb_msg_new ("RequestPing");
+    wb_msg_set_reference_id (ping, 5);
+    zmsg_t *sent = wb_msg_encode (ping);
+    size_t size = zmsg_content_size (sent);
+    zmsg_destroy (&sent);
+    assert_int_equal (wb_msg_send (&ping, pair->dealer), 0);
+    wb_msg_frames_t frames;
+    assert_int_equal (wb_msg_frames_recv (&frames, pair->router), 0);
+    assert_int_equal (frames.count, 4);
+    assert_int_equal (frames.content_size, size);
+    zframe_t *routing_id = wb_msg_frames_routing_id (&frames);
+    assert_true (zframe_streq (routing_id, "agent-7"));
+    zframe_destroy (&routing_id);
+    zmq_msg_t *first = wb_msg_frames_first (&frames);
+    assert_non_null (first);
+    assert_memory_equal (zmq_msg_data (first), WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID));
+    int64_t reference_id = 0;
+    wb_msg_t *msg = wb_msg_frames_decode (&frames, NULL, &reference_id);
+    assert_non_null (msg);
+    assert_int_equal (reference_id, 5);
+    wb_msg_destroy (&msg);
+    wb_msg_frames_close (&frames);
+    //  a DEALER's message has no routing id: its first frame is the protocol id
+    wb_msg_t *ack = wb_msg_new ("EventAck");
+    routing_id = zframe_from ("agent-7");
+    wb_msg_set_routing_id (ack, routing_id);
+    zframe_destroy (&routing_id);
+    assert_int_equal (wb_msg_send (&ack, pair->router), 0);
+    assert_int_equal (wb_msg_frames_recv (&frames, pair->dealer), 0);
+    assert_int_equal (frames.count, 3);
+    assert_null (wb_msg_frames_routing_id (&frames));
+    assert_memory_equal (zmq_msg_data (wb_msg_frames_first (&frames)), WB_PROTOCOL_ID,
+                         strlen (WB_PROTOCOL_ID));
+    wb_msg_frames_close (&frames);
+}
+
 #define PAIR_TEST(test) cmocka_unit_test_setup_teardown (test, s_pair_setup, s_pair_teardown)
 
 int
@@ -1416,6 +1490,8 @@ main (void)
         PAIR_TEST (test_router_reports_sender_of_malformed_message),
         PAIR_TEST (test_router_refuses_to_send_without_routing_id),
         PAIR_TEST (test_recv_timeout_reports_frames),
+        PAIR_TEST (test_recv_reads_a_message_of_any_frame_count_whole),
+        PAIR_TEST (test_frames_give_sender_size_and_first_frame),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

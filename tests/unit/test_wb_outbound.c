@@ -221,6 +221,41 @@ test_routing_key_and_a_frame_that_is_no_routing_id (void **state)
     zframe_destroy (&nobody);
 }
 
+//  A peer with nothing queued is kept for WB_OUTBOUND_IDLE_SWEEPS sweeps
+//  after its last message (a subscriber's next event finds it), then
+//  forgotten; one that has a message unread is never forgotten.
+static void
+test_idle_peers_kept_for_a_while_then_forgotten (void **state)
+{
+    s_fixture_t *fixture = *state;
+    for (int peer = 0; peer < 2; peer++) {
+        s_send_ok (fixture, peer, 1, 10);
+        wb_msg_t *got = s_receive (fixture->peers [peer]);
+        wb_msg_destroy (&got);
+    }
+    for (int sweep = 0; sweep < WB_OUTBOUND_IDLE_SWEEPS; sweep++)
+        wb_outbound_sweep (fixture->outbound);
+    assert_int_equal (wb_outbound_peers (fixture->outbound), 2);
+    //  peer 1 gets a message, not read yet: it stays, peer 0 goes
+    s_send_ok (fixture, 1, 2, 10);
+    wb_outbound_sweep (fixture->outbound);
+    assert_int_equal (wb_outbound_peers (fixture->outbound), 1);
+    for (int sweep = 0; sweep <= WB_OUTBOUND_IDLE_SWEEPS; sweep++)
+        wb_outbound_sweep (fixture->outbound);
+    assert_int_equal (wb_outbound_peers (fixture->outbound), 1);
+    wb_msg_t *got = s_receive (fixture->peers [1]);
+    assert_int_equal (wb_msg_reference_id (got), 2);
+    wb_msg_destroy (&got);
+    wb_outbound_sweep (fixture->outbound);
+    assert_int_equal (wb_outbound_peers (fixture->outbound), 0);
+    //  a forgotten peer is made again by its next message
+    s_send_ok (fixture, 0, 3, 10);
+    got = s_receive (fixture->peers [0]);
+    assert_int_equal (wb_msg_reference_id (got), 3);
+    wb_msg_destroy (&got);
+    assert_int_equal (wb_outbound_peers (fixture->outbound), 1);
+}
+
 int
 main (void)
 {
@@ -231,6 +266,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_bytes_bound_and_order, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_large_waits_for_budget, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_routing_key_and_a_frame_that_is_no_routing_id,
+                                         s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_idle_peers_kept_for_a_while_then_forgotten,
                                          s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

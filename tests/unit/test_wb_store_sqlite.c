@@ -516,6 +516,29 @@ test_rows_checked_once_are_checked_again_after_a_change (void **state)
     assert_int_equal (s_first_depth (store), 1);
 }
 
+//  A row inserted where a deleted one was (SQLite gives its rowid again)
+//  is checked anew: the check of the deleted row is not the new row's.
+static void
+test_an_inserted_row_is_checked_anew (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    assert_int_equal (wb_store_begin (store), 0);
+    s_put_one (store, false);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (s_first_depth (store), 1);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_interaction_delete (store, "one"), 0);
+    wb_kvlist_t *properties = wb_test_store_properties ("two", NULL);
+    wb_kvlist_t *data = wb_kvlist_new ();
+    wb_kvlist_add_string (data, "Note", "kept");
+    wb_kvlist_add_list (properties, "UserData", &data);
+    assert_int_equal (wb_store_interaction_insert (store, "two", s_drafts, properties), 0);
+    wb_kvlist_destroy (&properties);
+    assert_int_equal (wb_store_commit (store), 0);
+    assert_int_equal (s_first_depth (store), 2);
+}
+
 //  A database written before the counter existed: ids go on from the
 //  greatest one stored.
 static void
@@ -771,6 +794,7 @@ main (void)
         FIXTURE_TEST (test_migration_gives_pulled_interactions_their_handler),
         FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
         FIXTURE_TEST (test_rows_checked_once_are_checked_again_after_a_change),
+        FIXTURE_TEST (test_an_inserted_row_is_checked_anew),
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
         FIXTURE_TEST (test_workbin_count_is_kept_not_scanned),
