@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include "bench_util.h"
 #include "bench_cases.h"
@@ -20,6 +21,7 @@
 #define RESTARTS 3
 #define IDLE_SECONDS 10
 #define TIMEOUT_MS 10000
+#define STOP_MS 10000             /* from SIGTERM to a server ended */
 
 typedef struct {
     bench_site_t *site;
@@ -78,6 +80,8 @@ s_spawn_server (s_host_t *host)
     snprintf (log, sizeof (log), "%s/wbserver.log", host->site->folder);
     pid_t pid = fork ();
     if (pid == 0) {
+        //  a bench stopped by its time limit takes its server with it
+        prctl (PR_SET_PDEATHSIG, SIGKILL);
         execl (program, program, "-c", host->site->directory, "-d", host->site->database,
                "-e", host->endpoint, "-l", log, (char *) NULL);
         _exit (127);
@@ -85,14 +89,28 @@ s_spawn_server (s_host_t *host)
     return pid;
 }
 
-static void
+//  SIGTERM, and the server must end within STOP_MS; -1 (said, and the
+//  server killed) if it does not.
+static int
 s_stop_server (s_host_t *host)
 {
     if (host->server <= 0)
-        return;
+        return 0;
     kill (host->server, SIGTERM);
-    waitpid (host->server, NULL, 0);
+    int64_t deadline = bench_now_ns () + (int64_t) STOP_MS * 1000000;
+    pid_t ended = 0;
+    while (ended == 0 && bench_now_ns () < deadline) {
+        ended = waitpid (host->server, NULL, WNOHANG);
+        if (ended == 0)
+            usleep (10000);     //  pacing of the poll of a child's end
+    }
+    if (ended == 0) {
+        bench_note ("wbserver did not end within %d ms of SIGTERM: killed", STOP_MS);
+        kill (host->server, SIGKILL);
+        waitpid (host->server, NULL, 0);
+    }
     host->server = 0;
+    return ended == 0 ? -1 : 0;
 }
 
 //  Seconds from exec to the first content page of a0001's 1,000 drafts,
@@ -135,7 +153,8 @@ s_restarts (s_host_t *host)
     bench_samples_t samples = { 0 };
     double median = -1;
     for (int start = 0; start <= RESTARTS; start++) {
-        s_stop_server (host);
+        if (s_stop_server (host))
+            break;
         double seconds = s_time_to_serving (host);
         bench_note ("start %d: serving after %.2f s", start, seconds);
         if (seconds < 0)
@@ -293,6 +312,7 @@ bench_case_memory_idle (bench_site_t *site)
                          (int64_t) BENCH_CLIENTS * STORED_PER_AGENT);
     if (rc == 0)
         rc = s_idle (&host);
-    s_stop_server (&host);
+    if (s_stop_server (&host))
+        rc = -1;
     return rc;
 }

@@ -58,7 +58,11 @@ s_monitor (zsock_t *dealer, int events)
               atomic_fetch_add (&s_monitor_count, 1));
     if (zmq_socket_monitor (zsock_resolve (dealer), address, events) == -1)
         return NULL;
+    //  no bound on the events waiting: libzmq's I/O thread would block
+    //  on a full queue (a client that has not looked for hours)
     zsock_t *monitor = zsock_new (ZMQ_PAIR);
+    if (monitor)
+        zsock_set_rcvhwm (monitor, 0);
     if (monitor && zsock_connect (monitor, "%s", address) == -1)
         zsock_destroy (&monitor);
     if (monitor)

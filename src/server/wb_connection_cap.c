@@ -74,12 +74,24 @@ static void
 s_watcher (zsock_t *pipe, void *args)
 {
     s_watch_t *watch = args;
-    zsock_t *monitor = zsock_new_pair (watch->endpoint);
+    //  libzmq's I/O thread sends the events holding the monitor's lock,
+    //  and would block on a full queue: the ROUTER would serve no one, and
+    //  the owner's destroy would wait for that lock for ever. So the queue
+    //  has no bound (events are 6 bytes and an address, read at once), and
+    //  the watcher reads until its owner says $TERM, SIGTERM or not.
+    zsock_t *monitor = zsock_new (ZMQ_PAIR);
+    if (monitor) {
+        zsock_set_rcvhwm (monitor, 0);
+        if (zsock_connect (monitor, "%s", watch->endpoint))
+            zsock_destroy (&monitor);
+    }
     zsock_signal (pipe, monitor ? 0 : 1);
     zpoller_t *poller = monitor ? zpoller_new (pipe, monitor, NULL) : NULL;
+    if (poller)
+        zpoller_set_nonstop (poller, true);
     while (poller) {
         void *which = zpoller_wait (poller, S_REFUSAL_LOG_MS);
-        if (which == pipe || zpoller_terminated (poller))
+        if (which == pipe)
             break;
         //  all that waits, at once: each is a descriptor held until then
         while (which == monitor && (zsock_events (monitor) & ZMQ_POLLIN)) {
