@@ -108,6 +108,18 @@ s_connect (wb_client_t *self)
     return dealer ? 0 : -1;
 }
 
+//  Close the DEALER and its monitor: the monitor stopped first, so that
+//  libzmq sends no event of the closing to a monitor socket already gone
+//  (an event it cannot send, it leaks).
+static void
+s_disconnect (wb_client_t *self)
+{
+    if (self->dealer && self->monitor)
+        zmq_socket_monitor (zsock_resolve (self->dealer), NULL, 0);
+    zsock_destroy (&self->monitor);
+    zsock_destroy (&self->dealer);
+}
+
 // ---------------------------------------------------------------- endpoints
 
 static void
@@ -262,8 +274,7 @@ wb_client_destroy (wb_client_t **self_p)
     if (!self_p || !*self_p)
         return;
     wb_client_t *self = *self_p;
-    zsock_destroy (&self->dealer);
-    zsock_destroy (&self->monitor);
+    s_disconnect (self);
     zlistx_destroy (&self->events);
     zcert_destroy (&self->cert);
     free (self->server_key);
@@ -277,8 +288,7 @@ wb_client_reconnect (wb_client_t *self)
 {
     if (!self)
         return -1;
-    zsock_destroy (&self->dealer);
-    zsock_destroy (&self->monitor);
+    s_disconnect (self);
     zlistx_purge (self->events);
     return s_connect (self);
 }
