@@ -7,6 +7,7 @@
 #include <libpq-fe.h>
 #include <czmq.h>
 #include "wb_feed.h"
+#include "wb_pg_value.h"
 #include "wb_prelude.h"
 
 //  Reconnects: the first at once, then waits doubling up to the most.
@@ -175,17 +176,6 @@ s_exec (wb_feed_t *self, s_statement_id_t id, int count, const char *const *valu
     return NULL;
 }
 
-//  A bigint column of a binary result.
-static int64_t
-s_int64 (const PGresult *result, int row, int column)
-{
-    uint64_t value = 0;
-    if (PQgetisnull (result, row, column) || PQgetlength (result, row, column) != 8)
-        return 0;
-    memcpy (&value, PQgetvalue (result, row, column), 8);
-    return (int64_t) be64toh (value);
-}
-
 // ---------------------------------------------------------------- reading the log
 
 //  Deliver one log row (its event, or only its version if it has none).
@@ -238,13 +228,13 @@ s_fill (wb_feed_t *self, s_cursor_t *cursor, int64_t upto)
             return -1;
         int rows = PQntuples (result);
         for (int row = 0; row < rows; row++) {
-            int64_t version = s_int64 (result, row, 0);
+            int64_t version = wb_pg_int64 (result, row, 0);
             if (version != cursor->version + 1)
                 break;
             s_deliver_row (self, cursor, result, row, version);
             cursor->version = version;
         }
-        bool gap = rows == 0 || cursor->version < s_int64 (result, rows - 1, 0);
+        bool gap = rows == 0 || cursor->version < wb_pg_int64 (result, rows - 1, 0);
         PQclear (result);
         if (gap) {
             //  told once: the cursor goes to the workbin's version now

@@ -56,6 +56,7 @@
 #include <libpq-fe.h>
 #include <czmq.h>
 #include "wb_store_backend.h"
+#include "wb_pg_value.h"
 #include "wb_protocol.h"
 #include "wb_prelude.h"
 
@@ -465,17 +466,6 @@ s_exec (s_pg_t *self, s_statement_id_t id, int count, const char *const *values,
     return NULL;
 }
 
-//  A bigint column of a binary result; 0 for NULL.
-static int64_t
-s_int64 (const PGresult *result, int row, int column)
-{
-    uint64_t value = 0;
-    if (PQgetisnull (result, row, column) || PQgetlength (result, row, column) != 8)
-        return 0;
-    memcpy (&value, PQgetvalue (result, row, column), 8);
-    return (int64_t) be64toh (value);
-}
-
 //  A one-value statement: the bigint of its first row into *value, 0 if no
 //  row. 0 or -1.
 static int
@@ -485,7 +475,7 @@ s_value (s_pg_t *self, s_statement_id_t id, int count, const char *const *values
     PGresult *result = s_exec (self, id, count, values, NULL);
     if (!result)
         return -1;
-    *value = PQntuples (result) > 0 ? s_int64 (result, 0, 0) : 0;
+    *value = PQntuples (result) > 0 ? wb_pg_int64 (result, 0, 0) : 0;
     PQclear (result);
     return 0;
 }
@@ -674,7 +664,7 @@ s_keys_notify (s_pg_t *self)
         PGresult *result = s_exec (self, S_NOTIFY, 2, values, NULL);
         free (payload);
         if (result && PQntuples (result) == 1)
-            self->txid = s_int64 (result, 0, 1);
+            self->txid = wb_pg_int64 (result, 0, 1);
         PQclear (result);
         if (!result)
             return -1;
@@ -876,7 +866,7 @@ s_bump_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
                      : s_exec (self, S_VERSION_BUMP, 6, values, lengths);
     s_event_forget (self);
     if (result && PQntuples (result) == 1) {
-        bumped = s_int64 (result, 0, 0);
+        bumped = wb_pg_int64 (result, 0, 0);
         s_keys_add (self, workbin, bumped);
     }
     int rc = result && PQntuples (result) == 1 ? 0 : -1;
@@ -1052,7 +1042,7 @@ s_new_interaction_id (void *backend, uint64_t floor, uint64_t *id)
         PGresult *result = NULL;
         int rc = s_own_begin (self, &own) || s_value (self, S_ID_LOCK, 0, NULL, &next)
               || !(result = s_exec (self, S_ID_RAISE, 1, values, NULL)) ? -1 : 0;
-        next = result ? s_int64 (result, 0, 1) : 0;
+        next = result ? wb_pg_int64 (result, 0, 1) : 0;
         PQclear (result);
         if (s_own_end (self, own, rc))
             return s_wrote (self, -1);
@@ -1122,8 +1112,8 @@ s_page_query (s_pg_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t coun
     if (s_cursor_follows (self, workbin, from)) {
         snprintf (start, sizeof (start), "%" PRId64, self->cursor.last_position);
         PGresult *result = s_exec (self, S_PAGE_AFTER, 4, values, NULL);
-        if (!result || (s_int64 (result, 0, 0) == self->cursor.size
-                        && s_int64 (result, 0, 1) == self->cursor.version))
+        if (!result || (wb_pg_int64 (result, 0, 0) == self->cursor.size
+                        && wb_pg_int64 (result, 0, 1) == self->cursor.version))
             return result;
         PQclear (result);
     }
@@ -1138,13 +1128,13 @@ s_page_seen (s_pg_t *self, wb_workbin_ref_t workbin, const PGresult *result,
 {
     self->cursor.next_from = -1;
     self->seen.valid = s_keep_workbin (workbin, self->seen.type_id, self->seen.owner_id);
-    self->seen.version = s_int64 (result, 0, 1);
+    self->seen.version = wb_pg_int64 (result, 0, 1);
     if (rows == 0 || !s_keep_workbin (workbin, self->cursor.type_id, self->cursor.owner_id))
         return;
     self->cursor.next_from = next_from;
-    self->cursor.last_position = s_int64 (result, rows - 1, 4);
-    self->cursor.size = s_int64 (result, 0, 0);
-    self->cursor.version = s_int64 (result, 0, 1);
+    self->cursor.last_position = wb_pg_int64 (result, rows - 1, 4);
+    self->cursor.size = wb_pg_int64 (result, 0, 0);
+    self->cursor.version = wb_pg_int64 (result, 0, 1);
     self->cursor.writes = self->writes;
 }
 
@@ -1162,7 +1152,7 @@ s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
     PGresult *result = s_page_query (self, workbin, from, count);
     if (!result)
         return -1;
-    int64_t size = s_int64 (result, 0, 0);
+    int64_t size = wb_pg_int64 (result, 0, 0);
     int64_t rows = size > from ? size - from : 0;
     rows = rows < count ? rows : count;
     size_t before = wb_kvlist_size (out);
@@ -1206,7 +1196,7 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
         wb_kvlist_truncate (out, before);
     else
     if (total)
-        *total = s_int64 (result, 0, 0);
+        *total = wb_pg_int64 (result, 0, 0);
     PQclear (result);
     return added < 0 ? -1 : 0;
 }
@@ -1228,7 +1218,7 @@ s_submit_key_get (void *backend, const char *submitter, const char *key,
     int rc = 0;
     if (PQntuples (result) > 0) {
         rc = s_copy_text (interaction_id, id_size, result, 0, 0);
-        *version = s_int64 (result, 0, 1);
+        *version = wb_pg_int64 (result, 0, 1);
         *found = rc == 0;
     }
     PQclear (result);
