@@ -3,7 +3,8 @@
     measured in the same run; bench/run-bench.sh runs it once per case:
 
     open       the console opens the workbin: its pane fetches every page
-               into the model (wbc_model_apply_page, as wbc_session does),
+               into the model as wbc_session does (bench_fetch: the next
+               page asked for before one is applied),
                and the screen is drawn on a headless 160x45 screen
                (wbc_app_settle, wbc_view_draw) once the first page is in,
                as the console draws it while the next pages come, and again
@@ -26,7 +27,7 @@
 #include "bench_util.h"
 #include "bench_data.h"
 #include "bench_raw.h"
-#include "wbc_model.h"
+#include "bench_fetch.h"
 #include "wbc_view.h"
 
 #define TIMEOUT_MS 10000
@@ -64,44 +65,47 @@ s_draw (s_bench_t *bench, wbc_model_t *model, wbc_app_t *app)
     wbc_view_draw (bench->view, model, wbc_app_ui (app), wbc_app_layout (app), NULL, 0, WALL_MS);
 }
 
-//  Fetch every page into a new pane of model; on the warm-up (take_sizes)
-//  the frame sizes are taken for the baseline, by encoding again. 0 when
-//  the pane holds the whole workbin.
+typedef struct {
+    s_bench_t *bench;
+    wbc_model_t *model;
+    wbc_app_t *app;
+    bool take_sizes;
+    int64_t start;
+    double *first_screen;
+} s_fetch_t;
+
+//  Each page as bench_fetch tells of it: its frame sizes on the warm-up
+//  (for the baseline, by encoding again); the first one drawn.
+static void
+s_fetch_told (void *arg, size_t page, const wb_msg_t *request, const wb_msg_t *reply)
+{
+    s_fetch_t *fetch = arg;
+    if (fetch->take_sizes && page < PAGES_MAX) {
+        wb_msg_t *copy = wb_msg_dup (request ? request : reply);
+        wb_msg_set_reference_id (copy, 1000000);
+        bench_msg_frame_sizes (copy, request ? fetch->bench->request_sizes [page]
+                                             : fetch->bench->reply_sizes [page]);
+        wb_msg_destroy (&copy);
+    }
+    if (reply && page == 0) {
+        s_draw (fetch->bench, fetch->model, fetch->app);
+        *fetch->first_screen = bench_seconds_since (fetch->start);
+    }
+}
+
+//  Fetch every page into a new pane of model, as the console does
+//  (bench_fetch). 0 when the pane holds the whole workbin.
 static int
 s_fetch (s_bench_t *bench, wbc_model_t *model, wbc_app_t *app, bool take_sizes,
          int64_t start, double *first_screen)
 {
-    wbc_sidebar_entry_t entry = { .type_id = "draft", .owner_id = "a0001",
-                                  .owner_attribute = "WorkbinAgentId",
-                                  .columns = "From,Subject,Received,State" };
-    wbc_model_open_pane (model, &entry);
-    wbc_model_begin_fetch (model, 0);
-    int64_t from = 0;
+    s_fetch_t fetch = { bench, model, app, take_sizes, start, first_screen };
     size_t pages = 0;
-    while (from >= 0 && pages < PAGES_MAX) {
-        wb_msg_t *request = bench_content_request ("a0001", from);
-        if (take_sizes) {
-            wb_msg_set_reference_id (request, 1000000);
-            bench_msg_frame_sizes (request, bench->request_sizes [pages]);
-        }
-        wb_msg_t *reply = wb_client_request (bench->client, &request, TIMEOUT_MS);
-        if (!reply)
-            return -1;
-        wb_event_content_t page;
-        wb_event_read_content (reply, &page);
-        from = wbc_model_apply_page (model, 0, &page, 0, WALL_MS);
-        if (take_sizes)
-            bench_msg_frame_sizes (reply, bench->reply_sizes [pages]);
-        pages++;
-        wb_msg_destroy (&reply);
-        if (pages == 1) {
-            s_draw (bench, model, app);
-            *first_screen = bench_seconds_since (start);
-        }
-    }
+    int rc = bench_fetch (bench->client, model, "a0001", PAGES_MAX, TIMEOUT_MS, s_fetch_told,
+                          &fetch, &pages);
     bench->pages = pages;
     size_t loaded = wb_replica_size (wbc_model_pane (model, 0)->replica);
-    return from < 0 && loaded == WORKBIN_SIZE ? 0 : -1;
+    return rc == 0 && loaded == WORKBIN_SIZE ? 0 : -1;
 }
 
 //  One open: the model and the console's state are made before the clock

@@ -4,7 +4,9 @@
     round-trip   RequestGetWorkbinContent of a 10-item workbin, one client,
                  against a raw DEALER/ROUTER echo of the same frame sizes
     content      500 and 10,000 interactions fetched page by page into the
-                 console's model, against raw transfers of the same frames
+                 console's model as the console does (bench_fetch: the next
+                 page asked for before one is applied), against raw
+                 request/replies of the same frames, one after the other
     fan-out      one change delivered to 1,000 subscribed clients, against a
                  raw ROUTER sending a message of the same size to 1,000 DEALERs
     writes       acknowledged RequestPlaceInWorkbin per second from 50
@@ -27,7 +29,7 @@
 #include "bench_data.h"
 #include "bench_raw.h"
 #include "bench_cases.h"
-#include "wbc_model.h"
+#include "bench_fetch.h"
 
 #define TIMEOUT_MS 10000
 
@@ -134,49 +136,46 @@ typedef struct {
 } s_content_t;
 
 static void
-s_content_take_sizes (s_content_t *content, const wb_msg_t *reply)
+s_content_take_sizes (s_content_t *content, size_t page, const wb_msg_t *reply)
 {
-    bench_msg_frame_sizes (reply, content->reply_sizes [content->pages]);
+    bench_msg_frame_sizes (reply, content->reply_sizes [page]);
     for (int index = 0; index < 3; index++)
-        content->bytes += content->reply_sizes [content->pages][index];
+        content->bytes += content->reply_sizes [page][index];
+}
+
+//  Frame sizes of a warm-up fetch, for the baseline.
+static void
+s_content_told (void *arg, size_t page, const wb_msg_t *request, const wb_msg_t *reply)
+{
+    s_content_t *content = arg;
+    if (page >= CONTENT_PAGES_MAX)
+        return;
+    if (request) {
+        wb_msg_t *copy = wb_msg_dup (request);
+        wb_msg_set_reference_id (copy, 1000000);
+        bench_msg_frame_sizes (copy, content->request_sizes [page]);
+        wb_msg_destroy (&copy);
+    }
+    else
+        s_content_take_sizes (content, page, reply);
 }
 
 //  Fetch the whole workbin into a pane of the console's model, as the
-//  console does when one is opened; 0 when the pane holds every
-//  interaction. The model itself is the console's, made before and
+//  console does when one is opened (bench_fetch); 0 when the pane holds
+//  every interaction. The model itself is the console's, made before and
 //  destroyed after (untimed). Frame sizes are taken (by encoding again,
 //  which costs) only when asked: on the warm-up fetch.
 static int
 s_content_ours (wb_client_t *client, wbc_model_t *model, s_content_t *content, bool take_sizes)
 {
-    wbc_sidebar_entry_t entry = { .type_id = "draft", .owner_attribute = "WorkbinAgentId",
-                                  .columns = "From,Subject,Received,State" };
-    snprintf (entry.owner_id, sizeof (entry.owner_id), "%s", content->agent_id);
-    wbc_model_open_pane (model, &entry);
-    wbc_model_begin_fetch (model, 0);
-    int64_t from = 0;
-    content->pages = 0;
     if (take_sizes)
         content->bytes = 0;
-    while (from >= 0 && content->pages < CONTENT_PAGES_MAX) {
-        wb_msg_t *request = bench_content_request (content->agent_id, from);
-        if (take_sizes) {
-            wb_msg_set_reference_id (request, 1000000);
-            bench_msg_frame_sizes (request, content->request_sizes [content->pages]);
-        }
-        wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
-        if (!reply)
-            break;
-        wb_event_content_t page;
-        wb_event_read_content (reply, &page);
-        from = wbc_model_apply_page (model, 0, &page, 0, 0);
-        if (take_sizes)
-            s_content_take_sizes (content, reply);
-        content->pages++;
-        wb_msg_destroy (&reply);
-    }
+    size_t pages = 0;
+    int rc = bench_fetch (client, model, content->agent_id, CONTENT_PAGES_MAX, TIMEOUT_MS,
+                          take_sizes ? s_content_told : NULL, content, &pages);
+    content->pages = pages;
     size_t loaded = wb_replica_size (wbc_model_pane (model, 0)->replica);
-    return from < 0 && loaded == (size_t) content->size ? 0 : -1;
+    return rc == 0 && loaded == (size_t) content->size ? 0 : -1;
 }
 
 static int

@@ -76,6 +76,8 @@ typedef struct {
     int64_t total;                 /* TotalCount of the fetch */
     int64_t fetched_at_ms;         /* wall clock of the last full fetch */
     int64_t fetch_version;         /* WorkbinVersion of the first page */
+    uint64_t fetch_serial;         /* which fetch its pages belong to (wbc_model_begin_fetch):
+                                      a page asked for by an earlier one is stale */
     size_t selected;               /* row index */
     size_t top;                    /* first visible row: moved by the selection and by
                                       wbc_model_scroll_to_selection, never by the view */
@@ -199,6 +201,13 @@ void wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index);
    restarts at 0: then 0). */
 int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_content_t *page,
                               int64_t now_ms, int64_t wall_ms);
+/* The From of the page after this one, known before this one is applied
+   (it follows on from the pages before it, is not empty, and its
+   TotalCount says more are left), so that it can be asked for at once and
+   the server reads it while this one is applied; -1 otherwise. When the
+   page is applied, wbc_model_apply_page returns the same From. */
+int64_t wbc_model_page_after (const wbc_model_t *self, size_t pane_index,
+                              const wb_event_content_t *page);
 /* The interactions the agent handles (an EventPulledInteractions that
    answers RequestGetPulledInteractions, wb_event_read_pulled) arrived for
    the in-hand pane: they replace its rows. */

@@ -50,6 +50,7 @@ wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index)
     wb_replica_reset (pane->replica);
     pane->loading = true;
     pane->loaded = 0;
+    pane->fetch_serial = ++self->fetches;
     self->dirty |= WBC_DIRTY_PANES;
 }
 
@@ -102,6 +103,19 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_conte
     if (pane->loaded < pane->total && wb_kvlist_size (page->interactions) > 0)
         return pane->loaded;
     return s_finish_fetch (self, pane, wall_ms);
+}
+
+int64_t
+wbc_model_page_after (const wbc_model_t *self, size_t pane_index, const wb_event_content_t *page)
+{
+    const wbc_pane_t *pane = pane_index < self->pane_count ? &self->panes [pane_index] : NULL;
+    if (!pane || !pane->loading || !page || !page->has_total_count || page->from != pane->loaded)
+        return -1;
+    int64_t version = page->has_version ? page->version : -1;
+    if (page->from > 0 && version != pane->fetch_version)
+        return -1;
+    int64_t after = page->from + (int64_t) wb_kvlist_size (page->interactions);
+    return after > page->from && after < page->total_count ? after : -1;
 }
 
 void

@@ -22,6 +22,7 @@ struct _wbc_model_t {
     bool sidebar_focused;
     wbc_pane_t panes [WBC_PANES_MAX];
     size_t pane_count;
+    uint64_t fetches;              /* fetches begun: the last one's fetch_serial */
     size_t focus;
     int maximised;
     wbc_status_t *history;         /* ring of WBC_HISTORY_MAX */

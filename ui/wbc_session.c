@@ -28,6 +28,7 @@ typedef struct {
     int64_t deadline_ms;
     bool quiet;                      /* a success needs no status line (an automatic refresh) */
     bool at_login;                   /* KIND_IN_HAND at login: open the pane if the agent holds any */
+    uint64_t fetch_serial;           /* KIND_CONTENT: the fetch of its pane it is a page of */
     int bulk;                        /* the bulk action it is part of (s_bulk_t id); 0: none */
 } s_pending_t;
 
@@ -121,6 +122,9 @@ s_send_content (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64
     wb_workbin_t workbin = s_workbin (pane->type_id, pane->owner_attribute, pane->owner_id);
     wb_msg_t *request = wb_request_get_workbin_content (&workbin, from, WB_ABSENT);
     s_send (self, request, KIND_CONTENT, pane->type_id, pane->owner_id, now_ms);
+    s_pending_t *pending = zlistx_last (self->pending);
+    if (pending && pending->kind == KIND_CONTENT)
+        pending->fetch_serial = pane->fetch_serial;
 }
 
 //  Ask for the interactions in the agent's hands. quiet: a refresh that
@@ -386,6 +390,10 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
 {
     int index;
     wbc_pane_t *pane = s_pane_of (self, pending, &index);
+    //  a page of a fetch given up (started again, or the pane reopened)
+    //  changes nothing
+    if (pane && pending->fetch_serial != pane->fetch_serial)
+        pane = NULL;
     if (wb_msg_is (reply, WB_ROW_EVENT_ERROR)) {
         s_status_error (self, pending, reply);
         if (pane)
@@ -396,13 +404,19 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
         return;
     wb_event_content_t page;
     wb_event_read_content (reply, &page);
+    //  the next page is asked for before this one is applied: the server
+    //  reads it meanwhile (a big workbin opens in about half the time)
+    int64_t asked = wbc_model_page_after (self->model, (size_t) index, &page);
+    if (asked > 0)
+        s_send_content (self, pane, asked, now_ms);
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
-    if (next == 0)
+    if (next == 0 || (next > 0 && asked > 0 && next != asked))
         s_start_fetch (self, (size_t) index, now_ms);
     else
-    if (next > 0)
+    if (next > 0 && asked < 0)
         s_send_content (self, pane, next, now_ms);
     else
+    if (next < 0)
         s_status_fetched (self, pending, pane);
 }
 

@@ -422,6 +422,52 @@ test_paged_fetch_restarts_when_version_moves (void **state)
     wbc_model_destroy (&model);
 }
 
+//  The From of the next page is known before a page is applied (the
+//  session asks for it at once): the same as applying it gives; none for
+//  the last page, one that does not follow on, or another version. Each
+//  fetch has its own serial, so that pages of a fetch given up are known.
+static int64_t
+s_page_after (wbc_model_t *model, wb_msg_t *event)
+{
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (event, &page), 0);
+    return wbc_model_page_after (model, 0, &page);
+}
+
+static void
+test_next_page_known_before_applying (void **state)
+{
+    (void) state;
+    wbc_model_t *model = s_loaded_model ();
+    wbc_pane_t *pane = wbc_model_pane (model, 0);
+    uint64_t serial = pane->fetch_serial;
+    wbc_model_begin_fetch (model, 0);
+    assert_true (pane->fetch_serial > serial);
+    wb_msg_t *page = s_page (1, 2, 0, 5, 20);
+    assert_int_equal (s_page_after (model, page), 2);
+    assert_int_equal (s_apply_page (model, 0, page), 2);
+    //  asked again, or another version: no page after it
+    page = s_page (1, 2, 0, 5, 20);
+    assert_int_equal (s_page_after (model, page), -1);
+    wb_msg_destroy (&page);
+    page = s_page (3, 4, 2, 5, 21);
+    assert_int_equal (s_page_after (model, page), -1);
+    wb_msg_destroy (&page);
+    page = s_page (3, 4, 2, 5, 20);
+    assert_int_equal (s_page_after (model, page), 4);
+    assert_int_equal (s_apply_page (model, 0, page), 4);
+    //  the last page
+    page = s_page (5, 5, 4, 5, 20);
+    assert_int_equal (s_page_after (model, page), -1);
+    assert_int_equal (s_apply_page (model, 0, page), -1);
+    //  not loading: nothing to ask
+    page = s_page (1, 2, 0, 5, 20);
+    assert_int_equal (s_page_after (model, page), -1);
+    wb_msg_destroy (&page);
+    assert_int_equal (wb_replica_size (pane->replica), 5);
+    wbc_model_destroy (&model);
+}
+
 //  A page without WorkbinVersion has no version to load at: its rows show,
 //  but the replica has no snapshot (and the next page, at version 0, is
 //  another version); a page without TotalCount is the last, counting what
@@ -903,6 +949,7 @@ main (void)
         cmocka_unit_test (test_panes_open_focus_close),
         cmocka_unit_test (test_in_hand_pane),
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
+        cmocka_unit_test (test_next_page_known_before_applying),
         cmocka_unit_test (test_page_without_its_counts),
         cmocka_unit_test (test_no_types_and_no_page),
         cmocka_unit_test (test_large_workbin_loads_page_by_page),
