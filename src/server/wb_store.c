@@ -459,6 +459,30 @@ wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
                                            out, total) : -1;
 }
 
+//  A page with the workbin's total and version, of one snapshot: the
+//  backend's own read if it has one (no transaction to open and end),
+//  else the page and the version inside begin/commit.
+int
+wb_store_workbin_content (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
+                          int64_t count, wb_kvlist_t *out, int64_t *total, int64_t *version)
+{
+    if (!self || !version)
+        return -1;
+    if (self->ops->workbin_content)
+        return self->ops->workbin_content (self->backend, workbin, from, count, out,
+                                           total, version);
+    size_t before = wb_kvlist_size (out);
+    if (wb_store_begin (self)
+    ||  wb_store_workbin_page (self, workbin, from, count, out, total)
+    ||  wb_store_workbin_version (self, workbin, version)
+    ||  wb_store_commit (self)) {
+        wb_store_rollback (self);
+        wb_kvlist_truncate (out, before);
+        return -1;
+    }
+    return 0;
+}
+
 //  Number of interactions in a workbin.
 int
 wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count)

@@ -124,7 +124,7 @@ typedef enum {
     S_VERSION_GET, S_VERSION_BUMP,
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_INSERT, S_INTERACTION_ROWID,
     S_INTERACTION_DELETE,
-    S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
+    S_PAGE_HEAD, S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
     S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_DATA_VERSION,
     S_STATEMENT_COUNT
@@ -164,6 +164,11 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_INTERACTION_ROWID] = "SELECT rowid FROM interaction WHERE id = ?1",
     [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
+    //  a page's version and size, read first and held while its rows are
+    //  (one read transaction: the page and its header are of one snapshot)
+    [S_PAGE_HEAD] =
+        "SELECT (SELECT version FROM workbin WHERE type_id = ?1 AND owner_id = ?2),"
+        " (SELECT size FROM workbin_size WHERE type_id = ?1 AND owner_id = ?2)",
     [S_PAGE] =
         "SELECT id, properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2"
@@ -792,13 +797,35 @@ s_cursor_set (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t next_from,
     self->cursor.writes = sqlite3_total_changes64 (self->db);
 }
 
-//  Add at most rows interactions of a workbin, skipping the first from,
-//  to page (which has room for them). 0 or -1.
+//  Step S_PAGE_HEAD, left open (its read transaction holds the snapshot
+//  until it is reset): the workbin's version and size, 0 for a workbin
+//  that never changed. The rows checked before are looked at in the same
+//  read, so that the page's rows are of the data version the checks are
+//  held against. 0 or -1 (S_PAGE_HEAD reset).
 static int
-s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
+s_page_head (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t *version, int64_t *size)
+{
+    sqlite3_stmt *head = s_statement (self, S_PAGE_HEAD);
+    if (s_bind_workbin (head, workbin))
+        return s_done (head, -1);
+    if (sqlite3_step (head) != SQLITE_ROW)
+        return s_done (head, s_fail (self, "workbin page"));
+    *version = sqlite3_column_int64 (head, 0);
+    *size = sqlite3_column_int64 (head, 1);
+    return s_checked_revalidate (self) ? s_done (head, -1) : 0;
+}
+
+//  Add at most rows interactions of a workbin, skipping the first from,
+//  to page (rows is at most what is left from there). 0 or -1.
+static int
+s_page_rows (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
              wb_kvlist_t *page)
 {
-    if (s_checked_revalidate (self))
+    if ((size_t) rows > WB_ENTRIES_MAX - wb_kvlist_size (page)) {
+        zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
+        return -1;
+    }
+    if (wb_kvlist_reserve (page, wb_kvlist_size (page) + (size_t) rows))
         return -1;
     bool follows = s_cursor_follows (self, workbin, from);
     sqlite3_stmt *statement = s_statement (self, follows ? S_PAGE_AFTER : S_PAGE);
@@ -812,15 +839,15 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
     while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
         //  a page is filled by size too: it stops before passing
         //  WB_PAGE_BYTES_MAX, so that its reply can always be sent
-        size_t size = (size_t) sqlite3_column_bytes (statement, 1);
-        if (index > 0 && bytes + size > WB_PAGE_BYTES_MAX) {
+        size_t row_size = (size_t) sqlite3_column_bytes (statement, 1);
+        if (index > 0 && bytes + row_size > WB_PAGE_BYTES_MAX) {
             rc = SQLITE_DONE;
             break;
         }
         if (s_page_add (self, page, statement))
             return s_done (statement, -1);
         last_position = sqlite3_column_int64 (statement, 2);
-        bytes += size;
+        bytes += row_size;
         index++;
     }
     if (index < rows && rc != SQLITE_DONE)
@@ -830,32 +857,49 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
     return s_done (statement, 0);
 }
 
-//  Append one entry "Interaction" per interaction of the page to out. A
-//  bad row takes back what the page added, so out stays as it was.
+//  Add at most count interactions of a workbin, skipping the first from,
+//  to page; *total and *version: the workbin's, of the same read. 0 or -1.
+static int
+s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t count,
+             wb_kvlist_t *page, int64_t *total, int64_t *version)
+{
+    int64_t size = 0;
+    if (s_page_head (self, workbin, version, &size))
+        return -1;
+    *total = size;
+    int64_t rows = size > from ? size - from : 0;
+    rows = rows < count ? rows : count;
+    if (rows == 0)
+        return s_done (self->statements [S_PAGE_HEAD], 0);
+    int rc = s_page_rows (self, workbin, from, rows, page);
+    return s_done (self->statements [S_PAGE_HEAD], rc);
+}
+
+//  Append one entry "Interaction" per interaction of the page to out, with
+//  the workbin's total and version of the same read (no transaction
+//  needed: the head statement holds one snapshot while the rows are read). A bad row takes back what
+//  the page added, so out stays as it was.
+static int
+s_workbin_content (void *backend, wb_workbin_ref_t workbin, int64_t from, int64_t count,
+                   wb_kvlist_t *out, int64_t *total, int64_t *version)
+{
+    s_sqlite_t *self = backend;
+    int64_t ignored_total = 0, ignored_version = 0;
+    if (!out || from < 0 || count < 0)
+        return -1;
+    size_t before = wb_kvlist_size (out);
+    if (s_page_read (self, workbin, from, count, out, total ? total : &ignored_total,
+                     version ? version : &ignored_version) == 0)
+        return 0;
+    wb_kvlist_truncate (out, before);
+    return -1;
+}
+
 static int
 s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
                 int64_t count, wb_kvlist_t *out, int64_t *total)
 {
-    s_sqlite_t *self = backend;
-    int64_t size = 0;
-    if (!out || from < 0 || count < 0 || s_workbin_count (self, workbin, &size))
-        return -1;
-    if (total)
-        *total = size;
-    int64_t rows = size > from ? size - from : 0;
-    rows = rows < count ? rows : count;
-    if (rows == 0)
-        return 0;
-    size_t before = wb_kvlist_size (out);
-    if ((size_t) rows > WB_ENTRIES_MAX - before) {
-        zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
-        return -1;
-    }
-    if (wb_kvlist_reserve (out, before + (size_t) rows) == 0
-    &&  s_page_read (self, workbin, from, rows, out) == 0)
-        return 0;
-    wb_kvlist_truncate (out, before);
-    return -1;
+    return s_workbin_content (backend, workbin, from, count, out, total, NULL);
 }
 
 //  The interactions a handler holds (in no workbin, owner_id the handler),
@@ -998,6 +1042,7 @@ static const wb_store_ops_t s_ops = {
     .new_interaction_id = s_new_interaction_id,
     .interaction_delete = s_interaction_delete,
     .workbin_page = s_workbin_page,
+    .workbin_content = s_workbin_content,
     .workbin_count = s_workbin_count,
     .handled_page = s_handled_page,
     .workbin_moved_range = s_workbin_moved_range,

@@ -616,6 +616,94 @@ test_workbin_count_is_kept_not_scanned (void **state)
     assert_int_equal (s_count (fixture->store, other), 0);
 }
 
+//  What a content read runs, seen by the store connection's trace: how
+//  many statements, whether one opened or ended a transaction, and, as
+//  the page's rows start (the read under way), a commit by another
+//  connection (another program) adding a draft before the others.
+typedef struct {
+    int statements;
+    int transactions;                 /* BEGIN, COMMIT, ROLLBACK */
+    sqlite3 *other;                   /* commits at the page's rows; NULL: not */
+} s_content_trace_t;
+
+static int
+s_content_traced (unsigned type, void *context, void *statement, void *unused)
+{
+    (void) type;
+    (void) unused;
+    s_content_trace_t *trace = context;
+    const char *sql = sqlite3_sql (statement);
+    trace->statements++;
+    if (strncmp (sql, "BEGIN", 5) == 0 || strncmp (sql, "COMMIT", 6) == 0
+    ||  strncmp (sql, "ROLLBACK", 8) == 0)
+        trace->transactions++;
+    if (trace->other && strstr (sql, "ORDER BY position")) {
+        assert_int_equal (sqlite3_exec (trace->other,
+            "INSERT INTO interaction (id, type_id, owner_id, position, properties)"
+            " VALUES ('late', 'email-draft', 'agent-1', -1, x'00000000');"
+            "UPDATE workbin SET version = version + 1 WHERE owner_id = 'agent-1'",
+            NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close (trace->other);
+        trace->other = NULL;
+    }
+    return 0;
+}
+
+//  A content page, its total and its version come from one read without
+//  a transaction of their own (no BEGIN IMMEDIATE, no COMMIT: three
+//  statements where there were six): and still of one snapshot, when
+//  another connection commits while the page's rows are being read.
+static void
+test_content_is_one_read_of_one_snapshot (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    int64_t version = 0, total = 0;
+    wb_test_store_put (store, "a", s_drafts, NULL);
+    wb_test_store_put (store, "b", s_drafts, NULL);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, &version), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+
+    s_content_trace_t trace = { 0, 0, NULL };
+    assert_int_equal (sqlite3_open (s_path (fixture), &trace.other), SQLITE_OK);
+    sqlite3_trace_v2 (wb_store_sqlite_db (store), SQLITE_TRACE_STMT, s_content_traced, &trace);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int64_t read_version = 0;
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, 0, 10, page, &total,
+                                                &read_version), 0);
+    assert_null (trace.other);                      //  the other one committed
+    assert_int_equal (trace.transactions, 0);
+    assert_true (trace.statements <= 3);
+    assert_int_equal (wb_kvlist_size (page), 2);    //  a and b, not 'late'
+    const char *first = wb_kvlist_string (wb_kvlist_list_at (page, 0), "InteractionId");
+    assert_non_null (first);
+    assert_string_equal (first, "a");
+    assert_int_equal (total, 2);
+    assert_int_equal (read_version, version);
+
+    //  the next read sees the commit, and a page past the end its header
+    wb_kvlist_truncate (page, 0);
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, 0, 10, page, &total,
+                                                &read_version), 0);
+    assert_int_equal (wb_kvlist_size (page), 3);
+    assert_int_equal (total, 3);
+    assert_int_equal (read_version, version + 1);
+    wb_kvlist_truncate (page, 0);
+    wb_workbin_ref_t empty = { "email-draft", "agent-9" };
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, 3, 10, page, &total,
+                                                &read_version), 0);
+    assert_int_equal (wb_kvlist_size (page), 0);
+    assert_int_equal (total, 3);
+    assert_int_equal (read_version, version + 1);
+    assert_int_equal (wb_store_workbin_content (store, empty, 0, 10, page, &total,
+                                                &read_version), 0);
+    assert_int_equal (total, 0);
+    assert_int_equal (read_version, 0);
+    sqlite3_trace_v2 (wb_store_sqlite_db (store), 0, NULL, NULL);
+    wb_kvlist_destroy (&page);
+}
+
 //  The schema as version 3 wrote it (migrations 1 to 3), word for word:
 //  what a database left by the previous wbserver holds.
 static const char *s_schema_3 =
@@ -798,6 +886,7 @@ main (void)
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
         FIXTURE_TEST (test_workbin_count_is_kept_not_scanned),
+        FIXTURE_TEST (test_content_is_one_read_of_one_snapshot),
         FIXTURE_TEST (test_a_database_of_schema_3_opens_intact),
 #undef FIXTURE_TEST
     };
