@@ -226,16 +226,18 @@ s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int
 {
     wb_store_t *store = request->engine->store;
     wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_CONTENT);
-    wb_kvlist_t *interactions = wb_kvlist_new ();
+    //  the interactions go in as one run of their stored encodings
+    wb_kvlist_run_t *interactions = wb_kvlist_run_new (WB_ATTR_INTERACTIONS,
+                                                       WB_ATTR_INTERACTION);
     int64_t total = 0, version = 0;
     if (wb_store_workbin_content (store, wb_target_ref (target), from, count, interactions,
                                   &total, &version)) {
-        wb_kvlist_destroy (&interactions);
+        wb_kvlist_run_destroy (&interactions);
         wb_msg_destroy (&reply);
         return WB_ERR_DATABASE;
     }
     wb_kvlist_t *body = wb_msg_body (reply);
-    wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_run (body, &interactions);
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
     wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, total);
     wb_kvlist_add_int (body, WB_ATTR_FROM, from);

@@ -741,31 +741,38 @@ s_interaction_delete (void *backend, const char *interaction_id)
 
 // ---------------------------------------------------------------- pages
 
+//  Where a page's rows go: a list, one entry each (workbin_page,
+//  handled_page), or a run of their encodings (workbin_content).
+typedef struct {
+    wb_kvlist_t *list;
+    wb_kvlist_run_t *run;
+} s_page_out_t;
+
 //  Add the interaction of a page's current row (columns: id, properties,
 //  -, rowid) as it is stored: its encoding goes out as it is, without
 //  decoding and encoding again. Checked in full at its first read (a
 //  damaged database must not make us send garbage), then only bounded
 //  (see the header). 0, or -1 logged.
 static int
-s_page_add (s_sqlite_t *self, wb_kvlist_t *page, sqlite3_stmt *statement)
+s_page_add (s_sqlite_t *self, s_page_out_t out, sqlite3_stmt *statement)
 {
     const uint8_t *blob = sqlite3_column_blob (statement, 1);
     size_t size = (size_t) sqlite3_column_bytes (statement, 1);
     int64_t rowid = sqlite3_column_int64 (statement, 3);
     size_t depth = s_checked_depth (self, rowid);
-    if (depth)
-        return wb_kvlist_add_encoded_checked (page, WB_ATTR_INTERACTION, blob, size, depth);
-    wb_codec_status_t status = WB_CODEC_OK;
-    if (wb_kvlist_add_encoded (page, WB_ATTR_INTERACTION, blob, size, &status) == 0) {
-        size_t ignored = 0;
-        wb_kvlist_encoded_at (page, wb_kvlist_size (page) - 1, &ignored, &depth);
+    if (!depth) {
+        wb_codec_status_t status = wb_kvlist_check (blob, size, &depth);
+        if (status != WB_CODEC_OK) {
+            const char *id = (const char *) sqlite3_column_text (statement, 0);
+            zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
+                        id ? id : "(in a page)", wb_codec_status_text (status));
+            return -1;
+        }
         s_checked_keep (self, rowid, depth);
-        return 0;
     }
-    const char *id = (const char *) sqlite3_column_text (statement, 0);
-    zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
-                id ? id : "(in a page)", wb_codec_status_text (status));
-    return -1;
+    return out.run ? wb_kvlist_run_add (out.run, blob, size, depth)
+                   : wb_kvlist_add_encoded_checked (out.list, WB_ATTR_INTERACTION, blob,
+                                                    size, depth);
 }
 
 //  True if a page of workbin at from follows the last page read, with
@@ -819,13 +826,14 @@ s_page_head (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t *version, int64
 //  to page (rows is at most what is left from there). 0 or -1.
 static int
 s_page_rows (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
-             wb_kvlist_t *page)
+             s_page_out_t page)
 {
-    if ((size_t) rows > WB_ENTRIES_MAX - wb_kvlist_size (page)) {
+    size_t held = page.run ? wb_kvlist_run_count (page.run) : wb_kvlist_size (page.list);
+    if ((size_t) rows > WB_ENTRIES_MAX - held) {
         zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
         return -1;
     }
-    if (wb_kvlist_reserve (page, wb_kvlist_size (page) + (size_t) rows))
+    if (page.list && wb_kvlist_reserve (page.list, held + (size_t) rows))
         return -1;
     bool follows = s_cursor_follows (self, workbin, from);
     sqlite3_stmt *statement = s_statement (self, follows ? S_PAGE_AFTER : S_PAGE);
@@ -861,7 +869,7 @@ s_page_rows (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
 //  to page; *total and *version: the workbin's, of the same read. 0 or -1.
 static int
 s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t count,
-             wb_kvlist_t *page, int64_t *total, int64_t *version)
+             s_page_out_t page, int64_t *total, int64_t *version)
 {
     int64_t size = 0;
     if (s_page_head (self, workbin, version, &size))
@@ -875,31 +883,37 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t c
     return s_done (self->statements [S_PAGE_HEAD], rc);
 }
 
-//  Append one entry "Interaction" per interaction of the page to out, with
-//  the workbin's total and version of the same read (no transaction
-//  needed: the head statement holds one snapshot while the rows are read). A bad row takes back what
-//  the page added, so out stays as it was.
+//  Append the interactions of the page to the run out, with the
+//  workbin's total and version of the same read (no transaction needed:
+//  the head statement holds one snapshot while the rows are read).
 static int
 s_workbin_content (void *backend, wb_workbin_ref_t workbin, int64_t from, int64_t count,
-                   wb_kvlist_t *out, int64_t *total, int64_t *version)
+                   wb_kvlist_run_t *out, int64_t *total, int64_t *version)
 {
-    s_sqlite_t *self = backend;
-    int64_t ignored_total = 0, ignored_version = 0;
+    int64_t ignored = 0;
     if (!out || from < 0 || count < 0)
         return -1;
-    size_t before = wb_kvlist_size (out);
-    if (s_page_read (self, workbin, from, count, out, total ? total : &ignored_total,
-                     version ? version : &ignored_version) == 0)
-        return 0;
-    wb_kvlist_truncate (out, before);
-    return -1;
+    s_page_out_t page = { NULL, out };
+    return s_page_read (backend, workbin, from, count, page, total ? total : &ignored,
+                        version ? version : &ignored);
 }
 
+//  Append one entry "Interaction" per interaction of the page to out. A
+//  bad row takes back what the page added, so out stays as it was.
 static int
 s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
                 int64_t count, wb_kvlist_t *out, int64_t *total)
 {
-    return s_workbin_content (backend, workbin, from, count, out, total, NULL);
+    int64_t ignored_total = 0, version = 0;
+    if (!out || from < 0 || count < 0)
+        return -1;
+    size_t before = wb_kvlist_size (out);
+    s_page_out_t page = { out, NULL };
+    if (s_page_read (backend, workbin, from, count, page, total ? total : &ignored_total,
+                     &version) == 0)
+        return 0;
+    wb_kvlist_truncate (out, before);
+    return -1;
 }
 
 //  The interactions a handler holds (in no workbin, owner_id the handler),
@@ -936,8 +950,9 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
             rc = SQLITE_DONE;
             break;
         }
+        s_page_out_t page = { out, NULL };
         if (wb_kvlist_size (out) >= WB_ENTRIES_MAX
-        ||  s_page_add (self, out, statement)) {
+        ||  s_page_add (self, page, statement)) {
             rc = SQLITE_ERROR;
             break;
         }
