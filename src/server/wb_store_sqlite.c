@@ -169,20 +169,22 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_PAGE_HEAD] =
         "SELECT (SELECT version FROM workbin WHERE type_id = ?1 AND owner_id = ?2),"
         " (SELECT size FROM workbin_size WHERE type_id = ?1 AND owner_id = ?2)",
+    //  a page's rows: properties, position, rowid (the id is read only to
+    //  name a damaged row: a column less costs each row less)
     [S_PAGE] =
-        "SELECT id, properties, position, rowid FROM interaction"
+        "SELECT properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2"
         " ORDER BY position LIMIT ?3 OFFSET ?4",
     //  the page that follows the last one read, by its last position (?4)
     [S_PAGE_AFTER] =
-        "SELECT id, properties, position, rowid FROM interaction"
+        "SELECT properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2 AND position > ?4"
         " ORDER BY position LIMIT ?3",
     [S_COUNT] =
         "SELECT COALESCE ((SELECT size FROM workbin_size"
         " WHERE type_id = ?1 AND owner_id = ?2), 0)",
     [S_HANDLED_PAGE] =
-        "SELECT id, properties, NULL, rowid FROM interaction"
+        "SELECT properties, NULL, rowid FROM interaction"
         " WHERE type_id IS NULL AND owner_id = ?1"
         " ORDER BY position LIMIT ?2",
     [S_HANDLED_COUNT] =
@@ -748,24 +750,39 @@ typedef struct {
     wb_kvlist_run_t *run;
 } s_page_out_t;
 
-//  Add the interaction of a page's current row (columns: id, properties,
-//  -, rowid) as it is stored: its encoding goes out as it is, without
+//  Log that the stored properties of the row at rowid do not decode,
+//  naming the interaction (its id read here, on this rare path only).
+static void
+s_page_row_damaged (s_sqlite_t *self, int64_t rowid, wb_codec_status_t status)
+{
+    sqlite3_stmt *statement = NULL;
+    const unsigned char *id = NULL;
+    if (sqlite3_prepare_v2 (self->db, "SELECT id FROM interaction WHERE rowid = ?1", -1,
+                            &statement, NULL) == SQLITE_OK
+    &&  sqlite3_bind_int64 (statement, 1, rowid) == SQLITE_OK
+    &&  sqlite3_step (statement) == SQLITE_ROW)
+        id = sqlite3_column_text (statement, 0);
+    zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
+                id ? (const char *) id : "(in a page)", wb_codec_status_text (status));
+    sqlite3_finalize (statement);
+}
+
+//  Add the interaction of a page's current row (columns: properties, -,
+//  rowid) as it is stored: its encoding goes out as it is, without
 //  decoding and encoding again. Checked in full at its first read (a
 //  damaged database must not make us send garbage), then only bounded
 //  (see the header). 0, or -1 logged.
 static int
 s_page_add (s_sqlite_t *self, s_page_out_t out, sqlite3_stmt *statement)
 {
-    const uint8_t *blob = sqlite3_column_blob (statement, 1);
-    size_t size = (size_t) sqlite3_column_bytes (statement, 1);
-    int64_t rowid = sqlite3_column_int64 (statement, 3);
+    const uint8_t *blob = sqlite3_column_blob (statement, 0);
+    size_t size = (size_t) sqlite3_column_bytes (statement, 0);
+    int64_t rowid = sqlite3_column_int64 (statement, 2);
     size_t depth = s_checked_depth (self, rowid);
     if (!depth) {
         wb_codec_status_t status = wb_kvlist_check (blob, size, &depth);
         if (status != WB_CODEC_OK) {
-            const char *id = (const char *) sqlite3_column_text (statement, 0);
-            zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
-                        id ? id : "(in a page)", wb_codec_status_text (status));
+            s_page_row_damaged (self, rowid, status);
             return -1;
         }
         s_checked_keep (self, rowid, depth);
@@ -847,14 +864,14 @@ s_page_rows (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
     while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
         //  a page is filled by size too: it stops before passing
         //  WB_PAGE_BYTES_MAX, so that its reply can always be sent
-        size_t row_size = (size_t) sqlite3_column_bytes (statement, 1);
+        size_t row_size = (size_t) sqlite3_column_bytes (statement, 0);
         if (index > 0 && bytes + row_size > WB_PAGE_BYTES_MAX) {
             rc = SQLITE_DONE;
             break;
         }
         if (s_page_add (self, page, statement))
             return s_done (statement, -1);
-        last_position = sqlite3_column_int64 (statement, 2);
+        last_position = sqlite3_column_int64 (statement, 1);
         bytes += row_size;
         index++;
     }
@@ -945,7 +962,7 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
     size_t bytes = 0;
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW) {
         //  filled by size as a page is (the total says what is left out)
-        size_t size = (size_t) sqlite3_column_bytes (statement, 1);
+        size_t size = (size_t) sqlite3_column_bytes (statement, 0);
         if (wb_kvlist_size (out) > before && bytes + size > WB_PAGE_BYTES_MAX) {
             rc = SQLITE_DONE;
             break;
