@@ -649,7 +649,8 @@ wb_kvlist_run_new (const char *key, const char *item_key)
     if (!s_key_valid (key, key_size) || !s_key_valid (item_key, item_key_size))
         return NULL;
     wb_kvlist_run_t *self = wb_calloc (1, sizeof (wb_kvlist_run_t));
-    self->capacity = key_size + 1 + 4 + 4096;
+    //  room for the key, the count and the final NUL: items grow it
+    self->capacity = key_size + 1 + 4 + 1;
     self->block = wb_malloc (self->capacity);
     memcpy (self->block, key, key_size + 1);
     self->key_size = key_size;
@@ -671,6 +672,34 @@ wb_kvlist_run_destroy (wb_kvlist_run_t **self_p)
     *self_p = NULL;
 }
 
+//  Grow the block to hold needed bytes: at least twice its size, so that
+//  adding item after item reallocates it a few times only.
+static void
+s_run_grow (wb_kvlist_run_t *self, size_t needed)
+{
+    if (needed <= self->capacity)
+        return;
+    size_t capacity = self->capacity * 2 > needed ? self->capacity * 2 : needed;
+    self->block = wb_realloc (self->block, capacity);
+    self->capacity = capacity;
+}
+
+int
+wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size)
+{
+    if (!self)
+        return -1;
+    size_t limit = self->key_size + 1 + WB_BODY_MAX + 1;
+    size_t item = self->head_size + size;
+    size_t wanted = count && item <= (limit - self->used) / count
+                  ? self->used + count * item + 1 : limit;
+    if (wanted > self->capacity) {
+        self->block = wb_realloc (self->block, wanted);
+        self->capacity = wanted;
+    }
+    return 0;
+}
+
 int
 wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, size_t depth)
 {
@@ -679,12 +708,7 @@ wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, size
     ||  self->used - self->key_size - 1 + self->head_size + size > WB_BODY_MAX)
         return -1;
     //  room for the item and the block's final NUL
-    size_t needed = self->used + self->head_size + size + 1;
-    if (needed > self->capacity) {
-        while (self->capacity < needed)
-            self->capacity *= 2;
-        self->block = wb_realloc (self->block, self->capacity);
-    }
+    s_run_grow (self, self->used + self->head_size + size + 1);
     memcpy (self->block + self->used, self->head, self->head_size);
     memcpy (self->block + self->used + self->head_size, data, size);
     self->used += self->head_size + size;

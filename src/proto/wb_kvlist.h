@@ -192,6 +192,10 @@ void wb_kvlist_run_destroy (wb_kvlist_run_t **self_p);
    wb_kvlist_add_encoded_checked. -1 if the bounds do not hold or the run
    holds WB_ENTRIES_MAX items or would pass WB_BODY_MAX bytes. */
 int wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, size_t depth);
+/* Make room for count more items of about size bytes each (one
+   allocation instead of several as the run grows), at most WB_BODY_MAX
+   bytes in all. 0, or -1 for a NULL run. */
+int wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size);
 /* Items in the run. */
 size_t wb_kvlist_run_count (const wb_kvlist_run_t *self);
 /* Append the run to self as its list entry (an encoded list, decoded by

@@ -1373,7 +1373,8 @@ test_put_int_first_writes_what_encode_measured (void **state)
 //  A run (the store's page of encoded rows, sent as one list entry) is the
 //  same list, byte for byte, as its items added one entry each; it reads
 //  back as that list, counts toward depth, and refuses what is out of
-//  bounds; a run not added is freed by destroy, one added by its list.
+//  bounds; room reserved ahead is only room (capped at the body's limit);
+//  a run not added is freed by destroy, one added by its list.
 static void
 test_run_is_the_list_of_its_items (void **state)
 {
@@ -1396,7 +1397,9 @@ test_run_is_the_list_of_its_items (void **state)
     wb_kvlist_t *expected = wb_kvlist_new (), *items = wb_kvlist_new ();
     wb_kvlist_run_t *run = wb_kvlist_run_new ("Items", "Item");
     assert_int_equal (wb_kvlist_run_count (run), 0);
-    for (int index = 0; index < 300; index++) {          //  past the first block
+    assert_int_equal (wb_kvlist_run_reserve (NULL, 1, 1), -1);
+    assert_int_equal (wb_kvlist_run_reserve (run, 100, size), 0);     //  then grown past it
+    for (int index = 0; index < 300; index++) {
         assert_int_equal (wb_kvlist_run_add (run, bytes, size, depth), 0);
         assert_int_equal (wb_kvlist_add_encoded (items, "Item", bytes, size, NULL), 0);
     }
@@ -1427,6 +1430,7 @@ test_run_is_the_list_of_its_items (void **state)
     assert_int_equal (wb_kvlist_add_run (sent, &run), 0);
     assert_int_equal (wb_kvlist_size (wb_kvlist_list (sent, "Empty")), 0);
     run = wb_kvlist_run_new ("Items", "Item");
+    assert_int_equal (wb_kvlist_run_reserve (run, SIZE_MAX / 2, SIZE_MAX / 2), 0);  //  capped
     assert_int_equal (wb_kvlist_run_add (run, bytes, size, depth), 0);
     wb_kvlist_run_destroy (&run);
     assert_null (run);
