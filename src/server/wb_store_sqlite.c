@@ -24,7 +24,10 @@
     after open, and its depth is kept by rowid (s_checked_t); later reads
     only bound them. A row this process writes is encoded by us, but its
     depth may change: the write forgets its rowid. A rollback, and a commit
-    by any other connection (PRAGMA data_version), forget them all.
+    by any other connection, forget them all: the pager's data version
+    (SQLITE_FCNTL_DATA_VERSION, no statement to run) is looked at inside
+    each read and each write transaction, and noted after our own commit,
+    so that only another connection's commit changes it in between.
 
     Opened through wb_store_open ("sqlite:PATH[?OPTIONS]"), the registry
     hands wb_store_sqlite_open the target: the path, %-escaped, and the
@@ -126,7 +129,7 @@ typedef enum {
     S_INTERACTION_DELETE,
     S_PAGE_HEAD, S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
-    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_DATA_VERSION,
+    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -206,8 +209,6 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_SUBMIT_KEY_PUT] =
         "INSERT INTO submit_key (submitter, key, interaction_id, version)"
         " VALUES (?1, ?2, ?3, ?4)",
-    //  changes when another connection commits (not this one)
-    [S_DATA_VERSION] = "PRAGMA data_version",
 };
 
 //  Rows whose rowid is under this have their check remembered (a byte
@@ -243,7 +244,7 @@ typedef struct {
     struct {
         uint8_t *depth;
         size_t size;
-        int64_t data_version;           /* PRAGMA data_version then */
+        unsigned int data_version;      /* the pager's, as last looked at */
     } checked;
     //  where the last page read ended, so that the next page of the same
     //  workbin starts after its last row instead of counting past an
@@ -381,18 +382,28 @@ s_checked_forget (s_sqlite_t *self, int64_t rowid)
         self->checked.depth [rowid] = 0;
 }
 
-//  Forget them all if another connection committed since the last look
-//  (another program may have written any row). 0 or -1.
-static int
+//  The data version of the main database's pager: it changes with every
+//  commit, ours and (seen as a read starts) any other connection's.
+static unsigned int
+s_data_version (s_sqlite_t *self)
+{
+    unsigned int version = 0;
+    if (sqlite3_file_control (self->db, "main", SQLITE_FCNTL_DATA_VERSION, &version)
+    !=  SQLITE_OK)
+        version = self->checked.data_version + 1;      //  unknown: as if changed
+    return version;
+}
+
+//  Inside a read or a write transaction: forget every check if another
+//  connection committed since the last look (another program may have
+//  written any row).
+static void
 s_checked_revalidate (s_sqlite_t *self)
 {
-    int64_t version = 0;
-    if (s_step_value (self, s_statement (self, S_DATA_VERSION), "data version", &version))
-        return -1;
+    unsigned int version = s_data_version (self);
     if (version != self->checked.data_version)
         s_checked_forget_all (self);
     self->checked.data_version = version;
-    return 0;
 }
 
 //  The depth a row's bytes were found to have; 0 if not checked.
@@ -428,7 +439,12 @@ s_begin (void *backend)
 {
     s_sqlite_t *self = backend;
     self->changes_at_begin = sqlite3_total_changes (self->db);
-    return s_run (backend, S_BEGIN, "begin");
+    //  the transaction reads the latest commit: another's shows here,
+    //  before our own commit changes the version too
+    if (s_run (backend, S_BEGIN, "begin"))
+        return -1;
+    s_checked_revalidate (self);
+    return 0;
 }
 
 //  True if the write-ahead log is still the file the store opened. SQLite
@@ -459,7 +475,10 @@ s_commit (void *backend)
     bool wrote = sqlite3_total_changes (self->db) != self->changes_at_begin;
     if (wrote && !s_wal_intact (self))
         return -1;
-    return s_run (backend, S_COMMIT, "commit");
+    if (s_run (backend, S_COMMIT, "commit"))
+        return -1;
+    self->checked.data_version = s_data_version (self);     //  our own commit
+    return 0;
 }
 
 //  Roll back the open transaction; nothing to do (0) if none is open.
@@ -470,7 +489,9 @@ s_rollback (void *backend)
     s_checked_forget_all (self);
     if (sqlite3_get_autocommit (self->db))
         return 0;
-    return s_run (self, S_ROLLBACK, "rollback");
+    int rc = s_run (self, S_ROLLBACK, "rollback");
+    self->checked.data_version = s_data_version (self);
+    return rc;
 }
 
 //  Mark the start of one change inside the open transaction.
@@ -839,7 +860,8 @@ s_page_head (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t *version, int64
         return s_done (head, s_fail (self, "workbin page"));
     *version = sqlite3_column_int64 (head, 0);
     *size = sqlite3_column_int64 (head, 1);
-    return s_checked_revalidate (self) ? s_done (head, -1) : 0;
+    s_checked_revalidate (self);
+    return 0;
 }
 
 //  How many of rows rows of row_size bytes a page holds at most.
@@ -967,15 +989,18 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
     if (total)
         *total = held;
     size_t before = wb_kvlist_size (out);
-    if (s_checked_revalidate (self))
-        return -1;
     statement = s_statement (self, S_HANDLED_PAGE);
     if (sqlite3_bind_text (statement, 1, handler, -1, SQLITE_STATIC) != SQLITE_OK
     ||  sqlite3_bind_int64 (statement, 2, count) != SQLITE_OK)
         return s_done (statement, -1);
     int rc;
     size_t bytes = 0;
+    bool first = true;
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW) {
+        //  the checks are looked at in the read of the rows
+        if (first)
+            s_checked_revalidate (self);
+        first = false;
         //  filled by size as a page is (the total says what is left out)
         size_t size = (size_t) sqlite3_column_bytes (statement, 0);
         if (wb_kvlist_size (out) > before && bytes + size > WB_PAGE_BYTES_MAX) {

@@ -516,6 +516,36 @@ test_rows_checked_once_are_checked_again_after_a_change (void **state)
     assert_int_equal (s_first_depth (store), 1);
 }
 
+//  The checks are forgotten on another program's commit, told by the
+//  pager's data version, which our own commits change too: one of ours
+//  right after the other's must not pass it off as ours.
+static void
+test_another_commit_before_ours_still_forgets_the_checks (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    wb_workbin_ref_t other = { "email-draft", "agent-2" };
+    wb_test_store_put (store, "good", s_drafts, NULL);
+    wb_test_store_put (store, "bad", s_drafts, NULL);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int64_t total = 0;
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    assert_int_equal (wb_kvlist_size (page), 2);
+    wb_kvlist_truncate (page, 0);
+    s_sql (s_path (fixture), "UPDATE interaction SET properties = x'0000000140' WHERE id = 'bad'");
+    wb_test_store_put (store, "elsewhere", other, NULL);             //  ours, after it
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), -1);
+    //  repaired by it, the page reads again, and after a commit of ours
+    s_sql (s_path (fixture), "UPDATE interaction SET properties ="
+           " (SELECT properties FROM interaction WHERE id = 'good') WHERE id = 'bad'");
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    wb_test_store_put (store, "elsewhere", s_drafts, NULL);
+    wb_kvlist_truncate (page, 0);
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    assert_int_equal (wb_kvlist_size (page), 3);
+    wb_kvlist_destroy (&page);
+}
+
 //  A row inserted where a deleted one was (SQLite gives its rowid again)
 //  is checked anew: the check of the deleted row is not the new row's.
 static void
@@ -898,6 +928,7 @@ main (void)
         FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
         FIXTURE_TEST (test_rows_checked_once_are_checked_again_after_a_change),
         FIXTURE_TEST (test_an_inserted_row_is_checked_anew),
+        FIXTURE_TEST (test_another_commit_before_ours_still_forgets_the_checks),
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
         FIXTURE_TEST (test_workbin_count_is_kept_not_scanned),
