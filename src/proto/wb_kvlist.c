@@ -623,3 +623,135 @@ wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b)
             return false;
     return true;
 }
+
+// ---------------------------------------------------------------- runs
+
+//  A run is an entry's block (see s_entry_make) written in place: its key
+//  and a NUL, then the list's encoding: the item count (u32, written when
+//  the run is added), the items, each "keylen key type" and its bytes;
+//  and the NUL after the value that every block ends with.
+struct _wb_kvlist_run_t {
+    uint8_t *block;
+    size_t used;                /* bytes of block written */
+    size_t capacity;
+    size_t key_size;            /* the list's encoding starts after key and NUL */
+    uint8_t head [2 + WB_KEY_MAX];  /* what each item starts with */
+    size_t head_size;
+    size_t count;               /* items */
+    size_t depth;               /* of the deepest item */
+};
+
+wb_kvlist_run_t *
+wb_kvlist_run_new (const char *key, const char *item_key)
+{
+    size_t key_size = key ? strlen (key) : 0;
+    size_t item_key_size = item_key ? strlen (item_key) : 0;
+    if (!s_key_valid (key, key_size) || !s_key_valid (item_key, item_key_size))
+        return NULL;
+    wb_kvlist_run_t *self = wb_calloc (1, sizeof (wb_kvlist_run_t));
+    //  room for the key, the count and the final NUL: items grow it
+    self->capacity = key_size + 1 + 4 + 1;
+    self->block = wb_malloc (self->capacity);
+    memcpy (self->block, key, key_size + 1);
+    self->key_size = key_size;
+    self->used = key_size + 1 + 4;
+    self->head [0] = (uint8_t) item_key_size;
+    memcpy (self->head + 1, item_key, item_key_size);
+    self->head [1 + item_key_size] = WB_TYPE_LIST;
+    self->head_size = 2 + item_key_size;
+    return self;
+}
+
+void
+wb_kvlist_run_destroy (wb_kvlist_run_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    free ((*self_p)->block);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+//  Grow the block to hold needed bytes: at least twice its size, so that
+//  adding item after item reallocates it a few times only.
+static void
+s_run_grow (wb_kvlist_run_t *self, size_t needed)
+{
+    if (needed <= self->capacity)
+        return;
+    size_t capacity = self->capacity * 2 > needed ? self->capacity * 2 : needed;
+    self->block = wb_realloc (self->block, capacity);
+    self->capacity = capacity;
+}
+
+int
+wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size)
+{
+    if (!self)
+        return -1;
+    size_t limit = self->key_size + 1 + WB_BODY_MAX + 1;
+    size_t item = self->head_size + size;
+    size_t wanted = count && item <= (limit - self->used) / count
+                  ? self->used + count * item + 1 : limit;
+    if (wanted > self->capacity) {
+        self->block = wb_realloc (self->block, wanted);
+        self->capacity = wanted;
+    }
+    return 0;
+}
+
+int
+wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, size_t depth)
+{
+    if (!self || !data || size < 4 || size > WB_BODY_MAX || depth < 1 || depth > WB_DEPTH_MAX
+    ||  self->count >= WB_ENTRIES_MAX
+    ||  self->used - self->key_size - 1 + self->head_size + size > WB_BODY_MAX)
+        return -1;
+    //  room for the item and the block's final NUL
+    s_run_grow (self, self->used + self->head_size + size + 1);
+    memcpy (self->block + self->used, self->head, self->head_size);
+    memcpy (self->block + self->used + self->head_size, data, size);
+    self->used += self->head_size + size;
+    self->count++;
+    self->depth = depth > self->depth ? depth : self->depth;
+    return 0;
+}
+
+size_t
+wb_kvlist_run_count (const wb_kvlist_run_t *self)
+{
+    return self ? self->count : 0;
+}
+
+int
+wb_kvlist_add_run (wb_kvlist_t *self, wb_kvlist_run_t **run_p)
+{
+    wb_kvlist_run_t *run = run_p ? *run_p : NULL;
+    if (!run)
+        return -1;
+    size_t capacity = self && self->capacity ? self->capacity * 2 : 8;
+    if (!self || self->size >= WB_ENTRIES_MAX
+    ||  (self->size == self->capacity
+         && wb_kvlist_reserve (self, capacity < WB_ENTRIES_MAX ? capacity : WB_ENTRIES_MAX))) {
+        wb_kvlist_run_destroy (run_p);
+        return -1;
+    }
+    uint8_t *list = run->block + run->key_size + 1;
+    uint32_t count = (uint32_t) run->count;
+    list [0] = (uint8_t) (count >> 24);
+    list [1] = (uint8_t) (count >> 16);
+    list [2] = (uint8_t) (count >> 8);
+    list [3] = (uint8_t) count;
+    run->block [run->used] = 0;
+    s_entry_t *entry = &self->entries [self->size++];
+    memset (entry, 0, sizeof (*entry));
+    entry->key = (char *) run->block;
+    entry->type = WB_TYPE_LIST;
+    entry->encoded = true;
+    entry->depth = (uint8_t) (run->depth + 1);
+    entry->value.bytes.data = list;
+    entry->value.bytes.size = run->used - run->key_size - 1;
+    run->block = NULL;
+    wb_kvlist_run_destroy (run_p);
+    return 0;
+}

@@ -175,4 +175,32 @@ void wb_kvlist_put_int_first (const wb_kvlist_t *self, const char *key, int64_t 
    to buffer (NUL-terminated, truncated with "..." to fit capacity). */
 void wb_kvlist_print (const wb_kvlist_t *self, char *buffer, size_t capacity);
 
+/* A run: a list entry written as its encoding, one item at a time, for a
+   sender that has each item's encoding already (the store's rows): every
+   item is copied once, into the entry's one block, and the encoder copies
+   the whole run out as it does any encoded list; no entry per item.
+   The run is the list KEY = {ITEM_KEY = item, ITEM_KEY = item, ...}. */
+typedef struct _wb_kvlist_run_t wb_kvlist_run_t;
+
+/* A run for the list entry key whose items are all named item_key; NULL
+   if a key is invalid. */
+wb_kvlist_run_t *wb_kvlist_run_new (const char *key, const char *item_key);
+void wb_kvlist_run_destroy (wb_kvlist_run_t **self_p);
+/* Append an item: size bytes that are the encoding of one list and
+   passed wb_kvlist_check (or wb_kvlist_add_encoded) before, unchanged
+   since, with the depth found then; bounded only, as by
+   wb_kvlist_add_encoded_checked. -1 if the bounds do not hold or the run
+   holds WB_ENTRIES_MAX items or would pass WB_BODY_MAX bytes. */
+int wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, size_t depth);
+/* Make room for count more items of about size bytes each (one
+   allocation instead of several as the run grows), at most WB_BODY_MAX
+   bytes in all. 0, or -1 for a NULL run. */
+int wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size);
+/* Items in the run. */
+size_t wb_kvlist_run_count (const wb_kvlist_run_t *self);
+/* Append the run to self as its list entry (an encoded list, decoded by
+   its first reader): takes *run_p, also on failure, and nulls it. 0, or
+   -1 if self is NULL or full. */
+int wb_kvlist_add_run (wb_kvlist_t *self, wb_kvlist_run_t **run_p);
+
 #endif

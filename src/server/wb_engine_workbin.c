@@ -219,26 +219,25 @@ s_page_window (wb_request_t *request, int64_t *from, int64_t *count)
     return 0;
 }
 
-//  Reply with one page; the version is read in the same transaction so
-//  that the page and its version always agree.
+//  Reply with one page; its total and version are of the same snapshot,
+//  so that the page and its version always agree.
 static int
 s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int64_t count)
 {
     wb_store_t *store = request->engine->store;
     wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_CONTENT);
-    wb_kvlist_t *interactions = wb_kvlist_new ();
+    //  the interactions go in as one run of their stored encodings
+    wb_kvlist_run_t *interactions = wb_kvlist_run_new (WB_ATTR_INTERACTIONS,
+                                                       WB_ATTR_INTERACTION);
     int64_t total = 0, version = 0;
-    if (wb_store_begin (store)
-    ||  wb_store_workbin_page (store, wb_target_ref (target), from, count, interactions, &total)
-    ||  wb_store_workbin_version (store, wb_target_ref (target), &version)
-    ||  wb_store_commit (store)) {
-        wb_store_rollback (store);
-        wb_kvlist_destroy (&interactions);
+    if (wb_store_workbin_content (store, wb_target_ref (target), from, count, interactions,
+                                  &total, &version)) {
+        wb_kvlist_run_destroy (&interactions);
         wb_msg_destroy (&reply);
         return WB_ERR_DATABASE;
     }
     wb_kvlist_t *body = wb_msg_body (reply);
-    wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_run (body, &interactions);
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
     wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, total);
     wb_kvlist_add_int (body, WB_ATTR_FROM, from);

@@ -459,6 +459,56 @@ wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
                                            out, total) : -1;
 }
 
+//  Move a page's entries into a run: their encodings, checked when the
+//  backend added them (an entry decoded meanwhile is encoded and checked).
+static int
+s_page_to_run (const wb_kvlist_t *page, wb_kvlist_run_t *run)
+{
+    for (size_t index = 0; index < wb_kvlist_size (page); index++) {
+        size_t size = 0, depth = 0;
+        const uint8_t *data = wb_kvlist_encoded_at (page, index, &size, &depth);
+        if (data) {
+            if (wb_kvlist_run_add (run, data, size, depth))
+                return -1;
+            continue;
+        }
+        uint8_t *encoded = wb_kvlist_encode (wb_kvlist_list_at (page, index), &size);
+        int rc = encoded && wb_kvlist_check (encoded, size, &depth) == WB_CODEC_OK
+               ? wb_kvlist_run_add (run, encoded, size, depth) : -1;
+        free (encoded);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}
+
+//  A page with the workbin's total and version, of one snapshot: the
+//  backend's own read if it has one (no transaction to open and end),
+//  else the page and the version inside begin/commit.
+int
+wb_store_workbin_content (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
+                          int64_t count, wb_kvlist_run_t *out, int64_t *total, int64_t *version)
+{
+    if (!self || !out || !version)
+        return -1;
+    if (self->ops->workbin_content)
+        return self->ops->workbin_content (self->backend, workbin, from, count, out,
+                                           total, version);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int rc = 0;
+    if (wb_store_begin (self)
+    ||  wb_store_workbin_page (self, workbin, from, count, page, total)
+    ||  wb_store_workbin_version (self, workbin, version)
+    ||  wb_store_commit (self)) {
+        wb_store_rollback (self);
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = s_page_to_run (page, out);
+    wb_kvlist_destroy (&page);
+    return rc;
+}
+
 //  Number of interactions in a workbin.
 int
 wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count)

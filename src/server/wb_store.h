@@ -83,6 +83,15 @@ typedef struct {
        one); *total gets the workbin's number of interactions. */
     int (*workbin_page) (void *backend, wb_workbin_ref_t workbin, int64_t from,
                          int64_t count, wb_kvlist_t *out, int64_t *total);
+    /* Optional: workbin_page's interactions appended to the run out (one
+       copy of each, no entry each), and *version the workbin's version,
+       all of one snapshot without the caller's transaction (SQLite: one
+       read); on failure the caller discards out. Without it,
+       wb_store_workbin_content reads workbin_page and the version inside
+       begin/commit. */
+    int (*workbin_content) (void *backend, wb_workbin_ref_t workbin, int64_t from,
+                            int64_t count, wb_kvlist_run_t *out, int64_t *total,
+                            int64_t *version);
     /* Number of interactions in a workbin. */
     int (*workbin_count) (void *backend, wb_workbin_ref_t workbin, int64_t *count);
     /* Append to out one entry "Interaction" for each of at most count
@@ -197,6 +206,13 @@ int wb_store_interaction_delete (wb_store_t *self, const char *interaction_id);
 int wb_store_new_interaction_id (wb_store_t *self, uint64_t floor, uint64_t *id);
 int wb_store_workbin_page (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
                            int64_t count, wb_kvlist_t *out, int64_t *total);
+/* A page as wb_store_workbin_page reads it, appended to the run out (a
+   content reply's Interactions), with the workbin's total and version, all
+   three of one snapshot (PROTOCOL.md, paging rules). 0, or -1: then out
+   is to be discarded. */
+int wb_store_workbin_content (wb_store_t *self, wb_workbin_ref_t workbin, int64_t from,
+                              int64_t count, wb_kvlist_run_t *out, int64_t *total,
+                              int64_t *version);
 int wb_store_workbin_count (wb_store_t *self, wb_workbin_ref_t workbin, int64_t *count);
 int wb_store_handled_page (wb_store_t *self, const char *handler, int64_t count,
                            wb_kvlist_t *out, int64_t *total);

@@ -24,7 +24,10 @@
     after open, and its depth is kept by rowid (s_checked_t); later reads
     only bound them. A row this process writes is encoded by us, but its
     depth may change: the write forgets its rowid. A rollback, and a commit
-    by any other connection (PRAGMA data_version), forget them all.
+    by any other connection, forget them all: the pager's data version
+    (SQLITE_FCNTL_DATA_VERSION, no statement to run) is looked at inside
+    each read and each write transaction, and noted after our own commit,
+    so that only another connection's commit changes it in between.
 
     Opened through wb_store_open ("sqlite:PATH[?OPTIONS]"), the registry
     hands wb_store_sqlite_open the target: the path, %-escaped, and the
@@ -124,9 +127,9 @@ typedef enum {
     S_VERSION_GET, S_VERSION_BUMP,
     S_INTERACTION_GET, S_INTERACTION_PUT, S_INTERACTION_INSERT, S_INTERACTION_ROWID,
     S_INTERACTION_DELETE,
-    S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
+    S_PAGE_HEAD, S_PAGE, S_PAGE_AFTER, S_COUNT, S_HANDLED_PAGE, S_HANDLED_COUNT, S_MOVED_OLDEST, S_MOVED_NEWEST, S_LAST_POSITION,
     S_LAST_ID_COUNTED, S_LAST_ID_STORED, S_LAST_ID_SET,
-    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT, S_DATA_VERSION,
+    S_SUBMIT_KEY_GET, S_SUBMIT_KEY_PUT,
     S_STATEMENT_COUNT
 } s_statement_id_t;
 
@@ -164,20 +167,27 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_INTERACTION_ROWID] = "SELECT rowid FROM interaction WHERE id = ?1",
     [S_INTERACTION_DELETE] = "DELETE FROM interaction WHERE id = ?1",
+    //  a page's version and size, read first and held while its rows are
+    //  (one read transaction: the page and its header are of one snapshot)
+    [S_PAGE_HEAD] =
+        "SELECT (SELECT version FROM workbin WHERE type_id = ?1 AND owner_id = ?2),"
+        " (SELECT size FROM workbin_size WHERE type_id = ?1 AND owner_id = ?2)",
+    //  a page's rows: properties, position, rowid (the id is read only to
+    //  name a damaged row: a column less costs each row less)
     [S_PAGE] =
-        "SELECT id, properties, position, rowid FROM interaction"
+        "SELECT properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2"
         " ORDER BY position LIMIT ?3 OFFSET ?4",
     //  the page that follows the last one read, by its last position (?4)
     [S_PAGE_AFTER] =
-        "SELECT id, properties, position, rowid FROM interaction"
+        "SELECT properties, position, rowid FROM interaction"
         " WHERE type_id = ?1 AND owner_id = ?2 AND position > ?4"
         " ORDER BY position LIMIT ?3",
     [S_COUNT] =
         "SELECT COALESCE ((SELECT size FROM workbin_size"
         " WHERE type_id = ?1 AND owner_id = ?2), 0)",
     [S_HANDLED_PAGE] =
-        "SELECT id, properties, NULL, rowid FROM interaction"
+        "SELECT properties, NULL, rowid FROM interaction"
         " WHERE type_id IS NULL AND owner_id = ?1"
         " ORDER BY position LIMIT ?2",
     [S_HANDLED_COUNT] =
@@ -199,8 +209,6 @@ static const char *s_statement_sql [S_STATEMENT_COUNT] = {
     [S_SUBMIT_KEY_PUT] =
         "INSERT INTO submit_key (submitter, key, interaction_id, version)"
         " VALUES (?1, ?2, ?3, ?4)",
-    //  changes when another connection commits (not this one)
-    [S_DATA_VERSION] = "PRAGMA data_version",
 };
 
 //  Rows whose rowid is under this have their check remembered (a byte
@@ -236,7 +244,7 @@ typedef struct {
     struct {
         uint8_t *depth;
         size_t size;
-        int64_t data_version;           /* PRAGMA data_version then */
+        unsigned int data_version;      /* the pager's, as last looked at */
     } checked;
     //  where the last page read ended, so that the next page of the same
     //  workbin starts after its last row instead of counting past an
@@ -374,18 +382,28 @@ s_checked_forget (s_sqlite_t *self, int64_t rowid)
         self->checked.depth [rowid] = 0;
 }
 
-//  Forget them all if another connection committed since the last look
-//  (another program may have written any row). 0 or -1.
-static int
+//  The data version of the main database's pager: it changes with every
+//  commit, ours and (seen as a read starts) any other connection's.
+static unsigned int
+s_data_version (s_sqlite_t *self)
+{
+    unsigned int version = 0;
+    if (sqlite3_file_control (self->db, "main", SQLITE_FCNTL_DATA_VERSION, &version)
+    !=  SQLITE_OK)
+        version = self->checked.data_version + 1;      //  unknown: as if changed
+    return version;
+}
+
+//  Inside a read or a write transaction: forget every check if another
+//  connection committed since the last look (another program may have
+//  written any row).
+static void
 s_checked_revalidate (s_sqlite_t *self)
 {
-    int64_t version = 0;
-    if (s_step_value (self, s_statement (self, S_DATA_VERSION), "data version", &version))
-        return -1;
+    unsigned int version = s_data_version (self);
     if (version != self->checked.data_version)
         s_checked_forget_all (self);
     self->checked.data_version = version;
-    return 0;
 }
 
 //  The depth a row's bytes were found to have; 0 if not checked.
@@ -421,7 +439,12 @@ s_begin (void *backend)
 {
     s_sqlite_t *self = backend;
     self->changes_at_begin = sqlite3_total_changes (self->db);
-    return s_run (backend, S_BEGIN, "begin");
+    //  the transaction reads the latest commit: another's shows here,
+    //  before our own commit changes the version too
+    if (s_run (backend, S_BEGIN, "begin"))
+        return -1;
+    s_checked_revalidate (self);
+    return 0;
 }
 
 //  True if the write-ahead log is still the file the store opened. SQLite
@@ -452,7 +475,10 @@ s_commit (void *backend)
     bool wrote = sqlite3_total_changes (self->db) != self->changes_at_begin;
     if (wrote && !s_wal_intact (self))
         return -1;
-    return s_run (backend, S_COMMIT, "commit");
+    if (s_run (backend, S_COMMIT, "commit"))
+        return -1;
+    self->checked.data_version = s_data_version (self);     //  our own commit
+    return 0;
 }
 
 //  Roll back the open transaction; nothing to do (0) if none is open.
@@ -463,7 +489,9 @@ s_rollback (void *backend)
     s_checked_forget_all (self);
     if (sqlite3_get_autocommit (self->db))
         return 0;
-    return s_run (self, S_ROLLBACK, "rollback");
+    int rc = s_run (self, S_ROLLBACK, "rollback");
+    self->checked.data_version = s_data_version (self);
+    return rc;
 }
 
 //  Mark the start of one change inside the open transaction.
@@ -736,31 +764,53 @@ s_interaction_delete (void *backend, const char *interaction_id)
 
 // ---------------------------------------------------------------- pages
 
-//  Add the interaction of a page's current row (columns: id, properties,
-//  -, rowid) as it is stored: its encoding goes out as it is, without
+//  Where a page's rows go: a list, one entry each (workbin_page,
+//  handled_page), or a run of their encodings (workbin_content).
+typedef struct {
+    wb_kvlist_t *list;
+    wb_kvlist_run_t *run;
+} s_page_out_t;
+
+//  Log that the stored properties of the row at rowid do not decode,
+//  naming the interaction (its id read here, on this rare path only).
+static void
+s_page_row_damaged (s_sqlite_t *self, int64_t rowid, wb_codec_status_t status)
+{
+    sqlite3_stmt *statement = NULL;
+    const unsigned char *id = NULL;
+    if (sqlite3_prepare_v2 (self->db, "SELECT id FROM interaction WHERE rowid = ?1", -1,
+                            &statement, NULL) == SQLITE_OK
+    &&  sqlite3_bind_int64 (statement, 1, rowid) == SQLITE_OK
+    &&  sqlite3_step (statement) == SQLITE_ROW)
+        id = sqlite3_column_text (statement, 0);
+    zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
+                id ? (const char *) id : "(in a page)", wb_codec_status_text (status));
+    sqlite3_finalize (statement);
+}
+
+//  Add the interaction of a page's current row (columns: properties, -,
+//  rowid) as it is stored: its encoding goes out as it is, without
 //  decoding and encoding again. Checked in full at its first read (a
 //  damaged database must not make us send garbage), then only bounded
 //  (see the header). 0, or -1 logged.
 static int
-s_page_add (s_sqlite_t *self, wb_kvlist_t *page, sqlite3_stmt *statement)
+s_page_add (s_sqlite_t *self, s_page_out_t out, sqlite3_stmt *statement)
 {
-    const uint8_t *blob = sqlite3_column_blob (statement, 1);
-    size_t size = (size_t) sqlite3_column_bytes (statement, 1);
-    int64_t rowid = sqlite3_column_int64 (statement, 3);
+    const uint8_t *blob = sqlite3_column_blob (statement, 0);
+    size_t size = (size_t) sqlite3_column_bytes (statement, 0);
+    int64_t rowid = sqlite3_column_int64 (statement, 2);
     size_t depth = s_checked_depth (self, rowid);
-    if (depth)
-        return wb_kvlist_add_encoded_checked (page, WB_ATTR_INTERACTION, blob, size, depth);
-    wb_codec_status_t status = WB_CODEC_OK;
-    if (wb_kvlist_add_encoded (page, WB_ATTR_INTERACTION, blob, size, &status) == 0) {
-        size_t ignored = 0;
-        wb_kvlist_encoded_at (page, wb_kvlist_size (page) - 1, &ignored, &depth);
+    if (!depth) {
+        wb_codec_status_t status = wb_kvlist_check (blob, size, &depth);
+        if (status != WB_CODEC_OK) {
+            s_page_row_damaged (self, rowid, status);
+            return -1;
+        }
         s_checked_keep (self, rowid, depth);
-        return 0;
     }
-    const char *id = (const char *) sqlite3_column_text (statement, 0);
-    zsys_error ("wb_store: interaction %s: stored properties do not decode: %s",
-                id ? id : "(in a page)", wb_codec_status_text (status));
-    return -1;
+    return out.run ? wb_kvlist_run_add (out.run, blob, size, depth)
+                   : wb_kvlist_add_encoded_checked (out.list, WB_ATTR_INTERACTION, blob,
+                                                    size, depth);
 }
 
 //  True if a page of workbin at from follows the last page read, with
@@ -781,24 +831,59 @@ s_cursor_set (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t next_from,
               int64_t last_position)
 {
     const char *owner_id = workbin.owner_id ? workbin.owner_id : "";
+    size_t type_length = workbin.type_id ? strlen (workbin.type_id) : 0;
+    size_t owner_length = strlen (owner_id);
     self->cursor.next_from = -1;
-    if (!workbin.type_id || strlen (workbin.type_id) >= sizeof (self->cursor.type_id)
-    ||  strlen (owner_id) >= sizeof (self->cursor.owner_id))
+    if (!workbin.type_id || type_length >= sizeof (self->cursor.type_id)
+    ||  owner_length >= sizeof (self->cursor.owner_id))
         return;
-    snprintf (self->cursor.type_id, sizeof (self->cursor.type_id), "%s", workbin.type_id);
-    snprintf (self->cursor.owner_id, sizeof (self->cursor.owner_id), "%s", owner_id);
+    //  copied as measured (two snprintf cost 1,400 instructions a page)
+    memcpy (self->cursor.type_id, workbin.type_id, type_length + 1);
+    memcpy (self->cursor.owner_id, owner_id, owner_length + 1);
     self->cursor.next_from = next_from;
     self->cursor.last_position = last_position;
     self->cursor.writes = sqlite3_total_changes64 (self->db);
 }
 
-//  Add at most rows interactions of a workbin, skipping the first from,
-//  to page (which has room for them). 0 or -1.
+//  Step S_PAGE_HEAD, left open (its read transaction holds the snapshot
+//  until it is reset): the workbin's version and size, 0 for a workbin
+//  that never changed. The rows checked before are looked at in the same
+//  read, so that the page's rows are of the data version the checks are
+//  held against. 0 or -1 (S_PAGE_HEAD reset).
 static int
-s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
-             wb_kvlist_t *page)
+s_page_head (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t *version, int64_t *size)
 {
-    if (s_checked_revalidate (self))
+    sqlite3_stmt *head = s_statement (self, S_PAGE_HEAD);
+    if (s_bind_workbin (head, workbin))
+        return s_done (head, -1);
+    if (sqlite3_step (head) != SQLITE_ROW)
+        return s_done (head, s_fail (self, "workbin page"));
+    *version = sqlite3_column_int64 (head, 0);
+    *size = sqlite3_column_int64 (head, 1);
+    s_checked_revalidate (self);
+    return 0;
+}
+
+//  How many of rows rows of row_size bytes a page holds at most.
+static size_t
+s_page_rows_in_bytes (int64_t rows, size_t row_size)
+{
+    size_t most = row_size ? WB_PAGE_BYTES_MAX / row_size + 1 : (size_t) rows;
+    return (size_t) rows < most ? (size_t) rows : most;
+}
+
+//  Add at most rows interactions of a workbin, skipping the first from,
+//  to page (rows is at most what is left from there). 0 or -1.
+static int
+s_page_rows (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t rows,
+             s_page_out_t page)
+{
+    size_t held = page.run ? wb_kvlist_run_count (page.run) : wb_kvlist_size (page.list);
+    if ((size_t) rows > WB_ENTRIES_MAX - held) {
+        zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
+        return -1;
+    }
+    if (page.list && wb_kvlist_reserve (page.list, held + (size_t) rows))
         return -1;
     bool follows = s_cursor_follows (self, workbin, from);
     sqlite3_stmt *statement = s_statement (self, follows ? S_PAGE_AFTER : S_PAGE);
@@ -812,15 +897,19 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
     while (index < rows && (rc = sqlite3_step (statement)) == SQLITE_ROW) {
         //  a page is filled by size too: it stops before passing
         //  WB_PAGE_BYTES_MAX, so that its reply can always be sent
-        size_t size = (size_t) sqlite3_column_bytes (statement, 1);
-        if (index > 0 && bytes + size > WB_PAGE_BYTES_MAX) {
+        size_t row_size = (size_t) sqlite3_column_bytes (statement, 0);
+        if (index > 0 && bytes + row_size > WB_PAGE_BYTES_MAX) {
             rc = SQLITE_DONE;
             break;
         }
+        //  a run is sized once, by the page's first row
+        if (index == 0 && page.run
+        &&  wb_kvlist_run_reserve (page.run, s_page_rows_in_bytes (rows, row_size), row_size))
+            return s_done (statement, -1);
         if (s_page_add (self, page, statement))
             return s_done (statement, -1);
-        last_position = sqlite3_column_int64 (statement, 2);
-        bytes += size;
+        last_position = sqlite3_column_int64 (statement, 1);
+        bytes += row_size;
         index++;
     }
     if (index < rows && rc != SQLITE_DONE)
@@ -830,29 +919,52 @@ s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t r
     return s_done (statement, 0);
 }
 
+//  Add at most count interactions of a workbin, skipping the first from,
+//  to page; *total and *version: the workbin's, of the same read. 0 or -1.
+static int
+s_page_read (s_sqlite_t *self, wb_workbin_ref_t workbin, int64_t from, int64_t count,
+             s_page_out_t page, int64_t *total, int64_t *version)
+{
+    int64_t size = 0;
+    if (s_page_head (self, workbin, version, &size))
+        return -1;
+    *total = size;
+    int64_t rows = size > from ? size - from : 0;
+    rows = rows < count ? rows : count;
+    if (rows == 0)
+        return s_done (self->statements [S_PAGE_HEAD], 0);
+    int rc = s_page_rows (self, workbin, from, rows, page);
+    return s_done (self->statements [S_PAGE_HEAD], rc);
+}
+
+//  Append the interactions of the page to the run out, with the
+//  workbin's total and version of the same read (no transaction needed:
+//  the head statement holds one snapshot while the rows are read).
+static int
+s_workbin_content (void *backend, wb_workbin_ref_t workbin, int64_t from, int64_t count,
+                   wb_kvlist_run_t *out, int64_t *total, int64_t *version)
+{
+    int64_t ignored = 0;
+    if (!out || from < 0 || count < 0)
+        return -1;
+    s_page_out_t page = { NULL, out };
+    return s_page_read (backend, workbin, from, count, page, total ? total : &ignored,
+                        version ? version : &ignored);
+}
+
 //  Append one entry "Interaction" per interaction of the page to out. A
 //  bad row takes back what the page added, so out stays as it was.
 static int
 s_workbin_page (void *backend, wb_workbin_ref_t workbin, int64_t from,
                 int64_t count, wb_kvlist_t *out, int64_t *total)
 {
-    s_sqlite_t *self = backend;
-    int64_t size = 0;
-    if (!out || from < 0 || count < 0 || s_workbin_count (self, workbin, &size))
+    int64_t ignored_total = 0, version = 0;
+    if (!out || from < 0 || count < 0)
         return -1;
-    if (total)
-        *total = size;
-    int64_t rows = size > from ? size - from : 0;
-    rows = rows < count ? rows : count;
-    if (rows == 0)
-        return 0;
     size_t before = wb_kvlist_size (out);
-    if ((size_t) rows > WB_ENTRIES_MAX - before) {
-        zsys_error ("wb_store: a page of %" PRId64 " interactions is over the list limit", rows);
-        return -1;
-    }
-    if (wb_kvlist_reserve (out, before + (size_t) rows) == 0
-    &&  s_page_read (self, workbin, from, rows, out) == 0)
+    s_page_out_t page = { out, NULL };
+    if (s_page_read (backend, workbin, from, count, page, total ? total : &ignored_total,
+                     &version) == 0)
         return 0;
     wb_kvlist_truncate (out, before);
     return -1;
@@ -877,23 +989,27 @@ s_handled_page (void *backend, const char *handler, int64_t count, wb_kvlist_t *
     if (total)
         *total = held;
     size_t before = wb_kvlist_size (out);
-    if (s_checked_revalidate (self))
-        return -1;
     statement = s_statement (self, S_HANDLED_PAGE);
     if (sqlite3_bind_text (statement, 1, handler, -1, SQLITE_STATIC) != SQLITE_OK
     ||  sqlite3_bind_int64 (statement, 2, count) != SQLITE_OK)
         return s_done (statement, -1);
     int rc;
     size_t bytes = 0;
+    bool first = true;
     while ((rc = sqlite3_step (statement)) == SQLITE_ROW) {
+        //  the checks are looked at in the read of the rows
+        if (first)
+            s_checked_revalidate (self);
+        first = false;
         //  filled by size as a page is (the total says what is left out)
-        size_t size = (size_t) sqlite3_column_bytes (statement, 1);
+        size_t size = (size_t) sqlite3_column_bytes (statement, 0);
         if (wb_kvlist_size (out) > before && bytes + size > WB_PAGE_BYTES_MAX) {
             rc = SQLITE_DONE;
             break;
         }
+        s_page_out_t page = { out, NULL };
         if (wb_kvlist_size (out) >= WB_ENTRIES_MAX
-        ||  s_page_add (self, out, statement)) {
+        ||  s_page_add (self, page, statement)) {
             rc = SQLITE_ERROR;
             break;
         }
@@ -998,6 +1114,7 @@ static const wb_store_ops_t s_ops = {
     .new_interaction_id = s_new_interaction_id,
     .interaction_delete = s_interaction_delete,
     .workbin_page = s_workbin_page,
+    .workbin_content = s_workbin_content,
     .workbin_count = s_workbin_count,
     .handled_page = s_handled_page,
     .workbin_moved_range = s_workbin_moved_range,

@@ -1370,6 +1370,76 @@ test_put_int_first_writes_what_encode_measured (void **state)
     wb_kvlist_destroy (&list);
 }
 
+//  A run (the store's page of encoded rows, sent as one list entry) is the
+//  same list, byte for byte, as its items added one entry each; it reads
+//  back as that list, counts toward depth, and refuses what is out of
+//  bounds; room reserved ahead is only room (capped at the body's limit);
+//  a run not added is freed by destroy, one added by its list.
+static void
+test_run_is_the_list_of_its_items (void **state)
+{
+    (void) state;
+    assert_null (wb_kvlist_run_new (NULL, "Item"));
+    assert_null (wb_kvlist_run_new ("Items", "bad key"));
+    wb_kvlist_run_destroy (NULL);
+    assert_int_equal (wb_kvlist_run_add (NULL, (const uint8_t *) "\0\0\0\0", 4, 1), -1);
+    assert_int_equal (wb_kvlist_add_run (NULL, NULL), -1);
+    wb_kvlist_t *child = wb_kvlist_new ();
+    wb_kvlist_add_string (child, "Subject", "caf\xc3\xa9");
+    wb_kvlist_t *user_data = wb_kvlist_new ();
+    wb_kvlist_add_int (user_data, "Score", 7);
+    wb_kvlist_add_list (child, "UserData", &user_data);
+    size_t size = 0, depth = 0;
+    uint8_t *bytes = wb_kvlist_encode (child, &size);
+    assert_int_equal (wb_kvlist_check (bytes, size, &depth), WB_CODEC_OK);
+    assert_int_equal (depth, 2);
+
+    wb_kvlist_t *expected = wb_kvlist_new (), *items = wb_kvlist_new ();
+    wb_kvlist_run_t *run = wb_kvlist_run_new ("Items", "Item");
+    assert_int_equal (wb_kvlist_run_count (run), 0);
+    assert_int_equal (wb_kvlist_run_reserve (NULL, 1, 1), -1);
+    assert_int_equal (wb_kvlist_run_reserve (run, 100, size), 0);     //  then grown past it
+    for (int index = 0; index < 300; index++) {
+        assert_int_equal (wb_kvlist_run_add (run, bytes, size, depth), 0);
+        assert_int_equal (wb_kvlist_add_encoded (items, "Item", bytes, size, NULL), 0);
+    }
+    assert_int_equal (wb_kvlist_run_count (run), 300);
+    assert_int_equal (wb_kvlist_run_add (run, bytes, 3, depth), -1);
+    assert_int_equal (wb_kvlist_run_add (run, bytes, size, 0), -1);
+    assert_int_equal (wb_kvlist_run_add (run, bytes, size, WB_DEPTH_MAX + 1), -1);
+    wb_kvlist_add_int (expected, "Before", 1);
+    wb_kvlist_add_list (expected, "Items", &items);
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    wb_kvlist_add_int (sent, "Before", 1);
+    assert_int_equal (wb_kvlist_add_run (sent, &run), 0);
+    assert_null (run);
+    size_t sent_size = 0, expected_size = 0, entry_size = 0, entry_depth = 0;
+    assert_non_null (wb_kvlist_encoded_at (sent, 1, &entry_size, &entry_depth));
+    assert_int_equal (entry_depth, 3);
+    uint8_t *sent_bytes = wb_kvlist_encode (sent, &sent_size);
+    uint8_t *expected_bytes = wb_kvlist_encode (expected, &expected_size);
+    assert_int_equal (sent_size, expected_size);
+    assert_memory_equal (sent_bytes, expected_bytes, sent_size);
+    assert_true (wb_kvlist_equal (sent, expected));
+    assert_int_equal (wb_kvlist_size (wb_kvlist_list (sent, "Items")), 300);
+    free (sent_bytes);
+    free (expected_bytes);
+
+    //  an empty run is an empty list; one left over is destroyed
+    run = wb_kvlist_run_new ("Empty", "Item");
+    assert_int_equal (wb_kvlist_add_run (sent, &run), 0);
+    assert_int_equal (wb_kvlist_size (wb_kvlist_list (sent, "Empty")), 0);
+    run = wb_kvlist_run_new ("Items", "Item");
+    assert_int_equal (wb_kvlist_run_reserve (run, SIZE_MAX / 2, SIZE_MAX / 2), 0);  //  capped
+    assert_int_equal (wb_kvlist_run_add (run, bytes, size, depth), 0);
+    wb_kvlist_run_destroy (&run);
+    assert_null (run);
+    free (bytes);
+    wb_kvlist_destroy (&child);
+    wb_kvlist_destroy (&sent);
+    wb_kvlist_destroy (&expected);
+}
+
 int
 main (void)
 {
@@ -1441,6 +1511,7 @@ main (void)
         cmocka_unit_test (test_take_list_at_hands_over_the_list),
         cmocka_unit_test (test_reserve_and_truncate),
         cmocka_unit_test (test_encode_int_first_puts_the_entry_first),
+        cmocka_unit_test (test_run_is_the_list_of_its_items),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -553,6 +553,75 @@ test_pages_are_windows_of_the_order (void **state)
     wb_kvlist_destroy (&out);
 }
 
+//  Assert that a content read (a run, as the engine sends it) holds the
+//  same bytes as the page read as a list, with the same total, and the
+//  workbin's version: at from, count rows.
+static void
+s_content_is_the_page (wb_store_t *store, int64_t from, int64_t count)
+{
+    wb_kvlist_run_t *run = wb_kvlist_run_new ("Interactions", "Interaction");
+    int64_t total = -1, version = -1, page_total = -2, page_version = -2;
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, from, count, run, &total,
+                                                &version), 0);
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_run (sent, &run), 0);
+    assert_null (run);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, from, count, page, &page_total), 0);
+    assert_int_equal (wb_store_workbin_version (store, s_drafts, &page_version), 0);
+    wb_kvlist_t *expected = wb_kvlist_new ();
+    wb_kvlist_add_list (expected, "Interactions", &page);
+    size_t sent_size = 0, expected_size = 0;
+    uint8_t *sent_bytes = wb_kvlist_encode (sent, &sent_size);
+    uint8_t *expected_bytes = wb_kvlist_encode (expected, &expected_size);
+    assert_non_null (sent_bytes);
+    assert_int_equal (sent_size, expected_size);
+    assert_memory_equal (sent_bytes, expected_bytes, sent_size);
+    assert_int_equal (total, page_total);
+    assert_int_equal (version, page_version);
+    free (sent_bytes);
+    free (expected_bytes);
+    wb_kvlist_destroy (&sent);
+    wb_kvlist_destroy (&expected);
+}
+
+//  A content read (wb_store_workbin_content: the page as one run of its
+//  rows' encodings, with total and version) sends exactly the page, in
+//  steps that follow each other and across a change between them; it
+//  refuses what workbin_page refuses.
+static void
+test_content_is_the_page_as_one_run (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    s_content_is_the_page (store, 0, 10);                               //  empty
+    for (int index = 0; index < 8; index++) {
+        char id [16];
+        snprintf (id, sizeof (id), "i%02d", index);
+        wb_test_store_put (store, id, s_drafts, index % 2 ? "2024-05-01T10:00:00Z" : NULL);
+    }
+    int64_t version = 0;
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, &version), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+    for (int64_t from = 0; from <= 9; from += 3)
+        s_content_is_the_page (store, from, 3);
+    s_content_is_the_page (store, 0, 3);
+    wb_test_store_put (store, "i01", s_review, NULL);                   //  out, between steps
+    s_content_is_the_page (store, 3, 3);
+    s_content_is_the_page (store, 6, 3);
+    s_content_is_the_page (store, 0, 100);
+
+    wb_kvlist_run_t *run = wb_kvlist_run_new ("Interactions", "Interaction");
+    int64_t total = 0;
+    assert_int_equal (wb_store_workbin_content (NULL, s_drafts, 0, 1, run, &total, &version), -1);
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, 0, 1, NULL, &total, &version), -1);
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, 0, 1, run, &total, NULL), -1);
+    assert_int_equal (wb_store_workbin_content (store, s_drafts, -1, 1, run, &total, &version), -1);
+    assert_int_equal (wb_store_workbin_content (store, s_nowhere, 0, 1, run, &total, &version), -1);
+    wb_kvlist_run_destroy (&run);
+}
+
 static void
 test_versions_count_changes_per_workbin (void **state)
 {
@@ -821,6 +890,7 @@ static const struct CMUnitTest s_contract [] = {
     CONTRACT_TEST (test_handlers_hold_what_they_pulled),
     CONTRACT_TEST (test_pages_in_steps_follow_changes),
     CONTRACT_TEST (test_pages_in_steps_at_the_end),
+    CONTRACT_TEST (test_content_is_the_page_as_one_run),
     CONTRACT_TEST (test_versions_count_changes_per_workbin),
     CONTRACT_TEST (test_rollback_discards_put_and_bump),
     CONTRACT_TEST (test_batch_shares_one_transaction_with_savepoints),

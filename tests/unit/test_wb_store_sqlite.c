@@ -516,6 +516,36 @@ test_rows_checked_once_are_checked_again_after_a_change (void **state)
     assert_int_equal (s_first_depth (store), 1);
 }
 
+//  The checks are forgotten on another program's commit, told by the
+//  pager's data version, which our own commits change too: one of ours
+//  right after the other's must not pass it off as ours.
+static void
+test_another_commit_before_ours_still_forgets_the_checks (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    wb_workbin_ref_t other = { "email-draft", "agent-2" };
+    wb_test_store_put (store, "good", s_drafts, NULL);
+    wb_test_store_put (store, "bad", s_drafts, NULL);
+    wb_kvlist_t *page = wb_kvlist_new ();
+    int64_t total = 0;
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    assert_int_equal (wb_kvlist_size (page), 2);
+    wb_kvlist_truncate (page, 0);
+    s_sql (s_path (fixture), "UPDATE interaction SET properties = x'0000000140' WHERE id = 'bad'");
+    wb_test_store_put (store, "elsewhere", other, NULL);             //  ours, after it
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), -1);
+    //  repaired by it, the page reads again, and after a commit of ours
+    s_sql (s_path (fixture), "UPDATE interaction SET properties ="
+           " (SELECT properties FROM interaction WHERE id = 'good') WHERE id = 'bad'");
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    wb_test_store_put (store, "elsewhere", s_drafts, NULL);
+    wb_kvlist_truncate (page, 0);
+    assert_int_equal (wb_store_workbin_page (store, s_drafts, 0, 10, page, &total), 0);
+    assert_int_equal (wb_kvlist_size (page), 3);
+    wb_kvlist_destroy (&page);
+}
+
 //  A row inserted where a deleted one was (SQLite gives its rowid again)
 //  is checked anew: the check of the deleted row is not the new row's.
 static void
@@ -614,6 +644,109 @@ test_workbin_count_is_kept_not_scanned (void **state)
     wb_test_store_reopen (fixture);
     assert_int_equal (s_count (fixture->store, s_drafts), 1);
     assert_int_equal (s_count (fixture->store, other), 0);
+}
+
+//  What a content read runs, seen by the store connection's trace: how
+//  many statements, whether one opened or ended a transaction, and, as
+//  the page's rows start (the read under way), a commit by another
+//  connection (another program) adding a draft before the others.
+typedef struct {
+    int statements;
+    int transactions;                 /* BEGIN, COMMIT, ROLLBACK */
+    sqlite3 *other;                   /* commits at the page's rows; NULL: not */
+} s_content_trace_t;
+
+static int
+s_content_traced (unsigned type, void *context, void *statement, void *unused)
+{
+    (void) type;
+    (void) unused;
+    s_content_trace_t *trace = context;
+    const char *sql = sqlite3_sql (statement);
+    trace->statements++;
+    if (strncmp (sql, "BEGIN", 5) == 0 || strncmp (sql, "COMMIT", 6) == 0
+    ||  strncmp (sql, "ROLLBACK", 8) == 0)
+        trace->transactions++;
+    if (trace->other && strstr (sql, "ORDER BY position")) {
+        assert_int_equal (sqlite3_exec (trace->other,
+            "INSERT INTO interaction (id, type_id, owner_id, position, properties)"
+            " VALUES ('late', 'email-draft', 'agent-1', -1, x'00000000');"
+            "UPDATE workbin SET version = version + 1 WHERE owner_id = 'agent-1'",
+            NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close (trace->other);
+        trace->other = NULL;
+    }
+    return 0;
+}
+
+//  A content read as the engine makes it: the page's interactions as a run,
+//  handed back as the list it adds to a reply (NULL on failure).
+static wb_kvlist_t *
+s_content (wb_store_t *store, wb_workbin_ref_t workbin, int64_t from, int64_t *total,
+           int64_t *version)
+{
+    wb_kvlist_run_t *run = wb_kvlist_run_new ("Interactions", "Interaction");
+    if (wb_store_workbin_content (store, workbin, from, 10, run, total, version)) {
+        wb_kvlist_run_destroy (&run);
+        return NULL;
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_run (body, &run), 0);
+    wb_kvlist_t *page = wb_kvlist_take_list_at (body, 0);
+    wb_kvlist_destroy (&body);
+    return page;
+}
+
+//  A content page, its total and its version come from one read without
+//  a transaction of their own (no BEGIN IMMEDIATE, no COMMIT: three
+//  statements where there were six): and still of one snapshot, when
+//  another connection commits while the page's rows are being read.
+static void
+test_content_is_one_read_of_one_snapshot (void **state)
+{
+    wb_test_store_t *fixture = *state;
+    wb_store_t *store = fixture->store;
+    int64_t version = 0, total = 0, read_version = 0;
+    wb_test_store_put (store, "a", s_drafts, NULL);
+    wb_test_store_put (store, "b", s_drafts, NULL);
+    assert_int_equal (wb_store_begin (store), 0);
+    assert_int_equal (wb_store_bump_version (store, s_drafts, &version), 0);
+    assert_int_equal (wb_store_commit (store), 0);
+
+    s_content_trace_t trace = { 0, 0, NULL };
+    assert_int_equal (sqlite3_open (s_path (fixture), &trace.other), SQLITE_OK);
+    sqlite3_trace_v2 (wb_store_sqlite_db (store), SQLITE_TRACE_STMT, s_content_traced, &trace);
+    wb_kvlist_t *page = s_content (store, s_drafts, 0, &total, &read_version);
+    assert_non_null (page);
+    assert_null (trace.other);                      //  the other one committed
+    assert_int_equal (trace.transactions, 0);
+    assert_true (trace.statements <= 3);
+    assert_int_equal (wb_kvlist_size (page), 2);    //  a and b, not 'late'
+    const char *first = wb_kvlist_string (wb_kvlist_list_at (page, 0), "InteractionId");
+    assert_non_null (first);
+    assert_string_equal (first, "a");
+    assert_int_equal (total, 2);
+    assert_int_equal (read_version, version);
+    wb_kvlist_destroy (&page);
+
+    //  the next read sees the commit, and a page past the end its header
+    page = s_content (store, s_drafts, 0, &total, &read_version);
+    assert_int_equal (wb_kvlist_size (page), 3);
+    assert_int_equal (total, 3);
+    assert_int_equal (read_version, version + 1);
+    wb_kvlist_destroy (&page);
+    page = s_content (store, s_drafts, 3, &total, &read_version);
+    assert_int_equal (wb_kvlist_size (page), 0);
+    assert_int_equal (total, 3);
+    assert_int_equal (read_version, version + 1);
+    wb_kvlist_destroy (&page);
+    wb_workbin_ref_t empty = { "email-draft", "agent-9" };
+    page = s_content (store, empty, 0, &total, &read_version);
+    assert_int_equal (wb_kvlist_size (page), 0);
+    assert_int_equal (total, 0);
+    assert_int_equal (read_version, 0);
+    wb_kvlist_destroy (&page);
+    sqlite3_trace_v2 (wb_store_sqlite_db (store), 0, NULL, NULL);
 }
 
 //  The schema as version 3 wrote it (migrations 1 to 3), word for word:
@@ -795,9 +928,11 @@ main (void)
         FIXTURE_TEST (test_corrupted_properties_fail_cleanly),
         FIXTURE_TEST (test_rows_checked_once_are_checked_again_after_a_change),
         FIXTURE_TEST (test_an_inserted_row_is_checked_anew),
+        FIXTURE_TEST (test_another_commit_before_ours_still_forgets_the_checks),
         FIXTURE_TEST (test_interaction_ids_go_on_from_an_older_database),
         FIXTURE_TEST (test_second_server_on_one_file_is_refused),
         FIXTURE_TEST (test_workbin_count_is_kept_not_scanned),
+        FIXTURE_TEST (test_content_is_one_read_of_one_snapshot),
         FIXTURE_TEST (test_a_database_of_schema_3_opens_intact),
 #undef FIXTURE_TEST
     };
