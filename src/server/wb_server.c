@@ -59,6 +59,11 @@
    thread) reuse the heap instead of paying a mapping and its page faults
    each: wb_outbound's sweep gives the heap back (malloc_trim). */
 #define MMAP_THRESHOLD (8 << 20)
+/* Free memory at the top of the heap kept after a free, rather than given
+   back at once (glibc's 128 KiB): a page's reply and its copy, freed each
+   request, would otherwise be given back and faulted in again every time.
+   The sweep gives back what is left (malloc_trim). */
+#define TRIM_THRESHOLD (16 << 20)
 /* Pending connections the kernel queues for us: a reconnect storm of a
    thousand clients fits, instead of being refused and retried later. */
 #define LISTEN_BACKLOG 1024
@@ -390,6 +395,7 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
                                                : WB_SEND_BYTES_DEFAULT;
 #ifdef __GLIBC__
     mallopt (M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+    mallopt (M_TRIM_THRESHOLD, TRIM_THRESHOLD);
 #endif
     self->endpoints = zlistx_new ();
     zlistx_set_duplicator (self->endpoints, (czmq_duplicator *) strdup);
