@@ -202,14 +202,15 @@ s_index_clear (s_index_t *index)
 
 //  The interaction of the item at index, decoded on its first read, the
 //  item then shrunk to drop its bytes. They were checked when they were
-//  received, so only a lack of memory fails here.
+//  received, so they are not checked again, and only a lack of memory
+//  fails here.
 static const wb_kvlist_t *
 s_item_list (const wb_replica_t *self, size_t index)
 {
     s_item_t *item = self->items [index];
     if (item->list || !item->encoded)
         return item->list;
-    item->list = wb_kvlist_decode (item->encoded, item->size, NULL);
+    item->list = wb_kvlist_decode_checked (item->encoded, item->size);
     if (!item->list)
         return NULL;
     item->encoded = NULL;

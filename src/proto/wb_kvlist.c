@@ -382,8 +382,9 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
 }
 
 //  The list of a list entry, decoding one still encoded (once: the entry
-//  keeps the decoded list). The bytes were checked when added, so only a
-//  lack of memory makes this NULL. The list object is not const (every
+//  keeps the decoded list; its own nested lists stay bytes until read).
+//  The bytes were checked when added, so they are not checked again, and
+//  only a lack of memory makes this NULL. The list object is not const (every
 //  list is allocated), so changing the entry through a reader is sound.
 static wb_kvlist_t *
 s_list_of (const s_entry_t *entry)
@@ -393,8 +394,8 @@ s_list_of (const s_entry_t *entry)
     if (!entry->encoded)
         return entry->value.list;
     s_entry_t *changed = (s_entry_t *) entry;
-    wb_kvlist_t *list = wb_kvlist_decode (entry->value.bytes.data,
-                                          entry->value.bytes.size, NULL);
+    wb_kvlist_t *list = wb_kvlist_decode_checked (entry->value.bytes.data,
+                                                  entry->value.bytes.size);
     if (!list)
         return NULL;
     //  the block keeps only the key now

@@ -243,6 +243,9 @@ typedef struct {
     wb_codec_status_t status;
     bool build;
     size_t deepest;         /* depth of the deepest list met */
+    size_t lazy_depth;      /* a list nested this deep or deeper is kept as bytes */
+    bool checked;           /* bytes that passed a check before: keys and UTF-8
+                               are not checked again, sizes and bounds are */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
@@ -363,7 +366,7 @@ s_get_bytes (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
     const uint8_t *bytes = s_get_sized (reader, &size);
     if (!bytes)
         return -1;
-    if (type == WB_TYPE_STRING && !s_utf8_valid (bytes, size))
+    if (type == WB_TYPE_STRING && !reader->checked && !s_utf8_valid (bytes, size))
         return s_fail (reader, WB_CODEC_BAD_UTF8);
     if (!reader->build)
         return 0;
@@ -389,10 +392,29 @@ static int s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p);
 //  A list nested at this depth or deeper is checked like any other but kept
 //  as its bytes until someone reads it: a page of 500 interactions is one
 //  list of lists (depth 3), and a client often shows only a screenful.
+//  wb_kvlist_decode_lazy keeps every nested list (depth 2 on) but a list
+//  of lists (s_holds_lists): a client reading an event's top level never
+//  builds its Interaction, and a page's items are kept one by one.
 #define LAZY_DEPTH 3
+#define LAZY_DEPTH_ALL 2
 
-//  A nested list kept as its checked bytes (LAZY_DEPTH): the walk builds
-//  nothing, and the entry gets the bytes and the depth the child reached.
+//  True if the list whose encoding starts at bytes (available of them)
+//  begins with a list entry: a list of items, such as a page's
+//  Interactions. Kept whole, it would be walked again when read, to keep
+//  each item; built, its items are kept at once and it costs one entry
+//  each. Only peeks: the walk that follows checks every byte.
+static bool
+s_holds_lists (const uint8_t *bytes, size_t available)
+{
+    if (available < 4 + 1 || (bytes [0] | bytes [1] | bytes [2] | bytes [3]) == 0)
+        return false;
+    size_t key_size = bytes [4];
+    return available >= 4 + 1 + key_size + 1 && bytes [4 + 1 + key_size] == WB_TYPE_LIST;
+}
+
+//  A nested list kept as its checked bytes (reader's lazy_depth): the walk
+//  builds nothing, and the entry gets the bytes and the depth the child
+//  reached.
 static int
 s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
                   size_t key_size, size_t depth)
@@ -417,7 +439,8 @@ static int
 s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size,
              size_t depth)
 {
-    if (reader->build && depth + 1 >= LAZY_DEPTH)
+    if (reader->build && depth + 1 >= reader->lazy_depth
+    &&  (depth + 1 >= LAZY_DEPTH || !s_holds_lists (reader->cursor, reader->remaining)))
         return s_get_lazy_child (reader, list, key, key_size, depth);
     wb_kvlist_t *child = NULL;
     if (s_get_list (reader, depth + 1, &child))
@@ -470,7 +493,8 @@ s_get_key (s_reader_t *reader, size_t *key_size)
     if (!key)
         return NULL;
     *key_size = *length;
-    if (*key_size == 0 || *key_size > WB_KEY_MAX || !s_key_printable (key, *key_size)) {
+    if (*key_size == 0 || *key_size > WB_KEY_MAX
+    ||  (!reader->checked && !s_key_printable (key, *key_size))) {
         s_fail (reader, WB_CODEC_BAD_KEY);
         return NULL;
     }
@@ -501,9 +525,11 @@ s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
 //  strings, ints or binaries and pass every test of s_get_entry (key,
 //  sizes, UTF-8), with the cursor in a register; stop before any other
 //  (a list, or one at fault), which s_get_entry then reads and, if it is
-//  at fault, reports exactly as it always did. The number gone past.
-static uint32_t
-s_skip_plain (s_reader_t *reader, uint32_t most)
+//  at fault, reports exactly as it always did. The number gone past. Bytes
+//  checked before (checked, as the reader's) are only measured: a hop per
+//  entry. Inlined, each of its two callers gets the loop it needs.
+static inline uint32_t
+s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
 {
     const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
     uint32_t done = 0;
@@ -511,7 +537,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
         size_t left = (size_t) (end - cursor);
         size_t key_size = left >= 2 ? cursor [0] : 0;
         if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
-        ||  !s_key_printable (cursor + 1, key_size))
+        ||  (!checked && !s_key_printable (cursor + 1, key_size)))
             break;
         uint8_t type = cursor [1 + key_size];
         const uint8_t *value = cursor + 2 + key_size;
@@ -525,7 +551,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
         size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
                     | (size_t) value [2] << 8 | value [3];
         if (size > WB_VALUE_MAX || size > left - 4
-        ||  (type == WB_TYPE_STRING && !s_utf8_valid (value + 4, size)))
+        ||  (type == WB_TYPE_STRING && !checked && !s_utf8_valid (value + 4, size)))
             break;
         cursor = value + 4 + size;
     }
@@ -559,7 +585,9 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
     uint32_t index = 0;
     while (index < count) {
         //  checking only: the plain entries that pass go by quickly
-        if (!reader->build && (index += s_skip_plain (reader, count - index)) == count)
+        if (!reader->build
+        &&  (index += reader->checked ? s_skip_plain (reader, count - index, true)
+                                      : s_skip_plain (reader, count - index, false)) == count)
             break;
         if (s_get_entry (reader, list, depth)) {
             wb_kvlist_destroy (&list);
@@ -584,21 +612,41 @@ s_read (s_reader_t *reader, wb_kvlist_t **list_p)
     return reader->status;
 }
 
-wb_kvlist_t *
-wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
+//  Decode, keeping the lists nested lazy_depth deep or deeper as bytes.
+static wb_kvlist_t *
+s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked,
+          wb_codec_status_t *status)
 {
     wb_codec_status_t ignored;
     status = status ? status : &ignored;
-    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0 };
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
     return list;
 }
 
+wb_kvlist_t *
+wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
+{
+    return s_decode (data, size, LAZY_DEPTH, false, status);
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_lazy (const uint8_t *data, size_t size, wb_codec_status_t *status)
+{
+    return s_decode (data, size, LAZY_DEPTH_ALL, false, status);
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_checked (const uint8_t *data, size_t size)
+{
+    return s_decode (data, size, LAZY_DEPTH_ALL, true, NULL);
+}
+
 wb_codec_status_t
 wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
 {
-    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0 };
+    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
     wb_kvlist_t *unused = NULL;
     wb_codec_status_t status = s_read (&reader, &unused);
     if (depth)
@@ -628,7 +676,7 @@ const char *
 wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
 {
     size_t wanted = key ? strlen (key) : 0;
-    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0 };
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
     uint32_t count = s_get_u32 (&reader);
     for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
         size_t key_size = 0;

@@ -60,7 +60,11 @@ wb_msg_t *wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status,
 int wb_msg_send (wb_msg_t **self_p, void *socket);
 /* Receive one message. Returns it, or NULL with *status saying why;
    on a ROUTER socket *routing_id gets the sender even when decoding
-   fails (caller destroys it), so the server can answer with an error. */
+   fails (caller destroys it), so the server can answer with an error.
+   Every byte is checked as wb_msg_decode checks it, but the lists nested
+   in the body stay bytes until first read (wb_kvlist_decode_lazy): this
+   is the client's receive, and a client often reads only the top level
+   (the server reads its requests through wb_msg_frames_decode). */
 wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
                        int64_t *reference_id, zframe_t **routing_id);
 
