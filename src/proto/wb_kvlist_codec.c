@@ -15,12 +15,20 @@
 #include "wb_prelude.h"
 #include "wb_kvlist_internal.h"
 
+//  The checks of keys and UTF-8 take 16 bytes at a time with SSE2 (every
+//  x86-64 has it); WB_CODEC_SCALAR builds the portable path, which the
+//  unit tests run as well (test_wb_kvlist_scalar).
+#if defined (__SSE2__) && !defined (WB_CODEC_SCALAR)
+#   include <emmintrin.h>
+#   define S_SSE2 1
+#endif
+
 /* The smallest encoded entry: 1-byte key, type, an empty string. */
 #define MIN_ENTRY_BYTES (1 + 1 + 1 + 4)
 
 // ---------------------------------------------------------------- encoding
 
-static bool s_utf8_valid (const uint8_t *text, size_t size);
+static bool s_utf8_valid (const uint8_t *text, size_t size, size_t readable);
 
 static size_t
 s_list_size (const wb_kvlist_t *self)
@@ -164,7 +172,7 @@ s_measure (const wb_kvlist_t *self)
             case WB_TYPE_STRING: {
                 const char *string = wb_kvlist_string_at (self, index);
                 size = strlen (string);
-                measure.valid = s_utf8_valid ((const uint8_t *) string, size);
+                measure.valid = s_utf8_valid ((const uint8_t *) string, size, size);
                 measure.size += 4 + size;
                 break;
             }
@@ -304,31 +312,82 @@ s_utf8_sequence (const uint8_t *text, size_t available)
     return length;
 }
 
-//  Length of the run of ASCII (0x01..0x7f) at the start of text: most
-//  text is ASCII, and eight bytes at a time are checked at once.
-static size_t
-s_ascii_run (const uint8_t *text, size_t size)
+#ifdef S_SSE2
+//  A bit per byte of the 16 at bytes, set where it is ASCII but NUL
+//  (0x01..0x7f: above zero as a signed byte).
+static inline unsigned
+s_ascii_mask (const uint8_t *bytes)
+{
+    __m128i block = _mm_loadu_si128 ((const __m128i *) (const void *) bytes);
+    return (unsigned) _mm_movemask_epi8 (_mm_cmpgt_epi8 (block, _mm_setzero_si128 ()));
+}
+
+//  The same, set where the byte may be in a key (0x21..0x7e: as signed
+//  bytes, above a space and below DEL; 0x80 on are below zero).
+static inline unsigned
+s_key_mask (const uint8_t *bytes)
+{
+    __m128i block = _mm_loadu_si128 ((const __m128i *) (const void *) bytes);
+    __m128i above = _mm_cmpgt_epi8 (block, _mm_set1_epi8 (0x20));
+    __m128i below = _mm_cmplt_epi8 (block, _mm_set1_epi8 (0x7f));
+    return (unsigned) _mm_movemask_epi8 (_mm_and_si128 (above, below));
+}
+#endif
+
+//  True if all eight bytes at text are ASCII but NUL (0x01..0x7f).
+static inline bool
+s_word_ascii (const uint8_t *text)
 {
     const uint64_t high = 0x8080808080808080u, low = 0x0101010101010101u;
+    uint64_t word;
+    memcpy (&word, text, 8);
+    //  a byte with its high bit set, or a zero byte, fails
+    return !(word & high) && !((word - low) & ~word & high);
+}
+
+//  Length of the run of ASCII (0x01..0x7f) at the start of size bytes of
+//  text, or at least where a check of the rest byte by byte may begin;
+//  readable (at least size) bytes from text may be read. Most text is
+//  ASCII: with SSE2 16 bytes are checked at once, the run ending exactly
+//  at its first other byte (a string's last block reads on past it, in
+//  the bytes that follow it in the message); else eight at once.
+static inline size_t
+s_ascii_run (const uint8_t *text, size_t size, size_t readable)
+{
     size_t offset = 0;
-    for (; offset + 8 <= size; offset += 8) {
-        uint64_t word;
-        memcpy (&word, text + offset, 8);
-        //  a byte with its high bit set, or a zero byte, ends the run
-        if ((word & high) || ((word - low) & ~word & high))
-            break;
+#ifdef S_SSE2
+    for (; offset < size && readable - offset >= 16; offset += 16) {
+        unsigned other = ~s_ascii_mask (text + offset) & 0xffffu;
+        if (other) {
+            offset += (size_t) __builtin_ctz (other);
+            return offset < size ? offset : size;
+        }
     }
+    if (offset >= size)
+        return size;
+#else
+    (void) readable;
+#endif
+    for (; offset + 8 <= size; offset += 8)
+        if (!s_word_ascii (text + offset))
+            return offset;
+    //  a tail shorter than a word: its last eight bytes at once if ASCII
+    if (offset < size && size >= 8 && s_word_ascii (text + size - 8))
+        return size;
     return offset;
 }
 
+//  True if size bytes of text are valid UTF-8; readable as s_ascii_run.
+//  After each character that is not ASCII, the next run of ASCII goes by
+//  in blocks again.
 static bool
-s_utf8_valid (const uint8_t *text, size_t size)
+s_utf8_valid (const uint8_t *text, size_t size, size_t readable)
 {
-    size_t offset = s_ascii_run (text, size);
-    //  a tail shorter than a word: its last eight bytes at once if ASCII
-    if (offset < size && size - offset < 8 && size >= 8 && s_ascii_run (text + size - 8, 8) == 8)
-        return true;
+    size_t offset = 0;
     while (offset < size) {
+        offset += s_ascii_run (text + offset, size - offset, readable - offset);
+        if (offset >= size)
+            break;
         size_t length = s_utf8_sequence (text + offset, size - offset);
         if (length == 0)
             return false;
@@ -337,10 +396,27 @@ s_utf8_valid (const uint8_t *text, size_t size)
     return true;
 }
 
+//  s_utf8_valid for a string of ASCII in two blocks at most, as most in a
+//  body are (a name, a date, an id), without a call; any other is passed
+//  on to s_utf8_valid. Inlined where each string of a body is checked.
+static inline bool
+s_utf8_quick (const uint8_t *text, size_t size, size_t readable)
+{
+#ifdef S_SSE2
+    if (size <= 32 && readable >= 32) {
+        uint32_t wanted = (uint32_t) ((UINT64_C (1) << size) - 1);
+        uint32_t ascii = s_ascii_mask (text) | (uint32_t) s_ascii_mask (text + 16) << 16;
+        if ((ascii & wanted) == wanted)
+            return true;
+    }
+#endif
+    return s_utf8_valid (text, size, readable);
+}
+
 bool
 wb_utf8_valid (const char *text, size_t size)
 {
-    return text && s_utf8_valid ((const uint8_t *) text, size);
+    return text && s_utf8_valid ((const uint8_t *) text, size, size);
 }
 
 //  Read a length-prefixed value; NULL on failure (status set).
@@ -366,7 +442,8 @@ s_get_bytes (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
     const uint8_t *bytes = s_get_sized (reader, &size);
     if (!bytes)
         return -1;
-    if (type == WB_TYPE_STRING && !reader->checked && !s_utf8_valid (bytes, size))
+    if (type == WB_TYPE_STRING && !reader->checked
+    &&  !s_utf8_quick (bytes, size, size + reader->remaining))
         return s_fail (reader, WB_CODEC_BAD_UTF8);
     if (!reader->build)
         return 0;
@@ -463,11 +540,26 @@ s_word_printable (uint64_t word)
     return ((below | above) & high) == 0;
 }
 
-//  True if every byte of a key is printable, eight at a time; the last
-//  word of a key longer than eight overlaps the one before it.
-static bool
-s_key_printable (const uint8_t *key, size_t size)
+//  True if every byte of a key (1..WB_KEY_MAX bytes) is printable, 16 at
+//  a time with SSE2 where readable bytes (at least size) allow, else
+//  eight; the last block of a key longer than one overlaps the one before.
+static inline bool
+s_key_printable (const uint8_t *key, size_t size, size_t readable)
 {
+#ifdef S_SSE2
+    if (size <= 16 && readable >= 16) {
+        unsigned wanted = (1u << size) - 1;
+        return (s_key_mask (key) & wanted) == wanted;
+    }
+    if (size > 16) {
+        for (size_t offset = 0; offset + 16 < size; offset += 16)
+            if (s_key_mask (key + offset) != 0xffffu)
+                return false;
+        return s_key_mask (key + size - 16) == 0xffffu;
+    }
+#else
+    (void) readable;
+#endif
     if (size < 8) {
         for (size_t offset = 0; offset < size; offset++)
             if (key [offset] < 0x21 || key [offset] > 0x7e)
@@ -494,7 +586,7 @@ s_get_key (s_reader_t *reader, size_t *key_size)
         return NULL;
     *key_size = *length;
     if (*key_size == 0 || *key_size > WB_KEY_MAX
-    ||  (!reader->checked && !s_key_printable (key, *key_size))) {
+    ||  (!reader->checked && !s_key_printable (key, *key_size, *key_size + reader->remaining))) {
         s_fail (reader, WB_CODEC_BAD_KEY);
         return NULL;
     }
@@ -537,7 +629,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
         size_t left = (size_t) (end - cursor);
         size_t key_size = left >= 2 ? cursor [0] : 0;
         if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
-        ||  (!checked && !s_key_printable (cursor + 1, key_size)))
+        ||  (!checked && !s_key_printable (cursor + 1, key_size, left - 1)))
             break;
         uint8_t type = cursor [1 + key_size];
         const uint8_t *value = cursor + 2 + key_size;
@@ -551,7 +643,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
         size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
                     | (size_t) value [2] << 8 | value [3];
         if (size > WB_VALUE_MAX || size > left - 4
-        ||  (type == WB_TYPE_STRING && !checked && !s_utf8_valid (value + 4, size)))
+        ||  (type == WB_TYPE_STRING && !checked && !s_utf8_quick (value + 4, size, left - 4)))
             break;
         cursor = value + 4 + size;
     }

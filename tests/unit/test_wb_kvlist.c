@@ -1166,6 +1166,112 @@ s_page_bytes (size_t *size)
     return bytes;
 }
 
+//  UTF-8 is checked in blocks (16 bytes with SSE2, 8 without; this file
+//  runs against both, test_wb_kvlist_scalar): a bad byte at any place of a
+//  string of any length is found, a good one is not refused, and a string
+//  at the very end of its bytes is not read past (ASan: exact buffers).
+static void
+test_utf8_check_finds_a_bad_byte_at_every_place (void **state)
+{
+    (void) state;
+    for (size_t length = 0; length <= 48; length++) {
+        char *text = malloc (length ? length : 1);
+        memset (text, 'a', length);
+        assert_true (wb_utf8_valid (text, length));
+        for (size_t place = 0; place < length; place++) {
+            const char bad [] = { 0x00, (char) 0x80, (char) 0xc3, (char) 0xff, 0x00 };
+            for (size_t index = 0; index < 4; index++) {
+                text [place] = bad [index];
+                assert_false (wb_utf8_valid (text, length));
+            }
+            if (place + 1 < length) {
+                memcpy (text + place, "\xc3\xa9", 2);        /* é */
+                assert_true (wb_utf8_valid (text, length));
+                text [place + 1] = 'a';
+            }
+            if (place + 4 <= length) {
+                memcpy (text + place, UTF8_LAST, 4);
+                assert_true (wb_utf8_valid (text, length));
+                memcpy (text + place, "\xf4\x90\x80\x80", 4); /* past U+10FFFF */
+                assert_false (wb_utf8_valid (text, length));
+                memset (text + place, 'a', 4);
+            }
+            text [place] = 'a';
+        }
+        free (text);
+    }
+}
+
+//  In a body, a string's last block may read on into the bytes after it:
+//  what lies there (another entry) must not decide, whatever the length.
+static void
+test_decode_finds_a_bad_string_byte_at_every_place (void **state)
+{
+    (void) state;
+    for (size_t length = 1; length <= 40; length++) {
+        char *value = s_string_of (length);
+        wb_kvlist_t *list = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_string (list, "S", value), 0);
+        //  after the string: bytes that are not UTF-8 at all
+        assert_int_equal (wb_kvlist_add_binary (list, "B", "\xff\xff\x80\x00", 4), 0);
+        size_t size = 0;
+        uint8_t *bytes = wb_kvlist_encode (list, &size);
+        uint8_t *text = bytes + 4 + 1 + 1 + 1 + 4;
+        s_assert_round_trip (list);
+        for (size_t place = 0; place < length; place++) {
+            text [place] = 0x80;
+            wb_codec_status_t status = WB_CODEC_OK;
+            assert_null (wb_kvlist_decode (bytes, size, &status));
+            assert_int_equal (status, WB_CODEC_BAD_UTF8);
+            assert_int_equal (wb_kvlist_check (bytes, size, NULL), WB_CODEC_BAD_UTF8);
+            text [place] = 'a';
+        }
+        free (bytes);
+        free (value);
+        wb_kvlist_destroy (&list);
+    }
+}
+
+//  Keys are checked in blocks too: a key of any length 1..WB_KEY_MAX with
+//  a bad byte at any place is refused, at the end of the bytes or not.
+static void
+test_decode_finds_a_bad_key_byte_at_every_place (void **state)
+{
+    (void) state;
+    for (size_t length = 1; length <= WB_KEY_MAX; length++) {
+        char *key = s_string_of (length);
+        for (int followed = 0; followed < 2; followed++) {
+            //  {KEY={}}: the key is 5 bytes from the end; or {KEY={} Z=...}
+            wb_kvlist_t *list = wb_kvlist_new ();
+            wb_kvlist_t *empty = wb_kvlist_new ();
+            assert_int_equal (wb_kvlist_add_list (list, key, &empty), 0);
+            if (followed)
+                assert_int_equal (wb_kvlist_add_string (list, "Z", "zzzzzzzzzzzzzzzzzzzz"), 0);
+            size_t size = 0;
+            uint8_t *encoded = wb_kvlist_encode (list, &size);
+            uint8_t *bytes = malloc (size);
+            memcpy (bytes, encoded, size);
+            free (encoded);
+            s_assert_round_trip (list);
+            for (size_t place = 0; place < length; place++) {
+                const uint8_t bad [] = { ' ', 0x7f, 0x80, 0x00, 0x1f, 0xff };
+                for (size_t index = 0; index < sizeof (bad); index++) {
+                    bytes [4 + 1 + place] = bad [index];
+                    wb_codec_status_t status = WB_CODEC_OK;
+                    assert_null (wb_kvlist_decode (bytes, size, &status));
+                    assert_int_equal (status, WB_CODEC_BAD_KEY);
+                    assert_null (wb_kvlist_decode_lazy (bytes, size, &status));
+                    assert_int_equal (status, WB_CODEC_BAD_KEY);
+                }
+                bytes [4 + 1 + place] = 'a';
+            }
+            free (bytes);
+            wb_kvlist_destroy (&list);
+        }
+        free (key);
+    }
+}
+
 //  A list depth levels deep in all, each level {KeyN='TextN' ChildN={...}}:
 //  the markers name each level's key and string, so a test can spoil one.
 static wb_kvlist_t *
@@ -1620,6 +1726,9 @@ main (void)
         cmocka_unit_test (test_decode_keeps_deep_lists_encoded_until_read),
         cmocka_unit_test (test_decode_still_checks_deep_lists),
         cmocka_unit_test (test_decode_checks_every_byte_of_a_key),
+        cmocka_unit_test (test_utf8_check_finds_a_bad_byte_at_every_place),
+        cmocka_unit_test (test_decode_finds_a_bad_string_byte_at_every_place),
+        cmocka_unit_test (test_decode_finds_a_bad_key_byte_at_every_place),
         cmocka_unit_test (test_decode_lazy_keeps_every_nested_list_until_read),
         cmocka_unit_test (test_decode_lazy_builds_a_list_of_lists_and_keeps_its_items),
         cmocka_unit_test (test_decode_lazy_refuses_a_fault_at_every_depth),
