@@ -244,9 +244,12 @@ wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
 }
 
 //  True if the socket is a ROUTER (its messages start with a routing id).
+//  A zsock_t knows its type; libzmq is asked only of a bare socket.
 static bool
 s_is_router (void *socket)
 {
+    if (zsock_is (socket))
+        return zsock_type (socket) == ZMQ_ROUTER;
     int type = 0;
     size_t size = sizeof (type);
     void *handle = zsock_resolve (socket);
@@ -284,7 +287,7 @@ wb_msg_send (wb_msg_t **self_p, void *socket)
         return -1;
     wb_msg_t *self = *self_p;
     void *handle = zsock_resolve (socket);
-    bool router = handle && s_is_router (handle);
+    bool router = handle && s_is_router (socket);
     int rc = -1;
     //  a ROUTER cannot send without a peer
     if (handle && (self->routing_id || !router))
@@ -293,12 +296,14 @@ wb_msg_send (wb_msg_t **self_p, void *socket)
     return rc;
 }
 
-int
-wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
+//  wb_msg_frames_recv, its first frame received with these flags (0, or
+//  ZMQ_DONTWAIT: -1 with errno EAGAIN if no message is there).
+static int
+s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
 {
     void *handle = zsock_resolve (socket);
     self->kept = self->count = self->content_size = 0;
-    self->router = handle && s_is_router (handle);
+    self->router = handle && s_is_router (socket);
     bool more = handle != NULL;
     while (more) {
         zmq_msg_t spare;
@@ -306,7 +311,7 @@ wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
         zmq_msg_init (frame);
         int rc;
         do                              //  the rest of a message begun is there
-            rc = zmq_msg_recv (frame, handle, 0);
+            rc = zmq_msg_recv (frame, handle, self->count > 0 ? 0 : flags);
         while (rc == -1 && zmq_errno () == EINTR && self->count > 0);
         if (rc == -1) {
             zmq_msg_close (frame);
@@ -322,6 +327,12 @@ wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
             self->kept++;
     }
     return handle ? 0 : -1;
+}
+
+int
+wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
+{
+    return s_frames_recv (self, socket, 0);
 }
 
 //  The frames of a message, decoded (lazy as wb_msg_recv's).
@@ -366,6 +377,23 @@ wb_msg_frames_close (wb_msg_frames_t *self)
     for (size_t index = 0; index < self->kept; index++)
         zmq_msg_close (&self->frames [index]);
     self->kept = 0;
+}
+
+int
+wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
+{
+    wb_codec_status_t status_ignored;
+    status = status ? status : &status_ignored;
+    *msg_p = NULL;
+    wb_msg_frames_t frames;
+    if (s_frames_recv (&frames, socket, ZMQ_DONTWAIT))
+        return -1;
+    //  as wb_msg_recv: a client's receive, nested lists decoded when read
+    *msg_p = s_frames_decode (&frames, true, status, NULL);
+    if (*msg_p && frames.router)
+        (*msg_p)->routing_id = wb_msg_frames_routing_id (&frames);
+    wb_msg_frames_close (&frames);
+    return 0;
 }
 
 wb_msg_t *

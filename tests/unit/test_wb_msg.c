@@ -1529,6 +1529,40 @@ test_recv_refuses_a_bad_byte_in_a_nested_list (void **state)
     assert_int_equal (status, WB_CODEC_BAD_UTF8);
 }
 
+//  A receive that does not wait: -1 when nothing is there (at once, not
+//  after the socket's timeout), else 0 with the message or why it is none.
+static void
+test_try_recv_takes_only_what_waits (void **state)
+{
+    s_pair_t *pair = *state;
+    static char sentinel;
+    wb_msg_t *msg = (wb_msg_t *) (void *) &sentinel;     //  shows that it is set
+    wb_codec_status_t status = WB_CODEC_OK;
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, &status), -1);
+    assert_null (msg);
+    assert_int_equal (zmq_errno (), EAGAIN);
+    wb_msg_t *ping = wb_msg_new ("RequestPing");
+    wb_msg_set_reference_id (ping, 12);
+    assert_int_equal (wb_msg_send (&ping, pair->dealer), 0);
+    zpoller_t *poller = zpoller_new (pair->router, NULL);
+    assert_non_null (zpoller_wait (poller, 2000));
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, &status), 0);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_int_equal (wb_msg_reference_id (msg), 12);
+    assert_true (zframe_streq (wb_msg_routing_id (msg), "agent-7"));
+    wb_msg_destroy (&msg);
+    //  a message with a bad protocol id: read, and refused
+    assert_int_equal (zstr_sendm (pair->dealer, "nope"), 0);
+    assert_int_equal (zstr_sendm (pair->dealer, "RequestPing"), 0);
+    assert_int_equal (zstr_send (pair->dealer, "x"), 0);
+    assert_non_null (zpoller_wait (poller, 2000));
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, &status), 0);
+    assert_null (msg);
+    assert_int_equal (status, WB_CODEC_BAD_PROTOCOL);
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, NULL), -1);
+    zpoller_destroy (&poller);
+}
+
 #define PAIR_TEST(test) cmocka_unit_test_setup_teardown (test, s_pair_setup, s_pair_teardown)
 
 int
@@ -1573,6 +1607,7 @@ main (void)
         PAIR_TEST (test_frames_give_sender_size_and_first_frame),
         PAIR_TEST (test_recv_keeps_nested_lists_until_read),
         PAIR_TEST (test_recv_refuses_a_bad_byte_in_a_nested_list),
+        PAIR_TEST (test_try_recv_takes_only_what_waits),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
