@@ -244,12 +244,9 @@ wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
 }
 
 //  True if the socket is a ROUTER (its messages start with a routing id).
-//  A zsock_t knows its type; libzmq is asked only of a bare socket.
 static bool
 s_is_router (void *socket)
 {
-    if (zsock_is (socket))
-        return zsock_type (socket) == ZMQ_ROUTER;
     int type = 0;
     size_t size = sizeof (type);
     void *handle = zsock_resolve (socket);
