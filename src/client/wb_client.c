@@ -442,9 +442,9 @@ wb_client_receive (wb_client_t *self)
 {
     if (!self)
         return NULL;
-    while (zsock_events (self->dealer) & ZMQ_POLLIN) {
-        wb_codec_status_t status;
-        wb_msg_t *msg = wb_msg_recv (self->dealer, &status, NULL, NULL);
+    //  each malformed message is dropped and counted; NULL once none waits
+    wb_msg_t *msg = NULL;
+    while (wb_msg_try_recv (self->dealer, &msg, NULL) == 0) {
         if (msg && self->observer)
             self->observer (self->observer_arg, false, msg);
         if (msg)

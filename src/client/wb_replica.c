@@ -7,13 +7,19 @@
 //  One interaction of the copy. A page's interactions arrive still encoded
 //  (wb_kvlist_decode leaves lists that deep as bytes) and stay so until one
 //  is read: opening a big workbin then costs a copy of its bytes, and only
-//  what is drawn, sorted or filtered is ever decoded (once, kept). One
-//  allocation holds the item, its id and those bytes; once decoded, it
-//  shrinks to the item and its id.
+//  what is drawn, sorted or filtered is ever decoded (once, kept). The
+//  item, its id and those bytes lie together; the items of one page share
+//  one allocation, a block (s_block_t). Once decoded, an item moves to an
+//  allocation of its own holding the item and its id.
+typedef struct {
+    size_t holders;            /* its items, and the load while it lasts */
+} s_block_t;
+
 typedef struct {
     wb_kvlist_t *list;         /* decoded; NULL while still encoded */
     const uint8_t *encoded;    /* its bytes, after the id, until decoded */
     size_t size;
+    s_block_t *block;          /* the page's block it lies in; NULL: its own */
     uint64_t hash;             /* of the id, for by_id */
     char id [];                /* InteractionId: its key in by_id */
 } s_item_t;
@@ -62,17 +68,45 @@ s_hash (const char *id, size_t length)
     return hash;
 }
 
-//  An item of an id of this length (no NUL counted), with room for size
-//  bytes of encoding after it.
-static s_item_t *
-s_item_new (const char *id, size_t length, size_t size)
+//  Bytes an item of an id of this length (no NUL counted) takes with size
+//  bytes of encoding after it, rounded up so that the next item of a
+//  block is aligned.
+static size_t
+s_item_room (size_t length, size_t size)
 {
-    s_item_t *item = wb_malloc (sizeof (s_item_t) + length + 1 + size);
+    size_t room = sizeof (s_item_t) + length + 1 + size;
+    return (room + _Alignof (s_item_t) - 1) / _Alignof (s_item_t) * _Alignof (s_item_t);
+}
+
+//  Make an item of that id at place (room for it as s_item_room says).
+static s_item_t *
+s_item_init (void *place, const char *id, size_t length)
+{
+    s_item_t *item = place;
     memset (item, 0, sizeof (s_item_t));
     memcpy (item->id, id, length);
     item->id [length] = 0;
     item->hash = s_hash (id, length);
     return item;
+}
+
+//  An item of its own, with room for size bytes of encoding.
+static s_item_t *
+s_item_new (const char *id, size_t length, size_t size)
+{
+    return s_item_init (wb_malloc (s_item_room (length, size)), id, length);
+}
+
+//  Where the first item of a block lies, after the block's count.
+#define S_BLOCK_HEAD \
+    ((sizeof (s_block_t) + _Alignof (s_item_t) - 1) / _Alignof (s_item_t) * _Alignof (s_item_t))
+
+//  Let go of a block: the last holder frees it.
+static void
+s_block_release (s_block_t *block)
+{
+    if (block && --block->holders == 0)
+        free (block);
 }
 
 //  An item of a decoded interaction, taken; NULL (the list destroyed) when
@@ -90,20 +124,27 @@ s_item_of_list (wb_kvlist_t *list)
     return item;
 }
 
-//  An item of an encoded interaction (checked bytes), copied; NULL when it
-//  has no InteractionId.
+//  An encoded interaction of a page (checked bytes) and its id, found in
+//  them (NULL if it has none).
+typedef struct {
+    const uint8_t *bytes;
+    size_t size;
+    const char *id;
+    size_t length;
+} s_found_t;
+
+//  The item of a found interaction at place in block (room for it as
+//  s_item_room says), its bytes copied; the block gets a holder.
 static s_item_t *
-s_item_of_bytes (const uint8_t *bytes, size_t size)
+s_item_in_block (s_block_t *block, void *place, const s_found_t *found)
 {
-    size_t length = 0;
-    const char *id = wb_kvlist_encoded_string (bytes, size, WB_ATTR_INTERACTION_ID, &length);
-    if (!id)
-        return NULL;
-    s_item_t *item = s_item_new (id, length, size);
-    uint8_t *encoded = (uint8_t *) item->id + length + 1;
-    memcpy (encoded, bytes, size);
+    s_item_t *item = s_item_init (place, found->id, found->length);
+    uint8_t *encoded = (uint8_t *) item->id + found->length + 1;
+    memcpy (encoded, found->bytes, found->size);
     item->encoded = encoded;
-    item->size = size;
+    item->size = found->size;
+    item->block = block;
+    block->holders++;
     return item;
 }
 
@@ -113,7 +154,10 @@ s_item_destroy (s_item_t **item_p)
     if (!*item_p)
         return;
     wb_kvlist_destroy (&(*item_p)->list);
-    free (*item_p);
+    if ((*item_p)->block)
+        s_block_release ((*item_p)->block);
+    else
+        free (*item_p);
     *item_p = NULL;
 }
 
@@ -201,22 +245,30 @@ s_index_clear (s_index_t *index)
 // ---------------------------------------------------------------- items
 
 //  The interaction of the item at index, decoded on its first read, the
-//  item then shrunk to drop its bytes. They were checked when they were
-//  received, so only a lack of memory fails here.
+//  item then shrunk to drop its bytes (one in a block moves out of it).
+//  They were checked when they were received, so they are not checked
+//  again, and only a lack of memory fails here.
 static const wb_kvlist_t *
 s_item_list (const wb_replica_t *self, size_t index)
 {
     s_item_t *item = self->items [index];
     if (item->list || !item->encoded)
         return item->list;
-    item->list = wb_kvlist_decode (item->encoded, item->size, NULL);
+    item->list = wb_kvlist_decode_checked (item->encoded, item->size);
     if (!item->list)
         return NULL;
     item->encoded = NULL;
     item->size = 0;
     //  the table and the order hold the item: they follow if it moves
     s_item_t **slot = s_index_slot (&self->by_id, item->id, item->hash);
-    s_item_t *shrunk = realloc (item, sizeof (s_item_t) + strlen (item->id) + 1);
+    size_t room = sizeof (s_item_t) + strlen (item->id) + 1;
+    s_block_t *block = item->block;
+    s_item_t *shrunk = block ? malloc (room) : realloc (item, room);
+    if (shrunk && block) {
+        memcpy (shrunk, item, room);
+        shrunk->block = NULL;
+        s_block_release (block);
+    }
     if (shrunk && shrunk != item) {
         self->items [index] = shrunk;
         if (*slot == item)
@@ -377,22 +429,51 @@ wb_replica_load_begin (wb_replica_t *self)
         s_clear_items (self);
 }
 
+//  Find the interactions of a page still encoded, and their ids, into
+//  found (one per entry); the room their items take in a block.
+static size_t
+s_find_encoded (const wb_kvlist_t *interactions, s_found_t *found)
+{
+    size_t room = S_BLOCK_HEAD;
+    for (size_t index = 0; index < wb_kvlist_size (interactions); index++) {
+        size_t depth = 0;
+        s_found_t *entry = &found [index];
+        entry->bytes = wb_kvlist_encoded_at (interactions, index, &entry->size, &depth);
+        entry->id = entry->bytes ? wb_kvlist_encoded_string (entry->bytes, entry->size,
+                                                              WB_ATTR_INTERACTION_ID,
+                                                              &entry->length) : NULL;
+        if (entry->id)
+            room += s_item_room (entry->length, entry->size);
+    }
+    return room;
+}
+
 int
 wb_replica_load_add (wb_replica_t *self, const wb_kvlist_t *interactions)
 {
-    if (!self)
-        return -1;
-    for (size_t index = 0; index < wb_kvlist_size (interactions); index++) {
-        //  one still encoded is copied as its bytes, not decoded
-        size_t size = 0, depth = 0;
-        const uint8_t *bytes = wb_kvlist_encoded_at (interactions, index, &size, &depth);
-        wb_kvlist_t *interaction = bytes ? NULL : wb_kvlist_list_at (interactions, index);
-        if (bytes)
-            s_append (self, s_item_of_bytes (bytes, size));
+    size_t count = wb_kvlist_size (interactions);
+    if (!self || count == 0)
+        return self ? 0 : -1;
+    //  those still encoded are copied as their bytes, not decoded, into
+    //  one block: one allocation for the page rather than one each
+    s_found_t *found = wb_malloc (count * sizeof (s_found_t));
+    s_block_t *block = wb_malloc (s_find_encoded (interactions, found));
+    block->holders = 1;         //  the load's, so that a refused item cannot free it
+    uint8_t *place = (uint8_t *) block + S_BLOCK_HEAD;
+    for (size_t index = 0; index < count; index++) {
+        if (found [index].id) {
+            s_append (self, s_item_in_block (block, place, &found [index]));
+            place += s_item_room (found [index].length, found [index].size);
+        }
         else
-        if (interaction)
-            s_append (self, s_item_of_list (wb_kvlist_dup (interaction)));
+        if (!found [index].bytes) {
+            wb_kvlist_t *interaction = wb_kvlist_list_at (interactions, index);
+            if (interaction)
+                s_append (self, s_item_of_list (wb_kvlist_dup (interaction)));
+        }
     }
+    s_block_release (block);
+    free (found);
     return 0;
 }
 

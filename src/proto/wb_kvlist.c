@@ -16,11 +16,13 @@
 //  string its text and a NUL, for a binary its bytes, for a list still
 //  encoded (wb_kvlist_add_encoded, or nested deep in decoded bytes) those
 //  bytes. A decoded list is its own object. Fewer allocations per entry is
-//  what makes decoding cheap.
+//  what makes decoding cheap: the blocks of the entries the decoder adds
+//  are not allocated one by one but taken from the list's arena.
 typedef struct {
     char *key;                  /* the entry's block; freed with the entry */
     wb_type_t type;
     bool encoded;               /* a WB_TYPE_LIST whose value is still bytes */
+    bool borrowed;              /* its block is in the list's arena */
     uint8_t depth;              /* of an encoded list */
     union {
         const char *string;     /* in block */
@@ -30,10 +32,29 @@ typedef struct {
     } value;
 } s_entry_t;
 
+//  A list's arena: chunks that blocks are cut from, in turn, and that are
+//  freed with the list, not block by block. Only the decoder's entries use
+//  it (a received list is read, seldom changed): an entry replaced or
+//  removed leaves its block there until the list goes.
+typedef struct s_chunk_t {
+    struct s_chunk_t *next;     /* the chunk made before */
+    size_t size;
+    size_t used;
+    char data [];
+} s_chunk_t;
+
+//  The first chunk: a message's top level fits, most often, and so does
+//  the chunk in the allocator's smallest bins (glibc's tcache: 1,032
+//  bytes at most), which serve it far faster than a bigger one.
+#define S_CHUNK_FIRST (1024 - sizeof (s_chunk_t))
+#define S_CHUNK_MOST (64u << 10) /* chunks double up to this; a bigger block
+                                    gets a chunk of its own size */
+
 struct _wb_kvlist_t {
     s_entry_t *entries;
     size_t size;
     size_t capacity;
+    s_chunk_t *arena;           /* the newest chunk, or NULL */
 };
 
 static const char *s_status_texts [WB_CODEC_STATUS_COUNT] = {
@@ -66,11 +87,13 @@ wb_kvlist_new (void)
     return wb_calloc (1, sizeof (wb_kvlist_t));
 }
 
-//  Free what an entry owns: its block and a decoded list.
+//  Free what an entry owns: its block (unless in the arena) and a decoded
+//  list.
 static void
 s_entry_free (s_entry_t *entry)
 {
-    free (entry->key);
+    if (!entry->borrowed)
+        free (entry->key);
     if (entry->type == WB_TYPE_LIST && !entry->encoded)
         wb_kvlist_destroy (&entry->value.list);
     memset (entry, 0, sizeof (*entry));
@@ -84,6 +107,11 @@ wb_kvlist_destroy (wb_kvlist_t **self_p)
     wb_kvlist_t *self = *self_p;
     for (size_t index = 0; index < self->size; index++)
         s_entry_free (&self->entries [index]);
+    while (self->arena) {
+        s_chunk_t *chunk = self->arena;
+        self->arena = chunk->next;
+        free (chunk);
+    }
     free (self->entries);
     free (self);
     *self_p = NULL;
@@ -119,14 +147,36 @@ wb_kvlist_reserve (wb_kvlist_t *self, size_t count)
     return 0;
 }
 
+//  A block of size bytes cut from the list's arena (bytes: no alignment).
+static char *
+s_arena_take (wb_kvlist_t *self, size_t size)
+{
+    s_chunk_t *chunk = self->arena;
+    if (!chunk || chunk->size - chunk->used < size) {
+        size_t room = chunk ? chunk->size * 2 : S_CHUNK_FIRST;
+        room = room < S_CHUNK_MOST ? room : S_CHUNK_MOST;
+        room = room > size ? room : size;
+        chunk = wb_malloc (sizeof (s_chunk_t) + room);
+        chunk->next = self->arena;
+        chunk->size = room;
+        chunk->used = 0;
+        self->arena = chunk;
+    }
+    char *block = chunk->data + chunk->used;
+    chunk->used += size;
+    return block;
+}
+
 //  Make an entry's block: key, NUL, then value_size bytes of value and a
 //  NUL (a string's terminator; harmless after other values). Its value
-//  pointer, where one applies, points into the block. 0.
+//  pointer, where one applies, points into the block. The block is cut
+//  from arena's arena if one is given, else allocated. 0.
 static int
 s_entry_make (s_entry_t *entry, const char *key, size_t key_size, wb_type_t type,
-              const void *value, size_t value_size)
+              const void *value, size_t value_size, wb_kvlist_t *arena)
 {
-    char *block = wb_malloc (key_size + 1 + value_size + 1);
+    size_t size = key_size + 1 + value_size + 1;
+    char *block = arena ? s_arena_take (arena, size) : wb_malloc (size);
     memcpy (block, key, key_size);
     block [key_size] = 0;
     char *data = block + key_size + 1;
@@ -135,6 +185,7 @@ s_entry_make (s_entry_t *entry, const char *key, size_t key_size, wb_type_t type
     data [value_size] = 0;
     memset (entry, 0, sizeof (*entry));
     entry->key = block;
+    entry->borrowed = arena != NULL;
     entry->type = type;
     if (type == WB_TYPE_STRING)
         entry->value.string = data;
@@ -147,10 +198,10 @@ s_entry_make (s_entry_t *entry, const char *key, size_t key_size, wb_type_t type
 }
 
 //  Append an entry made by s_entry_make, without checking key or sizes;
-//  the new entry, or NULL.
+//  the new entry, or NULL. borrow: its block from the list's arena.
 static s_entry_t *
 s_append_entry (wb_kvlist_t *self, const char *key, size_t key_size, wb_type_t type,
-                const void *value, size_t value_size)
+                const void *value, size_t value_size, bool borrow)
 {
     if (self->size >= WB_ENTRIES_MAX)
         return NULL;
@@ -159,7 +210,7 @@ s_append_entry (wb_kvlist_t *self, const char *key, size_t key_size, wb_type_t t
     &&  wb_kvlist_reserve (self, capacity < WB_ENTRIES_MAX ? capacity : WB_ENTRIES_MAX))
         return NULL;
     s_entry_t *entry = &self->entries [self->size];
-    if (s_entry_make (entry, key, key_size, type, value, value_size))
+    if (s_entry_make (entry, key, key_size, type, value, value_size, borrow ? self : NULL))
         return NULL;
     self->size++;
     return entry;
@@ -175,7 +226,7 @@ s_append_checked (wb_kvlist_t *self, const char *key, wb_type_t type,
     size_t key_size = strlen (key);
     if (!s_key_valid (key, key_size))
         return NULL;
-    return s_append_entry (self, key, key_size, type, value, value_size);
+    return s_append_entry (self, key, key_size, type, value, value_size, false);
 }
 
 int
@@ -184,7 +235,7 @@ wb_kvlist_add_checked_bytes (wb_kvlist_t *self, const uint8_t *key, size_t key_s
 {
     if (type != WB_TYPE_STRING && type != WB_TYPE_BINARY)
         return -1;
-    return s_append_entry (self, (const char *) key, key_size, type, value, value_size)
+    return s_append_entry (self, (const char *) key, key_size, type, value, value_size, true)
          ? 0 : -1;
 }
 
@@ -193,7 +244,7 @@ wb_kvlist_add_checked_int (wb_kvlist_t *self, const uint8_t *key, size_t key_siz
                            int64_t value)
 {
     s_entry_t *entry = s_append_entry (self, (const char *) key, key_size, WB_TYPE_INT,
-                                       NULL, 0);
+                                       NULL, 0, true);
     if (entry)
         entry->value.integer = value;
     return entry ? 0 : -1;
@@ -201,9 +252,10 @@ wb_kvlist_add_checked_int (wb_kvlist_t *self, const uint8_t *key, size_t key_siz
 
 //  Append a list entry that takes *list_p (also on failure) and nulls it.
 static int
-s_append_list (wb_kvlist_t *self, const char *key, size_t key_size, wb_kvlist_t **list_p)
+s_append_list (wb_kvlist_t *self, const char *key, size_t key_size, wb_kvlist_t **list_p,
+               bool borrow)
 {
-    s_entry_t *entry = s_append_entry (self, key, key_size, WB_TYPE_LIST, NULL, 0);
+    s_entry_t *entry = s_append_entry (self, key, key_size, WB_TYPE_LIST, NULL, 0, borrow);
     if (!entry) {
         wb_kvlist_destroy (list_p);
         return -1;
@@ -217,7 +269,7 @@ int
 wb_kvlist_add_checked_list (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
                             wb_kvlist_t **list_p)
 {
-    return s_append_list (self, (const char *) key, key_size, list_p);
+    return s_append_list (self, (const char *) key, key_size, list_p, true);
 }
 
 int
@@ -256,7 +308,7 @@ wb_kvlist_add_list (wb_kvlist_t *self, const char *key, wb_kvlist_t **list_p)
         wb_kvlist_destroy (list_p);
         return -1;
     }
-    return s_append_list (self, key, key_size, list_p);
+    return s_append_list (self, key, key_size, list_p, false);
 }
 
 //  Mark a list entry made from bytes as still encoded.
@@ -298,7 +350,7 @@ wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key
                                const uint8_t *data, size_t size, size_t depth)
 {
     return s_mark_encoded (s_append_entry (self, (const char *) key, key_size, WB_TYPE_LIST,
-                                           data, size), depth);
+                                           data, size, true), depth);
 }
 
 static s_entry_t *
@@ -319,7 +371,7 @@ s_replace (s_entry_t *entry, wb_type_t type, const void *value, size_t value_siz
 {
     s_entry_t replacement;
     if (s_entry_make (&replacement, entry->key, strlen (entry->key), type,
-                      value, value_size))
+                      value, value_size, NULL))
         return -1;
     s_entry_free (entry);
     *entry = replacement;
@@ -382,8 +434,9 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
 }
 
 //  The list of a list entry, decoding one still encoded (once: the entry
-//  keeps the decoded list). The bytes were checked when added, so only a
-//  lack of memory makes this NULL. The list object is not const (every
+//  keeps the decoded list; its own nested lists stay bytes until read).
+//  The bytes were checked when added, so they are not checked again, and
+//  only a lack of memory makes this NULL. The list object is not const (every
 //  list is allocated), so changing the entry through a reader is sound.
 static wb_kvlist_t *
 s_list_of (const s_entry_t *entry)
@@ -393,12 +446,13 @@ s_list_of (const s_entry_t *entry)
     if (!entry->encoded)
         return entry->value.list;
     s_entry_t *changed = (s_entry_t *) entry;
-    wb_kvlist_t *list = wb_kvlist_decode (entry->value.bytes.data,
-                                          entry->value.bytes.size, NULL);
+    wb_kvlist_t *list = wb_kvlist_decode_checked (entry->value.bytes.data,
+                                                  entry->value.bytes.size);
     if (!list)
         return NULL;
-    //  the block keeps only the key now
-    changed->key = wb_realloc (changed->key, strlen (changed->key) + 1);
+    //  the block keeps only the key now (one in the arena stays as it is)
+    if (!changed->borrowed)
+        changed->key = wb_realloc (changed->key, strlen (changed->key) + 1);
     changed->encoded = false;
     changed->depth = 0;
     changed->value.list = list;
@@ -551,13 +605,14 @@ s_copy_entry (wb_kvlist_t *self, const s_entry_t *entry)
     size_t key_size = strlen (entry->key);
     if (entry->type == WB_TYPE_LIST && !entry->encoded) {
         wb_kvlist_t *copy = wb_kvlist_dup (entry->value.list);
-        return copy ? s_append_list (self, entry->key, key_size, &copy) : -1;
+        return copy ? s_append_list (self, entry->key, key_size, &copy, false) : -1;
     }
     const void *value = entry->type == WB_TYPE_STRING ? (const void *) entry->value.string
                       : entry->type == WB_TYPE_INT ? NULL : entry->value.bytes.data;
     size_t size = entry->type == WB_TYPE_STRING ? strlen (entry->value.string)
                 : entry->type == WB_TYPE_INT ? 0 : entry->value.bytes.size;
-    s_entry_t *copy = s_append_entry (self, entry->key, key_size, entry->type, value, size);
+    s_entry_t *copy = s_append_entry (self, entry->key, key_size, entry->type, value, size,
+                                      false);
     if (!copy)
         return -1;
     if (entry->type == WB_TYPE_INT)

@@ -147,6 +147,22 @@ uint8_t *wb_kvlist_encode (const wb_kvlist_t *self, size_t *size);
    as an entry of wb_kvlist_add_encoded does; encoding copies them out. */
 wb_kvlist_t *wb_kvlist_decode (const uint8_t *data, size_t size,
                                wb_codec_status_t *status);
+/* The same, checked in full as well, but every nested list (depth 2 on)
+   keeps its bytes until it is first read, except at depth 2 a list whose
+   first entry is a list (a page's Interactions: built, its items each
+   kept as bytes): for a client, which often reads only a message's top
+   level (an event's Interaction may never be read). */
+wb_kvlist_t *wb_kvlist_decode_lazy (const uint8_t *data, size_t size,
+                                    wb_codec_status_t *status);
+/* Decode bytes that passed wb_kvlist_decode, _lazy, _check or
+   wb_kvlist_add_encoded before and have not changed since (what
+   wb_kvlist_encoded_at gives, or a copy of it): sizes, counts and depth
+   are bounded again, keys and UTF-8 are not; nested lists stay bytes
+   until read as wb_kvlist_decode_lazy keeps them. A list entry's first
+   read decodes this way. NULL if the
+   bounds do not hold or there is no memory. Any other bytes go through
+   wb_kvlist_decode. */
+wb_kvlist_t *wb_kvlist_decode_checked (const uint8_t *data, size_t size);
 /* Check that size bytes are one list, by the rules of wb_kvlist_decode
    and with the same status, without building it; *depth (optional) gets
    its nesting depth (1: no nested list). */

@@ -15,12 +15,20 @@
 #include "wb_prelude.h"
 #include "wb_kvlist_internal.h"
 
+//  The checks of keys and UTF-8 take 16 bytes at a time with SSE2 (every
+//  x86-64 has it); WB_CODEC_SCALAR builds the portable path, which the
+//  unit tests run as well (test_wb_kvlist_scalar).
+#if defined (__SSE2__) && !defined (WB_CODEC_SCALAR)
+#   include <emmintrin.h>
+#   define S_SSE2 1
+#endif
+
 /* The smallest encoded entry: 1-byte key, type, an empty string. */
 #define MIN_ENTRY_BYTES (1 + 1 + 1 + 4)
 
 // ---------------------------------------------------------------- encoding
 
-static bool s_utf8_valid (const uint8_t *text, size_t size);
+static bool s_utf8_valid (const uint8_t *text, size_t size, size_t readable);
 
 static size_t
 s_list_size (const wb_kvlist_t *self)
@@ -164,7 +172,7 @@ s_measure (const wb_kvlist_t *self)
             case WB_TYPE_STRING: {
                 const char *string = wb_kvlist_string_at (self, index);
                 size = strlen (string);
-                measure.valid = s_utf8_valid ((const uint8_t *) string, size);
+                measure.valid = s_utf8_valid ((const uint8_t *) string, size, size);
                 measure.size += 4 + size;
                 break;
             }
@@ -243,6 +251,9 @@ typedef struct {
     wb_codec_status_t status;
     bool build;
     size_t deepest;         /* depth of the deepest list met */
+    size_t lazy_depth;      /* a list nested this deep or deeper is kept as bytes */
+    bool checked;           /* bytes that passed a check before: keys and UTF-8
+                               are not checked again, sizes and bounds are */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
@@ -301,31 +312,82 @@ s_utf8_sequence (const uint8_t *text, size_t available)
     return length;
 }
 
-//  Length of the run of ASCII (0x01..0x7f) at the start of text: most
-//  text is ASCII, and eight bytes at a time are checked at once.
-static size_t
-s_ascii_run (const uint8_t *text, size_t size)
+#ifdef S_SSE2
+//  A bit per byte of the 16 at bytes, set where it is ASCII but NUL
+//  (0x01..0x7f: above zero as a signed byte).
+static inline unsigned
+s_ascii_mask (const uint8_t *bytes)
+{
+    __m128i block = _mm_loadu_si128 ((const __m128i *) (const void *) bytes);
+    return (unsigned) _mm_movemask_epi8 (_mm_cmpgt_epi8 (block, _mm_setzero_si128 ()));
+}
+
+//  The same, set where the byte may be in a key (0x21..0x7e: as signed
+//  bytes, above a space and below DEL; 0x80 on are below zero).
+static inline unsigned
+s_key_mask (const uint8_t *bytes)
+{
+    __m128i block = _mm_loadu_si128 ((const __m128i *) (const void *) bytes);
+    __m128i above = _mm_cmpgt_epi8 (block, _mm_set1_epi8 (0x20));
+    __m128i below = _mm_cmplt_epi8 (block, _mm_set1_epi8 (0x7f));
+    return (unsigned) _mm_movemask_epi8 (_mm_and_si128 (above, below));
+}
+#endif
+
+//  True if all eight bytes at text are ASCII but NUL (0x01..0x7f).
+static inline bool
+s_word_ascii (const uint8_t *text)
 {
     const uint64_t high = 0x8080808080808080u, low = 0x0101010101010101u;
+    uint64_t word;
+    memcpy (&word, text, 8);
+    //  a byte with its high bit set, or a zero byte, fails
+    return !(word & high) && !((word - low) & ~word & high);
+}
+
+//  Length of the run of ASCII (0x01..0x7f) at the start of size bytes of
+//  text, or at least where a check of the rest byte by byte may begin;
+//  readable (at least size) bytes from text may be read. Most text is
+//  ASCII: with SSE2 16 bytes are checked at once, the run ending exactly
+//  at its first other byte (a string's last block reads on past it, in
+//  the bytes that follow it in the message); else eight at once.
+static inline size_t
+s_ascii_run (const uint8_t *text, size_t size, size_t readable)
+{
     size_t offset = 0;
-    for (; offset + 8 <= size; offset += 8) {
-        uint64_t word;
-        memcpy (&word, text + offset, 8);
-        //  a byte with its high bit set, or a zero byte, ends the run
-        if ((word & high) || ((word - low) & ~word & high))
-            break;
+#ifdef S_SSE2
+    for (; offset < size && readable - offset >= 16; offset += 16) {
+        unsigned other = ~s_ascii_mask (text + offset) & 0xffffu;
+        if (other) {
+            offset += (size_t) __builtin_ctz (other);
+            return offset < size ? offset : size;
+        }
     }
+    if (offset >= size)
+        return size;
+#else
+    (void) readable;
+#endif
+    for (; offset + 8 <= size; offset += 8)
+        if (!s_word_ascii (text + offset))
+            return offset;
+    //  a tail shorter than a word: its last eight bytes at once if ASCII
+    if (offset < size && size >= 8 && s_word_ascii (text + size - 8))
+        return size;
     return offset;
 }
 
+//  True if size bytes of text are valid UTF-8; readable as s_ascii_run.
+//  After each character that is not ASCII, the next run of ASCII goes by
+//  in blocks again.
 static bool
-s_utf8_valid (const uint8_t *text, size_t size)
+s_utf8_valid (const uint8_t *text, size_t size, size_t readable)
 {
-    size_t offset = s_ascii_run (text, size);
-    //  a tail shorter than a word: its last eight bytes at once if ASCII
-    if (offset < size && size - offset < 8 && size >= 8 && s_ascii_run (text + size - 8, 8) == 8)
-        return true;
+    size_t offset = 0;
     while (offset < size) {
+        offset += s_ascii_run (text + offset, size - offset, readable - offset);
+        if (offset >= size)
+            break;
         size_t length = s_utf8_sequence (text + offset, size - offset);
         if (length == 0)
             return false;
@@ -334,10 +396,27 @@ s_utf8_valid (const uint8_t *text, size_t size)
     return true;
 }
 
+//  s_utf8_valid for a string of ASCII in two blocks at most, as most in a
+//  body are (a name, a date, an id), without a call; any other is passed
+//  on to s_utf8_valid. Inlined where each string of a body is checked.
+static inline bool
+s_utf8_quick (const uint8_t *text, size_t size, size_t readable)
+{
+#ifdef S_SSE2
+    if (size <= 32 && readable >= 32) {
+        uint32_t wanted = (uint32_t) ((UINT64_C (1) << size) - 1);
+        uint32_t ascii = s_ascii_mask (text) | (uint32_t) s_ascii_mask (text + 16) << 16;
+        if ((ascii & wanted) == wanted)
+            return true;
+    }
+#endif
+    return s_utf8_valid (text, size, readable);
+}
+
 bool
 wb_utf8_valid (const char *text, size_t size)
 {
-    return text && s_utf8_valid ((const uint8_t *) text, size);
+    return text && s_utf8_valid ((const uint8_t *) text, size, size);
 }
 
 //  Read a length-prefixed value; NULL on failure (status set).
@@ -363,7 +442,8 @@ s_get_bytes (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
     const uint8_t *bytes = s_get_sized (reader, &size);
     if (!bytes)
         return -1;
-    if (type == WB_TYPE_STRING && !s_utf8_valid (bytes, size))
+    if (type == WB_TYPE_STRING && !reader->checked
+    &&  !s_utf8_quick (bytes, size, size + reader->remaining))
         return s_fail (reader, WB_CODEC_BAD_UTF8);
     if (!reader->build)
         return 0;
@@ -389,10 +469,29 @@ static int s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p);
 //  A list nested at this depth or deeper is checked like any other but kept
 //  as its bytes until someone reads it: a page of 500 interactions is one
 //  list of lists (depth 3), and a client often shows only a screenful.
+//  wb_kvlist_decode_lazy keeps every nested list (depth 2 on) but a list
+//  of lists (s_holds_lists): a client reading an event's top level never
+//  builds its Interaction, and a page's items are kept one by one.
 #define LAZY_DEPTH 3
+#define LAZY_DEPTH_ALL 2
 
-//  A nested list kept as its checked bytes (LAZY_DEPTH): the walk builds
-//  nothing, and the entry gets the bytes and the depth the child reached.
+//  True if the list whose encoding starts at bytes (available of them)
+//  begins with a list entry: a list of items, such as a page's
+//  Interactions. Kept whole, it would be walked again when read, to keep
+//  each item; built, its items are kept at once and it costs one entry
+//  each. Only peeks: the walk that follows checks every byte.
+static bool
+s_holds_lists (const uint8_t *bytes, size_t available)
+{
+    if (available < 4 + 1 || (bytes [0] | bytes [1] | bytes [2] | bytes [3]) == 0)
+        return false;
+    size_t key_size = bytes [4];
+    return available >= 4 + 1 + key_size + 1 && bytes [4 + 1 + key_size] == WB_TYPE_LIST;
+}
+
+//  A nested list kept as its checked bytes (reader's lazy_depth): the walk
+//  builds nothing, and the entry gets the bytes and the depth the child
+//  reached.
 static int
 s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
                   size_t key_size, size_t depth)
@@ -417,7 +516,8 @@ static int
 s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size,
              size_t depth)
 {
-    if (reader->build && depth + 1 >= LAZY_DEPTH)
+    if (reader->build && depth + 1 >= reader->lazy_depth
+    &&  (depth + 1 >= LAZY_DEPTH || !s_holds_lists (reader->cursor, reader->remaining)))
         return s_get_lazy_child (reader, list, key, key_size, depth);
     wb_kvlist_t *child = NULL;
     if (s_get_list (reader, depth + 1, &child))
@@ -440,11 +540,26 @@ s_word_printable (uint64_t word)
     return ((below | above) & high) == 0;
 }
 
-//  True if every byte of a key is printable, eight at a time; the last
-//  word of a key longer than eight overlaps the one before it.
-static bool
-s_key_printable (const uint8_t *key, size_t size)
+//  True if every byte of a key (1..WB_KEY_MAX bytes) is printable, 16 at
+//  a time with SSE2 where readable bytes (at least size) allow, else
+//  eight; the last block of a key longer than one overlaps the one before.
+static inline bool
+s_key_printable (const uint8_t *key, size_t size, size_t readable)
 {
+#ifdef S_SSE2
+    if (size <= 16 && readable >= 16) {
+        unsigned wanted = (1u << size) - 1;
+        return (s_key_mask (key) & wanted) == wanted;
+    }
+    if (size > 16) {
+        for (size_t offset = 0; offset + 16 < size; offset += 16)
+            if (s_key_mask (key + offset) != 0xffffu)
+                return false;
+        return s_key_mask (key + size - 16) == 0xffffu;
+    }
+#else
+    (void) readable;
+#endif
     if (size < 8) {
         for (size_t offset = 0; offset < size; offset++)
             if (key [offset] < 0x21 || key [offset] > 0x7e)
@@ -470,7 +585,8 @@ s_get_key (s_reader_t *reader, size_t *key_size)
     if (!key)
         return NULL;
     *key_size = *length;
-    if (*key_size == 0 || *key_size > WB_KEY_MAX || !s_key_printable (key, *key_size)) {
+    if (*key_size == 0 || *key_size > WB_KEY_MAX
+    ||  (!reader->checked && !s_key_printable (key, *key_size, *key_size + reader->remaining))) {
         s_fail (reader, WB_CODEC_BAD_KEY);
         return NULL;
     }
@@ -501,9 +617,11 @@ s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
 //  strings, ints or binaries and pass every test of s_get_entry (key,
 //  sizes, UTF-8), with the cursor in a register; stop before any other
 //  (a list, or one at fault), which s_get_entry then reads and, if it is
-//  at fault, reports exactly as it always did. The number gone past.
-static uint32_t
-s_skip_plain (s_reader_t *reader, uint32_t most)
+//  at fault, reports exactly as it always did. The number gone past. Bytes
+//  checked before (checked, as the reader's) are only measured: a hop per
+//  entry. Inlined, each of its two callers gets the loop it needs.
+static inline uint32_t
+s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
 {
     const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
     uint32_t done = 0;
@@ -511,7 +629,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
         size_t left = (size_t) (end - cursor);
         size_t key_size = left >= 2 ? cursor [0] : 0;
         if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
-        ||  !s_key_printable (cursor + 1, key_size))
+        ||  (!checked && !s_key_printable (cursor + 1, key_size, left - 1)))
             break;
         uint8_t type = cursor [1 + key_size];
         const uint8_t *value = cursor + 2 + key_size;
@@ -525,7 +643,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
         size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
                     | (size_t) value [2] << 8 | value [3];
         if (size > WB_VALUE_MAX || size > left - 4
-        ||  (type == WB_TYPE_STRING && !s_utf8_valid (value + 4, size)))
+        ||  (type == WB_TYPE_STRING && !checked && !s_utf8_quick (value + 4, size, left - 4)))
             break;
         cursor = value + 4 + size;
     }
@@ -559,7 +677,9 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
     uint32_t index = 0;
     while (index < count) {
         //  checking only: the plain entries that pass go by quickly
-        if (!reader->build && (index += s_skip_plain (reader, count - index)) == count)
+        if (!reader->build
+        &&  (index += reader->checked ? s_skip_plain (reader, count - index, true)
+                                      : s_skip_plain (reader, count - index, false)) == count)
             break;
         if (s_get_entry (reader, list, depth)) {
             wb_kvlist_destroy (&list);
@@ -584,21 +704,41 @@ s_read (s_reader_t *reader, wb_kvlist_t **list_p)
     return reader->status;
 }
 
-wb_kvlist_t *
-wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
+//  Decode, keeping the lists nested lazy_depth deep or deeper as bytes.
+static wb_kvlist_t *
+s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked,
+          wb_codec_status_t *status)
 {
     wb_codec_status_t ignored;
     status = status ? status : &ignored;
-    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0 };
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
     return list;
 }
 
+wb_kvlist_t *
+wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
+{
+    return s_decode (data, size, LAZY_DEPTH, false, status);
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_lazy (const uint8_t *data, size_t size, wb_codec_status_t *status)
+{
+    return s_decode (data, size, LAZY_DEPTH_ALL, false, status);
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_checked (const uint8_t *data, size_t size)
+{
+    return s_decode (data, size, LAZY_DEPTH_ALL, true, NULL);
+}
+
 wb_codec_status_t
 wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
 {
-    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0 };
+    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
     wb_kvlist_t *unused = NULL;
     wb_codec_status_t status = s_read (&reader, &unused);
     if (depth)
@@ -628,7 +768,7 @@ const char *
 wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
 {
     size_t wanted = key ? strlen (key) : 0;
-    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0 };
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
     uint32_t count = s_get_u32 (&reader);
     for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
         size_t key_size = 0;

@@ -172,11 +172,13 @@ s_part_is (s_part_t part, const char *text)
     return part.size == strlen (text) && memcmp (part.data, text, part.size) == 0;
 }
 
-//  Decode the body and split off its ReferenceId.
+//  Decode the body and split off its ReferenceId; lazy keeps every nested
+//  list as its checked bytes until read (wb_kvlist_decode_lazy).
 static wb_kvlist_t *
-s_decode_body (s_part_t part, wb_codec_status_t *status, int64_t *reference_id)
+s_decode_body (s_part_t part, bool lazy, wb_codec_status_t *status, int64_t *reference_id)
 {
-    wb_kvlist_t *body = wb_kvlist_decode (part.data, part.size, status);
+    wb_kvlist_t *body = lazy ? wb_kvlist_decode_lazy (part.data, part.size, status)
+                             : wb_kvlist_decode (part.data, part.size, status);
     if (!body)
         return NULL;
     if (wb_kvlist_type_at (body, 0) != WB_TYPE_INT
@@ -195,7 +197,7 @@ s_decode_body (s_part_t part, wb_codec_status_t *status, int64_t *reference_id)
 //  Decode a message of count parts (protocol id, name, body: the routing
 //  id already set apart). *status and *reference_id as wb_msg_decode.
 static wb_msg_t *
-s_decode_parts (const s_part_t *parts, size_t count, wb_codec_status_t *status,
+s_decode_parts (const s_part_t *parts, size_t count, bool lazy, wb_codec_status_t *status,
                 int64_t *reference_id)
 {
     wb_codec_status_t status_ignored;
@@ -215,7 +217,7 @@ s_decode_parts (const s_part_t *parts, size_t count, wb_codec_status_t *status,
     //  The body is read before the name so that an unknown message can
     //  still be answered with its ReferenceId. The name's bytes are
     //  compared with each row's name, so nothing in them is trusted.
-    wb_kvlist_t *body = s_decode_body (parts [2], status, reference_id);
+    wb_kvlist_t *body = s_decode_body (parts [2], lazy, status, reference_id);
     if (!body)
         return NULL;
     const wb_message_spec_t *spec = wb_catalog_by_name_bytes (parts [1].data, parts [1].size);
@@ -238,7 +240,7 @@ wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status, int64_t *reference_id)
     zframe_t *frame = zmsg ? zmsg_first (zmsg) : NULL;
     for (size_t index = 0; index < 3 && frame; index++, frame = zmsg_next (zmsg))
         parts [index] = (s_part_t) { zframe_data (frame), zframe_size (frame) };
-    return s_decode_parts (parts, count, status, reference_id);
+    return s_decode_parts (parts, count, false, status, reference_id);
 }
 
 //  True if the socket is a ROUTER (its messages start with a routing id).
@@ -282,7 +284,7 @@ wb_msg_send (wb_msg_t **self_p, void *socket)
         return -1;
     wb_msg_t *self = *self_p;
     void *handle = zsock_resolve (socket);
-    bool router = handle && s_is_router (handle);
+    bool router = handle && s_is_router (socket);
     int rc = -1;
     //  a ROUTER cannot send without a peer
     if (handle && (self->routing_id || !router))
@@ -291,12 +293,14 @@ wb_msg_send (wb_msg_t **self_p, void *socket)
     return rc;
 }
 
-int
-wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
+//  wb_msg_frames_recv, its first frame received with these flags (0, or
+//  ZMQ_DONTWAIT: -1 with errno EAGAIN if no message is there).
+static int
+s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
 {
     void *handle = zsock_resolve (socket);
     self->kept = self->count = self->content_size = 0;
-    self->router = handle && s_is_router (handle);
+    self->router = handle && s_is_router (socket);
     bool more = handle != NULL;
     while (more) {
         zmq_msg_t spare;
@@ -304,7 +308,7 @@ wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
         zmq_msg_init (frame);
         int rc;
         do                              //  the rest of a message begun is there
-            rc = zmq_msg_recv (frame, handle, 0);
+            rc = zmq_msg_recv (frame, handle, self->count > 0 ? 0 : flags);
         while (rc == -1 && zmq_errno () == EINTR && self->count > 0);
         if (rc == -1) {
             zmq_msg_close (frame);
@@ -322,8 +326,16 @@ wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
     return handle ? 0 : -1;
 }
 
-wb_msg_t *
-wb_msg_frames_decode (wb_msg_frames_t *self, wb_codec_status_t *status, int64_t *reference_id)
+int
+wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
+{
+    return s_frames_recv (self, socket, 0);
+}
+
+//  The frames of a message, decoded (lazy as wb_msg_recv's).
+static wb_msg_t *
+s_frames_decode (wb_msg_frames_t *self, bool lazy, wb_codec_status_t *status,
+                 int64_t *reference_id)
 {
     size_t skip = self->router ? 1 : 0;
     s_part_t parts [WB_MSG_FRAMES_MAX];
@@ -331,8 +343,14 @@ wb_msg_frames_decode (wb_msg_frames_t *self, wb_codec_status_t *status, int64_t 
     for (size_t index = skip; index < self->kept; index++)
         parts [count++] = (s_part_t) { zmq_msg_data (&self->frames [index]),
                                        zmq_msg_size (&self->frames [index]) };
-    return s_decode_parts (parts, self->count > skip ? self->count - skip : 0, status,
+    return s_decode_parts (parts, self->count > skip ? self->count - skip : 0, lazy, status,
                            reference_id);
+}
+
+wb_msg_t *
+wb_msg_frames_decode (wb_msg_frames_t *self, wb_codec_status_t *status, int64_t *reference_id)
+{
+    return s_frames_decode (self, false, status, reference_id);
 }
 
 zmq_msg_t *
@@ -358,6 +376,23 @@ wb_msg_frames_close (wb_msg_frames_t *self)
     self->kept = 0;
 }
 
+int
+wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
+{
+    wb_codec_status_t status_ignored;
+    status = status ? status : &status_ignored;
+    *msg_p = NULL;
+    wb_msg_frames_t frames;
+    if (s_frames_recv (&frames, socket, ZMQ_DONTWAIT))
+        return -1;
+    //  as wb_msg_recv: a client's receive, nested lists decoded when read
+    *msg_p = s_frames_decode (&frames, true, status, NULL);
+    if (*msg_p && frames.router)
+        (*msg_p)->routing_id = wb_msg_frames_routing_id (&frames);
+    wb_msg_frames_close (&frames);
+    return 0;
+}
+
 wb_msg_t *
 wb_msg_recv (void *socket, wb_codec_status_t *status, int64_t *reference_id,
              zframe_t **routing_id)
@@ -373,7 +408,8 @@ wb_msg_recv (void *socket, wb_codec_status_t *status, int64_t *reference_id,
         *status = WB_CODEC_FRAMES;
         return NULL;
     }
-    wb_msg_t *self = wb_msg_frames_decode (&frames, status, reference_id);
+    //  a client's receive: its nested lists are decoded when first read
+    wb_msg_t *self = s_frames_decode (&frames, true, status, reference_id);
     zframe_t *sender = wb_msg_frames_routing_id (&frames);
     wb_msg_frames_close (&frames);
     if (self && sender)

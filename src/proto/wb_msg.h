@@ -60,9 +60,19 @@ wb_msg_t *wb_msg_decode (zmsg_t *zmsg, wb_codec_status_t *status,
 int wb_msg_send (wb_msg_t **self_p, void *socket);
 /* Receive one message. Returns it, or NULL with *status saying why;
    on a ROUTER socket *routing_id gets the sender even when decoding
-   fails (caller destroys it), so the server can answer with an error. */
+   fails (caller destroys it), so the server can answer with an error.
+   Every byte is checked as wb_msg_decode checks it, but the lists nested
+   in the body stay bytes until first read (wb_kvlist_decode_lazy): this
+   is the client's receive, and a client often reads only the top level
+   (the server reads its requests through wb_msg_frames_decode). */
 wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
                        int64_t *reference_id, zframe_t **routing_id);
+
+/* Receive one message if one is waiting now, without blocking: -1 if
+   none is (or the socket failed), else 0 with *msg_p the message decoded
+   as wb_msg_recv decodes it, or NULL with *status saying why. One call to
+   libzmq where asking first whether a message waits would make two. */
+int wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
 
 /* One message's frames read straight from libzmq into zmq_msg_t, without
    a zmsg_t of zframes (a message is a few hundred instructions cheaper to

@@ -47,8 +47,10 @@ s_check_round_trip (const wb_msg_t *msg)
     zmsg_destroy (&encoded);
 }
 
-//  The checker (the store's path) must agree with the decoder on every
-//  input, and a list it accepts must be sent again byte for byte.
+//  The checker (the store's path) and the lazy decoder (the client's) must
+//  agree with the decoder on every input; a list the lazy decoder keeps
+//  reads back equal when every level of it is read, and a list the checker
+//  accepts must be sent again byte for byte.
 static void
 s_check_agrees (zframe_t *frame)
 {
@@ -56,10 +58,14 @@ s_check_agrees (zframe_t *frame)
         return;
     const uint8_t *bytes = zframe_data (frame);
     size_t size = zframe_size (frame), depth = 0;
-    wb_codec_status_t status;
+    wb_codec_status_t status, lazy_status;
     wb_kvlist_t *decoded = wb_kvlist_decode (bytes, size, &status);
     if (wb_kvlist_check (bytes, size, &depth) != status)
         abort ();
+    wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, &lazy_status);
+    if (lazy_status != status || !wb_kvlist_equal (lazy, decoded))
+        abort ();
+    wb_kvlist_destroy (&lazy);
     wb_kvlist_t *holder = wb_kvlist_new ();
     if (decoded && depth < WB_DEPTH_MAX
     &&  wb_kvlist_add_encoded (holder, "Item", bytes, size, NULL) == 0) {

@@ -158,6 +158,51 @@ test_a_silent_node_is_left_for_the_next (void **state)
     zsock_destroy (&answering);
 }
 
+//  What waits is read without blocking: a malformed message is dropped and
+//  counted, the good one after it returned, and then NULL at once (the
+//  DEALER's receive timeout is not waited for).
+static void
+test_receive_drops_the_malformed_and_returns_what_waits (void **state)
+{
+    (void) state;
+    zsock_t *node = zsock_new_router ("inproc://node-receive");
+    assert_non_null (node);
+    wb_client_t *client = wb_client_new ("inproc://node-receive");
+    assert_non_null (client);
+    assert_null (wb_client_receive (client));
+    wb_msg_t *request = wb_request_ping ();
+    int64_t reference_id = wb_client_send (client, &request);
+    assert_true (reference_id > 0);
+    zpoller_t *poller = zpoller_new (node, NULL);
+    assert_non_null (zpoller_wait (poller, WAIT_MS));
+    zpoller_destroy (&poller);
+    zmsg_t *echo = zmsg_recv (node);
+    //  first a message of the wrong frames, to the same peer, then the echo
+    zmsg_t *malformed = zmsg_new ();
+    zframe_t *peer = zframe_dup (zmsg_first (echo));
+    zmsg_append (malformed, &peer);
+    zmsg_addstr (malformed, "not the protocol");
+    assert_int_equal (zmsg_send (&malformed, node), 0);
+    assert_int_equal (zmsg_send (&echo, node), 0);
+    wb_msg_t *reply = NULL;
+    int64_t deadline = wb_mono_ms () + WAIT_MS;
+    while (!reply && wb_mono_ms () < deadline) {
+        poller = zpoller_new (wb_client_socket (client), NULL);
+        zpoller_wait (poller, 100);
+        zpoller_destroy (&poller);
+        reply = wb_client_receive (client);
+    }
+    assert_non_null (reply);
+    assert_int_equal (wb_msg_reference_id (reply), reference_id);
+    assert_int_equal (wb_client_malformed_count (client), 1);
+    wb_msg_destroy (&reply);
+    int64_t start = wb_mono_ms ();
+    assert_null (wb_client_receive (client));
+    assert_true (wb_mono_ms () - start < WAIT_MS);
+    wb_client_destroy (&client);
+    zsock_destroy (&node);
+}
+
 //  Wait (WAIT_MS at most) until the client says its connection closed.
 static bool
 s_dropped_within_deadline (wb_client_t *client)
@@ -217,6 +262,7 @@ main (void)
         cmocka_unit_test (test_a_list_is_read_in_order_and_trimmed),
         cmocka_unit_test (test_a_silent_node_is_left_for_the_next),
         cmocka_unit_test (test_a_closed_connection_is_known),
+        cmocka_unit_test (test_receive_drops_the_malformed_and_returns_what_waits),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1166,6 +1166,355 @@ s_page_bytes (size_t *size)
     return bytes;
 }
 
+//  UTF-8 is checked in blocks (16 bytes with SSE2, 8 without; this file
+//  runs against both, test_wb_kvlist_scalar): a bad byte at any place of a
+//  string of any length is found, a good one is not refused, and a string
+//  at the very end of its bytes is not read past (ASan: exact buffers).
+static void
+test_utf8_check_finds_a_bad_byte_at_every_place (void **state)
+{
+    (void) state;
+    for (size_t length = 0; length <= 48; length++) {
+        char *text = malloc (length ? length : 1);
+        memset (text, 'a', length);
+        assert_true (wb_utf8_valid (text, length));
+        for (size_t place = 0; place < length; place++) {
+            const char bad [] = { 0x00, (char) 0x80, (char) 0xc3, (char) 0xff, 0x00 };
+            for (size_t index = 0; index < 4; index++) {
+                text [place] = bad [index];
+                assert_false (wb_utf8_valid (text, length));
+            }
+            if (place + 1 < length) {
+                memcpy (text + place, "\xc3\xa9", 2);        /* é */
+                assert_true (wb_utf8_valid (text, length));
+                text [place + 1] = 'a';
+            }
+            if (place + 4 <= length) {
+                memcpy (text + place, UTF8_LAST, 4);
+                assert_true (wb_utf8_valid (text, length));
+                memcpy (text + place, "\xf4\x90\x80\x80", 4); /* past U+10FFFF */
+                assert_false (wb_utf8_valid (text, length));
+                memset (text + place, 'a', 4);
+            }
+            text [place] = 'a';
+        }
+        free (text);
+    }
+}
+
+//  In a body, a string's last block may read on into the bytes after it:
+//  what lies there (another entry) must not decide, whatever the length.
+static void
+test_decode_finds_a_bad_string_byte_at_every_place (void **state)
+{
+    (void) state;
+    for (size_t length = 1; length <= 40; length++) {
+        char *value = s_string_of (length);
+        wb_kvlist_t *list = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_string (list, "S", value), 0);
+        //  after the string: bytes that are not UTF-8 at all
+        assert_int_equal (wb_kvlist_add_binary (list, "B", "\xff\xff\x80\x00", 4), 0);
+        size_t size = 0;
+        uint8_t *bytes = wb_kvlist_encode (list, &size);
+        uint8_t *text = bytes + 4 + 1 + 1 + 1 + 4;
+        s_assert_round_trip (list);
+        for (size_t place = 0; place < length; place++) {
+            text [place] = 0x80;
+            wb_codec_status_t status = WB_CODEC_OK;
+            assert_null (wb_kvlist_decode (bytes, size, &status));
+            assert_int_equal (status, WB_CODEC_BAD_UTF8);
+            assert_int_equal (wb_kvlist_check (bytes, size, NULL), WB_CODEC_BAD_UTF8);
+            text [place] = 'a';
+        }
+        free (bytes);
+        free (value);
+        wb_kvlist_destroy (&list);
+    }
+}
+
+//  Keys are checked in blocks too: a key of any length 1..WB_KEY_MAX with
+//  a bad byte at any place is refused, at the end of the bytes or not.
+static void
+test_decode_finds_a_bad_key_byte_at_every_place (void **state)
+{
+    (void) state;
+    for (size_t length = 1; length <= WB_KEY_MAX; length++) {
+        char *key = s_string_of (length);
+        for (int followed = 0; followed < 2; followed++) {
+            //  {KEY={}}: the key is 5 bytes from the end; or {KEY={} Z=...}
+            wb_kvlist_t *list = wb_kvlist_new ();
+            wb_kvlist_t *empty = wb_kvlist_new ();
+            assert_int_equal (wb_kvlist_add_list (list, key, &empty), 0);
+            if (followed)
+                assert_int_equal (wb_kvlist_add_string (list, "Z", "zzzzzzzzzzzzzzzzzzzz"), 0);
+            size_t size = 0;
+            uint8_t *encoded = wb_kvlist_encode (list, &size);
+            uint8_t *bytes = malloc (size);
+            memcpy (bytes, encoded, size);
+            free (encoded);
+            s_assert_round_trip (list);
+            for (size_t place = 0; place < length; place++) {
+                const uint8_t bad [] = { ' ', 0x7f, 0x80, 0x00, 0x1f, 0xff };
+                for (size_t index = 0; index < sizeof (bad); index++) {
+                    bytes [4 + 1 + place] = bad [index];
+                    wb_codec_status_t status = WB_CODEC_OK;
+                    assert_null (wb_kvlist_decode (bytes, size, &status));
+                    assert_int_equal (status, WB_CODEC_BAD_KEY);
+                    assert_null (wb_kvlist_decode_lazy (bytes, size, &status));
+                    assert_int_equal (status, WB_CODEC_BAD_KEY);
+                }
+                bytes [4 + 1 + place] = 'a';
+            }
+            free (bytes);
+            wb_kvlist_destroy (&list);
+        }
+        free (key);
+    }
+}
+
+//  A list depth levels deep in all, each level {KeyN='TextN' ChildN={...}}:
+//  the markers name each level's key and string, so a test can spoil one.
+static wb_kvlist_t *
+s_marked (size_t depth)
+{
+    wb_kvlist_t *list = NULL;
+    for (size_t level = depth; level > 0; level--) {
+        char key [16], text [16];
+        snprintf (key, sizeof (key), "Key%zu", level);
+        snprintf (text, sizeof (text), "Text%zu", level);
+        wb_kvlist_t *outer = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_string (outer, key, text), 0);
+        assert_int_equal (wb_kvlist_add_int (outer, "N", (int64_t) level), 0);
+        snprintf (key, sizeof (key), "Child%zu", level);
+        if (list)
+            assert_int_equal (wb_kvlist_add_list (outer, key, &list), 0);
+        list = outer;
+    }
+    return list;
+}
+
+//  The byte where marker starts in size bytes (it is there once).
+static uint8_t *
+s_marker (uint8_t *bytes, size_t size, const char *marker)
+{
+    size_t length = strlen (marker);
+    for (size_t offset = 0; offset + length <= size; offset++)
+        if (memcmp (bytes + offset, marker, length) == 0)
+            return bytes + offset;
+    fail_msg ("marker %s not found", marker);
+    return NULL;
+}
+
+//  A decoded list's entries lie in its arena (chunks freed with the list):
+//  entries set, removed, taken, truncated and read lazily all stay sound
+//  (ASan sees a block freed twice or read after its chunk went), over many
+//  chunks and a value bigger than any chunk.
+static void
+test_decoded_list_changes_every_way (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    char key [32], value [64];
+    for (int index = 0; index < 3000; index++) {
+        snprintf (key, sizeof (key), "k%d", index);
+        snprintf (value, sizeof (value), "value %d %.*s", index, index % 40, SAMPLE_TEXT);
+        assert_int_equal (wb_kvlist_add_string (sent, key, value), 0);
+    }
+    char *big = s_string_of (200000);
+    assert_int_equal (wb_kvlist_add_string (sent, "Big", big), 0);
+    wb_kvlist_t *inner = s_sample ();
+    assert_int_equal (wb_kvlist_add_list (sent, "Inner", &inner), 0);
+    wb_kvlist_t *deep = s_marked (4);
+    assert_int_equal (wb_kvlist_add_list (sent, "Deep", &deep), 0);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    for (int lazily = 0; lazily < 2; lazily++) {
+        wb_kvlist_t *list = lazily ? wb_kvlist_decode_lazy (bytes, size, NULL)
+                                   : wb_kvlist_decode (bytes, size, NULL);
+        assert_true (wb_kvlist_equal (list, sent));
+        assert_string_equal (wb_kvlist_string (list, "Big"), big);
+        //  read deep down: kept lists decoded in turn, their blocks kept
+        assert_string_equal (wb_kvlist_string (wb_kvlist_list (wb_kvlist_list (
+                             wb_kvlist_list (list, "Deep"), "Child1"), "Child2"), "Key3"),
+                             "Text3");
+        wb_kvlist_t *copy = wb_kvlist_dup (list);
+        assert_true (wb_kvlist_equal (copy, list));
+        assert_int_equal (wb_kvlist_set_string (list, "k7", "seven"), 0);
+        assert_int_equal (wb_kvlist_set_int (list, "k8", 8), 0);
+        wb_kvlist_t *replacement = s_sample ();
+        assert_int_equal (wb_kvlist_set_list (list, "Deep", &replacement), 0);
+        assert_int_equal (wb_kvlist_remove (list, "k9"), 1);
+        wb_kvlist_t *taken = wb_kvlist_take_list_at (list, wb_kvlist_size (list) - 2);
+        wb_kvlist_t *sample = s_sample ();
+        assert_true (wb_kvlist_equal (taken, sample));
+        wb_kvlist_destroy (&sample);
+        wb_kvlist_destroy (&taken);
+        assert_string_equal (wb_kvlist_string (list, "k7"), "seven");
+        assert_int_equal (wb_kvlist_int_or (list, "k8", 0), 8);
+        assert_false (wb_kvlist_has (list, "k9"));
+        wb_kvlist_truncate (list, 100);
+        assert_int_equal (wb_kvlist_append (list, copy), 0);
+        assert_int_equal (wb_kvlist_size (list), 100 + wb_kvlist_size (copy));
+        wb_kvlist_destroy (&list);
+        //  the copy lives on, its own
+        assert_true (wb_kvlist_equal (copy, sent));
+        wb_kvlist_destroy (&copy);
+    }
+    free (bytes);
+    free (big);
+    wb_kvlist_destroy (&sent);
+}
+
+//  Decoded lazily, every nested list keeps its bytes until read; read, it
+//  is the list a full decode gives, and its own nested list waits in turn.
+static void
+test_decode_lazy_keeps_every_nested_list_until_read (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sent = s_marked (5);
+    size_t size = 0, kept_size = 0, depth = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    wb_codec_status_t status = WB_CODEC_STATUS_COUNT;
+    wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, &status);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_non_null (lazy);
+    //  {Key1 N Child1}: Child1 is lists 2 to 5, four deep
+    assert_non_null (wb_kvlist_encoded_at (lazy, 2, &kept_size, &depth));
+    assert_int_equal (depth, 4);
+    assert_string_equal (wb_kvlist_string (lazy, "Key1"), "Text1");
+    //  sent again as it came, byte for byte, before any read
+    size_t again_size = 0;
+    uint8_t *again = wb_kvlist_encode (lazy, &again_size);
+    assert_int_equal (again_size, size);
+    assert_memory_equal (again, bytes, size);
+    //  read: level 2 is decoded, level 3 still bytes
+    wb_kvlist_t *child = wb_kvlist_list (lazy, "Child1");
+    assert_non_null (child);
+    assert_null (wb_kvlist_encoded_at (lazy, 2, &kept_size, &depth));
+    assert_string_equal (wb_kvlist_string (child, "Key2"), "Text2");
+    assert_non_null (wb_kvlist_encoded_at (child, 2, &kept_size, &depth));
+    assert_int_equal (depth, 3);
+    //  equal to the full decode and to what was sent, at every level
+    wb_kvlist_t *full = wb_kvlist_decode (bytes, size, NULL);
+    assert_true (wb_kvlist_equal (lazy, full));
+    assert_true (wb_kvlist_equal (lazy, sent));
+    wb_kvlist_t *deepest = wb_kvlist_list (wb_kvlist_list (wb_kvlist_list (
+                           wb_kvlist_list (lazy, "Child1"), "Child2"), "Child3"), "Child4");
+    assert_string_equal (wb_kvlist_string (deepest, "Key5"), "Text5");
+    char text [256];
+    wb_kvlist_print (lazy, text, sizeof (text));
+    assert_string_equal (text, "{Key1='Text1' N=1 Child1={Key2='Text2' N=2 Child2="
+                         "{Key3='Text3' N=3 Child3={Key4='Text4' N=4 Child4="
+                         "{Key5='Text5' N=5}}}}}");
+    free (again);
+    free (bytes);
+    wb_kvlist_destroy (&full);
+    wb_kvlist_destroy (&lazy);
+    wb_kvlist_destroy (&sent);
+}
+
+//  A list of lists at depth 2 (a page's Interactions) is built at once, its
+//  items kept one by one: kept whole, it would be walked again when read.
+static void
+test_decode_lazy_builds_a_list_of_lists_and_keeps_its_items (void **state)
+{
+    (void) state;
+    size_t size = 0, item_size = 0, depth = 0;
+    uint8_t *bytes = s_page_bytes (&size);
+    wb_kvlist_t *body = wb_kvlist_decode_lazy (bytes, size, NULL);
+    assert_non_null (body);
+    assert_null (wb_kvlist_encoded_at (body, 0, &item_size, &depth));
+    wb_kvlist_t *page = wb_kvlist_list (body, "Page");
+    assert_non_null (wb_kvlist_encoded_at (page, 0, &item_size, &depth));
+    assert_non_null (wb_kvlist_encoded_at (page, 1, &item_size, &depth));
+    //  an item read: its own nested list waits in turn
+    wb_kvlist_t *item = wb_kvlist_list_at (page, 1);
+    assert_non_null (wb_kvlist_encoded_at (item, 3, &item_size, &depth));
+    assert_int_equal (depth, 1);
+    wb_kvlist_t *sample = s_sample ();
+    assert_true (wb_kvlist_equal (item, sample));
+    wb_kvlist_t *full = wb_kvlist_decode (bytes, size, NULL);
+    assert_true (wb_kvlist_equal (body, full));
+    wb_kvlist_destroy (&full);
+    wb_kvlist_destroy (&sample);
+    wb_kvlist_destroy (&body);
+    free (bytes);
+}
+
+//  A bad string or a bad key at any depth refuses the whole body, lazily
+//  decoded or not: the bytes kept for later were checked on the way in.
+static void
+test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sent = s_marked (WB_DEPTH_MAX);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    assert_non_null (bytes);
+    for (size_t level = 1; level <= WB_DEPTH_MAX; level++) {
+        char marker [16];
+        snprintf (marker, sizeof (marker), "Text%zu", level);
+        uint8_t *text = s_marker (bytes, size, marker);
+        snprintf (marker, sizeof (marker), "Key%zu", level);
+        uint8_t *key = s_marker (bytes, size, marker);
+        //  a lone continuation byte; then a space in a key
+        const struct { uint8_t *at; uint8_t bad; wb_codec_status_t status; } faults [] = {
+            { text + 1, 0x80, WB_CODEC_BAD_UTF8 },
+            { text + 4, 0xc0, WB_CODEC_BAD_UTF8 },
+            { key + 1, ' ', WB_CODEC_BAD_KEY },
+            { key, 0x7f, WB_CODEC_BAD_KEY },
+        };
+        for (size_t index = 0; index < sizeof (faults) / sizeof (faults [0]); index++) {
+            uint8_t good = *faults [index].at;
+            *faults [index].at = faults [index].bad;
+            wb_codec_status_t status = WB_CODEC_OK;
+            assert_null (wb_kvlist_decode_lazy (bytes, size, &status));
+            assert_int_equal (status, faults [index].status);
+            assert_null (wb_kvlist_decode (bytes, size, &status));
+            assert_int_equal (status, faults [index].status);
+            assert_int_equal (wb_kvlist_check (bytes, size, NULL), faults [index].status);
+            *faults [index].at = good;
+        }
+    }
+    wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, NULL);
+    assert_true (wb_kvlist_equal (lazy, sent));
+    wb_kvlist_destroy (&lazy);
+    free (bytes);
+    wb_kvlist_destroy (&sent);
+}
+
+//  Bytes checked before decode without their text checked again, but
+//  every size and count is still bounded: no read past the bytes.
+static void
+test_decode_checked_bounds_every_size (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sent = s_marked (4);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    wb_kvlist_t *decoded = wb_kvlist_decode_checked (bytes, size);
+    assert_true (wb_kvlist_equal (decoded, sent));
+    wb_kvlist_destroy (&decoded);
+    assert_null (wb_kvlist_decode_checked (NULL, 4));
+    for (size_t cut = 0; cut < size; cut++) {
+        //  a copy of just the first cut bytes, for ASan to see an overread
+        uint8_t *prefix = malloc (cut ? cut : 1);
+        memcpy (prefix, bytes, cut);
+        assert_null (wb_kvlist_decode_checked (prefix, cut));
+        free (prefix);
+    }
+    //  a forged count or a forged string length
+    uint8_t *count = bytes;
+    count [3] = 200;
+    assert_null (wb_kvlist_decode_checked (bytes, size));
+    count [3] = 3;
+    uint8_t *length = s_marker (bytes, size, "Text2") - 4;
+    length [0] = 0x7f;
+    assert_null (wb_kvlist_decode_checked (bytes, size));
+    free (bytes);
+    wb_kvlist_destroy (&sent);
+}
+
 static void
 test_decode_keeps_deep_lists_encoded_until_read (void **state)
 {
@@ -1507,6 +1856,14 @@ main (void)
         cmocka_unit_test (test_decode_keeps_deep_lists_encoded_until_read),
         cmocka_unit_test (test_decode_still_checks_deep_lists),
         cmocka_unit_test (test_decode_checks_every_byte_of_a_key),
+        cmocka_unit_test (test_utf8_check_finds_a_bad_byte_at_every_place),
+        cmocka_unit_test (test_decode_finds_a_bad_string_byte_at_every_place),
+        cmocka_unit_test (test_decode_finds_a_bad_key_byte_at_every_place),
+        cmocka_unit_test (test_decoded_list_changes_every_way),
+        cmocka_unit_test (test_decode_lazy_keeps_every_nested_list_until_read),
+        cmocka_unit_test (test_decode_lazy_builds_a_list_of_lists_and_keeps_its_items),
+        cmocka_unit_test (test_decode_lazy_refuses_a_fault_at_every_depth),
+        cmocka_unit_test (test_decode_checked_bounds_every_size),
         cmocka_unit_test (test_encoded_string_reads_one_entry),
         cmocka_unit_test (test_take_list_at_hands_over_the_list),
         cmocka_unit_test (test_reserve_and_truncate),

@@ -1450,6 +1450,119 @@ test_frames_give_sender_size_and_first_frame (void **state)
     wb_msg_frames_close (&frames);
 }
 
+//  An EventWorkbinContentChanged whose Interaction holds a list of its own.
+static wb_msg_t *
+s_change_event (const char *subject)
+{
+    wb_msg_t *event = wb_msg_new_row (WB_ROW_EVENT_WORKBIN_CONTENT_CHANGED);
+    wb_kvlist_t *properties = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (properties, "Tag", "urgent"), 0);
+    wb_kvlist_t *interaction = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_string (interaction, WB_ATTR_INTERACTION_ID, "i-1"), 0);
+    assert_int_equal (wb_kvlist_add_string (interaction, "Subject", subject), 0);
+    assert_int_equal (wb_kvlist_add_list (interaction, "Properties", &properties), 0);
+    wb_kvlist_t *body = wb_msg_body (event);
+    assert_int_equal (wb_kvlist_add_int (body, WB_ATTR_EVENT_SEQUENCE, 4), 0);
+    assert_int_equal (wb_kvlist_add_list (body, WB_ATTR_INTERACTION, &interaction), 0);
+    return event;
+}
+
+//  The client's receive keeps an event's Interaction as its checked bytes
+//  until it is read, and then reads what was sent; the server's decode of
+//  the same message builds it at once.
+static void
+test_recv_keeps_nested_lists_until_read (void **state)
+{
+    s_pair_t *pair = *state;
+    wb_msg_t *sent = s_change_event ("hello");
+    wb_msg_t *copy = wb_msg_dup (sent);
+    zframe_t *routing_id = zframe_from ("agent-7");
+    wb_msg_set_routing_id (copy, routing_id);
+    zframe_destroy (&routing_id);
+    assert_int_equal (wb_msg_send (&copy, pair->router), 0);
+    wb_codec_status_t status = WB_CODEC_STATUS_COUNT;
+    wb_msg_t *received = wb_msg_recv (pair->dealer, &status, NULL, NULL);
+    assert_int_equal (status, WB_CODEC_OK);
+    const wb_kvlist_t *body = wb_msg_body_const (received);
+    size_t size = 0, depth = 0;
+    assert_non_null (wb_kvlist_encoded_at (body, 1, &size, &depth));
+    assert_int_equal (depth, 2);
+    s_assert_same_message (received, sent);
+    const wb_kvlist_t *interaction = wb_kvlist_list (body, WB_ATTR_INTERACTION);
+    assert_string_equal (wb_kvlist_string (interaction, "Subject"), "hello");
+    assert_string_equal (wb_kvlist_string (wb_kvlist_list (interaction, "Properties"), "Tag"),
+                         "urgent");
+    wb_msg_destroy (&received);
+
+    //  the server's side: built as it is received
+    copy = wb_msg_dup (sent);
+    assert_int_equal (wb_msg_send (&copy, pair->dealer), 0);
+    wb_msg_frames_t frames;
+    assert_int_equal (wb_msg_frames_recv (&frames, pair->router), 0);
+    received = wb_msg_frames_decode (&frames, &status, NULL);
+    wb_msg_frames_close (&frames);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_null (wb_kvlist_encoded_at (wb_msg_body_const (received), 1, &size, &depth));
+    s_assert_same_message (received, sent);
+    wb_msg_destroy (&received);
+    wb_msg_destroy (&sent);
+}
+
+//  A bad byte deep in an event's Interaction refuses the whole message at
+//  the client's receive, as before: nothing is kept to fail later.
+static void
+test_recv_refuses_a_bad_byte_in_a_nested_list (void **state)
+{
+    s_pair_t *pair = *state;
+    wb_msg_t *event = s_change_event ("hel\x01o");
+    zmsg_t *zmsg = wb_msg_encode (event);
+    wb_msg_destroy (&event);
+    zframe_t *body = zmsg_last (zmsg);
+    uint8_t *data = zframe_data (body);
+    for (size_t offset = 0; offset + 5 <= zframe_size (body); offset++)
+        if (memcmp (data + offset, "hel\x01o", 5) == 0)
+            data [offset + 3] = 0xff;
+    zmsg_pushstr (zmsg, "agent-7");
+    assert_int_equal (zmsg_send (&zmsg, pair->router), 0);
+    wb_codec_status_t status = WB_CODEC_OK;
+    assert_null (wb_msg_recv (pair->dealer, &status, NULL, NULL));
+    assert_int_equal (status, WB_CODEC_BAD_UTF8);
+}
+
+//  A receive that does not wait: -1 when nothing is there (at once, not
+//  after the socket's timeout), else 0 with the message or why it is none.
+static void
+test_try_recv_takes_only_what_waits (void **state)
+{
+    s_pair_t *pair = *state;
+    static char sentinel;
+    wb_msg_t *msg = (wb_msg_t *) (void *) &sentinel;     //  shows that it is set
+    wb_codec_status_t status = WB_CODEC_OK;
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, &status), -1);
+    assert_null (msg);
+    assert_int_equal (zmq_errno (), EAGAIN);
+    wb_msg_t *ping = wb_msg_new ("RequestPing");
+    wb_msg_set_reference_id (ping, 12);
+    assert_int_equal (wb_msg_send (&ping, pair->dealer), 0);
+    zpoller_t *poller = zpoller_new (pair->router, NULL);
+    assert_non_null (zpoller_wait (poller, 2000));
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, &status), 0);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_int_equal (wb_msg_reference_id (msg), 12);
+    assert_true (zframe_streq (wb_msg_routing_id (msg), "agent-7"));
+    wb_msg_destroy (&msg);
+    //  a message with a bad protocol id: read, and refused
+    assert_int_equal (zstr_sendm (pair->dealer, "nope"), 0);
+    assert_int_equal (zstr_sendm (pair->dealer, "RequestPing"), 0);
+    assert_int_equal (zstr_send (pair->dealer, "x"), 0);
+    assert_non_null (zpoller_wait (poller, 2000));
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, &status), 0);
+    assert_null (msg);
+    assert_int_equal (status, WB_CODEC_BAD_PROTOCOL);
+    assert_int_equal (wb_msg_try_recv (pair->router, &msg, NULL), -1);
+    zpoller_destroy (&poller);
+}
+
 #define PAIR_TEST(test) cmocka_unit_test_setup_teardown (test, s_pair_setup, s_pair_teardown)
 
 int
@@ -1492,6 +1605,9 @@ main (void)
         PAIR_TEST (test_recv_timeout_reports_frames),
         PAIR_TEST (test_recv_reads_a_message_of_any_frame_count_whole),
         PAIR_TEST (test_frames_give_sender_size_and_first_frame),
+        PAIR_TEST (test_recv_keeps_nested_lists_until_read),
+        PAIR_TEST (test_recv_refuses_a_bad_byte_in_a_nested_list),
+        PAIR_TEST (test_try_recv_takes_only_what_waits),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -283,6 +283,71 @@ test_lookup_follows_a_big_copy_through_changes (void **state)
     free (bytes);
 }
 
+//  The items of a page loaded encoded share one allocation: whatever
+//  order they leave it in (read, taken out, changed, the copy reset or
+//  destroyed), each stays whole until it goes and none is freed twice
+//  (ASan sees the rest); two pages make two blocks.
+static void
+test_items_of_a_page_leave_it_in_any_order (void **state)
+{
+    (void) state;
+    enum { COUNT = 40 };
+    wb_kvlist_t *snapshot = s_snapshot (COUNT);
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, "Interactions", &snapshot);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (body, &size);
+    wb_kvlist_t *received = wb_kvlist_decode (bytes, size, NULL);
+    const wb_kvlist_t *page = wb_kvlist_list (received, "Interactions");
+    size_t item_size = 0, depth = 0;
+    assert_non_null (wb_kvlist_encoded_at (page, 0, &item_size, &depth));
+    for (int ending = 0; ending < 3; ending++) {
+        wb_replica_t *replica = wb_replica_new ();
+        wb_replica_load_begin (replica);
+        assert_int_equal (wb_replica_load_add (replica, page), 0);
+        //  the same page again: every id is there already, every item refused
+        assert_int_equal (wb_replica_load_add (replica, page), 0);
+        assert_int_equal (wb_replica_load_end (replica, 1), WB_REPLICA_APPLIED);
+        assert_int_equal (wb_replica_size (replica), COUNT);
+        //  read every third, take every fourth out, change every fifth
+        int64_t version = 1;
+        char id [16], subject [16];
+        for (int number = 1; number <= COUNT; number++) {
+            snprintf (id, sizeof (id), "%d", number);
+            if (number % 3 == 0)
+                assert_string_equal (s_id_at (replica, (size_t) wb_replica_index_of (replica, id)),
+                                     id);
+            if (number % 4 == 0)
+                assert_int_equal (s_feed (replica, 1, ++version, id, "gone"), WB_REPLICA_APPLIED);
+            else
+            if (number % 5 == 0)
+                assert_int_equal (s_feed (replica, 3, ++version, id, "changed"),
+                                  WB_REPLICA_APPLIED);
+        }
+        //  what is left reads as it was sent, or as changed
+        assert_int_equal (wb_replica_size (replica), COUNT - COUNT / 4);
+        for (size_t index = 0; index < wb_replica_size (replica); index++) {
+            const wb_kvlist_t *item = wb_replica_at (replica, index);
+            int number = atoi (wb_kvlist_string (item, "InteractionId"));
+            snprintf (subject, sizeof (subject), "s%d", number);
+            assert_string_equal (wb_kvlist_string (item, "Subject"),
+                                 number % 5 == 0 ? "changed" : subject);
+        }
+        if (ending == 1)
+            wb_replica_reset (replica);
+        if (ending == 2) {
+            //  a second load: the first page's items leave, a new block comes
+            assert_int_equal (wb_replica_load (replica, page, 1), WB_REPLICA_APPLIED);
+            assert_int_equal (wb_replica_size (replica), COUNT);
+            assert_string_equal (s_id_at (replica, COUNT - 1), "40");
+        }
+        wb_replica_destroy (&replica);
+    }
+    wb_kvlist_destroy (&received);
+    wb_kvlist_destroy (&body);
+    free (bytes);
+}
+
 // ---------------------------------------------------------------- randomized
 
 #define MODEL_MAX 48                /* interactions in the model workbin */
@@ -547,6 +612,7 @@ main (void)
         cmocka_unit_test (test_inconsistent_event_is_a_gap),
         cmocka_unit_test (test_snapshot_keeps_one_of_a_repeated_id),
         cmocka_unit_test (test_lookup_follows_a_big_copy_through_changes),
+        cmocka_unit_test (test_items_of_a_page_leave_it_in_any_order),
         cmocka_unit_test (test_clone_pattern_keeps_a_random_workbin),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
