@@ -199,9 +199,10 @@ s_entry_make (s_entry_t *entry, const char *key, size_t key_size, wb_type_t type
 
 //  Append an entry made by s_entry_make, without checking key or sizes;
 //  the new entry, or NULL. borrow: its block from the list's arena.
+//  The slot of the next entry (the entries grown, doubling, if full), not
+//  yet counted; NULL at the limit or without memory.
 static s_entry_t *
-s_append_entry (wb_kvlist_t *self, const char *key, size_t key_size, wb_type_t type,
-                const void *value, size_t value_size, bool borrow)
+s_next_slot (wb_kvlist_t *self)
 {
     if (self->size >= WB_ENTRIES_MAX)
         return NULL;
@@ -209,7 +210,16 @@ s_append_entry (wb_kvlist_t *self, const char *key, size_t key_size, wb_type_t t
     if (self->size == self->capacity
     &&  wb_kvlist_reserve (self, capacity < WB_ENTRIES_MAX ? capacity : WB_ENTRIES_MAX))
         return NULL;
-    s_entry_t *entry = &self->entries [self->size];
+    return &self->entries [self->size];
+}
+
+static s_entry_t *
+s_append_entry (wb_kvlist_t *self, const char *key, size_t key_size, wb_type_t type,
+                const void *value, size_t value_size, bool borrow)
+{
+    s_entry_t *entry = s_next_slot (self);
+    if (!entry)
+        return NULL;
     if (s_entry_make (entry, key, key_size, type, value, value_size, borrow ? self : NULL))
         return NULL;
     self->size++;
@@ -784,13 +794,12 @@ wb_kvlist_add_run (wb_kvlist_t *self, wb_kvlist_run_t **run_p)
     wb_kvlist_run_t *run = run_p ? *run_p : NULL;
     if (!run)
         return -1;
-    size_t capacity = self && self->capacity ? self->capacity * 2 : 8;
-    if (!self || self->size >= WB_ENTRIES_MAX
-    ||  (self->size == self->capacity
-         && wb_kvlist_reserve (self, capacity < WB_ENTRIES_MAX ? capacity : WB_ENTRIES_MAX))) {
+    s_entry_t *entry = self ? s_next_slot (self) : NULL;
+    if (!entry) {
         wb_kvlist_run_destroy (run_p);
         return -1;
     }
+    self->size++;
     uint8_t *list = run->block + run->key_size + 1;
     uint32_t count = (uint32_t) run->count;
     list [0] = (uint8_t) (count >> 24);
@@ -798,7 +807,6 @@ wb_kvlist_add_run (wb_kvlist_t *self, wb_kvlist_run_t **run_p)
     list [2] = (uint8_t) (count >> 8);
     list [3] = (uint8_t) count;
     run->block [run->used] = 0;
-    s_entry_t *entry = &self->entries [self->size++];
     memset (entry, 0, sizeof (*entry));
     entry->key = (char *) run->block;
     entry->type = WB_TYPE_LIST;

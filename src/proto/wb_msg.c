@@ -376,20 +376,35 @@ wb_msg_frames_close (wb_msg_frames_t *self)
     self->kept = 0;
 }
 
+//  The message of frames received by a client (nested lists decoded when
+//  first read), the frames closed; its routing id, if any, set on it and,
+//  when asked, into *routing_id (also for a message that did not decode,
+//  so that it can be answered).
+static wb_msg_t *
+s_client_msg (wb_msg_frames_t *frames, wb_codec_status_t *status, int64_t *reference_id,
+              zframe_t **routing_id)
+{
+    wb_msg_t *self = s_frames_decode (frames, true, status, reference_id);
+    zframe_t *sender = wb_msg_frames_routing_id (frames);
+    wb_msg_frames_close (frames);
+    if (self && sender)
+        self->routing_id = zframe_dup (sender);
+    if (routing_id)
+        *routing_id = sender;
+    else
+        zframe_destroy (&sender);
+    return self;
+}
+
 int
 wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
 {
     wb_codec_status_t status_ignored;
-    status = status ? status : &status_ignored;
     *msg_p = NULL;
     wb_msg_frames_t frames;
     if (s_frames_recv (&frames, socket, ZMQ_DONTWAIT))
         return -1;
-    //  as wb_msg_recv: a client's receive, nested lists decoded when read
-    *msg_p = s_frames_decode (&frames, true, status, NULL);
-    if (*msg_p && frames.router)
-        (*msg_p)->routing_id = wb_msg_frames_routing_id (&frames);
-    wb_msg_frames_close (&frames);
+    *msg_p = s_client_msg (&frames, status ? status : &status_ignored, NULL, NULL);
     return 0;
 }
 
@@ -408,17 +423,7 @@ wb_msg_recv (void *socket, wb_codec_status_t *status, int64_t *reference_id,
         *status = WB_CODEC_FRAMES;
         return NULL;
     }
-    //  a client's receive: its nested lists are decoded when first read
-    wb_msg_t *self = s_frames_decode (&frames, true, status, reference_id);
-    zframe_t *sender = wb_msg_frames_routing_id (&frames);
-    wb_msg_frames_close (&frames);
-    if (self && sender)
-        self->routing_id = zframe_dup (sender);
-    if (routing_id)
-        *routing_id = sender;
-    else
-        zframe_destroy (&sender);
-    return self;
+    return s_client_msg (&frames, status, reference_id, routing_id);
 }
 
 void
