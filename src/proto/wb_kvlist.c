@@ -818,3 +818,23 @@ wb_kvlist_add_run (wb_kvlist_t *self, wb_kvlist_run_t **run_p)
     wb_kvlist_run_destroy (run_p);
     return 0;
 }
+
+wb_kvlist_run_t *
+wb_kvlist_run_dup (const wb_kvlist_run_t *self)
+{
+    if (!self)
+        return NULL;
+    wb_kvlist_run_t *copy = wb_malloc (sizeof (wb_kvlist_run_t));
+    *copy = *self;
+    //  room for the final NUL, as every run has
+    copy->capacity = self->used + 1;
+    copy->block = wb_malloc (copy->capacity);
+    memcpy (copy->block, self->block, self->used);
+    return copy;
+}
+
+size_t
+wb_kvlist_run_bytes (const wb_kvlist_run_t *self)
+{
+    return self ? self->capacity + sizeof (wb_kvlist_run_t) : 0;
+}

@@ -214,6 +214,10 @@ int wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, 
 int wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size);
 /* Items in the run. */
 size_t wb_kvlist_run_count (const wb_kvlist_run_t *self);
+/* A copy of the run (its items so far); NULL for NULL. */
+wb_kvlist_run_t *wb_kvlist_run_dup (const wb_kvlist_run_t *self);
+/* The bytes the run holds in memory. */
+size_t wb_kvlist_run_bytes (const wb_kvlist_run_t *self);
 /* Append the run to self as its list entry (an encoded list, decoded by
    its first reader): takes *run_p, also on failure, and nulls it. 0, or
    -1 if self is NULL or full. */

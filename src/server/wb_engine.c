@@ -8,6 +8,7 @@
 #include "wb_prelude.h"
 #include "wb_clock.h"
 #include "wb_catalog.h"
+#include "wb_page_cache.h"
 
 /* The handler of each request row of the catalogue, from the same list
    the catalogue is made of: a request row without its wb_engine_ handler
@@ -50,6 +51,7 @@ wb_engine_new (wb_directory_t *directory, wb_store_t *store,
     //  back still gives new ids.
     self->first_interaction_id = (uint64_t) wb_clock_wall_ms () * 1000u;
     self->sessions = wb_sessions_new ();
+    self->page_cache = wb_page_cache_new (WB_PAGE_CACHE_DEFAULT);
     if (!self->sessions)
         wb_engine_destroy (&self);
     return self;
@@ -62,6 +64,7 @@ wb_engine_destroy (wb_engine_t **self_p)
         return;
     wb_engine_batch_destroy (*self_p);
     wb_sessions_destroy (&(*self_p)->sessions);
+    wb_page_cache_destroy (&(*self_p)->page_cache);
     free (*self_p);
     *self_p = NULL;
 }
@@ -103,6 +106,22 @@ wb_engine_set_page_cap (wb_engine_t *self, int64_t cap)
         return -1;
     self->page_cap = cap;
     return 0;
+}
+
+int
+wb_engine_set_page_cache (wb_engine_t *self, size_t bytes)
+{
+    if (!self || bytes > WB_PAGE_CACHE_MAX)
+        return -1;
+    wb_page_cache_destroy (&self->page_cache);
+    self->page_cache = wb_page_cache_new (bytes);
+    return 0;
+}
+
+const struct _wb_page_cache_t *
+wb_engine_page_cache (const wb_engine_t *self)
+{
+    return self ? self->page_cache : NULL;
 }
 
 void

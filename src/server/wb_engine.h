@@ -43,6 +43,11 @@ void wb_engine_destroy (wb_engine_t **self_p);
 void wb_engine_set_send_many (wb_engine_t *self, wb_engine_send_many_fn *send_many);
 /* The most interactions one content page holds (100..10,000). */
 int wb_engine_set_page_cap (wb_engine_t *self, int64_t cap);
+/* Keep the content pages served last, up to bytes (0: none; at most
+   WB_PAGE_CACHE_MAX; default WB_PAGE_CACHE_DEFAULT): see wb_page_cache.h. */
+int wb_engine_set_page_cache (wb_engine_t *self, size_t bytes);
+/* The engine's page cache, for its figures (wb_page_cache_stats). */
+const struct _wb_page_cache_t *wb_engine_page_cache (const wb_engine_t *self);
 /* A session silent for longer than this (ms) is expired by wb_engine_expire. */
 void wb_engine_set_session_timeout (wb_engine_t *self, int64_t timeout_ms);
 

@@ -740,9 +740,12 @@ wb_engine_stop (wb_request_t *request)
     s_change_t out = { interaction.type, interaction.owner_id, WB_CONTENT_TAKEN_OUT,
                        WB_OPERATION_STOP, interaction.properties, 0,
                        wb_engine_actor_name (request) };
+    //  its workbin's version moves even if the directory lost the type:
+    //  content of one version never differs (cached pages rely on it)
     int rc = wb_store_interaction_delete (self->store, id)
-          || (interaction.type
-              && s_bump (self, interaction.type_id, interaction.owner_id, &out, &version));
+          || (s_in_workbin (&interaction)
+              && s_bump (self, interaction.type_id, interaction.owner_id,
+                         interaction.type ? &out : NULL, &version));
     code = s_end_change (self, &interaction, rc);
     if (code == 0) {
         if (interaction.type) {

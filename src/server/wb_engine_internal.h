@@ -31,6 +31,7 @@ struct _wb_engine_t {
     struct _wb_outbox_t *outbox;  /* held messages while batching, else NULL */
     wb_feed_t *feed;             /* the changes of other nodes; NULL: one node */
     wb_node_t *node;             /* the site's logins; NULL: one node */
+    struct _wb_page_cache_t *page_cache;  /* content pages served last, owned */
 };
 
 /* The request being handled. */

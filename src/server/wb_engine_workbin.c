@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "wb_engine_internal.h"
+#include "wb_page_cache.h"
 #include "wb_prelude.h"
 
 //  The owners of one type, one page of them: [from, from + count).
@@ -219,23 +220,46 @@ s_page_window (wb_request_t *request, int64_t *from, int64_t *count)
     return 0;
 }
 
+//  The page's interactions as one run of their stored encodings, with the
+//  workbin's total and version of the same snapshot: from the page cache
+//  if it holds the page at the version the store reads now, else from the
+//  store, then kept. (A request that reads the store sees only committed
+//  changes: in a batch, s_run_handler commits it first.) NULL if the
+//  store fails.
+static wb_kvlist_run_t *
+s_page_run (wb_engine_t *engine, const wb_target_t *target, int64_t from, int64_t count,
+            int64_t *total, int64_t *version)
+{
+    wb_store_t *store = engine->store;
+    wb_page_ref_t ref = { target->key, from, count };
+    if (wb_page_cache_holds (engine->page_cache, ref)) {
+        if (wb_store_workbin_version (store, wb_target_ref (target), version))
+            return NULL;
+        wb_kvlist_run_t *held = wb_page_cache_get (engine->page_cache, ref, *version, total);
+        if (held)
+            return held;
+    }
+    wb_kvlist_run_t *run = wb_kvlist_run_new (WB_ATTR_INTERACTIONS, WB_ATTR_INTERACTION);
+    if (wb_store_workbin_content (store, wb_target_ref (target), from, count, run, total,
+                                  version)) {
+        wb_kvlist_run_destroy (&run);
+        return NULL;
+    }
+    wb_page_cache_put (engine->page_cache, ref, *version, *total, run);
+    return run;
+}
+
 //  Reply with one page; its total and version are of the same snapshot,
 //  so that the page and its version always agree.
 static int
 s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int64_t count)
 {
-    wb_store_t *store = request->engine->store;
-    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_CONTENT);
-    //  the interactions go in as one run of their stored encodings
-    wb_kvlist_run_t *interactions = wb_kvlist_run_new (WB_ATTR_INTERACTIONS,
-                                                       WB_ATTR_INTERACTION);
     int64_t total = 0, version = 0;
-    if (wb_store_workbin_content (store, wb_target_ref (target), from, count, interactions,
-                                  &total, &version)) {
-        wb_kvlist_run_destroy (&interactions);
-        wb_msg_destroy (&reply);
+    wb_kvlist_run_t *interactions = s_page_run (request->engine, target, from, count, &total,
+                                                &version);
+    if (!interactions)
         return WB_ERR_DATABASE;
-    }
+    wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_CONTENT);
     wb_kvlist_t *body = wb_msg_body (reply);
     wb_kvlist_add_run (body, &interactions);
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);

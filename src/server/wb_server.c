@@ -416,6 +416,9 @@ wb_server_new (const wb_server_options_t *options, char *error, size_t error_siz
                   options->page_cap, WB_PAGE_CAP_MIN, WB_PAGE_CAP_MAX);
         wb_engine_destroy (&self->engine);
     }
+    if (self->engine && options->page_cache_bytes)
+        wb_engine_set_page_cache (self->engine, options->page_cache_bytes > 0
+                                                ? (size_t) options->page_cache_bytes : 0);
     if (self->engine) {
         self->malformed_log = wb_log_limit_new (MALFORMED_LOG_LINES, MALFORMED_LOG_INTERVAL_MS,
                                                 s_report_malformed, NULL);

@@ -22,6 +22,8 @@ typedef struct {
                                          a wb_store_open URI, "sqlite:PATH" */
     const char *endpoints [WB_ENDPOINTS_MAX];  /* NULL-terminated; none: default */
     int64_t page_cap;                 /* 0: WB_PAGE_CAP_DEFAULT */
+    int64_t page_cache_bytes;         /* content pages kept (wb_page_cache.h); 0:
+                                         WB_PAGE_CACHE_DEFAULT, below 0: none */
     int64_t session_timeout_ms;       /* 0: WB_SESSION_TIMEOUT_DEFAULT */
     int send_queue;                   /* messages queued per client; 0: 10,000 */
     int64_t send_bytes;               /* bytes queued per client; 0: WB_SEND_BYTES_DEFAULT */

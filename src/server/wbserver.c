@@ -34,6 +34,8 @@ static const char *s_usage =
     "                           lock_timeout=MS; see wbserver(1))\n"
     "  -d, --database FILE      shorthand for --store sqlite:FILE\n"
     "      --page-cap N         most interactions per content page, 100..10000 (500)\n"
+    "      --page-cache MIB     MiB of content pages kept to serve again until\n"
+    "                           their workbin changes, 0..4096 (32; 0: none)\n"
     "      --session-timeout S  expire clients silent for S seconds (30)\n"
     "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
     "                           full (the default) or normal\n"
@@ -123,6 +125,11 @@ s_parse_long_option (s_options_t *options, int option, const char *value)
             if (s_parse_number (value, 100, 10000, &number))
                 return s_usage_error ("--page-cap takes a number from 100 to 10000, not", value);
             options->server.page_cap = number;
+            return 0;
+        case 'G':
+            if (s_parse_number (value, 0, 4096, &number))
+                return s_usage_error ("--page-cache takes MiB from 0 to 4096, not", value);
+            options->server.page_cache_bytes = number ? number << 20 : -1;
             return 0;
         case 'T':
             if (s_parse_number (value, 1, 86400, &number))
@@ -250,6 +257,7 @@ s_parse_arguments (int argc, char *argv [], s_options_t *options)
         { "clock", required_argument, NULL, 'W' }, { "store", required_argument, NULL, 'U' },
         { "send-bytes", required_argument, NULL, 'B' },
         { "max-connections", required_argument, NULL, 'M' },
+        { "page-cache", required_argument, NULL, 'G' },
         { NULL, 0, NULL, 0 },
     };
     size_t endpoints = 0;

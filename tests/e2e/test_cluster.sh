@@ -145,6 +145,11 @@ for i in 1 2 3 4; do
     ctl 3 submit email-draft@agent01 --subject "Via three $i" --from a@example.com
     ids="$ids $(cat "$work/out")"
 done
+#   node 1 reads the page at version 8 (and keeps it: --page-cache); the
+#   changes made through the others after it must show at its next read
+ctl 1 content email-draft@agent01
+grep -q ', version 8$' "$work/out"
+report "(a) node 1 reads the workbin at version 8" $?
 set -- $ids
 ctl 3 change "$1" Subject=Renamed
 ctl 2 change "$2" Subject=Renamed\ too

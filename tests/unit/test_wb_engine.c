@@ -12,11 +12,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <cmocka.h>
 #include "wb_engine.h"
 #include "wb_error.h"
 #include "wb_events.h"
 #include "wb_requests.h"
+#include "wb_page_cache.h"
 
 typedef struct {
     char folder [64];
@@ -1046,7 +1048,14 @@ test_removed_type_is_a_media_servers_alone (void **state)
     assert_string_equal (type_id, "draft");
     assert_string_equal (wb_kvlist_string (stored, "Subject"), "taken");
     wb_kvlist_destroy (&stored);
+    //  each change moves its workbin's version, whose content then differs
+    //  (a version's content never changes: pages are kept by version)
+    wb_workbin_ref_t drafts = { "draft", "a1" };
+    int64_t before = 0, after = 0;
+    assert_int_equal (wb_store_workbin_version (fixture->store, drafts, &before), 0);
     s_expect (fixture, 5, wb_request_stop_processing (id), 0);
+    assert_int_equal (wb_store_workbin_version (fixture->store, drafts, &after), 0);
+    assert_int_equal (after, before + 1);
 }
 
 //  RequestWorkbinTypesInfo with OwnersFrom and OwnersCount (WB_ABSENT: not sent).
@@ -1497,6 +1506,103 @@ test_read_reply_does_not_wait_for_the_group (void **state)
     s_expect_oldest (fixture, "EventAck", after, 0, 0);
 }
 
+//  The subjects of draft@a1's first page as peer reads it, joined by
+//  spaces, then "total N version V" (static buffer).
+static const char *
+s_drafts_read (s_fixture_t *fixture, int peer)
+{
+    static char text [512];
+    wb_msg_t *reply = s_call (fixture, peer, s_content_request ("a1"));
+    wb_event_content_t page;
+    assert_int_equal (wb_event_read_content (reply, &page), 0);
+    size_t used = 0;
+    text [0] = 0;
+    for (size_t index = 0; index < wb_kvlist_size (page.interactions); index++) {
+        const char *subject = wb_kvlist_string (wb_kvlist_list_at (page.interactions, index),
+                                                "Subject");
+        used += (size_t) snprintf (text + used, sizeof (text) - used, "%s ", subject);
+    }
+    snprintf (text + used, sizeof (text) - used, "total %" PRId64 " version %" PRId64,
+              page.total_count, page.version);
+    wb_msg_destroy (&reply);
+    return text;
+}
+
+static uint64_t
+s_page_hits (s_fixture_t *fixture)
+{
+    return wb_page_cache_stats (wb_engine_page_cache (fixture->engine)).hits;
+}
+
+//  A page read again is served from the page cache until its workbin
+//  changes in any way (placed out, properties changed, stopped); each
+//  change shows at the next read.
+static void
+test_content_pages_are_kept_until_their_workbin_changes (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    char first [512];
+    snprintf (first, sizeof (first), "%s", s_drafts_read (fixture, 1));
+    assert_string_equal (first, "grouped grouped grouped total 3 version 3");
+    assert_int_equal (s_page_hits (fixture), 0);
+    assert_string_equal (s_drafts_read (fixture, 1), first);
+    assert_int_equal (s_page_hits (fixture), 1);
+    s_expect (fixture, 1, s_place_request (ids [0], "team", "sales"), 0);
+    assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
+    assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
+    assert_int_equal (s_page_hits (fixture), 2);
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "renamed");
+    wb_property_changes_t changes = { .changed = changed };
+    s_expect (fixture, 1, wb_request_change_properties (ids [1], &changes), 0);
+    wb_kvlist_destroy (&changed);
+    assert_string_equal (s_drafts_read (fixture, 1), "renamed grouped total 2 version 5");
+    s_expect (fixture, 1, wb_request_stop_processing (ids [2]), 0);
+    assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
+    assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
+    assert_int_equal (s_page_hits (fixture), 3);
+    //  with no cache, every read goes to the store and reads the same
+    assert_int_equal (wb_engine_set_page_cache (fixture->engine, 0), 0);
+    assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
+    assert_int_equal (s_page_hits (fixture), 0);
+}
+
+//  A read in a group commits the group's changes first (it sees only
+//  committed ones): when that commit fails, the read is of the version
+//  before, and a later change that takes the failed change's version
+//  shows at the next read, not the page of the failed one.
+static void
+test_content_after_a_failed_group_commit (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped grouped total 3 version 3");
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t place = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "sales"));
+    s_spy.fail_commit = true;
+    int64_t read = s_pipeline (fixture, 1, s_content_request ("a1"));
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    s_expect_oldest (fixture, "EventError", place, 0, WB_ERR_DATABASE);
+    wb_msg_t *page = zlistx_first (fixture->sent);
+    assert_int_equal (wb_msg_reference_id (page), read);
+    wb_event_content_t content;
+    assert_int_equal (wb_event_read_content (page, &content), 0);
+    assert_int_equal (content.version, 3);
+    assert_int_equal (wb_kvlist_size (content.interactions), 3);
+    zlistx_purge (fixture->sent);
+    //  the failed change's version 4 is now another change's
+    wb_kvlist_t *changed = wb_kvlist_new ();
+    wb_kvlist_add_string (changed, "Subject", "renamed");
+    wb_property_changes_t changes = { .changed = changed };
+    s_expect (fixture, 1, wb_request_change_properties (ids [1], &changes), 0);
+    wb_kvlist_destroy (&changed);
+    assert_string_equal (s_drafts_read (fixture, 1),
+                         "grouped renamed grouped total 3 version 4");
+}
+
 //  Item 4: a change's event is held once in a group, whatever the number
 //  of its subscribers, and each subscriber still gets its own numbered copy.
 static void
@@ -1639,6 +1745,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_event_over_a_codec_limit_is_no_false_1001, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_reply_over_the_queue_bytes_becomes_1005, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_read_reply_does_not_wait_for_the_group, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_content_pages_are_kept_until_their_workbin_changes, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_content_after_a_failed_group_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_holds_one_event_for_all_subscribers, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

@@ -1,0 +1,150 @@
+/*  wb_page_cache: the content pages read last. See wb_page_cache.h.
+
+    Pages are found by a hash of their ref, written as text without
+    ambiguity (lengths before the ids), and kept in an order of use: the
+    front was served last, the back goes first.
+*/
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <czmq.h>
+#include "wb_page_cache.h"
+#include "wb_prelude.h"
+
+typedef struct {
+    char *key;                  /* its key in the hash (a copy) */
+    int64_t version;
+    int64_t total;
+    wb_kvlist_run_t *run;
+    size_t bytes;
+    void *handle;               /* in the order of use */
+} s_page_t;
+
+struct _wb_page_cache_t {
+    size_t capacity;
+    zhashx_t *pages;            /* key text -> s_page_t, owned */
+    zlistx_t *order;            /* s_page_t, last served first */
+    wb_page_cache_stats_t stats;
+};
+
+static void
+s_page_destroy (void **item)
+{
+    s_page_t *page = *item;
+    if (page) {
+        wb_kvlist_run_destroy (&page->run);
+        free (page->key);
+        free (page);
+        *item = NULL;
+    }
+}
+
+wb_page_cache_t *
+wb_page_cache_new (size_t capacity)
+{
+    wb_page_cache_t *self = wb_calloc (1, sizeof (wb_page_cache_t));
+    self->capacity = capacity < WB_PAGE_CACHE_MAX ? capacity : WB_PAGE_CACHE_MAX;
+    self->pages = zhashx_new ();
+    self->order = zlistx_new ();
+    zhashx_set_destructor (self->pages, s_page_destroy);
+    return self;
+}
+
+void
+wb_page_cache_destroy (wb_page_cache_t **self_p)
+{
+    if (!self_p || !*self_p)
+        return;
+    zlistx_destroy (&(*self_p)->order);
+    zhashx_destroy (&(*self_p)->pages);
+    free (*self_p);
+    *self_p = NULL;
+}
+
+//  The text a page is found by: "<length>:<workbin key><from>:<count>".
+static void
+s_key (wb_page_ref_t page, char *key, size_t size)
+{
+    snprintf (key, size, "%zu:%s%" PRId64 ":%" PRId64, strlen (page.workbin_key),
+              page.workbin_key, page.from, page.count);
+}
+
+//  The page held under key, or NULL (also for refs too long to key).
+static s_page_t *
+s_lookup (wb_page_cache_t *self, wb_page_ref_t page, char *key, size_t size)
+{
+    if (!self || !page.workbin_key || strlen (page.workbin_key) + 64 > size)
+        return NULL;
+    s_key (page, key, size);
+    return zhashx_lookup (self->pages, key);
+}
+
+//  Forget a page.
+static void
+s_drop (wb_page_cache_t *self, s_page_t *page)
+{
+    self->stats.bytes -= page->bytes;
+    self->stats.pages--;
+    zlistx_delete (self->order, page->handle);
+    zhashx_delete (self->pages, page->key);
+}
+
+bool
+wb_page_cache_holds (wb_page_cache_t *self, wb_page_ref_t page)
+{
+    char key [512];
+    return s_lookup (self, page, key, sizeof (key)) != NULL;
+}
+
+wb_kvlist_run_t *
+wb_page_cache_get (wb_page_cache_t *self, wb_page_ref_t page, int64_t version, int64_t *total)
+{
+    char key [512];
+    s_page_t *held = s_lookup (self, page, key, sizeof (key));
+    if (held && held->version != version)
+        s_drop (self, held);
+    else
+    if (held) {
+        self->stats.hits++;
+        zlistx_move_start (self->order, held->handle);
+        if (total)
+            *total = held->total;
+        return wb_kvlist_run_dup (held->run);
+    }
+    if (self)
+        self->stats.misses++;
+    return NULL;
+}
+
+void
+wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
+                   int64_t total, const wb_kvlist_run_t *run)
+{
+    char key [512];
+    s_page_t *held = s_lookup (self, page, key, sizeof (key));
+    if (held)
+        s_drop (self, held);
+    size_t bytes = wb_kvlist_run_bytes (run) + sizeof (s_page_t) + strlen (key) + 1;
+    if (!self || !run || !page.workbin_key || bytes > self->capacity / 4)
+        return;
+    while (self->stats.bytes + bytes > self->capacity && zlistx_last (self->order))
+        s_drop (self, zlistx_last (self->order));
+    s_page_t *kept = wb_calloc (1, sizeof (s_page_t));
+    kept->version = version;
+    kept->total = total;
+    kept->run = wb_kvlist_run_dup (run);
+    kept->bytes = bytes;
+    kept->key = strdup (key);
+    zhashx_insert (self->pages, key, kept);
+    kept->handle = zlistx_add_start (self->order, kept);
+    self->stats.bytes += bytes;
+    self->stats.pages++;
+}
+
+wb_page_cache_stats_t
+wb_page_cache_stats (const wb_page_cache_t *self)
+{
+    wb_page_cache_stats_t none = { 0 };
+    return self ? self->stats : none;
+}
