@@ -7,6 +7,11 @@
                  console's model as the console does (bench_fetch: the next
                  page asked for before one is applied), against raw
                  request/replies of the same frames, one after the other
+                 Both cases run twice: as served by default (the workbin does
+                 not change between requests, so its pages come from the
+                 server's page cache after the first read), and with the
+                 page cache off (--page-cache 0), every page read from the
+                 store as after each change.
     fan-out      one change delivered to 1,000 subscribed clients, against a
                  raw ROUTER sending a message of the same size to 1,000 DEALERs
     writes       acknowledged RequestPlaceInWorkbin per second from 50
@@ -78,8 +83,17 @@ s_trip_raw (zsock_t *dealer, bench_samples_t *samples, const size_t request_size
     return 0;
 }
 
+//  How the server read the pages measured: a row names it.
+static const char *
+s_served (bench_site_t *site)
+{
+    return site->options.page_cache_bytes < 0 ? "read from the store (no page cache)"
+                                             : "pages cached";
+}
+
 static void
-s_trip_report (bench_samples_t *ours, bench_samples_t *raw, const size_t reply_sizes [3])
+s_trip_report (bench_site_t *site, bench_samples_t *ours, bench_samples_t *raw,
+               const size_t reply_sizes [3])
 {
     double ours_median = bench_samples_quantile (ours, 0.5);
     double raw_median = bench_samples_quantile (raw, 0.5);
@@ -91,15 +105,15 @@ s_trip_report (bench_samples_t *ours, bench_samples_t *raw, const size_t reply_s
     bench_note ("reply of %zu bytes; %zu samples each", reply_sizes [0] + reply_sizes [1]
                 + reply_sizes [2], ours->size);
     double ratio = ours_median / raw_median;
-    bench_row ("round trip: content of a 10-item workbin", ours_text, raw_text, ratio,
-               "ratio ≤ 1.25", ratio <= 1.25);
+    char name [96];
+    snprintf (name, sizeof (name), "round trip: content of a 10-item workbin, %s",
+              s_served (site));
+    bench_row (name, ours_text, raw_text, ratio, "ratio ≤ 1.25", ratio <= 1.25);
 }
 
 static int
-s_case_round_trip (bench_site_t *site)
+s_round_trip (bench_site_t *site)
 {
-    if (bench_fill_store (site->database, 1, 1, 10, 1))
-        return -1;
     zactor_t *server = bench_site_start (site);
     char raw_endpoint [256];
     zactor_t *raw_server = bench_raw_server_start (raw_endpoint, sizeof (raw_endpoint));
@@ -112,7 +126,7 @@ s_case_round_trip (bench_site_t *site)
         rc = s_trip_ours (client, &ours, request_sizes, reply_sizes, round >= 0)
           || s_trip_raw (dealer, &raw, request_sizes, reply_sizes, round >= 0);
     if (rc == 0)
-        s_trip_report (&ours, &raw, reply_sizes);
+        s_trip_report (site, &ours, &raw, reply_sizes);
     bench_samples_free (&ours);
     bench_samples_free (&raw);
     zsock_destroy (&dealer);
@@ -120,6 +134,24 @@ s_case_round_trip (bench_site_t *site)
     zactor_destroy (&raw_server);
     zactor_destroy (&server);
     return rc;
+}
+
+//  Run a case against a server as configured by default, then against
+//  one whose page cache is off.
+static int
+s_cached_then_not (bench_site_t *site, int (*measure) (bench_site_t *site))
+{
+    int rc = measure (site);
+    site->options.page_cache_bytes = -1;
+    return rc || measure (site);
+}
+
+static int
+s_case_round_trip (bench_site_t *site)
+{
+    if (bench_fill_store (site->database, 1, 1, 10, 1))
+        return -1;
+    return s_cached_then_not (site, s_round_trip);
 }
 
 // ---------------------------------------------------------------- large content
@@ -189,14 +221,15 @@ s_content_raw (zsock_t *dealer, const s_content_t *content)
 }
 
 static void
-s_content_report (const s_content_t *content, bench_samples_t *ours, bench_samples_t *raw)
+s_content_report (bench_site_t *site, const s_content_t *content, bench_samples_t *ours,
+                  bench_samples_t *raw)
 {
     double ours_seconds = bench_samples_quantile (ours, 0.5);
     double raw_seconds = bench_samples_quantile (raw, 0.5);
     double megabytes = (double) content->bytes / 1e6;
-    char name [96], ours_text [128], raw_text [96], rate [32];
-    snprintf (name, sizeof (name), "large content: %s interactions into the console model",
-              content->size == 500 ? "500" : "10,000");
+    char name [128], ours_text [128], raw_text [96], rate [32];
+    snprintf (name, sizeof (name), "large content: %s interactions into the console model, %s",
+              content->size == 500 ? "500" : "10,000", s_served (site));
     snprintf (ours_text, sizeof (ours_text), "%.0f MB/s (%.1f ms, %s interactions/s)",
               megabytes / ours_seconds, ours_seconds * 1000,
               bench_format (rate, sizeof (rate), (double) content->size / ours_seconds, 0, ""));
@@ -210,7 +243,8 @@ s_content_report (const s_content_t *content, bench_samples_t *ours, bench_sampl
 
 //  Alternate fetches of ours and raw transfers of the same frames.
 static int
-s_content_measure (wb_client_t *client, zsock_t *dealer, s_content_t *content, int rounds)
+s_content_measure (bench_site_t *site, wb_client_t *client, zsock_t *dealer,
+                   s_content_t *content, int rounds)
 {
     bench_samples_t ours = { 0 }, raw = { 0 };
     int rc = 0;
@@ -227,33 +261,39 @@ s_content_measure (wb_client_t *client, zsock_t *dealer, s_content_t *content, i
             bench_samples_add (&raw, bench_seconds_since (start));
     }
     if (rc == 0)
-        s_content_report (content, &ours, &raw);
+        s_content_report (site, content, &ours, &raw);
     bench_samples_free (&ours);
     bench_samples_free (&raw);
     return rc;
 }
 
 static int
-s_case_content (bench_site_t *site)
+s_content (bench_site_t *site)
 {
     static s_content_t small = { .agent_id = "a0001", .size = 500 };
     static s_content_t large = { .agent_id = "a0002", .size = 10000 };
-    if (bench_fill_store (site->database, 1, 1, small.size, 1)
-    ||  bench_fill_store (site->database, 2, 2, large.size, 100000))
-        return -1;
     zactor_t *server = bench_site_start (site);
     char raw_endpoint [256];
     zactor_t *raw_server = bench_raw_server_start (raw_endpoint, sizeof (raw_endpoint));
     wb_client_t *client = server ? bench_client (site->endpoint, NULL) : NULL;
     zsock_t *dealer = raw_server ? bench_raw_dealer (raw_endpoint) : NULL;
     int rc = client && dealer ? 0 : -1;
-    rc = rc || s_content_measure (client, dealer, &small, 25);
-    rc = rc || s_content_measure (client, dealer, &large, 9);
+    rc = rc || s_content_measure (site, client, dealer, &small, 25);
+    rc = rc || s_content_measure (site, client, dealer, &large, 9);
     zsock_destroy (&dealer);
     wb_client_destroy (&client);
     zactor_destroy (&raw_server);
     zactor_destroy (&server);
     return rc;
+}
+
+static int
+s_case_content (bench_site_t *site)
+{
+    if (bench_fill_store (site->database, 1, 1, 500, 1)
+    ||  bench_fill_store (site->database, 2, 2, 10000, 100000))
+        return -1;
+    return s_cached_then_not (site, s_content);
 }
 
 // ---------------------------------------------------------------- main
