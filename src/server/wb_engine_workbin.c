@@ -222,20 +222,28 @@ s_page_window (wb_request_t *request, int64_t *from, int64_t *count)
 
 //  The page's interactions as one run of their stored encodings, with the
 //  workbin's total and version of the same snapshot: from the page cache
-//  if it holds the page at the version the store reads now, else from the
-//  store, then kept. (A request that reads the store sees only committed
-//  changes: in a batch, s_run_handler commits it first.) NULL if the
-//  store fails.
+//  if it holds the page as it is now (nothing written since it was read,
+//  when the store alone writes its data; else its version is the one the
+//  store reads now), else from the store, then kept. (A request that reads
+//  the store sees only committed changes: in a batch, s_run_handler
+//  commits it first.) NULL if the store fails.
 static wb_kvlist_run_t *
 s_page_run (wb_engine_t *engine, const wb_target_t *target, int64_t from, int64_t count,
             int64_t *total, int64_t *version)
 {
     wb_store_t *store = engine->store;
     wb_page_ref_t ref = { target->key, from, count };
+    uint64_t writes = 0;
+    bool counted = wb_store_own_writes (store, &writes) == 0;
     if (wb_page_cache_holds (engine->page_cache, ref)) {
-        if (wb_store_workbin_version (store, wb_target_ref (target), version))
+        wb_kvlist_run_t *held = counted
+            ? wb_page_cache_get_unwritten (engine->page_cache, ref, writes, version, total)
+            : NULL;
+        if (!held && wb_store_workbin_version (store, wb_target_ref (target), version))
             return NULL;
-        wb_kvlist_run_t *held = wb_page_cache_get (engine->page_cache, ref, *version, total);
+        if (!held)
+            held = wb_page_cache_get (engine->page_cache, ref, *version,
+                                      counted ? &writes : NULL, total);
         if (held)
             return held;
     }
@@ -245,7 +253,8 @@ s_page_run (wb_engine_t *engine, const wb_target_t *target, int64_t from, int64_
         wb_kvlist_run_destroy (&run);
         return NULL;
     }
-    wb_page_cache_put (engine->page_cache, ref, *version, *total, run);
+    wb_page_cache_put (engine->page_cache, ref, *version, *total, counted ? &writes : NULL,
+                       run);
     return run;
 }
 

@@ -14,6 +14,8 @@ typedef struct {
     char *key;                  /* its key in the hash (a copy) */
     int64_t version;
     int64_t total;
+    bool stamped;               /* known current at writes (the store's count) */
+    uint64_t writes;
     wb_kvlist_run_t *run;
     size_t bytes;
     void *handle;               /* in the order of use */
@@ -117,8 +119,20 @@ wb_page_cache_holds (wb_page_cache_t *self, wb_page_ref_t page)
     return s_lookup (self, page, key, sizeof (key)) != NULL;
 }
 
+//  A copy of a held page, served now.
+static wb_kvlist_run_t *
+s_serve (wb_page_cache_t *self, s_page_t *held, int64_t *total)
+{
+    self->stats.hits++;
+    zlistx_move_start (self->order, held->handle);
+    if (total)
+        *total = held->total;
+    return wb_kvlist_run_dup (held->run);
+}
+
 wb_kvlist_run_t *
-wb_page_cache_get (wb_page_cache_t *self, wb_page_ref_t page, int64_t version, int64_t *total)
+wb_page_cache_get (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
+                   const uint64_t *writes, int64_t *total)
 {
     char key [512];
     s_page_t *held = s_lookup (self, page, key, sizeof (key));
@@ -126,20 +140,31 @@ wb_page_cache_get (wb_page_cache_t *self, wb_page_ref_t page, int64_t version, i
         s_drop (self, held);
     else
     if (held) {
-        self->stats.hits++;
-        zlistx_move_start (self->order, held->handle);
-        if (total)
-            *total = held->total;
-        return wb_kvlist_run_dup (held->run);
+        held->stamped = writes != NULL;
+        held->writes = writes ? *writes : 0;
+        return s_serve (self, held, total);
     }
     if (self)
         self->stats.misses++;
     return NULL;
 }
 
+wb_kvlist_run_t *
+wb_page_cache_get_unwritten (wb_page_cache_t *self, wb_page_ref_t page, uint64_t writes,
+                             int64_t *version, int64_t *total)
+{
+    char key [512];
+    s_page_t *held = s_lookup (self, page, key, sizeof (key));
+    if (!held || !held->stamped || held->writes != writes)
+        return NULL;
+    if (version)
+        *version = held->version;
+    return s_serve (self, held, total);
+}
+
 void
 wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
-                   int64_t total, const wb_kvlist_run_t *run)
+                   int64_t total, const uint64_t *writes, const wb_kvlist_run_t *run)
 {
     char key [512];
     s_page_t *held = s_lookup (self, page, key, sizeof (key));
@@ -155,6 +180,8 @@ wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
     s_page_t *kept = wb_calloc (1, sizeof (s_page_t));
     kept->version = version;
     kept->total = total;
+    kept->stamped = writes != NULL;
+    kept->writes = writes ? *writes : 0;
     kept->run = wb_kvlist_run_dup (run);
     kept->bytes = bytes;
     kept->key = wb_strdup (key);

@@ -14,6 +14,10 @@
     read the store never see a change not yet committed (a batch is
     committed before them), which could still be rolled back.
 
+    A store that alone writes its data counts its writes (wb_store_own_writes):
+    a page read when that count was what it is now is current without
+    reading the version at all.
+
     The least recently served pages go first when the bytes held would
     pass the capacity; a page over a quarter of it is not kept.
 */
@@ -48,15 +52,24 @@ bool wb_page_cache_holds (wb_page_cache_t *self, wb_page_ref_t page);
 
 /* A copy of the page held at version, and *total the workbin's total of
    that version; NULL if none is (a page held at another version is
-   dropped). */
+   dropped). writes, if not NULL: the store's count of writes when version
+   was read, which the page then carries (as wb_page_cache_put). */
 wb_kvlist_run_t *wb_page_cache_get (wb_page_cache_t *self, wb_page_ref_t page,
-                                    int64_t version, int64_t *total);
+                                    int64_t version, const uint64_t *writes, int64_t *total);
+
+/* A copy of the page if it carries this count of the store's writes
+   (nothing was written since it was known current), with its version and
+   total; NULL if not (the page stays: its version may still be current). */
+wb_kvlist_run_t *wb_page_cache_get_unwritten (wb_page_cache_t *self, wb_page_ref_t page,
+                                              uint64_t writes, int64_t *version,
+                                              int64_t *total);
 
 /* Keep a copy of run as the page at version with its workbin's total,
    in place of the one held before; the least recently served go if the
-   bytes pass the capacity. */
+   bytes pass the capacity. writes: the store's count of writes when the
+   page was read, or NULL if the store cannot tell. */
 void wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
-                        int64_t total, const wb_kvlist_run_t *run);
+                        int64_t total, const uint64_t *writes, const wb_kvlist_run_t *run);
 
 /* Bytes held, pages held, and the gets that found their page (hits) or
    not (misses) since the cache was made. */

@@ -47,6 +47,7 @@ struct _wb_store_t {
     bool broken;                        /* the batch cannot commit any more */
     size_t writes;                      /* uncommitted writes of the batch */
     size_t writes_at_savepoint;         /* writes before the current change */
+    uint64_t writes_asked;              /* every write asked for, ever */
 };
 
 //  Wrap a backend. NULL if ops or backend is missing or memory runs out;
@@ -349,13 +350,23 @@ wb_store_batch_writes (const wb_store_t *self)
     return self && self->batch ? self->writes : 0;
 }
 
-//  Count a write that succeeded inside a batch; return rc.
+//  Count a write, and one that succeeded inside a batch; return rc.
 static int
 s_wrote (wb_store_t *self, int rc)
 {
+    self->writes_asked++;
     if (rc == 0 && self->batch)
         self->writes++;
     return rc;
+}
+
+int
+wb_store_own_writes (const wb_store_t *self, uint64_t *writes)
+{
+    if (!self || !writes || !self->ops->sole_writer || !self->ops->sole_writer (self->backend))
+        return -1;
+    *writes = self->writes_asked;
+    return 0;
 }
 
 //  Current version of a workbin, 0 if it never changed.

@@ -127,6 +127,10 @@ typedef struct {
        serialization failure): the other went through, this one was
        rolled back. */
     bool (*may_retry) (void *backend);
+    /* Optional: true if this process alone writes the data (an SQLite
+       file, which one server owns), so that nothing changes but through
+       this store's writes. Absent: others may write too. */
+    bool (*sole_writer) (void *backend);
 } wb_store_ops_t;
 
 /* The longest store URI, its terminating zero included. */
@@ -234,6 +238,12 @@ int wb_store_pg_target (const char *uri, char **conninfo, char *schema, size_t s
 /* True (once) if the change that just failed may be tried once more: it
    lost a conflict with another node's change (see may_retry). */
 bool wb_store_may_retry (wb_store_t *self);
+/* How many writes (put, insert, delete, bump; kept or rolled back) the
+   store has been asked for, into *writes, if it alone writes its data
+   (sole_writer): 0, and while the number stays the same no workbin
+   changed. -1 if others may write too (a site's shared PostgreSQL): then
+   only a read tells. */
+int wb_store_own_writes (const wb_store_t *self, uint64_t *writes);
 /* True if the store keeps a change log for other nodes (PostgreSQL). */
 bool wb_store_logs_changes (const wb_store_t *self);
 /* The body of the change event the next bump logs (see change_event);

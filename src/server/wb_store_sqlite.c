@@ -1097,6 +1097,15 @@ s_submit_key_put (void *backend, const char *submitter, const char *key,
     return s_done (statement, rc);
 }
 
+//  The file is this server's alone (s_own_file): nothing changes it but
+//  our own writes.
+static bool
+s_sole_writer (void *backend)
+{
+    (void) backend;
+    return true;
+}
+
 static const wb_store_ops_t s_ops = {
     .name = "sqlite",
     .close = s_close,
@@ -1120,6 +1129,7 @@ static const wb_store_ops_t s_ops = {
     .workbin_moved_range = s_workbin_moved_range,
     .submit_key_get = s_submit_key_get,
     .submit_key_put = s_submit_key_put,
+    .sole_writer = s_sole_writer,
 };
 
 // ---------------------------------------------------------------- the URI

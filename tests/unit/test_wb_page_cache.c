@@ -52,9 +52,9 @@ test_a_page_is_served_at_its_version_only (void **state)
     wb_page_ref_t page = { "draft@a1", 0, 500 };
     int64_t total = 0;
     assert_false (wb_page_cache_holds (cache, page));
-    assert_null (wb_page_cache_get (cache, page, 7, &total));
+    assert_null (wb_page_cache_get (cache, page, 7, NULL, &total));
     wb_kvlist_run_t *run = s_run ("seven", 3);
-    wb_page_cache_put (cache, page, 7, 3, run);
+    wb_page_cache_put (cache, page, 7, 3, NULL, run);
     wb_kvlist_run_destroy (&run);
     assert_true (wb_page_cache_holds (cache, page));
     //  the same window of another workbin, or another window, is not it
@@ -64,15 +64,15 @@ test_a_page_is_served_at_its_version_only (void **state)
     assert_false (wb_page_cache_holds (cache, other));
     assert_false (wb_page_cache_holds (cache, later));
     assert_false (wb_page_cache_holds (cache, fewer));
-    run = wb_page_cache_get (cache, page, 7, &total);
+    run = wb_page_cache_get (cache, page, 7, NULL, &total);
     assert_non_null (run);
     assert_int_equal (total, 3);
     assert_int_equal (wb_kvlist_run_count (run), 3);
     assert_string_equal (s_first_subject (run), "seven 0");
     //  another version drops it
-    assert_null (wb_page_cache_get (cache, page, 8, &total));
+    assert_null (wb_page_cache_get (cache, page, 8, NULL, &total));
     assert_false (wb_page_cache_holds (cache, page));
-    assert_null (wb_page_cache_get (cache, page, 7, &total));
+    assert_null (wb_page_cache_get (cache, page, 7, NULL, &total));
     wb_page_cache_stats_t stats = wb_page_cache_stats (cache);
     assert_int_equal (stats.hits, 1);
     assert_int_equal (stats.misses, 3);
@@ -80,6 +80,45 @@ test_a_page_is_served_at_its_version_only (void **state)
     assert_int_equal (stats.bytes, 0);
     wb_page_cache_destroy (&cache);
     assert_null (cache);
+}
+
+//  A page read at a count of the store's writes is served at that count
+//  without its version; at another count only by its version, which then
+//  stamps it again; a page put without a count is never served so.
+static void
+test_a_page_is_current_while_nothing_is_written (void **state)
+{
+    (void) state;
+    wb_page_cache_t *cache = wb_page_cache_new (1 << 20);
+    wb_page_ref_t page = { "team@sales", 0, 500 };
+    wb_kvlist_run_t *run = s_run ("stamped", 2);
+    uint64_t writes = 40;
+    wb_page_cache_put (cache, page, 9, 2, &writes, run);
+    int64_t version = 0, total = 0;
+    wb_kvlist_run_t *served = wb_page_cache_get_unwritten (cache, page, 40, &version, &total);
+    assert_non_null (served);
+    assert_int_equal (version, 9);
+    assert_int_equal (total, 2);
+    wb_kvlist_run_destroy (&served);
+    //  a write since: not without the version, and the page stays
+    assert_null (wb_page_cache_get_unwritten (cache, page, 41, &version, &total));
+    assert_true (wb_page_cache_holds (cache, page));
+    writes = 41;
+    served = wb_page_cache_get (cache, page, 9, &writes, &total);
+    assert_non_null (served);
+    wb_kvlist_run_destroy (&served);
+    served = wb_page_cache_get_unwritten (cache, page, 41, &version, &total);
+    assert_non_null (served);
+    wb_kvlist_run_destroy (&served);
+    //  known current by its version alone: no count to serve it by
+    served = wb_page_cache_get (cache, page, 9, NULL, &total);
+    wb_kvlist_run_destroy (&served);
+    assert_null (wb_page_cache_get_unwritten (cache, page, 41, &version, &total));
+    wb_page_cache_put (cache, page, 9, 2, NULL, run);
+    assert_null (wb_page_cache_get_unwritten (cache, page, 0, &version, &total));
+    assert_int_equal (wb_page_cache_stats (cache).hits, 4);
+    wb_kvlist_run_destroy (&run);
+    wb_page_cache_destroy (&cache);
 }
 
 //  Keys cannot be confused: "a@b" + "c" is not "a" + "b@c".
@@ -90,7 +129,7 @@ test_refs_do_not_collide (void **state)
     wb_page_cache_t *cache = wb_page_cache_new (1 << 20);
     wb_page_ref_t one = { "t@1", 23, 4 }, two = { "t@12", 3, 4 }, three = { "t@1", 2, 34 };
     wb_kvlist_run_t *run = s_run ("one", 1);
-    wb_page_cache_put (cache, one, 1, 1, run);
+    wb_page_cache_put (cache, one, 1, 1, NULL, run);
     wb_kvlist_run_destroy (&run);
     assert_true (wb_page_cache_holds (cache, one));
     assert_false (wb_page_cache_holds (cache, two));
@@ -115,31 +154,31 @@ test_bounded_in_bytes_least_recent_first (void **state)
         pages [index] = (wb_page_ref_t) { keys [index], 0, 100 };
     }
     for (int index = 0; index < 4; index++)
-        wb_page_cache_put (cache, pages [index], 1, 100, run);
+        wb_page_cache_put (cache, pages [index], 1, 100, NULL, run);
     assert_int_equal (wb_page_cache_stats (cache).pages, 4);
     //  page 0 served: page 1 is now the least recent
     int64_t total = 0;
-    wb_kvlist_run_t *served = wb_page_cache_get (cache, pages [0], 1, &total);
+    wb_kvlist_run_t *served = wb_page_cache_get (cache, pages [0], 1, NULL, &total);
     wb_kvlist_run_destroy (&served);
-    wb_page_cache_put (cache, pages [4], 1, 100, run);
+    wb_page_cache_put (cache, pages [4], 1, 100, NULL, run);
     assert_true (wb_page_cache_holds (cache, pages [0]));
     assert_false (wb_page_cache_holds (cache, pages [1]));
     assert_true (wb_page_cache_holds (cache, pages [4]));
     //  a put of a held page replaces it: no second copy
-    wb_page_cache_put (cache, pages [4], 2, 100, run);
+    wb_page_cache_put (cache, pages [4], 2, 100, NULL, run);
     wb_page_cache_stats_t stats = wb_page_cache_stats (cache);
     assert_int_equal (stats.pages, 4);
     assert_true (stats.bytes <= page_bytes * 9 / 2 + 4 * 128);
-    assert_null (wb_page_cache_get (cache, pages [4], 1, &total));
+    assert_null (wb_page_cache_get (cache, pages [4], 1, NULL, &total));
     wb_page_cache_destroy (&cache);
     //  pages over a quarter of the capacity, or any page of a cache of
     //  nothing, are not kept
     cache = wb_page_cache_new (page_bytes * 3);
-    wb_page_cache_put (cache, pages [0], 1, 100, run);
+    wb_page_cache_put (cache, pages [0], 1, 100, NULL, run);
     assert_false (wb_page_cache_holds (cache, pages [0]));
     wb_page_cache_destroy (&cache);
     cache = wb_page_cache_new (0);
-    wb_page_cache_put (cache, pages [0], 1, 100, run);
+    wb_page_cache_put (cache, pages [0], 1, 100, NULL, run);
     assert_false (wb_page_cache_holds (cache, pages [0]));
     assert_int_equal (wb_page_cache_stats (cache).bytes, 0);
     wb_page_cache_destroy (&cache);
@@ -153,15 +192,15 @@ test_degenerate_calls (void **state)
     wb_page_ref_t page = { "draft@a1", 0, 500 };
     int64_t total = 0;
     assert_false (wb_page_cache_holds (NULL, page));
-    assert_null (wb_page_cache_get (NULL, page, 1, &total));
-    wb_page_cache_put (NULL, page, 1, 1, NULL);
+    assert_null (wb_page_cache_get (NULL, page, 1, NULL, &total));
+    wb_page_cache_put (NULL, page, 1, 1, NULL, NULL);
     assert_int_equal (wb_page_cache_stats (NULL).pages, 0);
     wb_page_cache_destroy (NULL);
     wb_page_cache_t *cache = wb_page_cache_new (1 << 20);
     wb_page_ref_t nameless = { NULL, 0, 500 };
     wb_kvlist_run_t *run = s_run ("x", 1);
-    wb_page_cache_put (cache, nameless, 1, 1, run);
-    wb_page_cache_put (cache, page, 1, 1, NULL);
+    wb_page_cache_put (cache, nameless, 1, 1, NULL, run);
+    wb_page_cache_put (cache, page, 1, 1, NULL, NULL);
     assert_int_equal (wb_page_cache_stats (cache).pages, 0);
     assert_null (wb_kvlist_run_dup (NULL));
     assert_int_equal (wb_kvlist_run_bytes (NULL), 0);
@@ -174,6 +213,7 @@ main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_a_page_is_served_at_its_version_only),
+        cmocka_unit_test (test_a_page_is_current_while_nothing_is_written),
         cmocka_unit_test (test_refs_do_not_collide),
         cmocka_unit_test (test_bounded_in_bytes_least_recent_first),
         cmocka_unit_test (test_degenerate_calls),
