@@ -10,6 +10,12 @@
 #include "wb_page_cache.h"
 #include "wb_prelude.h"
 
+//  What a page costs besides its run, its record and its key's two copies
+//  (ours and the hash's): the hash's item and the order's node, and the
+//  allocator's header of each of the six blocks, counted so that many
+//  small pages (of empty workbins) stay within the capacity too.
+#define S_PAGE_OVERHEAD 192
+
 typedef struct {
     char *key;                  /* its key in the hash (a copy) */
     int64_t version;
@@ -172,7 +178,8 @@ wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
         s_drop (self, held);
     if (!self || !run || !s_key (page, key, sizeof (key)))
         return;
-    size_t bytes = wb_kvlist_run_bytes (run) + sizeof (s_page_t) + strlen (key) + 1;
+    size_t bytes = wb_kvlist_run_bytes (run) + sizeof (s_page_t) + 2 * (strlen (key) + 1)
+                 + S_PAGE_OVERHEAD;
     if (bytes > self->capacity / 4)
         return;
     while (self->stats.bytes + bytes > self->capacity && zlistx_last (self->order))
