@@ -101,10 +101,12 @@ s_key (wb_page_ref_t page, char *key, size_t size)
     return true;
 }
 
-//  The page held under key, or NULL (also for refs that cannot be keys).
+//  The page held under key (written there; "" for a ref that cannot be a
+//  key or no cache), or NULL.
 static s_page_t *
 s_lookup (wb_page_cache_t *self, wb_page_ref_t page, char *key, size_t size)
 {
+    *key = 0;
     return self && s_key (page, key, size) ? zhashx_lookup (self->pages, key) : NULL;
 }
 
@@ -176,7 +178,7 @@ wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
     s_page_t *held = s_lookup (self, page, key, sizeof (key));
     if (held)
         s_drop (self, held);
-    if (!self || !run || !s_key (page, key, sizeof (key)))
+    if (!self || !run || !*key)
         return;
     size_t bytes = wb_kvlist_run_bytes (run) + sizeof (s_page_t) + 2 * (strlen (key) + 1)
                  + S_PAGE_OVERHEAD;
