@@ -1,5 +1,6 @@
 /*  wb_outbound: each client's outgoing queue, bounded in bytes. See
     wb_outbound.h. */
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
@@ -298,12 +299,14 @@ s_handoff (wb_outbound_t *self, s_peer_t *peer, const s_waiting_t *waiting)
     s_chunk_t *chunk = s_chunk_new (self, peer, encoded->size);
     if (!chunk)
         return -1;
-    memcpy (chunk->data, encoded->data, encoded->size);
     if (waiting->sequence >= 0) {
-        uint64_t sequence = (uint64_t) waiting->sequence;
-        for (size_t byte = 0; byte < 8; byte++)
-            chunk->data [encoded->size - 1 - byte] = (uint8_t) (sequence >> (8 * byte));
+        //  the encoding but its last 8 bytes, then the sequence (big-endian)
+        uint64_t sequence = htobe64 ((uint64_t) waiting->sequence);
+        memcpy (chunk->data, encoded->data, encoded->size - 8);
+        memcpy (chunk->data + encoded->size - 8, &sequence, 8);
     }
+    else
+        memcpy (chunk->data, encoded->data, encoded->size);
     return s_chunk_send (self, peer, encoded->name, chunk);
 }
 
