@@ -289,9 +289,13 @@ wb_engine_deliver_shared (wb_engine_t *self, wb_msg_t *event, wb_session_t **ses
         }
         return;
     }
-    zframe_t **routing_ids = wb_calloc (count ? count : 1, sizeof (zframe_t *));
-    int64_t *sequences = wb_calloc (count ? count : 1, sizeof (int64_t));
-    int *errors = wb_calloc (count ? count : 1, sizeof (int));
+    //  each recipient's routing id, sequence and error, in one allocation
+    //  (every entry is written before it is read)
+    size_t entry = sizeof (zframe_t *) + sizeof (int64_t) + sizeof (int);
+    void *arrays = wb_malloc (count ? count * entry : entry);
+    int64_t *sequences = arrays;
+    zframe_t **routing_ids = (zframe_t **) (sequences + count);
+    int *errors = (int *) (routing_ids + count);
     for (size_t index = 0; index < count; index++) {
         routing_ids [index] = sessions [index]->routing_id;
         sequences [index] = ++sessions [index]->event_sequence;
@@ -300,9 +304,7 @@ wb_engine_deliver_shared (wb_engine_t *self, wb_msg_t *event, wb_session_t **ses
     for (size_t index = 0; index < count; index++)
         if (errors [index])
             s_event_lost (self, sessions [index], errors [index]);
-    free (routing_ids);
-    free (sequences);
-    free (errors);
+    free (arrays);
 }
 
 void

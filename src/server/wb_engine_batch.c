@@ -22,7 +22,7 @@ typedef struct {
 typedef struct {
     wb_msg_t *msg;              /* NULL for a shared event */
     s_shared_t *shared;         /* a shared event, or NULL */
-    zframe_t *routing_id;       /* its recipient, for a shared event */
+    wb_session_t *session;      /* its recipient, for a shared event (held) */
     wb_held_kind_t kind;
     s_when_t when;
 } s_held_t;
@@ -55,14 +55,14 @@ s_held_clear (s_held_t *held)
 {
     wb_msg_destroy (&held->msg);
     s_shared_release (&held->shared);
-    zframe_destroy (&held->routing_id);
+    wb_sessions_release (&held->session);
 }
 
 //  The recipient of a held message.
 static zframe_t *
 s_held_recipient (const s_held_t *held)
 {
-    return held->shared ? held->routing_id : wb_msg_routing_id (held->msg);
+    return held->shared ? held->session->routing_id : wb_msg_routing_id (held->msg);
 }
 
 //  Make room for one more message; 0 or -1.
@@ -113,11 +113,13 @@ s_send_held (wb_engine_t *self, s_held_t *held)
         return;
     }
     //  an event goes to the session its routing id has now, if any
-    wb_session_t *session = wb_sessions_find (self->sessions, s_held_recipient (held));
+    wb_session_t *session = held->shared
+                          ? wb_sessions_current (self->sessions, held->session)
+                          : wb_sessions_find (self->sessions, s_held_recipient (held));
     if (session && held->shared)
         held->msg = wb_msg_dup (held->shared->msg);     //  one copy at a time
     s_shared_release (&held->shared);
-    zframe_destroy (&held->routing_id);
+    wb_sessions_release (&held->session);
     if (!session || !held->msg) {
         wb_msg_destroy (&held->msg);
         return;
@@ -140,8 +142,8 @@ s_send_shared_run (wb_engine_t *self, struct _wb_outbox_t *outbox, size_t start)
     wb_session_t **sessions = wb_calloc (end - start, sizeof (wb_session_t *));
     size_t count = 0;
     for (size_t index = start; index < end; index++) {
-        wb_session_t *session = wb_sessions_find (self->sessions,
-                                                  outbox->items [index].routing_id);
+        wb_session_t *session = wb_sessions_current (self->sessions,
+                                                     outbox->items [index].session);
         if (session)
             sessions [count++] = session;
     }
@@ -216,8 +218,10 @@ wb_engine_hold_shared (wb_engine_t *self, wb_session_t **sessions, size_t count,
         if (s_reserve (outbox))
             break;
         shared->refs++;
-        s_held_t held = { NULL, shared, zframe_dup (sessions [index]->routing_id),
-                          WB_HELD_EVENT, S_ALWAYS };
+        //  the session itself, held: no copy of its routing id to look up
+        //  again at the end (it may be removed meanwhile: see s_send_held)
+        wb_sessions_hold (sessions [index]);
+        s_held_t held = { NULL, shared, sessions [index], WB_HELD_EVENT, S_ALWAYS };
         outbox->items [outbox->size++] = held;
     }
     s_shared_release (&shared);

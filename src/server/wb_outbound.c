@@ -1,5 +1,6 @@
 /*  wb_outbound: each client's outgoing queue, bounded in bytes. See
     wb_outbound.h. */
+#include <endian.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdatomic.h>
@@ -54,7 +55,11 @@ typedef struct {
     int64_t sequence;
 } s_waiting_t;
 
+/* A peer's key in the table: the size of its routing id, then its bytes. */
+typedef uint8_t s_key_t [1 + WB_ROUTING_ID_MAX];
+
 typedef struct {
+    s_key_t key;
     zframe_t *routing_id;
     s_tally_t *tally;
     s_waiting_t *waiting;       /* in order, from index first to size */
@@ -72,7 +77,7 @@ struct _wb_outbound_t {
     size_t send_bytes;          /* each client's bound in bytes */
     size_t send_messages;       /* and in messages waiting here (libzmq's
                                    own bound is ZMQ_SNDHWM) */
-    zhashx_t *peers;            /* s_peer_t by routing id (hex) */
+    zhashx_t *peers;            /* s_peer_t by routing id (its bytes) */
     zlistx_t *backlog;          /* peers with messages waiting, in turn */
     size_t sent_since_trim;     /* bytes handed to libzmq since the last trim */
     size_t budget;              /* large bytes that may still go at once */
@@ -158,25 +163,49 @@ wb_outbound_routing_key (zframe_t *routing_id, char buffer [WB_ROUTING_KEY_MAX])
     return buffer;
 }
 
+//  The table's hash of a key (s_key_t): FNV-1a over its bytes.
+static size_t
+s_key_hash (const void *item)
+{
+    const uint8_t *key = item;
+    uint64_t hash = 14695981039346656037u;
+    for (size_t index = 0; index <= key [0]; index++)
+        hash = (hash ^ key [index]) * 1099511628211u;
+    return (size_t) hash;
+}
+
+//  The table's comparison of two keys (s_key_t): 0 if the same bytes.
+static int
+s_key_compare (const void *item1, const void *item2)
+{
+    const uint8_t *key1 = item1, *key2 = item2;
+    return memcmp (key1, key2, (size_t) key1 [0] + 1);
+}
+
 //  The peer of a routing id, made on its first message; NULL (errno
-//  EHOSTUNREACH) for a frame that is no routing id.
+//  EHOSTUNREACH) for a frame that is no routing id. A look-up per
+//  delivery of a fan-out: keyed by the routing id's bytes, hashed here,
+//  not by a hex text hashed by CZMQ.
 static s_peer_t *
 s_peer (wb_outbound_t *self, zframe_t *routing_id)
 {
-    char buffer [WB_ROUTING_KEY_MAX];
-    const char *key = wb_outbound_routing_key (routing_id, buffer);
-    if (!key) {
+    size_t size = routing_id ? zframe_size (routing_id) : SIZE_MAX;
+    if (size > WB_ROUTING_ID_MAX) {
         errno = EHOSTUNREACH;
         return NULL;
     }
+    s_key_t key;
+    key [0] = (uint8_t) size;
+    memcpy (key + 1, zframe_data (routing_id), size);
     s_peer_t *peer = zhashx_lookup (self->peers, key);
     if (!peer) {
         peer = wb_calloc (1, sizeof (s_peer_t));
+        memcpy (peer->key, key, size + 1);
         peer->routing_id = zframe_dup (routing_id);
         peer->tally = wb_calloc (1, sizeof (s_tally_t));
         atomic_init (&peer->tally->queued, 0);
         atomic_init (&peer->tally->refs, 1);
-        zhashx_insert (self->peers, key, peer);
+        zhashx_insert (self->peers, peer->key, peer);
     }
     peer->used_at = self->sweeps;
     return peer;
@@ -228,6 +257,20 @@ s_chunk_new (wb_outbound_t *self, s_peer_t *peer, size_t size)
     return chunk;
 }
 
+//  Send a frame of bytes that outlive the send (a peer's routing id,
+//  which the ROUTER reads at once; a word of the catalogue): no copy.
+static int
+s_send_constant (void *socket, const void *data, size_t size, int flags)
+{
+    zmq_msg_t frame;
+    zmq_msg_init_data (&frame, (void *) data, size, NULL, NULL);
+    if (zmq_msg_send (&frame, socket, flags) == -1) {
+        zmq_msg_close (&frame);
+        return -1;
+    }
+    return 0;
+}
+
 //  Hand one message to libzmq: routing id, protocol id, name, and the
 //  chunk as its body, without a copy; 0, or -1 with errno (the chunk is
 //  freed either way, by libzmq once written).
@@ -236,11 +279,9 @@ s_chunk_send (wb_outbound_t *self, s_peer_t *peer, const char *name, s_chunk_t *
 {
     zmq_msg_t body;
     zmq_msg_init_data (&body, chunk->data, chunk->size, s_chunk_free, chunk);
-    zframe_t *routing_id = peer->routing_id;
-    if (zmq_send (self->socket, zframe_data (routing_id), zframe_size (routing_id),
-                  ZMQ_SNDMORE) == -1
-    ||  zmq_send (self->socket, WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID), ZMQ_SNDMORE) == -1
-    ||  zmq_send (self->socket, name, strlen (name), ZMQ_SNDMORE) == -1
+    if (s_send_constant (self->socket, peer->key + 1, peer->key [0], ZMQ_SNDMORE)
+    ||  s_send_constant (self->socket, WB_PROTOCOL_ID, strlen (WB_PROTOCOL_ID), ZMQ_SNDMORE)
+    ||  s_send_constant (self->socket, name, strlen (name), ZMQ_SNDMORE)
     ||  zmq_msg_send (&body, self->socket, 0) == -1) {
         int error = zmq_errno ();
         zmq_msg_close (&body);          //  frees the chunk
@@ -258,12 +299,14 @@ s_handoff (wb_outbound_t *self, s_peer_t *peer, const s_waiting_t *waiting)
     s_chunk_t *chunk = s_chunk_new (self, peer, encoded->size);
     if (!chunk)
         return -1;
-    memcpy (chunk->data, encoded->data, encoded->size);
     if (waiting->sequence >= 0) {
-        uint64_t sequence = (uint64_t) waiting->sequence;
-        for (size_t byte = 0; byte < 8; byte++)
-            chunk->data [encoded->size - 1 - byte] = (uint8_t) (sequence >> (8 * byte));
+        //  the encoding but its last 8 bytes, then the sequence (big-endian)
+        uint64_t sequence = htobe64 ((uint64_t) waiting->sequence);
+        memcpy (chunk->data, encoded->data, encoded->size - 8);
+        memcpy (chunk->data + encoded->size - 8, &sequence, 8);
     }
+    else
+        memcpy (chunk->data, encoded->data, encoded->size);
     return s_chunk_send (self, peer, encoded->name, chunk);
 }
 
@@ -344,6 +387,11 @@ wb_outbound_new (zsock_t *router, size_t send_bytes, size_t send_messages)
     self->send_messages = send_messages;
     self->peers = zhashx_new ();
     zhashx_set_destructor (self->peers, s_peer_destroy);
+    //  keys are the peers' own (s_key_t), freed with them
+    zhashx_set_key_duplicator (self->peers, NULL);
+    zhashx_set_key_destructor (self->peers, NULL);
+    zhashx_set_key_hasher (self->peers, s_key_hash);
+    zhashx_set_key_comparator (self->peers, s_key_compare);
     self->backlog = zlistx_new ();
     return self;
 }
@@ -577,8 +625,8 @@ wb_outbound_sweep (wb_outbound_t *self)
     for (s_peer_t *peer = zhashx_first (self->peers); peer; peer = zhashx_next (self->peers))
         if (!peer->in_backlog && s_queued (peer) == 0
         &&  self->sweeps - peer->used_at > WB_OUTBOUND_IDLE_SWEEPS)
-            zlistx_add_end (idle, (void *) zhashx_cursor (self->peers));
-    for (const char *key = zlistx_first (idle); key; key = zlistx_next (idle))
+            zlistx_add_end (idle, peer->key);
+    for (const uint8_t *key = zlistx_first (idle); key; key = zlistx_next (idle))
         zhashx_delete (self->peers, key);
     zlistx_destroy (&idle);
     if (self->sent_since_trim >= S_TRIM_AFTER_BYTES) {

@@ -36,8 +36,10 @@
 
 typedef struct _wb_outbound_t wb_outbound_t;
 
-/* A routing id is at most 255 bytes (ZMTP): its hex key fits in this. */
-#define WB_ROUTING_KEY_MAX (2 * 255 + 1)
+/* A routing id is at most 255 bytes (ZMTP). */
+#define WB_ROUTING_ID_MAX 255
+/* Its hex key fits in this. */
+#define WB_ROUTING_KEY_MAX (2 * WB_ROUTING_ID_MAX + 1)
 /* The hex key of a routing id (as zframe_strhex writes it) into buffer,
    without allocating: the key of a table by peer. NULL if it does not
    fit (a frame that is no routing id). */

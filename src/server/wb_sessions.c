@@ -52,10 +52,18 @@ s_session_destroy (wb_session_t **self_p)
     *self_p = NULL;
 }
 
+//  The registry lets go of a session: freed now, or, while something
+//  holds it, at its last release.
 static void
 s_session_destructor (void **item)
 {
-    s_session_destroy ((wb_session_t **) item);
+    wb_session_t *session = *item;
+    if (session && session->holds > 0) {
+        session->removed = true;
+        *item = NULL;
+    }
+    else
+        s_session_destroy ((wb_session_t **) item);
 }
 
 static void
@@ -183,6 +191,32 @@ wb_sessions_remove (wb_sessions_t *self, wb_session_t **session_p)
     wb_sessions_logout (self, *session_p);
     zhashx_delete (self->sessions, (*session_p)->key);
     *session_p = NULL;
+}
+
+void
+wb_sessions_hold (wb_session_t *session)
+{
+    if (session)
+        session->holds++;
+}
+
+void
+wb_sessions_release (wb_session_t **session_p)
+{
+    if (!session_p || !*session_p)
+        return;
+    wb_session_t *session = *session_p;
+    if (--session->holds == 0 && session->removed)
+        s_session_destroy (&session);
+    *session_p = NULL;
+}
+
+wb_session_t *
+wb_sessions_current (wb_sessions_t *self, wb_session_t *held)
+{
+    if (!held || !held->removed)
+        return held;
+    return wb_sessions_find (self, held->routing_id);
 }
 
 wb_session_t *

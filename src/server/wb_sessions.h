@@ -35,6 +35,8 @@ struct _wb_session_t {
     bool subscriptions_dropped;  /* tell the client at its next request */
     zlistx_t *subscriptions; /* of wb_subscription_t *, owned */
     bool statistic_watcher;  /* told of every change of the counts it may see */
+    size_t holds;            /* wb_sessions_hold calls not yet released */
+    bool removed;            /* removed while held: no longer in the registry */
 };
 
 typedef struct _wb_sessions_t wb_sessions_t;
@@ -49,8 +51,19 @@ char *wb_sessions_workbin_key (const char *type_id, const char *owner_id);
 wb_session_t *wb_sessions_find (wb_sessions_t *self, zframe_t *routing_id);
 /* Create a session for a routing id (or return the existing one). */
 wb_session_t *wb_sessions_create (wb_sessions_t *self, zframe_t *routing_id);
-/* Log out, drop subscriptions and forget the session; *session_p nulled. */
+/* Log out, drop subscriptions and forget the session; *session_p nulled.
+   A held session is then marked removed, and freed at its last release. */
 void wb_sessions_remove (wb_sessions_t *self, wb_session_t **session_p);
+/* Keep a session's memory (not its place in the registry) until as many
+   releases: what holds it for later (an event held for a group commit)
+   keeps the pointer, not a copy of its routing id to look up again. */
+void wb_sessions_hold (wb_session_t *session);
+/* Let go of one hold; *session_p nulled. Frees a removed session at its
+   last hold. */
+void wb_sessions_release (wb_session_t **session_p);
+/* The session a held one stands for now: itself, or, if it was removed,
+   the session its routing id has now (NULL if none). */
+wb_session_t *wb_sessions_current (wb_sessions_t *self, wb_session_t *held);
 
 wb_session_t *wb_sessions_by_agent (wb_sessions_t *self, const char *agent_id);
 wb_session_t *wb_sessions_by_place (wb_sessions_t *self, const char *place_id);

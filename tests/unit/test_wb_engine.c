@@ -1636,6 +1636,47 @@ test_group_holds_one_event_for_all_subscribers (void **state)
         }
 }
 
+//  An event held for a group keeps its recipients' sessions: one that
+//  ends before the commit gets nothing; one whose client registers again
+//  meanwhile goes to the session its routing id has then (a new one: its
+//  first EventSequence); the others get it as usual.
+static void
+test_group_event_for_a_session_that_ended_meanwhile (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    for (int peer = 2; peer <= 4; peer++) {
+        s_register (fixture, peer, WB_CLIENT_MEDIA_SERVER);
+        s_expect (fixture, peer, s_subscription ("team", "sales"), 0);
+    }
+    s_submit (fixture, 1, "team", "sales", "before");
+    for (int peer = 2; peer <= 4; peer++) {
+        wb_msg_t *event = s_next_event (fixture, peer);
+        assert_int_equal (wb_event_sequence (event), 1);
+        wb_msg_destroy (&event);
+    }
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    wb_submission_t submission = { .workbin = s_workbin ("team", "sales"),
+                                   .media_type = "email", .interaction_type = "Inbound" };
+    s_pipeline (fixture, 1, wb_request_submit (&submission));
+    s_pipeline (fixture, 2, wb_request_unregister_client ());
+    s_pipeline (fixture, 3, wb_request_unregister_client ());
+    s_pipeline (fixture, 3, wb_request_register_client (WB_CLIENT_MEDIA_SERVER, NULL));
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    assert_null (s_next_event (fixture, 2));
+    wb_msg_t *event = s_next_event (fixture, 3);
+    assert_non_null (event);
+    assert_int_equal (wb_event_sequence (event), 1);
+    wb_msg_destroy (&event);
+    event = s_next_event (fixture, 4);
+    assert_non_null (event);
+    assert_int_equal (wb_event_sequence (event), 2);
+    wb_msg_destroy (&event);
+    assert_null (s_next_event (fixture, 3));
+    assert_null (s_next_event (fixture, 4));
+}
+
 //  Statistic notifications: the lead, who supervises sales, is told the
 //  count, version and oldest of every workbin it may see after each
 //  change of content (a1's drafts, the sales queue), not of others (a3's
@@ -1748,6 +1789,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_content_pages_are_kept_until_their_workbin_changes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_content_after_a_failed_group_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_holds_one_event_for_all_subscribers, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_group_event_for_a_session_that_ended_meanwhile,
+                                         s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
