@@ -4,6 +4,12 @@
     u32 (host order): the kind (hello, request, fan-out) and the three frame
     sizes wanted back. The raw server answers from one preallocated buffer,
     so it costs what libzmq costs and nothing more.
+
+    A store page request (a raw server started on a database) asks instead
+    for rows of an agent's draft workbin, header: the kind, from, count and
+    the agent's number; the reply's third frame is the rows' stored bytes,
+    one after the other, read as the store reads a page (the page after
+    the last one read by the last position, any other by OFFSET).
 */
 #include <errno.h>
 #include <stdint.h>
@@ -14,7 +20,7 @@
 #include "bench_raw.h"
 #include "bench_util.h"
 
-enum { KIND_HELLO = 1, KIND_REQUEST = 2, KIND_FAN_OUT = 3 };
+enum { KIND_HELLO = 1, KIND_REQUEST = 2, KIND_FAN_OUT = 3, KIND_STORE_PAGE = 4 };
 #define HEADER_BYTES 16
 #define BUFFER_BYTES (33u << 20)
 
@@ -22,6 +28,11 @@ typedef struct {
     zsock_t *router;
     uint8_t *buffer;              /* what every reply is cut from */
     zlistx_t *peers;              /* routing ids (zframe_t) that said hello */
+    sqlite3 *db;                  /* the store's database, or NULL */
+    sqlite3_stmt *page;           /* a page by OFFSET */
+    sqlite3_stmt *page_after;     /* the page after a position */
+    uint32_t next_from;           /* where the last page read ended */
+    int64_t last_position;        /* and its last row's position */
 } s_raw_server_t;
 
 //  Send three frames of the given sizes to a peer; 0 or -1.
@@ -38,6 +49,36 @@ s_send_sized (s_raw_server_t *self, zframe_t *peer, const uint32_t sizes [3])
     return 0;
 }
 
+//  Read a page of rows into the buffer as the store does, and send them
+//  as the third frame (the first two empty). 0 or -1.
+static int
+s_send_store_page (s_raw_server_t *self, zframe_t *peer, const uint32_t header [3])
+{
+    uint32_t from = header [0], count = header [1];
+    char owner [16];
+    snprintf (owner, sizeof (owner), "a%04u", header [2]);
+    bool after = from > 0 && from == self->next_from;
+    sqlite3_stmt *page = after ? self->page_after : self->page;
+    sqlite3_bind_text (page, 1, owner, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (page, 2, count);
+    sqlite3_bind_int64 (page, 3, after ? self->last_position : from);
+    size_t used = 0;
+    uint32_t rows = 0;
+    while (sqlite3_step (page) == SQLITE_ROW) {
+        size_t size = (size_t) sqlite3_column_bytes (page, 0);
+        if (used + size > BUFFER_BYTES)
+            break;
+        memcpy (self->buffer + used, sqlite3_column_blob (page, 0), size);
+        used += size;
+        self->last_position = sqlite3_column_int64 (page, 1);
+        rows++;
+    }
+    sqlite3_reset (page);
+    self->next_from = from + rows;
+    uint32_t sizes [3] = { 0, 0, (uint32_t) used };
+    return s_send_sized (self, peer, sizes);
+}
+
 //  Handle one message: [peer, frame, frame, header + padding].
 static void
 s_raw_handle (s_raw_server_t *self, zmsg_t *msg)
@@ -52,6 +93,9 @@ s_raw_handle (s_raw_server_t *self, zmsg_t *msg)
     else
     if (header [0] == KIND_REQUEST)
         s_send_sized (self, peer, header + 1);
+    else
+    if (header [0] == KIND_STORE_PAGE && self->db)
+        s_send_store_page (self, peer, header + 1);
     else
     if (header [0] == KIND_FAN_OUT)
         for (zframe_t *other = zlistx_first (self->peers); other; other = zlistx_next (self->peers))
@@ -85,11 +129,32 @@ s_frame_destructor (void **item)
     zframe_destroy ((zframe_t **) item);
 }
 
+//  Open the store's database read-only with the store's two page queries;
+//  0 or -1.
+static int
+s_open_store (s_raw_server_t *self, const char *database)
+{
+    const char *page = "SELECT properties, position FROM interaction"
+                       " WHERE type_id = 'draft' AND owner_id = ?1"
+                       " ORDER BY position LIMIT ?2 OFFSET ?3";
+    const char *page_after = "SELECT properties, position FROM interaction"
+                             " WHERE type_id = 'draft' AND owner_id = ?1 AND position > ?3"
+                             " ORDER BY position LIMIT ?2";
+    if (sqlite3_open_v2 (database, &self->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK
+    ||  sqlite3_prepare_v2 (self->db, page, -1, &self->page, NULL) != SQLITE_OK
+    ||  sqlite3_prepare_v2 (self->db, page_after, -1, &self->page_after, NULL) != SQLITE_OK) {
+        bench_note ("raw store: %s", sqlite3_errmsg (self->db));
+        return -1;
+    }
+    return 0;
+}
+
 void
 bench_raw_server_actor (zsock_t *pipe, void *args)
 {
-    (void) args;
-    s_raw_server_t self = { zsock_new (ZMQ_ROUTER), calloc (1, BUFFER_BYTES), zlistx_new () };
+    s_raw_server_t self = { .router = zsock_new (ZMQ_ROUTER), .buffer = calloc (1, BUFFER_BYTES),
+                            .peers = zlistx_new () };
+    bool ready = !args || s_open_store (&self, args) == 0;
     zlistx_set_destructor (self.peers, s_frame_destructor);
     zlistx_set_duplicator (self.peers, (czmq_duplicator *) zframe_dup);
     zsock_set_router_mandatory (self.router, 1);
@@ -97,6 +162,9 @@ bench_raw_server_actor (zsock_t *pipe, void *args)
     zsock_set_sndtimeo (self.router, 0);
     zsock_set_linger (self.router, 0);
     zsock_signal (pipe, 0);
+    if (!ready)
+        zstr_send (pipe, "error: cannot open the database");
+    else
     if (zsock_bind (self.router, "tcp://127.0.0.1:*") == -1)
         zstr_send (pipe, "error: cannot bind");
     else {
@@ -106,6 +174,9 @@ bench_raw_server_actor (zsock_t *pipe, void *args)
         s_raw_serve (&self, pipe);
     }
     zlistx_destroy (&self.peers);
+    sqlite3_finalize (self.page);
+    sqlite3_finalize (self.page_after);
+    sqlite3_close (self.db);
     free (self.buffer);
     zsock_destroy (&self.router);
 }
@@ -113,7 +184,13 @@ bench_raw_server_actor (zsock_t *pipe, void *args)
 zactor_t *
 bench_raw_server_start (char *endpoint, size_t size)
 {
-    zactor_t *server = zactor_new (bench_raw_server_actor, NULL);
+    return bench_raw_store_server_start (endpoint, size, NULL);
+}
+
+zactor_t *
+bench_raw_store_server_start (char *endpoint, size_t size, const char *database)
+{
+    zactor_t *server = zactor_new (bench_raw_server_actor, (void *) database);
     char *bound = zstr_recv (server);
     if (!bound || strncmp (bound, "error", 5) == 0) {
         zstr_free (&bound);
@@ -182,6 +259,20 @@ bench_raw_request (zsock_t *dealer, const size_t request_sizes [3],
                    const size_t reply_sizes [3], int timeout_ms)
 {
     if (s_send_request (dealer, KIND_REQUEST, request_sizes, reply_sizes))
+        return -1;
+    zmq_pollitem_t item = { zsock_resolve (dealer), 0, ZMQ_POLLIN, 0 };
+    if (zmq_poll (&item, 1, timeout_ms) <= 0)
+        return -1;
+    return (long) bench_raw_receive (dealer);
+}
+
+long
+bench_raw_store_page (zsock_t *dealer, uint32_t agent, uint32_t from, uint32_t count,
+                      const size_t request_sizes [3], int timeout_ms)
+{
+    //  the header's words after the kind: from, count and the agent
+    size_t fields [3] = { from, count, agent };
+    if (s_send_request (dealer, KIND_STORE_PAGE, request_sizes, fields))
         return -1;
     zmq_pollitem_t item = { zsock_resolve (dealer), 0, ZMQ_POLLIN, 0 };
     if (zmq_poll (&item, 1, timeout_ms) <= 0)

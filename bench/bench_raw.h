@@ -17,6 +17,9 @@
 void bench_raw_server_actor (zsock_t *pipe, void *args);
 /* Start one and copy its endpoint; NULL on failure. */
 zactor_t *bench_raw_server_start (char *endpoint, size_t size);
+/* The same, which also reads pages of a store's database (args of the
+   actor: its path), as bench_raw_store_page asks. */
+zactor_t *bench_raw_store_server_start (char *endpoint, size_t size, const char *database);
 
 /* A DEALER for the raw server, with the options our client sets. */
 zsock_t *bench_raw_dealer (const char *endpoint);
@@ -26,6 +29,12 @@ zsock_t *bench_raw_dealer (const char *endpoint);
    the bytes received, or -1 after timeout_ms. */
 long bench_raw_request (zsock_t *dealer, const size_t request_sizes [3],
                         const size_t reply_sizes [3], int timeout_ms);
+
+/* Ask a raw store server for at most count rows of agent a<agent>'s draft
+   workbin from from, in a request of request_sizes; wait for them. The
+   bytes received, or -1 after timeout_ms. */
+long bench_raw_store_page (zsock_t *dealer, uint32_t agent, uint32_t from, uint32_t count,
+                           const size_t request_sizes [3], int timeout_ms);
 
 /* Fan-out: say hello so the raw server will deliver to this DEALER. */
 int bench_raw_hello (zsock_t *dealer);

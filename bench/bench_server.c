@@ -11,7 +11,10 @@
                  not change between requests, so its pages come from the
                  server's page cache after the first read), and with the
                  page cache off (--page-cache 0), every page read from the
-                 store as after each change.
+                 store as after each change; then a row more, reported:
+                 against raw SQLite reads of the same rows by the same
+                 queries, sent by raw ZeroMQ (what the machine can do for a
+                 read from the store).
     fan-out      one change delivered to 1,000 subscribed clients, against a
                  raw ROUTER sending a message of the same size to 1,000 DEALERs
     writes       acknowledged RequestPlaceInWorkbin per second from 50
@@ -35,6 +38,7 @@
 #include "bench_raw.h"
 #include "bench_cases.h"
 #include "bench_fetch.h"
+#include "wb_engine.h"
 
 #define TIMEOUT_MS 10000
 
@@ -210,6 +214,20 @@ s_content_ours (wb_client_t *client, wbc_model_t *model, s_content_t *content, b
     return rc == 0 && loaded == (size_t) content->size ? 0 : -1;
 }
 
+//  The same pages read by raw SQLite queries and sent by raw ZeroMQ.
+static int
+s_content_raw_store (zsock_t *dealer, const s_content_t *content)
+{
+    uint32_t agent = (uint32_t) atoi (content->agent_id + 1);
+    size_t page = 0;
+    for (int64_t from = 0; from < content->size; from += WB_PAGE_CAP_DEFAULT, page++)
+        if (bench_raw_store_page (dealer, agent, (uint32_t) from, WB_PAGE_CAP_DEFAULT,
+                                  content->request_sizes [page < content->pages ? page : 0],
+                                  TIMEOUT_MS) <= 0)
+            return -1;
+    return 0;
+}
+
 static int
 s_content_raw (zsock_t *dealer, const s_content_t *content)
 {
@@ -241,12 +259,29 @@ s_content_report (bench_site_t *site, const s_content_t *content, bench_samples_
     bench_row (name, ours_text, raw_text, ratio, "ratio ≥ 0.5", ratio >= 0.5);
 }
 
-//  Alternate fetches of ours and raw transfers of the same frames.
+//  The row of ours against raw SQLite reads + raw ZeroMQ: reported.
+static void
+s_content_store_report (const s_content_t *content, bench_samples_t *ours,
+                        bench_samples_t *raw)
+{
+    double ours_seconds = bench_samples_quantile (ours, 0.5);
+    double raw_seconds = bench_samples_quantile (raw, 0.5);
+    char name [128], ours_text [64], raw_text [96];
+    snprintf (name, sizeof (name), "large content: %s interactions read from the store, "
+              "vs raw SQLite + raw ZeroMQ", content->size == 500 ? "500" : "10,000");
+    snprintf (ours_text, sizeof (ours_text), "%.1f ms", ours_seconds * 1000);
+    snprintf (raw_text, sizeof (raw_text), "%.1f ms (the same rows, queries and bytes)",
+              raw_seconds * 1000);
+    bench_row (name, ours_text, raw_text, raw_seconds / ours_seconds, "reported", -1);
+}
+
+//  Alternate fetches of ours and raw transfers of the same frames (and,
+//  with a store dealer, raw reads of the same rows).
 static int
 s_content_measure (bench_site_t *site, wb_client_t *client, zsock_t *dealer,
-                   s_content_t *content, int rounds)
+                   zsock_t *store_dealer, s_content_t *content, int rounds)
 {
-    bench_samples_t ours = { 0 }, raw = { 0 };
+    bench_samples_t ours = { 0 }, raw = { 0 }, raw_store = { 0 };
     int rc = 0;
     for (int round = -1; rc == 0 && round < rounds; round++) {
         wbc_model_t *model = wbc_model_new ();
@@ -259,11 +294,20 @@ s_content_measure (bench_site_t *site, wb_client_t *client, zsock_t *dealer,
         rc = rc || s_content_raw (dealer, content);
         if (round >= 0)
             bench_samples_add (&raw, bench_seconds_since (start));
+        if (!store_dealer)
+            continue;
+        start = bench_now_ns ();
+        rc = rc || s_content_raw_store (store_dealer, content);
+        if (round >= 0)
+            bench_samples_add (&raw_store, bench_seconds_since (start));
     }
     if (rc == 0)
         s_content_report (site, content, &ours, &raw);
+    if (rc == 0 && store_dealer)
+        s_content_store_report (content, &ours, &raw_store);
     bench_samples_free (&ours);
     bench_samples_free (&raw);
+    bench_samples_free (&raw_store);
     return rc;
 }
 
@@ -274,12 +318,18 @@ s_content (bench_site_t *site)
     static s_content_t large = { .agent_id = "a0002", .size = 10000 };
     zactor_t *server = bench_site_start (site);
     char raw_endpoint [256];
-    zactor_t *raw_server = bench_raw_server_start (raw_endpoint, sizeof (raw_endpoint));
+    //  read from the store: raw reads of it too
+    zactor_t *raw_server = bench_raw_store_server_start (raw_endpoint, sizeof (raw_endpoint),
+                                                         site->options.page_cache_bytes < 0
+                                                         ? site->database : NULL);
     wb_client_t *client = server ? bench_client (site->endpoint, NULL) : NULL;
     zsock_t *dealer = raw_server ? bench_raw_dealer (raw_endpoint) : NULL;
+    zsock_t *store_dealer = dealer && site->options.page_cache_bytes < 0
+                          ? bench_raw_dealer (raw_endpoint) : NULL;
     int rc = client && dealer ? 0 : -1;
-    rc = rc || s_content_measure (site, client, dealer, &small, 25);
-    rc = rc || s_content_measure (site, client, dealer, &large, 9);
+    rc = rc || s_content_measure (site, client, dealer, store_dealer, &small, 25);
+    rc = rc || s_content_measure (site, client, dealer, store_dealer, &large, 9);
+    zsock_destroy (&store_dealer);
     zsock_destroy (&dealer);
     wb_client_destroy (&client);
     zactor_destroy (&raw_server);
