@@ -23,7 +23,10 @@ typedef struct {
     wb_type_t type;
     bool encoded;               /* a WB_TYPE_LIST whose value is still bytes */
     bool borrowed;              /* its block is in the list's arena */
+    bool unchecked;             /* an encoded list whose sizes and bounds were
+                                   checked, its keys and UTF-8 not yet */
     uint8_t depth;              /* of an encoded list */
+    uint8_t fault;              /* why its first read failed (wb_codec_status_t) */
     union {
         const char *string;     /* in block */
         int64_t integer;
@@ -357,10 +360,14 @@ wb_kvlist_add_encoded_checked (wb_kvlist_t *self, const char *key, const uint8_t
 
 int
 wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
-                               const uint8_t *data, size_t size, size_t depth)
+                               const uint8_t *data, size_t size, size_t depth,
+                               bool unchecked)
 {
-    return s_mark_encoded (s_append_entry (self, (const char *) key, key_size, WB_TYPE_LIST,
-                                           data, size, true), depth);
+    s_entry_t *entry = s_append_entry (self, (const char *) key, key_size, WB_TYPE_LIST,
+                                       data, size, true);
+    if (entry)
+        entry->unchecked = unchecked;
+    return s_mark_encoded (entry, depth);
 }
 
 static s_entry_t *
@@ -445,25 +452,35 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
 
 //  The list of a list entry, decoding one still encoded (once: the entry
 //  keeps the decoded list; its own nested lists stay bytes until read).
-//  The bytes were checked when added, so they are not checked again, and
-//  only a lack of memory makes this NULL. The list object is not const (every
-//  list is allocated), so changing the entry through a reader is sound.
+//  Bytes checked in full when added are not checked again; bytes whose
+//  structure only was checked (unchecked: wb_kvlist_decode_lazy's) have
+//  their keys and UTF-8 checked now, and if they fail the entry keeps its
+//  bytes and why (fault): this is NULL then, and wb_kvlist_status_at says
+//  why. The list object is not const (every list is allocated), so
+//  changing the entry through a reader is sound.
 static wb_kvlist_t *
 s_list_of (const s_entry_t *entry)
 {
-    if (!entry || entry->type != WB_TYPE_LIST)
+    if (!entry || entry->type != WB_TYPE_LIST || entry->fault)
         return NULL;
     if (!entry->encoded)
         return entry->value.list;
     s_entry_t *changed = (s_entry_t *) entry;
-    wb_kvlist_t *list = wb_kvlist_decode_checked (entry->value.bytes.data,
+    wb_codec_status_t status = WB_CODEC_OK;
+    wb_kvlist_t *list = entry->unchecked
+                      ? wb_kvlist_decode_deferred (entry->value.bytes.data,
+                                                   entry->value.bytes.size, &status)
+                      : wb_kvlist_decode_checked (entry->value.bytes.data,
                                                   entry->value.bytes.size);
-    if (!list)
+    if (!list) {
+        changed->fault = (uint8_t) status;
         return NULL;
+    }
     //  the block keeps only the key now (one in the arena stays as it is)
     if (!changed->borrowed)
         changed->key = wb_realloc (changed->key, strlen (changed->key) + 1);
     changed->encoded = false;
+    changed->unchecked = false;
     changed->depth = 0;
     changed->value.list = list;
     return list;
@@ -582,6 +599,34 @@ wb_kvlist_list_at (const wb_kvlist_t *self, size_t index)
     return s_list_of (s_at (self, index));
 }
 
+int
+wb_kvlist_vouch_at (const wb_kvlist_t *self, size_t index)
+{
+    s_entry_t *entry = (s_entry_t *) s_at (self, index);
+    if (!entry || !entry->encoded)
+        return -1;
+    entry->unchecked = false;
+    return 0;
+}
+
+bool
+wb_kvlist_unchecked_at (const wb_kvlist_t *self, size_t index)
+{
+    const s_entry_t *entry = s_at (self, index);
+    return entry && entry->encoded && entry->unchecked;
+}
+
+wb_codec_status_t
+wb_kvlist_status_at (const wb_kvlist_t *self, size_t index)
+{
+    const s_entry_t *entry = s_at (self, index);
+    if (!entry || entry->type != WB_TYPE_LIST)
+        return WB_CODEC_BAD_TYPE;
+    if (!s_list_of (entry))
+        return entry->fault ? (wb_codec_status_t) entry->fault : WB_CODEC_TOO_BIG;
+    return WB_CODEC_OK;
+}
+
 const uint8_t *
 wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index, size_t *size, size_t *depth)
 {
@@ -628,17 +673,25 @@ s_copy_entry (wb_kvlist_t *self, const s_entry_t *entry)
     if (entry->type == WB_TYPE_INT)
         copy->value.integer = entry->value.integer;
     copy->encoded = entry->encoded;
+    copy->unchecked = entry->unchecked;
     copy->depth = entry->depth;
+    copy->fault = entry->fault;
     return 0;
 }
 
 int
 wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source)
 {
+    return wb_kvlist_append_first (self, source, SIZE_MAX);
+}
+
+int
+wb_kvlist_append_first (wb_kvlist_t *self, const wb_kvlist_t *source, size_t count)
+{
     if (!self || !source)
         return -1;
     //  read the size once: appending a list to itself must not run away
-    size_t size = source->size;
+    size_t size = source->size < count ? source->size : count;
     for (size_t index = 0; index < size; index++)
         if (s_copy_entry (self, &source->entries [index]))
             return -1;

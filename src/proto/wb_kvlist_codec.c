@@ -183,16 +183,26 @@ s_measure (const wb_kvlist_t *self)
                 wb_kvlist_binary_at (self, index, &size);
                 measure.size += 4 + size;
                 break;
-            case WB_TYPE_LIST:
-                if (!wb_kvlist_encoded_at (self, index, &size, &depth)) {
+            case WB_TYPE_LIST: {
+                const uint8_t *encoded = wb_kvlist_encoded_at (self, index, &size, &depth);
+                if (!encoded) {
                     s_measure_t child = s_measure (wb_kvlist_list_at (self, index));
                     size = child.size;
                     depth = child.depth;
                     measure.valid = child.valid;
                 }
+                else
+                if (wb_kvlist_unchecked_at (self, index)) {
+                    //  received bytes whose keys and UTF-8 were left for
+                    //  their first reader: checked before they go on
+                    measure.valid = wb_kvlist_check (encoded, size, NULL) == WB_CODEC_OK;
+                    if (measure.valid)
+                        wb_kvlist_vouch_at (self, index);
+                }
                 measure.size += size;
                 measure.depth = depth + 1 > measure.depth ? depth + 1 : measure.depth;
                 break;
+            }
         }
     }
     return measure;
@@ -254,6 +264,8 @@ typedef struct {
     size_t lazy_depth;      /* a list nested this deep or deeper is kept as bytes */
     bool checked;           /* bytes that passed a check before: keys and UTF-8
                                are not checked again, sizes and bounds are */
+    bool defer;             /* a list kept as bytes gets its structure checked
+                               only, its keys and UTF-8 when first read */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
@@ -491,24 +503,30 @@ s_holds_lists (const uint8_t *bytes, size_t available)
 
 //  A nested list kept as its checked bytes (reader's lazy_depth): the walk
 //  builds nothing, and the entry gets the bytes and the depth the child
-//  reached.
+//  reached. Deferring, the walk checks only what skipping the list safely
+//  needs (sizes, bounds, counts, depth, type tags): the entry is marked
+//  unchecked, and its keys and UTF-8 are checked by its first reader.
 static int
 s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
                   size_t key_size, size_t depth)
 {
     const uint8_t *start = reader->cursor;
     size_t outer_deepest = reader->deepest;
+    bool was_checked = reader->checked;
     reader->deepest = 0;
     reader->build = false;
+    reader->checked = was_checked || reader->defer;
     wb_kvlist_t *unused = NULL;
     int rc = s_get_list (reader, depth + 1, &unused);
     reader->build = true;
+    reader->checked = was_checked;
     size_t child_depth = reader->deepest - depth;
     reader->deepest = outer_deepest > reader->deepest ? outer_deepest : reader->deepest;
     if (rc)
         return -1;
     return wb_kvlist_add_checked_encoded (list, key, key_size, start,
-                                          (size_t) (reader->cursor - start), child_depth)
+                                          (size_t) (reader->cursor - start), child_depth,
+                                          reader->defer && !was_checked)
          ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
@@ -706,12 +724,12 @@ s_read (s_reader_t *reader, wb_kvlist_t **list_p)
 
 //  Decode, keeping the lists nested lazy_depth deep or deeper as bytes.
 static wb_kvlist_t *
-s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked,
+s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked, bool defer,
           wb_codec_status_t *status)
 {
     wb_codec_status_t ignored;
     status = status ? status : &ignored;
-    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked };
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked, defer };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
     return list;
@@ -720,25 +738,31 @@ s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked,
 wb_kvlist_t *
 wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
 {
-    return s_decode (data, size, LAZY_DEPTH, false, status);
+    return s_decode (data, size, LAZY_DEPTH, false, false, status);
 }
 
 wb_kvlist_t *
 wb_kvlist_decode_lazy (const uint8_t *data, size_t size, wb_codec_status_t *status)
 {
-    return s_decode (data, size, LAZY_DEPTH_ALL, false, status);
+    return s_decode (data, size, LAZY_DEPTH_ALL, false, true, status);
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_deferred (const uint8_t *data, size_t size, wb_codec_status_t *status)
+{
+    return s_decode (data, size, LAZY_DEPTH_ALL, false, false, status);
 }
 
 wb_kvlist_t *
 wb_kvlist_decode_checked (const uint8_t *data, size_t size)
 {
-    return s_decode (data, size, LAZY_DEPTH_ALL, true, NULL);
+    return s_decode (data, size, LAZY_DEPTH_ALL, true, false, NULL);
 }
 
 wb_codec_status_t
 wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
 {
-    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
+    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false, false };
     wb_kvlist_t *unused = NULL;
     wb_codec_status_t status = s_read (&reader, &unused);
     if (depth)
@@ -768,7 +792,8 @@ const char *
 wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
 {
     size_t wanted = key ? strlen (key) : 0;
-    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false,
+                          false };
     uint32_t count = s_get_u32 (&reader);
     for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
         size_t key_size = 0;
@@ -879,7 +904,12 @@ s_print_list (s_writer_t *writer, const wb_kvlist_t *self)
                 s_write (writer, "<%zu bytes>", size);
                 break;
             case WB_TYPE_LIST:
-                s_print_list (writer, wb_kvlist_list_at (self, index));
+                //  received bytes whose first read failed are named, not shown
+                if (wb_kvlist_status_at (self, index) != WB_CODEC_OK)
+                    s_write (writer, "<cannot be read: %s>",
+                             wb_codec_status_text (wb_kvlist_status_at (self, index)));
+                else
+                    s_print_list (writer, wb_kvlist_list_at (self, index));
                 break;
         }
     }

@@ -173,7 +173,8 @@ s_part_is (s_part_t part, const char *text)
 }
 
 //  Decode the body and split off its ReferenceId; lazy keeps every nested
-//  list as its checked bytes until read (wb_kvlist_decode_lazy).
+//  list as its bytes, their structure checked, until read (their keys and
+//  UTF-8 checked then: wb_kvlist_decode_lazy).
 static wb_kvlist_t *
 s_decode_body (s_part_t part, bool lazy, wb_codec_status_t *status, int64_t *reference_id)
 {
