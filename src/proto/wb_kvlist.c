@@ -58,6 +58,8 @@ struct _wb_kvlist_t {
     size_t size;
     size_t capacity;
     s_chunk_t *arena;           /* the newest chunk, or NULL */
+    bool inline_entries;        /* entries lie in the list's own block */
+    bool inline_chunk;          /* so does the arena's first (oldest) chunk */
 };
 
 static const char *s_status_texts [WB_CODEC_STATUS_COUNT] = {
@@ -113,9 +115,11 @@ wb_kvlist_destroy (wb_kvlist_t **self_p)
     while (self->arena) {
         s_chunk_t *chunk = self->arena;
         self->arena = chunk->next;
-        free (chunk);
+        if (chunk->next || !self->inline_chunk)
+            free (chunk);
     }
-    free (self->entries);
+    if (!self->inline_entries)
+        free (self->entries);
     free (self);
     *self_p = NULL;
 }
@@ -145,9 +149,50 @@ wb_kvlist_reserve (wb_kvlist_t *self, size_t count)
         return -1;
     if (count <= self->capacity)
         return 0;
-    self->entries = wb_realloc (self->entries, count * sizeof (s_entry_t));
+    if (self->inline_entries) {
+        //  out of the list's own block: the entries move to one of theirs
+        s_entry_t *entries = wb_malloc (count * sizeof (s_entry_t));
+        if (self->size)
+            memcpy (entries, self->entries, self->size * sizeof (s_entry_t));
+        self->entries = entries;
+        self->inline_entries = false;
+    }
+    else
+        self->entries = wb_realloc (self->entries, count * sizeof (s_entry_t));
     self->capacity = count;
     return 0;
+}
+
+//  The most bytes of a list's own block that keeps it in the allocator's
+//  smallest bins (see S_CHUNK_FIRST).
+#define S_BLOCK_MOST 1024
+
+wb_kvlist_t *
+wb_kvlist_new_sized (size_t count, size_t bytes)
+{
+    if (count > WB_ENTRIES_MAX)
+        return NULL;
+    //  one allocation where there were three: the list, room for its
+    //  entries and, if all its bytes fit and the block stays small, its
+    //  arena's first chunk (a chunk too small for them would cost a
+    //  second one, which costs more than it saves)
+    size_t head = sizeof (wb_kvlist_t) + count * sizeof (s_entry_t);
+    size_t room = head + sizeof (s_chunk_t) + bytes <= S_BLOCK_MOST
+                ? S_BLOCK_MOST - head - sizeof (s_chunk_t) : 0;
+    wb_kvlist_t *self = wb_malloc (head + (room ? sizeof (s_chunk_t) + room : 0));
+    memset (self, 0, sizeof (wb_kvlist_t));
+    self->entries = (s_entry_t *) (void *) (self + 1);
+    self->capacity = count;
+    self->inline_entries = true;
+    if (room) {
+        s_chunk_t *chunk = (s_chunk_t *) (void *) ((char *) self + head);
+        chunk->next = NULL;
+        chunk->size = room;
+        chunk->used = 0;
+        self->arena = chunk;
+        self->inline_chunk = true;
+    }
+    return self;
 }
 
 //  A block of size bytes cut from the list's arena (bytes: no alignment).
@@ -440,7 +485,10 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
         return 0;
     size_t kept = 0;
     for (size_t index = 0; index < self->size; index++) {
-        if (strcmp (self->entries [index].key, key) == 0)
+        //  the first byte first: a message's ReferenceId is taken out of
+        //  every body received, and most keys differ at once
+        const char *other = self->entries [index].key;
+        if (other [0] == key [0] && strcmp (other, key) == 0)
             s_entry_free (&self->entries [index]);
         else
             self->entries [kept++] = self->entries [index];

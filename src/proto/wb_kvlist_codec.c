@@ -269,7 +269,7 @@ typedef struct {
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
-static const uint8_t *
+static inline const uint8_t *
 s_take (s_reader_t *reader, size_t size)
 {
     if (reader->status != WB_CODEC_OK)
@@ -284,7 +284,7 @@ s_take (s_reader_t *reader, size_t size)
     return bytes;
 }
 
-static uint32_t
+static inline uint32_t
 s_get_u32 (s_reader_t *reader)
 {
     const uint8_t *bytes = s_take (reader, 4);
@@ -686,11 +686,9 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
     reader->deepest = depth > reader->deepest ? depth : reader->deepest;
     wb_kvlist_t *list = NULL;
     if (reader->build) {
-        list = wb_kvlist_new ();
-        if (!list || wb_kvlist_reserve (list, count)) {
-            wb_kvlist_destroy (&list);
+        list = wb_kvlist_new_sized (count, reader->remaining);
+        if (!list)
             return s_fail (reader, WB_CODEC_TOO_BIG);
-        }
     }
     uint32_t index = 0;
     while (index < count) {

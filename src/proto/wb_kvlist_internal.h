@@ -27,6 +27,12 @@ int wb_kvlist_add_checked_list (wb_kvlist_t *self, const uint8_t *key, size_t ke
 int wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
                                    const uint8_t *data, size_t size, size_t depth,
                                    bool unchecked);
+/* A new list with room for count entries, for the decoder: the list and
+   its entries lie in one allocation, and so does its arena's first chunk
+   if the block stays small with room for bytes (what its entries' keys
+   and values take at most: the bytes they are decoded from). NULL if
+   count is over WB_ENTRIES_MAX. */
+wb_kvlist_t *wb_kvlist_new_sized (size_t count, size_t bytes);
 /* Mark the encoded list entry at index as checked in full (the encoder
    checked its bytes). 0, or -1 if that entry is not an encoded list. */
 int wb_kvlist_vouch_at (const wb_kvlist_t *self, size_t index);

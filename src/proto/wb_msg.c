@@ -301,7 +301,7 @@ s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
 {
     void *handle = zsock_resolve (socket);
     self->kept = self->count = self->content_size = 0;
-    self->router = handle && s_is_router (socket);
+    self->router = false;
     bool more = handle != NULL;
     while (more) {
         zmq_msg_t spare;
@@ -316,6 +316,11 @@ s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
             wb_msg_frames_close (self);
             return -1;
         }
+        //  asked once a message is there: a receive that finds none (a
+        //  client's last look, each time it drains its socket) costs no
+        //  getsockopt
+        if (self->count == 0)
+            self->router = s_is_router (socket);
         if (self->count++ > 0 || !self->router)
             self->content_size += zmq_msg_size (frame);
         more = zmq_msg_more (frame);

@@ -1516,6 +1516,50 @@ test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
     wb_kvlist_destroy (&sent);
 }
 
+//  A small decoded list lies in one block with its entries and its
+//  arena's first chunk: it grows out of it (more entries than it was
+//  decoded with, more bytes than its chunk holds), is changed, read,
+//  copied and destroyed soundly (ASan and valgrind see the rest), and a
+//  list too big for the block has its own chunks as before.
+static void
+test_a_small_decoded_list_grows_out_of_its_block (void **state)
+{
+    (void) state;
+    for (int big = 0; big < 2; big++) {
+        wb_kvlist_t *sent = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_int (sent, "A", 1), 0);
+        assert_int_equal (wb_kvlist_add_string (sent, "B", big ? SAMPLE_TEXT SAMPLE_TEXT : "x"), 0);
+        wb_kvlist_t *child = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_int (child, "C", 2), 0);
+        assert_int_equal (wb_kvlist_add_list (sent, "L", &child), 0);
+        size_t size = 0;
+        uint8_t *bytes = wb_kvlist_encode (sent, &size);
+        for (int lazily = 0; lazily < 2; lazily++) {
+            wb_kvlist_t *list = lazily ? wb_kvlist_decode_lazy (bytes, size, NULL)
+                                       : wb_kvlist_decode (bytes, size, NULL);
+            assert_true (wb_kvlist_equal (list, sent));
+            char key [16], value [64];
+            for (int index = 0; index < 100; index++) {
+                snprintf (key, sizeof (key), "k%d", index);
+                snprintf (value, sizeof (value), "value %d", index);
+                assert_int_equal (wb_kvlist_add_string (list, key, value), 0);
+            }
+            assert_int_equal (wb_kvlist_set_string (list, "A", "now text"), 0);
+            assert_int_equal (wb_kvlist_remove (list, "B"), 1);
+            assert_int_equal (wb_kvlist_int_or (wb_kvlist_list (list, "L"), "C", 0), 2);
+            wb_kvlist_t *copy = wb_kvlist_dup (list);
+            assert_true (wb_kvlist_equal (copy, list));
+            assert_int_equal (wb_kvlist_size (list), 102);
+            assert_string_equal (wb_kvlist_string (list, "k99"), "value 99");
+            assert_string_equal (wb_kvlist_string (list, "A"), "now text");
+            wb_kvlist_destroy (&copy);
+            wb_kvlist_destroy (&list);
+        }
+        free (bytes);
+        wb_kvlist_destroy (&sent);
+    }
+}
+
 //  A page as a client receives it: each Interaction is kept as bytes
 //  whose structure only was checked. One with a bad key, bad UTF-8 or a
 //  NUL in a string passes; its first read fails and names why, and so do
@@ -1994,6 +2038,7 @@ main (void)
         cmocka_unit_test (test_decode_lazy_builds_a_list_of_lists_and_keeps_its_items),
         cmocka_unit_test (test_decode_lazy_refuses_a_fault_at_every_depth),
         cmocka_unit_test (test_decode_lazy_defers_the_checks_of_what_it_keeps),
+        cmocka_unit_test (test_a_small_decoded_list_grows_out_of_its_block),
         cmocka_unit_test (test_decode_checked_bounds_every_size),
         cmocka_unit_test (test_encoded_string_reads_one_entry),
         cmocka_unit_test (test_take_list_at_hands_over_the_list),
