@@ -1516,6 +1516,65 @@ test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
     wb_kvlist_destroy (&sent);
 }
 
+//  The structure the lazy decode checks of what it keeps (sizes, counts,
+//  depth, types, bounds) is the decoder's: a page with any one byte
+//  changed, or cut anywhere, is refused by both with the same status, or
+//  has a fault in a key or a string, which the decoder names and the lazy
+//  decode either names too or leaves to the first read of the list that
+//  holds it, which names it so. Never a read past the bytes (ASan,
+//  valgrind), with SSE2 and scalar.
+static void
+test_decode_lazy_bounds_what_it_keeps_as_the_decoder_does (void **state)
+{
+    (void) state;
+    wb_kvlist_t *page = wb_kvlist_new ();
+    for (int item = 0; item < 3; item++) {
+        wb_kvlist_t *interaction = wb_kvlist_new ();
+        wb_kvlist_add_string (interaction, "InteractionId", "i-1");
+        wb_kvlist_add_int (interaction, "Priority", item);
+        wb_kvlist_add_binary (interaction, "Blob", "\x00\x01", 2);
+        wb_kvlist_add_string (interaction, "Subject", "h\xc3\xa9llo");
+        wb_kvlist_t *user_data = wb_kvlist_new ();
+        wb_kvlist_add_string (user_data, "Tag", "x");
+        wb_kvlist_add_list (interaction, "UserData", &user_data);
+        wb_kvlist_add_list (page, "Interaction", &interaction);
+    }
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    wb_kvlist_add_int (sent, "Total", 3);
+    wb_kvlist_add_list (sent, "Interactions", &page);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    const uint8_t changes [] = { 0x00, 0x01, 0x04, 0x7f, 0xc3, 0xff };
+    for (size_t at = 0; at < size; at++)
+        for (size_t change = 0; change <= sizeof (changes); change++) {
+            //  the last "change" is a cut at this byte
+            bool cut = change == sizeof (changes);
+            uint8_t good = cut ? 0 : bytes [at];
+            if (!cut)
+                bytes [at] = changes [change];
+            size_t used = cut ? at : size;
+            wb_codec_status_t eager = WB_CODEC_OK, lazily = WB_CODEC_OK;
+            wb_kvlist_t *decoded = wb_kvlist_decode (bytes, used, &eager);
+            wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, used, &lazily);
+            bool content = eager == WB_CODEC_BAD_KEY || eager == WB_CODEC_BAD_UTF8;
+            if (lazily != WB_CODEC_OK)
+                assert_true (lazily == eager || content);
+            else
+            if (eager != WB_CODEC_OK) {
+                assert_true (content);
+                assert_int_equal (s_first_fault (lazy), eager);
+            }
+            else
+                assert_true (wb_kvlist_equal (lazy, decoded));
+            wb_kvlist_destroy (&lazy);
+            wb_kvlist_destroy (&decoded);
+            if (!cut)
+                bytes [at] = good;
+        }
+    free (bytes);
+    wb_kvlist_destroy (&sent);
+}
+
 //  A small decoded list lies in one block with its entries and its
 //  arena's first chunk: it grows out of it (more entries than it was
 //  decoded with, more bytes than its chunk holds), is changed, read,
@@ -2039,6 +2098,7 @@ main (void)
         cmocka_unit_test (test_decode_lazy_refuses_a_fault_at_every_depth),
         cmocka_unit_test (test_decode_lazy_defers_the_checks_of_what_it_keeps),
         cmocka_unit_test (test_a_small_decoded_list_grows_out_of_its_block),
+        cmocka_unit_test (test_decode_lazy_bounds_what_it_keeps_as_the_decoder_does),
         cmocka_unit_test (test_decode_checked_bounds_every_size),
         cmocka_unit_test (test_encoded_string_reads_one_entry),
         cmocka_unit_test (test_take_list_at_hands_over_the_list),
