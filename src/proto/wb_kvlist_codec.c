@@ -829,6 +829,22 @@ const char *
 wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
 {
     size_t wanted = key ? strlen (key) : 0;
+    //  most often it is the first entry (an interaction's InteractionId):
+    //  its key matches byte for byte (so it is a key) and is a string
+    //  whose size fits, or the walk below decides
+    if (data && wanted && wanted <= WB_KEY_MAX && size >= 4 + 1 + wanted + 1 + 4
+    &&  (data [0] | data [1] | data [2] | data [3]) && data [4] == wanted
+    &&  memcmp (data + 5, key, wanted) == 0
+    &&  s_key_printable ((const uint8_t *) key, wanted, wanted)
+    &&  data [5 + wanted] == WB_TYPE_STRING) {
+        const uint8_t *sized = data + 5 + wanted + 1;
+        size_t length_found = (size_t) sized [0] << 24 | (size_t) sized [1] << 16
+                            | (size_t) sized [2] << 8 | sized [3];
+        if (length_found <= WB_VALUE_MAX && length_found <= size - (size_t) (sized + 4 - data)) {
+            *length = length_found;
+            return (const char *) sized + 4;
+        }
+    }
     s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false,
                           false };
     uint32_t count = s_get_u32 (&reader);

@@ -1851,6 +1851,10 @@ test_encoded_string_reads_one_entry (void **state)
     assert_null (wb_kvlist_encoded_string (bytes, size, "B", &length));
     assert_null (wb_kvlist_encoded_string (bytes, size - 1, "Last", &length));
     assert_null (wb_kvlist_encoded_string (NULL, 0, "Last", &length));
+    //  the first entry (read at once) cut in its text, or its size forged
+    assert_null (wb_kvlist_encoded_string (bytes, 4 + 1 + 7 + 1 + 4 + 4, "Subject", &length));
+    bytes [4 + 1 + 7 + 1] = 0x7f;
+    assert_null (wb_kvlist_encoded_string (bytes, size, "Subject", &length));
     free (bytes);
     wb_kvlist_destroy (&sample);
 }
