@@ -95,12 +95,19 @@ wb_kvlist_new (void)
 //  Free what an entry owns: its block (unless in the arena) and a decoded
 //  list.
 static void
-s_entry_free (s_entry_t *entry)
+s_entry_release (s_entry_t *entry)
 {
     if (!entry->borrowed)
         free (entry->key);
     if (entry->type == WB_TYPE_LIST && !entry->encoded)
         wb_kvlist_destroy (&entry->value.list);
+}
+
+//  The same, the entry then cleared.
+static void
+s_entry_free (s_entry_t *entry)
+{
+    s_entry_release (entry);
     memset (entry, 0, sizeof (*entry));
 }
 
@@ -110,8 +117,9 @@ wb_kvlist_destroy (wb_kvlist_t **self_p)
     if (!self_p || !*self_p)
         return;
     wb_kvlist_t *self = *self_p;
+    //  the entries go with the list: not cleared one by one
     for (size_t index = 0; index < self->size; index++)
-        s_entry_free (&self->entries [index]);
+        s_entry_release (&self->entries [index]);
     while (self->arena) {
         s_chunk_t *chunk = self->arena;
         self->arena = chunk->next;

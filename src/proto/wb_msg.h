@@ -76,6 +76,9 @@ wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
    as wb_msg_recv decodes it, or NULL with *status saying why. One call to
    libzmq where asking first whether a message waits would make two. */
 int wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
+/* The same on a socket its caller knows is not a ROUTER (a client's
+   DEALER): its type is not asked of libzmq (a getsockopt) per message. */
+int wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
 
 /* One message's frames read straight from libzmq into zmq_msg_t, without
    a zmsg_t of zframes (a message is a few hundred instructions cheaper to

@@ -1589,6 +1589,27 @@ test_try_recv_takes_only_what_waits (void **state)
     assert_int_equal (status, WB_CODEC_BAD_PROTOCOL);
     assert_int_equal (wb_msg_try_recv (pair->router, &msg, NULL), -1);
     zpoller_destroy (&poller);
+
+    //  the client's receive on its DEALER, whose kind it knows: the same
+    //  message, no routing id; -1 at once when nothing waits
+    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status), -1);
+    assert_null (msg);
+    ping = wb_msg_new ("RequestPing");
+    wb_msg_set_reference_id (ping, 13);
+    zframe_t *routing_id = zframe_from ("agent-7");
+    wb_msg_set_routing_id (ping, routing_id);
+    zframe_destroy (&routing_id);
+    assert_int_equal (wb_msg_send (&ping, pair->router), 0);
+    poller = zpoller_new (pair->dealer, NULL);
+    assert_non_null (zpoller_wait (poller, 2000));
+    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status), 0);
+    assert_int_equal (status, WB_CODEC_OK);
+    assert_int_equal (wb_msg_reference_id (msg), 13);
+    assert_null (wb_msg_routing_id (msg));
+    assert_string_equal (wb_msg_name (msg), "RequestPing");
+    wb_msg_destroy (&msg);
+    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status), -1);
+    zpoller_destroy (&poller);
 }
 
 #define PAIR_TEST(test) cmocka_unit_test_setup_teardown (test, s_pair_setup, s_pair_teardown)
