@@ -779,8 +779,16 @@ s_entry_equal (const s_entry_t *a, const s_entry_t *b)
             return a->value.bytes.size == b->value.bytes.size
                 && memcmp (a->value.bytes.data, b->value.bytes.data,
                            a->value.bytes.size) == 0;
-        case WB_TYPE_LIST:
-            return wb_kvlist_equal (s_list_of (a), s_list_of (b));
+        case WB_TYPE_LIST: {
+            //  lists that cannot be read are equal if their bytes are
+            wb_kvlist_t *list_a = s_list_of (a), *list_b = s_list_of (b);
+            if (!list_a || !list_b)
+                return !list_a && !list_b && a->encoded && b->encoded
+                    && a->value.bytes.size == b->value.bytes.size
+                    && memcmp (a->value.bytes.data, b->value.bytes.data,
+                               a->value.bytes.size) == 0;
+            return wb_kvlist_equal (list_a, list_b);
+        }
     }
     return false;
 }

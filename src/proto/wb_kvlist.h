@@ -147,7 +147,9 @@ int wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source);
    unreadable as it was. */
 int wb_kvlist_append_first (wb_kvlist_t *self, const wb_kvlist_t *source, size_t count);
 
-/* Structural equality: same keys, types and values in the same order. */
+/* Structural equality: same keys, types and values in the same order.
+   Lists are read (so decoded, and checked if they were received
+   unchecked); two that cannot be read are equal if their bytes are. */
 bool wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b);
 
 /* True if size bytes of text are valid UTF-8 as the wire demands of every
@@ -179,10 +181,11 @@ wb_kvlist_t *wb_kvlist_decode (const uint8_t *data, size_t size,
    same. */
 wb_kvlist_t *wb_kvlist_decode_lazy (const uint8_t *data, size_t size,
                                     wb_codec_status_t *status);
-/* Decode bytes that passed wb_kvlist_decode, _lazy, _check or
+/* Decode bytes that passed wb_kvlist_decode, _check or
    wb_kvlist_add_encoded before and have not changed since (what
-   wb_kvlist_encoded_at gives, or a copy of it): sizes, counts and depth
-   are bounded again, keys and UTF-8 are not; nested lists stay bytes
+   wb_kvlist_encoded_at gives, or a copy of it, for an entry that is not
+   wb_kvlist_unchecked_at: those go through wb_kvlist_decode_deferred):
+   sizes, counts and depth are bounded again, keys and UTF-8 are not; nested lists stay bytes
    until read as wb_kvlist_decode_lazy keeps them. A list entry's first
    read decodes this way. NULL if the
    bounds do not hold or there is no memory. Any other bytes go through

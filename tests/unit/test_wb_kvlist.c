@@ -1693,6 +1693,11 @@ test_decode_lazy_defers_the_checks_of_what_it_keeps (void **state)
         wb_kvlist_t *later = wb_kvlist_dup (lazy);
         assert_int_equal (wb_kvlist_status_at (wb_kvlist_list (later, "Interactions"), 1),
                           faults [index].status);
+        //  what cannot be read equals the same bytes only
+        assert_true (wb_kvlist_equal (later, lazy));
+        assert_true (wb_kvlist_equal (copy, lazy));
+        assert_false (wb_kvlist_equal (lazy, sent));
+        assert_false (wb_kvlist_equal (sent, lazy));
         wb_kvlist_destroy (&later);
         wb_kvlist_destroy (&copy);
         wb_kvlist_destroy (&lazy);
