@@ -636,10 +636,10 @@ s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
 //  sizes, UTF-8), with the cursor in a register; stop before any other
 //  (a list, or one at fault), which s_get_entry then reads and, if it is
 //  at fault, reports exactly as it always did. The number gone past. Bytes
-//  checked before (checked, as the reader's) are only measured: a hop per
-//  entry. Inlined, each of its two callers gets the loop it needs.
+//  whose keys and UTF-8 are not checked here (the reader's checked) go
+//  through s_skip_sizes instead.
 static inline uint32_t
-s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
+s_skip_plain (s_reader_t *reader, uint32_t most)
 {
     const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
     uint32_t done = 0;
@@ -647,7 +647,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
         size_t left = (size_t) (end - cursor);
         size_t key_size = left >= 2 ? cursor [0] : 0;
         if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
-        ||  (!checked && !s_key_printable (cursor + 1, key_size, left - 1)))
+        ||  !s_key_printable (cursor + 1, key_size, left - 1))
             break;
         uint8_t type = cursor [1 + key_size];
         const uint8_t *value = cursor + 2 + key_size;
@@ -661,7 +661,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
         size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
                     | (size_t) value [2] << 8 | value [3];
         if (size > WB_VALUE_MAX || size > left - 4
-        ||  (type == WB_TYPE_STRING && !checked && !s_utf8_quick (value + 4, size, left - 4)))
+        ||  (type == WB_TYPE_STRING && !s_utf8_quick (value + 4, size, left - 4)))
             break;
         cursor = value + 4 + size;
     }
@@ -734,7 +734,7 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
         //  checking only: the plain entries that pass go by quickly
         if (!reader->build
         &&  (index += reader->checked ? s_skip_sizes (reader, count - index)
-                                      : s_skip_plain (reader, count - index, false)) == count)
+                                      : s_skip_plain (reader, count - index)) == count)
             break;
         if (s_get_entry (reader, list, depth)) {
             wb_kvlist_destroy (&list);
