@@ -55,6 +55,12 @@ static const char *
 s_selected_id (wbc_app_t *self)
 {
     const char *id = wb_kvlist_string (wbc_model_selected_interaction (self->model), WB_ATTR_INTERACTION_ID);
+    char unreadable [160];
+    if (!id && !wbc_model_sidebar_focused (self->model)
+    &&  wbc_model_selected_unreadable (self->model, unreadable, sizeof (unreadable))) {
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (), "%s", unreadable);
+        return NULL;
+    }
     if (!id || wbc_model_sidebar_focused (self->model)) {
         wbc_model_status (self->model, WBC_LEVEL_INFO, wb_clock_wall_ms (), "no interaction selected");
         return NULL;

@@ -260,6 +260,10 @@ void wbc_model_clear_marks (wbc_model_t *self, size_t pane_index);
 size_t wbc_model_pane_rows (wbc_pane_t *pane);
 /* The selected interaction of the focused pane, or NULL. */
 const wb_kvlist_t *wbc_model_selected_interaction (wbc_model_t *self);
+/* True if the selected row of the focused pane is an interaction received
+   that cannot be read (wbc_rows_unreadable), with what its row says in
+   text. */
+bool wbc_model_selected_unreadable (wbc_model_t *self, char *text, size_t size);
 /* True while the row of this interaction is highlighted. */
 bool wbc_model_is_highlighted (const wbc_pane_t *pane, const char *interaction_id, int64_t now_ms);
 /* Where a search landed: the match selected is number `position` (from

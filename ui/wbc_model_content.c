@@ -285,6 +285,13 @@ wbc_model_selected_interaction (wbc_model_t *self)
     return pane ? wbc_rows_at (pane->rows, pane->replica, pane->selected) : NULL;
 }
 
+bool
+wbc_model_selected_unreadable (wbc_model_t *self, char *text, size_t size)
+{
+    wbc_pane_t *pane = wbc_model_pane (self, self->focus);
+    return pane && wbc_rows_unreadable (pane->rows, pane->replica, pane->selected, text, size);
+}
+
 //  After the rows changed order or membership: the selection on its
 //  interaction if still shown, else the first row; scrolled into view.
 static void

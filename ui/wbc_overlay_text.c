@@ -71,6 +71,19 @@ s_help (wbc_overlay_text_t *lines, const wbc_keys_t *keys)
     }
 }
 
+//  A list entry received that cannot be read (its keys or UTF-8 failed
+//  the check of its first read): one line naming why; true if so.
+static bool
+s_unreadable (wbc_overlay_text_t *lines, const wb_kvlist_t *list, size_t index, int depth)
+{
+    wb_codec_status_t status = wb_kvlist_status_at (list, index);
+    if (status == WB_CODEC_OK)
+        return false;
+    s_add (lines, false, "%*s%-22s (cannot be read: %s)", depth * 2, "",
+           wb_kvlist_key_at (list, index), wb_codec_status_text (status));
+    return true;
+}
+
 //  One property per line; nested lists (UserData) indented below.
 static void
 s_properties (wbc_overlay_text_t *lines, const wb_kvlist_t *list, int depth)
@@ -88,6 +101,8 @@ s_properties (wbc_overlay_text_t *lines, const wb_kvlist_t *list, int depth)
                 s_add (lines, false, "%*s%-22s (binary)", depth * 2, "", key);
                 break;
             case WB_TYPE_LIST:
+                if (s_unreadable (lines, list, index, depth))
+                    break;
                 s_add (lines, true, "%*s%s", depth * 2, "", key);
                 s_properties (lines, wb_kvlist_list_at (list, index), depth + 1);
                 break;
@@ -141,6 +156,8 @@ s_message (wbc_overlay_text_t *lines, const wbc_model_t *model, const wb_trace_e
                 s_add (lines, false, "%*s%-22s (binary, %zu bytes)", depth * 2, "", key, bytes);
                 break;
             case WB_TYPE_LIST:
+                if (s_unreadable (lines, list, index, depth))
+                    break;
                 s_add (lines, true, "%*s%s", depth * 2, "", key);
                 s_message (lines, model, entry, depth + 1, wb_kvlist_list_at (list, index));
                 break;

@@ -304,6 +304,22 @@ wbc_rows_at (wbc_rows_t *self, const wb_replica_t *replica, size_t row)
     return row < self->size ? wb_replica_at (replica, self->order [row]) : NULL;
 }
 
+bool
+wbc_rows_unreadable (wbc_rows_t *self, const wb_replica_t *replica, size_t row,
+                     char *text, size_t size)
+{
+    if (wbc_rows_at (self, replica, row))
+        return false;
+    size_t position = s_ready (self, replica) ? (row < self->size ? self->order [row] : SIZE_MAX)
+                                              : row;
+    if (position >= wb_replica_size (replica))
+        return false;
+    if (text && size)
+        snprintf (text, size, "this interaction cannot be read: %s",
+                  wb_codec_status_text (wb_replica_status_at (replica, position)));
+    return true;
+}
+
 long
 wbc_rows_index_of (wbc_rows_t *self, const wb_replica_t *replica, const char *interaction_id)
 {

@@ -51,6 +51,13 @@ bool wbc_rows_active (const wbc_rows_t *self);
    shown). A NULL self shows the replica as it is. */
 size_t wbc_rows_size (wbc_rows_t *self, const wb_replica_t *replica);
 const wb_kvlist_t *wbc_rows_at (wbc_rows_t *self, const wb_replica_t *replica, size_t row);
+/* True if row shows an interaction received that cannot be read (its
+   keys or UTF-8 failed the check of its first read: wb_replica_status_at),
+   with the text its row shows instead ("this interaction cannot be read:
+   string is not valid UTF-8") in text; false for a row that reads, or
+   past the end. */
+bool wbc_rows_unreadable (wbc_rows_t *self, const wb_replica_t *replica, size_t row,
+                          char *text, size_t size);
 long wbc_rows_index_of (wbc_rows_t *self, const wb_replica_t *replica, const char *interaction_id);
 
 #endif

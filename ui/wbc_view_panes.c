@@ -89,6 +89,12 @@ s_draw_row (wbc_draw_t *draw, wbc_pane_t *pane, const wbc_columns_plan_t *plan,
     //  a marked row says so in the margin before its first cell
     if (id && wbc_model_is_marked (pane, id))
         wbc_view_put (y, rect.x, 1, wbc_text_symbol (WBC_SYMBOL_MARK));
+    //  an interaction whose bytes fail their check says so across the row
+    char unreadable [256];
+    if (wbc_rows_unreadable (pane->rows, pane->replica, row, unreadable, sizeof (unreadable))) {
+        wbc_view_put (y, rect.x + 1, rect.width - 1, unreadable);
+        return;
+    }
     for (size_t index = 0; index < plan->count; index++) {
         char cell [1024];
         wbc_columns_cell (plan, index, interaction, draw->wall_ms, cell, sizeof (cell));

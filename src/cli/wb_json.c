@@ -147,6 +147,10 @@ s_value_at (const wb_kvlist_t *list, size_t index)
             data = wb_kvlist_binary_at (list, index, &size);
             return s_hex (data, size);
         case WB_TYPE_LIST:
+            //  received bytes that fail their check: named, in their place
+            if (wb_kvlist_status_at (list, index) != WB_CODEC_OK)
+                return json_pack ("{ss}", "unreadable",
+                                  wb_codec_status_text (wb_kvlist_status_at (list, index)));
             return wb_json_from_list (wb_kvlist_key_at (list, index),
                                       wb_kvlist_list_at (list, index));
     }

@@ -189,6 +189,15 @@ s_print_interactions (const wb_kvlist_t *interactions)
         for (size_t column = 0; column < CONTENT_COLUMNS; column++)
             cells [column] = s_property_text (interaction, s_content_columns [column][1],
                                               buffers [column], sizeof (buffers [column]));
+        //  received bytes that fail their check: the row says so, the
+        //  others are printed as ever
+        char unreadable [128];
+        if (!interaction) {
+            snprintf (unreadable, sizeof (unreadable), "(cannot be read: %s)",
+                      wb_codec_status_text (wb_kvlist_status_at (interactions, row)));
+            cells [0] = "?";
+            cells [2] = unreadable;
+        }
         wbctl_table_add (table, cells);
     }
     wbctl_table_print (table, stdout);
@@ -250,7 +259,11 @@ wbctl_print_pulled (const wbctl_exchange_t *exchange)
         const wb_kvlist_t *interaction = wb_kvlist_list_at (pulled.interactions, index);
         const char *id = wb_kvlist_string (interaction, WB_ATTR_INTERACTION_ID);
         printf ("%sPulled %s\n", index ? "\n" : "", id ? id : "?");
-        s_print_properties (interaction);
+        if (interaction)
+            s_print_properties (interaction);
+        else
+            printf ("(cannot be read: %s)\n",
+                    wb_codec_status_text (wb_kvlist_status_at (pulled.interactions, index)));
     }
 }
 

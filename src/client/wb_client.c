@@ -444,7 +444,7 @@ wb_client_receive (wb_client_t *self)
         return NULL;
     //  each malformed message is dropped and counted; NULL once none waits
     wb_msg_t *msg = NULL;
-    while (wb_msg_try_recv (self->dealer, &msg, NULL) == 0) {
+    while (wb_msg_try_recv_dealer (self->dealer, &msg, NULL) == 0) {
         if (msg && self->observer)
             self->observer (self->observer_arg, false, msg);
         if (msg)

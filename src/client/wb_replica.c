@@ -11,6 +11,11 @@
 //  item, its id and those bytes lie together; the items of one page share
 //  one allocation, a block (s_block_t). Once decoded, an item moves to an
 //  allocation of its own holding the item and its id.
+//  Bytes received are kept with only their structure checked (sizes,
+//  bounds, depth: wb_kvlist_decode_lazy): the id is checked as it is read
+//  out of them, and the rest, keys and UTF-8, at the first read. Bytes
+//  that fail it stay as they are, with why (fault): the item reads as
+//  NULL and wb_replica_status_at names the fault; the others are kept.
 typedef struct {
     size_t holders;            /* its items, and the load while it lasts */
 } s_block_t;
@@ -19,6 +24,9 @@ typedef struct {
     wb_kvlist_t *list;         /* decoded; NULL while still encoded */
     const uint8_t *encoded;    /* its bytes, after the id, until decoded */
     size_t size;
+    bool unchecked;            /* their keys and UTF-8 still to be checked */
+    uint8_t fault;             /* why they cannot be read (wb_codec_status_t);
+                                  not in by_id then if its id was at fault */
     s_block_t *block;          /* the page's block it lies in; NULL: its own */
     uint64_t hash;             /* of the id, for by_id */
     char id [];                /* InteractionId: its key in by_id */
@@ -58,14 +66,30 @@ s_list_destructor (void **item)
     wb_kvlist_destroy ((wb_kvlist_t **) item);
 }
 
-//  FNV-1a of an id: ids are short, and this mixes every byte of them.
+//  A hash of an id, eight bytes at a time (ids are a few words long: a
+//  byte at a time cost about 100 instructions an id, loading a page),
+//  each word mixed in by a multiply, then every bit spread down to the
+//  low ones the table uses (MurmurHash3's finalizer).
 static uint64_t
 s_hash (const char *id, size_t length)
 {
-    uint64_t hash = 0xcbf29ce484222325u;
-    for (size_t index = 0; index < length; index++)
-        hash = (hash ^ (uint8_t) id [index]) * 0x100000001b3u;
-    return hash;
+    uint64_t hash = 0xcbf29ce484222325u ^ length;
+    size_t offset = 0;
+    for (; offset + 8 <= length; offset += 8) {
+        uint64_t word;
+        memcpy (&word, id + offset, 8);
+        hash = (hash ^ word) * 0x9e3779b97f4a7c15u;
+        hash ^= hash >> 32;
+    }
+    uint64_t tail = 0;
+    for (size_t index = offset; index < length; index++)
+        tail |= (uint64_t) (uint8_t) id [index] << (8 * (index - offset));
+    hash = (hash ^ tail) * 0x9e3779b97f4a7c15u;
+    hash ^= hash >> 33;
+    hash *= 0xff51afd7ed558ccdu;
+    hash ^= hash >> 33;
+    hash *= 0xc4ceb9fe1a85ec53u;
+    return hash ^ (hash >> 33);
 }
 
 //  Bytes an item of an id of this length (no NUL counted) takes with size
@@ -124,11 +148,14 @@ s_item_of_list (wb_kvlist_t *list)
     return item;
 }
 
-//  An encoded interaction of a page (checked bytes) and its id, found in
-//  them (NULL if it has none).
+//  An encoded interaction of a page and its id, found in them (NULL if it
+//  has none); fault: why bytes whose keys and UTF-8 were left unchecked
+//  cannot be read, found looking for their id (their id then is "").
 typedef struct {
     const uint8_t *bytes;
     size_t size;
+    bool unchecked;
+    wb_codec_status_t fault;
     const char *id;
     size_t length;
 } s_found_t;
@@ -143,6 +170,8 @@ s_item_in_block (s_block_t *block, void *place, const s_found_t *found)
     memcpy (encoded, found->bytes, found->size);
     item->encoded = encoded;
     item->size = found->size;
+    item->unchecked = found->unchecked;
+    item->fault = (uint8_t) found->fault;
     item->block = block;
     block->holders++;
     return item;
@@ -246,19 +275,26 @@ s_index_clear (s_index_t *index)
 
 //  The interaction of the item at index, decoded on its first read, the
 //  item then shrunk to drop its bytes (one in a block moves out of it).
-//  They were checked when they were received, so they are not checked
-//  again, and only a lack of memory fails here.
+//  Bytes checked in full when received are not checked again; unchecked
+//  ones have their keys and UTF-8 checked now: NULL, the fault noted and
+//  the bytes kept, if they fail.
 static const wb_kvlist_t *
 s_item_list (const wb_replica_t *self, size_t index)
 {
     s_item_t *item = self->items [index];
-    if (item->list || !item->encoded)
+    if (item->list || !item->encoded || item->fault)
         return item->list;
-    item->list = wb_kvlist_decode_checked (item->encoded, item->size);
-    if (!item->list)
+    wb_codec_status_t status = WB_CODEC_TOO_BIG;
+    item->list = item->unchecked
+               ? wb_kvlist_decode_deferred (item->encoded, item->size, &status)
+               : wb_kvlist_decode_checked (item->encoded, item->size);
+    if (!item->list) {
+        item->fault = (uint8_t) status;
         return NULL;
+    }
     item->encoded = NULL;
     item->size = 0;
+    item->unchecked = false;
     //  the table and the order hold the item: they follow if it moves
     s_item_t **slot = s_index_slot (&self->by_id, item->id, item->hash);
     size_t room = sizeof (s_item_t) + strlen (item->id) + 1;
@@ -316,10 +352,11 @@ wb_replica_destroy (wb_replica_t **self_p)
 static int
 s_append (wb_replica_t *self, s_item_t *item)
 {
-    //  the table refuses an id it holds: one look-up, not two
+    //  the table refuses an id it holds: one look-up, not two; an item
+    //  whose id could not be read is in the order only
     if (!item || wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
                           WB_REPLICA_MAX)
-    ||  s_index_insert (&self->by_id, item)) {
+    ||  (!(item->fault && !*item->id) && s_index_insert (&self->by_id, item))) {
         s_item_destroy (&item);
         return -1;
     }
@@ -404,11 +441,29 @@ s_apply (wb_replica_t *self, const wb_kvlist_t *event)
     return WB_REPLICA_APPLIED;
 }
 
+//  True if the event's Interaction is there but cannot be read: received
+//  bytes whose keys or UTF-8 failed the check of its first read.
+static bool
+s_interaction_unreadable (const wb_kvlist_t *event)
+{
+    for (size_t index = 0; index < wb_kvlist_size (event); index++)
+        if (streq (wb_kvlist_key_at (event, index), WB_ATTR_INTERACTION))
+            return wb_kvlist_type_at (event, index) == WB_TYPE_LIST
+                && wb_kvlist_status_at (event, index) != WB_CODEC_OK;
+    return false;
+}
+
 wb_replica_result_t
 wb_replica_apply_event (wb_replica_t *self, const wb_kvlist_t *event)
 {
     wb_event_change_t change;
     wb_event_read_change_body (event, &change);
+    //  a change the copy cannot read leaves it behind: fetched again, the
+    //  page shows the interaction (as one that cannot be read, if so)
+    if (self && self->has_snapshot && !change.interaction && s_interaction_unreadable (event)) {
+        self->needs_fetch = true;
+        return WB_REPLICA_GAP;
+    }
     if (!self || !change.interaction || change.version < 1
     ||  change.content_operation < WB_CONTENT_TAKEN_OUT
     ||  change.content_operation > WB_CONTENT_PROPERTIES_CHANGED)
@@ -429,6 +484,23 @@ wb_replica_load_begin (wb_replica_t *self)
         s_clear_items (self);
 }
 
+//  The id of unchecked bytes is checked before the index holds it. An id
+//  at fault, or none found (a key before it at fault hides it): the bytes
+//  are checked in full, and kept, with an empty id and their fault, if
+//  they fail; if they pass they have no id, and are left out as a checked
+//  interaction without one is.
+static void
+s_check_id (s_found_t *found)
+{
+    if (found->id && wb_utf8_valid (found->id, found->length))
+        return;
+    found->fault = wb_kvlist_check (found->bytes, found->size, NULL);
+    if (found->fault == WB_CODEC_OK && found->id)
+        found->fault = WB_CODEC_BAD_UTF8;
+    found->id = found->fault == WB_CODEC_OK ? NULL : "";
+    found->length = 0;
+}
+
 //  Find the interactions of a page still encoded, and their ids, into
 //  found (one per entry); the room their items take in a block.
 static size_t
@@ -439,9 +511,13 @@ s_find_encoded (const wb_kvlist_t *interactions, s_found_t *found)
         size_t depth = 0;
         s_found_t *entry = &found [index];
         entry->bytes = wb_kvlist_encoded_at (interactions, index, &entry->size, &depth);
+        entry->unchecked = wb_kvlist_unchecked_at (interactions, index);
+        entry->fault = WB_CODEC_OK;
         entry->id = entry->bytes ? wb_kvlist_encoded_string (entry->bytes, entry->size,
                                                               WB_ATTR_INTERACTION_ID,
                                                               &entry->length) : NULL;
+        if (entry->unchecked)
+            s_check_id (entry);
         if (entry->id)
             room += s_item_room (entry->length, entry->size);
     }
@@ -544,6 +620,18 @@ wb_replica_at (const wb_replica_t *self, size_t index)
 {
     //  a first read decodes the item: its cache, not the workbin, changes
     return self && index < self->size ? s_item_list (self, index) : NULL;
+}
+
+wb_codec_status_t
+wb_replica_status_at (const wb_replica_t *self, size_t index)
+{
+    if (!self || index >= self->size)
+        return WB_CODEC_TRUNCATED;
+    if (s_item_list (self, index))
+        return WB_CODEC_OK;
+    //  no fault noted: the decode found no memory
+    return self->items [index]->fault ? (wb_codec_status_t) self->items [index]->fault
+                                      : WB_CODEC_TOO_BIG;
 }
 
 size_t

@@ -39,7 +39,9 @@ typedef struct _wb_replica_t wb_replica_t;
 wb_replica_t *wb_replica_new (void);
 void wb_replica_destroy (wb_replica_t **self_p);
 
-/* Take one EventWorkbinContentChanged body. */
+/* Take one EventWorkbinContentChanged body. One whose Interaction cannot
+   be read (received bytes whose keys or UTF-8 fail their check) is a
+   gap once a snapshot is loaded: the copy cannot follow it. */
 wb_replica_result_t wb_replica_apply_event (wb_replica_t *self, const wb_kvlist_t *event);
 
 /* Load a whole snapshot: interactions is a list of "Interaction" entries
@@ -63,9 +65,18 @@ bool wb_replica_has_snapshot (const wb_replica_t *self);
 bool wb_replica_needs_fetch (const wb_replica_t *self);
 int64_t wb_replica_version (const wb_replica_t *self);
 size_t wb_replica_size (const wb_replica_t *self);
-/* The interaction at a position (0 = placed first); NULL past the end.
-   The first read of one kept encoded decodes it. */
+/* The interaction at a position (0 = placed first); NULL past the end,
+   or if it cannot be read (wb_replica_status_at). The first read of one
+   kept encoded decodes it. */
 const wb_kvlist_t *wb_replica_at (const wb_replica_t *self, size_t index);
+/* Whether the interaction at a position can be read: WB_CODEC_OK, or why
+   wb_replica_at gives NULL for it. An interaction received is kept with
+   its structure checked only (sizes, bounds, depth), its keys and UTF-8
+   are checked at its first read: one that fails them stays in its place
+   (with no id if its id was at fault: it is not found by id), and this
+   names its fault (WB_CODEC_BAD_KEY, WB_CODEC_BAD_UTF8); the others read
+   as before. WB_CODEC_TRUNCATED past the end. */
+wb_codec_status_t wb_replica_status_at (const wb_replica_t *self, size_t index);
 /* Position of an interaction, or -1. */
 long wb_replica_index_of (const wb_replica_t *self, const char *interaction_id);
 /* Number of changes applied since the copy was created. */

@@ -605,10 +605,9 @@ s_keep_body (const wb_kvlist_t *body)
         const char *key = wb_kvlist_key_at (body, index);
         if (wb_kvlist_type_at (body, index) == WB_TYPE_LIST && strcmp (key, WB_ATTR_INTERACTIONS) == 0) {
             wb_kvlist_t *first = wb_kvlist_new ();
-            for (size_t item = 0; item < S_KEPT_INTERACTIONS; item++) {
-                wb_kvlist_t *copy = wb_kvlist_dup (wb_kvlist_list_at (interactions, item));
-                wb_kvlist_add_list (first, wb_kvlist_key_at (interactions, item), &copy);
-            }
+            //  the kept items are copied as they came: one that cannot be
+            //  read stays so (wb_kvlist_append keeps an entry's bytes)
+            wb_kvlist_append_first (first, interactions, S_KEPT_INTERACTIONS);
             wb_kvlist_add_list (kept, key, &first);
             wb_kvlist_add_int (kept, S_NOT_KEPT, (int64_t) (wb_kvlist_size (interactions) - S_KEPT_INTERACTIONS));
         }
@@ -925,8 +924,13 @@ s_describe_list (const wb_kvlist_t *list, size_t depth, wb_trace_text_t *text)
             wb_kvlist_binary_at (list, index, &size);
             wb_trace_text_add (text, "=<%zu bytes>", size);
         }
-        wb_trace_text_add (text, type == WB_TYPE_LIST ? ":\n" : "\n");
-        if (type == WB_TYPE_LIST)
+        //  a list received whose keys or UTF-8 fail their check is named
+        wb_codec_status_t status = type == WB_TYPE_LIST ? wb_kvlist_status_at (list, index)
+                                                        : WB_CODEC_OK;
+        if (status != WB_CODEC_OK)
+            wb_trace_text_add (text, "=<cannot be read: %s>", wb_codec_status_text (status));
+        wb_trace_text_add (text, type == WB_TYPE_LIST && status == WB_CODEC_OK ? ":\n" : "\n");
+        if (type == WB_TYPE_LIST && status == WB_CODEC_OK)
             s_describe_list (wb_kvlist_list_at (list, index), depth + 1, text);
     }
 }

@@ -23,7 +23,10 @@ typedef struct {
     wb_type_t type;
     bool encoded;               /* a WB_TYPE_LIST whose value is still bytes */
     bool borrowed;              /* its block is in the list's arena */
+    bool unchecked;             /* an encoded list whose sizes and bounds were
+                                   checked, its keys and UTF-8 not yet */
     uint8_t depth;              /* of an encoded list */
+    uint8_t fault;              /* why its first read failed (wb_codec_status_t) */
     union {
         const char *string;     /* in block */
         int64_t integer;
@@ -55,6 +58,8 @@ struct _wb_kvlist_t {
     size_t size;
     size_t capacity;
     s_chunk_t *arena;           /* the newest chunk, or NULL */
+    bool inline_entries;        /* entries lie in the list's own block */
+    bool inline_chunk;          /* so does the arena's first (oldest) chunk */
 };
 
 static const char *s_status_texts [WB_CODEC_STATUS_COUNT] = {
@@ -90,12 +95,19 @@ wb_kvlist_new (void)
 //  Free what an entry owns: its block (unless in the arena) and a decoded
 //  list.
 static void
-s_entry_free (s_entry_t *entry)
+s_entry_release (s_entry_t *entry)
 {
     if (!entry->borrowed)
         free (entry->key);
     if (entry->type == WB_TYPE_LIST && !entry->encoded)
         wb_kvlist_destroy (&entry->value.list);
+}
+
+//  The same, the entry then cleared.
+static void
+s_entry_free (s_entry_t *entry)
+{
+    s_entry_release (entry);
     memset (entry, 0, sizeof (*entry));
 }
 
@@ -105,14 +117,17 @@ wb_kvlist_destroy (wb_kvlist_t **self_p)
     if (!self_p || !*self_p)
         return;
     wb_kvlist_t *self = *self_p;
+    //  the entries go with the list: not cleared one by one
     for (size_t index = 0; index < self->size; index++)
-        s_entry_free (&self->entries [index]);
+        s_entry_release (&self->entries [index]);
     while (self->arena) {
         s_chunk_t *chunk = self->arena;
         self->arena = chunk->next;
-        free (chunk);
+        if (chunk->next || !self->inline_chunk)
+            free (chunk);
     }
-    free (self->entries);
+    if (!self->inline_entries)
+        free (self->entries);
     free (self);
     *self_p = NULL;
 }
@@ -142,9 +157,50 @@ wb_kvlist_reserve (wb_kvlist_t *self, size_t count)
         return -1;
     if (count <= self->capacity)
         return 0;
-    self->entries = wb_realloc (self->entries, count * sizeof (s_entry_t));
+    if (self->inline_entries) {
+        //  out of the list's own block: the entries move to one of theirs
+        s_entry_t *entries = wb_malloc (count * sizeof (s_entry_t));
+        if (self->size)
+            memcpy (entries, self->entries, self->size * sizeof (s_entry_t));
+        self->entries = entries;
+        self->inline_entries = false;
+    }
+    else
+        self->entries = wb_realloc (self->entries, count * sizeof (s_entry_t));
     self->capacity = count;
     return 0;
+}
+
+//  The most bytes of a list's own block that keeps it in the allocator's
+//  smallest bins (see S_CHUNK_FIRST).
+#define S_BLOCK_MOST 1024
+
+wb_kvlist_t *
+wb_kvlist_new_sized (size_t count, size_t bytes)
+{
+    if (count > WB_ENTRIES_MAX)
+        return NULL;
+    //  one allocation where there were three: the list, room for its
+    //  entries and, if all its bytes fit and the block stays small, its
+    //  arena's first chunk (a chunk too small for them would cost a
+    //  second one, which costs more than it saves)
+    size_t head = sizeof (wb_kvlist_t) + count * sizeof (s_entry_t);
+    size_t room = head + sizeof (s_chunk_t) + bytes <= S_BLOCK_MOST
+                ? S_BLOCK_MOST - head - sizeof (s_chunk_t) : 0;
+    wb_kvlist_t *self = wb_malloc (head + (room ? sizeof (s_chunk_t) + room : 0));
+    memset (self, 0, sizeof (wb_kvlist_t));
+    self->entries = (s_entry_t *) (void *) (self + 1);
+    self->capacity = count;
+    self->inline_entries = true;
+    if (room) {
+        s_chunk_t *chunk = (s_chunk_t *) (void *) ((char *) self + head);
+        chunk->next = NULL;
+        chunk->size = room;
+        chunk->used = 0;
+        self->arena = chunk;
+        self->inline_chunk = true;
+    }
+    return self;
 }
 
 //  A block of size bytes cut from the list's arena (bytes: no alignment).
@@ -357,10 +413,14 @@ wb_kvlist_add_encoded_checked (wb_kvlist_t *self, const char *key, const uint8_t
 
 int
 wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
-                               const uint8_t *data, size_t size, size_t depth)
+                               const uint8_t *data, size_t size, size_t depth,
+                               bool unchecked)
 {
-    return s_mark_encoded (s_append_entry (self, (const char *) key, key_size, WB_TYPE_LIST,
-                                           data, size, true), depth);
+    s_entry_t *entry = s_append_entry (self, (const char *) key, key_size, WB_TYPE_LIST,
+                                       data, size, true);
+    if (entry)
+        entry->unchecked = unchecked;
+    return s_mark_encoded (entry, depth);
 }
 
 static s_entry_t *
@@ -433,7 +493,10 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
         return 0;
     size_t kept = 0;
     for (size_t index = 0; index < self->size; index++) {
-        if (strcmp (self->entries [index].key, key) == 0)
+        //  the first byte first: a message's ReferenceId is taken out of
+        //  every body received, and most keys differ at once
+        const char *other = self->entries [index].key;
+        if (other [0] == key [0] && strcmp (other, key) == 0)
             s_entry_free (&self->entries [index]);
         else
             self->entries [kept++] = self->entries [index];
@@ -445,25 +508,35 @@ wb_kvlist_remove (wb_kvlist_t *self, const char *key)
 
 //  The list of a list entry, decoding one still encoded (once: the entry
 //  keeps the decoded list; its own nested lists stay bytes until read).
-//  The bytes were checked when added, so they are not checked again, and
-//  only a lack of memory makes this NULL. The list object is not const (every
-//  list is allocated), so changing the entry through a reader is sound.
+//  Bytes checked in full when added are not checked again; bytes whose
+//  structure only was checked (unchecked: wb_kvlist_decode_lazy's) have
+//  their keys and UTF-8 checked now, and if they fail the entry keeps its
+//  bytes and why (fault): this is NULL then, and wb_kvlist_status_at says
+//  why. The list object is not const (every list is allocated), so
+//  changing the entry through a reader is sound.
 static wb_kvlist_t *
 s_list_of (const s_entry_t *entry)
 {
-    if (!entry || entry->type != WB_TYPE_LIST)
+    if (!entry || entry->type != WB_TYPE_LIST || entry->fault)
         return NULL;
     if (!entry->encoded)
         return entry->value.list;
     s_entry_t *changed = (s_entry_t *) entry;
-    wb_kvlist_t *list = wb_kvlist_decode_checked (entry->value.bytes.data,
+    wb_codec_status_t status = WB_CODEC_OK;
+    wb_kvlist_t *list = entry->unchecked
+                      ? wb_kvlist_decode_deferred (entry->value.bytes.data,
+                                                   entry->value.bytes.size, &status)
+                      : wb_kvlist_decode_checked (entry->value.bytes.data,
                                                   entry->value.bytes.size);
-    if (!list)
+    if (!list) {
+        changed->fault = (uint8_t) status;
         return NULL;
+    }
     //  the block keeps only the key now (one in the arena stays as it is)
     if (!changed->borrowed)
         changed->key = wb_realloc (changed->key, strlen (changed->key) + 1);
     changed->encoded = false;
+    changed->unchecked = false;
     changed->depth = 0;
     changed->value.list = list;
     return list;
@@ -582,6 +655,34 @@ wb_kvlist_list_at (const wb_kvlist_t *self, size_t index)
     return s_list_of (s_at (self, index));
 }
 
+int
+wb_kvlist_vouch_at (const wb_kvlist_t *self, size_t index)
+{
+    s_entry_t *entry = (s_entry_t *) s_at (self, index);
+    if (!entry || !entry->encoded)
+        return -1;
+    entry->unchecked = false;
+    return 0;
+}
+
+bool
+wb_kvlist_unchecked_at (const wb_kvlist_t *self, size_t index)
+{
+    const s_entry_t *entry = s_at (self, index);
+    return entry && entry->encoded && entry->unchecked;
+}
+
+wb_codec_status_t
+wb_kvlist_status_at (const wb_kvlist_t *self, size_t index)
+{
+    const s_entry_t *entry = s_at (self, index);
+    if (!entry || entry->type != WB_TYPE_LIST)
+        return WB_CODEC_BAD_TYPE;
+    if (!s_list_of (entry))
+        return entry->fault ? (wb_codec_status_t) entry->fault : WB_CODEC_TOO_BIG;
+    return WB_CODEC_OK;
+}
+
 const uint8_t *
 wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index, size_t *size, size_t *depth)
 {
@@ -628,17 +729,25 @@ s_copy_entry (wb_kvlist_t *self, const s_entry_t *entry)
     if (entry->type == WB_TYPE_INT)
         copy->value.integer = entry->value.integer;
     copy->encoded = entry->encoded;
+    copy->unchecked = entry->unchecked;
     copy->depth = entry->depth;
+    copy->fault = entry->fault;
     return 0;
 }
 
 int
 wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source)
 {
+    return wb_kvlist_append_first (self, source, SIZE_MAX);
+}
+
+int
+wb_kvlist_append_first (wb_kvlist_t *self, const wb_kvlist_t *source, size_t count)
+{
     if (!self || !source)
         return -1;
     //  read the size once: appending a list to itself must not run away
-    size_t size = source->size;
+    size_t size = source->size < count ? source->size : count;
     for (size_t index = 0; index < size; index++)
         if (s_copy_entry (self, &source->entries [index]))
             return -1;
@@ -670,8 +779,16 @@ s_entry_equal (const s_entry_t *a, const s_entry_t *b)
             return a->value.bytes.size == b->value.bytes.size
                 && memcmp (a->value.bytes.data, b->value.bytes.data,
                            a->value.bytes.size) == 0;
-        case WB_TYPE_LIST:
-            return wb_kvlist_equal (s_list_of (a), s_list_of (b));
+        case WB_TYPE_LIST: {
+            //  lists that cannot be read are equal if their bytes are
+            wb_kvlist_t *list_a = s_list_of (a), *list_b = s_list_of (b);
+            if (!list_a || !list_b)
+                return !list_a && !list_b && a->encoded && b->encoded
+                    && a->value.bytes.size == b->value.bytes.size
+                    && memcmp (a->value.bytes.data, b->value.bytes.data,
+                               a->value.bytes.size) == 0;
+            return wb_kvlist_equal (list_a, list_b);
+        }
     }
     return false;
 }

@@ -113,7 +113,21 @@ wb_kvlist_t *wb_kvlist_list_at (const wb_kvlist_t *self, size_t index);
 
 /* The encoding a list entry still holds (wb_kvlist_add_encoded, or left
    so by wb_kvlist_decode), with its size and nesting depth; NULL for any
-   other entry: one already decoded, or not a list. */
+   other entry: one already decoded, or not a list. Bytes kept by
+   wb_kvlist_decode_lazy may be unchecked (wb_kvlist_unchecked_at): their
+   keys and UTF-8 must be checked before they are trusted
+   (wb_kvlist_decode_deferred, wb_kvlist_check); the encoders check them. */
+/* True if the entry at index is a list still held as bytes whose
+   structure only was checked (wb_kvlist_decode_lazy): its keys and UTF-8
+   are checked by its first reader, or by an encoder sending it on. */
+bool wb_kvlist_unchecked_at (const wb_kvlist_t *self, size_t index);
+/* Whether the list entry at index can be read: WB_CODEC_OK if it can
+   (decoding it, checked, if still bytes), else why not (the fault of bytes
+   received whose keys or UTF-8 failed their deferred check, WB_CODEC_TOO_BIG
+   without memory, WB_CODEC_BAD_TYPE for an entry that is not a list or
+   no entry). wb_kvlist_list and wb_kvlist_list_at give NULL for such an
+   entry; it stays as it is, and its bytes are never encoded again. */
+wb_codec_status_t wb_kvlist_status_at (const wb_kvlist_t *self, size_t index);
 const uint8_t *wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index,
                                      size_t *size, size_t *depth);
 /* Remove the entry at index and hand over its list: the caller destroys
@@ -128,8 +142,14 @@ int wb_kvlist_reserve (wb_kvlist_t *self, size_t count);
 
 /* Copy every entry of source to the end of self. Return 0 or -1. */
 int wb_kvlist_append (wb_kvlist_t *self, const wb_kvlist_t *source);
+/* The same for the first count entries of source (all if it has fewer).
+   A list entry still held as bytes is copied as its bytes, unchecked or
+   unreadable as it was. */
+int wb_kvlist_append_first (wb_kvlist_t *self, const wb_kvlist_t *source, size_t count);
 
-/* Structural equality: same keys, types and values in the same order. */
+/* Structural equality: same keys, types and values in the same order.
+   Lists are read (so decoded, and checked if they were received
+   unchecked); two that cannot be read are equal if their bytes are. */
 bool wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b);
 
 /* True if size bytes of text are valid UTF-8 as the wire demands of every
@@ -147,22 +167,36 @@ uint8_t *wb_kvlist_encode (const wb_kvlist_t *self, size_t *size);
    as an entry of wb_kvlist_add_encoded does; encoding copies them out. */
 wb_kvlist_t *wb_kvlist_decode (const uint8_t *data, size_t size,
                                wb_codec_status_t *status);
-/* The same, checked in full as well, but every nested list (depth 2 on)
-   keeps its bytes until it is first read, except at depth 2 a list whose
-   first entry is a list (a page's Interactions: built, its items each
-   kept as bytes): for a client, which often reads only a message's top
-   level (an event's Interaction may never be read). */
+/* The same, but every nested list (depth 2 on) keeps its bytes until it
+   is first read, except at depth 2 a list whose first entry is a list (a
+   page's Interactions: built, its items each kept as bytes): for a
+   client, which often reads only a message's top level (an event's
+   Interaction may never be read). What is built is checked in full; what
+   is kept as bytes only by its structure (sizes, bounds, counts, depth,
+   type tags: all that skipping it safely needs), its keys and UTF-8 when
+   it is first read (wb_kvlist_list, _list_at: NULL if they fail, and
+   wb_kvlist_status_at says why) or encoded (refused if they fail). So a
+   status here is OK for some bytes wb_kvlist_decode refuses with
+   WB_CODEC_BAD_KEY or WB_CODEC_BAD_UTF8, and every other status is the
+   same. */
 wb_kvlist_t *wb_kvlist_decode_lazy (const uint8_t *data, size_t size,
                                     wb_codec_status_t *status);
-/* Decode bytes that passed wb_kvlist_decode, _lazy, _check or
+/* Decode bytes that passed wb_kvlist_decode, _check or
    wb_kvlist_add_encoded before and have not changed since (what
-   wb_kvlist_encoded_at gives, or a copy of it): sizes, counts and depth
-   are bounded again, keys and UTF-8 are not; nested lists stay bytes
+   wb_kvlist_encoded_at gives, or a copy of it, for an entry that is not
+   wb_kvlist_unchecked_at: those go through wb_kvlist_decode_deferred):
+   sizes, counts and depth are bounded again, keys and UTF-8 are not; nested lists stay bytes
    until read as wb_kvlist_decode_lazy keeps them. A list entry's first
    read decodes this way. NULL if the
    bounds do not hold or there is no memory. Any other bytes go through
    wb_kvlist_decode. */
 wb_kvlist_t *wb_kvlist_decode_checked (const uint8_t *data, size_t size);
+/* Decode, checking keys and UTF-8 in full, bytes whose structure was
+   checked before (an entry wb_kvlist_unchecked_at): nested lists stay
+   bytes, checked in full, until read. NULL with *status (optional) set
+   on failure, as wb_kvlist_decode. */
+wb_kvlist_t *wb_kvlist_decode_deferred (const uint8_t *data, size_t size,
+                                        wb_codec_status_t *status);
 /* Check that size bytes are one list, by the rules of wb_kvlist_decode
    and with the same status, without building it; *depth (optional) gets
    its nesting depth (1: no nested list). */

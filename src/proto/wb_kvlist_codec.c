@@ -183,16 +183,26 @@ s_measure (const wb_kvlist_t *self)
                 wb_kvlist_binary_at (self, index, &size);
                 measure.size += 4 + size;
                 break;
-            case WB_TYPE_LIST:
-                if (!wb_kvlist_encoded_at (self, index, &size, &depth)) {
+            case WB_TYPE_LIST: {
+                const uint8_t *encoded = wb_kvlist_encoded_at (self, index, &size, &depth);
+                if (!encoded) {
                     s_measure_t child = s_measure (wb_kvlist_list_at (self, index));
                     size = child.size;
                     depth = child.depth;
                     measure.valid = child.valid;
                 }
+                else
+                if (wb_kvlist_unchecked_at (self, index)) {
+                    //  received bytes whose keys and UTF-8 were left for
+                    //  their first reader: checked before they go on
+                    measure.valid = wb_kvlist_check (encoded, size, NULL) == WB_CODEC_OK;
+                    if (measure.valid)
+                        wb_kvlist_vouch_at (self, index);
+                }
                 measure.size += size;
                 measure.depth = depth + 1 > measure.depth ? depth + 1 : measure.depth;
                 break;
+            }
         }
     }
     return measure;
@@ -254,10 +264,12 @@ typedef struct {
     size_t lazy_depth;      /* a list nested this deep or deeper is kept as bytes */
     bool checked;           /* bytes that passed a check before: keys and UTF-8
                                are not checked again, sizes and bounds are */
+    bool defer;             /* a list kept as bytes gets its structure checked
+                               only, its keys and UTF-8 when first read */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
-static const uint8_t *
+static inline const uint8_t *
 s_take (s_reader_t *reader, size_t size)
 {
     if (reader->status != WB_CODEC_OK)
@@ -272,7 +284,7 @@ s_take (s_reader_t *reader, size_t size)
     return bytes;
 }
 
-static uint32_t
+static inline uint32_t
 s_get_u32 (s_reader_t *reader)
 {
     const uint8_t *bytes = s_take (reader, 4);
@@ -491,24 +503,30 @@ s_holds_lists (const uint8_t *bytes, size_t available)
 
 //  A nested list kept as its checked bytes (reader's lazy_depth): the walk
 //  builds nothing, and the entry gets the bytes and the depth the child
-//  reached.
+//  reached. Deferring, the walk checks only what skipping the list safely
+//  needs (sizes, bounds, counts, depth, type tags): the entry is marked
+//  unchecked, and its keys and UTF-8 are checked by its first reader.
 static int
 s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
                   size_t key_size, size_t depth)
 {
     const uint8_t *start = reader->cursor;
     size_t outer_deepest = reader->deepest;
+    bool was_checked = reader->checked;
     reader->deepest = 0;
     reader->build = false;
+    reader->checked = was_checked || reader->defer;
     wb_kvlist_t *unused = NULL;
     int rc = s_get_list (reader, depth + 1, &unused);
     reader->build = true;
+    reader->checked = was_checked;
     size_t child_depth = reader->deepest - depth;
     reader->deepest = outer_deepest > reader->deepest ? outer_deepest : reader->deepest;
     if (rc)
         return -1;
     return wb_kvlist_add_checked_encoded (list, key, key_size, start,
-                                          (size_t) (reader->cursor - start), child_depth)
+                                          (size_t) (reader->cursor - start), child_depth,
+                                          reader->defer && !was_checked)
          ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
@@ -618,10 +636,10 @@ s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
 //  sizes, UTF-8), with the cursor in a register; stop before any other
 //  (a list, or one at fault), which s_get_entry then reads and, if it is
 //  at fault, reports exactly as it always did. The number gone past. Bytes
-//  checked before (checked, as the reader's) are only measured: a hop per
-//  entry. Inlined, each of its two callers gets the loop it needs.
+//  whose keys and UTF-8 are not checked here (the reader's checked) go
+//  through s_skip_sizes instead.
 static inline uint32_t
-s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
+s_skip_plain (s_reader_t *reader, uint32_t most)
 {
     const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
     uint32_t done = 0;
@@ -629,7 +647,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
         size_t left = (size_t) (end - cursor);
         size_t key_size = left >= 2 ? cursor [0] : 0;
         if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
-        ||  (!checked && !s_key_printable (cursor + 1, key_size, left - 1)))
+        ||  !s_key_printable (cursor + 1, key_size, left - 1))
             break;
         uint8_t type = cursor [1 + key_size];
         const uint8_t *value = cursor + 2 + key_size;
@@ -643,7 +661,46 @@ s_skip_plain (s_reader_t *reader, uint32_t most, bool checked)
         size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
                     | (size_t) value [2] << 8 | value [3];
         if (size > WB_VALUE_MAX || size > left - 4
-        ||  (type == WB_TYPE_STRING && !checked && !s_utf8_quick (value + 4, size, left - 4)))
+        ||  (type == WB_TYPE_STRING && !s_utf8_quick (value + 4, size, left - 4)))
+            break;
+        cursor = value + 4 + size;
+    }
+    reader->remaining -= (size_t) (cursor - reader->cursor);
+    reader->cursor = cursor;
+    return done;
+}
+
+//  s_skip_plain for bytes whose keys and UTF-8 are not checked here (the
+//  reader's checked): a hop per entry, its sizes bounded, in as few tests
+//  as they take. A key's length less one, unsigned, is over WB_KEY_MAX
+//  - 1 for 0 as well; a string's or binary's size is tested against what
+//  is left once. It stops where s_skip_plain stops.
+static inline uint32_t
+s_skip_sizes (s_reader_t *reader, uint32_t most)
+{
+    const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
+    uint32_t done = 0;
+    for (; done < most; done++) {
+        size_t left = (size_t) (end - cursor);
+        if (left < 2 + 1 + 4)
+            break;          //  no entry is smaller: key length, key, type, a size
+        size_t key_size = cursor [0];
+        if (key_size - 1 >= WB_KEY_MAX || left - 2 < key_size)
+            break;
+        const uint8_t *value = cursor + 2 + key_size;
+        uint8_t type = value [-1];
+        left -= 2 + key_size;
+        if (type == WB_TYPE_INT) {
+            if (left < 8)
+                break;
+            cursor = value + 8;
+            continue;
+        }
+        if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
+            break;
+        size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
+                    | (size_t) value [2] << 8 | value [3];
+        if (size > WB_VALUE_MAX || size > left - 4)
             break;
         cursor = value + 4 + size;
     }
@@ -668,18 +725,16 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
     reader->deepest = depth > reader->deepest ? depth : reader->deepest;
     wb_kvlist_t *list = NULL;
     if (reader->build) {
-        list = wb_kvlist_new ();
-        if (!list || wb_kvlist_reserve (list, count)) {
-            wb_kvlist_destroy (&list);
+        list = wb_kvlist_new_sized (count, reader->remaining);
+        if (!list)
             return s_fail (reader, WB_CODEC_TOO_BIG);
-        }
     }
     uint32_t index = 0;
     while (index < count) {
         //  checking only: the plain entries that pass go by quickly
         if (!reader->build
-        &&  (index += reader->checked ? s_skip_plain (reader, count - index, true)
-                                      : s_skip_plain (reader, count - index, false)) == count)
+        &&  (index += reader->checked ? s_skip_sizes (reader, count - index)
+                                      : s_skip_plain (reader, count - index)) == count)
             break;
         if (s_get_entry (reader, list, depth)) {
             wb_kvlist_destroy (&list);
@@ -706,12 +761,12 @@ s_read (s_reader_t *reader, wb_kvlist_t **list_p)
 
 //  Decode, keeping the lists nested lazy_depth deep or deeper as bytes.
 static wb_kvlist_t *
-s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked,
+s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked, bool defer,
           wb_codec_status_t *status)
 {
     wb_codec_status_t ignored;
     status = status ? status : &ignored;
-    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked };
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked, defer };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
     return list;
@@ -720,25 +775,31 @@ s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked,
 wb_kvlist_t *
 wb_kvlist_decode (const uint8_t *data, size_t size, wb_codec_status_t *status)
 {
-    return s_decode (data, size, LAZY_DEPTH, false, status);
+    return s_decode (data, size, LAZY_DEPTH, false, false, status);
 }
 
 wb_kvlist_t *
 wb_kvlist_decode_lazy (const uint8_t *data, size_t size, wb_codec_status_t *status)
 {
-    return s_decode (data, size, LAZY_DEPTH_ALL, false, status);
+    return s_decode (data, size, LAZY_DEPTH_ALL, false, true, status);
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_deferred (const uint8_t *data, size_t size, wb_codec_status_t *status)
+{
+    return s_decode (data, size, LAZY_DEPTH_ALL, false, false, status);
 }
 
 wb_kvlist_t *
 wb_kvlist_decode_checked (const uint8_t *data, size_t size)
 {
-    return s_decode (data, size, LAZY_DEPTH_ALL, true, NULL);
+    return s_decode (data, size, LAZY_DEPTH_ALL, true, false, NULL);
 }
 
 wb_codec_status_t
 wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
 {
-    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
+    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false, false };
     wb_kvlist_t *unused = NULL;
     wb_codec_status_t status = s_read (&reader, &unused);
     if (depth)
@@ -768,7 +829,24 @@ const char *
 wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, size_t *length)
 {
     size_t wanted = key ? strlen (key) : 0;
-    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false };
+    //  most often it is the first entry (an interaction's InteractionId):
+    //  its key matches byte for byte (so it is a key) and is a string
+    //  whose size fits, or the walk below decides
+    if (data && wanted && wanted <= WB_KEY_MAX && size >= 4 + 1 + wanted + 1 + 4
+    &&  (data [0] | data [1] | data [2] | data [3]) && data [4] == wanted
+    &&  memcmp (data + 5, key, wanted) == 0
+    &&  s_key_printable ((const uint8_t *) key, wanted, wanted)
+    &&  data [5 + wanted] == WB_TYPE_STRING) {
+        const uint8_t *sized = data + 5 + wanted + 1;
+        size_t length_found = (size_t) sized [0] << 24 | (size_t) sized [1] << 16
+                            | (size_t) sized [2] << 8 | sized [3];
+        if (length_found <= WB_VALUE_MAX && length_found <= size - (size_t) (sized + 4 - data)) {
+            *length = length_found;
+            return (const char *) sized + 4;
+        }
+    }
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false,
+                          false };
     uint32_t count = s_get_u32 (&reader);
     for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
         size_t key_size = 0;
@@ -879,7 +957,12 @@ s_print_list (s_writer_t *writer, const wb_kvlist_t *self)
                 s_write (writer, "<%zu bytes>", size);
                 break;
             case WB_TYPE_LIST:
-                s_print_list (writer, wb_kvlist_list_at (self, index));
+                //  received bytes whose first read failed are named, not shown
+                if (wb_kvlist_status_at (self, index) != WB_CODEC_OK)
+                    s_write (writer, "<cannot be read: %s>",
+                             wb_codec_status_text (wb_kvlist_status_at (self, index)));
+                else
+                    s_print_list (writer, wb_kvlist_list_at (self, index));
                 break;
         }
     }

@@ -21,8 +21,20 @@ int wb_kvlist_add_checked_int (wb_kvlist_t *self, const uint8_t *key, size_t key
 int wb_kvlist_add_checked_list (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
                                 wb_kvlist_t **list_p);
 /* The same for a list entry kept as its encoding (size bytes the decoder
-   has checked, nesting depth as wb_kvlist_check says): decoded when read. */
+   has checked, nesting depth as wb_kvlist_check says): decoded when read.
+   unchecked: only their structure was checked (sizes, bounds, counts,
+   depth), their keys and UTF-8 are checked when first read or encoded. */
 int wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t key_size,
-                                   const uint8_t *data, size_t size, size_t depth);
+                                   const uint8_t *data, size_t size, size_t depth,
+                                   bool unchecked);
+/* A new list with room for count entries, for the decoder: the list and
+   its entries lie in one allocation, and so does its arena's first chunk
+   if the block stays small with room for bytes (what its entries' keys
+   and values take at most: the bytes they are decoded from). NULL if
+   count is over WB_ENTRIES_MAX. */
+wb_kvlist_t *wb_kvlist_new_sized (size_t count, size_t bytes);
+/* Mark the encoded list entry at index as checked in full (the encoder
+   checked its bytes). 0, or -1 if that entry is not an encoded list. */
+int wb_kvlist_vouch_at (const wb_kvlist_t *self, size_t index);
 
 #endif

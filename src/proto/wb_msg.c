@@ -173,7 +173,8 @@ s_part_is (s_part_t part, const char *text)
 }
 
 //  Decode the body and split off its ReferenceId; lazy keeps every nested
-//  list as its checked bytes until read (wb_kvlist_decode_lazy).
+//  list as its bytes, their structure checked, until read (their keys and
+//  UTF-8 checked then: wb_kvlist_decode_lazy).
 static wb_kvlist_t *
 s_decode_body (s_part_t part, bool lazy, wb_codec_status_t *status, int64_t *reference_id)
 {
@@ -294,13 +295,14 @@ wb_msg_send (wb_msg_t **self_p, void *socket)
 }
 
 //  wb_msg_frames_recv, its first frame received with these flags (0, or
-//  ZMQ_DONTWAIT: -1 with errno EAGAIN if no message is there).
+//  ZMQ_DONTWAIT: -1 with errno EAGAIN if no message is there); router 0
+//  or 1 if the caller knows the socket's kind, -1 to ask it.
 static int
-s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
+s_frames_recv (wb_msg_frames_t *self, void *socket, int flags, int router)
 {
     void *handle = zsock_resolve (socket);
     self->kept = self->count = self->content_size = 0;
-    self->router = handle && s_is_router (socket);
+    self->router = false;
     bool more = handle != NULL;
     while (more) {
         zmq_msg_t spare;
@@ -315,6 +317,11 @@ s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
             wb_msg_frames_close (self);
             return -1;
         }
+        //  asked once a message is there: a receive that finds none (a
+        //  client's last look, each time it drains its socket) costs no
+        //  getsockopt
+        if (self->count == 0)
+            self->router = router < 0 ? s_is_router (socket) : router == 1;
         if (self->count++ > 0 || !self->router)
             self->content_size += zmq_msg_size (frame);
         more = zmq_msg_more (frame);
@@ -329,7 +336,7 @@ s_frames_recv (wb_msg_frames_t *self, void *socket, int flags)
 int
 wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
 {
-    return s_frames_recv (self, socket, 0);
+    return s_frames_recv (self, socket, 0, -1);
 }
 
 //  The frames of a message, decoded (lazy as wb_msg_recv's).
@@ -396,16 +403,29 @@ s_client_msg (wb_msg_frames_t *frames, wb_codec_status_t *status, int64_t *refer
     return self;
 }
 
-int
-wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
+//  wb_msg_try_recv, router as s_frames_recv's.
+static int
+s_try_recv (void *socket, int router, wb_msg_t **msg_p, wb_codec_status_t *status)
 {
     wb_codec_status_t status_ignored;
     *msg_p = NULL;
     wb_msg_frames_t frames;
-    if (s_frames_recv (&frames, socket, ZMQ_DONTWAIT))
+    if (s_frames_recv (&frames, socket, ZMQ_DONTWAIT, router))
         return -1;
     *msg_p = s_client_msg (&frames, status ? status : &status_ignored, NULL, NULL);
     return 0;
+}
+
+int
+wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
+{
+    return s_try_recv (socket, -1, msg_p, status);
+}
+
+int
+wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
+{
+    return s_try_recv (socket, 0, msg_p, status);
 }
 
 wb_msg_t *

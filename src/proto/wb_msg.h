@@ -61,10 +61,13 @@ int wb_msg_send (wb_msg_t **self_p, void *socket);
 /* Receive one message. Returns it, or NULL with *status saying why;
    on a ROUTER socket *routing_id gets the sender even when decoding
    fails (caller destroys it), so the server can answer with an error.
-   Every byte is checked as wb_msg_decode checks it, but the lists nested
-   in the body stay bytes until first read (wb_kvlist_decode_lazy): this
-   is the client's receive, and a client often reads only the top level
-   (the server reads its requests through wb_msg_frames_decode). */
+   The body's top level is checked as wb_msg_decode checks it, but the
+   lists nested in it stay bytes until first read (wb_kvlist_decode_lazy),
+   their structure checked here and their keys and UTF-8 at that read
+   (wb_kvlist_list gives NULL if they fail, wb_kvlist_status_at says why;
+   encoding such bytes to send them on is refused): this is the client's
+   receive, and a client often reads only the top level (the server reads
+   its requests through wb_msg_frames_decode, checked in full). */
 wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
                        int64_t *reference_id, zframe_t **routing_id);
 
@@ -73,6 +76,9 @@ wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
    as wb_msg_recv decodes it, or NULL with *status saying why. One call to
    libzmq where asking first whether a message waits would make two. */
 int wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
+/* The same on a socket its caller knows is not a ROUTER (a client's
+   DEALER): its type is not asked of libzmq (a getsockopt) per message. */
+int wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
 
 /* One message's frames read straight from libzmq into zmq_msg_t, without
    a zmsg_t of zframes (a message is a few hundred instructions cheaper to

@@ -92,6 +92,31 @@ test_invalid_utf8_becomes_hex (void **state)
     wb_kvlist_destroy (&list);
 }
 
+//  A list received whose bytes fail the check of their first read (its
+//  keys and UTF-8 are checked then, on the client's side) is named in its
+//  place; the rest is as ever.
+static void
+test_a_list_that_cannot_be_read_is_named (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    wb_kvlist_t *interactions = s_records ("Interaction", 2);
+    wb_kvlist_add_list (sent, "Interactions", &interactions);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    wb_kvlist_destroy (&sent);
+    for (size_t offset = 0; offset + 3 <= size; offset++)
+        if (memcmp (bytes + offset, "ID2", 3) == 0)
+            bytes [offset + 1] = 0xff;
+    wb_kvlist_t *received = wb_kvlist_decode_lazy (bytes, size, NULL);
+    free (bytes);
+    assert_non_null (received);
+    s_assert_json (wb_json_from_kvlist (received),
+                   "{\"Interactions\":[{\"InteractionId\":\"ID1\"},"
+                   "{\"unreadable\":\"string is not valid UTF-8\"}]}");
+    wb_kvlist_destroy (&received);
+}
+
 // ---------------------------------------------------------------- lists
 
 static void
@@ -277,6 +302,7 @@ main (void)
         cmocka_unit_test (test_null_and_empty),
         cmocka_unit_test (test_scalar_types),
         cmocka_unit_test (test_invalid_utf8_becomes_hex),
+        cmocka_unit_test (test_a_list_that_cannot_be_read_is_named),
         cmocka_unit_test (test_collections_are_arrays_at_any_size),
         cmocka_unit_test (test_collection_with_other_keys_is_an_object),
         cmocka_unit_test (test_any_list_of_one_shared_key_is_an_array),

@@ -1441,8 +1441,27 @@ test_decode_lazy_builds_a_list_of_lists_and_keeps_its_items (void **state)
     free (bytes);
 }
 
-//  A bad string or a bad key at any depth refuses the whole body, lazily
-//  decoded or not: the bytes kept for later were checked on the way in.
+//  The first fault met reading every level of a list (each nested list
+//  read, so checked): OK if there is none.
+static wb_codec_status_t
+s_first_fault (const wb_kvlist_t *list)
+{
+    for (size_t index = 0; index < wb_kvlist_size (list); index++) {
+        if (wb_kvlist_type_at (list, index) != WB_TYPE_LIST)
+            continue;
+        wb_codec_status_t status = wb_kvlist_status_at (list, index);
+        if (status == WB_CODEC_OK)
+            status = s_first_fault (wb_kvlist_list_at (list, index));
+        if (status != WB_CODEC_OK)
+            return status;
+    }
+    return WB_CODEC_OK;
+}
+
+//  A bad string or a bad key refuses the whole body at its top level,
+//  lazily decoded or not; deeper, in a list the lazy decode keeps as
+//  bytes (their structure checked only), it passes the decode and fails,
+//  with the same status, the first read of the list that holds it.
 static void
 test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
 {
@@ -1461,6 +1480,7 @@ test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
         const struct { uint8_t *at; uint8_t bad; wb_codec_status_t status; } faults [] = {
             { text + 1, 0x80, WB_CODEC_BAD_UTF8 },
             { text + 4, 0xc0, WB_CODEC_BAD_UTF8 },
+            { text + 2, 0x00, WB_CODEC_BAD_UTF8 },
             { key + 1, ' ', WB_CODEC_BAD_KEY },
             { key, 0x7f, WB_CODEC_BAD_KEY },
         };
@@ -1468,8 +1488,21 @@ test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
             uint8_t good = *faults [index].at;
             *faults [index].at = faults [index].bad;
             wb_codec_status_t status = WB_CODEC_OK;
-            assert_null (wb_kvlist_decode_lazy (bytes, size, &status));
-            assert_int_equal (status, faults [index].status);
+            wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, &status);
+            if (level == 1) {
+                assert_null (lazy);
+                assert_int_equal (status, faults [index].status);
+            }
+            else {
+                assert_non_null (lazy);
+                assert_int_equal (status, WB_CODEC_OK);
+                assert_true (wb_kvlist_unchecked_at (lazy, 2));
+                assert_int_equal (s_first_fault (lazy), faults [index].status);
+                //  what holds the fault is never sent on
+                size_t encoded_size = 0;
+                assert_null (wb_kvlist_encode (lazy, &encoded_size));
+                wb_kvlist_destroy (&lazy);
+            }
             assert_null (wb_kvlist_decode (bytes, size, &status));
             assert_int_equal (status, faults [index].status);
             assert_int_equal (wb_kvlist_check (bytes, size, NULL), faults [index].status);
@@ -1478,6 +1511,211 @@ test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
     }
     wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, NULL);
     assert_true (wb_kvlist_equal (lazy, sent));
+    wb_kvlist_destroy (&lazy);
+    free (bytes);
+    wb_kvlist_destroy (&sent);
+}
+
+//  The structure the lazy decode checks of what it keeps (sizes, counts,
+//  depth, types, bounds) is the decoder's: a page with any one byte
+//  changed, or cut anywhere, is refused by both with the same status, or
+//  has a fault in a key or a string, which the decoder names and the lazy
+//  decode either names too or leaves to the first read of the list that
+//  holds it, which names it so. Never a read past the bytes (ASan,
+//  valgrind), with SSE2 and scalar.
+static void
+test_decode_lazy_bounds_what_it_keeps_as_the_decoder_does (void **state)
+{
+    (void) state;
+    wb_kvlist_t *page = wb_kvlist_new ();
+    for (int item = 0; item < 3; item++) {
+        wb_kvlist_t *interaction = wb_kvlist_new ();
+        wb_kvlist_add_string (interaction, "InteractionId", "i-1");
+        wb_kvlist_add_int (interaction, "Priority", item);
+        wb_kvlist_add_binary (interaction, "Blob", "\x00\x01", 2);
+        wb_kvlist_add_string (interaction, "Subject", "h\xc3\xa9llo");
+        wb_kvlist_t *user_data = wb_kvlist_new ();
+        wb_kvlist_add_string (user_data, "Tag", "x");
+        wb_kvlist_add_list (interaction, "UserData", &user_data);
+        wb_kvlist_add_list (page, "Interaction", &interaction);
+    }
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    wb_kvlist_add_int (sent, "Total", 3);
+    wb_kvlist_add_list (sent, "Interactions", &page);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    const uint8_t changes [] = { 0x00, 0x01, 0x04, 0x7f, 0xc3, 0xff };
+    for (size_t at = 0; at < size; at++)
+        for (size_t change = 0; change <= sizeof (changes); change++) {
+            //  the last "change" is a cut at this byte
+            bool cut = change == sizeof (changes);
+            uint8_t good = cut ? 0 : bytes [at];
+            if (!cut)
+                bytes [at] = changes [change];
+            size_t used = cut ? at : size;
+            wb_codec_status_t eager = WB_CODEC_OK, lazily = WB_CODEC_OK;
+            wb_kvlist_t *decoded = wb_kvlist_decode (bytes, used, &eager);
+            wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, used, &lazily);
+            bool content = eager == WB_CODEC_BAD_KEY || eager == WB_CODEC_BAD_UTF8;
+            if (lazily != WB_CODEC_OK)
+                assert_true (lazily == eager || content);
+            else
+            if (eager != WB_CODEC_OK) {
+                assert_true (content);
+                assert_int_equal (s_first_fault (lazy), eager);
+            }
+            else
+                assert_true (wb_kvlist_equal (lazy, decoded));
+            wb_kvlist_destroy (&lazy);
+            wb_kvlist_destroy (&decoded);
+            if (!cut)
+                bytes [at] = good;
+        }
+    free (bytes);
+    wb_kvlist_destroy (&sent);
+}
+
+//  A small decoded list lies in one block with its entries and its
+//  arena's first chunk: it grows out of it (more entries than it was
+//  decoded with, more bytes than its chunk holds), is changed, read,
+//  copied and destroyed soundly (ASan and valgrind see the rest), and a
+//  list too big for the block has its own chunks as before.
+static void
+test_a_small_decoded_list_grows_out_of_its_block (void **state)
+{
+    (void) state;
+    for (int big = 0; big < 2; big++) {
+        wb_kvlist_t *sent = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_int (sent, "A", 1), 0);
+        assert_int_equal (wb_kvlist_add_string (sent, "B", big ? SAMPLE_TEXT SAMPLE_TEXT : "x"), 0);
+        wb_kvlist_t *child = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_int (child, "C", 2), 0);
+        assert_int_equal (wb_kvlist_add_list (sent, "L", &child), 0);
+        size_t size = 0;
+        uint8_t *bytes = wb_kvlist_encode (sent, &size);
+        for (int lazily = 0; lazily < 2; lazily++) {
+            wb_kvlist_t *list = lazily ? wb_kvlist_decode_lazy (bytes, size, NULL)
+                                       : wb_kvlist_decode (bytes, size, NULL);
+            assert_true (wb_kvlist_equal (list, sent));
+            char key [16], value [64];
+            for (int index = 0; index < 100; index++) {
+                snprintf (key, sizeof (key), "k%d", index);
+                snprintf (value, sizeof (value), "value %d", index);
+                assert_int_equal (wb_kvlist_add_string (list, key, value), 0);
+            }
+            assert_int_equal (wb_kvlist_set_string (list, "A", "now text"), 0);
+            assert_int_equal (wb_kvlist_remove (list, "B"), 1);
+            assert_int_equal (wb_kvlist_int_or (wb_kvlist_list (list, "L"), "C", 0), 2);
+            wb_kvlist_t *copy = wb_kvlist_dup (list);
+            assert_true (wb_kvlist_equal (copy, list));
+            assert_int_equal (wb_kvlist_size (list), 102);
+            assert_string_equal (wb_kvlist_string (list, "k99"), "value 99");
+            assert_string_equal (wb_kvlist_string (list, "A"), "now text");
+            wb_kvlist_destroy (&copy);
+            wb_kvlist_destroy (&list);
+        }
+        free (bytes);
+        wb_kvlist_destroy (&sent);
+    }
+}
+
+//  A page as a client receives it: each Interaction is kept as bytes
+//  whose structure only was checked. One with a bad key, bad UTF-8 or a
+//  NUL in a string passes; its first read fails and names why, and so do
+//  its copy, its print and its encoding; the others read as the eager
+//  decode reads them. One that reads is checked from then on.
+static void
+test_decode_lazy_defers_the_checks_of_what_it_keeps (void **state)
+{
+    (void) state;
+    wb_kvlist_t *page = wb_kvlist_new ();
+    for (int item = 0; item < 3; item++) {
+        char id [16];
+        snprintf (id, sizeof (id), "i-%d", item);
+        wb_kvlist_t *interaction = wb_kvlist_new ();
+        assert_int_equal (wb_kvlist_add_string (interaction, "InteractionId", id), 0);
+        assert_int_equal (wb_kvlist_add_string (interaction, item == 1 ? "Subjekt" : "Subject",
+                                                item == 1 ? "bad here" : "fine"), 0);
+        assert_int_equal (wb_kvlist_add_list (page, "Interaction", &interaction), 0);
+    }
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_int (sent, "Total", 3), 0);
+    assert_int_equal (wb_kvlist_add_list (sent, "Interactions", &page), 0);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    assert_non_null (bytes);
+    const struct { const char *marker; size_t at; uint8_t bad; wb_codec_status_t status; } faults [] = {
+        { "Subjekt", 3, 0x01, WB_CODEC_BAD_KEY },
+        { "bad here", 3, 0xff, WB_CODEC_BAD_UTF8 },
+        { "bad here", 3, 0x00, WB_CODEC_BAD_UTF8 },
+    };
+    for (size_t index = 0; index < sizeof (faults) / sizeof (faults [0]); index++) {
+        uint8_t *at = s_marker (bytes, size, faults [index].marker) + faults [index].at;
+        uint8_t good = *at;
+        *at = faults [index].bad;
+        wb_codec_status_t status = WB_CODEC_OK;
+        assert_null (wb_kvlist_decode (bytes, size, &status));
+        assert_int_equal (status, faults [index].status);
+        wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, &status);
+        assert_int_equal (status, WB_CODEC_OK);
+        const wb_kvlist_t *items = wb_kvlist_list (lazy, "Interactions");
+        assert_int_equal (wb_kvlist_size (items), 3);
+        for (size_t item = 0; item < 3; item++)
+            assert_true (wb_kvlist_unchecked_at (items, item));
+        //  a copy keeps the bytes unchecked, and fails its own first read
+        wb_kvlist_t *copy = wb_kvlist_dup (lazy);
+        //  the bad one: NULL and why, each time; its bytes are kept
+        assert_null (wb_kvlist_list_at (items, 1));
+        assert_int_equal (wb_kvlist_status_at (items, 1), faults [index].status);
+        assert_null (wb_kvlist_list_at (items, 1));
+        size_t kept_size = 0, depth = 0;
+        assert_non_null (wb_kvlist_encoded_at (items, 1, &kept_size, &depth));
+        assert_null (wb_kvlist_encode (lazy, &kept_size));
+        char line [512];
+        wb_kvlist_print (lazy, line, sizeof (line));
+        char named [128];
+        snprintf (named, sizeof (named), "Interaction=<cannot be read: %s>",
+                  wb_codec_status_text (faults [index].status));
+        assert_non_null (strstr (line, named));
+        assert_null (strchr (line, faults [index].bad ? faults [index].bad : 0x01));
+        //  the others read, equal to what was sent
+        for (size_t item = 0; item < 3; item += 2) {
+            assert_int_equal (wb_kvlist_status_at (items, item), WB_CODEC_OK);
+            assert_true (wb_kvlist_equal (wb_kvlist_list_at (items, item),
+                                          wb_kvlist_list_at (wb_kvlist_list (sent, "Interactions"),
+                                                             item)));
+        }
+        const wb_kvlist_t *copied = wb_kvlist_list (copy, "Interactions");
+        assert_true (wb_kvlist_unchecked_at (copied, 1));
+        assert_null (wb_kvlist_list_at (copied, 1));
+        assert_int_equal (wb_kvlist_status_at (copied, 1), faults [index].status);
+        //  a copy of the bad one after its failed read keeps the fault
+        wb_kvlist_t *later = wb_kvlist_dup (lazy);
+        assert_int_equal (wb_kvlist_status_at (wb_kvlist_list (later, "Interactions"), 1),
+                          faults [index].status);
+        //  what cannot be read equals the same bytes only
+        assert_true (wb_kvlist_equal (later, lazy));
+        assert_true (wb_kvlist_equal (copy, lazy));
+        assert_false (wb_kvlist_equal (lazy, sent));
+        assert_false (wb_kvlist_equal (sent, lazy));
+        wb_kvlist_destroy (&later);
+        wb_kvlist_destroy (&copy);
+        wb_kvlist_destroy (&lazy);
+        *at = good;
+    }
+    //  all good: the items are checked by their encoder and sent as they came
+    wb_kvlist_t *lazy = wb_kvlist_decode_lazy (bytes, size, NULL);
+    const wb_kvlist_t *items = wb_kvlist_list (lazy, "Interactions");
+    size_t again_size = 0;
+    uint8_t *again = wb_kvlist_encode (lazy, &again_size);
+    assert_non_null (again);
+    assert_int_equal (again_size, size);
+    assert_memory_equal (again, bytes, size);
+    assert_false (wb_kvlist_unchecked_at (items, 0));
+    size_t kept_size = 0, depth = 0;
+    assert_non_null (wb_kvlist_encoded_at (items, 0, &kept_size, &depth));
+    assert_true (wb_kvlist_equal (lazy, sent));
+    free (again);
     wb_kvlist_destroy (&lazy);
     free (bytes);
     wb_kvlist_destroy (&sent);
@@ -1618,6 +1856,10 @@ test_encoded_string_reads_one_entry (void **state)
     assert_null (wb_kvlist_encoded_string (bytes, size, "B", &length));
     assert_null (wb_kvlist_encoded_string (bytes, size - 1, "Last", &length));
     assert_null (wb_kvlist_encoded_string (NULL, 0, "Last", &length));
+    //  the first entry (read at once) cut in its text, or its size forged
+    assert_null (wb_kvlist_encoded_string (bytes, 4 + 1 + 7 + 1 + 4 + 4, "Subject", &length));
+    bytes [4 + 1 + 7 + 1] = 0x7f;
+    assert_null (wb_kvlist_encoded_string (bytes, size, "Subject", &length));
     free (bytes);
     wb_kvlist_destroy (&sample);
 }
@@ -1863,6 +2105,9 @@ main (void)
         cmocka_unit_test (test_decode_lazy_keeps_every_nested_list_until_read),
         cmocka_unit_test (test_decode_lazy_builds_a_list_of_lists_and_keeps_its_items),
         cmocka_unit_test (test_decode_lazy_refuses_a_fault_at_every_depth),
+        cmocka_unit_test (test_decode_lazy_defers_the_checks_of_what_it_keeps),
+        cmocka_unit_test (test_a_small_decoded_list_grows_out_of_its_block),
+        cmocka_unit_test (test_decode_lazy_bounds_what_it_keeps_as_the_decoder_does),
         cmocka_unit_test (test_decode_checked_bounds_every_size),
         cmocka_unit_test (test_encoded_string_reads_one_entry),
         cmocka_unit_test (test_take_list_at_hands_over_the_list),

@@ -283,6 +283,104 @@ test_lookup_follows_a_big_copy_through_changes (void **state)
     free (bytes);
 }
 
+//  The byte where marker starts in size bytes (it is there once).
+static uint8_t *
+s_marker (uint8_t *bytes, size_t size, const char *marker)
+{
+    size_t length = strlen (marker);
+    for (size_t offset = 0; offset + length <= size; offset++)
+        if (memcmp (bytes + offset, marker, length) == 0)
+            return bytes + offset;
+    fail_msg ("marker %s not found", marker);
+    return NULL;
+}
+
+//  A page as the client receives it (wb_kvlist_decode_lazy): interactions
+//  kept with their structure checked only. One whose subject, id or a key
+//  is at fault is loaded in its place, and fails its first read naming
+//  why; the others are loaded and read as sent, found by id. An id at
+//  fault, or hidden by a key at fault before it, is not in the index.
+static void
+test_an_interaction_at_fault_fails_its_first_read_alone (void **state)
+{
+    (void) state;
+    wb_kvlist_t *page = wb_kvlist_new ();
+    const char *ids [] = { "i-0", "i-1", "i-2" };
+    const char *subjects [] = { "s-0", "bad-subject", "s-2" };
+    for (size_t item = 0; item < 3; item++) {
+        wb_kvlist_t *interaction = wb_kvlist_new ();
+        if (item == 1)
+            wb_kvlist_add_string (interaction, "BadKey", "x");
+        wb_kvlist_add_string (interaction, "InteractionId", ids [item]);
+        wb_kvlist_add_string (interaction, "Subject", subjects [item]);
+        wb_kvlist_add_list (page, "Interaction", &interaction);
+    }
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_add_list (body, "Interactions", &page);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (body, &size);
+    assert_non_null (bytes);
+    const struct {
+        const char *marker; size_t at; uint8_t bad; wb_codec_status_t status; bool found;
+    } faults [] = {
+        { "bad-subject", 3, 0xff, WB_CODEC_BAD_UTF8, true },
+        { "bad-subject", 3, 0x00, WB_CODEC_BAD_UTF8, true },
+        { "bad-subject", 3, 0x1b, WB_CODEC_OK, true },      //  ESC is UTF-8: it reads
+        { "i-1", 1, 0xc0, WB_CODEC_BAD_UTF8, false },
+        { "i-1", 1, 0x00, WB_CODEC_BAD_UTF8, false },
+        { "BadKey", 3, 0x01, WB_CODEC_BAD_KEY, false },
+    };
+    for (size_t index = 0; index < sizeof (faults) / sizeof (faults [0]); index++) {
+        uint8_t *at = s_marker (bytes, size, faults [index].marker) + faults [index].at;
+        uint8_t good = *at;
+        *at = faults [index].bad;
+        wb_codec_status_t status = WB_CODEC_TRUNCATED;
+        wb_kvlist_t *received = wb_kvlist_decode_lazy (bytes, size, &status);
+        assert_int_equal (status, WB_CODEC_OK);
+        wb_replica_t *replica = wb_replica_new ();
+        assert_int_equal (wb_replica_load (replica, wb_kvlist_list (received, "Interactions"), 1),
+                          WB_REPLICA_APPLIED);
+        wb_kvlist_destroy (&received);
+        assert_int_equal (wb_replica_size (replica), 3);
+        assert_int_equal (wb_replica_index_of (replica, "i-1"), faults [index].found ? 1 : -1);
+        for (int pass = 0; pass < 2; pass++) {      //  the fault stays
+            assert_int_equal (wb_replica_status_at (replica, 1), faults [index].status);
+            if (faults [index].status == WB_CODEC_OK)
+                assert_non_null (wb_replica_at (replica, 1));
+            else
+                assert_null (wb_replica_at (replica, 1));
+        }
+        for (size_t item = 0; item < 3; item += 2) {
+            assert_int_equal (wb_replica_index_of (replica, ids [item]), (long) item);
+            assert_int_equal (wb_replica_status_at (replica, item), WB_CODEC_OK);
+            assert_string_equal (wb_kvlist_string (wb_replica_at (replica, item), "Subject"),
+                                 subjects [item]);
+        }
+        assert_int_equal (wb_replica_status_at (replica, 3), WB_CODEC_TRUNCATED);
+        //  a change to a good one still applies; the copy is whole
+        assert_int_equal (s_feed (replica, 3, 2, "i-2", "changed"), WB_REPLICA_APPLIED);
+        assert_string_equal (wb_kvlist_string (wb_replica_at (replica, 2), "Subject"), "changed");
+        //  a change whose Interaction cannot be read: a gap, fetch again
+        wb_kvlist_t *event = s_event (3, 3, "i-0", "bad-subject");
+        size_t event_size = 0;
+        uint8_t *event_bytes = wb_kvlist_encode (event, &event_size);
+        wb_kvlist_destroy (&event);
+        *(s_marker (event_bytes, event_size, "bad-subject") + 3) = 0xff;
+        event = wb_kvlist_decode_lazy (event_bytes, event_size, NULL);
+        free (event_bytes);
+        assert_non_null (event);
+        assert_false (wb_replica_needs_fetch (replica));
+        assert_int_equal (wb_replica_apply_event (replica, event), WB_REPLICA_GAP);
+        assert_true (wb_replica_needs_fetch (replica));
+        assert_string_equal (wb_kvlist_string (wb_replica_at (replica, 0), "Subject"), "s-0");
+        wb_kvlist_destroy (&event);
+        wb_replica_destroy (&replica);
+        *at = good;
+    }
+    wb_kvlist_destroy (&body);
+    free (bytes);
+}
+
 //  The items of a page loaded encoded share one allocation: whatever
 //  order they leave it in (read, taken out, changed, the copy reset or
 //  destroyed), each stays whole until it goes and none is freed twice
@@ -613,6 +711,7 @@ main (void)
         cmocka_unit_test (test_snapshot_keeps_one_of_a_repeated_id),
         cmocka_unit_test (test_lookup_follows_a_big_copy_through_changes),
         cmocka_unit_test (test_items_of_a_page_leave_it_in_any_order),
+        cmocka_unit_test (test_an_interaction_at_fault_fails_its_first_read_alone),
         cmocka_unit_test (test_clone_pattern_keeps_a_random_workbin),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);

@@ -253,6 +253,54 @@ test_big_page_keeps_its_first_interactions (void **state)
     wb_trace_destroy (&trace);
 }
 
+//  A page received as a client receives it (wb_kvlist_decode_lazy keeps
+//  each interaction with its structure checked only), one of its subjects
+//  no longer UTF-8 on the way: the trace keeps it as it came, among the
+//  first 20 of a big page or in a small one, and its description names
+//  the fault instead of showing its bytes; the others are described.
+static void
+test_an_interaction_that_cannot_be_read_is_named (void **state)
+{
+    (void) state;
+    for (int count = 3; count <= 500; count += 497) {
+        wb_kvlist_t *sent = wb_kvlist_new ();
+        wb_kvlist_t *interactions = wb_kvlist_new ();
+        for (int index = 0; index < count; index++) {
+            char id [32];
+            snprintf (id, sizeof (id), "%016d", index);
+            wb_kvlist_t *interaction = s_interaction (id, index == 1 ? "Bad" : "Order");
+            wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &interaction);
+        }
+        wb_kvlist_add_list (sent, WB_ATTR_INTERACTIONS, &interactions);
+        wb_kvlist_add_int (sent, WB_ATTR_TOTAL_COUNT, count);
+        size_t size = 0;
+        uint8_t *bytes = wb_kvlist_encode (sent, &size);
+        wb_kvlist_destroy (&sent);
+        for (size_t offset = 0; offset + 3 <= size; offset++)
+            if (memcmp (bytes + offset, "Bad", 3) == 0)
+                bytes [offset + 1] = 0xff;
+        wb_kvlist_t *body = wb_kvlist_decode_lazy (bytes, size, NULL);
+        free (bytes);
+        assert_non_null (body);
+        wb_trace_t *trace = wb_trace_new ("agent01", 0, 0);
+        s_request (trace, NULL, WB_MSG_REQUEST_GET_WORKBIN_CONTENT, 3, NULL);
+        const wb_trace_entry_t *entry = s_received (trace, NULL, WB_MSG_EVENT_WORKBIN_CONTENT, 3,
+                                                    body);
+        const wb_kvlist_t *kept = wb_kvlist_list (entry->body, WB_ATTR_INTERACTIONS);
+        assert_int_equal (wb_kvlist_size (kept), count < 20 ? count : 20);
+        assert_int_equal (wb_kvlist_status_at (kept, 1), WB_CODEC_BAD_UTF8);
+        assert_string_equal (wb_kvlist_string (wb_kvlist_list_at (kept, 2), WB_ATTR_INTERACTION_ID),
+                             "0000000000000002");
+        char out [8192];
+        wb_trace_describe (entry, out, sizeof (out));
+        assert_non_null (strstr (out, "    InteractionId=0000000000000000\n    Subject=Order\n"
+                                      "  Interaction=<cannot be read: string is not valid UTF-8>\n"
+                                      "  Interaction:\n    InteractionId=0000000000000002\n"));
+        assert_null (strchr (out, 0xff));
+        wb_trace_destroy (&trace);
+    }
+}
+
 // ---------------------------------------------------------------- parties, replies, causes
 
 static void
@@ -959,6 +1007,7 @@ main (void)
         cmocka_unit_test (test_export_plantuml),
         cmocka_unit_test (test_export_svg),
         cmocka_unit_test (test_big_page_keeps_its_first_interactions),
+        cmocka_unit_test (test_an_interaction_that_cannot_be_read_is_named),
     };
     return cmocka_run_group_tests (tests, s_make_dir, s_remove_dir);
 }

@@ -403,6 +403,46 @@ test_unbound_key_says_so (void **state)
     assert_string_equal (s_status (fixture), "? is not bound (:help lists the keys)");
 }
 
+//  The details of a row that cannot be read (an interaction received whose
+//  keys or UTF-8 failed the check of its first read) are not shown: the
+//  status line names why, rather than "no interaction selected".
+static void
+test_details_of_a_row_that_cannot_be_read_say_why (void **state)
+{
+    fixture_t *fixture = *state;
+    wbc_model_begin_fetch (fixture->model, 0);
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    wb_kvlist_t *interactions = wb_kvlist_new ();
+    for (int number = 1; number <= 2; number++) {
+        wb_kvlist_t *interaction = wb_kvlist_new ();
+        wb_kvlist_add_string (interaction, WB_ATTR_INTERACTION_ID, number == 1 ? "I001" : "I002");
+        wb_kvlist_add_string (interaction, WB_ATTR_SUBJECT, number == 1 ? "Bad one" : "fine");
+        wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &interaction);
+    }
+    wb_kvlist_add_list (sent, WB_ATTR_INTERACTIONS, &interactions);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    wb_kvlist_destroy (&sent);
+    for (size_t offset = 0; offset + 7 <= size; offset++)
+        if (memcmp (bytes + offset, "Bad one", 7) == 0)
+            bytes [offset + 3] = 0xff;
+    wb_kvlist_t *body = wb_kvlist_decode_lazy (bytes, size, NULL);
+    free (bytes);
+    assert_non_null (body);
+    wb_event_content_t page = { .interactions = wb_kvlist_list (body, WB_ATTR_INTERACTIONS),
+                                .version = 2, .total_count = 2, .has_version = true,
+                                .has_total_count = true };
+    assert_int_equal (wbc_model_apply_page (fixture->model, 0, &page, 0, 0), -1);
+    wb_kvlist_destroy (&body);
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+    assert_string_equal (s_status (fixture),
+                         "this interaction cannot be read: string is not valid UTF-8");
+    assert_int_equal (wbc_app_ui (fixture->app)->overlay, WBC_OVERLAY_NONE);
+    wbc_app_key (fixture->app, 'j', 0);
+    wbc_app_key (fixture->app, WBC_KEY_ENTER, 0);
+    assert_int_equal (wbc_app_ui (fixture->app)->overlay, WBC_OVERLAY_DETAILS);
+}
+
 int
 main (void)
 {
@@ -410,6 +450,8 @@ main (void)
     const struct CMUnitTest tests [] = {
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test_setup_teardown (test_page_down_before_any_draw, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_details_of_a_row_that_cannot_be_read_say_why,
+                                         s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_page_size_follows_the_terminal, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_too_small_ignores_keys, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_selection_stays_in_view, s_setup, s_teardown),

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include "wbc_columns.h"
 #include "wbc_model.h"
+#include "wb_msg.h"
 #include "wb_clock.h"
 
 //  An EventWorkbinTypesInfo: draft (agent owned: own a1, team a2) and
@@ -143,10 +144,65 @@ s_loaded_model (void)
     return model;
 }
 
+//  s_page as a client receives it (kept with their structure checked
+//  only), the subject of interaction bad no longer UTF-8 on the way.
+static wb_msg_t *
+s_page_with_a_fault (int first, int last, int bad, int64_t version)
+{
+    wb_msg_t *event = s_page (first, last, 0, last - first + 1, version);
+    char subject [16];
+    snprintf (subject, sizeof (subject), "bad-%d", bad);
+    wb_kvlist_t *items = wb_kvlist_list (wb_msg_body (event), WB_ATTR_INTERACTIONS);
+    wb_kvlist_set_string (wb_kvlist_list_at (items, (size_t) (bad - first)), "Subject", subject);
+    zmsg_t *zmsg = wb_msg_encode (event);
+    wb_msg_destroy (&event);
+    zframe_t *frame = zmsg_last (zmsg);
+    uint8_t *data = zframe_data (frame);
+    for (size_t offset = 0; offset + 4 <= zframe_size (frame); offset++)
+        if (memcmp (data + offset, "bad-", 4) == 0)
+            data [offset + 1] = 0xff;
+    zsock_t *sender = zsock_new (ZMQ_PAIR), *receiver = zsock_new (ZMQ_PAIR);
+    assert_int_equal (zsock_bind (sender, "inproc://test-wbc-model-fault"), 0);
+    assert_int_equal (zsock_connect (receiver, "inproc://test-wbc-model-fault"), 0);
+    assert_int_equal (zmsg_send (&zmsg, sender), 0);
+    wb_codec_status_t status = WB_CODEC_STATUS_COUNT;
+    event = wb_msg_recv (receiver, &status, NULL, NULL);
+    assert_int_equal (status, WB_CODEC_OK);
+    zsock_destroy (&receiver);
+    zsock_destroy (&sender);
+    return event;
+}
+
 static const char *
 s_id_at (wbc_model_t *model, size_t pane, size_t row)
 {
     return wb_kvlist_string (wb_replica_at (wbc_model_pane (model, pane)->replica, row), "InteractionId");
+}
+
+//  A page received with one interaction that cannot be read: loaded whole,
+//  that row says so when selected, the others read as ever.
+static void
+test_a_row_that_cannot_be_read_is_loaded_and_named (void **state)
+{
+    (void) state;
+    wbc_model_t *model = wbc_model_new ();
+    s_set_types (model, s_types_info ());
+    assert_int_equal (wbc_model_open_pane (model, wbc_model_sidebar_find (model, "draft")), 0);
+    wbc_model_begin_fetch (model, 0);
+    assert_int_equal (s_apply_page (model, 0, s_page_with_a_fault (1, 5, 3, 10)), -1);
+    assert_int_equal (wbc_model_pane_rows (wbc_model_pane (model, 0)), 5);
+    char text [160] = "";
+    assert_false (wbc_model_selected_unreadable (model, text, sizeof (text)));
+    assert_string_equal (wb_kvlist_string (wbc_model_selected_interaction (model),
+                                           "InteractionId"), "I001");
+    wbc_model_move_selection (model, 2, 10);
+    assert_null (wbc_model_selected_interaction (model));
+    assert_true (wbc_model_selected_unreadable (model, text, sizeof (text)));
+    assert_string_equal (text, "this interaction cannot be read: string is not valid UTF-8");
+    wbc_model_select_last (model, 10);
+    assert_string_equal (wb_kvlist_string (wbc_model_selected_interaction (model),
+                                           "InteractionId"), "I005");
+    wbc_model_destroy (&model);
 }
 
 static void
@@ -951,6 +1007,7 @@ main (void)
         cmocka_unit_test (test_paged_fetch_restarts_when_version_moves),
         cmocka_unit_test (test_next_page_known_before_applying),
         cmocka_unit_test (test_page_without_its_counts),
+        cmocka_unit_test (test_a_row_that_cannot_be_read_is_loaded_and_named),
         cmocka_unit_test (test_no_types_and_no_page),
         cmocka_unit_test (test_large_workbin_loads_page_by_page),
         cmocka_unit_test (test_changes_apply_and_duplicates_are_ignored),

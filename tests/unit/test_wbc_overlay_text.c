@@ -93,6 +93,44 @@ test_messages_newest_first (void **state)
     wbc_model_destroy (&model);
 }
 
+//  A message received whose Interaction cannot be read (its keys or UTF-8
+//  failed the check of its first read): its line names why, the other
+//  attributes are shown as ever, no raw byte.
+static void
+test_message_with_a_list_that_cannot_be_read (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sent = wb_kvlist_new ();
+    wb_kvlist_add_int (sent, WB_ATTR_WORKBIN_CONTENT_OPERATION, 2);
+    wb_kvlist_t *interaction = wb_kvlist_new ();
+    wb_kvlist_add_string (interaction, WB_ATTR_INTERACTION_ID, "I001");
+    wb_kvlist_add_string (interaction, WB_ATTR_SUBJECT, "Bad one");
+    wb_kvlist_add_list (sent, WB_ATTR_INTERACTION, &interaction);
+    wb_kvlist_add_int (sent, WB_ATTR_WORKBIN_VERSION, 8);
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sent, &size);
+    wb_kvlist_destroy (&sent);
+    for (size_t offset = 0; offset + 7 <= size; offset++)
+        if (memcmp (bytes + offset, "Bad one", 7) == 0)
+            bytes [offset + 3] = 0xff;
+    wb_kvlist_t *body = wb_kvlist_decode_lazy (bytes, size, NULL);
+    free (bytes);
+    assert_non_null (body);
+    wbc_model_t *model = wbc_model_new ();
+    wbc_model_trace (model, false, "EventWorkbinContentChanged", 0, body, 0);
+    wb_kvlist_destroy (&body);
+    const wb_trace_t *trace = wbc_model_trace_log (model);
+    wbc_ui_t ui = { .overlay = WBC_OVERLAY_MESSAGE,
+                    .message_number = wb_trace_at (trace, wbc_model_trace_size (model) - 1)->number };
+    assert_int_equal (wbc_overlay_text_build (&s_text, model, &ui, NULL), 0);
+    assert_true (s_has_line ("Interaction"));
+    assert_true (s_has_line ("(cannot be read: string is not valid UTF-8)"));
+    assert_true (s_has_line ("WorkbinVersion"));
+    for (size_t index = 0; index < s_text.count; index++)
+        assert_null (strchr (s_text.text [index], 0xff));
+    wbc_model_destroy (&model);
+}
+
 //  The first line shown: within the text, and the picker's choice in view.
 static void
 test_first_line_is_bounded (void **state)
@@ -210,6 +248,7 @@ main (void)
         cmocka_unit_test (test_degenerate_calls),
         cmocka_unit_test (test_help_lists_keys_and_commands),
         cmocka_unit_test (test_messages_newest_first),
+        cmocka_unit_test (test_message_with_a_list_that_cannot_be_read),
         cmocka_unit_test (test_first_line_is_bounded),
         cmocka_unit_test (test_question_names_subject_and_sender),
         cmocka_unit_test (test_picker_marks_only_a_choice),
