@@ -111,12 +111,6 @@ int64_t wb_kvlist_int_at (const wb_kvlist_t *self, size_t index);
 const void *wb_kvlist_binary_at (const wb_kvlist_t *self, size_t index, size_t *size);
 wb_kvlist_t *wb_kvlist_list_at (const wb_kvlist_t *self, size_t index);
 
-/* The encoding a list entry still holds (wb_kvlist_add_encoded, or left
-   so by wb_kvlist_decode), with its size and nesting depth; NULL for any
-   other entry: one already decoded, or not a list. Bytes kept by
-   wb_kvlist_decode_lazy may be unchecked (wb_kvlist_unchecked_at): their
-   keys and UTF-8 must be checked before they are trusted
-   (wb_kvlist_decode_deferred, wb_kvlist_check); the encoders check them. */
 /* True if the entry at index is a list still held as bytes whose
    structure only was checked (wb_kvlist_decode_lazy): its keys and UTF-8
    are checked by its first reader, or by an encoder sending it on. */
@@ -128,6 +122,12 @@ bool wb_kvlist_unchecked_at (const wb_kvlist_t *self, size_t index);
    no entry). wb_kvlist_list and wb_kvlist_list_at give NULL for such an
    entry; it stays as it is, and its bytes are never encoded again. */
 wb_codec_status_t wb_kvlist_status_at (const wb_kvlist_t *self, size_t index);
+/* The encoding a list entry still holds (wb_kvlist_add_encoded, or left
+   so by wb_kvlist_decode), with its size and nesting depth; NULL for any
+   other entry: one already decoded, or not a list. Bytes kept by
+   wb_kvlist_decode_lazy may be unchecked (wb_kvlist_unchecked_at): their
+   keys and UTF-8 must be checked before they are trusted
+   (wb_kvlist_decode_deferred, wb_kvlist_check); the encoders check them. */
 const uint8_t *wb_kvlist_encoded_at (const wb_kvlist_t *self, size_t index,
                                      size_t *size, size_t *depth);
 /* Remove the entry at index and hand over its list: the caller destroys
@@ -185,8 +185,8 @@ wb_kvlist_t *wb_kvlist_decode_lazy (const uint8_t *data, size_t size,
    wb_kvlist_add_encoded before and have not changed since (what
    wb_kvlist_encoded_at gives, or a copy of it, for an entry that is not
    wb_kvlist_unchecked_at: those go through wb_kvlist_decode_deferred):
-   sizes, counts and depth are bounded again, keys and UTF-8 are not; nested lists stay bytes
-   until read as wb_kvlist_decode_lazy keeps them. A list entry's first
+   sizes, counts and depth are bounded again, keys and UTF-8 are not;
+   nested lists stay bytes until read as wb_kvlist_decode_lazy keeps them. A list entry's first
    read decodes this way. NULL if the
    bounds do not hold or there is no memory. Any other bytes go through
    wb_kvlist_decode. */
