@@ -9,14 +9,13 @@
     page held at the version the store reads now is that page now; one held
     at another version is dropped when it is next asked for.
 
-    The engine asks for a held page only after reading the workbin's
-    version, and keeps pages of committed versions only: its requests that
-    read the store never see a change not yet committed (a batch is
-    committed before them), which could still be rolled back.
-
-    A store that alone writes its data counts its writes (wb_store_own_writes):
-    a page read when that count was what it is now is current without
-    reading the version at all.
+    The engine serves a held page only once it knows the page's version is
+    the workbin's now: it reads the version from the store, or, from a store
+    that alone writes its data and counts its writes (wb_store_own_writes),
+    sees that nothing was written since the page was known current. It keeps
+    pages of committed versions only: its requests that read the store never
+    see a change not yet committed (a batch is committed before them), which
+    could still be rolled back.
 
     The least recently served pages go first when the bytes held would
     pass the capacity; a page over a quarter of it is not kept.

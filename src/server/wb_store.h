@@ -238,8 +238,8 @@ int wb_store_pg_target (const char *uri, char **conninfo, char *schema, size_t s
 /* True (once) if the change that just failed may be tried once more: it
    lost a conflict with another node's change (see may_retry). */
 bool wb_store_may_retry (wb_store_t *self);
-/* How many writes (put, insert, delete, bump; kept or rolled back) the
-   store has been asked for, into *writes, if it alone writes its data
+/* How many writes (put, insert, delete, bump, a new id, a submit key;
+   kept or rolled back) the store has been asked for, into *writes, if it alone writes its data
    (sole_writer): 0, and while the number stays the same no workbin
    changed. -1 if others may write too (a site's shared PostgreSQL): then
    only a read tells. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "wb_server.h"
 #include "wb_clock.h"
 #include "wb_engine.h"
+#include "wb_page_cache.h"
 #include "wb_security.h"
 #include "wb_store.h"
 
@@ -370,6 +372,12 @@ main (int argc, char *argv [])
                    store);
     }
     zsys_info ("serving at most %d connections at once", wb_server_connections_served (server));
+    int64_t cache = options.server.page_cache_bytes;
+    if (cache < 0)
+        zsys_info ("content pages are read from the store for each request (--page-cache 0)");
+    else
+        zsys_info ("content pages are kept, up to %" PRId64 " MiB, until their workbin changes",
+                   (cache ? cache : (int64_t) WB_PAGE_CACHE_DEFAULT) >> 20);
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];
     if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)
         zsys_warning ("the wall clock is pinned at %s (--clock): every timestamp reads it", pinned);

@@ -42,6 +42,8 @@ expect "--sync with the URI's own synchronous option is a usage error" 2 '' \
     "--sync repeats the synchronous option of sqlite:$work/a.db?synchronous=normal"
 server -d "$work/a.db" --sync fast
 expect "--sync takes normal or full" 2 '' '--sync takes normal or full, not fast'
+server -d "$work/a.db" --page-cache 4097
+expect "--page-cache takes MiB from 0 to 4096" 2 '' '--page-cache takes MiB from 0 to 4096, not 4097'
 
 # ------------------------------------------------------------- bad URIs
 
@@ -93,6 +95,9 @@ report "the store is the file the escaped path names" $?
 if start -d "$file" --sync normal; then
     grep -q "(store $uri?synchronous=normal)" "$work/server.log"
     report "-d FILE --sync normal is sqlite:FILE, escaped, with ?synchronous=normal" $?
+    grep -q "content pages are kept, up to 32 MiB, until their workbin changes" \
+        "$work/server.log"
+    report "content pages are kept, 32 MiB by default (logged)" $?
     tap_run "$WBCTL" -e "$endpoint" -a agent01 content email-draft
     expect "-d FILE opens the same store as --store sqlite:FILE" 0 "^$id "
     stop
@@ -103,9 +108,12 @@ fi
 #   Neither --store nor -d: the default file, under XDG_DATA_HOME
 XDG_DATA_HOME=$work/xdg
 export XDG_DATA_HOME
-if start --sync full; then
+if start --sync full --page-cache 0; then
     grep -q "(store sqlite:$work/xdg/workbin/workbin.db?synchronous=full)" "$work/server.log"
     report "the default store is sqlite:\$XDG_DATA_HOME/workbin/workbin.db" $?
+    grep -q "content pages are read from the store for each request (--page-cache 0)" \
+        "$work/server.log"
+    report "--page-cache 0: content pages read from the store each time (logged)" $?
     stop
 else
     report "a server on the default store answers" 1
