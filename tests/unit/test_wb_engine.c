@@ -1549,10 +1549,14 @@ test_content_pages_are_kept_until_their_workbin_changes (void **state)
     assert_int_equal (s_page_hits (fixture), 0);
     assert_string_equal (s_drafts_read (fixture, 1), first);
     assert_int_equal (s_page_hits (fixture), 1);
+    //  a write elsewhere: served again once its version is read
+    s_submit (fixture, 1, "team", "sales", "elsewhere");
+    assert_string_equal (s_drafts_read (fixture, 1), first);
+    assert_int_equal (s_page_hits (fixture), 2);
     s_expect (fixture, 1, s_place_request (ids [0], "team", "sales"), 0);
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
-    assert_int_equal (s_page_hits (fixture), 2);
+    assert_int_equal (s_page_hits (fixture), 3);
     wb_kvlist_t *changed = wb_kvlist_new ();
     wb_kvlist_add_string (changed, "Subject", "renamed");
     wb_property_changes_t changes = { .changed = changed };
@@ -1562,11 +1566,36 @@ test_content_pages_are_kept_until_their_workbin_changes (void **state)
     s_expect (fixture, 1, wb_request_stop_processing (ids [2]), 0);
     assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
     assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
-    assert_int_equal (s_page_hits (fixture), 3);
+    assert_int_equal (s_page_hits (fixture), 4);
     //  with no cache, every read goes to the store and reads the same
     assert_int_equal (wb_engine_set_page_cache (fixture->engine, 0), 0);
     assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
     assert_int_equal (s_page_hits (fixture), 0);
+}
+
+//  The same with a store others may write too (a site's PostgreSQL): a
+//  held page is served only once its workbin's version is read, every time.
+static void
+test_content_pages_of_a_shared_store_are_served_by_version (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    s_spy.ops.sole_writer = NULL;
+    uint64_t writes = 0;
+    assert_int_equal (wb_store_own_writes (fixture->spy, &writes), -1);
+    assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped grouped total 3 version 3");
+    assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped grouped total 3 version 3");
+    assert_int_equal (s_page_hits (fixture), 1);
+    //  changed under the engine, as another node would: the version moves
+    wb_workbin_ref_t drafts = { "draft", "a1" };
+    int64_t version = 0;
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_interaction_delete (fixture->store, ids [2]), 0);
+    assert_int_equal (wb_store_bump_version (fixture->store, drafts, &version), 0);
+    assert_int_equal (wb_store_commit (fixture->store), 0);
+    assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
+    assert_int_equal (s_page_hits (fixture), 1);
 }
 
 //  A read in a group commits the group's changes first (it sees only
@@ -1788,6 +1817,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_read_reply_does_not_wait_for_the_group, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_content_pages_are_kept_until_their_workbin_changes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_content_after_a_failed_group_commit, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_content_pages_of_a_shared_store_are_served_by_version, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_holds_one_event_for_all_subscribers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_event_for_a_session_that_ended_meanwhile,
                                          s_setup, s_teardown),
