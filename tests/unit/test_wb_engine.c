@@ -93,6 +93,7 @@ static struct {
     int commits;
     bool fail_commit;
     int fail_bump_in;          /* 1: the next bump fails; 0: none */
+    int version_reads;         /* workbin_version calls */
     bool conflict;             /* that failure is a conflict with another node */
     bool told_conflict;
 } s_spy;
@@ -119,6 +120,13 @@ s_spy_commit (void *backend)
 }
 
 static int
+s_spy_version (void *backend, wb_workbin_ref_t workbin, int64_t *version)
+{
+    s_spy.version_reads++;
+    return s_spy.real->workbin_version (backend, workbin, version);
+}
+
+static int
 s_spy_bump (void *backend, wb_workbin_ref_t workbin, int64_t *version)
 {
     if (s_spy.fail_bump_in > 0 && --s_spy.fail_bump_in == 0) {
@@ -138,6 +146,7 @@ s_use_spy (s_fixture_t *fixture)
     s_spy.ops.close = NULL;             //  the real store closes the backend
     s_spy.ops.commit = s_spy_commit;
     s_spy.ops.bump_version = s_spy_bump;
+    s_spy.ops.workbin_version = s_spy_version;
     s_spy.ops.may_retry = s_spy_may_retry;
     fixture->spy = wb_store_new (&s_spy.ops, wb_store_backend (fixture->store));
     assert_non_null (fixture->spy);
@@ -1547,12 +1556,16 @@ test_content_pages_are_kept_until_their_workbin_changes (void **state)
     snprintf (first, sizeof (first), "%s", s_drafts_read (fixture, 1));
     assert_string_equal (first, "grouped grouped grouped total 3 version 3");
     assert_int_equal (s_page_hits (fixture), 0);
+    //  nothing written since (the store alone writes): no version read
+    s_spy.version_reads = 0;
     assert_string_equal (s_drafts_read (fixture, 1), first);
     assert_int_equal (s_page_hits (fixture), 1);
+    assert_int_equal (s_spy.version_reads, 0);
     //  a write elsewhere: served again once its version is read
     s_submit (fixture, 1, "team", "sales", "elsewhere");
     assert_string_equal (s_drafts_read (fixture, 1), first);
     assert_int_equal (s_page_hits (fixture), 2);
+    assert_int_equal (s_spy.version_reads, 1);
     s_expect (fixture, 1, s_place_request (ids [0], "team", "sales"), 0);
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
@@ -1585,8 +1598,10 @@ test_content_pages_of_a_shared_store_are_served_by_version (void **state)
     uint64_t writes = 0;
     assert_int_equal (wb_store_own_writes (fixture->spy, &writes), -1);
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped grouped total 3 version 3");
+    s_spy.version_reads = 0;
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped grouped total 3 version 3");
     assert_int_equal (s_page_hits (fixture), 1);
+    assert_int_equal (s_spy.version_reads, 1);
     //  changed under the engine, as another node would: the version moves
     wb_workbin_ref_t drafts = { "draft", "a1" };
     int64_t version = 0;
