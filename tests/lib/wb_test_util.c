@@ -57,6 +57,17 @@ wb_bytes_repeat (wb_bytes_t *self, uint8_t byte, size_t count)
     self->size += count;
 }
 
+uint8_t *
+wb_bytes_marker (uint8_t *bytes, size_t size, const char *marker)
+{
+    size_t length = strlen (marker);
+    for (size_t offset = 0; offset + length <= size; offset++)
+        if (memcmp (bytes + offset, marker, length) == 0)
+            return bytes + offset;
+    fprintf (stderr, "wb_bytes_marker: %s is not in the bytes\n", marker);
+    abort ();
+}
+
 void
 wb_bytes_u8 (wb_bytes_t *self, uint8_t value)
 {

@@ -30,6 +30,10 @@ void wb_bytes_u32 (wb_bytes_t *self, uint32_t value);
 void wb_bytes_i64 (wb_bytes_t *self, int64_t value);
 void wb_bytes_raw (wb_bytes_t *self, const void *data, size_t size);
 void wb_bytes_repeat (wb_bytes_t *self, uint8_t byte, size_t count);
+/* Where the first marker (its strlen bytes) starts in size bytes, to
+   change a byte there; aborts, naming it, if it is not there (the test's
+   own mistake). */
+uint8_t *wb_bytes_marker (uint8_t *bytes, size_t size, const char *marker);
 
 /* Pieces of an entry. */
 /* keylen:u8 then the key's bytes (strlen of key). */

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "wb_kvlist.h"
+#include "wb_test_util.h"
 
 #define UTF8_LATIN  "Ol\xc3\xa1 \xc3\xa7\xc3\xa3o \xc3\xa9t\xc3\xa9"    /* Olá ção été */
 #define UTF8_CJK    "\xe4\xbd\xa0\xe5\xa5\xbd\xe4\xb8\x96\xe7\x95\x8c"  /* 你好世界 */
@@ -1293,18 +1294,6 @@ s_marked (size_t depth)
     return list;
 }
 
-//  The byte where marker starts in size bytes (it is there once).
-static uint8_t *
-s_marker (uint8_t *bytes, size_t size, const char *marker)
-{
-    size_t length = strlen (marker);
-    for (size_t offset = 0; offset + length <= size; offset++)
-        if (memcmp (bytes + offset, marker, length) == 0)
-            return bytes + offset;
-    fail_msg ("marker %s not found", marker);
-    return NULL;
-}
-
 //  A decoded list's entries lie in its arena (chunks freed with the list):
 //  entries set, removed, taken, truncated and read lazily all stay sound
 //  (ASan sees a block freed twice or read after its chunk went), over many
@@ -1473,9 +1462,9 @@ test_decode_lazy_refuses_a_fault_at_every_depth (void **state)
     for (size_t level = 1; level <= WB_DEPTH_MAX; level++) {
         char marker [16];
         snprintf (marker, sizeof (marker), "Text%zu", level);
-        uint8_t *text = s_marker (bytes, size, marker);
+        uint8_t *text = wb_bytes_marker (bytes, size, marker);
         snprintf (marker, sizeof (marker), "Key%zu", level);
-        uint8_t *key = s_marker (bytes, size, marker);
+        uint8_t *key = wb_bytes_marker (bytes, size, marker);
         //  a lone continuation byte; then a space in a key
         const struct { uint8_t *at; uint8_t bad; wb_codec_status_t status; } faults [] = {
             { text + 1, 0x80, WB_CODEC_BAD_UTF8 },
@@ -1650,7 +1639,7 @@ test_decode_lazy_defers_the_checks_of_what_it_keeps (void **state)
         { "bad here", 3, 0x00, WB_CODEC_BAD_UTF8 },
     };
     for (size_t index = 0; index < sizeof (faults) / sizeof (faults [0]); index++) {
-        uint8_t *at = s_marker (bytes, size, faults [index].marker) + faults [index].at;
+        uint8_t *at = wb_bytes_marker (bytes, size, faults [index].marker) + faults [index].at;
         uint8_t good = *at;
         *at = faults [index].bad;
         wb_codec_status_t status = WB_CODEC_OK;
@@ -1746,7 +1735,7 @@ test_decode_checked_bounds_every_size (void **state)
     count [3] = 200;
     assert_null (wb_kvlist_decode_checked (bytes, size));
     count [3] = 3;
-    uint8_t *length = s_marker (bytes, size, "Text2") - 4;
+    uint8_t *length = wb_bytes_marker (bytes, size, "Text2") - 4;
     length [0] = 0x7f;
     assert_null (wb_kvlist_decode_checked (bytes, size));
     free (bytes);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include "wb_replica.h"
+#include "wb_test_util.h"
 
 static wb_kvlist_t *
 s_interaction (const char *id, const char *subject)
@@ -283,18 +284,6 @@ test_lookup_follows_a_big_copy_through_changes (void **state)
     free (bytes);
 }
 
-//  The byte where marker starts in size bytes (it is there once).
-static uint8_t *
-s_marker (uint8_t *bytes, size_t size, const char *marker)
-{
-    size_t length = strlen (marker);
-    for (size_t offset = 0; offset + length <= size; offset++)
-        if (memcmp (bytes + offset, marker, length) == 0)
-            return bytes + offset;
-    fail_msg ("marker %s not found", marker);
-    return NULL;
-}
-
 //  A page as the client receives it (wb_kvlist_decode_lazy): interactions
 //  kept with their structure checked only. One whose subject, id or a key
 //  is at fault is loaded in its place, and fails its first read naming
@@ -331,7 +320,7 @@ test_an_interaction_at_fault_fails_its_first_read_alone (void **state)
         { "BadKey", 3, 0x01, WB_CODEC_BAD_KEY, false },
     };
     for (size_t index = 0; index < sizeof (faults) / sizeof (faults [0]); index++) {
-        uint8_t *at = s_marker (bytes, size, faults [index].marker) + faults [index].at;
+        uint8_t *at = wb_bytes_marker (bytes, size, faults [index].marker) + faults [index].at;
         uint8_t good = *at;
         *at = faults [index].bad;
         wb_codec_status_t status = WB_CODEC_TRUNCATED;
@@ -365,7 +354,7 @@ test_an_interaction_at_fault_fails_its_first_read_alone (void **state)
         size_t event_size = 0;
         uint8_t *event_bytes = wb_kvlist_encode (event, &event_size);
         wb_kvlist_destroy (&event);
-        *(s_marker (event_bytes, event_size, "bad-subject") + 3) = 0xff;
+        *(wb_bytes_marker (event_bytes, event_size, "bad-subject") + 3) = 0xff;
         event = wb_kvlist_decode_lazy (event_bytes, event_size, NULL);
         free (event_bytes);
         assert_non_null (event);
