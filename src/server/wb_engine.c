@@ -405,11 +405,16 @@ s_run_handler (wb_request_t *request, int64_t now_ms)
     size_t mark = wb_engine_held_mark (self);
     size_t writes = wb_store_batch_writes (self->store);
     int code = s_routes [request->spec->row] (request);
-    //  a deadlock with another node's change: that one went through, this
-    //  one was rolled back (to its savepoint in a batch): try it once more
+    //  a conflict with another node's change (a deadlock, or a lock this
+    //  batch did not wait for): this one was rolled back to its savepoint.
+    //  The batch's earlier changes are committed first, so that their locks
+    //  no longer hold up the other node, then it is tried once more, alone
     if (code == WB_ERR_DATABASE && wb_store_may_retry (self->store)) {
-        zsys_info ("%s lost a conflict with another node's change: tried again",
-                   request->name);
+        zsys_info ("%s lost a conflict with another node's change: tried again%s",
+                   request->name, writes ? ", after a commit of the batch before it" : "");
+        wb_engine_batch_sync (self);
+        mark = wb_engine_held_mark (self);
+        writes = wb_store_batch_writes (self->store);
         request->detail = NULL;
         code = s_routes [request->spec->row] (request);
     }

@@ -35,6 +35,18 @@
     each connection, so that a stuck database turns into a failed operation
     instead of a server that hangs.
 
+    Locks and group commit: a change locks its interaction, then the rows
+    of the workbins it touches in one fixed order, so two transactions of
+    one change each never wait for each other in a cycle. A batch's
+    transaction keeps each change's locks until its commit; a change after
+    the first, waiting for another node's lock, could close a cycle (that
+    node waiting for a lock this batch holds: a deadlock PostgreSQL breaks
+    only after deadlock_timeout, a second by default). So once the
+    transaction holds a change, its lock waits are cut to a millisecond:
+    a lock held elsewhere fails the change at once as a conflict, and the
+    engine commits the batch's earlier changes and tries it again alone
+    (see wb_engine.c).
+
     A page of a workbin is read with its total and the workbin's version in
     one statement, so one snapshot: the version asked next, in the same
     transaction, is that one (s_pg_t.seen). This holds in READ COMMITTED,
@@ -343,8 +355,12 @@ typedef struct {
     //  they stood at the change's savepoint
     char *keys;
     size_t keys_length, keys_capacity, keys_at_savepoint;
-    //  the last statement failed on a deadlock or a serialization failure
+    //  the last statement failed on a deadlock, a serialization failure
+    //  or a lock it did not wait for
     bool conflict;
+    //  the open transaction holds a change (a released savepoint), and its
+    //  lock waits are cut short (SET LOCAL lock_timeout)
+    bool holds_change, waits_cut;
     //  the open transaction's id once it notified its keys; 0: not known
     int64_t txid;
     //  the event the next bump logs (change_event), or NULL
@@ -385,10 +401,16 @@ s_fail (s_pg_t *self, const char *what, const PGresult *result)
     char line [512];
     const char *message = result && *PQresultErrorMessage (result)
                         ? PQresultErrorMessage (result) : PQerrorMessage (self->conn);
-    zsys_error ("wb_store: %s: %s", what, s_line (message, line, sizeof (line)));
-    //  40P01 deadlock_detected, 40001 serialization_failure
+    //  40P01 deadlock_detected, 40001 serialization_failure, 55P03
+    //  lock_not_available (a lock timeout)
     const char *state = result ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
-    self->conflict = state && (streq (state, "40P01") || streq (state, "40001"));
+    self->conflict = state && (streq (state, "40P01") || streq (state, "40001")
+                           || (streq (state, "55P03") && self->waits_cut));
+    //  a conflict is tried again (wb_engine.c logs that): not an error yet
+    if (self->conflict)
+        zsys_info ("wb_store: %s: %s", what, s_line (message, line, sizeof (line)));
+    else
+        zsys_error ("wb_store: %s: %s", what, s_line (message, line, sizeof (line)));
     if (PQstatus (self->conn) == CONNECTION_BAD)
         s_lost (self);
     return -1;
@@ -697,6 +719,7 @@ s_begin (void *backend)
     &&  (!s_may_retry (self, true) || s_command (self, "BEGIN")))
         return -1;
     self->in_transaction = true;
+    self->holds_change = self->waits_cut = false;
     self->keys_length = self->keys_at_savepoint = 0;
     self->txid = 0;
     return 0;
@@ -727,6 +750,19 @@ s_commit_in_doubt (s_pg_t *self)
     return committed ? 0 : -1;
 }
 
+//  The connection's own lock timeout again, before COMMIT: commit waits for
+//  the lock that orders notifications, which is no conflict to fail on.
+static int
+s_waits_restore (s_pg_t *self)
+{
+    if (!self->waits_cut)
+        return 0;
+    char sql [32 + S_SCHEMA_MAX];
+    snprintf (sql, sizeof (sql), "SET LOCAL lock_timeout = %s",
+              self->target.values [S_OPTION_LOCK_TIMEOUT]);
+    return s_command (self, sql);
+}
+
 //  Notify the keys of the transaction's changes, then commit; -1 if no
 //  transaction is open, if it failed, or if the connection went before
 //  PostgreSQL said COMMIT.
@@ -737,7 +773,8 @@ s_commit (void *backend)
     s_boundary (self);
     if (!self->in_transaction)
         return -1;
-    if (self->lost_transaction || !self->conn || s_keys_notify (self)) {
+    if (self->lost_transaction || !self->conn || s_waits_restore (self)
+    ||  s_keys_notify (self)) {
         if (self->conn && !self->lost_transaction)
             s_command (self, "ROLLBACK");
         self->in_transaction = self->lost_transaction = false;
@@ -771,21 +808,32 @@ s_rollback (void *backend)
     return open ? s_command (self, "ROLLBACK") : 0;
 }
 
-//  A change starts inside the open transaction.
+//  A change starts inside the open transaction. Once the transaction holds
+//  a change, a lock held elsewhere is waited for a millisecond at most
+//  (set before the savepoint, so that a change rolled back keeps it).
 static int
 s_savepoint (void *backend)
 {
     s_pg_t *self = backend;
     s_boundary (self);
     self->keys_at_savepoint = self->keys_length;
-    return s_command (self, "SAVEPOINT change");
+    if (!self->holds_change || self->waits_cut)
+        return s_command (self, "SAVEPOINT change");
+    if (s_command (self, "SET LOCAL lock_timeout = 1; SAVEPOINT change"))
+        return -1;
+    self->waits_cut = true;
+    return 0;
 }
 
 static int
 s_release (void *backend)
 {
-    s_boundary (backend);
-    return s_command (backend, "RELEASE SAVEPOINT change");
+    s_pg_t *self = backend;
+    s_boundary (self);
+    if (s_command (self, "RELEASE SAVEPOINT change"))
+        return -1;
+    self->holds_change = true;
+    return 0;
 }
 
 //  Undo the change since the savepoint, its keys too (also after a failed

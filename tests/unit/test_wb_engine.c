@@ -1353,6 +1353,42 @@ test_a_change_that_lost_a_conflict_is_tried_again (void **state)
     assert_string_equal (s_reopened_owner (fixture, ids [2]), "a1");
 }
 
+//  In a group commit, a change that lost a conflict is tried again only
+//  after the batch's earlier changes are committed (their locks may be
+//  what the other node waits for): their messages go at once, and the
+//  change tried again commits with the rest of the batch.
+static void
+test_a_conflict_in_a_batch_commits_the_changes_before_it (void **state)
+{
+    s_fixture_t *fixture = *state;
+    char ids [3][64];
+    s_three_drafts (fixture, ids);
+    s_spy.conflict = true;
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    int64_t first = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "sales"));
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    s_spy.fail_bump_in = 1;
+    s_pipeline (fixture, 1, s_place_request (ids [1], "team", "sales"));
+    assert_int_equal (s_spy.commits, 1);
+    wb_msg_t *event = s_oldest (fixture);
+    wb_event_change_t change;
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.version, 4);
+    wb_msg_destroy (&event);
+    s_expect_oldest (fixture, "EventAck", first, 0, 0);
+    assert_int_equal (zlistx_size (fixture->sent), 0);
+    assert_int_equal (wb_engine_batch_end (fixture->engine), 0);
+    assert_int_equal (s_spy.commits, 2);
+    event = s_oldest (fixture);
+    assert_int_equal (wb_event_read_change (event, &change), 0);
+    assert_int_equal (change.version, 5);
+    wb_msg_destroy (&event);
+    s_expect_oldest (fixture, "EventAck", first + 1, 0, 0);
+    assert_string_equal (s_reopened_owner (fixture, ids [0]), "sales");
+    assert_string_equal (s_reopened_owner (fixture, ids [1]), "sales");
+    assert_string_equal (s_reopened_owner (fixture, ids [2]), "a1");
+}
+
 static void
 test_group_commit_failure_acknowledges_nothing (void **state)
 {
@@ -1825,6 +1861,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_group_commit_replies_after_one_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failed_change_undoes_only_itself, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_a_change_that_lost_a_conflict_is_tried_again, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_a_conflict_in_a_batch_commits_the_changes_before_it, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_commit_failure_acknowledges_nothing, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_interaction_over_the_maximum_is_refused, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_event_over_a_codec_limit_is_no_false_1001, s_setup, s_teardown),

@@ -2,7 +2,7 @@
     (test_wb_store.c): its URI (postgresql:CONNINFO[?OPTIONS], the conninfo
     checked by libpq, options parsed strictly), its submit keys, two nodes
     on one schema (shared ids and versions, a placement that waits for the
-    workbin's row lock, a page and its version from one snapshot), a
+    workbin's row lock, a batch holding a change that waits for none, a page and its version from one snapshot), a
     schema newer than the code, a connection lost and found again, and the
     change log written with each change, its keys notified at commit.
 
@@ -294,6 +294,52 @@ test_a_placement_waits_for_the_workbin_lock (void **state)
     wb_store_destroy (&other);
 }
 
+//  A batch's transaction that holds a change does not wait for a lock
+//  another node holds (it could be waiting for one of this batch's: a
+//  deadlock found only after deadlock_timeout): the change fails at once
+//  as a conflict to try again, and the batch's earlier change still
+//  commits. The first change of a transaction waits as before (here, past
+//  the node's lock_timeout of 300 ms: a failure, not a conflict).
+static void
+test_a_batch_holding_a_change_waits_for_no_lock (void **state)
+{
+    wb_test_store_t *fixture = s_fixture (state);
+    wb_store_t *other = s_node (fixture, "", "&lock_timeout=300");
+    wb_kvlist_t *a = wb_test_store_properties ("a", NULL);
+    wb_kvlist_t *b = wb_test_store_properties ("b", NULL);
+    wb_kvlist_t *c = wb_test_store_properties ("c", NULL);
+    int64_t version = 0;
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_interaction_put (fixture->store, "b", s_review, b), 0);
+
+    assert_int_equal (wb_store_batch_begin (other), 0);
+    assert_int_equal (wb_store_begin (other), 0);
+    assert_int_equal (wb_store_interaction_put (other, "a", s_drafts, a), 0);
+    assert_int_equal (wb_store_bump_version (other, s_drafts, &version), 0);
+    assert_int_equal (wb_store_commit (other), 0);
+    assert_int_equal (wb_store_begin (other), 0);
+    assert_int_equal (wb_store_interaction_put (other, "b", s_drafts, b), -1);
+    assert_true (wb_store_may_retry (other));
+    assert_int_equal (wb_store_rollback (other), 0);
+    assert_int_equal (wb_store_batch_commit (other), 0);
+    assert_string_equal (wb_test_store_order (other, s_drafts), "a");
+
+    assert_int_equal (wb_store_batch_begin (other), 0);
+    assert_int_equal (wb_store_begin (other), 0);
+    assert_int_equal (wb_store_interaction_put (other, "c", s_review, c), -1);
+    assert_false (wb_store_may_retry (other));
+    assert_int_equal (wb_store_rollback (other), 0);
+    assert_int_equal (wb_store_batch_commit (other), 0);
+
+    assert_int_equal (wb_store_commit (fixture->store), 0);
+    assert_string_equal (wb_test_store_order (fixture->store, s_drafts), "a");
+    assert_string_equal (wb_test_store_order (fixture->store, s_review), "b");
+    wb_kvlist_destroy (&a);
+    wb_kvlist_destroy (&b);
+    wb_kvlist_destroy (&c);
+    wb_store_destroy (&other);
+}
+
 //  The version asked after a page, in the same transaction, is the one
 //  the page was read with, even when another node has changed the
 //  workbin in between (READ COMMITTED would read the newer one).
@@ -582,6 +628,7 @@ main (void)
         SERVER_TEST (test_submit_keys_are_kept),
         SERVER_TEST (test_two_nodes_share_ids_and_versions),
         SERVER_TEST (test_a_placement_waits_for_the_workbin_lock),
+        SERVER_TEST (test_a_batch_holding_a_change_waits_for_no_lock),
         SERVER_TEST (test_page_and_version_from_one_snapshot),
         SERVER_TEST (test_newer_schema_is_refused),
         SERVER_TEST (test_lost_connection_fails_then_reconnects),
