@@ -1,5 +1,6 @@
 /*  wb_client: one client connection to wbserver. See wb_client.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <string.h>
 #include "wb_client.h"
@@ -490,6 +491,36 @@ s_wait_readable (wb_client_t *self, int64_t deadline)
     return true;
 }
 
+//  The next message that decodes, once one comes before the deadline (one
+//  try at least), or NULL. Without a monitor to watch alongside, libzmq
+//  waits for it itself: one wait, where zmq_poll and the socket's events
+//  asked before and after it cost a getpid and a poll each.
+static wb_msg_t *
+s_receive_until (wb_client_t *self, int64_t deadline)
+{
+    while (self->monitor) {
+        wb_msg_t *msg = wb_client_receive (self);
+        if (msg || !s_wait_readable (self, deadline))
+            return msg;
+    }
+    while (!zsys_interrupted) {
+        int64_t left = deadline - wb_mono_ms ();
+        left = left < 0 ? 0 : left < INT_MAX ? left : INT_MAX;
+        wb_msg_t *msg = NULL;
+        if (wb_msg_wait_recv_dealer (self->dealer, (int) left, &msg, NULL) == -1) {
+            if (errno == EINTR && left > 0)
+                continue;
+            return NULL;
+        }
+        if (msg && self->observer)
+            self->observer (self->observer_arg, false, msg);
+        if (msg)
+            return msg;
+        self->malformed++;
+    }
+    return NULL;
+}
+
 wb_msg_t *
 wb_client_request (wb_client_t *self, wb_msg_t **request_p, int timeout_ms)
 {
@@ -497,10 +528,8 @@ wb_client_request (wb_client_t *self, wb_msg_t **request_p, int timeout_ms)
     if (reference_id < 0)
         return NULL;
     int64_t deadline = wb_mono_ms () + timeout_ms;
-    while (s_wait_readable (self, deadline)) {
-        wb_msg_t *msg = wb_client_receive (self);
-        if (!msg)
-            continue;
+    wb_msg_t *msg;
+    while ((msg = s_receive_until (self, deadline))) {
         if (wb_msg_reference_id (msg) == reference_id)
             return msg;
         if (wb_msg_reference_id (msg) == 0)
@@ -523,12 +552,12 @@ wb_client_next_event (wb_client_t *self, int timeout_ms)
         return event;
     }
     int64_t deadline = wb_mono_ms () + timeout_ms;
-    do {
-        wb_msg_t *msg = wb_client_receive (self);
-        if (msg && wb_msg_reference_id (msg) == 0)
+    wb_msg_t *msg;
+    while ((msg = s_receive_until (self, deadline))) {
+        if (wb_msg_reference_id (msg) == 0)
             return msg;
         wb_msg_destroy (&msg);
-    } while (s_wait_readable (self, deadline));
+    }
     return NULL;
 }
 

@@ -339,6 +339,12 @@ wb_msg_frames_recv (wb_msg_frames_t *self, void *socket)
     return s_frames_recv (self, socket, 0, -1);
 }
 
+int
+wb_msg_frames_try_recv (wb_msg_frames_t *self, void *socket)
+{
+    return s_frames_recv (self, socket, ZMQ_DONTWAIT, -1);
+}
+
 //  The frames of a message, decoded (lazy as wb_msg_recv's).
 static wb_msg_t *
 s_frames_decode (wb_msg_frames_t *self, bool lazy, wb_codec_status_t *status,
@@ -403,14 +409,14 @@ s_client_msg (wb_msg_frames_t *frames, wb_codec_status_t *status, int64_t *refer
     return self;
 }
 
-//  wb_msg_try_recv, router as s_frames_recv's.
+//  wb_msg_try_recv, router and flags as s_frames_recv's.
 static int
-s_try_recv (void *socket, int router, wb_msg_t **msg_p, wb_codec_status_t *status)
+s_try_recv (void *socket, int router, int flags, wb_msg_t **msg_p, wb_codec_status_t *status)
 {
     wb_codec_status_t status_ignored;
     *msg_p = NULL;
     wb_msg_frames_t frames;
-    if (s_frames_recv (&frames, socket, ZMQ_DONTWAIT, router))
+    if (s_frames_recv (&frames, socket, flags, router))
         return -1;
     *msg_p = s_client_msg (&frames, status ? status : &status_ignored, NULL, NULL);
     return 0;
@@ -419,13 +425,21 @@ s_try_recv (void *socket, int router, wb_msg_t **msg_p, wb_codec_status_t *statu
 int
 wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
 {
-    return s_try_recv (socket, -1, msg_p, status);
+    return s_try_recv (socket, -1, ZMQ_DONTWAIT, msg_p, status);
 }
 
 int
 wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
 {
-    return s_try_recv (socket, 0, msg_p, status);
+    return s_try_recv (socket, 0, ZMQ_DONTWAIT, msg_p, status);
+}
+
+int
+wb_msg_wait_recv_dealer (void *socket, int timeout_ms, wb_msg_t **msg_p,
+                         wb_codec_status_t *status)
+{
+    zsock_set_rcvtimeo (socket, timeout_ms);
+    return s_try_recv (socket, 0, 0, msg_p, status);
 }
 
 wb_msg_t *

@@ -79,6 +79,12 @@ int wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
 /* The same on a socket its caller knows is not a ROUTER (a client's
    DEALER): its type is not asked of libzmq (a getsockopt) per message. */
 int wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
+/* The same, waiting up to timeout_ms (set as the socket's ZMQ_RCVTIMEO)
+   for a message: -1 with errno EAGAIN if none came, EINTR if a signal
+   came first. libzmq waits itself, once, where zmq_poll and ZMQ_EVENTS
+   would each ask the socket's mailbox again (a getpid and a poll each). */
+int wb_msg_wait_recv_dealer (void *socket, int timeout_ms, wb_msg_t **msg_p,
+                             wb_codec_status_t *status);
 
 /* One message's frames read straight from libzmq into zmq_msg_t, without
    a zmsg_t of zframes (a message is a few hundred instructions cheaper to
@@ -97,6 +103,8 @@ typedef struct {
 /* Receive one whole message (waiting as the socket's options say). 0, or
    -1 with nothing left to close. */
 int wb_msg_frames_recv (wb_msg_frames_t *self, void *socket);
+/* The same if a message waits now: else -1, errno EAGAIN, at once. */
+int wb_msg_frames_try_recv (wb_msg_frames_t *self, void *socket);
 /* Decode the frames after the routing id as wb_msg_decode does. */
 wb_msg_t *wb_msg_frames_decode (wb_msg_frames_t *self, wb_codec_status_t *status,
                                 int64_t *reference_id);

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <poll.h>
 #endif
 #include <sys/un.h>
 #include <unistd.h>
@@ -102,6 +103,7 @@ struct _wb_server_t {
     zlistx_t *held_back;        /* s_received_t held back, in order */
     zhashx_t *held_peers;       /* how many each client has held back, by routing id (hex) */
     size_t held_bytes;
+    struct s_received_t *ahead; /* read to know that one more waits, not yet handled */
     size_t send_bytes;          /* the most bytes queued per client */
     wb_connection_cap_t *connection_cap;    /* closes connections over the cap */
     int64_t last_tick;          /* monotonic ms the reactor last ran */
@@ -110,7 +112,7 @@ struct _wb_server_t {
 };
 
 /* A message as received: its sender, and what decoding made of it. */
-typedef struct {
+typedef struct s_received_t {
     zframe_t *routing_id;
     wb_msg_t *msg;              /* NULL if it could not be decoded */
     wb_codec_status_t status;
@@ -453,6 +455,7 @@ wb_server_destroy (wb_server_t **self_p)
          held = zlistx_next (self->held_back))
         s_received_destroy (&held);
     zlistx_destroy (&self->held_back);
+    s_received_destroy (&self->ahead);
     zhashx_destroy (&self->held_peers);
     s_unbind (self);
     wb_connection_cap_destroy (&self->connection_cap);
@@ -517,16 +520,21 @@ s_still_authorised (wb_server_t *self, const wb_msg_t *msg, const char *key)
     return wb_security_key_authorised (self->authorized_keys, key);
 }
 
-//  Receive one message as wb_msg_recv does, with the agent its sender's
-//  key is bound to: libzmq puts the ZAP metadata on the message's frames,
-//  but not on the routing id of a message that a poll prefetched, so it
-//  is read from the first frame after the routing id.
-static s_received_t *
-s_recv (wb_server_t *self)
+//  Take a message off the socket if one waits now: false if none does,
+//  else true with *received_p the message (NULL if it came without a
+//  routing id) as wb_msg_recv decodes it, with the agent its sender's key
+//  is bound to: libzmq puts the ZAP metadata on the message's frames, but
+//  not on the routing id of a message that a poll prefetched, so it is
+//  read from the first frame after the routing id. One receive, which
+//  may find nothing, where asking ZMQ_EVENTS first would cost a getpid
+//  and a poll each time.
+static bool
+s_recv (wb_server_t *self, s_received_t **received_p)
 {
     wb_msg_frames_t frames;
-    if (wb_msg_frames_recv (&frames, self->router))
-        return NULL;
+    *received_p = NULL;
+    if (wb_msg_frames_try_recv (&frames, self->router))
+        return false;
     s_received_t *received = wb_calloc (1, sizeof (s_received_t));
     received->routing_id = wb_msg_frames_routing_id (&frames);
     received->size = frames.content_size;
@@ -542,7 +550,8 @@ s_recv (wb_server_t *self)
     wb_msg_frames_close (&frames);
     if (!received->routing_id)
         s_received_destroy (&received);
-    return received;
+    *received_p = received;
+    return true;
 }
 
 //  How many requests a client has held back.
@@ -593,6 +602,18 @@ s_hold_back (wb_server_t *self, s_received_t **received_p)
     return true;
 }
 
+//  The message read ahead (s_more_waiting), else one off the socket, as
+//  s_recv.
+static bool
+s_take (wb_server_t *self, s_received_t **received_p)
+{
+    if (!self->ahead)
+        return s_recv (self, received_p);
+    *received_p = self->ahead;
+    self->ahead = NULL;
+    return true;
+}
+
 //  The next message to handle: the oldest held back once the pressure is
 //  off, else one from the socket (unless too much is held back already);
 //  NULL if none may be handled now.
@@ -607,20 +628,25 @@ s_next_message (wb_server_t *self)
             self->held_bytes -= received->size;
             return received;
         }
-        if (self->held_bytes >= HELD_BACK_MAX || !(zsock_events (self->router) & ZMQ_POLLIN))
+        s_received_t *received = NULL;
+        if (self->held_bytes >= HELD_BACK_MAX || !s_take (self, &received))
             return NULL;
-        s_received_t *received = s_recv (self);
         if (received && !s_hold_back (self, &received))
             return received;
     }
 }
 
-//  True if another message could be handled right after this one.
+//  True if another message could be handled right after this one: one
+//  held back that may go, or one on the socket, read ahead to know.
 static bool
 s_more_waiting (wb_server_t *self)
 {
-    return (zsock_events (self->router) & ZMQ_POLLIN)
-        || (zlistx_size (self->held_back) && !s_pressed (self));
+    if (zlistx_size (self->held_back) && !s_pressed (self))
+        return true;
+    while (!self->ahead)
+        if (!s_recv (self, &self->ahead))
+            return false;
+    return true;
 }
 
 //  Group commit: when another message waits behind the one just received,
@@ -693,24 +719,38 @@ s_pipe_says_stop (zsock_t *pipe)
     return stop;
 }
 
+//  True if a message waits on a socket: asking processes the commands
+//  libzmq's threads sent it, which also clears its ZMQ_FD until the next.
+static bool
+s_readable (zsock_t *socket)
+{
+    return (zsock_events (socket) & ZMQ_POLLIN) != 0;
+}
+
 //  Wait for the router, the pipe (if any) and the change feed's
 //  connection (if any); false when interrupted (the process is asked to
-//  stop), else *stop says whether the pipe asked to.
+//  stop), else *stop says whether the pipe asked to. The sockets are
+//  asked once whether a message waits; then poll(2) waits on their
+//  ZMQ_FD, which becomes readable at what comes after that (zmq_poll
+//  would ask each socket again before and after, and poll twice).
 static bool
 s_wait (wb_server_t *self, zsock_t *pipe, int timeout, bool *stop)
 {
-    zmq_pollitem_t items [3] = { { zsock_resolve (self->router), 0, ZMQ_POLLIN, 0 } };
-    int count = 1, pipe_index = -1;
+    *stop = false;
+    bool pipe_readable = pipe && s_readable (pipe);
+    if (self->ahead || pipe_readable || s_readable (self->router))
+        timeout = 0;
+    struct pollfd fds [3] = { { zsock_fd (self->router), POLLIN, 0 } };
+    nfds_t count = 1, pipe_index = 0;
     if (pipe) {
-        items [count] = (zmq_pollitem_t) { zsock_resolve (pipe), 0, ZMQ_POLLIN, 0 };
+        fds [count] = (struct pollfd) { zsock_fd (pipe), POLLIN, 0 };
         pipe_index = count++;
     }
     if (wb_feed_socket (self->feed) >= 0)
-        items [count++] = (zmq_pollitem_t) { NULL, wb_feed_socket (self->feed), ZMQ_POLLIN, 0 };
-    *stop = false;
-    if (zmq_poll (items, count, timeout) == -1)
+        fds [count++] = (struct pollfd) { wb_feed_socket (self->feed), POLLIN, 0 };
+    if (timeout > 0 && poll (fds, count, timeout) == -1)
         return errno == EINTR && !zsys_interrupted;
-    if (pipe_index >= 0 && (items [pipe_index].revents & ZMQ_POLLIN))
+    if (pipe_readable || (pipe_index && (fds [pipe_index].revents & POLLIN) && s_readable (pipe)))
         *stop = s_pipe_says_stop (pipe);
     return true;
 }
