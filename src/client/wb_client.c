@@ -83,8 +83,11 @@ s_connect (wb_client_t *self)
     zsock_set_linger (dealer, 0);
     zsock_set_sndtimeo (dealer, 0);
     zsock_set_maxmsgsize (dealer, (int64_t) WB_BODY_MAX + 4096);
-    zsock_set_heartbeat_ivl (dealer, 5000);
-    zsock_set_heartbeat_timeout (dealer, 15000);
+    //  no ZMTP heartbeat: a client that stops reading for a while (its queue
+    //  full) reads no answer to its pings, and libzmq would drop the
+    //  connection, then abort the process at its next read of the old queue
+    //  (libzmq issue 3937). A dead server shows in a request's deadline
+    //  (the keep-alive ping, PROTOCOL.md 2.5) instead.
     zsock_set_reconnect_ivl (dealer, 200);
     zsock_set_reconnect_ivl_max (dealer, 2000);
     if (self->cert && wb_security_endpoint_is_network (endpoint)) {

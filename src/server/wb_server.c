@@ -69,7 +69,11 @@
    thousand clients fits, instead of being refused and retried later. */
 #define LISTEN_BACKLOG 1024
 /* ZMTP heartbeats (ms): only to find dead connections, so rare; the
-   application's ping and the session timeout are the liveness rule. */
+   application's ping and the session timeout are the liveness rule. No
+   TTL is sent: a client's libzmq would drop a connection it had heard
+   nothing on for that long, and one that stops reading (its queue full)
+   hears nothing; after such a drop, libzmq aborts the client at its next
+   read of the old queue (libzmq issue 3937). */
 #define HEARTBEAT_IVL 30000
 #define HEARTBEAT_TIMEOUT 90000
 /* A connection that has not finished its ZMTP handshake after this long
@@ -214,7 +218,6 @@ s_configure_router (zsock_t *router, const wb_server_options_t *options)
     zsock_set_backlog (router, LISTEN_BACKLOG);
     zsock_set_heartbeat_ivl (router, HEARTBEAT_IVL);
     zsock_set_heartbeat_timeout (router, HEARTBEAT_TIMEOUT);
-    zsock_set_heartbeat_ttl (router, HEARTBEAT_TIMEOUT);
     zsock_set_handshake_ivl (router, HANDSHAKE_IVL);
 }
 

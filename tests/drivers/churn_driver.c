@@ -17,7 +17,18 @@
         submitted there. The reader gets every event in order within its
         deadline, the server's RSS stays under a bound, and the one that
         did not read is told it lost its subscription (EventError 1001).
+
+    churn_driver stall ENDPOINT CHANGES SECONDS
+        A subscriber stops reading for SECONDS while CHANGES interactions
+        are submitted to what it follows, past what libzmq queues for it
+        (1,000 messages: libzmq then stops reading its connection), then
+        reads on. Its connection must not have been dropped meanwhile: after
+        a drop, the first read of the old queue makes libzmq abort the
+        process (libzmq issue 3937, an assertion in restart_input). It gets
+        its events in order, up to the report of a drop (EventError 1001)
+        if the server gave up on it, and an answer to a ping.
 */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +303,67 @@ s_slow (const char *endpoint, int pid, int changes)
     return ok ? 0 : 1;
 }
 
+// ------------------------------------------------------------ stalled reader
+
+//  Read what came after the stall: events in order (EventSequence 1, 2,
+//  ...) until all changes or the drop report; *told if it came.
+static bool
+s_read_after_stall (wb_client_t *stalled, int changes, bool *told)
+{
+    int seen = 0;
+    *told = false;
+    int64_t deadline = zclock_mono () + S_TOLD_DEADLINE_MS;
+    while (!*told && seen < changes && zclock_mono () < deadline) {
+        wb_msg_t *ping = wb_request_ping ();
+        wb_msg_t *reply = wb_client_request (stalled, &ping, S_DEADLINE_MS);
+        wb_msg_destroy (&reply);
+        for (wb_msg_t *event = wb_client_next_event (stalled, 0); event;
+             event = wb_client_next_event (stalled, 0)) {
+            wb_event_error_t error;
+            wb_event_change_t change;
+            if (wb_event_read_error (event, &error) == 0)
+                *told = *told || error.code == WB_ERR_SUBSCRIPTIONS_DROPPED;
+            else
+            if (wb_event_read_change (event, &change) == 0 && change.sequence != ++seen) {
+                printf ("# after the stall, event %" PRId64 " came where %d was due\n",
+                        change.sequence, seen);
+                wb_msg_destroy (&event);
+                return false;
+            }
+            wb_msg_destroy (&event);
+        }
+    }
+    printf ("# after the stall: %d of %d changes read in order%s\n", seen, changes,
+            *told ? ", then told of the drop (1001)" : "");
+    return *told || seen == changes;
+}
+
+static int
+s_stall (const char *endpoint, int changes, int seconds)
+{
+    wb_client_t *stalled = wb_client_new (endpoint);
+    wb_client_t *media = wb_client_new (endpoint);
+    bool ok = wb_client_open_session (stalled, WB_CLIENT_MEDIA_SERVER, "stalled",
+                                      WB_DEFAULT_TENANT, NULL, NULL, S_DEADLINE_MS, NULL) == 0
+           && wb_client_open_session (media, WB_CLIENT_MEDIA_SERVER, "writer", WB_DEFAULT_TENANT,
+                                      NULL, NULL, S_DEADLINE_MS, NULL) == 0
+           && s_subscribe (stalled, "c0001");
+    for (int index = 0; index < changes && ok; index++)
+        ok = s_submit (media, "Stalled");
+    //  the stall is what is tested: a client that does not read for a while
+    zclock_sleep (seconds * 1000);
+    bool told = false;
+    ok = ok && s_read_after_stall (stalled, changes, &told);
+    wb_msg_t *ping = wb_request_ping ();
+    wb_msg_t *reply = ok ? wb_client_request (stalled, &ping, S_DEADLINE_MS) : NULL;
+    ok = ok && wb_msg_is (reply, WB_ROW_EVENT_ACK);
+    wb_msg_destroy (&reply);
+    wb_msg_destroy (&ping);
+    wb_client_destroy (&stalled);
+    wb_client_destroy (&media);
+    return ok ? 0 : 1;
+}
+
 int
 main (int argc, char *argv [])
 {
@@ -302,7 +374,10 @@ main (int argc, char *argv [])
         return s_churn (argv [2], atoi (argv [3]), argv [4], atoi (argv [5]), atoi (argv [6]));
     if (argc == 5 && streq (argv [1], "slow"))
         return s_slow (argv [2], atoi (argv [3]), atoi (argv [4]));
+    if (argc == 5 && streq (argv [1], "stall"))
+        return s_stall (argv [2], atoi (argv [3]), atoi (argv [4]));
     fprintf (stderr, "usage: churn_driver churn ENDPOINT PID LOG CLIENTS ROUNDS\n"
-                     "       churn_driver slow ENDPOINT PID CHANGES\n");
+                     "       churn_driver slow ENDPOINT PID CHANGES\n"
+                     "       churn_driver stall ENDPOINT CHANGES SECONDS\n");
     return 2;
 }

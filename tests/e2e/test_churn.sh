@@ -10,6 +10,9 @@
 #   - A subscriber that stops reading while CHURN_CHANGES (20,000) changes
 #     flow neither grows the server's memory past a bound nor delays a
 #     reader who gets every event in order.
+#   - A subscriber that reads nothing for CHURN_STALL_SECONDS (25) while
+#     CHURN_STALL_CHANGES (2,000) changes fill its queue keeps its
+#     connection, and reads on without libzmq aborting it.
 #   CHURN_SEND_QUEUE (1000) is the server's --send-queue in the second part.
 #   A soak: CHURN_ROUNDS=200 CHURN_CHANGES=200000 make check TESTS=tests/e2e/test_churn.sh
 set -u
@@ -50,4 +53,14 @@ rm -f "$work"/store.db*
 tap_start_server --send-queue "${CHURN_SEND_QUEUE:-1000}"
 "$DRIVER" slow "$endpoint" "$server_pid" "$changes"
 report "a subscriber that stops reading: memory bounded, the other reader gets all in order" $?
+kill "$server_pid"
+wait "$server_pid" 2> /dev/null
+
+#   longer than a client's ZMTP heartbeat used to allow (5 s between pings,
+#   15 s without an answer: its queue full, libzmq reads no answer), after
+#   which libzmq dropped the connection and aborted at the next read
+rm -f "$work"/store.db*
+tap_start_server
+"$DRIVER" stall "$endpoint" "${CHURN_STALL_CHANGES:-2000}" "${CHURN_STALL_SECONDS:-25}"
+report "a subscriber that reads nothing for 25 s, its queue full, reads on: in order, no abort" $?
 tap_end
