@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #ifdef __GLIBC__
 #include <malloc.h>
-#include <poll.h>
 #endif
+#include <poll.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "wb_server.h"

@@ -61,6 +61,7 @@ wait "$server_pid" 2> /dev/null
 #   which libzmq dropped the connection and aborted at the next read
 rm -f "$work"/store.db*
 tap_start_server
-"$DRIVER" stall "$endpoint" "${CHURN_STALL_CHANGES:-2000}" "${CHURN_STALL_SECONDS:-25}"
-report "a subscriber that reads nothing for 25 s, its queue full, reads on: in order, no abort" $?
+stall=${CHURN_STALL_SECONDS:-25}
+"$DRIVER" stall "$endpoint" "${CHURN_STALL_CHANGES:-2000}" "$stall"
+report "a subscriber that reads nothing for $stall s, its queue full, reads on: in order, no abort" $?
 tap_end
