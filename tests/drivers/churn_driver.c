@@ -231,33 +231,44 @@ s_read_in_order (wb_client_t *reader, int *seen, int timeout_ms)
     return true;
 }
 
-//  The reader who never read learns of the drop at a request (PROTOCOL.md
-//  7.6). While its queue is still full, the reply and even the EventError
-//  cannot be queued (the EventError waits for a later request), so it
-//  pings a few times, reading all that came, as a client that keeps
-//  pinging does.
-#define S_TOLD_DEADLINE_MS 20000
+//  Read on after a client stopped reading: ping, then read all that came,
+//  until every change was read or the client was told of the drop
+//  (EventError 1001, PROTOCOL.md 7.6), which waits for a request. While
+//  its queue is still full, the reply and even the EventError cannot be
+//  queued, so it pings again, as a client that keeps pinging does; within
+//  a deadline, not a count of pings (under a sanitizer, reading a backlog
+//  takes longer). The changes must come in order (EventSequence 1, 2,
+//  ...); *told says whether the drop was told.
+#define S_READ_ON_DEADLINE_MS 20000
 
 static bool
-s_told_of_drop (wb_client_t *slow)
+s_read_on (wb_client_t *client, int changes, bool *told)
 {
-    bool told = false;
-    //  a deadline, not a count of pings: under a sanitizer, reading the
-    //  backlog the slow reader left takes longer than a few pings
-    int64_t deadline = zclock_mono () + S_TOLD_DEADLINE_MS;
-    while (!told && zclock_mono () < deadline) {
+    int seen = 0;
+    *told = false;
+    int64_t deadline = zclock_mono () + S_READ_ON_DEADLINE_MS;
+    while (!*told && seen < changes && zclock_mono () < deadline) {
         wb_msg_t *ping = wb_request_ping ();
-        wb_msg_t *reply = wb_client_request (slow, &ping, 1000);
+        wb_msg_t *reply = wb_client_request (client, &ping, 1000);
         wb_msg_destroy (&reply);
-        for (wb_msg_t *event = wb_client_next_event (slow, 0); event;
-             event = wb_client_next_event (slow, 0)) {
+        for (wb_msg_t *event = wb_client_next_event (client, 0); event;
+             event = wb_client_next_event (client, 0)) {
             wb_event_error_t error;
-            wb_event_read_error (event, &error);
-            told = told || error.code == WB_ERR_SUBSCRIPTIONS_DROPPED;
+            wb_event_change_t change;
+            if (wb_event_read_error (event, &error) == 0)
+                *told = *told || error.code == WB_ERR_SUBSCRIPTIONS_DROPPED;
+            else
+            if (wb_event_read_change (event, &change) == 0 && change.sequence != ++seen) {
+                printf ("# event %" PRId64 " came where %d was due\n", change.sequence, seen);
+                wb_msg_destroy (&event);
+                return false;
+            }
             wb_msg_destroy (&event);
         }
     }
-    return told;
+    printf ("# read on: %d of %d changes in order%s\n", seen, changes,
+            *told ? ", then told of the drop (1001)" : "");
+    return *told || seen == changes;
 }
 
 static int
@@ -293,7 +304,9 @@ s_slow (const char *endpoint, int pid, int changes)
             "%ld KiB before, %ld KiB at most (bound: +%d KiB)\n", changes, S_SUBJECT_SIZE,
             seen, before, highest, S_SLOW_BOUND_KB);
     ok = ok && highest - before <= S_SLOW_BOUND_KB;
-    if (ok && !s_told_of_drop (slow)) {
+    bool told = false;
+    ok = ok && s_read_on (slow, changes, &told);
+    if (ok && !told) {
         printf ("# the reader who never read was not told of the drop (1001)\n");
         ok = false;
     }
@@ -304,39 +317,6 @@ s_slow (const char *endpoint, int pid, int changes)
 }
 
 // ------------------------------------------------------------ stalled reader
-
-//  Read what came after the stall: events in order (EventSequence 1, 2,
-//  ...) until all changes or the drop report; *told if it came.
-static bool
-s_read_after_stall (wb_client_t *stalled, int changes, bool *told)
-{
-    int seen = 0;
-    *told = false;
-    int64_t deadline = zclock_mono () + S_TOLD_DEADLINE_MS;
-    while (!*told && seen < changes && zclock_mono () < deadline) {
-        wb_msg_t *ping = wb_request_ping ();
-        wb_msg_t *reply = wb_client_request (stalled, &ping, S_DEADLINE_MS);
-        wb_msg_destroy (&reply);
-        for (wb_msg_t *event = wb_client_next_event (stalled, 0); event;
-             event = wb_client_next_event (stalled, 0)) {
-            wb_event_error_t error;
-            wb_event_change_t change;
-            if (wb_event_read_error (event, &error) == 0)
-                *told = *told || error.code == WB_ERR_SUBSCRIPTIONS_DROPPED;
-            else
-            if (wb_event_read_change (event, &change) == 0 && change.sequence != ++seen) {
-                printf ("# after the stall, event %" PRId64 " came where %d was due\n",
-                        change.sequence, seen);
-                wb_msg_destroy (&event);
-                return false;
-            }
-            wb_msg_destroy (&event);
-        }
-    }
-    printf ("# after the stall: %d of %d changes read in order%s\n", seen, changes,
-            *told ? ", then told of the drop (1001)" : "");
-    return *told || seen == changes;
-}
 
 static int
 s_stall (const char *endpoint, int changes, int seconds)
@@ -353,7 +333,7 @@ s_stall (const char *endpoint, int changes, int seconds)
     //  the stall is what is tested: a client that does not read for a while
     zclock_sleep (seconds * 1000);
     bool told = false;
-    ok = ok && s_read_after_stall (stalled, changes, &told);
+    ok = ok && s_read_on (stalled, changes, &told);
     wb_msg_t *ping = wb_request_ping ();
     wb_msg_t *reply = ok ? wb_client_request (stalled, &ping, S_DEADLINE_MS) : NULL;
     ok = ok && wb_msg_is (reply, WB_ROW_EVENT_ACK);
