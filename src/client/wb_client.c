@@ -441,6 +441,19 @@ wb_client_send (wb_client_t *self, wb_msg_t **request_p)
     return wb_msg_send (request_p, self->dealer) == 0 ? reference_id : -1;
 }
 
+//  A message just received, shown to the observer; NULL (one that did not
+//  decode, dropped) is counted as malformed.
+static wb_msg_t *
+s_received (wb_client_t *self, wb_msg_t *msg)
+{
+    if (!msg)
+        self->malformed++;
+    else
+    if (self->observer)
+        self->observer (self->observer_arg, false, msg);
+    return msg;
+}
+
 wb_msg_t *
 wb_client_receive (wb_client_t *self)
 {
@@ -448,13 +461,9 @@ wb_client_receive (wb_client_t *self)
         return NULL;
     //  each malformed message is dropped and counted; NULL once none waits
     wb_msg_t *msg = NULL;
-    while (wb_msg_try_recv_dealer (self->dealer, &msg, NULL) == 0) {
-        if (msg && self->observer)
-            self->observer (self->observer_arg, false, msg);
-        if (msg)
+    while (wb_msg_try_recv_dealer (self->dealer, &msg, NULL) == 0)
+        if (s_received (self, msg))
             return msg;
-        self->malformed++;
-    }
     return NULL;
 }
 
@@ -515,11 +524,8 @@ s_receive_until (wb_client_t *self, int64_t deadline)
                 continue;
             return NULL;
         }
-        if (msg && self->observer)
-            self->observer (self->observer_arg, false, msg);
-        if (msg)
+        if (s_received (self, msg))
             return msg;
-        self->malformed++;
     }
     return NULL;
 }
