@@ -812,6 +812,12 @@ wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b)
 //  and a NUL, then the list's encoding: the item count (u32, written when
 //  the run is added), the items, each "keylen key type" and its bytes;
 //  and the NUL after the value that every block ends with.
+/* One item of a run: the offset of its head in the block, its depth. */
+typedef struct {
+    uint32_t start;
+    uint32_t depth;
+} s_run_item_t;
+
 struct _wb_kvlist_run_t {
     uint8_t *block;
     size_t used;                /* bytes of block written */
@@ -821,6 +827,8 @@ struct _wb_kvlist_run_t {
     size_t head_size;
     size_t count;               /* items */
     size_t depth;               /* of the deepest item */
+    s_run_item_t *items;        /* where each item starts, for wb_kvlist_run_item */
+    size_t items_capacity;
 };
 
 wb_kvlist_run_t *
@@ -849,6 +857,7 @@ wb_kvlist_run_destroy (wb_kvlist_run_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    free ((*self_p)->items);
     free ((*self_p)->block);
     free (*self_p);
     *self_p = NULL;
@@ -879,6 +888,9 @@ wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size)
         self->block = wb_realloc (self->block, wanted);
         self->capacity = wanted;
     }
+    if (count <= WB_ENTRIES_MAX - self->count)
+        wb_grow (&self->items, &self->items_capacity, self->count + count,
+                 sizeof (s_run_item_t), WB_ENTRIES_MAX);
     return 0;
 }
 
@@ -889,6 +901,11 @@ wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, size
     ||  self->count >= WB_ENTRIES_MAX
     ||  self->used - self->key_size - 1 + self->head_size + size > WB_BODY_MAX)
         return -1;
+    if (self->count == self->items_capacity
+    &&  wb_grow (&self->items, &self->items_capacity, self->count + 1, sizeof (s_run_item_t),
+                 WB_ENTRIES_MAX))
+        return -1;
+    self->items [self->count] = (s_run_item_t) { (uint32_t) self->used, (uint32_t) depth };
     //  room for the item and the block's final NUL
     s_run_grow (self, self->used + self->head_size + size + 1);
     memcpy (self->block + self->used, self->head, self->head_size);
@@ -903,6 +920,19 @@ size_t
 wb_kvlist_run_count (const wb_kvlist_run_t *self)
 {
     return self ? self->count : 0;
+}
+
+const uint8_t *
+wb_kvlist_run_item (const wb_kvlist_run_t *self, size_t index, size_t *size, size_t *depth)
+{
+    if (!self || index >= self->count)
+        return NULL;
+    size_t start = self->items [index].start + self->head_size;
+    size_t end = index + 1 < self->count ? self->items [index + 1].start : self->used;
+    *size = end - start;
+    if (depth)
+        *depth = self->items [index].depth;
+    return self->block + start;
 }
 
 int
@@ -947,11 +977,16 @@ wb_kvlist_run_dup (const wb_kvlist_run_t *self)
     copy->capacity = self->used + 1;
     copy->block = wb_malloc (copy->capacity);
     memcpy (copy->block, self->block, self->used);
+    copy->items_capacity = self->count;
+    copy->items = self->count ? wb_malloc (self->count * sizeof (s_run_item_t)) : NULL;
+    if (self->count)
+        memcpy (copy->items, self->items, self->count * sizeof (s_run_item_t));
     return copy;
 }
 
 size_t
 wb_kvlist_run_bytes (const wb_kvlist_run_t *self)
 {
-    return self ? self->capacity + sizeof (wb_kvlist_run_t) : 0;
+    return self ? self->capacity + self->items_capacity * sizeof (s_run_item_t)
+                  + sizeof (wb_kvlist_run_t) : 0;
 }

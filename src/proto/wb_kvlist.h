@@ -248,6 +248,10 @@ int wb_kvlist_run_add (wb_kvlist_run_t *self, const uint8_t *data, size_t size, 
 int wb_kvlist_run_reserve (wb_kvlist_run_t *self, size_t count, size_t size);
 /* Items in the run. */
 size_t wb_kvlist_run_count (const wb_kvlist_run_t *self);
+/* The encoding of the item at index (as added, *size bytes) and, if depth
+   is not NULL, its depth; NULL if there is no such item. */
+const uint8_t *wb_kvlist_run_item (const wb_kvlist_run_t *self, size_t index, size_t *size,
+                                   size_t *depth);
 /* A copy of the run (its items so far); NULL for NULL. */
 wb_kvlist_run_t *wb_kvlist_run_dup (const wb_kvlist_run_t *self);
 /* The bytes the run holds in memory. */

@@ -9,6 +9,7 @@
 */
 #include <stdlib.h>
 #include "wb_engine_internal.h"
+#include "wb_page_cache.h"
 #include "wb_prelude.h"
 
 typedef enum { S_ALWAYS, S_ON_COMMIT, S_ON_FAILURE } s_when_t;
@@ -161,6 +162,9 @@ wb_engine_batch_end (wb_engine_t *self)
     if (!self || !self->outbox || !self->outbox->open)
         return -1;
     int rc = wb_store_batch_commit (self->store);
+    //  the batch's changes were patched into the page cache's images
+    if (rc)
+        wb_page_cache_clear (self->page_cache);
     if (self->feed)
         wb_feed_settle (self->feed, rc == 0);
     struct _wb_outbox_t *outbox = self->outbox;

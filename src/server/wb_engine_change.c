@@ -13,6 +13,7 @@
 #include "wb_engine_internal.h"
 #include "wb_prelude.h"
 #include "wb_clock.h"
+#include "wb_page_cache.h"
 
 /* Properties property changes may not touch: those only the server sets,
    and UserData, a list that a change (string and int values) would turn
@@ -107,12 +108,32 @@ s_fan_out_change (wb_engine_t *self, const wb_workbin_type_t *type, const char *
     free (recipients);
 }
 
+//  Apply a change made here to the workbin's image in the page cache.
+//  Only on a store this server alone writes: on a shared one, another
+//  node's placement may sort before ours, and the version read before
+//  each page tells the image is gone.
+static void
+s_patch_image (wb_engine_t *self, const s_change_t *change)
+{
+    uint64_t writes = 0;
+    if (wb_store_own_writes (self->store, &writes))
+        return;
+    wb_page_change_t kind = change->content_operation == WB_CONTENT_PLACED_IN
+                          ? WB_PAGE_PLACED_IN
+                          : change->content_operation == WB_CONTENT_TAKEN_OUT
+                          ? WB_PAGE_TAKEN_OUT : WB_PAGE_PROPERTIES_CHANGED;
+    char *key = wb_sessions_workbin_key (change->type->id, change->owner_id);
+    wb_page_cache_patch (self->page_cache, key, change->version, kind, change->interaction);
+    free (key);
+}
+
 //  Send a change made here. With a change feed, the changes of other
 //  nodes that come before it go first (read from the log), so that a
 //  subscriber here sees the workbin's versions in order.
 static void
 s_notify (wb_engine_t *self, const s_change_t *change)
 {
+    s_patch_image (self, change);
     if (self->feed)
         wb_feed_local (self->feed, change->type->id, change->owner_id, change->version,
                        wb_store_in_batch (self->store));

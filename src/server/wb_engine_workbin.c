@@ -221,12 +221,13 @@ s_page_window (wb_request_t *request, int64_t *from, int64_t *count)
 }
 
 //  The page's interactions as one run of their stored encodings, with the
-//  workbin's total and version of the same snapshot: from the page cache
-//  if it holds the page as it is now (nothing written since it was read,
-//  when the store alone writes its data; else its version is the one the
-//  store reads now), else from the store, then kept. (A request that reads
-//  the store sees only committed changes: in a batch, s_run_handler
-//  commits it first.) NULL if the store fails.
+//  workbin's total and version of the same snapshot: from the workbin's
+//  image in the page cache if it holds the page as it is now (nothing
+//  written since the image was known current, when the store alone writes
+//  its data; else its version is the one the store reads now), else from
+//  the store, then added to the image. (A request that reads the store
+//  sees only committed changes: in a batch, s_run_handler commits it
+//  first.) NULL if the store fails.
 static wb_kvlist_run_t *
 s_page_run (wb_engine_t *engine, const wb_target_t *target, int64_t from, int64_t count,
             int64_t *total, int64_t *version)

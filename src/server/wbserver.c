@@ -36,8 +36,9 @@ static const char *s_usage =
     "                           lock_timeout=MS; see wbserver(1))\n"
     "  -d, --database FILE      shorthand for --store sqlite:FILE\n"
     "      --page-cap N         most interactions per content page, 100..10000 (500)\n"
-    "      --page-cache MIB     MiB of content pages kept to serve again until\n"
-    "                           their workbin changes, 0..4096 (32; 0: none)\n"
+    "      --page-cache MIB     MiB of workbins' content kept to serve again, kept\n"
+    "                           current with this server's changes, 0..4096\n"
+    "                           (32; 0: none)\n"
     "      --session-timeout S  expire clients silent for S seconds (30)\n"
     "      --sync MODE          shorthand for an sqlite store's ?synchronous=MODE:\n"
     "                           full (the default) or normal\n"
@@ -376,7 +377,7 @@ main (int argc, char *argv [])
     if (cache < 0)
         zsys_info ("content pages are read from the store for each request (--page-cache 0)");
     else
-        zsys_info ("content pages are kept, up to %" PRId64 " MiB, until their workbin changes",
+        zsys_info ("workbins' content is kept, up to %" PRId64 " MiB, current with the changes made here",
                    (cache ? cache : (int64_t) WB_PAGE_CACHE_DEFAULT) >> 20);
     char pinned [WB_CLOCK_TIMESTAMP_SIZE];
     if (wb_clock_pinned () && wb_clock_now_text (pinned, sizeof (pinned)) == 0)

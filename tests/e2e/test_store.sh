@@ -95,9 +95,9 @@ report "the store is the file the escaped path names" $?
 if start -d "$file" --sync normal; then
     grep -q "(store $uri?synchronous=normal)" "$work/server.log"
     report "-d FILE --sync normal is sqlite:FILE, escaped, with ?synchronous=normal" $?
-    grep -q "content pages are kept, up to 32 MiB, until their workbin changes" \
+    grep -q "workbins' content is kept, up to 32 MiB, current with the changes made here" \
         "$work/server.log"
-    report "content pages are kept, 32 MiB by default (logged)" $?
+    report "workbins' content is kept, 32 MiB by default (logged)" $?
     tap_run "$WBCTL" -e "$endpoint" -a agent01 content email-draft
     expect "-d FILE opens the same store as --store sqlite:FILE" 0 "^$id "
     stop

@@ -1602,10 +1602,12 @@ test_content_pages_are_kept_until_their_workbin_changes (void **state)
     assert_string_equal (s_drafts_read (fixture, 1), first);
     assert_int_equal (s_page_hits (fixture), 2);
     assert_int_equal (s_spy.version_reads, 1);
+    //  each change made here is patched into the workbin's image, which
+    //  is served at the change's version without reading the page again
     s_expect (fixture, 1, s_place_request (ids [0], "team", "sales"), 0);
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
     assert_string_equal (s_drafts_read (fixture, 1), "grouped grouped total 2 version 4");
-    assert_int_equal (s_page_hits (fixture), 3);
+    assert_int_equal (s_page_hits (fixture), 4);
     wb_kvlist_t *changed = wb_kvlist_new ();
     wb_kvlist_add_string (changed, "Subject", "renamed");
     wb_property_changes_t changes = { .changed = changed };
@@ -1614,12 +1616,139 @@ test_content_pages_are_kept_until_their_workbin_changes (void **state)
     assert_string_equal (s_drafts_read (fixture, 1), "renamed grouped total 2 version 5");
     s_expect (fixture, 1, wb_request_stop_processing (ids [2]), 0);
     assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
-    assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
-    assert_int_equal (s_page_hits (fixture), 4);
+    s_expect (fixture, 1, s_place_request (ids [0], "draft", "a1"), 0);
+    assert_string_equal (s_drafts_read (fixture, 1), "renamed grouped total 2 version 7");
+    assert_int_equal (s_page_hits (fixture), 7);
+    assert_int_equal (wb_page_cache_stats (wb_engine_page_cache (fixture->engine)).patches, 4);
     //  with no cache, every read goes to the store and reads the same
     assert_int_equal (wb_engine_set_page_cache (fixture->engine, 0), 0);
-    assert_string_equal (s_drafts_read (fixture, 1), "renamed total 1 version 6");
+    assert_string_equal (s_drafts_read (fixture, 1), "renamed grouped total 2 version 7");
     assert_int_equal (s_page_hits (fixture), 0);
+}
+
+//  A page as the client reads it, or as the store reads it now: the
+//  encoding of its Interactions, and its total and version.
+typedef struct {
+    uint8_t *interactions;
+    size_t size;
+    int64_t total;
+    int64_t version;
+} s_page_seen_t;
+
+static s_page_seen_t
+s_page_served (s_fixture_t *fixture, int64_t from, int64_t count)
+{
+    wb_workbin_t workbin = s_workbin ("draft", "a1");
+    wb_msg_t *reply = s_call (fixture, 1, wb_request_get_workbin_content (&workbin, from, count));
+    wb_event_content_t content;
+    assert_int_equal (wb_event_read_content (reply, &content), 0);
+    s_page_seen_t seen = { NULL, 0, content.total_count, content.version };
+    seen.interactions = wb_kvlist_encode (content.interactions, &seen.size);
+    wb_msg_destroy (&reply);
+    return seen;
+}
+
+static s_page_seen_t
+s_page_stored (s_fixture_t *fixture, int64_t from, int64_t count)
+{
+    wb_workbin_ref_t drafts = { "draft", "a1" };
+    wb_kvlist_run_t *run = wb_kvlist_run_new ("Interactions", "Interaction");
+    s_page_seen_t seen = { NULL, 0, 0, 0 };
+    assert_int_equal (wb_store_workbin_content (fixture->store, drafts, from, count, run,
+                                                &seen.total, &seen.version), 0);
+    wb_kvlist_t *holder = wb_kvlist_new ();
+    assert_int_equal (wb_kvlist_add_run (holder, &run), 0);
+    seen.interactions = wb_kvlist_encode (wb_kvlist_list (holder, "Interactions"), &seen.size);
+    wb_kvlist_destroy (&holder);
+    return seen;
+}
+
+//  Read draft@a1 page by page (count a page) and each page from the store
+//  too: the same bytes, total and version. How many pages.
+static int
+s_pages_match_the_store (s_fixture_t *fixture, int64_t count, int step)
+{
+    int pages = 0;
+    for (int64_t from = 0; ; from += count, pages++) {
+        s_page_seen_t served = s_page_served (fixture, from, count);
+        s_page_seen_t stored = s_page_stored (fixture, from, count);
+        if (served.size != stored.size || served.total != stored.total
+        ||  served.version != stored.version
+        ||  memcmp (served.interactions, stored.interactions, served.size) != 0)
+            fail_msg ("step %d, page at %" PRId64 " of %" PRId64 ": served %zu bytes, total %"
+                      PRId64 ", version %" PRId64 "; stored %zu bytes, total %" PRId64
+                      ", version %" PRId64, step, from, count, served.size, served.total,
+                      served.version, stored.size, stored.total, stored.version);
+        free (served.interactions);
+        free (stored.interactions);
+        if (from + count >= stored.total)
+            return pages + 1;
+    }
+}
+
+//  Random changes to a workbin (placed in new or from elsewhere, placed
+//  out, properties changed, stopped), each patched into its image, and
+//  reads of it by pages of random sizes between them: every page served
+//  is what the store reads at that moment, byte for byte. A fixed seed.
+static void
+test_patched_images_read_as_the_store_does (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    char in_drafts [64][24], in_team [64][24];
+    size_t drafts = 0, team = 0;
+    uint32_t seed = 20261207;
+    int reads = 0;
+    for (int step = 0; step < 600; step++) {
+        seed = seed * 1103515245u + 12345u;
+        uint32_t roll = (seed >> 8) % 10;
+        if (roll < 3 && drafts < 64) {
+            snprintf (in_drafts [drafts++], 24, "%s",
+                      s_submit (fixture, 1, "draft", "a1", roll ? "new" : "new in a batch"));
+        }
+        else
+        if (roll == 3 && drafts > 0 && team < 64) {
+            size_t pick = (seed >> 16) % drafts;
+            s_expect (fixture, 1, s_place_request (in_drafts [pick], "team", "sales"), 0);
+            memcpy (in_team [team++], in_drafts [pick], 24);
+            memmove (in_drafts [pick], in_drafts [pick + 1], (drafts - pick - 1) * 24);
+            drafts--;
+        }
+        else
+        if (roll == 4 && team > 0 && drafts < 64) {
+            size_t pick = (seed >> 16) % team;
+            s_expect (fixture, 1, s_place_request (in_team [pick], "draft", "a1"), 0);
+            memcpy (in_drafts [drafts++], in_team [pick], 24);
+            memmove (in_team [pick], in_team [pick + 1], (team - pick - 1) * 24);
+            team--;
+        }
+        else
+        if (roll == 5 && drafts > 0) {
+            char subject [32];
+            snprintf (subject, sizeof (subject), "changed at %d", step);
+            wb_kvlist_t *changed = wb_kvlist_new ();
+            wb_kvlist_add_string (changed, "Subject", subject);
+            wb_property_changes_t changes = { .changed = changed };
+            s_expect (fixture, 1, wb_request_change_properties (in_drafts [(seed >> 16) % drafts],
+                                                                &changes), 0);
+            wb_kvlist_destroy (&changed);
+        }
+        else
+        if (roll == 6 && drafts > 0) {
+            size_t pick = (seed >> 16) % drafts;
+            s_expect (fixture, 1, wb_request_stop_processing (in_drafts [pick]), 0);
+            memmove (in_drafts [pick], in_drafts [pick + 1], (drafts - pick - 1) * 24);
+            drafts--;
+        }
+        else
+        if (roll >= 7)
+            reads += s_pages_match_the_store (fixture, 1 + (seed >> 16) % 7, step);
+    }
+    wb_page_cache_stats_t stats = wb_page_cache_stats (wb_engine_page_cache (fixture->engine));
+    assert_true (reads > 300);
+    //  the images were used: most pages served from them, changes patched
+    assert_true (stats.hits > stats.misses);
+    assert_true (stats.patches > 100);
 }
 
 //  The same with a store others may write too (a site's PostgreSQL): a
@@ -1681,6 +1810,21 @@ test_content_after_a_failed_group_commit (void **state)
     wb_kvlist_destroy (&changed);
     assert_string_equal (s_drafts_read (fixture, 1),
                          "grouped renamed grouped total 3 version 4");
+    //  a failed group whose change was patched into the image, and no
+    //  read before the next version: the image went with the group (else
+    //  version 5, given without a change here, would serve that change)
+    assert_int_equal (wb_engine_batch_begin (fixture->engine), 0);
+    place = s_pipeline (fixture, 1, s_place_request (ids [0], "team", "sales"));
+    s_spy.fail_commit = true;
+    assert_int_equal (wb_engine_batch_end (fixture->engine), -1);
+    s_expect_oldest (fixture, "EventError", place, 0, WB_ERR_DATABASE);
+    wb_workbin_ref_t drafts = { "draft", "a1" };
+    int64_t version = 0;
+    assert_int_equal (wb_store_begin (fixture->store), 0);
+    assert_int_equal (wb_store_bump_version (fixture->store, drafts, &version), 0);
+    assert_int_equal (wb_store_commit (fixture->store), 0);
+    assert_string_equal (s_drafts_read (fixture, 1),
+                         "grouped renamed grouped total 3 version 5");
 }
 
 //  Item 4: a change's event is held once in a group, whatever the number
@@ -1870,6 +2014,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_content_pages_are_kept_until_their_workbin_changes, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_content_after_a_failed_group_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_content_pages_of_a_shared_store_are_served_by_version, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_patched_images_read_as_the_store_does, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_holds_one_event_for_all_subscribers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_event_for_a_session_that_ended_meanwhile,
                                          s_setup, s_teardown),
