@@ -165,6 +165,9 @@ s_case_round_trip (bench_site_t *site)
 typedef struct {
     const char *agent_id;         /* whose draft workbin */
     int64_t size;                 /* interactions in it */
+    int64_t first_number;         /* the number of its first interaction (bench_data) */
+    bool churn;                   /* one moved out and back in before each fetch */
+    int moved;                    /* how many were moved so far */
     size_t pages;                 /* pages of the last fetch */
     size_t request_sizes [CONTENT_PAGES_MAX][3];
     size_t reply_sizes [CONTENT_PAGES_MAX][3];
@@ -214,6 +217,27 @@ s_content_ours (wb_client_t *client, wbc_model_t *model, s_content_t *content, b
     return rc == 0 && loaded == (size_t) content->size ? 0 : -1;
 }
 
+//  Move the workbin's first interaction to another agent's draft workbin
+//  and back, where it goes last: two changes the server patches into its
+//  image of the workbin (untimed, before a fetch). 0 or -1.
+static int
+s_content_churn (wb_client_t *client, s_content_t *content)
+{
+    char id [32];
+    bench_interaction_id (id, sizeof (id),
+                          content->first_number + content->moved++ % content->size);
+    wb_workbin_t away = { "draft", WB_OWNER_AGENT, NULL, "a0003" };
+    wb_workbin_t home = { "draft", WB_OWNER_AGENT, NULL, content->agent_id };
+    int rc = 0;
+    for (int leg = 0; rc == 0 && leg < 2; leg++) {
+        wb_msg_t *request = wb_request_place_in_workbin (id, leg ? &home : &away, NULL);
+        wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT_MS);
+        rc = wb_msg_is (reply, WB_ROW_EVENT_ACK) ? 0 : -1;
+        wb_msg_destroy (&reply);
+    }
+    return rc;
+}
+
 //  The same pages read by raw SQLite queries and sent by raw ZeroMQ.
 static int
 s_content_raw_store (zsock_t *dealer, const s_content_t *content)
@@ -245,9 +269,11 @@ s_content_report (bench_site_t *site, const s_content_t *content, bench_samples_
     double ours_seconds = bench_samples_quantile (ours, 0.5);
     double raw_seconds = bench_samples_quantile (raw, 0.5);
     double megabytes = (double) content->bytes / 1e6;
-    char name [128], ours_text [128], raw_text [96], rate [32];
+    char name [192], ours_text [128], raw_text [96], rate [32];
     snprintf (name, sizeof (name), "large content: %s interactions into the console model, %s",
-              content->size == 500 ? "500" : "10,000", s_served (site));
+              content->size == 500 ? "500" : "10,000",
+              content->churn ? "pages cached, two changes before each fetch (its first "
+                               "interaction moved out and back in)" : s_served (site));
     snprintf (ours_text, sizeof (ours_text), "%.0f MB/s (%.1f ms, %s interactions/s)",
               megabytes / ours_seconds, ours_seconds * 1000,
               bench_format (rate, sizeof (rate), (double) content->size / ours_seconds, 0, ""));
@@ -284,6 +310,8 @@ s_content_measure (bench_site_t *site, wb_client_t *client, zsock_t *dealer,
     bench_samples_t ours = { 0 }, raw = { 0 }, raw_store = { 0 };
     int rc = 0;
     for (int round = -1; rc == 0 && round < rounds; round++) {
+        if (content->churn && s_content_churn (client, content))
+            return -1;
         wbc_model_t *model = wbc_model_new ();
         int64_t start = bench_now_ns ();
         rc = s_content_ours (client, model, content, round < 0);
@@ -314,8 +342,10 @@ s_content_measure (bench_site_t *site, wb_client_t *client, zsock_t *dealer,
 static int
 s_content (bench_site_t *site)
 {
-    static s_content_t small = { .agent_id = "a0001", .size = 500 };
-    static s_content_t large = { .agent_id = "a0002", .size = 10000 };
+    static s_content_t small = { .agent_id = "a0001", .size = 500, .first_number = 1 };
+    static s_content_t large = { .agent_id = "a0002", .size = 10000, .first_number = 100000 };
+    static s_content_t changing = { .agent_id = "a0002", .size = 10000,
+                                    .first_number = 100000, .churn = true };
     zactor_t *server = bench_site_start (site);
     char raw_endpoint [256];
     //  read from the store: raw reads of it too
@@ -329,6 +359,9 @@ s_content (bench_site_t *site)
     int rc = client && dealer ? 0 : -1;
     rc = rc || s_content_measure (site, client, dealer, store_dealer, &small, 25);
     rc = rc || s_content_measure (site, client, dealer, store_dealer, &large, 9);
+    //  kept current across changes: with the page cache only
+    if (site->options.page_cache_bytes >= 0)
+        rc = rc || s_content_measure (site, client, dealer, NULL, &changing, 9);
     zsock_destroy (&store_dealer);
     zsock_destroy (&dealer);
     wb_client_destroy (&client);
