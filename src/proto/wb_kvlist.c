@@ -808,16 +808,16 @@ wb_kvlist_equal (const wb_kvlist_t *a, const wb_kvlist_t *b)
 
 // ---------------------------------------------------------------- runs
 
-//  A run is an entry's block (see s_entry_make) written in place: its key
-//  and a NUL, then the list's encoding: the item count (u32, written when
-//  the run is added), the items, each "keylen key type" and its bytes;
-//  and the NUL after the value that every block ends with.
 /* One item of a run: the offset of its head in the block, its depth. */
 typedef struct {
     uint32_t start;
     uint32_t depth;
 } s_run_item_t;
 
+//  A run is an entry's block (see s_entry_make) written in place: its key
+//  and a NUL, then the list's encoding: the item count (u32, written when
+//  the run is added), the items, each "keylen key type" and its bytes;
+//  and the NUL after the value that every block ends with.
 struct _wb_kvlist_run_t {
     uint8_t *block;
     size_t used;                /* bytes of block written */

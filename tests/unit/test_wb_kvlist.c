@@ -1953,8 +1953,9 @@ test_put_int_first_writes_what_encode_measured (void **state)
 //  A run (the store's page of encoded rows, sent as one list entry) is the
 //  same list, byte for byte, as its items added one entry each; it reads
 //  back as that list, counts toward depth, and refuses what is out of
-//  bounds; room reserved ahead is only room (capped at the body's limit);
-//  a run not added is freed by destroy, one added by its list.
+//  bounds; its items read back one by one; room reserved ahead is only
+//  room (capped at the body's limit); a run not added is freed by destroy,
+//  one added by its list.
 static void
 test_run_is_the_list_of_its_items (void **state)
 {
@@ -1984,6 +1985,19 @@ test_run_is_the_list_of_its_items (void **state)
         assert_int_equal (wb_kvlist_add_encoded (items, "Item", bytes, size, NULL), 0);
     }
     assert_int_equal (wb_kvlist_run_count (run), 300);
+    //  each item reads back as added, with its depth (a copy too)
+    wb_kvlist_run_t *copy = wb_kvlist_run_dup (run);
+    for (size_t index = 0; index < 300; index += 299) {
+        size_t item_size = 0, item_depth = 0;
+        const uint8_t *item = wb_kvlist_run_item (copy, index, &item_size, &item_depth);
+        assert_non_null (item);
+        assert_int_equal (item_size, size);
+        assert_int_equal (item_depth, depth);
+        assert_memory_equal (item, bytes, size);
+    }
+    assert_null (wb_kvlist_run_item (copy, 300, &size, NULL));
+    assert_null (wb_kvlist_run_item (NULL, 0, &size, NULL));
+    wb_kvlist_run_destroy (&copy);
     assert_int_equal (wb_kvlist_run_add (run, bytes, 3, depth), -1);
     assert_int_equal (wb_kvlist_run_add (run, bytes, size, 0), -1);
     assert_int_equal (wb_kvlist_run_add (run, bytes, size, WB_DEPTH_MAX + 1), -1);
