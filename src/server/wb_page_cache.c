@@ -285,16 +285,6 @@ wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
                 && page.from == (int64_t) image->known && !s_covers (image, page);
     if (!follows && page.from != 0)
         return;
-    //  a workbin whose whole image would pass a quarter of the room, as
-    //  its first page tells, is not begun: it would only be dropped
-    size_t count = wb_kvlist_run_count (run);
-    if (!follows && count > 0 && total > 0
-    &&  (double) total * (double) wb_kvlist_run_bytes (run) / (double) count
-        > (double) (self->capacity / 4)) {
-        if (image)
-            s_drop (self, image);
-        return;
-    }
     if (!follows) {
         if (image)
             s_drop (self, image);
@@ -315,6 +305,14 @@ wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
     if ((int64_t) image->known > image->total
     ||  (wb_kvlist_run_count (run) < (size_t) page.count
          && (int64_t) image->known != image->total)) {
+        s_drop (self, image);
+        return;
+    }
+    //  a workbin whose whole image would pass a quarter of the room, as
+    //  its first page tells, goes now: the rest would only be copied
+    if (image->known > 0
+    &&  (double) image->bytes / (double) image->known * (double) image->total
+        > (double) (self->capacity / 4)) {
         s_drop (self, image);
         return;
     }
