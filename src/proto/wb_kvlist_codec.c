@@ -266,6 +266,11 @@ typedef struct {
                                are not checked again, sizes and bounds are */
     bool defer;             /* a list kept as bytes gets its structure checked
                                only, its keys and UTF-8 when first read */
+    const char *omit;       /* a key the top level leaves out, if its first
+                               entry is an int of that key (a ReferenceId) */
+    size_t omit_size;
+    bool omitted;           /* it was: every entry of that key is left out */
+    int64_t omitted_value;  /* the value of that first entry */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
@@ -612,23 +617,55 @@ s_get_key (s_reader_t *reader, size_t *key_size)
 }
 
 static int
-s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
+s_get_value (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key_size,
+             uint8_t type, size_t depth)
 {
-    size_t key_size = 0;
-    const uint8_t *key = s_get_key (reader, &key_size);
-    const uint8_t *type = key ? s_take (reader, 1) : NULL;
-    if (!type)
-        return -1;
-    switch (*type) {
+    switch (type) {
         case WB_TYPE_STRING:
         case WB_TYPE_BINARY:
-            return s_get_bytes (reader, list, key, key_size, *type);
+            return s_get_bytes (reader, list, key, key_size, type);
         case WB_TYPE_INT:
             return s_get_int (reader, list, key, key_size);
         case WB_TYPE_LIST:
             return s_get_child (reader, list, key, key_size, depth);
     }
     return s_fail (reader, WB_CODEC_BAD_TYPE);
+}
+
+static int
+s_get_entry (s_reader_t *reader, wb_kvlist_t *list, size_t depth)
+{
+    size_t key_size = 0;
+    const uint8_t *key = s_get_key (reader, &key_size);
+    const uint8_t *type = key ? s_take (reader, 1) : NULL;
+    if (!type || s_get_value (reader, list, key, key_size, *type, depth))
+        return -1;
+    //  a later entry of the key left out is decoded, checked, then let go
+    if (reader->omitted && depth == 1 && list && key_size == reader->omit_size
+    &&  memcmp (key, reader->omit, key_size) == 0)
+        wb_kvlist_truncate (list, wb_kvlist_size (list) - 1);
+    return 0;
+}
+
+//  Before a top level of count entries is built: if its first entry is
+//  an int of the key to leave out, read it here (its key equals a valid
+//  one, so it passes every test s_get_entry makes) and say so; 1 if it
+//  was, else 0, the cursor unmoved.
+static uint32_t
+s_omit_first (s_reader_t *reader, uint32_t count)
+{
+    size_t key_size = reader->omit_size;
+    const uint8_t *cursor = reader->cursor;
+    if (!reader->omit || count == 0 || reader->remaining < 1 + key_size + 1 + 8
+    ||  cursor [0] != key_size || memcmp (cursor + 1, reader->omit, key_size) != 0
+    ||  cursor [1 + key_size] != WB_TYPE_INT)
+        return 0;
+    s_take (reader, 1 + key_size + 1);
+    uint64_t high = s_get_u32 (reader);
+    uint64_t low = s_get_u32 (reader);
+    reader->omitted = true;
+    reader->omitted_value = (int64_t) (high << 32 | low);
+    return 1;
 }
 
 //  The fast lane of the checker: go past at most most entries that are
@@ -723,13 +760,13 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
     if (count > WB_ENTRIES_MAX || count > reader->remaining / MIN_ENTRY_BYTES)
         return s_fail (reader, WB_CODEC_TOO_MANY);
     reader->deepest = depth > reader->deepest ? depth : reader->deepest;
+    uint32_t index = depth == 1 && reader->build ? s_omit_first (reader, count) : 0;
     wb_kvlist_t *list = NULL;
     if (reader->build) {
-        list = wb_kvlist_new_sized (count, reader->remaining);
+        list = wb_kvlist_new_sized (count - index, reader->remaining);
         if (!list)
             return s_fail (reader, WB_CODEC_TOO_BIG);
     }
-    uint32_t index = 0;
     while (index < count) {
         //  checking only: the plain entries that pass go by quickly
         if (!reader->build
@@ -766,9 +803,23 @@ s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked, boo
 {
     wb_codec_status_t ignored;
     status = status ? status : &ignored;
-    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked, defer };
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked, defer,
+                          NULL, 0, false, 0 };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
+    return list;
+}
+
+wb_kvlist_t *
+wb_kvlist_decode_omit_int (const uint8_t *data, size_t size, bool lazy, const char *key,
+                           int64_t *value, bool *omitted, wb_codec_status_t *status)
+{
+    s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy ? LAZY_DEPTH_ALL : LAZY_DEPTH,
+                          false, lazy, key, strlen (key), false, 0 };
+    wb_kvlist_t *list = NULL;
+    *status = s_read (&reader, &list);
+    *omitted = list && reader.omitted;
+    *value = *omitted ? reader.omitted_value : 0;
     return list;
 }
 
@@ -799,7 +850,8 @@ wb_kvlist_decode_checked (const uint8_t *data, size_t size)
 wb_codec_status_t
 wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
 {
-    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false, false };
+    s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false, false,
+                          NULL, 0, false, 0 };
     wb_kvlist_t *unused = NULL;
     wb_codec_status_t status = s_read (&reader, &unused);
     if (depth)
@@ -846,7 +898,7 @@ wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, siz
         }
     }
     s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false,
-                          false };
+                          false, NULL, 0, false, 0 };
     uint32_t count = s_get_u32 (&reader);
     for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
         size_t key_size = 0;

@@ -33,6 +33,15 @@ int wb_kvlist_add_checked_encoded (wb_kvlist_t *self, const uint8_t *key, size_t
    and values take at most: the bytes they are decoded from). NULL if
    count is over WB_ENTRIES_MAX. */
 wb_kvlist_t *wb_kvlist_new_sized (size_t count, size_t bytes);
+/* Decode a message body as wb_kvlist_decode (lazy: wb_kvlist_decode_lazy)
+   does, with the same checks and status, but if its first entry is an int
+   of this key (a ReferenceId) the list leaves out every entry of the key,
+   as wb_kvlist_remove would take them out (a later one is still checked),
+   *omitted is true and *value that first entry's: then no entry is made
+   only to be removed. Else the list is whole, *omitted false, *value 0. */
+wb_kvlist_t *wb_kvlist_decode_omit_int (const uint8_t *data, size_t size, bool lazy,
+                                        const char *key, int64_t *value, bool *omitted,
+                                        wb_codec_status_t *status);
 /* Mark the encoded list entry at index as checked in full (the encoder
    checked its bytes). 0, or -1 if that entry is not an encoded list. */
 int wb_kvlist_vouch_at (const wb_kvlist_t *self, size_t index);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "wb_msg.h"
+#include "wb_kvlist_internal.h"
 #include "wb_prelude.h"
 #include "wb_protocol.h"
 
@@ -174,24 +175,27 @@ s_part_is (s_part_t part, const char *text)
 
 //  Decode the body and split off its ReferenceId; lazy keeps every nested
 //  list as its bytes, their structure checked, until read (their keys and
-//  UTF-8 checked then: wb_kvlist_decode_lazy).
+//  UTF-8 checked then: wb_kvlist_decode_lazy). The decoder reads the
+//  leading ReferenceId itself and leaves it (and any later entry of its
+//  key) out of the body, instead of an entry made and then removed.
 static wb_kvlist_t *
 s_decode_body (s_part_t part, bool lazy, wb_codec_status_t *status, int64_t *reference_id)
 {
-    wb_kvlist_t *body = lazy ? wb_kvlist_decode_lazy (part.data, part.size, status)
-                             : wb_kvlist_decode (part.data, part.size, status);
+    int64_t value = 0;
+    bool omitted = false;
+    wb_kvlist_t *body = wb_kvlist_decode_omit_int (part.data, part.size, lazy,
+                                                   WB_ATTR_REFERENCE_ID, &value, &omitted,
+                                                   status);
     if (!body)
         return NULL;
-    if (wb_kvlist_type_at (body, 0) != WB_TYPE_INT
-    ||  strcmp (wb_kvlist_key_at (body, 0), WB_ATTR_REFERENCE_ID) != 0) {
+    if (!omitted) {
         //  ReferenceId may be elsewhere: still echo it in the error
         wb_kvlist_int (body, WB_ATTR_REFERENCE_ID, reference_id);
         *status = WB_CODEC_NO_REFERENCE;
         wb_kvlist_destroy (&body);
         return NULL;
     }
-    *reference_id = wb_kvlist_int_at (body, 0);
-    wb_kvlist_remove (body, WB_ATTR_REFERENCE_ID);
+    *reference_id = value;
     return body;
 }
 

@@ -1559,6 +1559,99 @@ test_recv_defers_a_bad_byte_in_a_nested_list_to_its_first_read (void **state)
 
 //  A receive that does not wait: -1 when nothing is there (at once, not
 //  after the socket's timeout), else 0 with the message or why it is none.
+//  A body whose ReferenceId comes first, then the entries built in.
+typedef void (s_body_fn) (wb_bytes_t *body);
+
+static void
+s_later_reference_string (wb_bytes_t *body)
+{
+    wb_bytes_string (body, "Subject", "hello");
+    wb_bytes_string (body, "ReferenceId", "7");
+    wb_bytes_int (body, "Version", 3);
+}
+
+static void
+s_later_reference_bad_utf8 (wb_bytes_t *body)
+{
+    wb_bytes_string (body, "Subject", "hello");
+    wb_bytes_key_type (body, "ReferenceId", WB_TYPE_STRING);
+    wb_bytes_sized (body, "\xc0\xaf", 2);
+}
+
+static void
+s_later_reference_cut (wb_bytes_t *body)
+{
+    wb_bytes_string (body, "Subject", "hello");
+    wb_bytes_key_type (body, "ReferenceId", WB_TYPE_INT);
+    wb_bytes_u32 (body, 0);
+}
+
+static void
+s_nothing_more (wb_bytes_t *body)
+{
+    (void) body;
+}
+
+//  The ReferenceId a decoder reads first, both ways a message is read
+//  (wb_msg_decode in full; wb_msg_recv lazily, as a client does): the
+//  same status and reference, and the body without any entry of its key,
+//  as when it was removed after decoding.
+static void
+test_reference_reads_the_same_both_ways (void **state)
+{
+    s_pair_t *pair = *state;
+    const struct {
+        const char *description;
+        uint32_t count;             //  entries after ReferenceId
+        s_body_fn *build;
+        wb_codec_status_t status;
+        int64_t reference_id;
+        size_t size;                //  entries of the body decoded
+    } cases [] = {
+        { "ReferenceId alone", 0, s_nothing_more, WB_CODEC_OK, REF, 0 },
+        { "a later ReferenceId, a string", 3, s_later_reference_string, WB_CODEC_OK, REF, 2 },
+        { "a later ReferenceId, bad UTF-8", 2, s_later_reference_bad_utf8,
+          WB_CODEC_BAD_UTF8, 0, 0 },
+        { "a later ReferenceId, cut", 2, s_later_reference_cut, WB_CODEC_TRUNCATED, 0, 0 },
+        { "one entry more than there is", 1, s_nothing_more, WB_CODEC_TRUNCATED, 0, 0 },
+    };
+    for (size_t index = 0; index < CASE_COUNT (cases); index++) {
+        wb_bytes_t *body = wb_bytes_body (cases [index].count + 1, REF);
+        cases [index].build (body);
+        for (int lazy = 0; lazy < 2; lazy++) {
+            zmsg_t *zmsg = wb_test_message (WB_PROTOCOL_ID, "EventAck", body);
+            wb_codec_status_t status = WB_CODEC_STATUS_COUNT;
+            int64_t reference_id = -99;
+            wb_msg_t *msg = NULL;
+            if (lazy) {
+                assert_int_equal (zmsg_send (&zmsg, pair->dealer), 0);
+                msg = wb_msg_recv (pair->router, &status, &reference_id, NULL);
+            }
+            else
+                msg = wb_msg_decode (zmsg, &status, &reference_id);
+            print_message ("%s, %s\n", cases [index].description, lazy ? "lazy" : "in full");
+            assert_int_equal (status, cases [index].status);
+            assert_int_equal (reference_id, cases [index].reference_id);
+            assert_true (!msg == (status != WB_CODEC_OK));
+            if (msg) {
+                const wb_kvlist_t *decoded = wb_msg_body_const (msg);
+                assert_int_equal (wb_msg_reference_id (msg), REF);
+                assert_int_equal (wb_kvlist_size (decoded), cases [index].size);
+                assert_false (wb_kvlist_has (decoded, "ReferenceId"));
+            }
+            if (msg && cases [index].size) {
+                const wb_kvlist_t *decoded = wb_msg_body_const (msg);
+                assert_string_equal (wb_kvlist_string (decoded, "Subject"), "hello");
+                assert_int_equal (wb_kvlist_int_or (decoded, "Version", 0), 3);
+                assert_string_equal (wb_kvlist_key_at (decoded, 1), "Version");
+            }
+            wb_msg_destroy (&msg);
+            zmsg_destroy (&zmsg);
+        }
+        wb_bytes_destroy (&body);
+    }
+}
+
 static void
 test_try_recv_takes_only_what_waits (void **state)
 {
@@ -1657,6 +1750,7 @@ main (void)
         PAIR_TEST (test_recv_keeps_nested_lists_until_read),
         PAIR_TEST (test_recv_defers_a_bad_byte_in_a_nested_list_to_its_first_read),
         PAIR_TEST (test_try_recv_takes_only_what_waits),
+        PAIR_TEST (test_reference_reads_the_same_both_ways),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }
