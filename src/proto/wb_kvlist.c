@@ -17,10 +17,15 @@
 //  encoded (wb_kvlist_add_encoded, or nested deep in decoded bytes) those
 //  bytes. A decoded list is its own object. Fewer allocations per entry is
 //  what makes decoding cheap: the blocks of the entries the decoder adds
-//  are not allocated one by one but taken from the list's arena.
+//  are not allocated one by one but taken from the list's arena; and a
+//  small top level (a message's body) is decoded into one copy of its
+//  bytes, which its entries' keys and values point into (no block each).
+//  The type is a byte, not a wb_type_t: an entry is 32 bytes, not 40, so
+//  that a received body's entries and its copy (wb_kvlist_new_copy) fit
+//  in one of the allocator's small blocks more often.
 typedef struct {
     char *key;                  /* the entry's block; freed with the entry */
-    wb_type_t type;
+    uint8_t type;               /* a wb_type_t */
     bool encoded;               /* a WB_TYPE_LIST whose value is still bytes */
     bool borrowed;              /* its block is in the list's arena */
     bool unchecked;             /* an encoded list whose sizes and bounds were
@@ -58,6 +63,10 @@ struct _wb_kvlist_t {
     size_t size;
     size_t capacity;
     s_chunk_t *arena;           /* the newest chunk, or NULL */
+    char *copy;                 /* the copy of its encoding a decoded list's
+                                   entries point into (wb_kvlist_new_copy),
+                                   or NULL */
+    bool inline_copy;           /* the copy lies in the list's own block */
     bool inline_entries;        /* entries lie in the list's own block */
     bool inline_chunk;          /* so does the arena's first (oldest) chunk */
 };
@@ -128,6 +137,8 @@ wb_kvlist_destroy (wb_kvlist_t **self_p)
     }
     if (!self->inline_entries)
         free (self->entries);
+    if (!self->inline_copy)
+        free (self->copy);
     free (self);
     *self_p = NULL;
 }
@@ -201,6 +212,102 @@ wb_kvlist_new_sized (size_t count, size_t bytes)
         self->inline_chunk = true;
     }
     return self;
+}
+
+wb_kvlist_t *
+wb_kvlist_new_copy (size_t count, const uint8_t *data, size_t size)
+{
+    if (count > WB_ENTRIES_MAX || size > WB_BODY_MAX)
+        return NULL;
+    //  one allocation: the list, its entries, the copy and a NUL after it
+    //  (the last value's terminator); two if one would leave the
+    //  allocator's smallest bins, where two small ones cost less
+    size_t head = sizeof (wb_kvlist_t) + count * sizeof (s_entry_t);
+    bool together = head + size + 1 <= S_BLOCK_MOST;
+    wb_kvlist_t *self = wb_malloc (together ? head + size + 1 : head);
+    memset (self, 0, sizeof (wb_kvlist_t));
+    self->entries = (s_entry_t *) (void *) (self + 1);
+    self->capacity = count;
+    self->inline_entries = true;
+    self->inline_copy = together;
+    self->copy = together ? (char *) self + head : wb_malloc (size + 1);
+    if (size)
+        memcpy (self->copy, data, size);
+    self->copy [size] = 0;
+    return self;
+}
+
+//  The next entry of a list made by wb_kvlist_new_copy, its key at
+//  key_offset in the copy: the NUL that ends the key goes over its type
+//  tag, which the decoder has read. NULL if the list has no room left.
+static s_entry_t *
+s_copied_entry (wb_kvlist_t *self, size_t key_offset, size_t key_size, uint8_t type)
+{
+    if (self->size >= self->capacity)
+        return NULL;
+    s_entry_t *entry = &self->entries [self->size++];
+    char *key = self->copy + key_offset;
+    key [key_size] = 0;
+    *entry = (s_entry_t) { .key = key, .type = type, .borrowed = true };
+    return entry;
+}
+
+int
+wb_kvlist_add_copied_bytes (wb_kvlist_t *self, size_t key_offset, size_t key_size,
+                            wb_type_t type, size_t value_offset, size_t value_size)
+{
+    s_entry_t *entry = s_copied_entry (self, key_offset, key_size, (uint8_t) type);
+    if (!entry)
+        return -1;
+    //  the NUL after a value goes over the next entry's key length (or
+    //  the byte after the copy)
+    char *value = self->copy + value_offset;
+    value [value_size] = 0;
+    if (type == WB_TYPE_STRING)
+        entry->value.string = value;
+    else {
+        entry->value.bytes.data = (const uint8_t *) value;
+        entry->value.bytes.size = value_size;
+    }
+    return 0;
+}
+
+int
+wb_kvlist_add_copied_int (wb_kvlist_t *self, size_t key_offset, size_t key_size,
+                          int64_t value)
+{
+    s_entry_t *entry = s_copied_entry (self, key_offset, key_size, WB_TYPE_INT);
+    if (entry)
+        entry->value.integer = value;
+    return entry ? 0 : -1;
+}
+
+int
+wb_kvlist_add_copied_list (wb_kvlist_t *self, size_t key_offset, size_t key_size,
+                           wb_kvlist_t **list_p)
+{
+    s_entry_t *entry = s_copied_entry (self, key_offset, key_size, WB_TYPE_LIST);
+    if (!entry) {
+        wb_kvlist_destroy (list_p);
+        return -1;
+    }
+    entry->value.list = *list_p;
+    *list_p = NULL;
+    return 0;
+}
+
+int
+wb_kvlist_add_copied_encoded (wb_kvlist_t *self, size_t key_offset, size_t key_size,
+                              size_t value_offset, size_t size, size_t depth, bool unchecked)
+{
+    if (wb_kvlist_add_copied_bytes (self, key_offset, key_size, WB_TYPE_LIST, value_offset,
+                                    size))
+        return -1;
+    s_entry_t *entry = &self->entries [self->size - 1];
+    entry->encoded = true;
+    entry->unchecked = unchecked;
+    entry->depth = (uint8_t) depth;
+    return 0;
 }
 
 //  A block of size bytes cut from the list's arena (bytes: no alignment).

@@ -271,6 +271,9 @@ typedef struct {
     size_t omit_size;
     bool omitted;           /* it was: every entry of that key is left out */
     int64_t omitted_value;  /* the value of that first entry */
+    wb_kvlist_t *copied;    /* the top level, if it holds a copy of its
+                               bytes (wb_kvlist_new_copy) */
+    const uint8_t *origin;  /* the byte of the input its copy starts with */
 } s_reader_t;
 
 //  Take size bytes from the reader; NULL (and TRUNCATED) if fewer remain.
@@ -464,8 +467,11 @@ s_get_bytes (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
         return s_fail (reader, WB_CODEC_BAD_UTF8);
     if (!reader->build)
         return 0;
-    return wb_kvlist_add_checked_bytes (list, key, key_size, type, bytes, size)
-         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+    int rc = list == reader->copied
+           ? wb_kvlist_add_copied_bytes (list, (size_t) (key - reader->origin), key_size, type,
+                                         (size_t) (bytes - reader->origin), size)
+           : wb_kvlist_add_checked_bytes (list, key, key_size, type, bytes, size);
+    return rc ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
 static int
@@ -477,8 +483,11 @@ s_get_int (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t key
         return -1;
     if (!reader->build)
         return 0;
-    return wb_kvlist_add_checked_int (list, key, key_size, (int64_t) (high << 32 | low))
-         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+    int64_t value = (int64_t) (high << 32 | low);
+    int rc = list == reader->copied
+           ? wb_kvlist_add_copied_int (list, (size_t) (key - reader->origin), key_size, value)
+           : wb_kvlist_add_checked_int (list, key, key_size, value);
+    return rc ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
 static int s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p);
@@ -529,10 +538,15 @@ s_get_lazy_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key,
     reader->deepest = outer_deepest > reader->deepest ? outer_deepest : reader->deepest;
     if (rc)
         return -1;
-    return wb_kvlist_add_checked_encoded (list, key, key_size, start,
-                                          (size_t) (reader->cursor - start), child_depth,
-                                          reader->defer && !was_checked)
-         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+    size_t size = (size_t) (reader->cursor - start);
+    bool unchecked = reader->defer && !was_checked;
+    rc = list == reader->copied
+       ? wb_kvlist_add_copied_encoded (list, (size_t) (key - reader->origin), key_size,
+                                       (size_t) (start - reader->origin), size, child_depth,
+                                       unchecked)
+       : wb_kvlist_add_checked_encoded (list, key, key_size, start, size, child_depth,
+                                        unchecked);
+    return rc ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
 static int
@@ -547,8 +561,10 @@ s_get_child (s_reader_t *reader, wb_kvlist_t *list, const uint8_t *key, size_t k
         return -1;
     if (!reader->build)
         return 0;
-    return wb_kvlist_add_checked_list (list, key, key_size, &child)
-         ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
+    int rc = list == reader->copied
+           ? wb_kvlist_add_copied_list (list, (size_t) (key - reader->origin), key_size, &child)
+           : wb_kvlist_add_checked_list (list, key, key_size, &child);
+    return rc ? s_fail (reader, WB_CODEC_TOO_BIG) : 0;
 }
 
 //  True if all eight bytes of a word are printable ASCII other than space
@@ -746,6 +762,74 @@ s_skip_sizes (s_reader_t *reader, uint32_t most)
     return done;
 }
 
+//  The fast lane of the decoder, for a top level held as a copy of its
+//  bytes (the reader's copied): s_skip_plain's walk (s_skip_sizes' for
+//  checked bytes), adding each entry it goes past. It stops before any
+//  entry that is not plain, at fault, or may have the key left out (its
+//  length alike), which s_get_entry then reads as it always did.
+static inline uint32_t
+s_build_plain (s_reader_t *reader, wb_kvlist_t *list, uint32_t most)
+{
+    const uint8_t *cursor = reader->cursor, *end = cursor + reader->remaining;
+    uint32_t done = 0;
+    for (; done < most; done++) {
+        size_t left = (size_t) (end - cursor);
+        size_t key_size = left >= 2 ? cursor [0] : 0;
+        if (key_size == 0 || key_size > WB_KEY_MAX || left < 2 + key_size
+        ||  (reader->omitted && key_size == reader->omit_size)
+        ||  (!reader->checked && !s_key_printable (cursor + 1, key_size, left - 1)))
+            break;
+        uint8_t type = cursor [1 + key_size];
+        const uint8_t *value = cursor + 2 + key_size;
+        size_t key_offset = (size_t) (cursor + 1 - reader->origin);
+        left -= 2 + key_size;
+        if (type == WB_TYPE_INT && left >= 8) {
+            uint64_t high = (uint64_t) value [0] << 24 | (uint64_t) value [1] << 16
+                          | (uint64_t) value [2] << 8 | value [3];
+            uint64_t low = (uint64_t) value [4] << 24 | (uint64_t) value [5] << 16
+                         | (uint64_t) value [6] << 8 | value [7];
+            if (wb_kvlist_add_copied_int (list, key_offset, key_size,
+                                          (int64_t) (high << 32 | low)))
+                break;
+            cursor = value + 8;
+            continue;
+        }
+        if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
+            break;
+        size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
+                    | (size_t) value [2] << 8 | value [3];
+        if (size > WB_VALUE_MAX || size > left - 4
+        ||  (type == WB_TYPE_STRING && !reader->checked
+             && !s_utf8_quick (value + 4, size, left - 4))
+        ||  wb_kvlist_add_copied_bytes (list, key_offset, key_size, type,
+                                        (size_t) (value + 4 - reader->origin), size))
+            break;
+        cursor = value + 4 + size;
+    }
+    reader->remaining -= (size_t) (cursor - reader->cursor);
+    reader->cursor = cursor;
+    return done;
+}
+
+//  A top level of at most this many bytes is decoded into a copy of
+//  them (a message's body, most often): its keys and values are not
+//  copied one by one. The copy holds what the entries do not need (type
+//  tags, lengths, ints, the bytes of a nested list that is built), so a
+//  bigger body (a page) is decoded as a nested list is, into an arena.
+#define S_COPY_MOST 4096
+
+//  The list about to be built at this depth, with room for count entries.
+static wb_kvlist_t *
+s_new_list (s_reader_t *reader, size_t depth, size_t count)
+{
+    //  the top level's bytes are all the reader has left: exactly its own
+    if (depth > 1 || reader->remaining > S_COPY_MOST)
+        return wb_kvlist_new_sized (count, reader->remaining);
+    reader->copied = wb_kvlist_new_copy (count, reader->cursor, reader->remaining);
+    reader->origin = reader->cursor;
+    return reader->copied;
+}
+
 //  A list at this depth: into *list_p when building. 0 or -1.
 static int
 s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
@@ -763,7 +847,7 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
     uint32_t index = depth == 1 && reader->build ? s_omit_first (reader, count) : 0;
     wb_kvlist_t *list = NULL;
     if (reader->build) {
-        list = wb_kvlist_new_sized (count - index, reader->remaining);
+        list = s_new_list (reader, depth, count - index);
         if (!list)
             return s_fail (reader, WB_CODEC_TOO_BIG);
     }
@@ -772,6 +856,10 @@ s_get_list (s_reader_t *reader, size_t depth, wb_kvlist_t **list_p)
         if (!reader->build
         &&  (index += reader->checked ? s_skip_sizes (reader, count - index)
                                       : s_skip_plain (reader, count - index)) == count)
+            break;
+        //  building a top level held as a copy: so do the plain entries
+        if (list && list == reader->copied
+        &&  (index += s_build_plain (reader, list, count - index)) == count)
             break;
         if (s_get_entry (reader, list, depth)) {
             wb_kvlist_destroy (&list);
@@ -804,7 +892,7 @@ s_decode (const uint8_t *data, size_t size, size_t lazy_depth, bool checked, boo
     wb_codec_status_t ignored;
     status = status ? status : &ignored;
     s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy_depth, checked, defer,
-                          NULL, 0, false, 0 };
+                          NULL, 0, false, 0, NULL, NULL };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
     return list;
@@ -815,7 +903,7 @@ wb_kvlist_decode_omit_int (const uint8_t *data, size_t size, bool lazy, const ch
                            int64_t *value, bool *omitted, wb_codec_status_t *status)
 {
     s_reader_t reader = { data, size, WB_CODEC_OK, true, 0, lazy ? LAZY_DEPTH_ALL : LAZY_DEPTH,
-                          false, lazy, key, strlen (key), false, 0 };
+                          false, lazy, key, strlen (key), false, 0, NULL, NULL };
     wb_kvlist_t *list = NULL;
     *status = s_read (&reader, &list);
     *omitted = list && reader.omitted;
@@ -851,7 +939,7 @@ wb_codec_status_t
 wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth)
 {
     s_reader_t reader = { data, size, WB_CODEC_OK, false, 0, LAZY_DEPTH, false, false,
-                          NULL, 0, false, 0 };
+                          NULL, 0, false, 0, NULL, NULL };
     wb_kvlist_t *unused = NULL;
     wb_codec_status_t status = s_read (&reader, &unused);
     if (depth)
@@ -898,7 +986,7 @@ wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, siz
         }
     }
     s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false,
-                          false, NULL, 0, false, 0 };
+                          false, NULL, 0, false, 0, NULL, NULL };
     uint32_t count = s_get_u32 (&reader);
     for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
         size_t key_size = 0;

@@ -1608,6 +1608,81 @@ test_a_small_decoded_list_grows_out_of_its_block (void **state)
     }
 }
 
+//  A top level of up to 4 KB is decoded into one copy of its bytes, each
+//  key and value ending in a NUL written over the byte after it: in the
+//  list's own block or, past the allocator's small blocks, a second one.
+//  Every kind of entry reads back, a list kept as bytes is encoded again
+//  as it came (no NUL inside it), and changes stay sound, for bodies
+//  that end with each kind of entry.
+static void
+test_a_small_decoded_list_lies_in_a_copy_of_its_bytes (void **state)
+{
+    (void) state;
+    for (int last = 0; last < 5; last++)
+    for (size_t filler = 0; filler <= 3000; filler += 1500) {
+        wb_kvlist_t *sent = wb_kvlist_new ();
+        char *text = s_string_of (filler);
+        assert_int_equal (wb_kvlist_add_int (sent, "Number", -2), 0);
+        assert_int_equal (wb_kvlist_add_string (sent, "Text", text), 0);
+        assert_int_equal (wb_kvlist_add_binary (sent, "Blob", "a\0b", 3), 0);
+        wb_kvlist_t *inner = s_sample ();
+        assert_int_equal (wb_kvlist_add_list (sent, "Inner", &inner), 0);
+        assert_int_equal (wb_kvlist_add_string (sent, "Empty", ""), 0);
+        //  the last entry, whose value's NUL goes past the bytes decoded
+        if (last == 0)
+            assert_int_equal (wb_kvlist_add_string (sent, "Last", ""), 0);
+        if (last == 1)
+            assert_int_equal (wb_kvlist_add_binary (sent, "Last", "z", 1), 0);
+        if (last == 2)
+            assert_int_equal (wb_kvlist_add_int (sent, "Last", 7), 0);
+        if (last == 3) {
+            wb_kvlist_t *kept = s_sample ();
+            assert_int_equal (wb_kvlist_add_list (sent, "Last", &kept), 0);
+        }
+        size_t size = 0;
+        uint8_t *bytes = wb_kvlist_encode (sent, &size);
+        assert_true (size <= 4096);
+        for (int lazily = 0; lazily < 3; lazily++) {
+            wb_kvlist_t *list = lazily == 0 ? wb_kvlist_decode (bytes, size, NULL)
+                              : lazily == 1 ? wb_kvlist_decode_lazy (bytes, size, NULL)
+                                            : wb_kvlist_decode_checked (bytes, size);
+            //  encoded again before anything is read: the same bytes
+            size_t again_size = 0;
+            uint8_t *again = wb_kvlist_encode (list, &again_size);
+            assert_int_equal (again_size, size);
+            assert_memory_equal (again, bytes, size);
+            free (again);
+            assert_true (wb_kvlist_equal (list, sent));
+            assert_int_equal (wb_kvlist_int_or (list, "Number", 0), -2);
+            assert_string_equal (wb_kvlist_string (list, "Text"), text);
+            size_t blob_size = 0;
+            const void *blob = wb_kvlist_binary (list, "Blob", &blob_size);
+            assert_int_equal (blob_size, 3);
+            assert_memory_equal (blob, "a\0b", 3);
+            assert_string_equal (wb_kvlist_string (list, "Empty"), "");
+            assert_string_equal (wb_kvlist_key_at (list, 4), "Empty");
+            wb_kvlist_t *copy = wb_kvlist_dup (list);
+            assert_int_equal (wb_kvlist_set_string (list, "Text", "short"), 0);
+            assert_int_equal (wb_kvlist_remove (list, "Number"), 1);
+            wb_kvlist_t *taken = wb_kvlist_take_list_at (list, 2);
+            wb_kvlist_t *sample = s_sample ();
+            assert_true (wb_kvlist_equal (taken, sample));
+            wb_kvlist_destroy (&sample);
+            wb_kvlist_destroy (&taken);
+            assert_string_equal (wb_kvlist_string (list, "Text"), "short");
+            assert_int_equal (wb_kvlist_append (list, copy), 0);
+            wb_kvlist_truncate (list, 5);
+            assert_string_equal (wb_kvlist_string (list, "Empty"), "");
+            wb_kvlist_destroy (&list);
+            assert_true (wb_kvlist_equal (copy, sent));
+            wb_kvlist_destroy (&copy);
+        }
+        free (bytes);
+        free (text);
+        wb_kvlist_destroy (&sent);
+    }
+}
+
 //  A page as a client receives it: each Interaction is kept as bytes
 //  whose structure only was checked. One with a bad key, bad UTF-8 or a
 //  NUL in a string passes; its first read fails and names why, and so do
@@ -2110,6 +2185,7 @@ main (void)
         cmocka_unit_test (test_decode_lazy_refuses_a_fault_at_every_depth),
         cmocka_unit_test (test_decode_lazy_defers_the_checks_of_what_it_keeps),
         cmocka_unit_test (test_a_small_decoded_list_grows_out_of_its_block),
+        cmocka_unit_test (test_a_small_decoded_list_lies_in_a_copy_of_its_bytes),
         cmocka_unit_test (test_decode_lazy_bounds_what_it_keeps_as_the_decoder_does),
         cmocka_unit_test (test_decode_checked_bounds_every_size),
         cmocka_unit_test (test_encoded_string_reads_one_entry),
