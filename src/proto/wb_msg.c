@@ -25,9 +25,10 @@ s_new_of_spec (const wb_message_spec_t *spec, wb_kvlist_t *body)
         wb_kvlist_destroy (&body);
         return NULL;
     }
-    wb_msg_t *self = wb_calloc (1, sizeof (wb_msg_t));
-    self->spec = spec;
-    self->body = body;
+    //  malloc, not calloc: glibc's calloc skips its per-thread cache, and
+    //  a client makes one of these per message received
+    wb_msg_t *self = wb_malloc (sizeof (wb_msg_t));
+    *self = (wb_msg_t) { .spec = spec, .body = body };
     return self;
 }
 
@@ -326,13 +327,14 @@ s_frames_recv (wb_msg_frames_t *self, void *socket, int flags, int router)
         //  getsockopt
         if (self->count == 0)
             self->router = router < 0 ? s_is_router (socket) : router == 1;
+        size_t size = zmq_msg_size (frame);
         if (self->count++ > 0 || !self->router)
-            self->content_size += zmq_msg_size (frame);
+            self->content_size += size;
         more = zmq_msg_more (frame);
         if (frame == &spare)
             zmq_msg_close (frame);      //  past what a message has: counted only
         else
-            self->kept++;
+            self->sizes [self->kept++] = size;
     }
     return handle ? 0 : -1;
 }
@@ -359,7 +361,7 @@ s_frames_decode (wb_msg_frames_t *self, bool lazy, wb_codec_status_t *status,
     size_t count = 0;
     for (size_t index = skip; index < self->kept; index++)
         parts [count++] = (s_part_t) { zmq_msg_data (&self->frames [index]),
-                                       zmq_msg_size (&self->frames [index]) };
+                                       self->sizes [index] };
     return s_decode_parts (parts, self->count > skip ? self->count - skip : 0, lazy, status,
                            reference_id);
 }

@@ -94,6 +94,7 @@ int wb_msg_wait_recv_dealer (void *socket, int timeout_ms, wb_msg_t **msg_p,
 #define WB_MSG_FRAMES_MAX 4
 typedef struct {
     zmq_msg_t frames [WB_MSG_FRAMES_MAX];
+    size_t sizes [WB_MSG_FRAMES_MAX];   /* their sizes, asked of libzmq once */
     size_t kept;                /* frames held in frames [] */
     size_t count;               /* frames received, the routing id too */
     size_t content_size;        /* bytes of the frames after the routing id */
