@@ -13,7 +13,7 @@
 static const wb_workbin_t s_team = { "team", WB_OWNER_AGENT_GROUP, NULL, "sales" };
 
 #define TIMEOUT_MS 10000
-#define FAN_OUT_ROUNDS 15
+#define FAN_OUT_ROUNDS 40
 #define STORM_RUNS 3
 #define STORM_LIMIT_S 60
 

@@ -7,16 +7,19 @@
                  console's model as the console does (bench_fetch: the next
                  page asked for before one is applied), against raw
                  request/replies of the same frames, one after the other
-                 Both cases run twice: as served by default (the workbin does
-                 not change between requests, so its pages come from the
-                 server's page cache after the first read), and with the
-                 page cache off (--page-cache 0), every page read from the
-                 store as after each change; then a row more, reported:
+                 Both cases run twice: as served by default (its pages come
+                 from the workbin's image in the server's page cache after
+                 the first read; for 10,000, also with two changes to the
+                 workbin before each fetch, which the image takes in), and
+                 with the page cache off (--page-cache 0), every page read
+                 from the store; then a row more, reported:
                  against raw SQLite reads of the same rows by the same
                  queries, sent by raw ZeroMQ (what the machine can do for a
                  read from the store).
     fan-out      one change delivered to 1,000 subscribed clients, against a
                  raw ROUTER sending a message of the same size to 1,000 DEALERs
+                 (40 rounds of each, alternating: a round takes about 25 ms,
+                 and the rate of one round varies by a tenth from the next)
     writes       acknowledged RequestPlaceInWorkbin per second from 50
                  pipelining clients, against raw SQLite single-row commits
     storm        1,000 clients register, log in, subscribe and fetch after a
