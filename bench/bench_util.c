@@ -1,5 +1,8 @@
 /*  bench_util: shared helpers of the benchmarks. See bench_util.h. */
+#define _GNU_SOURCE             //  sched_setaffinity and CPU_SET
 #include <errno.h>
+#include <dirent.h>
+#include <sched.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -153,4 +156,36 @@ bench_remove_folder (const char *path)
     if (folder)
         zdir_remove (folder, true);
     zdir_destroy (&folder);
+}
+
+//  The cores the process may use, as it started.
+static cpu_set_t s_allowed;
+static bool s_allowed_known;
+
+int
+bench_one_core (bool one_core)
+{
+    if (!s_allowed_known && sched_getaffinity (0, sizeof (s_allowed), &s_allowed) == 0)
+        s_allowed_known = true;
+    if (!s_allowed_known)
+        return -1;
+    cpu_set_t wanted = s_allowed;
+    if (one_core) {
+        int first = 0;
+        while (first < CPU_SETSIZE && !CPU_ISSET (first, &s_allowed))
+            first++;
+        CPU_ZERO (&wanted);
+        CPU_SET (first, &wanted);
+    }
+    //  each thread has its own mask: every one of the process's, then
+    //  this one, whose mask the threads it makes later take
+    DIR *tasks = opendir ("/proc/self/task");
+    int rc = tasks ? 0 : -1;
+    for (struct dirent *task = tasks ? readdir (tasks) : NULL; task; task = readdir (tasks))
+        if (task->d_name [0] != '.'
+        &&  sched_setaffinity ((pid_t) atoi (task->d_name), sizeof (wanted), &wanted))
+            rc = -1;
+    if (tasks)
+        closedir (tasks);
+    return sched_setaffinity (0, sizeof (wanted), &wanted) || rc ? -1 : 0;
 }

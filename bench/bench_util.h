@@ -45,6 +45,10 @@ void bench_note (const char *format, ...) __attribute__ ((format (printf, 1, 2))
 /* Raise the open-file limit to its hard maximum, let ZeroMQ open this
    many sockets, with this many I/O threads; call before any socket exists. */
 void bench_prepare_process (int max_sockets, int io_threads);
+/* Put every thread of the process, and those it makes from now on, on one
+   core (the first it may use), or (one_core false) back on every core it
+   may use. 0, or -1 if the system refuses. */
+int bench_one_core (bool one_core);
 
 /* A fresh folder under /tmp (mkdtemp), and its removal with everything in it. */
 int bench_make_folder (char *path, size_t size, const char *name);
