@@ -3,7 +3,9 @@
 
     round-trip   RequestGetWorkbinContent of a 10-item workbin, one client,
                  against a raw DEALER/ROUTER echo of the same frame sizes; the
-                 process on one core (every thread), then, reported, on all
+                 process on one core (every thread), then, reported, on all;
+                 read from the store, also against raw SQLite reads of the
+                 same rows by the same query, sent by raw ZeroMQ (reported)
     content      500 and 10,000 interactions fetched page by page into the
                  console's model as the console does (bench_fetch: the next
                  page asked for before one is applied), against raw
@@ -91,6 +93,23 @@ s_trip_raw (zsock_t *dealer, bench_samples_t *samples, const size_t request_size
     return 0;
 }
 
+//  One round of raw SQLite reads of the same rows by the same query, each
+//  sent back by raw ZeroMQ.
+static int
+s_trip_raw_store (zsock_t *dealer, bench_samples_t *samples, const size_t request_sizes [3],
+                  bool keep)
+{
+    for (int count = 0; count < TRIP_PER_ROUND; count++) {
+        int64_t start = bench_now_ns ();
+        if (bench_raw_store_page (dealer, 1, 0, WB_PAGE_CAP_DEFAULT, request_sizes,
+                                  TIMEOUT_MS) <= 0)
+            return -1;
+        if (keep)
+            bench_samples_add (samples, (double) (bench_now_ns () - start) / 1000.0);
+    }
+    return 0;
+}
+
 //  How the server read the pages measured: a row names it.
 static const char *
 s_served (bench_site_t *site)
@@ -125,24 +144,46 @@ s_trip_report (bench_site_t *site, bench_samples_t *ours, bench_samples_t *raw,
         bench_row (name, ours_text, raw_text, ratio, "reported", -1);
 }
 
+//  The row of ours read from the store against raw SQLite + raw ZeroMQ.
+static void
+s_trip_store_report (bench_samples_t *ours, bench_samples_t *raw_store)
+{
+    double ours_median = bench_samples_quantile (ours, 0.5);
+    double raw_median = bench_samples_quantile (raw_store, 0.5);
+    char name [160], ours_text [64], raw_text [96];
+    snprintf (name, sizeof (name), "round trip: content of a 10-item workbin read from the "
+              "store, vs raw SQLite + raw ZeroMQ%s", s_trip_one_core ? "" : ", every core");
+    snprintf (ours_text, sizeof (ours_text), "median %.0f µs", ours_median);
+    snprintf (raw_text, sizeof (raw_text), "median %.0f µs (the same rows and query)",
+              raw_median);
+    bench_row (name, ours_text, raw_text, ours_median / raw_median, "reported", -1);
+}
+
 static int
 s_round_trip (bench_site_t *site)
 {
     zactor_t *server = bench_site_start (site);
     char raw_endpoint [256];
-    zactor_t *raw_server = bench_raw_server_start (raw_endpoint, sizeof (raw_endpoint));
+    //  read from the store: raw reads of it too
+    bool from_store = site->options.page_cache_bytes < 0;
+    zactor_t *raw_server = bench_raw_store_server_start (raw_endpoint, sizeof (raw_endpoint),
+                                                         from_store ? site->database : NULL);
     wb_client_t *client = server ? bench_client (site->endpoint, "a0001") : NULL;
     zsock_t *dealer = raw_server ? bench_raw_dealer (raw_endpoint) : NULL;
-    bench_samples_t ours = { 0 }, raw = { 0 };
+    bench_samples_t ours = { 0 }, raw = { 0 }, raw_store = { 0 };
     size_t request_sizes [3], reply_sizes [3];
     int rc = client && dealer ? 0 : -1;
     for (int round = -1; rc == 0 && round < TRIP_ROUNDS; round++)
         rc = s_trip_ours (client, &ours, request_sizes, reply_sizes, round >= 0)
-          || s_trip_raw (dealer, &raw, request_sizes, reply_sizes, round >= 0);
+          || s_trip_raw (dealer, &raw, request_sizes, reply_sizes, round >= 0)
+          || (from_store && s_trip_raw_store (dealer, &raw_store, request_sizes, round >= 0));
     if (rc == 0)
         s_trip_report (site, &ours, &raw, reply_sizes);
+    if (rc == 0 && from_store)
+        s_trip_store_report (&ours, &raw_store);
     bench_samples_free (&ours);
     bench_samples_free (&raw);
+    bench_samples_free (&raw_store);
     zsock_destroy (&dealer);
     wb_client_destroy (&client);
     zactor_destroy (&raw_server);
