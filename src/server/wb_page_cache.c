@@ -147,9 +147,9 @@ s_account (wb_page_cache_t *self, s_image_t *image, size_t added, size_t removed
     self->stats.bytes += added - removed;
 }
 
-//  Keep the bytes within the capacity: the least recently served images
-//  go, and an image over a quarter of it (kept, if not among them: whole
-//  is dropped). False if kept was dropped.
+//  Keep the bytes within the capacity: an image over a quarter of it
+//  (kept) goes; else the least recently served others go until the bytes
+//  fit. False if kept went.
 static bool
 s_bound (wb_page_cache_t *self, s_image_t *kept)
 {
@@ -300,11 +300,12 @@ wb_page_cache_put (wb_page_cache_t *self, wb_page_ref_t page, int64_t version,
             return;
         }
     }
-    //  a page that ends early ends the workbin: its total was of another
-    //  snapshot than its rows otherwise, which a store never gives
+    //  more interactions than the total, or none before it, would be rows
+    //  of another snapshot than the total's, which a store never gives; a
+    //  page may end before the workbin does (the store bounds a page's
+    //  bytes), and the next page then follows it
     if ((int64_t) image->known > image->total
-    ||  (wb_kvlist_run_count (run) < (size_t) page.count
-         && (int64_t) image->known != image->total)) {
+    ||  (wb_kvlist_run_count (run) == 0 && (int64_t) image->known < image->total)) {
         s_drop (self, image);
         return;
     }

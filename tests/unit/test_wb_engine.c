@@ -1751,6 +1751,44 @@ test_patched_images_read_as_the_store_does (void **state)
     assert_true (stats.patches > 100);
 }
 
+//  A store ends a page early when its bytes would pass WB_PAGE_BYTES_MAX:
+//  the next page, from where it ended, extends the image all the same,
+//  and the pages then served from it are the store's, byte for byte.
+static void
+test_pages_cut_by_bytes_make_the_image (void **state)
+{
+    s_fixture_t *fixture = *state;
+    s_agent (fixture, 1, "a1");
+    char *subject = malloc (900001);
+    memset (subject, 's', 900000);
+    subject [900000] = 0;
+    for (int index = 0; index < 6; index++)
+        s_submit (fixture, 1, "draft", "a1", subject);
+    free (subject);
+    uint64_t hits = s_page_hits (fixture);
+    int64_t from = 0;
+    for (int pages = 0; from < 6; pages++) {
+        assert_true (pages < 6);
+        s_page_seen_t served = s_page_served (fixture, from, 500);
+        wb_kvlist_t *list = wb_kvlist_decode (served.interactions, served.size, NULL);
+        assert_true (wb_kvlist_size (list) > 0 && wb_kvlist_size (list) < 6);
+        from += (int64_t) wb_kvlist_size (list);
+        wb_kvlist_destroy (&list);
+        free (served.interactions);
+    }
+    assert_int_equal (s_page_hits (fixture), hits);
+    //  read again, at every window: from the image, as the store reads
+    for (from = 0; from < 7; from++) {
+        s_page_seen_t served = s_page_served (fixture, from, 3);
+        s_page_seen_t stored = s_page_stored (fixture, from, 3);
+        assert_int_equal (served.size, stored.size);
+        assert_memory_equal (served.interactions, stored.interactions, served.size);
+        free (served.interactions);
+        free (stored.interactions);
+    }
+    assert_int_equal (s_page_hits (fixture), hits + 7);
+}
+
 //  The same with a store others may write too (a site's PostgreSQL): a
 //  held page is served only once its workbin's version is read, every time.
 static void
@@ -2015,6 +2053,7 @@ main (void)
         cmocka_unit_test_setup_teardown (test_content_after_a_failed_group_commit, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_content_pages_of_a_shared_store_are_served_by_version, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_patched_images_read_as_the_store_does, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_pages_cut_by_bytes_make_the_image, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_holds_one_event_for_all_subscribers, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_group_event_for_a_session_that_ended_meanwhile,
                                          s_setup, s_teardown),

@@ -159,11 +159,27 @@ test_pages_in_order_make_the_image (void **state)
     wb_page_ref_t across = { "team@sales", 1, 3 };
     assert_string_equal (s_page_text (cache, across, 1), "t 1,t 2,t 3");
     assert_string_equal (s_page_text (cache, third, 1), "t 4");
-    //  a page that ends before the workbin's total is of another snapshot
+    //  a page may end before the workbin does (a store bounds a page's
+    //  bytes): the next one follows it
     run = s_run_from ("u", 0, 1);
-    wb_page_cache_put (cache, first, 3, 5, NULL, run);
+    wb_page_cache_put (cache, first, 3, 3, NULL, run);
     wb_kvlist_run_destroy (&run);
+    wb_page_ref_t one = { "team@sales", 0, 1 }, after = { "team@sales", 1, 2 };
+    assert_true (wb_page_cache_holds (cache, one));
     assert_false (wb_page_cache_holds (cache, first));
+    run = s_run_from ("u", 1, 2);
+    wb_page_cache_put (cache, after, 3, 3, NULL, run);
+    wb_kvlist_run_destroy (&run);
+    assert_string_equal (s_page_text (cache, first, 3), "u 0,u 1");
+    //  rows past the total, or none before it, are of another snapshot
+    run = s_run_from ("v", 0, 2);
+    wb_page_cache_put (cache, first, 4, 1, NULL, run);
+    wb_kvlist_run_destroy (&run);
+    assert_false (wb_page_cache_holds (cache, one));
+    run = s_run_from ("v", 0, 0);
+    wb_page_cache_put (cache, first, 5, 2, NULL, run);
+    wb_kvlist_run_destroy (&run);
+    assert_false (wb_page_cache_holds (cache, one));
     assert_int_equal (wb_page_cache_stats (cache).images, 0);
     wb_page_cache_destroy (&cache);
 }
