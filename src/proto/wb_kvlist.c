@@ -214,6 +214,20 @@ wb_kvlist_new_sized (size_t count, size_t bytes)
     return self;
 }
 
+//  Give a new list entry (NULL if none could be made) the list *list_p,
+//  which it takes (destroyed if there is no entry), and null *list_p.
+static int
+s_entry_take_list (s_entry_t *entry, wb_kvlist_t **list_p)
+{
+    if (!entry) {
+        wb_kvlist_destroy (list_p);
+        return -1;
+    }
+    entry->value.list = *list_p;
+    *list_p = NULL;
+    return 0;
+}
+
 wb_kvlist_t *
 wb_kvlist_new_copy (size_t count, const uint8_t *data, size_t size)
 {
@@ -286,14 +300,8 @@ int
 wb_kvlist_add_copied_list (wb_kvlist_t *self, size_t key_offset, size_t key_size,
                            wb_kvlist_t **list_p)
 {
-    s_entry_t *entry = s_copied_entry (self, key_offset, key_size, WB_TYPE_LIST);
-    if (!entry) {
-        wb_kvlist_destroy (list_p);
-        return -1;
-    }
-    entry->value.list = *list_p;
-    *list_p = NULL;
-    return 0;
+    return s_entry_take_list (s_copied_entry (self, key_offset, key_size, WB_TYPE_LIST),
+                              list_p);
 }
 
 int
@@ -428,14 +436,8 @@ static int
 s_append_list (wb_kvlist_t *self, const char *key, size_t key_size, wb_kvlist_t **list_p,
                bool borrow)
 {
-    s_entry_t *entry = s_append_entry (self, key, key_size, WB_TYPE_LIST, NULL, 0, borrow);
-    if (!entry) {
-        wb_kvlist_destroy (list_p);
-        return -1;
-    }
-    entry->value.list = *list_p;
-    *list_p = NULL;
-    return 0;
+    return s_entry_take_list (s_append_entry (self, key, key_size, WB_TYPE_LIST, NULL, 0,
+                                              borrow), list_p);
 }
 
 int

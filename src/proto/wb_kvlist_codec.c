@@ -292,14 +292,19 @@ s_take (s_reader_t *reader, size_t size)
     return bytes;
 }
 
+//  The big-endian u32 at bytes (four of them readable).
+static inline uint32_t
+s_be32 (const uint8_t *bytes)
+{
+    return (uint32_t) bytes [0] << 24 | (uint32_t) bytes [1] << 16
+         | (uint32_t) bytes [2] << 8 | bytes [3];
+}
+
 static inline uint32_t
 s_get_u32 (s_reader_t *reader)
 {
     const uint8_t *bytes = s_take (reader, 4);
-    if (!bytes)
-        return 0;
-    return (uint32_t) bytes [0] << 24 | (uint32_t) bytes [1] << 16
-         | (uint32_t) bytes [2] << 8 | bytes [3];
+    return bytes ? s_be32 (bytes) : 0;
 }
 
 static int
@@ -711,8 +716,7 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
         }
         if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
             break;
-        size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
-                    | (size_t) value [2] << 8 | value [3];
+        size_t size = s_be32 (value);
         if (size > WB_VALUE_MAX || size > left - 4
         ||  (type == WB_TYPE_STRING && !s_utf8_quick (value + 4, size, left - 4)))
             break;
@@ -751,8 +755,7 @@ s_skip_sizes (s_reader_t *reader, uint32_t most)
         }
         if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
             break;
-        size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
-                    | (size_t) value [2] << 8 | value [3];
+        size_t size = s_be32 (value);
         if (size > WB_VALUE_MAX || size > left - 4)
             break;
         cursor = value + 4 + size;
@@ -784,10 +787,7 @@ s_build_plain (s_reader_t *reader, wb_kvlist_t *list, uint32_t most)
         size_t key_offset = (size_t) (cursor + 1 - reader->origin);
         left -= 2 + key_size;
         if (type == WB_TYPE_INT && left >= 8) {
-            uint64_t high = (uint64_t) value [0] << 24 | (uint64_t) value [1] << 16
-                          | (uint64_t) value [2] << 8 | value [3];
-            uint64_t low = (uint64_t) value [4] << 24 | (uint64_t) value [5] << 16
-                         | (uint64_t) value [6] << 8 | value [7];
+            uint64_t high = s_be32 (value), low = s_be32 (value + 4);
             if (wb_kvlist_add_copied_int (list, key_offset, key_size,
                                           (int64_t) (high << 32 | low)))
                 break;
@@ -796,8 +796,7 @@ s_build_plain (s_reader_t *reader, wb_kvlist_t *list, uint32_t most)
         }
         if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
             break;
-        size_t size = (size_t) value [0] << 24 | (size_t) value [1] << 16
-                    | (size_t) value [2] << 8 | value [3];
+        size_t size = s_be32 (value);
         if (size > WB_VALUE_MAX || size > left - 4
         ||  (type == WB_TYPE_STRING && !reader->checked
              && !s_utf8_quick (value + 4, size, left - 4))
@@ -978,8 +977,7 @@ wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, siz
     &&  s_key_printable ((const uint8_t *) key, wanted, wanted)
     &&  data [5 + wanted] == WB_TYPE_STRING) {
         const uint8_t *sized = data + 5 + wanted + 1;
-        size_t length_found = (size_t) sized [0] << 24 | (size_t) sized [1] << 16
-                            | (size_t) sized [2] << 8 | sized [3];
+        size_t length_found = s_be32 (sized);
         if (length_found <= WB_VALUE_MAX && length_found <= size - (size_t) (sized + 4 - data)) {
             *length = length_found;
             return (const char *) sized + 4;
