@@ -139,12 +139,13 @@ s_drop (wb_page_cache_t *self, s_image_t *image)
     zhashx_delete (self->images, image->key);
 }
 
-//  Change an image's count of bytes by delta (what an item costs).
+//  Count the bytes of items an image took (added) and let go (removed),
+//  in the image and in the cache.
 static void
 s_account (wb_page_cache_t *self, s_image_t *image, size_t added, size_t removed)
 {
-    image->bytes += added - removed;
-    self->stats.bytes += added - removed;
+    image->bytes = image->bytes + added - removed;
+    self->stats.bytes = self->stats.bytes + added - removed;
 }
 
 //  Keep the bytes within the capacity: an image over a quarter of it
