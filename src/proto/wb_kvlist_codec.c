@@ -689,6 +689,18 @@ s_omit_first (s_reader_t *reader, uint32_t count)
     return 1;
 }
 
+//  For the fast lanes: true if an entry of this type is a string or a
+//  binary whose size (read into *size) and bytes fit in the left bytes
+//  from value on, within WB_VALUE_MAX.
+static inline bool
+s_sized_value (uint8_t type, const uint8_t *value, size_t left, size_t *size)
+{
+    if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
+        return false;
+    *size = s_be32 (value);
+    return *size <= WB_VALUE_MAX && *size <= left - 4;
+}
+
 //  The fast lane of the checker: go past at most most entries that are
 //  strings, ints or binaries and pass every test of s_get_entry (key,
 //  sizes, UTF-8), with the cursor in a register; stop before any other
@@ -714,10 +726,8 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
             cursor = value + 8;
             continue;
         }
-        if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
-            break;
-        size_t size = s_be32 (value);
-        if (size > WB_VALUE_MAX || size > left - 4
+        size_t size = 0;
+        if (!s_sized_value (type, value, left, &size)
         ||  (type == WB_TYPE_STRING && !s_utf8_quick (value + 4, size, left - 4)))
             break;
         cursor = value + 4 + size;
@@ -753,10 +763,8 @@ s_skip_sizes (s_reader_t *reader, uint32_t most)
             cursor = value + 8;
             continue;
         }
-        if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
-            break;
-        size_t size = s_be32 (value);
-        if (size > WB_VALUE_MAX || size > left - 4)
+        size_t size = 0;
+        if (!s_sized_value (type, value, left, &size))
             break;
         cursor = value + 4 + size;
     }
@@ -794,10 +802,8 @@ s_build_plain (s_reader_t *reader, wb_kvlist_t *list, uint32_t most)
             cursor = value + 8;
             continue;
         }
-        if ((type != WB_TYPE_STRING && type != WB_TYPE_BINARY) || left < 4)
-            break;
-        size_t size = s_be32 (value);
-        if (size > WB_VALUE_MAX || size > left - 4
+        size_t size = 0;
+        if (!s_sized_value (type, value, left, &size)
         ||  (type == WB_TYPE_STRING && !reader->checked
              && !s_utf8_quick (value + 4, size, left - 4))
         ||  wb_kvlist_add_copied_bytes (list, key_offset, key_size, type,
