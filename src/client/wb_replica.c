@@ -36,9 +36,17 @@ typedef struct {
 //  item, NULL (free) or S_REMOVED (a removed item's: probes go on past
 //  it). Made for this copy rather than a zhashx: a snapshot's load makes
 //  one insert per interaction, and zhashx allocates each and regrows
-//  many times on the way to a big workbin.
+//  many times on the way to a big workbin. A slot keeps its item's hash:
+//  a probe or a regrowth then reads no item but the one it looks for
+//  (each item read was a cache miss: 4.8 % of a 10,000-interaction
+//  fetch's samples went to them).
 typedef struct {
-    s_item_t **slots;
+    uint64_t hash;
+    s_item_t *item;
+} s_slot_t;
+
+typedef struct {
+    s_slot_t *slots;
     size_t capacity;           /* 0, or a power of two */
     size_t used;               /* slots not NULL: items and S_REMOVED */
     size_t live;               /* items */
@@ -194,14 +202,15 @@ s_item_destroy (s_item_t **item_p)
 
 //  The slot of the item with this id and hash, or the free slot where it
 //  would go. The table always has a free slot (s_index_make_room).
-static s_item_t **
+static s_slot_t *
 s_index_slot (const s_index_t *index, const char *id, uint64_t hash)
 {
     size_t mask = index->capacity - 1;
     for (size_t slot = (size_t) hash & mask; ; slot = (slot + 1) & mask) {
-        s_item_t *item = index->slots [slot];
-        if (!item || (item != S_REMOVED && item->hash == hash && strcmp (item->id, id) == 0))
-            return &index->slots [slot];
+        s_slot_t *found = &index->slots [slot];
+        if (!found->item || (found->item != S_REMOVED && found->hash == hash
+                             && strcmp (found->item->id, id) == 0))
+            return found;
     }
 }
 
@@ -211,7 +220,7 @@ s_index_find (const s_index_t *index, const char *id)
 {
     if (index->capacity == 0)
         return NULL;
-    return *s_index_slot (index, id, s_hash (id, strlen (id)));
+    return s_index_slot (index, id, s_hash (id, strlen (id)))->item;
 }
 
 //  Room for one more: the table is kept at most half full (removed slots
@@ -226,11 +235,17 @@ s_index_make_room (s_index_t *index)
     s_index_t made = { NULL, 64, 0, 0 };
     while (made.capacity < (index->live + 1) * 4)
         made.capacity *= 2;
-    made.slots = wb_calloc (made.capacity, sizeof (s_item_t *));
+    made.slots = wb_calloc (made.capacity, sizeof (s_slot_t));
+    size_t mask = made.capacity - 1;
     for (size_t slot = 0; slot < index->capacity; slot++) {
-        s_item_t *item = index->slots [slot];
-        if (item && item != S_REMOVED)
-            *s_index_slot (&made, item->id, item->hash) = item;
+        s_slot_t kept = index->slots [slot];
+        if (!kept.item || kept.item == S_REMOVED)
+            continue;
+        //  ids are unique: the first free slot of its probe is its own
+        size_t place = (size_t) kept.hash & mask;
+        while (made.slots [place].item)
+            place = (place + 1) & mask;
+        made.slots [place] = kept;
     }
     made.used = made.live = index->live;
     free (index->slots);
@@ -242,10 +257,10 @@ static int
 s_index_insert (s_index_t *index, s_item_t *item)
 {
     s_index_make_room (index);
-    s_item_t **slot = s_index_slot (index, item->id, item->hash);
-    if (*slot)
+    s_slot_t *slot = s_index_slot (index, item->id, item->hash);
+    if (slot->item)
         return -1;
-    *slot = item;
+    *slot = (s_slot_t) { item->hash, item };
     index->used++;
     index->live++;
     return 0;
@@ -255,9 +270,9 @@ s_index_insert (s_index_t *index, s_item_t *item)
 static void
 s_index_remove (s_index_t *index, const s_item_t *item)
 {
-    s_item_t **slot = s_index_slot (index, item->id, item->hash);
-    if (*slot == item) {
-        *slot = S_REMOVED;
+    s_slot_t *slot = s_index_slot (index, item->id, item->hash);
+    if (slot->item == item) {
+        slot->item = S_REMOVED;
         index->live--;
     }
 }
@@ -267,7 +282,7 @@ static void
 s_index_clear (s_index_t *index)
 {
     if (index->slots)
-        memset (index->slots, 0, index->capacity * sizeof (s_item_t *));
+        memset (index->slots, 0, index->capacity * sizeof (s_slot_t));
     index->used = index->live = 0;
 }
 
@@ -296,7 +311,7 @@ s_item_list (const wb_replica_t *self, size_t index)
     item->size = 0;
     item->unchecked = false;
     //  the table and the order hold the item: they follow if it moves
-    s_item_t **slot = s_index_slot (&self->by_id, item->id, item->hash);
+    s_slot_t *slot = s_index_slot (&self->by_id, item->id, item->hash);
     size_t room = sizeof (s_item_t) + strlen (item->id) + 1;
     s_block_t *block = item->block;
     s_item_t *shrunk = block ? malloc (room) : realloc (item, room);
@@ -307,8 +322,8 @@ s_item_list (const wb_replica_t *self, size_t index)
     }
     if (shrunk && shrunk != item) {
         self->items [index] = shrunk;
-        if (*slot == item)
-            *slot = shrunk;
+        if (slot->item == item)
+            slot->item = shrunk;
     }
     return self->items [index]->list;
 }
@@ -399,7 +414,7 @@ s_replace_at (wb_replica_t *self, size_t index, s_item_t *item)
         return -1;
     }
     //  same id, so the same slot: the new item takes it
-    *s_index_slot (&self->by_id, old->id, old->hash) = item;
+    s_index_slot (&self->by_id, old->id, old->hash)->item = item;
     s_item_destroy (&self->items [index]);
     self->items [index] = item;
     self->generation++;
