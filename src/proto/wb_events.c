@@ -4,6 +4,7 @@
     reads, else no body at all, and fills its struct from that: the kvlist
     lookups give the defaults for what is absent, so one path serves both.
 */
+#include <string.h>
 #include "wb_events.h"
 
 //  The body of msg if it is the event of row, else NULL.
@@ -61,6 +62,64 @@ wb_event_read_content (const wb_msg_t *msg, wb_event_content_t *content)
         .has_total_count = wb_kvlist_int (body, WB_ATTR_TOTAL_COUNT, NULL) == 0,
     };
     return body ? 0 : -1;
+}
+
+//  What a glance at a content page has found so far.
+typedef struct {
+    wb_content_glance_t *glance;
+    unsigned seen;                  //  a bit per key of s_glanced, in its order
+    bool complete;
+} s_glancing_t;
+
+static const char *const s_glanced [] = {
+    WB_ATTR_REFERENCE_ID, WB_ATTR_WORKBIN_VERSION, WB_ATTR_TOTAL_COUNT, WB_ATTR_FROM,
+    WB_ATTR_INTERACTIONS,
+};
+#define S_GLANCED_INTS 4
+
+static bool
+s_key_is (const wb_kvlist_head_entry_t *entry, const char *key)
+{
+    return entry->key_size == strlen (key) && memcmp (entry->key, key, entry->key_size) == 0;
+}
+
+//  Take one entry of a content page's head; false once Interactions ends it.
+static bool
+s_glance_entry (void *arg, const wb_kvlist_head_entry_t *entry)
+{
+    s_glancing_t *glancing = arg;
+    int64_t *ints [S_GLANCED_INTS] = {
+        &glancing->glance->reference_id, &glancing->glance->version,
+        &glancing->glance->total_count, &glancing->glance->from,
+    };
+    for (unsigned index = 0; index <= S_GLANCED_INTS; index++) {
+        if (!s_key_is (entry, s_glanced [index]) || (glancing->seen & (1u << index)))
+            continue;
+        glancing->seen |= 1u << index;
+        //  the first entry of a key is the one the decoded page reads
+        if (index < S_GLANCED_INTS && entry->type == WB_TYPE_INT)
+            *ints [index] = entry->value;
+        else
+        if (index < S_GLANCED_INTS || entry->type != WB_TYPE_LIST)
+            return false;
+        else {
+            glancing->glance->count = entry->count;
+            glancing->complete = glancing->seen == (1u << (S_GLANCED_INTS + 1)) - 1;
+            return false;
+        }
+    }
+    return true;
+}
+
+int
+wb_event_glance_content (const uint8_t *body, size_t size, wb_content_glance_t *glance)
+{
+    if (!glance)
+        return -1;
+    *glance = (wb_content_glance_t) { 0 };
+    s_glancing_t glancing = { glance, 0, false };
+    return wb_kvlist_encoded_head (body, size, s_glance_entry, &glancing) == 0
+        && glancing.complete ? 0 : -1;
 }
 
 int

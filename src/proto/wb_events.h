@@ -40,6 +40,19 @@ typedef struct {
     bool has_total_count;           /* TotalCount is there (an int) */
 } wb_event_content_t;
 
+/* Where a page of content stands, read from the head of an
+   EventWorkbinContent body as it arrives, before it is decoded: the
+   server writes ReferenceId, WorkbinVersion, TotalCount and From before
+   Interactions (PROTOCOL.md, 9), so a client can ask for the next page
+   while it decodes this one. */
+typedef struct {
+    int64_t reference_id;
+    int64_t version;
+    int64_t total_count;
+    int64_t from;
+    int64_t count;                  /* interactions in the page */
+} wb_content_glance_t;
+
 /* EventWorkbinContentChanged: a subscribed workbin changed. The numbers are
    kept as sent: a wb_content_operation_t, a wb_operation_t, or what a
    newer server sends. */
@@ -108,6 +121,13 @@ int wb_event_read_ack (const wb_msg_t *msg, wb_event_ack_t *ack);
 int wb_event_read_error (const wb_msg_t *msg, wb_event_error_t *error);
 int wb_event_read_content (const wb_msg_t *msg, wb_event_content_t *content);
 int wb_event_read_change (const wb_msg_t *msg, wb_event_change_t *change);
+/* Glance at an EventWorkbinContent body's bytes as received: 0 if its
+   entries up to Interactions give all of wb_content_glance_t (the first
+   entry of each key, an int, as the decoded page reads them), -1 if not
+   (another order, a fault, too few bytes). Only what is read is checked:
+   the decoded page has the last word. */
+int wb_event_glance_content (const uint8_t *body, size_t size, wb_content_glance_t *glance);
+
 /* The same from a change event's body alone (a body kept apart from its
    message, as wb_replica keeps them); 0, or -1 if body is NULL. */
 int wb_event_read_change_body (const wb_kvlist_t *body, wb_event_change_t *change);

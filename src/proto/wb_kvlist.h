@@ -201,6 +201,24 @@ wb_kvlist_t *wb_kvlist_decode_deferred (const uint8_t *data, size_t size,
    and with the same status, without building it; *depth (optional) gets
    its nesting depth (1: no nested list). */
 wb_codec_status_t wb_kvlist_check (const uint8_t *data, size_t size, size_t *depth);
+/* One entry of an encoded list's head (wb_kvlist_encoded_head): its key
+   (key_size bytes, no NUL), its type, and an int's value or a list's
+   number of entries (0 for the other types). */
+typedef struct {
+    const uint8_t *key;
+    size_t key_size;
+    wb_type_t type;
+    int64_t value;
+    uint32_t count;
+} wb_kvlist_head_entry_t;
+typedef bool (wb_kvlist_head_fn) (void *arg, const wb_kvlist_head_entry_t *entry);
+/* Read the entries of an encoded list (bytes as received) one by one, as
+   far as its first list entry, without decoding or walking that list:
+   fn gets each one (that list's too) and ends the reading by returning
+   false. Each entry read is checked as the decoder checks it, but the
+   bytes after the last one are not: they may still be at fault. 0 if fn
+   ended it, -1 if the bytes fault or end first or the list ends. */
+int wb_kvlist_encoded_head (const uint8_t *data, size_t size, wb_kvlist_head_fn *fn, void *arg);
 /* In the encoding of one list (as wb_kvlist_encode wrote it), the text of
    its first entry with this key if that is a string, without decoding the
    list: a pointer into data (no NUL at its end) and its *length; NULL if

@@ -1008,6 +1008,48 @@ wb_kvlist_encoded_string (const uint8_t *data, size_t size, const char *key, siz
     return NULL;
 }
 
+int
+wb_kvlist_encoded_head (const uint8_t *data, size_t size, wb_kvlist_head_fn *fn, void *arg)
+{
+    s_reader_t reader = { data, data ? size : 0, WB_CODEC_OK, false, 0, LAZY_DEPTH, false,
+                          false, NULL, 0, false, 0, NULL, NULL };
+    uint32_t count = s_get_u32 (&reader);
+    if (size > WB_BODY_MAX || count > WB_ENTRIES_MAX)
+        return -1;
+    for (uint32_t index = 0; reader.status == WB_CODEC_OK && index < count; index++) {
+        wb_kvlist_head_entry_t entry = { NULL, 0, WB_TYPE_INT, 0, 0 };
+        entry.key = s_get_key (&reader, &entry.key_size);
+        const uint8_t *type = entry.key ? s_take (&reader, 1) : NULL;
+        if (!type)
+            return -1;
+        entry.type = (wb_type_t) *type;
+        size_t skipped = 0;
+        if (entry.type == WB_TYPE_INT) {
+            uint64_t high = s_get_u32 (&reader);
+            entry.value = (int64_t) (high << 32 | s_get_u32 (&reader));
+        }
+        else
+        if (entry.type == WB_TYPE_LIST)
+            entry.count = s_get_u32 (&reader);
+        else
+        if (entry.type != WB_TYPE_STRING && entry.type != WB_TYPE_BINARY)
+            return -1;
+        else {
+            const uint8_t *bytes = s_get_sized (&reader, &skipped);
+            if (bytes && entry.type == WB_TYPE_STRING
+            &&  !s_utf8_valid (bytes, skipped, skipped + reader.remaining))
+                return -1;
+        }
+        if (reader.status != WB_CODEC_OK)
+            return -1;
+        if (!fn (arg, &entry))
+            return 0;
+        if (entry.type == WB_TYPE_LIST)
+            return -1;
+    }
+    return -1;
+}
+
 // ---------------------------------------------------------------- printing
 
 typedef struct {

@@ -9,6 +9,7 @@
 #include "fuzz_wb_msg.h"
 #include "wb_msg.h"
 #include "wb_catalog.h"
+#include "wb_events.h"
 
 //  Split the fuzz input into frames; NULL if the framing runs out.
 static zmsg_t *
@@ -106,9 +107,30 @@ s_check_lazy (const uint8_t *bytes, size_t size, const wb_kvlist_t *decoded,
     wb_kvlist_destroy (&lazy);
 }
 
+//  A glance at a content page's head (the client's, before the decode)
+//  must read what the decoded body says, whenever both read it.
+static void
+s_check_glance (const uint8_t *bytes, size_t size, const wb_kvlist_t *decoded)
+{
+    wb_content_glance_t glance;
+    if (wb_event_glance_content (bytes, size, &glance) != 0 || !decoded)
+        return;
+    int64_t reference_id = 0, version = 0, total = 0, from = 0;
+    const wb_kvlist_t *interactions = wb_kvlist_list (decoded, WB_ATTR_INTERACTIONS);
+    if (wb_kvlist_int (decoded, WB_ATTR_REFERENCE_ID, &reference_id)
+    ||  wb_kvlist_int (decoded, WB_ATTR_WORKBIN_VERSION, &version)
+    ||  wb_kvlist_int (decoded, WB_ATTR_TOTAL_COUNT, &total)
+    ||  wb_kvlist_int (decoded, WB_ATTR_FROM, &from) || !interactions
+    ||  reference_id != glance.reference_id || version != glance.version
+    ||  total != glance.total_count || from != glance.from
+    ||  (int64_t) wb_kvlist_size (interactions) != glance.count)
+        abort ();
+}
+
 //  The checker (the store's path) must agree with the decoder on every
-//  input, and so must the lazy decoder as s_check_lazy says; a list the
-//  checker accepts must be sent again byte for byte.
+//  input, and so must the lazy decoder as s_check_lazy says, and a glance
+//  as s_check_glance says; a list the checker accepts must be sent again
+//  byte for byte.
 static void
 s_check_agrees (zframe_t *frame)
 {
@@ -121,6 +143,7 @@ s_check_agrees (zframe_t *frame)
     if (wb_kvlist_check (bytes, size, &depth) != status)
         abort ();
     s_check_lazy (bytes, size, decoded, status);
+    s_check_glance (bytes, size, decoded);
     wb_kvlist_t *holder = wb_kvlist_new ();
     if (decoded && depth < WB_DEPTH_MAX
     &&  wb_kvlist_add_encoded (holder, "Item", bytes, size, NULL) == 0) {

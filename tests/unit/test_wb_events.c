@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include "wb_events.h"
+#include "wb_test_util.h"
 
 //  An interaction with an id and a subject.
 static wb_kvlist_t *
@@ -169,6 +171,69 @@ test_content_page (void **state)
     assert_true (content.has_version);
     assert_true (content.has_total_count);
     wb_msg_destroy (&msg);
+}
+
+//  The bytes of a content page's body as the server sends it: ReferenceId
+//  first, then WorkbinVersion, TotalCount and From, then its Interactions
+//  (count of them); or Interactions first.
+static uint8_t *
+s_page_bytes (size_t count, bool interactions_first, size_t *size)
+{
+    wb_kvlist_t *body = wb_kvlist_new ();
+    wb_kvlist_t *interactions = s_interactions (count);
+    if (interactions_first)
+        wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, 7);
+    wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, 1200);
+    wb_kvlist_add_int (body, WB_ATTR_FROM, 500);
+    if (!interactions_first)
+        wb_kvlist_add_list (body, WB_ATTR_INTERACTIONS, &interactions);
+    wb_kvlist_add_string (body, WB_ATTR_WORKBIN_TYPE_ID, "draft");
+    size_t needed = wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, 42, NULL, 0);
+    uint8_t *bytes = malloc (needed);
+    *size = wb_kvlist_encode_int_first (body, WB_ATTR_REFERENCE_ID, 42, bytes, needed);
+    wb_kvlist_destroy (&body);
+    return bytes;
+}
+
+//  A page glanced at before it is decoded: where it stands and how many it
+//  holds, read from its head; only when all of it comes before Interactions.
+static void
+test_content_glance (void **state)
+{
+    (void) state;
+    size_t size = 0;
+    uint8_t *bytes = s_page_bytes (3, false, &size);
+    wb_content_glance_t glance;
+    assert_int_equal (wb_event_glance_content (bytes, size, &glance), 0);
+    assert_int_equal (glance.reference_id, 42);
+    assert_int_equal (glance.version, 7);
+    assert_int_equal (glance.total_count, 1200);
+    assert_int_equal (glance.from, 500);
+    assert_int_equal (glance.count, 3);
+    //  the interactions need not have come: the head is enough
+    uint8_t *interactions = wb_bytes_marker (bytes, size, WB_ATTR_INTERACTIONS);
+    size_t head = (size_t) (interactions - bytes) + strlen (WB_ATTR_INTERACTIONS) + 1 + 4;
+    assert_int_equal (wb_event_glance_content (bytes, head, &glance), 0);
+    assert_int_equal (glance.count, 3);
+    assert_int_equal (wb_event_glance_content (bytes, head - 1, &glance), -1);
+    //  the first From decides, as the decoded page reads it: a text one
+    //  makes the page's From unknown at a glance
+    uint8_t *from = wb_bytes_marker (bytes, size, "\x04" "From");
+    from [5] = WB_TYPE_STRING;
+    assert_int_equal (wb_event_glance_content (bytes, size, &glance), -1);
+    free (bytes);
+    //  Interactions first (another server): not known at a glance
+    bytes = s_page_bytes (3, true, &size);
+    assert_int_equal (wb_event_glance_content (bytes, size, &glance), -1);
+    free (bytes);
+    //  an empty page, and the degenerate calls
+    bytes = s_page_bytes (0, false, &size);
+    assert_int_equal (wb_event_glance_content (bytes, size, &glance), 0);
+    assert_int_equal (glance.count, 0);
+    assert_int_equal (wb_event_glance_content (bytes, size, NULL), -1);
+    assert_int_equal (wb_event_glance_content (NULL, 0, &glance), -1);
+    free (bytes);
 }
 
 //  A page without its counts, or with them as text, says so: 0 then is
@@ -371,6 +436,7 @@ main (void)
         cmocka_unit_test (test_ack_and_error),
         cmocka_unit_test (test_content_page),
         cmocka_unit_test (test_content_page_without_counts),
+        cmocka_unit_test (test_content_glance),
         cmocka_unit_test (test_content_changed),
         cmocka_unit_test (test_statistic_and_pulled),
         cmocka_unit_test (test_types_info),

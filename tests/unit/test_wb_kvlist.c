@@ -1898,6 +1898,82 @@ test_decode_checks_every_byte_of_a_key (void **state)
             }
 }
 
+//  What a reading of an encoded head saw: each entry in turn, as "key:type=value".
+typedef struct {
+    char seen [256];
+    size_t stop_after;          //  entries to take before ending it; 0: never
+    size_t taken;
+} s_head_t;
+
+static bool
+s_head_entry (void *arg, const wb_kvlist_head_entry_t *entry)
+{
+    s_head_t *head = arg;
+    size_t length = strlen (head->seen);
+    snprintf (head->seen + length, sizeof (head->seen) - length, "%s%.*s:%d=%lld",
+              length ? " " : "", (int) entry->key_size, (const char *) entry->key,
+              (int) entry->type, entry->type == WB_TYPE_LIST ? (long long) entry->count
+                                                            : (long long) entry->value);
+    return ++head->taken != head->stop_after;
+}
+
+//  A head is read entry by entry up to the first list, whose count is read
+//  but not its entries; the reader ends it when it has what it wants.
+static void
+test_encoded_head_reads_up_to_a_list (void **state)
+{
+    (void) state;
+    wb_kvlist_t *sample = s_sample ();
+    size_t size = 0;
+    uint8_t *bytes = wb_kvlist_encode (sample, &size);
+    s_head_t head = { "", 0, 0 };
+    //  past the list its reader did not end: the rest cannot be read
+    assert_int_equal (wb_kvlist_encoded_head (bytes, size, s_head_entry, &head), -1);
+    assert_string_equal (head.seen, "Subject:1=0 Priority:2=5 Blob:3=0 Inner:4=2");
+    head = (s_head_t) { "", 4, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, size, s_head_entry, &head), 0);
+    head = (s_head_t) { "", 2, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, size, s_head_entry, &head), 0);
+    assert_string_equal (head.seen, "Subject:1=0 Priority:2=5");
+    //  the list's entries need not be there: only its count is read
+    size_t inner_count_end = size - (1 + 1 + 1 + 8) - (1 + 1 + 1 + 4);
+    head = (s_head_t) { "", 4, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, inner_count_end, s_head_entry, &head), 0);
+    //  cut short before it, a bad key, bad UTF-8, a bad type: -1, and
+    //  nothing after the fault is seen
+    head = (s_head_t) { "", 4, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, inner_count_end - 1, s_head_entry, &head), -1);
+    assert_string_equal (head.seen, "Subject:1=0 Priority:2=5 Blob:3=0");
+    uint8_t *priority = wb_bytes_marker (bytes, size, "Priority");
+    priority [0] = ' ';
+    head = (s_head_t) { "", 0, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, size, s_head_entry, &head), -1);
+    assert_string_equal (head.seen, "Subject:1=0");
+    priority [0] = 'P';
+    uint8_t *hello = wb_bytes_marker (bytes, size, "hello");
+    hello [1] = 0xc0;
+    head = (s_head_t) { "", 0, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, size, s_head_entry, &head), -1);
+    assert_string_equal (head.seen, "");
+    hello [1] = 'e';
+    priority [8] = 9;               //  Priority's type tag
+    head = (s_head_t) { "", 0, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (bytes, size, s_head_entry, &head), -1);
+    assert_string_equal (head.seen, "Subject:1=0");
+    assert_int_equal (wb_kvlist_encoded_head (NULL, 0, s_head_entry, &head), -1);
+    //  a list with no list: read to its end, -1
+    wb_kvlist_t *flat = wb_kvlist_new ();
+    wb_kvlist_add_int (flat, "A", 1);
+    uint8_t *flat_bytes = wb_kvlist_encode (flat, &size);
+    head = (s_head_t) { "", 0, 0 };
+    assert_int_equal (wb_kvlist_encoded_head (flat_bytes, size, s_head_entry, &head), -1);
+    assert_string_equal (head.seen, "A:2=1");
+    free (flat_bytes);
+    wb_kvlist_destroy (&flat);
+    free (bytes);
+    wb_kvlist_destroy (&sample);
+}
+
 static void
 test_encoded_string_reads_one_entry (void **state)
 {
@@ -2189,6 +2265,7 @@ main (void)
         cmocka_unit_test (test_decode_lazy_bounds_what_it_keeps_as_the_decoder_does),
         cmocka_unit_test (test_decode_checked_bounds_every_size),
         cmocka_unit_test (test_encoded_string_reads_one_entry),
+        cmocka_unit_test (test_encoded_head_reads_up_to_a_list),
         cmocka_unit_test (test_take_list_at_hands_over_the_list),
         cmocka_unit_test (test_reserve_and_truncate),
         cmocka_unit_test (test_encode_int_first_puts_the_entry_first),
