@@ -1,5 +1,6 @@
 /*  bench_fetch: a workbin fetched as the console does. See bench_fetch.h. */
 #include "bench_fetch.h"
+#include <string.h>
 #include "bench_data.h"
 #include "wb_clock.h"
 #include "wb_events.h"
@@ -32,6 +33,40 @@ s_reply (wb_client_t *client, int64_t reference_id, int timeout_ms)
     }
 }
 
+//  A fetch under way: what a glance at a reply needs to ask for the next page.
+typedef struct {
+    wb_client_t *client;
+    wbc_model_t *model;
+    size_t pane;
+    const char *agent_id;
+    int64_t awaited;              /* the ReferenceId of the page awaited */
+    int64_t asked_ahead;          /* the From asked for at a glance at it; 0: none */
+    int64_t ahead_reference_id;
+    size_t pages;
+    bench_fetch_fn *told;
+    void *arg;
+} s_fetch_t;
+
+//  As wbc_session's glance: the next page asked for before this one is decoded.
+static void
+s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
+          size_t body_size)
+{
+    s_fetch_t *fetch = arg;
+    wb_content_glance_t glance;
+    if (name_size != strlen (WB_MSG_EVENT_WORKBIN_CONTENT)
+    ||  memcmp (name, WB_MSG_EVENT_WORKBIN_CONTENT, name_size) != 0
+    ||  wb_event_glance_content (body, body_size, &glance)
+    ||  glance.reference_id != fetch->awaited)
+        return;
+    int64_t after = wbc_model_page_after_glance (fetch->model, fetch->pane, &glance);
+    if (after > 0) {
+        fetch->ahead_reference_id = s_ask (fetch->client, fetch->agent_id, after,
+                                           fetch->pages + 1, fetch->told, fetch->arg);
+        fetch->asked_ahead = after;
+    }
+}
+
 int
 bench_fetch (wb_client_t *client, wbc_model_t *model, const char *agent_id, size_t pages_max,
              int timeout_ms, bench_fetch_fn *told, void *arg, size_t *pages)
@@ -41,29 +76,39 @@ bench_fetch (wb_client_t *client, wbc_model_t *model, const char *agent_id, size
     snprintf (entry.owner_id, sizeof (entry.owner_id), "%s", agent_id);
     if (wbc_model_open_pane (model, &entry) < 0)
         return -1;
-    size_t pane = wbc_model_pane_count (model) - 1;
-    wbc_model_begin_fetch (model, pane);
-    *pages = 0;
-    int64_t reference_id = s_ask (client, agent_id, 0, 0, told, arg);
+    s_fetch_t fetch = { client, model, wbc_model_pane_count (model) - 1, agent_id, -1, 0, -1, 0,
+                        told, arg };
+    wbc_model_begin_fetch (model, fetch.pane);
+    wb_client_set_glance (client, s_glance, &fetch);
+    fetch.awaited = s_ask (client, agent_id, 0, 0, told, arg);
     int64_t next = 0;
-    while (reference_id >= 0 && next >= 0 && *pages < pages_max) {
-        wb_msg_t *reply = s_reply (client, reference_id, timeout_ms);
-        if (!reply)
-            return -1;
+    int rc = 0;
+    while (rc == 0 && fetch.awaited >= 0 && next >= 0 && fetch.pages < pages_max) {
+        fetch.asked_ahead = 0;
+        wb_msg_t *reply = s_reply (client, fetch.awaited, timeout_ms);
+        if (!reply) {
+            rc = -1;
+            break;
+        }
         wb_event_content_t page;
         wb_event_read_content (reply, &page);
-        int64_t asked = wbc_model_page_after (model, pane, &page);
+        int64_t asked = wbc_model_page_after (model, fetch.pane, &page);
+        if (asked > 0 && asked == fetch.asked_ahead)
+            fetch.awaited = fetch.ahead_reference_id;
+        else
         if (asked > 0)
-            reference_id = s_ask (client, agent_id, asked, *pages + 1, told, arg);
-        next = wbc_model_apply_page (model, pane, &page, 0, 0);
+            fetch.awaited = s_ask (client, agent_id, asked, fetch.pages + 1, told, arg);
+        next = wbc_model_apply_page (model, fetch.pane, &page, 0, 0);
         if (told)
-            told (arg, *pages, NULL, reply);
+            told (arg, fetch.pages, NULL, reply);
         wb_msg_destroy (&reply);
-        (*pages)++;
+        fetch.pages++;
         if (next > 0 && next != asked)
-            return -1;      //  the workbin changed under the benchmark
+            rc = -1;        //  the workbin changed under the benchmark
     }
-    wbc_pane_t *filled = wbc_model_pane (model, pane);
-    return next < 0 && !filled->loading && (int64_t) wb_replica_size (filled->replica) == filled->total
-         ? 0 : -1;
+    wb_client_set_glance (client, NULL, NULL);
+    *pages = fetch.pages;
+    wbc_pane_t *filled = wbc_model_pane (model, fetch.pane);
+    return rc == 0 && next < 0 && !filled->loading
+        && (int64_t) wb_replica_size (filled->replica) == filled->total ? 0 : -1;
 }

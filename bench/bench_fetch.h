@@ -1,7 +1,8 @@
 /*  bench_fetch: a workbin fetched into a new pane of the console's model as
-    wbc_session does it: each page applied as it comes, the page after it
-    asked for first (wbc_model_page_after), so that the server reads it
-    while this one is applied. */
+    wbc_session does it: the page after each one asked for at a glance at
+    its reply, before it is decoded (wbc_model_page_after_glance), so that
+    the server reads it while this one is decoded and applied; each page
+    applied as it comes. */
 #ifndef BENCH_FETCH_H_INCLUDED
 #define BENCH_FETCH_H_INCLUDED
 

@@ -197,8 +197,9 @@ void wbc_model_begin_fetch (wbc_model_t *self, size_t pane_index);
 /* A content page (an EventWorkbinContent, wb_event_read_content) arrived
    for a pane: keep it; when the last page is in, the replica is loaded. A
    NULL page reads as an empty one. Returns the From to ask next, or -1
-   when done (or when the version moved between pages and the fetch
-   restarts at 0: then 0). */
+   when done (or when the version moved between pages, or the page does
+   not follow on from those before it, and the fetch restarts at 0: then
+   0). */
 int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_content_t *page,
                               int64_t now_ms, int64_t wall_ms);
 /* The From of the page after this one, known before this one is applied
@@ -208,6 +209,11 @@ int64_t wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_eve
    page is applied, wbc_model_apply_page returns the same From. */
 int64_t wbc_model_page_after (const wbc_model_t *self, size_t pane_index,
                               const wb_event_content_t *page);
+/* The same from a glance at the page before it is decoded
+   (wb_event_glance_content): the next page is then read by the server
+   while this one is decoded and applied. */
+int64_t wbc_model_page_after_glance (const wbc_model_t *self, size_t pane_index,
+                                     const wb_content_glance_t *glance);
 /* The interactions the agent handles (an EventPulledInteractions that
    answers RequestGetPulledInteractions, wb_event_read_pulled) arrived for
    the in-hand pane: they replace its rows. */

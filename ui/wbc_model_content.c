@@ -94,8 +94,8 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_conte
         pane->loaded = 0;
     }
     else
-    if (version != pane->fetch_version)
-        return 0;       //  the workbin changed between pages: they do not fit together
+    if (version != pane->fetch_version || page->from != pane->loaded)
+        return 0;       //  the workbin changed between pages, or one was lost: they do not fit together
     wb_replica_load_add (pane->replica, page->interactions);
     pane->loaded = (int64_t) wb_replica_size (pane->replica);
     pane->total = page->has_total_count ? page->total_count : pane->loaded;
@@ -105,17 +105,38 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_conte
     return s_finish_fetch (self, pane, wall_ms);
 }
 
+//  The From after a page at from of count interactions, if the pane's
+//  fetch waits for it and more are left (version -1: none given).
+static int64_t
+s_page_after (const wbc_model_t *self, size_t pane_index, int64_t from, int64_t count,
+              int64_t total_count, int64_t version)
+{
+    const wbc_pane_t *pane = pane_index < self->pane_count ? &self->panes [pane_index] : NULL;
+    if (!pane || !pane->loading || from != pane->loaded)
+        return -1;
+    if (from > 0 && version != pane->fetch_version)
+        return -1;
+    int64_t after = from + count;
+    return after > from && after < total_count ? after : -1;
+}
+
 int64_t
 wbc_model_page_after (const wbc_model_t *self, size_t pane_index, const wb_event_content_t *page)
 {
-    const wbc_pane_t *pane = pane_index < self->pane_count ? &self->panes [pane_index] : NULL;
-    if (!pane || !pane->loading || !page || !page->has_total_count || page->from != pane->loaded)
+    if (!page || !page->has_total_count)
         return -1;
-    int64_t version = page->has_version ? page->version : -1;
-    if (page->from > 0 && version != pane->fetch_version)
+    return s_page_after (self, pane_index, page->from, (int64_t) wb_kvlist_size (page->interactions),
+                         page->total_count, page->has_version ? page->version : -1);
+}
+
+int64_t
+wbc_model_page_after_glance (const wbc_model_t *self, size_t pane_index,
+                             const wb_content_glance_t *glance)
+{
+    if (!glance)
         return -1;
-    int64_t after = page->from + (int64_t) wb_kvlist_size (page->interactions);
-    return after > page->from && after < page->total_count ? after : -1;
+    return s_page_after (self, pane_index, glance->from, glance->count, glance->total_count,
+                         glance->version);
 }
 
 void

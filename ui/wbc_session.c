@@ -29,6 +29,8 @@ typedef struct {
     bool quiet;                      /* a success needs no status line (an automatic refresh) */
     bool at_login;                   /* KIND_IN_HAND at login: open the pane if the agent holds any */
     uint64_t fetch_serial;           /* KIND_CONTENT: the fetch of its pane it is a page of */
+    int64_t asked_ahead;             /* KIND_CONTENT: the From of the next page, asked for at a
+                                        glance at this one's reply (s_glance); 0: not asked */
     int bulk;                        /* the bulk action it is part of (s_bulk_t id); 0: none */
 } s_pending_t;
 
@@ -64,6 +66,11 @@ struct _wbc_session_t {
     s_bulk_t bulks [S_BULKS_MAX];
     int bulk_sending;                /* the bulk the next actions belong to; 0: none */
     int last_bulk;                   /* the last bulk id handed out */
+    int64_t now_ms;                  /* of the messages being received (for s_glance) */
+    bool trace_later;                /* requests sent now are traced after the reply */
+    char later_name [48];            /* the request to trace after the reply, if any */
+    int64_t later_reference_id;
+    wb_kvlist_t *later_body;
 };
 
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
@@ -94,6 +101,15 @@ s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_
     wb_kvlist_t *body = wb_kvlist_dup (wb_msg_body (request));
     pending->reference_id = wb_client_send (self->client, &request);
     //  keep-alives would drown the trainer's view: they are not traced
+    if (kind != KIND_PING && self->trace_later) {
+        //  asked for at a glance at a reply: shown after it, as it follows from it
+        snprintf (self->later_name, sizeof (self->later_name), "%s", name);
+        self->later_reference_id = pending->reference_id;
+        wb_kvlist_destroy (&self->later_body);
+        self->later_body = body;
+        body = NULL;
+    }
+    else
     if (kind != KIND_PING)
         wbc_model_trace (self->model, true, name, pending->reference_id, body, wb_clock_wall_ms ());
     wb_kvlist_destroy (&body);
@@ -404,10 +420,11 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
         return;
     wb_event_content_t page;
     wb_event_read_content (reply, &page);
-    //  the next page is asked for before this one is applied: the server
-    //  reads it meanwhile (a big workbin opens in about half the time)
+    //  the next page is asked for before this one is applied (if it was
+    //  not at a glance, before this one was decoded): the server reads it
+    //  meanwhile (a big workbin opens in about half the time)
     int64_t asked = wbc_model_page_after (self->model, (size_t) index, &page);
-    if (asked > 0)
+    if (asked > 0 && asked != pending->asked_ahead)
         s_send_content (self, pane, asked, now_ms);
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
     if (next == 0 || (next > 0 && asked > 0 && next != asked))
@@ -654,17 +671,67 @@ s_on_event (wbc_session_t *self, wb_msg_t *event, int64_t now_ms)
         s_apply_change (self, event, now_ms);
 }
 
+//  The request waiting for this reply, the list's cursor on it; NULL if none.
+static s_pending_t *
+s_pending_find (wbc_session_t *self, int64_t reference_id)
+{
+    s_pending_t *pending = zlistx_first (self->pending);
+    while (pending && pending->reference_id != reference_id)
+        pending = zlistx_next (self->pending);
+    return pending;
+}
+
+//  A reply looked at before it is decoded (wb_client_set_glance): if it is
+//  a page of a fetch under way and more are left, the next page is asked
+//  for now, so that the server reads it while this one is decoded and
+//  applied. The page itself, decoded, still decides (s_on_content).
+static void
+s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
+          size_t body_size)
+{
+    wbc_session_t *self = arg;
+    wb_content_glance_t glance;
+    if (name_size != strlen (WB_MSG_EVENT_WORKBIN_CONTENT)
+    ||  memcmp (name, WB_MSG_EVENT_WORKBIN_CONTENT, name_size) != 0
+    ||  wb_event_glance_content (body, body_size, &glance))
+        return;
+    s_pending_t *pending = s_pending_find (self, glance.reference_id);
+    int index = -1;
+    wbc_pane_t *pane = pending && pending->kind == KIND_CONTENT
+                     ? s_pane_of (self, pending, &index) : NULL;
+    if (!pane || pending->fetch_serial != pane->fetch_serial)
+        return;
+    int64_t after = wbc_model_page_after_glance (self->model, (size_t) index, &glance);
+    if (after <= 0)
+        return;
+    self->trace_later = true;
+    s_send_content (self, pane, after, self->now_ms);
+    self->trace_later = false;
+    pending->asked_ahead = after;
+}
+
+//  Trace the request asked for at a glance at the reply just traced.
+static void
+s_trace_later (wbc_session_t *self)
+{
+    if (!self->later_name [0])
+        return;
+    wbc_model_trace (self->model, true, self->later_name, self->later_reference_id,
+                     self->later_body, wb_clock_wall_ms ());
+    wb_kvlist_destroy (&self->later_body);
+    self->later_name [0] = 0;
+}
+
 static void
 s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms)
 {
     int64_t reference_id = wb_msg_reference_id (msg);
-    s_pending_t *pending = zlistx_first (self->pending);
-    while (pending && pending->reference_id != reference_id)
-        pending = zlistx_next (self->pending);
+    s_pending_t *pending = s_pending_find (self, reference_id);
     bool ping = pending && pending->kind == KIND_PING;
     if (!ping)
         wbc_model_trace (self->model, false, wb_msg_name (msg), reference_id,
                          wb_msg_body (msg), wb_clock_wall_ms ());
+    s_trace_later (self);
     if (reference_id == 0)
         s_on_event (self, msg, now_ms);
     else
@@ -717,6 +784,7 @@ wbc_session_new (wbc_model_t *model, const wbc_session_options_t *options)
         free (self);
         return NULL;
     }
+    wb_client_set_glance (self->client, s_glance, self);
     snprintf (self->agent_id, sizeof (self->agent_id), "%s", options->agent_id);
     snprintf (self->place_id, sizeof (self->place_id), "%s", options->place_id ? options->place_id : "");
     self->tenant_id = options->tenant_id;
@@ -744,6 +812,7 @@ wbc_session_destroy (wbc_session_t **self_p)
         return;
     wbc_session_t *self = *self_p;
     wb_client_destroy (&self->client);
+    wb_kvlist_destroy (&self->later_body);
     zlistx_destroy (&self->pending);
     zlistx_destroy (&self->held);
     zlistx_destroy (&self->to_open);
@@ -756,6 +825,8 @@ wbc_session_close (wbc_session_t *self, int timeout_ms)
 {
     if (!self || wbc_model_connection (self->model) != WBC_CONNECTED)
         return;
+    //  no page is asked for on the way out
+    wb_client_set_glance (self->client, NULL, NULL);
     wb_msg_t *request = wb_request_unregister_client ();
     wb_msg_t *reply = wb_client_request (self->client, &request, timeout_ms);
     wb_msg_destroy (&reply);
@@ -789,11 +860,13 @@ void
 wbc_session_receive (wbc_session_t *self, int64_t now_ms)
 {
     wb_msg_t *msg;
+    self->now_ms = now_ms;
     while ((msg = wb_client_receive (self->client))) {
         s_report_malformed (self);
         s_handle (self, msg, now_ms);
         wb_msg_destroy (&msg);
     }
+    s_trace_later (self);       //  its reply did not decode
     s_report_malformed (self);
 }
 

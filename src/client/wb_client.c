@@ -28,6 +28,7 @@ struct _wb_client_t {
     bool take_over;               /* logins take the agent over (wb_client_set_take_over) */
     wb_client_observer_fn *observer;  /* told of every message (wb_client_set_observer) */
     void *observer_arg;
+    wb_msg_glance_t glance;           /* looks at what comes before it is decoded */
 };
 
 /* The keys wb_client_new uses (wb_client_set_default_keys). */
@@ -426,6 +427,13 @@ wb_client_set_observer (wb_client_t *self, wb_client_observer_fn *fn, void *arg)
     self->observer_arg = arg;
 }
 
+void
+wb_client_set_glance (wb_client_t *self, wb_msg_glance_fn *fn, void *arg)
+{
+    if (self)
+        self->glance = (wb_msg_glance_t) { fn, arg };
+}
+
 int64_t
 wb_client_send (wb_client_t *self, wb_msg_t **request_p)
 {
@@ -461,7 +469,7 @@ wb_client_receive (wb_client_t *self)
         return NULL;
     //  each malformed message is dropped and counted; NULL once none waits
     wb_msg_t *msg = NULL;
-    while (wb_msg_try_recv_dealer (self->dealer, &msg, NULL) == 0)
+    while (wb_msg_try_recv_dealer (self->dealer, &msg, NULL, &self->glance) == 0)
         if (s_received (self, msg))
             return msg;
     return NULL;
@@ -519,7 +527,7 @@ s_receive_until (wb_client_t *self, int64_t deadline)
         int64_t left = deadline - wb_mono_ms ();
         left = left < 0 ? 0 : left < INT_MAX ? left : INT_MAX;
         wb_msg_t *msg = NULL;
-        if (wb_msg_wait_recv_dealer (self->dealer, (int) left, &msg, NULL) == -1) {
+        if (wb_msg_wait_recv_dealer (self->dealer, (int) left, &msg, NULL, &self->glance) == -1) {
             if (errno == EINTR && left > 0)
                 continue;
             return NULL;

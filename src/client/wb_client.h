@@ -90,6 +90,11 @@ int wb_client_reconnect (wb_client_t *self);
 typedef void (wb_client_observer_fn) (void *arg, bool sent, const wb_msg_t *msg);
 void wb_client_set_observer (wb_client_t *self, wb_client_observer_fn *fn, void *arg);
 
+/* Someone who looks at each message received before it is decoded (see
+   wb_msg_glance_fn): the console asks for a workbin's next page there, so
+   that the server reads it while this one is decoded. NULL fn: nobody. */
+void wb_client_set_glance (wb_client_t *self, wb_msg_glance_fn *fn, void *arg);
+
 /* Drop the connection and open a fresh one to the next endpoint of the
    list, round robin (the same one when there is only one): what a client
    does when a node stops answering. Its session is not there: open it

@@ -77,8 +77,8 @@
         EVENT_WORKBIN_CONTENT, "fetch one page of a workbin's interactions", \
         WB_CATALOG_WORKBIN_IDS, { WB_ATTR_FROM, I, OPT }, { WB_ATTR_COUNT, I, OPT }) \
     EVENT (WORKBIN_CONTENT, 116, "one page of a workbin's interactions, at a version", \
-        { WB_ATTR_INTERACTIONS, L, REQ (0) }, { WB_ATTR_WORKBIN_VERSION, I, REQ (0) }, \
-        { WB_ATTR_TOTAL_COUNT, I, REQ (0) }, { WB_ATTR_FROM, I, REQ (0) }, \
+        { WB_ATTR_WORKBIN_VERSION, I, REQ (0) }, { WB_ATTR_TOTAL_COUNT, I, REQ (0) }, \
+        { WB_ATTR_FROM, I, REQ (0) }, { WB_ATTR_INTERACTIONS, L, REQ (0) }, \
         { WB_ATTR_WORKBIN_TYPE_ID, S, OPT }, WB_CATALOG_OWNER_IDS) \
     REQUEST (WORKBIN_NOTIFICATIONS, 114, WB_NEEDS_WORKBIN_ACCESS, WB_READS_STORE, \
         wb_engine_notifications, EVENT_ACK, "subscribe to every later change of a workbin", \

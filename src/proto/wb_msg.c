@@ -415,15 +415,30 @@ s_client_msg (wb_msg_frames_t *frames, wb_codec_status_t *status, int64_t *refer
     return self;
 }
 
+//  Let glance look at a client's message of three frames (protocol id,
+//  name, body) before it is decoded.
+static void
+s_glance (wb_msg_frames_t *frames, const wb_msg_glance_t *glance)
+{
+    if (!glance || !glance->fn || frames->router || frames->count != 3
+    ||  frames->sizes [0] != strlen (WB_PROTOCOL_ID)
+    ||  memcmp (zmq_msg_data (&frames->frames [0]), WB_PROTOCOL_ID, frames->sizes [0]) != 0)
+        return;
+    glance->fn (glance->arg, zmq_msg_data (&frames->frames [1]), frames->sizes [1],
+                zmq_msg_data (&frames->frames [2]), frames->sizes [2]);
+}
+
 //  wb_msg_try_recv, router and flags as s_frames_recv's.
 static int
-s_try_recv (void *socket, int router, int flags, wb_msg_t **msg_p, wb_codec_status_t *status)
+s_try_recv (void *socket, int router, int flags, wb_msg_t **msg_p, wb_codec_status_t *status,
+            const wb_msg_glance_t *glance)
 {
     wb_codec_status_t status_ignored;
     *msg_p = NULL;
     wb_msg_frames_t frames;
     if (s_frames_recv (&frames, socket, flags, router))
         return -1;
+    s_glance (&frames, glance);
     *msg_p = s_client_msg (&frames, status ? status : &status_ignored, NULL, NULL);
     return 0;
 }
@@ -431,21 +446,22 @@ s_try_recv (void *socket, int router, int flags, wb_msg_t **msg_p, wb_codec_stat
 int
 wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
 {
-    return s_try_recv (socket, -1, ZMQ_DONTWAIT, msg_p, status);
+    return s_try_recv (socket, -1, ZMQ_DONTWAIT, msg_p, status, NULL);
 }
 
 int
-wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status)
+wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status,
+                        const wb_msg_glance_t *glance)
 {
-    return s_try_recv (socket, 0, ZMQ_DONTWAIT, msg_p, status);
+    return s_try_recv (socket, 0, ZMQ_DONTWAIT, msg_p, status, glance);
 }
 
 int
 wb_msg_wait_recv_dealer (void *socket, int timeout_ms, wb_msg_t **msg_p,
-                         wb_codec_status_t *status)
+                         wb_codec_status_t *status, const wb_msg_glance_t *glance)
 {
     zsock_set_rcvtimeo (socket, timeout_ms);
-    return s_try_recv (socket, 0, 0, msg_p, status);
+    return s_try_recv (socket, 0, 0, msg_p, status, glance);
 }
 
 wb_msg_t *

@@ -76,15 +76,28 @@ wb_msg_t *wb_msg_recv (void *socket, wb_codec_status_t *status,
    as wb_msg_recv decodes it, or NULL with *status saying why. One call to
    libzmq where asking first whether a message waits would make two. */
 int wb_msg_try_recv (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
+/* A look at a message as it arrives, before its body is decoded: its name
+   and body as they came (the protocol id checked, nothing else: a glance
+   reads them with care). A client acts on what it can read at once, as
+   the console asks for the next page while it decodes this one. */
+typedef void (wb_msg_glance_fn) (void *arg, const uint8_t *name, size_t name_size,
+                                 const uint8_t *body, size_t body_size);
+typedef struct {
+    wb_msg_glance_fn *fn;
+    void *arg;
+} wb_msg_glance_t;
+
 /* The same on a socket its caller knows is not a ROUTER (a client's
-   DEALER): its type is not asked of libzmq (a getsockopt) per message. */
-int wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status);
+   DEALER): its type is not asked of libzmq (a getsockopt) per message.
+   glance (optional) looks at the message before it is decoded. */
+int wb_msg_try_recv_dealer (void *socket, wb_msg_t **msg_p, wb_codec_status_t *status,
+                            const wb_msg_glance_t *glance);
 /* The same, waiting up to timeout_ms (set as the socket's ZMQ_RCVTIMEO)
    for a message: -1 with errno EAGAIN if none came, EINTR if a signal
    came first. libzmq waits itself, once, where zmq_poll and ZMQ_EVENTS
    would each ask the socket's mailbox again (a getpid and a poll each). */
 int wb_msg_wait_recv_dealer (void *socket, int timeout_ms, wb_msg_t **msg_p,
-                             wb_codec_status_t *status);
+                             wb_codec_status_t *status, const wb_msg_glance_t *glance);
 
 /* One message's frames read straight from libzmq into zmq_msg_t, without
    a zmsg_t of zframes (a message is a few hundred instructions cheaper to

@@ -260,7 +260,9 @@ s_page_run (wb_engine_t *engine, const wb_target_t *target, int64_t from, int64_
 }
 
 //  Reply with one page; its total and version are of the same snapshot,
-//  so that the page and its version always agree.
+//  so that the page and its version always agree. Where the page stands
+//  comes before its interactions: a client reads it at a glance and asks
+//  for the next page before it decodes this one (PROTOCOL.md, 9).
 static int
 s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int64_t count)
 {
@@ -271,10 +273,10 @@ s_send_page (wb_request_t *request, const wb_target_t *target, int64_t from, int
         return WB_ERR_DATABASE;
     wb_msg_t *reply = wb_engine_reply_new (request, WB_ROW_EVENT_WORKBIN_CONTENT);
     wb_kvlist_t *body = wb_msg_body (reply);
-    wb_kvlist_add_run (body, &interactions);
     wb_kvlist_add_int (body, WB_ATTR_WORKBIN_VERSION, version);
     wb_kvlist_add_int (body, WB_ATTR_TOTAL_COUNT, total);
     wb_kvlist_add_int (body, WB_ATTR_FROM, from);
+    wb_kvlist_add_run (body, &interactions);
     s_add_workbin_ids (body, target);
     wb_engine_reply (request, &reply);
     return 0;

@@ -1685,7 +1685,7 @@ test_try_recv_takes_only_what_waits (void **state)
 
     //  the client's receive on its DEALER, whose kind it knows: the same
     //  message, no routing id; -1 at once when nothing waits
-    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status), -1);
+    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status, NULL), -1);
     assert_null (msg);
     ping = wb_msg_new ("RequestPing");
     wb_msg_set_reference_id (ping, 13);
@@ -1695,14 +1695,83 @@ test_try_recv_takes_only_what_waits (void **state)
     assert_int_equal (wb_msg_send (&ping, pair->router), 0);
     poller = zpoller_new (pair->dealer, NULL);
     assert_non_null (zpoller_wait (poller, 2000));
-    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status), 0);
+    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status, NULL), 0);
     assert_int_equal (status, WB_CODEC_OK);
     assert_int_equal (wb_msg_reference_id (msg), 13);
     assert_null (wb_msg_routing_id (msg));
     assert_string_equal (wb_msg_name (msg), "RequestPing");
     wb_msg_destroy (&msg);
-    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status), -1);
+    assert_int_equal (wb_msg_try_recv_dealer (pair->dealer, &msg, &status, NULL), -1);
     zpoller_destroy (&poller);
+}
+
+//  What a glance saw: the name and body of each message, in turn.
+typedef struct {
+    char names [128];
+    size_t body_sizes [4];
+    uint8_t last_body [64];     //  the start of the last body seen
+    size_t count;
+} s_glanced_t;
+
+static void
+s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
+          size_t body_size)
+{
+    s_glanced_t *glanced = arg;
+    size_t length = strlen (glanced->names);
+    snprintf (glanced->names + length, sizeof (glanced->names) - length, "%s%.*s",
+              length ? " " : "", (int) name_size, (const char *) name);
+    if (glanced->count < 4)
+        glanced->body_sizes [glanced->count] = body_size;
+    memcpy (glanced->last_body, body, body_size < 64 ? body_size : 64);
+    glanced->count++;
+}
+
+//  A client's receive lets a glance see each message of ours (protocol id
+//  checked) before it is decoded: also one whose body then fails.
+static void
+test_glance_sees_what_comes_before_the_decode (void **state)
+{
+    s_pair_t *pair = *state;
+    s_glanced_t glanced = { "", { 0 }, { 0 }, 0 };
+    wb_msg_glance_t glance = { s_glance, &glanced };
+    zframe_t *routing_id = zframe_from ("agent-7");
+    wb_msg_t *ack = wb_msg_new ("EventAck");
+    wb_msg_set_reference_id (ack, 5);
+    wb_msg_set_routing_id (ack, routing_id);
+    assert_int_equal (wb_msg_send (&ack, pair->router), 0);
+    //  a body cut short, another protocol id, a message of two frames
+    wb_bytes_t *short_body = wb_bytes_body (3, 6);
+    zframe_t *frames [] = { zframe_dup (routing_id), zframe_dup (routing_id),
+                            zframe_dup (routing_id) };
+    zmsg_t *sent [] = {
+        wb_test_message (WB_PROTOCOL_ID, "EventError", short_body),
+        wb_test_message ("WBP/9", "EventAck", short_body),
+        wb_test_message (WB_PROTOCOL_ID, "EventAck", short_body),
+    };
+    zmsg_remove (sent [2], zmsg_last (sent [2]));
+    for (size_t index = 0; index < 3; index++) {
+        zmsg_prepend (sent [index], &frames [index]);
+        assert_int_equal (zmsg_send (&sent [index], pair->router), 0);
+    }
+    zpoller_t *poller = zpoller_new (pair->dealer, NULL);
+    wb_msg_t *msg = NULL;
+    size_t received = 0;
+    while (received < 4 && zpoller_wait (poller, 2000)) {
+        while (wb_msg_try_recv_dealer (pair->dealer, &msg, NULL, &glance) == 0) {
+            //  seen before it was decoded (or dropped)
+            assert_int_equal (glanced.count, received == 0 ? 1 : 2);
+            wb_msg_destroy (&msg);
+            received++;
+        }
+    }
+    assert_int_equal (received, 4);
+    assert_string_equal (glanced.names, "EventAck EventError");
+    assert_int_equal (glanced.body_sizes [1], short_body->size);
+    assert_memory_equal (glanced.last_body, short_body->data, short_body->size);
+    zpoller_destroy (&poller);
+    zframe_destroy (&routing_id);
+    wb_bytes_destroy (&short_body);
 }
 
 #define PAIR_TEST(test) cmocka_unit_test_setup_teardown (test, s_pair_setup, s_pair_teardown)
@@ -1750,6 +1819,7 @@ main (void)
         PAIR_TEST (test_recv_keeps_nested_lists_until_read),
         PAIR_TEST (test_recv_defers_a_bad_byte_in_a_nested_list_to_its_first_read),
         PAIR_TEST (test_try_recv_takes_only_what_waits),
+        PAIR_TEST (test_glance_sees_what_comes_before_the_decode),
         PAIR_TEST (test_reference_reads_the_same_both_ways),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
