@@ -8,8 +8,12 @@
                  same rows by the same query, sent by raw ZeroMQ (reported)
     content      500 and 10,000 interactions fetched page by page into the
                  console's model as the console does (bench_fetch: the next
-                 page asked for before one is applied), against raw
-                 request/replies of the same frames, one after the other
+                 page asked for at a glance at each reply, before it is
+                 decoded), against raw request/replies of the same frames,
+                 each asked as the one before it comes (51 fetches of 500,
+                 31 of 10,000: one fetch's time varies by half from the next
+                 on a machine of two cores, so a median of 9 moved by a
+                 tenth from one run to the next)
                  Both cases run twice: as served by default (its pages come
                  from the workbin's image in the server's page cache after
                  the first read; for 10,000, also with two changes to the
@@ -423,11 +427,11 @@ s_content (bench_site_t *site)
     zsock_t *store_dealer = dealer && site->options.page_cache_bytes < 0
                           ? bench_raw_dealer (raw_endpoint) : NULL;
     int rc = client && dealer ? 0 : -1;
-    rc = rc || s_content_measure (site, client, dealer, store_dealer, &small, 25);
-    rc = rc || s_content_measure (site, client, dealer, store_dealer, &large, 9);
+    rc = rc || s_content_measure (site, client, dealer, store_dealer, &small, 51);
+    rc = rc || s_content_measure (site, client, dealer, store_dealer, &large, 31);
     //  kept current across changes: with the page cache only
     if (site->options.page_cache_bytes >= 0)
-        rc = rc || s_content_measure (site, client, dealer, NULL, &changing, 9);
+        rc = rc || s_content_measure (site, client, dealer, NULL, &changing, 31);
     zsock_destroy (&store_dealer);
     zsock_destroy (&dealer);
     wb_client_destroy (&client);
