@@ -738,10 +738,13 @@ s_skip_plain (s_reader_t *reader, uint32_t most)
 }
 
 //  s_skip_plain for bytes whose keys and UTF-8 are not checked here (the
-//  reader's checked): a hop per entry, its sizes bounded, in as few tests
-//  as they take. A key's length less one, unsigned, is over WB_KEY_MAX
-//  - 1 for 0 as well; a string's or binary's size is tested against what
-//  is left once. It stops where s_skip_plain stops.
+//  reader's checked): a hop per entry, in as few tests as its sizes take.
+//  One test bounds the key, its type tag and the four bytes after it (an
+//  int's first half, or a size): no entry is smaller. A key's length less
+//  one, unsigned, is over WB_KEY_MAX - 1 for 0 as well. Then the value's
+//  span (an int's 8 bytes, or a size and its bytes) is bounded by what is
+//  left. It stops where s_skip_plain stops, or sooner: the entry it stops
+//  at is read by s_get_entry.
 static inline uint32_t
 s_skip_sizes (s_reader_t *reader, uint32_t most)
 {
@@ -750,23 +753,22 @@ s_skip_sizes (s_reader_t *reader, uint32_t most)
     for (; done < most; done++) {
         size_t left = (size_t) (end - cursor);
         if (left < 2 + 1 + 4)
-            break;          //  no entry is smaller: key length, key, type, a size
+            break;
         size_t key_size = cursor [0];
-        if (key_size - 1 >= WB_KEY_MAX || left - 2 < key_size)
+        if (key_size - 1 >= WB_KEY_MAX || key_size > left - (2 + 4))
             break;
         const uint8_t *value = cursor + 2 + key_size;
-        uint8_t type = value [-1];
-        left -= 2 + key_size;
-        if (type == WB_TYPE_INT) {
-            if (left < 8)
+        size_t span = 8;
+        if (value [-1] != WB_TYPE_INT) {
+            if (value [-1] != WB_TYPE_STRING && value [-1] != WB_TYPE_BINARY)
                 break;
-            cursor = value + 8;
-            continue;
+            span = 4 + (size_t) s_be32 (value);
+            if (span > 4 + WB_VALUE_MAX)
+                break;
         }
-        size_t size = 0;
-        if (!s_sized_value (type, value, left, &size))
+        if (span > left - 2 - key_size)
             break;
-        cursor = value + 4 + size;
+        cursor = value + span;
     }
     reader->remaining -= (size_t) (cursor - reader->cursor);
     reader->cursor = cursor;
