@@ -1749,7 +1749,9 @@ test_glance_sees_what_comes_before_the_decode (void **state)
         wb_test_message ("WBP/9", "EventAck", short_body),
         wb_test_message (WB_PROTOCOL_ID, "EventAck", short_body),
     };
-    zmsg_remove (sent [2], zmsg_last (sent [2]));
+    zframe_t *third = zmsg_last (sent [2]);
+    zmsg_remove (sent [2], third);
+    zframe_destroy (&third);
     for (size_t index = 0; index < 3; index++) {
         zmsg_prepend (sent [index], &frames [index]);
         assert_int_equal (zmsg_send (&sent [index], pair->router), 0);
