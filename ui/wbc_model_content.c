@@ -90,6 +90,8 @@ wbc_model_apply_page (wbc_model_t *self, size_t pane_index, const wb_event_conte
         //  pages go straight into the replica: a workbin may hold more
         //  interactions than one list can
         wb_replica_load_begin (pane->replica);
+        if (page->has_total_count && page->total_count > 0)
+            wb_replica_load_reserve (pane->replica, (size_t) page->total_count);
         pane->fetch_version = version;
         pane->loaded = 0;
     }

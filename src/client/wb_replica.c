@@ -223,17 +223,17 @@ s_index_find (const s_index_t *index, const char *id)
     return s_index_slot (index, id, s_hash (id, strlen (id)))->item;
 }
 
-//  Room for one more: the table is kept at most half full (removed slots
-//  count). When it would not be, it is made again without removed slots,
-//  at most a quarter full: a copy whose interactions come and go keeps
-//  its size, one that grows doubles.
+//  Room for wanted more: the table is kept at most half full (removed
+//  slots count). When it would not be, it is made again without removed
+//  slots, at most a quarter full: a copy whose interactions come and go
+//  keeps its size, one that grows doubles.
 static void
-s_index_make_room (s_index_t *index)
+s_index_make_room (s_index_t *index, size_t wanted)
 {
-    if ((index->used + 1) * 2 <= index->capacity)
+    if ((index->used + wanted) * 2 <= index->capacity)
         return;
     s_index_t made = { NULL, 64, 0, 0 };
-    while (made.capacity < (index->live + 1) * 4)
+    while (made.capacity < (index->live + wanted) * 4)
         made.capacity *= 2;
     made.slots = wb_calloc (made.capacity, sizeof (s_slot_t));
     size_t mask = made.capacity - 1;
@@ -256,7 +256,7 @@ s_index_make_room (s_index_t *index)
 static int
 s_index_insert (s_index_t *index, s_item_t *item)
 {
-    s_index_make_room (index);
+    s_index_make_room (index, 1);
     s_slot_t *slot = s_index_slot (index, item->id, item->hash);
     if (slot->item)
         return -1;
@@ -369,8 +369,9 @@ s_append (wb_replica_t *self, s_item_t *item)
 {
     //  the table refuses an id it holds: one look-up, not two; an item
     //  whose id could not be read is in the order only
-    if (!item || wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
-                          WB_REPLICA_MAX)
+    if (!item || (self->size == self->capacity
+                  && wb_grow (&self->items, &self->capacity, self->size + 1, sizeof (s_item_t *),
+                              WB_REPLICA_MAX))
     ||  (!(item->fault && !*item->id) && s_index_insert (&self->by_id, item))) {
         s_item_destroy (&item);
         return -1;
@@ -537,6 +538,16 @@ s_find_encoded (const wb_kvlist_t *interactions, s_found_t *found)
             room += s_item_room (entry->length, entry->size);
     }
     return room;
+}
+
+void
+wb_replica_load_reserve (wb_replica_t *self, size_t count)
+{
+    count = count < WB_REPLICA_RESERVE_MAX ? count : WB_REPLICA_RESERVE_MAX;
+    if (!self || count <= self->size)
+        return;
+    s_index_make_room (&self->by_id, count - self->size);
+    wb_grow (&self->items, &self->capacity, count, sizeof (s_item_t *), WB_REPLICA_MAX);
 }
 
 int

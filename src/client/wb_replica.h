@@ -21,6 +21,10 @@
 /* Most interactions one replica holds: past it, an add fails (-1), as a
    workbin that big is more than a client can keep in memory. */
 #define WB_REPLICA_MAX 10000000
+/* Most interactions wb_replica_load_reserve makes room for at once: a
+   count a server gives is not trusted with more memory than this takes
+   (4 MiB of index and 0.5 MiB of order). */
+#define WB_REPLICA_RESERVE_MAX 65536
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -54,6 +58,10 @@ wb_replica_result_t wb_replica_load (wb_replica_t *self, const wb_kvlist_t *inte
 /* The same in steps, for a snapshot that comes page by page (it may hold
    more interactions than one list can): begin, add each page, end. */
 void wb_replica_load_begin (wb_replica_t *self);
+/* Make room at once for count interactions in all (what the first page
+   says the workbin holds), rather than grow page after page; at most
+   WB_REPLICA_RESERVE_MAX: more is grown as it comes. */
+void wb_replica_load_reserve (wb_replica_t *self, size_t count);
 int wb_replica_load_add (wb_replica_t *self, const wb_kvlist_t *interactions);
 wb_replica_result_t wb_replica_load_end (wb_replica_t *self, int64_t version);
 

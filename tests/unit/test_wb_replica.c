@@ -284,6 +284,49 @@ test_lookup_follows_a_big_copy_through_changes (void **state)
     free (bytes);
 }
 
+//  Room made at once for what the first page says (a count past the bound
+//  makes no more room than the bound, and a count a load already passed
+//  none): the pages load the same, every id found at its place, and the
+//  copy then changes as any other.
+static void
+test_room_made_for_a_snapshot_loads_the_same (void **state)
+{
+    (void) state;
+    enum { COUNT = 3000, PAGE = 700 };
+    wb_kvlist_t *all = s_snapshot (COUNT);
+    size_t counts [] = { COUNT, 10, SIZE_MAX };
+    for (size_t test = 0; test < 3; test++) {
+        wb_replica_t *replica = wb_replica_new ();
+        wb_replica_load_begin (replica);
+        wb_replica_load_reserve (replica, counts [test]);
+        for (size_t from = 0; from < COUNT; from += PAGE) {
+            wb_kvlist_t *page = wb_kvlist_new ();
+            for (size_t index = from; index < from + PAGE && index < COUNT; index++) {
+                wb_kvlist_t *interaction = wb_kvlist_dup (wb_kvlist_list_at (all, index));
+                wb_kvlist_add_list (page, "Interaction", &interaction);
+            }
+            assert_int_equal (wb_replica_load_add (replica, page), 0);
+            wb_replica_load_reserve (replica, PAGE);     //  held already: nothing
+            wb_kvlist_destroy (&page);
+        }
+        assert_int_equal (wb_replica_load_end (replica, 1), WB_REPLICA_APPLIED);
+        assert_int_equal (wb_replica_size (replica), COUNT);
+        char id [16];
+        for (int number = 1; number <= COUNT; number += 7) {
+            snprintf (id, sizeof (id), "%d", number);
+            assert_int_equal (wb_replica_index_of (replica, id), number - 1);
+        }
+        assert_int_equal (s_feed (replica, 1, 2, "1", "gone"), WB_REPLICA_APPLIED);
+        assert_int_equal (s_feed (replica, 2, 3, "new", "here"), WB_REPLICA_APPLIED);
+        assert_int_equal (wb_replica_index_of (replica, "1"), -1);
+        assert_int_equal (wb_replica_index_of (replica, "new"), COUNT - 1);
+        assert_string_equal (s_id_at (replica, 0), "2");
+        wb_replica_destroy (&replica);
+    }
+    wb_replica_load_reserve (NULL, 5);
+    wb_kvlist_destroy (&all);
+}
+
 //  A page as the client receives it (wb_kvlist_decode_lazy): interactions
 //  kept with their structure checked only. One whose subject, id or a key
 //  is at fault is loaded in its place, and fails its first read naming
@@ -699,6 +742,7 @@ main (void)
         cmocka_unit_test (test_inconsistent_event_is_a_gap),
         cmocka_unit_test (test_snapshot_keeps_one_of_a_repeated_id),
         cmocka_unit_test (test_lookup_follows_a_big_copy_through_changes),
+        cmocka_unit_test (test_room_made_for_a_snapshot_loads_the_same),
         cmocka_unit_test (test_items_of_a_page_leave_it_in_any_order),
         cmocka_unit_test (test_an_interaction_at_fault_fails_its_first_read_alone),
         cmocka_unit_test (test_clone_pattern_keeps_a_random_workbin),
