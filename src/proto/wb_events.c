@@ -95,18 +95,18 @@ s_glance_entry (void *arg, const wb_kvlist_head_entry_t *entry)
     for (unsigned index = 0; index <= S_GLANCED_INTS; index++) {
         if (!s_key_is (entry, s_glanced [index]) || (glancing->seen & (1u << index)))
             continue;
-        glancing->seen |= 1u << index;
         //  the first entry of a key is the one the decoded page reads
-        if (index < S_GLANCED_INTS && entry->type == WB_TYPE_INT)
-            *ints [index] = entry->value;
-        else
-        if (index < S_GLANCED_INTS || entry->type != WB_TYPE_LIST)
-            return false;
-        else {
+        glancing->seen |= 1u << index;
+        if (index == S_GLANCED_INTS) {
+            //  Interactions, the last of the head: its count, if it is a list
             glancing->glance->count = entry->count;
-            glancing->complete = glancing->seen == (1u << (S_GLANCED_INTS + 1)) - 1;
+            glancing->complete = entry->type == WB_TYPE_LIST
+                              && glancing->seen == (1u << (S_GLANCED_INTS + 1)) - 1;
             return false;
         }
+        if (entry->type != WB_TYPE_INT)
+            return false;
+        *ints [index] = entry->value;
     }
     return true;
 }

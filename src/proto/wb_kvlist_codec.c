@@ -1025,7 +1025,7 @@ wb_kvlist_encoded_head (const uint8_t *data, size_t size, wb_kvlist_head_fn *fn,
         if (!type)
             return -1;
         entry.type = (wb_type_t) *type;
-        size_t skipped = 0;
+        size_t value_size = 0;
         if (entry.type == WB_TYPE_INT) {
             uint64_t high = s_get_u32 (&reader);
             entry.value = (int64_t) (high << 32 | s_get_u32 (&reader));
@@ -1037,9 +1037,9 @@ wb_kvlist_encoded_head (const uint8_t *data, size_t size, wb_kvlist_head_fn *fn,
         if (entry.type != WB_TYPE_STRING && entry.type != WB_TYPE_BINARY)
             return -1;
         else {
-            const uint8_t *bytes = s_get_sized (&reader, &skipped);
+            const uint8_t *bytes = s_get_sized (&reader, &value_size);
             if (bytes && entry.type == WB_TYPE_STRING
-            &&  !s_utf8_valid (bytes, skipped, skipped + reader.remaining))
+            &&  !s_utf8_valid (bytes, value_size, value_size + reader.remaining))
                 return -1;
         }
         if (reader.status != WB_CODEC_OK)
