@@ -78,6 +78,19 @@ static void s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_m
 
 // ---------------------------------------------------------------- sending
 
+//  Trace the request asked for at a glance at a reply, once that reply is
+//  traced (or found malformed).
+static void
+s_trace_later (wbc_session_t *self)
+{
+    if (!self->later_name [0])
+        return;
+    wbc_model_trace (self->model, true, self->later_name, self->later_reference_id,
+                     self->later_body, wb_clock_wall_ms ());
+    wb_kvlist_destroy (&self->later_body);
+    self->later_name [0] = 0;
+}
+
 //  Send a request, trace it, and remember what to do with its reply.
 static void
 s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_id,
@@ -102,7 +115,9 @@ s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_
     pending->reference_id = wb_client_send (self->client, &request);
     //  keep-alives would drown the trainer's view: they are not traced
     if (kind != KIND_PING && self->trace_later) {
-        //  asked for at a glance at a reply: shown after it, as it follows from it
+        //  asked for at a glance at a reply: shown after it, as it follows
+        //  from it (one kept from a reply that did not decode goes first)
+        s_trace_later (self);
         snprintf (self->later_name, sizeof (self->later_name), "%s", name);
         self->later_reference_id = pending->reference_id;
         wb_kvlist_destroy (&self->later_body);
@@ -708,18 +723,6 @@ s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
     s_send_content (self, pane, after, self->now_ms);
     self->trace_later = false;
     pending->asked_ahead = after;
-}
-
-//  Trace the request asked for at a glance at the reply just traced.
-static void
-s_trace_later (wbc_session_t *self)
-{
-    if (!self->later_name [0])
-        return;
-    wbc_model_trace (self->model, true, self->later_name, self->later_reference_id,
-                     self->later_body, wb_clock_wall_ms ());
-    wb_kvlist_destroy (&self->later_body);
-    self->later_name [0] = 0;
 }
 
 static void
