@@ -54,9 +54,7 @@ s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
 {
     s_fetch_t *fetch = arg;
     wb_content_glance_t glance;
-    if (name_size != strlen (WB_MSG_EVENT_WORKBIN_CONTENT)
-    ||  memcmp (name, WB_MSG_EVENT_WORKBIN_CONTENT, name_size) != 0
-    ||  wb_event_glance_content (body, body_size, &glance)
+    if (wb_event_glance_content (name, name_size, body, body_size, &glance)
     ||  glance.reference_id != fetch->awaited)
         return;
     int64_t after = wbc_model_page_after_glance (fetch->model, fetch->pane, &glance);

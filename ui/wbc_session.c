@@ -706,9 +706,7 @@ s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
 {
     wbc_session_t *self = arg;
     wb_content_glance_t glance;
-    if (name_size != strlen (WB_MSG_EVENT_WORKBIN_CONTENT)
-    ||  memcmp (name, WB_MSG_EVENT_WORKBIN_CONTENT, name_size) != 0
-    ||  wb_event_glance_content (body, body_size, &glance))
+    if (wb_event_glance_content (name, name_size, body, body_size, &glance))
         return;
     s_pending_t *pending = s_pending_find (self, glance.reference_id);
     int index = -1;

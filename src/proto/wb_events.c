@@ -112,11 +112,15 @@ s_glance_entry (void *arg, const wb_kvlist_head_entry_t *entry)
 }
 
 int
-wb_event_glance_content (const uint8_t *body, size_t size, wb_content_glance_t *glance)
+wb_event_glance_content (const uint8_t *name, size_t name_size, const uint8_t *body,
+                         size_t size, wb_content_glance_t *glance)
 {
     if (!glance)
         return -1;
     *glance = (wb_content_glance_t) { 0 };
+    if (!name || name_size != strlen (WB_MSG_EVENT_WORKBIN_CONTENT)
+    ||  memcmp (name, WB_MSG_EVENT_WORKBIN_CONTENT, name_size) != 0)
+        return -1;
     s_glancing_t glancing = { glance, 0, false };
     return wb_kvlist_encoded_head (body, size, s_glance_entry, &glancing) == 0
         && glancing.complete ? 0 : -1;

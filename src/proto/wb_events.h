@@ -124,12 +124,15 @@ int wb_event_read_change (const wb_msg_t *msg, wb_event_change_t *change);
 /* The same from a change event's body alone (a body kept apart from its
    message, as wb_replica keeps them); 0, or -1 if body is NULL. */
 int wb_event_read_change_body (const wb_kvlist_t *body, wb_event_change_t *change);
-/* Glance at an EventWorkbinContent body's bytes as received: 0 if its
-   entries up to Interactions give all of wb_content_glance_t (the first
-   entry of each key, an int, as the decoded page reads them), -1 if not
-   (another order, a fault, too few bytes). Only what is read is checked:
-   the decoded page has the last word. */
-int wb_event_glance_content (const uint8_t *body, size_t size, wb_content_glance_t *glance);
+/* Glance at a message as received, its name (name_size bytes) and its
+   body (size bytes), before it is decoded (wb_msg_glance_fn): 0 if it is
+   an EventWorkbinContent whose entries up to Interactions give all of
+   wb_content_glance_t (the first entry of each key, an int, as the
+   decoded page reads them), -1 if not (another message, another order, a
+   fault, too few bytes). Only what is read is checked: the decoded page
+   has the last word. */
+int wb_event_glance_content (const uint8_t *name, size_t name_size, const uint8_t *body,
+                             size_t size, wb_content_glance_t *glance);
 int wb_event_read_statistic (const wb_msg_t *msg, wb_event_statistic_t *statistic);
 int wb_event_read_types (const wb_msg_t *msg, wb_event_types_t *types);
 /* The same from an EventWorkbinTypesInfo body alone (a body kept apart

@@ -113,7 +113,9 @@ static void
 s_check_glance (const uint8_t *bytes, size_t size, const wb_kvlist_t *decoded)
 {
     wb_content_glance_t glance;
-    if (wb_event_glance_content (bytes, size, &glance) != 0 || !decoded)
+    const char *name = WB_MSG_EVENT_WORKBIN_CONTENT;
+    if (wb_event_glance_content ((const uint8_t *) name, strlen (name), bytes, size, &glance) != 0
+    ||  !decoded)
         return;
     int64_t reference_id = 0, version = 0, total = 0, from = 0;
     const wb_kvlist_t *interactions = wb_kvlist_list (decoded, WB_ATTR_INTERACTIONS);

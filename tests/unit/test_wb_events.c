@@ -196,6 +196,14 @@ s_page_bytes (size_t count, bool interactions_first, size_t *size)
     return bytes;
 }
 
+//  A glance at a content page's body, named as it comes.
+static int
+s_glance (const uint8_t *body, size_t size, wb_content_glance_t *glance)
+{
+    const char *name = WB_MSG_EVENT_WORKBIN_CONTENT;
+    return wb_event_glance_content ((const uint8_t *) name, strlen (name), body, size, glance);
+}
+
 //  A page glanced at before it is decoded: where it stands and how many it
 //  holds, read from its head; only when all of it comes before Interactions.
 static void
@@ -205,7 +213,7 @@ test_content_glance (void **state)
     size_t size = 0;
     uint8_t *bytes = s_page_bytes (3, false, &size);
     wb_content_glance_t glance;
-    assert_int_equal (wb_event_glance_content (bytes, size, &glance), 0);
+    assert_int_equal (s_glance (bytes, size, &glance), 0);
     assert_int_equal (glance.reference_id, 42);
     assert_int_equal (glance.version, 7);
     assert_int_equal (glance.total_count, 1200);
@@ -214,25 +222,32 @@ test_content_glance (void **state)
     //  the interactions need not have come: the head is enough
     uint8_t *interactions = wb_bytes_marker (bytes, size, WB_ATTR_INTERACTIONS);
     size_t head = (size_t) (interactions - bytes) + strlen (WB_ATTR_INTERACTIONS) + 1 + 4;
-    assert_int_equal (wb_event_glance_content (bytes, head, &glance), 0);
+    assert_int_equal (s_glance (bytes, head, &glance), 0);
     assert_int_equal (glance.count, 3);
-    assert_int_equal (wb_event_glance_content (bytes, head - 1, &glance), -1);
+    assert_int_equal (s_glance (bytes, head - 1, &glance), -1);
     //  the first From decides, as the decoded page reads it: a text one
     //  makes the page's From unknown at a glance
     uint8_t *from = wb_bytes_marker (bytes, size, "\x04" "From");
     from [5] = WB_TYPE_STRING;
-    assert_int_equal (wb_event_glance_content (bytes, size, &glance), -1);
+    assert_int_equal (s_glance (bytes, size, &glance), -1);
     free (bytes);
     //  Interactions first (another server): not known at a glance
     bytes = s_page_bytes (3, true, &size);
-    assert_int_equal (wb_event_glance_content (bytes, size, &glance), -1);
+    assert_int_equal (s_glance (bytes, size, &glance), -1);
     free (bytes);
     //  an empty page, and the degenerate calls
     bytes = s_page_bytes (0, false, &size);
-    assert_int_equal (wb_event_glance_content (bytes, size, &glance), 0);
+    assert_int_equal (s_glance (bytes, size, &glance), 0);
     assert_int_equal (glance.count, 0);
-    assert_int_equal (wb_event_glance_content (bytes, size, NULL), -1);
-    assert_int_equal (wb_event_glance_content (NULL, 0, &glance), -1);
+    assert_int_equal (s_glance (bytes, size, NULL), -1);
+    assert_int_equal (s_glance (NULL, 0, &glance), -1);
+    free (bytes);
+    //  another message's body, however alike, is not glanced at
+    bytes = s_page_bytes (3, false, &size);
+    const char *ack = WB_MSG_EVENT_ACK;
+    assert_int_equal (wb_event_glance_content ((const uint8_t *) ack, strlen (ack), bytes, size,
+                                               &glance), -1);
+    assert_int_equal (wb_event_glance_content (NULL, 0, bytes, size, &glance), -1);
     free (bytes);
 }
 
