@@ -1,6 +1,5 @@
 /*  bench_fetch: a workbin fetched as the console does. See bench_fetch.h. */
 #include "bench_fetch.h"
-#include <string.h>
 #include "bench_data.h"
 #include "wb_clock.h"
 #include "wb_events.h"
