@@ -22,7 +22,9 @@
                  from the store; then a row more, reported:
                  against raw SQLite reads of the same rows by the same
                  queries, sent by raw ZeroMQ (what the machine can do for a
-                 read from the store).
+                 read from the store). The client's thread runs on one core,
+                 the servers' (ours and raw) on another; then, cached, every
+                 thread on every core (reported).
     fan-out      one change delivered to 1,000 subscribed clients, against a
                  raw ROUTER sending a message of the same size to 1,000 DEALERs
                  (40 rounds of each, alternating: a round takes about 25 ms,
@@ -232,6 +234,9 @@ s_case_round_trip (bench_site_t *site)
 
 #define CONTENT_PAGES_MAX 64
 
+/* The content case's client thread on one core, the servers' on the other. */
+static bool s_content_apart;
+
 typedef struct {
     const char *agent_id;         /* whose draft workbin */
     int64_t size;                 /* interactions in it */
@@ -339,11 +344,12 @@ s_content_report (bench_site_t *site, const s_content_t *content, bench_samples_
     double ours_seconds = bench_samples_quantile (ours, 0.5);
     double raw_seconds = bench_samples_quantile (raw, 0.5);
     double megabytes = (double) content->bytes / 1e6;
-    char name [192], ours_text [128], raw_text [96], rate [32];
-    snprintf (name, sizeof (name), "large content: %s interactions into the console model, %s",
+    char name [224], ours_text [128], raw_text [96], rate [32];
+    snprintf (name, sizeof (name), "large content: %s interactions into the console model, %s%s",
               content->size == 500 ? "500" : "10,000",
               content->churn ? "pages cached, two changes before each fetch (its first "
-                               "interaction moved out and back in)" : s_served (site));
+                               "interaction moved out and back in)" : s_served (site),
+              s_content_apart ? "" : ", threads on every core");
     snprintf (ours_text, sizeof (ours_text), "%.0f MB/s (%.1f ms, %s interactions/s)",
               megabytes / ours_seconds, ours_seconds * 1000,
               bench_format (rate, sizeof (rate), (double) content->size / ours_seconds, 0, ""));
@@ -352,7 +358,10 @@ s_content_report (bench_site_t *site, const s_content_t *content, bench_samples_
     bench_note ("%zu pages, %zu bytes; %zu fetches each", content->pages, content->bytes,
                 ours->size);
     double ratio = raw_seconds / ours_seconds;
-    bench_row (name, ours_text, raw_text, ratio, "ratio ≥ 0.5", ratio >= 0.5);
+    if (s_content_apart)
+        bench_row (name, ours_text, raw_text, ratio, "ratio ≥ 0.5", ratio >= 0.5);
+    else
+        bench_row (name, ours_text, raw_text, ratio, "reported", -1);
 }
 
 //  The row of ours against raw SQLite reads + raw ZeroMQ: reported.
@@ -427,11 +436,15 @@ s_content (bench_site_t *site)
     zsock_t *store_dealer = dealer && site->options.page_cache_bytes < 0
                           ? bench_raw_dealer (raw_endpoint) : NULL;
     int rc = client && dealer ? 0 : -1;
+    if (rc == 0 && s_content_apart && bench_apart (true))
+        rc = -1;
     rc = rc || s_content_measure (site, client, dealer, store_dealer, &small, 51);
     rc = rc || s_content_measure (site, client, dealer, store_dealer, &large, 31);
     //  kept current across changes: with the page cache only
     if (site->options.page_cache_bytes >= 0)
         rc = rc || s_content_measure (site, client, dealer, NULL, &changing, 31);
+    if (s_content_apart && bench_apart (false))
+        rc = -1;
     zsock_destroy (&store_dealer);
     zsock_destroy (&dealer);
     wb_client_destroy (&client);
@@ -440,13 +453,28 @@ s_content (bench_site_t *site)
     return rc;
 }
 
+//  First with the client's thread on one core and the servers' (ours and
+//  raw) on the other, as a console and its server would be: where the
+//  scheduler puts the threads otherwise decides more than either side does
+//  (on a 2-core Xeon, the 10,000 after two changes took 6 ms in some runs
+//  and 10 to 12 in others, the raw baseline 3 to 8 ms). Then, with the
+//  page cache, on every core: reported.
 static int
 s_case_content (bench_site_t *site)
 {
     if (bench_fill_store (site->database, 1, 1, 500, 1)
     ||  bench_fill_store (site->database, 2, 2, 10000, 100000))
         return -1;
-    return s_cached_then_not (site, s_content);
+    s_content_apart = bench_apart (true) == 0 && bench_apart (false) == 0;     //  two cores?
+    if (!s_content_apart)
+        bench_note ("content: cannot put the client and the servers on two cores");
+    int rc = s_cached_then_not (site, s_content);
+    if (s_content_apart) {
+        s_content_apart = false;
+        site->options.page_cache_bytes = 0;
+        rc = rc || s_content (site);
+    }
+    return rc;
 }
 
 // ---------------------------------------------------------------- main

@@ -162,30 +162,78 @@ bench_remove_folder (const char *path)
 static cpu_set_t s_allowed;
 static bool s_allowed_known;
 
-int
-bench_one_core (bool one_core)
+//  The nth core the process may use (0: the first), or -1.
+static int
+s_allowed_core (int nth)
 {
     if (!s_allowed_known && sched_getaffinity (0, sizeof (s_allowed), &s_allowed) == 0)
         s_allowed_known = true;
-    if (!s_allowed_known)
+    for (int core = 0; s_allowed_known && core < CPU_SETSIZE; core++)
+        if (CPU_ISSET (core, &s_allowed) && nth-- == 0)
+            return core;
+    return -1;
+}
+
+//  The name libzmq gives a thread of its own starts with "ZMQbg".
+static bool
+s_is_libzmq_thread (const char *task)
+{
+    char path [320], name [32] = "";
+    snprintf (path, sizeof (path), "/proc/self/task/%s/comm", task);
+    FILE *file = fopen (path, "r");
+    if (file && !fgets (name, sizeof (name), file))
+        name [0] = 0;
+    if (file)
+        fclose (file);
+    return strncmp (name, "ZMQbg", 5) == 0;
+}
+
+//  Give every thread of the process but the calling one a mask: others
+//  (libzmq's excepted, if they have a mask of their own), then the calling
+//  thread its own, which the threads it makes later take. 0 or -1.
+static int
+s_set_masks (const cpu_set_t *caller, const cpu_set_t *others, const cpu_set_t *libzmq)
+{
+    DIR *tasks = opendir ("/proc/self/task");
+    int rc = tasks ? 0 : -1;
+    for (struct dirent *task = tasks ? readdir (tasks) : NULL; task; task = readdir (tasks)) {
+        if (task->d_name [0] == '.')
+            continue;
+        const cpu_set_t *mask = libzmq && s_is_libzmq_thread (task->d_name) ? libzmq : others;
+        if (sched_setaffinity ((pid_t) atoi (task->d_name), sizeof (*mask), mask))
+            rc = -1;
+    }
+    if (tasks)
+        closedir (tasks);
+    return sched_setaffinity (0, sizeof (*caller), caller) || rc ? -1 : 0;
+}
+
+int
+bench_one_core (bool one_core)
+{
+    int first = s_allowed_core (0);
+    if (first < 0)
         return -1;
     cpu_set_t wanted = s_allowed;
     if (one_core) {
-        int first = 0;
-        while (first < CPU_SETSIZE && !CPU_ISSET (first, &s_allowed))
-            first++;
         CPU_ZERO (&wanted);
         CPU_SET (first, &wanted);
     }
-    //  each thread has its own mask: every one of the process's, then
-    //  this one, whose mask the threads it makes later take
-    DIR *tasks = opendir ("/proc/self/task");
-    int rc = tasks ? 0 : -1;
-    for (struct dirent *task = tasks ? readdir (tasks) : NULL; task; task = readdir (tasks))
-        if (task->d_name [0] != '.'
-        &&  sched_setaffinity ((pid_t) atoi (task->d_name), sizeof (wanted), &wanted))
-            rc = -1;
-    if (tasks)
-        closedir (tasks);
-    return sched_setaffinity (0, sizeof (wanted), &wanted) || rc ? -1 : 0;
+    return s_set_masks (&wanted, &wanted, NULL);
+}
+
+int
+bench_apart (bool apart)
+{
+    int first = s_allowed_core (0), second = s_allowed_core (1);
+    if (first < 0 || (apart && second < 0))
+        return -1;
+    if (!apart)
+        return s_set_masks (&s_allowed, &s_allowed, NULL);
+    cpu_set_t client, servers;
+    CPU_ZERO (&client);
+    CPU_SET (first, &client);
+    CPU_ZERO (&servers);
+    CPU_SET (second, &servers);
+    return s_set_masks (&client, &servers, &s_allowed);
 }

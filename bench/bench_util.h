@@ -49,6 +49,11 @@ void bench_prepare_process (int max_sockets, int io_threads);
    core (the first it may use), or (one_core false) back on every core it
    may use. 0, or -1 if the system refuses. */
 int bench_one_core (bool one_core);
+/* Put the calling thread (the clients') on the first core the process may
+   use and every other thread (the servers', ours and raw) on the second,
+   libzmq's own threads on every core; or (apart false) every thread back
+   on every core. 0, or -1 if there are not two cores or the system refuses. */
+int bench_apart (bool apart);
 
 /* A fresh folder under /tmp (mkdtemp), and its removal with everything in it. */
 int bench_make_folder (char *path, size_t size, const char *name);
