@@ -3,15 +3,15 @@
     measured in the same run; bench/run-bench.sh runs it once per case:
 
     open       the console opens the workbin: its pane fetches every page
-               into the model as wbc_session does (bench_fetch: the next
-               page asked for before one is applied),
+               into the model as wbc_session does (bench_fetch: the two
+               pages ahead asked for at a glance at each reply),
                and the screen is drawn on a headless 160x45 screen
                (wbc_app_settle, wbc_view_draw) once the first page is in,
                as the console draws it while the next pages come, and again
                at the end. Two rows: the first screen drawn, against a raw
                ZeroMQ request/reply of the first page's frames; every page
                in the model, against raw request/replies of all the frames
-               (the same bytes received)
+               asked for in the same turns (the same bytes received)
     deep-page  the page at 99,500 as a page-by-page fetch reads it (after
                the one at 99,000), against the page at 0; and, reported
                only, the page at 99,500 asked for alone
@@ -133,19 +133,22 @@ s_open_ours (s_bench_t *bench, bool take_sizes, double *first_screen)
     return rc == 0 ? seconds : -1;
 }
 
-//  The same frames over raw ZeroMQ; seconds for all, or -1; *first: for
-//  the first page.
+static int
+s_open_raw_ask (void *arg, size_t page)
+{
+    s_bench_t *bench = arg;
+    return bench_raw_ask (bench->dealer, bench->request_sizes [page], bench->reply_sizes [page]);
+}
+
+//  The same frames over raw ZeroMQ, asked for in the same turns; seconds
+//  for all, or -1; *first: for the first page.
 static double
 s_open_raw (s_bench_t *bench, double *first)
 {
     int64_t start = bench_now_ns ();
-    for (size_t page = 0; page < bench->pages; page++) {
-        if (bench_raw_request (bench->dealer, bench->request_sizes [page],
-                               bench->reply_sizes [page], TIMEOUT_MS) < 0)
-            return -1;
-        if (page == 0)
-            *first = bench_seconds_since (start);
-    }
+    if (bench_fetch_raw (bench->dealer, bench->pages, s_open_raw_ask, bench, TIMEOUT_MS,
+                         first) < 0)
+        return -1;
     return bench_seconds_since (start);
 }
 

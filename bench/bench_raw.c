@@ -254,12 +254,24 @@ bench_raw_receive (zsock_t *dealer)
     return bytes;
 }
 
-long
-bench_raw_request (zsock_t *dealer, const size_t request_sizes [3],
-                   const size_t reply_sizes [3], int timeout_ms)
+int
+bench_raw_ask (zsock_t *dealer, const size_t request_sizes [3], const size_t reply_sizes [3])
 {
-    if (s_send_request (dealer, KIND_REQUEST, request_sizes, reply_sizes))
-        return -1;
+    return s_send_request (dealer, KIND_REQUEST, request_sizes, reply_sizes);
+}
+
+int
+bench_raw_ask_store_page (zsock_t *dealer, uint32_t agent, uint32_t from, uint32_t count,
+                          const size_t request_sizes [3])
+{
+    //  the header's words after the kind: from, count and the agent
+    size_t fields [3] = { from, count, agent };
+    return s_send_request (dealer, KIND_STORE_PAGE, request_sizes, fields);
+}
+
+long
+bench_raw_await (zsock_t *dealer, int timeout_ms)
+{
     zmq_pollitem_t item = { zsock_resolve (dealer), 0, ZMQ_POLLIN, 0 };
     if (zmq_poll (&item, 1, timeout_ms) <= 0)
         return -1;
@@ -267,17 +279,19 @@ bench_raw_request (zsock_t *dealer, const size_t request_sizes [3],
 }
 
 long
+bench_raw_request (zsock_t *dealer, const size_t request_sizes [3],
+                   const size_t reply_sizes [3], int timeout_ms)
+{
+    return bench_raw_ask (dealer, request_sizes, reply_sizes)
+         ? -1 : bench_raw_await (dealer, timeout_ms);
+}
+
+long
 bench_raw_store_page (zsock_t *dealer, uint32_t agent, uint32_t from, uint32_t count,
                       const size_t request_sizes [3], int timeout_ms)
 {
-    //  the header's words after the kind: from, count and the agent
-    size_t fields [3] = { from, count, agent };
-    if (s_send_request (dealer, KIND_STORE_PAGE, request_sizes, fields))
-        return -1;
-    zmq_pollitem_t item = { zsock_resolve (dealer), 0, ZMQ_POLLIN, 0 };
-    if (zmq_poll (&item, 1, timeout_ms) <= 0)
-        return -1;
-    return (long) bench_raw_receive (dealer);
+    return bench_raw_ask_store_page (dealer, agent, from, count, request_sizes)
+         ? -1 : bench_raw_await (dealer, timeout_ms);
 }
 
 int

@@ -30,9 +30,17 @@ zsock_t *bench_raw_dealer (const char *endpoint);
 long bench_raw_request (zsock_t *dealer, const size_t request_sizes [3],
                         const size_t reply_sizes [3], int timeout_ms);
 
+/* The same, in two: send the request (0 or -1), then wait for one reply
+   (the bytes received, or -1 after timeout_ms). */
+int bench_raw_ask (zsock_t *dealer, const size_t request_sizes [3], const size_t reply_sizes [3]);
+long bench_raw_await (zsock_t *dealer, int timeout_ms);
+
 /* Ask a raw store server for at most count rows of agent a<agent>'s draft
-   workbin from from, in a request of request_sizes; wait for them. The
-   bytes received, or -1 after timeout_ms. */
+   workbin from from, in a request of request_sizes (0 or -1): its reply
+   is waited for by bench_raw_await. */
+int bench_raw_ask_store_page (zsock_t *dealer, uint32_t agent, uint32_t from, uint32_t count,
+                              const size_t request_sizes [3]);
+/* The same, and wait for them: the bytes received, or -1 after timeout_ms. */
 long bench_raw_store_page (zsock_t *dealer, uint32_t agent, uint32_t from, uint32_t count,
                            const size_t request_sizes [3], int timeout_ms);
 

@@ -7,10 +7,10 @@
                  read from the store, also against raw SQLite reads of the
                  same rows by the same query, sent by raw ZeroMQ (reported)
     content      500 and 10,000 interactions fetched page by page into the
-                 console's model as the console does (bench_fetch: the next
-                 page asked for at a glance at each reply, before it is
-                 decoded), against raw request/replies of the same frames,
-                 each asked as the one before it comes (51 fetches of 500,
+                 console's model as the console does (bench_fetch: the two
+                 pages ahead asked for at a glance at each reply, before it
+                 is decoded), against raw request/replies of the same
+                 frames, asked for in the same turns (51 fetches of 500,
                  31 of 10,000: one fetch's time varies by half from the next
                  on a machine of two cores, so a median of 9 moved by a
                  tenth from one run to the next)
@@ -313,28 +313,41 @@ s_content_churn (wb_client_t *client, s_content_t *content)
     return rc;
 }
 
-//  The same pages read by raw SQLite queries and sent by raw ZeroMQ.
-static int
-s_content_raw_store (zsock_t *dealer, const s_content_t *content)
-{
-    uint32_t agent = (uint32_t) atoi (content->agent_id + 1);
-    size_t page = 0;
-    for (int64_t from = 0; from < content->size; from += WB_PAGE_CAP_DEFAULT, page++)
-        if (bench_raw_store_page (dealer, agent, (uint32_t) from, WB_PAGE_CAP_DEFAULT,
-                                  content->request_sizes [page < content->pages ? page : 0],
-                                  TIMEOUT_MS) <= 0)
-            return -1;
-    return 0;
-}
+//  A raw fetch of a content's pages, for bench_fetch_raw.
+typedef struct {
+    zsock_t *dealer;
+    const s_content_t *content;
+} s_content_raw_t;
 
 static int
-s_content_raw (zsock_t *dealer, const s_content_t *content)
+s_content_raw_ask (void *arg, size_t page)
 {
-    for (size_t page = 0; page < content->pages; page++)
-        if (bench_raw_request (dealer, content->request_sizes [page], content->reply_sizes [page],
-                               TIMEOUT_MS) < 0)
-            return -1;
-    return 0;
+    s_content_raw_t *raw = arg;
+    return bench_raw_ask (raw->dealer, raw->content->request_sizes [page],
+                          raw->content->reply_sizes [page]);
+}
+
+//  The same page read by a raw SQLite query (sent by raw ZeroMQ).
+static int
+s_content_raw_store_ask (void *arg, size_t page)
+{
+    s_content_raw_t *raw = arg;
+    const s_content_t *content = raw->content;
+    return bench_raw_ask_store_page (raw->dealer, (uint32_t) atoi (content->agent_id + 1),
+                                     (uint32_t) (page * WB_PAGE_CAP_DEFAULT), WB_PAGE_CAP_DEFAULT,
+                                     content->request_sizes [page < content->pages ? page : 0]);
+}
+
+//  The same pages (frames, or rows read from the store) asked for in the
+//  same turns as ours. 0 or -1.
+static int
+s_content_raw (zsock_t *dealer, const s_content_t *content, bool store)
+{
+    s_content_raw_t raw = { dealer, content };
+    size_t pages = store ? (size_t) (content->size + WB_PAGE_CAP_DEFAULT - 1) / WB_PAGE_CAP_DEFAULT
+                         : content->pages;
+    return bench_fetch_raw (dealer, pages, store ? s_content_raw_store_ask : s_content_raw_ask,
+                            &raw, TIMEOUT_MS, NULL) > 0 ? 0 : -1;
 }
 
 static void
@@ -398,13 +411,13 @@ s_content_measure (bench_site_t *site, wb_client_t *client, zsock_t *dealer,
             bench_samples_add (&ours, bench_seconds_since (start));
         wbc_model_destroy (&model);
         start = bench_now_ns ();
-        rc = rc || s_content_raw (dealer, content);
+        rc = rc || s_content_raw (dealer, content, false);
         if (round >= 0)
             bench_samples_add (&raw, bench_seconds_since (start));
         if (!store_dealer)
             continue;
         start = bench_now_ns ();
-        rc = rc || s_content_raw_store (store_dealer, content);
+        rc = rc || s_content_raw (store_dealer, content, true);
         if (round >= 0)
             bench_samples_add (&raw_store, bench_seconds_since (start));
     }

@@ -19,6 +19,12 @@ typedef enum {
     KIND_PLACE, KIND_PULL, KIND_STOP, KIND_PING, KIND_PROBE, KIND_IN_HAND, KIND_STATISTIC,
 } s_kind_t;
 
+/* How many pages of a fetch are asked for ahead of the one being read:
+   the server reads the next while the client reads this one, and while
+   libzmq sends it. Two: with one, the server's read of a page from the
+   store and the page's way to the client took turns. */
+#define S_PAGES_AHEAD 2
+
 typedef struct {
     int64_t reference_id;
     s_kind_t kind;
@@ -28,9 +34,9 @@ typedef struct {
     int64_t deadline_ms;
     bool quiet;                      /* a success needs no status line (an automatic refresh) */
     bool at_login;                   /* KIND_IN_HAND at login: open the pane if the agent holds any */
-    uint64_t fetch_serial;           /* KIND_CONTENT: the fetch of its pane it is a page of */
-    int64_t asked_ahead;             /* KIND_CONTENT: the From of the next page, asked for at a
-                                        glance at this one's reply (s_glance); 0: not asked */
+    uint64_t fetch_serial;           /* KIND_CONTENT: the fetch of its pane it is a page of
+                                        (0: given up, its reply changes nothing) */
+    int64_t from;                    /* KIND_CONTENT: the From asked for */
     int bulk;                        /* the bulk action it is part of (s_bulk_t id); 0: none */
 } s_pending_t;
 
@@ -68,9 +74,12 @@ struct _wbc_session_t {
     int last_bulk;                   /* the last bulk id handed out */
     int64_t now_ms;                  /* of the messages being received (for s_glance) */
     bool trace_later;                /* requests sent now are traced after the reply */
-    char later_name [48];            /* the request to trace after the reply, if any */
-    int64_t later_reference_id;
-    wb_kvlist_t *later_body;
+    struct {                         /* the requests to trace after the reply */
+        char name [48];
+        int64_t reference_id;
+        wb_kvlist_t *body;
+    } later [S_PAGES_AHEAD];
+    size_t later_count;
 };
 
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
@@ -78,17 +87,18 @@ static void s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_m
 
 // ---------------------------------------------------------------- sending
 
-//  Trace the request asked for at a glance at a reply, once that reply is
+//  Trace the requests asked for at a glance at a reply, once that reply is
 //  traced (or found malformed).
 static void
 s_trace_later (wbc_session_t *self)
 {
-    if (!self->later_name [0])
-        return;
-    wbc_model_trace (self->model, true, self->later_name, self->later_reference_id,
-                     self->later_body, wb_clock_wall_ms ());
-    wb_kvlist_destroy (&self->later_body);
-    self->later_name [0] = 0;
+    for (size_t index = 0; index < self->later_count; index++) {
+        wbc_model_trace (self->model, true, self->later [index].name,
+                         self->later [index].reference_id, self->later [index].body,
+                         wb_clock_wall_ms ());
+        wb_kvlist_destroy (&self->later [index].body);
+    }
+    self->later_count = 0;
 }
 
 //  Send a request, trace it, and remember what to do with its reply.
@@ -116,12 +126,12 @@ s_send (wbc_session_t *self, wb_msg_t *request, s_kind_t kind, const char *type_
     //  keep-alives would drown the trainer's view: they are not traced
     if (kind != KIND_PING && self->trace_later) {
         //  asked for at a glance at a reply: shown after it, as it follows
-        //  from it (one kept from a reply that did not decode goes first)
-        s_trace_later (self);
-        snprintf (self->later_name, sizeof (self->later_name), "%s", name);
-        self->later_reference_id = pending->reference_id;
-        wb_kvlist_destroy (&self->later_body);
-        self->later_body = body;
+        //  from it (those kept from a reply that did not decode go first)
+        if (self->later_count == S_PAGES_AHEAD)
+            s_trace_later (self);
+        snprintf (self->later [self->later_count].name, sizeof (self->later [0].name), "%s", name);
+        self->later [self->later_count].reference_id = pending->reference_id;
+        self->later [self->later_count++].body = body;
         body = NULL;
     }
     else
@@ -154,8 +164,43 @@ s_send_content (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64
     wb_msg_t *request = wb_request_get_workbin_content (&workbin, from, WB_ABSENT);
     s_send (self, request, KIND_CONTENT, pane->type_id, pane->owner_id, now_ms);
     s_pending_t *pending = zlistx_last (self->pending);
-    if (pending && pending->kind == KIND_CONTENT)
+    if (pending && pending->kind == KIND_CONTENT) {
         pending->fetch_serial = pane->fetch_serial;
+        pending->from = from;
+    }
+}
+
+//  Keep the pages after the one at from (count interactions, of total)
+//  asked for, S_PAGES_AHEAD of them: the next is at from + count, those
+//  after it are guessed to hold count too (the server may cut a page
+//  short, PROTOCOL.md 9). A page of the fetch asked for before that is not
+//  among them now (a guess that missed) is given up.
+static void
+s_ask_ahead (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64_t count,
+             int64_t total, int64_t now_ms)
+{
+    int64_t wanted [S_PAGES_AHEAD];
+    bool asked [S_PAGES_AHEAD] = { false };
+    size_t wanted_count = 0;
+    for (int64_t next = from + count; count > 0 && next < total && wanted_count < S_PAGES_AHEAD;
+         next += count)
+        wanted [wanted_count++] = next;
+    s_pending_t *pending = zlistx_first (self->pending);
+    for (; pending; pending = zlistx_next (self->pending)) {
+        if (pending->kind != KIND_CONTENT || pending->fetch_serial != pane->fetch_serial
+        ||  pending->from <= from)
+            continue;
+        size_t index = 0;
+        while (index < wanted_count && wanted [index] != pending->from)
+            index++;
+        if (index < wanted_count)
+            asked [index] = true;
+        else
+            pending->fetch_serial = 0;
+    }
+    for (size_t index = 0; index < wanted_count; index++)
+        if (!asked [index])
+            s_send_content (self, pane, wanted [index], now_ms);
 }
 
 //  Ask for the interactions in the agent's hands. quiet: a refresh that
@@ -435,12 +480,12 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
         return;
     wb_event_content_t page;
     wb_event_read_content (reply, &page);
-    //  the next page is asked for before this one is applied (if it was
-    //  not at a glance, before this one was decoded): the server reads it
-    //  meanwhile (a big workbin opens in about half the time)
+    //  the pages ahead are asked for before this one is applied (if they
+    //  were not at a glance, before this one was decoded): the server reads
+    //  them meanwhile (a big workbin opens in about half the time)
     int64_t asked = wbc_model_page_after (self->model, (size_t) index, &page);
-    if (asked > 0 && asked != pending->asked_ahead)
-        s_send_content (self, pane, asked, now_ms);
+    if (asked > 0)
+        s_ask_ahead (self, pane, page.from, asked - page.from, page.total_count, now_ms);
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
     if (next == 0 || (next > 0 && asked > 0 && next != asked))
         s_start_fetch (self, (size_t) index, now_ms);
@@ -697,9 +742,9 @@ s_pending_find (wbc_session_t *self, int64_t reference_id)
 }
 
 //  A reply looked at before it is decoded (wb_client_set_glance): if it is
-//  a page of a fetch under way and more are left, the next page is asked
-//  for now, so that the server reads it while this one is decoded and
-//  applied. The page itself, decoded, still decides (s_on_content).
+//  a page of a fetch under way and more are left, the pages ahead are
+//  asked for now, so that the server reads them while this one is decoded
+//  and applied. The page itself, decoded, still decides (s_on_content).
 static void
 s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
           size_t body_size)
@@ -718,9 +763,9 @@ s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
     if (after <= 0)
         return;
     self->trace_later = true;
-    s_send_content (self, pane, after, self->now_ms);
+    s_ask_ahead (self, pane, glance.from, after - glance.from, glance.total_count,
+                 self->now_ms);
     self->trace_later = false;
-    pending->asked_ahead = after;
 }
 
 static void
@@ -813,7 +858,8 @@ wbc_session_destroy (wbc_session_t **self_p)
         return;
     wbc_session_t *self = *self_p;
     wb_client_destroy (&self->client);
-    wb_kvlist_destroy (&self->later_body);
+    for (size_t index = 0; index < self->later_count; index++)
+        wb_kvlist_destroy (&self->later [index].body);
     zlistx_destroy (&self->pending);
     zlistx_destroy (&self->held);
     zlistx_destroy (&self->to_open);

@@ -1,7 +1,7 @@
 /*  Tests of wbc_session: the console's session with a server in this
     process, through a proxy that logs what the console asks and can spoil
-    a reply on its way. How a workbin of several pages is fetched: the next
-    page asked for at a glance at each reply, before it is decoded. */
+    a reply on its way. How a workbin of several pages is fetched: the pages
+    ahead (two) asked for at a glance at each reply, before it is decoded. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -31,6 +31,8 @@ typedef struct {
     char asked [512];                   //  the Froms the console asked for, in turn
     bool spoil;                         //  the first page reaches the console cut short
     bool spoiled;
+    bool shorten;                       //  the first page reaches it one interaction short
+    bool shortened;
 } s_fixture_t;
 
 //  Put INTERACTIONS in a1's drafts, then make the proxy in front of the server.
@@ -111,13 +113,35 @@ s_forward_request (s_fixture_t *fixture)
     zmsg_send (&msg, fixture->back);
 }
 
+//  The first page without its last interaction, whole: a page the server
+//  cut short (PROTOCOL.md 9 lets it), as the console receives it.
+static zmsg_t *
+s_shortened (zmsg_t **msg_p)
+{
+    wb_msg_t *page = wb_msg_decode (*msg_p, NULL, NULL);
+    zmsg_destroy (msg_p);
+    assert_non_null (page);
+    wb_kvlist_t *interactions = wb_kvlist_list (wb_msg_body (page), WB_ATTR_INTERACTIONS);
+    assert_int_equal (wb_kvlist_size (interactions), PAGE_CAP);
+    wb_kvlist_truncate (interactions, PAGE_CAP - 1);
+    zmsg_t *shortened = wb_msg_encode (page);
+    wb_msg_destroy (&page);
+    return shortened;
+}
+
 //  The server to the console: the first page, when asked, loses its last
-//  byte (its head, where the page stands, is whole).
+//  byte (its head, where the page stands, is whole), or its last
+//  interaction.
 static void
 s_forward_reply (s_fixture_t *fixture)
 {
     zmsg_t *msg = zmsg_recv (fixture->back);
     assert_non_null (msg);
+    if (fixture->shorten && !fixture->shortened
+    &&  s_named (msg, 1, WB_MSG_EVENT_WORKBIN_CONTENT)) {
+        msg = s_shortened (&msg);
+        fixture->shortened = true;
+    }
     if (fixture->spoil && !fixture->spoiled
     &&  s_named (msg, 1, WB_MSG_EVENT_WORKBIN_CONTENT)) {
         zframe_t *body = zmsg_last (msg);
@@ -185,9 +209,9 @@ s_trace_order (const wbc_model_t *model, char *order, size_t size)
     }
 }
 
-//  Each page is asked for once, the next one at a glance at its reply;
-//  the trainer's trace still shows each request after the reply it
-//  follows from.
+//  Each page is asked for once, the two ahead at a glance at the first
+//  reply; the trainer's trace still shows each request after the reply
+//  it follows from.
 static void
 test_each_page_asked_once (void **state)
 {
@@ -202,14 +226,15 @@ test_each_page_asked_once (void **state)
                                            WB_ATTR_SUBJECT), "Page test 250");
     char order [64];
     s_trace_order (model, order, sizeof (order));
-    assert_string_equal (order, "><><><");
+    assert_string_equal (order, "><>><<");
     wbc_model_destroy (&model);
 }
 
-//  The next page is asked for before this one is decoded: a first page
-//  that turns out malformed (dropped, and said) has had its next page
-//  asked for already. That page does not follow on from what the pane
-//  holds, so the fetch starts again, and ends whole and in order.
+//  The pages ahead are asked for before this one is decoded: a first page
+//  that turns out malformed (dropped, and said) has had its next pages
+//  asked for already. The first of them does not follow on from what the
+//  pane holds, so the fetch starts again (the second, of the fetch given
+//  up, changes nothing), and ends whole and in order.
 static void
 test_next_page_asked_before_the_decode (void **state)
 {
@@ -218,7 +243,7 @@ test_next_page_asked_before_the_decode (void **state)
     wbc_model_t *model = wbc_model_new ();
     s_run_console (fixture, model);
     assert_true (fixture->spoiled);
-    assert_string_equal (fixture->asked, "0 100 0 100 200");
+    assert_string_equal (fixture->asked, "0 100 200 0 100 200");
     const wbc_pane_t *pane = wbc_model_pane (model, 0);
     for (size_t index = 0; index < INTERACTIONS; index++) {
         char subject [32];
@@ -233,12 +258,47 @@ test_next_page_asked_before_the_decode (void **state)
     wbc_model_destroy (&model);
 }
 
+//  The second page ahead is a guess: that the next page holds as many as
+//  this one. A first page cut short (99) makes the console ask for 99 and
+//  198; the page at 99 holds 100, so the one after it is at 199: 198 is
+//  given up (its reply changes nothing) and 199 asked for, without
+//  starting again. The pane ends whole and in order.
+static void
+test_a_page_cut_short_moves_the_pages_ahead (void **state)
+{
+    s_fixture_t *fixture = *state;
+    fixture->shorten = true;
+    wbc_model_t *model = wbc_model_new ();
+    s_run_console (fixture, model);
+    assert_true (fixture->shortened);
+    assert_string_equal (fixture->asked, "0 99 198 199");
+    const wbc_pane_t *pane = wbc_model_pane (model, 0);
+    for (size_t index = 0; index < INTERACTIONS; index++) {
+        char subject [32];
+        snprintf (subject, sizeof (subject), "Page test %03zu", index + 1);
+        assert_string_equal (wb_kvlist_string (wb_replica_at (pane->replica, index),
+                                               WB_ATTR_SUBJECT), subject);
+    }
+    //  the fetch is said done once, and nothing went wrong
+    size_t fetched = 0;
+    for (size_t index = 0; index < wbc_model_history_size (model); index++) {
+        const wbc_status_t *status = wbc_model_history_at (model, index);
+        assert_int_not_equal (status->level, WBC_LEVEL_ERROR);
+        fetched += strncmp (status->text, WB_MSG_EVENT_WORKBIN_CONTENT " ",
+                            strlen (WB_MSG_EVENT_WORKBIN_CONTENT) + 1) == 0;
+    }
+    assert_int_equal (fetched, 1);
+    wbc_model_destroy (&model);
+}
+
 int
 main (void)
 {
     const struct CMUnitTest tests [] = {
         cmocka_unit_test_setup_teardown (test_each_page_asked_once, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_next_page_asked_before_the_decode, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_a_page_cut_short_moves_the_pages_ahead, s_setup,
                                          s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
