@@ -66,7 +66,9 @@ s_fetch_ask (s_fetch_t *fetch, int64_t from)
 //  As wbc_session's s_ask_ahead: the pages after the one at from (count
 //  interactions, of total) asked for, BENCH_PAGES_AHEAD of them, those
 //  after the next guessed to hold count too. A guess that missed fails
-//  the fetch: the benchmark's pages are all full. 0 or -1.
+//  the fetch: the benchmark's pages are all full. (The console asks for
+//  the second page ahead only while the pages asked for ahead stay within
+//  1 MiB: the benchmark's, about 280 KB each, do.) 0 or -1.
 static int
 s_ask_ahead (s_fetch_t *fetch, int64_t from, int64_t count, int64_t total)
 {

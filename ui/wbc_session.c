@@ -25,6 +25,13 @@ typedef enum {
    store and the page's way to the client took turns. */
 #define S_PAGES_AHEAD 2
 
+/* What the pages asked for ahead of those of every fetch may come to, each
+   guessed to be as big as the page it was asked for at: the least a server
+   lets wait for one client (wbserver --send-bytes 1), so that asking ahead
+   never makes it refuse a page (EventError 1005). The next page is always
+   asked for; the one after it only within this. */
+#define S_AHEAD_BYTES_MAX ((size_t) 1 << 20)
+
 typedef struct {
     int64_t reference_id;
     s_kind_t kind;
@@ -37,6 +44,8 @@ typedef struct {
     uint64_t fetch_serial;           /* KIND_CONTENT: the fetch of its pane it is a page of
                                         (0: given up, its reply changes nothing) */
     int64_t from;                    /* KIND_CONTENT: the From asked for */
+    size_t ahead_bytes;              /* KIND_CONTENT asked for ahead: its guessed size, until
+                                        it arrives; 0: not asked ahead */
     int bulk;                        /* the bulk action it is part of (s_bulk_t id); 0: none */
 } s_pending_t;
 
@@ -170,25 +179,35 @@ s_send_content (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64
     }
 }
 
-//  Keep the pages after the one at from (count interactions, of total)
-//  asked for, S_PAGES_AHEAD of them: the next is at from + count, those
-//  after it are guessed to hold count too (the server may cut a page
-//  short, PROTOCOL.md 9). A page of the fetch asked for before that is not
-//  among them now (a guess that missed) is given up.
+//  Where a page of a fetch stands: its From, its number of interactions,
+//  the workbin's TotalCount, and its size in bytes.
+typedef struct {
+    int64_t from, count, total;
+    size_t bytes;
+} s_page_at_t;
+
+//  Keep the pages after this one asked for, S_PAGES_AHEAD of them: the
+//  next is at from + count, those after it are guessed to hold count too
+//  (the server may cut a page short, PROTOCOL.md 9), and to be as big. A
+//  page of the fetch asked for before that is not among them now (a guess
+//  that missed) is given up.
 static void
-s_ask_ahead (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64_t count,
-             int64_t total, int64_t now_ms)
+s_ask_ahead (wbc_session_t *self, const wbc_pane_t *pane, const s_page_at_t *page,
+             int64_t now_ms)
 {
     int64_t wanted [S_PAGES_AHEAD];
     bool asked [S_PAGES_AHEAD] = { false };
-    size_t wanted_count = 0;
-    for (int64_t next = from + count; count > 0 && next < total && wanted_count < S_PAGES_AHEAD;
-         next += count)
+    size_t wanted_count = 0, ahead_bytes = 0;
+    for (int64_t next = page->from + page->count;
+         page->count > 0 && next < page->total && wanted_count < S_PAGES_AHEAD;
+         next += page->count)
         wanted [wanted_count++] = next;
     s_pending_t *pending = zlistx_first (self->pending);
     for (; pending; pending = zlistx_next (self->pending)) {
-        if (pending->kind != KIND_CONTENT || pending->fetch_serial != pane->fetch_serial
-        ||  pending->from <= from)
+        if (pending->kind != KIND_CONTENT)
+            continue;
+        ahead_bytes += pending->ahead_bytes;
+        if (pending->fetch_serial != pane->fetch_serial || pending->from <= page->from)
             continue;
         size_t index = 0;
         while (index < wanted_count && wanted [index] != pending->from)
@@ -198,9 +217,18 @@ s_ask_ahead (wbc_session_t *self, const wbc_pane_t *pane, int64_t from, int64_t 
         else
             pending->fetch_serial = 0;
     }
-    for (size_t index = 0; index < wanted_count; index++)
-        if (!asked [index])
-            s_send_content (self, pane, wanted [index], now_ms);
+    for (size_t index = 0; index < wanted_count; index++) {
+        if (asked [index])
+            continue;
+        if (index > 0 && ahead_bytes + page->bytes > S_AHEAD_BYTES_MAX)
+            break;
+        s_send_content (self, pane, wanted [index], now_ms);
+        pending = zlistx_last (self->pending);
+        if (pending && pending->kind == KIND_CONTENT) {
+            pending->ahead_bytes = page->bytes;
+            ahead_bytes += page->bytes;
+        }
+    }
 }
 
 //  Ask for the interactions in the agent's hands. quiet: a refresh that
@@ -484,8 +512,11 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
     //  were not at a glance, before this one was decoded): the server reads
     //  them meanwhile (a big workbin opens in about half the time)
     int64_t asked = wbc_model_page_after (self->model, (size_t) index, &page);
-    if (asked > 0)
-        s_ask_ahead (self, pane, page.from, asked - page.from, page.total_count, now_ms);
+    if (asked > 0) {
+        s_page_at_t at = { page.from, asked - page.from, page.total_count,
+                           wb_kvlist_encoded_size (page.interactions) };
+        s_ask_ahead (self, pane, &at, now_ms);
+    }
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
     if (next == 0 || (next > 0 && asked > 0 && next != asked))
         s_start_fetch (self, (size_t) index, now_ms);
@@ -759,12 +790,13 @@ s_glance (void *arg, const uint8_t *name, size_t name_size, const uint8_t *body,
                      ? s_pane_of (self, pending, &index) : NULL;
     if (!pane || pending->fetch_serial != pane->fetch_serial)
         return;
+    pending->ahead_bytes = 0;       //  it has come: it waits at the server no more
     int64_t after = wbc_model_page_after_glance (self->model, (size_t) index, &glance);
     if (after <= 0)
         return;
+    s_page_at_t at = { glance.from, after - glance.from, glance.total_count, body_size };
     self->trace_later = true;
-    s_ask_ahead (self, pane, glance.from, after - glance.from, glance.total_count,
-                 self->now_ms);
+    s_ask_ahead (self, pane, &at, self->now_ms);
     self->trace_later = false;
 }
 

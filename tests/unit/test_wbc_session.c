@@ -35,9 +35,10 @@ typedef struct {
     bool shortened;
 } s_fixture_t;
 
-//  Put INTERACTIONS in a1's drafts, then make the proxy in front of the server.
+//  Put INTERACTIONS in a1's drafts, each with a note of note_bytes (none if
+//  0), then make the proxy in front of the server.
 static int
-s_setup (void **state)
+s_setup_with (void **state, size_t note_bytes)
 {
     s_fixture_t *fixture = zmalloc (sizeof (s_fixture_t));
     assert_int_equal (wb_test_server_init (&fixture->server, "session"), 0);
@@ -50,18 +51,26 @@ s_setup (void **state)
     //  a media server submits them: a1 stays free to log in
     assert_int_equal (wb_client_open_session (client, WB_CLIENT_MEDIA_SERVER, "test", 101, NULL,
                                               NULL, TIMEOUT, NULL), 0);
+    char *note = zmalloc (note_bytes + 1);
+    memset (note, 'n', note_bytes);
+    wb_kvlist_t *user_data = wb_kvlist_new ();
+    if (note_bytes)
+        assert_int_equal (wb_kvlist_add_string (user_data, "Note", note), 0);
     for (int index = 1; index <= INTERACTIONS; index++) {
         char subject [32];
         snprintf (subject, sizeof (subject), "Page test %03d", index);
         wb_submission_t submission = {
             .workbin = { "draft", 0, "WorkbinAgentId", "a1" },
             .media_type = "email", .interaction_type = "Inbound", .subject = subject,
+            .user_data = user_data,
         };
         wb_msg_t *request = wb_request_submit (&submission);
         wb_msg_t *reply = wb_client_request (client, &request, TIMEOUT);
         assert_true (wb_msg_is (reply, WB_ROW_EVENT_ACK));
         wb_msg_destroy (&reply);
     }
+    wb_kvlist_destroy (&user_data);
+    free (note);
     wb_client_destroy (&client);
     fixture->front = zsock_new_router ("tcp://127.0.0.1:*");
     assert_non_null (fixture->front);
@@ -70,6 +79,19 @@ s_setup (void **state)
     assert_non_null (fixture->back);
     *state = fixture;
     return 0;
+}
+
+static int
+s_setup (void **state)
+{
+    return s_setup_with (state, 0);
+}
+
+//  Pages of 100 interactions of about 6 KB: about 600 KB each.
+static int
+s_setup_big (void **state)
+{
+    return s_setup_with (state, 6000);
 }
 
 static int
@@ -291,6 +313,25 @@ test_a_page_cut_short_moves_the_pages_ahead (void **state)
     wbc_model_destroy (&model);
 }
 
+//  The page after the next is asked for ahead only while the pages asked
+//  for ahead stay within what the least server lets wait for one client
+//  (1 MiB): pages of about 600 KB are asked for one ahead, as each comes.
+static void
+test_big_pages_asked_one_ahead (void **state)
+{
+    s_fixture_t *fixture = *state;
+    wbc_model_t *model = wbc_model_new ();
+    s_run_console (fixture, model);
+    assert_string_equal (fixture->asked, "0 100 200");
+    char order [64];
+    s_trace_order (model, order, sizeof (order));
+    assert_string_equal (order, "><><><");
+    const wbc_pane_t *pane = wbc_model_pane (model, 0);
+    assert_string_equal (wb_kvlist_string (wb_replica_at (pane->replica, INTERACTIONS - 1),
+                                           WB_ATTR_SUBJECT), "Page test 250");
+    wbc_model_destroy (&model);
+}
+
 int
 main (void)
 {
@@ -299,6 +340,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_next_page_asked_before_the_decode, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_a_page_cut_short_moves_the_pages_ahead, s_setup,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_big_pages_asked_one_ahead, s_setup_big,
                                          s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
