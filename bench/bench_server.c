@@ -467,7 +467,7 @@ s_content (bench_site_t *site)
 }
 
 //  First with the client's thread on one core and the servers' (ours and
-//  raw) on the other, as a console and its server would be: where the
+//  raw) on the other (libzmq's, which they share, on either): where the
 //  scheduler puts the threads otherwise decides more than either side does
 //  (on a 2-core Xeon, the 10,000 after two changes took 6 ms in some runs
 //  and 10 to 12 in others, the raw baseline 3 to 8 ms). Then, with the
