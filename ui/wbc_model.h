@@ -78,6 +78,8 @@ typedef struct {
     int64_t fetch_version;         /* WorkbinVersion of the first page */
     uint64_t fetch_serial;         /* which fetch its pages belong to (wbc_model_begin_fetch):
                                       a page asked for by an earlier one is stale */
+    int misfits;                   /* fetches started again in a row because a page did not
+                                      follow on from what the pane held (wbc_session) */
     size_t selected;               /* row index */
     size_t top;                    /* first visible row: moved by the selection and by
                                       wbc_model_scroll_to_selection, never by the view */

@@ -32,6 +32,12 @@ typedef enum {
    asked for; the one after it only within this. */
 #define S_AHEAD_BYTES_MAX ((size_t) 1 << 20)
 
+/* A fetch whose pages did not follow on from one another this many times
+   in a row, the workbin unchanged, is given up: a page lost or malformed
+   each time, or one holding what a pane cannot take (an interaction twice,
+   or one without InteractionId), would start it again for ever. */
+#define S_MISFITS_MAX 3
+
 typedef struct {
     int64_t reference_id;
     s_kind_t kind;
@@ -93,6 +99,7 @@ struct _wbc_session_t {
 
 static void s_handle (wbc_session_t *self, wb_msg_t *msg, int64_t now_ms);
 static void s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms);
+static void s_fetch_again (wbc_session_t *self, size_t pane_index, int64_t now_ms);
 
 // ---------------------------------------------------------------- sending
 
@@ -185,6 +192,16 @@ typedef struct {
     int64_t from, count, total;
     size_t bytes;
 } s_page_at_t;
+
+//  The pages of a pane's fetch still asked for change nothing when they come.
+static void
+s_give_up_pages (wbc_session_t *self, const wbc_pane_t *pane)
+{
+    s_pending_t *pending = zlistx_first (self->pending);
+    for (; pending; pending = zlistx_next (self->pending))
+        if (pending->kind == KIND_CONTENT && pending->fetch_serial == pane->fetch_serial)
+            pending->fetch_serial = 0;
+}
 
 //  Keep the pages after this one asked for, S_PAGES_AHEAD of them: the
 //  next is at from + count, those after it are guessed to hold count too
@@ -517,15 +534,30 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
                            wb_kvlist_encoded_size (page.interactions) };
         s_ask_ahead (self, pane, &at, now_ms);
     }
+    //  a page of another version than the first: the workbin changed meanwhile
+    bool changed = page.from > 0 && (page.has_version ? page.version : -1) != pane->fetch_version;
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
+    if ((next == 0 || (next > 0 && asked > 0 && next != asked))
+    &&  !changed && ++pane->misfits >= S_MISFITS_MAX) {
+        pane->loading = false;
+        s_give_up_pages (self, pane);
+        wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
+                          "%s: its pages did not follow on from one another %d times in a row "
+                          "(one lost or malformed, or holding an interaction twice or one "
+                          "without InteractionId): R reads it again", pending->what,
+                          S_MISFITS_MAX);
+    }
+    else
     if (next == 0 || (next > 0 && asked > 0 && next != asked))
-        s_start_fetch (self, (size_t) index, now_ms);
+        s_fetch_again (self, (size_t) index, now_ms);
     else
     if (next > 0 && asked < 0)
         s_send_content (self, pane, next, now_ms);
     else
-    if (next < 0)
+    if (next < 0) {
+        pane->misfits = 0;
         s_status_fetched (self, pending, pane);
+    }
 }
 
 static void
@@ -986,8 +1018,9 @@ wbc_session_wait_ms (const wbc_session_t *self, int64_t now_ms)
     return due <= now_ms ? 0 : (int) (due - now_ms);
 }
 
+//  Start a pane's fetch again, its pages not fitting together.
 static void
-s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms)
+s_fetch_again (wbc_session_t *self, size_t pane_index, int64_t now_ms)
 {
     wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
     if (!pane)
@@ -997,6 +1030,15 @@ s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms)
         s_send_in_hand (self, false, now_ms);
     else
         s_send_content (self, pane, 0, now_ms);
+}
+
+static void
+s_start_fetch (wbc_session_t *self, size_t pane_index, int64_t now_ms)
+{
+    wbc_pane_t *pane = wbc_model_pane (self->model, pane_index);
+    if (pane)
+        pane->misfits = 0;
+    s_fetch_again (self, pane_index, now_ms);
 }
 
 void

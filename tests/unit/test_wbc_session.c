@@ -33,6 +33,7 @@ typedef struct {
     bool spoiled;
     bool shorten;                       //  the first page reaches it one interaction short
     bool shortened;
+    bool repeat;                        //  every first page holds its first interaction twice
 } s_fixture_t;
 
 //  Put INTERACTIONS in a1's drafts, each with a note of note_bytes (none if
@@ -151,9 +152,38 @@ s_shortened (zmsg_t **msg_p)
     return shortened;
 }
 
+//  A first page holding its first interaction again, at its end.
+static zmsg_t *
+s_repeated (zmsg_t **msg_p)
+{
+    wb_msg_t *page = wb_msg_decode (*msg_p, NULL, NULL);
+    zmsg_destroy (msg_p);
+    assert_non_null (page);
+    wb_kvlist_t *interactions = wb_kvlist_list (wb_msg_body (page), WB_ATTR_INTERACTIONS);
+    wb_kvlist_t *first = wb_kvlist_dup (wb_kvlist_list_at (interactions, 0));
+    assert_int_equal (wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &first), 0);
+    zmsg_t *repeated = wb_msg_encode (page);
+    wb_msg_destroy (&page);
+    return repeated;
+}
+
+//  The From of a reply that is a page (-1 if it is not one).
+static int64_t
+s_page_from (zmsg_t *msg)
+{
+    if (!s_named (msg, 1, WB_MSG_EVENT_WORKBIN_CONTENT))
+        return -1;
+    zmsg_t *copy = zmsg_dup (msg);
+    wb_msg_t *page = wb_msg_decode (copy, NULL, NULL);
+    zmsg_destroy (&copy);
+    int64_t from = page ? wb_kvlist_int_or (wb_msg_body (page), WB_ATTR_FROM, 0) : -1;
+    wb_msg_destroy (&page);
+    return from;
+}
+
 //  The server to the console: the first page, when asked, loses its last
 //  byte (its head, where the page stands, is whole), or its last
-//  interaction.
+//  interaction; or every first page holds an interaction twice.
 static void
 s_forward_reply (s_fixture_t *fixture)
 {
@@ -164,6 +194,8 @@ s_forward_reply (s_fixture_t *fixture)
         msg = s_shortened (&msg);
         fixture->shortened = true;
     }
+    if (fixture->repeat && s_page_from (msg) == 0)
+        msg = s_repeated (&msg);
     if (fixture->spoil && !fixture->spoiled
     &&  s_named (msg, 1, WB_MSG_EVENT_WORKBIN_CONTENT)) {
         zframe_t *body = zmsg_last (msg);
@@ -177,10 +209,21 @@ s_forward_reply (s_fixture_t *fixture)
     zmsg_send (&msg, fixture->front);
 }
 
-//  A console of a1 opens its drafts; run it until the pane holds the whole
-//  workbin, or fail at the deadline.
+//  True once the pane holds the whole workbin.
+static bool
+s_pane_whole (const s_fixture_t *fixture, wbc_model_t *model)
+{
+    (void) fixture;
+    const wbc_pane_t *pane = wbc_model_pane_count (model) ? wbc_model_pane (model, 0) : NULL;
+    return pane && !pane->loading && pane->total == INTERACTIONS
+        && wb_replica_size (pane->replica) == INTERACTIONS;
+}
+
+//  A console of a1 opens its drafts; run it until done says so, or fail
+//  at the deadline.
 static void
-s_run_console (s_fixture_t *fixture, wbc_model_t *model)
+s_run_console_until (s_fixture_t *fixture, wbc_model_t *model,
+                     bool (*done) (const s_fixture_t *, wbc_model_t *))
 {
     const char *open [] = { "draft", NULL };
     wbc_session_options_t options = { .endpoint = fixture->endpoint, .agent_id = "a1",
@@ -188,15 +231,11 @@ s_run_console (s_fixture_t *fixture, wbc_model_t *model)
     wbc_session_t *session = wbc_session_new (model, &options);
     assert_non_null (session);
     int64_t deadline = wb_mono_ms () + 4 * TIMEOUT;
-    while (true) {
-        const wbc_pane_t *pane = wbc_model_pane_count (model) ? wbc_model_pane (model, 0) : NULL;
-        if (pane && !pane->loading && pane->total == INTERACTIONS
-        &&  wb_replica_size (pane->replica) == INTERACTIONS)
-            break;
+    while (!done (fixture, model)) {
         int64_t now = wb_mono_ms ();
         if (now > deadline) {
             const wbc_status_t *status = wbc_model_last_status (model);
-            fail_msg ("the pane never held the workbin; asked for: %s; status: %s",
+            fail_msg ("the console never got there; asked for: %s; status: %s",
                       fixture->asked, status ? status->text : "none");
         }
         wbc_session_tick (session, now);
@@ -215,6 +254,12 @@ s_run_console (s_fixture_t *fixture, wbc_model_t *model)
             s_forward_reply (fixture);
     }
     wbc_session_destroy (&session);
+}
+
+static void
+s_run_console (s_fixture_t *fixture, wbc_model_t *model)
+{
+    s_run_console_until (fixture, model, s_pane_whole);
 }
 
 //  The content requests and replies of the trace, in its order: "> <" ...
@@ -332,6 +377,39 @@ test_big_pages_asked_one_ahead (void **state)
     wbc_model_destroy (&model);
 }
 
+//  True once the fetch is given up and said so, and every page asked for
+//  (as the trace shows them) has come.
+static bool
+s_fetch_given_up (const s_fixture_t *fixture, wbc_model_t *model)
+{
+    (void) fixture;
+    const wbc_pane_t *pane = wbc_model_pane_count (model) ? wbc_model_pane (model, 0) : NULL;
+    const wbc_status_t *status = wbc_model_last_status (model);
+    char order [256];
+    s_trace_order (model, order, sizeof (order));
+    size_t asked = 0, came = 0;
+    for (const char *turn = order; *turn; turn++)
+        *turn == '>' ? asked++ : came++;
+    return pane && !pane->loading && status && status->level == WBC_LEVEL_ERROR
+        && asked > 0 && came == asked;
+}
+
+//  A first page that holds an interaction twice never fits what follows
+//  (the pane takes it once): the fetch starts again, and after three
+//  tries in a row it is given up and said, not started again for ever.
+static void
+test_a_page_that_never_fits_is_given_up (void **state)
+{
+    s_fixture_t *fixture = *state;
+    fixture->repeat = true;
+    wbc_model_t *model = wbc_model_new ();
+    s_run_console_until (fixture, model, s_fetch_given_up);
+    assert_string_equal (fixture->asked, "0 101 202 0 101 202 0 101 202");
+    const wbc_status_t *status = wbc_model_last_status (model);
+    assert_non_null (strstr (status->text, "did not follow on"));
+    wbc_model_destroy (&model);
+}
+
 int
 main (void)
 {
@@ -342,6 +420,8 @@ main (void)
         cmocka_unit_test_setup_teardown (test_a_page_cut_short_moves_the_pages_ahead, s_setup,
                                          s_teardown),
         cmocka_unit_test_setup_teardown (test_big_pages_asked_one_ahead, s_setup_big,
+                                         s_teardown),
+        cmocka_unit_test_setup_teardown (test_a_page_that_never_fits_is_given_up, s_setup,
                                          s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
