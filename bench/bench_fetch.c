@@ -1,11 +1,11 @@
 /*  bench_fetch: a workbin fetched as the console does. See bench_fetch.h. */
+#include <string.h>
 #include "bench_fetch.h"
 #include "bench_data.h"
-#include "wb_clock.h"
-#include "wb_events.h"
 #include "bench_raw.h"
 #include "bench_util.h"
-#include <string.h>
+#include "wb_clock.h"
+#include "wb_events.h"
 
 //  Ask for the page at from; its ReferenceId, or -1.
 static int64_t

@@ -537,8 +537,9 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
     //  a page of another version than the first: the workbin changed meanwhile
     bool changed = page.from > 0 && (page.has_version ? page.version : -1) != pane->fetch_version;
     int64_t next = wbc_model_apply_page (self->model, (size_t) index, &page, now_ms, wb_clock_wall_ms ());
-    if ((next == 0 || (next > 0 && asked > 0 && next != asked))
-    &&  !changed && ++pane->misfits >= S_MISFITS_MAX) {
+    //  it did not follow on (next 0), or the pane did not take all of it
+    bool misfit = next == 0 || (next > 0 && asked > 0 && next != asked);
+    if (misfit && !changed && ++pane->misfits >= S_MISFITS_MAX) {
         pane->loading = false;
         s_give_up_pages (self, pane);
         wbc_model_status (self->model, WBC_LEVEL_ERROR, wb_clock_wall_ms (),
@@ -548,7 +549,7 @@ s_on_content (wbc_session_t *self, const s_pending_t *pending, wb_msg_t *reply, 
                           S_MISFITS_MAX);
     }
     else
-    if (next == 0 || (next > 0 && asked > 0 && next != asked))
+    if (misfit)
         s_fetch_again (self, (size_t) index, now_ms);
     else
     if (next > 0 && asked < 0)
@@ -1018,7 +1019,8 @@ wbc_session_wait_ms (const wbc_session_t *self, int64_t now_ms)
     return due <= now_ms ? 0 : (int) (due - now_ms);
 }
 
-//  Start a pane's fetch again, its pages not fitting together.
+//  Start a pane's fetch, keeping its count of misfits (s_start_fetch
+//  clears it: a fetch asked for, not one started again).
 static void
 s_fetch_again (wbc_session_t *self, size_t pane_index, int64_t now_ms)
 {
