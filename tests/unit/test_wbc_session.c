@@ -136,35 +136,35 @@ s_forward_request (s_fixture_t *fixture)
     zmsg_send (&msg, fixture->back);
 }
 
-//  The first page without its last interaction, whole: a page the server
-//  cut short (PROTOCOL.md 9 lets it), as the console receives it.
+//  A page as the console receives it after change did to its interactions
+//  (the page re-encoded whole).
 static zmsg_t *
-s_shortened (zmsg_t **msg_p)
+s_page_changed (zmsg_t **msg_p, void (*change) (wb_kvlist_t *interactions))
 {
     wb_msg_t *page = wb_msg_decode (*msg_p, NULL, NULL);
     zmsg_destroy (msg_p);
     assert_non_null (page);
-    wb_kvlist_t *interactions = wb_kvlist_list (wb_msg_body (page), WB_ATTR_INTERACTIONS);
-    assert_int_equal (wb_kvlist_size (interactions), PAGE_CAP);
-    wb_kvlist_truncate (interactions, PAGE_CAP - 1);
-    zmsg_t *shortened = wb_msg_encode (page);
+    change (wb_kvlist_list (wb_msg_body (page), WB_ATTR_INTERACTIONS));
+    zmsg_t *changed = wb_msg_encode (page);
     wb_msg_destroy (&page);
-    return shortened;
+    return changed;
 }
 
-//  A first page holding its first interaction again, at its end.
-static zmsg_t *
-s_repeated (zmsg_t **msg_p)
+//  Its last interaction left out: a page the server cut short
+//  (PROTOCOL.md 9 lets it).
+static void
+s_cut_short (wb_kvlist_t *interactions)
 {
-    wb_msg_t *page = wb_msg_decode (*msg_p, NULL, NULL);
-    zmsg_destroy (msg_p);
-    assert_non_null (page);
-    wb_kvlist_t *interactions = wb_kvlist_list (wb_msg_body (page), WB_ATTR_INTERACTIONS);
+    assert_int_equal (wb_kvlist_size (interactions), PAGE_CAP);
+    wb_kvlist_truncate (interactions, PAGE_CAP - 1);
+}
+
+//  Its first interaction again, at its end.
+static void
+s_repeat_first (wb_kvlist_t *interactions)
+{
     wb_kvlist_t *first = wb_kvlist_dup (wb_kvlist_list_at (interactions, 0));
     assert_int_equal (wb_kvlist_add_list (interactions, WB_ATTR_INTERACTION, &first), 0);
-    zmsg_t *repeated = wb_msg_encode (page);
-    wb_msg_destroy (&page);
-    return repeated;
 }
 
 //  The From of a reply that is a page (-1 if it is not one).
@@ -191,11 +191,11 @@ s_forward_reply (s_fixture_t *fixture)
     assert_non_null (msg);
     if (fixture->shorten && !fixture->shortened
     &&  s_named (msg, 1, WB_MSG_EVENT_WORKBIN_CONTENT)) {
-        msg = s_shortened (&msg);
+        msg = s_page_changed (&msg, s_cut_short);
         fixture->shortened = true;
     }
     if (fixture->repeat && s_page_from (msg) == 0)
-        msg = s_repeated (&msg);
+        msg = s_page_changed (&msg, s_repeat_first);
     if (fixture->spoil && !fixture->spoiled
     &&  s_named (msg, 1, WB_MSG_EVENT_WORKBIN_CONTENT)) {
         zframe_t *body = zmsg_last (msg);
@@ -262,6 +262,20 @@ s_run_console (s_fixture_t *fixture, wbc_model_t *model)
     s_run_console_until (fixture, model, s_pane_whole);
 }
 
+//  The pane holds the whole workbin, in the order it was placed.
+static void
+s_assert_whole_in_order (wbc_model_t *model)
+{
+    const wbc_pane_t *pane = wbc_model_pane (model, 0);
+    assert_int_equal (wb_replica_size (pane->replica), INTERACTIONS);
+    for (size_t index = 0; index < INTERACTIONS; index++) {
+        char subject [32];
+        snprintf (subject, sizeof (subject), "Page test %03zu", index + 1);
+        assert_string_equal (wb_kvlist_string (wb_replica_at (pane->replica, index),
+                                               WB_ATTR_SUBJECT), subject);
+    }
+}
+
 //  The content requests and replies of the trace, in its order: "> <" ...
 static void
 s_trace_order (const wbc_model_t *model, char *order, size_t size)
@@ -311,13 +325,7 @@ test_next_page_asked_before_the_decode (void **state)
     s_run_console (fixture, model);
     assert_true (fixture->spoiled);
     assert_string_equal (fixture->asked, "0 100 200 0 100 200");
-    const wbc_pane_t *pane = wbc_model_pane (model, 0);
-    for (size_t index = 0; index < INTERACTIONS; index++) {
-        char subject [32];
-        snprintf (subject, sizeof (subject), "Page test %03zu", index + 1);
-        assert_string_equal (wb_kvlist_string (wb_replica_at (pane->replica, index),
-                                               WB_ATTR_SUBJECT), subject);
-    }
+    s_assert_whole_in_order (model);
     bool said = false;
     for (size_t index = 0; index < wbc_model_history_size (model); index++)
         said |= strstr (wbc_model_history_at (model, index)->text, "malformed") != NULL;
@@ -339,13 +347,7 @@ test_a_page_cut_short_moves_the_pages_ahead (void **state)
     s_run_console (fixture, model);
     assert_true (fixture->shortened);
     assert_string_equal (fixture->asked, "0 99 198 199");
-    const wbc_pane_t *pane = wbc_model_pane (model, 0);
-    for (size_t index = 0; index < INTERACTIONS; index++) {
-        char subject [32];
-        snprintf (subject, sizeof (subject), "Page test %03zu", index + 1);
-        assert_string_equal (wb_kvlist_string (wb_replica_at (pane->replica, index),
-                                               WB_ATTR_SUBJECT), subject);
-    }
+    s_assert_whole_in_order (model);
     //  the fetch is said done once, and nothing went wrong
     size_t fetched = 0;
     for (size_t index = 0; index < wbc_model_history_size (model); index++) {
